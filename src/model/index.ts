@@ -1,0 +1,5 @@
+export * from './result.js';
+export * from './errors.js';
+export * from './descriptors.js';
+export * from './records.js';
+export * from './clock.js';

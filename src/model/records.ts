@@ -1,0 +1,144 @@
+/**
+ * Runtime records: NS instances (NSR), VNF instances (VNFR), LCM operation occurrences
+ * and their steps, VIM accounts (PoPs). State names are the SOL005 ones, identical in
+ * TypeScript, SQL CHECK constraints and the API.
+ */
+
+/** SOL005 `NsInstance.nsState`. */
+export const NS_STATES = ['NOT_INSTANTIATED', 'INSTANTIATED'] as const;
+export type NsState = (typeof NS_STATES)[number];
+
+/** SOL005 `NsLcmOperationStateType`. */
+export const OP_STATES = [
+  'PROCESSING',
+  'COMPLETED',
+  'PARTIALLY_COMPLETED',
+  'FAILED_TEMP',
+  'FAILED',
+  'ROLLING_BACK',
+  'ROLLED_BACK',
+] as const;
+export type OpState = (typeof OP_STATES)[number];
+
+/** SOL005 `NsLcmOpType` (the subset Rondo runs). */
+export const OP_TYPES = ['INSTANTIATE', 'SCALE', 'UPDATE', 'TERMINATE', 'HEAL'] as const;
+export type OpType = (typeof OP_TYPES)[number];
+
+export const CANCEL_MODES = ['GRACEFUL', 'FORCEFUL'] as const;
+export type CancelMode = (typeof CANCEL_MODES)[number];
+
+/** SOL003 `VnfOperationalStateType`, plus FAILED for a VNF whose compute died. */
+export const VNF_STATES = ['STARTED', 'STOPPED', 'FAILED'] as const;
+export type VnfState = (typeof VNF_STATES)[number];
+
+export const STEP_KINDS = ['network', 'compute', 'route', 'start', 'stop'] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+
+export const STEP_STATES = ['PENDING', 'RUNNING', 'DONE', 'FAILED', 'UNDONE'] as const;
+export type StepState = (typeof STEP_STATES)[number];
+
+/** RFC 7807 body, as SOL005 uses it for `LcmOpOcc.error` and every error response. */
+export interface ProblemDetails {
+  type?: string;
+  title?: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  [extra: string]: unknown;
+}
+
+/** One interface of a VNF (or SAP) instance on one virtual link. */
+export interface InterfaceRecord {
+  readonly cp: string;
+  readonly linkId: string;
+  readonly address: string;
+  /** Prefix length of the link's subnet. */
+  readonly prefix: number;
+  readonly ifName?: string;
+}
+
+/** A VNF instance (VNFR). SAPs are recorded as VNF instances with `kind: 'sap'`. */
+export interface VnfInstance {
+  readonly id: string;
+  readonly nsInstanceId: string;
+  /** Member id in the NSD (`vnf_id`), or the SAP id. */
+  readonly memberId: string;
+  readonly kind: 'vnf' | 'sap';
+  readonly vnfdId: string | null;
+  readonly vnfdRef: string | null;
+  readonly popId: string;
+  readonly computeIds: readonly string[];
+  readonly interfaces: readonly InterfaceRecord[];
+  readonly state: VnfState;
+  readonly createdAt: string;
+}
+
+/** An NS instance (NSR). */
+export interface NsInstance {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly nsdId: string;
+  readonly nsdInfoId: string;
+  readonly state: NsState;
+  readonly tenant: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** A step of an operation's persisted plan. Idempotent: re-running finds what it made. */
+export interface OpStep {
+  readonly id: string;
+  readonly opId: string;
+  /** Position in the plan; steps of one `phase` may run concurrently. */
+  readonly seq: number;
+  readonly phase: number;
+  readonly kind: StepKind;
+  readonly target: string;
+  readonly popId: string;
+  readonly params: Record<string, unknown>;
+  readonly state: StepState;
+  readonly result: Record<string, unknown> | null;
+  readonly error: ProblemDetails | null;
+  readonly startedAt: string | null;
+  readonly endedAt: string | null;
+}
+
+/** An NS LCM operation occurrence (SOL005 `NsLcmOpOcc`). */
+export interface LcmOpOcc {
+  readonly id: string;
+  readonly nsInstanceId: string;
+  readonly lcmOperationType: OpType;
+  readonly operationState: OpState;
+  readonly statusEnteredTime: string;
+  readonly startTime: string;
+  readonly isAutomaticInvocation: boolean;
+  readonly operationParams: Record<string, unknown>;
+  readonly isCancelPending: boolean;
+  readonly cancelMode: CancelMode | null;
+  readonly error: ProblemDetails | null;
+  readonly tenant: string;
+}
+
+export const VIM_TYPES = ['docker', 'memory', 'openstack'] as const;
+export type VimType = (typeof VIM_TYPES)[number];
+
+/** Cpu in vCPUs, memory in MiB. */
+export interface Capacity {
+  readonly cpu: number;
+  readonly memoryMiB: number;
+}
+
+/** A VIM account: one point of presence (PoP). Several may share one Docker engine. */
+export interface VimAccount {
+  readonly id: string;
+  readonly name: string;
+  readonly type: VimType;
+  /** Docker: `unix:///var/run/docker.sock` or `tcp://host:2375`; OpenStack: Keystone URL. */
+  readonly endpoint: string;
+  readonly capacity: Capacity | null;
+  /** Non-secret driver configuration. */
+  readonly config: Record<string, unknown>;
+  readonly tenant: string;
+  readonly createdAt: string;
+}

@@ -1,0 +1,124 @@
+import type { Capacity } from '../model/index.js';
+
+/** Labels every VIM resource carries so re-runs and reconciliation can find them. */
+export const LABEL_NS = 'rondo.ns';
+export const LABEL_VNF = 'rondo.vnf';
+export const LABEL_STEP = 'rondo.step';
+export const LABEL_POP = 'rondo.pop';
+export const LABEL_LINK = 'rondo.link';
+
+export type Labels = Readonly<Record<string, string>>;
+
+export interface NetworkSpec {
+  /** VIM-side name, unique per engine: `rondo-<ns8>-<link>`. */
+  readonly name: string;
+  /** CIDR, e.g. `10.30.0.0/29`. */
+  readonly subnet: string;
+  /** Gateway address inside the subnet the VIM may reserve (Docker's bridge does). */
+  readonly gateway?: string;
+  readonly labels: Labels;
+}
+
+export interface NetworkInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly subnet: string;
+  readonly labels: Labels;
+}
+
+export interface InterfaceSpec {
+  /** The network's VIM id or name. */
+  readonly network: string;
+  readonly address: string;
+  /** Name inside the compute (`eth0`...), if the VIM can set it. */
+  readonly ifName?: string;
+}
+
+export interface ComputeSpec {
+  readonly name: string;
+  readonly image: string;
+  /** Number of CPUs; Docker maps it with `cpuBw` to CFS quota/period. */
+  readonly vcpus: number;
+  /** Share of CPU time (5GTANGO cpu_bw); undefined: no quota. */
+  readonly cpuBw?: number;
+  readonly memoryMiB: number;
+  readonly interfaces: readonly InterfaceSpec[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly labels: Labels;
+  /** Command to keep the compute running, for images without an entrypoint. */
+  readonly command?: readonly string[];
+}
+
+export const COMPUTE_STATES = ['BUILD', 'ACTIVE', 'STOPPED', 'ERROR', 'DELETED'] as const;
+export type ComputeState = (typeof COMPUTE_STATES)[number];
+
+export interface ComputeInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly state: ComputeState;
+  readonly labels: Labels;
+  /** Addresses by network name. */
+  readonly addresses: Readonly<Record<string, string>>;
+  readonly detail?: string;
+}
+
+export interface ExecResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** A resource found by label: used by termination, re-runs and reconciliation. */
+export type LabelledResource =
+  | { readonly kind: 'network'; readonly id: string; readonly name: string; readonly labels: Labels }
+  | { readonly kind: 'compute'; readonly id: string; readonly name: string; readonly labels: Labels };
+
+/** Events from a VIM watcher. */
+export type VimEvent =
+  | { readonly type: 'compute.died'; readonly computeId: string; readonly labels: Labels; readonly exitCode?: number; readonly at: Date }
+  | { readonly type: 'compute.oom'; readonly computeId: string; readonly labels: Labels; readonly at: Date }
+  | { readonly type: 'compute.started'; readonly computeId: string; readonly labels: Labels; readonly at: Date }
+  | { readonly type: 'compute.health'; readonly computeId: string; readonly labels: Labels; readonly healthy: boolean; readonly at: Date };
+
+/** What a driver can do beyond the mandatory verbs. */
+export interface VimCapabilities {
+  readonly exec: boolean;
+  readonly watch: boolean;
+  readonly fixedAddresses: boolean;
+  readonly cpuQuota: boolean;
+}
+
+/**
+ * The contract every VIM driver implements: small, async, idempotent verbs, each taking
+ * an AbortSignal. Errors are always `VimError` (kind CONNECTION, AUTH, NOT_FOUND,
+ * CONFLICT, QUOTA, NOT_SUPPORTED, UNEXPECTED_RESPONSE, TIMEOUT).
+ *
+ * Idempotency: `createNetwork`/`createCompute` with a name that already exists and
+ * carries the same `rondo.step` label return the existing resource; `delete*` of a
+ * missing resource succeeds.
+ */
+export interface VimDriver {
+  readonly name: string;
+  readonly capabilities: VimCapabilities;
+  init(signal?: AbortSignal): Promise<void>;
+  destroy(): Promise<void>;
+  /** Throws VimError(CONNECTION|AUTH) when the VIM cannot be used. */
+  checkConnectivity(signal?: AbortSignal): Promise<{ version: string }>;
+  /** Total capacity the VIM reports, if it knows it. */
+  capacity(signal?: AbortSignal): Promise<Capacity | null>;
+  createNetwork(spec: NetworkSpec, signal?: AbortSignal): Promise<NetworkInfo>;
+  deleteNetwork(idOrName: string, signal?: AbortSignal): Promise<void>;
+  /** Creates and starts the compute with its interfaces attached. */
+  createCompute(spec: ComputeSpec, signal?: AbortSignal): Promise<ComputeInfo>;
+  /** Stops (quickly, not waiting for a grace period unless asked) and removes. */
+  deleteCompute(idOrName: string, opts?: { graceSeconds?: number }, signal?: AbortSignal): Promise<void>;
+  /** Runs a command inside a compute (capability `exec`). */
+  exec(idOrName: string, cmd: readonly string[], signal?: AbortSignal): Promise<ExecResult>;
+  /** Every network and compute whose labels include all of `labels`. */
+  listByLabel(labels: Labels, signal?: AbortSignal): Promise<LabelledResource[]>;
+  status(idOrName: string, signal?: AbortSignal): Promise<ComputeInfo>;
+  /** Streams events until the signal aborts (capability `watch`). */
+  watch(signal: AbortSignal): AsyncIterable<VimEvent>;
+  /** Whether an image is available to the VIM. */
+  hasImage(image: string, signal?: AbortSignal): Promise<boolean>;
+}
