@@ -20,7 +20,7 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 180_000,
           pool: 'forks',
-          poolOptions: { forks: { maxForks: 2 } },
+          maxConcurrency: 4,
         },
       },
     ],
