@@ -1,0 +1,80 @@
+import { mkdirSync } from 'node:fs';
+import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import type { Migration, MigrationProvider } from 'kysely';
+import { PGlite } from '@electric-sql/pglite';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import { InternalError } from '../model/index.js';
+import type { Database } from './schema.js';
+import { MIGRATIONS } from './migrations/index.js';
+
+/** Where the state lives: real PostgreSQL (`url`) or embedded PGlite (`dataDir`, or in memory). */
+export type StoreTarget =
+  | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string; readonly poolSize?: number }
+  | { readonly kind: 'pglite'; readonly dataDir: string | null };
+
+/** A Kysely instance plus what it runs on. */
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly kind: StoreTarget['kind'];
+  close(): Promise<void>;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * Opens the store and runs pending migrations. PostgreSQL gets one pool whose
+ * connections all use `search_path = <schema>`, so each test file (or deployment) can
+ * live in its own schema on one server. PGlite keeps its data in `dataDir`
+ * (`null` = in memory). Throws InternalError when a migration fails.
+ */
+export async function openStore(target: StoreTarget): Promise<Store> {
+  let db: Kysely<Database>;
+  if (target.kind === 'postgres') {
+    const schema = target.schema ?? 'public';
+    if (!SCHEMA_NAME.test(schema)) throw new InternalError(`invalid schema name ${schema}`);
+    if (schema !== 'public') {
+      const admin = new pg.Client({ connectionString: target.url });
+      await admin.connect();
+      try {
+        await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      } finally {
+        await admin.end();
+      }
+    }
+    const pool = new pg.Pool({
+      connectionString: target.url,
+      max: target.poolSize ?? 10,
+      options: `-c search_path=${schema}`,
+    });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  } else {
+    if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
+    const pglite = new PGlite(target.dataDir ?? 'memory://');
+    db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  }
+  await migrate(db);
+  return { db, kind: target.kind, close: () => db.destroy() };
+}
+
+class StaticMigrationProvider implements MigrationProvider {
+  constructor(private readonly migrations: Record<string, Migration>) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return this.migrations;
+  }
+}
+
+/** Runs every pending migration; throws InternalError naming the failed one. */
+export async function migrate(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(MIGRATIONS) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new InternalError(`database migration ${failed} failed`, { cause: error });
+  }
+}
+
+/** Cheap liveness query for `/readyz`. */
+export async function pingStore(store: Store): Promise<void> {
+  await sql`select 1`.execute(store.db);
+}

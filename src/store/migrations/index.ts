@@ -1,0 +1,9 @@
+import type { Migration } from 'kysely';
+import * as catalog from './001-catalog.js';
+import * as runtime from './002-runtime.js';
+
+/** All migrations, in order. Names never change once released. */
+export const MIGRATIONS: Record<string, Migration> = {
+  '001-catalog': catalog,
+  '002-runtime': runtime,
+};

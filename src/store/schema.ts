@@ -1,0 +1,5 @@
+import type { CatalogTables } from './catalog-schema.js';
+import type { RuntimeTables } from './runtime-schema.js';
+
+/** Every table Rondo keeps, as Kysely sees them. */
+export interface Database extends CatalogTables, RuntimeTables {}
