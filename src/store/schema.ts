@@ -1,5 +1,6 @@
 import type { CatalogTables } from './catalog-schema.js';
+import type { MonitoringTables } from './monitoring-schema.js';
 import type { RuntimeTables } from './runtime-schema.js';
 
 /** Every table Rondo keeps, as Kysely sees them. */
-export interface Database extends CatalogTables, RuntimeTables {}
+export interface Database extends CatalogTables, RuntimeTables, MonitoringTables {}
