@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs (idempotently) and starts what the tests and the demo need on Debian 12:
+# Docker engine, busybox-static (VNF images), ping/traceroute, Chromium (browser tests),
+# and checks PostgreSQL. Runs as root; safe to run again.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+
+need=()
+command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
+[ -x /bin/busybox ] && file -L /bin/busybox 2>/dev/null | grep -q 'statically linked' || need+=(busybox-static)
+command -v ping >/dev/null 2>&1 || need+=(iputils-ping)
+command -v traceroute >/dev/null 2>&1 || need+=(traceroute)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
+command -v file >/dev/null 2>&1 || need+=(file)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# PostgreSQL is started by the machine; start it if it is down.
+if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+  for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
+fi
+
+if [ -x "$here/ensure-docker.sh" ] || [ -f "$here/ensure-docker.sh" ]; then bash "$here/ensure-docker.sh"; fi
+if [ -f "$here/build-vnf-images.sh" ]; then bash "$here/build-vnf-images.sh"; fi
