@@ -16,6 +16,8 @@ export interface NetworkSpec {
   readonly subnet: string;
   /** Gateway address inside the subnet the VIM may reserve (Docker's bridge does). */
   readonly gateway?: string;
+  /** No traffic beyond the network (no external route); default false. */
+  readonly internal?: boolean;
   readonly labels: Labels;
 }
 
@@ -49,6 +51,18 @@ export interface ComputeSpec {
   readonly command?: readonly string[];
 }
 
+/** One attached interface of a compute, as the VIM realised it. */
+export interface ComputeInterface {
+  /** Network name. */
+  readonly network: string;
+  readonly address: string;
+  /**
+   * Name inside the compute: the spec's `ifName`, else `eth<i>` for the i-th interface
+   * in spec order. Absent when the driver could not verify it.
+   */
+  readonly ifName?: string;
+}
+
 export const COMPUTE_STATES = ['BUILD', 'ACTIVE', 'STOPPED', 'ERROR', 'DELETED'] as const;
 export type ComputeState = (typeof COMPUTE_STATES)[number];
 
@@ -59,6 +73,8 @@ export interface ComputeInfo {
   readonly labels: Labels;
   /** Addresses by network name. */
   readonly addresses: Readonly<Record<string, string>>;
+  /** Interfaces in spec order with their names inside the compute (when known). */
+  readonly interfaces?: readonly ComputeInterface[];
   readonly detail?: string;
 }
 
@@ -94,8 +110,18 @@ export interface VimCapabilities {
  * CONFLICT, QUOTA, NOT_SUPPORTED, UNEXPECTED_RESPONSE, TIMEOUT).
  *
  * Idempotency: `createNetwork`/`createCompute` with a name that already exists and
- * carries the same `rondo.step` label return the existing resource; `delete*` of a
- * missing resource succeeds.
+ * carries the same `rondo.ns` and `rondo.step` labels return the existing resource (another
+ * owner: CONFLICT); `delete*` of a missing resource succeeds.
+ *
+ * Addresses: an interface address outside the network's subnet, or already used on it,
+ * is CONFLICT; a missing image or network is NOT_FOUND.
+ *
+ * Abort: when `signal` aborts, the call rejects with VimError TIMEOUT whose `cause` is
+ * `signal.reason` (retryable only if that reason is a `TimeoutError`). Drivers also apply
+ * their own per-call timeout (TIMEOUT, retryable).
+ *
+ * PoPs: a driver bound to a PoP labels everything it creates `rondo.pop=<popId>` and
+ * `listByLabel` sees only that PoP's resources.
  */
 export interface VimDriver {
   readonly name: string;
@@ -116,6 +142,7 @@ export interface VimDriver {
   exec(idOrName: string, cmd: readonly string[], signal?: AbortSignal): Promise<ExecResult>;
   /** Every network and compute whose labels include all of `labels`. */
   listByLabel(labels: Labels, signal?: AbortSignal): Promise<LabelledResource[]>;
+  /** Current state; a compute that does not exist is reported as `DELETED`, not thrown. */
   status(idOrName: string, signal?: AbortSignal): Promise<ComputeInfo>;
   /** Streams events until the signal aborts (capability `watch`). */
   watch(signal: AbortSignal): AsyncIterable<VimEvent>;

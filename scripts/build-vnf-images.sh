@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Builds the VNF images used by tests and the demo from busybox-static with
+# `docker import` (nothing is pulled from a registry). Idempotent; fast when present.
+#   vnf/busybox:latest  generic VNF (sh, ping, ip, route, traceroute, nc, httpd)
+#   vnf/sap:latest      service access point, same content
+set -euo pipefail
+
+IMAGES=(vnf/busybox:latest vnf/sap:latest)
+
+missing=()
+for image in "${IMAGES[@]}"; do
+  docker image inspect "$image" >/dev/null 2>&1 || missing+=("$image")
+done
+[ "${#missing[@]}" -eq 0 ] && exit 0
+
+busybox=/bin/busybox
+is_static() { [ -x "$1" ] && ! ldd "$1" >/dev/null 2>&1; }
+if ! is_static "$busybox"; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "build-vnf-images: $busybox is missing or not static; run as root to install busybox-static" >&2
+    exit 1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y busybox-static >/dev/null
+  is_static "$busybox" || { echo "build-vnf-images: $busybox is still not static" >&2; exit 1; }
+fi
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root/bin" "$root/tmp" "$root/etc" "$root/root"
+chmod 1777 "$root/tmp"
+cp "$busybox" "$root/bin/busybox"
+for applet in $("$root/bin/busybox" --list); do
+  # The applet list names busybox itself; linking it would overwrite the binary.
+  [ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
+done
+printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
+printf 'root:x:0:\n' >"$root/etc/group"
+
+for image in "${missing[@]}"; do
+  tar -C "$root" -c . | docker import \
+    --change 'ENV PATH=/bin' \
+    --change 'CMD ["/bin/sh"]' \
+    --change "LABEL rondo.image=${image%%:*}" \
+    - "$image" >/dev/null
+  echo "build-vnf-images: built $image"
+done

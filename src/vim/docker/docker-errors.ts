@@ -1,0 +1,48 @@
+import { VimError } from '../../model/index.js';
+
+interface DockerishError {
+  statusCode?: number;
+  code?: string;
+  json?: { message?: string } | null;
+  message?: string;
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+
+// Docker answers 403/500 for conditions that are conflicts of state, not permissions:
+// "Pool overlaps with other one", "Address already in use", "has active endpoints",
+// "does not belong to any of this network's subnets".
+const CONFLICT_TEXT = /overlaps|already in use|active endpoints|does not belong|already exists|is not running|is paused|is restarting/i;
+
+/**
+ * Wraps whatever dockerode threw into a {@link VimError}: socket errors → CONNECTION
+ * (retryable), socket permission → AUTH, 404 → NOT_FOUND, 409 and state conflicts →
+ * CONFLICT, 401 and authorization plugins' 403 → AUTH, anything else → UNEXPECTED_RESPONSE.
+ */
+export function toVimError(vim: string, what: string, error: unknown): VimError {
+  if (error instanceof VimError) return error;
+  const e = (error ?? {}) as DockerishError;
+  const text = e.json?.message ?? e.message ?? String(error);
+  const say = `${what}: ${text}`;
+  if (e.code === 'EACCES') return new VimError('AUTH', vim, `${say}; the user cannot open the Docker socket`, { cause: error });
+  if (e.code !== undefined && CONNECTION_CODES.has(e.code)) {
+    return new VimError('CONNECTION', vim, `${say}; is the Docker engine running and reachable?`, { cause: error, retryable: true });
+  }
+  switch (e.statusCode) {
+    case 404:
+      return new VimError('NOT_FOUND', vim, say, { cause: error });
+    case 409:
+      return new VimError('CONFLICT', vim, say, { cause: error });
+    case 401:
+      return new VimError('AUTH', vim, say, { cause: error });
+    case 403:
+      return CONFLICT_TEXT.test(text) ? new VimError('CONFLICT', vim, say, { cause: error }) : new VimError('AUTH', vim, say, { cause: error });
+    case 500:
+      if (CONFLICT_TEXT.test(text)) return new VimError('CONFLICT', vim, say, { cause: error });
+      break;
+    default:
+      break;
+  }
+  const retryable = e.statusCode === 502 || e.statusCode === 503 || e.statusCode === 504;
+  return new VimError('UNEXPECTED_RESPONSE', vim, say, { cause: error, retryable });
+}

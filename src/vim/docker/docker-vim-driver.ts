@@ -1,0 +1,307 @@
+import Dockerode from 'dockerode';
+import { VimError, systemClock } from '../../model/index.js';
+import type { Capacity, Clock } from '../../model/index.js';
+import { isHostAddress, parseCidr, parseIpv4 } from '../ipv4-cidr.js';
+import { abortError, raceAbort, throwIfAborted, withTimeout } from '../vim-abort.js';
+import { LABEL_NS, LABEL_POP, LABEL_STEP } from '../vim-driver.js';
+import type {
+  ComputeInfo, ComputeSpec, ExecResult, LabelledResource, Labels, NetworkInfo, NetworkSpec, VimCapabilities, VimDriver, VimEvent,
+} from '../vim-driver.js';
+import { computeInfo, containerCreateOptions } from './docker-compute-spec.js';
+import type { ResolvedInterface } from './docker-compute-spec.js';
+import { toVimError } from './docker-errors.js';
+import { dockerEvents } from './docker-events.js';
+import { runExec } from './docker-exec.js';
+import { LIST_ADDRESSES, parseAddresses, renameScript } from './docker-interfaces.js';
+import type { DockerLike } from './docker-like.js';
+
+/** Options of {@link createDockerVimDriver}. */
+export interface DockerVimOptions {
+  /** VIM account name, used in errors. */
+  readonly name: string;
+  /** `unix:///var/run/docker.sock` or `tcp://host:port`. Ignored when `client` is given. */
+  readonly endpoint?: string;
+  /** Labels everything `rondo.pop=<popId>` and scopes `listByLabel` and `watch` to it. */
+  readonly popId?: string;
+  /** Timeout of each Docker call, default 30 s. */
+  readonly callTimeoutMs?: number;
+  /** Timeout of one exec, default 120 s. */
+  readonly execTimeoutMs?: number;
+  readonly clock?: Clock;
+  /** A ready client (tests, TLS set-ups); default: dockerode on `endpoint`. */
+  readonly client?: DockerLike;
+}
+
+const sameOwner = (a: Labels, b: Labels): boolean => a[LABEL_NS] === b[LABEL_NS] && a[LABEL_STEP] === b[LABEL_STEP];
+const labelFilter = (labels: Labels): string[] => Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+
+/** Parses an endpoint URL into dockerode connection options; throws VimError on nonsense. */
+export function dockerConnection(vim: string, endpoint: string): Dockerode.DockerOptions {
+  const url = new URL(endpoint);
+  if (url.protocol === 'unix:') return { socketPath: url.pathname };
+  if (url.protocol === 'tcp:' || url.protocol === 'http:') return { host: url.hostname, port: Number(url.port || 2375), protocol: 'http' };
+  if (url.protocol === 'https:') return { host: url.hostname, port: Number(url.port || 2376), protocol: 'https' };
+  throw new VimError('NOT_SUPPORTED', vim, `endpoint ${endpoint}: use unix:///path/docker.sock or tcp://host:port`);
+}
+
+/**
+ * A VIM on one Docker engine (one or several label-separated PoPs). Networks are bridge
+ * networks with a fixed IPAM subnet; computes are containers with CFS limits, NET_ADMIN,
+ * ip_forward and tini as PID 1, attached to every network before they start and with
+ * interfaces named in spec order. Every Docker error is wrapped into a VimError.
+ */
+export class DockerVimDriver implements VimDriver {
+  readonly name: string;
+  readonly capabilities: VimCapabilities = { exec: true, watch: true, fixedAddresses: true, cpuQuota: true };
+  readonly #docker: DockerLike;
+  readonly #popId: string | undefined;
+  readonly #callTimeoutMs: number;
+  readonly #execTimeoutMs: number;
+  readonly #clock: Clock;
+  readonly #life = new AbortController();
+
+  constructor(docker: DockerLike, opts: Omit<DockerVimOptions, 'endpoint' | 'client'>) {
+    this.#docker = docker;
+    this.name = opts.name;
+    this.#popId = opts.popId;
+    this.#callTimeoutMs = opts.callTimeoutMs ?? 30_000;
+    this.#execTimeoutMs = opts.execTimeoutMs ?? 120_000;
+    this.#clock = opts.clock ?? systemClock;
+  }
+
+  async init(signal?: AbortSignal): Promise<void> {
+    throwIfAborted(this.name, signal, 'init');
+  }
+
+  /** Ends every open watch. */
+  async destroy(): Promise<void> {
+    this.#life.abort();
+  }
+
+  async checkConnectivity(signal?: AbortSignal): Promise<{ version: string }> {
+    const v = await this.#call('version', signal, (s) => this.#docker.version({ abortSignal: s }));
+    return { version: `${v.Version} (API ${v.ApiVersion})` };
+  }
+
+  async capacity(signal?: AbortSignal): Promise<Capacity | null> {
+    const info = await this.#call('info', signal, (s) => this.#docker.info({ abortSignal: s }));
+    return { cpu: info.NCPU, memoryMiB: Math.floor(info.MemTotal / 1024 / 1024) };
+  }
+
+  async createNetwork(spec: NetworkSpec, signal?: AbortSignal): Promise<NetworkInfo> {
+    const labels = this.#labelled(spec.labels);
+    const existing = await this.#inspectNetwork(spec.name, signal);
+    if (existing) return this.#sameNetwork(existing, spec, labels);
+    try {
+      await this.#call(`create network ${spec.name}`, signal, (s) =>
+        this.#docker.createNetwork({
+          Name: spec.name, Driver: 'bridge', CheckDuplicate: true, Labels: { ...labels }, Internal: spec.internal ?? false,
+          IPAM: { Driver: 'default', Config: [{ Subnet: spec.subnet, ...(spec.gateway ? { Gateway: spec.gateway } : {}) }] },
+          abortSignal: s,
+        }),
+      );
+    } catch (e) {
+      // Lost a race with a concurrent create of the same step: return theirs if it matches.
+      const raced = e instanceof VimError && e.kind === 'CONFLICT' ? await this.#inspectNetwork(spec.name, signal) : null;
+      if (raced) return this.#sameNetwork(raced, spec, labels);
+      throw e;
+    }
+    const made = await this.#inspectNetwork(spec.name, signal);
+    if (!made) throw new VimError('UNEXPECTED_RESPONSE', this.name, `network ${spec.name} vanished right after creation`);
+    return { id: made.Id, name: made.Name, subnet: spec.subnet, labels: made.Labels ?? {} };
+  }
+
+  async deleteNetwork(idOrName: string, signal?: AbortSignal): Promise<void> {
+    await this.#ignoreMissing(this.#call(`delete network ${idOrName}`, signal, (s) => this.#docker.getNetwork(idOrName).remove({ abortSignal: s })));
+  }
+
+  async createCompute(spec: ComputeSpec, signal?: AbortSignal): Promise<ComputeInfo> {
+    const labels = this.#labelled(spec.labels);
+    const existing = await this.#inspectContainer(spec.name, signal);
+    if (existing) {
+      if (!sameOwner(existing.Config.Labels ?? {}, labels)) throw new VimError('CONFLICT', this.name, `compute ${spec.name} exists with another owner`);
+      if (existing.State.Status !== 'created') return computeInfo(existing);
+      // A previous attempt died between create and start: start over cleanly.
+      await this.#removeContainer(existing.Id, signal);
+    }
+    const interfaces = await this.#resolveInterfaces(spec, signal);
+    const created = await this.#call(`create compute ${spec.name}`, signal, (s) =>
+      this.#docker.createContainer({ ...containerCreateOptions(spec, labels, interfaces), abortSignal: s }),
+    );
+    try {
+      const container = this.#docker.getContainer(created.id);
+      // Connected before start, so the VNF's first process already sees every interface.
+      for (const itf of interfaces.slice(1)) {
+        await this.#call(`connect ${spec.name} to ${itf.network}`, signal, (s) =>
+          this.#docker.getNetwork(itf.network).connect({ Container: created.id, EndpointConfig: { IPAMConfig: { IPv4Address: itf.address } }, abortSignal: s }),
+        );
+      }
+      await this.#call(`start compute ${spec.name}`, signal, (s) => container.start({ abortSignal: s }));
+      const detail = await this.#nameInterfaces(created.id, interfaces, signal);
+      const inspected = await this.#call(`inspect compute ${spec.name}`, signal, (s) => container.inspect({ abortSignal: s }));
+      const info = computeInfo(inspected, detail ?? undefined);
+      return detail ? { ...info, interfaces: interfaces.map(({ network, address }) => ({ network, address })) } : info;
+    } catch (e) {
+      // Leave nothing half-made behind: the step re-runs from scratch.
+      await this.#removeContainer(created.id, undefined).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  async deleteCompute(idOrName: string, opts: { graceSeconds?: number } = {}, signal?: AbortSignal): Promise<void> {
+    const grace = opts.graceSeconds ?? 0;
+    if (grace > 0) {
+      await this.#ignoreMissing(
+        this.#call(`stop compute ${idOrName}`, signal, (s) => this.#docker.getContainer(idOrName).stop({ t: grace, abortSignal: s }), (grace + 10) * 1000),
+      ).catch((e: unknown) => {
+        // 304: already stopped, which is what we wanted.
+        if ((e as { cause?: { statusCode?: number } }).cause?.statusCode !== 304) throw e;
+      });
+    }
+    await this.#removeContainer(idOrName, signal);
+  }
+
+  async exec(idOrName: string, cmd: readonly string[], signal?: AbortSignal): Promise<ExecResult> {
+    return this.#call(`exec in ${idOrName}`, signal, (s) => runExec(this.#docker, this.#docker.getContainer(idOrName), cmd, s), this.#execTimeoutMs);
+  }
+
+  async listByLabel(labels: Labels, signal?: AbortSignal): Promise<LabelledResource[]> {
+    const filters = { label: labelFilter(this.#labelled(labels)) };
+    const [networks, containers] = await Promise.all([
+      this.#call('list networks', signal, (s) => this.#docker.listNetworks({ filters, abortSignal: s })),
+      this.#call('list computes', signal, (s) => this.#docker.listContainers({ all: true, filters, abortSignal: s })),
+    ]);
+    return [
+      ...networks.map((n): LabelledResource => ({ kind: 'network', id: n.Id, name: n.Name, labels: n.Labels ?? {} })),
+      ...containers.map((c): LabelledResource => ({ kind: 'compute', id: c.Id, name: (c.Names[0] ?? c.Id).replace(/^\//, ''), labels: c.Labels })),
+    ];
+  }
+
+  async status(idOrName: string, signal?: AbortSignal): Promise<ComputeInfo> {
+    const c = await this.#inspectContainer(idOrName, signal);
+    return c ? computeInfo(c) : { id: idOrName, name: idOrName, state: 'DELETED', labels: {}, addresses: {} };
+  }
+
+  watch(signal: AbortSignal): AsyncIterable<VimEvent> {
+    throwIfAborted(this.name, signal, 'watch');
+    return dockerEvents(this.#docker, this.#popId, AbortSignal.any([signal, this.#life.signal]), () => this.#clock.now());
+  }
+
+  async hasImage(image: string, signal?: AbortSignal): Promise<boolean> {
+    try {
+      await this.#call(`inspect image ${image}`, signal, () => this.#docker.getImage(image).inspect());
+      return true;
+    } catch (e) {
+      if (e instanceof VimError && e.kind === 'NOT_FOUND') return false;
+      throw e;
+    }
+  }
+
+  /** One Docker call with the caller's signal, a timeout, and error wrapping. */
+  async #call<T>(what: string, signal: AbortSignal | undefined, work: (s: AbortSignal) => Promise<T>, timeoutMs = this.#callTimeoutMs): Promise<T> {
+    throwIfAborted(this.name, signal, what);
+    const s = withTimeout(signal, timeoutMs);
+    try {
+      return await raceAbort(this.name, s, what, work(s));
+    } catch (e) {
+      throw s.aborted ? abortError(this.name, s, what) : toVimError(this.name, what, e);
+    }
+  }
+
+  async #ignoreMissing(work: Promise<unknown>): Promise<void> {
+    try {
+      await work;
+    } catch (e) {
+      if (!(e instanceof VimError && e.kind === 'NOT_FOUND')) throw e;
+    }
+  }
+
+  async #removeContainer(idOrName: string, signal: AbortSignal | undefined): Promise<void> {
+    // force = SIGKILL; tini (Init) makes that immediate even for a PID 1 ignoring SIGTERM.
+    await this.#ignoreMissing(this.#call(`delete compute ${idOrName}`, signal, (s) => this.#docker.getContainer(idOrName).remove({ force: true, v: true, abortSignal: s })));
+  }
+
+  async #inspectNetwork(idOrName: string, signal: AbortSignal | undefined): Promise<Dockerode.NetworkInspectInfo | null> {
+    try {
+      return await this.#call(`inspect network ${idOrName}`, signal, (s) => this.#docker.getNetwork(idOrName).inspect({ abortSignal: s }));
+    } catch (e) {
+      if (e instanceof VimError && e.kind === 'NOT_FOUND') return null;
+      throw e;
+    }
+  }
+
+  async #inspectContainer(idOrName: string, signal: AbortSignal | undefined): Promise<Dockerode.ContainerInspectInfo | null> {
+    try {
+      return await this.#call(`inspect compute ${idOrName}`, signal, (s) => this.#docker.getContainer(idOrName).inspect({ abortSignal: s }));
+    } catch (e) {
+      if (e instanceof VimError && e.kind === 'NOT_FOUND') return null;
+      throw e;
+    }
+  }
+
+  #sameNetwork(n: Dockerode.NetworkInspectInfo, spec: NetworkSpec, labels: Labels): NetworkInfo {
+    const subnet = n.IPAM?.Config?.[0]?.Subnet ?? '';
+    if (!sameOwner(n.Labels ?? {}, labels) || subnet !== spec.subnet) {
+      throw new VimError('CONFLICT', this.name, `network ${spec.name} exists with another owner or subnet`);
+    }
+    return { id: n.Id, name: n.Name, subnet, labels: n.Labels ?? {} };
+  }
+
+  /**
+   * Checks every fixed address against its network before anything is created, so a
+   * wrong address is a CONFLICT that leaves nothing behind (Docker would only notice at
+   * start, with a 403 or a 500).
+   */
+  async #resolveInterfaces(spec: ComputeSpec, signal: AbortSignal | undefined): Promise<ResolvedInterface[]> {
+    const nets = await Promise.all(spec.interfaces.map((i) => this.#inspectNetwork(i.network, signal)));
+    return spec.interfaces.map((itf, i) => {
+      const net = nets[i];
+      if (!net) throw new VimError('NOT_FOUND', this.name, `network ${itf.network} not found; create it first`);
+      const cfg = net.IPAM?.Config?.[0];
+      const cidr = parseCidr(cfg?.Subnet ?? '');
+      const addr = parseIpv4(itf.address);
+      if (!cidr || addr === null || !isHostAddress(cidr, addr) || itf.address === cfg?.Gateway) {
+        throw new VimError('CONFLICT', this.name, `address ${itf.address} is not a free host address of ${net.Name} (${cfg?.Subnet ?? 'no subnet'})`);
+      }
+      const taken = Object.values(net.Containers ?? {}).some((c) => c.IPv4Address.split('/')[0] === itf.address);
+      if (taken) throw new VimError('CONFLICT', this.name, `address ${itf.address} is already used on ${net.Name}`);
+      return { network: net.Name, address: itf.address, ifName: itf.ifName ?? `eth${i}` };
+    });
+  }
+
+  /**
+   * Makes interface names follow spec order (see `renameScript`). Returns null when the
+   * names are verified, or a detail saying why they could not be (an image without `ip`).
+   */
+  async #nameInterfaces(id: string, interfaces: readonly ResolvedInterface[], signal: AbortSignal | undefined): Promise<string | null> {
+    if (interfaces.length === 0 || (interfaces.length === 1 && interfaces[0]?.ifName === 'eth0')) return null;
+    const listed = await this.exec(id, LIST_ADDRESSES, signal).catch((e: unknown) => ({ exitCode: -1, stdout: '', stderr: String(e) }));
+    if (listed.exitCode !== 0) return `interface names unverified: ${listed.stderr.trim() || 'ip failed'}`;
+    let script: string | null;
+    try {
+      script = renameScript(parseAddresses(listed.stdout), interfaces);
+    } catch (e) {
+      throw new VimError('UNEXPECTED_RESPONSE', this.name, `interfaces of ${id}: ${(e as Error).message}`);
+    }
+    if (script === null) return null;
+    const renamed = await this.exec(id, ['sh', '-c', script], signal);
+    const after = parseAddresses((await this.exec(id, LIST_ADDRESSES, signal)).stdout);
+    if (renamed.exitCode !== 0 || interfaces.some((i) => after.get(i.address) !== i.ifName)) {
+      throw new VimError('UNEXPECTED_RESPONSE', this.name, `could not name the interfaces of ${id}: ${renamed.stderr.trim()}`);
+    }
+    return null;
+  }
+
+  #labelled(labels: Labels): Labels {
+    return this.#popId === undefined ? labels : { ...labels, [LABEL_POP]: this.#popId };
+  }
+}
+
+/**
+ * Creates a {@link DockerVimDriver} on `endpoint` (or a given `client`). Throws VimError
+ * NOT_SUPPORTED for an endpoint scheme other than unix, tcp, http, https.
+ */
+export function createDockerVimDriver(opts: DockerVimOptions): DockerVimDriver {
+  const client = opts.client ?? new Dockerode(dockerConnection(opts.name, opts.endpoint ?? 'unix:///var/run/docker.sock'));
+  return new DockerVimDriver(client, opts);
+}
