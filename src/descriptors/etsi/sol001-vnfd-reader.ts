@@ -1,0 +1,145 @@
+import type { Result, ScalingAspect, ValidationIssue, Vdu, VduCp, Vnfd, VnfCp } from '../../model/index.js';
+import { err, ok } from '../../model/index.js';
+import { asArray, asRecord, asText, collectIssues } from '../issue-collector.js';
+import type { IssueCollector } from '../issue-collector.js';
+import { bytesToGiB, bytesToMiB, parseScalarSize } from '../size-units.js';
+import { effectiveProperties, loadToscaSet, standardBase } from './tosca-template-set.js';
+import type { ImportResolver, ToscaNode, ToscaTemplateSet } from './tosca-template-set.js';
+
+/**
+ * Reads an ETSI SOL001 VNFD (TOSCA service template plus the files it imports from the
+ * package) into the model: the VNF node's identity (its own properties over its type's
+ * defaults), Vdu.Compute nodes with virtual CPU/memory/storage, VduCps bound to VDUs,
+ * external CPs from `substitution_mappings.requirements`, and scaling aspects/deltas.
+ */
+export const readSol001Vnfd = (doc: unknown, file: string, resolve?: ImportResolver): Result<Vnfd, ValidationIssue[]> => {
+  const c = collectIssues(file);
+  const set = loadToscaSet(doc, file, resolve, c);
+  if (!set) return err(c.issues);
+  checkNodeTypes(set, c);
+  const of = (base: string): ToscaNode[] => set.nodes.filter((n) => standardBase(set, n.type) === base);
+  const vnfNode = of('tosca.nodes.nfv.vnf')[0];
+  if (!vnfNode) {
+    c.add('/topology_template/node_templates', 'no node of type tosca.nodes.nfv.VNF (or derived from it); a VNFD needs one');
+    return err(c.issues);
+  }
+  const props = effectiveProperties(set, vnfNode);
+  for (const field of ['descriptor_id', 'provider', 'product_name', 'descriptor_version']) {
+    if (asText(props[field]) === undefined) c.issues.push({ file: vnfNode.file, path: `${vnfNode.path}/properties/${field}`, message: `required VNF property ${field} is missing (neither set nor defaulted by the node type)` });
+  }
+  const computes = [...of('tosca.nodes.nfv.vdu.compute')];
+  const storages = new Map([...of('tosca.nodes.nfv.vdu.virtualblockstorage'), ...of('tosca.nodes.nfv.vdu.virtualstorage')].map((n) => [n.name, n]));
+  const vls = new Set(of('tosca.nodes.nfv.vnfvirtuallink').map((n) => n.name));
+  if (computes.length === 0) c.add('/topology_template/node_templates', 'no node of type tosca.nodes.nfv.Vdu.Compute; a VNFD needs at least one VDU');
+
+  const cps = of('tosca.nodes.nfv.vducp');
+  const exposed = new Set((set.substitution?.requirements ?? []).map(([, cp]) => cp));
+  const binding = new Map<string, string>();
+  const vduCps = new Map<string, VduCp[]>();
+  for (const cp of cps) {
+    const vb = cp.requirements.find((r) => r.name === 'virtual_binding');
+    if (!vb || !vb.target || !computes.some((v) => v.name === vb.target)) {
+      c.issues.push({ file: cp.file, path: `${cp.path}/requirements${vb ? `/${vb.index}` : ''}`, message: `VduCp "${cp.name}" must have a virtual_binding to a Vdu.Compute node` });
+      continue;
+    }
+    for (const vl of cp.requirements.filter((r) => r.name === 'virtual_link')) {
+      if (!vl.target || !vls.has(vl.target)) c.issues.push({ file: cp.file, path: `${cp.path}/requirements/${vl.index}`, message: `virtual_link target "${vl.target ?? ''}" is not a VnfVirtualLink node` });
+    }
+    binding.set(cp.name, vb.target);
+    vduCps.set(vb.target, [...(vduCps.get(vb.target) ?? []), { id: cp.name, type: exposed.has(cp.name) ? 'external' : 'internal' }]);
+  }
+
+  const initial = initialDeltas(set);
+  const vdus: Vdu[] = computes.map((n) => readCompute(n, storages, vduCps.get(n.name) ?? [], initial.get(n.name), c));
+
+  const connectionPoints: VnfCp[] = [];
+  for (const [ext, cp] of set.substitution?.requirements ?? []) {
+    const vdu = binding.get(cp);
+    if (vdu) connectionPoints.push({ id: ext, type: 'external', vdu, vduCp: cp });
+    else c.issues.push({ file: set.substitution?.file ?? file, path: `/topology_template/substitution_mappings/requirements/${ext}`, message: `external CP "${ext}" maps to "${cp}", which is not a VduCp bound to a VDU` });
+  }
+  const scalingAspects = readScaling(set);
+  if (c.issues.length > 0) return err(c.issues);
+  const description = asText(asRecord(doc)['description']);
+  return ok({
+    descriptorId: String(props['descriptor_id']),
+    ref: { vendor: String(props['provider']), name: String(props['product_name']), version: String(props['descriptor_version']) },
+    format: 'etsi',
+    ...(description === undefined ? {} : { description: description.trim() }),
+    provider: String(props['provider']),
+    vdus,
+    connectionPoints,
+    monitoringParameters: [],
+    scalingAspects,
+    startCommands: [],
+    stopCommands: [],
+    source: doc,
+  });
+};
+
+/** Every node type must be standard or derive (in the package's own type files) from a standard one. */
+export const checkNodeTypes = (set: ToscaTemplateSet, c: IssueCollector): void => {
+  for (const n of set.nodes) {
+    if (standardBase(set, n.type) === undefined) c.issues.push({ file: n.file, path: `${n.path}/type`, message: `node type "${n.type}" is neither a standard SOL001 type nor defined (derived_from one) in the package's type files` });
+  }
+};
+
+const readCompute = (n: ToscaNode, storages: ReadonlyMap<string, ToscaNode>, cps: VduCp[], initialDelta: number | undefined, c: IssueCollector): Vdu => {
+  const at = (p: string): string => `${n.path}${p}`;
+  const vc = asRecord(asRecord(n.capabilities['virtual_compute'])['properties']);
+  const cpu = asRecord(vc['virtual_cpu']);
+  const vcpus = cpu['num_virtual_cpu'];
+  if (typeof vcpus !== 'number' || !Number.isInteger(vcpus) || vcpus < 1) c.issues.push({ file: n.file, path: at('/capabilities/virtual_compute/properties/virtual_cpu/num_virtual_cpu'), message: 'num_virtual_cpu must be a positive integer' });
+  const memBytes = parseScalarSize(asRecord(vc['virtual_memory'])['virtual_mem_size']);
+  if (memBytes === undefined) c.issues.push({ file: n.file, path: at('/capabilities/virtual_compute/properties/virtual_memory/virtual_mem_size'), message: 'virtual_mem_size must be a positive size with a known unit, e.g. "512 MB"' });
+  const storageNodes = n.requirements.filter((r) => r.name === 'virtual_storage').map((r) => (r.target ? storages.get(r.target) : undefined));
+  const local = asRecord(asArray(vc['virtual_local_storage'])[0])['size_of_storage'];
+  const block = storageNodes.map((s) => asRecord(s?.properties['virtual_block_storage_data'])['size_of_storage']).find((x) => x !== undefined);
+  const storageText = local ?? block;
+  const storageBytes = storageText === undefined ? undefined : parseScalarSize(storageText);
+  if (storageText !== undefined && storageBytes === undefined) c.issues.push({ file: n.file, path: at('/capabilities/virtual_compute/properties/virtual_local_storage'), message: 'size_of_storage must be a positive size with a known unit' });
+  const image = asRecord(n.properties['sw_image_data'] ?? storageNodes.map((s) => s?.properties['sw_image_data']).find((x) => x !== undefined));
+  const imageName = asText(image['name']) ?? asText(asRecord(n.artifacts['sw_image'])['file']);
+  if (imageName === undefined) c.issues.push({ file: n.file, path: at('/properties/sw_image_data'), message: 'VDU has no software image (sw_image_data on the VDU or its VirtualBlockStorage)' });
+  const container = asText(image['container_format']);
+  const profile = asRecord(n.properties['vdu_profile']);
+  const min = typeof profile['min_number_of_instances'] === 'number' ? profile['min_number_of_instances'] : undefined;
+  const initialInstances = initialDelta ?? min;
+  return {
+    id: n.name,
+    image: imageName ?? '',
+    imageFormat: container === 'docker' ? 'docker' : (asText(image['disk_format']) ?? container ?? 'raw'),
+    vcpus: typeof vcpus === 'number' ? vcpus : 0,
+    memoryMiB: bytesToMiB(memBytes ?? 0),
+    ...(storageBytes === undefined ? {} : { storageGiB: bytesToGiB(storageBytes) }),
+    connectionPoints: cps,
+    ...(initialInstances !== undefined && initialInstances > 0 ? { initialInstances } : {}),
+  };
+};
+
+const policiesOf = (set: ToscaTemplateSet, type: string) => set.policies.filter((p) => p.type.toLowerCase() === type.toLowerCase());
+
+const initialDeltas = (set: ToscaTemplateSet): Map<string, number> => {
+  const out = new Map<string, number>();
+  for (const p of policiesOf(set, 'tosca.policies.nfv.VduInitialDelta')) {
+    const n = asRecord(p.properties['initial_delta'])['number_of_instances'];
+    if (typeof n === 'number') for (const t of p.targets) out.set(t, n);
+  }
+  return out;
+};
+
+const readScaling = (set: ToscaTemplateSet): ScalingAspect[] =>
+  policiesOf(set, 'tosca.policies.nfv.ScalingAspects').flatMap((p) =>
+    Object.entries(asRecord(p.properties['aspects'])).map(([id, a]) => {
+      const aspect = asRecord(a);
+      const firstStep = asText(asArray(aspect['step_deltas'])[0]);
+      const deltas: Record<string, number> = {};
+      for (const d of policiesOf(set, 'tosca.policies.nfv.VduScalingAspectDeltas')) {
+        if (d.properties['aspect'] !== id) continue;
+        const n = asRecord(asRecord(d.properties['deltas'])[firstStep ?? ''])['number_of_instances'];
+        if (typeof n === 'number') for (const t of d.targets) deltas[t] = n;
+      }
+      const name = asText(aspect['name']);
+      return { id, ...(name === undefined ? {} : { name }), maxScaleLevel: Number(aspect['max_scale_level'] ?? 0), deltas };
+    }),
+  );

@@ -1,0 +1,12 @@
+// Public face of the descriptor readers: each format's document → the one model.
+export { readTangoNsd, parseTangoCpRef } from './tango/tango-nsd-reader.js';
+export { readTangoVnfd } from './tango/tango-vnfd-reader.js';
+export { readSol001Vnfd } from './etsi/sol001-vnfd-reader.js';
+export { readSol001Nsd, detectSol001Kind } from './etsi/sol001-nsd-reader.js';
+export { isWellKnownImport } from './etsi/tosca-template-set.js';
+export type { ImportResolver } from './etsi/tosca-template-set.js';
+export { validateNsdAgainstVnfds, vnfdMatches, describeVnfdRef } from './nsd-vnfd-check.js';
+export type { NsdVnfdCheckOptions } from './nsd-vnfd-check.js';
+export { parseYamlSafe, DEFAULT_YAML_LIMITS } from './safe-yaml.js';
+export type { YamlLimits } from './safe-yaml.js';
+export { sizeToBytes, parseScalarSize, SIZE_UNITS } from './size-units.js';

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { parseYamlSafe, readTangoNsd, readTangoVnfd, validateNsdAgainstVnfds } from '../index.js';
+
+const vnfd = {
+  vendor: 'eu.rondo',
+  name: 'vnf-a',
+  version: '0.1',
+  virtual_deployment_units: [
+    {
+      id: 'vdu01',
+      vm_image: 'vnf/busybox:latest',
+      vm_image_format: 'docker',
+      resource_requirements: { cpu: { vcpus: 1, cpu_bw: 0.5 }, memory: { size: 1, size_unit: 'GB' }, storage: { size: 512, size_unit: 'MiB' } },
+      connection_points: [{ id: 'eth0', type: 'internal' }, { id: 'eth1', type: 'internal' }],
+      environment: ['SON_EMU_CMD=./start.sh', 'OTHER=1'],
+    },
+  ],
+  connection_points: [{ id: 'input', type: 'external' }, { id: 'output', type: 'external' }],
+  virtual_links: [
+    { id: 'in', connectivity_type: 'E-Line', connection_points_reference: ['vdu01:eth0', 'input'] },
+    { id: 'out', connectivity_type: 'E-Line', connection_points_reference: ['vdu01:eth1', 'output'] },
+  ],
+};
+
+describe('readTangoVnfd', () => {
+  it('maps resources, external CPs and the emulator start command', () => {
+    const r = readTangoVnfd(vnfd, 'vnfd.yaml');
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    expect(r.value.vdus[0]).toMatchObject({ vcpus: 1, cpuBw: 0.5, memoryMiB: 1024, storageGiB: 1, env: { SON_EMU_CMD: './start.sh', OTHER: '1' } });
+    expect(r.value.connectionPoints).toEqual([
+      { id: 'input', type: 'external', vdu: 'vdu01', vduCp: 'eth0' },
+      { id: 'output', type: 'external', vdu: 'vdu01', vduCp: 'eth1' },
+    ]);
+    expect(r.value.startCommands).toEqual(['./start.sh']);
+  });
+
+  it('reports every problem at once with paths', () => {
+    const bad = structuredClone(vnfd) as typeof vnfd;
+    const unit = bad.virtual_deployment_units[0] as (typeof vnfd.virtual_deployment_units)[number];
+    unit.resource_requirements.cpu.cpu_bw = 3;
+    bad.virtual_links.push({ id: 'in', connectivity_type: 'E-LAN', connection_points_reference: ['vdu09:eth0', 'nowhere'] });
+    const r = readTangoVnfd(bad, 'vnfd.yaml');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.map((i) => i.path).sort()).toEqual([
+      '/virtual_deployment_units/0/resource_requirements/cpu/cpu_bw',
+      '/virtual_links/2/connection_points_reference/0',
+      '/virtual_links/2/connection_points_reference/1',
+      '/virtual_links/2/id',
+    ]);
+  });
+
+  it('reports schema errors: wrong types and unknown units', () => {
+    const r = readTangoVnfd({ ...vnfd, virtual_deployment_units: [{ id: 'v', vm_image: 'x', resource_requirements: { cpu: { vcpus: 0 }, memory: { size: 1, size_unit: 'parsecs' } } }] }, 'vnfd.yaml');
+    expect(r.ok ? [] : r.error.map((i) => i.path)).toEqual([
+      '/virtual_deployment_units/0/resource_requirements/cpu/vcpus',
+      '/virtual_deployment_units/0/resource_requirements/memory/size_unit',
+    ]);
+  });
+});
+
+describe('readTangoNsd', () => {
+  const nsd = {
+    vendor: 'eu.rondo',
+    name: 'ns',
+    version: '0.1',
+    network_functions: [
+      { vnf_id: 'a', vnf_vendor: 'eu.rondo', vnf_name: 'vnf-a', vnf_version: '0.1' },
+      { vnf_id: 'a', vnf_vendor: 'eu.rondo', vnf_name: 'vnf-a', vnf_version: '0.1' },
+    ],
+    connection_points: [{ id: 'input', interface: 'ipv4', type: 'external' }],
+    virtual_links: [
+      { id: 'l1', connectivity_type: 'E-Line', connection_points_reference: ['input', 'a:input', 'a:output'] },
+      { id: 'l2', connectivity_type: 'E-LAN', connection_points_reference: ['ghost:input', 'nosap'] },
+    ],
+    forwarding_graphs: [
+      { fg_id: 'fg', network_forwarding_paths: [{ fp_id: 'p', connection_points: [{ connection_point_ref: 'input', position: 1 }, { connection_point_ref: 'zz:x', position: 1 }] }] },
+    ],
+  };
+
+  it('reports every semantic problem of the NSD at once', () => {
+    const r = readTangoNsd(nsd, 'nsd.yaml');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.every((i) => i.file === 'nsd.yaml')).toBe(true);
+    expect(r.error.map((i) => i.path).sort()).toEqual([
+      '/forwarding_graphs/0/network_forwarding_paths/0/connection_points/1/connection_point_ref',
+      '/forwarding_graphs/0/network_forwarding_paths/0/connection_points/1/position',
+      '/network_functions/1/vnf_id',
+      '/virtual_links/0/connection_points_reference',
+      '/virtual_links/1/connection_points_reference/0',
+      '/virtual_links/1/connection_points_reference/1',
+    ]);
+  });
+
+  it('checks CP references against the VNFDs', () => {
+    const ok = readTangoNsd({ ...nsd, network_functions: [nsd.network_functions[0]], virtual_links: [{ id: 'l', connectivity_type: 'E-Line', connection_points_reference: ['input', 'a:eth7'] }], forwarding_graphs: [] }, 'nsd.yaml');
+    const v = readTangoVnfd(vnfd, 'vnfd.yaml');
+    if (!ok.ok || !v.ok) throw new Error('fixtures must read');
+    expect(validateNsdAgainstVnfds(ok.value, [v.value], 'nsd.yaml')).toEqual([
+      expect.objectContaining({ file: 'nsd.yaml', path: '/virtual_links/0/connection_points_reference/1' }),
+    ]);
+  });
+});
+
+describe('parseYamlSafe', () => {
+  it('rejects duplicate keys, custom tags, alias bombs and deep nesting', () => {
+    expect(parseYamlSafe('a: 1\na: 2\n', 'f').ok).toBe(false);
+    expect(parseYamlSafe('a: !!js/function "x"\n', 'f').ok).toBe(false);
+    expect(parseYamlSafe(`a: &a [1]\nb: [${Array(200).fill('*a').join(',')}]\n`, 'f').ok).toBe(false);
+    expect(parseYamlSafe(`${'['.repeat(100)}${']'.repeat(100)}`, 'f').ok).toBe(false);
+    expect(parseYamlSafe('a: {b: [1, 2]}\n', 'f')).toEqual({ ok: true, value: { a: { b: [1, 2] } } });
+  });
+});

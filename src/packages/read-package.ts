@@ -1,0 +1,194 @@
+import { createHash } from 'node:crypto';
+import { open, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { describeVnfdRef, detectSol001Kind, parseYamlSafe, readSol001Nsd, readSol001Vnfd, readTangoNsd, readTangoVnfd, validateNsdAgainstVnfds, vnfdMatches } from '../descriptors/index.js';
+import { isRecord } from '../descriptors/issue-collector.js';
+import type { NsdVnf, PackageFormat, ParsedPackage, Result, ValidationIssue } from '../model/index.js';
+import { NotFoundError, PackageInvalidError, err, ok } from '../model/index.js';
+import { readCsarPackage, TOSCA_META_PATH } from './csar-package.js';
+import { createPackageContext, normalizePackagePath } from './package-context.js';
+import type { PackageContext } from './package-context.js';
+import type { PackageLimits } from './package-limits.js';
+import { MAX_DESCRIPTOR_BYTES, MAX_ISSUES, resolveLimits } from './package-limits.js';
+import { openSafeZip } from './safe-zip.js';
+import { readTangoPackage } from './tango-package.js';
+import type { PackageContent } from './tango-package.js';
+import { parseToscaMeta } from './tosca-meta.js';
+
+/** Options of the package readers. */
+export interface ReadPackageOptions {
+  limits?: Partial<PackageLimits>;
+  /** Name the client gave the upload, used in issues when the problem is the archive itself. */
+  fileName?: string;
+  /** Looks up a VNFD that the NSD references but the package does not contain (the catalog). Return true if known. */
+  resolveExternalVnfd?: (ref: NsdVnf['vnfd']) => Promise<boolean>;
+}
+
+type Outcome = Result<ParsedPackage, ValidationIssue[]>;
+
+/**
+ * Reads a package archive from disk (zip: .tgo/.son/.csar/.zip), detects its format,
+ * verifies hashes, parses and validates all descriptors. Never throws for bad input:
+ * returns every issue found. Throws only for I/O errors on `path` itself.
+ */
+export const readPackageFile = async (path: string, opts: ReadPackageOptions = {}): Promise<Outcome> => {
+  const name = opts.fileName ?? basename(path);
+  const limits = resolveLimits(opts.limits);
+  const zip = await openSafeZip(path, name, limits);
+  if (!zip.ok) return zip;
+  try {
+    const ctx = await createPackageContext(zip.value, name, limits);
+    if (!ctx.ok) return ctx;
+    return await readArchive(ctx.value, opts);
+  } catch (e) {
+    // A reader bug must not take the server down with a hostile upload; report it as an issue.
+    return err([{ file: name, path: '', message: `the package could not be read: ${(e as Error).message}` }]);
+  } finally {
+    zip.value.close();
+  }
+};
+
+/** Detects the format from the archive's metadata files; undefined when none fits. */
+const detectFormat = async (ctx: PackageContext): Promise<{ format: PackageFormat; metaPath?: string } | undefined> => {
+  if (ctx.digests.has(TOSCA_META_PATH)) {
+    const text = await ctx.readText(TOSCA_META_PATH);
+    if (text.ok) {
+      const meta = parseToscaMeta(text.value);
+      const entry = normalizePackagePath(meta.main['entry-definitions'] ?? '');
+      const napdBlock = meta.blocks.find((b) => (b['content-type'] ?? '').includes('5gtango.napd'));
+      const candidates = [entry && /napd\.ya?ml$/i.test(entry) ? entry : undefined, napdBlock ? normalizePackagePath(napdBlock['name'] ?? '') : undefined, 'TOSCA-Metadata/NAPD.yaml', 'TOSCA-Metadata/NAPD.yml'];
+      const napd = candidates.find((c): c is string => c !== undefined && ctx.digests.has(c));
+      if (napd) return { format: 'tango', metaPath: napd };
+    }
+    return { format: 'etsi-csar' };
+  }
+  if (ctx.digests.has('META-INF/MANIFEST.MF')) return { format: 'sonata', metaPath: 'META-INF/MANIFEST.MF' };
+  if (ctx.files.some((f) => !f.path.includes('/') && /\.ya?ml$/i.test(f.path))) return { format: 'etsi-csar' };
+  return undefined;
+};
+
+const readArchive = async (ctx: PackageContext, opts: ReadPackageOptions): Promise<Outcome> => {
+  const detected = await detectFormat(ctx);
+  if (!detected) {
+    return err([{ file: ctx.name, path: '', message: 'unknown package format: no TOSCA-Metadata/TOSCA.meta, META-INF/MANIFEST.MF or root YAML template' }]);
+  }
+  const content = detected.format === 'etsi-csar' ? await readCsarPackage(ctx) : await readTangoPackage(ctx, detected.format, detected.metaPath ?? '');
+  if (content) await crossCheck(ctx, content, opts);
+  if (content && content.nsds.length === 0 && content.vnfds.length === 0 && ctx.issues.length === 0) {
+    ctx.issues.push({ file: detected.metaPath ?? ctx.name, path: '', message: 'the package contains no NSD and no VNFD' });
+  }
+  if (ctx.issues.length > 0 || !content) return err(finalIssues(ctx.issues, ctx.name));
+  return ok({
+    format: detected.format,
+    ref: content.ref,
+    ...(content.description === undefined ? {} : { description: content.description }),
+    nsds: content.nsds,
+    vnfds: content.vnfds,
+    files: ctx.files,
+    metadata: content.metadata,
+  });
+};
+
+/** Duplicated VNFDs, then each NSD against the package's VNFDs (and the catalog). */
+const crossCheck = async (ctx: Pick<PackageContext, 'issues'>, content: PackageContent, opts: ReadPackageOptions): Promise<void> => {
+  content.vnfds.forEach((v, i) => {
+    const first = content.vnfds.findIndex((w) => w.descriptorId === v.descriptorId);
+    if (first !== i) ctx.issues.push({ file: v.file, path: '', message: `VNFD ${v.descriptorId} is also in ${content.vnfds[first]?.file ?? ''}; a package holds each VNFD once` });
+  });
+  const someVnfdFailed = ctx.issues.length > 0;
+  for (const nsd of content.nsds) {
+    const known = new Set<string>();
+    for (const v of nsd.vnfs) {
+      if (content.vnfds.some((d) => vnfdMatches(d, v.vnfd))) continue;
+      if (someVnfdFailed || (opts.resolveExternalVnfd && (await opts.resolveExternalVnfd(v.vnfd)))) known.add(describeVnfdRef(v.vnfd));
+    }
+    ctx.issues.push(...validateNsdAgainstVnfds(nsd, content.vnfds, nsd.file, { isKnownExternally: (r) => known.has(describeVnfdRef(r)) }));
+  }
+};
+
+const finalIssues = (issues: readonly ValidationIssue[], name: string): ValidationIssue[] => {
+  const seen = new Set<string>();
+  const out = issues.filter((i) => {
+    const k = `${i.file}\u0000${i.path}\u0000${i.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  if (out.length === 0) return [{ file: name, path: '', message: 'the package is invalid' }];
+  return out.length > MAX_ISSUES ? [...out.slice(0, MAX_ISSUES), { file: name, path: '', message: `${out.length - MAX_ISSUES} more issues were not listed` }] : out;
+};
+
+/**
+ * SOL005 `nsd_content` / single-descriptor uploads: a zip (CSAR) or a single YAML file
+ * (SOL001 NSD with its metadata, or a 5GTANGO NSD/VNFD). Same contract as
+ * {@link readPackageFile}.
+ */
+export const readDescriptorFile = async (path: string, opts: ReadPackageOptions = {}): Promise<Outcome> => {
+  const name = opts.fileName ?? basename(path);
+  const limits = resolveLimits(opts.limits);
+  const size = (await stat(path)).size;
+  const fh = await open(path, 'r');
+  const head = Buffer.alloc(Math.min(size, MAX_DESCRIPTOR_BYTES + 1));
+  try {
+    await fh.read(head, 0, head.length, 0);
+  } finally {
+    await fh.close();
+  }
+  if (size >= 4 && head.readUInt32LE(0) === 0x04034b50) return readPackageFile(path, opts);
+  if (size === 0) return err([{ file: name, path: '', message: 'the file is empty; upload a YAML descriptor or a zip package' }]);
+  if (size > MAX_DESCRIPTOR_BYTES) return err([{ file: name, path: '', message: `a single descriptor file may be at most ${MAX_DESCRIPTOR_BYTES} bytes` }]);
+  const text = head.toString('utf8');
+  if (text.includes('\u0000') || text.includes('\uFFFD')) return err([{ file: name, path: '', message: 'neither a zip archive nor a YAML text file' }]);
+  const parsed = parseYamlSafe(text, name, { maxAliases: limits.maxYamlAliases, maxDepth: limits.maxDepth });
+  if (!parsed.ok) return parsed;
+  const doc = parsed.value;
+  if (!isRecord(doc)) return err([{ file: name, path: '', message: 'the YAML is not a descriptor (expected a mapping)' }]);
+  const file = { path: name, size, sha256: createHash('sha256').update(head.subarray(0, size)).digest('hex') };
+  let content: PackageContent;
+  let format: PackageFormat = 'tango';
+  if ('tosca_definitions_version' in doc) {
+    format = 'etsi-csar';
+    if (detectSol001Kind(doc, name) === 'nsd') {
+      const r = readSol001Nsd(doc, name);
+      if (!r.ok) return r;
+      content = { ref: r.value.ref, nsds: [{ ...r.value, file: name }], vnfds: [], metadata: doc['metadata'] ?? null };
+    } else {
+      const r = readSol001Vnfd(doc, name);
+      if (!r.ok) return r;
+      content = { ref: r.value.ref, nsds: [], vnfds: [{ ...r.value, file: name }], metadata: doc['metadata'] ?? null };
+    }
+  } else if ('virtual_deployment_units' in doc) {
+    const r = readTangoVnfd(doc, name);
+    if (!r.ok) return r;
+    content = { ref: r.value.ref, nsds: [], vnfds: [{ ...r.value, file: name }], metadata: null };
+  } else {
+    const r = readTangoNsd(doc, name);
+    if (!r.ok) return r;
+    content = { ref: r.value.ref, nsds: [{ ...r.value, file: name }], vnfds: [], metadata: null };
+  }
+  const issues: ValidationIssue[] = [];
+  await crossCheck({ issues }, content, opts);
+  if (issues.length > 0) return err(issues);
+  return ok({ format, ref: content.ref, nsds: content.nsds, vnfds: content.vnfds, files: [file], metadata: content.metadata });
+};
+
+/**
+ * Reads one entry of a package (for `.../vnfd`, `.../artifacts/{path}` downloads), with the
+ * same safety checks as {@link readPackageFile}. Throws NotFoundError if absent and
+ * PackageInvalidError if the archive fails the safety checks.
+ */
+export const readPackageEntry = async (path: string, entryPath: string, opts: ReadPackageOptions = {}): Promise<Buffer> => {
+  const name = opts.fileName ?? basename(path);
+  const limits = resolveLimits(opts.limits);
+  const zip = await openSafeZip(path, name, limits);
+  if (!zip.ok) throw new PackageInvalidError(zip.error);
+  try {
+    const target = normalizePackagePath(entryPath);
+    if (target === undefined || !zip.value.find(target)) throw new NotFoundError('package entry', entryPath);
+    const r = await zip.value.read(target, limits.maxEntryBytes);
+    if (!r.ok) throw new PackageInvalidError([{ file: target, path: '', message: r.error }]);
+    return r.value;
+  } finally {
+    zip.value.close();
+  }
+};
