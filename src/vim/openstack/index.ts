@@ -1,0 +1,12 @@
+export { OpenStackVimDriver, createOpenStackVimDriver } from './openstack-vim-driver.js';
+export type { OpenStackVimOptions } from './openstack-vim-driver.js';
+export { KeystoneSession, SERVICE_TYPES } from './keystone-client.js';
+export type { OpenStackApi, OpenStackCredentials, ServiceCall, ServiceType } from './keystone-client.js';
+export { HeatStacks } from './openstack-heat-stacks.js';
+export type { StackInfo, TemplateBody } from './openstack-heat-stacks.js';
+export { faultKind, faultMessage, OpenStackFault } from './openstack-faults.js';
+export { flavorName } from './openstack-computes.js';
+export * as glance from './glance-client.js';
+export * as nova from './nova-client.js';
+export * as neutron from './neutron-client.js';
+export * as heat from './heat-client.js';
