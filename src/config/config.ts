@@ -28,6 +28,8 @@ export interface RondoConfig {
   /** Worker lease; renewed at a third of it. */
   readonly workerLeaseSeconds: number;
   readonly workerConcurrency: number;
+  /** Page size of SOL005 list answers (SOL013 paging). */
+  readonly pageSize: number;
 }
 
 /** A configuration mistake; lists one message per wrong setting. */
@@ -79,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     opDeadlineSeconds: int('RONDO_OP_DEADLINE', 1800, 1, 7 * 86400),
     workerLeaseSeconds: int('RONDO_WORKER_LEASE', 15, 2, 3600),
     workerConcurrency: int('RONDO_WORKER_CONCURRENCY', 4, 1, 256),
+    pageSize: int('RONDO_PAGE_SIZE', 100, 1, 10_000),
     ...overrides,
   };
   if (overrides.dataDir) (cfg as { dataDir: string }).dataDir = resolve(overrides.dataDir);

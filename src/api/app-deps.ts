@@ -1,0 +1,28 @@
+import type { Logger } from 'pino';
+import type { RondoConfig } from '../config/index.js';
+import type { Clock, IdGenerator } from '../model/index.js';
+import type { Store } from '../store/index.js';
+import type { CatalogService } from '../catalog/index.js';
+
+/**
+ * The services route plugins call. Add yours here as a field (e.g. `lifecycle`) and
+ * construct it in `src/server.ts` (and `test/support/app.ts`).
+ */
+export interface AppServices {
+  readonly catalog: CatalogService;
+}
+
+/** Everything `buildApp` is built from; the composition root (`src/server.ts`) fills it. */
+export interface AppDeps {
+  readonly config: RondoConfig;
+  readonly store: Store;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly services: AppServices;
+}
+
+/** Options every route plugin receives. */
+export interface RoutePluginOptions {
+  readonly deps: AppDeps;
+}

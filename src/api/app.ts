@@ -1,0 +1,61 @@
+import Fastify from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify';
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { AppDeps } from './app-deps.js';
+import { installProblemDetails } from './problem-details.js';
+import { requestId } from './request-id.js';
+import { ROUTE_PLUGINS } from './route-plugins.js';
+import type { RoutePlugin } from './route-plugins.js';
+
+/** The app as route plugins see it: TypeBox-typed routes. */
+export type RondoApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+/** Options beyond the dependencies (tests add plugins; headers can be renamed). */
+export interface BuildAppOptions {
+  readonly plugins?: readonly RoutePlugin[];
+  readonly requestIdHeader?: string;
+}
+
+/**
+ * Builds the Fastify app from its dependencies: request ids, ProblemDetails errors,
+ * OpenAPI generation, multipart, and every plugin of {@link ROUTE_PLUGINS}. Does not
+ * listen; `src/server.ts` does. Tests call it and use `app.inject()`.
+ */
+export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promise<RondoApp> {
+  const rid = requestId({ headerName: opts.requestIdHeader ?? 'x-request-id', generate: () => deps.ids.next() });
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    genReqId: rid.genReqId,
+    bodyLimit: 1024 * 1024,
+    // Package bodies can be big and slow; the catalog enforces their size.
+    requestTimeout: 0,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onRequest', rid.onRequest);
+  installProblemDetails(app);
+
+  // SOL005 PATCH bodies are JSON merge patches (RFC 7396).
+  app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  await app.register(multipart, { limits: { fileSize: deps.config.maxUploadBytes + 1, files: 1 } });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Rondo API', version: '0.1.0', description: 'Rondo NFV MANO: ETSI SOL005 and 5GTANGO-compatible APIs.' },
+      tags: [
+        { name: '5gtango', description: '5GTANGO gatekeeper-compatible API' },
+        { name: 'vnfpkgm', description: 'ETSI SOL005 VNF package management' },
+        { name: 'nsd', description: 'ETSI SOL005 NSD management' },
+        { name: 'admin', description: 'Rondo administration' },
+        { name: 'health', description: 'Liveness and readiness' },
+      ],
+    },
+  });
+
+  for (const { plugin } of opts.plugins ?? ROUTE_PLUGINS) await app.register(plugin, { deps });
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,10 @@
+// Public face of the HTTP API.
+export { buildApp } from './app.js';
+export type { RondoApp, BuildAppOptions } from './app.js';
+export type { AppDeps, AppServices, RoutePluginOptions } from './app-deps.js';
+export { ROUTE_PLUGINS } from './route-plugins.js';
+export type { RoutePlugin } from './route-plugins.js';
+export { requestId, bindOpId } from './request-id.js';
+export type { AdminPackage } from './admin-package-routes.js';
+export type { VnfPkgInfo } from './vnf-package-info.js';
+export type { NsdInfo } from './nsd-info.js';

@@ -1,0 +1,29 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { RoutePluginOptions } from './app-deps.js';
+import { healthRoutes } from './health-routes.js';
+import { docsRoutes } from './docs-routes.js';
+import { gatekeeperPackageRoutes } from './gatekeeper-package-routes.js';
+import { vnfPackageRoutes } from './vnf-package-routes.js';
+import { nsdRoutes } from './nsd-routes.js';
+import { adminPackageRoutes } from './admin-package-routes.js';
+
+/** One resource's routes: a Fastify plugin with its TypeBox schemas beside the handlers. */
+export interface RoutePlugin {
+  readonly name: string;
+  readonly plugin: FastifyPluginAsyncTypebox<RoutePluginOptions>;
+}
+
+/**
+ * Every route plugin of the API, registered in this order by `buildApp`. To add a
+ * resource, write `src/api/<resource>-routes.ts` exporting a
+ * `FastifyPluginAsyncTypebox<RoutePluginOptions>` and append it here.
+ */
+export const ROUTE_PLUGINS: readonly RoutePlugin[] = [
+  { name: 'health', plugin: healthRoutes },
+  { name: 'docs', plugin: docsRoutes },
+  { name: '5gtango-packages', plugin: gatekeeperPackageRoutes },
+  { name: 'sol005-vnf-packages', plugin: vnfPackageRoutes },
+  { name: 'sol005-nsds', plugin: nsdRoutes },
+  { name: 'admin-packages', plugin: adminPackageRoutes },
+  // NS lifecycle routes (/nslcm/v1/…, 5GTANGO /instantiations) go here.
+];

@@ -1,0 +1,272 @@
+import { open, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import { ConflictError, NotFoundError } from '../model/index.js';
+import type { Clock, IdGenerator } from '../model/index.js';
+import type { Database } from '../store/index.js';
+import { DEFAULT_TENANT, nsdRepository, packageRepository, vnfdRepository } from '../store/catalog-store.js';
+import type { NsdRecord, OperationalState, PackageRecord, VnfdRecord } from '../store/catalog-store.js';
+import type { PackageReader } from './package-reader-port.js';
+import { receiveUpload } from './upload-receiver.js';
+import type { UploadedFile } from './upload-receiver.js';
+import { onboardUpload } from './onboarding.js';
+import type { OnboardResult } from './onboarding.js';
+import { onboardingFailure } from './onboarding-failure.js';
+
+/** What the catalog service is built from (the composition root passes these). */
+export interface CatalogDeps {
+  readonly db: Kysely<Database>;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly reader: PackageReader;
+  /** Uploads go to `dataDir/tmp`, on-boarded packages to `dataDir/packages`. */
+  readonly dataDir: string;
+  readonly maxUploadBytes: number;
+}
+
+/** One upload as the API hands it over. */
+export interface UploadInput {
+  readonly source: Readable;
+  readonly fileName?: string;
+  readonly contentType?: string;
+  readonly declaredBytes?: number;
+  /** Called once the bytes are on disk (5GTANGO reports size and sha1 even on failure). */
+  readonly onReceived?: (u: UploadedFile) => void;
+}
+
+/** A package with the descriptors it brought. */
+export type PackageView = OnboardResult;
+
+/** A merge-patch of a VnfPkgInfo or NsdInfo (SOL005 VnfPkgInfoModifications / NsdInfoModifications). */
+export interface DescriptorPatch {
+  readonly operationalState?: OperationalState;
+  readonly userDefinedData?: Record<string, unknown>;
+}
+
+/**
+ * The catalog: on-boarding, SOL005 resources (VnfPkgInfo = VNFD row, NsdInfo = NSD row),
+ * Rondo's package view, and usage counting for the NS lifecycle.
+ */
+export function createCatalogService(deps: CatalogDeps) {
+  const tenant = DEFAULT_TENANT;
+  const now = () => deps.clock.now();
+  const tmpDir = join(deps.dataDir, 'tmp');
+  const packagePath = (id: string) => join(deps.dataDir, 'packages', `${id}.pkg`);
+  const onboardingDeps = { db: deps.db, clock: deps.clock, ids: deps.ids, reader: deps.reader, tenant, packagePath };
+  const packages = () => packageRepository(deps.db);
+  const vnfds = () => vnfdRepository(deps.db, now);
+  const nsds = () => nsdRepository(deps.db, now);
+
+  const receive = async (input: UploadInput, name: string): Promise<UploadedFile> => {
+    const upload = await receiveUpload(input.source, {
+      dir: tmpDir,
+      name,
+      maxBytes: deps.maxUploadBytes,
+      ...(input.declaredBytes !== undefined ? { declaredBytes: input.declaredBytes } : {}),
+    });
+    input.onReceived?.(upload);
+    return upload;
+  };
+  // Issues name the client's file name, never the temp file ("package" when it gave none).
+  const meta = (input: UploadInput) => ({
+    fileName: input.fileName || 'package',
+    ...(input.contentType ? { contentType: input.contentType } : {}),
+  });
+
+  /** Removes a package file whose rows are gone; a leftover file is harmless, so errors are ignored. */
+  const dropFile = (id: string) => rm(packagePath(id), { force: true });
+
+  /** Deletes the package row (and then its file) when its last descriptor is gone. */
+  const collectPackage = async (db: Kysely<Database>, packageId: string | null): Promise<string | null> =>
+    packageId && (await packageRepository(db).deleteIfUnreferenced(packageId)) ? packageId : null;
+
+  /** SOL005 content upload: CREATED → UPLOADING → PROCESSING → ONBOARDED, or ERROR with details. */
+  const uploadContent = async (kind: 'vnfd' | 'nsd', id: string, input: UploadInput): Promise<OnboardResult> => {
+    const repo = kind === 'vnfd' ? vnfds() : nsds();
+    await repo.moveOnboarding(id, ['CREATED'], 'UPLOADING');
+    const packageId = deps.ids.next();
+    let upload: UploadedFile | undefined;
+    try {
+      upload = await receive(input, packageId);
+      await repo.moveOnboarding(id, ['UPLOADING'], 'PROCESSING');
+      return await onboardUpload(onboardingDeps, upload, { packageId, ...meta(input), target: { kind, id }, descriptorOnly: kind === 'nsd' });
+    } catch (e) {
+      await repo.moveOnboarding(id, ['UPLOADING', 'PROCESSING'], 'ERROR', onboardingFailure(e)).catch(() => undefined);
+      throw e;
+    } finally {
+      if (upload) await rm(upload.path, { force: true });
+    }
+  };
+
+  return {
+    /** Path of an on-boarded package's file. */
+    packagePath,
+
+    /** The stored file of a package: where it is and whether it is a zip (or a bare YAML). */
+    async packageFile(packageId: string): Promise<{ path: string; isZip: boolean; size: number }> {
+      const path = packagePath(packageId);
+      const fh = await open(path, 'r').catch((e: unknown) => {
+        throw new NotFoundError('package file', packageId, { cause: e });
+      });
+      try {
+        const head = Buffer.alloc(4);
+        await fh.read(head, 0, 4, 0);
+        return { path, isZip: head.readUInt32LE(0) === 0x04034b50, size: (await fh.stat()).size };
+      } finally {
+        await fh.close();
+      }
+    },
+
+    /** Reads one file of an on-boarded package; NotFoundError when absent. */
+    async readEntry(packageId: string, entryPath: string): Promise<Buffer> {
+      return deps.reader.readPackageEntry(packagePath(packageId), entryPath);
+    },
+
+    /**
+     * Receives and on-boards a whole package (5GTANGO `/packages`, admin API). Throws
+     * PayloadTooLargeError, BadRequestError (empty), PackageInvalidError, ConflictError;
+     * on failure nothing is stored and no file is left.
+     */
+    async onboard(input: UploadInput): Promise<OnboardResult> {
+      const packageId = deps.ids.next();
+      const upload = await receive(input, packageId);
+      try {
+        return await onboardUpload(onboardingDeps, upload, { packageId, ...meta(input) });
+      } finally {
+        await rm(upload.path, { force: true });
+      }
+    },
+
+    /** SOL005 POST vnf_packages: a new VnfPkgInfo in CREATED. */
+    createVnfPackage: (userDefinedData: Record<string, unknown> = {}) => vnfds().create(deps.ids.next(), userDefinedData, tenant),
+    /** SOL005 POST ns_descriptors: a new NsdInfo in CREATED. */
+    createNsd: (userDefinedData: Record<string, unknown> = {}) => nsds().create(deps.ids.next(), userDefinedData, tenant),
+
+    /** SOL005 PUT package_content. ConflictError unless CREATED. */
+    uploadVnfPackageContent: (id: string, input: UploadInput) => uploadContent('vnfd', id, input),
+    /** SOL005 PUT nsd_content. ConflictError unless CREATED. */
+    uploadNsdContent: (id: string, input: UploadInput) => uploadContent('nsd', id, input),
+
+    /** A VnfPkgInfo; NotFoundError when absent. */
+    async getVnfPackage(id: string): Promise<VnfdRecord> {
+      const r = await vnfds().get(id);
+      if (!r || r.tenant !== tenant) throw new NotFoundError('VNF package', id);
+      return r;
+    },
+    /** An NsdInfo; NotFoundError when absent. */
+    async getNsd(id: string): Promise<NsdRecord> {
+      const r = await nsds().get(id);
+      if (!r || r.tenant !== tenant) throw new NotFoundError('NSD', id);
+      return r;
+    },
+    listVnfPackages: () => vnfds().list(tenant),
+    listNsds: () => nsds().list(tenant),
+
+    /** SOL005 PATCH: operationalState (only when ONBOARDED) and merged userDefinedData. */
+    async patchVnfPackage(id: string, patch: DescriptorPatch): Promise<VnfdRecord> {
+      return patchDescriptor(deps.db, 'vnfd', id, patch, now);
+    },
+    async patchNsd(id: string, patch: DescriptorPatch): Promise<NsdRecord> {
+      return patchDescriptor(deps.db, 'nsd', id, patch, now);
+    },
+
+    /**
+     * SOL005 DELETE vnf_packages/{id}: only DISABLED and NOT_IN_USE (§9.4.3.3.5), and not
+     * while an NSD still uses the VNFD. The package file goes with its last descriptor.
+     */
+    async deleteVnfPackage(id: string): Promise<void> {
+      const dropped = await deps.db.transaction().execute(async (trx) => {
+        // State first (the SOL005 rule), then references; a throw rolls the delete back.
+        const row = await vnfdRepository(trx, now).deleteGuarded(id, true);
+        const users = await vnfdRepository(trx).referencingNsds(id);
+        if (users.length > 0) {
+          throw new ConflictError(`VNF package ${id} is used by NSD ${users.join(', ')}; delete those NSDs first`, { code: 'VNFD_REFERENCED', details: { nsdInfoIds: users } });
+        }
+        return collectPackage(trx, row.package_id);
+      });
+      if (dropped) await dropFile(dropped);
+    },
+    /** SOL005 DELETE ns_descriptors/{id}: only DISABLED and NOT_IN_USE (§5.4.2.3.5). */
+    async deleteNsd(id: string): Promise<void> {
+      const dropped = await deps.db.transaction().execute(async (trx) => {
+        const row = await nsdRepository(trx, now).deleteGuarded(id, true);
+        return collectPackage(trx, row.package_id);
+      });
+      if (dropped) await dropFile(dropped);
+    },
+
+    /** Rondo's package view: every on-boarded package with its descriptors. */
+    async listPackages(): Promise<PackageView[]> {
+      const [pkgs, allNsds, allVnfds] = await Promise.all([packages().list(tenant), nsds().list(tenant), vnfds().list(tenant)]);
+      return pkgs.map((p) => ({ package: p, nsds: allNsds.filter((n) => n.packageId === p.id), vnfds: allVnfds.filter((v) => v.packageId === p.id) }));
+    },
+    /** One package with its descriptors; NotFoundError when absent. */
+    async getPackage(id: string): Promise<PackageView> {
+      const p = await packages().get(id);
+      if (!p || p.tenant !== tenant) throw new NotFoundError('package', id);
+      const [n, v] = await Promise.all([nsds().listByPackage(id), vnfds().listByPackage(id)]);
+      return { package: p, nsds: n, vnfds: v };
+    },
+    /**
+     * Deletes a package with all its descriptors, in one transaction. ConflictError when
+     * one is IN_USE or another package's NSD uses one of its VNFDs.
+     */
+    async deletePackage(id: string): Promise<PackageRecord> {
+      const pkg = await deps.db.transaction().execute(async (trx) => {
+        const p = await packageRepository(trx).get(id);
+        if (!p || p.tenant !== tenant) throw new NotFoundError('package', id);
+        const v = vnfdRepository(trx, now);
+        const n = nsdRepository(trx, now);
+        for (const nsd of await n.listByPackage(id)) await n.deleteGuarded(nsd.id, false);
+        for (const vnfd of await v.listByPackage(id)) {
+          const users = await v.referencingNsds(vnfd.id, id);
+          if (users.length > 0) {
+            throw new ConflictError(`VNFD ${vnfd.id} of package ${id} is used by NSD ${users.join(', ')}; delete those first`, { code: 'VNFD_REFERENCED', details: { nsdInfoIds: users } });
+          }
+          await v.deleteGuarded(vnfd.id, false);
+        }
+        await collectPackage(trx, id);
+        return p;
+      });
+      await dropFile(id);
+      return pkg;
+    },
+  };
+}
+
+/** The catalog service's type. */
+export type CatalogService = ReturnType<typeof createCatalogService>;
+
+async function patchDescriptor<K extends 'vnfd' | 'nsd'>(
+  db: Kysely<Database>,
+  kind: K,
+  id: string,
+  patch: DescriptorPatch,
+  now: () => Date,
+): Promise<K extends 'vnfd' ? VnfdRecord : NsdRecord> {
+  return db.transaction().execute(async (trx) => {
+    const repo = kind === 'vnfd' ? vnfdRepository(trx, now) : nsdRepository(trx, now);
+    const current = await repo.get(id);
+    if (!current) throw new NotFoundError(kind === 'vnfd' ? 'VNF package' : 'NSD', id);
+    if (patch.operationalState && patch.operationalState !== current.operationalState) await repo.setOperational(id, patch.operationalState);
+    else if (patch.operationalState) {
+      // SOL005 §9.4.3.3.4: 409 when the package is already in the requested state.
+      throw new ConflictError(`already ${patch.operationalState}`, { code: 'STATE_CONFLICT', details: { operationalState: current.operationalState } });
+    }
+    if (patch.userDefinedData) await repo.setUserDefinedData(id, mergePatch(current.userDefinedData, patch.userDefinedData));
+    return (await repo.get(id)) as K extends 'vnfd' ? VnfdRecord : NsdRecord;
+  });
+}
+
+/** RFC 7396 JSON merge patch of plain objects (null removes a key). */
+function mergePatch(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...target };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else if (typeof v === 'object' && !Array.isArray(v) && typeof out[k] === 'object' && out[k] !== null && !Array.isArray(out[k])) {
+      out[k] = mergePatch(out[k] as Record<string, unknown>, v as Record<string, unknown>);
+    } else out[k] = v;
+  }
+  return out;
+}

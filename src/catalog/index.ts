@@ -1,0 +1,9 @@
+// Public face of the catalog: on-boarding, SOL005 package/NSD resources, usage state.
+export { createCatalogService } from './catalog-service.js';
+export type { CatalogService, CatalogDeps, UploadInput, PackageView, DescriptorPatch } from './catalog-service.js';
+export type { OnboardResult } from './onboarding.js';
+export type { PackageReader, ReadPackageOptions } from './package-reader-port.js';
+export type { UploadedFile } from './upload-receiver.js';
+export { useNsd, releaseNsd } from './descriptor-usage.js';
+export { ONBOARDING_STATES, OPERATIONAL_STATES, USAGE_STATES } from '../store/catalog-store.js';
+export type { OnboardingState, OperationalState, UsageState, NsdRecord, VnfdRecord, PackageRecord } from '../store/catalog-store.js';

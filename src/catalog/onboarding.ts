@@ -1,0 +1,141 @@
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Kysely } from 'kysely';
+import { PackageInvalidError } from '../model/index.js';
+import type { Clock, IdGenerator, NsdVnf, ParsedPackage } from '../model/index.js';
+import type { Database } from '../store/index.js';
+import { nsdRepository, packageRepository, vnfdRepository } from '../store/catalog-store.js';
+import type { NsdRecord, PackageRecord, VnfdRecord } from '../store/catalog-store.js';
+import type { PackageReader } from './package-reader-port.js';
+import type { UploadedFile } from './upload-receiver.js';
+
+/** What one on-boarding created. */
+export interface OnboardResult {
+  readonly package: PackageRecord;
+  readonly nsds: readonly NsdRecord[];
+  readonly vnfds: readonly VnfdRecord[];
+}
+
+/** An existing SOL005 resource (in PROCESSING) that receives the package's first NSD or VNFD. */
+export type OnboardTarget = { readonly kind: 'vnfd' | 'nsd'; readonly id: string };
+
+/** What on-boarding needs from the composition root. */
+export interface OnboardingDeps {
+  readonly db: Kysely<Database>;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly reader: PackageReader;
+  readonly tenant: string;
+  /** Final path of a package file by id (`dataDir/packages/<id>.pkg`). */
+  readonly packagePath: (id: string) => string;
+}
+
+/** Per upload: the name the client gave it, its content type, and the resource it fills. */
+export interface OnboardOptions {
+  readonly packageId: string;
+  readonly fileName?: string;
+  readonly contentType?: string;
+  readonly target?: OnboardTarget;
+  /** SOL005 `nsd_content`: a single YAML NSD is accepted as well as a zip. */
+  readonly descriptorOnly?: boolean;
+}
+
+const refKey = (r: NsdVnf['vnfd']): string => ('descriptorId' in r ? `id:${r.descriptorId}` : `ref:${r.vendor}/${r.name}/${r.version}`);
+
+/**
+ * Validates an uploaded file and, in ONE transaction, inserts the package, its NSDs and
+ * VNFDs, then moves the file to its final place before committing. Throws
+ * PackageInvalidError (422) with every issue, ConflictError on a duplicate descriptor or
+ * a target in the wrong state. On any failure nothing is stored: the transaction rolls
+ * back and a file already moved is removed again. The caller removes the temp file.
+ */
+export async function onboardUpload(deps: OnboardingDeps, upload: UploadedFile, opts: OnboardOptions): Promise<OnboardResult> {
+  const vnfdsInCatalog = vnfdRepository(deps.db);
+  const readOpts = {
+    ...(opts.fileName ? { fileName: opts.fileName } : {}),
+    resolveExternalVnfd: async (ref: NsdVnf['vnfd']) => (await vnfdsInCatalog.findOnboarded(deps.tenant, ref)) !== undefined,
+  };
+  const read = opts.descriptorOnly
+    ? await deps.reader.readDescriptorFile(upload.path, readOpts)
+    : await deps.reader.readPackageFile(upload.path, readOpts);
+  if (!read.ok) throw new PackageInvalidError(read.error);
+  const parsed = read.value;
+  requireTargetContent(parsed, opts);
+
+  const finalPath = deps.packagePath(opts.packageId);
+  let moved = false;
+  try {
+    return await deps.db.transaction().execute(async (trx) => {
+      const now = () => deps.clock.now();
+      const packages = packageRepository(trx);
+      const vnfds = vnfdRepository(trx, now);
+      const nsds = nsdRepository(trx, now);
+      const pkg = await packages.insert({
+        id: opts.packageId,
+        tenant: deps.tenant,
+        format: parsed.format,
+        vendor: parsed.ref.vendor,
+        name: parsed.ref.name,
+        version: parsed.ref.version,
+        description: parsed.description ?? null,
+        fileName: opts.fileName ?? null,
+        contentType: opts.contentType ?? null,
+        size: upload.size,
+        sha1: upload.sha1,
+        sha256: upload.sha256,
+        files: parsed.files,
+        metadata: parsed.metadata ?? null,
+        createdAt: deps.clock.now(),
+      });
+
+      const byRef = new Map<string, string>();
+      const vnfdRecords: VnfdRecord[] = [];
+      for (const [i, v] of parsed.vnfds.entries()) {
+        const content = { packageId: pkg.id, vendor: v.ref.vendor, name: v.ref.name, version: v.ref.version, format: v.format, file: v.file };
+        const rec =
+          i === 0 && opts.target?.kind === 'vnfd'
+            ? await vnfds.completeOnboarding(opts.target.id, content, v)
+            : await vnfds.insertOnboarded(deps.ids.next(), content, v);
+        vnfdRecords.push(rec);
+        byRef.set(refKey(v.ref), rec.id);
+        byRef.set(refKey({ descriptorId: v.descriptorId }), rec.id);
+      }
+
+      const nsdRecords: NsdRecord[] = [];
+      for (const [i, n] of parsed.nsds.entries()) {
+        const vnfdIds: string[] = [];
+        for (const member of n.vnfs) {
+          let id = byRef.get(refKey(member.vnfd));
+          if (!id) id = (await vnfds.findOnboarded(deps.tenant, member.vnfd))?.id;
+          // The reader already rejected references that resolve nowhere.
+          if (id && !vnfdIds.includes(id)) vnfdIds.push(id);
+        }
+        const content = { packageId: pkg.id, vendor: n.ref.vendor, name: n.ref.name, version: n.ref.version, format: n.format, file: n.file, vnfdIds };
+        nsdRecords.push(
+          i === 0 && opts.target?.kind === 'nsd'
+            ? await nsds.completeOnboarding(opts.target.id, content, n)
+            : await nsds.insertOnboarded(deps.ids.next(), content, n),
+        );
+      }
+
+      await mkdir(dirname(finalPath), { recursive: true });
+      await rename(upload.path, finalPath);
+      moved = true;
+      return { package: pkg, nsds: nsdRecords, vnfds: vnfdRecords };
+    });
+  } catch (e) {
+    // The commit (or a statement after the move) failed: the file must not outlive its rows.
+    if (moved) await rm(finalPath, { force: true });
+    throw e;
+  }
+}
+
+function requireTargetContent(parsed: ParsedPackage, opts: OnboardOptions): void {
+  const file = opts.fileName ?? 'package';
+  if (opts.target?.kind === 'vnfd' && parsed.vnfds.length === 0) {
+    throw new PackageInvalidError([{ file, path: '', message: 'the package holds no VNFD; upload NS-only packages as nsd_content' }]);
+  }
+  if (opts.target?.kind === 'nsd' && parsed.nsds.length === 0) {
+    throw new PackageInvalidError([{ file, path: '', message: 'the content holds no NSD; upload VNF packages to /vnfpkgm/v1/vnf_packages' }]);
+  }
+}

@@ -1,0 +1,140 @@
+import type { Kysely, Selectable } from 'kysely';
+import { ConflictError } from '../model/index.js';
+import type { Nsd } from '../model/index.js';
+import type { Database } from './schema.js';
+import type { DescriptorContent, NsdRecord } from './catalog-records.js';
+import { isUniqueViolation, jsonb, toNsdRecord } from './catalog-row-mapping.js';
+import { descriptorStates } from './catalog-descriptor-table.js';
+import type { NsdsTable } from './catalog-schema.js';
+
+const duplicate = (e: unknown, ref: string): never => {
+  if (isUniqueViolation(e)) {
+    throw new ConflictError(`NSD ${ref} is already on-boarded; delete it or raise its version`, { code: 'NSD_EXISTS', cause: e, details: { nsd: ref } });
+  }
+  throw e;
+};
+
+/** The NSD fields written with content, beyond {@link DescriptorContent}. */
+export interface NsdContent extends DescriptorContent {
+  readonly vnfdIds: readonly string[];
+}
+
+const contentColumns = (c: NsdContent, nsd: Nsd) => ({
+  package_id: c.packageId,
+  vendor: c.vendor,
+  name: c.name,
+  version: c.version,
+  format: c.format,
+  file: c.file,
+  nsd_id: nsd.descriptorId,
+  designer: c.vendor,
+  // SOL005 nsdInvariantId: stable across versions, so vendor/name without the version.
+  invariant_id: `${c.vendor}.${c.name}`,
+  vnfd_ids: jsonb(c.vnfdIds),
+  descriptor: jsonb(nsd),
+});
+
+/**
+ * The `nsds` aggregate: each row is an NSD and a SOL005 NsdInfo. Pass a transaction as
+ * `db` to join it; `now` stamps `updated_at`.
+ */
+export function nsdRepository(db: Kysely<Database>, now: () => Date = () => new Date()) {
+  const states = descriptorStates(db, 'nsds', now);
+  const rec = (r: Selectable<NsdsTable>) => toNsdRecord(r);
+  return {
+    ...states,
+
+    /** Creates an empty NsdInfo (SOL005: CREATED, DISABLED, NOT_IN_USE). */
+    async create(id: string, userDefinedData: Record<string, unknown>, tenant?: string): Promise<NsdRecord> {
+      const at = now();
+      const row = await db
+        .insertInto('nsds')
+        .values({
+          id,
+          ...(tenant ? { tenant } : {}),
+          package_id: null,
+          onboarding_state: 'CREATED',
+          operational_state: 'DISABLED',
+          user_defined_data: jsonb(userDefinedData),
+          failure_details: null,
+          vendor: null,
+          name: null,
+          version: null,
+          format: null,
+          file: null,
+          descriptor: null,
+          nsd_id: null,
+          designer: null,
+          invariant_id: null,
+          vnfd_ids: jsonb([]),
+          created_at: at,
+          updated_at: at,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return rec(row);
+    },
+
+    /** Inserts an on-boarded NSD (ONBOARDED, ENABLED). ConflictError `NSD_EXISTS` on a duplicate. */
+    async insertOnboarded(id: string, c: NsdContent, nsd: Nsd, userDefinedData: Record<string, unknown> = {}): Promise<NsdRecord> {
+      const at = now();
+      try {
+        const row = await db
+          .insertInto('nsds')
+          .values({
+            id,
+            onboarding_state: 'ONBOARDED',
+            operational_state: 'ENABLED',
+            user_defined_data: jsonb(userDefinedData),
+            failure_details: null,
+            created_at: at,
+            updated_at: at,
+            ...contentColumns(c, nsd),
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return rec(row);
+      } catch (e) {
+        return duplicate(e, `${c.vendor}/${c.name}/${c.version}`);
+      }
+    },
+
+    /** Fills a PROCESSING NsdInfo with its content: ONBOARDED, ENABLED (guarded). */
+    async completeOnboarding(id: string, c: NsdContent, nsd: Nsd): Promise<NsdRecord> {
+      let row: Selectable<NsdsTable> | undefined;
+      try {
+        row = await db
+          .updateTable('nsds')
+          .set({ ...contentColumns(c, nsd), onboarding_state: 'ONBOARDED', operational_state: 'ENABLED', failure_details: null, updated_at: now() })
+          .where('id', '=', id)
+          .where('onboarding_state', '=', 'PROCESSING')
+          .returningAll()
+          .executeTakeFirst();
+      } catch (e) {
+        return duplicate(e, `${c.vendor}/${c.name}/${c.version}`);
+      }
+      return row ? rec(row) : states.conflict(id, 'expected onboardingState PROCESSING');
+    },
+
+    /** The NSD, or undefined. */
+    async get(id: string): Promise<NsdRecord | undefined> {
+      const row = await db.selectFrom('nsds').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && rec(row);
+    },
+
+    /** Every NSD of a tenant, oldest first. */
+    async list(tenant: string): Promise<NsdRecord[]> {
+      const rows = await db.selectFrom('nsds').selectAll().where('tenant', '=', tenant).orderBy('created_at').orderBy('id').execute();
+      return rows.map(rec);
+    },
+
+    /** The NSDs that came with one package. */
+    async listByPackage(packageId: string): Promise<NsdRecord[]> {
+      const rows = await db.selectFrom('nsds').selectAll().where('package_id', '=', packageId).orderBy('created_at').orderBy('id').execute();
+      return rows.map(rec);
+    },
+  };
+}
+
+/** The NSD repository's type. */
+export type NsdRepository = ReturnType<typeof nsdRepository>;

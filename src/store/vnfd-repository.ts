@@ -1,0 +1,149 @@
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { ConflictError } from '../model/index.js';
+import type { DescriptorRef, Vnfd } from '../model/index.js';
+import type { Database } from './schema.js';
+import type { DescriptorContent, VnfdRecord } from './catalog-records.js';
+import { isUniqueViolation, jsonb, toVnfdRecord } from './catalog-row-mapping.js';
+import { descriptorStates } from './catalog-descriptor-table.js';
+import type { VnfdsTable } from './catalog-schema.js';
+import type { Selectable } from 'kysely';
+
+const duplicate = (e: unknown, ref: string): never => {
+  if (isUniqueViolation(e)) {
+    throw new ConflictError(`VNFD ${ref} is already on-boarded; delete it or raise its version`, { code: 'VNFD_EXISTS', cause: e, details: { vnfd: ref } });
+  }
+  throw e;
+};
+
+const contentColumns = (c: DescriptorContent, vnfd: Vnfd) => ({
+  package_id: c.packageId,
+  vendor: c.vendor,
+  name: c.name,
+  version: c.version,
+  format: c.format,
+  file: c.file,
+  vnfd_id: vnfd.descriptorId,
+  provider: vnfd.provider ?? c.vendor,
+  descriptor: jsonb(vnfd),
+});
+
+/**
+ * The `vnfds` aggregate: each row is a VNFD and a SOL005 VnfPkgInfo. Pass a transaction
+ * as `db` to join it; `now` stamps `updated_at`.
+ */
+export function vnfdRepository(db: Kysely<Database>, now: () => Date = () => new Date()) {
+  const states = descriptorStates(db, 'vnfds', now);
+  const rec = (r: Selectable<VnfdsTable>) => toVnfdRecord(r);
+  return {
+    ...states,
+
+    /** Creates an empty VnfPkgInfo (SOL005: CREATED, DISABLED, NOT_IN_USE). */
+    async create(id: string, userDefinedData: Record<string, unknown>, tenant?: string): Promise<VnfdRecord> {
+      const at = now();
+      const row = await db
+        .insertInto('vnfds')
+        .values({
+          id,
+          ...(tenant ? { tenant } : {}),
+          package_id: null,
+          onboarding_state: 'CREATED',
+          operational_state: 'DISABLED',
+          user_defined_data: jsonb(userDefinedData),
+          failure_details: null,
+          vendor: null,
+          name: null,
+          version: null,
+          format: null,
+          file: null,
+          descriptor: null,
+          vnfd_id: null,
+          provider: null,
+          created_at: at,
+          updated_at: at,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return rec(row);
+    },
+
+    /** Inserts an on-boarded VNFD (ONBOARDED, ENABLED). ConflictError `VNFD_EXISTS` on a duplicate. */
+    async insertOnboarded(id: string, c: DescriptorContent, vnfd: Vnfd, userDefinedData: Record<string, unknown> = {}): Promise<VnfdRecord> {
+      const at = now();
+      try {
+        const row = await db
+          .insertInto('vnfds')
+          .values({
+            id,
+            onboarding_state: 'ONBOARDED',
+            operational_state: 'ENABLED',
+            user_defined_data: jsonb(userDefinedData),
+            failure_details: null,
+            created_at: at,
+            updated_at: at,
+            ...contentColumns(c, vnfd),
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return rec(row);
+      } catch (e) {
+        return duplicate(e, `${c.vendor}/${c.name}/${c.version}`);
+      }
+    },
+
+    /** Fills a PROCESSING VnfPkgInfo with its content: ONBOARDED, ENABLED (guarded). */
+    async completeOnboarding(id: string, c: DescriptorContent, vnfd: Vnfd): Promise<VnfdRecord> {
+      let row: Selectable<VnfdsTable> | undefined;
+      try {
+        row = await db
+          .updateTable('vnfds')
+          .set({ ...contentColumns(c, vnfd), onboarding_state: 'ONBOARDED', operational_state: 'ENABLED', failure_details: null, updated_at: now() })
+          .where('id', '=', id)
+          .where('onboarding_state', '=', 'PROCESSING')
+          .returningAll()
+          .executeTakeFirst();
+      } catch (e) {
+        return duplicate(e, `${c.vendor}/${c.name}/${c.version}`);
+      }
+      return row ? rec(row) : states.conflict(id, 'expected onboardingState PROCESSING');
+    },
+
+    /** The VNFD, or undefined. */
+    async get(id: string): Promise<VnfdRecord | undefined> {
+      const row = await db.selectFrom('vnfds').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && rec(row);
+    },
+
+    /** Every VNFD of a tenant, oldest first. */
+    async list(tenant: string): Promise<VnfdRecord[]> {
+      const rows = await db.selectFrom('vnfds').selectAll().where('tenant', '=', tenant).orderBy('created_at').orderBy('id').execute();
+      return rows.map(rec);
+    },
+
+    /** The VNFDs that came with one package. */
+    async listByPackage(packageId: string): Promise<VnfdRecord[]> {
+      const rows = await db.selectFrom('vnfds').selectAll().where('package_id', '=', packageId).orderBy('created_at').orderBy('id').execute();
+      return rows.map(rec);
+    },
+
+    /** An ONBOARDED VNFD by 5GTANGO vendor/name/version or ETSI descriptor id. */
+    async findOnboarded(tenant: string, ref: DescriptorRef | { descriptorId: string }): Promise<VnfdRecord | undefined> {
+      let q = db.selectFrom('vnfds').selectAll().where('tenant', '=', tenant).where('onboarding_state', '=', 'ONBOARDED');
+      q = 'descriptorId' in ref
+        ? q.where('vnfd_id', '=', ref.descriptorId)
+        : q.where('vendor', '=', ref.vendor).where('name', '=', ref.name).where('version', '=', ref.version);
+      const row = await q.executeTakeFirst();
+      return row && rec(row);
+    },
+
+    /** Ids of NSDs (other than `exceptPackage`'s) whose vnfd_ids name this VNFD. */
+    async referencingNsds(id: string, exceptPackage?: string): Promise<string[]> {
+      let q = db.selectFrom('nsds').select('id').where(sql<boolean>`vnfd_ids @> ${jsonb([id])}::jsonb`);
+      if (exceptPackage) q = q.where((eb) => eb.or([eb('package_id', 'is', null), eb('package_id', '<>', exceptPackage)]));
+      return (await q.execute()).map((r) => r.id);
+    },
+  };
+}
+
+/** The VNFD repository's type. */
+export type VnfdRepository = ReturnType<typeof vnfdRepository>;
