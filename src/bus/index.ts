@@ -1,0 +1,2 @@
+export { createEventBus } from './event-bus.js';
+export type { BusMessage, EventBus, EventBusOptions } from './event-bus.js';

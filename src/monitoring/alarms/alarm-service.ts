@@ -1,0 +1,137 @@
+import type { EventBus } from '../../bus/index.js';
+import { ConflictError, NotFoundError } from '../../model/index.js';
+import type { Clock, IdGenerator } from '../../model/index.js';
+import type { NotificationService } from '../../notify/index.js';
+import type { AlarmEventType, AlarmFilter, AlarmRepository, PerceivedSeverity } from '../../store/index.js';
+import type { MonitoringTopics, VnfEvent, VnfEventType } from '../monitoring-events.js';
+import { toAlarmView } from './alarm-view.js';
+import type { AlarmView } from './alarm-view.js';
+
+interface AlarmProfile {
+  readonly probableCause: string;
+  readonly severity: PerceivedSeverity;
+  readonly eventType: AlarmEventType;
+  readonly faultType: string;
+}
+
+const PROFILES: Partial<Record<VnfEventType, AlarmProfile>> = {
+  'vnf.down': { probableCause: 'VNF_DOWN', severity: 'CRITICAL', eventType: 'PROCESSING_ERROR_ALARM', faultType: 'VNF compute stopped' },
+  'vnf.oom': { probableCause: 'VNF_OUT_OF_MEMORY', severity: 'MAJOR', eventType: 'PROCESSING_ERROR_ALARM', faultType: 'VNF compute out of memory' },
+  'vnf.unhealthy': { probableCause: 'VNF_UNHEALTHY', severity: 'MAJOR', eventType: 'QOS_ALARM', faultType: 'VNF health check failing' },
+};
+
+/** Options of {@link AlarmService}. */
+export interface AlarmServiceOptions {
+  readonly repo: AlarmRepository;
+  readonly bus: EventBus<MonitoringTopics>;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly notifications?: Pick<NotificationService, 'publishAlarm' | 'publishAlarmCleared'>;
+  readonly apiBase?: string;
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * SOL005 fault management over VNF events: a VNF fault (`vnf.down`, `vnf.oom`,
+ * `vnf.unhealthy`) raises an alarm on its NS (`managedObjectId`), one per VNF and cause;
+ * `vnf.up` clears the VNF's active alarms. Each change is published on the bus
+ * (`alarm.raised`, `alarm.cleared`) and as an Alarm(Cleared)Notification.
+ */
+export class AlarmService {
+  readonly #o: AlarmServiceOptions;
+  readonly #unsubs: (() => void)[] = [];
+  readonly #pending = new Set<Promise<void>>();
+
+  constructor(opts: AlarmServiceOptions) {
+    this.#o = opts;
+  }
+
+  /** Subscribes to the VNF events. */
+  start(): void {
+    if (this.#unsubs.length > 0) return;
+    for (const t of ['vnf.down', 'vnf.oom', 'vnf.unhealthy', 'vnf.up'] as const) {
+      this.#unsubs.push(this.#o.bus.subscribe(t, (e) => this.#track(e.type === 'vnf.up' ? this.clearFor(e) : this.raiseFor(e).then(() => undefined))));
+    }
+  }
+
+  /** Unsubscribes and waits for changes in progress. */
+  async stop(): Promise<void> {
+    for (const u of this.#unsubs.splice(0)) u();
+    await this.settled();
+  }
+
+  /** Resolves once every event received so far has been handled. */
+  async settled(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+  }
+
+  /** Raises (or finds the active) alarm for a VNF fault; undefined for a non-fault event. */
+  async raiseFor(e: VnfEvent): Promise<AlarmView | undefined> {
+    const p = PROFILES[e.type];
+    if (!p) return undefined;
+    const { alarm, created } = await this.#o.repo.raise({
+      id: this.#o.ids.next(),
+      managedObjectId: e.nsId,
+      sourceKey: e.vnfId,
+      rootCauseFaultyResource: {
+        faultyResource: { vimConnectionId: e.popId, resourceId: e.computeId, vimLevelResourceType: 'compute' },
+        faultyResourceType: 'COMPUTE',
+      },
+      alarmRaisedTime: this.#o.clock.now(),
+      alarmChangedTime: null,
+      alarmClearedTime: null,
+      ackState: 'UNACKNOWLEDGED',
+      perceivedSeverity: p.severity,
+      eventTime: e.at,
+      eventType: p.eventType,
+      faultType: p.faultType,
+      probableCause: p.probableCause,
+      isRootCause: true,
+      correlatedAlarmIds: [],
+      faultDetails: [`vnfInstanceId=${e.vnfId}`, `computeId=${e.computeId}`, ...(e.exitCode === undefined ? [] : [`exitCode=${e.exitCode}`])],
+    });
+    const view = toAlarmView(alarm, this.#o.apiBase);
+    if (created) {
+      this.#o.bus.publish('alarm.raised', alarm);
+      await this.#o.notifications?.publishAlarm(view);
+    }
+    return view;
+  }
+
+  /** Clears the VNF's active alarms on its NS; returns them. */
+  async clearFor(e: Pick<VnfEvent, 'nsId' | 'vnfId'>): Promise<void> {
+    for (const alarm of await this.#o.repo.clear(e.nsId, e.vnfId, this.#o.clock.now())) {
+      this.#o.bus.publish('alarm.cleared', alarm);
+      await this.#o.notifications?.publishAlarmCleared(toAlarmView(alarm, this.#o.apiBase));
+    }
+  }
+
+  /** Alarms matching the filter, as the API shows them. */
+  async list(filter: AlarmFilter = {}): Promise<AlarmView[]> {
+    return (await this.#o.repo.list(filter)).map((a) => toAlarmView(a, this.#o.apiBase));
+  }
+
+  /** One alarm; NotFoundError when missing. */
+  async get(id: string): Promise<AlarmView> {
+    const a = await this.#o.repo.get(id);
+    if (!a) throw new NotFoundError('alarm', id);
+    return toAlarmView(a, this.#o.apiBase);
+  }
+
+  /**
+   * Acknowledges (SOL005 §7.4.3.3.4 PATCH). NotFoundError when missing; ConflictError
+   * `ALARM_ALREADY_ACKNOWLEDGED` (409) when it already is.
+   */
+  async acknowledge(id: string): Promise<AlarmView> {
+    const a = await this.#o.repo.acknowledge(id, this.#o.clock.now());
+    if (a) return toAlarmView(a, this.#o.apiBase);
+    if (!(await this.#o.repo.get(id))) throw new NotFoundError('alarm', id);
+    throw new ConflictError(`alarm ${id} is already acknowledged`, { code: 'ALARM_ALREADY_ACKNOWLEDGED', details: { alarmId: id } });
+  }
+
+  #track(p: Promise<void>): void {
+    const w = p.catch((e) => this.#o.onError?.(e));
+    this.#pending.add(w);
+    void w.finally(() => this.#pending.delete(w));
+  }
+}

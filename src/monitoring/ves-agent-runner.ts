@@ -1,0 +1,240 @@
+import type { EventBus } from '../bus/index.js';
+import type { Clock } from '../model/index.js';
+import type { VesBacklogRecord, VesConfigRepository } from '../store/index.js';
+import type { MonitoringTopics, VnfEvent } from './monitoring-events.js';
+import type { MonitoringMetrics } from './metrics.js';
+import type { VesDeliveryOptions } from './ves/ves-delivery.js';
+import { VesDelivery } from './ves/ves-delivery.js';
+import type { VesEvent } from './ves/ves-event.js';
+import { buildFaultClearEvent, buildFaultEvent } from './ves/ves-fault.js';
+import type { VnfFault, VnfFaultKind } from './ves/ves-fault.js';
+import { buildHeartbeatEvent } from './ves/ves-heartbeat.js';
+import type { VesBuildContext } from './ves/ves-header.js';
+import { buildMeasurementEvent } from './ves/ves-measurement.js';
+import type { ComputeStats, MonitoredCompute } from './watch/stats-source.js';
+import type { VimMonitoringPort } from './watch/vim-monitoring-port.js';
+
+/** Resolves a VNF instance's name for `sourceName`; undefined: fall back to the compute name. */
+export type VnfNameResolver = (vnfId: string) => Promise<string | undefined>;
+
+/** Everything a runner needs; built by `VesAgent`. */
+export interface VesRunnerDeps {
+  readonly vimId: string;
+  readonly backlogs: readonly VesBacklogRecord[];
+  readonly pollIntervalDefault: number;
+  readonly delivery: VesDeliveryOptions;
+  readonly port: VimMonitoringPort | undefined;
+  readonly repo: VesConfigRepository;
+  readonly bus: EventBus<MonitoringTopics>;
+  readonly clock: Clock;
+  readonly build: VesBuildContext;
+  readonly metrics?: MonitoringMetrics;
+  readonly names?: VnfNameResolver;
+  readonly onError: (error: unknown, what: string) => void;
+}
+
+interface Raised {
+  readonly fault: VnfFault;
+  readonly eventId: string;
+}
+
+const FAULT_OF: Partial<Record<VnfEvent['type'], VnfFaultKind>> = { 'vnf.down': 'down', 'vnf.oom': 'oom', 'vnf.unhealthy': 'unhealthy' };
+
+const matches = (b: VesBacklogRecord, c: { vnfId: string; computeId: string; computeName?: string; sourceName?: string }): boolean =>
+  !b.source || b.source === '*' || [c.vnfId, c.computeId, c.computeName, c.sourceName].includes(b.source);
+
+/**
+ * The VES agent of one VIM: its delivery to the collector, one polling chain per backlog
+ * (`fault`: reconcile VNF compute states; `measurement`: sample resource use;
+ * `heartbeat`), and immediate fault raise/clear events from the watchers' bus events.
+ * A poll of one backlog never overlaps the previous one; the first poll after a restart
+ * is due `poll_interval` after the stored last poll.
+ */
+export class VesAgentRunner {
+  readonly delivery: VesDelivery;
+  readonly #d: VesRunnerDeps;
+  readonly #raised = new Map<string, Raised>();
+  readonly #previous = new Map<string, ComputeStats>();
+  readonly #names = new Map<string, string>();
+  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #ac = new AbortController();
+  readonly #unsubs: (() => void)[] = [];
+  #untrack: () => void = () => {};
+  #running = new Set<Promise<void>>();
+
+  constructor(deps: VesRunnerDeps) {
+    this.#d = deps;
+    this.delivery = new VesDelivery({ ...deps.delivery, ...(deps.metrics ? { observer: deps.metrics.vesObserver(deps.vimId) } : {}) });
+    this.#restoreRaised();
+  }
+
+  /** Starts delivery, bus subscriptions and the backlog timers. */
+  start(): void {
+    const d = this.#d;
+    this.delivery.start();
+    if (d.metrics) this.#untrack = d.metrics.trackVesQueue(d.vimId, () => this.delivery.queueDepth);
+    if (d.backlogs.some((b) => b.domain === 'fault')) {
+      for (const t of ['vnf.down', 'vnf.oom', 'vnf.unhealthy', 'vnf.up'] as const) {
+        this.#unsubs.push(d.bus.subscribe(t, (e) => this.#track(this.#onVnfEvent(e))));
+      }
+    }
+    const now = d.clock.now().getTime();
+    for (const b of d.backlogs) {
+      const every = this.#interval(b);
+      const due = b.lastPollAt ? Math.max(0, b.lastPollAt.getTime() + every - now) : 0;
+      this.#schedule(b, due);
+    }
+  }
+
+  /** Stops polling and delivery; waits for a poll in progress. */
+  async stop(): Promise<void> {
+    this.#ac.abort();
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    for (const u of this.#unsubs.splice(0)) u();
+    this.#untrack();
+    await Promise.allSettled([...this.#running]);
+    await this.delivery.stop();
+  }
+
+  #interval(b: VesBacklogRecord): number {
+    return (b.pollInterval ?? this.#d.pollIntervalDefault) * 1000;
+  }
+
+  #schedule(b: VesBacklogRecord, delayMs: number): void {
+    if (this.#ac.signal.aborted) return;
+    const t = setTimeout(() => {
+      this.#timers.delete(t);
+      const started = Date.now();
+      // Fixed rate: the next poll is due one interval after this one started (a slow VIM
+      // answer, e.g. Docker's ~1 s stats, does not stretch the period), never overlapping.
+      this.#track(this.#poll(b)).finally(() => this.#schedule(b, Math.max(0, this.#interval(b) - (Date.now() - started))));
+    }, delayMs);
+    this.#timers.add(t);
+  }
+
+  #track(p: Promise<void>): Promise<void> {
+    const wrapped = p.catch((e) => this.#d.onError(e, 'ves agent'));
+    this.#running.add(wrapped);
+    void wrapped.finally(() => this.#running.delete(wrapped));
+    return wrapped;
+  }
+
+  async #poll(b: VesBacklogRecord): Promise<void> {
+    const d = this.#d;
+    const signal = this.#ac.signal;
+    let last: VesEvent | undefined;
+    if (b.domain === 'heartbeat') {
+      last = buildHeartbeatEvent(d.build, { source: { sourceId: d.vimId, sourceName: d.vimId }, at: d.clock.now(), intervalSeconds: this.#interval(b) / 1000 });
+      this.delivery.enqueue(last);
+    } else if (d.port) {
+      const computes = (await d.port.listComputes(signal)).filter((c) => matches(b, c));
+      for (const c of computes) this.#names.set(c.vnfId, c.computeName);
+      // Computes are asked concurrently: a stats call may take a second per compute.
+      const events = await Promise.all(computes.map((c) => (b.domain === 'fault' ? this.#reconcile(c, signal) : this.#measure(b, c, signal))));
+      last = events.filter((e) => e !== undefined).at(-1);
+    }
+    if (!signal.aborted) await d.repo.recordPoll(b.id, d.clock.now(), last);
+  }
+
+  async #reconcile(c: MonitoredCompute, signal: AbortSignal): Promise<VesEvent | undefined> {
+    const state = await this.#d.port!.computeState(c.computeId, signal);
+    const at = this.#d.clock.now();
+    // Running again clears down/OOM faults; an unhealthy fault waits for a healthy check.
+    if (state === 'ACTIVE') return this.#clear(c.vnfId, at, ['down', 'oom']).at(-1);
+    if (state === 'BUILD') return undefined;
+    return this.#raise({ kind: 'down', ...c, at });
+  }
+
+  async #measure(b: VesBacklogRecord, c: MonitoredCompute, signal: AbortSignal): Promise<VesEvent | undefined> {
+    const d = this.#d;
+    const stats = await d.port?.stats?.sample(c.computeId, signal);
+    if (!stats) return undefined;
+    d.metrics?.recordStats(c, stats);
+    d.bus.publish('vnf.stats', { nsId: c.nsId, vnfId: c.vnfId, popId: c.popId, computeId: c.computeId, stats });
+    const e = buildMeasurementEvent(d.build, {
+      source: { sourceId: c.vnfId, sourceName: await this.#sourceName(c.vnfId) },
+      intervalSeconds: this.#interval(b) / 1000,
+      stats,
+      previous: this.#previous.get(c.computeId) ?? null,
+    });
+    this.#previous.set(c.computeId, stats);
+    this.delivery.enqueue(e);
+    return e;
+  }
+
+  async #onVnfEvent(e: VnfEvent): Promise<void> {
+    const d = this.#d;
+    if (e.popId !== d.vimId) return;
+    const sourceName = await this.#sourceName(e.vnfId);
+    const backlogs = d.backlogs.filter((b) => b.domain === 'fault' && matches(b, { ...e, sourceName }));
+    if (backlogs.length === 0) return;
+    const kind = FAULT_OF[e.type];
+    const events = kind ? [await this.#raise({ kind, ...e })].filter((x) => x !== undefined) : this.#clear(e.vnfId, e.at);
+    const last = events.at(-1);
+    if (last) for (const b of backlogs) await d.repo.recordPoll(b.id, d.clock.now(), last);
+  }
+
+  async #raise(f: { kind: VnfFaultKind; vnfId: string; nsId: string; computeId: string; popId: string; at: Date; exitCode?: number }): Promise<VesEvent | undefined> {
+    const key = `${f.vnfId}\u0000${f.kind}`;
+    if (this.#raised.has(key)) return undefined;
+    const fault: VnfFault = {
+      kind: f.kind,
+      source: { sourceId: f.vnfId, sourceName: await this.#sourceName(f.vnfId) },
+      nsId: f.nsId,
+      computeId: f.computeId,
+      popId: f.popId,
+      raisedAt: f.at,
+      at: f.at,
+      ...(f.exitCode === undefined ? {} : { exitCode: f.exitCode }),
+    };
+    const e = buildFaultEvent(this.#d.build, fault);
+    this.#raised.set(key, { fault, eventId: e.commonEventHeader.eventId });
+    this.delivery.enqueue(e);
+    return e;
+  }
+
+  #clear(vnfId: string, at: Date, kinds?: readonly VnfFaultKind[]): VesEvent[] {
+    const out: VesEvent[] = [];
+    for (const [key, r] of this.#raised) {
+      if (r.fault.source.sourceId !== vnfId || (kinds && !kinds.includes(r.fault.kind))) continue;
+      this.#raised.delete(key);
+      const e = buildFaultClearEvent(this.#d.build, { ...r.fault, at }, r.eventId);
+      this.delivery.enqueue(e);
+      out.push(e);
+    }
+    return out;
+  }
+
+  async #sourceName(vnfId: string): Promise<string> {
+    const resolved = await this.#d.names?.(vnfId).catch(() => undefined);
+    return resolved ?? this.#names.get(vnfId) ?? vnfId;
+  }
+
+  /** After a restart: a fault backlog whose last event was a raise still has it open. */
+  #restoreRaised(): void {
+    for (const b of this.#d.backlogs) {
+      const e = b.lastEvent as VesEvent | null;
+      const f = e?.faultFields;
+      if (b.domain !== 'fault' || !e || !f || f.eventSeverity === 'NORMAL') continue;
+      const info = f.alarmAdditionalInformation ?? {};
+      const kind = (Object.entries({ vnfDown: 'down', vnfOutOfMemory: 'oom', vnfUnhealthy: 'unhealthy' }) as [string, VnfFaultKind][]).find(([c]) => c === f.alarmCondition)?.[1];
+      const sourceId = e.commonEventHeader.sourceId;
+      if (!kind || !sourceId) continue;
+      const raisedAt = new Date(e.commonEventHeader.startEpochMicrosec / 1000);
+      this.#raised.set(`${sourceId}\u0000${kind}`, {
+        eventId: e.commonEventHeader.eventId,
+        fault: {
+          kind,
+          source: { sourceId, sourceName: e.commonEventHeader.sourceName },
+          nsId: info.nsInstanceId ?? '',
+          computeId: info.computeId ?? '',
+          popId: info.popId ?? this.#d.vimId,
+          raisedAt,
+          at: raisedAt,
+          ...(info.exitCode === undefined ? {} : { exitCode: Number(info.exitCode) }),
+        },
+      });
+    }
+  }
+}

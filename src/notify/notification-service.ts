@@ -1,0 +1,224 @@
+import type { Dispatcher } from 'undici';
+import type { Clock, IdGenerator, LcmOpOcc } from '../model/index.js';
+import type { SubscriptionApi, SubscriptionRecord, SubscriptionRepository } from '../store/index.js';
+import { backoffDelay, sleep } from './retry-backoff.js';
+import type { BackoffPolicy, Random } from './retry-backoff.js';
+import { DEFAULT_OUTBOUND_LIMITS, sendOutbound } from './outbound-http.js';
+import type { BasicAuth, OutboundLimits } from './outbound-http.js';
+import { filterMatches } from './subscription-filter.js';
+import type { NotificationFacts, NotificationType, SubscriptionFilter } from './subscription-filter.js';
+import type { Sealer } from './subscription-service.js';
+
+/** SOL005 `LcmOperationOccurrenceNotificationStatus`. */
+export const LCM_NOTIFICATION_STATUSES = ['START', 'RESULT'] as const;
+export type LcmNotificationStatus = (typeof LCM_NOTIFICATION_STATUSES)[number];
+
+/** The fields of a SOL005 `Alarm` notifications filter on, plus the rest of it. */
+export interface AlarmLike {
+  readonly id: string;
+  readonly managedObjectId: string;
+  readonly perceivedSeverity: string;
+  readonly eventType: string;
+  readonly probableCause: string;
+  readonly alarmClearedTime?: string;
+  readonly [field: string]: unknown;
+}
+
+/** Options of {@link NotificationService}. */
+export interface NotificationServiceOptions {
+  readonly repo: SubscriptionRepository;
+  readonly sealer: Sealer;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  /** Absolute base of this API for `_links`; '' for relative links. */
+  readonly apiBase?: string;
+  /** Attempts per notification before it is abandoned; default 8. */
+  readonly maxAttempts?: number;
+  /** Default 500 ms doubling up to 60 s, full jitter. */
+  readonly backoff?: BackoffPolicy;
+  readonly random?: Random;
+  /** Notifications waiting per subscription; beyond, the oldest is dropped. Default 1000. */
+  readonly maxPendingPerSubscription?: number;
+  readonly limits?: OutboundLimits;
+  readonly dispatcher?: Dispatcher;
+  readonly onError?: (error: unknown, subscriptionId: string) => void;
+}
+
+interface Job {
+  readonly url: string;
+  readonly auth: BasicAuth | null;
+  readonly body: Record<string, unknown>;
+}
+
+/**
+ * Sends SOL005 notifications to matching subscriptions' callbacks, POSTing JSON with the
+ * subscription's BASIC credentials. Each subscription has its own FIFO, sent one at a
+ * time, so a RESULT never overtakes its START even across retries; a failed POST (network,
+ * non-2xx) is retried with jittered exponential backoff up to `maxAttempts`.
+ */
+export class NotificationService {
+  readonly #o: NotificationServiceOptions;
+  readonly #base: string;
+  readonly #queues = new Map<string, Job[]>();
+  readonly #active = new Map<string, Promise<void>>();
+  #ac = new AbortController();
+  #delivered = 0;
+  #failedAttempts = 0;
+  #abandoned = 0;
+  #dropped = 0;
+
+  constructor(opts: NotificationServiceOptions) {
+    this.#o = opts;
+    this.#base = (opts.apiBase ?? '').replace(/\/+$/, '');
+  }
+
+  /** Notifications delivered (2xx). */
+  get delivered(): number {
+    return this.#delivered;
+  }
+  /** POSTs that failed (each retried until `maxAttempts`). */
+  get failedAttempts(): number {
+    return this.#failedAttempts;
+  }
+  /** Notifications given up after `maxAttempts`. */
+  get abandoned(): number {
+    return this.#abandoned;
+  }
+  /** Notifications dropped because a subscription's queue was full. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  /** Allows sending again after a stop. */
+  start(): void {
+    if (this.#ac.signal.aborted) this.#ac = new AbortController();
+  }
+
+  /** Aborts sends in progress and discards waiting notifications. */
+  async stop(): Promise<void> {
+    this.#ac.abort();
+    await Promise.allSettled([...this.#active.values()]);
+    this.#queues.clear();
+  }
+
+  /** Resolves when no notification is waiting or in flight. */
+  async idle(): Promise<void> {
+    while (this.#active.size > 0) await Promise.allSettled([...this.#active.values()]);
+  }
+
+  /** `NsLcmOperationOccurrenceNotification` (START when an operation begins, RESULT at its end). */
+  async publishLcm(op: LcmOpOcc, status: LcmNotificationStatus): Promise<void> {
+    await this.#publish(
+      'nslcm',
+      { notificationType: 'NsLcmOperationOccurrenceNotification', nsInstanceId: op.nsInstanceId, operationType: op.lcmOperationType, operationState: op.operationState },
+      (sub) => ({
+        notificationStatus: status,
+        operationState: op.operationState,
+        nsInstanceId: op.nsInstanceId,
+        nsLcmOpOccId: op.id,
+        operation: op.lcmOperationType,
+        isAutomaticInvocation: op.isAutomaticInvocation,
+        ...(status === 'RESULT' && op.error ? { error: op.error } : {}),
+        _links: { ...this.#links(sub, op.nsInstanceId), nsLcmOpOcc: { href: `${this.#base}/nslcm/v1/ns_lcm_op_occs/${op.id}` } },
+      }),
+    );
+  }
+
+  /** `NsIdentifierCreationNotification`. */
+  async publishNsCreated(nsInstanceId: string): Promise<void> {
+    await this.#publish('nslcm', { notificationType: 'NsIdentifierCreationNotification', nsInstanceId }, (sub) => ({ nsInstanceId, _links: this.#links(sub, nsInstanceId) }));
+  }
+
+  /** `NsIdentifierDeletionNotification`. */
+  async publishNsDeleted(nsInstanceId: string): Promise<void> {
+    await this.#publish('nslcm', { notificationType: 'NsIdentifierDeletionNotification', nsInstanceId }, (sub) => ({ nsInstanceId, _links: this.#links(sub, nsInstanceId) }));
+  }
+
+  /** `AlarmNotification` carrying the alarm as the API shows it. */
+  async publishAlarm(alarm: AlarmLike): Promise<void> {
+    await this.#publish('nsfm', this.#alarmFacts('AlarmNotification', alarm), (sub) => ({
+      alarm,
+      _links: { subscription: { href: `${this.#base}/nsfm/v1/subscriptions/${sub.id}` } },
+    }));
+  }
+
+  /** `AlarmClearedNotification`. */
+  async publishAlarmCleared(alarm: AlarmLike): Promise<void> {
+    await this.#publish('nsfm', this.#alarmFacts('AlarmClearedNotification', alarm), (sub) => ({
+      alarmId: alarm.id,
+      alarmClearedTime: alarm.alarmClearedTime ?? this.#o.clock.now().toISOString(),
+      _links: { subscription: { href: `${this.#base}/nsfm/v1/subscriptions/${sub.id}` }, alarm: { href: `${this.#base}/nsfm/v1/alarms/${alarm.id}` } },
+    }));
+  }
+
+  #alarmFacts(notificationType: NotificationType, a: AlarmLike): NotificationFacts {
+    return { notificationType, nsInstanceId: a.managedObjectId, perceivedSeverity: a.perceivedSeverity, eventType: a.eventType, probableCause: a.probableCause };
+  }
+
+  #links(sub: SubscriptionRecord, nsInstanceId: string) {
+    return {
+      nsInstance: { href: `${this.#base}/nslcm/v1/ns_instances/${nsInstanceId}` },
+      subscription: { href: `${this.#base}/nslcm/v1/subscriptions/${sub.id}` },
+    };
+  }
+
+  async #publish(api: SubscriptionApi, facts: NotificationFacts, body: (sub: SubscriptionRecord) => Record<string, unknown>): Promise<void> {
+    if (this.#ac.signal.aborted) return;
+    const subs = await this.#o.repo.list(api);
+    const timeStamp = this.#o.clock.now().toISOString();
+    for (const sub of subs) {
+      if (!filterMatches(sub.filter as SubscriptionFilter, facts)) continue;
+      const auth = sub.authSealed ? (JSON.parse(this.#o.sealer.open(sub.authSealed)) as BasicAuth) : null;
+      this.#enqueue(sub.id, {
+        url: sub.callbackUri,
+        auth,
+        body: { id: this.#o.ids.next(), notificationType: facts.notificationType, subscriptionId: sub.id, timeStamp, ...body(sub) },
+      });
+    }
+  }
+
+  #enqueue(subscriptionId: string, job: Job): void {
+    const q = this.#queues.get(subscriptionId) ?? [];
+    if (q.length >= (this.#o.maxPendingPerSubscription ?? 1000)) {
+      q.shift();
+      this.#dropped++;
+    }
+    q.push(job);
+    this.#queues.set(subscriptionId, q);
+    if (!this.#active.has(subscriptionId)) {
+      const run = this.#drain(subscriptionId).finally(() => this.#active.delete(subscriptionId));
+      this.#active.set(subscriptionId, run);
+    }
+  }
+
+  async #drain(subscriptionId: string): Promise<void> {
+    const q = this.#queues.get(subscriptionId);
+    const signal = this.#ac.signal;
+    while (q && q.length > 0 && !signal.aborted) {
+      await this.#send(subscriptionId, q[0]!, signal);
+      q.shift();
+    }
+    this.#queues.delete(subscriptionId);
+  }
+
+  async #send(subscriptionId: string, job: Job, signal: AbortSignal): Promise<void> {
+    const o = this.#o;
+    const max = o.maxAttempts ?? 8;
+    for (let attempt = 0; attempt < max && !signal.aborted; attempt++) {
+      try {
+        const res = await sendOutbound({ method: 'POST', url: job.url, json: job.body, auth: job.auth, signal }, o.limits ?? DEFAULT_OUTBOUND_LIMITS, o.dispatcher);
+        if (res.status >= 200 && res.status < 300) {
+          this.#delivered++;
+          return;
+        }
+        o.onError?.(new Error(`callback answered ${res.status}`), subscriptionId);
+      } catch (e) {
+        if (signal.aborted) return;
+        o.onError?.(e, subscriptionId);
+      }
+      this.#failedAttempts++;
+      if (attempt + 1 < max) await sleep(backoffDelay(attempt, o.backoff ?? { initialMs: 500, maxMs: 60_000 }, o.random), signal);
+    }
+    if (!signal.aborted) this.#abandoned++;
+  }
+}

@@ -1,0 +1,87 @@
+import { BadRequestError } from '../model/index.js';
+import type { SubscriptionApi } from '../store/index.js';
+
+/** SOL005 notification types Rondo sends, per API. */
+export const LCM_NOTIFICATION_TYPES = ['NsLcmOperationOccurrenceNotification', 'NsIdentifierCreationNotification', 'NsIdentifierDeletionNotification'] as const;
+export const FM_NOTIFICATION_TYPES = ['AlarmNotification', 'AlarmClearedNotification'] as const;
+export type LcmNotificationType = (typeof LCM_NOTIFICATION_TYPES)[number];
+export type FmNotificationType = (typeof FM_NOTIFICATION_TYPES)[number];
+export type NotificationType = LcmNotificationType | FmNotificationType;
+
+/**
+ * The filter attributes Rondo matches (SOL005 `LifecycleChangeNotificationsFilter` and
+ * `FmNotificationsFilter`). Other attributes are kept as sent and not matched.
+ */
+export interface SubscriptionFilter {
+  readonly nsInstanceSubscriptionFilter?: { readonly nsInstanceIds?: readonly string[] };
+  readonly notificationTypes?: readonly string[];
+  readonly operationTypes?: readonly string[];
+  readonly operationStates?: readonly string[];
+  readonly perceivedSeverities?: readonly string[];
+  readonly eventTypes?: readonly string[];
+  readonly probableCauses?: readonly string[];
+  readonly [other: string]: unknown;
+}
+
+/** What a notification offers to filters. */
+export interface NotificationFacts {
+  readonly notificationType: NotificationType;
+  readonly nsInstanceId: string;
+  readonly operationType?: string;
+  readonly operationState?: string;
+  readonly perceivedSeverity?: string;
+  readonly eventType?: string;
+  readonly probableCause?: string;
+}
+
+const LIST_FIELDS = ['notificationTypes', 'operationTypes', 'operationStates', 'perceivedSeverities', 'eventTypes', 'probableCauses'] as const;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+/**
+ * Validates a filter; throws BadRequestError `SUBSCRIPTION_FILTER_INVALID` naming the
+ * attribute. A notification type of the other API is refused (it would never match).
+ */
+export function parseFilter(api: SubscriptionApi, raw: unknown): SubscriptionFilter {
+  if (raw === undefined || raw === null) return {};
+  const bad = (field: string, why: string) => new BadRequestError(`filter.${field} ${why}`, { code: 'SUBSCRIPTION_FILTER_INVALID', details: { field: `filter.${field}` } });
+  if (!isObject(raw)) throw bad('', 'must be an object');
+  for (const f of LIST_FIELDS) if (raw[f] !== undefined && !isStringList(raw[f])) throw bad(f, 'must be a list of strings');
+  const types: readonly string[] = api === 'nslcm' ? LCM_NOTIFICATION_TYPES : FM_NOTIFICATION_TYPES;
+  const unknown = (raw.notificationTypes as string[] | undefined)?.find((t) => !types.includes(t));
+  if (unknown) throw bad('notificationTypes', `has ${unknown}; this API sends ${types.join(', ')}`);
+  const ns = raw.nsInstanceSubscriptionFilter;
+  if (ns !== undefined && (!isObject(ns) || (ns.nsInstanceIds !== undefined && !isStringList(ns.nsInstanceIds)))) {
+    throw bad('nsInstanceSubscriptionFilter', 'must be an object whose nsInstanceIds is a list of strings');
+  }
+  return raw as SubscriptionFilter;
+}
+
+/** Canonical JSON (sorted keys, sorted string lists): equal filters, equal keys. */
+export function filterKey(filter: SubscriptionFilter): string {
+  const canon = (v: unknown): unknown => {
+    if (Array.isArray(v)) {
+      const items = v.map(canon);
+      return items.every((x) => typeof x === 'string') ? [...(items as string[])].sort() : items;
+    }
+    if (isObject(v)) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon(v[k])]));
+    return v;
+  };
+  return JSON.stringify(canon(filter));
+}
+
+/** Whether a notification passes the filter: every present attribute must contain the fact. */
+export function filterMatches(filter: SubscriptionFilter, n: NotificationFacts): boolean {
+  const has = (list: readonly string[] | undefined, value: string | undefined): boolean =>
+    list === undefined || list.length === 0 || (value !== undefined && list.includes(value));
+  return (
+    has(filter.nsInstanceSubscriptionFilter?.nsInstanceIds, n.nsInstanceId) &&
+    has(filter.notificationTypes, n.notificationType) &&
+    (n.operationType === undefined || has(filter.operationTypes, n.operationType)) &&
+    (n.operationState === undefined || has(filter.operationStates, n.operationState)) &&
+    (n.perceivedSeverity === undefined || has(filter.perceivedSeverities, n.perceivedSeverity)) &&
+    (n.eventType === undefined || has(filter.eventTypes, n.eventType)) &&
+    (n.probableCause === undefined || has(filter.probableCauses, n.probableCause))
+  );
+}

@@ -1,0 +1,98 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database } from './schema.js';
+import type { SubscriptionApi, SubscriptionsTable } from './monitoring-schema.js';
+
+/** A stored SOL005 subscription. `authSealed` holds the sealed `authentication` block. */
+export interface SubscriptionRecord {
+  readonly id: string;
+  readonly tenant: string;
+  readonly api: SubscriptionApi;
+  readonly callbackUri: string;
+  readonly filter: unknown;
+  readonly filterKey: string;
+  readonly authSealed: string | null;
+  readonly createdAt: Date;
+}
+
+const toSubscription = (r: Selectable<SubscriptionsTable>): SubscriptionRecord => ({
+  id: r.id,
+  tenant: r.tenant,
+  api: r.api,
+  callbackUri: r.callback_uri,
+  filter: r.filter,
+  filterKey: r.filter_key,
+  authSealed: r.auth_sealed,
+  createdAt: r.created_at,
+});
+
+const isUniqueViolation = (e: unknown): boolean => typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '23505';
+
+/** The subscription aggregate of the SOL005 NS LCM and NS FM APIs. */
+export function subscriptionRepository(db: Kysely<Database>) {
+  const duplicate = (s: Pick<SubscriptionRecord, 'tenant' | 'api' | 'callbackUri' | 'filterKey'>) =>
+    db
+      .selectFrom('subscriptions')
+      .selectAll()
+      .where('tenant', '=', s.tenant)
+      .where('api', '=', s.api)
+      .where('callback_uri', '=', s.callbackUri)
+      .where('filter_key', '=', s.filterKey)
+      .executeTakeFirst();
+
+  return {
+    /** The existing subscription with the same tenant, API, callback and filter, if any. */
+    async findDuplicate(s: Pick<SubscriptionRecord, 'tenant' | 'api' | 'callbackUri' | 'filterKey'>): Promise<SubscriptionRecord | undefined> {
+      const row = await duplicate(s);
+      return row && toSubscription(row);
+    },
+
+    /** Inserts; when an equal one exists (or wins a race), returns it with `created: false`. */
+    async insert(s: SubscriptionRecord): Promise<{ subscription: SubscriptionRecord; created: boolean }> {
+      try {
+        const row = await db
+          .insertInto('subscriptions')
+          .values({
+            id: s.id,
+            tenant: s.tenant,
+            api: s.api,
+            callback_uri: s.callbackUri,
+            filter: JSON.stringify(s.filter),
+            filter_key: s.filterKey,
+            auth_sealed: s.authSealed,
+            created_at: s.createdAt,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return { subscription: toSubscription(row), created: true };
+      } catch (e) {
+        if (!isUniqueViolation(e)) throw e;
+        const existing = await duplicate(s);
+        if (!existing) throw e;
+        return { subscription: toSubscription(existing), created: false };
+      }
+    },
+
+    /** The subscription of `api`, or undefined. */
+    async get(api: SubscriptionApi, id: string): Promise<SubscriptionRecord | undefined> {
+      const row = await db.selectFrom('subscriptions').selectAll().where('api', '=', api).where('id', '=', id).executeTakeFirst();
+      return row && toSubscription(row);
+    },
+
+    /** Every subscription of `api` (of one tenant when given), oldest first. */
+    async list(api: SubscriptionApi, tenant?: string): Promise<SubscriptionRecord[]> {
+      let q = db.selectFrom('subscriptions').selectAll().where('api', '=', api);
+      if (tenant !== undefined) q = q.where('tenant', '=', tenant);
+      const rows = await q.orderBy('created_at').orderBy('id').execute();
+      return rows.map(toSubscription);
+    },
+
+    /** Deletes; true if it existed. */
+    async delete(api: SubscriptionApi, id: string): Promise<boolean> {
+      const r = await db.deleteFrom('subscriptions').where('api', '=', api).where('id', '=', id).executeTakeFirst();
+      return Number(r.numDeletedRows) > 0;
+    },
+  };
+}
+
+/** The subscription repository's type. */
+export type SubscriptionRepository = ReturnType<typeof subscriptionRepository>;
