@@ -1,0 +1,72 @@
+import type { EventBus } from '../../bus/index.js';
+
+/** Listener of an {@link EventFeed}: the topic name and its payload. */
+export type FeedListener = (topic: string, payload: unknown) => void;
+
+/**
+ * The narrow shape `GET /api/events` reads from: anything that can tell a listener about
+ * events. The composition root adapts the typed bus (and, while the lifecycle still has
+ * its own notifier, that too) with {@link feedFromBus} / {@link mergeFeeds}.
+ */
+export interface EventFeed {
+  /** The topics this feed can carry (told to clients on connect), when known. */
+  readonly topics?: readonly string[];
+  /** Calls `listener` for every later event; returns the unsubscribe function. */
+  subscribe(listener: FeedListener): () => void;
+}
+
+/**
+ * Adapts a typed {@link EventBus} to an {@link EventFeed} carrying `topics`. Leave
+ * high-volume topics (`vnf.stats`) out unless a client needs them: every SSE client gets
+ * every event of the feed.
+ */
+export function feedFromBus<T extends object>(bus: EventBus<T>, topics: readonly (keyof T & string)[]): EventFeed {
+  return {
+    topics,
+    subscribe(listener) {
+      const unsubs = topics.map((topic) => bus.subscribe(topic, (payload) => listener(topic, payload)));
+      return () => {
+        for (const u of unsubs) u();
+      };
+    },
+  };
+}
+
+/** One feed of several (e.g. the monitoring bus plus the lifecycle's op notifier). */
+export function mergeFeeds(...feeds: readonly EventFeed[]): EventFeed {
+  return {
+    topics: [...new Set(feeds.flatMap((f) => f.topics ?? []))],
+    subscribe(listener) {
+      const unsubs = feeds.map((f) => f.subscribe(listener));
+      return () => {
+        for (const u of unsubs) u();
+      };
+    },
+  };
+}
+
+/**
+ * The NS instance an event belongs to, read from the payload's `nsInstanceId` (lifecycle
+ * events) or `nsId` (monitoring VNF events); undefined when it names none.
+ */
+export function nsInstanceIdOf(payload: unknown): string | undefined {
+  if (typeof payload !== 'object' || payload === null) return undefined;
+  const p = payload as { nsInstanceId?: unknown; nsId?: unknown };
+  if (typeof p.nsInstanceId === 'string') return p.nsInstanceId;
+  if (typeof p.nsId === 'string') return p.nsId;
+  return undefined;
+}
+
+/**
+ * A feed of one topic from any `subscribe(listener) → unsubscribe` source, e.g. the
+ * lifecycle's `OpNotifier`: `feedFromSubscribe('op.changed', (l) => notifier.subscribe(l))`.
+ */
+export function feedFromSubscribe<T>(topic: string, subscribe: (listener: (payload: T) => void) => () => unknown): EventFeed {
+  return {
+    topics: [topic],
+    subscribe(listener) {
+      const off = subscribe((payload) => listener(topic, payload));
+      return () => void off();
+    },
+  };
+}

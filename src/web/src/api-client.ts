@@ -1,0 +1,184 @@
+/**
+ * The dashboard's one door to the Rondo API. Every request, every shape adaptation and
+ * the bearer token live here, so a change of the API touches this file only.
+ */
+import type {
+  AlarmView, NsView, OpAction, OpView, PackageSummary, PopView, UploadIssue, UploadResult,
+} from './api-types.js';
+import { toAlarmView, toNsView, toOpView, toPopView } from './api-normalize.js';
+
+const TOKEN_KEY = 'rondo.token';
+let token: string | null = readStoredToken();
+
+function readStoredToken(): string | null {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
+}
+
+/** The bearer token in use (memory, mirrored to sessionStorage), or null. */
+export const getToken = (): string | null => token;
+
+/** Sets (or with null, forgets) the bearer token. */
+export function setToken(value: string | null): void {
+  token = value;
+  try {
+    if (value === null) sessionStorage.removeItem(TOKEN_KEY);
+    else sessionStorage.setItem(TOKEN_KEY, value);
+  } catch {
+    // Private mode without storage: the token lives in memory only.
+  }
+}
+
+/** An answer that is not 2xx; carries the ProblemDetails `code` and `detail`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+    readonly body: unknown,
+  ) {
+    super(`${status} ${code}: ${detail}`);
+  }
+}
+
+/** The API wants credentials (401): the app shows the login form. */
+export class AuthRequiredError extends ApiError {}
+
+const listeners = new Set<() => void>();
+
+/** Called whenever a request answers 401; returns the unsubscribe function. */
+export function onAuthRequired(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+async function request(path: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (token) headers.set('authorization', `Bearer ${token}`);
+  if (!headers.has('accept')) headers.set('accept', 'application/json');
+  const res = await fetch(path, { ...init, headers });
+  if (res.ok) return res;
+  const body: unknown = await res.json().catch(() => null);
+  const p = (body ?? {}) as { code?: string; detail?: string; error?: string; title?: string };
+  const detail = p.detail ?? p.error ?? p.title ?? res.statusText;
+  if (res.status === 401) {
+    for (const l of [...listeners]) l();
+    throw new AuthRequiredError(401, p.code ?? 'UNAUTHORIZED', detail, body);
+  }
+  throw new ApiError(res.status, p.code ?? 'HTTP_' + res.status, detail, body);
+}
+
+async function json<T>(path: string, init?: RequestInit): Promise<T> {
+  const res = await request(path, init);
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}
+
+const post = (body?: unknown): RequestInit => ({
+  method: 'POST',
+  ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+});
+
+/** A list answer: an array, or an object holding one (paged answers). */
+const items = (raw: unknown): unknown[] => (Array.isArray(raw) ? raw : ((raw as { items?: unknown[] } | null)?.items ?? []));
+
+/** On-boarded packages with their NSDs and VNFDs. */
+export const listPackages = (): Promise<PackageSummary[]> => json<PackageSummary[]>('/admin/v1/packages');
+
+/** The NSD document (YAML text) of a catalog NSD. */
+export const nsdText = async (nsdInfoId: string): Promise<string> =>
+  (await request(`/nsd/v1/ns_descriptors/${encodeURIComponent(nsdInfoId)}/nsd_content`, { headers: { accept: 'text/plain' } })).text();
+
+/** The VNFD document (YAML text) of a VNF package. */
+export const vnfdText = async (vnfPkgId: string): Promise<string> =>
+  (await request(`/vnfpkgm/v1/vnf_packages/${encodeURIComponent(vnfPkgId)}/vnfd`, { headers: { accept: 'text/plain' } })).text();
+
+/** Uploads and on-boards a package; a rejection comes back as issues, not as a throw. */
+export async function uploadPackage(file: File): Promise<UploadResult> {
+  const form = new FormData();
+  form.append('package', file, file.name);
+  try {
+    const r = await json<{ service_uuid: string; size: number; sha1: string }>('/packages', { method: 'POST', body: form });
+    return { ok: true, nsdInfoId: r.service_uuid, size: r.size, sha1: r.sha1 };
+  } catch (e) {
+    if (!(e instanceof ApiError) || e instanceof AuthRequiredError) throw e;
+    const issues = ((e.body as { issues?: UploadIssue[] } | null)?.issues ?? []).map((i) => ({ file: i.file ?? '', path: i.path ?? '', message: i.message ?? '' }));
+    return { ok: false, status: e.status, code: e.code, detail: e.detail, issues };
+  }
+}
+
+/** Every NS instance. */
+export const listNs = async (): Promise<NsView[]> => items(await json('/nslcm/v1/ns_instances')).map(toNsView);
+
+/** One NS instance. */
+export const getNs = async (id: string): Promise<NsView> => toNsView(await json(`/nslcm/v1/ns_instances/${encodeURIComponent(id)}`));
+
+/** Creates an NS instance of a catalog NSD (SOL005 `CreateNsRequest`). */
+export const createNs = async (nsdId: string, nsName: string, nsDescription = ''): Promise<NsView> =>
+  toNsView(await json('/nslcm/v1/ns_instances', post({ nsdId, nsName, nsDescription })));
+
+/** Where the API put an operation it accepted: the id at the end of `Location`. */
+async function acceptedOp(res: Response): Promise<string> {
+  const loc = res.headers.get('location') ?? '';
+  const fromLocation = loc.split('/').pop();
+  if (fromLocation) return fromLocation;
+  const body = (await res.json().catch(() => null)) as { id?: string } | null;
+  return body?.id ?? '';
+}
+
+/** Starts instantiation; resolves with the operation id. */
+export const instantiateNs = async (id: string, nsFlavourId = 'default'): Promise<string> =>
+  acceptedOp(await request(`/nslcm/v1/ns_instances/${encodeURIComponent(id)}/instantiate`, post({ nsFlavourId })));
+
+/** Starts termination; resolves with the operation id. */
+export const terminateNs = async (id: string): Promise<string> =>
+  acceptedOp(await request(`/nslcm/v1/ns_instances/${encodeURIComponent(id)}/terminate`, post({})));
+
+/** Deletes a NOT_INSTANTIATED NS instance. */
+export const deleteNs = async (id: string): Promise<void> => {
+  await request(`/nslcm/v1/ns_instances/${encodeURIComponent(id)}`, { method: 'DELETE' });
+};
+
+/** Operations, newest first; only those of one NS when `nsInstanceId` is given. */
+export async function listOps(nsInstanceId?: string): Promise<OpView[]> {
+  const all = items(await json('/nslcm/v1/ns_lcm_op_occs')).map(toOpView);
+  return all.filter((o) => nsInstanceId === undefined || o.nsInstanceId === nsInstanceId).sort((a, b) => b.startTime.localeCompare(a.startTime));
+}
+
+/** One operation with its steps. */
+export const getOp = async (id: string): Promise<OpView> => toOpView(await json(`/nslcm/v1/ns_lcm_op_occs/${encodeURIComponent(id)}`));
+
+/** Retry, roll back, fail or cancel an operation. */
+export const opAction = async (id: string, action: OpAction): Promise<void> => {
+  await request(`/nslcm/v1/ns_lcm_op_occs/${encodeURIComponent(id)}/${action}`, post(action === 'cancel' ? { cancelMode: 'GRACEFUL' } : {}));
+};
+
+/** Alarms, newest first. */
+export const listAlarms = async (): Promise<AlarmView[]> =>
+  items(await json('/nsfm/v1/alarms')).map(toAlarmView).sort((a, b) => b.alarmRaisedTime.localeCompare(a.alarmRaisedTime));
+
+/** The registered PoPs with capacity and use. */
+export const listPops = async (): Promise<PopView[]> => items(await json('/admin/v1/vims')).map(toPopView);
+
+/** Exchanges credentials for a bearer token and keeps it. */
+export async function login(username: string, password: string): Promise<void> {
+  const r = await json<{ access_token?: string; token?: string }>('/admin/v1/tokens', post({ username, password }));
+  const t = r.access_token ?? r.token;
+  if (!t) throw new ApiError(500, 'NO_TOKEN', 'the server answered without a token', r);
+  setToken(t);
+}
+
+/**
+ * URL of the event stream. EventSource cannot send headers, so the token rides in the
+ * query (`access_token`, RFC 6750 §2.3).
+ */
+export function eventsUrl(nsInstanceId?: string): string {
+  const q = new URLSearchParams();
+  if (nsInstanceId) q.set('nsInstanceId', nsInstanceId);
+  if (token) q.set('access_token', token);
+  const s = q.toString();
+  return s ? `/api/events?${s}` : '/api/events';
+}

@@ -1,0 +1,156 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { deleteNs, getNs, instantiateNs, listOps, nsdText, terminateNs } from '../api-client.js';
+import type { OpView, RondoEvent } from '../api-types.js';
+import { useAsync } from '../use-async.js';
+import { useEventStream } from '../use-event-stream.js';
+import { navigate } from '../router.js';
+import { ErrorBox } from '../components/ErrorBox.js';
+import { StateBadge } from '../components/StateBadge.js';
+import { OpCard } from '../components/OpCard.js';
+import { TopologyView } from '../topology/TopologyView.js';
+import { buildTopology } from '../topology/topology-model.js';
+import type { NodeState, StateOverlay } from '../topology/topology-model.js';
+import { parseTangoNsd, structureFromInstances } from '../topology/nsd-structure.js';
+
+const ACTIVE = ['PROCESSING', 'ROLLING_BACK', 'FAILED_TEMP'];
+const DOWN_TOPICS = ['vnf.down', 'vnf.oom', 'vnf.unhealthy'];
+
+/** The operation still under way (or stopped in FAILED_TEMP), if any. */
+const activeOf = (ops: readonly OpView[] | undefined): OpView | undefined => ops?.find((o) => ACTIVE.includes(o.operationState));
+
+/**
+ * One NS: its state and actions, the live topology, its operations and a tail of its
+ * events. Every event of this NS triggers one coalesced refetch; VNF events also paint
+ * the node at once (a dead container is red before the records catch up).
+ */
+export function NsPage({ id }: { readonly id: string }) {
+  const ns = useAsync(() => getNs(id), [id]);
+  const ops = useAsync(() => listOps(id), [id]);
+  const nsdInfoId = ns.value?.nsdInfoId;
+  // Tagged with its NSD: a value left from before the NS loaded must not be drawn.
+  const nsd = useAsync(async () => ({ nsdInfoId, text: nsdInfoId ? await nsdText(nsdInfoId) : '' }), [nsdInfoId]);
+  const nsdYaml = nsd.value && nsd.value.nsdInfoId === nsdInfoId ? nsd.value.text : undefined;
+  const [overlay, setOverlay] = useState<StateOverlay>({});
+  const [log, setLog] = useState<RondoEvent[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [startedAt, setStartedAt] = useState<number | null>(null);
+  const [readyAfter, setReadyAfter] = useState<number | null>(null);
+  const refetch = useRef<number | null>(null);
+  const activeOp = activeOf(ops.value);
+  const activeRef = useRef(activeOp);
+  activeRef.current = activeOp;
+
+  const stream = useEventStream(id, (e) => {
+    setLog((l) => [e, ...l].slice(0, 30));
+    const p = e.payload;
+    const member = typeof p.vnfId === 'string' ? p.vnfId : undefined;
+    if (member && e.topic.startsWith('vnf.') && e.topic !== 'vnf.stats') {
+      const terminating = activeRef.current?.lcmOperationType === 'TERMINATE';
+      setOverlay((o) => {
+        const next: Record<string, NodeState> = { ...o };
+        if (DOWN_TOPICS.includes(e.topic)) next[member] = terminating ? 'stopped' : 'failed';
+        else if (e.topic === 'vnf.up') delete next[member];
+        return next;
+      });
+    }
+    if (p.operationState === 'PROCESSING' && typeof p.opId === 'string') setOverlay({});
+    // Many events arrive in bursts (one per step): refetch once per burst.
+    if (refetch.current === null) {
+      refetch.current = window.setTimeout(() => {
+        refetch.current = null;
+        ns.reload();
+        ops.reload();
+      }, 120);
+    }
+  });
+
+  const model = useMemo(() => {
+    // Wait for the descriptor (or its failure), so the graph does not redraw in another shape.
+    if (!ns.value || (nsdYaml === undefined && !nsd.error)) return null;
+    const structure = (nsdYaml && parseTangoNsd(nsdYaml)) || structureFromInstances(ns.value.vnfs);
+    const live = ns.value.state === 'INSTANTIATED' || activeOp ? overlay : {};
+    return buildTopology(structure, ns.value, activeOp, live);
+  }, [ns.value, nsdYaml, nsd.error, activeOp, overlay]);
+
+  const members = model?.nodes.filter((n) => n.kind === 'vnf' || n.kind === 'sap') ?? [];
+  const allRunning = members.length > 0 && members.every((n) => n.state === 'running');
+  useEffect(() => {
+    if (allRunning && startedAt !== null && readyAfter === null) setReadyAfter(Date.now() - startedAt);
+  }, [allRunning, startedAt, readyAfter]);
+
+  const run = async (what: () => Promise<unknown>): Promise<void> => {
+    setError(null);
+    try {
+      await what();
+      ns.reload();
+      ops.reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const n = ns.value;
+  return (
+    <div className="page">
+      <ErrorBox error={ns.error} />
+      {n && (
+        <>
+          <div className="ns-head">
+            <h2>{n.name || n.id}</h2>
+            <StateBadge state={n.state} testId="ns-state" />
+            <span className={`stream ${stream}`} title="live event stream" data-testid="stream-state">● {stream === 'open' ? 'live' : stream}</span>
+            <span className="spacer" />
+            {n.state === 'NOT_INSTANTIATED' && !activeOp && (
+              <>
+                <button
+                  data-testid="instantiate"
+                  onClick={() => {
+                    setStartedAt(Date.now());
+                    setReadyAfter(null);
+                    setOverlay({});
+                    void run(() => instantiateNs(id));
+                  }}
+                >Instantiate</button>
+                <button className="danger" data-testid="delete-ns" onClick={() => void run(async () => { await deleteNs(id); navigate('/ns'); })}>Delete</button>
+              </>
+            )}
+            {n.state === 'INSTANTIATED' && !activeOp && (
+              <button className="danger" data-testid="terminate" onClick={() => void run(() => terminateNs(id))}>Terminate</button>
+            )}
+          </div>
+          <p className="muted">
+            {n.description} <span className="mono">{n.id}</span>
+            {readyAfter !== null && <> · <span data-testid="ready-time">all running {(readyAfter / 1000).toFixed(1)} s after instantiate</span></>}
+          </p>
+          <ErrorBox error={error} />
+          {model && <TopologyView model={model} />}
+          <div className="split">
+            <section>
+              <h3>Operations</h3>
+              <ErrorBox error={ops.error} />
+              {ops.value?.length === 0 && <p className="muted">No operations yet.</p>}
+              {ops.value?.map((o) => <OpCard key={o.id} op={o} onChanged={() => ops.reload()} />)}
+            </section>
+            <section>
+              <h3>Events</h3>
+              <ol className="event-log card" data-testid="event-log">
+                {log.length === 0 && <li className="muted">Waiting for events…</li>}
+                {log.map((e) => (
+                  <li key={`${e.id}-${e.topic}`}>
+                    <span className="muted">{new Date(e.time).toLocaleTimeString()}</span> <b>{e.topic}</b> {summary(e)}
+                  </li>
+                ))}
+              </ol>
+            </section>
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
+
+/** A one-line summary of an event's payload. */
+function summary(e: RondoEvent): string {
+  const p = e.payload;
+  const parts = [p.vnfId, p.operationState, p.lcmOperationType, p.kind, p.target, p.state, p.perceivedSeverity].filter((x) => typeof x === 'string');
+  return parts.join(' · ');
+}

@@ -1,0 +1,172 @@
+/**
+ * The live topology as plain data: PoPs as compound nodes, VNFs and SAPs inside their PoP,
+ * one hub node per E-LAN, edges typed and flagged when a forwarding path uses them. Pure,
+ * so the page, the Cytoscape view and the browser test all read the same thing.
+ */
+import type { NsView, OpView, VnfView } from '../api-types.js';
+import type { LinkKind, MemberCp, NsdLink, NsdStructure } from './nsd-structure.js';
+
+/** Node colours: grey, green, red, dark. */
+export const NODE_STATES = ['starting', 'running', 'failed', 'stopped'] as const;
+export type NodeState = (typeof NODE_STATES)[number];
+
+export interface TopoNode {
+  readonly id: string;
+  readonly label: string;
+  readonly kind: 'pop' | 'vnf' | 'sap' | 'lan';
+  readonly parent?: string;
+  readonly state?: NodeState;
+  /** `cp address/prefix` lines, shown on hover and tap. */
+  readonly addresses: readonly string[];
+  readonly position?: { readonly x: number; readonly y: number };
+}
+
+export interface TopoEdge {
+  readonly id: string;
+  readonly source: string;
+  readonly target: string;
+  readonly linkId: string;
+  readonly linkKind: LinkKind;
+  readonly onPath: boolean;
+  readonly label: string;
+}
+
+export interface TopologyModel {
+  readonly nodes: readonly TopoNode[];
+  readonly edges: readonly TopoEdge[];
+}
+
+/** Live overrides from events (`vnf.down` → failed, `vnf.up` → running), by member id. */
+export type StateOverlay = Readonly<Record<string, NodeState>>;
+
+const memberNode = (member: string): string => `m:${member}`;
+const lanNode = (link: string): string => `lan:${link}`;
+const popNode = (pop: string): string => `pop:${pop}`;
+
+const stepTargets = (target: string, member: string): boolean =>
+  target === member || target.startsWith(`${member}/`) || target.startsWith(`${member}:`) || target.startsWith(`${member}.`);
+
+/**
+ * A member's state: an event overlay wins; during a running instantiation, its compute and
+ * start steps decide (all done: running); otherwise its record (STARTED, FAILED, STOPPED).
+ */
+export function memberState(member: string, vnf: VnfView | undefined, activeOp: OpView | undefined, overlay: StateOverlay): NodeState {
+  const o = overlay[member];
+  if (o) return o;
+  if (activeOp) {
+    const steps = activeOp.steps.filter((s) => (s.kind === 'compute' || s.kind === 'start') && stepTargets(s.target, member));
+    if (activeOp.lcmOperationType === 'INSTANTIATE') {
+      if (steps.some((s) => s.state === 'FAILED')) return 'failed';
+      if (steps.length > 0 && steps.every((s) => s.state === 'DONE')) return 'running';
+      if (steps.length > 0 || !vnf) return 'starting';
+    } else if (activeOp.lcmOperationType === 'TERMINATE' && steps.some((s) => s.state === 'DONE')) {
+      return 'stopped';
+    }
+  }
+  if (!vnf) return activeOp ? 'starting' : 'stopped';
+  if (vnf.state === 'STARTED') return 'running';
+  if (vnf.state === 'FAILED') return 'failed';
+  if (vnf.state === 'STOPPED') return 'stopped';
+  return 'starting';
+}
+
+const sameEnd = (a: MemberCp, b: MemberCp): boolean => a.member === b.member && (a.cp === null || b.cp === null || a.cp === b.cp);
+
+/** Pairs of members a forwarding path crosses over `link` (consecutive hops that are both its ends). */
+function pathPairs(link: NsdLink, paths: NsdStructure['paths']): Set<string> {
+  const pairs = new Set<string>();
+  for (const p of paths) {
+    p.hops.forEach((h, i) => {
+      const next = p.hops[i + 1];
+      if (!next || next.member === h.member) return;
+      if (link.ends.some((e) => sameEnd(e, h)) && link.ends.some((e) => sameEnd(e, next))) {
+        pairs.add(`${h.member}|${next.member}`);
+        pairs.add(`${next.member}|${h.member}`);
+      }
+    });
+  }
+  return pairs;
+}
+
+/** Edges of a link: a direct edge for an E-Line, a star around a hub node otherwise. */
+function linkEdges(link: NsdLink, paths: NsdStructure['paths'], addr: (m: string, cp: string | null) => string): TopoEdge[] {
+  const ends = link.ends.filter((e, i, all) => all.findIndex((x) => x.member === e.member) === i);
+  const pairs = pathPairs(link, paths);
+  if (link.kind === 'E-Line' && ends.length === 2) {
+    const [a, b] = ends as [MemberCp, MemberCp];
+    return [{
+      id: `e:${link.id}`, source: memberNode(a.member), target: memberNode(b.member), linkId: link.id, linkKind: link.kind,
+      onPath: pairs.has(`${a.member}|${b.member}`),
+      label: [addr(a.member, a.cp), addr(b.member, b.cp)].filter(Boolean).join(' ↔ '),
+    }];
+  }
+  return ends.map((e) => ({
+    id: `e:${link.id}:${e.member}`, source: memberNode(e.member), target: lanNode(link.id), linkId: link.id, linkKind: link.kind,
+    onPath: ends.some((o) => o.member !== e.member && pairs.has(`${e.member}|${o.member}`)),
+    label: addr(e.member, e.cp),
+  }));
+}
+
+/**
+ * Builds the topology of an NS from its structure, its instance records, its active
+ * operation and the event overlay. Positions: members left to right in forwarding-path
+ * order, grouped by PoP; members off the path below; E-LAN hubs between.
+ */
+export function buildTopology(structure: NsdStructure, ns: NsView, activeOp: OpView | undefined, overlay: StateOverlay): TopologyModel {
+  const vnfBy = new Map(ns.vnfs.map((v) => [v.memberId, v]));
+  const rank = new Map<string, number>();
+  for (const p of structure.paths) for (const h of p.hops) if (!rank.has(h.member)) rank.set(h.member, rank.size);
+  const addr = (member: string, cp: string | null): string => {
+    const v = vnfBy.get(member);
+    const i = v?.interfaces.find((x) => cp === null || x.cp === cp) ?? undefined;
+    return i?.address ? `${i.address}${i.prefix !== null ? `/${i.prefix}` : ''}` : '';
+  };
+
+  const members = [...structure.members];
+  for (const v of ns.vnfs) if (!members.some((m) => m.id === v.memberId)) members.push({ id: v.memberId, kind: v.kind });
+  const popOf = (m: string): string => vnfBy.get(m)?.popId || 'unplaced';
+  const order = (m: string): number => rank.get(m) ?? 1000 + members.findIndex((x) => x.id === m);
+  const pops = [...new Set(members.map((m) => popOf(m.id)))].sort((a, b) =>
+    Math.min(...members.filter((m) => popOf(m.id) === a).map((m) => order(m.id))) - Math.min(...members.filter((m) => popOf(m.id) === b).map((m) => order(m.id))));
+
+  const nodes: TopoNode[] = pops.map((p) => ({ id: popNode(p), label: p === 'unplaced' ? 'not placed yet' : p, kind: 'pop', addresses: [] }));
+  const pos = new Map<string, { x: number; y: number }>();
+  let x = 0;
+  for (const p of pops) {
+    const inPop = members.filter((m) => popOf(m.id) === p).sort((a, b) => order(a.id) - order(b.id));
+    const onChain = inPop.filter((m) => rank.has(m.id));
+    const off = inPop.filter((m) => !rank.has(m.id));
+    const width = Math.max(onChain.length, off.length, 1);
+    onChain.forEach((m, i) => pos.set(m.id, { x: x + i * 150, y: 0 }));
+    off.forEach((m, i) => pos.set(m.id, { x: x + i * 150, y: onChain.length > 0 ? 200 : 0 }));
+    x += width * 150 + 90;
+  }
+  for (const m of members) {
+    const v = vnfBy.get(m.id);
+    nodes.push({
+      id: memberNode(m.id),
+      label: m.id,
+      kind: m.kind,
+      parent: popNode(popOf(m.id)),
+      state: memberState(m.id, v, activeOp, overlay),
+      addresses: (v?.interfaces ?? []).map((i) => `${i.cp || i.linkId}: ${i.address}${i.prefix !== null ? `/${i.prefix}` : ''}`),
+      position: pos.get(m.id) ?? { x: 0, y: 0 },
+    });
+  }
+
+  const edges: TopoEdge[] = [];
+  for (const link of structure.links) {
+    const ends = link.ends.filter((e) => members.some((m) => m.id === e.member));
+    const useHub = !(link.kind === 'E-Line' && new Set(ends.map((e) => e.member)).size === 2);
+    if (useHub) {
+      const xs = ends.map((e) => pos.get(e.member)?.x ?? 0);
+      const y = link.kind === 'management' ? 110 : -100;
+      nodes.push({
+        id: lanNode(link.id), label: link.id, kind: 'lan', addresses: [],
+        position: { x: xs.length ? (Math.min(...xs) + Math.max(...xs)) / 2 : 0, y },
+      });
+    }
+    edges.push(...linkEdges({ ...link, ends }, structure.paths, addr));
+  }
+  return { nodes, edges };
+}

@@ -1,0 +1,130 @@
+/**
+ * The dashboard in a real browser against the real API (catalog, upload, SSE), without
+ * Docker: the lifecycle answers for the topology check are served by the browser's
+ * request interception, events go through the real `/api/events` route from a test bus.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { loadConfig } from '../../src/config/index.js';
+import { buildApp, ROUTE_PLUGINS } from '../../src/api/index.js';
+import type { RondoApp, RoutePlugin } from '../../src/api/index.js';
+import { createLogger, createServices } from '../../src/server.js';
+import { openStore } from '../../src/store/index.js';
+import type { Store } from '../../src/store/index.js';
+import { systemClock, uuidGenerator } from '../../src/model/index.js';
+import { createEventBus } from '../../src/bus/index.js';
+import { buildPackage } from '../../src/packages/index.js';
+import { uiRoutes } from '../../src/api/routes/ui-routes.js';
+import { eventsRoutes } from '../../src/api/routes/events-routes.js';
+import { feedFromBus } from '../../src/api/routes/event-feed.js';
+import { ensureDashboardBuilt, launchBrowser, openPage, screenshot, waitForTopology } from '../support/browser.js';
+import { FAKE_NS_ID, fakeNsInstance, fakeOps, TANGO_CHAIN_TOPOLOGY } from '../support/fake-ns.js';
+
+interface TestTopics {
+  'vnf.down': { nsId: string; vnfId: string; popId: string; computeId: string; at: Date };
+  'vnf.up': { nsId: string; vnfId: string; popId: string; computeId: string; at: Date };
+}
+
+describe('dashboard (browser, no Docker)', () => {
+  let dir: string;
+  let store: Store;
+  let app: RondoApp;
+  let base: string;
+  let browser: Browser;
+  const bus = createEventBus<TestTopics>();
+
+  beforeAll(async () => {
+    await ensureDashboardBuilt();
+    browser = await launchBrowser();
+    dir = await mkdtemp(join(tmpdir(), 'rondo-ui-'));
+    const config = loadConfig({}, { dataDir: dir, logLevel: 'silent', port: 0 });
+    store = await openStore({ kind: 'pglite', dataDir: join(dir, 'db') });
+    const deps = { config, store, logger: createLogger(config), clock: systemClock, ids: uuidGenerator, services: createServices(config, store, systemClock, uuidGenerator) };
+    // Until the composition root registers them, add the dashboard and event routes here.
+    const extra: RoutePlugin[] = [];
+    if (!ROUTE_PLUGINS.some((p) => p.name === 'dashboard')) extra.push({ name: 'dashboard', plugin: async (a) => void (await a.register(uiRoutes)) });
+    if (!ROUTE_PLUGINS.some((p) => p.name === 'events')) {
+      extra.push({ name: 'events', plugin: async (a) => void (await a.register(eventsRoutes, { feed: feedFromBus(bus, ['vnf.down', 'vnf.up']) })) });
+    }
+    app = await buildApp(deps, { plugins: [...ROUTE_PLUGINS, ...extra] });
+    base = (await app.listen({ host: '127.0.0.1', port: 0 })).replace('[::1]', 'localhost');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await store?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  async function page(): Promise<{ page: Page; errors: string[] }> {
+    return openPage(browser);
+  }
+
+  it('serves the SPA at /ui with deep-link fallback, and 404s for missing assets', async () => {
+    expect((await fetch(`${base}/ui/ns/anything`)).headers.get('content-type')).toMatch(/text\/html/);
+    const missing = await fetch(`${base}/ui/assets/missing.js`);
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { code: string }).code).toBe('NOT_FOUND');
+  });
+
+  it('uploads by file picker, shows validation issues per file and field, then the descriptor as YAML', async () => {
+    const bad = join(dir, 'broken.tgo');
+    const good = join(dir, 'tango-chain.tgo');
+    await buildPackage('examples/invalid/broken-cp-ref', bad);
+    await buildPackage('examples/tango-chain', good);
+    const { page: p, errors } = await page();
+    await p.goto(`${base}/ui/catalog`);
+    await p.getByTestId('upload-input').setInputFiles(bad);
+    await p.getByTestId('upload-issues').waitFor({ timeout: 20_000 });
+    const issues = await p.getByTestId('upload-issue').allInnerTexts();
+    expect(issues.length).toBeGreaterThan(0);
+    expect(issues.join('\n')).toContain('/virtual_links/');
+    expect(await p.getByTestId('upload-issues').innerText()).toContain('Definitions/nsd.yaml');
+
+    await p.getByTestId('upload-input').setInputFiles(good);
+    await p.getByTestId('upload-ok').waitFor({ timeout: 20_000 });
+    await p.getByTestId('nsd-row').first().locator('button.linkish').click();
+    await p.getByTestId('descriptor-yaml').filter({ hasText: 'forwarding_graphs' }).waitFor({ timeout: 10_000 });
+    await screenshot(p, 'dashboard-catalog');
+    // The 422 of the rejected upload is logged by the browser; nothing else may fail.
+    expect(errors.filter((e) => !e.includes('422'))).toEqual([]);
+  });
+
+  it('draws the topology (PoPs, VNFs, SAPs, typed links, forwarding path) and turns a dead VNF red from an SSE event', async () => {
+    const pkgs = (await (await fetch(`${base}/admin/v1/packages`)).json()) as { nsds: { id: string }[] }[];
+    const nsdInfoId = pkgs[0]?.nsds[0]?.id ?? '';
+    expect(nsdInfoId).not.toBe('');
+    const { page: p, errors } = await page();
+    let firewall: 'STARTED' | 'FAILED' = 'STARTED';
+    await p.route(`**/nslcm/v1/ns_instances/${FAKE_NS_ID}`, (r) => r.fulfill({ json: fakeNsInstance(nsdInfoId, firewall) }));
+    await p.route('**/nslcm/v1/ns_lcm_op_occs', (r) => r.fulfill({ json: fakeOps }));
+    await p.goto(`${base}/ui/ns/${FAKE_NS_ID}`);
+
+    const { pops, members, lanHubs, edges, pathEdges } = TANGO_CHAIN_TOPOLOGY;
+    const ready = await waitForTopology(p, (t) => t.nodes.filter((n) => n.state === 'running').length === members, 20_000, 'all members running');
+    expect(ready.nodes.filter((n) => n.kind === 'pop').map((n) => n.id).sort()).toEqual(['pop:dc1', 'pop:dc2']);
+    expect(ready.nodes).toHaveLength(pops + members + lanHubs);
+    expect(ready.edges).toHaveLength(edges);
+    expect(ready.edges.filter((e) => e.onPath)).toHaveLength(pathEdges);
+    expect(ready.nodes.find((n) => n.id === 'm:server')?.parent).toBe('pop:dc2');
+    expect(new Set(ready.edges.map((e) => e.linkKind))).toEqual(new Set(['E-Line', 'E-LAN', 'management']));
+    await p.getByTestId('stream-state').filter({ hasText: 'live' }).waitFor({ timeout: 10_000 });
+    await p.waitForTimeout(400); // let the preset layout settle before the picture
+    const shot = await screenshot(p, 'dashboard-topology', '.topology-wrap');
+    await copyFile(shot, 'docs/topology.png');
+    expect((await stat('docs/topology.png')).size).toBeLessThan(200 * 1024);
+
+    // The watcher's event, through the real SSE route; the refetch then sees FAILED too.
+    firewall = 'FAILED';
+    bus.publish('vnf.down', { nsId: FAKE_NS_ID, vnfId: 'firewall', popId: 'dc1', computeId: 'c-fw', at: new Date() });
+    const red = await waitForTopology(p, (t) => t.nodes.find((n) => n.id === 'm:firewall')?.state === 'failed', 10_000, 'firewall failed');
+    expect(red.nodes.filter((n) => n.state === 'running')).toHaveLength(members - 1);
+    expect(await p.getByTestId('event-log').innerText()).toContain('vnf.down');
+    await screenshot(p, 'dashboard-topology-failed', '.topology-wrap');
+    expect(errors).toEqual([]);
+  });
+});
