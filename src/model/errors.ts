@@ -146,3 +146,31 @@ export class VimError extends RondoError {
 
 /** Type guard for {@link RondoError}. */
 export const isRondoError = (e: unknown): e is RondoError => e instanceof RondoError;
+
+/** Why a request is not authenticated. */
+export const AUTH_FAILURE_CODES = ['AUTH_REQUIRED', 'AUTH_INVALID'] as const;
+export type AuthFailureCode = (typeof AUTH_FAILURE_CODES)[number];
+
+/**
+ * 401: no credentials (`AUTH_REQUIRED`) or credentials that are wrong, expired or
+ * revoked (`AUTH_INVALID`). The message never says which part was wrong.
+ */
+export class UnauthorizedError extends RondoError {
+  constructor(code: AuthFailureCode, message: string, opts: { cause?: unknown } = {}) {
+    super(code, 401, message, opts);
+  }
+}
+
+/** 403 `POLICY_DENIED`: authenticated, but the policy rule of `action` does not allow it. */
+export class ForbiddenError extends RondoError {
+  constructor(readonly action: string, opts: { cause?: unknown } = {}) {
+    super('POLICY_DENIED', 403, `the policy does not allow ${action} for your roles; ask an admin for a role that does`, { ...opts, details: { action } });
+  }
+}
+
+/** 429 `RATE_LIMITED`: too many requests; retry after `retryAfterSeconds`. */
+export class TooManyRequestsError extends RondoError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('RATE_LIMITED', 429, `too many requests; retry in ${retryAfterSeconds} s`, { retryable: true, details: { retryAfterSeconds } });
+  }
+}

@@ -53,7 +53,7 @@ export async function openStore(target: StoreTarget): Promise<Store> {
     const pglite = new PGlite(target.dataDir ?? 'memory://');
     db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   }
-  await migrate(db);
+  await migrate(db, target.kind === 'postgres' ? (target.schema ?? 'public') : undefined);
   return { db, kind: target.kind, close: () => db.destroy() };
 }
 
@@ -64,9 +64,17 @@ class StaticMigrationProvider implements MigrationProvider {
   }
 }
 
-/** Runs every pending migration; throws InternalError naming the failed one. */
-export async function migrate(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(MIGRATIONS) });
+/**
+ * Runs every pending migration; throws InternalError naming the failed one. The
+ * migration tables live in `schema` explicitly: Kysely otherwise looks for them along
+ * the whole search path and may find another deployment's (or test file's) tables.
+ */
+export async function migrate(db: Kysely<Database>, schema?: string): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: new StaticMigrationProvider(MIGRATIONS),
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

@@ -1,0 +1,30 @@
+import type { Clock, IdGenerator } from '../model/index.js';
+import type { AuditEntry, AuditLogRepository } from '../store/index.js';
+
+/** Writes audit entries without holding up responses, and can wait for them. */
+export interface AuditRecorder {
+  /** Starts writing `entry`; failures go to `onError`, never to the caller. */
+  record(entry: Omit<AuditEntry, 'id' | 'at'>): void;
+  /** Resolves when every entry started so far is written (tests, graceful shutdown). */
+  drain(): Promise<void>;
+}
+
+/** HTTP methods that change state, hence are audited. */
+export const AUDITED_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/** Creates an {@link AuditRecorder} over the audit log repository. */
+export function createAuditRecorder(deps: { log: AuditLogRepository; clock: Clock; ids: IdGenerator; onError: (e: unknown) => void }): AuditRecorder {
+  const pending = new Set<Promise<void>>();
+  return {
+    record(entry) {
+      const p = deps.log
+        .append({ ...entry, id: deps.ids.next(), at: deps.clock.now() })
+        .catch(deps.onError)
+        .finally(() => pending.delete(p));
+      pending.add(p);
+    },
+    async drain() {
+      while (pending.size > 0) await Promise.all([...pending]);
+    },
+  };
+}

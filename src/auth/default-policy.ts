@@ -1,0 +1,83 @@
+/**
+ * The default policy: one rule per API action, in the rule language of
+ * {@link parseRule}. A YAML file (`RONDO_POLICY_FILE`) overrides single entries.
+ * Actions nobody wrote a rule for fall to `default`, which denies: a forgotten rule is
+ * a 403 found in testing, never an open door.
+ */
+export const DEFAULT_POLICY: Readonly<Record<string, string>> = {
+  // Building blocks.
+  default: '!',
+  admin: 'role:admin',
+  operator: 'role:operator or rule:admin',
+  reader: 'role:viewer or rule:operator',
+  admin_or_owner: 'rule:admin or tenant:%(tenant)s',
+
+  // Public or self-service.
+  'health:read': '@',
+  'docs:read': '@',
+  'token:create': '@',
+  'metrics:read': 'rule:reader',
+  'events:read': 'rule:reader',
+  'ui:read': '@',
+  // API keys: anyone manages their own; handlers show others' keys to admins only.
+  'apikey:create': '@',
+  'apikey:read': '@',
+  'apikey:delete': '@',
+
+  // Administration.
+  'user:self': '@',
+  'user:read': 'rule:admin',
+  'user:create': 'rule:admin',
+  'user:update': 'rule:admin',
+  'user:delete': 'rule:admin',
+  'audit:read': 'rule:admin',
+
+  // Packages (SOL005 VNF packages, 5GTANGO /packages, admin listing).
+  'vnfpkgm:read': 'rule:reader',
+  'vnfpkgm:create': 'rule:operator',
+  'vnfpkgm:upload': 'rule:operator',
+  'vnfpkgm:update': 'rule:operator',
+  'vnfpkgm:delete': 'rule:operator',
+  'package:read': 'rule:reader',
+  'package:upload': 'rule:operator',
+  'package:delete': 'rule:operator',
+
+  // NSDs.
+  'nsd:read': 'rule:reader',
+  'nsd:create': 'rule:operator',
+  'nsd:upload': 'rule:operator',
+  'nsd:update': 'rule:operator',
+  'nsd:delete': 'rule:operator',
+
+  // NS lifecycle and its operations.
+  'nslcm:read': 'rule:reader',
+  'nslcm:create': 'rule:operator',
+  'nslcm:instantiate': 'rule:operator',
+  'nslcm:terminate': 'rule:operator',
+  'nslcm:scale': 'rule:operator',
+  'nslcm:heal': 'rule:operator',
+  'nslcm:update': 'rule:operator',
+  'nslcm:delete': 'rule:operator',
+  'nslcm:retry': 'rule:operator',
+  'nslcm:rollback': 'rule:operator',
+  'nslcm:fail': 'rule:operator',
+  'nslcm:cancel': 'rule:operator',
+
+  // Faults and subscriptions.
+  'nsfm:read': 'rule:reader',
+  'nsfm:ack': 'rule:operator',
+  'subscription:read': 'rule:reader',
+  'subscription:create': 'rule:operator',
+  'subscription:delete': 'rule:operator',
+
+  // VIM accounts (PoPs) and their VES agents: credentials, so admins change them.
+  'vim:read': 'rule:reader',
+  'vim:create': 'rule:admin',
+  'vim:update': 'rule:admin',
+  'vim:delete': 'rule:admin',
+  'vim:share': 'rule:admin',
+  'vesagent:read': 'rule:reader',
+  'vesagent:create': 'rule:admin',
+  'vesagent:update': 'rule:admin',
+  'vesagent:delete': 'rule:admin',
+};

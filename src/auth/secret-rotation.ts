@@ -1,0 +1,60 @@
+import { InternalError } from '../model/index.js';
+import { sealedColumnRepository } from '../store/index.js';
+import type { SealedColumn, Store } from '../store/index.js';
+import type { SecretBox } from './secret-box.js';
+
+const registry: SealedColumn[] = [
+  { table: 'ves_agent_configs', keyColumn: 'vim_id', column: 'password_sealed' },
+  { table: 'subscriptions', keyColumn: 'id', column: 'auth_sealed' },
+];
+
+/**
+ * Registers a column holding {@link SecretBox} output, so `rondo secrets rotate`
+ * re-encrypts it. Modules call this once at import time; registering twice is harmless.
+ * Throws InternalError for a name that is not a plain SQL identifier.
+ */
+export function registerSealedColumn(c: SealedColumn): void {
+  for (const name of [c.table, c.keyColumn, c.column]) {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new InternalError(`sealed column registration has an invalid identifier ${JSON.stringify(name)}`);
+  }
+  if (!registry.some((r) => r.table === c.table && r.column === c.column)) registry.push(c);
+}
+
+/** The registered sealed columns. */
+export function sealedColumns(): readonly SealedColumn[] {
+  return [...registry];
+}
+
+/** What a rotation did, per column and in total. */
+export interface RotationReport {
+  readonly columns: readonly { readonly table: string; readonly column: string; readonly rotated: number; readonly alreadyCurrent: number; readonly raced: number }[];
+  readonly rotated: number;
+}
+
+/**
+ * Re-encrypts every registered sealed value from `oldBox`'s key to `newBox`'s. Values
+ * already sealed with the new key are skipped, so a rotation that stopped half-way can
+ * simply be run again. A row changed concurrently is left as its writer left it
+ * (counted as `raced`). Throws InternalError `SECRET_UNREADABLE` (naming nothing secret)
+ * when a value opens with neither key.
+ */
+export async function rotateSecrets(store: Store, oldBox: SecretBox, newBox: SecretBox, columns: readonly SealedColumn[] = sealedColumns()): Promise<RotationReport> {
+  const repo = sealedColumnRepository(store.db);
+  const report: RotationReport['columns'][number][] = [];
+  for (const c of columns) {
+    let rotated = 0;
+    let alreadyCurrent = 0;
+    let raced = 0;
+    for (const { key, sealed } of await repo.list(c)) {
+      if (newBox.sealedWithThisKey(sealed)) {
+        alreadyCurrent++;
+        continue;
+      }
+      const next = newBox.seal(oldBox.open(sealed));
+      if (await repo.replace(c, key, sealed, next)) rotated++;
+      else raced++;
+    }
+    report.push({ table: c.table, column: c.column, rotated, alreadyCurrent, raced });
+  }
+  return { columns: report, rotated: report.reduce((n, c) => n + c.rotated, 0) };
+}
