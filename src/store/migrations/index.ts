@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as catalog from './001-catalog.js';
 import * as runtime from './002-runtime.js';
 import * as monitoring from './003-monitoring.js';
+import * as auth from './004-auth.js';
 
 /** All migrations, in order. Names never change once released. */
 export const MIGRATIONS: Record<string, Migration> = {
   '001-catalog': catalog,
   '002-runtime': runtime,
   '003-monitoring': monitoring,
+  '004-auth': auth,
 };

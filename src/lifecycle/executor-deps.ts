@@ -1,0 +1,27 @@
+import type { Clock, IdGenerator, ProblemDetails } from '../model/index.js';
+import { nextState } from './op-state-machine.js';
+import type { OpEvent } from './op-state-machine.js';
+import type { DescriptorSource, DriverRegistry, LifecycleRepositories, OpNotifier, StoredOpOcc } from './ports.js';
+
+/** What the executor needs; the composition root builds it once. */
+export interface ExecutorDeps {
+  readonly repos: LifecycleRepositories;
+  readonly drivers: DriverRegistry;
+  readonly descriptors: DescriptorSource;
+  readonly notifier: OpNotifier;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly stepDeadlineSeconds: number;
+  /** Computes created at once (default 8); networks always one after another. */
+  readonly computeConcurrency?: number;
+  readonly sapImage?: string;
+}
+
+/** Guarded op state change through the state machine, published to the notifier. */
+export async function moveOp(deps: ExecutorDeps, op: StoredOpOcc, event: OpEvent, error?: ProblemDetails | null): Promise<StoredOpOcc> {
+  const next = nextState(op.operationState, event, op.id);
+  const moved = await deps.repos.opOccs.transition(op.id, op.operationState, next, { now: deps.clock.now(), ...(error === undefined ? {} : { error }) });
+  deps.notifier.notify({ opId: moved.id, nsInstanceId: moved.nsInstanceId, operationState: moved.operationState });
+  return moved;
+}
+

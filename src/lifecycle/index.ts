@@ -1,0 +1,26 @@
+export type {
+  NsInstanceRepository, VnfInstanceRepository, VnfRecord, OpOccRepository, StoredOpOcc, OpOccFilter, OpStatePatch, OpStepRepository, StepOutcome,
+  LifecycleRepositories, DescriptorSource, DriverRegistry, OpNotifier, OpChange,
+} from './ports.js';
+export { OP_EVENTS, FINAL_OP_STATES, RUNNABLE_OP_STATES, transition, isIllegal, nextState, isFinalOpState } from './op-state-machine.js';
+export type { OpEvent, IllegalTransition } from './op-state-machine.js';
+export { createOpNotifier } from './op-notifier.js';
+export { INSTANTIATE_PHASES, TERMINATE_PHASES } from './ns-plan-types.js';
+export type {
+  NsPlan, PlannedStep, PlannedNetwork, PlannedInterface, PlannedRoute, ComputeStepParams, NetworkStepParams, RouteStepParams, CommandStepParams, SweepStepParams,
+} from './ns-plan-types.js';
+export { planNs, SAP_IMAGE, SAP_COMMAND } from './ns-planner.js';
+export type { PlanInput } from './ns-planner.js';
+export { planTerminate } from './terminate-planner.js';
+export type { TerminatePlanInput } from './terminate-planner.js';
+export { placeNs, subnetRequests, vnfDemand, parseStrategy } from './ns-placement.js';
+export { chainRoutes, routeCommand } from './service-chain.js';
+export type { CpEndpoint, ChainRoutes } from './service-chain.js';
+export { networkName, computeName, engineKey } from './resource-names.js';
+export type { ExecutorDeps } from './executor-deps.js';
+export { executeOperation } from './op-executor.js';
+export { StepCommandError } from './step-runner.js';
+export { LifecycleWorker } from './lifecycle-worker.js';
+export type { LifecycleWorkerOptions } from './lifecycle-worker.js';
+export { createNsLifecycleService } from './ns-lifecycle-service.js';
+export type { NsLifecycleService, NsLifecycleServiceDeps, CreateNsRequest, InstantiateRequest, TerminateRequest } from './ns-lifecycle-service.js';

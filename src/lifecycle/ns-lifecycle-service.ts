@@ -1,0 +1,207 @@
+import type { CancelMode, LcmOpOcc, NsInstance, OpState, OpStep, OpType, VnfInstance } from '../model/index.js';
+import { ConflictError, IllegalStateError, NotFoundError, RondoError } from '../model/index.js';
+import type { PlacementStrategy } from '../placement/index.js';
+import type { ExecutorDeps } from './executor-deps.js';
+import { moveOp } from './executor-deps.js';
+import type { NsPlan } from './ns-plan-types.js';
+import { planNs } from './ns-planner.js';
+import { parseStrategy, placeNs, subnetRequests } from './ns-placement.js';
+import { isFinalOpState } from './op-state-machine.js';
+import type { OpOccFilter, StoredOpOcc } from './ports.js';
+
+/** SOL005 CreateNsRequest, as Rondo takes it. */
+export interface CreateNsRequest {
+  /** The catalog's NSD id, as {@link DescriptorSource.getNsd} understands it (kept as `nsdInfoId`). */
+  readonly nsdId: string;
+  readonly nsName: string;
+  readonly nsDescription?: string;
+  readonly tenant?: string;
+}
+
+/** SOL005 InstantiateNsRequest, Rondo's subset plus placement. */
+export interface InstantiateRequest {
+  /** A placement strategy; default `round-robin-with-saps`. */
+  readonly placement?: string;
+  /** Member (VNF or SAP id) → PoP id. */
+  readonly pins?: Readonly<Record<string, string>>;
+  /** Roll back automatically when a step fails (default true). */
+  readonly autoRollback?: boolean;
+  readonly additionalParams?: Readonly<Record<string, unknown>>;
+}
+
+/** SOL005 TerminateNsRequest. */
+export interface TerminateRequest {
+  readonly terminationType?: 'GRACEFUL' | 'FORCEFUL';
+  readonly additionalParams?: Readonly<Record<string, unknown>>;
+}
+
+/** What the service needs beyond the executor's dependencies. */
+export interface NsLifecycleServiceDeps extends ExecutorDeps {
+  readonly opDeadlineSeconds: number;
+  readonly defaultPlacement?: PlacementStrategy;
+}
+
+/** The NS lifecycle as the API and the CLI call it. */
+export interface NsLifecycleService {
+  createNs(req: CreateNsRequest): Promise<NsInstance>;
+  /** 202-style: returns the PROCESSING op; the worker runs it. */
+  instantiate(nsId: string, req?: InstantiateRequest): Promise<LcmOpOcc>;
+  terminate(nsId: string, req?: TerminateRequest): Promise<LcmOpOcc>;
+  deleteNs(nsId: string): Promise<void>;
+  dryRun(target: { readonly nsInstanceId: string } | { readonly nsdId: string }, req?: InstantiateRequest): Promise<NsPlan>;
+  getNs(nsId: string): Promise<NsInstance>;
+  listNs(filter?: { readonly tenant?: string }): Promise<NsInstance[]>;
+  listVnfs(nsId: string): Promise<VnfInstance[]>;
+  getOp(opId: string): Promise<LcmOpOcc>;
+  listOps(filter?: OpOccFilter): Promise<LcmOpOcc[]>;
+  listSteps(opId: string): Promise<OpStep[]>;
+  retry(opId: string): Promise<LcmOpOcc>;
+  rollback(opId: string): Promise<LcmOpOcc>;
+  fail(opId: string): Promise<LcmOpOcc>;
+  cancel(opId: string, mode?: CancelMode): Promise<LcmOpOcc>;
+  waitForOp(opId: string, opts?: { readonly timeoutMs?: number; readonly until?: (op: LcmOpOcc) => boolean }): Promise<LcmOpOcc>;
+}
+
+/** Strips the worker's bookkeeping from a stored operation. */
+const toOp = ({ owner: _o, leaseExpiresAt: _l, attempts: _a, deadline: _d, ...op }: StoredOpOcc): LcmOpOcc => op;
+
+/** Settled: final, or FAILED_TEMP with no worker holding it (auto-rollback would hold it). */
+const settled = (op: StoredOpOcc): boolean => isFinalOpState(op.operationState) || (op.operationState === 'FAILED_TEMP' && op.owner === null);
+
+/**
+ * Builds the NS lifecycle service. Every method throws NotFoundError for unknown ids;
+ * state conflicts are 409s: `NS_OPERATION_IN_PROGRESS`, `NS_STATE_CONFLICT`,
+ * `OP_ILLEGAL_STATE` (retry/rollback/fail outside FAILED_TEMP, cancel outside
+ * PROCESSING/ROLLING_BACK), `PLACEMENT_NO_CAPACITY`, `PLAN_CROSS_VIM_LINK`.
+ */
+export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecycleService {
+  const { repos, clock, ids, notifier } = deps;
+  const ns = async (id: string): Promise<NsInstance> => {
+    const found = await repos.nsInstances.get(id);
+    if (!found) throw new NotFoundError('NS instance', id);
+    return found;
+  };
+  const op = async (id: string): Promise<StoredOpOcc> => {
+    const found = await repos.opOccs.get(id);
+    if (!found) throw new NotFoundError('NS LCM operation occurrence', id);
+    return found;
+  };
+  const startOp = async (n: NsInstance, type: OpType, params: Record<string, unknown>): Promise<LcmOpOcc> => {
+    const now = clock.now();
+    const created = await repos.opOccs.create(
+      {
+        id: ids.next(), nsInstanceId: n.id, lcmOperationType: type, operationState: 'PROCESSING', statusEnteredTime: now.toISOString(),
+        startTime: now.toISOString(), isAutomaticInvocation: false, operationParams: params, isCancelPending: false, cancelMode: null, error: null, tenant: n.tenant,
+      },
+      new Date(now.getTime() + deps.opDeadlineSeconds * 1000),
+    );
+    notifier.notify({ opId: created.id, nsInstanceId: n.id, operationState: created.operationState });
+    return toOp(created);
+  };
+  const plan = async (nsInstanceId: string, nsdInfoId: string, req: InstantiateRequest): Promise<NsPlan> => {
+    const [nsd, vnfds, usage] = await Promise.all([deps.descriptors.getNsd(nsdInfoId), deps.descriptors.getVnfds(nsdInfoId), repos.vnfInstances.usageByPop()]);
+    const accounts = deps.drivers.accounts();
+    const placement = placeNs(nsd, vnfds, accounts, usage, parseStrategy(req.placement, deps.defaultPlacement ?? 'round-robin-with-saps'), req.pins);
+    const preview = await repos.subnets.preview(nsInstanceId, subnetRequests(nsd));
+    const subnets = new Map(preview.map((a) => [a.linkId, a.subnet]));
+    return planNs({ nsInstanceId, nsd, vnfds, accounts, placement, subnets, ...(deps.sapImage ? { sapImage: deps.sapImage } : {}) });
+  };
+  const fromFailedTemp = async (opId: string, event: 'retry' | 'rollback' | 'fail'): Promise<LcmOpOcc> => {
+    const current = await op(opId);
+    if (current.operationState !== 'FAILED_TEMP') {
+      // SOL005 §6.4.7–6.4.9: retry, rollback and fail answer 409 unless FAILED_TEMP.
+      throw new IllegalStateError(`${event} needs FAILED_TEMP; operation ${opId} is ${current.operationState}`, { details: { opId, state: current.operationState } });
+    }
+    if (event === 'rollback' && current.lcmOperationType !== 'INSTANTIATE') {
+      throw new IllegalStateError(`rollback of ${current.lcmOperationType} is not supported; retry or fail it`, { code: 'OP_ROLLBACK_NOT_SUPPORTED' });
+    }
+    if (event === 'retry') await repos.opSteps.resetUnfinished(opId);
+    return toOp(await moveOp(deps, current, event, event === 'retry' ? null : undefined));
+  };
+
+  return {
+    async createNs(req) {
+      const nsd = await deps.descriptors.getNsd(req.nsdId);
+      const now = clock.now().toISOString();
+      return repos.nsInstances.insert({
+        id: ids.next(), name: req.nsName, description: req.nsDescription ?? '', nsdId: nsd.descriptorId, nsdInfoId: req.nsdId,
+        state: 'NOT_INSTANTIATED', tenant: req.tenant ?? 'default', createdAt: now, updatedAt: now,
+      });
+    },
+    async instantiate(nsId, req = {}) {
+      const n = await ns(nsId);
+      if (n.state !== 'NOT_INSTANTIATED') throw new ConflictError(`NS instance ${nsId} is ${n.state}; terminate it first`, { code: 'NS_STATE_CONFLICT' });
+      const p = await plan(n.id, n.nsdInfoId, req);
+      return startOp(n, 'INSTANTIATE', { ...req, placement: p.placement, autoRollback: req.autoRollback ?? true });
+    },
+    async terminate(nsId, req = {}) {
+      const n = await ns(nsId);
+      if (n.state !== 'INSTANTIATED') {
+        const leftovers = (await repos.vnfInstances.listByNs(nsId)).length + (await repos.subnets.listByNs(nsId)).length;
+        if (leftovers === 0) throw new ConflictError(`NS instance ${nsId} is NOT_INSTANTIATED and holds nothing`, { code: 'NS_STATE_CONFLICT' });
+      }
+      return startOp(n, 'TERMINATE', { ...req });
+    },
+    async deleteNs(nsId) {
+      const n = await ns(nsId);
+      if (n.state !== 'NOT_INSTANTIATED') throw new ConflictError(`NS instance ${nsId} is ${n.state}; terminate it first`, { code: 'NS_STATE_CONFLICT' });
+      const open = (await repos.opOccs.list({ nsInstanceId: nsId })).filter((o) => !isFinalOpState(o.operationState));
+      if (open.length > 0) throw new ConflictError(`NS instance ${nsId} has operation ${open[0]?.id} in ${open[0]?.operationState}`, { code: 'NS_OPERATION_IN_PROGRESS' });
+      await repos.subnets.release(nsId);
+      await repos.nsInstances.delete(nsId, 'NOT_INSTANTIATED');
+    },
+    async dryRun(target, req = {}) {
+      if ('nsInstanceId' in target) {
+        const n = await ns(target.nsInstanceId);
+        return plan(n.id, n.nsdInfoId, req);
+      }
+      return plan(`dry-run-${target.nsdId}`, target.nsdId, req);
+    },
+    getNs: ns,
+    listNs: (filter) => repos.nsInstances.list(filter),
+    async listVnfs(nsId) {
+      await ns(nsId);
+      return repos.vnfInstances.listByNs(nsId);
+    },
+    getOp: async (opId) => toOp(await op(opId)),
+    listOps: async (filter) => (await repos.opOccs.list(filter)).map(toOp),
+    async listSteps(opId) {
+      await op(opId);
+      return repos.opSteps.listByOp(opId);
+    },
+    retry: (opId) => fromFailedTemp(opId, 'retry'),
+    rollback: (opId) => fromFailedTemp(opId, 'rollback'),
+    fail: (opId) => fromFailedTemp(opId, 'fail'),
+    async cancel(opId, mode = 'GRACEFUL') {
+      await op(opId);
+      // SOL005 §6.4.10: cancel answers 409 unless PROCESSING or ROLLING_BACK; the executor
+      // acts on the flag at the next phase boundary.
+      return toOp(await repos.opOccs.requestCancel(opId, mode, ['PROCESSING', 'ROLLING_BACK'] satisfies OpState[]));
+    },
+    async waitForOp(opId, opts = {}) {
+      const until = opts.until ? (o: StoredOpOcc) => opts.until?.(toOp(o)) === true : settled;
+      const first = await op(opId);
+      if (until(first)) return toOp(first);
+      return new Promise<LcmOpOcc>((resolve, reject) => {
+        let checking = Promise.resolve();
+        const check = (): void => {
+          checking = checking.then(async () => {
+            const o = await repos.opOccs.get(opId);
+            if (o && until(o)) finish(() => resolve(toOp(o)));
+          }).catch((e: unknown) => finish(() => reject(e)));
+        };
+        const unsubscribe = notifier.subscribe((c) => c.opId === opId && check());
+        // Cross-process safety net: a worker in another process does not notify this one.
+        const poll = setInterval(check, 1000);
+        const timer = setTimeout(() => finish(() => reject(new RondoError('OP_WAIT_TIMEOUT', 504, `operation ${opId} did not settle within ${opts.timeoutMs} ms; it goes on, poll it later`))), opts.timeoutMs ?? 600_000);
+        const finish = (then: () => void): void => {
+          unsubscribe();
+          clearInterval(poll);
+          clearTimeout(timer);
+          then();
+        };
+        check();
+      });
+    },
+  };
+}

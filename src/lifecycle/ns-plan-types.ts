@@ -1,0 +1,102 @@
+import type { StepKind } from '../model/index.js';
+import type { Placement } from '../placement/index.js';
+
+/** Phases of an INSTANTIATE plan; steps of one phase may run concurrently. */
+export const INSTANTIATE_PHASES = { networks: 0, computes: 1, routes: 2, starts: 3 } as const;
+/** Phases of a TERMINATE plan. */
+export const TERMINATE_PHASES = { stops: 0, computes: 1, networks: 2 } as const;
+
+/** `network` step: create one network (one per virtual link) on the link's engine. */
+export interface NetworkStepParams {
+  readonly action: 'create';
+  readonly name: string;
+  readonly linkId: string;
+  readonly subnet: string;
+  readonly gateway: string;
+}
+
+/** One interface of a planned compute. */
+export interface PlannedInterface {
+  readonly network: string;
+  readonly linkId: string;
+  /** The CP it realises: the VNF's external CP id or the SAP id. */
+  readonly cp: string;
+  readonly address: string;
+  readonly prefix: number;
+}
+
+/** `compute` step: create one VDU container/server or one SAP. */
+export interface ComputeStepParams {
+  readonly action: 'create';
+  readonly name: string;
+  readonly memberId: string;
+  readonly memberKind: 'vnf' | 'sap';
+  readonly vduId: string | null;
+  readonly vnfdId: string | null;
+  readonly vnfdRef: string | null;
+  readonly image: string;
+  readonly vcpus: number;
+  readonly cpuBw?: number;
+  readonly memoryMiB: number;
+  readonly interfaces: readonly PlannedInterface[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly command?: readonly string[];
+}
+
+/** One chaining route inside a compute. */
+export interface PlannedRoute {
+  readonly dest: string;
+  readonly via: string;
+  /** The link the next hop is on; resolves the device name when the VIM reports it. */
+  readonly viaLinkId: string;
+}
+
+/** `route` step: install the chaining routes of one compute. */
+export interface RouteStepParams {
+  readonly compute: string;
+  readonly routes: readonly PlannedRoute[];
+}
+
+/** `start`/`stop` step: run commands inside one compute. */
+export interface CommandStepParams {
+  readonly compute: string;
+  readonly commands: readonly string[];
+  /** Start commands are daemons (5GTANGO ran them in a thread): run them in the background. */
+  readonly detach: boolean;
+}
+
+/** TERMINATE `compute`/`network` step: delete everything labelled with the NS on one PoP. */
+export interface SweepStepParams {
+  readonly action: 'sweep';
+}
+
+/** A step before it gets an id and is persisted. */
+export interface PlannedStep {
+  readonly seq: number;
+  readonly phase: number;
+  readonly kind: StepKind;
+  /** What the step acts on: a network or compute name, or a PoP for sweeps. */
+  readonly target: string;
+  readonly popId: string;
+  readonly params: NetworkStepParams | ComputeStepParams | RouteStepParams | CommandStepParams | SweepStepParams;
+}
+
+/** A network of the plan with its subnet. */
+export interface PlannedNetwork {
+  readonly linkId: string;
+  readonly name: string;
+  readonly subnet: string;
+  readonly gateway: string;
+  readonly popId: string;
+  /** `type|endpoint` of the VIM the network lives on. */
+  readonly engine: string;
+}
+
+/** The result of planning: what a dry run shows and what instantiation persists. */
+export interface NsPlan {
+  readonly nsInstanceId: string;
+  readonly placement: Placement;
+  readonly networks: readonly PlannedNetwork[];
+  readonly computes: readonly ComputeStepParams[];
+  readonly steps: readonly PlannedStep[];
+}

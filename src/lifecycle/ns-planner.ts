@@ -1,0 +1,152 @@
+import type { CpRef, Nsd, VimAccount, Vnfd } from '../model/index.js';
+import { ConflictError, InternalError, formatCpRef } from '../model/index.js';
+import { addressLink } from '../ipam/index.js';
+import type { LinkAddressing } from '../ipam/index.js';
+import type { Placement } from '../placement/index.js';
+import type { ComputeStepParams, NsPlan, PlannedInterface, PlannedNetwork, PlannedStep } from './ns-plan-types.js';
+import { INSTANTIATE_PHASES } from './ns-plan-types.js';
+import { computeName, engineKey, networkName } from './resource-names.js';
+import { chainRoutes } from './service-chain.js';
+import type { CpEndpoint } from './service-chain.js';
+import { startCommandsByVdu } from './vnf-commands.js';
+
+/** Image and command of the small containers that stand for SAPs. */
+export const SAP_IMAGE = 'vnf/sap:latest';
+// A shell loop rather than `sleep infinity`: busybox's sleep may not take "infinity", and
+// PID 1 without a TERM handler would make every `docker stop` wait the full grace period.
+export const SAP_COMMAND = ['sh', '-c', 'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done'] as const;
+
+/** Everything planning needs; no I/O happens while planning. */
+export interface PlanInput {
+  readonly nsInstanceId: string;
+  readonly nsd: Nsd;
+  /** VNFDs by member `vnfId`. */
+  readonly vnfds: Readonly<Record<string, Vnfd>>;
+  readonly accounts: readonly VimAccount[];
+  readonly placement: Placement;
+  /** Subnet (CIDR) of every virtual link, by link id. */
+  readonly subnets: ReadonlyMap<string, string>;
+  readonly sapImage?: string;
+}
+
+const conflict = (code: string, message: string, details: Record<string, unknown> = {}): ConflictError => new ConflictError(message, { code, details });
+
+/**
+ * Turns an NSD, its placement and its subnets into the steps of an INSTANTIATE: phase 0
+ * networks (one per virtual link, on the engine of its endpoints), phase 1 computes
+ * (every VDU of every VNF and every SAP, interfaces with fixed addresses in CP order),
+ * phase 2 chaining routes, phase 3 start commands. Pure and deterministic.
+ *
+ * Throws ConflictError `PLAN_CROSS_VIM_LINK` for a link whose endpoints sit on PoPs of
+ * different engines, `PLAN_UNKNOWN_CP` / `PLAN_MISSING_VNFD` / `PLAN_UNPLACED` for an
+ * NSD that does not match its VNFDs or placement, `IPAM_LINK_TOO_LARGE` when a link has
+ * more endpoints than its subnet, and what {@link chainRoutes} throws.
+ */
+export function planNs(input: PlanInput): NsPlan {
+  const { nsInstanceId: ns, nsd, vnfds, placement } = input;
+  const accountById = new Map(input.accounts.map((a) => [a.id, a]));
+  const popOf = (member: string): string => {
+    const pop = placement[member];
+    if (pop === undefined || !accountById.has(pop)) throw conflict('PLAN_UNPLACED', `${member} is not placed on a known PoP`, { member });
+    return pop;
+  };
+  const vnfdOf = (vnfId: string): Vnfd => {
+    const d = vnfds[vnfId];
+    if (!d) throw conflict('PLAN_MISSING_VNFD', `no VNFD for member ${vnfId}; on-board its package first`, { vnfId });
+    return d;
+  };
+  const memberOf = (ref: CpRef): string => (ref.kind === 'vnf' ? ref.vnfId : ref.sap);
+
+  // Where each CP reference lands: compute name and (for VNFs) the VDU CP realising it.
+  const computeOfRef = (ref: CpRef): { compute: string; vduCp: string | null; vdu: string | null } => {
+    if (ref.kind === 'sap') return { compute: computeName(ns, ref.sap), vduCp: null, vdu: null };
+    const vnfd = vnfdOf(ref.vnfId);
+    const cp = vnfd.connectionPoints.find((c) => c.id === ref.cp);
+    if (!cp) throw conflict('PLAN_UNKNOWN_CP', `VNF ${ref.vnfId} (${vnfd.descriptorId}) has no connection point ${ref.cp}`, { ref: formatCpRef(ref) });
+    return { compute: computeName(ns, ref.vnfId, vnfd.vdus.length > 1 ? cp.vdu : undefined), vduCp: cp.vduCp, vdu: cp.vdu };
+  };
+
+  const addressing = new Map<string, LinkAddressing>();
+  const endpoints = new Map<string, CpEndpoint>();
+  // compute name → interfaces with a sort key (VDU CP position, or link order for SAPs)
+  const interfaces = new Map<string, { key: number; itf: PlannedInterface }[]>();
+  const networks: PlannedNetwork[] = [];
+  nsd.virtualLinks.forEach((link, linkIndex) => {
+    const subnet = input.subnets.get(link.id);
+    if (subnet === undefined) throw new InternalError(`no subnet allocated for link ${link.id}`);
+    let a: LinkAddressing;
+    try {
+      a = addressLink(link, subnet);
+    } catch (e) {
+      throw new ConflictError(`link ${link.id} has ${link.cpRefs.length} endpoints, more than subnet ${subnet} holds`, { code: 'IPAM_LINK_TOO_LARGE', cause: e, details: { linkId: link.id } });
+    }
+    addressing.set(link.id, a);
+    const name = networkName(ns, link.id);
+    for (const ref of link.cpRefs) {
+      const key = formatCpRef(ref);
+      const at = computeOfRef(ref);
+      const address = a.addresses.get(key) as string;
+      if (!endpoints.has(key)) endpoints.set(key, { linkId: link.id, subnet, address, compute: at.compute });
+      const vdu = ref.kind === 'vnf' ? vnfdOf(ref.vnfId).vdus.find((v) => v.id === at.vdu) : undefined;
+      const order = vdu ? vdu.connectionPoints.findIndex((c) => c.id === at.vduCp) : linkIndex;
+      const list = interfaces.get(at.compute) ?? [];
+      list.push({ key: order * 100_000 + linkIndex, itf: { network: name, linkId: link.id, cp: ref.kind === 'vnf' ? ref.cp : ref.sap, address, prefix: a.prefix } });
+      interfaces.set(at.compute, list);
+    }
+    const pops = [...new Set(link.cpRefs.map((r) => popOf(memberOf(r))))];
+    const engines = [...new Set(pops.map((p) => engineKey(accountById.get(p) as VimAccount)))];
+    if (engines.length > 1) {
+      throw conflict('PLAN_CROSS_VIM_LINK', `link ${link.id} joins PoPs ${pops.join(', ')} on different VIMs; pin its endpoints to PoPs of one VIM or use another placement`, { linkId: link.id, pops });
+    }
+    const popId = pops[0] ?? (input.accounts[0]?.id as string);
+    const account = accountById.get(popId);
+    networks.push({ linkId: link.id, name, subnet, gateway: a.gateway, popId, engine: account ? engineKey(account) : '' });
+  });
+  const interfacesOf = (compute: string): PlannedInterface[] =>
+    (interfaces.get(compute) ?? []).sort((x, y) => x.key - y.key).map((x) => x.itf);
+
+  const computes: (ComputeStepParams & { popId: string })[] = [];
+  const starts: { compute: string; popId: string; commands: string[] }[] = [];
+  for (const member of nsd.vnfs) {
+    const vnfd = vnfdOf(member.vnfId);
+    const popId = popOf(member.vnfId);
+    const commands = startCommandsByVdu(vnfd);
+    for (const vdu of vnfd.vdus) {
+      const name = computeName(ns, member.vnfId, vnfd.vdus.length > 1 ? vdu.id : undefined);
+      computes.push({
+        action: 'create', name, popId, memberId: member.vnfId, memberKind: 'vnf', vduId: vdu.id, vnfdId: vnfd.descriptorId,
+        vnfdRef: `${vnfd.ref.vendor}/${vnfd.ref.name}/${vnfd.ref.version}`, image: vdu.image, vcpus: vdu.vcpus,
+        ...(vdu.cpuBw === undefined ? {} : { cpuBw: vdu.cpuBw }), memoryMiB: vdu.memoryMiB, interfaces: interfacesOf(name),
+        env: { ...vdu.env, RONDO_NS: ns, RONDO_VNF: member.vnfId, RONDO_VDU: vdu.id },
+      });
+      const cmds = commands.get(vdu.id) ?? [];
+      if (cmds.length > 0) starts.push({ compute: name, popId, commands: cmds });
+    }
+  }
+  for (const sap of nsd.saps) {
+    const name = computeName(ns, sap.id);
+    computes.push({
+      action: 'create', name, popId: popOf(sap.id), memberId: sap.id, memberKind: 'sap', vduId: null, vnfdId: null, vnfdRef: null,
+      image: input.sapImage ?? SAP_IMAGE, vcpus: 1, cpuBw: 0.1, memoryMiB: 32, interfaces: interfacesOf(name),
+      env: { RONDO_NS: ns, RONDO_SAP: sap.id }, command: [...SAP_COMMAND],
+    });
+  }
+  const names = new Set<string>();
+  for (const c of computes) {
+    if (names.has(c.name)) throw conflict('PLAN_NAME_CLASH', `two members map to compute name ${c.name}; rename a SAP or VNF`, { name: c.name });
+    names.add(c.name);
+  }
+  const popOfCompute = new Map(computes.map((c) => [c.name, c.popId]));
+
+  const steps: PlannedStep[] = [];
+  const push = (s: Omit<PlannedStep, 'seq'>): void => void steps.push({ ...s, seq: steps.length });
+  for (const n of networks) {
+    push({ phase: INSTANTIATE_PHASES.networks, kind: 'network', target: n.name, popId: n.popId, params: { action: 'create', name: n.name, linkId: n.linkId, subnet: n.subnet, gateway: n.gateway } });
+  }
+  for (const { popId, ...c } of computes) push({ phase: INSTANTIATE_PHASES.computes, kind: 'compute', target: c.name, popId, params: c });
+  for (const [compute, routes] of chainRoutes(nsd.forwardingGraphs, endpoints)) {
+    push({ phase: INSTANTIATE_PHASES.routes, kind: 'route', target: compute, popId: popOfCompute.get(compute) as string, params: { compute, routes } });
+  }
+  for (const s of starts) push({ phase: INSTANTIATE_PHASES.starts, kind: 'start', target: s.compute, popId: s.popId, params: { compute: s.compute, commands: s.commands, detach: true } });
+  return { nsInstanceId: ns, placement, networks, computes: computes.map(({ popId: _p, ...c }) => c), steps };
+}

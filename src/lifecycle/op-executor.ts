@@ -1,0 +1,159 @@
+import type { OpStep, ProblemDetails } from '../model/index.js';
+import { ConflictError, NotFoundError, RondoError } from '../model/index.js';
+import type { Vnfd } from '../model/index.js';
+import type { ComputeStepParams, PlannedStep } from './ns-plan-types.js';
+import { INSTANTIATE_PHASES } from './ns-plan-types.js';
+import { planNs } from './ns-planner.js';
+import { subnetRequests, vduCpu } from './ns-placement.js';
+import { problemOf, stepProblem } from './op-problem.js';
+import { runPhase } from './phase-runner.js';
+import type { StoredOpOcc, VnfRecord } from './ports.js';
+import type { ExecutorDeps } from './executor-deps.js';
+import { moveOp } from './executor-deps.js';
+import { runStep } from './step-runner.js';
+import type { ComputeStepResult } from './step-runner.js';
+import { planTerminate } from './terminate-planner.js';
+import { rollbackOperation } from './op-rollback.js';
+
+/**
+ * Runs a claimed operation to its next resting state: PROCESSING → COMPLETED, or
+ * FAILED_TEMP (then, for INSTANTIATE unless `autoRollback: false`, ROLLING_BACK →
+ * ROLLED_BACK); ROLLING_BACK → ROLLED_BACK. When `signal` aborts (lease lost, worker
+ * stopping) it returns early and leaves the op for another run: every step is idempotent.
+ */
+export async function executeOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSignal): Promise<void> {
+  if (op.operationState === 'ROLLING_BACK') return void (await rollbackOperation(op, deps, signal));
+  if (op.operationState !== 'PROCESSING') return;
+  let steps: OpStep[];
+  try {
+    steps = await ensurePlan(op, deps);
+  } catch (e) {
+    return failOperation(op, deps, problemOf(e), signal);
+  }
+  const byId = new Map(steps.map((s) => [s.id, s]));
+  const computes = computeResults(steps);
+  const phases = [...new Set(steps.map((s) => s.phase))].sort((a, b) => a - b);
+  const deadline = op.deadline ? Date.parse(op.deadline) : Number.POSITIVE_INFINITY;
+  for (const phase of phases) {
+    if (signal.aborted) return;
+    const fresh = await deps.repos.opOccs.get(op.id);
+    if (!fresh || fresh.operationState !== 'PROCESSING') return;
+    if (fresh.isCancelPending) {
+      const cancelled = problemOf(new RondoError('OP_CANCELLED', 409, `operation cancelled (${fresh.cancelMode ?? 'GRACEFUL'}) before phase ${phase}; retry, rollback or fail it`));
+      await moveOp(deps, fresh, fresh.cancelMode === 'FORCEFUL' ? 'cancel-forceful' : 'cancel-graceful', cancelled);
+      return;
+    }
+    const left = deadline - deps.clock.now().getTime();
+    if (left <= 0) {
+      return failOperation(fresh, deps, problemOf(new RondoError('OP_DEADLINE_EXCEEDED', 504, `operation passed its deadline ${op.deadline}; retry to continue`)), signal);
+    }
+    const todo = steps.filter((s) => s.phase === phase && byId.get(s.id)?.state !== 'DONE');
+    const kind = todo[0]?.kind;
+    const result = await runPhase(todo, {
+      concurrency: kind === 'network' ? 1 : (deps.computeConcurrency ?? 8),
+      deadlineMs: Math.min(deps.stepDeadlineSeconds * 1000, left),
+      signal,
+      now: () => deps.clock.now(),
+      markRunning: (batch) => deps.repos.opSteps.markRunning(batch.map((s) => s.id), deps.clock.now()),
+      finish: async (updates) => {
+        await deps.repos.opSteps.finish(updates.map((u) => ({ id: u.step.id, outcome: u.outcome })));
+        for (const { step: s, outcome } of updates) {
+          const done = { ...s, state: outcome.state, result: outcome.result ?? null, error: outcome.error ?? null };
+          byId.set(s.id, done);
+          if (done.state === 'DONE' && done.kind === 'compute' && done.result?.['computeId']) computes.set(String(done.result['name']), done.result as unknown as ComputeStepResult);
+        }
+      },
+      run: (s, stepSignal) => runStep(s, { nsInstanceId: op.nsInstanceId, driver: (p) => deps.drivers.get(p), computes, signal: stepSignal, sweepConcurrency: deps.computeConcurrency ?? 8 }),
+    });
+    if (op.lcmOperationType === 'INSTANTIATE' && phase === INSTANTIATE_PHASES.computes) await recordVnfs(op, [...byId.values()], deps);
+    if (result.kind === 'aborted') return;
+    if (result.kind === 'failed') return failOperation(fresh, deps, stepProblem(result.step, result.error), signal);
+  }
+  await completeOperation(op, deps);
+}
+
+async function failOperation(op: StoredOpOcc, deps: ExecutorDeps, error: ProblemDetails, signal: AbortSignal): Promise<void> {
+  const failed = await moveOp(deps, op, 'step-failed', error);
+  const auto = failed.lcmOperationType === 'INSTANTIATE' && failed.operationParams['autoRollback'] !== false;
+  if (!auto || signal.aborted) return;
+  await rollbackOperation(await moveOp(deps, failed, 'rollback'), deps, signal);
+}
+
+async function completeOperation(op: StoredOpOcc, deps: ExecutorDeps): Promise<void> {
+  const { nsInstances, vnfInstances, subnets } = deps.repos;
+  const now = deps.clock.now();
+  const ns = await nsInstances.get(op.nsInstanceId);
+  if (!ns) throw new NotFoundError('NS instance', op.nsInstanceId);
+  if (op.lcmOperationType === 'INSTANTIATE' && ns.state === 'NOT_INSTANTIATED') await nsInstances.setState(ns.id, 'NOT_INSTANTIATED', 'INSTANTIATED', now);
+  if (op.lcmOperationType === 'TERMINATE') {
+    await vnfInstances.deleteByNs(ns.id);
+    await subnets.release(ns.id);
+    if (ns.state === 'INSTANTIATED') await nsInstances.setState(ns.id, 'INSTANTIATED', 'NOT_INSTANTIATED', now);
+  }
+  const current = await deps.repos.opOccs.get(op.id);
+  if (current) await moveOp(deps, current, 'all-done', current.error);
+}
+
+/** The plan of the op: loaded when persisted, else made and persisted in one statement. */
+async function ensurePlan(op: StoredOpOcc, deps: ExecutorDeps): Promise<OpStep[]> {
+  const existing = await deps.repos.opSteps.listByOp(op.id);
+  if (existing.length > 0) return existing;
+  const ns = await deps.repos.nsInstances.get(op.nsInstanceId);
+  if (!ns) throw new NotFoundError('NS instance', op.nsInstanceId);
+  let planned: PlannedStep[];
+  if (op.lcmOperationType === 'INSTANTIATE') {
+    const [nsd, vnfds] = await Promise.all([deps.descriptors.getNsd(ns.nsdInfoId), deps.descriptors.getVnfds(ns.nsdInfoId)]);
+    const placement = op.operationParams['placement'] as Record<string, string> | undefined;
+    if (!placement) throw new ConflictError(`operation ${op.id} has no placement`, { code: 'PLAN_UNPLACED' });
+    const allocations = await deps.repos.subnets.allocate(ns.id, subnetRequests(nsd));
+    const subnets = new Map(allocations.map((a) => [a.linkId, a.subnet]));
+    planned = [...planNs({ nsInstanceId: ns.id, nsd, vnfds, accounts: deps.drivers.accounts(), placement, subnets, ...(deps.sapImage ? { sapImage: deps.sapImage } : {}) }).steps];
+  } else if (op.lcmOperationType === 'TERMINATE') {
+    const vnfs = await deps.repos.vnfInstances.listByNs(ns.id);
+    let vnfds: Readonly<Record<string, Vnfd>> = {};
+    try {
+      vnfds = await deps.descriptors.getVnfds(ns.nsdInfoId);
+    } catch (e) {
+      // A VNFD gone from the catalog only costs its stop commands; termination goes on.
+      if (!(e instanceof NotFoundError)) throw e;
+    }
+    const popIds = [...new Set([...(await deps.repos.opSteps.popIdsForNs(ns.id)), ...vnfs.map((v) => v.popId)])];
+    planned = planTerminate({ nsInstanceId: ns.id, vnfs, vnfds, popIds });
+  } else {
+    throw new RondoError('OP_NOT_SUPPORTED', 501, `${op.lcmOperationType} is not supported yet`);
+  }
+  const steps: OpStep[] = planned.map((p) => ({
+    id: deps.ids.next(), opId: op.id, seq: p.seq, phase: p.phase, kind: p.kind, target: p.target, popId: p.popId,
+    params: p.params as unknown as Record<string, unknown>, state: 'PENDING', result: null, error: null, startedAt: null, endedAt: null,
+  }));
+  await deps.repos.opSteps.insertMany(steps);
+  return steps;
+}
+
+function computeResults(steps: readonly OpStep[]): Map<string, ComputeStepResult> {
+  const out = new Map<string, ComputeStepResult>();
+  for (const s of steps) {
+    if (s.kind === 'compute' && s.state === 'DONE' && s.result?.['computeId']) out.set(String(s.result['name']), s.result as unknown as ComputeStepResult);
+  }
+  return out;
+}
+
+/** VNFRs from the op's DONE compute steps, one per member (VDUs merged), written in one batch. */
+export async function recordVnfs(op: StoredOpOcc, steps: readonly OpStep[], deps: ExecutorDeps): Promise<void> {
+  const byMember = new Map<string, VnfRecord>();
+  const createdAt = deps.clock.now().toISOString();
+  for (const s of steps) {
+    if (s.kind !== 'compute' || s.state !== 'DONE' || !s.result) continue;
+    const p = s.params as unknown as ComputeStepParams;
+    const r = s.result as unknown as ComputeStepResult;
+    const prev = byMember.get(p.memberId);
+    byMember.set(p.memberId, {
+      id: prev?.id ?? deps.ids.next(), nsInstanceId: op.nsInstanceId, memberId: p.memberId, kind: p.memberKind, vnfdId: p.vnfdId, vnfdRef: p.vnfdRef,
+      popId: s.popId, computeIds: [...(prev?.computeIds ?? []), r.computeId],
+      interfaces: [...(prev?.interfaces ?? []), ...r.interfaces.map((i) => ({ cp: i.cp, linkId: i.linkId, address: i.address, prefix: i.prefix, ...(i.ifName ? { ifName: i.ifName } : {}) }))],
+      state: 'STARTED', createdAt,
+      demand: { cpu: (prev?.demand.cpu ?? 0) + vduCpu(p), memoryMiB: (prev?.demand.memoryMiB ?? 0) + p.memoryMiB },
+    });
+  }
+  if (byMember.size > 0) await deps.repos.vnfInstances.upsertMany([...byMember.values()]);
+}

@@ -1,0 +1,72 @@
+import type { OpStep } from '../model/index.js';
+import { RondoError } from '../model/index.js';
+import { LABEL_NS } from '../vim/index.js';
+import type { ExecutorDeps } from './executor-deps.js';
+import { moveOp } from './executor-deps.js';
+import { problemOf } from './op-problem.js';
+import type { StoredOpOcc } from './ports.js';
+
+const UNDOABLE = new Set(['DONE', 'FAILED', 'RUNNING']);
+
+/**
+ * Undoes an INSTANTIATE: computes, then networks, in reverse plan order (FAILED and
+ * RUNNING steps too — a timed-out create may still have happened), then a sweep by
+ * `rondo.ns` on every PoP of the plan for anything no step knows, then the subnets and
+ * VNF records are released. ROLLING_BACK → ROLLED_BACK keeping the original error;
+ * a rollback that fails goes back to FAILED_TEMP with `ROLLBACK_FAILED`.
+ */
+export async function rollbackOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSignal): Promise<void> {
+  if (op.lcmOperationType !== 'INSTANTIATE') return void (await moveOp(deps, op, 'rollback-done'));
+  const steps = await deps.repos.opSteps.listByOp(op.id);
+  try {
+    const reverse = [...steps].sort((a, b) => b.seq - a.seq);
+    for (const kind of ['route', 'start', 'compute', 'network'] as const) {
+      const undo = reverse.filter((s) => s.kind === kind && UNDOABLE.has(s.state));
+      await undoSteps(undo, deps, signal, kind === 'compute' ? (deps.computeConcurrency ?? 8) : 1);
+    }
+    await sweep(op.nsInstanceId, [...new Set(steps.map((s) => s.popId))], deps, signal);
+    await deps.repos.vnfInstances.deleteByNs(op.nsInstanceId);
+    await deps.repos.subnets.release(op.nsInstanceId);
+  } catch (e) {
+    if (signal.aborted) return;
+    const cause = problemOf(e);
+    await moveOp(deps, op, 'rollback-failed', { ...cause, code: 'ROLLBACK_FAILED', title: 'ROLLBACK_FAILED', detail: `rollback failed: ${cause.detail}; fix the VIM and rollback again`, originalError: op.error });
+    return;
+  }
+  if (signal.aborted) return;
+  await moveOp(deps, op, 'rollback-done');
+}
+
+async function undoSteps(steps: readonly OpStep[], deps: ExecutorDeps, signal: AbortSignal, lanes: number): Promise<void> {
+  const queue = [...steps];
+  const undone: { id: string; outcome: { state: 'UNDONE'; now: Date } }[] = [];
+  const lane = async (): Promise<void> => {
+    for (let s = queue.shift(); s; s = queue.shift()) {
+      if (signal.aborted) throw new RondoError('OP_ABORTED', 503, 'rollback interrupted');
+      const driver = deps.drivers.get(s.popId);
+      if (s.kind === 'compute') await driver.deleteCompute(s.target, {}, signal);
+      if (s.kind === 'network') await driver.deleteNetwork(s.target, signal);
+      undone.push({ id: s.id, outcome: { state: 'UNDONE', now: deps.clock.now() } });
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(lanes, queue.length)) }, lane));
+  } finally {
+    // Recorded together; a crash before this only means the undo runs again (deletes are idempotent).
+    await deps.repos.opSteps.finish(undone);
+  }
+}
+
+/** Deletes whatever still carries `rondo.ns=<id>` on the PoPs: computes first, then networks. */
+export async function sweep(nsInstanceId: string, popIds: readonly string[], deps: ExecutorDeps, signal: AbortSignal): Promise<void> {
+  for (const kind of ['compute', 'network'] as const) {
+    for (const popId of popIds) {
+      const driver = deps.drivers.get(popId);
+      const found = await driver.listByLabel({ [LABEL_NS]: nsInstanceId }, signal);
+      for (const r of found.filter((x) => x.kind === kind)) {
+        if (kind === 'compute') await driver.deleteCompute(r.id, {}, signal);
+        else await driver.deleteNetwork(r.id, signal);
+      }
+    }
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * The ports of the lifecycle core: repositories (implemented structurally by
+ * `src/store/*-repository.ts`), the descriptor source (the catalog), the VIM driver
+ * registry and the in-process notifier. The core depends on these shapes only.
+ */
+import type {
+  CancelMode, Capacity, LcmOpOcc, Nsd, NsInstance, NsState, OpState, OpStep, ProblemDetails, StepState, VimAccount, VnfInstance, Vnfd,
+} from '../model/index.js';
+import type { SubnetAllocator } from '../ipam/index.js';
+import type { VimDriver } from '../vim/index.js';
+
+/** NS instance records (NSR). */
+export interface NsInstanceRepository {
+  insert(ns: NsInstance): Promise<NsInstance>;
+  get(id: string): Promise<NsInstance | undefined>;
+  list(filter?: { readonly tenant?: string }): Promise<NsInstance[]>;
+  /** Guarded: moves `expected` → `next`; ConflictError `NS_STATE_CHANGED` when the state was not `expected`. */
+  setState(id: string, expected: NsState, next: NsState, now: Date): Promise<NsInstance>;
+  /** Deletes the instance if it is in `expected`; ConflictError otherwise, NotFoundError when missing. */
+  delete(id: string, expected: NsState): Promise<void>;
+}
+
+/** A VNF record plus the resources it holds (for capacity accounting). */
+export interface VnfRecord extends VnfInstance {
+  readonly demand: Capacity;
+}
+
+/** VNF instance records (VNFR); SAPs included with `kind: 'sap'`. */
+export interface VnfInstanceRepository {
+  /** Inserts or replaces by (nsInstanceId, memberId). */
+  upsertMany(records: readonly VnfRecord[]): Promise<void>;
+  listByNs(nsInstanceId: string): Promise<VnfInstance[]>;
+  deleteByNs(nsInstanceId: string): Promise<number>;
+  /** Sum of recorded demand per PoP over every NS instance. */
+  usageByPop(): Promise<Record<string, Capacity>>;
+}
+
+/** An operation plus its worker bookkeeping. */
+export interface StoredOpOcc extends LcmOpOcc {
+  readonly owner: string | null;
+  readonly leaseExpiresAt: string | null;
+  readonly attempts: number;
+  readonly deadline: string | null;
+}
+
+/** Filter for listing operations. */
+export interface OpOccFilter {
+  readonly nsInstanceId?: string;
+  readonly operationState?: OpState;
+  readonly tenant?: string;
+}
+
+/** What a guarded state change also writes. `error: undefined` keeps the current error. */
+export interface OpStatePatch {
+  readonly now: Date;
+  readonly error?: ProblemDetails | null;
+}
+
+/** LCM operation occurrences, with the worker's claim and lease. */
+export interface OpOccRepository {
+  /** ConflictError `NS_OPERATION_IN_PROGRESS` when the NS already has a non-final operation. */
+  create(op: LcmOpOcc, deadline: Date | null): Promise<StoredOpOcc>;
+  get(id: string): Promise<StoredOpOcc | undefined>;
+  list(filter?: OpOccFilter): Promise<StoredOpOcc[]>;
+  /** Guarded `expected` → `next`; ConflictError `OP_STATE_CHANGED` when the state was not `expected`. */
+  transition(id: string, expected: OpState, next: OpState, patch: OpStatePatch): Promise<StoredOpOcc>;
+  /** Up to `limit` runnable operations whose lease is free or expired, now owned by `owner`. */
+  claim(owner: string, opts: { readonly limit: number; readonly now: Date; readonly leaseSeconds: number }): Promise<StoredOpOcc[]>;
+  /** Extends the lease; false when `owner` no longer holds it. */
+  renewLease(id: string, owner: string, until: Date): Promise<boolean>;
+  /** Frees the lease if `owner` holds it. */
+  releaseLease(id: string, owner: string): Promise<void>;
+  /** Sets `isCancelPending`/`cancelMode` if the op is in one of `states`; ConflictError otherwise. */
+  requestCancel(id: string, mode: CancelMode, states: readonly OpState[]): Promise<StoredOpOcc>;
+}
+
+/** How a step ended. */
+export interface StepOutcome {
+  readonly state: Extract<StepState, 'DONE' | 'FAILED' | 'UNDONE' | 'PENDING'>;
+  readonly result?: Record<string, unknown> | null;
+  readonly error?: ProblemDetails | null;
+  readonly now: Date;
+}
+
+/** The persisted plan of an operation. */
+export interface OpStepRepository {
+  /** Inserts the whole plan in one statement (a plan is never half-written). */
+  insertMany(steps: readonly OpStep[]): Promise<void>;
+  listByOp(opId: string): Promise<OpStep[]>;
+  /** Marks steps RUNNING in one statement. */
+  markRunning(ids: readonly string[], now: Date): Promise<void>;
+  /** Records how steps ended, in one statement. */
+  finish(updates: readonly { readonly id: string; readonly outcome: StepOutcome }[]): Promise<void>;
+  /** FAILED and RUNNING steps of the op back to PENDING (retry); returns how many. */
+  resetUnfinished(opId: string): Promise<number>;
+  /** Every PoP any step of any operation of the NS ran on. */
+  popIdsForNs(nsInstanceId: string): Promise<string[]>;
+}
+
+/** Everything the lifecycle persists. */
+export interface LifecycleRepositories {
+  readonly nsInstances: NsInstanceRepository;
+  readonly vnfInstances: VnfInstanceRepository;
+  readonly opOccs: OpOccRepository;
+  readonly opSteps: OpStepRepository;
+  readonly subnets: SubnetAllocator;
+}
+
+/**
+ * Descriptors of an on-boarded NSD, by the catalog's NSD id. The catalog implements it;
+ * both methods throw NotFoundError for an unknown id.
+ */
+export interface DescriptorSource {
+  getNsd(nsdInfoId: string): Promise<Nsd>;
+  /** The VNFDs of the NSD keyed by member `vnfId`. */
+  getVnfds(nsdInfoId: string): Promise<Readonly<Record<string, Vnfd>>>;
+}
+
+/** The drivers of the registered PoPs. */
+export interface DriverRegistry {
+  /** Throws NotFoundError for an unknown PoP. */
+  get(popId: string): VimDriver;
+  /** Every PoP, in placement preference order. */
+  accounts(): readonly VimAccount[];
+}
+
+/** A state change of an operation, published in-process. */
+export interface OpChange {
+  readonly opId: string;
+  readonly nsInstanceId: string;
+  readonly operationState: OpState;
+}
+
+/** Wakes the worker and `waitForOp` when an operation is created or changes. */
+export interface OpNotifier {
+  notify(change: OpChange): void;
+  /** Returns the unsubscribe function. */
+  subscribe(listener: (change: OpChange) => void): () => void;
+}

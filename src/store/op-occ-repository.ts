@@ -1,0 +1,124 @@
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { CancelMode, LcmOpOcc, OpState } from '../model/index.js';
+import { ConflictError, NotFoundError } from '../model/index.js';
+import type { OpOccFilter, OpOccRepository, OpStatePatch, StoredOpOcc } from '../lifecycle/index.js';
+import { RUNNABLE_OP_STATES } from '../lifecycle/index.js';
+import type { Database } from './schema.js';
+import type { LcmOpOccsTable } from './runtime-schema.js';
+import { isUniqueViolation, json, toOpOcc } from './runtime-rows.js';
+
+/** LCM operation occurrences with the worker's claim and lease; implements OpOccRepository. */
+export class SqlOpOccRepository implements OpOccRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** ConflictError `NS_OPERATION_IN_PROGRESS` when the partial unique index says the NS has an open op. */
+  async create(op: LcmOpOcc, deadline: Date | null): Promise<StoredOpOcc> {
+    try {
+      const row = await this.db
+        .insertInto('lcm_op_occs')
+        .values({
+          id: op.id, ns_instance_id: op.nsInstanceId, lcm_operation_type: op.lcmOperationType, operation_state: op.operationState,
+          status_entered_time: op.statusEnteredTime, start_time: op.startTime, is_automatic_invocation: op.isAutomaticInvocation,
+          operation_params: json(op.operationParams), is_cancel_pending: op.isCancelPending, cancel_mode: op.cancelMode,
+          error: op.error === null ? null : json(op.error), tenant: op.tenant, deadline,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toOpOcc(row);
+    } catch (e) {
+      if (isUniqueViolation(e, 'lcm_op_occs_one_open_per_ns')) {
+        throw new ConflictError(`NS instance ${op.nsInstanceId} already has an operation in progress; wait for it, or retry/rollback/fail it`, {
+          code: 'NS_OPERATION_IN_PROGRESS', cause: e, details: { nsInstanceId: op.nsInstanceId },
+        });
+      }
+      throw e;
+    }
+  }
+
+  async get(id: string): Promise<StoredOpOcc | undefined> {
+    const row = await this.db.selectFrom('lcm_op_occs').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toOpOcc(row);
+  }
+
+  async list(filter: OpOccFilter = {}): Promise<StoredOpOcc[]> {
+    let q = this.db.selectFrom('lcm_op_occs').selectAll().orderBy('start_time').orderBy('id');
+    if (filter.nsInstanceId !== undefined) q = q.where('ns_instance_id', '=', filter.nsInstanceId);
+    if (filter.operationState !== undefined) q = q.where('operation_state', '=', filter.operationState);
+    if (filter.tenant !== undefined) q = q.where('tenant', '=', filter.tenant);
+    return (await q.execute()).map(toOpOcc);
+  }
+
+  /**
+   * Guarded state change. Leaving FAILED_TEMP for a runnable state (retry, rollback)
+   * resets `attempts`, so the worker's crash counter starts over for the new run.
+   */
+  async transition(id: string, expected: OpState, next: OpState, patch: OpStatePatch): Promise<StoredOpOcc> {
+    const restart = expected === 'FAILED_TEMP' && (RUNNABLE_OP_STATES as readonly OpState[]).includes(next);
+    const row = await this.db
+      .updateTable('lcm_op_occs')
+      .set({
+        operation_state: next,
+        status_entered_time: patch.now,
+        ...(patch.error === undefined ? {} : { error: patch.error === null ? null : json(patch.error) }),
+        ...(restart ? { attempts: 0, is_cancel_pending: false, cancel_mode: null } : {}),
+      })
+      .where('id', '=', id)
+      .where('operation_state', '=', expected)
+      .returningAll()
+      .executeTakeFirst();
+    if (row) return toOpOcc(row);
+    const now = await this.get(id);
+    if (!now) throw new NotFoundError('NS LCM operation occurrence', id);
+    throw new ConflictError(`operation ${id} is ${now.operationState}, not ${expected}`, { code: 'OP_STATE_CHANGED', details: { id, expected, actual: now.operationState } });
+  }
+
+  /**
+   * Claims runnable operations, pg-boss style: the CTE locks candidate rows with
+   * `FOR UPDATE SKIP LOCKED` so concurrent claimers skip each other's rows instead of
+   * queueing behind them, and the one `UPDATE … RETURNING` takes ownership in the same
+   * statement. Trade-off: SKIP LOCKED gives up strict FIFO across workers (a locked older
+   * op is passed over) for never blocking; the lease, not the row lock, is what protects
+   * the op while it runs, so a dead worker's ops come back once the lease expires.
+   */
+  async claim(owner: string, opts: { readonly limit: number; readonly now: Date; readonly leaseSeconds: number }): Promise<StoredOpOcc[]> {
+    const until = new Date(opts.now.getTime() + opts.leaseSeconds * 1000);
+    const states = sql.join(RUNNABLE_OP_STATES.map((s) => sql.lit(s)));
+    const result = await sql<LcmOpOccsTable>`
+      with next as (
+        select id from lcm_op_occs
+        where operation_state in (${states}) and (lease_expires_at is null or lease_expires_at < ${opts.now})
+        order by start_time, id
+        limit ${opts.limit}
+        for update skip locked
+      )
+      update lcm_op_occs o
+      set owner = ${owner}, lease_expires_at = ${until}, attempts = o.attempts + 1
+      from next where o.id = next.id
+      returning o.*`.execute(this.db);
+    return result.rows.map((r) => toOpOcc(r as never)).sort((a, b) => a.startTime.localeCompare(b.startTime) || a.id.localeCompare(b.id));
+  }
+
+  async renewLease(id: string, owner: string, until: Date): Promise<boolean> {
+    const r = await this.db.updateTable('lcm_op_occs').set({ lease_expires_at: until }).where('id', '=', id).where('owner', '=', owner).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async releaseLease(id: string, owner: string): Promise<void> {
+    await this.db.updateTable('lcm_op_occs').set({ owner: null, lease_expires_at: null }).where('id', '=', id).where('owner', '=', owner).execute();
+  }
+
+  async requestCancel(id: string, mode: CancelMode, states: readonly OpState[]): Promise<StoredOpOcc> {
+    const row = await this.db
+      .updateTable('lcm_op_occs')
+      .set({ is_cancel_pending: true, cancel_mode: mode })
+      .where('id', '=', id)
+      .where('operation_state', 'in', [...states])
+      .returningAll()
+      .executeTakeFirst();
+    if (row) return toOpOcc(row);
+    const now = await this.get(id);
+    if (!now) throw new NotFoundError('NS LCM operation occurrence', id);
+    throw new ConflictError(`cancel needs ${states.join(' or ')}; operation ${id} is ${now.operationState}`, { code: 'OP_ILLEGAL_STATE', details: { id, state: now.operationState } });
+  }
+}

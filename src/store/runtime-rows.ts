@@ -1,0 +1,52 @@
+import type { Selectable } from 'kysely';
+import type { CancelMode, NsInstance, NsState, OpState, OpStep, OpType, ProblemDetails, StepKind, StepState, VimAccount, VimType, VnfInstance, VnfState, InterfaceRecord } from '../model/index.js';
+import type { StoredOpOcc } from '../lifecycle/index.js';
+import type { LcmOpOccsTable, NsInstancesTable, OpStepsTable, VimAccountsTable, VnfInstancesTable } from './runtime-schema.js';
+
+const iso = (d: Date | string): string => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
+const isoOrNull = (d: Date | string | null): string | null => (d === null ? null : iso(d));
+
+/** Row → NsInstance. */
+export const toNsInstance = (r: Selectable<NsInstancesTable>): NsInstance => ({
+  id: r.id, name: r.name, description: r.description, nsdId: r.nsd_id, nsdInfoId: r.nsd_info_id, state: r.state as NsState,
+  tenant: r.tenant, createdAt: iso(r.created_at), updatedAt: iso(r.updated_at),
+});
+
+/** Row → VnfInstance. */
+export const toVnfInstance = (r: Selectable<VnfInstancesTable>): VnfInstance => ({
+  id: r.id, nsInstanceId: r.ns_instance_id, memberId: r.member_id, kind: r.kind as 'vnf' | 'sap', vnfdId: r.vnfd_id, vnfdRef: r.vnfd_ref,
+  popId: r.pop_id, computeIds: r.compute_ids, interfaces: r.interfaces as InterfaceRecord[], state: r.state as VnfState, createdAt: iso(r.created_at),
+});
+
+/** Row → StoredOpOcc. */
+export const toOpOcc = (r: Selectable<LcmOpOccsTable>): StoredOpOcc => ({
+  id: r.id, nsInstanceId: r.ns_instance_id, lcmOperationType: r.lcm_operation_type as OpType, operationState: r.operation_state as OpState,
+  statusEnteredTime: iso(r.status_entered_time), startTime: iso(r.start_time), isAutomaticInvocation: r.is_automatic_invocation,
+  operationParams: r.operation_params, isCancelPending: r.is_cancel_pending, cancelMode: r.cancel_mode as CancelMode | null,
+  error: (r.error ?? null) as ProblemDetails | null, tenant: r.tenant, owner: r.owner, leaseExpiresAt: isoOrNull(r.lease_expires_at),
+  attempts: r.attempts, deadline: isoOrNull(r.deadline),
+});
+
+/** Row → OpStep. */
+export const toOpStep = (r: Selectable<OpStepsTable>): OpStep => ({
+  id: r.id, opId: r.op_id, seq: r.seq, phase: r.phase, kind: r.kind as StepKind, target: r.target, popId: r.pop_id, params: r.params,
+  state: r.state as StepState, result: r.result ?? null, error: (r.error ?? null) as ProblemDetails | null,
+  startedAt: isoOrNull(r.started_at), endedAt: isoOrNull(r.ended_at),
+});
+
+/** Row → VimAccount. */
+export const toVimAccount = (r: Selectable<VimAccountsTable>): VimAccount => ({
+  id: r.id, name: r.name, type: r.type as VimType, endpoint: r.endpoint,
+  capacity: r.capacity_cpu === null || r.capacity_memory_mib === null ? null : { cpu: r.capacity_cpu, memoryMiB: r.capacity_memory_mib },
+  config: r.config, tenant: r.tenant, createdAt: iso(r.created_at),
+});
+
+/** JSON text for a jsonb column. */
+export const json = (v: unknown): string => JSON.stringify(v);
+
+/** PostgreSQL unique_violation, optionally on a named constraint or index. */
+export function isUniqueViolation(e: unknown, constraint?: string): boolean {
+  const err = e as { code?: string; constraint?: string; message?: string } | null;
+  if (!err || err.code !== '23505') return false;
+  return constraint === undefined || err.constraint === constraint || (err.message ?? '').includes(constraint);
+}

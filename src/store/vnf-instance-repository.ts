@@ -1,0 +1,50 @@
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { Capacity, VnfInstance } from '../model/index.js';
+import type { VnfInstanceRepository, VnfRecord } from '../lifecycle/index.js';
+import type { Database } from './schema.js';
+import { json, toVnfInstance } from './runtime-rows.js';
+
+/** VNF instance records; implements the lifecycle's VnfInstanceRepository port. */
+export class SqlVnfInstanceRepository implements VnfInstanceRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** One multi-row upsert; the first id of a member is kept. */
+  async upsertMany(records: readonly VnfRecord[]): Promise<void> {
+    // Batches keep the statement under PostgreSQL's 65535 bind parameters.
+    for (let i = 0; i < records.length; i += 1000) {
+      await this.db
+        .insertInto('vnf_instances')
+        .values(records.slice(i, i + 1000).map((v) => ({
+          id: v.id, ns_instance_id: v.nsInstanceId, member_id: v.memberId, kind: v.kind, vnfd_id: v.vnfdId, vnfd_ref: v.vnfdRef, pop_id: v.popId,
+          compute_ids: json(v.computeIds), interfaces: json(v.interfaces), state: v.state, cpu: v.demand.cpu, memory_mib: v.demand.memoryMiB, created_at: v.createdAt,
+        })))
+        .onConflict((oc) =>
+          oc.columns(['ns_instance_id', 'member_id']).doUpdateSet((eb) => ({
+            pop_id: eb.ref('excluded.pop_id'), compute_ids: eb.ref('excluded.compute_ids'), interfaces: eb.ref('excluded.interfaces'),
+            state: eb.ref('excluded.state'), cpu: eb.ref('excluded.cpu'), memory_mib: eb.ref('excluded.memory_mib'),
+          })),
+        )
+        .execute();
+    }
+  }
+
+  async listByNs(nsInstanceId: string): Promise<VnfInstance[]> {
+    const rows = await this.db.selectFrom('vnf_instances').selectAll().where('ns_instance_id', '=', nsInstanceId).orderBy('kind', 'desc').orderBy('member_id').execute();
+    return rows.map(toVnfInstance);
+  }
+
+  async deleteByNs(nsInstanceId: string): Promise<number> {
+    const r = await this.db.deleteFrom('vnf_instances').where('ns_instance_id', '=', nsInstanceId).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
+  async usageByPop(): Promise<Record<string, Capacity>> {
+    const rows = await this.db
+      .selectFrom('vnf_instances')
+      .select(['pop_id', sql<number>`sum(cpu)::float8`.as('cpu'), sql<number>`sum(memory_mib)::float8`.as('memory_mib')])
+      .groupBy('pop_id')
+      .execute();
+    return Object.fromEntries(rows.map((r) => [r.pop_id, { cpu: Number(r.cpu), memoryMiB: Number(r.memory_mib) }]));
+  }
+}

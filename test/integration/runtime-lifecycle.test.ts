@@ -1,0 +1,160 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openTestStore, STORE_KINDS } from '../support/store.js';
+import { chainNsd, chainVnfds } from '../support/tango-chain.js';
+import type { Store } from '../../src/store/index.js';
+import { createRuntimeRepositories } from '../../src/store/index.js';
+import { MemoryVimDriver } from '../../src/vim/memory/memory-vim-driver.js';
+import { VimError, systemClock } from '../../src/model/index.js';
+import type { IdGenerator, Nsd, VimAccount, Vnfd } from '../../src/model/index.js';
+import { LifecycleWorker, createNsLifecycleService, createOpNotifier, executeOperation } from '../../src/lifecycle/index.js';
+import type { DescriptorSource, DriverRegistry, NsLifecycleService, NsLifecycleServiceDeps } from '../../src/lifecycle/index.js';
+
+const account = (id: string, capacity = { cpu: 16, memoryMiB: 65_536 }): VimAccount => ({
+  id, name: id, type: 'memory', endpoint: 'memory://engine-a', capacity, config: {}, tenant: 'default', createdAt: '2025-01-01T00:00:00.000Z',
+});
+const counter = (prefix: string): IdGenerator => {
+  let n = 0;
+  return { next: () => `${prefix}${String(++n).padStart(6, '0')}` };
+};
+
+interface Harness {
+  service: NsLifecycleService;
+  driver: MemoryVimDriver;
+  worker: LifecycleWorker;
+}
+
+describe.each(STORE_KINDS)('NS lifecycle on the memory VIM, %s store', (kind) => {
+  let store: Store;
+  let h: Harness;
+  let seq = 0;
+  beforeAll(async () => {
+    store = await openTestStore(kind, `runtime-lifecycle.test.ts-${kind}`);
+  });
+  afterAll(async () => store?.close());
+  afterEach(async () => h?.worker.stop());
+
+  /** A fresh service + worker over the shared store; both PoPs live on one memory engine. */
+  function harness(opts: { accounts?: VimAccount[]; nsd?: Nsd; vnfds?: Record<string, Vnfd>; autoStart?: boolean } = {}): Harness {
+    const driver = new MemoryVimDriver({ name: 'engine-a' });
+    const accounts = opts.accounts ?? [account('dc1'), account('dc2')];
+    const drivers: DriverRegistry = { get: () => driver, accounts: () => accounts };
+    const descriptors: DescriptorSource = { getNsd: async () => opts.nsd ?? chainNsd, getVnfds: async () => opts.vnfds ?? chainVnfds };
+    const notifier = createOpNotifier();
+    const deps: NsLifecycleServiceDeps = {
+      repos: createRuntimeRepositories(store.db), drivers, descriptors, notifier, clock: systemClock, ids: counter(`${kind.slice(0, 2)}${++seq}x`),
+      stepDeadlineSeconds: 5, opDeadlineSeconds: 600,
+    };
+    const worker = new LifecycleWorker({
+      opOccs: deps.repos.opOccs, notifier, clock: systemClock, owner: `w-${seq}`, leaseSeconds: 30, concurrency: 2, pollIntervalMs: 200,
+      run: (op, signal) => executeOperation(op, deps, signal),
+    });
+    if (opts.autoStart !== false) worker.start();
+    h = { service: createNsLifecycleService(deps), driver, worker };
+    return h;
+  }
+
+  it('instantiates the example chain on two PoPs, then terminates it without leftovers', async () => {
+    const { service, driver } = harness();
+    const ns = await service.createNs({ nsdId: 'chain', nsName: 'chain' });
+    const op = await service.instantiate(ns.id, { placement: 'round-robin-with-saps' });
+    expect(op.operationState).toBe('PROCESSING');
+    const done = await service.waitForOp(op.id, { timeoutMs: 30_000 });
+    expect(done.operationState).toBe('COMPLETED');
+    expect((await service.getNs(ns.id)).state).toBe('INSTANTIATED');
+
+    const resources = await driver.listByLabel({ 'rondo.ns': ns.id });
+    expect(resources.filter((r) => r.kind === 'network')).toHaveLength(5);
+    expect(resources.filter((r) => r.kind === 'compute').map((r) => r.name.split('-').slice(2).join('-')).sort()).toEqual(['client', 'firewall', 'input', 'mgmt', 'output', 'server']);
+    const fw = resources.find((r) => r.name.endsWith('-firewall'));
+    expect(fw?.labels).toMatchObject({ 'rondo.ns': ns.id, 'rondo.vnf': 'firewall' });
+    expect(fw?.labels['rondo.step']).toBeTruthy();
+
+    const vnfs = await service.listVnfs(ns.id);
+    const byMember = Object.fromEntries(vnfs.map((v) => [v.memberId, v]));
+    expect(byMember['firewall']).toMatchObject({ popId: 'dc2', kind: 'vnf', state: 'STARTED' });
+    expect(byMember['client']?.popId).toBe('dc1');
+    expect(byMember['input']).toMatchObject({ kind: 'sap', popId: 'dc1' });
+    expect(byMember['firewall']?.interfaces.map((i) => [i.cp, i.address, i.ifName])).toEqual([['mgmt', '10.20.0.4', 'eth0'], ['input', '10.30.0.3', 'eth1'], ['output', '10.20.1.2', 'eth2']]);
+
+    const execs = driver.execLog.map((e) => `${e.computeName.split('-').slice(2).join('-')}: ${e.cmd.join(' ')}`);
+    expect(execs).toEqual(expect.arrayContaining([
+      'input: ip route replace 10.10.0.8/29 via 10.10.0.3 dev eth0',
+      'client: ip route replace 10.10.0.8/29 via 10.30.0.3 dev eth2',
+      'firewall: ip route replace 10.10.0.8/29 via 10.20.1.3 dev eth2',
+      'firewall: ip route replace 10.10.0.0/29 via 10.30.0.2 dev eth1',
+      'server: ip route replace 10.10.0.0/29 via 10.20.1.2 dev eth1',
+      'output: ip route replace 10.10.0.0/29 via 10.10.0.10 dev eth0',
+    ]));
+    expect(execs.some((e) => e.startsWith('firewall: sh -c nohup') && e.includes('iptables -A FORWARD -j ACCEPT'))).toBe(true);
+    expect(execs.some((e) => e.startsWith('server: sh -c nohup') && e.includes('httpd -p 80'))).toBe(true);
+
+    const term = await service.terminate(ns.id);
+    expect((await service.waitForOp(term.id, { timeoutMs: 30_000 })).operationState).toBe('COMPLETED');
+    expect(await driver.listByLabel({ 'rondo.ns': ns.id })).toEqual([]);
+    expect(driver.execLog.some((e) => e.computeName.endsWith('-server') && e.cmd.join(' ') === 'sh -c killall httpd')).toBe(true);
+    expect((await service.getNs(ns.id)).state).toBe('NOT_INSTANTIATED');
+    expect(await service.listVnfs(ns.id)).toEqual([]);
+    await service.deleteNs(ns.id);
+    await expect(service.getNs(ns.id)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('a missing image fails the compute step, then rolls back to nothing', async () => {
+    const { service, driver } = harness();
+    driver.missingImages.add('vnf/firewall:latest');
+    const ns = await service.createNs({ nsdId: 'chain', nsName: 'bad-image' });
+    const op = await service.instantiate(ns.id);
+    const end = await service.waitForOp(op.id, { timeoutMs: 30_000 });
+    expect(end.operationState).toBe('ROLLED_BACK');
+    expect(end.error).toMatchObject({ code: 'VIM_NOT_FOUND', status: 404, step: expect.objectContaining({ kind: 'compute', popId: 'dc2' }) });
+    // The detail names the step, its PoP and carries the VIM's message.
+    expect(String(end.error?.detail)).toMatch(/compute rondo-\w+-firewall\) on PoP dc2 .*vnf\/firewall:latest/);
+    expect(await driver.listByLabel({ 'rondo.ns': ns.id })).toEqual([]);
+    expect(await service.listVnfs(ns.id)).toEqual([]);
+    expect((await service.getNs(ns.id)).state).toBe('NOT_INSTANTIATED');
+    const steps = await service.listSteps(op.id);
+    expect(steps.filter((s) => s.kind === 'network').every((s) => s.state === 'UNDONE')).toBe(true);
+  });
+
+  it('refuses an NS that does not fit with 409 before any VIM call', async () => {
+    const { service, driver } = harness({ accounts: [account('dc1', { cpu: 0.6, memoryMiB: 1024 }), account('dc2', { cpu: 0.4, memoryMiB: 1024 })] });
+    const ns = await service.createNs({ nsdId: 'chain', nsName: 'too-big' });
+    await expect(service.instantiate(ns.id, { placement: 'capacity-aware' })).rejects.toMatchObject({ code: 'PLACEMENT_NO_CAPACITY', status: 409 });
+    expect(await driver.listByLabel({})).toEqual([]);
+    expect(await service.listOps({ nsInstanceId: ns.id })).toEqual([]);
+  });
+
+  it('answers 409 to a second operation while one runs, and retry completes after a transient failure', async () => {
+    const { service, driver, worker } = harness({ autoStart: false });
+    const ns = await service.createNs({ nsdId: 'chain', nsName: 'retry' });
+    const op = await service.instantiate(ns.id, { autoRollback: false });
+    await expect(service.instantiate(ns.id)).rejects.toMatchObject({ status: 409 });
+    await expect(service.terminate(ns.id)).rejects.toMatchObject({ status: 409 });
+    await expect(service.retry(op.id)).rejects.toMatchObject({ code: 'OP_ILLEGAL_STATE', status: 409 });
+    driver.failNext('createCompute', new VimError('CONNECTION', 'engine-a', 'engine went away'));
+    worker.start();
+    const failed = await service.waitForOp(op.id, { timeoutMs: 30_000 });
+    expect(failed.operationState).toBe('FAILED_TEMP');
+    expect(failed.error).toMatchObject({ code: 'VIM_CONNECTION' });
+    expect(await driver.listByLabel({ 'rondo.ns': ns.id })).not.toEqual([]);
+    await expect(service.instantiate(ns.id)).rejects.toMatchObject({ code: 'NS_OPERATION_IN_PROGRESS', status: 409 });
+    const retried = await service.retry(op.id);
+    expect(retried.operationState).toBe('PROCESSING');
+    const done = await service.waitForOp(op.id, { timeoutMs: 30_000 });
+    expect(done.operationState).toBe('COMPLETED');
+    expect(done.error).toBeNull();
+    expect((await driver.listByLabel({ 'rondo.ns': ns.id })).filter((r) => r.kind === 'compute')).toHaveLength(6);
+    const steps = await service.listSteps(op.id);
+    expect(steps.every((s) => s.state === 'DONE')).toBe(true);
+    const term = await service.terminate(ns.id);
+    expect((await service.waitForOp(term.id, { timeoutMs: 30_000 })).operationState).toBe('COMPLETED');
+    expect(await driver.listByLabel({ 'rondo.ns': ns.id })).toEqual([]);
+  });
+
+  it('dry-runs a plan without touching the VIM or the IPAM', async () => {
+    const { service, driver } = harness();
+    const plan = await service.dryRun({ nsdId: 'chain' }, { placement: 'first-pop' });
+    expect(Object.values(plan.placement)).toEqual(Array(6).fill('dc1'));
+    expect(plan.steps.length).toBeGreaterThan(10);
+    expect(await driver.listByLabel({})).toEqual([]);
+  });
+});

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { openTestStore, STORE_KINDS } from '../support/store.js';
+import type { Store } from '../../src/store/index.js';
+import { createRuntimeRepositories, SqlVimAccountRepository } from '../../src/store/index.js';
+import type { LifecycleRepositories } from '../../src/lifecycle/index.js';
+import type { LcmOpOcc, NsInstance } from '../../src/model/index.js';
+
+const T0 = new Date('2025-01-01T00:00:00.000Z');
+const ns = (id: string): NsInstance => ({ id, name: id, description: '', nsdId: 'nsd', nsdInfoId: 'nsd-info', state: 'NOT_INSTANTIATED', tenant: 'default', createdAt: T0.toISOString(), updatedAt: T0.toISOString() });
+const op = (id: string, nsId: string, at = T0): LcmOpOcc => ({
+  id, nsInstanceId: nsId, lcmOperationType: 'INSTANTIATE', operationState: 'PROCESSING', statusEnteredTime: at.toISOString(), startTime: at.toISOString(),
+  isAutomaticInvocation: false, operationParams: { placement: {} }, isCancelPending: false, cancelMode: null, error: null, tenant: 'default',
+});
+
+describe.each(STORE_KINDS)('runtime store on %s', (kind) => {
+  let store: Store;
+  let repos: LifecycleRepositories;
+  beforeAll(async () => {
+    store = await openTestStore(kind, `runtime-store.test.ts-${kind}`);
+    repos = createRuntimeRepositories(store.db);
+  });
+  afterAll(async () => store?.close());
+
+  it('keeps NS instances with guarded state changes', async () => {
+    await repos.nsInstances.insert(ns('ns-a'));
+    const moved = await repos.nsInstances.setState('ns-a', 'NOT_INSTANTIATED', 'INSTANTIATED', T0);
+    expect(moved.state).toBe('INSTANTIATED');
+    await expect(repos.nsInstances.setState('ns-a', 'NOT_INSTANTIATED', 'INSTANTIATED', T0)).rejects.toMatchObject({ code: 'NS_STATE_CHANGED', status: 409 });
+    await expect(repos.nsInstances.delete('ns-a', 'NOT_INSTANTIATED')).rejects.toMatchObject({ status: 409 });
+    await expect(repos.nsInstances.setState('nope', 'NOT_INSTANTIATED', 'INSTANTIATED', T0)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('enforces the state names with CHECK constraints', async () => {
+    await expect(sql`insert into ns_instances (id, name, nsd_id, nsd_info_id, state, created_at, updated_at) values ('x', 'x', 'n', 'n', 'instantiated', now(), now())`.execute(store.db)).rejects.toThrow();
+    const row = await sql<{ tenant: string }>`insert into ns_instances (id, name, nsd_id, nsd_info_id, state, created_at, updated_at) values ('y', 'y', 'n', 'n', 'NOT_INSTANTIATED', now(), now()) returning tenant`.execute(store.db);
+    expect(row.rows[0]?.tenant).toBe('default');
+  });
+
+  it('allows one open operation per NS (409 NS_OPERATION_IN_PROGRESS) and guards transitions', async () => {
+    await repos.nsInstances.insert(ns('ns-b'));
+    await repos.opOccs.create(op('op-b1', 'ns-b'), null);
+    await expect(repos.opOccs.create(op('op-b2', 'ns-b'), null)).rejects.toMatchObject({ code: 'NS_OPERATION_IN_PROGRESS', status: 409 });
+    const failed = await repos.opOccs.transition('op-b1', 'PROCESSING', 'FAILED_TEMP', { now: T0, error: { status: 502, detail: 'boom' } });
+    expect(failed.error).toMatchObject({ detail: 'boom' });
+    await expect(repos.opOccs.transition('op-b1', 'PROCESSING', 'COMPLETED', { now: T0 })).rejects.toMatchObject({ code: 'OP_STATE_CHANGED', status: 409 });
+    await repos.opOccs.transition('op-b1', 'FAILED_TEMP', 'FAILED', { now: T0 });
+    await expect(repos.opOccs.create(op('op-b3', 'ns-b'), null)).resolves.toMatchObject({ operationState: 'PROCESSING' });
+    expect((await repos.opOccs.list({ nsInstanceId: 'ns-b' })).map((o) => o.id)).toEqual(['op-b1', 'op-b3']);
+    await expect(repos.opOccs.requestCancel('op-b1', 'GRACEFUL', ['PROCESSING'])).rejects.toMatchObject({ code: 'OP_ILLEGAL_STATE' });
+  });
+
+  it('claims free operations, renews and releases leases, and re-offers expired ones', async () => {
+    await repos.nsInstances.insert(ns('ns-c'));
+    await repos.opOccs.create(op('op-c', 'ns-c', new Date(T0.getTime() - 60_000)), null);
+    const now = new Date(T0.getTime() + 1000);
+    const first = await repos.opOccs.claim('w1', { limit: 10, now, leaseSeconds: 10 });
+    expect(first.map((o) => o.id)).toContain('op-c');
+    expect(first.find((o) => o.id === 'op-c')).toMatchObject({ owner: 'w1', attempts: 1 });
+    expect((await repos.opOccs.claim('w2', { limit: 10, now, leaseSeconds: 10 })).map((o) => o.id)).not.toContain('op-c');
+    expect(await repos.opOccs.renewLease('op-c', 'w2', now)).toBe(false);
+    expect(await repos.opOccs.renewLease('op-c', 'w1', new Date(now.getTime() + 10_000))).toBe(true);
+    const later = new Date(now.getTime() + 30_000);
+    const again = await repos.opOccs.claim('w2', { limit: 10, now: later, leaseSeconds: 10 });
+    expect(again.find((o) => o.id === 'op-c')).toMatchObject({ owner: 'w2', attempts: 2 });
+    await repos.opOccs.releaseLease('op-c', 'w1');
+    expect((await repos.opOccs.get('op-c'))?.owner).toBe('w2');
+    await repos.opOccs.releaseLease('op-c', 'w2');
+    expect(await repos.opOccs.get('op-c')).toMatchObject({ owner: null, leaseExpiresAt: null });
+  });
+
+  it('two concurrent claimers never get the same operation', async () => {
+    for (let i = 0; i < 40; i++) {
+      await repos.nsInstances.insert(ns(`ns-k${i}`));
+      await repos.opOccs.create(op(`op-k${i}`, `ns-k${i}`), null);
+    }
+    const now = new Date(T0.getTime() + 100_000_000);
+    const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => repos.opOccs.claim(`w${i % 2}`, { limit: 6, now, leaseSeconds: 60 })));
+    const ids = claims.flat().map((o) => o.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBeGreaterThan(0);
+  });
+
+  it('stores steps, VNF records, usage and PoPs', async () => {
+    await repos.nsInstances.insert(ns('ns-d'));
+    await repos.opOccs.create(op('op-d', 'ns-d'), null);
+    await repos.opSteps.insertMany([0, 1].map((seq) => ({
+      id: `st-${seq}`, opId: 'op-d', seq, phase: seq, kind: seq === 0 ? 'network' : 'compute', target: `t${seq}`, popId: `dc${seq + 1}`,
+      params: { a: seq }, state: 'PENDING', result: null, error: null, startedAt: null, endedAt: null,
+    })));
+    await repos.opSteps.markRunning(['st-1'], T0);
+    await repos.opSteps.finish([{ id: 'st-1', outcome: { state: 'FAILED', error: { status: 404, detail: 'x' }, now: T0 } }]);
+    expect(await repos.opSteps.resetUnfinished('op-d')).toBe(1);
+    await repos.opSteps.finish([{ id: 'st-0', outcome: { state: 'DONE', result: { networkId: 'n1' }, now: T0 } }]);
+    const steps = await repos.opSteps.listByOp('op-d');
+    expect(steps.map((s) => [s.state, s.result])).toEqual([['DONE', { networkId: 'n1' }], ['PENDING', null]]);
+    expect(await repos.opSteps.popIdsForNs('ns-d')).toEqual(['dc1', 'dc2']);
+    const rec = { id: 'v1', nsInstanceId: 'ns-d', memberId: 'fw', kind: 'vnf' as const, vnfdId: 'd', vnfdRef: 'r', popId: 'dc1', computeIds: ['c1'], interfaces: [{ cp: 'in', linkId: 'l', address: '10.30.0.2', prefix: 29 }], state: 'STARTED' as const, createdAt: T0.toISOString(), demand: { cpu: 0.5, memoryMiB: 256 } };
+    await repos.vnfInstances.upsertMany([rec]);
+    await repos.vnfInstances.upsertMany([{ ...rec, id: 'v2', computeIds: ['c1', 'c2'] }]);
+    expect(await repos.vnfInstances.listByNs('ns-d')).toEqual([expect.objectContaining({ id: 'v1', computeIds: ['c1', 'c2'] })]);
+    expect((await repos.vnfInstances.usageByPop())['dc1']).toEqual({ cpu: 0.5, memoryMiB: 256 });
+    const vims = new SqlVimAccountRepository(store.db);
+    await vims.insert({ id: 'dc1', name: 'dc1', type: 'docker', endpoint: 'unix:///var/run/docker.sock', capacity: { cpu: 4, memoryMiB: 8192 }, config: {}, tenant: 'default', createdAt: T0.toISOString() });
+    await expect(vims.insert({ id: 'dc1b', name: 'dc1', type: 'docker', endpoint: 'x', capacity: null, config: {}, tenant: 'default', createdAt: T0.toISOString() })).rejects.toMatchObject({ code: 'VIM_ACCOUNT_EXISTS' });
+    expect((await vims.list()).map((a) => a.capacity)).toEqual([{ cpu: 4, memoryMiB: 8192 }]);
+  });
+});
