@@ -17,6 +17,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain Node scripts (no TypeScript types to tell ESLint about Node's globals).
+    files: ['**/*.mjs', '**/*.cjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
+  },
+  {
     files: ['src/model/**', 'src/descriptors/**', 'src/lifecycle/**', 'src/placement/**', 'src/ipam/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: forbiddenInCore }] },
   },
