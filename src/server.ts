@@ -9,9 +9,11 @@ import type { Store } from './store/index.js';
 import { createCatalogService } from './catalog/index.js';
 import type { PackageReader } from './catalog/index.js';
 import { readDescriptorFile, readPackageEntry, readPackageFile } from './packages/index.js';
-import { buildApp } from './api/index.js';
+import { buildApp, ROUTE_PLUGINS } from './api/index.js';
 import type { AppDeps, AppServices } from './api/index.js';
 import type { RondoApp } from './api/index.js';
+import { createRuntimeServices } from './runtime-services.js';
+import type { RuntimeServicesOptions } from './runtime-services.js';
 
 /** Log fields never written in clear (ready for VIM credentials and auth). */
 export const REDACT_PATHS = [
@@ -44,7 +46,7 @@ export const packageReader: PackageReader = {
  * Builds the services from config, store, clock and ids. This is the one place services
  * are wired; tests use it too (`test/support/app.ts`).
  */
-export function createServices(config: RondoConfig, store: Store, clock: Clock, ids: IdGenerator): AppServices {
+export function createServices(config: RondoConfig, store: Store, clock: Clock, ids: IdGenerator, runtime: RuntimeServicesOptions = {}): AppServices {
   const catalog = createCatalogService({
     db: store.db,
     clock,
@@ -53,9 +55,27 @@ export function createServices(config: RondoConfig, store: Store, clock: Clock, 
     dataDir: config.dataDir,
     maxUploadBytes: config.maxUploadBytes,
   });
-  // ── NS lifecycle services (another engineer): construct them here and add them to
-  //    AppServices in src/api/app-deps.ts, e.g. `lifecycle: createLifecycleService({ db: store.db, clock, ids, catalog, vims })`.
-  return { catalog };
+  // NS lifecycle: service, PoPs, driver registry and the (not yet started) worker.
+  return { catalog, ...createRuntimeServices(config, store, clock, ids, runtime) };
+}
+
+/**
+ * Registers the local Docker engine as PoPs dc1/dc2 when no PoP exists; an engine that
+ * does not answer is a warning, not a failure (PoPs can be added later).
+ */
+async function registerLocalPops(services: AppServices, config: RondoConfig, logger: Logger): Promise<void> {
+  try {
+    const r = await services.vims.ensureLocalPops(config.dockerEndpoint);
+    if (r.registered.length > 0) logger.info({ pops: r.registered, endpoint: config.dockerEndpoint }, `registered the local Docker engine as PoPs ${r.registered.join(', ')}`);
+    if (r.skipped) {
+      logger.warn(
+        { endpoint: config.dockerEndpoint, reason: r.skipped },
+        `no PoP registered: the Docker engine at ${config.dockerEndpoint} did not answer; start Docker and restart, or add one with "rondo vim add"`,
+      );
+    }
+  } catch (e) {
+    logger.warn({ err: e }, 'could not register the local Docker engine as PoPs; add one with "rondo vim add"');
+  }
 }
 
 /** A running Rondo server. */
@@ -83,19 +103,26 @@ export async function startServer(
       ? { kind: 'postgres', url: config.databaseUrl, schema: config.databaseSchema }
       : { kind: 'pglite', dataDir: join(config.dataDir, 'db') },
   );
-  const deps: AppDeps = { config, store, logger, clock, ids, services: createServices(config, store, clock, ids) };
-  const app = await buildApp(deps);
-  // ── NS lifecycle worker (another engineer): when config.role is 'worker' or 'all',
-  //    start it here (after the store, before listen) and stop it first in close().
+  const services = createServices(config, store, clock, ids, { logger });
+  const deps: AppDeps = { config, store, logger, clock, ids, services };
+  const app = await buildApp(deps, config.role === 'worker' ? { plugins: ROUTE_PLUGINS.filter((p) => p.name === 'health') } : {});
+  if (config.autoRegisterPops && config.role !== 'worker') await registerLocalPops(services, config, logger);
+  else await services.vimRegistry?.refresh();
+  // The worker claims operations through row locks, so any number of worker/all processes share the store.
+  if (config.role !== 'api') services.lifecycleWorker?.start();
+  // A worker listens for health checks only.
   const address = await app.listen({ host: config.host, port: config.port });
   const url = address.replace('[::1]', 'localhost');
-  logger.info({ url, store: store.kind, dataDir: config.dataDir }, `Rondo listening on ${url}`);
+  logger.info({ url, store: store.kind, dataDir: config.dataDir, role: config.role }, `Rondo listening on ${url} (role ${config.role})`);
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       logger.info('shutting down');
+      // Stop claiming first: running operations stay resumable (their lease expires).
+      await services.lifecycleWorker?.stop();
       await app.close();
+      await services.vimRegistry?.close();
       await store.close();
     })());
   if (opts.handleSignals) {

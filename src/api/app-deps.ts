@@ -3,13 +3,18 @@ import type { RondoConfig } from '../config/index.js';
 import type { Clock, IdGenerator } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { CatalogService } from '../catalog/index.js';
+import type { RuntimeServices } from '../runtime-services.js';
 
 /**
  * The services route plugins call. Add yours here as a field (e.g. `lifecycle`) and
  * construct it in `src/server.ts` (and `test/support/app.ts`).
  */
-export interface AppServices {
+export interface AppServices extends Partial<Omit<RuntimeServices, 'lifecycle' | 'vims'>> {
   readonly catalog: CatalogService;
+  /** NS lifecycle (SOL005 NS LCM, 5GTANGO /instantiations). */
+  readonly lifecycle: RuntimeServices['lifecycle'];
+  /** VIM accounts (PoPs). */
+  readonly vims: RuntimeServices['vims'];
 }
 
 /** Everything `buildApp` is built from; the composition root (`src/server.ts`) fills it. */

@@ -6,6 +6,10 @@ import { gatekeeperPackageRoutes } from './gatekeeper-package-routes.js';
 import { vnfPackageRoutes } from './vnf-package-routes.js';
 import { nsdRoutes } from './nsd-routes.js';
 import { adminPackageRoutes } from './admin-package-routes.js';
+import { vimRoutes } from './vim-routes.js';
+import { nsInstanceRoutes } from './ns-instance-routes.js';
+import { nsLcmOpOccRoutes } from './ns-lcm-op-occ-routes.js';
+import { gatekeeperInstantiationRoutes } from './gatekeeper-instantiation-routes.js';
 
 /** One resource's routes: a Fastify plugin with its TypeBox schemas beside the handlers. */
 export interface RoutePlugin {
@@ -25,5 +29,9 @@ export const ROUTE_PLUGINS: readonly RoutePlugin[] = [
   { name: 'sol005-vnf-packages', plugin: vnfPackageRoutes },
   { name: 'sol005-nsds', plugin: nsdRoutes },
   { name: 'admin-packages', plugin: adminPackageRoutes },
-  // NS lifecycle routes (/nslcm/v1/…, 5GTANGO /instantiations) go here.
+  // NS lifecycle routes (/nslcm/v1/…, 5GTANGO /instantiations) and PoPs.
+  { name: 'admin-vims', plugin: vimRoutes },
+  { name: 'sol005-ns-instances', plugin: nsInstanceRoutes },
+  { name: 'sol005-ns-lcm-op-occs', plugin: nsLcmOpOccRoutes },
+  { name: '5gtango-instantiations', plugin: gatekeeperInstantiationRoutes },
 ];

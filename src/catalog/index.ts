@@ -7,3 +7,5 @@ export type { UploadedFile } from './upload-receiver.js';
 export { useNsd, releaseNsd } from './descriptor-usage.js';
 export { ONBOARDING_STATES, OPERATIONAL_STATES, USAGE_STATES } from '../store/catalog-store.js';
 export type { OnboardingState, OperationalState, UsageState, NsdRecord, VnfdRecord, PackageRecord } from '../store/catalog-store.js';
+export { createCatalogHotSource } from './catalog-hot-source.js';
+export type { CatalogHotSourceDeps } from './catalog-hot-source.js';

@@ -47,6 +47,11 @@ export function createApiClient(baseUrl: string) {
     baseUrl,
     /** GET a JSON document. */
     get: async <T>(what: string, path: string): Promise<T> => (await call(what, 'GET', path)).body as T,
+    /** POST a JSON body (or none); returns status, parsed body and headers. */
+    post: async <T>(what: string, path: string, json?: unknown) =>
+      (await call(what, 'POST', path, json === undefined ? {} : { body: JSON.stringify(json) as unknown as NodeJS.ReadableStream, headers: { 'content-type': 'application/json' } })) as {
+        status: number; body: T; headers: Record<string, string | string[] | undefined>;
+      },
     /** DELETE a resource. */
     delete: async (what: string, path: string): Promise<void> => void (await call(what, 'DELETE', path)),
     /** Streams a file as the raw request body (never read whole into memory). */

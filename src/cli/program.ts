@@ -6,6 +6,9 @@ import type { Output } from './output.js';
 import { registerPackageCommands } from './package-commands.js';
 import { registerNsdCommands } from './nsd-commands.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerNsCommands } from './ns-commands.js';
+import { registerOpCommands } from './op-commands.js';
+import { registerVimCommands } from './vim-commands.js';
 
 /**
  * Builds the `rondo` program: one module per noun registers its commands. To add a noun,
@@ -24,7 +27,10 @@ export function buildProgram(out: Output = processOutput): Command {
   registerServeCommand(program);
   registerPackageCommands(program, out);
   registerNsdCommands(program, out);
-  // NS lifecycle commands (`ns`, `op`), `vim`, `ves` and `demo` register here.
+  registerVimCommands(program, out);
+  registerNsCommands(program, out);
+  registerOpCommands(program, out);
+  // `ves` and `demo` register here.
   for (const c of program.commands) c.exitOverride();
   return program;
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { ConfigError, loadConfig } from '../config/index.js';
-import type { ConfigOverrides } from '../config/index.js';
+import { ConfigError, ROLES, loadConfig } from '../config/index.js';
+import type { ConfigOverrides, Role } from '../config/index.js';
 import { startServer } from '../server.js';
 import { CliError, EXIT } from './cli-error.js';
 
@@ -13,12 +13,17 @@ export function registerServeCommand(program: Command): void {
     .option('--host <host>', 'address to listen on')
     .option('--data-dir <dir>', 'data directory (database, packages)')
     .option('--database-url <url>', 'PostgreSQL URL (postgres://…)')
-    .action(async (opts: { port?: string; host?: string; dataDir?: string; databaseUrl?: string }) => {
+    .option('--role <role>', 'api (HTTP only), worker (runs operations; HTTP health only) or all (default)')
+    .action(async (opts: { port?: string; host?: string; dataDir?: string; databaseUrl?: string; role?: string }) => {
+      if (opts.role !== undefined && !(ROLES as readonly string[]).includes(opts.role)) {
+        throw new CliError(`rondo serve: unknown role ${opts.role}`, EXIT.usage, `--role takes one of ${ROLES.join(', ')}`, 'use --role api, --role worker or --role all');
+      }
       const overrides: ConfigOverrides = {
         ...(opts.port !== undefined ? { port: Number(opts.port) } : {}),
         ...(opts.host ? { host: opts.host } : {}),
         ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
         ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
+        ...(opts.role ? { role: opts.role as Role } : {}),
       };
       try {
         await startServer(loadConfig(process.env, overrides), { handleSignals: true });

@@ -13,6 +13,7 @@ import type { NeutronNetwork } from './neutron-client.js';
 import { listServers, novaLimits, novaVersion } from './nova-client.js';
 import { computeInfo, createCompute, findServer, removeCompute } from './openstack-computes.js';
 import { HeatStacks } from './openstack-heat-stacks.js';
+import { listStacks as heatListStacks } from './heat-client.js';
 import { RONDO_TAG, hasLabels, labelsToTags } from './openstack-labels.js';
 import { createNetwork, deleteNetwork, networkLabels } from './openstack-networks.js';
 import { placementCapacity } from './placement-capacity.js';
@@ -171,6 +172,23 @@ export class OpenStackVimDriver implements VimDriver {
   /** See {@link HeatStacks.deleteStack}. */
   deleteStack(...args: Parameters<HeatStacks['deleteStack']>): ReturnType<HeatStacks['deleteStack']> {
     return this.stacks.deleteStack(...args);
+  }
+
+  /**
+   * The id of an active Glance image by name or id, or undefined. The lifecycle's Heat
+   * path passes ids to stacks: Heat looks names up with Glance's `name=` filter, which
+   * reads `vnf/busybox:latest` as an operator and rejects it.
+   */
+  async imageId(image: string, signal?: AbortSignal): Promise<string | undefined> {
+    throwIfAborted(this.name, signal, `look up image ${image}`);
+    return (await findImage(this.api, { idOrName: image }, signal))?.id;
+  }
+
+  /** Stacks (of this PoP) carrying every label of `labels` as tags: termination finds them by `rondo.ns`. */
+  async listStacks(labels: Labels, signal?: AbortSignal): Promise<{ id: string; name: string; status: string }[]> {
+    throwIfAborted(this.name, signal, 'list stacks');
+    const stacks = await heatListStacks(this.api, labelsToTags(this.labelled(labels)), signal);
+    return stacks.map((s) => ({ id: s.id, name: s.stack_name, status: s.stack_status }));
   }
 
   private labelled(labels: Labels): Labels {

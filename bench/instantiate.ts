@@ -1,0 +1,193 @@
+/**
+ * Instantiation and termination on the real Docker engine: Rondo (API → worker → Docker
+ * driver, PGlite store; routes and start commands included) against the raw Docker Engine
+ * API (dockerode) doing the same work with the best schedule it can: networks one after
+ * another, containers and their execs 6 at a time, same images, limits and interfaces.
+ * Chains of 10 and 50 VNFs, then Rondo's own overhead on the memory VIM for 1000 VNFs
+ * (bench/lifecycle-memory.ts).
+ *
+ *   npx tsx bench/instantiate.ts [sizes=10,50]
+ * Needs Docker and the VNF images (scripts/build-vnf-images.sh). Targets: ratio ≤ 1.10
+ * instantiate, ≤ 1.15 terminate.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import Docker from 'dockerode';
+import { loadConfig } from '../src/config/index.js';
+import { systemClock, uuidGenerator } from '../src/model/index.js';
+import { buildApp } from '../src/api/app.js';
+import { createLogger, createServices } from '../src/server.js';
+import { buildPackage } from '../src/packages/index.js';
+import { openStore } from '../src/store/index.js';
+import { cpuCfs } from '../src/vim/index.js';
+import { SAP_COMMAND, SAP_IMAGE } from '../src/lifecycle/index.js';
+
+const run = promisify(execFile);
+const docker = new Docker();
+const sizes = (process.argv[2] ?? '10,50').split(',').map(Number);
+const CONCURRENCY = 6;
+const START = 'echo started > /tmp/started';
+
+/** Runs `work` over `items`, `limit` at a time. */
+async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++] as T);
+  }));
+}
+
+/** A 5GTANGO package: SAP in → v0 → … → v(n-1) → SAP out over E-Lines, with a forwarding path. */
+async function chainPackage(dir: string, n: number): Promise<string> {
+  const src = join(dir, `chain-${n}`);
+  await mkdir(join(src, 'Definitions'), { recursive: true });
+  await mkdir(join(src, 'TOSCA-Metadata'), { recursive: true });
+  await writeFile(join(src, 'TOSCA-Metadata/TOSCA.meta'), 'TOSCA-Meta-Version: 1.0\nCSAR-Version: 1.0\nCreated-By: Rondo bench\nEntry-Definitions: TOSCA-Metadata/NAPD.yaml\n');
+  await writeFile(join(src, 'TOSCA-Metadata/NAPD.yaml'), [
+    '---', 'descriptor_version: "0.9"', 'descriptor_type: "eu.5gtango.napd"', 'vendor: "eu.rondo.bench"', `name: "chain-${n}"`, 'version: "0.1"',
+    'package_type: "application/vnd.5gtango.package.nsp"', 'maintainer: "bench"', 'package_content:',
+    '  - source: "Definitions/nsd.yaml"', '    content-type: "application/vnd.5gtango.nsd"',
+    '  - source: "Definitions/vnfd-relay.yaml"', '    content-type: "application/vnd.5gtango.vnfd"', '',
+  ].join('\n'));
+  await writeFile(join(src, 'Definitions/vnfd-relay.yaml'), [
+    '---', 'descriptor_version: "0.9"', 'descriptor_type: "eu.5gtango.vnfd"', 'vendor: "eu.rondo.bench"', 'name: "relay"', 'version: "0.1"',
+    'virtual_deployment_units:', '  - id: "vdu01"', '    vm_image: "vnf/busybox:latest"', '    vm_image_format: "docker"',
+    '    resource_requirements:', '      cpu:', '        vcpus: 1', '        cpu_bw: 0.1', '      memory:', '        size: 32', '        size_unit: "MB"',
+    '    connection_points:', '      - id: "input"', '        interface: "ipv4"', '        type: "internal"', '      - id: "output"', '        interface: "ipv4"', '        type: "internal"',
+    '    environment:', `      SON_EMU_CMD: "${START}"`,
+    'virtual_links:',
+    '  - id: "input"', '    connectivity_type: "E-Line"', '    connection_points_reference: ["vdu01:input", "input"]',
+    '  - id: "output"', '    connectivity_type: "E-Line"', '    connection_points_reference: ["vdu01:output", "output"]',
+    'connection_points:', '  - id: "input"', '    interface: "ipv4"', '    type: "external"', '  - id: "output"', '    interface: "ipv4"', '    type: "external"', '',
+  ].join('\n'));
+  const v = Array.from({ length: n }, (_, i) => `v${i}`);
+  const links = [['in', 'v0:input'], ...v.slice(1).map((x, i) => [`v${i}:output`, `${x}:input`]), [`v${n - 1}:output`, 'out']];
+  const path = ['in', ...v.flatMap((x) => [`${x}:input`, `${x}:output`]), 'out'];
+  await writeFile(join(src, 'Definitions/nsd.yaml'), [
+    '---', 'descriptor_version: "0.9"', 'descriptor_type: "eu.5gtango.nsd"', 'vendor: "eu.rondo.bench"', `name: "ns-chain-${n}"`, 'version: "0.1"',
+    'network_functions:', ...v.flatMap((x) => [`  - vnf_id: "${x}"`, '    vnf_vendor: "eu.rondo.bench"', '    vnf_name: "relay"', '    vnf_version: "0.1"']),
+    'connection_points:', '  - id: "in"', '    interface: "ipv4"', '    type: "external"', '  - id: "out"', '    interface: "ipv4"', '    type: "external"',
+    'virtual_links:', ...links.flatMap(([a, b], i) => [`  - id: "l${i}"`, '    connectivity_type: "E-Line"', `    connection_points_reference: ["${a}", "${b}"]`]),
+    'forwarding_graphs:', '  - fg_id: "fg01"', '    number_of_endpoints: 2', `    number_of_virtual_links: ${links.length}`,
+    `    constituent_virtual_links: [${links.map((_, i) => `"l${i}"`).join(', ')}]`, `    constituent_vnfs: [${v.map((x) => `"${x}"`).join(', ')}]`,
+    '    network_forwarding_paths:', '      - fp_id: "fg01:fp01"', '        policy: "none"', '        connection_points:',
+    ...path.flatMap((p, i) => [`          - connection_point_ref: "${p}"`, `            position: ${i + 1}`]), '',
+  ].join('\n'));
+  const file = join(dir, `chain-${n}.tgo`);
+  await buildPackage(src, file);
+  return file;
+}
+
+/** The same chain with dockerode only: returns instantiate and terminate times (ms). */
+async function rawDocker(n: number, base: number): Promise<{ up: number; down: number }> {
+  const tag = `rondo-raw-${process.pid}-${n}-${Math.floor(performance.now())}`;
+  const labels = { 'rondo.ns': tag };
+  // 10.100.0.0/14 as /29s: clear of Rondo's pools (10.10, 10.20, 10.30).
+  const subnet = (i: number) => `10.${100 + Math.floor((base + i) / 32)}.${((base + i) % 32) * 8}.0/29`;
+  const addr = (i: number, h: number) => `10.${100 + Math.floor((base + i) / 32)}.${((base + i) % 32) * 8}.${h}`;
+  const nets = Array.from({ length: n + 1 }, (_, i) => ({ name: `${tag}-l${i}`, subnet: subnet(i), gw: addr(i, 1) }));
+  const cfs = cpuCfs(0.1);
+  // Compute k sits on links k and k+1 (.2 on its input side is the previous hop, .3 its own).
+  const computes = [
+    { name: `${tag}-in`, image: SAP_IMAGE, cmd: [...SAP_COMMAND], mem: 32, ifs: [[0, 2]] },
+    ...Array.from({ length: n }, (_, k) => ({ name: `${tag}-v${k}`, image: 'vnf/busybox:latest', cmd: undefined, mem: 32, ifs: [[k, 3], [k + 1, 2]] })),
+    { name: `${tag}-out`, image: SAP_IMAGE, cmd: [...SAP_COMMAND], mem: 32, ifs: [[n, 3]] },
+  ] as { name: string; image: string; cmd?: string[]; mem: number; ifs: [number, number][] }[];
+  const t0 = performance.now();
+  for (const net of nets) {
+    await docker.createNetwork({ Name: net.name, Driver: 'bridge', Labels: labels, IPAM: { Driver: 'default', Config: [{ Subnet: net.subnet, Gateway: net.gw }] } });
+  }
+  await pool(computes, CONCURRENCY, async (c) => {
+    const [first, ...rest] = c.ifs;
+    const f = first as [number, number];
+    const ctr = await docker.createContainer({
+      name: c.name, Image: c.image, ...(c.cmd ? { Cmd: c.cmd } : {}), Labels: labels,
+      HostConfig: { ...(cfs ?? {}), Memory: c.mem * 1024 * 1024, CapAdd: ['NET_ADMIN'], Sysctls: { 'net.ipv4.ip_forward': '1' }, Init: true, NetworkMode: nets[f[0]]?.name },
+      NetworkingConfig: { EndpointsConfig: { [nets[f[0]]?.name as string]: { IPAMConfig: { IPv4Address: addr(f[0], f[1]) } } } },
+    });
+    for (const [li, h] of rest) await docker.getNetwork(nets[li]?.name as string).connect({ Container: ctr.id, EndpointConfig: { IPAMConfig: { IPv4Address: addr(li, h) } } });
+    await ctr.start();
+  });
+  // Chain routes (one per direction) and start commands, as Rondo runs them.
+  const exec = async (name: string, cmd: string[]) => {
+    const e = await docker.getContainer(name).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+    const s = await e.start({});
+    await new Promise((r) => { s.on('end', r); s.resume(); });
+  };
+  const last = subnet(n);
+  const firstNet = subnet(0);
+  await pool(computes, CONCURRENCY, async (c) => {
+    // Compute k: forward via the next hop on link k (.3), back via the previous one on link k-1 (.2).
+    const k = computes.indexOf(c);
+    const fwd = k <= n ? ['ip', 'route', 'replace', last, 'via', addr(k, 3)] : null;
+    const back = k >= 1 ? ['ip', 'route', 'replace', firstNet, 'via', addr(k - 1, 2)] : null;
+    for (const cmd of [fwd, back]) if (cmd) await exec(c.name, cmd);
+    if (c.image !== SAP_IMAGE) await exec(c.name, ['sh', '-c', `nohup sh -c '${START}' >/tmp/rondo-start.log 2>&1 &`]);
+  });
+  const up = performance.now() - t0;
+  const t1 = performance.now();
+  await pool(computes, CONCURRENCY, async (c) => docker.getContainer(c.name).remove({ force: true }));
+  for (const net of nets) await docker.getNetwork(net.name).remove();
+  return { up, down: performance.now() - t1 };
+}
+
+/** Rondo through its API on PGlite with one Docker PoP: instantiate and terminate times (ms). */
+async function rondo(n: number, pkg: string): Promise<{ up: number; down: number; state: string }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'rondo-bench-'));
+  const config = loadConfig({}, { dataDir, logLevel: 'silent', stepDeadlineSeconds: 300, opDeadlineSeconds: 1800, workerConcurrency: 2 });
+  const store = await openStore({ kind: 'pglite', dataDir: null });
+  const services = createServices(config, store, systemClock, uuidGenerator);
+  const app = await buildApp({ config, store, logger: createLogger(config), clock: systemClock, ids: uuidGenerator, services });
+  services.lifecycleWorker?.start();
+  try {
+    await app.inject({ method: 'POST', url: '/admin/v1/vims', payload: { name: 'dc1', type: 'docker', endpoint: 'unix:///var/run/docker.sock' } });
+    const nsdId = (await app.inject({ method: 'POST', url: '/packages', payload: await readFile(pkg), headers: { 'content-type': 'application/octet-stream' } })).json().service_uuid;
+    const nsId = (await app.inject({ method: 'POST', url: '/nslcm/v1/ns_instances', payload: { nsdId, nsName: `bench-${n}` } })).json().id;
+    const op = async (url: string, payload: object) => {
+      const t = performance.now();
+      const r = await app.inject({ method: 'POST', url, payload });
+      const opId = String(r.headers.location).split('/').pop() as string;
+      const done = await services.lifecycle.waitForOp(opId, { timeoutMs: 1_800_000 });
+      return { ms: performance.now() - t, state: done.operationState, error: done.error };
+    };
+    const up = await op(`/nslcm/v1/ns_instances/${nsId}/instantiate`, { additionalParamsForNs: { placement: 'first-pop' } });
+    if (up.state !== 'COMPLETED') throw new Error(`Rondo instantiation ${up.state}: ${up.error?.detail}`);
+    const down = await op(`/nslcm/v1/ns_instances/${nsId}/terminate`, {});
+    return { up: up.ms, down: down.ms, state: down.state };
+  } finally {
+    await services.lifecycleWorker?.stop();
+    await app.close();
+    await services.vimRegistry?.close();
+    await store.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+await docker.ping();
+await run('bash', ['scripts/build-vnf-images.sh']);
+const dir = await mkdtemp(join(tmpdir(), 'rondo-bench-pkg-'));
+const rows: string[] = [];
+const fmt = (ms: number) => (ms / 1000).toFixed(2).padStart(8);
+try {
+  for (const n of sizes) {
+    const pkg = await chainPackage(dir, n);
+    // Warm-up (image cache, engine) is excluded: the first run of each side is discarded.
+    const raw = await rawDocker(n, 0);
+    const r = await rondo(n, pkg);
+    const raw2 = await rawDocker(n, 0);
+    const best = { up: Math.min(raw.up, raw2.up), down: Math.min(raw.down, raw2.down) };
+    rows.push(`| ${String(n).padStart(4)} VNFs | instantiate | ${fmt(best.up)} | ${fmt(r.up)} | ${(r.up / best.up).toFixed(2).padStart(5)} | ≤ 1.10 |`);
+    rows.push(`| ${String(n).padStart(4)} VNFs | terminate   | ${fmt(best.down)} | ${fmt(r.down)} | ${(r.down / best.down).toFixed(2).padStart(5)} | ≤ 1.15 |`);
+  }
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
+console.log('\nRondo vs raw Docker Engine API (seconds; raw = best of 2 runs, concurrency 6)\n');
+console.log('| size      | operation   | raw (s)  | rondo (s) | ratio | target |');
+console.log('|-----------|-------------|----------|-----------|-------|--------|');
+for (const r of rows) console.log(r);
+console.log('\nRondo overhead on the memory VIM (bench/lifecycle-memory.ts 1000):');
+const mem = await run(process.execPath, ['--import', 'tsx', 'bench/lifecycle-memory.ts', '1000'], { env: { ...process.env, DATABASE_URL: '' }, maxBuffer: 1 << 20 });
+console.log(mem.stdout);

@@ -1,0 +1,89 @@
+import type { Command } from 'commander';
+import { contextOf } from './cli-context.js';
+import { CliError, EXIT } from './cli-error.js';
+import { printFields, printJson, printTable } from './output.js';
+import type { Output } from './output.js';
+
+interface Capacity { cpu: number; memoryMiB: number }
+interface VimView { id: string; name: string; type: string; endpoint: string; capacity: Capacity | null; usage: Capacity; hasCredentials: boolean; createdAt: string; version?: string }
+
+const cap = (c: Capacity | null | undefined) => (c ? `${c.cpu} CPU / ${c.memoryMiB} MiB` : 'unlimited');
+const vimPath = (id: string) => `/admin/v1/vims/${encodeURIComponent(id)}`;
+
+interface AddOptions {
+  type: string; endpoint?: string; cpu?: string; memory?: string; check: boolean;
+  authUrl?: string; project?: string; user?: string; password?: string; region?: string; userDomain: string; projectDomain: string;
+}
+
+/** `rondo vim add|list|show|check|remove` (VIM accounts = PoPs). */
+export function registerVimCommands(program: Command, out: Output): void {
+  const vim = program.command('vim').description('VIM accounts (points of presence)');
+
+  vim.command('add')
+    .description('add a PoP (checks that it answers)')
+    .argument('<name>', 'PoP name (also its id)')
+    .option('--type <type>', 'docker | openstack | memory', 'docker')
+    .option('--endpoint <url>', 'docker: unix:///var/run/docker.sock or tcp://host:2375')
+    .option('--cpu <n>', 'CPU capacity offered to Rondo')
+    .option('--memory <MiB>', 'memory capacity offered to Rondo, MiB')
+    .option('--auth-url <url>', 'openstack: Keystone v3 URL')
+    .option('--project <name>', 'openstack: project')
+    .option('--user <name>', 'openstack: user')
+    .option('--password <password>', 'openstack: password (or env OS_PASSWORD)')
+    .option('--region <name>', 'openstack: region')
+    .option('--user-domain <name>', 'openstack: user domain', 'Default')
+    .option('--project-domain <name>', 'openstack: project domain', 'Default')
+    .option('--no-check', 'store it without checking connectivity')
+    .action(async (name: string, o: AddOptions, cmd: Command) => {
+      const ctx = contextOf(cmd, out);
+      const endpoint = o.type === 'openstack' ? o.authUrl ?? o.endpoint : o.endpoint ?? (o.type === 'docker' ? 'unix:///var/run/docker.sock' : `memory://${name}`);
+      if (!endpoint) throw new CliError('vim add: no endpoint', EXIT.usage, 'an openstack PoP needs --auth-url', 'e.g. --auth-url http://keystone:5000/v3');
+      const password = o.password ?? process.env.OS_PASSWORD;
+      const credentials = o.type === 'openstack'
+        ? { username: o.user ?? '', password: password ?? '', projectName: o.project ?? '', userDomainName: o.userDomain, projectDomainName: o.projectDomain, ...(o.region ? { region: o.region } : {}) }
+        : undefined;
+      const capacity = o.cpu !== undefined || o.memory !== undefined ? { cpu: Number(o.cpu ?? 0), memoryMiB: Number(o.memory ?? 0) } : undefined;
+      const r = await ctx.client.post<VimView>(`adding PoP ${name}`, `/admin/v1/vims${o.check ? '' : '?check=false'}`, { name, type: o.type, endpoint, ...(capacity ? { capacity } : {}), ...(credentials ? { credentials } : {}) });
+      if (ctx.json) printJson(out, r.body);
+      else out.out(`added PoP ${r.body.id} (${r.body.type} ${r.body.endpoint}${r.body.version ? `, ${r.body.version}` : ''})`);
+    });
+
+  vim.command('list')
+    .description('list PoPs with capacity and use')
+    .action(async (_o: unknown, cmd: Command) => {
+      const ctx = contextOf(cmd, out);
+      const list = await ctx.client.get<VimView[]>('listing PoPs', '/admin/v1/vims');
+      if (ctx.json) printJson(out, list);
+      else printTable(out, ['ID', 'TYPE', 'ENDPOINT', 'CAPACITY', 'IN USE'], list.map((v) => [v.id, v.type, v.endpoint, cap(v.capacity), cap(v.usage)]));
+    });
+
+  vim.command('show')
+    .description('show one PoP')
+    .argument('<id>', 'PoP id')
+    .action(async (id: string, _o: unknown, cmd: Command) => {
+      const ctx = contextOf(cmd, out);
+      const v = await ctx.client.get<VimView>(`showing PoP ${id}`, vimPath(id));
+      if (ctx.json) printJson(out, v);
+      else printFields(out, [['id', v.id], ['type', v.type], ['endpoint', v.endpoint], ['capacity', cap(v.capacity)], ['in use', cap(v.usage)], ['credentials', v.hasCredentials ? 'stored (hidden)' : 'none'], ['created', v.createdAt]]);
+    });
+
+  vim.command('check')
+    .description('check that a PoP answers')
+    .argument('<id>', 'PoP id')
+    .action(async (id: string, _o: unknown, cmd: Command) => {
+      const ctx = contextOf(cmd, out);
+      const r = (await ctx.client.post<{ version: string; capacity: Capacity | null }>(`checking PoP ${id}`, `${vimPath(id)}/check`)).body;
+      if (ctx.json) printJson(out, r);
+      else out.out(`PoP ${id} answers: ${r.version}; reports ${cap(r.capacity)}`);
+    });
+
+  vim.command('remove')
+    .description('remove a PoP (refused while an NS instance uses it)')
+    .argument('<id>', 'PoP id')
+    .action(async (id: string, _o: unknown, cmd: Command) => {
+      const ctx = contextOf(cmd, out);
+      await ctx.client.delete(`removing PoP ${id}`, vimPath(id));
+      if (ctx.json) printJson(out, { id, removed: true });
+      else out.out(`removed PoP ${id}`);
+    });
+}

@@ -1,0 +1,178 @@
+import { BadRequestError, ConflictError, NotFoundError, RondoError, VimError } from '../model/index.js';
+import type { Capacity, Clock, VimAccount, VimType } from '../model/index.js';
+import { accountSecret, createVimDriver } from './vim-driver-factory.js';
+import type { VimDriver } from './vim-driver.js';
+import type { VimRegistry } from './vim-registry.js';
+
+/** The `vim_accounts` repository as this service uses it. */
+export interface VimAccountRepositoryPort {
+  insert(a: VimAccount): Promise<VimAccount>;
+  get(id: string): Promise<VimAccount | undefined>;
+  list(filter?: { readonly tenant?: string }): Promise<VimAccount[]>;
+  delete(id: string): Promise<boolean>;
+}
+
+/** A request to add a PoP. */
+export interface VimAccountInput {
+  readonly name: string;
+  readonly type: VimType;
+  readonly endpoint: string;
+  readonly capacity?: Capacity;
+  readonly config?: Record<string, unknown>;
+  /** OpenStack: {username, password, projectName, userDomainName, projectDomainName, region}. */
+  readonly credentials?: Record<string, unknown>;
+  readonly tenant?: string;
+}
+
+/** What a connectivity check found. */
+export interface VimCheck {
+  readonly version: string;
+  readonly capacity: Capacity | null;
+}
+
+/** What the service needs. */
+export interface VimAccountServiceDeps {
+  readonly repo: VimAccountRepositoryPort;
+  readonly registry: VimRegistry;
+  /** Demand recorded per PoP (VNF instance rows); a PoP present here is in use. */
+  readonly usageByPop: () => Promise<Record<string, Capacity>>;
+  readonly clock: Clock;
+  /** Builds a driver for a check before the account exists; default {@link createVimDriver}. */
+  readonly factory?: (account: VimAccount) => VimDriver;
+  /** Connectivity check timeout, ms (default 10 000). */
+  readonly checkTimeoutMs?: number;
+}
+
+/**
+ * A connectivity failure as the API answers it: the VimError's code, 503 when the VIM
+ * may come back (connection, timeout), 400 when the request itself is wrong (bad
+ * endpoint, credentials, unsupported type).
+ */
+function unreachable(e: unknown, name: string): RondoError {
+  if (!(e instanceof VimError)) return new RondoError('VIM_UNEXPECTED_RESPONSE', 503, `${name}: connectivity check failed: ${(e as Error).message}`, { cause: e });
+  const status = e.kind === 'CONNECTION' || e.kind === 'TIMEOUT' || e.kind === 'UNEXPECTED_RESPONSE' ? 503 : 400;
+  return new RondoError(e.code, status, `${e.message}; fix the endpoint or credentials, or add it with ?check=false to skip the check`, {
+    cause: e, retryable: e.retryable, details: { ...e.details, vimName: name },
+  });
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+
+/** The account without its secret member (what the API and logs may show). */
+export function publicAccount(a: VimAccount): VimAccount {
+  const { secret: _secret, ...config } = a.config;
+  return { ...a, config };
+}
+
+/**
+ * VIM accounts (PoPs): add with a connectivity check, list, check, remove (409 while an
+ * NS instance holds resources there), and the local Docker engine registered as `dc1`
+ * and `dc2` on a fresh install. The account id is its name, so PoP ids read well in
+ * placements. Every change refreshes the {@link VimRegistry}.
+ */
+export function createVimAccountService(deps: VimAccountServiceDeps) {
+  const factory = deps.factory ?? createVimDriver;
+  const check = async (account: VimAccount, driver: VimDriver): Promise<VimCheck> => {
+    const signal = AbortSignal.timeout(deps.checkTimeoutMs ?? 10_000);
+    try {
+      const { version } = await driver.checkConnectivity(signal);
+      const capacity = await driver.capacity(signal).catch(() => null);
+      return { version, capacity };
+    } catch (e) {
+      throw unreachable(e, account.name);
+    }
+  };
+  const get = async (id: string): Promise<VimAccount> => {
+    const a = await deps.repo.get(id);
+    if (!a) throw new NotFoundError('VIM account', id);
+    return a;
+  };
+
+  return {
+    /**
+     * Adds a PoP. Throws BadRequestError `VIM_ACCOUNT_INVALID` (bad name, OpenStack
+     * without credentials), ConflictError `VIM_ACCOUNT_EXISTS`, and the VimError code
+     * with 400/503 when `check` (default true) cannot reach it.
+     */
+    async add(input: VimAccountInput, opts: { readonly check?: boolean } = {}): Promise<{ account: VimAccount; check: VimCheck | null }> {
+      if (!NAME.test(input.name)) throw new BadRequestError(`VIM name "${input.name}" must be 1-63 letters, digits, ".", "_" or "-"`, { code: 'VIM_ACCOUNT_INVALID' });
+      if (input.type === 'openstack' && !input.credentials) {
+        throw new BadRequestError('an openstack VIM needs credentials {username, password, projectName, userDomainName, projectDomainName, region}', { code: 'VIM_ACCOUNT_INVALID' });
+      }
+      const config: Record<string, unknown> = { ...(input.config ?? {}) };
+      delete config.secret;
+      if (input.credentials) config.secret = { ...input.credentials };
+      const account: VimAccount = {
+        id: input.name, name: input.name, type: input.type, endpoint: input.endpoint, capacity: input.capacity ?? null, config,
+        tenant: input.tenant ?? 'default', createdAt: deps.clock.now().toISOString(),
+      };
+      let checked: VimCheck | null = null;
+      if (opts.check !== false) {
+        let driver: VimDriver;
+        try {
+          driver = factory(account);
+        } catch (e) {
+          throw unreachable(e, account.name);
+        }
+        try {
+          checked = await check(account, driver);
+        } finally {
+          await driver.destroy().catch(() => undefined);
+        }
+      }
+      const stored = await deps.repo.insert(account);
+      await deps.registry.refresh();
+      return { account: stored, check: checked };
+    },
+    list: (filter?: { readonly tenant?: string }) => deps.repo.list(filter),
+    get,
+    /** Checks a registered PoP; same errors as `add`. */
+    async check(id: string): Promise<VimCheck> {
+      const account = await get(id);
+      await deps.registry.refresh();
+      let driver: VimDriver;
+      try {
+        driver = deps.registry.get(id);
+      } catch (e) {
+        throw unreachable(e, account.name);
+      }
+      return check(account, driver);
+    },
+    /** Demand placed on each PoP now. */
+    usage: () => deps.usageByPop(),
+    /** Removes a PoP; ConflictError `VIM_ACCOUNT_IN_USE` while an NS instance uses it. */
+    async remove(id: string): Promise<void> {
+      await get(id);
+      const usage = await deps.usageByPop();
+      if (usage[id]) throw new ConflictError(`PoP ${id} hosts VNF instances; terminate the NS instances using it first`, { code: 'VIM_ACCOUNT_IN_USE', details: { vimId: id } });
+      if (!(await deps.repo.delete(id))) throw new NotFoundError('VIM account', id);
+      await deps.registry.refresh();
+    },
+    /**
+     * On a fresh install, registers the Docker engine at `endpoint` as PoPs `dc1` and
+     * `dc2` (same engine, label-separated). Returns what it did; never throws for an
+     * unreachable engine (the caller logs `skipped`).
+     */
+    async ensureLocalPops(endpoint: string): Promise<{ registered: string[]; skipped?: string }> {
+      if ((await deps.repo.list()).length > 0) {
+        await deps.registry.refresh();
+        return { registered: [] };
+      }
+      const registered: string[] = [];
+      try {
+        for (const name of ['dc1', 'dc2']) {
+          await this.add({ name, type: 'docker', endpoint, config: { autoRegistered: true } });
+          registered.push(name);
+        }
+      } catch (e) {
+        return { registered, skipped: (e as Error).message };
+      }
+      return { registered };
+    },
+    /** The secret member of an account (for the driver factory only). */
+    secretOf: accountSecret,
+  };
+}
+
+/** The VIM account service's type. */
+export type VimAccountService = ReturnType<typeof createVimAccountService>;
