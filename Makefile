@@ -37,7 +37,7 @@ test-unit: install
 	npx vitest run --project unit
 
 test-integration: system-deps build
-	npx vitest run --project integration
+	npx vitest run --project integration --project docker --project openstack
 
 demo: system-deps build
 	bash scripts/demo.sh

@@ -20,8 +20,8 @@ function plan(accounts: VimAccount[], strategy: 'round-robin-with-saps' | 'round
 
 describe('planNs on the example chain', () => {
   const p = plan([account('dc1'), account('dc2')]);
-  const compute = (name: string) => p.computes.find((c) => c.name === `rondo-01234567-${name}`) as ComputeStepParams;
-  const routes = (name: string) => (p.steps.find((s) => s.kind === 'route' && s.target === `rondo-01234567-${name}`)?.params as RouteStepParams | undefined)?.routes ?? [];
+  const compute = (name: string) => p.computes.find((c) => c.name === `rondo-87bc333d-${name}`) as ComputeStepParams;
+  const routes = (name: string) => (p.steps.find((s) => s.kind === 'route' && s.target === `rondo-87bc333d-${name}`)?.params as RouteStepParams | undefined)?.routes ?? [];
 
   it('places VNFs round robin and SAPs next to their VNF', () => {
     expect(p.placement).toEqual({ client: 'dc1', firewall: 'dc2', server: 'dc1', input: 'dc1', output: 'dc1', mgmt: 'dc1' });
@@ -32,11 +32,11 @@ describe('planNs on the example chain', () => {
       ...Array(5).fill('0:network'), ...Array(6).fill('1:compute'), ...Array(5).fill('2:route'), ...Array(2).fill('3:start'),
     ]);
     expect(p.networks.map((n) => [n.name, n.subnet])).toEqual([
-      ['rondo-01234567-mgmt', '10.20.0.0/24'],
-      ['rondo-01234567-input-2-client', '10.10.0.0/29'],
-      ['rondo-01234567-client-2-fw', '10.30.0.0/29'],
-      ['rondo-01234567-fw-2-server', '10.20.1.0/24'],
-      ['rondo-01234567-server-2-output', '10.10.0.8/29'],
+      ['rondo-87bc333d-mgmt', '10.20.0.0/24'],
+      ['rondo-87bc333d-input-2-client', '10.10.0.0/29'],
+      ['rondo-87bc333d-client-2-fw', '10.30.0.0/29'],
+      ['rondo-87bc333d-fw-2-server', '10.20.1.0/24'],
+      ['rondo-87bc333d-server-2-output', '10.10.0.8/29'],
     ]);
   });
 
@@ -65,8 +65,8 @@ describe('planNs on the example chain', () => {
   it('runs the SON_EMU_CMD once and VNFD start commands in their VNF', () => {
     const starts = p.steps.filter((s) => s.kind === 'start').map((s) => [s.target, (s.params as CommandStepParams).commands]);
     expect(starts).toEqual([
-      ['rondo-01234567-firewall', ['iptables -A FORWARD -j ACCEPT']],
-      ['rondo-01234567-server', ['httpd -p 80']],
+      ['rondo-87bc333d-firewall', ['iptables -A FORWARD -j ACCEPT']],
+      ['rondo-87bc333d-server', ['httpd -p 80']],
     ]);
   });
 
