@@ -39,7 +39,9 @@ test-unit: install
 test-integration: system-deps build
 	npx vitest run --project integration --project docker --project openstack
 
-demo: system-deps build
+# The demo runs on Docker only: no OpenStack needed.
+demo: build
+	RONDO_SKIP_OPENSTACK=1 bash scripts/ensure-system-deps.sh
 	bash scripts/demo.sh
 
 bench: build

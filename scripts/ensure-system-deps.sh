@@ -28,3 +28,6 @@ fi
 
 if [ -x "$here/ensure-docker.sh" ] || [ -f "$here/ensure-docker.sh" ]; then bash "$here/ensure-docker.sh"; fi
 if [ -f "$here/build-vnf-images.sh" ]; then bash "$here/build-vnf-images.sh"; fi
+
+# The OpenStack tests run against a small real OpenStack started from ../shared/openstack.
+if [ -f "$here/ensure-openstack.sh" ] && [ "${RONDO_SKIP_OPENSTACK:-0}" != "1" ]; then bash "$here/ensure-openstack.sh"; fi
