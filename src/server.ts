@@ -13,6 +13,8 @@ import { buildApp, ROUTE_PLUGINS } from './api/index.js';
 import type { AppDeps, AppServices } from './api/index.js';
 import type { RondoApp } from './api/index.js';
 import { createRuntimeServices } from './runtime-services.js';
+import { createMonitoringServices } from './monitoring-services.js';
+import { createSecretBox, loadSecretKey } from './auth/index.js';
 import type { RuntimeServicesOptions } from './runtime-services.js';
 
 /** Log fields never written in clear (ready for VIM credentials and auth). */
@@ -56,7 +58,21 @@ export function createServices(config: RondoConfig, store: Store, clock: Clock, 
     maxUploadBytes: config.maxUploadBytes,
   });
   // NS lifecycle: service, PoPs, driver registry and the (not yet started) worker.
-  return { catalog, ...createRuntimeServices(config, store, clock, ids, runtime) };
+  const rt = createRuntimeServices(config, store, clock, ids, runtime);
+  // Monitoring (not started here: startServer starts it; tests start what they need).
+  const sealer = createSecretBox(loadSecretKey({ dataDir: config.dataDir }).key);
+  const monitoring = createMonitoringServices({
+    config,
+    store,
+    clock,
+    ids,
+    ...(runtime.logger ? { logger: runtime.logger } : {}),
+    vimRegistry: rt.vimRegistry,
+    opNotifier: rt.opNotifier,
+    lifecycle: rt.lifecycle,
+    sealer,
+  });
+  return { catalog, ...rt, monitoring };
 }
 
 /**
@@ -110,6 +126,10 @@ export async function startServer(
   else await services.vimRegistry?.refresh();
   // The worker claims operations through row locks, so any number of worker/all processes share the store.
   if (config.role !== 'api') services.lifecycleWorker?.start();
+  // Reconciliation: a pass now, then periodically (beside the worker; `POST /admin/v1/reconcile` runs one on demand).
+  if (config.role !== 'api') services.reconciler?.start();
+  // Watchers, stats, alarms and VES polling run in API processes (one per deployment is enough).
+  if (config.role !== 'worker') await services.monitoring?.start();
   // A worker listens for health checks only.
   const address = await app.listen({ host: config.host, port: config.port });
   const url = address.replace('[::1]', 'localhost');
@@ -121,6 +141,7 @@ export async function startServer(
       logger.info('shutting down');
       // Stop claiming first: running operations stay resumable (their lease expires).
       await services.lifecycleWorker?.stop();
+      await services.reconciler?.stop();
       await app.close();
       await services.vimRegistry?.close();
       await store.close();

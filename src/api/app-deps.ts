@@ -4,6 +4,7 @@ import type { Clock, IdGenerator } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { CatalogService } from '../catalog/index.js';
 import type { RuntimeServices } from '../runtime-services.js';
+import type { MonitoringServices } from '../monitoring-services.js';
 
 /**
  * The services route plugins call. Add yours here as a field (e.g. `lifecycle`) and
@@ -15,6 +16,8 @@ export interface AppServices extends Partial<Omit<RuntimeServices, 'lifecycle' |
   readonly lifecycle: RuntimeServices['lifecycle'];
   /** VIM accounts (PoPs). */
   readonly vims: RuntimeServices['vims'];
+  /** Watchers, VES agent, alarms, SOL005 subscriptions, metrics, the event bus. */
+  readonly monitoring?: MonitoringServices;
 }
 
 /** Everything `buildApp` is built from; the composition root (`src/server.ts`) fills it. */

@@ -8,6 +8,7 @@ import type { AppDeps } from './app-deps.js';
 import { installProblemDetails } from './problem-details.js';
 import { requestId } from './request-id.js';
 import { ROUTE_PLUGINS } from './route-plugins.js';
+import { apiLatencyHook } from './routes/metrics-routes.js';
 import type { RoutePlugin } from './route-plugins.js';
 
 /** The app as route plugins see it: TypeBox-typed routes. */
@@ -55,6 +56,9 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     },
   });
 
+  // API latency histogram: registered on the root so it times every route.
+  const metrics = deps.services.monitoring?.metrics;
+  if (metrics) await app.register(apiLatencyHook, { metrics });
   for (const { plugin } of opts.plugins ?? ROUTE_PLUGINS) await app.register(plugin, { deps });
   await app.ready();
   return app;

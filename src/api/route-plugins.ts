@@ -10,6 +10,16 @@ import { vimRoutes } from './vim-routes.js';
 import { nsInstanceRoutes } from './ns-instance-routes.js';
 import { nsLcmOpOccRoutes } from './ns-lcm-op-occ-routes.js';
 import { gatekeeperInstantiationRoutes } from './gatekeeper-instantiation-routes.js';
+import { vesAgentRoutes } from './routes/vesagent-routes.js';
+import { alarmsRoutes } from './routes/alarms-routes.js';
+import { subscriptionsRoutes } from './routes/subscriptions-routes.js';
+import { metricsRoutes } from './routes/metrics-routes.js';
+import { eventsRoutes } from './routes/events-routes.js';
+import { feedFromBus, feedFromSubscribe, mergeFeeds } from './routes/event-feed.js';
+import { uiRoutes } from './routes/ui-routes.js';
+import { VNF_EVENT_TYPES } from '../monitoring/index.js';
+import type { OpChange } from '../lifecycle/index.js';
+import { reconcileRoutes } from './reconcile-routes.js';
 
 /** One resource's routes: a Fastify plugin with its TypeBox schemas beside the handlers. */
 export interface RoutePlugin {
@@ -34,4 +44,29 @@ export const ROUTE_PLUGINS: readonly RoutePlugin[] = [
   { name: 'sol005-ns-instances', plugin: nsInstanceRoutes },
   { name: 'sol005-ns-lcm-op-occs', plugin: nsLcmOpOccRoutes },
   { name: '5gtango-instantiations', plugin: gatekeeperInstantiationRoutes },
+  // Monitoring: present when the composition root built it (src/monitoring-services.ts).
+  {
+    name: 'monitoring',
+    plugin: async (app, { deps }) => {
+      const m = deps.services.monitoring;
+      if (!m) return;
+      await app.register(vesAgentRoutes, { vesAgent: m.vesAgent });
+      await app.register(alarmsRoutes, { alarms: m.alarms });
+      await app.register(subscriptionsRoutes, { subscriptions: m.subscriptions });
+      await app.register(metricsRoutes, { metrics: m.metrics });
+    },
+  },
+  {
+    name: 'events',
+    plugin: async (app, { deps }) => {
+      const ops = deps.services.opNotifier;
+      const feeds = ops ? [feedFromSubscribe<OpChange>('op.changed', (l) => ops.subscribe(l))] : [];
+      const m = deps.services.monitoring;
+      if (m) feeds.push(feedFromBus(m.bus, [...VNF_EVENT_TYPES, 'alarm.raised', 'alarm.cleared']));
+      await app.register(eventsRoutes, { feed: mergeFeeds(...feeds) });
+    },
+  },
+  { name: 'dashboard', plugin: async (app) => app.register(uiRoutes) },
+  // Reconciliation of PoPs and records (durable operations).
+  { name: 'admin-reconcile', plugin: reconcileRoutes },
 ];

@@ -1,0 +1,176 @@
+import Dockerode from 'dockerode';
+import type { Logger } from 'pino';
+import type { RondoConfig } from './config/index.js';
+import type { Clock, IdGenerator, LcmOpOcc, VimAccount } from './model/index.js';
+import type { NsLifecycleService, OpNotifier } from './lifecycle/index.js';
+import {
+  AlarmService,
+  StatsSampler,
+  VesAgent,
+  VimWatcher,
+  createDockerStatsSource,
+  createMonitoringMetrics,
+  vimMonitoringPort,
+} from './monitoring/index.js';
+import type { MonitoringMetrics, MonitoringTopics, VimMonitoringPort } from './monitoring/index.js';
+import { NotificationService, createSubscriptionService } from './notify/index.js';
+import type { Sealer, SubscriptionService } from './notify/index.js';
+import { createEventBus } from './bus/index.js';
+import type { EventBus } from './bus/index.js';
+import { alarmRepository, subscriptionRepository, vesConfigRepository } from './store/index.js';
+import type { Store } from './store/index.js';
+import type { VimRegistry } from './vim/index.js';
+import { dockerConnection } from './vim/docker/docker-vim-driver.js';
+
+/** The watch path: bus, metrics, VES agent, alarms, SOL005 subscriptions and notifications. */
+export interface MonitoringServices {
+  readonly bus: EventBus<MonitoringTopics>;
+  readonly metrics: MonitoringMetrics;
+  readonly vesAgent: VesAgent;
+  readonly alarms: AlarmService;
+  readonly notifications: NotificationService;
+  readonly subscriptions: SubscriptionService;
+  /** Starts watchers for every PoP (and keeps them in step with the accounts), sampling, alarms, VES polling. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface MonitoringServicesDeps {
+  readonly config: RondoConfig;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly logger?: Logger;
+  readonly vimRegistry: VimRegistry;
+  readonly opNotifier: OpNotifier;
+  readonly lifecycle: Pick<NsLifecycleService, 'getOp' | 'listVnfs'>;
+  readonly sealer: Sealer;
+  /** How often the PoP list is re-read to start/stop watchers (ms); default 10 s. */
+  readonly syncIntervalMs?: number;
+}
+
+/**
+ * Wires monitoring: one {@link VimWatcher} per PoP (VIM events → `vnf.*` on the bus),
+ * Docker stats sampling into Prometheus gauges, the alarm service (faults → SOL005 alarms),
+ * the VES agent (per-VIM configs, resumed from the store) and SOL005 LCM notifications
+ * (START when an operation begins, RESULT when it settles).
+ */
+export function createMonitoringServices(deps: MonitoringServicesDeps): MonitoringServices {
+  const { config, store, clock, ids, logger, vimRegistry } = deps;
+  const onError = (what: string) => (e: unknown, pop?: string) => logger?.warn({ err: e, pop }, `monitoring: ${what}`);
+  const bus = createEventBus<MonitoringTopics>({ onHandlerError: (e) => logger?.warn({ err: e }, 'monitoring: bus handler failed') });
+  const metrics = createMonitoringMetrics({ processMetrics: true });
+  const apiBase = '';
+  const subRepo = subscriptionRepository(store.db);
+  const notifications = new NotificationService({ repo: subRepo, sealer: deps.sealer, clock, ids, apiBase });
+  const subscriptions = createSubscriptionService({ repo: subRepo, sealer: deps.sealer, clock, ids, apiBase });
+  const alarms = new AlarmService({ repo: alarmRepository(store.db), bus, clock, ids, notifications, apiBase, onError: onError('alarm') });
+
+  // One watcher and one monitoring port per PoP; Docker PoPs sharing an engine share a client.
+  const watchers = new Map<string, { key: string; watcher: VimWatcher; port: VimMonitoringPort }>();
+  const dockers = new Map<string, Dockerode>();
+  const accountKey = (a: VimAccount) => `${a.type}|${a.endpoint}`;
+  const statsFor = (a: VimAccount) => {
+    if (a.type !== 'docker') return undefined;
+    let d = dockers.get(a.endpoint);
+    if (!d) dockers.set(a.endpoint, (d = new Dockerode(dockerConnection(a.name, a.endpoint))));
+    const client = d;
+    // dockerode types `stats()` as a stream-or-object union; with `stream: false` it resolves to the JSON document.
+    return createDockerStatsSource({ getContainer: (id) => ({ stats: (o) => client.getContainer(id).stats(o) as Promise<never> }) }, clock);
+  };
+  const names = new Map<string, string>();
+  const vesAgent = new VesAgent({
+    repo: vesConfigRepository(store.db),
+    secrets: deps.sealer,
+    bus,
+    vims: (vimId) => watchers.get(vimId)?.port,
+    clock,
+    ids,
+    reportingEntityName: `rondo@${config.host}:${config.port}`,
+    metrics,
+    names: async (vnfId: string) => names.get(vnfId),
+    onError: onError('VES agent'),
+  });
+  const sampler = new StatsSampler({ vims: () => [...watchers.values()].map((w) => w.port), metrics, bus, onError: onError('stats') });
+
+  let running = false;
+  let timer: NodeJS.Timeout | undefined;
+  const sync = async () => {
+    await vimRegistry.refresh().catch(onError('refresh PoPs'));
+    const accounts = vimRegistry.accounts();
+    for (const [id, w] of watchers) {
+      const a = accounts.find((x) => x.id === id);
+      if (!a || accountKey(a) !== w.key) {
+        watchers.delete(id);
+        await w.watcher.stop();
+      }
+    }
+    for (const a of accounts) {
+      if (watchers.has(a.id)) continue;
+      let driver;
+      try {
+        driver = vimRegistry.get(a.id);
+      } catch (e) {
+        onError('driver')(e, a.id);
+        continue;
+      }
+      const watcher = new VimWatcher({ popId: a.id, driver, bus, onError: onError('watch') });
+      const port = vimMonitoringPort(a.id, driver, statsFor(a));
+      watchers.set(a.id, { key: accountKey(a), watcher, port });
+      if (driver.capabilities.watch) watcher.start();
+    }
+  };
+
+  // SOL005 LCM notifications follow the operation's state changes.
+  const started = new Set<string>();
+  const onOpChange = (change: { readonly opId: string }) => {
+    void (async () => {
+      const op: LcmOpOcc = await deps.lifecycle.getOp(change.opId);
+      if (!started.has(op.id)) {
+        started.add(op.id);
+        await notifications.publishLcm(op, 'START');
+      }
+      const settled = ['COMPLETED', 'FAILED', 'ROLLED_BACK', 'FAILED_TEMP', 'PARTIALLY_COMPLETED'].includes(op.operationState);
+      if (settled) {
+        started.delete(op.id);
+        metrics.recordOperation(op.lcmOperationType, op.operationState, (clock.now().getTime() - Date.parse(op.startTime)) / 1000);
+        await notifications.publishLcm(op, 'RESULT');
+        for (const v of await deps.lifecycle.listVnfs(op.nsInstanceId).catch(() => [])) for (const c of v.computeIds) names.set(c, v.memberId);
+      }
+    })().catch(onError('LCM notification'));
+  };
+  let unsubscribeOps = (): void => undefined;
+
+  return {
+    bus,
+    metrics,
+    vesAgent,
+    alarms,
+    notifications,
+    subscriptions,
+    async start() {
+      if (running) return;
+      running = true;
+      unsubscribeOps = deps.opNotifier.subscribe(onOpChange);
+      notifications.start();
+      alarms.start();
+      await sync();
+      sampler.start();
+      await vesAgent.start();
+      timer = setInterval(() => void sync(), deps.syncIntervalMs ?? 10_000);
+      timer.unref();
+    },
+    async stop() {
+      if (!running) return;
+      unsubscribeOps();
+      running = false;
+      if (timer) clearInterval(timer);
+      await vesAgent.stop();
+      await sampler.stop();
+      await Promise.all([...watchers.values()].map((w) => w.watcher.stop()));
+      watchers.clear();
+      await alarms.stop();
+      await notifications.stop();
+    },
+  };
+}
