@@ -2,11 +2,11 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { RondoConfig } from './config/index.js';
-import type { Clock, IdGenerator, VimAccount } from './model/index.js';
+import type { Clock, IdGenerator, VimAccount, VnfInstance } from './model/index.js';
 import { releaseNsd, useNsd } from './catalog/index.js';
-import { LifecycleWorker, createNsLifecycleService, createOpNotifier, executeOperation } from './lifecycle/index.js';
+import { LifecycleWorker, Reconciler, createNsLifecycleService, createOpNotifier, executeOperation } from './lifecycle/index.js';
 import type { NsLifecycleService, NsLifecycleServiceDeps, OpNotifier } from './lifecycle/index.js';
-import { catalogDescriptorSource, createRuntimeRepositories, SqlVimAccountRepository } from './store/index.js';
+import { catalogDescriptorSource, createRuntimeRepositories, SqlReconcileRepository, SqlVimAccountRepository } from './store/index.js';
 import type { Store } from './store/index.js';
 import { VimRegistry, createVimAccountService } from './vim/index.js';
 import type { VimAccountService, VimDriver } from './vim/index.js';
@@ -18,6 +18,8 @@ export interface RuntimeServices {
   readonly vimRegistry: VimRegistry;
   readonly lifecycleWorker: LifecycleWorker;
   readonly opNotifier: OpNotifier;
+  /** Orphan/vanished-compute reconciliation (not started: `startServer` starts it with the worker). */
+  readonly reconciler: Reconciler;
 }
 
 /** Options for tests and embedding. */
@@ -27,6 +29,12 @@ export interface RuntimeServicesOptions {
   readonly logger?: Logger;
   /** Worker poll for operations created by other processes (ms). */
   readonly pollIntervalMs?: number;
+  /** Time between reconciliation passes (ms, default 60 000). */
+  readonly reconcileIntervalMs?: number;
+  /** Periodic passes also remove orphans (default false: they report; `POST /admin/v1/reconcile` removes). */
+  readonly reconcileRemoveOrphans?: boolean;
+  /** Told about each VNF reconciliation marked FAILED because its computes vanished (alarms hook in here). */
+  readonly onVnfVanished?: (vnf: VnfInstance) => void | Promise<void>;
 }
 
 /**
@@ -98,5 +106,25 @@ export function createRuntimeServices(config: RondoConfig, store: Store, clock: 
     clock,
     ...(opts.driverFactory ? { factory: opts.driverFactory } : {}),
   });
-  return { lifecycle, vims, vimRegistry, lifecycleWorker, opNotifier };
+  // Reconciliation (durable operations): orphans on the PoPs, VNFs whose computes vanished.
+  const reconciler = new Reconciler({
+    repo: new SqlReconcileRepository(store.db),
+    drivers: vimRegistry,
+    clock,
+    refresh: () => vimRegistry.refresh(),
+    intervalMs: opts.reconcileIntervalMs ?? 60_000,
+    // Every `rondo serve` registers the local engine as dc1/dc2, so two installations on
+    // one engine (a demo beside the test suite) would delete each other's resources:
+    // periodic passes report orphans and mark vanished VNFs; removal is `rondo reconcile`
+    // unless `reconcileRemoveOrphans` is set.
+    periodicKeepOrphans: opts.reconcileRemoveOrphans !== true,
+    ...(opts.onVnfVanished ? { onVanished: opts.onVnfVanished } : {}),
+    onError: (e) => opts.logger?.error({ err: e }, 'reconciliation pass failed; the next one runs on schedule'),
+    onReport: (r) => {
+      if (r.orphans.length + r.vanished.length + r.errors.length > 0) {
+        opts.logger?.warn({ orphans: r.orphans.length, removed: r.removed, vanished: r.vanished.length, errors: r.errors }, 'reconciliation found differences between the PoPs and the records');
+      }
+    },
+  });
+  return { lifecycle, vims, vimRegistry, lifecycleWorker, opNotifier, reconciler };
 }

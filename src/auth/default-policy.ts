@@ -80,4 +80,7 @@ export const DEFAULT_POLICY: Readonly<Record<string, string>> = {
   'vesagent:create': 'rule:admin',
   'vesagent:update': 'rule:admin',
   'vesagent:delete': 'rule:admin',
+
+  // Reconciliation deletes VIM resources on every PoP: admins only.
+  'reconcile:run': 'rule:admin',
 };

@@ -9,6 +9,7 @@ import { registerServeCommand } from './serve-command.js';
 import { registerNsCommands } from './ns-commands.js';
 import { registerOpCommands } from './op-commands.js';
 import { registerVimCommands } from './vim-commands.js';
+import { registerReconcileCommands } from './reconcile-commands.js';
 
 /**
  * Builds the `rondo` program: one module per noun registers its commands. To add a noun,
@@ -30,6 +31,7 @@ export function buildProgram(out: Output = processOutput): Command {
   registerVimCommands(program, out);
   registerNsCommands(program, out);
   registerOpCommands(program, out);
+  registerReconcileCommands(program, out);
   // `ves` and `demo` register here.
   for (const c of program.commands) c.exitOverride();
   return program;

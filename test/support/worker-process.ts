@@ -1,0 +1,128 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Nsd, Vnfd, VirtualLink, VimAccount } from '../../src/model/index.js';
+import { NotFoundError } from '../../src/model/index.js';
+import type { DescriptorSource } from '../../src/lifecycle/index.js';
+
+/** Small NSDs the worker child processes know by id: SAP pairs only (the SAP image keeps running on Docker). */
+export function sapPairs(pairs: number): { nsd: Nsd; vnfds: Record<string, Vnfd> } {
+  const saps = Array.from({ length: pairs * 2 }, (_, i) => ({ id: `s${i}`, type: 'external' as const }));
+  const links: VirtualLink[] = Array.from({ length: pairs }, (_, i) => ({
+    id: `p${i}`, type: 'E-Line', management: false, cpRefs: [{ kind: 'sap', sap: `s${2 * i}` }, { kind: 'sap', sap: `s${2 * i + 1}` }],
+  }));
+  return {
+    nsd: {
+      descriptorId: `rondo.test.sap-pairs-${pairs}`, ref: { vendor: 'rondo.test', name: `sap-pairs-${pairs}`, version: '1' }, format: 'tango',
+      vnfs: [], saps, virtualLinks: links, forwardingGraphs: [], source: {},
+    },
+    vnfds: {},
+  };
+}
+
+/** NSD id → descriptors, shared by the tests and the worker child (`sap-pairs-<n>`). */
+export const workerDescriptors: DescriptorSource = {
+  async getNsd(id) {
+    const m = /^sap-pairs-(\d+)$/.exec(id);
+    if (!m) throw new NotFoundError('NSD', id);
+    return sapPairs(Number(m[1])).nsd;
+  },
+  async getVnfds() {
+    return {};
+  },
+};
+
+/** A Docker PoP account unique to one test file, so its reconciler never sees another file's resources. */
+export function dockerAccount(id: string, endpoint = 'unix:///var/run/docker.sock', config: Record<string, unknown> = {}): VimAccount {
+  return { id, name: id, type: 'docker', endpoint, capacity: { cpu: 64, memoryMiB: 65_536 }, config, tenant: 'default', createdAt: new Date().toISOString() };
+}
+
+/** Options of a worker child process. */
+export interface WorkerProcessOptions {
+  readonly databaseUrl: string;
+  readonly schema: string;
+  readonly owner: string;
+  readonly leaseSeconds: number;
+  readonly concurrency?: number;
+  readonly computeConcurrency?: number;
+  readonly stepDeadlineSeconds?: number;
+  readonly pollIntervalMs?: number;
+}
+
+/** A running worker child. */
+export interface WorkerProcess {
+  readonly pid: number;
+  readonly owner: string;
+  /** Everything it printed (one JSON line per op change). */
+  output(): string;
+  /** `kill -9`: no lease release, no cleanup; resolves when it is gone. */
+  crash(): Promise<void>;
+  /** SIGTERM: the worker stops and releases its leases; resolves when it is gone. */
+  stop(): Promise<void>;
+}
+
+const MAIN = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
+
+const exited = (child: ChildProcess): Promise<void> =>
+  child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+
+/**
+ * Starts `test/support/worker-main.ts` as a child process (node with the tsx loader
+ * directly, not `npx tsx`, so `kill -9` hits the worker itself rather than a wrapper that
+ * would leave it running) and resolves once it has claimed nothing yet but is ready.
+ * Rejects with its output when it dies or is not ready within 30 s.
+ */
+export async function startWorkerProcess(o: WorkerProcessOptions): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: {
+      ...process.env,
+      RONDO_TEST_DATABASE_URL: o.databaseUrl, RONDO_TEST_SCHEMA: o.schema, RONDO_WORKER_OWNER: o.owner,
+      RONDO_WORKER_LEASE: String(o.leaseSeconds), RONDO_WORKER_CONCURRENCY: String(o.concurrency ?? 2),
+      RONDO_WORKER_COMPUTE_CONCURRENCY: String(o.computeConcurrency ?? 8), RONDO_STEP_DEADLINE: String(o.stepDeadlineSeconds ?? 60),
+      RONDO_WORKER_POLL_MS: String(o.pollIntervalMs ?? 300),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr?.on('data', (b: Buffer) => (out += b.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error(`worker ${o.owner} not ready in 30 s:\n${out}`))), 30_000);
+    const onData = (): void => {
+      if (out.includes('"ready"')) {
+        clearTimeout(timer);
+        child.stdout?.off('data', onData);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code, signal) => (clearTimeout(timer), reject(new Error(`worker ${o.owner} exited (${code ?? signal}) before ready:\n${out}`))));
+  });
+  return {
+    pid: child.pid as number,
+    owner: o.owner,
+    output: () => out,
+    async crash() {
+      child.kill('SIGKILL');
+      await exited(child);
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await exited(child);
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** A seeded PRNG (mulberry32) in [0, 1): chaos schedules are reproducible from their seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
