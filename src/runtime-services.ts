@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { RondoConfig } from './config/index.js';
 import type { Clock, IdGenerator, VimAccount, VnfInstance } from './model/index.js';
-import { releaseNsd, useNsd } from './catalog/index.js';
+import { join } from 'node:path';
+import { createCatalogHotSource, releaseNsd, useNsd } from './catalog/index.js';
+import { readPackageEntry } from './packages/index.js';
 import { LifecycleWorker, Reconciler, createNsLifecycleService, createOpNotifier, executeOperation } from './lifecycle/index.js';
 import type { NsLifecycleService, NsLifecycleServiceDeps, OpNotifier } from './lifecycle/index.js';
 import { catalogDescriptorSource, createRuntimeRepositories, SqlReconcileRepository, SqlVimAccountRepository } from './store/index.js';
@@ -51,6 +53,8 @@ export function createRuntimeServices(config: RondoConfig, store: Store, clock: 
     repos: createRuntimeRepositories(store.db, clock),
     drivers: vimRegistry,
     descriptors: catalogDescriptorSource(store.db),
+    // VNFs placed on OpenStack PoPs become Heat stacks translated from their SOL001 VNFD.
+    hots: createCatalogHotSource({ db: store.db, packagePath: (id) => join(config.dataDir, 'packages', `${id}.pkg`), readEntry: (p, e) => readPackageEntry(p, e) }),
     notifier: opNotifier,
     clock,
     ids,

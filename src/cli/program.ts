@@ -10,6 +10,7 @@ import { registerNsCommands } from './ns-commands.js';
 import { registerOpCommands } from './op-commands.js';
 import { registerVimCommands } from './vim-commands.js';
 import { registerReconcileCommands } from './reconcile-commands.js';
+import { registerVnfdCommands } from './vnfd-commands.js';
 
 /**
  * Builds the `rondo` program: one module per noun registers its commands. To add a noun,
@@ -32,6 +33,7 @@ export function buildProgram(out: Output = processOutput): Command {
   registerNsCommands(program, out);
   registerOpCommands(program, out);
   registerReconcileCommands(program, out);
+  registerVnfdCommands(program, out);
   // `ves` and `demo` register here.
   for (const c of program.commands) c.exitOverride();
   return program;

@@ -2,6 +2,7 @@ import type { Clock, IdGenerator, ProblemDetails } from '../model/index.js';
 import { nextState } from './op-state-machine.js';
 import type { OpEvent } from './op-state-machine.js';
 import type { DescriptorSource, DriverRegistry, LifecycleRepositories, OpNotifier, StoredOpOcc } from './ports.js';
+import type { HotSource } from './heat-ports.js';
 
 /** What the executor needs; the composition root builds it once. */
 export interface ExecutorDeps {
@@ -15,6 +16,8 @@ export interface ExecutorDeps {
   /** Computes created at once (default 8); networks always one after another. */
   readonly computeConcurrency?: number;
   readonly sapImage?: string;
+  /** HOT translations of VNFDs, needed when a VNF is placed on an OpenStack PoP (Heat path). */
+  readonly hots?: HotSource;
 }
 
 /** Guarded op state change through the state machine, published to the notifier. */

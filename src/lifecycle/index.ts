@@ -24,3 +24,13 @@ export { LifecycleWorker } from './lifecycle-worker.js';
 export type { LifecycleWorkerOptions } from './lifecycle-worker.js';
 export { createNsLifecycleService } from './ns-lifecycle-service.js';
 export type { NsLifecycleService, NsLifecycleServiceDeps, CreateNsRequest, InstantiateRequest, TerminateRequest } from './ns-lifecycle-service.js';
+// Reconciliation (durable operations, items 3-6).
+export { Reconciler } from './reconciler.js';
+export type { ReconcilerOptions } from './reconciler.js';
+export { RECONCILE_RESOURCE_KINDS } from './reconcile-types.js';
+export type { ReconcileResourceKind, OrphanResource, VanishedVnf, ReconcileError, ReconcileReport, NsLiveness, ReconcileRepository } from './reconcile-types.js';
+// Heat path: VNFs on OpenStack PoPs as one Heat stack each.
+export { heatDriverOf } from './heat-ports.js';
+export type { HotSource, HotBundle, HotDocument, HeatStackDriver, HeatStackInfo } from './heat-ports.js';
+export { stackName, isHeatPop, heatPopIds } from './heat-plan.js';
+export type { StackStepParams, StackSweepParams, StackStepResult, StackInterface } from './heat-plan.js';

@@ -8,6 +8,7 @@ import { planNs } from './ns-planner.js';
 import { parseStrategy, placeNs, subnetRequests } from './ns-placement.js';
 import { isFinalOpState } from './op-state-machine.js';
 import type { OpOccFilter, StoredOpOcc } from './ports.js';
+import { loadHots } from './heat-plan.js';
 
 /** SOL005 CreateNsRequest, as Rondo takes it. */
 export interface CreateNsRequest {
@@ -104,7 +105,9 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
     const placement = placeNs(nsd, vnfds, accounts, usage, parseStrategy(req.placement, deps.defaultPlacement ?? 'round-robin-with-saps'), req.pins);
     const preview = await repos.subnets.preview(nsInstanceId, subnetRequests(nsd));
     const subnets = new Map(preview.map((a) => [a.linkId, a.subnet]));
-    return planNs({ nsInstanceId, nsd, vnfds, accounts, placement, subnets, ...(deps.sapImage ? { sapImage: deps.sapImage } : {}) });
+    // Heat path: VNFs placed on OpenStack PoPs plan from their VNFD's HOT translation.
+    const hots = await loadHots(deps.hots, nsdInfoId, nsd, placement, accounts);
+    return planNs({ nsInstanceId, nsd, vnfds, accounts, placement, subnets, hots, ...(deps.sapImage ? { sapImage: deps.sapImage } : {}) });
   };
   const fromFailedTemp = async (opId: string, event: 'retry' | 'rollback' | 'fail'): Promise<LcmOpOcc> => {
     const current = await op(opId);

@@ -1,5 +1,7 @@
 import type { StepKind } from '../model/index.js';
 import type { Placement } from '../placement/index.js';
+// Heat path: `stack` steps (one per VNF on an OpenStack PoP), see heat-plan.ts.
+import type { StackStepParams, StackSweepParams } from './heat-plan.js';
 
 /** Phases of an INSTANTIATE plan; steps of one phase may run concurrently. */
 export const INSTANTIATE_PHASES = { networks: 0, computes: 1, routes: 2, starts: 3 } as const;
@@ -78,7 +80,7 @@ export interface PlannedStep {
   /** What the step acts on: a network or compute name, or a PoP for sweeps. */
   readonly target: string;
   readonly popId: string;
-  readonly params: NetworkStepParams | ComputeStepParams | RouteStepParams | CommandStepParams | SweepStepParams;
+  readonly params: NetworkStepParams | ComputeStepParams | RouteStepParams | CommandStepParams | SweepStepParams | StackStepParams | StackSweepParams;
 }
 
 /** A network of the plan with its subnet. */

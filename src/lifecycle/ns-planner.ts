@@ -9,6 +9,10 @@ import { computeName, engineKey, networkName } from './resource-names.js';
 import { chainRoutes } from './service-chain.js';
 import type { CpEndpoint } from './service-chain.js';
 import { startCommandsByVdu } from './vnf-commands.js';
+// Heat path: VNFs on OpenStack PoPs become one `stack` step each.
+import type { HotBundle } from './heat-ports.js';
+import { isHeatPop, stackStep } from './heat-plan.js';
+import type { StackStepParams } from './heat-plan.js';
 
 /** Image and command of the small containers that stand for SAPs. */
 export const SAP_IMAGE = 'vnf/sap:latest';
@@ -27,6 +31,8 @@ export interface PlanInput {
   /** Subnet (CIDR) of every virtual link, by link id. */
   readonly subnets: ReadonlyMap<string, string>;
   readonly sapImage?: string;
+  /** HOT translations by member `vnfId`, for the VNFs placed on OpenStack PoPs (see heat-plan.ts `loadHots`). */
+  readonly hots?: Readonly<Record<string, HotBundle>>;
 }
 
 const conflict = (code: string, message: string, details: Record<string, unknown> = {}): ConflictError => new ConflictError(message, { code, details });
@@ -107,9 +113,18 @@ export function planNs(input: PlanInput): NsPlan {
 
   const computes: (ComputeStepParams & { popId: string })[] = [];
   const starts: { compute: string; popId: string; commands: string[] }[] = [];
+  const stacks: (StackStepParams & { popId: string })[] = [];
+  const stackComputes = new Set<string>();
   for (const member of nsd.vnfs) {
     const vnfd = vnfdOf(member.vnfId);
     const popId = popOf(member.vnfId);
+    if (isHeatPop(accountById.get(popId))) {
+      // Heat path: the whole VNF (VDUs, ports, internal links) is one stack; no start commands (no exec on OpenStack).
+      const names = vnfd.vdus.map((vdu) => computeName(ns, member.vnfId, vnfd.vdus.length > 1 ? vdu.id : undefined));
+      names.forEach((n) => stackComputes.add(n));
+      stacks.push({ ...stackStep(ns, member.vnfId, vnfd, popId, names.flatMap(interfacesOf), input.hots?.[member.vnfId]), popId });
+      continue;
+    }
     const commands = startCommandsByVdu(vnfd);
     for (const vdu of vnfd.vdus) {
       const name = computeName(ns, member.vnfId, vnfd.vdus.length > 1 ? vdu.id : undefined);
@@ -144,7 +159,11 @@ export function planNs(input: PlanInput): NsPlan {
     push({ phase: INSTANTIATE_PHASES.networks, kind: 'network', target: n.name, popId: n.popId, params: { action: 'create', name: n.name, linkId: n.linkId, subnet: n.subnet, gateway: n.gateway } });
   }
   for (const { popId, ...c } of computes) push({ phase: INSTANTIATE_PHASES.computes, kind: 'compute', target: c.name, popId, params: c });
+  for (const { popId, ...s } of stacks) push({ phase: INSTANTIATE_PHASES.computes, kind: 'stack', target: s.name, popId, params: s });
   for (const [compute, routes] of chainRoutes(nsd.forwardingGraphs, endpoints)) {
+    if (stackComputes.has(compute)) {
+      throw conflict('PLAN_CHAIN_UNSUPPORTED', `forwarding graph routes through ${compute}, a VNF deployed as a Heat stack (no exec on OpenStack); place it on a Docker PoP`, { compute });
+    }
     push({ phase: INSTANTIATE_PHASES.routes, kind: 'route', target: compute, popId: popOfCompute.get(compute) as string, params: { compute, routes } });
   }
   for (const s of starts) push({ phase: INSTANTIATE_PHASES.starts, kind: 'start', target: s.compute, popId: s.popId, params: { compute: s.compute, commands: s.commands, detach: true } });

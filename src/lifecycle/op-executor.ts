@@ -14,6 +14,9 @@ import { runStep } from './step-runner.js';
 import type { ComputeStepResult } from './step-runner.js';
 import { planTerminate } from './terminate-planner.js';
 import { rollbackOperation } from './op-rollback.js';
+// Heat path (OpenStack PoPs): HOTs for the plan, stack sweeps, VNFRs from stack steps.
+import { heatPopIds, loadHots } from './heat-plan.js';
+import { recordStackVnfs } from './heat-step-runner.js';
 
 /**
  * Runs a claimed operation to its next resting state: PROCESSING → COMPLETED, or
@@ -65,7 +68,10 @@ export async function executeOperation(op: StoredOpOcc, deps: ExecutorDeps, sign
       },
       run: (s, stepSignal) => runStep(s, { nsInstanceId: op.nsInstanceId, driver: (p) => deps.drivers.get(p), computes, signal: stepSignal, sweepConcurrency: deps.computeConcurrency ?? 8 }),
     });
-    if (op.lcmOperationType === 'INSTANTIATE' && phase === INSTANTIATE_PHASES.computes) await recordVnfs(op, [...byId.values()], deps);
+    if (op.lcmOperationType === 'INSTANTIATE' && phase === INSTANTIATE_PHASES.computes) {
+      await recordVnfs(op, [...byId.values()], deps);
+      await recordStackVnfs(op, [...byId.values()], deps);
+    }
     if (result.kind === 'aborted') return;
     if (result.kind === 'failed') return failOperation(fresh, deps, stepProblem(result.step, result.error), signal);
   }
@@ -107,7 +113,8 @@ async function ensurePlan(op: StoredOpOcc, deps: ExecutorDeps): Promise<OpStep[]
     if (!placement) throw new ConflictError(`operation ${op.id} has no placement`, { code: 'PLAN_UNPLACED' });
     const allocations = await deps.repos.subnets.allocate(ns.id, subnetRequests(nsd));
     const subnets = new Map(allocations.map((a) => [a.linkId, a.subnet]));
-    planned = [...planNs({ nsInstanceId: ns.id, nsd, vnfds, accounts: deps.drivers.accounts(), placement, subnets, ...(deps.sapImage ? { sapImage: deps.sapImage } : {}) }).steps];
+    const hots = await loadHots(deps.hots, ns.nsdInfoId, nsd, placement, deps.drivers.accounts());
+    planned = [...planNs({ nsInstanceId: ns.id, nsd, vnfds, accounts: deps.drivers.accounts(), placement, subnets, hots, ...(deps.sapImage ? { sapImage: deps.sapImage } : {}) }).steps];
   } else if (op.lcmOperationType === 'TERMINATE') {
     const vnfs = await deps.repos.vnfInstances.listByNs(ns.id);
     let vnfds: Readonly<Record<string, Vnfd>> = {};
@@ -118,7 +125,7 @@ async function ensurePlan(op: StoredOpOcc, deps: ExecutorDeps): Promise<OpStep[]
       if (!(e instanceof NotFoundError)) throw e;
     }
     const popIds = [...new Set([...(await deps.repos.opSteps.popIdsForNs(ns.id)), ...vnfs.map((v) => v.popId)])];
-    planned = planTerminate({ nsInstanceId: ns.id, vnfs, vnfds, popIds });
+    planned = planTerminate({ nsInstanceId: ns.id, vnfs, vnfds, popIds, heatPopIds: heatPopIds(deps.drivers.accounts()) });
   } else {
     throw new RondoError('OP_NOT_SUPPORTED', 501, `${op.lcmOperationType} is not supported yet`);
   }

@@ -5,6 +5,7 @@ import type { ExecutorDeps } from './executor-deps.js';
 import { moveOp } from './executor-deps.js';
 import { problemOf } from './op-problem.js';
 import type { StoredOpOcc } from './ports.js';
+import { undoStackStep } from './heat-step-runner.js';
 
 const UNDOABLE = new Set(['DONE', 'FAILED', 'RUNNING']);
 
@@ -20,9 +21,10 @@ export async function rollbackOperation(op: StoredOpOcc, deps: ExecutorDeps, sig
   const steps = await deps.repos.opSteps.listByOp(op.id);
   try {
     const reverse = [...steps].sort((a, b) => b.seq - a.seq);
-    for (const kind of ['route', 'start', 'compute', 'network'] as const) {
+    // `stack` (Heat path) before `network`: stack ports sit on the NS networks.
+    for (const kind of ['route', 'start', 'stack', 'compute', 'network'] as const) {
       const undo = reverse.filter((s) => s.kind === kind && UNDOABLE.has(s.state));
-      await undoSteps(undo, deps, signal, kind === 'compute' ? (deps.computeConcurrency ?? 8) : 1);
+      await undoSteps(undo, deps, signal, kind === 'compute' || kind === 'stack' ? (deps.computeConcurrency ?? 8) : 1);
     }
     await sweep(op.nsInstanceId, [...new Set(steps.map((s) => s.popId))], deps, signal);
     await deps.repos.vnfInstances.deleteByNs(op.nsInstanceId);
@@ -46,6 +48,7 @@ async function undoSteps(steps: readonly OpStep[], deps: ExecutorDeps, signal: A
       const driver = deps.drivers.get(s.popId);
       if (s.kind === 'compute') await driver.deleteCompute(s.target, {}, signal);
       if (s.kind === 'network') await driver.deleteNetwork(s.target, signal);
+      if (s.kind === 'stack') await undoStackStep(s, driver, signal);
       undone.push({ id: s.id, outcome: { state: 'UNDONE', now: deps.clock.now() } });
     }
   };

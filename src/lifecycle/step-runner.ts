@@ -4,6 +4,7 @@ import { LABEL_LINK, LABEL_NS, LABEL_POP, LABEL_STEP, LABEL_VNF } from '../vim/i
 import type { ComputeInfo, VimDriver } from '../vim/index.js';
 import type { CommandStepParams, ComputeStepParams, NetworkStepParams, RouteStepParams } from './ns-plan-types.js';
 import { routeCommand } from './service-chain.js';
+import { runStackStep } from './heat-step-runner.js';
 
 /** A command inside a compute exited non-zero. */
 export class StepCommandError extends RondoError {
@@ -47,6 +48,8 @@ export async function runStep(step: OpStep, ctx: StepContext): Promise<Record<st
   const driver = ctx.driver(step.popId);
   const base = { [LABEL_NS]: ctx.nsInstanceId, [LABEL_STEP]: step.id, [LABEL_POP]: step.popId };
   const params = step.params as Record<string, unknown>;
+  // Heat path: `stack` steps create or sweep Heat stacks (heat-step-runner.ts).
+  if (step.kind === 'stack') return runStackStep(step, ctx, driver);
   if (params['action'] === 'sweep') return sweep(step, ctx, driver);
   switch (step.kind) {
     case 'network': {

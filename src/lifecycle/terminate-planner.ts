@@ -3,6 +3,7 @@ import type { PlannedStep } from './ns-plan-types.js';
 import { TERMINATE_PHASES } from './ns-plan-types.js';
 import { computeName } from './resource-names.js';
 import { stopCommandsByVdu } from './vnf-commands.js';
+import { stackNamesOf } from './heat-plan.js';
 
 /** What a TERMINATE plan is made from. */
 export interface TerminatePlanInput {
@@ -12,6 +13,8 @@ export interface TerminatePlanInput {
   readonly vnfds: Readonly<Record<string, Vnfd>>;
   /** Every PoP the NS ever touched. */
   readonly popIds: readonly string[];
+  /** PoPs that deploy VNFs as Heat stacks (OpenStack): they get a `stack` sweep before the network sweep. */
+  readonly heatPopIds?: readonly string[];
 }
 
 /**
@@ -33,6 +36,11 @@ export function planTerminate(input: TerminatePlanInput): PlannedStep[] {
   }
   const pops = [...new Set(input.popIds)].sort();
   for (const popId of pops) push({ phase: TERMINATE_PHASES.computes, kind: 'compute', target: popId, popId, params: { action: 'sweep' } });
+  // Heat path: stacks go with the computes, before the NS networks their ports sit on.
+  const members = [...input.vnfs.filter((v) => v.kind === 'vnf').map((v) => v.memberId), ...Object.keys(input.vnfds)];
+  for (const popId of pops.filter((p) => input.heatPopIds?.includes(p))) {
+    push({ phase: TERMINATE_PHASES.computes, kind: 'stack', target: popId, popId, params: { action: 'sweep', names: stackNamesOf(input.nsInstanceId, members) } });
+  }
   for (const popId of pops) push({ phase: TERMINATE_PHASES.networks, kind: 'network', target: popId, popId, params: { action: 'sweep' } });
   return steps;
 }

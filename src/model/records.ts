@@ -31,7 +31,8 @@ export type CancelMode = (typeof CANCEL_MODES)[number];
 export const VNF_STATES = ['STARTED', 'STOPPED', 'FAILED'] as const;
 export type VnfState = (typeof VNF_STATES)[number];
 
-export const STEP_KINDS = ['network', 'compute', 'route', 'start', 'stop'] as const;
+/** `stack`: one Heat stack per VNF on an OpenStack PoP (src/lifecycle/heat-*.ts). */
+export const STEP_KINDS = ['network', 'compute', 'route', 'start', 'stop', 'stack'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 export const STEP_STATES = ['PENDING', 'RUNNING', 'DONE', 'FAILED', 'UNDONE'] as const;

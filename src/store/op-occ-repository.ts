@@ -61,7 +61,12 @@ export class SqlOpOccRepository implements OpOccRepository {
         operation_state: next,
         status_entered_time: patch.now,
         ...(patch.error === undefined ? {} : { error: patch.error === null ? null : json(patch.error) }),
-        ...(restart ? { attempts: 0, is_cancel_pending: false, cancel_mode: null } : {}),
+        // Leaving FAILED_TEMP (retry, rollback) starts a fresh deadline of the same length:
+        // the old one may have passed while the operator looked, and a retry that fails at
+        // once with OP_DEADLINE_EXCEEDED could never complete.
+        ...(restart
+          ? { attempts: 0, is_cancel_pending: false, cancel_mode: null, deadline: sql<Date>`${patch.now}::timestamptz + (deadline - start_time)` }
+          : {}),
       })
       .where('id', '=', id)
       .where('operation_state', '=', expected)

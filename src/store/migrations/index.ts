@@ -3,6 +3,7 @@ import * as catalog from './001-catalog.js';
 import * as runtime from './002-runtime.js';
 import * as monitoring from './003-monitoring.js';
 import * as auth from './004-auth.js';
+import * as stackSteps from './005-stack-steps.js';
 
 /** All migrations, in order. Names never change once released. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '002-runtime': runtime,
   '003-monitoring': monitoring,
   '004-auth': auth,
+  '005-stack-steps': stackSteps,
 };

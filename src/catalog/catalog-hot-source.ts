@@ -1,0 +1,85 @@
+import type { Kysely } from 'kysely';
+import { ConflictError, NotFoundError } from '../model/index.js';
+import type { Nsd, Vnfd } from '../model/index.js';
+import { translateVnfdToHot } from '../descriptors/etsi/hot/index.js';
+import type { HotTranslateOptions } from '../descriptors/etsi/hot/index.js';
+import type { HotBundle, HotSource } from '../lifecycle/index.js';
+import type { Database } from '../store/index.js';
+import { DEFAULT_TENANT, nsdRepository, packageRepository, vnfdRepository } from '../store/catalog-store.js';
+import type { VnfdRecord } from '../store/catalog-store.js';
+
+/** What {@link createCatalogHotSource} needs. */
+export interface CatalogHotSourceDeps {
+  readonly db: Kysely<Database>;
+  /** Where an on-boarded package's file is (the catalog service's `packagePath`). */
+  readonly packagePath: (packageId: string) => string;
+  /** Reads one entry of a stored package (`readPackageEntry` of `src/packages`). */
+  readonly readEntry: (path: string, entryPath: string) => Promise<Buffer>;
+  /**
+   * Translator options. Default: `flavors: 'resource'` (an `OS::Nova::Flavor` per VDU,
+   * deleted with the stack; needs admin).
+   */
+  readonly translate?: HotTranslateOptions;
+}
+
+const TOSCA_FILE = /\.ya?ml$/i;
+
+const sameRef = (vnfd: Vnfd, ref: Nsd['vnfs'][number]['vnfd']): boolean =>
+  'descriptorId' in ref
+    ? vnfd.descriptorId === ref.descriptorId
+    : vnfd.ref.vendor === ref.vendor && vnfd.ref.name === ref.name && vnfd.ref.version === ref.version;
+
+/**
+ * The lifecycle's {@link HotSource} over the catalog: for each member it finds the
+ * on-boarded VNFD record, reads the YAML files of its package (imports resolve inside the
+ * package) and translates the VNFD file with `translateVnfdToHot`. Each package is read
+ * once per call.
+ * @throws NotFoundError (unknown NSD), ConflictError `PLAN_HOT_UNAVAILABLE` (a member's
+ *   VNFD is not an on-boarded SOL001 VNFD from a package), PackageInvalidError
+ *   `HOT_UNSUPPORTED`/`HOT_INPUT_INVALID` from the translator.
+ */
+export function createCatalogHotSource(deps: CatalogHotSourceDeps): HotSource {
+  const unavailable = (vnfId: string, why: string): ConflictError =>
+    new ConflictError(`no Heat template for VNF ${vnfId}: ${why}`, { code: 'PLAN_HOT_UNAVAILABLE', details: { vnfId } });
+
+  const recordOf = async (vnfdIds: readonly string[], tenant: string, ref: Nsd['vnfs'][number]['vnfd']): Promise<VnfdRecord | undefined> => {
+    const repo = vnfdRepository(deps.db);
+    for (const id of vnfdIds) {
+      const r = await repo.get(id);
+      if (r?.descriptor && sameRef(r.descriptor, ref)) return r;
+    }
+    return repo.findOnboarded(tenant, ref);
+  };
+
+  const packageFiles = async (packageId: string): Promise<Map<string, string>> => {
+    const pkg = await packageRepository(deps.db).get(packageId);
+    if (!pkg) throw new NotFoundError('package', packageId);
+    const files = new Map<string, string>();
+    for (const f of pkg.files.filter((x) => TOSCA_FILE.test(x.path))) {
+      files.set(f.path, (await deps.readEntry(deps.packagePath(packageId), f.path)).toString('utf8'));
+    }
+    return files;
+  };
+
+  return {
+    async getHots(nsdInfoId, vnfIds) {
+      const nsd = await nsdRepository(deps.db).get(nsdInfoId);
+      if (!nsd?.descriptor) throw new NotFoundError('NSD', nsdInfoId);
+      const byPackage = new Map<string, Promise<Map<string, string>>>();
+      const out: Record<string, HotBundle> = {};
+      for (const vnfId of vnfIds) {
+        const member = nsd.descriptor.vnfs.find((m) => m.vnfId === vnfId);
+        if (!member) throw unavailable(vnfId, `NSD ${nsdInfoId} has no such member`);
+        const rec = await recordOf(nsd.vnfdIds, nsd.tenant ?? DEFAULT_TENANT, member.vnfd);
+        if (!rec?.descriptor || !rec.packageId || !rec.file) throw unavailable(vnfId, 'its VNFD is not on-boarded from a package; on-board it first');
+        if (rec.format !== 'etsi') throw unavailable(vnfId, `its VNFD is ${rec.format ?? 'unknown'}, and only SOL001 VNFDs translate to HOT; place it on a Docker PoP`);
+        const packageId = rec.packageId;
+        if (!byPackage.has(packageId)) byPackage.set(packageId, packageFiles(packageId));
+        const files = await (byPackage.get(packageId) as Promise<Map<string, string>>);
+        const { main, nested } = translateVnfdToHot(files, { flavors: 'resource', ...deps.translate, entry: rec.file });
+        out[vnfId] = { main, nested };
+      }
+      return out;
+    },
+  };
+}
