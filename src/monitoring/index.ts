@@ -1,5 +1,3 @@
-export { createSecretBox } from './secret-box.js';
-export type { SecretBox } from './secret-box.js';
 export { VNF_EVENT_TYPES } from './monitoring-events.js';
 export type { MonitoringTopics, VnfEvent, VnfEventType, VnfStatsEvent } from './monitoring-events.js';
 export { createMonitoringMetrics } from './metrics.js';

@@ -3,7 +3,6 @@ import type { Clock, IdGenerator } from '../model/index.js';
 import type { VesConfigRepository } from '../store/index.js';
 import type { MonitoringTopics } from './monitoring-events.js';
 import type { MonitoringMetrics } from './metrics.js';
-import type { SecretBox } from './secret-box.js';
 import { parseVesAgentConfig, toVesAgentView } from './ves-agent-config.js';
 import type { VesAgentView } from './ves-agent-config.js';
 import { VesAgentRunner } from './ves-agent-runner.js';
@@ -19,7 +18,8 @@ export type VesDeliveryTuning = Omit<VesDeliveryOptions, 'endpoint' | 'auth' | '
 /** Options of {@link VesAgent}. */
 export interface VesAgentOptions {
   readonly repo: VesConfigRepository;
-  readonly secrets: SecretBox;
+  /** Seals the collector password at rest (the auth module's secret box). */
+  readonly secrets: { seal(plain: string): string; open(sealed: string): string };
   readonly bus: EventBus<MonitoringTopics>;
   /** The monitoring port of a VIM (PoP) id; undefined for an unknown VIM (fault/measurement backlogs then only record polls). */
   readonly vims: (vimId: string) => VimMonitoringPort | undefined;

@@ -7,7 +7,7 @@ import type { BasicAuth, OutboundLimits } from './outbound-http.js';
 import { filterKey, parseFilter } from './subscription-filter.js';
 import type { SubscriptionFilter } from './subscription-filter.js';
 
-/** Seals and opens the stored `authentication` block (see `SecretBox` in monitoring). */
+/** Seals and opens the stored `authentication` block (the auth module's `SecretBox`). */
 export interface Sealer {
   seal(plain: string): string;
   open(sealed: string): string;

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventBus } from '../../src/bus/index.js';
 import { systemClock, uuidGenerator } from '../../src/model/index.js';
-import { createMonitoringMetrics, createSecretBox, VesAgent, VimWatcher, vimMonitoringPort } from '../../src/monitoring/index.js';
+import { createMonitoringMetrics, VesAgent, VimWatcher, vimMonitoringPort } from '../../src/monitoring/index.js';
+import { createSecretBox } from '../../src/auth/index.js';
 import type { MonitoringTopics, VesAgentOptions } from '../../src/monitoring/index.js';
 import { vesAgentRoutes } from '../../src/api/routes/vesagent-routes.js';
 import { vesConfigRepository } from '../../src/store/index.js';
@@ -48,7 +49,7 @@ describe.each(STORE_KINDS)('VES agent end to end (%s)', (kind) => {
     watcher.start();
     options = {
       repo: vesConfigRepository(store.db),
-      secrets: createSecretBox(KEY),
+      secrets: createSecretBox(Buffer.from(KEY, 'hex')),
       bus,
       vims: (id) => (id === 'dc1' ? vimMonitoringPort('dc1', driver) : undefined),
       clock: systemClock,
@@ -104,7 +105,7 @@ describe.each(STORE_KINDS)('VES agent end to end (%s)', (kind) => {
     expect(body.vesagent_backlogs.backlogs).toHaveLength(2);
     const row = await store.db.selectFrom('ves_agent_configs').selectAll().where('vim_id', '=', 'dc1').executeTakeFirstOrThrow();
     expect(row.password_sealed).not.toContain(auth.password);
-    expect(createSecretBox(KEY).open(row.password_sealed!)).toBe(auth.password);
+    expect(createSecretBox(Buffer.from(KEY, 'hex')).open(row.password_sealed!)).toBe(auth.password);
   });
 
   it('sends a schema-valid fault with the VNF as source after a kill, then the clear after a restart', async () => {

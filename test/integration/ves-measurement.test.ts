@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventBus } from '../../src/bus/index.js';
 import { systemClock, uuidGenerator } from '../../src/model/index.js';
-import { createMonitoringMetrics, createSecretBox, VesAgent } from '../../src/monitoring/index.js';
+import { createMonitoringMetrics, VesAgent } from '../../src/monitoring/index.js';
+import { createSecretBox } from '../../src/auth/index.js';
 import type { MonitoringTopics, VesEvent } from '../../src/monitoring/index.js';
 import { vesConfigRepository } from '../../src/store/index.js';
 import type { Store } from '../../src/store/index.js';
@@ -27,7 +28,7 @@ describe('VES measurement events from a real Docker VNF', () => {
     await collector.start();
     agent = new VesAgent({
       repo: vesConfigRepository(store.db),
-      secrets: createSecretBox('cd'.repeat(32)),
+      secrets: createSecretBox(Buffer.from('cd'.repeat(32), 'hex')),
       bus: createEventBus<MonitoringTopics>(),
       vims: (id) => (id === POP ? vnf.port : undefined),
       clock: systemClock,

@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import {
   createSecretBox, createTokenSigner, hashPassword, looksLikeApiKey, needsRehash, newApiKey, parseApiKey, REDACT_CENSOR, REDACT_PATHS, sealedKeyId, verifyPassword,
 } from '../../src/auth/index.js';
-import { createSecretBox as createMonitoringBox } from '../../src/monitoring/secret-box.js';
 
 const FAST = { N: 1024, r: 8, p: 1 };
 const key = (b: number) => Buffer.alloc(32, b);
@@ -49,10 +48,6 @@ describe('SecretBox', () => {
     expect(box.seal('x')).not.toBe(box.seal('x'));
   });
 
-  it("opens what monitoring's interim v1 box sealed with the same key", () => {
-    const legacy = createMonitoringBox(key(7)).seal('ves-password');
-    expect(createSecretBox(key(7)).open(legacy)).toBe('ves-password');
-  });
 
   it('takes base64 or hex keys and refuses others with SECRET_KEY_INVALID', () => {
     expect(createSecretBox(key(3).toString('base64')).keyId).toBe(createSecretBox(key(3).toString('hex')).keyId);
