@@ -96,6 +96,7 @@ export function createMonitoringServices(deps: MonitoringServicesDeps): Monitori
   let running = false;
   let timer: NodeJS.Timeout | undefined;
   const sync = async () => {
+    if (!running) return;
     await vimRegistry.refresh().catch(onError('refresh PoPs'));
     const accounts = vimRegistry.accounts();
     for (const [id, w] of watchers) {
@@ -161,10 +162,11 @@ export function createMonitoringServices(deps: MonitoringServicesDeps): Monitori
       timer.unref();
     },
     async stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
       if (!running) return;
       unsubscribeOps();
       running = false;
-      if (timer) clearInterval(timer);
       await vesAgent.stop();
       await sampler.stop();
       await Promise.all([...watchers.values()].map((w) => w.watcher.stop()));

@@ -9,12 +9,13 @@ import type { WorkerRuntime } from '../support/worker-runtime.js';
 
 // A second Docker engine of our own, so stopping it mid-operation does not disturb the
 // shared engine other test files use. --live-restore keeps its containers running while
-// it is down, as a production engine restart would.
+// it is down, as a production engine restart would. It gets a bridge of its own:
+// `--bridge=none` would make it delete the shared engine's docker0.
 const RUN = '/run/rondo-fault';
 const SOCK = `${RUN}/docker.sock`;
 const PIDFILE = `${RUN}/docker.pid`;
 const DAEMON_ARGS = [
-  '--iptables=false', '--bridge=none', '--live-restore', '-H', `unix://${SOCK}`, '--data-root', '/var/lib/rondo-fault-docker',
+  '--iptables=false', '--bridge=rondofault0', '--live-restore', '-H', `unix://${SOCK}`, '--data-root', '/var/lib/rondo-fault-docker',
   '--exec-root', `${RUN}/exec`, '--pidfile', PIDFILE,
 ];
 const POP = `efault${process.pid}`;
@@ -38,6 +39,7 @@ let daemon: ChildProcess | null = null;
 
 async function startDaemon(): Promise<void> {
   mkdirSync(`${RUN}/exec`, { recursive: true });
+  await sh('ip link show rondofault0 >/dev/null 2>&1 || ip link add name rondofault0 type bridge; ip addr replace 172.31.254.1/24 dev rondofault0; ip link set rondofault0 up');
   // A daemon left by an earlier, interrupted run of this file: stop it by its pidfile.
   if (existsSync(PIDFILE)) {
     const old = Number(readFileSync(PIDFILE, 'utf8'));
