@@ -16,7 +16,7 @@ export type { TerminatePlanInput } from './terminate-planner.js';
 export { placeNs, subnetRequests, vnfDemand, parseStrategy } from './ns-placement.js';
 export { chainRoutes, routeCommand } from './service-chain.js';
 export type { CpEndpoint, ChainRoutes } from './service-chain.js';
-export { networkName, computeName, engineKey } from './resource-names.js';
+export { networkName, computeName, engineKey, nsShort } from './resource-names.js';
 export type { ExecutorDeps } from './executor-deps.js';
 export { executeOperation } from './op-executor.js';
 export { StepCommandError } from './step-runner.js';

@@ -9,24 +9,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { loadConfig } from '../../src/config/index.js';
-import { buildApp, ROUTE_PLUGINS } from '../../src/api/index.js';
-import type { RondoApp, RoutePlugin } from '../../src/api/index.js';
+import { buildApp } from '../../src/api/index.js';
+import type { RondoApp } from '../../src/api/index.js';
 import { createLogger, createServices } from '../../src/server.js';
 import { openStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/index.js';
 import { systemClock, uuidGenerator } from '../../src/model/index.js';
-import { createEventBus } from '../../src/bus/index.js';
+import type { EventBus } from '../../src/bus/index.js';
+import type { MonitoringTopics } from '../../src/monitoring/index.js';
 import { buildPackage } from '../../src/packages/index.js';
-import { uiRoutes } from '../../src/api/routes/ui-routes.js';
-import { eventsRoutes } from '../../src/api/routes/events-routes.js';
-import { feedFromBus } from '../../src/api/routes/event-feed.js';
 import { ensureDashboardBuilt, launchBrowser, openPage, screenshot, waitForTopology } from '../support/browser.js';
 import { FAKE_NS_ID, fakeNsInstance, fakeOps, TANGO_CHAIN_TOPOLOGY } from '../support/fake-ns.js';
-
-interface TestTopics {
-  'vnf.down': { nsId: string; vnfId: string; popId: string; computeId: string; at: Date };
-  'vnf.up': { nsId: string; vnfId: string; popId: string; computeId: string; at: Date };
-}
 
 describe('dashboard (browser, no Docker)', () => {
   let dir: string;
@@ -34,7 +27,7 @@ describe('dashboard (browser, no Docker)', () => {
   let app: RondoApp;
   let base: string;
   let browser: Browser;
-  const bus = createEventBus<TestTopics>();
+  let bus: EventBus<MonitoringTopics>;
 
   beforeAll(async () => {
     await ensureDashboardBuilt();
@@ -42,14 +35,11 @@ describe('dashboard (browser, no Docker)', () => {
     dir = await mkdtemp(join(tmpdir(), 'rondo-ui-'));
     const config = loadConfig({}, { dataDir: dir, logLevel: 'silent', port: 0 });
     store = await openStore({ kind: 'pglite', dataDir: join(dir, 'db') });
-    const deps = { config, store, logger: createLogger(config), clock: systemClock, ids: uuidGenerator, services: createServices(config, store, systemClock, uuidGenerator) };
-    // Until the composition root registers them, add the dashboard and event routes here.
-    const extra: RoutePlugin[] = [];
-    if (!ROUTE_PLUGINS.some((p) => p.name === 'dashboard')) extra.push({ name: 'dashboard', plugin: async (a) => void (await a.register(uiRoutes)) });
-    if (!ROUTE_PLUGINS.some((p) => p.name === 'events')) {
-      extra.push({ name: 'events', plugin: async (a) => void (await a.register(eventsRoutes, { feed: feedFromBus(bus, ['vnf.down', 'vnf.up']) })) });
-    }
-    app = await buildApp(deps, { plugins: [...ROUTE_PLUGINS, ...extra] });
+    const services = createServices(config, store, systemClock, uuidGenerator);
+    const deps = { config, store, logger: createLogger(config), clock: systemClock, ids: uuidGenerator, services };
+    // The real `/api/events` route streams the monitoring bus: publish VNF events there.
+    bus = services.monitoring!.bus;
+    app = await buildApp(deps);
     base = (await app.listen({ host: '127.0.0.1', port: 0 })).replace('[::1]', 'localhost');
   });
 
@@ -120,7 +110,7 @@ describe('dashboard (browser, no Docker)', () => {
 
     // The watcher's event, through the real SSE route; the refetch then sees FAILED too.
     firewall = 'FAILED';
-    bus.publish('vnf.down', { nsId: FAKE_NS_ID, vnfId: 'firewall', popId: 'dc1', computeId: 'c-fw', at: new Date() });
+    bus.publish('vnf.down', { type: 'vnf.down', nsId: FAKE_NS_ID, vnfId: 'firewall', popId: 'dc1', computeId: 'c-fw', at: new Date() });
     const red = await waitForTopology(p, (t) => t.nodes.find((n) => n.id === 'm:firewall')?.state === 'failed', 10_000, 'firewall failed');
     expect(red.nodes.filter((n) => n.state === 'running')).toHaveLength(members - 1);
     expect(await p.getByTestId('event-log').innerText()).toContain('vnf.down');

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LcmOpOcc } from '../../src/model/index.js';
-import { stackName } from '../../src/lifecycle/index.js';
+import { nsShort, stackName } from '../../src/lifecycle/index.js';
 import { glance, heat, neutron, nova } from '../../src/vim/openstack/index.js';
 import type { KeystoneSession } from '../../src/vim/openstack/index.js';
 import { adminCredentials, adminSession, runId, uploadTestImage } from './openstack-support.js';
@@ -17,7 +17,7 @@ import type { OsNsHarness } from './openstack-ns-support.js';
 const run = runId();
 const IMAGE = 'vnf/busybox:latest';
 const MEMBERS = ['relay', 'sap_in', 'sap_out'];
-const ns8 = (id: string): string => id.replace(/-/g, '').slice(0, 8);
+const ns8 = nsShort;
 
 describe('SOL004 NS on OpenStack (Heat)', () => {
   let api: KeystoneSession;
