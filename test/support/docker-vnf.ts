@@ -24,7 +24,11 @@ export async function startDockerVnf(popId: string, nsId: string, vnfId: string,
     Labels: { 'rondo.ns': nsId, 'rondo.vnf': vnfId, 'rondo.pop': popId, 'rondo.test': 'monitoring' },
     HostConfig: { Memory: memoryMiB * 1024 * 1024, AutoRemove: false },
   });
-  await c.start();
+  // A container that cannot start (engine trouble) must not outlive the test.
+  await c.start().catch(async (e: unknown) => {
+    await c.remove({ force: true }).catch(() => undefined);
+    throw e;
+  });
   const stats = createDockerStatsSource(docker as unknown as DockerStatsLike);
   const port: VimMonitoringPort = {
     popId,
