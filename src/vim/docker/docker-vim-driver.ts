@@ -120,8 +120,22 @@ export class DockerVimDriver implements VimDriver {
     const existing = await this.#inspectContainer(spec.name, signal);
     if (existing) {
       if (!sameOwner(existing.Config.Labels ?? {}, labels)) throw new VimError('CONFLICT', this.name, `compute ${spec.name} exists with another owner`);
-      if (existing.State.Status !== 'created') return computeInfo(existing);
-      // A previous attempt died between create and start: start over cleanly.
+      // A re-run (a step resumed after a crash): reuse the container only when it is
+      // complete — running, on every network of the spec with its address — and make sure
+      // its interface names are right (the crash may have come between start and renaming).
+      const nets = existing.NetworkSettings.Networks ?? {};
+      const complete =
+        existing.State.Running &&
+        spec.interfaces.every((itf) => {
+          const ep = nets[itf.network];
+          return ep !== undefined && (ep.IPAMConfig?.IPv4Address || ep.IPAddress) === itf.address;
+        });
+      if (complete) {
+        const resolved = spec.interfaces.map((itf, i) => ({ network: itf.network, address: itf.address, ifName: itf.ifName ?? `eth${i}` }));
+        const detail = await this.#nameInterfaces(existing.Id, resolved, signal);
+        return computeInfo(existing, detail ?? undefined);
+      }
+      // A previous attempt died half-way (or the compute stopped): start over cleanly.
       await this.#removeContainer(existing.Id, signal);
     }
     const interfaces = await this.#resolveInterfaces(spec, signal);
