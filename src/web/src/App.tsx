@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
-import { onAuthRequired, setToken, getToken } from './api-client.js';
+import { useEffect, useMemo, useState } from 'react';
+import { logout, onAuthRequired } from './api-client.js';
+import { decodeClaims, useToken } from './session.js';
 import { Link, usePath } from './router.js';
 import { LoginForm } from './components/LoginForm.js';
 import { CatalogPage } from './pages/CatalogPage.js';
@@ -27,24 +28,48 @@ function Page({ path }: { readonly path: string }) {
   return <CatalogPage />;
 }
 
-/** The dashboard shell: navigation, the page of the path, and the login form on 401. */
+/**
+ * The dashboard shell: navigation, who is signed in, and the page of the path. Any 401 of
+ * the API replaces the page with the login form; the path is kept, so signing in shows the
+ * page the user was on. In insecure mode the API never answers 401: no login appears.
+ */
 export function App() {
   const path = usePath();
+  const token = useToken();
+  const claims = useMemo(() => (token ? decodeClaims(token) : null), [token]);
   const [needLogin, setNeedLogin] = useState(false);
   const [session, setSession] = useState(0);
   useEffect(() => onAuthRequired(() => setNeedLogin(true)), []);
   const current = NAV.find(([p]) => path.startsWith(p))?.[0] ?? '/catalog';
+  const signOut = (): void => {
+    logout();
+    setNeedLogin(true);
+  };
   return (
     <>
       <header className="top">
         <h1><Link to="/catalog">Rondo</Link></h1>
-        <nav>
-          {NAV.map(([p, label]) => (
-            <Link key={p} to={p} className={p === current ? 'active' : ''} testId={`nav-${p.slice(1)}`}>{label}</Link>
-          ))}
-        </nav>
+        {!needLogin && (
+          <nav>
+            {NAV.map(([p, label]) => (
+              <Link key={p} to={p} className={p === current ? 'active' : ''} testId={`nav-${p.slice(1)}`}>{label}</Link>
+            ))}
+          </nav>
+        )}
         <span className="spacer" />
-        {getToken() && <button className="linkish" onClick={() => { setToken(null); setSession((s) => s + 1); }}>Sign out</button>}
+        {token && !needLogin && (
+          <>
+            <span className="session-user" data-testid="session-user" title={claims?.roles.length ? `roles: ${claims.roles.join(', ')}` : undefined}>
+              {claims ? (
+                <>
+                  <b data-testid="session-username">{claims.username}</b>
+                  {claims.tenant && <> · <span data-testid="session-tenant">{claims.tenant}</span></>}
+                </>
+              ) : 'signed in'}
+            </span>
+            <button className="linkish" onClick={signOut} data-testid="sign-out">Sign out</button>
+          </>
+        )}
       </header>
       <main>
         {needLogin ? (

@@ -6,31 +6,9 @@ import type {
   AlarmView, NsView, OpAction, OpView, PackageSummary, PopView, UploadIssue, UploadResult,
 } from './api-types.js';
 import { toAlarmView, toNsView, toOpView, toPopView } from './api-normalize.js';
+import { getToken, setToken } from './session.js';
 
-const TOKEN_KEY = 'rondo.token';
-let token: string | null = readStoredToken();
-
-function readStoredToken(): string | null {
-  try {
-    return sessionStorage.getItem(TOKEN_KEY);
-  } catch {
-    return null;
-  }
-}
-
-/** The bearer token in use (memory, mirrored to sessionStorage), or null. */
-export const getToken = (): string | null => token;
-
-/** Sets (or with null, forgets) the bearer token. */
-export function setToken(value: string | null): void {
-  token = value;
-  try {
-    if (value === null) sessionStorage.removeItem(TOKEN_KEY);
-    else sessionStorage.setItem(TOKEN_KEY, value);
-  } catch {
-    // Private mode without storage: the token lives in memory only.
-  }
-}
+export { getToken, setToken } from './session.js';
 
 /** An answer that is not 2xx; carries the ProblemDetails `code` and `detail`. */
 export class ApiError extends Error {
@@ -55,23 +33,36 @@ export function onAuthRequired(listener: () => void): () => void {
   return () => listeners.delete(listener);
 }
 
-async function request(path: string, init: RequestInit = {}): Promise<Response> {
+/** `anonymous`: send no token and take a 401 as an answer, not as "please sign in" (login). */
+type RequestOptions = RequestInit & { readonly anonymous?: boolean };
+
+/**
+ * Every HTTP call of the dashboard: adds the bearer token when one is held, turns a non-2xx
+ * answer into an {@link ApiError} from its ProblemDetails. A 401 forgets the token it was
+ * sent with (expired, revoked, or from another server key) and asks for a sign-in.
+ */
+async function request(path: string, { anonymous = false, ...init }: RequestOptions = {}): Promise<Response> {
   const headers = new Headers(init.headers);
-  if (token) headers.set('authorization', `Bearer ${token}`);
+  const sent = anonymous ? null : getToken();
+  if (sent) headers.set('authorization', `Bearer ${sent}`);
   if (!headers.has('accept')) headers.set('accept', 'application/json');
   const res = await fetch(path, { ...init, headers });
   if (res.ok) return res;
   const body: unknown = await res.json().catch(() => null);
   const p = (body ?? {}) as { code?: string; detail?: string; error?: string; title?: string };
   const detail = p.detail ?? p.error ?? p.title ?? res.statusText;
-  if (res.status === 401) {
-    for (const l of [...listeners]) l();
+  if (res.status === 401 && !anonymous) {
+    // A 401 for a token already replaced (a call that left before the sign-in) is stale.
+    if (getToken() === sent) {
+      if (sent !== null) setToken(null);
+      for (const l of [...listeners]) l();
+    }
     throw new AuthRequiredError(401, p.code ?? 'UNAUTHORIZED', detail, body);
   }
   throw new ApiError(res.status, p.code ?? 'HTTP_' + res.status, detail, body);
 }
 
-async function json<T>(path: string, init?: RequestInit): Promise<T> {
+async function json<T>(path: string, init?: RequestOptions): Promise<T> {
   const res = await request(path, init);
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
@@ -163,22 +154,46 @@ export const listAlarms = async (): Promise<AlarmView[]> =>
 /** The registered PoPs with capacity and use. */
 export const listPops = async (): Promise<PopView[]> => items(await json('/admin/v1/vims')).map(toPopView);
 
-/** Exchanges credentials for a bearer token and keeps it. */
+/**
+ * Exchanges credentials for a bearer token (`POST /admin/v1/tokens`) and keeps it. A wrong
+ * password throws an {@link ApiError} whose `detail` is the server's ProblemDetails detail.
+ */
 export async function login(username: string, password: string): Promise<void> {
-  const r = await json<{ access_token?: string; token?: string }>('/admin/v1/tokens', post({ username, password }));
-  const t = r.access_token ?? r.token;
-  if (!t) throw new ApiError(500, 'NO_TOKEN', 'the server answered without a token', r);
-  setToken(t);
+  const r = await json<{ access_token?: string }>('/admin/v1/tokens', { ...post({ username, password }), anonymous: true });
+  if (!r.access_token) throw new ApiError(500, 'NO_TOKEN', 'the server answered without a token', r);
+  setToken(r.access_token);
 }
+
+/** Forgets the token (JWTs are stateless: there is nothing to revoke server-side). */
+export const logout = (): void => setToken(null);
+
+const eventsQuery = (nsInstanceId: string | undefined, withToken: boolean): string => {
+  const q = new URLSearchParams();
+  if (nsInstanceId) q.set('nsInstanceId', nsInstanceId);
+  const t = getToken();
+  if (withToken && t) q.set('access_token', t);
+  const s = q.toString();
+  return s ? `/api/events?${s}` : '/api/events';
+};
 
 /**
  * URL of the event stream. EventSource cannot send headers, so the token rides in the
- * query (`access_token`, RFC 6750 §2.3).
+ * query (`access_token`, RFC 6750 §2.3; the server accepts it on this path only).
  */
-export function eventsUrl(nsInstanceId?: string): string {
-  const q = new URLSearchParams();
-  if (nsInstanceId) q.set('nsInstanceId', nsInstanceId);
-  if (token) q.set('access_token', token);
-  const s = q.toString();
-  return s ? `/api/events?${s}` : '/api/events';
+export const eventsUrl = (nsInstanceId?: string): string => eventsQuery(nsInstanceId, true);
+
+/**
+ * Why an EventSource gave up: it hides the status, so ask once with a plain request (the
+ * token in the header) and stop reading at the headers. A 401 asks for a sign-in like any
+ * other call; anything else is left to the stream state shown on the page.
+ */
+export async function probeEvents(nsInstanceId?: string): Promise<void> {
+  const ac = new AbortController();
+  try {
+    await request(eventsQuery(nsInstanceId, false), { signal: ac.signal, headers: { accept: 'text/event-stream' } });
+  } catch {
+    // A 401 has already notified the listeners; other failures show as a closed stream.
+  } finally {
+    ac.abort();
+  }
 }

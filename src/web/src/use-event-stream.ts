@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import type { RondoEvent } from './api-types.js';
-import { eventsUrl, getToken } from './api-client.js';
+import { eventsUrl, probeEvents } from './api-client.js';
+import { useToken } from './session.js';
 
-/** Connection state of the event stream, shown in the header. */
+/** Connection state of the event stream, shown on the pages that follow it. */
 export const STREAM_STATES = ['connecting', 'open', 'closed'] as const;
 export type StreamState = (typeof STREAM_STATES)[number];
 
@@ -10,15 +11,16 @@ export type StreamState = (typeof STREAM_STATES)[number];
  * Follows `/api/events` (only `nsInstanceId`'s events when given) with one EventSource and
  * calls `onEvent` for each. The server's first frame (`rondo.hello`) lists the topics; one
  * listener per topic, since EventSource has no wildcard. EventSource reconnects by itself
- * and sends `Last-Event-ID`, so nothing here polls.
+ * and sends `Last-Event-ID`, so nothing here polls. A new token (sign-in) reconnects.
  */
 export function useEventStream(nsInstanceId: string | undefined, onEvent: (e: RondoEvent) => void): StreamState {
   const handler = useRef(onEvent);
   handler.current = onEvent;
   const [state, setState] = useState<StreamState>('connecting');
-  const token = getToken();
+  const token = useToken();
 
   useEffect(() => {
+    setState('connecting');
     const es = new EventSource(eventsUrl(nsInstanceId));
     const listen = (m: MessageEvent<string>): void => {
       try {
@@ -39,7 +41,13 @@ export function useEventStream(nsInstanceId: string | undefined, onEvent: (e: Ro
     es.addEventListener('rondo.hello', hello);
     es.onmessage = listen;
     es.onopen = () => setState('open');
-    es.onerror = () => setState(es.readyState === EventSource.CLOSED ? 'closed' : 'connecting');
+    es.onerror = () => {
+      const closed = es.readyState === EventSource.CLOSED;
+      setState(closed ? 'closed' : 'connecting');
+      // EventSource gives up for good on a non-200 answer without saying which: a 401
+      // (token expired or revoked) must bring the sign-in page, so ask once.
+      if (closed) void probeEvents(nsInstanceId);
+    };
     return () => es.close();
   }, [nsInstanceId, token]);
 

@@ -8,10 +8,13 @@ import { StateBadge } from '../components/StateBadge.js';
 /** Every NS instance with its state and VNF health; refreshed by events. */
 export function NsListPage() {
   const ns = useAsync(listNs, []);
-  useEventStream(undefined, () => ns.reload());
+  const stream = useEventStream(undefined, () => ns.reload());
   return (
     <div className="page">
-      <h2>NS instances</h2>
+      <div className="ns-head">
+        <h2>NS instances</h2>
+        <span className={`stream ${stream}`} title="live event stream" data-testid="stream-state">● {stream === 'open' ? 'live' : stream}</span>
+      </div>
       <ErrorBox error={ns.error} />
       <section className="card" hidden={!ns.value}>
         {ns.value?.length === 0 && <p className="muted">No NS instances. Create one from an NSD in the <Link to="/catalog">catalog</Link>.</p>}
