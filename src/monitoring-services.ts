@@ -1,7 +1,7 @@
 import Dockerode from 'dockerode';
 import type { Logger } from 'pino';
 import type { RondoConfig } from './config/index.js';
-import type { Clock, IdGenerator, LcmOpOcc, VimAccount } from './model/index.js';
+import type { Clock, IdGenerator, LcmOpOcc, VimAccount, VnfInstance } from './model/index.js';
 import type { NsLifecycleService, OpNotifier } from './lifecycle/index.js';
 import {
   AlarmService,
@@ -78,7 +78,15 @@ export function createMonitoringServices(deps: MonitoringServicesDeps): Monitori
     // dockerode types `stats()` as a stream-or-object union; with `stream: false` it resolves to the JSON document.
     return createDockerStatsSource({ getContainer: (id) => ({ stats: (o) => client.getContainer(id).stats(o) as Promise<never> }) }, clock);
   };
-  const names = new Map<string, string>();
+  // VNF instances of an NS, for VES sourceId/sourceName; refreshed when an operation settles.
+  const vnfsOfNs = new Map<string, Promise<readonly VnfInstance[]>>();
+  const vnfSource = async (ref: { nsId: string; vnfId: string }) => {
+    let vnfs = vnfsOfNs.get(ref.nsId);
+    if (!vnfs) vnfsOfNs.set(ref.nsId, (vnfs = deps.lifecycle.listVnfs(ref.nsId).catch(() => [])));
+    const v = (await vnfs).find((x) => x.memberId === ref.vnfId);
+    if (!v) vnfsOfNs.delete(ref.nsId); // not known yet (instantiating): ask again next time
+    return v ? { id: v.id, name: v.memberId } : undefined;
+  };
   const vesAgent = new VesAgent({
     repo: vesConfigRepository(store.db),
     secrets: deps.sealer,
@@ -88,7 +96,7 @@ export function createMonitoringServices(deps: MonitoringServicesDeps): Monitori
     ids,
     reportingEntityName: `rondo@${config.host}:${config.port}`,
     metrics,
-    names: async (vnfId: string) => names.get(vnfId),
+    names: vnfSource,
     onError: onError('VES agent'),
   });
   const sampler = new StatsSampler({ vims: () => [...watchers.values()].map((w) => w.port), metrics, bus, onError: onError('stats') });
@@ -115,8 +123,8 @@ export function createMonitoringServices(deps: MonitoringServicesDeps): Monitori
         onError('driver')(e, a.id);
         continue;
       }
-      const watcher = new VimWatcher({ popId: a.id, driver, bus, onError: onError('watch') });
       const port = vimMonitoringPort(a.id, driver, statsFor(a));
+      const watcher = new VimWatcher({ popId: a.id, driver, bus, onError: onError('watch'), sweep: port, clock });
       watchers.set(a.id, { key: accountKey(a), watcher, port });
       if (driver.capabilities.watch) watcher.start();
     }
@@ -136,7 +144,7 @@ export function createMonitoringServices(deps: MonitoringServicesDeps): Monitori
         started.delete(op.id);
         metrics.recordOperation(op.lcmOperationType, op.operationState, (clock.now().getTime() - Date.parse(op.startTime)) / 1000);
         await notifications.publishLcm(op, 'RESULT');
-        for (const v of await deps.lifecycle.listVnfs(op.nsInstanceId).catch(() => [])) for (const c of v.computeIds) names.set(c, v.memberId);
+        vnfsOfNs.delete(op.nsInstanceId);
       }
     })().catch(onError('LCM notification'));
   };

@@ -2,13 +2,21 @@ import type { OpChange, OpNotifier } from './ports.js';
 
 /**
  * The in-process {@link OpNotifier}: synchronous fan-out to listeners; a listener that
- * throws does not stop the others. Processes sharing PostgreSQL do not see each other's
- * notifications; the worker's poll interval covers that.
+ * throws does not stop the others. A change repeating the state last published for the
+ * same operation is dropped (the worker re-publishes an operation's state when it lets go
+ * of it, which is usually the state the executor just published). Processes sharing
+ * PostgreSQL do not see each other's notifications; the worker's poll interval covers that.
  */
-export function createOpNotifier(): OpNotifier {
+export function createOpNotifier({ remember = 10_000 }: { readonly remember?: number } = {}): OpNotifier {
   const listeners = new Set<(c: OpChange) => void>();
+  const lastState = new Map<string, string>();
   return {
     notify(change) {
+      if (lastState.get(change.opId) === change.operationState) return;
+      lastState.delete(change.opId);
+      lastState.set(change.opId, change.operationState);
+      // Insertion order is age: the oldest operation is forgotten first.
+      if (lastState.size > remember) lastState.delete(lastState.keys().next().value as string);
       for (const l of [...listeners]) {
         try {
           l(change);

@@ -27,7 +27,7 @@ export type { VesAgentConfigInputBody, VesAgentView, VesBacklogInput } from './v
 export { VesAgent } from './ves-agent.js';
 export type { VesAgentOptions, VesDeliveryTuning } from './ves-agent.js';
 export { VesAgentRunner } from './ves-agent-runner.js';
-export type { VnfNameResolver } from './ves-agent-runner.js';
+export type { VnfSourceResolver } from './ves-agent-runner.js';
 export { AlarmService } from './alarms/alarm-service.js';
 export type { AlarmServiceOptions } from './alarms/alarm-service.js';
 export { toAlarmView } from './alarms/alarm-view.js';

@@ -14,8 +14,19 @@ import { buildMeasurementEvent } from './ves/ves-measurement.js';
 import type { ComputeStats, MonitoredCompute } from './watch/stats-source.js';
 import type { VimMonitoringPort } from './watch/vim-monitoring-port.js';
 
-/** Resolves a VNF instance's name for `sourceName`; undefined: fall back to the compute name. */
-export type VnfNameResolver = (vnfId: string) => Promise<string | undefined>;
+/** A VNF of an NS as the VIM labels it: NS instance, NSD member (`rondo.vnf`), compute. */
+export interface VnfRef {
+  readonly nsId: string;
+  readonly vnfId: string;
+  readonly computeId: string;
+}
+
+/**
+ * Resolves the VNF instance behind a compute for `sourceId` (the VNF instance id) and
+ * `sourceName` (its name); undefined when unknown: the member id and the compute name
+ * stand in.
+ */
+export type VnfSourceResolver = (ref: VnfRef) => Promise<{ readonly id: string; readonly name: string } | undefined>;
 
 /** Everything a runner needs; built by `VesAgent`. */
 export interface VesRunnerDeps {
@@ -23,13 +34,17 @@ export interface VesRunnerDeps {
   readonly backlogs: readonly VesBacklogRecord[];
   readonly pollIntervalDefault: number;
   readonly delivery: VesDeliveryOptions;
-  readonly port: VimMonitoringPort | undefined;
+  /**
+   * The VIM's monitoring port, asked at every poll (a PoP registered after the config was
+   * posted is picked up once monitoring watches it); undefined while the VIM is unknown.
+   */
+  readonly port: () => VimMonitoringPort | undefined;
   readonly repo: VesConfigRepository;
   readonly bus: EventBus<MonitoringTopics>;
   readonly clock: Clock;
   readonly build: VesBuildContext;
   readonly metrics?: MonitoringMetrics;
-  readonly names?: VnfNameResolver;
+  readonly names?: VnfSourceResolver;
   readonly onError: (error: unknown, what: string) => void;
 }
 
@@ -37,6 +52,9 @@ interface Raised {
   readonly fault: VnfFault;
   readonly eventId: string;
 }
+
+/** Faults are per VNF of an NS: two NSs of one NSD on one PoP share member ids. */
+const vnfKey = (r: { nsId: string; vnfId: string }): string => `${r.nsId}\u0000${r.vnfId}`;
 
 const FAULT_OF: Partial<Record<VnfEvent['type'], VnfFaultKind>> = { 'vnf.down': 'down', 'vnf.oom': 'oom', 'vnf.unhealthy': 'unhealthy' };
 
@@ -123,37 +141,39 @@ export class VesAgentRunner {
   async #poll(b: VesBacklogRecord): Promise<void> {
     const d = this.#d;
     const signal = this.#ac.signal;
+    // Asked at each poll: the VIM may have become known (or been replaced) since the last one.
+    const port = d.port();
     let last: VesEvent | undefined;
     if (b.domain === 'heartbeat') {
       last = buildHeartbeatEvent(d.build, { source: { sourceId: d.vimId, sourceName: d.vimId }, at: d.clock.now(), intervalSeconds: this.#interval(b) / 1000 });
       this.delivery.enqueue(last);
-    } else if (d.port) {
-      const computes = (await d.port.listComputes(signal)).filter((c) => matches(b, c));
-      for (const c of computes) this.#names.set(c.vnfId, c.computeName);
+    } else if (port) {
+      const computes = (await port.listComputes(signal)).filter((c) => matches(b, c));
+      for (const c of computes) this.#names.set(vnfKey(c), c.computeName);
       // Computes are asked concurrently: a stats call may take a second per compute.
-      const events = await Promise.all(computes.map((c) => (b.domain === 'fault' ? this.#reconcile(c, signal) : this.#measure(b, c, signal))));
+      const events = await Promise.all(computes.map((c) => (b.domain === 'fault' ? this.#reconcile(port, c, signal) : this.#measure(port, b, c, signal))));
       last = events.filter((e) => e !== undefined).at(-1);
     }
     if (!signal.aborted) await d.repo.recordPoll(b.id, d.clock.now(), last);
   }
 
-  async #reconcile(c: MonitoredCompute, signal: AbortSignal): Promise<VesEvent | undefined> {
-    const state = await this.#d.port!.computeState(c.computeId, signal);
+  async #reconcile(port: VimMonitoringPort, c: MonitoredCompute, signal: AbortSignal): Promise<VesEvent | undefined> {
+    const state = await port.computeState(c.computeId, signal);
     const at = this.#d.clock.now();
     // Running again clears down/OOM faults; an unhealthy fault waits for a healthy check.
-    if (state === 'ACTIVE') return this.#clear(c.vnfId, at, ['down', 'oom']).at(-1);
+    if (state === 'ACTIVE') return this.#clear(c, at, ['down', 'oom']).at(-1);
     if (state === 'BUILD') return undefined;
     return this.#raise({ kind: 'down', ...c, at });
   }
 
-  async #measure(b: VesBacklogRecord, c: MonitoredCompute, signal: AbortSignal): Promise<VesEvent | undefined> {
+  async #measure(port: VimMonitoringPort, b: VesBacklogRecord, c: MonitoredCompute, signal: AbortSignal): Promise<VesEvent | undefined> {
     const d = this.#d;
-    const stats = await d.port?.stats?.sample(c.computeId, signal);
+    const stats = await port.stats?.sample(c.computeId, signal);
     if (!stats) return undefined;
     d.metrics?.recordStats(c, stats);
     d.bus.publish('vnf.stats', { nsId: c.nsId, vnfId: c.vnfId, popId: c.popId, computeId: c.computeId, stats });
     const e = buildMeasurementEvent(d.build, {
-      source: { sourceId: c.vnfId, sourceName: await this.#sourceName(c.vnfId) },
+      source: await this.#source(c),
       intervalSeconds: this.#interval(b) / 1000,
       stats,
       previous: this.#previous.get(c.computeId) ?? null,
@@ -166,22 +186,23 @@ export class VesAgentRunner {
   async #onVnfEvent(e: VnfEvent): Promise<void> {
     const d = this.#d;
     if (e.popId !== d.vimId) return;
-    const sourceName = await this.#sourceName(e.vnfId);
-    const backlogs = d.backlogs.filter((b) => b.domain === 'fault' && matches(b, { ...e, sourceName }));
+    const { sourceId, sourceName } = await this.#source(e);
+    const backlogs = d.backlogs.filter((b) => b.domain === 'fault' && (matches(b, { ...e, sourceName }) || b.source === sourceId));
     if (backlogs.length === 0) return;
     const kind = FAULT_OF[e.type];
-    const events = kind ? [await this.#raise({ kind, ...e })].filter((x) => x !== undefined) : this.#clear(e.vnfId, e.at);
+    const events = kind ? [await this.#raise({ kind, ...e })].filter((x) => x !== undefined) : this.#clear(e, e.at);
     const last = events.at(-1);
     if (last) for (const b of backlogs) await d.repo.recordPoll(b.id, d.clock.now(), last);
   }
 
   async #raise(f: { kind: VnfFaultKind; vnfId: string; nsId: string; computeId: string; popId: string; at: Date; exitCode?: number }): Promise<VesEvent | undefined> {
-    const key = `${f.vnfId}\u0000${f.kind}`;
+    const key = `${vnfKey(f)}\u0000${f.kind}`;
     if (this.#raised.has(key)) return undefined;
     const fault: VnfFault = {
       kind: f.kind,
-      source: { sourceId: f.vnfId, sourceName: await this.#sourceName(f.vnfId) },
+      source: await this.#source(f),
       nsId: f.nsId,
+      vnfId: f.vnfId,
       computeId: f.computeId,
       popId: f.popId,
       raisedAt: f.at,
@@ -194,10 +215,10 @@ export class VesAgentRunner {
     return e;
   }
 
-  #clear(vnfId: string, at: Date, kinds?: readonly VnfFaultKind[]): VesEvent[] {
+  #clear(ref: { nsId: string; vnfId: string }, at: Date, kinds?: readonly VnfFaultKind[]): VesEvent[] {
     const out: VesEvent[] = [];
     for (const [key, r] of this.#raised) {
-      if (r.fault.source.sourceId !== vnfId || (kinds && !kinds.includes(r.fault.kind))) continue;
+      if (r.fault.nsId !== ref.nsId || r.fault.vnfId !== ref.vnfId || (kinds && !kinds.includes(r.fault.kind))) continue;
       this.#raised.delete(key);
       const e = buildFaultClearEvent(this.#d.build, { ...r.fault, at }, r.eventId);
       this.delivery.enqueue(e);
@@ -206,9 +227,9 @@ export class VesAgentRunner {
     return out;
   }
 
-  async #sourceName(vnfId: string): Promise<string> {
-    const resolved = await this.#d.names?.(vnfId).catch(() => undefined);
-    return resolved ?? this.#names.get(vnfId) ?? vnfId;
+  async #source(ref: VnfRef): Promise<{ sourceId: string; sourceName: string }> {
+    const found = await this.#d.names?.(ref).catch(() => undefined);
+    return found ? { sourceId: found.id, sourceName: found.name } : { sourceId: ref.vnfId, sourceName: this.#names.get(vnfKey(ref)) ?? ref.vnfId };
   }
 
   /** After a restart: a fault backlog whose last event was a raise still has it open. */
@@ -222,12 +243,14 @@ export class VesAgentRunner {
       const sourceId = e.commonEventHeader.sourceId;
       if (!kind || !sourceId) continue;
       const raisedAt = new Date(e.commonEventHeader.startEpochMicrosec / 1000);
-      this.#raised.set(`${sourceId}\u0000${kind}`, {
+      const ref = { nsId: info.nsInstanceId ?? '', vnfId: info.vnfId ?? sourceId };
+      this.#raised.set(`${vnfKey(ref)}\u0000${kind}`, {
         eventId: e.commonEventHeader.eventId,
         fault: {
           kind,
           source: { sourceId, sourceName: e.commonEventHeader.sourceName },
-          nsId: info.nsInstanceId ?? '',
+          nsId: ref.nsId,
+          vnfId: ref.vnfId,
           computeId: info.computeId ?? '',
           popId: info.popId ?? this.#d.vimId,
           raisedAt,

@@ -6,7 +6,7 @@ import type { MonitoringMetrics } from './metrics.js';
 import { parseVesAgentConfig, toVesAgentView } from './ves-agent-config.js';
 import type { VesAgentView } from './ves-agent-config.js';
 import { VesAgentRunner } from './ves-agent-runner.js';
-import type { VnfNameResolver } from './ves-agent-runner.js';
+import type { VnfSourceResolver } from './ves-agent-runner.js';
 import type { VesDeliveryOptions } from './ves/ves-delivery.js';
 import { createSequenceCounter } from './ves/ves-header.js';
 import type { VesBuildContext } from './ves/ves-header.js';
@@ -21,14 +21,17 @@ export interface VesAgentOptions {
   /** Seals the collector password at rest (the auth module's secret box). */
   readonly secrets: { seal(plain: string): string; open(sealed: string): string };
   readonly bus: EventBus<MonitoringTopics>;
-  /** The monitoring port of a VIM (PoP) id; undefined for an unknown VIM (fault/measurement backlogs then only record polls). */
+  /**
+   * The monitoring port of a VIM (PoP) id; undefined for an unknown VIM (fault/measurement
+   * backlogs then only record polls). Asked at every poll, not once per config.
+   */
   readonly vims: (vimId: string) => VimMonitoringPort | undefined;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   /** This Rondo instance's name, the events' `reportingEntityName`. */
   readonly reportingEntityName: string;
   readonly metrics?: MonitoringMetrics;
-  readonly names?: VnfNameResolver;
+  readonly names?: VnfSourceResolver;
   readonly delivery?: VesDeliveryTuning;
   readonly onError?: (error: unknown, what: string) => void;
 }
@@ -123,7 +126,7 @@ export class VesAgent {
         endpoint: c.endpoint,
         auth: c.username === null ? null : { username: c.username, password: c.passwordSealed === null ? '' : o.secrets.open(c.passwordSealed) },
       },
-      port: o.vims(vimId),
+      port: () => o.vims(vimId),
       repo: o.repo,
       bus: o.bus,
       clock: o.clock,

@@ -56,7 +56,7 @@ describe.each(STORE_KINDS)('VES agent end to end (%s)', (kind) => {
       ids: uuidGenerator,
       reportingEntityName: 'rondo-it',
       metrics: createMonitoringMetrics(),
-      names: async (vnfId) => names[vnfId],
+      names: async ({ vnfId }) => (names[vnfId] ? { id: vnfId, name: names[vnfId] } : undefined),
       delivery: { maxLingerMs: 5, backoff: { initialMs: 20, maxMs: 200 } },
     };
     agent = new VesAgent(options);
@@ -153,6 +153,28 @@ describe.each(STORE_KINDS)('VES agent end to end (%s)', (kind) => {
     driver.kill('rondo-ns1-fw', { exitCode: 1 });
     await collector.waitFor(() => collector.find({ eventName: 'Fault_Rondo_VnfDown' }).length === 3);
     expect(collector.find({ eventName: 'Fault_Rondo_VnfDown' })[2]?.event.faultFields).toMatchObject({ eventSeverity: 'CRITICAL' });
+  });
+
+  it('keeps the faults of two NSs of one NSD apart on one PoP (same member id, different NS)', async () => {
+    const faults = () => collector.find({ eventName: 'Fault_Rondo_VnfDown' });
+    const nsOf = (e: { event: Record<string, unknown> }) => (e.event.faultFields as { alarmAdditionalInformation?: Record<string, string> } | undefined)?.alarmAdditionalInformation?.nsInstanceId;
+    const ofNs = (ns: string) => faults().filter((e) => nsOf(e) === ns);
+    const labels = { 'rondo.ns': 'ns-2', 'rondo.vnf': 'vnf-fw', 'rondo.step': 'st-2' };
+    const second = () => driver.createCompute({ name: 'rondo-ns2-fw', image: 'vnf/busybox', vcpus: 1, memoryMiB: 64, interfaces: [], env: {}, labels });
+    await second();
+    const ns1Before = ofNs('ns-1').length;
+    // ns-1's firewall is still down (previous test): ns-2's death is a fault of its own.
+    driver.kill('rondo-ns2-fw', { exitCode: 137 });
+    await collector.waitFor(() => ofNs('ns-2').length === 1);
+    expect(ofNs('ns-2')[0]!.event.faultFields).toMatchObject({ eventSeverity: 'CRITICAL', alarmAdditionalInformation: { vnfId: 'vnf-fw' } });
+    // ns-2 recovers: only its fault clears; ns-1's stays raised.
+    await driver.deleteCompute('rondo-ns2-fw');
+    await second();
+    await collector.waitFor(() => ofNs('ns-2').length === 2);
+    expect(ofNs('ns-2')[1]!.event.faultFields).toMatchObject({ eventSeverity: 'NORMAL' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(ofNs('ns-1')).toHaveLength(ns1Before);
+    expect(ofNs('ns-1').at(-1)!.event.faultFields).toMatchObject({ eventSeverity: 'CRITICAL' });
   });
 
   it('stops polling on DELETE', async () => {

@@ -2,7 +2,7 @@ import type { EventBus } from '../../bus/index.js';
 import { ConflictError, NotFoundError } from '../../model/index.js';
 import type { Clock, IdGenerator } from '../../model/index.js';
 import type { NotificationService } from '../../notify/index.js';
-import type { AlarmEventType, AlarmFilter, AlarmRepository, PerceivedSeverity } from '../../store/index.js';
+import type { AlarmEventType, AlarmFilter, AlarmRecord, AlarmRepository, PerceivedSeverity } from '../../store/index.js';
 import type { MonitoringTopics, VnfEvent, VnfEventType } from '../monitoring-events.js';
 import { toAlarmView } from './alarm-view.js';
 import type { AlarmView } from './alarm-view.js';
@@ -35,7 +35,9 @@ export interface AlarmServiceOptions {
  * SOL005 fault management over VNF events: a VNF fault (`vnf.down`, `vnf.oom`,
  * `vnf.unhealthy`) raises an alarm on its NS (`managedObjectId`), one per VNF and cause;
  * `vnf.up` clears the VNF's active alarms. Each change is published on the bus
- * (`alarm.raised`, `alarm.cleared`) and as an Alarm(Cleared)Notification.
+ * (`alarm.raised`, `alarm.cleared`) and as an Alarm(Cleared)Notification to the NS's
+ * tenant's subscribers. An alarm belongs to its NS's tenant; reads take a scope
+ * (a tenant, or undefined for every tenant) and another tenant's alarm is NotFoundError.
  */
 export class AlarmService {
   readonly #o: AlarmServiceOptions;
@@ -93,7 +95,7 @@ export class AlarmService {
     const view = toAlarmView(alarm, this.#o.apiBase);
     if (created) {
       this.#o.bus.publish('alarm.raised', alarm);
-      await this.#o.notifications?.publishAlarm(view);
+      await this.#o.notifications?.publishAlarm(view, alarm.tenant);
     }
     return view;
   }
@@ -102,7 +104,7 @@ export class AlarmService {
   async clearFor(e: Pick<VnfEvent, 'nsId' | 'vnfId'>): Promise<void> {
     for (const alarm of await this.#o.repo.clear(e.nsId, e.vnfId, this.#o.clock.now())) {
       this.#o.bus.publish('alarm.cleared', alarm);
-      await this.#o.notifications?.publishAlarmCleared(toAlarmView(alarm, this.#o.apiBase));
+      await this.#o.notifications?.publishAlarmCleared(toAlarmView(alarm, this.#o.apiBase), alarm.tenant);
     }
   }
 
@@ -111,22 +113,28 @@ export class AlarmService {
     return (await this.#o.repo.list(filter)).map((a) => toAlarmView(a, this.#o.apiBase));
   }
 
-  /** One alarm; NotFoundError when missing. */
-  async get(id: string): Promise<AlarmView> {
-    const a = await this.#o.repo.get(id);
-    if (!a) throw new NotFoundError('alarm', id);
-    return toAlarmView(a, this.#o.apiBase);
+  /** One alarm; NotFoundError when missing or of a tenant other than `scope` (when given). */
+  async get(id: string, scope?: string): Promise<AlarmView> {
+    return toAlarmView(await this.#record(id, scope), this.#o.apiBase);
   }
 
   /**
-   * Acknowledges (SOL005 §7.4.3.3.4 PATCH). NotFoundError when missing; ConflictError
-   * `ALARM_ALREADY_ACKNOWLEDGED` (409) when it already is.
+   * Acknowledges (SOL005 §7.4.3.3.4 PATCH). NotFoundError when missing or of a tenant
+   * other than `scope` (when given); ConflictError `ALARM_ALREADY_ACKNOWLEDGED` (409)
+   * when it already is.
    */
-  async acknowledge(id: string): Promise<AlarmView> {
+  async acknowledge(id: string, scope?: string): Promise<AlarmView> {
+    await this.#record(id, scope);
     const a = await this.#o.repo.acknowledge(id, this.#o.clock.now());
     if (a) return toAlarmView(a, this.#o.apiBase);
-    if (!(await this.#o.repo.get(id))) throw new NotFoundError('alarm', id);
     throw new ConflictError(`alarm ${id} is already acknowledged`, { code: 'ALARM_ALREADY_ACKNOWLEDGED', details: { alarmId: id } });
+  }
+
+  async #record(id: string, scope: string | undefined): Promise<AlarmRecord> {
+    const a = await this.#o.repo.get(id);
+    // Another tenant's alarm answers exactly like a missing one.
+    if (!a || (scope !== undefined && a.tenant !== scope)) throw new NotFoundError('alarm', id);
+    return a;
   }
 
   #track(p: Promise<void>): void {

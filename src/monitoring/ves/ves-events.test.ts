@@ -49,7 +49,7 @@ describe('VES builders against CommonEventFormat 30.2.1', () => {
     const c = ctx();
     const events: VesEvent[] = [];
     for (const kind of VNF_FAULT_KINDS) {
-      const f = { kind, source, nsId: 'ns-1', computeId: 'cmp-1', popId: 'dc1', raisedAt: at, at, exitCode: 137 };
+      const f = { kind, source, nsId: 'ns-1', vnfId: 'fw', computeId: 'cmp-1', popId: 'dc1', raisedAt: at, at, exitCode: 137 };
       const raise = buildFaultEvent(c, f);
       const clear = buildFaultClearEvent(c, { ...f, at: new Date(at.getTime() + 5000) }, raise.commonEventHeader.eventId);
       expectValid({ event: raise });
@@ -76,7 +76,7 @@ describe('VES builders against CommonEventFormat 30.2.1', () => {
 
   it('numbers events per source', () => {
     const c = ctx();
-    const f = { kind: 'down' as const, source, nsId: 'n', computeId: 'c', popId: 'p', raisedAt: at, at };
+    const f = { kind: 'down' as const, source, nsId: 'n', vnfId: 'v', computeId: 'c', popId: 'p', raisedAt: at, at };
     expect(buildFaultEvent(c, f).commonEventHeader.sequence).toBe(1);
     expect(buildFaultEvent(c, f).commonEventHeader.sequence).toBe(2);
     expect(buildFaultEvent(c, { ...f, source: { sourceId: 'other', sourceName: 'o' } }).commonEventHeader.sequence).toBe(1);

@@ -43,6 +43,8 @@ export interface VnfFault {
   readonly kind: VnfFaultKind;
   readonly source: VesSource;
   readonly nsId: string;
+  /** The NSD member id (`rondo.vnf` label) of the VNF. */
+  readonly vnfId: string;
   readonly computeId: string;
   readonly popId: string;
   /** When the fault started. */
@@ -109,6 +111,7 @@ export function buildFaultClearEvent(ctx: VesBuildContext, f: VnfFault, raiseEve
 function details(f: VnfFault): Record<string, string> {
   return {
     nsInstanceId: f.nsId,
+    vnfId: f.vnfId,
     computeId: f.computeId,
     popId: f.popId,
     ...(f.exitCode === undefined ? {} : { exitCode: String(f.exitCode) }),
