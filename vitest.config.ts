@@ -12,8 +12,10 @@ const DOCKER_FILES = [
   'test/integration/reconcile-docker.test.ts',
   'test/integration/ves-measurement.test.ts',
   'test/integration/metrics-endpoint.test.ts',
+  'test/integration/ves-docker-e2e.test.ts',
   'test/e2e/demo.test.ts',
   'test/e2e/dashboard.test.ts',
+  'test/e2e/cli-alarms.test.ts',
 ];
 // The real OpenStack is slow and shared: its files run one after another too.
 const OPENSTACK_FILES = ['test/integration/openstack-*.test.ts'];

@@ -138,7 +138,8 @@ async function rondo(n: number, pkg: string): Promise<{ up: number; down: number
   const dataDir = await mkdtemp(join(tmpdir(), 'rondo-bench-'));
   const config = loadConfig({}, { dataDir, logLevel: 'silent', stepDeadlineSeconds: 300, opDeadlineSeconds: 1800, workerConcurrency: 2 });
   const store = await openStore({ kind: 'pglite', dataDir: null });
-  const services = createServices(config, store, systemClock, uuidGenerator);
+  // The bench measures orchestration, not authentication: auth off (this app binds nowhere).
+  const services = createServices(config, store, systemClock, uuidGenerator, { env: { RONDO_INSECURE_NO_AUTH: '1' } });
   const app = await buildApp({ config, store, logger: createLogger(config), clock: systemClock, ids: uuidGenerator, services });
   services.lifecycleWorker?.start();
   try {

@@ -5,6 +5,9 @@
 # then terminate it and show that nothing is left. Exits non-zero if any step fails.
 #   bash scripts/demo.sh [--no-wait]     (make demo runs it after building)
 # RONDO_BIN overrides the CLI command (default: bin/rondo, the built copy).
+# Authentication is on, as in production: the server creates the admin "demo-admin" with a
+# password made for this run, and the CLI logs in (its token is kept in the throw-away
+# folder, not in ~/.config/rondo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +23,11 @@ done
 
 read -r -a RONDO <<<"${RONDO_BIN:-node bin/rondo}"
 work=$(mktemp -d "${TMPDIR:-/tmp}/rondo-demo.XXXXXX")
+# Nothing from the caller's shell decides who the demo's CLI is.
+unset RONDO_INSECURE_NO_AUTH RONDO_TOKEN RONDO_API_KEY
+export RONDO_CONFIG_DIR="$work/config"
+admin_user=demo-admin
+admin_password=$(node -e 'console.log(require("crypto").randomBytes(18).toString("base64url"))')
 server_pid=""
 ns_id=""
 
@@ -53,7 +61,8 @@ bash scripts/build-vnf-images.sh
 
 say "starting Rondo (embedded store in $work)"
 port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-RONDO_LOG_LEVEL=info "${RONDO[@]}" serve --port "$port" --data-dir "$work/data" >"$work/server.log" 2>&1 &
+RONDO_ADMIN_USER="$admin_user" RONDO_ADMIN_PASSWORD="$admin_password" RONDO_LOG_LEVEL=info \
+  "${RONDO[@]}" serve --port "$port" --data-dir "$work/data" >"$work/server.log" 2>&1 &
 server_pid=$!
 url="http://127.0.0.1:$port"
 export RONDO_URL="$url"
@@ -64,6 +73,10 @@ for _ in $(seq 1 600); do
 done
 curl -fsS "$url/healthz" >/dev/null || fail "the server did not answer on $url within 60 s"
 echo "Rondo is listening on $url"
+
+say "logging in as $admin_user (the first admin, created from RONDO_ADMIN_USER/RONDO_ADMIN_PASSWORD)"
+printf '%s' "$admin_password" | "${RONDO[@]}" login --user "$admin_user" --password-stdin
+"${RONDO[@]}" whoami
 
 say "PoPs (the local Docker engine, registered as dc1 and dc2)"
 "${RONDO[@]}" vim list
@@ -105,7 +118,7 @@ echo "expected: $expected (client, firewall, server, egress SAP)"
 echo "traffic crosses client -> firewall -> server in order: OK"
 
 say "dashboard"
-echo "open $url/ui"
+echo "open $url/ui and sign in as $admin_user with password $admin_password"
 if [ "$wait_for_enter" = 1 ]; then
   read -r -p "press Enter to terminate the NS and stop Rondo... " _
 fi

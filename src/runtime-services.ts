@@ -37,6 +37,8 @@ export interface RuntimeServicesOptions {
   readonly reconcileRemoveOrphans?: boolean;
   /** Told about each VNF reconciliation marked FAILED because its computes vanished (alarms hook in here). */
   readonly onVnfVanished?: (vnf: VnfInstance) => void | Promise<void>;
+  /** Seals VIM credentials at rest and opens them when a driver is built (the auth service's secret box). */
+  readonly secrets?: { seal(plain: string): string; open(sealed: string): string };
 }
 
 /**
@@ -46,8 +48,12 @@ export interface RuntimeServicesOptions {
  * NS creation and deletion also move the NSD's usage state in the same transaction.
  */
 export function createRuntimeServices(config: RondoConfig, store: Store, clock: Clock, ids: IdGenerator, opts: RuntimeServicesOptions = {}): RuntimeServices {
-  const vimRepo = new SqlVimAccountRepository(store.db);
-  const vimRegistry = new VimRegistry({ list: () => vimRepo.list() }, opts.driverFactory ? { factory: opts.driverFactory } : {});
+  const secrets = opts.secrets;
+  const vimRepo = new SqlVimAccountRepository(store.db, secrets);
+  const vimRegistry = new VimRegistry(
+    { list: () => vimRepo.list() },
+    { ...(opts.driverFactory ? { factory: opts.driverFactory } : {}), ...(secrets ? { openSecret: (s: string) => secrets.open(s) } : {}) },
+  );
   const opNotifier = createOpNotifier();
   const base: NsLifecycleServiceDeps = {
     repos: createRuntimeRepositories(store.db, clock),

@@ -5,6 +5,9 @@ import { ONBOARDING_STATES, OPERATIONAL_STATES, USAGE_STATES } from '../catalog/
 import type { PackageView } from '../catalog/index.js';
 import { PACKAGE_FORMATS } from '../model/index.js';
 import type { RoutePluginOptions } from './app-deps.js';
+import { assertVisible, tenantFilter } from '../auth/index.js';
+import type { AuthContext } from '../auth/index.js';
+import { callerOf } from './caller.js';
 import { IdParams, StringEnum } from './schema-types.js';
 import { acceptRawBodies, uploadFrom } from './upload-source.js';
 import { bindOpId } from './request-id.js';
@@ -74,22 +77,31 @@ export function toAdminPackage(v: PackageView): AdminPackage {
 
 const tags = ['admin'];
 
-/** `/admin/v1/packages`: list, show, upload and delete whole packages (the CLI uses these). */
+/**
+ * `/admin/v1/packages`: list, show, upload and delete whole packages (the CLI uses these).
+ * Packages belong to the uploader's tenant; another tenant's answers 404.
+ */
 export const adminPackageRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (app, { deps }) => {
   const catalog = deps.services.catalog;
+  const visible = async (ctx: AuthContext, id: string): Promise<PackageView> => {
+    const v = await catalog.getPackage(id);
+    assertVisible(ctx, v.package.tenant, 'package', id);
+    return v;
+  };
 
-  app.get('/admin/v1/packages', { schema: { tags, summary: 'On-boarded packages', response: { 200: Type.Array(AdminPackage) } } }, async () =>
-    (await catalog.listPackages()).map(toAdminPackage),
+  app.get('/admin/v1/packages', { schema: { tags, summary: 'On-boarded packages', response: { 200: Type.Array(AdminPackage) } } }, async (request) =>
+    (await catalog.listPackages(tenantFilter(callerOf(request)))).map(toAdminPackage),
   );
   app.get(
     '/admin/v1/packages/:id',
     { schema: { tags, summary: 'One package with its NSDs and VNFDs', params: IdParams, response: { 200: AdminPackage } } },
-    async (request) => toAdminPackage(await catalog.getPackage(request.params.id)),
+    async (request) => toAdminPackage(await visible(callerOf(request), request.params.id)),
   );
   app.delete(
     '/admin/v1/packages/:id',
     { schema: { tags, summary: 'Delete a package and its descriptors (none may be in use)', params: IdParams } },
     async (request, reply) => {
+      await visible(callerOf(request), request.params.id);
       await catalog.deletePackage(request.params.id);
       return reply.code(204).send();
     },
@@ -103,7 +115,7 @@ export const adminPackageRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> =
       { schema: { tags, summary: 'Upload and on-board a package (raw body or multipart)', consumes: ['application/zip', 'application/octet-stream'], response: { 201: AdminPackage } } },
       async (request, reply) => {
         bindOpId(request, `onboard-${request.id}`);
-        const r = await catalog.onboard(await uploadFrom(request, deps.config.maxUploadBytes));
+        const r = await catalog.onboard(await uploadFrom(request, deps.config.maxUploadBytes), callerOf(request).tenant);
         const body = toAdminPackage(r);
         return reply.code(201).header('location', `/admin/v1/packages/${body.id}`).send(body);
       },

@@ -5,6 +5,7 @@ import type { Store } from '../store/index.js';
 import type { CatalogService } from '../catalog/index.js';
 import type { RuntimeServices } from '../runtime-services.js';
 import type { MonitoringServices } from '../monitoring-services.js';
+import type { AuthService } from '../auth/index.js';
 
 /**
  * The services route plugins call. Add yours here as a field (e.g. `lifecycle`) and
@@ -18,6 +19,8 @@ export interface AppServices extends Partial<Omit<RuntimeServices, 'lifecycle' |
   readonly vims: RuntimeServices['vims'];
   /** Watchers, VES agent, alarms, SOL005 subscriptions, metrics, the event bus. */
   readonly monitoring?: MonitoringServices;
+  /** Authentication, policy, audit, secret box, outbound guard (`buildApp` puts its plugins first). */
+  readonly auth: AuthService;
 }
 
 /** Everything `buildApp` is built from; the composition root (`src/server.ts`) fills it. */

@@ -8,6 +8,7 @@ import type { AppDeps } from './app-deps.js';
 import { installProblemDetails } from './problem-details.js';
 import { requestId } from './request-id.js';
 import { ROUTE_PLUGINS } from './route-plugins.js';
+import { authRoutePlugins } from './plugins/auth-route-plugins.js';
 import { apiLatencyHook } from './routes/metrics-routes.js';
 import type { RoutePlugin } from './route-plugins.js';
 
@@ -16,14 +17,17 @@ export type RondoApp = FastifyInstance<RawServerDefault, IncomingMessage, Server
 
 /** Options beyond the dependencies (tests add plugins; headers can be renamed). */
 export interface BuildAppOptions {
+  /** Default: `[...authRoutePlugins(deps.services.auth), ...ROUTE_PLUGINS]` (authentication first). */
   readonly plugins?: readonly RoutePlugin[];
   readonly requestIdHeader?: string;
 }
 
 /**
  * Builds the Fastify app from its dependencies: request ids, ProblemDetails errors,
- * OpenAPI generation, multipart, and every plugin of {@link ROUTE_PLUGINS}. Does not
- * listen; `src/server.ts` does. Tests call it and use `app.inject()`.
+ * OpenAPI generation, multipart, then the security plugins (rate limit, authentication,
+ * policy, audit; token, user, audit and VIM-share routes) of `deps.services.auth` and
+ * every plugin of {@link ROUTE_PLUGINS}. Does not listen; `src/server.ts` does. Tests call
+ * it and use `app.inject()`.
  */
 export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promise<RondoApp> {
   const rid = requestId({ headerName: opts.requestIdHeader ?? 'x-request-id', generate: () => deps.ids.next() });
@@ -59,7 +63,8 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   // API latency histogram: registered on the root so it times every route.
   const metrics = deps.services.monitoring?.metrics;
   if (metrics) await app.register(apiLatencyHook, { metrics });
-  for (const { plugin } of opts.plugins ?? ROUTE_PLUGINS) await app.register(plugin, { deps });
+  const plugins = opts.plugins ?? [...authRoutePlugins(deps.services.auth), ...ROUTE_PLUGINS];
+  for (const { plugin } of plugins) await app.register(plugin, { deps });
   await app.ready();
   return app;
 }

@@ -4,6 +4,9 @@ import { NotFoundError, RondoError } from '../model/index.js';
 import type { LcmOpOcc } from '../model/index.js';
 import type { RoutePluginOptions } from './app-deps.js';
 import { BadRequestError } from '../model/index.js';
+import { tenantFilter } from '../auth/index.js';
+import type { AuthContext } from '../auth/index.js';
+import { allowedPopsOf, callerOf, vimAccessOf } from './caller.js';
 
 const tags = ['5gtango'];
 
@@ -30,7 +33,9 @@ function opFailure(op: LcmOpOcc): RondoError {
  * from `service_uuid` (missing or "latest": the first on-boarded service, as the seed
  * does) and answers `201 {service_instance_uuid}` once it runs; GET lists instance ids
  * per service; DELETE terminates and deletes one (fuzzy like the seed). Bodies are read
- * as JSON whatever their content type (the seed's `get_json(force=True)`).
+ * as JSON whatever their content type (the seed's `get_json(force=True)`). Services and
+ * instances are the caller's tenant's only (admins: all); instances place on the PoPs
+ * the caller may use.
  */
 export const gatekeeperInstantiationRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (app, { deps }) => {
   const { catalog, lifecycle } = deps.services;
@@ -43,23 +48,29 @@ export const gatekeeperInstantiationRoutes: FastifyPluginAsyncTypebox<RoutePlugi
     }
   });
 
-  const services = async () => (await catalog.listNsds()).filter((n) => n.onboardingState === 'ONBOARDED');
-  const runningOf = async (nsdInfoId: string) => (await lifecycle.listNs()).filter((n) => n.nsdInfoId === nsdInfoId && n.state === 'INSTANTIATED');
+  const vimAccess = vimAccessOf(deps);
+  const services = async (ctx: AuthContext) => (await catalog.listNsds(tenantFilter(ctx))).filter((n) => n.onboardingState === 'ONBOARDED');
+  const instances = (ctx: AuthContext) => lifecycle.listNs({ tenant: tenantFilter(ctx) });
+  const runningOf = async (ctx: AuthContext, nsdInfoId: string) => (await instances(ctx)).filter((n) => n.nsdInfoId === nsdInfoId && n.state === 'INSTANTIATED');
 
   for (const path of ['/instantiations', '/api/v2/instantiations', '/api/v2/requests']) {
     app.post(
       path,
       { schema: { tags, summary: 'Instantiate a service; answers once it runs', body: Type.Optional(InstantiationRequest), response: { 201: Type.Object({ service_instance_uuid: Type.String() }) } } },
       async (request, reply) => {
+        const ctx = callerOf(request);
         let serviceUuid = request.body?.service_uuid ?? null;
-        const all = await services();
+        const all = await services(ctx);
         if ((serviceUuid === null || serviceUuid === 'latest') && all.length > 0) serviceUuid = all[0]?.id ?? null;
         const service = all.find((n) => n.id === serviceUuid);
         if (!service) throw new NotFoundError('service', serviceUuid ?? '(none on-boarded)');
-        const ns = await lifecycle.createNs({ nsdId: service.id, nsName: `${service.name ?? 'service'}-${deps.ids.next().slice(0, 8)}`, nsDescription: 'instantiated through the 5GTANGO API' });
+        const allowedPops = await allowedPopsOf(vimAccess, ctx);
+        const ns = await lifecycle.createNs({
+          nsdId: service.id, nsName: `${service.name ?? 'service'}-${deps.ids.next().slice(0, 8)}`, nsDescription: 'instantiated through the 5GTANGO API', tenant: ctx.tenant,
+        });
         let end: LcmOpOcc;
         try {
-          const op = await lifecycle.instantiate(ns.id);
+          const op = await lifecycle.instantiate(ns.id, allowedPops ? { allowedPops } : {});
           end = await lifecycle.waitForOp(op.id, { timeoutMs: waitMs });
         } catch (e) {
           // Refused before any VIM call (placement, capacity): the instance holds nothing.
@@ -78,18 +89,22 @@ export const gatekeeperInstantiationRoutes: FastifyPluginAsyncTypebox<RoutePlugi
     app.get(
       path,
       { schema: { tags, summary: 'Running instance ids, one list per on-boarded service', response: { 200: Type.Object({ service_instantiations_list: Type.Array(Type.Array(Type.String())) }) } } },
-      async () => ({ service_instantiations_list: await Promise.all((await services()).map(async (s) => (await runningOf(s.id)).map((n) => n.id))) }),
+      async (request) => {
+        const ctx = callerOf(request);
+        return { service_instantiations_list: await Promise.all((await services(ctx)).map(async (s) => (await runningOf(ctx, s.id)).map((n) => n.id))) };
+      },
     );
 
     app.delete(
       path,
       { schema: { tags, summary: 'Terminate and delete a running instance (fuzzy like the gatekeeper)', body: Type.Optional(DeleteRequest) } },
       async (request, reply) => {
-        const all = await services();
+        const ctx = callerOf(request);
+        const all = await services(ctx);
         const serviceUuid = request.body?.service_uuid ?? all[0]?.id ?? null;
         let instanceUuid = request.body?.service_instance_uuid ?? null;
-        if (instanceUuid === null && serviceUuid !== null) instanceUuid = (await runningOf(serviceUuid))[0]?.id ?? null;
-        const ns = instanceUuid === null ? undefined : (await lifecycle.listNs()).find((n) => n.id === instanceUuid && n.nsdInfoId === serviceUuid);
+        if (instanceUuid === null && serviceUuid !== null) instanceUuid = (await runningOf(ctx, serviceUuid))[0]?.id ?? null;
+        const ns = instanceUuid === null ? undefined : (await instances(ctx)).find((n) => n.id === instanceUuid && n.nsdInfoId === serviceUuid);
         if (!ns || !instanceUuid) throw new NotFoundError('service instance', instanceUuid ?? '(none running)');
         if (ns.state === 'INSTANTIATED') {
           const op = await lifecycle.terminate(ns.id);

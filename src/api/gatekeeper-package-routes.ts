@@ -1,6 +1,8 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { RoutePluginOptions } from './app-deps.js';
+import { tenantFilter } from '../auth/index.js';
+import { callerOf } from './caller.js';
 import { acceptRawBodies, uploadFrom } from './upload-source.js';
 import { bindOpId } from './request-id.js';
 import './fastify-augment.js';
@@ -20,6 +22,7 @@ const ServiceList = Type.Object({ service_uuid_list: Type.Array(Type.String()) }
  * The 5GTANGO (vim-emu dummy gatekeeper) package API at `/packages` and
  * `/api/v2/packages`: multipart field `package` or any raw body; `service_uuid` is the
  * catalog id of the package's NSD. Errors carry the gatekeeper fields and RFC 7807 ones.
+ * Uploads belong to the caller's tenant; the list shows the caller's tenant's services.
  */
 export const gatekeeperPackageRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (app, { deps }) => {
   const catalog = deps.services.catalog;
@@ -42,7 +45,7 @@ export const gatekeeperPackageRoutes: FastifyPluginAsyncTypebox<RoutePluginOptio
       async (request, reply) => {
         bindOpId(request, `onboard-${request.id}`);
         const input = await uploadFrom(request, deps.config.maxUploadBytes, 'package');
-        const r = await catalog.onboard(input);
+        const r = await catalog.onboard(input, callerOf(request).tenant);
         const u = request.uploadInfo;
         request.log.info({ packageId: r.package.id }, 'package on-boarded');
         return reply.code(201).send({ service_uuid: r.nsds[0]?.id ?? r.package.id, size: u?.size ?? r.package.size, sha1: r.package.sha1, error: null });
@@ -51,7 +54,7 @@ export const gatekeeperPackageRoutes: FastifyPluginAsyncTypebox<RoutePluginOptio
     app.get(
       `${prefix}/packages`,
       { schema: { tags: ['5gtango'], summary: 'UUIDs of the on-boarded services (NSDs)', response: { 200: ServiceList } } },
-      async () => ({ service_uuid_list: (await catalog.listNsds()).filter((n) => n.onboardingState === 'ONBOARDED').map((n) => n.id) }),
+      async (request) => ({ service_uuid_list: (await catalog.listNsds(tenantFilter(callerOf(request)))).filter((n) => n.onboardingState === 'ONBOARDED').map((n) => n.id) }),
     );
   }
 };

@@ -4,6 +4,9 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ConflictError } from '../model/index.js';
 import type { NsdRecord } from '../catalog/index.js';
+import { assertVisible, tenantFilter } from '../auth/index.js';
+import type { AuthContext } from '../auth/index.js';
+import { callerOf } from './caller.js';
 import type { RoutePluginOptions } from './app-deps.js';
 import { IdParams, ListQuery } from './schema-types.js';
 import { baseUrl, listResponse } from './list-response.js';
@@ -13,12 +16,21 @@ import { CreateNsdInfoRequest, NSD_ATTRIBUTES, NSD_DEFAULT_EXCLUDED, NsdInfoModi
 
 const tags = ['nsd'];
 
-/** SOL005 NSD management: `/nsd/v1/ns_descriptors`. */
+/**
+ * SOL005 NSD management: `/nsd/v1/ns_descriptors`. An NSD belongs to the tenant of its
+ * creator; another tenant's answers 404 like a missing one.
+ */
 export const nsdRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (app, { deps }) => {
   const catalog = deps.services.catalog;
 
-  const onboarded = async (id: string): Promise<NsdRecord & { packageId: string }> => {
+  /** The NsdInfo if `ctx` may see it; NotFoundError otherwise. */
+  const visible = async (ctx: AuthContext, id: string): Promise<NsdRecord> => {
     const n = await catalog.getNsd(id);
+    assertVisible(ctx, n.tenant, 'NSD', id);
+    return n;
+  };
+  const onboarded = async (ctx: AuthContext, id: string): Promise<NsdRecord & { packageId: string }> => {
+    const n = await visible(ctx, id);
     if (n.onboardingState !== 'ONBOARDED' || !n.packageId) {
       // SOL005 §5.4.4.3.2: 409 when the NSD is not ONBOARDED yet.
       throw new ConflictError(`NSD ${id} is ${n.onboardingState}; upload its content first`, { code: 'STATE_CONFLICT', details: { nsdOnboardingState: n.onboardingState } });
@@ -30,7 +42,7 @@ export const nsdRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (a
     '/nsd/v1/ns_descriptors',
     { schema: { tags, summary: 'Create an NSD resource', body: CreateNsdInfoRequest, response: { 201: NsdInfoSchema } } },
     async (request, reply) => {
-      const n = await catalog.createNsd(request.body.userDefinedData ?? {});
+      const n = await catalog.createNsd(request.body.userDefinedData ?? {}, callerOf(request).tenant);
       const body = toNsdInfo(n, baseUrl(request));
       return reply.code(201).header('location', body._links.self.href).send(body);
     },
@@ -41,7 +53,7 @@ export const nsdRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (a
     { schema: { tags, summary: 'List NSDs (SOL013 filter, fields, paging)', querystring: ListQuery, response: { 200: Type.Array(Type.Partial(NsdInfoSchema)) } } },
     async (request, reply) => {
       const base = baseUrl(request);
-      const all = (await catalog.listNsds()).map((n) => toNsdInfo(n, base));
+      const all = (await catalog.listNsds(tenantFilter(callerOf(request)))).map((n) => toNsdInfo(n, base));
       return listResponse(request, reply, all, request.query, { attributes: NSD_ATTRIBUTES, defaultExcluded: NSD_DEFAULT_EXCLUDED, pageSize: deps.config.pageSize });
     },
   );
@@ -49,7 +61,7 @@ export const nsdRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (a
   app.get(
     '/nsd/v1/ns_descriptors/:id',
     { schema: { tags, summary: 'Read an NSD', params: IdParams, response: { 200: NsdInfoSchema } } },
-    async (request) => toNsdInfo(await catalog.getNsd(request.params.id), baseUrl(request)),
+    async (request) => toNsdInfo(await visible(callerOf(request), request.params.id), baseUrl(request)),
   );
 
   app.patch(
@@ -57,6 +69,7 @@ export const nsdRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (a
     { schema: { tags, summary: 'Enable/disable an NSD or change its userDefinedData', params: IdParams, body: NsdInfoModifications, response: { 200: NsdInfoModifications } } },
     async (request) => {
       const { nsdOperationalState, userDefinedData } = request.body;
+      await visible(callerOf(request), request.params.id);
       await catalog.patchNsd(request.params.id, {
         ...(nsdOperationalState ? { operationalState: nsdOperationalState } : {}),
         ...(userDefinedData ? { userDefinedData } : {}),
@@ -69,6 +82,7 @@ export const nsdRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (a
     '/nsd/v1/ns_descriptors/:id',
     { schema: { tags, summary: 'Delete a DISABLED, NOT_IN_USE NSD', params: IdParams } },
     async (request, reply) => {
+      await visible(callerOf(request), request.params.id);
       await catalog.deleteNsd(request.params.id);
       return reply.code(204).send();
     },
@@ -78,7 +92,7 @@ export const nsdRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (a
     '/nsd/v1/ns_descriptors/:id/nsd_content',
     { schema: { tags, summary: 'The NSD file (text/plain) or the whole archive (application/zip)', params: IdParams } },
     async (request, reply) => {
-      const n = await onboarded(request.params.id);
+      const n = await onboarded(callerOf(request), request.params.id);
       const f = await catalog.packageFile(n.packageId);
       const accept = (request.headers.accept ?? '').toLowerCase();
       const textOnly = accept.includes('text/plain') && !accept.includes('application/zip');
@@ -95,6 +109,7 @@ export const nsdRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (a
       { schema: { tags, summary: 'Upload the NSD (zip or YAML); on-boards it', params: IdParams, consumes: ['application/zip', 'text/plain', 'multipart/form-data'] } },
       async (request, reply) => {
         bindOpId(request, `onboard-${request.params.id}`);
+        await visible(callerOf(request), request.params.id);
         const input = await uploadFrom(request, deps.config.maxUploadBytes);
         await catalog.uploadNsdContent(request.params.id, input);
         request.log.info('NSD on-boarded');

@@ -32,7 +32,10 @@ type ReconcileServices = AppServices & { readonly reconciler?: { runOnce(opts: {
 
 /**
  * `POST /admin/v1/reconcile[?dry_run=true]`: one reconciliation pass now (see
- * `Reconciler`). 503 `RECONCILER_DISABLED` when the server runs without one.
+ * `Reconciler`). 503 `RECONCILER_DISABLED` when the server runs without one. A pass spans
+ * every tenant's NS instances and every PoP, so it is no tenant's resource: the policy
+ * (`reconcile:run`, admins by default) is its only gate, and the report names NS ids of
+ * all tenants — keep the rule admin-only.
  */
 export const reconcileRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (app, { deps }) => {
   app.post(

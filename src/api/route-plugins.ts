@@ -20,6 +20,7 @@ import { uiRoutes } from './routes/ui-routes.js';
 import { VNF_EVENT_TYPES } from '../monitoring/index.js';
 import type { OpChange } from '../lifecycle/index.js';
 import { reconcileRoutes } from './reconcile-routes.js';
+import { nsTenantResolver, vimAccessOf } from './caller.js';
 
 /** One resource's routes: a Fastify plugin with its TypeBox schemas beside the handlers. */
 export interface RoutePlugin {
@@ -50,7 +51,7 @@ export const ROUTE_PLUGINS: readonly RoutePlugin[] = [
     plugin: async (app, { deps }) => {
       const m = deps.services.monitoring;
       if (!m) return;
-      await app.register(vesAgentRoutes, { vesAgent: m.vesAgent });
+      await app.register(vesAgentRoutes, { vesAgent: m.vesAgent, vims: vimAccessOf(deps) });
       await app.register(alarmsRoutes, { alarms: m.alarms });
       await app.register(subscriptionsRoutes, { subscriptions: m.subscriptions });
       await app.register(metricsRoutes, { metrics: m.metrics });
@@ -63,7 +64,7 @@ export const ROUTE_PLUGINS: readonly RoutePlugin[] = [
       const feeds = ops ? [feedFromSubscribe<OpChange>('op.changed', (l) => ops.subscribe(l))] : [];
       const m = deps.services.monitoring;
       if (m) feeds.push(feedFromBus(m.bus, [...VNF_EVENT_TYPES, 'alarm.raised', 'alarm.cleared']));
-      await app.register(eventsRoutes, { feed: mergeFeeds(...feeds) });
+      await app.register(eventsRoutes, { feed: mergeFeeds(...feeds), tenantOf: nsTenantResolver(deps) });
     },
   },
   { name: 'dashboard', plugin: async (app) => app.register(uiRoutes) },

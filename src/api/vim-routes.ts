@@ -7,6 +7,7 @@ import type { VimCheck } from '../vim/index.js';
 import type { RoutePluginOptions } from './app-deps.js';
 import { IdParams, StringEnum } from './schema-types.js';
 import { baseUrl } from './list-response.js';
+import { callerOf, vimAccessOf } from './caller.js';
 
 const tags = ['admin'];
 
@@ -70,10 +71,12 @@ function toView(a: VimAccount, usage: Record<string, Capacity>, base: string, ch
  * VIM accounts (PoPs): `/admin/v1/vims`. Adding checks connectivity first (400/503 with
  * the VimError code when unreachable; `?check=false` skips it); credentials are stored
  * apart from the rest of the config and never returned; removing a PoP an NS instance
- * uses is 409 `VIM_ACCOUNT_IN_USE`.
+ * uses is 409 `VIM_ACCOUNT_IN_USE`. An account belongs to its creator's tenant; callers
+ * see their tenant's accounts and those an admin shared with it, others answer 404.
  */
 export const vimRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (app, { deps }) => {
   const vims = deps.services.vims;
+  const access = vimAccessOf(deps);
 
   app.post(
     '/admin/v1/vims',
@@ -89,7 +92,7 @@ export const vimRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (a
     async (request, reply) => {
       const { credentials, capacity, config, ...rest } = request.body;
       const { account, check } = await vims.add(
-        { ...rest, ...(credentials ? { credentials } : {}), ...(capacity ? { capacity } : {}), ...(config ? { config } : {}) },
+        { ...rest, tenant: callerOf(request).tenant, ...(credentials ? { credentials } : {}), ...(capacity ? { capacity } : {}), ...(config ? { config } : {}) },
         { check: request.query.check !== false },
       );
       const body = toView(account, await vims.usage(), baseUrl(request), check);
@@ -102,20 +105,26 @@ export const vimRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (a
     { schema: { tags, summary: 'List VIM accounts (PoPs) with capacity in use', response: { 200: Type.Array(VimAccountSchema) } } },
     async (request) => {
       const usage = await vims.usage();
-      return (await vims.list()).map((a) => toView(a, usage, baseUrl(request)));
+      const visible = await access.visibleIds(callerOf(request));
+      const accounts = (await vims.list()).filter((a) => visible === 'all' || visible.includes(a.id));
+      return accounts.map((a) => toView(a, usage, baseUrl(request)));
     },
   );
 
   app.get(
     '/admin/v1/vims/:id',
     { schema: { tags, summary: 'Read a VIM account (PoP)', params: IdParams, response: { 200: VimAccountSchema } } },
-    async (request) => toView(await vims.get(request.params.id), await vims.usage(), baseUrl(request)),
+    async (request) => {
+      await access.assertVisible(callerOf(request), request.params.id);
+      return toView(await vims.get(request.params.id), await vims.usage(), baseUrl(request));
+    },
   );
 
   app.post(
     '/admin/v1/vims/:id/check',
     { schema: { tags, summary: 'Check connectivity of a VIM account (200, or 400/503 with the VimError code)', params: IdParams, response: { 200: CheckSchema } } },
     async (request) => {
+      await access.assertVisible(callerOf(request), request.params.id);
       const r = await vims.check(request.params.id);
       return { id: request.params.id, reachable: true, version: r.version, capacity: r.capacity };
     },
@@ -125,6 +134,7 @@ export const vimRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (a
     '/admin/v1/vims/:id',
     { schema: { tags, summary: 'Remove a VIM account (409 while an NS instance uses it)', params: IdParams } },
     async (request, reply) => {
+      await access.assertVisible(callerOf(request), request.params.id);
       await vims.remove(request.params.id);
       return reply.code(204).send();
     },

@@ -12,7 +12,7 @@ export const DEFAULT_PUBLIC_ROUTES: readonly PublicRoute[] = [
   { method: '*', path: '/readyz' },
   { method: 'POST', path: '/admin/v1/tokens' },
   { method: '*', path: '/api/docs*' },
-  { method: '*', path: '/metrics' },
+  // Not /metrics: its series name every tenant's NS and VNF ids; Prometheus scrapes with an admin's API key.
   // The dashboard's static files; its API calls carry the user's token.
   { method: 'GET', path: '/ui*' },
 ];

@@ -3,6 +3,15 @@
  * {@link parseRule}. A YAML file (`RONDO_POLICY_FILE`) overrides single entries.
  * Actions nobody wrote a rule for fall to `default`, which denies: a forgotten rule is
  * a 403 found in testing, never an open door.
+ *
+ * Two layers decide a call. The auth plugin checks the route's rule before the handler
+ * runs, when the target is not loaded yet: it evaluates with the caller's own tenant as
+ * `%(tenant)s`, so a rule there is about roles (403 `POLICY_DENIED`). Ownership — the
+ * `admin_or_owner` part, with the real resource's tenant — is checked by every handler
+ * once it has loaded the resource (`assertVisible`, `assertVimVisible`, tenant-filtered
+ * lists), and answers 404 like a missing resource so another tenant's ids never leak.
+ * Keep both: an override like `nslcm:terminate: rule:admin_or_owner` only drops the role
+ * requirement, never the tenant boundary.
  */
 export const DEFAULT_POLICY: Readonly<Record<string, string>> = {
   // Building blocks.
@@ -16,7 +25,8 @@ export const DEFAULT_POLICY: Readonly<Record<string, string>> = {
   'health:read': '@',
   'docs:read': '@',
   'token:create': '@',
-  'metrics:read': 'rule:reader',
+  // Series are labelled with every tenant's NS and VNF ids: only admins (or their API keys) scrape.
+  'metrics:read': 'rule:admin',
   'events:read': 'rule:reader',
   'ui:read': '@',
   // API keys: anyone manages their own; handlers show others' keys to admins only.

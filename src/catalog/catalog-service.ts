@@ -38,6 +38,13 @@ export interface UploadInput {
 /** A package with the descriptors it brought. */
 export type PackageView = OnboardResult;
 
+/**
+ * Which tenants' records a read may see: one tenant, or every tenant (`undefined`, for
+ * admins; see `tenantFilter` in `src/auth`). Single-record reads return any tenant's
+ * record: the API checks ownership (`assertVisible`) so another tenant's answers 404.
+ */
+export type TenantScope = string | undefined;
+
 /** A merge-patch of a VnfPkgInfo or NsdInfo (SOL005 VnfPkgInfoModifications / NsdInfoModifications). */
 export interface DescriptorPatch {
   readonly operationalState?: OperationalState;
@@ -46,14 +53,14 @@ export interface DescriptorPatch {
 
 /**
  * The catalog: on-boarding, SOL005 resources (VnfPkgInfo = VNFD row, NsdInfo = NSD row),
- * Rondo's package view, and usage counting for the NS lifecycle.
+ * Rondo's package view, and usage counting for the NS lifecycle. Everything created
+ * belongs to a tenant (`default` unless told); lists take a {@link TenantScope}.
  */
 export function createCatalogService(deps: CatalogDeps) {
-  const tenant = DEFAULT_TENANT;
   const now = () => deps.clock.now();
   const tmpDir = join(deps.dataDir, 'tmp');
   const packagePath = (id: string) => join(deps.dataDir, 'packages', `${id}.pkg`);
-  const onboardingDeps = { db: deps.db, clock: deps.clock, ids: deps.ids, reader: deps.reader, tenant, packagePath };
+  const onboardingDeps = (tenant: string) => ({ db: deps.db, clock: deps.clock, ids: deps.ids, reader: deps.reader, tenant, packagePath });
   const packages = () => packageRepository(deps.db);
   const vnfds = () => vnfdRepository(deps.db, now);
   const nsds = () => nsdRepository(deps.db, now);
@@ -84,13 +91,15 @@ export function createCatalogService(deps: CatalogDeps) {
   /** SOL005 content upload: CREATED → UPLOADING → PROCESSING → ONBOARDED, or ERROR with details. */
   const uploadContent = async (kind: 'vnfd' | 'nsd', id: string, input: UploadInput): Promise<OnboardResult> => {
     const repo = kind === 'vnfd' ? vnfds() : nsds();
+    // The package and the descriptors it brings belong to the resource's tenant.
+    const owner = (await repo.get(id))?.tenant ?? DEFAULT_TENANT;
     await repo.moveOnboarding(id, ['CREATED'], 'UPLOADING');
     const packageId = deps.ids.next();
     let upload: UploadedFile | undefined;
     try {
       upload = await receive(input, packageId);
       await repo.moveOnboarding(id, ['UPLOADING'], 'PROCESSING');
-      return await onboardUpload(onboardingDeps, upload, { packageId, ...meta(input), target: { kind, id }, descriptorOnly: kind === 'nsd' });
+      return await onboardUpload(onboardingDeps(owner), upload, { packageId, ...meta(input), target: { kind, id }, descriptorOnly: kind === 'nsd' });
     } catch (e) {
       await repo.moveOnboarding(id, ['UPLOADING', 'PROCESSING'], 'ERROR', onboardingFailure(e)).catch(() => undefined);
       throw e;
@@ -124,44 +133,46 @@ export function createCatalogService(deps: CatalogDeps) {
     },
 
     /**
-     * Receives and on-boards a whole package (5GTANGO `/packages`, admin API). Throws
-     * PayloadTooLargeError, BadRequestError (empty), PackageInvalidError, ConflictError;
-     * on failure nothing is stored and no file is left.
+     * Receives and on-boards a whole package (5GTANGO `/packages`, admin API) for
+     * `tenant`. Throws PayloadTooLargeError, BadRequestError (empty),
+     * PackageInvalidError, ConflictError; on failure nothing is stored and no file is left.
      */
-    async onboard(input: UploadInput): Promise<OnboardResult> {
+    async onboard(input: UploadInput, tenant: string = DEFAULT_TENANT): Promise<OnboardResult> {
       const packageId = deps.ids.next();
       const upload = await receive(input, packageId);
       try {
-        return await onboardUpload(onboardingDeps, upload, { packageId, ...meta(input) });
+        return await onboardUpload(onboardingDeps(tenant), upload, { packageId, ...meta(input) });
       } finally {
         await rm(upload.path, { force: true });
       }
     },
 
-    /** SOL005 POST vnf_packages: a new VnfPkgInfo in CREATED. */
-    createVnfPackage: (userDefinedData: Record<string, unknown> = {}) => vnfds().create(deps.ids.next(), userDefinedData, tenant),
-    /** SOL005 POST ns_descriptors: a new NsdInfo in CREATED. */
-    createNsd: (userDefinedData: Record<string, unknown> = {}) => nsds().create(deps.ids.next(), userDefinedData, tenant),
+    /** SOL005 POST vnf_packages: a new VnfPkgInfo of `tenant` in CREATED. */
+    createVnfPackage: (userDefinedData: Record<string, unknown> = {}, tenant: string = DEFAULT_TENANT) => vnfds().create(deps.ids.next(), userDefinedData, tenant),
+    /** SOL005 POST ns_descriptors: a new NsdInfo of `tenant` in CREATED. */
+    createNsd: (userDefinedData: Record<string, unknown> = {}, tenant: string = DEFAULT_TENANT) => nsds().create(deps.ids.next(), userDefinedData, tenant),
 
     /** SOL005 PUT package_content. ConflictError unless CREATED. */
     uploadVnfPackageContent: (id: string, input: UploadInput) => uploadContent('vnfd', id, input),
     /** SOL005 PUT nsd_content. ConflictError unless CREATED. */
     uploadNsdContent: (id: string, input: UploadInput) => uploadContent('nsd', id, input),
 
-    /** A VnfPkgInfo; NotFoundError when absent. */
+    /** A VnfPkgInfo of any tenant (its `tenant` tells whose); NotFoundError when absent. */
     async getVnfPackage(id: string): Promise<VnfdRecord> {
       const r = await vnfds().get(id);
-      if (!r || r.tenant !== tenant) throw new NotFoundError('VNF package', id);
+      if (!r) throw new NotFoundError('VNF package', id);
       return r;
     },
-    /** An NsdInfo; NotFoundError when absent. */
+    /** An NsdInfo of any tenant (its `tenant` tells whose); NotFoundError when absent. */
     async getNsd(id: string): Promise<NsdRecord> {
       const r = await nsds().get(id);
-      if (!r || r.tenant !== tenant) throw new NotFoundError('NSD', id);
+      if (!r) throw new NotFoundError('NSD', id);
       return r;
     },
-    listVnfPackages: () => vnfds().list(tenant),
-    listNsds: () => nsds().list(tenant),
+    /** VnfPkgInfos of the scope's tenant (every tenant's when undefined). */
+    listVnfPackages: (scope: TenantScope) => vnfds().list(scope),
+    /** NsdInfos of the scope's tenant (every tenant's when undefined). */
+    listNsds: (scope: TenantScope) => nsds().list(scope),
 
     /** SOL005 PATCH: operationalState (only when ONBOARDED) and merged userDefinedData. */
     async patchVnfPackage(id: string, patch: DescriptorPatch): Promise<VnfdRecord> {
@@ -196,15 +207,15 @@ export function createCatalogService(deps: CatalogDeps) {
       if (dropped) await dropFile(dropped);
     },
 
-    /** Rondo's package view: every on-boarded package with its descriptors. */
-    async listPackages(): Promise<PackageView[]> {
-      const [pkgs, allNsds, allVnfds] = await Promise.all([packages().list(tenant), nsds().list(tenant), vnfds().list(tenant)]);
+    /** Rondo's package view: every on-boarded package of the scope with its descriptors. */
+    async listPackages(scope: TenantScope): Promise<PackageView[]> {
+      const [pkgs, allNsds, allVnfds] = await Promise.all([packages().list(scope), nsds().list(scope), vnfds().list(scope)]);
       return pkgs.map((p) => ({ package: p, nsds: allNsds.filter((n) => n.packageId === p.id), vnfds: allVnfds.filter((v) => v.packageId === p.id) }));
     },
-    /** One package with its descriptors; NotFoundError when absent. */
+    /** One package of any tenant with its descriptors; NotFoundError when absent. */
     async getPackage(id: string): Promise<PackageView> {
       const p = await packages().get(id);
-      if (!p || p.tenant !== tenant) throw new NotFoundError('package', id);
+      if (!p) throw new NotFoundError('package', id);
       const [n, v] = await Promise.all([nsds().listByPackage(id), vnfds().listByPackage(id)]);
       return { package: p, nsds: n, vnfds: v };
     },
@@ -215,7 +226,7 @@ export function createCatalogService(deps: CatalogDeps) {
     async deletePackage(id: string): Promise<PackageRecord> {
       const pkg = await deps.db.transaction().execute(async (trx) => {
         const p = await packageRepository(trx).get(id);
-        if (!p || p.tenant !== tenant) throw new NotFoundError('package', id);
+        if (!p) throw new NotFoundError('package', id);
         const v = vnfdRepository(trx, now);
         const n = nsdRepository(trx, now);
         for (const nsd of await n.listByPackage(id)) await n.deleteGuarded(nsd.id, false);

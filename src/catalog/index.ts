@@ -1,6 +1,6 @@
 // Public face of the catalog: on-boarding, SOL005 package/NSD resources, usage state.
 export { createCatalogService } from './catalog-service.js';
-export type { CatalogService, CatalogDeps, UploadInput, PackageView, DescriptorPatch } from './catalog-service.js';
+export type { CatalogService, CatalogDeps, UploadInput, PackageView, DescriptorPatch, TenantScope } from './catalog-service.js';
 export type { OnboardResult } from './onboarding.js';
 export type { PackageReader, ReadPackageOptions } from './package-reader-port.js';
 export type { UploadedFile } from './upload-receiver.js';

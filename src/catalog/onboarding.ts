@@ -25,6 +25,7 @@ export interface OnboardingDeps {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly reader: PackageReader;
+  /** Owner of the package and of every descriptor it brings; external VNFDs resolve in it. */
   readonly tenant: string;
   /** Final path of a package file by id (`dataDir/packages/<id>.pkg`). */
   readonly packagePath: (id: string) => string;
@@ -91,7 +92,7 @@ export async function onboardUpload(deps: OnboardingDeps, upload: UploadedFile, 
       const byRef = new Map<string, string>();
       const vnfdRecords: VnfdRecord[] = [];
       for (const [i, v] of parsed.vnfds.entries()) {
-        const content = { packageId: pkg.id, vendor: v.ref.vendor, name: v.ref.name, version: v.ref.version, format: v.format, file: v.file };
+        const content = { packageId: pkg.id, tenant: deps.tenant, vendor: v.ref.vendor, name: v.ref.name, version: v.ref.version, format: v.format, file: v.file };
         const rec =
           i === 0 && opts.target?.kind === 'vnfd'
             ? await vnfds.completeOnboarding(opts.target.id, content, v)
@@ -110,7 +111,7 @@ export async function onboardUpload(deps: OnboardingDeps, upload: UploadedFile, 
           // The reader already rejected references that resolve nowhere.
           if (id && !vnfdIds.includes(id)) vnfdIds.push(id);
         }
-        const content = { packageId: pkg.id, vendor: n.ref.vendor, name: n.ref.name, version: n.ref.version, format: n.format, file: n.file, vnfdIds };
+        const content = { packageId: pkg.id, tenant: deps.tenant, vendor: n.ref.vendor, name: n.ref.name, version: n.ref.version, format: n.format, file: n.file, vnfdIds };
         nsdRecords.push(
           i === 0 && opts.target?.kind === 'nsd'
             ? await nsds.completeOnboarding(opts.target.id, content, n)

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { request } from 'undici';
 import { CliError, EXIT } from './cli-error.js';
+import { credentialHeaders } from './credentials.js';
 
 /** The default API address (`--url`, `RONDO_URL`). */
 export const DEFAULT_URL = 'http://127.0.0.1:5000';
@@ -20,6 +21,7 @@ function apiFailure(what: string, status: number, body: unknown): CliError {
   const issues = p.issues?.map((i) => `${i.file}${i.path ? ` ${i.path}` : ''}: ${i.message}`) ?? [];
   const reason = [`${status} ${p.code ?? ''}: ${p.detail ?? 'no details'}`.trim(), ...issues].join('\n');
   const hint =
+    status === 401 ? 'run "rondo login" (or set RONDO_TOKEN or RONDO_API_KEY)' : status === 403 ? 'your role does not allow this; ask an admin' :
     status === 404 ? 'check the id with the matching "list" command' : status === 409 ? 'the resource is in use or in the wrong state; see the reason' : undefined;
   return new CliError(`${what} failed`, EXIT.failed, reason, hint, body);
 }
@@ -29,10 +31,10 @@ function apiFailure(what: string, status: number, body: unknown): CliError {
  * server cannot be reached, exit 1 when it answers with an error.
  */
 export function createApiClient(baseUrl: string) {
-  const call = async (what: string, method: 'GET' | 'POST' | 'DELETE' | 'PUT', path: string, init: { body?: NodeJS.ReadableStream; headers?: Record<string, string> } = {}) => {
+  const call = async (what: string, method: 'GET' | 'POST' | 'DELETE' | 'PUT' | 'PATCH', path: string, init: { body?: NodeJS.ReadableStream; headers?: Record<string, string> } = {}) => {
     let res;
     try {
-      res = await request(new URL(path, baseUrl), { method, headers: init.headers, body: init.body as never });
+      res = await request(new URL(path, baseUrl), { method, headers: { ...(await credentialHeaders(baseUrl)), ...init.headers }, body: init.body as never });
     } catch (e) {
       const reason = (e as { code?: string; message?: string }).code ?? (e as Error).message;
       throw new CliError(`${what} failed: cannot reach Rondo at ${baseUrl}`, EXIT.usage, reason, 'start it with "rondo serve", or point --url / RONDO_URL at a running server');
@@ -52,6 +54,9 @@ export function createApiClient(baseUrl: string) {
       (await call(what, 'POST', path, json === undefined ? {} : { body: JSON.stringify(json) as unknown as NodeJS.ReadableStream, headers: { 'content-type': 'application/json' } })) as {
         status: number; body: T; headers: Record<string, string | string[] | undefined>;
       },
+    /** PATCH with a JSON merge patch (RFC 7396, `application/merge-patch+json`, as SOL013 prescribes); returns the parsed answer. */
+    patch: async <T>(what: string, path: string, json: unknown): Promise<T> =>
+      (await call(what, 'PATCH', path, { body: JSON.stringify(json) as unknown as NodeJS.ReadableStream, headers: { 'content-type': 'application/merge-patch+json' } })).body as T,
     /** DELETE a resource. */
     delete: async (what: string, path: string): Promise<void> => void (await call(what, 'DELETE', path)),
     /** Streams a file as the raw request body (never read whole into memory). */

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ConfigError, ROLES, loadConfig } from '../config/index.js';
 import type { ConfigOverrides, Role } from '../config/index.js';
+import { loadAuthConfig } from '../auth/index.js';
 import { startServer } from '../server.js';
 import { CliError, EXIT } from './cli-error.js';
 
@@ -14,7 +15,8 @@ export function registerServeCommand(program: Command): void {
     .option('--data-dir <dir>', 'data directory (database, packages)')
     .option('--database-url <url>', 'PostgreSQL URL (postgres://…)')
     .option('--role <role>', 'api (HTTP only), worker (runs operations; HTTP health only) or all (default)')
-    .action(async (opts: { port?: string; host?: string; dataDir?: string; databaseUrl?: string; role?: string }) => {
+    .option('--insecure-no-auth', 'turn authentication OFF: every caller is an admin (local demos only; also RONDO_INSECURE_NO_AUTH=1)')
+    .action(async (opts: { port?: string; host?: string; dataDir?: string; databaseUrl?: string; role?: string; insecureNoAuth?: boolean }) => {
       if (opts.role !== undefined && !(ROLES as readonly string[]).includes(opts.role)) {
         throw new CliError(`rondo serve: unknown role ${opts.role}`, EXIT.usage, `--role takes one of ${ROLES.join(', ')}`, 'use --role api, --role worker or --role all');
       }
@@ -26,7 +28,9 @@ export function registerServeCommand(program: Command): void {
         ...(opts.role ? { role: opts.role as Role } : {}),
       };
       try {
-        await startServer(loadConfig(process.env, overrides), { handleSignals: true });
+        const config = loadConfig(process.env, overrides);
+        const authConfig = loadAuthConfig(process.env, opts.insecureNoAuth ? { insecureNoAuth: true } : {});
+        await startServer(config, { handleSignals: true, authConfig });
       } catch (e) {
         if (e instanceof ConfigError) throw new CliError('rondo serve: invalid configuration', EXIT.usage, e.problems.join('\n'), 'fix the flags or environment variables named above');
         const code = (e as NodeJS.ErrnoException).code;

@@ -1,4 +1,4 @@
-import type { CancelMode, LcmOpOcc, NsInstance, OpState, OpStep, OpType, VnfInstance } from '../model/index.js';
+import type { CancelMode, LcmOpOcc, NsInstance, OpState, OpStep, OpType, VimAccount, VnfInstance } from '../model/index.js';
 import { ConflictError, IllegalStateError, NotFoundError, RondoError } from '../model/index.js';
 import type { PlacementStrategy } from '../placement/index.js';
 import type { ExecutorDeps } from './executor-deps.js';
@@ -16,6 +16,7 @@ export interface CreateNsRequest {
   readonly nsdId: string;
   readonly nsName: string;
   readonly nsDescription?: string;
+  /** Owner of the new instance (default `default`); its operations inherit it. */
   readonly tenant?: string;
 }
 
@@ -28,6 +29,13 @@ export interface InstantiateRequest {
   /** Roll back automatically when a step fails (default true). */
   readonly autoRollback?: boolean;
   readonly additionalParams?: Readonly<Record<string, unknown>>;
+  /**
+   * The PoPs the caller may use (its tenant's own and those shared with it); undefined:
+   * every PoP. Placement sees only these; a pin to another PoP is NotFoundError
+   * `VIM account`, exactly like a pin to a PoP that does not exist. Not stored with the
+   * operation.
+   */
+  readonly allowedPops?: readonly string[];
 }
 
 /** SOL005 TerminateNsRequest. */
@@ -61,6 +69,21 @@ export interface NsLifecycleService {
   fail(opId: string): Promise<LcmOpOcc>;
   cancel(opId: string, mode?: CancelMode): Promise<LcmOpOcc>;
   waitForOp(opId: string, opts?: { readonly timeoutMs?: number; readonly until?: (op: LcmOpOcc) => boolean }): Promise<LcmOpOcc>;
+}
+
+/**
+ * The PoPs a request may place on: all, or those of `allowedPops`. With `allowedPops`, a
+ * pin to any other PoP (hidden or missing alike, so a hidden one's existence never shows)
+ * is NotFoundError; without, placement reports unknown pins (400 `PLACEMENT_UNKNOWN_POP`).
+ */
+function usablePops(all: readonly VimAccount[], req: InstantiateRequest): readonly VimAccount[] {
+  if (req.allowedPops === undefined) return all;
+  const allowed = new Set(req.allowedPops);
+  const usable = all.filter((a) => allowed.has(a.id));
+  for (const pop of Object.values(req.pins ?? {})) {
+    if (!usable.some((a) => a.id === pop)) throw new NotFoundError('VIM account', pop);
+  }
+  return usable;
 }
 
 /** Strips the worker's bookkeeping from a stored operation. */
@@ -101,7 +124,7 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
   };
   const plan = async (nsInstanceId: string, nsdInfoId: string, req: InstantiateRequest): Promise<NsPlan> => {
     const [nsd, vnfds, usage] = await Promise.all([deps.descriptors.getNsd(nsdInfoId), deps.descriptors.getVnfds(nsdInfoId), repos.vnfInstances.usageByPop()]);
-    const accounts = deps.drivers.accounts();
+    const accounts = usablePops(deps.drivers.accounts(), req);
     const placement = placeNs(nsd, vnfds, accounts, usage, parseStrategy(req.placement, deps.defaultPlacement ?? 'round-robin-with-saps'), req.pins);
     const preview = await repos.subnets.preview(nsInstanceId, subnetRequests(nsd));
     const subnets = new Map(preview.map((a) => [a.linkId, a.subnet]));
@@ -135,7 +158,8 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
       const n = await ns(nsId);
       if (n.state !== 'NOT_INSTANTIATED') throw new ConflictError(`NS instance ${nsId} is ${n.state}; terminate it first`, { code: 'NS_STATE_CONFLICT' });
       const p = await plan(n.id, n.nsdInfoId, req);
-      return startOp(n, 'INSTANTIATE', { ...req, placement: p.placement, autoRollback: req.autoRollback ?? true });
+      const { allowedPops: _allowed, ...params } = req;
+      return startOp(n, 'INSTANTIATE', { ...params, placement: p.placement, autoRollback: req.autoRollback ?? true });
     },
     async terminate(nsId, req = {}) {
       const n = await ns(nsId);

@@ -50,9 +50,13 @@ interface Job {
   readonly body: Record<string, unknown>;
 }
 
+/** The tenant of notifications whose caller names none (single-tenant installs). */
+const DEFAULT_TENANT = 'default';
+
 /**
  * Sends SOL005 notifications to matching subscriptions' callbacks, POSTing JSON with the
- * subscription's BASIC credentials. Each subscription has its own FIFO, sent one at a
+ * subscription's BASIC credentials. A notification goes only to subscriptions of the
+ * tenant its NS instance belongs to: a tenant never learns about another's NSes. Each subscription has its own FIFO, sent one at a
  * time, so a RESULT never overtakes its START even across retries; a failed POST (network,
  * non-2xx) is retried with jittered exponential backoff up to `maxAttempts`.
  */
@@ -106,10 +110,14 @@ export class NotificationService {
     while (this.#active.size > 0) await Promise.allSettled([...this.#active.values()]);
   }
 
-  /** `NsLcmOperationOccurrenceNotification` (START when an operation begins, RESULT at its end). */
+  /**
+   * `NsLcmOperationOccurrenceNotification` (START when an operation begins, RESULT at its
+   * end), to the subscribers of the operation's tenant (its NS's).
+   */
   async publishLcm(op: LcmOpOcc, status: LcmNotificationStatus): Promise<void> {
     await this.#publish(
       'nslcm',
+      op.tenant,
       { notificationType: 'NsLcmOperationOccurrenceNotification', nsInstanceId: op.nsInstanceId, operationType: op.lcmOperationType, operationState: op.operationState },
       (sub) => ({
         notificationStatus: status,
@@ -124,27 +132,27 @@ export class NotificationService {
     );
   }
 
-  /** `NsIdentifierCreationNotification`. */
-  async publishNsCreated(nsInstanceId: string): Promise<void> {
-    await this.#publish('nslcm', { notificationType: 'NsIdentifierCreationNotification', nsInstanceId }, (sub) => ({ nsInstanceId, _links: this.#links(sub, nsInstanceId) }));
+  /** `NsIdentifierCreationNotification`, to the subscribers of the NS's `tenant`. */
+  async publishNsCreated(nsInstanceId: string, tenant: string = DEFAULT_TENANT): Promise<void> {
+    await this.#publish('nslcm', tenant, { notificationType: 'NsIdentifierCreationNotification', nsInstanceId }, (sub) => ({ nsInstanceId, _links: this.#links(sub, nsInstanceId) }));
   }
 
-  /** `NsIdentifierDeletionNotification`. */
-  async publishNsDeleted(nsInstanceId: string): Promise<void> {
-    await this.#publish('nslcm', { notificationType: 'NsIdentifierDeletionNotification', nsInstanceId }, (sub) => ({ nsInstanceId, _links: this.#links(sub, nsInstanceId) }));
+  /** `NsIdentifierDeletionNotification`, to the subscribers of the NS's `tenant`. */
+  async publishNsDeleted(nsInstanceId: string, tenant: string = DEFAULT_TENANT): Promise<void> {
+    await this.#publish('nslcm', tenant, { notificationType: 'NsIdentifierDeletionNotification', nsInstanceId }, (sub) => ({ nsInstanceId, _links: this.#links(sub, nsInstanceId) }));
   }
 
-  /** `AlarmNotification` carrying the alarm as the API shows it. */
-  async publishAlarm(alarm: AlarmLike): Promise<void> {
-    await this.#publish('nsfm', this.#alarmFacts('AlarmNotification', alarm), (sub) => ({
+  /** `AlarmNotification` carrying the alarm as the API shows it, to the subscribers of the alarm's (its NS's) `tenant`. */
+  async publishAlarm(alarm: AlarmLike, tenant: string = DEFAULT_TENANT): Promise<void> {
+    await this.#publish('nsfm', tenant, this.#alarmFacts('AlarmNotification', alarm), (sub) => ({
       alarm,
       _links: { subscription: { href: `${this.#base}/nsfm/v1/subscriptions/${sub.id}` } },
     }));
   }
 
-  /** `AlarmClearedNotification`. */
-  async publishAlarmCleared(alarm: AlarmLike): Promise<void> {
-    await this.#publish('nsfm', this.#alarmFacts('AlarmClearedNotification', alarm), (sub) => ({
+  /** `AlarmClearedNotification`, to the subscribers of the alarm's `tenant`. */
+  async publishAlarmCleared(alarm: AlarmLike, tenant: string = DEFAULT_TENANT): Promise<void> {
+    await this.#publish('nsfm', tenant, this.#alarmFacts('AlarmClearedNotification', alarm), (sub) => ({
       alarmId: alarm.id,
       alarmClearedTime: alarm.alarmClearedTime ?? this.#o.clock.now().toISOString(),
       _links: { subscription: { href: `${this.#base}/nsfm/v1/subscriptions/${sub.id}` }, alarm: { href: `${this.#base}/nsfm/v1/alarms/${alarm.id}` } },
@@ -162,9 +170,9 @@ export class NotificationService {
     };
   }
 
-  async #publish(api: SubscriptionApi, facts: NotificationFacts, body: (sub: SubscriptionRecord) => Record<string, unknown>): Promise<void> {
+  async #publish(api: SubscriptionApi, tenant: string, facts: NotificationFacts, body: (sub: SubscriptionRecord) => Record<string, unknown>): Promise<void> {
     if (this.#ac.signal.aborted) return;
-    const subs = await this.#o.repo.list(api);
+    const subs = await this.#o.repo.list(api, tenant);
     const timeStamp = this.#o.clock.now().toISOString();
     for (const sub of subs) {
       if (!filterMatches(sub.filter as SubscriptionFilter, facts)) continue;

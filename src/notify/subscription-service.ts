@@ -111,15 +111,19 @@ export function createSubscriptionService(o: SubscriptionServiceOptions) {
       return (await o.repo.list(api, tenant)).map(view);
     },
 
-    /** One subscription; NotFoundError when missing. */
-    async get(api: SubscriptionApi, id: string): Promise<SubscriptionView> {
+    /**
+     * One subscription; NotFoundError when missing or, when `tenant` is given, of
+     * another tenant (answered exactly like a missing one).
+     */
+    async get(api: SubscriptionApi, id: string, tenant?: string): Promise<SubscriptionView> {
       const r = await o.repo.get(api, id);
-      if (!r) throw new NotFoundError('subscription', id);
+      if (!r || (tenant !== undefined && r.tenant !== tenant)) throw new NotFoundError('subscription', id);
       return view(r);
     },
 
-    /** Deletes; NotFoundError when missing. */
-    async delete(api: SubscriptionApi, id: string): Promise<void> {
+    /** Deletes; NotFoundError when missing or, when `tenant` is given, of another tenant. */
+    async delete(api: SubscriptionApi, id: string, tenant?: string): Promise<void> {
+      if (tenant !== undefined && (await o.repo.get(api, id))?.tenant !== tenant) throw new NotFoundError('subscription', id);
       if (!(await o.repo.delete(api, id))) throw new NotFoundError('subscription', id);
     },
 

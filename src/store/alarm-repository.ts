@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from './schema.js';
 import type { AlarmAckState, AlarmEventType, AlarmsTable, PerceivedSeverity } from './monitoring-schema.js';
@@ -73,6 +74,8 @@ export function alarmRepository(db: Kysely<Database>) {
     /**
      * Raises an alarm. When an active alarm exists for the same NS, source and cause
      * (the partial unique index `alarms_active_source`), returns it with `created: false`.
+     * The alarm belongs to its NS's tenant unless `tenant` is given (`default` when the
+     * NS is unknown), so tenants see only their own NSes' alarms.
      */
     async raise(a: Omit<AlarmRecord, 'tenant'> & { tenant?: string }): Promise<{ alarm: AlarmRecord; created: boolean }> {
       const existing = await active(a.managedObjectId, a.sourceKey, a.probableCause);
@@ -82,7 +85,7 @@ export function alarmRepository(db: Kysely<Database>) {
           .insertInto('alarms')
           .values({
             id: a.id,
-            ...(a.tenant ? { tenant: a.tenant } : {}),
+            tenant: a.tenant ?? sql<string>`coalesce((select tenant from ns_instances where id = ${a.managedObjectId}), 'default')`,
             managed_object_id: a.managedObjectId,
             source_key: a.sourceKey,
             root_cause_faulty_resource: JSON.stringify(a.rootCauseFaultyResource),

@@ -64,4 +64,6 @@ export interface DescriptorContent {
   readonly version: string;
   readonly format: DescriptorFormat;
   readonly file: string;
+  /** Owner of a descriptor inserted on-boarded (its package's tenant); default `default`. */
+  readonly tenant?: string;
 }

@@ -10,7 +10,8 @@ export type { SubscriptionRecord, SubscriptionRepository } from './subscription-
 export { ALARM_ACK_STATES, ALARM_EVENT_TYPES, PERCEIVED_SEVERITIES, SUBSCRIPTION_APIS, VES_BACKLOG_DOMAINS } from './monitoring-schema.js';
 export type { AlarmAckState, AlarmEventType, PerceivedSeverity, SubscriptionApi, VesBacklogDomain } from './monitoring-schema.js';
 // Runtime repositories (lifecycle engineer).
-export { SqlVimAccountRepository } from './vim-account-repository.js';
+export { SqlVimAccountRepository, VIM_SECRET_COLUMN } from './vim-account-repository.js';
+export type { VimSecretSealer } from './vim-account-repository.js';
 export { SqlNsInstanceRepository } from './ns-instance-repository.js';
 export { SqlVnfInstanceRepository } from './vnf-instance-repository.js';
 export { SqlOpOccRepository } from './op-occ-repository.js';

@@ -83,6 +83,7 @@ export function nsdRepository(db: Kysely<Database>, now: () => Date = () => new 
           .insertInto('nsds')
           .values({
             id,
+            ...(c.tenant ? { tenant: c.tenant } : {}),
             onboarding_state: 'ONBOARDED',
             operational_state: 'ENABLED',
             user_defined_data: jsonb(userDefinedData),
@@ -122,9 +123,11 @@ export function nsdRepository(db: Kysely<Database>, now: () => Date = () => new 
       return row && rec(row);
     },
 
-    /** Every NSD of a tenant, oldest first. */
-    async list(tenant: string): Promise<NsdRecord[]> {
-      const rows = await db.selectFrom('nsds').selectAll().where('tenant', '=', tenant).orderBy('created_at').orderBy('id').execute();
+    /** Every NSD of a tenant (of every tenant when undefined), oldest first. */
+    async list(tenant: string | undefined): Promise<NsdRecord[]> {
+      let q = db.selectFrom('nsds').selectAll();
+      if (tenant !== undefined) q = q.where('tenant', '=', tenant);
+      const rows = await q.orderBy('created_at').orderBy('id').execute();
       return rows.map(rec);
     },
 

@@ -50,9 +50,11 @@ export function packageRepository(db: Kysely<Database>) {
       return row && toPackageRecord(row);
     },
 
-    /** Every package of a tenant, oldest first. */
-    async list(tenant: string): Promise<PackageRecord[]> {
-      const rows = await db.selectFrom('packages').selectAll().where('tenant', '=', tenant).orderBy('created_at').orderBy('id').execute();
+    /** Every package of a tenant (of every tenant when undefined), oldest first. */
+    async list(tenant: string | undefined): Promise<PackageRecord[]> {
+      let q = db.selectFrom('packages').selectAll();
+      if (tenant !== undefined) q = q.where('tenant', '=', tenant);
+      const rows = await q.orderBy('created_at').orderBy('id').execute();
       return rows.map(toPackageRecord);
     },
 

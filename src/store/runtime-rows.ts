@@ -34,11 +34,12 @@ export const toOpStep = (r: Selectable<OpStepsTable>): OpStep => ({
   startedAt: isoOrNull(r.started_at), endedAt: isoOrNull(r.ended_at),
 });
 
-/** Row → VimAccount. */
+/** Row → VimAccount (`config.secret` is the sealed text when the row has sealed credentials). */
 export const toVimAccount = (r: Selectable<VimAccountsTable>): VimAccount => ({
   id: r.id, name: r.name, type: r.type as VimType, endpoint: r.endpoint,
   capacity: r.capacity_cpu === null || r.capacity_memory_mib === null ? null : { cpu: r.capacity_cpu, memoryMiB: r.capacity_memory_mib },
-  config: r.config, tenant: r.tenant, createdAt: iso(r.created_at),
+  // Sealed credentials stay sealed here: `config.secret` is the SecretBox text, opened only when a driver is built.
+  config: r.secret_sealed ? { ...r.config, secret: r.secret_sealed } : r.config, tenant: r.tenant, createdAt: iso(r.created_at),
 });
 
 /** JSON text for a jsonb column. */

@@ -15,6 +15,8 @@ export interface VimAccountsTable {
   config: Json<Record<string, unknown>>;
   tenant: Generated<string>;
   created_at: Timestamp;
+  /** `SecretBox.seal` of the credentials (JSON); null: none. Never the clear text. */
+  secret_sealed: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface NsInstancesTable {

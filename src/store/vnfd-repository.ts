@@ -75,6 +75,7 @@ export function vnfdRepository(db: Kysely<Database>, now: () => Date = () => new
           .insertInto('vnfds')
           .values({
             id,
+            ...(c.tenant ? { tenant: c.tenant } : {}),
             onboarding_state: 'ONBOARDED',
             operational_state: 'ENABLED',
             user_defined_data: jsonb(userDefinedData),
@@ -114,9 +115,11 @@ export function vnfdRepository(db: Kysely<Database>, now: () => Date = () => new
       return row && rec(row);
     },
 
-    /** Every VNFD of a tenant, oldest first. */
-    async list(tenant: string): Promise<VnfdRecord[]> {
-      const rows = await db.selectFrom('vnfds').selectAll().where('tenant', '=', tenant).orderBy('created_at').orderBy('id').execute();
+    /** Every VNFD of a tenant (of every tenant when undefined), oldest first. */
+    async list(tenant: string | undefined): Promise<VnfdRecord[]> {
+      let q = db.selectFrom('vnfds').selectAll();
+      if (tenant !== undefined) q = q.where('tenant', '=', tenant);
+      const rows = await q.orderBy('created_at').orderBy('id').execute();
       return rows.map(rec);
     },
 

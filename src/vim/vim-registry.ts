@@ -1,4 +1,4 @@
-import { NotFoundError } from '../model/index.js';
+import { NotFoundError, VimError } from '../model/index.js';
 import type { VimAccount } from '../model/index.js';
 import { createMemoryVimDriver } from './memory/memory-vim-driver.js';
 import { createVimDriver } from './vim-driver-factory.js';
@@ -14,6 +14,11 @@ export interface VimAccountSource {
 export interface VimRegistryOptions {
   /** Builds the driver of one account; default {@link createVimDriver}. */
   readonly factory?: (account: VimAccount) => VimDriver;
+  /**
+   * Opens sealed credentials (`config.secret` as `SecretBox` text, as the repository
+   * reads them) just before a driver is built; the factory sees them in clear.
+   */
+  readonly openSecret?: (sealed: string) => string;
 }
 
 /** What makes a cached driver stale: the account's connection settings changed. */
@@ -29,6 +34,7 @@ const fingerprint = (a: VimAccount): string => JSON.stringify([a.type, a.endpoin
 export class VimRegistry {
   readonly #source: VimAccountSource;
   readonly #factory: (account: VimAccount) => VimDriver;
+  readonly #openSecret: ((sealed: string) => string) | undefined;
   #accounts: readonly VimAccount[] = [];
   readonly #drivers = new Map<string, { readonly print: string; readonly driver: VimDriver }>();
   readonly #memoryEngines = new Map<string, VimDriver>();
@@ -37,6 +43,7 @@ export class VimRegistry {
   constructor(source: VimAccountSource, opts: VimRegistryOptions = {}) {
     this.#source = source;
     this.#factory = opts.factory ?? createVimDriver;
+    this.#openSecret = opts.openSecret;
   }
 
   /**
@@ -86,7 +93,16 @@ export class VimRegistry {
     await Promise.all([...all].map((d) => d.destroy().catch(() => undefined)));
   }
 
-  #build(account: VimAccount): VimDriver {
+  /** The account with its credentials opened (drivers get them in clear, nothing else does). */
+  #unsealed(account: VimAccount): VimAccount {
+    const sealed = account.config.secret;
+    if (typeof sealed !== 'string') return account;
+    if (!this.#openSecret) throw new VimError('AUTH', account.name, 'the credentials are sealed and this process has no secret key to open them');
+    return { ...account, config: { ...account.config, secret: JSON.parse(this.#openSecret(sealed)) as unknown } };
+  }
+
+  #build(sealedAccount: VimAccount): VimDriver {
+    const account = this.#unsealed(sealedAccount);
     if (account.type !== 'memory' || this.#factory !== createVimDriver) return this.#factory(account);
     let engine = this.#memoryEngines.get(account.endpoint);
     if (!engine) {

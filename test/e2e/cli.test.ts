@@ -7,7 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = ['--import', 'tsx', join(ROOT, 'src/cli/main.ts')];
-const env = { ...process.env, DATABASE_URL: '', RONDO_URL: '', RONDO_LOG_LEVEL: 'info' };
+// Authentication is off for this tour of the commands (test/integration/auth-wiring.test.ts
+// covers `rondo login` against a server with it on); no stored login or token leaks in.
+const env = {
+  ...process.env, DATABASE_URL: '', RONDO_URL: '', RONDO_LOG_LEVEL: 'info', RONDO_INSECURE_NO_AUTH: '1',
+  RONDO_TOKEN: '', RONDO_API_KEY: '', RONDO_CONFIG_DIR: join(tmpdir(), `rondo-e2e-config-${process.pid}`),
+};
 
 /** Runs `rondo …` from source; resolves with exit code and output, never rejects. */
 function rondo(args: string[], url?: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -102,5 +107,7 @@ describe('rondo CLI against a real server', () => {
     server?.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(log).toContain('shutting down');
+    // Insecure mode says so loudly at start-up.
+    expect(log).toContain('AUTHENTICATION IS OFF');
   });
 });

@@ -35,7 +35,8 @@ describe('dashboard (browser, no Docker)', () => {
     dir = await mkdtemp(join(tmpdir(), 'rondo-ui-'));
     const config = loadConfig({}, { dataDir: dir, logLevel: 'silent', port: 0 });
     store = await openStore({ kind: 'pglite', dataDir: join(dir, 'db') });
-    const services = createServices(config, store, systemClock, uuidGenerator);
+    // Authentication off: this file tests the dashboard's views (dashboard-login.test.ts tests sign-in).
+    const services = createServices(config, store, systemClock, uuidGenerator, { env: { RONDO_INSECURE_NO_AUTH: '1' } });
     const deps = { config, store, logger: createLogger(config), clock: systemClock, ids: uuidGenerator, services };
     // The real `/api/events` route streams the monitoring bus: publish VNF events there.
     bus = services.monitoring!.bus;

@@ -66,3 +66,59 @@ export async function bearer(app: RondoApp, username: string, password: string):
   if (r.statusCode !== 200) throw new Error(`login of ${username} failed: ${r.statusCode} ${r.body}`);
   return `Bearer ${r.json<{ access_token: string }>().access_token}`;
 }
+
+/** One Server-Sent Events frame (comments are skipped). */
+export interface SseFrame {
+  readonly id?: string;
+  readonly event?: string;
+  readonly data?: string;
+}
+
+/**
+ * Reads SSE frames from a `fetch` response. `next(pred)` returns the frames read since the
+ * last call up to and including the first one `pred` accepts; it fails after `timeoutMs`
+ * or when the stream ends first.
+ */
+export function readSseFrames(res: Response, timeoutMs = 10_000): { next(pred: (f: SseFrame) => boolean): Promise<SseFrame[]> } {
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  const queue: SseFrame[] = [];
+  let buf = '';
+  const parse = (block: string): SseFrame | undefined => {
+    const f: { id?: string; event?: string; data?: string } = {};
+    for (const line of block.split('\n')) {
+      if (line.startsWith('id: ')) f.id = line.slice(4);
+      else if (line.startsWith('event: ')) f.event = line.slice(7);
+      else if (line.startsWith('data: ')) f.data = line.slice(6);
+    }
+    return f.data === undefined ? undefined : f;
+  };
+  return {
+    async next(pred) {
+      const out: SseFrame[] = [];
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        while (queue.length > 0) {
+          const f = queue.shift() as SseFrame;
+          out.push(f);
+          if (pred(f)) return out;
+        }
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`no matching SSE frame within ${timeoutMs} ms; got ${JSON.stringify(out)}`);
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no matching SSE frame within ${timeoutMs} ms; got ${JSON.stringify(out)}`)), left);
+        });
+        const { value, done } = await Promise.race([reader.read(), timeout]).finally(() => clearTimeout(timer));
+        if (done) throw new Error(`the SSE stream ended; got ${JSON.stringify(out)}`);
+        buf += decoder.decode(value, { stream: true });
+        let i: number;
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const f = parse(buf.slice(0, i));
+          buf = buf.slice(i + 2);
+          if (f) queue.push(f);
+        }
+      }
+    },
+  };
+}

@@ -40,7 +40,7 @@ async function openDockerApp(kind: StoreKind, key: string, overrides: ConfigOver
   const dataDir = await mkdtemp(join(tmpdir(), 'rondo-chain-'));
   const config = loadConfig({}, { dataDir, logLevel: 'silent', stepDeadlineSeconds: 60, opDeadlineSeconds: 300, ...overrides });
   const store = await openTestStore(kind, key);
-  const deps: AppDeps = { config, store, logger: createLogger(config), clock: systemClock, ids: uuidGenerator, services: createServices(config, store, systemClock, uuidGenerator, { pollIntervalMs: 250 }) };
+  const deps: AppDeps = { config, store, logger: createLogger(config), clock: systemClock, ids: uuidGenerator, services: createServices(config, store, systemClock, uuidGenerator, { pollIntervalMs: 250, env: { RONDO_INSECURE_NO_AUTH: '1' } }) };
   await reserveSubnets(store);
   const app = await buildApp(deps);
   deps.services.lifecycleWorker?.start();

@@ -35,8 +35,16 @@ export function counterIds(prefix = ''): IdGenerator {
 }
 
 /**
+ * The environment of test apps that do not test authentication: insecure mode (every
+ * request is an admin of `default`), the secret key generated in the temp data dir.
+ * Auth tests build their app with `test/integration/auth-support.ts` instead.
+ */
+export const INSECURE_TEST_ENV: NodeJS.ProcessEnv = { RONDO_INSECURE_NO_AUTH: '1' };
+
+/**
  * Builds the real app on a fresh test store (PGlite in memory or a schema of the real
- * PostgreSQL) and a temp data dir. Logs are silent unless RONDO_TEST_LOG is set.
+ * PostgreSQL) and a temp data dir, authentication off ({@link INSECURE_TEST_ENV}). Logs
+ * are silent unless RONDO_TEST_LOG is set.
  */
 export async function openTestApp(kind: StoreKind, key: string, overrides: ConfigOverrides = {}): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'rondo-test-'));
@@ -45,7 +53,7 @@ export async function openTestApp(kind: StoreKind, key: string, overrides: Confi
   const clock = steppingClock();
   const ids = counterIds();
   const logger = createLogger(config);
-  const deps: AppDeps = { config, store, logger, clock, ids, services: createServices(config, store, clock, ids) };
+  const deps: AppDeps = { config, store, logger, clock, ids, services: createServices(config, store, clock, ids, { env: INSECURE_TEST_ENV }) };
   const app = await buildApp(deps);
   return {
     app,
@@ -54,6 +62,7 @@ export async function openTestApp(kind: StoreKind, key: string, overrides: Confi
     deps,
     close: async () => {
       await app.close();
+      await deps.services.auth.close();
       await store.close();
       await rm(dataDir, { recursive: true, force: true });
     },

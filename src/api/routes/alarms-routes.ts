@@ -4,6 +4,8 @@ import { BadRequestError } from '../../model/index.js';
 import type { AlarmService } from '../../monitoring/index.js';
 import { listResponse } from '../list-response.js';
 import { ListQuery, StringEnum } from '../schema-types.js';
+import { tenantFilter } from '../../auth/index.js';
+import { callerOf } from '../caller.js';
 
 /** Options of {@link alarmsRoutes}. */
 export interface AlarmsRoutesOptions {
@@ -37,13 +39,16 @@ const ALARM_ATTRIBUTES = new Set([
  * SOL005 NS fault management alarms: `GET /nsfm/v1/alarms` (SOL013 filter, e.g.
  * `(eq,managedObjectId,<nsId>);(eq,ackState,UNACKNOWLEDGED)`, selectors, paging),
  * `GET /nsfm/v1/alarms/{alarmId}`, `PATCH` with `{"ackState": "ACKNOWLEDGED"}` (200 with
- * the AlarmModifications; 409 ALARM_ALREADY_ACKNOWLEDGED if it already is).
+ * the AlarmModifications; 409 ALARM_ALREADY_ACKNOWLEDGED if it already is). An alarm
+ * belongs to its NS instance's tenant; another tenant's answers 404 like a missing one.
  */
 export const alarmsRoutes: FastifyPluginAsyncTypebox<AlarmsRoutesOptions> = async (app, { alarms }) => {
   app.get('/nsfm/v1/alarms', { schema: { tags: ['nsfm'], querystring: ListQuery, response: { 200: Type.Array(Type.Object({}, { additionalProperties: true })) } } }, async (req, reply) =>
-    listResponse(req, reply, await alarms.list(), req.query, { attributes: ALARM_ATTRIBUTES, defaultExcluded: [], pageSize: 100 }),
+    listResponse(req, reply, await alarms.list({ tenant: tenantFilter(callerOf(req)) }), req.query, { attributes: ALARM_ATTRIBUTES, defaultExcluded: [], pageSize: 100 }),
   );
-  app.get('/nsfm/v1/alarms/:alarmId', { schema: { tags: ['nsfm'], params: AlarmParams, response: { 200: Alarm } } }, async (req) => alarms.get(req.params.alarmId));
+  app.get('/nsfm/v1/alarms/:alarmId', { schema: { tags: ['nsfm'], params: AlarmParams, response: { 200: Alarm } } }, async (req) =>
+    alarms.get(req.params.alarmId, tenantFilter(callerOf(req))),
+  );
   app.patch(
     '/nsfm/v1/alarms/:alarmId',
     { schema: { tags: ['nsfm'], params: AlarmParams, body: AlarmModifications, response: { 200: AlarmModifications } } },
@@ -51,7 +56,7 @@ export const alarmsRoutes: FastifyPluginAsyncTypebox<AlarmsRoutesOptions> = asyn
       const ct = req.headers['content-type'] ?? '';
       // SOL013 §4.2: PATCH bodies are JSON merge patches; plain JSON is accepted too.
       if (!/^application\/(merge-patch\+)?json/.test(ct)) throw new BadRequestError('send the modification as application/merge-patch+json', { code: 'BAD_CONTENT_TYPE' });
-      await alarms.acknowledge(req.params.alarmId);
+      await alarms.acknowledge(req.params.alarmId, tenantFilter(callerOf(req)));
       return reply.type('application/json').send({ ackState: 'ACKNOWLEDGED' as const });
     },
   );

@@ -51,10 +51,22 @@ export function mergeFeeds(...feeds: readonly EventFeed[]): EventFeed {
  */
 export function nsInstanceIdOf(payload: unknown): string | undefined {
   if (typeof payload !== 'object' || payload === null) return undefined;
-  const p = payload as { nsInstanceId?: unknown; nsId?: unknown };
+  // Operations and VNF events name the NS; alarm records name it as their managed object.
+  const p = payload as { nsInstanceId?: unknown; nsId?: unknown; managedObjectId?: unknown };
   if (typeof p.nsInstanceId === 'string') return p.nsInstanceId;
   if (typeof p.nsId === 'string') return p.nsId;
+  if (typeof p.managedObjectId === 'string') return p.managedObjectId;
   return undefined;
+}
+
+/**
+ * The tenant an event's payload names itself (alarm records carry theirs); undefined when
+ * it names none, and the NS instance's tenant must be looked up.
+ */
+export function payloadTenantOf(payload: unknown): string | undefined {
+  if (typeof payload !== 'object' || payload === null) return undefined;
+  const t = (payload as { tenant?: unknown }).tenant;
+  return typeof t === 'string' ? t : undefined;
 }
 
 /**

@@ -1,6 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyPluginAsync } from 'fastify';
-import { nsInstanceIdOf } from './event-feed.js';
+import type { AuthContext } from '../../auth/index.js';
+import { callerOf } from '../caller.js';
+import { nsInstanceIdOf, payloadTenantOf } from './event-feed.js';
 import type { EventFeed } from './event-feed.js';
 
 /** Options of {@link eventsRoutes}. */
@@ -13,6 +15,11 @@ export interface EventsRoutesOptions {
   readonly replayLimit?: number;
   /** Wall clock for the `time` field; default `Date.now`. */
   readonly now?: () => number;
+  /**
+   * The tenant of an NS instance (`nsTenantResolver(deps)`), for events whose payload
+   * names an NS but no tenant. Without it such events reach admins only.
+   */
+  readonly tenantOf?: (nsInstanceId: string) => Promise<string | undefined>;
 }
 
 /** One event as written on the stream (the `data:` line, JSON). */
@@ -28,12 +35,21 @@ export interface StreamedEvent {
 
 interface Client {
   readonly res: ServerResponse;
+  readonly ctx: AuthContext;
   readonly nsInstanceId: string | undefined;
   readonly topics: ReadonlySet<string> | undefined;
 }
 
-const wants = (c: Client, e: StreamedEvent): boolean =>
-  (c.nsInstanceId === undefined || e.nsInstanceId === c.nsInstanceId) && (c.topics === undefined || c.topics.has(e.topic));
+/** An event with the tenant it belongs to (null: none known, admins only); the tenant is not streamed. */
+interface KeptEvent {
+  readonly event: StreamedEvent;
+  readonly tenant: string | null;
+}
+
+const wants = (c: Client, { event: e, tenant }: KeptEvent): boolean =>
+  (c.ctx.isAdmin || (tenant !== null && tenant === c.ctx.tenant)) &&
+  (c.nsInstanceId === undefined || e.nsInstanceId === c.nsInstanceId) &&
+  (c.topics === undefined || c.topics.has(e.topic));
 
 const parseEventId = (raw: string | undefined): number | undefined => (raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined);
 
@@ -49,26 +65,47 @@ const frame = (e: StreamedEvent): string => `id: ${e.id}\nevent: ${e.topic}\ndat
  * `lastEventId` query) replays the newer events still in memory — best effort: ids restart
  * with the process and only the last `replayLimit` events are kept. Comments
  * (`: heartbeat`) keep idle streams open. Browsers' EventSource cannot send headers, so the
- * auth layer must accept `?access_token=` on this route.
+ * auth layer must accept `?access_token=` on this route. Each caller receives only events
+ * of its tenant's NS instances (admins: every event); events naming no NS reach admins only.
  */
 export const eventsRoutes: FastifyPluginAsync<EventsRoutesOptions> = async (app, opts) => {
-  const { feed, heartbeatMs = 15_000, replayLimit = 1000, now = Date.now } = opts;
+  const { feed, heartbeatMs = 15_000, replayLimit = 1000, now = Date.now, tenantOf } = opts;
   const clients = new Set<Client>();
-  const recent: StreamedEvent[] = [];
+  const recent: KeptEvent[] = [];
   let seq = 0;
 
-  // One subscription for the plugin's life: ids are global, so a reconnect can resume.
-  const unsubscribe = feed.subscribe((topic, payload) => {
-    const e: StreamedEvent = { id: ++seq, topic, nsInstanceId: nsInstanceIdOf(payload) ?? null, time: new Date(now()).toISOString(), payload };
-    recent.push(e);
+  const deliver = (kept: KeptEvent): void => {
+    recent.push(kept);
     if (recent.length > replayLimit) recent.shift();
     let text: string | undefined;
     for (const c of clients) {
-      if (!wants(c, e)) continue;
-      text ??= frame(e);
+      if (!wants(c, kept)) continue;
+      text ??= frame(kept.event);
       // A slow reader buffers in the socket; events are small and the stream is best effort.
       c.res.write(text);
     }
+  };
+  const tenantFor = (payload: unknown, nsInstanceId: string | null): Promise<string | null> => {
+    const named = payloadTenantOf(payload);
+    if (named !== undefined) return Promise.resolve(named);
+    if (nsInstanceId === null || !tenantOf) return Promise.resolve(null);
+    return tenantOf(nsInstanceId).then(
+      (t) => t ?? null,
+      () => null,
+    );
+  };
+
+  // Tenants resolve concurrently, events go out in arrival order (a chain of deliveries).
+  let delivering: Promise<void> = Promise.resolve();
+  // One subscription for the plugin's life: ids are global, so a reconnect can resume.
+  const unsubscribe = feed.subscribe((topic, payload) => {
+    const nsInstanceId = nsInstanceIdOf(payload) ?? null;
+    const time = new Date(now()).toISOString();
+    const tenant = tenantFor(payload, nsInstanceId);
+    delivering = delivering
+      .then(() => tenant)
+      .then((t) => deliver({ event: { id: ++seq, topic, nsInstanceId, time, payload }, tenant: t }))
+      .catch((e: unknown) => app.log.warn({ err: e }, 'events: an event could not be streamed'));
   });
 
   const heartbeat = setInterval(() => {
@@ -109,6 +146,7 @@ export const eventsRoutes: FastifyPluginAsync<EventsRoutesOptions> = async (app,
       const topicList = q.topics?.split(',').map((t) => t.trim()).filter((t) => t !== '');
       const client: Client = {
         res: reply.raw,
+        ctx: callerOf(request),
         nsInstanceId: q.nsInstanceId || undefined,
         topics: topicList && topicList.length > 0 ? new Set(topicList) : undefined,
       };
@@ -126,7 +164,7 @@ export const eventsRoutes: FastifyPluginAsync<EventsRoutesOptions> = async (app,
       });
       // `rondo.hello` names the topics: EventSource has no wildcard listener for `event:` types.
       reply.raw.write(`retry: 2000\nevent: rondo.hello\ndata: ${JSON.stringify({ topics: feed.topics ?? [], lastEventId: seq })}\n\n`);
-      if (lastId !== undefined) for (const e of recent) if (e.id > lastId && wants(client, e)) reply.raw.write(frame(e));
+      if (lastId !== undefined) for (const e of recent) if (e.event.id > lastId && wants(client, e)) reply.raw.write(frame(e.event));
       clients.add(client);
       request.raw.socket.setKeepAlive(true);
       const drop = (): void => {

@@ -4,6 +4,8 @@ import type { SubscriptionService } from '../../notify/index.js';
 import type { SubscriptionApi } from '../../store/index.js';
 import { listResponse } from '../list-response.js';
 import { ListQuery } from '../schema-types.js';
+import { tenantFilter } from '../../auth/index.js';
+import { callerOf } from '../caller.js';
 
 /** Options of {@link subscriptionsRoutes}. */
 export interface SubscriptionsRoutesOptions {
@@ -35,23 +37,27 @@ const ATTRIBUTES = new Set(['id', 'callbackUri', 'filter']);
  * SOL005 subscriptions of the NS LCM (`/nslcm/v1/subscriptions`) and NS FM
  * (`/nsfm/v1/subscriptions`) APIs: POST (201 + Location; 303 See Other + Location of the
  * existing one for a duplicate; 422 when the callback's test GET does not answer 204),
- * GET list (SOL013 filter) and show, DELETE (204).
+ * GET list (SOL013 filter) and show, DELETE (204). A subscription belongs to its
+ * creator's tenant and hears only about that tenant's NS instances; another tenant's
+ * answers 404 like a missing one.
  */
 export const subscriptionsRoutes: FastifyPluginAsyncTypebox<SubscriptionsRoutesOptions> = async (app, { subscriptions }) => {
   for (const api of ['nslcm', 'nsfm'] as const satisfies readonly SubscriptionApi[]) {
     const base = `/${api}/v1/subscriptions`;
     const tags = [api];
     app.post(base, { schema: { tags, body: Request, response: { 201: Subscription, 303: Type.Null() } } }, async (req, reply) => {
-      const { created, subscription } = await subscriptions.create(api, req.body);
+      const { created, subscription } = await subscriptions.create(api, req.body, callerOf(req).tenant);
       if (!created) return reply.code(303).header('location', subscriptions.location(api, subscription.id)).send(null);
       return reply.code(201).header('location', subscriptions.location(api, subscription.id)).send(subscription);
     });
     app.get(base, { schema: { tags, querystring: ListQuery, response: { 200: Type.Array(Type.Partial(Subscription)) } } }, async (req, reply) =>
-      listResponse(req, reply, (await subscriptions.list(api)).map((s) => ({ ...s })), req.query, { attributes: ATTRIBUTES, defaultExcluded: [], pageSize: 100 }),
+      listResponse(req, reply, (await subscriptions.list(api, tenantFilter(callerOf(req)))).map((s) => ({ ...s })), req.query, { attributes: ATTRIBUTES, defaultExcluded: [], pageSize: 100 }),
     );
-    app.get(`${base}/:subscriptionId`, { schema: { tags, params: Params, response: { 200: Subscription } } }, async (req) => subscriptions.get(api, req.params.subscriptionId));
+    app.get(`${base}/:subscriptionId`, { schema: { tags, params: Params, response: { 200: Subscription } } }, async (req) =>
+      subscriptions.get(api, req.params.subscriptionId, tenantFilter(callerOf(req))),
+    );
     app.delete(`${base}/:subscriptionId`, { schema: { tags, params: Params } }, async (req, reply) => {
-      await subscriptions.delete(api, req.params.subscriptionId);
+      await subscriptions.delete(api, req.params.subscriptionId, tenantFilter(callerOf(req)));
       return reply.code(204).send();
     });
   }

@@ -2,10 +2,18 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NotFoundError } from '../../model/index.js';
 import type { VesAgent } from '../../monitoring/index.js';
+import type { AuthContext } from '../../auth/index.js';
+import { callerOf } from '../caller.js';
+import type { VimAccess } from '../caller.js';
 
 /** Options of {@link vesAgentRoutes}. */
 export interface VesAgentRoutesOptions {
   readonly vesAgent: Pick<VesAgent, 'configure' | 'get' | 'remove'>;
+  /**
+   * Which VIMs a caller may see (`vimAccessOf(deps)`). Without it only admins reach a
+   * configuration: everyone else gets 404, closed rather than open.
+   */
+  readonly vims?: Pick<VimAccess, 'assertVisible'>;
 }
 
 const Params = Type.Object({ vimId: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9._~-]+$' }) });
@@ -42,24 +50,33 @@ const Body = Type.Object(
  * `vesagent_backlogs`; 400 without `vesagent_config`, as seed 001); GET shows it with each
  * backlog's last poll time and last event (password never shown; the multicloud path
  * answers 200 with nulls when there is none, as seed 001, the admin path 404); DELETE
- * stops polling and answers 200.
+ * stops polling and answers 200. A configuration belongs to its VIM's tenant: it is
+ * reachable by whoever may see the VIM (own or shared, admins all); for anyone else the
+ * VIM answers 404 like a missing one.
  */
-export const vesAgentRoutes: FastifyPluginAsyncTypebox<VesAgentRoutesOptions> = async (app, { vesAgent }) => {
+export const vesAgentRoutes: FastifyPluginAsyncTypebox<VesAgentRoutesOptions> = async (app, { vesAgent, vims }) => {
+  const visible = async (ctx: AuthContext, vimId: string): Promise<void> => {
+    if (vims) await vims.assertVisible(ctx, vimId);
+    else if (!ctx.isAdmin) throw new NotFoundError('VIM account', vimId);
+  };
   for (const [prefix, admin] of [
     ['/api/multicloud/v0/:vimId/vesagent', false],
     ['/admin/v1/vims/:vimId/vesagent', true],
   ] as const) {
     const tags = [admin ? 'admin' : 'multicloud'];
     app.get(prefix, { schema: { tags, params: Params, response: { 200: View } } }, async (req) => {
+      await visible(callerOf(req), req.params.vimId);
       const view = await vesAgent.get(req.params.vimId);
       if (!view && admin) throw new NotFoundError('VES agent configuration of VIM', req.params.vimId);
       return view ?? { vesagent_config: null, vesagent_backlogs: null };
     });
     app.post(prefix, { schema: { tags, params: Params, body: Body, response: { 201: View } } }, async (req, reply) => {
+      await visible(callerOf(req), req.params.vimId);
       const view = await vesAgent.configure(req.params.vimId, req.body);
       return reply.code(201).send(view);
     });
     app.delete(prefix, { schema: { tags, params: Params } }, async (req, reply) => {
+      await visible(callerOf(req), req.params.vimId);
       await vesAgent.remove(req.params.vimId);
       return reply.code(200).send();
     });

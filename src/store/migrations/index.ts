@@ -4,6 +4,7 @@ import * as runtime from './002-runtime.js';
 import * as monitoring from './003-monitoring.js';
 import * as auth from './004-auth.js';
 import * as stackSteps from './005-stack-steps.js';
+import * as vimSecretSealed from './006-vim-secret-sealed.js';
 
 /** All migrations, in order. Names never change once released. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '003-monitoring': monitoring,
   '004-auth': auth,
   '005-stack-steps': stackSteps,
+  '006-vim-secret-sealed': vimSecretSealed,
 };
