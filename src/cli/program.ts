@@ -11,6 +11,12 @@ import { registerOpCommands } from './op-commands.js';
 import { registerVimCommands } from './vim-commands.js';
 import { registerReconcileCommands } from './reconcile-commands.js';
 import { registerVnfdCommands } from './vnfd-commands.js';
+import { registerAuthCommands } from './auth-commands.js';
+import { registerVesCommands } from './ves-commands.js';
+import { registerAlarmCommands } from './alarm-commands.js';
+import { registerEventsCommands } from './events-commands.js';
+import { registerDoctorCommand } from './doctor-command.js';
+import { registerCompletionCommand } from './completion-command.js';
 
 /**
  * Builds the `rondo` program: one module per noun registers its commands. To add a noun,
@@ -34,7 +40,13 @@ export function buildProgram(out: Output = processOutput): Command {
   registerOpCommands(program, out);
   registerReconcileCommands(program, out);
   registerVnfdCommands(program, out);
-  // `ves` and `demo` register here.
+  registerAuthCommands(program, out);
+  registerVesCommands(program, out);
+  registerAlarmCommands(program, out);
+  registerEventsCommands(program, out);
+  registerDoctorCommand(program, out);
+  // `completion` reads the whole tree when it runs, so commands registered after it are included.
+  registerCompletionCommand(program, out);
   for (const c of program.commands) c.exitOverride();
   return program;
 }
