@@ -4,38 +4,31 @@
  * `docker kill`, the alarm listed, shown, acknowledged, and streamed by `rondo events`.
  * Fails — never skips — without Docker or the VNF images.
  */
-import { execFile, spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILT_CLI, ROOT, runCli, startCliServer } from '../support/cli-server.js';
+import type { CliRun, CliServer } from '../support/cli-server.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'rondo');
+const BIN = BUILT_CLI[0]!;
 /** A PoP name of its own: its containers and networks carry `rondo.pop=<it>`. */
 const POP = 'cli-alarms';
 
-interface Run { code: number; stdout: string; stderr: string }
+type Run = CliRun;
 
 describe('rondo alarm on a killed VNF container (Docker PoP)', () => {
   const docker = new Docker();
   let dir: string;
   let env: NodeJS.ProcessEnv = {};
-  let server: ChildProcess | undefined;
+  let server: CliServer | undefined;
   let url = '';
-  let log = '';
   let nsId: string | undefined;
 
   /** Runs `bin/rondo …` against the server; never rejects. */
-  const rondo = (args: string[]): Promise<Run> =>
-    new Promise((resolve) => {
-      const child = execFile(process.execPath, [BIN, ...args, '--url', url], { cwd: ROOT, env, timeout: 300_000 }, (err, stdout, stderr) => {
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 99) : 0, stdout, stderr });
-      });
-      child.stdin?.end();
-    });
+  const rondo = (args: string[]): Promise<Run> => runCli(BUILT_CLI, [...args, '--url', url], { env, timeoutMs: 300_000 });
 
   const until = async <T,>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> => {
     const end = Date.now() + ms;
@@ -63,29 +56,12 @@ describe('rondo alarm on a killed VNF container (Docker PoP)', () => {
       RONDO_INSECURE_NO_AUTH: '1',
       RONDO_AUTO_POPS: '0',
     };
-    server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', join(dir, 'data')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 120_000);
-      const onData = (b: Buffer) => {
-        log += b.toString();
-        const m = /Rondo listening on (http:\/\/[^"\s]+)/.exec(log);
-        if (m?.[1]) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      };
-      server?.stdout?.on('data', onData);
-      server?.stderr?.on('data', onData);
-      server?.once('exit', (c) => reject(new Error(`server exited with ${c}:\n${log}`)));
-    });
+    server = await startCliServer(BUILT_CLI, { env, dataDir: join(dir, 'data') });
+    url = server.url;
   }, 200_000);
 
   afterAll(async () => {
-    if (server && server.exitCode === null) {
-      const exited = new Promise((r) => server?.once('exit', r));
-      server.kill('SIGTERM');
-      await exited;
-    }
+    await server?.stop();
     // Whatever a failed run left behind on the engine.
     if (nsId) {
       const label = [`rondo.ns=${nsId}`];

@@ -6,7 +6,6 @@
  * bash completion driven in a real bash.
  */
 import { execFile, spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -14,50 +13,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
+import { BUILT_CLI, ROOT, runCli, startCliServer } from '../support/cli-server.js';
+import type { CliRun, CliServer } from '../support/cli-server.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'rondo');
+const BIN = BUILT_CLI[0]!;
 
-interface Run { code: number; stdout: string; stderr: string }
+type Run = CliRun;
 interface Harness { env: NodeJS.ProcessEnv; url: string }
 
 /** Runs `bin/rondo …`; resolves with exit code and output, never rejects. */
 function rondo(h: Harness, args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; url?: string | null } = {}): Promise<Run> {
   const url = opts.url === undefined ? h.url : opts.url;
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [BIN, ...args, ...(url ? ['--url', url] : [])], { cwd: ROOT, env: { ...h.env, ...opts.env }, timeout: 120_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 99) : 0, stdout, stderr });
-    });
-    child.stdin?.end(opts.input ?? '');
-  });
+  return runCli(BUILT_CLI, [...args, ...(url ? ['--url', url] : [])], { env: { ...h.env, ...opts.env }, ...(opts.input === undefined ? {} : { input: opts.input }) });
 }
 
 /** Starts `bin/rondo serve` and resolves once it says where it listens. */
-function startServer(env: NodeJS.ProcessEnv, dataDir: string, port = 0): Promise<{ proc: ChildProcess; url: string; log: () => string }> {
-  const proc = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--data-dir', dataDir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 120_000);
-    const onData = (b: Buffer) => {
-      log += b.toString();
-      const m = /Rondo listening on (http:\/\/[^"\s]+)/.exec(log);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve({ proc, url: m[1], log: () => log });
-      }
-    };
-    proc.stdout.on('data', onData);
-    proc.stderr.on('data', onData);
-    proc.once('exit', (c) => reject(new Error(`server exited with ${c}:\n${log}`)));
-  });
-}
-
-async function stopServer(proc: ChildProcess | undefined): Promise<void> {
-  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise((r) => proc.once('exit', r));
-  proc.kill('SIGTERM');
-  await exited;
-}
+const startServer = (env: NodeJS.ProcessEnv, dataDir: string, port = 0): Promise<CliServer> => startCliServer(BUILT_CLI, { env, dataDir, port });
 
 /** A long-running `rondo …` (e.g. `events --follow`) whose output lines are collected. */
 function background(h: Harness, args: string[]) {
@@ -144,7 +115,7 @@ describe('rondo ves, events, doctor, completion against a real server', () => {
   }, 200_000);
 
   afterAll(async () => {
-    await stopServer(server?.proc);
+    await server?.stop();
     await new Promise((r) => (collector ? collector.server.close(r) : r(undefined)));
     await rm(dir, { recursive: true, force: true });
   }, 60_000);
@@ -267,7 +238,7 @@ describe('rondo ves, events, doctor, completion against a real server', () => {
 
     // The server restarts on the same port: the stream reconnects and goes on.
     const port = new URL(h.url).port;
-    await stopServer(server?.proc);
+    await server?.stop();
     await until('the follower to notice', () => follow.stderr(), (s) => s.includes('connection lost'));
     server = await startServer(h.env, dataDir, Number(port));
     const b = await lifecycle('cli-events-b');

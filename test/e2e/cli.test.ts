@@ -1,12 +1,10 @@
-import { execFile, spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SOURCE_CLI, runCli, startCliServer } from '../support/cli-server.js';
+import type { CliRun, CliServer } from '../support/cli-server.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = ['--import', 'tsx', join(ROOT, 'src/cli/main.ts')];
 // Authentication is off for this tour of the commands (test/integration/auth-wiring.test.ts
 // covers `rondo login` against a server with it on); no stored login or token leaks in.
 const env = {
@@ -15,45 +13,21 @@ const env = {
 };
 
 /** Runs `rondo …` from source; resolves with exit code and output, never rejects. */
-function rondo(args: string[], url?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [...CLI, ...args, ...(url ? ['--url', url] : [])], { cwd: ROOT, env, timeout: 120_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 99) : 0, stdout, stderr });
-    });
-  });
-}
+const rondo = (args: string[], url?: string): Promise<CliRun> => runCli(SOURCE_CLI, [...args, ...(url ? ['--url', url] : [])], { env });
 
 describe('rondo CLI against a real server', () => {
   let dir: string;
-  let server: ChildProcess | undefined;
+  let server: CliServer | undefined;
   let url = '';
-  let log = '';
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'rondo-e2e-'));
-    server = spawn(process.execPath, [...CLI, 'serve', '--port', '0', '--data-dir', join(dir, 'data')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 120_000);
-      const onData = (b: Buffer) => {
-        log += b.toString();
-        const m = /Rondo listening on (http:\/\/[^"\s]+)/.exec(log);
-        if (m?.[1]) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      };
-      server?.stdout?.on('data', onData);
-      server?.stderr?.on('data', onData);
-      server?.once('exit', (c) => reject(new Error(`server exited with ${c}:\n${log}`)));
-    });
+    server = await startCliServer(SOURCE_CLI, { env, dataDir: join(dir, 'data') });
+    url = server.url;
   }, 200_000);
 
   afterAll(async () => {
-    if (server && server.exitCode === null) {
-      const exited = new Promise((r) => server?.once('exit', r));
-      server.kill('SIGTERM');
-      await exited;
-    }
+    await server?.stop();
     await rm(dir, { recursive: true, force: true });
   }, 60_000);
 
@@ -103,11 +77,10 @@ describe('rondo CLI against a real server', () => {
     expect((await rondo(['package', 'show', pkgs[0]?.id as string], url)).code).toBe(1);
     expect((await rondo(['package', 'list'], 'http://127.0.0.1:1')).code).toBe(2);
 
-    const exited = new Promise<number | null>((r) => server?.once('exit', (c) => r(c)));
-    server?.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(log).toContain('shutting down');
+    await server?.stop();
+    expect(server?.proc.exitCode).toBe(0);
+    expect(server?.log()).toContain('shutting down');
     // Insecure mode says so loudly at start-up.
-    expect(log).toContain('AUTHENTICATION IS OFF');
+    expect(server?.log()).toContain('AUTHENTICATION IS OFF');
   });
 });
