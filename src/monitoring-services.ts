@@ -1,5 +1,6 @@
 import Dockerode from 'dockerode';
 import type { Logger } from 'pino';
+import type { OutboundGuard } from './auth/outbound-guard.js';
 import type { RondoConfig } from './config/index.js';
 import type { Clock, IdGenerator, LcmOpOcc, VimAccount, VnfInstance } from './model/index.js';
 import type { NsLifecycleService, OpNotifier } from './lifecycle/index.js';
@@ -45,6 +46,11 @@ export interface MonitoringServicesDeps {
   readonly opNotifier: OpNotifier;
   readonly lifecycle: Pick<NsLifecycleService, 'getOp' | 'listVnfs'>;
   readonly sealer: Sealer;
+  /**
+   * The one outbound guard (`auth.outbound`, from RONDO_OUTBOUND_ALLOW) every SOL005
+   * callback and VES collector call goes through; default: an open guard.
+   */
+  readonly outbound?: OutboundGuard;
   /** How often the PoP list is re-read to start/stop watchers (ms); default 10 s. */
   readonly syncIntervalMs?: number;
 }
@@ -62,8 +68,9 @@ export function createMonitoringServices(deps: MonitoringServicesDeps): Monitori
   const metrics = createMonitoringMetrics({ processMetrics: true });
   const apiBase = '';
   const subRepo = subscriptionRepository(store.db);
-  const notifications = new NotificationService({ repo: subRepo, sealer: deps.sealer, clock, ids, apiBase });
-  const subscriptions = createSubscriptionService({ repo: subRepo, sealer: deps.sealer, clock, ids, apiBase });
+  const guard = deps.outbound ? { guard: deps.outbound } : {};
+  const notifications = new NotificationService({ repo: subRepo, sealer: deps.sealer, clock, ids, apiBase, ...guard });
+  const subscriptions = createSubscriptionService({ repo: subRepo, sealer: deps.sealer, clock, ids, apiBase, ...guard });
   const alarms = new AlarmService({ repo: alarmRepository(store.db), bus, clock, ids, notifications, apiBase, onError: onError('alarm') });
 
   // One watcher and one monitoring port per PoP; Docker PoPs sharing an engine share a client.
@@ -97,6 +104,7 @@ export function createMonitoringServices(deps: MonitoringServicesDeps): Monitori
     reportingEntityName: `rondo@${config.host}:${config.port}`,
     metrics,
     names: vnfSource,
+    ...guard,
     onError: onError('VES agent'),
   });
   const sampler = new StatsSampler({ vims: () => [...watchers.values()].map((w) => w.port), metrics, bus, onError: onError('stats') });

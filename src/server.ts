@@ -114,6 +114,8 @@ export function createServices(config: RondoConfig, store: Store, clock: Clock, 
     opNotifier: rt.opNotifier,
     lifecycle: rt.lifecycle,
     sealer: auth.secretBox,
+    // Callbacks and VES collectors reach only what RONDO_OUTBOUND_ALLOW allows.
+    outbound: auth.outbound,
   });
   return { catalog, ...rt, monitoring, auth };
 }

@@ -41,6 +41,11 @@ export interface AuthService {
   readonly audit: AuditRecorder;
   readonly auditLog: AuditLogRepository;
   readonly shares: VimShareRepository;
+  /**
+   * The one outbound guard (RONDO_OUTBOUND_ALLOW): the composition root hands it to the
+   * SOL005 subscriptions and notifications and to the VES agent, so every callback and
+   * collector call is checked, bounded and never redirected.
+   */
   readonly outbound: OutboundGuard;
   /** Ids of VIM accounts `ctx` may use: `'all'` for admins, else own + shared. */
   visibleVimIds(ctx: AuthContext): Promise<readonly string[] | 'all'>;

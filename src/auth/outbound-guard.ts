@@ -26,8 +26,13 @@ export interface OutboundGuard {
   check(raw: string, field?: string): URL;
   /** Whether an IP address may be connected to. */
   addressAllowed(address: string): boolean;
-  /** A connection pool that refuses connections to addresses the guard does not allow. */
+  /**
+   * A connection pool that refuses connections to addresses the guard does not allow,
+   * created on first use (a guard only asked to check URLs holds no sockets). After
+   * `close()` it throws RondoError `OUTBOUND_CLOSED`.
+   */
   readonly dispatcher: Dispatcher;
+  /** Closes the pool (if one was created). */
   close(): Promise<void>;
 }
 
@@ -50,6 +55,11 @@ export interface GuardedRequestInit {
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string | Buffer;
   readonly signal?: AbortSignal;
+}
+
+/** The connect-time refusal of an address outside the allow-list (raised inside the DNS lookup). */
+class OutboundRefusedError extends Error {
+  readonly code = 'EACCES';
 }
 
 const LINK_LOCAL = new BlockList();
@@ -100,16 +110,14 @@ export function createOutboundGuard(policy: OutboundPolicy = { allow: [] }): Out
       if (err) return cb(err, '');
       const byName = named(hostname.toLowerCase());
       const ok = (addresses as LookupAddress[]).filter((a) => addressAllowed(a.address) || (byName && !LINK_LOCAL.check(a.address, family(a.address))));
-      if (ok.length === 0) {
-        const e: NodeJS.ErrnoException = new Error(`${hostname} resolves only to addresses outside RONDO_OUTBOUND_ALLOW`);
-        e.code = 'EACCES';
-        return cb(e, '');
-      }
+      if (ok.length === 0) return cb(new OutboundRefusedError(`${hostname} resolves only to addresses outside RONDO_OUTBOUND_ALLOW`), '');
       if (options.all) return cb(null, ok);
       return cb(null, ok[0]!.address, ok[0]!.family);
     });
   };
-  const dispatcher = new Agent({ connections: 16, keepAliveTimeout: 10_000, connect: { lookup: lookup as never } });
+  // Created on first use: a guard that only checks URLs (a default one in a unit test) holds no pool.
+  let agent: Agent | undefined;
+  let closed = false;
 
   return {
     check(raw, field = 'url') {
@@ -129,8 +137,14 @@ export function createOutboundGuard(policy: OutboundPolicy = { allow: [] }): Out
       return url;
     },
     addressAllowed,
-    dispatcher,
-    close: () => dispatcher.close(),
+    get dispatcher(): Dispatcher {
+      if (closed) throw new RondoError('OUTBOUND_CLOSED', 503, 'the outbound connection pool is closed (shutting down)', { retryable: true });
+      return (agent ??= new Agent({ connections: 16, keepAliveTimeout: 10_000, connect: { lookup: lookup as never } }));
+    },
+    async close() {
+      closed = true;
+      await agent?.close();
+    },
   };
 }
 
@@ -163,7 +177,9 @@ export async function guardedFetch(guard: OutboundGuard, rawUrl: string, init: G
       bodyTimeout: timeoutMs,
     });
   } catch (cause) {
-    throw failed(timeout.aborted ? `no answer within ${timeoutMs} ms` : 'connection failed', cause);
+    if (cause instanceof RondoError) throw cause;
+    if (cause instanceof OutboundRefusedError) throw failed(cause.message, cause);
+    throw failed(timeout.aborted ? `no answer within ${timeoutMs} ms` : init.signal?.aborted ? 'aborted' : `connection failed (${(cause as { code?: string }).code ?? 'error'})`, cause);
   }
   const declared = Number(res.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {

@@ -1,5 +1,5 @@
+import type { OutboundGuard } from '../auth/outbound-guard.js';
 import { BadRequestError } from '../model/index.js';
-import { checkOutboundUrl } from '../notify/index.js';
 import { VES_BACKLOG_DOMAINS } from '../store/index.js';
 import type { VesAgentConfigRecord, VesBacklogDomain } from '../store/index.js';
 
@@ -41,13 +41,18 @@ function optText(v: unknown, field: string): string | null {
   return v;
 }
 
+/** The endpoint's field, as ProblemDetails name it. */
+const ENDPOINT_FIELD = 'vesagent_config.ves_subscription.endpoint';
+
 /**
  * Validates a POST body `{"vesagent_config": {...}}` (seed 001 shape). Throws
  * BadRequestError `VESAGENT_CONFIG_MISSING` without `vesagent_config` (seed 001 answers
- * 400 too) and `VESAGENT_CONFIG_INVALID` naming the field for anything malformed.
+ * 400 too), `VESAGENT_CONFIG_INVALID` naming the field for anything malformed, and
+ * `OUTBOUND_URL_INVALID` / `OUTBOUND_NOT_ALLOWED` naming
+ * `vesagent_config.ves_subscription.endpoint` when `guard` refuses the collector.
  * Poll intervals may be numbers or numeric strings, as seed 001 clients send both.
  */
-export function parseVesAgentConfig(body: unknown): VesAgentConfigInputBody {
+export function parseVesAgentConfig(body: unknown, guard: Pick<OutboundGuard, 'check'>): VesAgentConfigInputBody {
   const cfg = isObject(body) ? body.vesagent_config : undefined;
   if (!isObject(cfg)) {
     throw new BadRequestError('vesagent_config is not provided; send {"vesagent_config": {"ves_subscription": {...}, "backlogs": [...]}}', {
@@ -56,9 +61,9 @@ export function parseVesAgentConfig(body: unknown): VesAgentConfigInputBody {
   }
   const sub = cfg.ves_subscription;
   if (!isObject(sub) || typeof sub.endpoint !== 'string') {
-    throw new BadRequestError('vesagent_config.ves_subscription.endpoint is required', { code: 'VESAGENT_CONFIG_INVALID', details: { field: 'ves_subscription.endpoint' } });
+    throw new BadRequestError(`${ENDPOINT_FIELD} is required`, { code: 'VESAGENT_CONFIG_INVALID', details: { field: ENDPOINT_FIELD } });
   }
-  checkOutboundUrl(sub.endpoint, 'ves_subscription.endpoint');
+  guard.check(sub.endpoint, ENDPOINT_FIELD);
   const rawBacklogs = cfg.backlogs ?? [];
   if (!Array.isArray(rawBacklogs)) throw new BadRequestError('vesagent_config.backlogs must be a list', { code: 'VESAGENT_CONFIG_INVALID', details: { field: 'backlogs' } });
   const backlogs = rawBacklogs.map((b: unknown, i): VesBacklogInput => {

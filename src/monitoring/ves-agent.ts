@@ -1,3 +1,5 @@
+import { createOutboundGuard } from '../auth/outbound-guard.js';
+import type { OutboundGuard } from '../auth/outbound-guard.js';
 import type { EventBus } from '../bus/index.js';
 import type { Clock, IdGenerator } from '../model/index.js';
 import type { VesConfigRepository } from '../store/index.js';
@@ -12,8 +14,8 @@ import { createSequenceCounter } from './ves/ves-header.js';
 import type { VesBuildContext } from './ves/ves-header.js';
 import type { VimMonitoringPort } from './watch/vim-monitoring-port.js';
 
-/** Delivery tuning shared by every VIM's collector (endpoint and auth come from the config). */
-export type VesDeliveryTuning = Omit<VesDeliveryOptions, 'endpoint' | 'auth' | 'observer'>;
+/** Delivery tuning shared by every VIM's collector (endpoint and auth come from the config, the guard from the agent). */
+export type VesDeliveryTuning = Omit<VesDeliveryOptions, 'endpoint' | 'auth' | 'observer' | 'guard'>;
 
 /** Options of {@link VesAgent}. */
 export interface VesAgentOptions {
@@ -33,6 +35,12 @@ export interface VesAgentOptions {
   readonly metrics?: MonitoringMetrics;
   readonly names?: VnfSourceResolver;
   readonly delivery?: VesDeliveryTuning;
+  /**
+   * Where collectors may be (the server passes `auth.outbound`, built from
+   * RONDO_OUTBOUND_ALLOW): checked when a config is posted and on every delivery POST.
+   * Default: an open guard (http/https, no credentials in the URL, no link-local address).
+   */
+  readonly guard?: OutboundGuard;
   readonly onError?: (error: unknown, what: string) => void;
 }
 
@@ -45,6 +53,7 @@ export interface VesAgentOptions {
  */
 export class VesAgent {
   readonly #o: VesAgentOptions;
+  readonly #guard: OutboundGuard;
   readonly #build: VesBuildContext;
   readonly #runners = new Map<string, VesAgentRunner>();
   /** Serialises config changes per VIM so a POST racing a DELETE ends consistent. */
@@ -53,6 +62,7 @@ export class VesAgent {
 
   constructor(opts: VesAgentOptions) {
     this.#o = opts;
+    this.#guard = opts.guard ?? createOutboundGuard();
     this.#build = { reportingEntityName: opts.reportingEntityName, ids: opts.ids, sequences: createSequenceCounter() };
   }
 
@@ -77,10 +87,11 @@ export class VesAgent {
   /**
    * Validates and stores `body` (`{"vesagent_config": …}`) as the VIM's configuration and
    * (re)starts its polling. Throws BadRequestError `VESAGENT_CONFIG_MISSING` /
-   * `VESAGENT_CONFIG_INVALID` / `OUTBOUND_URL_INVALID`.
+   * `VESAGENT_CONFIG_INVALID` / `OUTBOUND_URL_INVALID` / `OUTBOUND_NOT_ALLOWED` (the
+   * guard refuses the endpoint; nothing is stored).
    */
   async configure(vimId: string, body: unknown): Promise<VesAgentView> {
-    const input = parseVesAgentConfig(body);
+    const input = parseVesAgentConfig(body, this.#guard);
     return this.#locked(vimId, async () => {
       const saved = await this.#o.repo.put({
         vimId,
@@ -117,12 +128,20 @@ export class VesAgent {
     const c = await this.#o.repo.get(vimId);
     if (!c) return;
     const o = this.#o;
+    try {
+      // A stored endpoint the guard refuses now (RONDO_OUTBOUND_ALLOW changed since): told, not polled.
+      this.#guard.check(c.endpoint, 'vesagent_config.ves_subscription.endpoint');
+    } catch (e) {
+      (o.onError ?? (() => {}))(e, `VES agent of VIM ${vimId} not started: its collector endpoint is refused`);
+      return;
+    }
     const runner = new VesAgentRunner({
       vimId,
       backlogs: c.backlogs,
       pollIntervalDefault: c.pollIntervalDefault,
       delivery: {
         ...o.delivery,
+        guard: this.#guard,
         endpoint: c.endpoint,
         auth: c.username === null ? null : { username: c.username, password: c.passwordSealed === null ? '' : o.secrets.open(c.passwordSealed) },
       },

@@ -1,6 +1,6 @@
 export { backoffDelay, sleep } from './retry-backoff.js';
 export type { BackoffPolicy, Random } from './retry-backoff.js';
-export { checkOutboundUrl, createOutboundAgent, DEFAULT_OUTBOUND_LIMITS, sendOutbound } from './outbound-http.js';
+export { DEFAULT_OUTBOUND_LIMITS, sendOutbound } from './outbound-http.js';
 export type { BasicAuth, OutboundLimits, OutboundRequest, OutboundResponse } from './outbound-http.js';
 export { FM_NOTIFICATION_TYPES, LCM_NOTIFICATION_TYPES, filterKey, filterMatches, parseFilter } from './subscription-filter.js';
 export type { FmNotificationType, LcmNotificationType, NotificationFacts, NotificationType, SubscriptionFilter } from './subscription-filter.js';

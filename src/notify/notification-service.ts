@@ -1,4 +1,6 @@
-import type { Dispatcher } from 'undici';
+import { createOutboundGuard } from '../auth/outbound-guard.js';
+import type { OutboundGuard } from '../auth/outbound-guard.js';
+import { RondoError } from '../model/index.js';
 import type { Clock, IdGenerator, LcmOpOcc } from '../model/index.js';
 import type { SubscriptionApi, SubscriptionRecord, SubscriptionRepository } from '../store/index.js';
 import { backoffDelay, sleep } from './retry-backoff.js';
@@ -39,8 +41,13 @@ export interface NotificationServiceOptions {
   readonly random?: Random;
   /** Notifications waiting per subscription; beyond, the oldest is dropped. Default 1000. */
   readonly maxPendingPerSubscription?: number;
+  /** Timeout and response size of each POST; default {@link DEFAULT_OUTBOUND_LIMITS}. */
   readonly limits?: OutboundLimits;
-  readonly dispatcher?: Dispatcher;
+  /**
+   * Where callbacks may point (the server passes `auth.outbound`); default: an open guard.
+   * Every POST's URL and connected address are checked, redirects are not followed.
+   */
+  readonly guard?: OutboundGuard;
   readonly onError?: (error: unknown, subscriptionId: string) => void;
 }
 
@@ -58,10 +65,13 @@ const DEFAULT_TENANT = 'default';
  * subscription's BASIC credentials. A notification goes only to subscriptions of the
  * tenant its NS instance belongs to: a tenant never learns about another's NSes. Each subscription has its own FIFO, sent one at a
  * time, so a RESULT never overtakes its START even across retries; a failed POST (network,
- * non-2xx) is retried with jittered exponential backoff up to `maxAttempts`.
+ * non-2xx — a 3xx too: redirects are not followed —, a timeout, an oversized answer) is
+ * retried with jittered exponential backoff up to `maxAttempts`. Every POST goes through
+ * the outbound guard; a callback it refuses is abandoned at once.
  */
 export class NotificationService {
   readonly #o: NotificationServiceOptions;
+  readonly #guard: OutboundGuard;
   readonly #base: string;
   readonly #queues = new Map<string, Job[]>();
   readonly #active = new Map<string, Promise<void>>();
@@ -73,6 +83,7 @@ export class NotificationService {
 
   constructor(opts: NotificationServiceOptions) {
     this.#o = opts;
+    this.#guard = opts.guard ?? createOutboundGuard();
     this.#base = (opts.apiBase ?? '').replace(/\/+$/, '');
   }
 
@@ -214,7 +225,7 @@ export class NotificationService {
     const max = o.maxAttempts ?? 8;
     for (let attempt = 0; attempt < max && !signal.aborted; attempt++) {
       try {
-        const res = await sendOutbound({ method: 'POST', url: job.url, json: job.body, auth: job.auth, signal }, o.limits ?? DEFAULT_OUTBOUND_LIMITS, o.dispatcher);
+        const res = await sendOutbound(this.#guard, { method: 'POST', url: job.url, json: job.body, auth: job.auth, signal }, o.limits ?? DEFAULT_OUTBOUND_LIMITS);
         if (res.status >= 200 && res.status < 300) {
           this.#delivered++;
           return;
@@ -223,6 +234,12 @@ export class NotificationService {
       } catch (e) {
         if (signal.aborted) return;
         o.onError?.(e, subscriptionId);
+        // A callback the guard refuses (stored before RONDO_OUTBOUND_ALLOW changed) never becomes deliverable.
+        if (e instanceof RondoError && e.status === 400) {
+          this.#failedAttempts++;
+          this.#abandoned++;
+          return;
+        }
       }
       this.#failedAttempts++;
       if (attempt + 1 < max) await sleep(backoffDelay(attempt, o.backoff ?? { initialMs: 500, maxMs: 60_000 }, o.random), signal);

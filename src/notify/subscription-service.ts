@@ -1,8 +1,9 @@
-import type { Dispatcher } from 'undici';
+import { createOutboundGuard } from '../auth/outbound-guard.js';
+import type { OutboundGuard } from '../auth/outbound-guard.js';
 import { BadRequestError, NotFoundError, RondoError } from '../model/index.js';
 import type { Clock, IdGenerator } from '../model/index.js';
 import type { SubscriptionApi, SubscriptionRecord, SubscriptionRepository } from '../store/index.js';
-import { checkOutboundUrl, DEFAULT_OUTBOUND_LIMITS, sendOutbound } from './outbound-http.js';
+import { DEFAULT_OUTBOUND_LIMITS, sendOutbound } from './outbound-http.js';
 import type { BasicAuth, OutboundLimits } from './outbound-http.js';
 import { filterKey, parseFilter } from './subscription-filter.js';
 import type { SubscriptionFilter } from './subscription-filter.js';
@@ -29,8 +30,14 @@ export interface SubscriptionServiceOptions {
   readonly ids: IdGenerator;
   /** Absolute base of this API for `_links` (e.g. `http://rondo:8080`); '' for relative links. */
   readonly apiBase?: string;
+  /** Timeout and response size of the callback test GET; default {@link DEFAULT_OUTBOUND_LIMITS}. */
   readonly limits?: OutboundLimits;
-  readonly dispatcher?: Dispatcher;
+  /**
+   * Where callbacks may point (the server passes `auth.outbound`, built from
+   * RONDO_OUTBOUND_ALLOW); default: an open guard (http/https, no credentials in the URL,
+   * no link-local addresses).
+   */
+  readonly guard?: OutboundGuard;
 }
 
 const BASE_PATH: Record<SubscriptionApi, string> = { nslcm: '/nslcm/v1/subscriptions', nsfm: '/nsfm/v1/subscriptions' };
@@ -56,6 +63,7 @@ function parseAuth(raw: unknown): BasicAuth | null {
  */
 export function createSubscriptionService(o: SubscriptionServiceOptions) {
   const apiBase = (o.apiBase ?? '').replace(/\/+$/, '');
+  const guard = o.guard ?? createOutboundGuard();
   const view = (r: SubscriptionRecord): SubscriptionView => ({
     id: r.id,
     filter: r.filter as SubscriptionFilter,
@@ -66,12 +74,13 @@ export function createSubscriptionService(o: SubscriptionServiceOptions) {
   async function testCallback(url: string, auth: BasicAuth | null): Promise<void> {
     let status: number;
     try {
-      status = (await sendOutbound({ method: 'GET', url, auth }, o.limits ?? DEFAULT_OUTBOUND_LIMITS, o.dispatcher)).status;
+      status = (await sendOutbound(guard, { method: 'GET', url, auth }, o.limits ?? DEFAULT_OUTBOUND_LIMITS)).status;
     } catch (cause) {
       throw new RondoError('CALLBACK_UNREACHABLE', 422, `callbackUri did not answer the test GET (${(cause as Error).message}); make it answer GET with 204`, { cause });
     }
     if (status !== 204) {
-      throw new RondoError('CALLBACK_UNREACHABLE', 422, `callbackUri answered the test GET with ${status}; it must answer 204 No Content`, { details: { callbackStatus: status } });
+      const redirect = status >= 300 && status < 400 ? ' (redirects are not followed)' : '';
+      throw new RondoError('CALLBACK_UNREACHABLE', 422, `callbackUri answered the test GET with ${status}${redirect}; it must answer 204 No Content`, { details: { callbackStatus: status } });
     }
   }
 
@@ -79,14 +88,17 @@ export function createSubscriptionService(o: SubscriptionServiceOptions) {
     /**
      * Creates a subscription. Resolves `{created: false}` with the existing one for a
      * duplicate (same tenant, callback and filter; the route answers 303). Throws
-     * BadRequestError for a bad body, RondoError `CALLBACK_UNREACHABLE` (422) when the
-     * callback test fails.
+     * BadRequestError for a bad body (`OUTBOUND_URL_INVALID` / `OUTBOUND_NOT_ALLOWED`
+     * naming `callbackUri` when the guard refuses it: nothing is sent, nothing stored),
+     * RondoError `CALLBACK_UNREACHABLE` (422) when the callback test fails (no answer
+     * within the limits, a non-204 answer — a redirect is not followed —, or a host that
+     * resolves only to addresses the guard refuses).
      */
     async create(api: SubscriptionApi, body: unknown, tenant = 'default'): Promise<{ created: boolean; subscription: SubscriptionView }> {
       if (!isObject(body) || typeof body.callbackUri !== 'string') {
         throw new BadRequestError('callbackUri is required', { code: 'SUBSCRIPTION_INVALID', details: { field: 'callbackUri' } });
       }
-      const callbackUri = checkOutboundUrl(body.callbackUri, 'callbackUri').href;
+      const callbackUri = guard.check(body.callbackUri, 'callbackUri').href;
       const filter = parseFilter(api, body.filter);
       const auth = parseAuth(body.authentication);
       const key = filterKey(filter);

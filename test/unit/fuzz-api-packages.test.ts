@@ -22,7 +22,7 @@ describe('fuzz: JSON bodies of every state-changing route of buildApp', () => {
     const routes = t.app.authRouteTable.filter((r) => ['POST', 'PUT', 'PATCH'].includes(r.method)).map((r) => ({ method: r.method, url: r.url.replace(/:[^/]+/g, 'x1').replace('*', 'f') }));
     expect(routes.length).toBeGreaterThan(8);
     const counts = new Map<number, number>();
-    const runs = 400;
+    const runs = 1500;
     await fc.assert(
       fc.asyncProperty(fc.nat(), fc.json({ maxDepth: 5 }), fc.constantFrom('application/json', 'application/merge-patch+json'), async (i, payload, type) => {
         const p = routes[i % routes.length]!;
@@ -50,7 +50,7 @@ describe('fuzz: package readers', () => {
   it('random bytes and mutated packages never crash the reader: every outcome is a result', async () => {
     expect((await readPackageFile(join(dir, 'chain.tgo'), { fileName: 'chain.tgo' })).ok).toBe(true);
     const counts = new Map<string, number>();
-    const runs = 300;
+    const runs = 1000;
     const mutated = fc.array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }).map((flips) => {
       const b = Buffer.from(valid);
       for (const [at, v] of flips) b[at] = v;

@@ -4,7 +4,7 @@ import { bearer, openAuthTestApp } from '../integration/auth-support.js';
 import type { AuthTestApp } from '../integration/auth-support.js';
 
 const SEED = 20250101;
-const RUNS = 250;
+const RUNS = 500;
 
 /** Header-safe text: printable ASCII (what an HTTP client can actually send). */
 const headerText = fc.string({ unit: 'grapheme-ascii', maxLength: 300 }).map((s) => [...s].filter((c) => c >= ' ' && c !== '\x7f').join(''));

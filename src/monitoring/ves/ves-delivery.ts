@@ -1,5 +1,6 @@
-import type { Dispatcher } from 'undici';
-import { backoffDelay, DEFAULT_OUTBOUND_LIMITS, checkOutboundUrl, sendOutbound, sleep } from '../../notify/index.js';
+import { createOutboundGuard } from '../../auth/outbound-guard.js';
+import type { OutboundGuard } from '../../auth/outbound-guard.js';
+import { backoffDelay, DEFAULT_OUTBOUND_LIMITS, sendOutbound, sleep } from '../../notify/index.js';
 import type { BackoffPolicy, BasicAuth, OutboundLimits, Random } from '../../notify/index.js';
 import type { VesEvent } from './ves-event.js';
 
@@ -8,7 +9,7 @@ export interface VesDeliveryObserver {
   sent(events: number): void;
   /** One POST that did not succeed (it is retried unless the collector refused the events). */
   failed(events: number): void;
-  /** Events the collector refused for good (4xx other than 408/429). */
+  /** Events the collector refused for good (a 3xx, not followed, or a 4xx other than 401/403/408/429). */
   rejected(events: number): void;
   /** Events dropped because the queue was full. */
   dropped(events: number): void;
@@ -28,8 +29,14 @@ export interface VesDeliveryOptions {
   /** Retry backoff; default 250 ms doubling up to 30 s, full jitter. */
   readonly backoff?: BackoffPolicy;
   readonly random?: Random;
+  /** Timeout and response size of each POST; default {@link DEFAULT_OUTBOUND_LIMITS}. */
   readonly limits?: OutboundLimits;
-  readonly dispatcher?: Dispatcher;
+  /**
+   * Where the collector may be (the server passes `auth.outbound`); default: an open
+   * guard. The endpoint is checked at construction, every connection's address after DNS;
+   * redirects are not followed.
+   */
+  readonly guard?: OutboundGuard;
   readonly observer?: VesDeliveryObserver;
   /** Told about each failed POST (no credentials in it). */
   readonly onError?: (error: unknown) => void;
@@ -37,9 +44,13 @@ export interface VesDeliveryOptions {
 
 const LISTENER_PATH = '/eventListener/v7';
 
-/** `<endpoint>/eventListener/v7`, accepting an endpoint that already ends with it. */
-export function listenerUrl(endpoint: string): string {
-  const base = checkOutboundUrl(endpoint, 'ves_subscription.endpoint').href.replace(/\/+$/, '');
+/**
+ * `<endpoint>/eventListener/v7`, accepting an endpoint that already ends with it. Throws
+ * BadRequestError `OUTBOUND_URL_INVALID` / `OUTBOUND_NOT_ALLOWED` when `guard` refuses the
+ * endpoint.
+ */
+export function listenerUrl(endpoint: string, guard: Pick<OutboundGuard, 'check'>): string {
+  const base = guard.check(endpoint, 'vesagent_config.ves_subscription.endpoint').href.replace(/\/+$/, '');
   return base.endsWith(LISTENER_PATH) ? base : base + LISTENER_PATH;
 }
 
@@ -47,13 +58,15 @@ export function listenerUrl(endpoint: string): string {
  * Delivers VES events to one collector: a bounded in-memory queue, batches of up to
  * `maxBatchSize` events lingering at most `maxLingerMs`, one POST in flight at a time
  * (so the collector sees events in order; a High-priority event — a fault raise — cuts
- * the linger short), retries with jittered exponential backoff
- * until success or a permanent 4xx. A single event goes as `{"event": …}` to
+ * the linger short), retries with jittered exponential backoff (after a network error, a
+ * timeout, an oversized answer, a 5xx) until success or a permanent refusal (a 3xx — not
+ * followed — or a 4xx other than 401/403/408/429). Every POST goes through the outbound
+ * guard and is bounded by `limits`. A single event goes as `{"event": …}` to
  * `/eventListener/v7`, several as `{"eventList": […]}` to `/eventListener/v7/eventBatch`.
  */
 export class VesDelivery {
   readonly #url: string;
-  readonly #o: Required<Omit<VesDeliveryOptions, 'dispatcher' | 'auth' | 'observer' | 'onError' | 'endpoint'>> & VesDeliveryOptions;
+  readonly #o: Required<Omit<VesDeliveryOptions, 'auth' | 'observer' | 'onError' | 'endpoint'>> & VesDeliveryOptions;
   readonly #queue: VesEvent[] = [];
   #inFlight = 0;
   #firstQueuedAt = 0;
@@ -69,7 +82,8 @@ export class VesDelivery {
   #dropped = 0;
 
   constructor(opts: VesDeliveryOptions) {
-    this.#url = listenerUrl(opts.endpoint);
+    const guard = opts.guard ?? createOutboundGuard();
+    this.#url = listenerUrl(opts.endpoint, guard);
     this.#o = {
       maxBatchSize: 50,
       maxLingerMs: 50,
@@ -78,6 +92,7 @@ export class VesDelivery {
       random: Math.random,
       limits: DEFAULT_OUTBOUND_LIMITS,
       ...opts,
+      guard,
     };
     if (this.#o.maxBatchSize < 1 || this.#o.maxQueue < this.#o.maxBatchSize) {
       throw new RangeError('VES delivery needs 1 ≤ maxBatchSize ≤ maxQueue');
@@ -183,7 +198,7 @@ export class VesDelivery {
     const json = single ? { event: batch[0] } : { eventList: batch };
     for (let attempt = 0; !signal.aborted; attempt++) {
       try {
-        const res = await sendOutbound({ method: 'POST', url, json, auth: o.auth ?? null, signal }, o.limits, o.dispatcher);
+        const res = await sendOutbound(o.guard, { method: 'POST', url, json, auth: o.auth ?? null, signal }, o.limits);
         if (res.status >= 200 && res.status < 300) {
           this.#sent += batch.length;
           o.observer?.sent(batch.length);
@@ -191,11 +206,12 @@ export class VesDelivery {
         }
         this.#failed++;
         o.observer?.failed(batch.length);
-        o.onError?.(new Error(`VES collector answered ${res.status} to POST ${url}`));
-        // Other 4xx (400, 404, 405, 413, 415…) will never succeed as sent: drop the batch.
-        // 401/403 are retried: credentials are fixed on the collector or in the config,
-        // and a config change restarts the delivery anyway.
-        if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429 && res.status !== 401 && res.status !== 403) {
+        const redirect = res.status >= 300 && res.status < 400;
+        o.onError?.(new Error(`VES collector answered ${res.status} to POST ${url}${redirect ? ' (redirects are not followed; set the endpoint to the final URL)' : ''}`));
+        // A redirect (not followed) and other 4xx (400, 404, 405, 413, 415…) will never
+        // succeed as sent: drop the batch. 401/403 are retried: credentials are fixed on
+        // the collector or in the config, and a config change restarts the delivery anyway.
+        if (redirect || (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429 && res.status !== 401 && res.status !== 403)) {
           this.#rejected += batch.length;
           o.observer?.rejected(batch.length);
           return;
