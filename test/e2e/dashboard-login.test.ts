@@ -179,6 +179,8 @@ describe('dashboard sign-in (browser, auth on, no Docker)', () => {
     await api(base, token, 'POST', `/nslcm/v1/ns_instances/${live.body.id}/instantiate`, { nsFlavourId: 'default' });
     const liveRow = p.locator(`[data-testid=ns-row][data-ns-id="${live.body.id}"]`);
     await liveRow.locator('[data-state=INSTANTIATED]').waitFor({ timeout: 30_000 });
+    // The row counts the NS's VNFs and names its PoPs (the list asks for vnfInstance).
+    await liveRow.getByText(/\d+\/3 started/).waitFor({ timeout: 10_000 });
     console.log(`NS instantiated through the API shown INSTANTIATED on the list after ${Date.now() - t0} ms (memory PoPs, via SSE)`);
     await screenshot(p, 'dashboard-login-ns-list');
 

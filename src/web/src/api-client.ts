@@ -102,7 +102,7 @@ export async function uploadPackage(file: File): Promise<UploadResult> {
 }
 
 /** Every NS instance. */
-export const listNs = async (): Promise<NsView[]> => items(await json('/nslcm/v1/ns_instances')).map(toNsView);
+export const listNs = async (): Promise<NsView[]> => items(await json('/nslcm/v1/ns_instances?fields=vnfInstance,sapInfo')).map(toNsView);
 
 /** One NS instance. */
 export const getNs = async (id: string): Promise<NsView> => toNsView(await json(`/nslcm/v1/ns_instances/${encodeURIComponent(id)}`));
