@@ -8,7 +8,6 @@ import type { Output } from './output.js';
 const SEVERITIES = ['CRITICAL', 'MAJOR', 'MINOR', 'WARNING', 'INDETERMINATE', 'CLEARED'] as const;
 const ACK_STATES = ['UNACKNOWLEDGED', 'ACKNOWLEDGED'] as const;
 /** The API's page size of `/nsfm/v1/alarms`; a full page means there may be more. */
-const PAGE_SIZE = 100;
 
 /** A SOL005 Alarm as `/nsfm/v1/alarms` returns it. */
 export interface AlarmView {
@@ -68,7 +67,7 @@ export function registerAlarmCommands(program: Command, out: Output): void {
     .action(async (o: ListOptions, cmd: Command) => {
       const ctx = contextOf(cmd, out);
       const filter = filterOf(o);
-      const list = await ctx.client.get<AlarmView[]>('listing alarms', `/nsfm/v1/alarms${filter ? `?filter=${encodeURIComponent(filter)}` : ''}`);
+      const list = await ctx.client.getAll<AlarmView>('listing alarms', `/nsfm/v1/alarms${filter ? `?filter=${encodeURIComponent(filter)}` : ''}`);
       if (ctx.json) printJson(out, list);
       else {
         printTable(
@@ -77,7 +76,6 @@ export function registerAlarmCommands(program: Command, out: Output): void {
           list.map((a) => [a.id, a.managedObjectId.slice(0, 8), alarmVnf(a), a.perceivedSeverity, a.ackState, when(a.alarmRaisedTime), a.probableCause]),
         );
       }
-      if (list.length >= PAGE_SIZE) out.err(`note: the server returns alarms ${PAGE_SIZE} at a time; this is the first page. Narrow it with --ns, --severity, --ack or --active`);
     });
 
   alarm.command('show')

@@ -26,6 +26,15 @@ function apiFailure(what: string, status: number, body: unknown): CliError {
   return new CliError(`${what} failed`, EXIT.failed, reason, hint, body);
 }
 
+/** The target of a `Link` header's `rel="next"` (SOL013 §5.4 paging), if any. */
+export function nextPageLink(header: string | string[] | undefined): string | undefined {
+  for (const part of [header ?? []].flat().join(',').split(',')) {
+    const m = /<([^>]+)>\s*;\s*rel="?next"?/i.exec(part);
+    if (m?.[1]) return m[1];
+  }
+  return undefined;
+}
+
 /**
  * A thin HTTP client of the Rondo API. Every method throws CliError: exit 2 when the
  * server cannot be reached, exit 1 when it answers with an error.
@@ -49,6 +58,17 @@ export function createApiClient(baseUrl: string) {
     baseUrl,
     /** GET a JSON document. */
     get: async <T>(what: string, path: string): Promise<T> => (await call(what, 'GET', path)).body as T,
+    /** GET every page of a SOL013 list, following `Link: <…>; rel="next"` (at most `maxPages`). */
+    async getAll<T>(what: string, path: string, maxPages = 1000): Promise<T[]> {
+      const all: T[] = [];
+      let next: string | undefined = path;
+      for (let page = 0; next !== undefined && page < maxPages; page++) {
+        const r = await call(what, 'GET', next);
+        all.push(...(r.body as T[]));
+        next = nextPageLink(r.headers.link);
+      }
+      return all;
+    },
     /** POST a JSON body (or none); returns status, parsed body and headers. */
     post: async <T>(what: string, path: string, json?: unknown) =>
       (await call(what, 'POST', path, json === undefined ? {} : { body: JSON.stringify(json) as unknown as NodeJS.ReadableStream, headers: { 'content-type': 'application/json' } })) as {

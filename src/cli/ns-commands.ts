@@ -95,7 +95,7 @@ export function registerNsCommands(program: Command, out: Output): void {
     .description('list NS instances')
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = contextOf(cmd, out);
-      const list = await ctx.client.get<NsView[]>('listing NS instances', '/nslcm/v1/ns_instances?fields=vnfInstance');
+      const list = await ctx.client.getAll<NsView>('listing NS instances', '/nslcm/v1/ns_instances?fields=vnfInstance');
       if (ctx.json) printJson(out, list);
       else printTable(out, ['ID', 'NAME', 'STATE', 'NSD', 'VNFS'], list.map((n) => [n.id, n.nsInstanceName, n.nsState, n.nsdInfoId, n.vnfInstance?.length ?? 0]));
     });

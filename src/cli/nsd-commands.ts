@@ -13,7 +13,7 @@ export function registerNsdCommands(program: Command, out: Output): void {
     .description('list NSDs')
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = contextOf(cmd, out);
-      const list = await ctx.client.get<NsdInfo[]>('listing NSDs', '/nsd/v1/ns_descriptors');
+      const list = await ctx.client.getAll<NsdInfo>('listing NSDs', '/nsd/v1/ns_descriptors');
       if (ctx.json) printJson(out, list);
       else
         printTable(

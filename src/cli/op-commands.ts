@@ -44,7 +44,7 @@ export function registerOpCommands(program: Command, out: Output): void {
     .action(async (opts: { ns?: string }, cmd: Command) => {
       const ctx = contextOf(cmd, out);
       const q = opts.ns ? `?filter=${encodeURIComponent(`(eq,nsInstanceId,${opts.ns})`)}` : '';
-      const list = await ctx.client.get<OpView[]>('listing operations', `/nslcm/v1/ns_lcm_op_occs${q}`);
+      const list = await ctx.client.getAll<OpView>('listing operations', `/nslcm/v1/ns_lcm_op_occs${q}`);
       if (ctx.json) printJson(out, list);
       else printTable(out, ['ID', 'TYPE', 'STATE', 'NS INSTANCE', 'STARTED'], list.map((o) => [o.id, o.lcmOperationType, o.operationState, o.nsInstanceId, o.startTime]));
     });

@@ -102,7 +102,7 @@ export function registerPackageCommands(program: Command, out: Output): void {
     .description('list on-boarded packages')
     .action(async (_opts: unknown, cmd: Command) => {
       const ctx = contextOf(cmd, out);
-      const list = await ctx.client.get<AdminPackage[]>('listing packages', '/admin/v1/packages');
+      const list = await ctx.client.getAll<AdminPackage>('listing packages', '/admin/v1/packages');
       if (ctx.json) printJson(out, list);
       else printTable(out, ['ID', 'PACKAGE', 'FORMAT', 'NSDS', 'VNFDS', 'SIZE', 'CREATED'], list.map((p) => [p.id, ref(p), p.format, p.nsds.length, p.vnfds.length, p.size, p.createdAt]));
     });

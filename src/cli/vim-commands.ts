@@ -52,7 +52,7 @@ export function registerVimCommands(program: Command, out: Output): void {
     .description('list PoPs with capacity and use')
     .action(async (_o: unknown, cmd: Command) => {
       const ctx = contextOf(cmd, out);
-      const list = await ctx.client.get<VimView[]>('listing PoPs', '/admin/v1/vims');
+      const list = await ctx.client.getAll<VimView>('listing PoPs', '/admin/v1/vims');
       if (ctx.json) printJson(out, list);
       else printTable(out, ['ID', 'TYPE', 'ENDPOINT', 'CAPACITY', 'IN USE'], list.map((v) => [v.id, v.type, v.endpoint, cap(v.capacity), cap(v.usage)]));
     });

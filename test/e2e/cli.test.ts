@@ -9,7 +9,9 @@ import type { CliRun, CliServer } from '../support/cli-server.js';
 // covers `rondo login` against a server with it on); no stored login or token leaks in.
 const env = {
   ...process.env, DATABASE_URL: '', RONDO_URL: '', RONDO_LOG_LEVEL: 'info', RONDO_INSECURE_NO_AUTH: '1',
-  RONDO_TOKEN: '', RONDO_API_KEY: '', RONDO_CONFIG_DIR: join(tmpdir(), `rondo-e2e-config-${process.pid}`),
+  RONDO_TOKEN: '', RONDO_API_KEY: '',
+  // One item per page: list commands must follow SOL013's Link rel="next".
+  RONDO_PAGE_SIZE: '1', RONDO_CONFIG_DIR: join(tmpdir(), `rondo-e2e-config-${process.pid}`),
 };
 
 /** Runs `rondo …` from source; resolves with exit code and output, never rejects. */
@@ -69,6 +71,9 @@ describe('rondo CLI against a real server', () => {
     const nsds = await rondo(['nsd', 'list'], url);
     expect(nsds.code).toBe(0);
     expect(nsds.stdout).toMatch(/ns-chain\s+0\.1/);
+    const nsdsJson = JSON.parse((await rondo(['nsd', 'list', '--json'], url)).stdout) as { nsdName?: string; nsdId: string }[];
+    expect(nsdsJson.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(nsdsJson.map((n) => n.nsdId)).size).toBe(nsdsJson.length);
     const show = await rondo(['package', 'show', pkgs[0]?.id as string], url);
     expect(show.stdout).toContain('sha256:');
 
