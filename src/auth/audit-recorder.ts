@@ -14,17 +14,20 @@ export const AUDITED_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 /** Creates an {@link AuditRecorder} over the audit log repository. */
 export function createAuditRecorder(deps: { log: AuditLogRepository; clock: Clock; ids: IdGenerator; onError: (e: unknown) => void }): AuditRecorder {
-  const pending = new Set<Promise<void>>();
+  // One write at a time, in call order: concurrent inserts could take their `seq` out of
+  // order on PostgreSQL, and the log is read newest first by `seq`.
+  let tail: Promise<void> = Promise.resolve();
   return {
     record(entry) {
-      const p = deps.log
-        .append({ ...entry, id: deps.ids.next(), at: deps.clock.now() })
-        .catch(deps.onError)
-        .finally(() => pending.delete(p));
-      pending.add(p);
+      const row = { ...entry, id: deps.ids.next(), at: deps.clock.now() };
+      tail = tail.then(() => deps.log.append(row)).catch(deps.onError);
     },
     async drain() {
-      while (pending.size > 0) await Promise.all([...pending]);
+      let seen: Promise<void>;
+      do {
+        seen = tail;
+        await seen;
+      } while (seen !== tail);
     },
   };
 }
