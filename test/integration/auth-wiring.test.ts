@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CallbackServer } from '../support/callback-server.js';
 import { loadConfig } from '../../src/config/index.js';
 import { sealedKeyId } from '../../src/auth/index.js';
 import { createLogger, startServer } from '../../src/server.js';
@@ -24,6 +25,9 @@ import type { RunningServer } from '../../src/server.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 const VIM_PASSWORD = 'vim-Pa55word-never-shown-4711';
 const VES_PASSWORD = 'ves-Pa55word-never-shown-0815';
+const SUB_PASSWORD = 'callback-Pa55word-never-shown-4711';
+/** The Basic credentials the callback receives: they must not be logged either. */
+const SUB_BASIC = Buffer.from(`oss:${SUB_PASSWORD}`).toString('base64');
 
 /** Runs `rondo …` from source with `stdin`; never rejects. */
 function rondo(args: string[], env: NodeJS.ProcessEnv, stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -53,7 +57,7 @@ describe('authentication wired into startServer and the CLI', () => {
   const logLines: string[] = [];
   let notices: string[] = [];
   /** Every secret handed out or typed in this test: none may appear in a log line. */
-  const secrets = new Set<string>([VIM_PASSWORD, VES_PASSWORD]);
+  const secrets = new Set<string>([VIM_PASSWORD, VES_PASSWORD, SUB_PASSWORD, SUB_BASIC]);
   let adminPassword = '';
   let token = '';
   let apiKey = '';
@@ -208,6 +212,34 @@ describe('authentication wired into startServer and the CLI', () => {
     expect(check.status, checkText).toBeGreaterThanOrEqual(400);
     expect(checkText).not.toContain(VIM_PASSWORD);
     expect(keystonePasswords).toContain(VIM_PASSWORD);
+  });
+
+  it('SOL005 subscription credentials are sealed at rest, never answered, and sent to the callback as Basic auth', async () => {
+    const bearer = { authorization: `Bearer ${token}` };
+    const callback = new CallbackServer();
+    await callback.start();
+    try {
+      const created = await call('POST', '/nslcm/v1/subscriptions', bearer, {
+        callbackUri: `${callback.url}/notify`,
+        authentication: { authType: ['BASIC'], paramsBasic: { userName: 'oss', password: SUB_PASSWORD } },
+      });
+      const text = await created.text();
+      expect(created.status, text).toBe(201);
+      expect(text).not.toContain(SUB_PASSWORD);
+      // SOL005: the callback is tested with a GET, carrying the subscription's credentials.
+      expect(callback.requests.find((r) => r.method === 'GET')?.authorization).toBe(`Basic ${SUB_BASIC}`);
+      const id = (JSON.parse(text) as { id: string }).id;
+      for (const path of ['/nslcm/v1/subscriptions', `/nslcm/v1/subscriptions/${id}`]) {
+        const body = await (await call('GET', path, bearer)).text();
+        expect(body).toContain(id);
+        expect(body).not.toContain(SUB_PASSWORD);
+      }
+      const row = await server!.store.db.selectFrom('subscriptions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      expect(JSON.stringify(row)).not.toContain(SUB_PASSWORD);
+      expect(row.auth_sealed).toMatch(/^v2\./);
+    } finally {
+      await callback.stop();
+    }
   });
 
   it('the CLI: rondo login --password-stdin keeps a token (0600) that rondo ns list uses; without it the hint says rondo login', async () => {
