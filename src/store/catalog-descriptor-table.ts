@@ -123,3 +123,32 @@ export function descriptorStates(db: Kysely<Database>, table: DescriptorTable, n
     },
   };
 }
+
+/**
+ * Reads shared by VNFDs and NSDs, mapped by `rec`: one row by id, a tenant's rows (every
+ * tenant's when undefined) and the rows one package brought, oldest first.
+ */
+export function descriptorReads<T extends DescriptorTable, R>(db: Kysely<Database>, table: T, rec: (row: Selectable<Database[T]>) => R) {
+  // Both tables carry the columns used here; type the builder against one of them.
+  const t = table as 'vnfds';
+  const map = (row: unknown): R => rec(row as Selectable<Database[T]>);
+  return {
+    /** The descriptor, or undefined. */
+    async get(id: string): Promise<R | undefined> {
+      const row = await db.selectFrom(t).selectAll().where('id', '=', id).executeTakeFirst();
+      return row && map(row);
+    },
+
+    /** Every descriptor of a tenant (of every tenant when undefined), oldest first. */
+    async list(tenant: string | undefined): Promise<R[]> {
+      let q = db.selectFrom(t).selectAll();
+      if (tenant !== undefined) q = q.where('tenant', '=', tenant);
+      return (await q.orderBy('created_at').orderBy('id').execute()).map(map);
+    },
+
+    /** The descriptors that came with one package. */
+    async listByPackage(packageId: string): Promise<R[]> {
+      return (await db.selectFrom(t).selectAll().where('package_id', '=', packageId).orderBy('created_at').orderBy('id').execute()).map(map);
+    },
+  };
+}

@@ -4,7 +4,7 @@ import type { Nsd } from '../model/index.js';
 import type { Database } from './schema.js';
 import type { DescriptorContent, NsdRecord } from './catalog-records.js';
 import { isUniqueViolation, jsonb, toNsdRecord } from './catalog-row-mapping.js';
-import { descriptorStates } from './catalog-descriptor-table.js';
+import { descriptorReads, descriptorStates } from './catalog-descriptor-table.js';
 import type { NsdsTable } from './catalog-schema.js';
 
 const duplicate = (e: unknown, ref: string): never => {
@@ -43,6 +43,7 @@ export function nsdRepository(db: Kysely<Database>, now: () => Date = () => new 
   const rec = (r: Selectable<NsdsTable>) => toNsdRecord(r);
   return {
     ...states,
+    ...descriptorReads(db, 'nsds', rec),
 
     /** Creates an empty NsdInfo (SOL005: CREATED, DISABLED, NOT_IN_USE). */
     async create(id: string, userDefinedData: Record<string, unknown>, tenant?: string): Promise<NsdRecord> {
@@ -117,25 +118,6 @@ export function nsdRepository(db: Kysely<Database>, now: () => Date = () => new 
       return row ? rec(row) : states.conflict(id, 'expected onboardingState PROCESSING');
     },
 
-    /** The NSD, or undefined. */
-    async get(id: string): Promise<NsdRecord | undefined> {
-      const row = await db.selectFrom('nsds').selectAll().where('id', '=', id).executeTakeFirst();
-      return row && rec(row);
-    },
-
-    /** Every NSD of a tenant (of every tenant when undefined), oldest first. */
-    async list(tenant: string | undefined): Promise<NsdRecord[]> {
-      let q = db.selectFrom('nsds').selectAll();
-      if (tenant !== undefined) q = q.where('tenant', '=', tenant);
-      const rows = await q.orderBy('created_at').orderBy('id').execute();
-      return rows.map(rec);
-    },
-
-    /** The NSDs that came with one package. */
-    async listByPackage(packageId: string): Promise<NsdRecord[]> {
-      const rows = await db.selectFrom('nsds').selectAll().where('package_id', '=', packageId).orderBy('created_at').orderBy('id').execute();
-      return rows.map(rec);
-    },
   };
 }
 

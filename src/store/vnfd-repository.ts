@@ -5,7 +5,7 @@ import type { DescriptorRef, Vnfd } from '../model/index.js';
 import type { Database } from './schema.js';
 import type { DescriptorContent, VnfdRecord } from './catalog-records.js';
 import { isUniqueViolation, jsonb, toVnfdRecord } from './catalog-row-mapping.js';
-import { descriptorStates } from './catalog-descriptor-table.js';
+import { descriptorReads, descriptorStates } from './catalog-descriptor-table.js';
 import type { VnfdsTable } from './catalog-schema.js';
 import type { Selectable } from 'kysely';
 
@@ -37,6 +37,7 @@ export function vnfdRepository(db: Kysely<Database>, now: () => Date = () => new
   const rec = (r: Selectable<VnfdsTable>) => toVnfdRecord(r);
   return {
     ...states,
+    ...descriptorReads(db, 'vnfds', rec),
 
     /** Creates an empty VnfPkgInfo (SOL005: CREATED, DISABLED, NOT_IN_USE). */
     async create(id: string, userDefinedData: Record<string, unknown>, tenant?: string): Promise<VnfdRecord> {
@@ -109,25 +110,6 @@ export function vnfdRepository(db: Kysely<Database>, now: () => Date = () => new
       return row ? rec(row) : states.conflict(id, 'expected onboardingState PROCESSING');
     },
 
-    /** The VNFD, or undefined. */
-    async get(id: string): Promise<VnfdRecord | undefined> {
-      const row = await db.selectFrom('vnfds').selectAll().where('id', '=', id).executeTakeFirst();
-      return row && rec(row);
-    },
-
-    /** Every VNFD of a tenant (of every tenant when undefined), oldest first. */
-    async list(tenant: string | undefined): Promise<VnfdRecord[]> {
-      let q = db.selectFrom('vnfds').selectAll();
-      if (tenant !== undefined) q = q.where('tenant', '=', tenant);
-      const rows = await q.orderBy('created_at').orderBy('id').execute();
-      return rows.map(rec);
-    },
-
-    /** The VNFDs that came with one package. */
-    async listByPackage(packageId: string): Promise<VnfdRecord[]> {
-      const rows = await db.selectFrom('vnfds').selectAll().where('package_id', '=', packageId).orderBy('created_at').orderBy('id').execute();
-      return rows.map(rec);
-    },
 
     /** An ONBOARDED VNFD by 5GTANGO vendor/name/version or ETSI descriptor id. */
     async findOnboarded(tenant: string, ref: DescriptorRef | { descriptorId: string }): Promise<VnfdRecord | undefined> {
