@@ -111,9 +111,14 @@ export function createMonitoringServices(deps: MonitoringServicesDeps): Monitori
 
   let running = false;
   let timer: NodeJS.Timeout | undefined;
+  // Follows the registry: every reload (the 10 s timer, or a PoP added or removed through
+  // the API) starts and stops watchers, so a new PoP is watched at once.
   const sync = async () => {
     if (!running) return;
     await vimRegistry.refresh().catch(onError('refresh PoPs'));
+  };
+  const syncWatchers = async () => {
+    if (!running) return;
     const accounts = vimRegistry.accounts();
     for (const [id, w] of watchers) {
       const a = accounts.find((x) => x.id === id);
@@ -157,6 +162,7 @@ export function createMonitoringServices(deps: MonitoringServicesDeps): Monitori
     })().catch(onError('LCM notification'));
   };
   let unsubscribeOps = (): void => undefined;
+  let unsubscribeVims = (): void => undefined;
 
   return {
     bus,
@@ -169,9 +175,11 @@ export function createMonitoringServices(deps: MonitoringServicesDeps): Monitori
       if (running) return;
       running = true;
       unsubscribeOps = deps.opNotifier.subscribe(onOpChange);
+      unsubscribeVims = vimRegistry.onRefresh(() => void syncWatchers().catch(onError('watch PoPs')));
       notifications.start();
       alarms.start();
       await sync();
+      await syncWatchers(); // the registry may have been loaded before we listened
       sampler.start();
       await vesAgent.start();
       timer = setInterval(() => void sync(), deps.syncIntervalMs ?? 10_000);
@@ -182,6 +190,7 @@ export function createMonitoringServices(deps: MonitoringServicesDeps): Monitori
       timer = undefined;
       if (!running) return;
       unsubscribeOps();
+      unsubscribeVims();
       running = false;
       await vesAgent.stop();
       await sampler.stop();

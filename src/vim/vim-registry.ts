@@ -39,6 +39,7 @@ export class VimRegistry {
   readonly #drivers = new Map<string, { readonly print: string; readonly driver: VimDriver }>();
   readonly #memoryEngines = new Map<string, VimDriver>();
   #refreshing: Promise<void> | null = null;
+  readonly #listeners = new Set<() => void>();
 
   constructor(source: VimAccountSource, opts: VimRegistryOptions = {}) {
     this.#source = source;
@@ -64,8 +65,24 @@ export class VimRegistry {
       } finally {
         this.#refreshing = null;
       }
+      for (const l of [...this.#listeners]) {
+        try {
+          l();
+        } catch {
+          // A listener's failure is its own; the reload succeeded.
+        }
+      }
     })();
     return this.#refreshing;
+  }
+
+  /**
+   * Calls `listener` after every successful reload (a PoP added, changed or removed
+   * through the API reloads at once); returns the unsubscribe function.
+   */
+  onRefresh(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
   }
 
   /** Every PoP of the last refresh, in placement preference order. */
