@@ -18,6 +18,7 @@ import { NotificationService, createSubscriptionService } from './notify/index.j
 import type { Sealer, SubscriptionService } from './notify/index.js';
 import { createEventBus } from './bus/index.js';
 import type { EventBus } from './bus/index.js';
+import type { NsIdentifierTopics } from './runtime-services.js';
 import { alarmRepository, subscriptionRepository, vesConfigRepository } from './store/index.js';
 import type { Store } from './store/index.js';
 import type { VimRegistry } from './vim/index.js';
@@ -44,6 +45,8 @@ export interface MonitoringServicesDeps {
   readonly logger?: Logger;
   readonly vimRegistry: VimRegistry;
   readonly opNotifier: OpNotifier;
+  /** NS instances created and deleted: SOL005 NsIdentifierCreation/Deletion notifications. */
+  readonly nsEvents?: EventBus<NsIdentifierTopics>;
   readonly lifecycle: Pick<NsLifecycleService, 'getOp' | 'listVnfs'>;
   readonly sealer: Sealer;
   /**
@@ -163,6 +166,7 @@ export function createMonitoringServices(deps: MonitoringServicesDeps): Monitori
   };
   let unsubscribeOps = (): void => undefined;
   let unsubscribeVims = (): void => undefined;
+  let unsubscribeNs = (): void => undefined;
 
   return {
     bus,
@@ -175,6 +179,12 @@ export function createMonitoringServices(deps: MonitoringServicesDeps): Monitori
       if (running) return;
       running = true;
       unsubscribeOps = deps.opNotifier.subscribe(onOpChange);
+      const nsEvents = deps.nsEvents;
+      if (nsEvents) {
+        const offCreated = nsEvents.subscribe('ns.created', (ns) => void notifications.publishNsCreated(ns.id, ns.tenant).catch(onError('NS identifier notification')));
+        const offDeleted = nsEvents.subscribe('ns.deleted', (ns) => void notifications.publishNsDeleted(ns.id, ns.tenant).catch(onError('NS identifier notification')));
+        unsubscribeNs = () => (offCreated(), offDeleted());
+      }
       unsubscribeVims = vimRegistry.onRefresh(() => void syncWatchers().catch(onError('watch PoPs')));
       notifications.start();
       alarms.start();
@@ -191,6 +201,7 @@ export function createMonitoringServices(deps: MonitoringServicesDeps): Monitori
       if (!running) return;
       unsubscribeOps();
       unsubscribeVims();
+      unsubscribeNs();
       running = false;
       await vesAgent.stop();
       await sampler.stop();

@@ -2,7 +2,9 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { RondoConfig } from './config/index.js';
-import type { Clock, IdGenerator, VimAccount, VnfInstance } from './model/index.js';
+import type { Clock, IdGenerator, NsInstance, VimAccount, VnfInstance } from './model/index.js';
+import { createEventBus } from './bus/index.js';
+import type { EventBus } from './bus/index.js';
 import { join } from 'node:path';
 import { createCatalogHotSource, releaseNsd, useNsd } from './catalog/index.js';
 import { readPackageEntry } from './packages/index.js';
@@ -13,6 +15,12 @@ import type { Store } from './store/index.js';
 import { VimRegistry, createVimAccountService } from './vim/index.js';
 import type { VimAccountService, VimDriver } from './vim/index.js';
 
+/** NS instances created or deleted (after their transaction committed). */
+export interface NsIdentifierTopics {
+  readonly 'ns.created': NsInstance;
+  readonly 'ns.deleted': NsInstance;
+}
+
 /** The NS lifecycle part of the services: lifecycle API, PoPs, driver registry, worker. */
 export interface RuntimeServices {
   readonly lifecycle: NsLifecycleService;
@@ -20,6 +28,8 @@ export interface RuntimeServices {
   readonly vimRegistry: VimRegistry;
   readonly lifecycleWorker: LifecycleWorker;
   readonly opNotifier: OpNotifier;
+  /** `ns.created` / `ns.deleted`, published once the NS row is committed (SOL005 NsIdentifier notifications hook in here). */
+  readonly nsEvents: EventBus<NsIdentifierTopics>;
   /** Orphan/vanished-compute reconciliation (not started: `startServer` starts it with the worker). */
   readonly reconciler: Reconciler;
 }
@@ -75,19 +85,24 @@ export function createRuntimeServices(config: RondoConfig, store: Store, clock: 
       work(createNsLifecycleService({ ...base, repos: createRuntimeRepositories(trx, clock), descriptors: catalogDescriptorSource(trx) }), trx),
     );
 
+  const nsEvents = createEventBus<NsIdentifierTopics>({ onHandlerError: (e, topic) => opts.logger?.warn({ err: e, topic }, 'NS identifier listener failed') });
   const lifecycle: NsLifecycleService = {
     ...inner,
-    createNs: (req) =>
-      within(async (svc, trx) => {
+    async createNs(req) {
+      const ns = await within(async (svc, trx) => {
         await useNsd(trx, req.nsdId, now);
         return svc.createNs(req);
-      }),
+      });
+      nsEvents.publish('ns.created', ns);
+      return ns;
+    },
     async deleteNs(nsId) {
       const ns = await inner.getNs(nsId);
       await within(async (svc, trx) => {
         await svc.deleteNs(nsId);
         await releaseNsd(trx, ns.nsdInfoId, now);
       });
+      nsEvents.publish('ns.deleted', ns);
     },
     // Placement reads the PoPs synchronously: reload them first (another process may have added one).
     instantiate: async (nsId, req) => (await vimRegistry.refresh(), inner.instantiate(nsId, req)),
@@ -136,5 +151,5 @@ export function createRuntimeServices(config: RondoConfig, store: Store, clock: 
       }
     },
   });
-  return { lifecycle, vims, vimRegistry, lifecycleWorker, opNotifier, reconciler };
+  return { lifecycle, vims, vimRegistry, lifecycleWorker, opNotifier, nsEvents, reconciler };
 }

@@ -112,6 +112,7 @@ export function createServices(config: RondoConfig, store: Store, clock: Clock, 
     ...(opts.logger ? { logger: opts.logger } : {}),
     vimRegistry: rt.vimRegistry,
     opNotifier: rt.opNotifier,
+    nsEvents: rt.nsEvents,
     lifecycle: rt.lifecycle,
     sealer: auth.secretBox,
     // Callbacks and VES collectors reach only what RONDO_OUTBOUND_ALLOW allows.

@@ -1,4 +1,5 @@
 import { createOutboundGuard } from '../auth/outbound-guard.js';
+import { DEFAULT_TENANT } from '../auth/roles.js';
 import type { OutboundGuard } from '../auth/outbound-guard.js';
 import { RondoError } from '../model/index.js';
 import type { Clock, IdGenerator, LcmOpOcc } from '../model/index.js';
@@ -56,9 +57,6 @@ interface Job {
   readonly auth: BasicAuth | null;
   readonly body: Record<string, unknown>;
 }
-
-/** The tenant of notifications whose caller names none (single-tenant installs). */
-const DEFAULT_TENANT = 'default';
 
 /**
  * Sends SOL005 notifications to matching subscriptions' callbacks, POSTing JSON with the
