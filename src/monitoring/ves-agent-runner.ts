@@ -190,17 +190,21 @@ export class VesAgentRunner {
     const backlogs = d.backlogs.filter((b) => b.domain === 'fault' && (matches(b, { ...e, sourceName }) || b.source === sourceId));
     if (backlogs.length === 0) return;
     const kind = FAULT_OF[e.type];
-    const events = kind ? [await this.#raise({ kind, ...e })].filter((x) => x !== undefined) : this.#clear(e, e.at);
+    const events = kind ? [await this.#raise({ kind, ...e }, { sourceId, sourceName })].filter((x) => x !== undefined) : this.#clear(e, e.at);
     const last = events.at(-1);
     if (last) for (const b of backlogs) await d.repo.recordPoll(b.id, d.clock.now(), last);
   }
 
-  async #raise(f: { kind: VnfFaultKind; vnfId: string; nsId: string; computeId: string; popId: string; at: Date; exitCode?: number }): Promise<VesEvent | undefined> {
+  /** Raises `f` once (until cleared); `source` when the caller already resolved it. */
+  async #raise(
+    f: { kind: VnfFaultKind; vnfId: string; nsId: string; computeId: string; popId: string; at: Date; exitCode?: number },
+    source?: { sourceId: string; sourceName: string },
+  ): Promise<VesEvent | undefined> {
     const key = `${vnfKey(f)}\u0000${f.kind}`;
     if (this.#raised.has(key)) return undefined;
     const fault: VnfFault = {
       kind: f.kind,
-      source: await this.#source(f),
+      source: source ?? (await this.#source(f)),
       nsId: f.nsId,
       vnfId: f.vnfId,
       computeId: f.computeId,

@@ -10,7 +10,7 @@ import type { LcmOpOcc } from '../../src/model/index.js';
 import { nsShort, stackName } from '../../src/lifecycle/index.js';
 import { glance, heat, neutron, nova } from '../../src/vim/openstack/index.js';
 import type { KeystoneSession } from '../../src/vim/openstack/index.js';
-import { adminCredentials, adminSession, runId, uploadTestImage } from './openstack-support.js';
+import { adminCredentials, adminSession, createProject, runId, uploadTestImage } from './openstack-support.js';
 import { openOsNsHarness, pinAll } from './openstack-ns-support.js';
 import type { OsNsHarness } from './openstack-ns-support.js';
 
@@ -160,16 +160,4 @@ async function expectNoLeftovers(api: KeystoneSession, nsId: string, serverIds: 
   expect(nets.filter((n) => n.name.startsWith(prefix))).toEqual([]);
   const ports = await neutron.neutronList<neutron.NeutronPort>(api, 'ports');
   expect(ports.filter((p) => p.name.startsWith(prefix))).toEqual([]);
-}
-
-/** A project in the Default domain where the admin user has the admin role. */
-async function createProject(api: KeystoneSession, name: string): Promise<string> {
-  const p = await api.call<{ project: { id: string } }>('identity', { method: 'POST', path: '/projects', what: 'create project', body: { project: { name, domain_id: 'default' } } });
-  const roles = await api.call<{ roles: { id: string }[] }>('identity', { method: 'GET', path: '/roles?name=admin', what: 'find admin role' });
-  const users = await api.call<{ users: { id: string }[] }>('identity', { method: 'GET', path: `/users?name=${encodeURIComponent(adminCredentials().username)}`, what: 'find admin user' });
-  const role = roles.body.roles[0]?.id;
-  const user = users.body.users[0]?.id;
-  if (!role || !user) throw new Error('admin role or user not found in Keystone');
-  await api.call('identity', { method: 'PUT', path: `/projects/${p.body.project.id}/users/${user}/roles/${role}`, what: 'grant admin on test project' });
-  return p.body.project.id;
 }

@@ -55,3 +55,15 @@ export async function uploadTestImage(api: OpenStackApi, name: string, tags: rea
   const img = await glance.createImage(api, { name, diskFormat: 'raw', containerFormat: 'bare', tags, data });
   return { id: img.id, name: img.name };
 }
+
+/** Creates a project in the Default domain and gives the admin user the admin role on it. */
+export async function createProject(api: KeystoneSession, name: string): Promise<string> {
+  const p = await api.call<{ project: { id: string } }>('identity', { method: 'POST', path: '/projects', what: 'create project', body: { project: { name, domain_id: 'default' } } });
+  const roles = await api.call<{ roles: { id: string }[] }>('identity', { method: 'GET', path: '/roles?name=admin', what: 'find admin role' });
+  const users = await api.call<{ users: { id: string }[] }>('identity', { method: 'GET', path: `/users?name=${encodeURIComponent(adminCredentials().username)}`, what: 'find admin user' });
+  const role = roles.body.roles[0]?.id;
+  const user = users.body.users[0]?.id;
+  if (!role || !user) throw new Error('admin role or user not found in Keystone');
+  await api.call('identity', { method: 'PUT', path: `/projects/${p.body.project.id}/users/${user}/roles/${role}`, what: 'grant admin on test project' });
+  return p.body.project.id;
+}

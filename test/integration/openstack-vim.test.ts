@@ -9,7 +9,7 @@ import { RONDO_TAG } from '../../src/vim/openstack/openstack-labels.js';
 import { createOpenStackVimDriver, glance, neutron, nova } from '../../src/vim/openstack/index.js';
 import type { KeystoneSession } from '../../src/vim/openstack/index.js';
 import { expectVimError, runVimCompliance } from '../vim-compliance.js';
-import { adminCredentials, adminSession, runId, uploadTestImage } from './openstack-support.js';
+import { adminCredentials, adminSession, createProject, runId, uploadTestImage } from './openstack-support.js';
 
 const run = runId();
 const IMAGE_TAG = `rondo-it-${run}`;
@@ -98,15 +98,3 @@ afterAll(async () => {
   }
   expect((await nova.listFlavors(api)).filter((f) => f.name.startsWith('rondo-c') && !flavorsBefore?.has(f.name))).toEqual([]);
 });
-
-/** Creates a project in the Default domain and gives the admin user the admin role on it. */
-async function createProject(api: KeystoneSession, name: string): Promise<string> {
-  const p = await api.call<{ project: { id: string } }>('identity', { method: 'POST', path: '/projects', what: 'create project', body: { project: { name, domain_id: 'default' } } });
-  const roles = await api.call<{ roles: { id: string }[] }>('identity', { method: 'GET', path: '/roles?name=admin', what: 'find admin role' });
-  const users = await api.call<{ users: { id: string }[] }>('identity', { method: 'GET', path: `/users?name=${encodeURIComponent(adminCredentials().username)}`, what: 'find admin user' });
-  const role = roles.body.roles[0]?.id;
-  const user = users.body.users[0]?.id;
-  if (!role || !user) throw new Error('admin role or user not found in Keystone');
-  await api.call('identity', { method: 'PUT', path: `/projects/${p.body.project.id}/users/${user}/roles/${role}`, what: 'grant admin on test project' });
-  return p.body.project.id;
-}
