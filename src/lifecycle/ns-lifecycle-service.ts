@@ -9,6 +9,7 @@ import { parseStrategy, placeNs, subnetRequests } from './ns-placement.js';
 import { isFinalOpState } from './op-state-machine.js';
 import type { OpOccFilter, StoredOpOcc } from './ports.js';
 import { loadHots } from './heat-plan.js';
+import { deadComputeSteps } from './retry-recheck.js';
 
 /** SOL005 CreateNsRequest, as Rondo takes it. */
 export interface CreateNsRequest {
@@ -141,7 +142,11 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
     if (event === 'rollback' && current.lcmOperationType !== 'INSTANTIATE') {
       throw new IllegalStateError(`rollback of ${current.lcmOperationType} is not supported; retry or fail it`, { code: 'OP_ROLLBACK_NOT_SUPPORTED' });
     }
-    if (event === 'retry') await repos.opSteps.resetUnfinished(opId);
+    if (event === 'retry') {
+      // What the engine lost while it was away is made again, not taken as done.
+      const redo = current.lcmOperationType === 'INSTANTIATE' ? await deadComputeSteps(await repos.opSteps.listByOp(opId), deps.drivers) : [];
+      await repos.opSteps.resetUnfinished(opId, redo);
+    }
     return toOp(await moveOp(deps, current, event, event === 'retry' ? null : undefined));
   };
 

@@ -91,8 +91,8 @@ export interface OpStepRepository {
   markRunning(ids: readonly string[], now: Date): Promise<void>;
   /** Records how steps ended, in one statement. */
   finish(updates: readonly { readonly id: string; readonly outcome: StepOutcome }[]): Promise<void>;
-  /** FAILED and RUNNING steps of the op back to PENDING (retry); returns how many. */
-  resetUnfinished(opId: string): Promise<number>;
+  /** FAILED and RUNNING steps of the op, and the DONE ones in `redo`, back to PENDING (retry); returns how many. */
+  resetUnfinished(opId: string, redo?: readonly string[]): Promise<number>;
   /** Every PoP any step of any operation of the NS ran on. */
   popIdsForNs(nsInstanceId: string): Promise<string[]>;
 }

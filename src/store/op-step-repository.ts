@@ -53,12 +53,12 @@ export class SqlOpStepRepository implements OpStepRepository {
     }
   }
 
-  async resetUnfinished(opId: string): Promise<number> {
+  async resetUnfinished(opId: string, redo: readonly string[] = []): Promise<number> {
     const r = await this.db
       .updateTable('op_steps')
       .set({ state: 'PENDING', started_at: null, ended_at: null })
       .where('op_id', '=', opId)
-      .where('state', 'in', ['FAILED', 'RUNNING'])
+      .where((eb) => (redo.length > 0 ? eb.or([eb('state', 'in', ['FAILED', 'RUNNING']), eb('id', 'in', [...redo])]) : eb('state', 'in', ['FAILED', 'RUNNING'])))
       .executeTakeFirst();
     return Number(r.numUpdatedRows);
   }

@@ -29,14 +29,14 @@ export interface WorkerRuntime {
   close(): Promise<void>;
 }
 
-/** Polls `check` every 100 ms until it returns a value, or rejects after `timeoutMs` naming `what`. */
-export async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined | null | false>): Promise<T> {
+/** Polls `check` every `everyMs` until it returns a value, or rejects after `timeoutMs` naming `what`. */
+export async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined | null | false>, everyMs = 100): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
     if (v) return v;
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 

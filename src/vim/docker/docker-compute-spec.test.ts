@@ -37,6 +37,10 @@ describe('toVimError', () => {
     expect(kind({ statusCode: 500, json: { message: "Invalid address: It does not belong to any of this network's subnets" } })).toBe('CONFLICT');
     expect(kind({ statusCode: 400, json: { message: 'bad parameter' } })).toBe('UNEXPECTED_RESPONSE');
     expect(toVimError('d', 'x', { statusCode: 503 }).retryable).toBe(true);
+    // What a stopping engine answers to requests in flight (seen with `dockerd` SIGTERM).
+    expect(kind({ statusCode: 500, json: { message: 'transport is closing: unavailable' } })).toBe('CONNECTION');
+    expect(kind({ statusCode: 500, json: { message: 'grpc: the client connection is closing: context canceled' } })).toBe('CONNECTION');
+    expect(toVimError('d', 'x', { statusCode: 500, json: { message: 'transport is closing: unavailable' } }).retryable).toBe(true);
   });
 });
 

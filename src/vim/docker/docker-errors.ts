@@ -14,9 +14,14 @@ const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'EPIPE
 // "does not belong to any of this network's subnets".
 const CONFLICT_TEXT = /overlaps|already in use|active endpoints|does not belong|already exists|is not running|is paused|is restarting/i;
 
+// An engine that is shutting down still answers requests in flight, with a 500 carrying
+// its lost containerd connection ("transport is closing: unavailable", "grpc: the client
+// connection is closing: context canceled"): the engine went away, as a refused socket does.
+const GONE_TEXT = /transport is closing|client connection is closing|connection (?:refused|reset)|daemon is shutting down|error reading from server: EOF/i;
+
 /**
- * Wraps whatever dockerode threw into a {@link VimError}: socket errors → CONNECTION
- * (retryable), socket permission → AUTH, 404 → NOT_FOUND, 409 and state conflicts →
+ * Wraps whatever dockerode threw into a {@link VimError}: socket errors and a stopping
+ * engine's answers → CONNECTION (retryable), socket permission → AUTH, 404 → NOT_FOUND, 409 and state conflicts →
  * CONFLICT, 401 and authorization plugins' 403 → AUTH, anything else → UNEXPECTED_RESPONSE.
  */
 export function toVimError(vim: string, what: string, error: unknown): VimError {
@@ -38,7 +43,9 @@ export function toVimError(vim: string, what: string, error: unknown): VimError 
     case 403:
       return CONFLICT_TEXT.test(text) ? new VimError('CONFLICT', vim, say, { cause: error }) : new VimError('AUTH', vim, say, { cause: error });
     case 500:
+    case 503:
       if (CONFLICT_TEXT.test(text)) return new VimError('CONFLICT', vim, say, { cause: error });
+      if (GONE_TEXT.test(text)) return new VimError('CONNECTION', vim, `${say}; the Docker engine is going away or restarting`, { cause: error, retryable: true });
       break;
     default:
       break;
