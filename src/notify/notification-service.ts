@@ -61,7 +61,8 @@ interface Job {
 /**
  * Sends SOL005 notifications to matching subscriptions' callbacks, POSTing JSON with the
  * subscription's BASIC credentials. A notification goes only to subscriptions of the
- * tenant its NS instance belongs to: a tenant never learns about another's NSes. Each subscription has its own FIFO, sent one at a
+ * tenant its NS instance belongs to, and to admins' (which hear every tenant): a tenant
+ * never learns about another's NSes. Each subscription has its own FIFO, sent one at a
  * time, so a RESULT never overtakes its START even across retries; a failed POST (network,
  * non-2xx — a 3xx too: redirects are not followed —, a timeout, an oversized answer) is
  * retried with jittered exponential backoff up to `maxAttempts`. Every POST goes through
@@ -181,7 +182,7 @@ export class NotificationService {
 
   async #publish(api: SubscriptionApi, tenant: string, facts: NotificationFacts, body: (sub: SubscriptionRecord) => Record<string, unknown>): Promise<void> {
     if (this.#ac.signal.aborted) return;
-    const subs = await this.#o.repo.list(api, tenant);
+    const subs = await this.#o.repo.listeners(api, tenant);
     const timeStamp = this.#o.clock.now().toISOString();
     for (const sub of subs) {
       if (!filterMatches(sub.filter as SubscriptionFilter, facts)) continue;

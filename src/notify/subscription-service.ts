@@ -92,9 +92,10 @@ export function createSubscriptionService(o: SubscriptionServiceOptions) {
      * naming `callbackUri` when the guard refuses it: nothing is sent, nothing stored),
      * RondoError `CALLBACK_UNREACHABLE` (422) when the callback test fails (no answer
      * within the limits, a non-204 answer — a redirect is not followed —, or a host that
-     * resolves only to addresses the guard refuses).
+     * resolves only to addresses the guard refuses). `allTenants` (an admin's subscription)
+     * makes it hear about every tenant's NS instances, not only `tenant`'s.
      */
-    async create(api: SubscriptionApi, body: unknown, tenant = 'default'): Promise<{ created: boolean; subscription: SubscriptionView }> {
+    async create(api: SubscriptionApi, body: unknown, tenant = 'default', opts: { readonly allTenants?: boolean } = {}): Promise<{ created: boolean; subscription: SubscriptionView }> {
       if (!isObject(body) || typeof body.callbackUri !== 'string') {
         throw new BadRequestError('callbackUri is required', { code: 'SUBSCRIPTION_INVALID', details: { field: 'callbackUri' } });
       }
@@ -113,6 +114,7 @@ export function createSubscriptionService(o: SubscriptionServiceOptions) {
         filter,
         filterKey: key,
         authSealed: auth ? o.sealer.seal(JSON.stringify(auth)) : null,
+        allTenants: opts.allTenants ?? false,
         createdAt: o.clock.now(),
       });
       return { created, subscription: view(subscription) };

@@ -91,6 +91,8 @@ export interface SubscriptionsTable {
   filter_key: string;
   /** Sealed JSON of the `authentication` block (it carries a password); null: none. */
   auth_sealed: string | null;
+  /** An admin's subscription: it hears about every tenant's NS instances. */
+  all_tenants: Generated<boolean>;
   created_at: Time;
 }
 

@@ -11,6 +11,8 @@ export interface SubscriptionRecord {
   readonly filter: unknown;
   readonly filterKey: string;
   readonly authSealed: string | null;
+  /** Hears about every tenant's NS instances (an admin's), not only `tenant`'s. */
+  readonly allTenants: boolean;
   readonly createdAt: Date;
 }
 
@@ -22,6 +24,7 @@ const toSubscription = (r: Selectable<SubscriptionsTable>): SubscriptionRecord =
   filter: r.filter,
   filterKey: r.filter_key,
   authSealed: r.auth_sealed,
+  allTenants: r.all_tenants,
   createdAt: r.created_at,
 });
 
@@ -59,6 +62,7 @@ export function subscriptionRepository(db: Kysely<Database>) {
             filter: JSON.stringify(s.filter),
             filter_key: s.filterKey,
             auth_sealed: s.authSealed,
+            all_tenants: s.allTenants,
             created_at: s.createdAt,
           })
           .returningAll()
@@ -83,6 +87,19 @@ export function subscriptionRepository(db: Kysely<Database>) {
       let q = db.selectFrom('subscriptions').selectAll().where('api', '=', api);
       if (tenant !== undefined) q = q.where('tenant', '=', tenant);
       const rows = await q.orderBy('created_at').orderBy('id').execute();
+      return rows.map(toSubscription);
+    },
+
+    /** The subscriptions of `api` that hear about an NS instance of `tenant`: that tenant's and admins'. */
+    async listeners(api: SubscriptionApi, tenant: string): Promise<SubscriptionRecord[]> {
+      const rows = await db
+        .selectFrom('subscriptions')
+        .selectAll()
+        .where('api', '=', api)
+        .where((eb) => eb.or([eb('tenant', '=', tenant), eb('all_tenants', '=', true)]))
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
       return rows.map(toSubscription);
     },
 

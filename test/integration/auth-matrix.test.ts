@@ -355,7 +355,10 @@ describe.each([
     console.log(`auth matrix (${kind}): SSE — B's 2 streams got ${seen['viewer-b']!.length + seen['operator-b']!.length} frames, none of A's; A's viewer got ${aTopics('viewer-a').length} of A's events`);
   });
 
-  it('notifications reach only subscriptions of the NS’s tenant', async () => {
+  it('notifications reach only subscriptions of the NS’s tenant, and admins’ (who see every tenant)', async () => {
+    // The admin is of tenant `default`, not A's: an admin's subscription hears every tenant.
+    const adminSub = await call('POST', '/nslcm/v1/subscriptions', headers.admin ?? null, { payload: { callbackUri: `${cb.url}/admin/lcm` } });
+    expect(adminSub.statusCode, adminSub.body).toBe(201);
     const op = await t.deps.services.lifecycle.getOp(ids.nsLcmOpOccId);
     await monitoring.notifications.publishLcm(op, 'RESULT');
     await monitoring.notifications.idle();
@@ -363,6 +366,7 @@ describe.each([
     // The alarm raised in setup (and in the SSE test) went to A's FM subscription only.
     expect(paths('/a/lcm').map((r) => r.body?.nsInstanceId)).toEqual([ids.nsInstanceId]);
     expect(paths('/a/fm').length).toBeGreaterThanOrEqual(1);
+    expect(paths('/admin/lcm').map((r) => r.body?.nsInstanceId)).toEqual([ids.nsInstanceId]);
     expect(paths('/b/')).toEqual([]);
   });
 });

@@ -38,15 +38,17 @@ const ATTRIBUTES = new Set(['id', 'callbackUri', 'filter']);
  * (`/nsfm/v1/subscriptions`) APIs: POST (201 + Location; 303 See Other + Location of the
  * existing one for a duplicate; 422 when the callback's test GET does not answer 204),
  * GET list (SOL013 filter) and show, DELETE (204). A subscription belongs to its
- * creator's tenant and hears only about that tenant's NS instances; another tenant's
- * answers 404 like a missing one.
+ * creator's tenant and hears only about that tenant's NS instances — an admin's hears
+ * about every tenant's, as admins see them all; another tenant's answers 404 like a
+ * missing one.
  */
 export const subscriptionsRoutes: FastifyPluginAsyncTypebox<SubscriptionsRoutesOptions> = async (app, { subscriptions }) => {
   for (const api of ['nslcm', 'nsfm'] as const satisfies readonly SubscriptionApi[]) {
     const base = `/${api}/v1/subscriptions`;
     const tags = [api];
     app.post(base, { schema: { tags, body: Request, response: { 201: Subscription, 303: Type.Null() } } }, async (req, reply) => {
-      const { created, subscription } = await subscriptions.create(api, req.body, callerOf(req).tenant);
+      const caller = callerOf(req);
+      const { created, subscription } = await subscriptions.create(api, req.body, caller.tenant, { allTenants: caller.isAdmin });
       if (!created) return reply.code(303).header('location', subscriptions.location(api, subscription.id)).send(null);
       return reply.code(201).header('location', subscriptions.location(api, subscription.id)).send(subscription);
     });

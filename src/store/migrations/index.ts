@@ -5,6 +5,7 @@ import * as monitoring from './003-monitoring.js';
 import * as auth from './004-auth.js';
 import * as stackSteps from './005-stack-steps.js';
 import * as vimSecretSealed from './006-vim-secret-sealed.js';
+import * as subscriptionScope from './007-subscription-scope.js';
 
 /** All migrations, in order. Names never change once released. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '004-auth': auth,
   '005-stack-steps': stackSteps,
   '006-vim-secret-sealed': vimSecretSealed,
+  '007-subscription-scope': subscriptionScope,
 };
