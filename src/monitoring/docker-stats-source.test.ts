@@ -24,6 +24,13 @@ describe('toComputeStats', () => {
     expect(s.at.toISOString()).toBe('2024-05-01T10:00:00.000Z');
   });
 
+  it('takes the CPU rate of a one-shot answer from the previous sample', () => {
+    const oneShot = { cpu_stats: { cpu_usage: { total_usage: 7_000_000 }, system_cpu_usage: 40_000_000, online_cpus: 2 }, precpu_stats: { cpu_usage: {} }, memory_stats: { usage: 1 } };
+    // 6 ms of CPU over 20 ms of system time on 2 CPUs: 60 %.
+    expect(toComputeStats('c1', oneShot, at, { cpu_usage: { total_usage: 1_000_000 }, system_cpu_usage: 20_000_000 }).cpuPercent).toBeCloseTo(60);
+    expect(toComputeStats('c1', oneShot, at).cpuPercent).toBe(0);
+  });
+
   it('reports 0 % without a previous sample and no limit when unlimited', () => {
     const s = toComputeStats('c1', { read: '0001-01-01T00:00:00Z', cpu_stats: { cpu_usage: { total_usage: 5 }, system_cpu_usage: 9 }, memory_stats: { usage: 1, limit: 2 ** 63 } }, at);
     expect(s.cpuPercent).toBe(0);

@@ -9,7 +9,8 @@ export interface DockerStatsJson {
   readonly networks?: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
-interface DockerCpuStats {
+/** The CPU counters of one Docker stats document. */
+export interface DockerCpuStats {
   readonly cpu_usage?: { readonly total_usage?: number; readonly percpu_usage?: readonly number[] };
   readonly system_cpu_usage?: number;
   readonly online_cpus?: number;
@@ -17,7 +18,7 @@ interface DockerCpuStats {
 
 /** The one dockerode call the stats source uses (`docker.getContainer(id).stats(...)`). */
 export interface DockerStatsLike {
-  getContainer(id: string): { stats(opts: { stream: false }): Promise<DockerStatsJson> };
+  getContainer(id: string): { stats(opts: { stream: false; 'one-shot': true }): Promise<DockerStatsJson> };
 }
 
 const isGone = (e: unknown): boolean => {
@@ -26,14 +27,16 @@ const isGone = (e: unknown): boolean => {
 };
 
 /**
- * Converts one Docker stats document: CPU % from the cpu/precpu deltas the engine puts
- * in a non-streaming answer (`docker stats` does the same), memory without the page
- * cache (`inactive_file` on cgroup v2, `cache` on v1), cumulative interface counters.
- * A container that is not running has zero `system_cpu_usage` deltas and no networks.
+ * Converts one Docker stats document: CPU % from the deltas between its `cpu_stats` and
+ * `precpu_stats` (`docker stats` does the same) or, in a one-shot answer that has no
+ * `precpu_stats`, between it and `previous` (the CPU counters of the last sample of the
+ * container); memory without the page cache (`inactive_file` on cgroup v2, `cache` on v1);
+ * cumulative interface counters. A container that is not running has zero
+ * `system_cpu_usage` deltas and no networks.
  */
-export function toComputeStats(computeId: string, s: DockerStatsJson, fallbackAt: Date): ComputeStats {
+export function toComputeStats(computeId: string, s: DockerStatsJson, fallbackAt: Date, previous?: DockerCpuStats): ComputeStats {
   const cpu = s.cpu_stats ?? {};
-  const pre = s.precpu_stats ?? {};
+  const pre = (s.precpu_stats?.system_cpu_usage ? s.precpu_stats : previous) ?? {};
   const onlineCpus = cpu.online_cpus ?? cpu.cpu_usage?.percpu_usage?.length ?? 1;
   const cpuDelta = (cpu.cpu_usage?.total_usage ?? 0) - (pre.cpu_usage?.total_usage ?? 0);
   const sysDelta = (cpu.system_cpu_usage ?? 0) - (pre.system_cpu_usage ?? 0);
@@ -66,20 +69,35 @@ export function toComputeStats(computeId: string, s: DockerStatsJson, fallbackAt
 /**
  * A {@link StatsSource} over a Docker engine. `sample` resolves null for a container
  * that is gone or not running (404/409, or an empty stats answer).
+ *
+ * It asks for one-shot stats (API 1.41+): the engine answers at its next 1 s collection
+ * instead of waiting for two of them (~2 s), so a 1 s poll interval really polls every
+ * second. The CPU rate then comes from the previous sample of the same container, kept
+ * here (one entry per live container); an older engine ignores `one-shot` and sends its
+ * own previous sample, which is used instead.
  */
 export function createDockerStatsSource(docker: DockerStatsLike, clock: { now(): Date } = { now: () => new Date() }): StatsSource {
+  const lastCpu = new Map<string, DockerCpuStats>();
   return {
     async sample(computeId, signal) {
       signal?.throwIfAborted();
       let s: DockerStatsJson;
       try {
-        s = await docker.getContainer(computeId).stats({ stream: false });
+        s = await docker.getContainer(computeId).stats({ stream: false, 'one-shot': true });
       } catch (e) {
-        if (isGone(e)) return null;
+        if (isGone(e)) {
+          lastCpu.delete(computeId);
+          return null;
+        }
         throw e;
       }
-      if (!s.cpu_stats?.system_cpu_usage && !s.memory_stats?.usage) return null;
-      return toComputeStats(computeId, s, clock.now());
+      if (!s.cpu_stats?.system_cpu_usage && !s.memory_stats?.usage) {
+        lastCpu.delete(computeId);
+        return null;
+      }
+      const stats = toComputeStats(computeId, s, clock.now(), lastCpu.get(computeId));
+      if (s.cpu_stats) lastCpu.set(computeId, s.cpu_stats);
+      return stats;
     },
   };
 }
