@@ -85,6 +85,9 @@ export async function receiveUpload(source: Readable, opts: ReceiveOptions): Pro
       source.resume();
     });
   } catch (e) {
+    // The write stream opens its file asynchronously: a failure in the first chunk can come
+    // before the open, which then creates the file after an early rm. Wait for the close.
+    if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
     await rm(path, { force: true });
     throw e;
   }

@@ -66,20 +66,21 @@ export function registerOpCommands(program: Command, out: Output): void {
   for (const [action, what] of [
     ['retry', 'retry a FAILED_TEMP operation from its failed steps'],
     ['rollback', 'undo what a FAILED_TEMP instantiation created'],
-    ['cancel', 'cancel a running operation at its next phase boundary'],
+    ['cancel', 'cancel a running operation: no new step starts (--forceful: running steps are aborted too); it ends FAILED_TEMP'],
   ] as const) {
-    op.command(action)
+    const c = op.command(action)
       .description(what)
       .argument('<id>', 'operation id')
       .option('--wait', 'follow the operation until it rests')
-      .option('--timeout <seconds>', 'with --wait: give up waiting after this long', '600')
-      .action(async (id: string, opts: { wait?: boolean; timeout: string }, cmd: Command) => {
-        const ctx = contextOf(cmd, out);
-        await ctx.client.post(`${action} of operation ${id}`, `${opPath(id)}/${action}`, action === 'cancel' ? { cancelMode: 'GRACEFUL' } : {});
-        if (opts.wait) return followOp(ctx, id, Number(opts.timeout));
-        if (ctx.json) printJson(out, { id, accepted: action });
-        else out.out(`${action} of ${id} accepted; follow it with "rondo op watch ${id}"`);
-      });
+      .option('--timeout <seconds>', 'with --wait: give up waiting after this long', '600');
+    if (action === 'cancel') c.option('--forceful', 'SOL005 FORCEFUL: abort the running steps instead of letting them finish');
+    c.action(async (id: string, opts: { wait?: boolean; timeout: string; forceful?: boolean }, cmd: Command) => {
+      const ctx = contextOf(cmd, out);
+      await ctx.client.post(`${action} of operation ${id}`, `${opPath(id)}/${action}`, action === 'cancel' ? { cancelMode: opts.forceful ? 'FORCEFUL' : 'GRACEFUL' } : {});
+      if (opts.wait) return followOp(ctx, id, Number(opts.timeout));
+      if (ctx.json) printJson(out, { id, accepted: action });
+      else out.out(`${action} of ${id} accepted; follow it with "rondo op watch ${id}"`);
+    });
   }
 
   op.command('fail')

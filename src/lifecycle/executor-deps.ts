@@ -18,6 +18,8 @@ export interface ExecutorDeps {
   readonly sapImage?: string;
   /** HOT translations of VNFDs, needed when a VNF is placed on an OpenStack PoP (Heat path). */
   readonly hots?: HotSource;
+  /** How often a running op's row is read for a cancel request (default 500 ms). */
+  readonly cancelPollMs?: number;
 }
 
 /** Guarded op state change through the state machine, published to the notifier. */

@@ -207,7 +207,7 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
     async cancel(opId, mode = 'GRACEFUL') {
       await op(opId);
       // SOL005 §6.4.10: cancel answers 409 unless PROCESSING or ROLLING_BACK; the executor
-      // acts on the flag at the next phase boundary.
+      // sees the flag within its cancel poll: no new step starts (FORCEFUL aborts running ones).
       return toOp(await repos.opOccs.requestCancel(opId, mode, ['PROCESSING', 'ROLLING_BACK'] satisfies OpState[]));
     },
     async waitForOp(opId, opts = {}) {

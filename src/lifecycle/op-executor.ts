@@ -14,6 +14,8 @@ import { runStep } from './step-runner.js';
 import type { ComputeStepResult } from './step-runner.js';
 import { planTerminate } from './terminate-planner.js';
 import { rollbackOperation } from './op-rollback.js';
+import { watchCancel } from './cancel-watch.js';
+import type { CancelWatch } from './cancel-watch.js';
 // Heat path (OpenStack PoPs): HOTs for the plan, stack sweeps, VNFRs from stack steps.
 import { heatPopIds, loadHots } from './heat-plan.js';
 import { recordStackVnfs } from './heat-step-runner.js';
@@ -23,10 +25,28 @@ import { recordStackVnfs } from './heat-step-runner.js';
  * FAILED_TEMP (then, for INSTANTIATE unless `autoRollback: false`, ROLLING_BACK →
  * ROLLED_BACK); ROLLING_BACK → ROLLED_BACK. When `signal` aborts (lease lost, worker
  * stopping) it returns early and leaves the op for another run: every step is idempotent.
+ * A cancel request (SOL005 §6.4.10) is seen within `cancelPollMs`: no new step starts,
+ * FORCEFUL aborts the running ones too, and the op goes to FAILED_TEMP (`OP_CANCELLED`).
  */
 export async function executeOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSignal): Promise<void> {
   if (op.operationState === 'ROLLING_BACK') return void (await rollbackOperation(op, deps, signal));
   if (op.operationState !== 'PROCESSING') return;
+  const cancel = watchCancel(op.id, deps.repos.opOccs, deps.cancelPollMs ?? 500);
+  try {
+    await runOperation(op, deps, signal, cancel);
+  } finally {
+    cancel.stop();
+  }
+}
+
+/** Moves the op to FAILED_TEMP for a pending cancel, naming where it stopped. */
+async function cancelOperation(op: StoredOpOcc, deps: ExecutorDeps, where: string): Promise<void> {
+  const mode = op.cancelMode ?? 'GRACEFUL';
+  const cancelled = problemOf(new RondoError('OP_CANCELLED', 409, `operation cancelled (${mode}) ${where}; retry, rollback or fail it`));
+  await moveOp(deps, op, mode === 'FORCEFUL' ? 'cancel-forceful' : 'cancel-graceful', cancelled);
+}
+
+async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSignal, cancel: CancelWatch): Promise<void> {
   let steps: OpStep[];
   try {
     steps = await ensurePlan(op, deps);
@@ -41,11 +61,7 @@ export async function executeOperation(op: StoredOpOcc, deps: ExecutorDeps, sign
     if (signal.aborted) return;
     const fresh = await deps.repos.opOccs.get(op.id);
     if (!fresh || fresh.operationState !== 'PROCESSING') return;
-    if (fresh.isCancelPending) {
-      const cancelled = problemOf(new RondoError('OP_CANCELLED', 409, `operation cancelled (${fresh.cancelMode ?? 'GRACEFUL'}) before phase ${phase}; retry, rollback or fail it`));
-      await moveOp(deps, fresh, fresh.cancelMode === 'FORCEFUL' ? 'cancel-forceful' : 'cancel-graceful', cancelled);
-      return;
-    }
+    if (fresh.isCancelPending) return cancelOperation(fresh, deps, `before phase ${phase}`);
     const left = deadline - deps.clock.now().getTime();
     if (left <= 0) {
       return failOperation(fresh, deps, problemOf(new RondoError('OP_DEADLINE_EXCEEDED', 504, `operation passed its deadline ${op.deadline}; retry to continue`)), signal);
@@ -67,13 +83,21 @@ export async function executeOperation(op: StoredOpOcc, deps: ExecutorDeps, sign
         }
       },
       run: (s, stepSignal) => runStep(s, { nsInstanceId: op.nsInstanceId, driver: (p) => deps.drivers.get(p), computes, signal: stepSignal, sweepConcurrency: deps.computeConcurrency ?? 8 }),
+      halted: () => cancel.mode !== null,
+      cancelSignal: cancel.forceful,
     });
     if (op.lcmOperationType === 'INSTANTIATE' && phase === INSTANTIATE_PHASES.computes) {
       await recordVnfs(op, [...byId.values()], deps);
       await recordStackVnfs(op, [...byId.values()], deps);
     }
     if (result.kind === 'aborted') return;
+    if (result.kind !== 'done') {
+      // A cancel asked while the phase ran wins over a step failure: no automatic rollback.
+      const now = await deps.repos.opOccs.get(op.id);
+      if (now?.operationState === 'PROCESSING' && now.isCancelPending) return cancelOperation(now, deps, `in phase ${phase}`);
+    }
     if (result.kind === 'failed') return failOperation(fresh, deps, stepProblem(result.step, result.error), signal);
+    if (result.kind === 'cancelled') return;
   }
   await completeOperation(op, deps);
 }

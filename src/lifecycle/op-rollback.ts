@@ -1,4 +1,4 @@
-import type { OpStep } from '../model/index.js';
+import type { CancelMode, OpStep } from '../model/index.js';
 import { RondoError } from '../model/index.js';
 import { LABEL_NS } from '../vim/index.js';
 import type { ExecutorDeps } from './executor-deps.js';
@@ -6,6 +6,7 @@ import { moveOp } from './executor-deps.js';
 import { problemOf } from './op-problem.js';
 import type { StoredOpOcc } from './ports.js';
 import { undoStackStep } from './heat-step-runner.js';
+import { watchCancel } from './cancel-watch.js';
 
 const UNDOABLE = new Set(['DONE', 'FAILED', 'RUNNING']);
 
@@ -14,23 +15,40 @@ const UNDOABLE = new Set(['DONE', 'FAILED', 'RUNNING']);
  * RUNNING steps too — a timed-out create may still have happened), then a sweep by
  * `rondo.ns` on every PoP of the plan for anything no step knows, then the subnets and
  * VNF records are released. ROLLING_BACK → ROLLED_BACK keeping the original error;
- * a rollback that fails goes back to FAILED_TEMP with `ROLLBACK_FAILED`.
+ * a rollback that fails goes back to FAILED_TEMP with `ROLLBACK_FAILED`. A cancel
+ * (`cancelled()` names its mode once pending) stops it before the next undo: FAILED_TEMP
+ * with `OP_CANCELLED`, what is undone stays undone.
  */
 export async function rollbackOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSignal): Promise<void> {
   if (op.lcmOperationType !== 'INSTANTIATE') return void (await moveOp(deps, op, 'rollback-done'));
+  const watch = watchCancel(op.id, deps.repos.opOccs, deps.cancelPollMs ?? 500);
+  try {
+    await undoAll(op, deps, signal, () => watch.mode);
+  } finally {
+    watch.stop();
+  }
+}
+
+async function undoAll(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSignal, cancelled: () => CancelMode | null): Promise<void> {
   const steps = await deps.repos.opSteps.listByOp(op.id);
   try {
     const reverse = [...steps].sort((a, b) => b.seq - a.seq);
     // `stack` (Heat path) before `network`: stack ports sit on the NS networks.
     for (const kind of ['route', 'start', 'stack', 'compute', 'network'] as const) {
       const undo = reverse.filter((s) => s.kind === kind && UNDOABLE.has(s.state));
-      await undoSteps(undo, deps, signal, kind === 'compute' || kind === 'stack' ? (deps.computeConcurrency ?? 8) : 1);
+      await undoSteps(undo, deps, signal, kind === 'compute' || kind === 'stack' ? (deps.computeConcurrency ?? 8) : 1, cancelled);
     }
     await sweep(op.nsInstanceId, [...new Set(steps.map((s) => s.popId))], deps, signal);
     await deps.repos.vnfInstances.deleteByNs(op.nsInstanceId);
     await deps.repos.subnets.release(op.nsInstanceId);
   } catch (e) {
     if (signal.aborted) return;
+    const mode = cancelled();
+    if (e instanceof RondoError && e.code === 'OP_CANCELLED' && mode) {
+      const problem = problemOf(new RondoError('OP_CANCELLED', 409, `rollback cancelled (${mode}); rollback again, retry or fail it`));
+      await moveOp(deps, op, mode === 'FORCEFUL' ? 'cancel-forceful' : 'cancel-graceful', { ...problem, originalError: op.error });
+      return;
+    }
     const cause = problemOf(e);
     await moveOp(deps, op, 'rollback-failed', { ...cause, code: 'ROLLBACK_FAILED', title: 'ROLLBACK_FAILED', detail: `rollback failed: ${cause.detail}; fix the VIM and rollback again`, originalError: op.error });
     return;
@@ -39,12 +57,13 @@ export async function rollbackOperation(op: StoredOpOcc, deps: ExecutorDeps, sig
   await moveOp(deps, op, 'rollback-done');
 }
 
-async function undoSteps(steps: readonly OpStep[], deps: ExecutorDeps, signal: AbortSignal, lanes: number): Promise<void> {
+async function undoSteps(steps: readonly OpStep[], deps: ExecutorDeps, signal: AbortSignal, lanes: number, cancelled: () => CancelMode | null): Promise<void> {
   const queue = [...steps];
   const undone: { id: string; outcome: { state: 'UNDONE'; now: Date } }[] = [];
   const lane = async (): Promise<void> => {
     for (let s = queue.shift(); s; s = queue.shift()) {
       if (signal.aborted) throw new RondoError('OP_ABORTED', 503, 'rollback interrupted');
+      if (cancelled()) throw new RondoError('OP_CANCELLED', 409, 'rollback cancelled');
       const driver = deps.drivers.get(s.popId);
       if (s.kind === 'compute') await driver.deleteCompute(s.target, {}, signal);
       if (s.kind === 'network') await driver.deleteNetwork(s.target, signal);

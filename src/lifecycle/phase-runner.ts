@@ -8,7 +8,9 @@ export type PhaseResult =
   | { readonly kind: 'done' }
   | { readonly kind: 'failed'; readonly step: OpStep; readonly error: unknown }
   /** The operation's own signal aborted (lease lost, shutdown): steps stay RUNNING for a re-run. */
-  | { readonly kind: 'aborted' };
+  | { readonly kind: 'aborted' }
+  /** A cancel stopped the phase: steps not started stay PENDING; FORCEFUL-aborted ones are FAILED. */
+  | { readonly kind: 'cancelled' };
 
 /** What running a phase needs. */
 export interface PhaseDeps {
@@ -19,6 +21,10 @@ export interface PhaseDeps {
   readonly markRunning: (steps: readonly OpStep[]) => Promise<void>;
   readonly finish: (updates: readonly { readonly step: OpStep; readonly outcome: StepOutcome }[]) => Promise<void>;
   readonly run: (step: OpStep, signal: AbortSignal) => Promise<Record<string, unknown>>;
+  /** True once a cancel is pending: no further step is started. */
+  readonly halted?: () => boolean;
+  /** Aborts when a FORCEFUL cancel is pending: running steps are aborted too. */
+  readonly cancelSignal?: AbortSignal;
   /** Steps marked RUNNING / recorded per statement (default 64). */
   readonly batchSize?: number;
   /** Longest a DONE outcome waits in the buffer (default 1000 ms). */
@@ -60,6 +66,10 @@ export async function runPhase(steps: readonly OpStep[], deps: PhaseDeps): Promi
   const take = async (): Promise<OpStep | undefined> => {
     for (;;) {
       if (failure || next >= steps.length) return undefined;
+      if (deps.halted?.()) {
+        failure = { kind: 'cancelled' };
+        return undefined;
+      }
       if (next < marked) return steps[next++];
       if (!marking) {
         const to = Math.min(steps.length, marked + batch);
@@ -91,6 +101,10 @@ export async function runPhase(steps: readonly OpStep[], deps: PhaseDeps): Promi
     for (const c of active) c.abort(deps.signal.reason);
   };
   deps.signal.addEventListener('abort', onAbort, { once: true });
+  const onCancel = (): void => {
+    for (const c of active) c.abort(deps.cancelSignal?.reason);
+  };
+  deps.cancelSignal?.addEventListener('abort', onCancel, { once: true });
   const lane = async (): Promise<void> => {
     for (let step = await take(); step; step = await take()) {
       if (deps.signal.aborted) {
@@ -112,6 +126,12 @@ export async function runPhase(steps: readonly OpStep[], deps: PhaseDeps): Promi
           failure ??= { kind: 'aborted' };
           return;
         }
+        if (deps.cancelSignal?.aborted) {
+          // Recorded FAILED: a retry runs it again (what it half-made is found by name).
+          failure ??= { kind: 'cancelled' };
+          await record(step, { state: 'FAILED', error: problemOf(deps.cancelSignal.reason), now: deps.now() });
+          return;
+        }
         failure ??= { kind: 'failed', step, error: e };
         await record(step, { state: 'FAILED', error: problemOf(e), now: deps.now() });
       }
@@ -121,6 +141,7 @@ export async function runPhase(steps: readonly OpStep[], deps: PhaseDeps): Promi
     await Promise.all(Array.from({ length: Math.max(1, Math.min(deps.concurrency, steps.length)) }, lane));
   } finally {
     deps.signal.removeEventListener('abort', onAbort);
+    deps.cancelSignal?.removeEventListener('abort', onCancel);
     await flush();
   }
   return failure ?? { kind: 'done' };

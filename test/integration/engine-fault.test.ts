@@ -184,3 +184,86 @@ describe('a Docker engine that goes away mid-operation (second dockerd)', () => 
     }
   });
 });
+
+describe('cancelling an operation mid-phase (SOL005 §6.4.10), on the second dockerd', () => {
+  let rt: WorkerRuntime;
+  const containersOf = async (nsId: string) => engine.listContainers({ all: true, filters: { label: [`rondo.ns=${nsId}`] } });
+  beforeAll(async () => {
+    if (!daemon?.pid || !(await answers())) await startDaemon();
+    await wipeDaemon();
+    rt = await openWorkerRuntime('engine-fault-cancel', [dockerAccount(`${POP}c`, `unix://${SOCK}`)], { reserveSapSubnets: 4200 });
+  });
+  afterAll(async () => {
+    if (daemon?.pid) process.kill(daemon.pid, 'SIGCONT');
+    await rt?.close();
+    await wipeDaemon();
+    await stopDaemon();
+  });
+
+  it('GRACEFUL: no compute is started after the cancel; FAILED_TEMP OP_CANCELLED; rollback leaves nothing', async () => {
+    const worker = rt.startWorker('graceful-worker', { computeConcurrency: 1 });
+    try {
+      const ns = await rt.service.createNs({ nsdId: 'sap-pairs-3', nsName: 'cancel-graceful' });
+      const op = await rt.service.instantiate(ns.id, { autoRollback: false });
+      await waitFor('the first container', 60_000, async () => (await containersOf(ns.id)).length > 0, 20);
+      await rt.service.cancel(op.id, 'GRACEFUL');
+      const asked = Date.now();
+      const cancelled = await rt.waitOp(op.id, 30_000);
+      const made = (await containersOf(ns.id)).length;
+      console.log(`GRACEFUL cancel: FAILED_TEMP ${Date.now() - asked} ms after the request; ${made} of 6 containers made`);
+      expect(cancelled.operationState).toBe('FAILED_TEMP');
+      expect(cancelled.error).toMatchObject({ code: 'OP_CANCELLED', detail: expect.stringMatching(/cancelled \(GRACEFUL\) in phase 1/) });
+      // Computes run one at a time: the running one finishes, none after it starts.
+      expect(made).toBeLessThan(6);
+      await rt.service.rollback(op.id);
+      expect((await rt.waitOp(op.id, 60_000)).operationState).toBe('ROLLED_BACK');
+      expect(await containersOf(ns.id)).toEqual([]);
+      expect(await engine.listNetworks({ filters: { label: [`rondo.ns=${ns.id}`] } })).toEqual([]);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('FORCEFUL: a step hung on a frozen engine is aborted at once, not at its 60 s deadline; rollback leaves nothing', async () => {
+    const worker = rt.startWorker('forceful-worker', { computeConcurrency: 1 });
+    const pid = daemon?.pid as number;
+    try {
+      const ns = await rt.service.createNs({ nsdId: 'sap-pairs-3', nsName: 'cancel-forceful' });
+      const op = await rt.service.instantiate(ns.id, { autoRollback: false });
+      await waitFor('the first container', 60_000, async () => (await containersOf(ns.id)).length > 0, 20);
+      process.kill(pid, 'SIGSTOP');
+      const resume = setTimeout(() => process.kill(pid, 'SIGCONT'), 30_000);
+      let cancelled;
+      try {
+        await rt.service.cancel(op.id, 'FORCEFUL');
+        const asked = Date.now();
+        // The worker's step deadline is 60 s: settling within 15 s means the step was aborted.
+        cancelled = await rt.waitOp(op.id, 15_000);
+        console.log(`FORCEFUL cancel: FAILED_TEMP ${Date.now() - asked} ms after the request, the engine still frozen`);
+      } finally {
+        clearTimeout(resume);
+        process.kill(pid, 'SIGCONT');
+      }
+      expect(cancelled.operationState).toBe('FAILED_TEMP');
+      expect(cancelled.error).toMatchObject({ code: 'OP_CANCELLED', detail: expect.stringMatching(/cancelled \(FORCEFUL\) in phase 1/) });
+      const steps = await rt.repos.opSteps.listByOp(op.id);
+      expect(steps.filter((s) => s.state === 'FAILED').map((s) => s.error?.['code'])).toEqual(['OP_CANCELLED']);
+      // The frozen engine still runs the abandoned request once thawed: let it land, then roll back.
+      await waitFor('the fault dockerd to answer again', 30_000, answers);
+      let before = -1;
+      await waitFor('the containers of the NS to settle', 20_000, async () => {
+        const n = (await containersOf(ns.id)).length;
+        const settled = n === before;
+        before = n;
+        await new Promise((r) => setTimeout(r, 500));
+        return settled;
+      });
+      await rt.service.rollback(op.id);
+      expect((await rt.waitOp(op.id, 60_000)).operationState).toBe('ROLLED_BACK');
+      expect(await containersOf(ns.id)).toEqual([]);
+      expect(await engine.listNetworks({ filters: { label: [`rondo.ns=${ns.id}`] } })).toEqual([]);
+    } finally {
+      await worker.stop();
+    }
+  });
+});
