@@ -64,7 +64,9 @@ export async function findStack(api: OpenStackApi, nameOrId: string, signal?: Ab
 /** Stacks carrying every tag in `tags`. */
 export async function listStacks(api: OpenStackApi, tags: readonly string[], signal?: AbortSignal): Promise<HeatStack[]> {
   const q = tags.length > 0 ? `?tags=${encodeURIComponent(tags.join(','))}` : '';
-  return (await api.call<{ stacks: HeatStack[] }>('orchestration', { method: 'GET', path: `/stacks${q}`, what: 'list stacks', ...sig(signal) })).body.stacks;
+  const { stacks } = (await api.call<{ stacks: HeatStack[] }>('orchestration', { method: 'GET', path: `/stacks${q}`, what: 'list stacks', ...sig(signal) })).body;
+  // Heat lists a just-deleted stack as DELETE_COMPLETE for a moment: it is gone (as in findStack).
+  return stacks.filter((s) => s.stack_status !== 'DELETE_COMPLETE');
 }
 
 /**
