@@ -143,8 +143,9 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
       throw new IllegalStateError(`rollback of ${current.lcmOperationType} is not supported; retry or fail it`, { code: 'OP_ROLLBACK_NOT_SUPPORTED' });
     }
     if (event === 'retry') {
-      // What the engine lost while it was away is made again, not taken as done.
-      const redo = current.lcmOperationType === 'INSTANTIATE' ? await deadComputeSteps(await repos.opSteps.listByOp(opId), deps.drivers) : [];
+      // What the engine lost while it was away is made again, not taken as done. A PoP that
+      // does not answer within 5 s keeps its steps: the retry meets it again anyway.
+      const redo = current.lcmOperationType === 'INSTANTIATE' ? await deadComputeSteps(await repos.opSteps.listByOp(opId), deps.drivers, AbortSignal.timeout(5000)) : [];
       await repos.opSteps.resetUnfinished(opId, redo);
     }
     return toOp(await moveOp(deps, current, event, event === 'retry' ? null : undefined));

@@ -15,9 +15,9 @@ const UNDOABLE = new Set(['DONE', 'FAILED', 'RUNNING']);
  * RUNNING steps too — a timed-out create may still have happened), then a sweep by
  * `rondo.ns` on every PoP of the plan for anything no step knows, then the subnets and
  * VNF records are released. ROLLING_BACK → ROLLED_BACK keeping the original error;
- * a rollback that fails goes back to FAILED_TEMP with `ROLLBACK_FAILED`. A cancel
- * (`cancelled()` names its mode once pending) stops it before the next undo: FAILED_TEMP
- * with `OP_CANCELLED`, what is undone stays undone.
+ * a rollback that fails goes back to FAILED_TEMP with `ROLLBACK_FAILED`. A cancel request
+ * (seen within the cancel poll) stops it before the next undo: FAILED_TEMP with
+ * `OP_CANCELLED`, what is undone stays undone.
  */
 export async function rollbackOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSignal): Promise<void> {
   if (op.lcmOperationType !== 'INSTANTIATE') return void (await moveOp(deps, op, 'rollback-done'));

@@ -9,7 +9,7 @@ export type PhaseResult =
   | { readonly kind: 'failed'; readonly step: OpStep; readonly error: unknown }
   /** The operation's own signal aborted (lease lost, shutdown): steps stay RUNNING for a re-run. */
   | { readonly kind: 'aborted' }
-  /** A cancel stopped the phase: steps not started stay PENDING; FORCEFUL-aborted ones are FAILED. */
+  /** A cancel stopped the phase: steps not started keep their state (RUNNING when marked ahead); FORCEFUL-aborted ones are FAILED. */
   | { readonly kind: 'cancelled' };
 
 /** What running a phase needs. */

@@ -73,10 +73,11 @@ export function toComputeStats(computeId: string, s: DockerStatsJson, fallbackAt
  * It asks for one-shot stats (API 1.41+): the engine answers at its next 1 s collection
  * instead of waiting for two of them (~2 s), so a 1 s poll interval really polls every
  * second. The CPU rate then comes from the previous sample of the same container, kept
- * here (one entry per live container); an older engine ignores `one-shot` and sends its
- * own previous sample, which is used instead.
+ * here (at most `maxContainers`, the least recently sampled dropped first: a terminated
+ * container is never asked again); an older engine ignores `one-shot` and sends its own
+ * previous sample, which is used instead.
  */
-export function createDockerStatsSource(docker: DockerStatsLike, clock: { now(): Date } = { now: () => new Date() }): StatsSource {
+export function createDockerStatsSource(docker: DockerStatsLike, clock: { now(): Date } = { now: () => new Date() }, maxContainers = 10_000): StatsSource {
   const lastCpu = new Map<string, DockerCpuStats>();
   return {
     async sample(computeId, signal) {
@@ -96,7 +97,10 @@ export function createDockerStatsSource(docker: DockerStatsLike, clock: { now():
         return null;
       }
       const stats = toComputeStats(computeId, s, clock.now(), lastCpu.get(computeId));
+      // Re-inserted so that insertion order is recency: the first key is the stalest.
+      lastCpu.delete(computeId);
       if (s.cpu_stats) lastCpu.set(computeId, s.cpu_stats);
+      if (lastCpu.size > maxContainers) lastCpu.delete(lastCpu.keys().next().value as string);
       return stats;
     },
   };
