@@ -36,6 +36,7 @@ const gone = (pid: number): boolean => {
 };
 
 let daemon: ChildProcess | null = null;
+const containersOf = async (nsId: string) => engine.listContainers({ all: true, filters: { label: [`rondo.ns=${nsId}`] } });
 
 async function startDaemon(): Promise<void> {
   mkdirSync(`${RUN}/exec`, { recursive: true });
@@ -60,6 +61,11 @@ async function wipeDaemon(): Promise<void> {
   };
   for (const c of await engine.listContainers({ all: true, filters: { label: ['rondo.ns'] } })) await engine.getContainer(c.Id).remove({ force: true }).catch(missing);
   for (const n of await engine.listNetworks({ filters: { label: ['rondo.ns'] } })) await engine.getNetwork(n.Id).remove().catch(missing);
+}
+
+/** Starts the fault engine again when an earlier test (or its failure) left it stopped. */
+async function ensureDaemon(): Promise<void> {
+  if (!daemon?.pid || !(await answers())) await startDaemon();
 }
 
 async function stopDaemon(): Promise<void> {
@@ -111,7 +117,7 @@ describe('a Docker engine that goes away mid-operation (second dockerd)', () => 
 
       const failed = await rt.waitOp(op.id, 60_000);
       expect(failed.operationState).toBe('FAILED_TEMP');
-      expect(failed.error).toMatchObject({ code: 'VIM_CONNECTION', vimErrorKind: 'CONNECTION', step: { kind: 'compute', popId: POP } });
+      expect(failed.error, JSON.stringify(failed.error)).toMatchObject({ code: 'VIM_CONNECTION', vimErrorKind: 'CONNECTION', step: { kind: 'compute', popId: POP } });
       const steps = await rt.repos.opSteps.listByOp(op.id);
       const failedStep = steps.find((s) => s.state === 'FAILED');
       expect(failedStep?.id).toBe((failed.error?.['step'] as { id: string }).id);
@@ -140,7 +146,7 @@ describe('a Docker engine that goes away mid-operation (second dockerd)', () => 
 
   it('a hung engine (SIGSTOP, bounded) trips the 2 s step deadline: FAILED_TEMP naming the step; retry completes', async () => {
     const ns = await rt.service.createNs({ nsdId: 'sap-pairs-1', nsName: 'hung-engine' });
-    if (!daemon?.pid || !(await answers())) await startDaemon();
+    await ensureDaemon();
     const hasty = rt.startWorker('deadline-worker', { stepDeadlineSeconds: 2 });
     const pid = daemon?.pid as number;
     let failed;
@@ -183,29 +189,26 @@ describe('a Docker engine that goes away mid-operation (second dockerd)', () => 
       await worker.stop();
     }
   });
-});
 
-describe('cancelling an operation mid-phase (SOL005 §6.4.10), on the second dockerd', () => {
-  let rt: WorkerRuntime;
-  const containersOf = async (nsId: string) => engine.listContainers({ all: true, filters: { label: [`rondo.ns=${nsId}`] } });
-  beforeAll(async () => {
-    if (!daemon?.pid || !(await answers())) await startDaemon();
-    await wipeDaemon();
-    rt = await openWorkerRuntime('engine-fault-cancel', [dockerAccount(`${POP}c`, `unix://${SOCK}`)], { reserveSapSubnets: 4200 });
-  });
-  afterAll(async () => {
-    if (daemon?.pid) process.kill(daemon.pid, 'SIGCONT');
-    await rt?.close();
-    await wipeDaemon();
-    await stopDaemon();
-  });
+  // SOL005 §6.4.10: cancel acts within a phase. Six computes made one at a time give it time to.
+  const instantiateUntilFirstContainer = async (nsName: string) => {
+    const ns = await rt.service.createNs({ nsdId: 'sap-pairs-3', nsName });
+    const op = await rt.service.instantiate(ns.id, { autoRollback: false });
+    await waitFor('the first container', 60_000, async () => (await containersOf(ns.id)).length > 0, 20);
+    return { ns, op };
+  };
+  const rollBackToNothing = async (opId: string, nsId: string) => {
+    await rt.service.rollback(opId);
+    expect((await rt.waitOp(opId, 60_000)).operationState).toBe('ROLLED_BACK');
+    expect(await containersOf(nsId)).toEqual([]);
+    expect(await engine.listNetworks({ filters: { label: [`rondo.ns=${nsId}`] } })).toEqual([]);
+  };
 
-  it('GRACEFUL: no compute is started after the cancel; FAILED_TEMP OP_CANCELLED; rollback leaves nothing', async () => {
+  it('cancel GRACEFUL: no compute is started after the cancel; FAILED_TEMP OP_CANCELLED; rollback leaves nothing', async () => {
+    await ensureDaemon();
     const worker = rt.startWorker('graceful-worker', { computeConcurrency: 1 });
     try {
-      const ns = await rt.service.createNs({ nsdId: 'sap-pairs-3', nsName: 'cancel-graceful' });
-      const op = await rt.service.instantiate(ns.id, { autoRollback: false });
-      await waitFor('the first container', 60_000, async () => (await containersOf(ns.id)).length > 0, 20);
+      const { ns, op } = await instantiateUntilFirstContainer('cancel-graceful');
       await rt.service.cancel(op.id, 'GRACEFUL');
       const asked = Date.now();
       const cancelled = await rt.waitOp(op.id, 30_000);
@@ -215,22 +218,18 @@ describe('cancelling an operation mid-phase (SOL005 §6.4.10), on the second doc
       expect(cancelled.error).toMatchObject({ code: 'OP_CANCELLED', detail: expect.stringMatching(/cancelled \(GRACEFUL\) in phase 1/) });
       // Computes run one at a time: the running one finishes, none after it starts.
       expect(made).toBeLessThan(6);
-      await rt.service.rollback(op.id);
-      expect((await rt.waitOp(op.id, 60_000)).operationState).toBe('ROLLED_BACK');
-      expect(await containersOf(ns.id)).toEqual([]);
-      expect(await engine.listNetworks({ filters: { label: [`rondo.ns=${ns.id}`] } })).toEqual([]);
+      await rollBackToNothing(op.id, ns.id);
     } finally {
       await worker.stop();
     }
   });
 
-  it('FORCEFUL: a step hung on a frozen engine is aborted at once, not at its 60 s deadline; rollback leaves nothing', async () => {
+  it('cancel FORCEFUL: a step hung on a frozen engine is aborted at once, not at its 60 s deadline; rollback leaves nothing', async () => {
+    await ensureDaemon();
     const worker = rt.startWorker('forceful-worker', { computeConcurrency: 1 });
     const pid = daemon?.pid as number;
     try {
-      const ns = await rt.service.createNs({ nsdId: 'sap-pairs-3', nsName: 'cancel-forceful' });
-      const op = await rt.service.instantiate(ns.id, { autoRollback: false });
-      await waitFor('the first container', 60_000, async () => (await containersOf(ns.id)).length > 0, 20);
+      const { ns, op } = await instantiateUntilFirstContainer('cancel-forceful');
       process.kill(pid, 'SIGSTOP');
       const resume = setTimeout(() => process.kill(pid, 'SIGCONT'), 30_000);
       let cancelled;
@@ -258,10 +257,7 @@ describe('cancelling an operation mid-phase (SOL005 §6.4.10), on the second doc
         await new Promise((r) => setTimeout(r, 500));
         return settled;
       });
-      await rt.service.rollback(op.id);
-      expect((await rt.waitOp(op.id, 60_000)).operationState).toBe('ROLLED_BACK');
-      expect(await containersOf(ns.id)).toEqual([]);
-      expect(await engine.listNetworks({ filters: { label: [`rondo.ns=${ns.id}`] } })).toEqual([]);
+      await rollBackToNothing(op.id, ns.id);
     } finally {
       await worker.stop();
     }

@@ -40,6 +40,7 @@ describe('toVimError', () => {
     // What a stopping engine answers to requests in flight (seen with `dockerd` SIGTERM).
     expect(kind({ statusCode: 500, json: { message: 'transport is closing: unavailable' } })).toBe('CONNECTION');
     expect(kind({ statusCode: 500, json: { message: 'grpc: the client connection is closing: context canceled' } })).toBe('CONNECTION');
+    expect(kind({ statusCode: 500, json: { message: 'failed to update store for object type *libnetwork.endpoint: open : no such file or directory' } })).toBe('CONNECTION');
     expect(toVimError('d', 'x', { statusCode: 500, json: { message: 'transport is closing: unavailable' } }).retryable).toBe(true);
   });
 });

@@ -16,8 +16,10 @@ const CONFLICT_TEXT = /overlaps|already in use|active endpoints|does not belong|
 
 // An engine that is shutting down still answers requests in flight, with a 500 carrying
 // its lost containerd connection ("transport is closing: unavailable", "grpc: the client
-// connection is closing: context canceled"): the engine went away, as a refused socket does.
-const GONE_TEXT = /transport is closing|client connection is closing|connection (?:refused|reset)|daemon is shutting down|error reading from server: EOF/i;
+// connection is closing: context canceled") or its closed network store ("failed to update
+// store for object type *libnetwork.endpoint: open : no such file or directory"): the
+// engine went away, as a refused socket does.
+const GONE_TEXT = /transport is closing|client connection is closing|connection (?:refused|reset)|daemon is shutting down|error reading from server: EOF|failed to update store for object type/i;
 
 /**
  * Wraps whatever dockerode threw into a {@link VimError}: socket errors and a stopping

@@ -211,15 +211,33 @@ export class DockerVimDriver implements VimDriver {
     }
   }
 
-  /** One Docker call with the caller's signal, a timeout, and error wrapping. */
+  /**
+   * One Docker call with the caller's signal, a timeout, and error wrapping. An engine that
+   * is shutting down answers the requests it holds with 500s of every wording ("transport is
+   * closing", "failed to update store for object type *libnetwork.endpoint", ...): after an
+   * unexplained 5xx the engine is asked its version, and if it no longer answers the error
+   * is CONNECTION (retryable), like a refused socket.
+   */
   async #call<T>(what: string, signal: AbortSignal | undefined, work: (s: AbortSignal) => Promise<T>, timeoutMs = this.#callTimeoutMs): Promise<T> {
     throwIfAborted(this.name, signal, what);
     const s = withTimeout(signal, timeoutMs);
     try {
       return await raceAbort(this.name, s, what, work(s));
     } catch (e) {
-      throw s.aborted ? abortError(this.name, s, what) : toVimError(this.name, what, e);
+      if (s.aborted) throw abortError(this.name, s, what);
+      const err = toVimError(this.name, what, e);
+      const status = (e as { statusCode?: number }).statusCode ?? 0;
+      if (err.kind === 'UNEXPECTED_RESPONSE' && status >= 500 && !(await this.#answers())) {
+        throw new VimError('CONNECTION', this.name, `${err.message}; the Docker engine stopped answering right after`, { cause: e, retryable: true });
+      }
+      throw err;
     }
+  }
+
+  /** Whether the engine answers `GET /version` within 2 s. */
+  async #answers(): Promise<boolean> {
+    const s = AbortSignal.timeout(2000);
+    return raceAbort(this.name, s, 'version', this.#docker.version({ abortSignal: s }) as Promise<unknown>).then(() => true, () => false);
   }
 
   async #ignoreMissing(work: Promise<unknown>): Promise<void> {
