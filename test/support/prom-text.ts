@@ -9,7 +9,7 @@ export interface Sample {
  * A strict parser of the Prometheus text exposition format 0.0.4: every sample belongs to
  * a family declared by `# TYPE` before it (histogram samples by their _bucket/_sum/_count
  * suffix), names and label names are valid, label values are properly quoted and escaped,
- * values are floats. Throws on the first violation, naming the line.
+ * values are floats as Go's ParseFloat reads them. Throws on the first violation, naming the line.
  */
 export function parsePrometheusText(text: string): { types: Map<string, string>; samples: Sample[] } {
   const types = new Map<string, string>();
@@ -48,9 +48,12 @@ export function parsePrometheusText(text: string): { types: Map<string, string>;
       labels[lm![1]!] = lm![2]!.replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
       rest = rest.slice(lm![0].length);
     }
+    // Prometheus reads values with Go's strconv.ParseFloat, which takes NaN and Inf in any
+    // case (prom-client writes a NaN as "Nan", e.g. an event-loop lag mean before any sample).
     const v = m[4]!;
-    const value = v === '+Inf' ? Infinity : v === '-Inf' ? -Infinity : v === 'NaN' ? NaN : Number(v);
-    if (v !== 'NaN' && Number.isNaN(value)) fail('bad value');
+    const special = /^(?:(nan)|([+-]?)inf(?:inity)?)$/i.exec(v);
+    const value = special ? (special[1] ? NaN : special[2] === '-' ? -Infinity : Infinity) : Number(v);
+    if (!special && (v.trim() === '' || Number.isNaN(value))) fail('bad value');
     samples.push({ name, labels, value });
   });
   return { types, samples };
