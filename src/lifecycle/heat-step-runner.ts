@@ -8,6 +8,7 @@ import { heatDriverOf } from './heat-ports.js';
 import type { StackStepParams, StackStepResult, StackSweepParams } from './heat-plan.js';
 import { outputValues } from './heat-stack-template.js';
 import type { StoredOpOcc, VnfRecord } from './ports.js';
+import { forEachInLanes } from './lanes.js';
 
 /** What a `stack` step needs besides its params. */
 export interface StackStepContext {
@@ -75,11 +76,7 @@ function stackResult(p: StackStepParams, s: HeatStackInfo): StackStepResult {
 async function sweepStacks(heat: HeatStackDriver, ctx: StackStepContext, p: StackSweepParams): Promise<Record<string, unknown>> {
   const labelled = heat.listStacks ? (await heat.listStacks({ [LABEL_NS]: ctx.nsInstanceId }, ctx.signal)).map((s) => s.name) : [];
   const names = [...new Set([...p.names, ...labelled])];
-  const queue = [...names];
-  const lane = async (): Promise<void> => {
-    for (let n = queue.shift(); n; n = queue.shift()) await heat.deleteStack(n, { signal: ctx.signal });
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(ctx.sweepConcurrency, queue.length)) }, lane));
+  await forEachInLanes(names, ctx.sweepConcurrency, (n) => heat.deleteStack(n, { signal: ctx.signal }));
   return { deleted: names };
 }
 

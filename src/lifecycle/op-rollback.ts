@@ -7,6 +7,7 @@ import { problemOf } from './op-problem.js';
 import type { StoredOpOcc } from './ports.js';
 import { undoStackStep } from './heat-step-runner.js';
 import { watchCancel } from './cancel-watch.js';
+import { forEachInLanes } from './lanes.js';
 
 const UNDOABLE = new Set(['DONE', 'FAILED', 'RUNNING']);
 
@@ -58,10 +59,9 @@ async function undoAll(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSignal,
 }
 
 async function undoSteps(steps: readonly OpStep[], deps: ExecutorDeps, signal: AbortSignal, lanes: number, cancelled: () => CancelMode | null): Promise<void> {
-  const queue = [...steps];
   const undone: { id: string; outcome: { state: 'UNDONE'; now: Date } }[] = [];
-  const lane = async (): Promise<void> => {
-    for (let s = queue.shift(); s; s = queue.shift()) {
+  try {
+    await forEachInLanes(steps, lanes, async (s) => {
       if (signal.aborted) throw new RondoError('OP_ABORTED', 503, 'rollback interrupted');
       if (cancelled()) throw new RondoError('OP_CANCELLED', 409, 'rollback cancelled');
       const driver = deps.drivers.get(s.popId);
@@ -69,10 +69,7 @@ async function undoSteps(steps: readonly OpStep[], deps: ExecutorDeps, signal: A
       if (s.kind === 'network') await driver.deleteNetwork(s.target, signal);
       if (s.kind === 'stack') await undoStackStep(s, driver, signal);
       undone.push({ id: s.id, outcome: { state: 'UNDONE', now: deps.clock.now() } });
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(lanes, queue.length)) }, lane));
+    });
   } finally {
     // Recorded together; a crash before this only means the undo runs again (deletes are idempotent).
     await deps.repos.opSteps.finish(undone);

@@ -1,5 +1,6 @@
 import type { OpStep } from '../model/index.js';
 import type { DriverRegistry } from './ports.js';
+import { forEachInLanes } from './lanes.js';
 
 /** States of a compute that a retry may keep: it runs, or is still coming up. */
 const ALIVE = new Set(['ACTIVE', 'BUILD']);
@@ -14,14 +15,10 @@ const ALIVE = new Set(['ACTIVE', 'BUILD']);
 export async function deadComputeSteps(steps: readonly OpStep[], drivers: DriverRegistry, signal?: AbortSignal): Promise<string[]> {
   const done = steps.filter((s) => s.kind === 'compute' && s.state === 'DONE' && typeof s.result?.['computeId'] === 'string');
   const dead = new Set<string>();
-  const lanes = Array.from({ length: Math.min(8, done.length) }, async (_, lane) => {
-    for (let i = lane; i < done.length; i += 8) {
-      const s = done[i] as OpStep;
-      const state = await drivers.get(s.popId).status(String(s.result?.['computeId']), signal).then((c) => c.state, () => 'UNKNOWN');
-      if (state !== 'UNKNOWN' && !ALIVE.has(state)) dead.add(s.target);
-    }
+  await forEachInLanes(done, 8, async (s) => {
+    const state = await drivers.get(s.popId).status(String(s.result?.['computeId']), signal).then((c) => c.state, () => 'UNKNOWN');
+    if (state !== 'UNKNOWN' && !ALIVE.has(state)) dead.add(s.target);
   });
-  await Promise.all(lanes);
   if (dead.size === 0) return [];
   const inside = (s: OpStep): boolean => (s.kind === 'route' || s.kind === 'start') && dead.has(String(s.params['compute']));
   return steps.filter((s) => s.state === 'DONE' && ((s.kind === 'compute' && dead.has(s.target)) || inside(s))).map((s) => s.id);

@@ -5,6 +5,7 @@ import type { ComputeInfo, VimDriver } from '../vim/index.js';
 import type { CommandStepParams, ComputeStepParams, NetworkStepParams, RouteStepParams } from './ns-plan-types.js';
 import { routeCommand } from './service-chain.js';
 import { runStackStep } from './heat-step-runner.js';
+import { forEachInLanes } from './lanes.js';
 
 /** A command inside a compute exited non-zero. */
 export class StepCommandError extends RondoError {
@@ -117,15 +118,9 @@ function computeResult(p: ComputeStepParams, info: ComputeInfo): ComputeStepResu
 async function sweep(step: OpStep, ctx: StepContext, driver: VimDriver): Promise<Record<string, unknown>> {
   const kind = step.kind === 'network' ? 'network' : 'compute';
   const found = (await driver.listByLabel({ [LABEL_NS]: ctx.nsInstanceId }, ctx.signal)).filter((r) => r.kind === kind);
-  const queue = [...found];
-  const worker = async (): Promise<void> => {
-    for (let r = queue.shift(); r; r = queue.shift()) {
-      if (kind === 'network') await driver.deleteNetwork(r.id, ctx.signal);
-      else await driver.deleteCompute(r.id, {}, ctx.signal);
-    }
-  };
   // Networks one after another (Docker serialises bridge changes anyway).
-  const lanes = kind === 'network' ? 1 : ctx.sweepConcurrency;
-  await Promise.all(Array.from({ length: Math.min(lanes, queue.length) }, worker));
+  await forEachInLanes(found, kind === 'network' ? 1 : ctx.sweepConcurrency, (r) =>
+    kind === 'network' ? driver.deleteNetwork(r.id, ctx.signal) : driver.deleteCompute(r.id, {}, ctx.signal),
+  );
   return { deleted: found.map((r) => r.name) };
 }
