@@ -5,11 +5,11 @@ import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppDeps } from './app-deps.js';
-import { installProblemDetails } from './problem-details.js';
-import { requestId } from './request-id.js';
+import { installProblemDetails } from './http/problem-details.js';
+import { requestId } from './http/request-id.js';
 import { ROUTE_PLUGINS } from './route-plugins.js';
-import { authRoutePlugins } from './plugins/auth-route-plugins.js';
-import { apiLatencyHook } from './routes/metrics-routes.js';
+import { authRoutePlugins } from './http/auth-route-plugins.js';
+import { apiLatencyHook } from './system/metrics-routes.js';
 import type { RoutePlugin } from './route-plugins.js';
 
 /** The app as route plugins see it: TypeBox-typed routes. */

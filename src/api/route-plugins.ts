@@ -1,26 +1,26 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { RoutePluginOptions } from './app-deps.js';
-import { healthRoutes } from './health-routes.js';
-import { docsRoutes } from './docs-routes.js';
-import { gatekeeperPackageRoutes } from './gatekeeper-package-routes.js';
-import { vnfPackageRoutes } from './vnf-package-routes.js';
-import { nsdRoutes } from './nsd-routes.js';
-import { adminPackageRoutes } from './admin-package-routes.js';
-import { vimRoutes } from './vim-routes.js';
-import { nsInstanceRoutes } from './ns-instance-routes.js';
-import { nsLcmOpOccRoutes } from './ns-lcm-op-occ-routes.js';
-import { gatekeeperInstantiationRoutes } from './gatekeeper-instantiation-routes.js';
-import { vesAgentRoutes } from './routes/vesagent-routes.js';
-import { alarmsRoutes } from './routes/alarms-routes.js';
-import { subscriptionsRoutes } from './routes/subscriptions-routes.js';
-import { metricsRoutes } from './routes/metrics-routes.js';
-import { eventsRoutes } from './routes/events-routes.js';
-import { feedFromBus, feedFromSubscribe, mergeFeeds } from './routes/event-feed.js';
-import { uiRoutes } from './routes/ui-routes.js';
+import { healthRoutes } from './system/health-routes.js';
+import { docsRoutes } from './system/docs-routes.js';
+import { gatekeeperPackageRoutes } from './gatekeeper/gatekeeper-package-routes.js';
+import { vnfPackageRoutes } from './sol005/vnfpkgm/vnf-package-routes.js';
+import { nsdRoutes } from './sol005/nsd/nsd-routes.js';
+import { adminPackageRoutes } from './admin/admin-package-routes.js';
+import { vimRoutes } from './admin/vim-routes.js';
+import { nsInstanceRoutes } from './sol005/nslcm/ns-instance-routes.js';
+import { nsLcmOpOccRoutes } from './sol005/nslcm/ns-lcm-op-occ-routes.js';
+import { gatekeeperInstantiationRoutes } from './gatekeeper/gatekeeper-instantiation-routes.js';
+import { vesAgentRoutes } from './admin/vesagent-routes.js';
+import { alarmsRoutes } from './sol005/nsfm/alarms-routes.js';
+import { subscriptionsRoutes } from './sol005/subscriptions-routes.js';
+import { metricsRoutes } from './system/metrics-routes.js';
+import { eventsRoutes } from './events/events-routes.js';
+import { feedFromBus, feedFromSubscribe, mergeFeeds } from './events/event-feed.js';
+import { uiRoutes } from './system/ui-routes.js';
 import { VNF_EVENT_TYPES } from '../monitoring/index.js';
 import type { OpChange } from '../lifecycle/index.js';
-import { reconcileRoutes } from './reconcile-routes.js';
-import { nsTenantResolver, vimAccessOf } from './caller.js';
+import { reconcileRoutes } from './admin/reconcile-routes.js';
+import { nsTenantResolver, vimAccessOf } from './http/caller.js';
 
 /** One resource's routes: a Fastify plugin with its TypeBox schemas beside the handlers. */
 export interface RoutePlugin {

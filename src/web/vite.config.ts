@@ -1,7 +1,7 @@
 import { defineConfig, loadEnv } from 'vite';
 import react from '@vitejs/plugin-react';
 
-// The dashboard is served by the API at /ui (src/api/routes/ui-routes.ts), so every asset
+// The dashboard is served by the API at /ui (src/api/system/ui-routes.ts), so every asset
 // URL carries that base. `vite --config src/web/vite.config.ts` runs a dev server that
 // proxies the API to RONDO_URL (default http://127.0.0.1:5000).
 const here = new URL('.', import.meta.url).pathname;

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { createEventBus } from '../../src/bus/index.js';
-import { eventsRoutes } from '../../src/api/routes/events-routes.js';
-import { feedFromBus } from '../../src/api/routes/event-feed.js';
+import { eventsRoutes } from '../../src/api/events/events-routes.js';
+import { feedFromBus } from '../../src/api/events/event-feed.js';
 
 interface Topics {
   'vnf.down': { nsId: string; vnfId: string };

@@ -17,7 +17,7 @@ import { buildApp } from '../../src/api/index.js';
 import type { RondoApp } from '../../src/api/index.js';
 import type { AppDeps } from '../../src/api/app-deps.js';
 import { ROUTE_PLUGINS } from '../../src/api/route-plugins.js';
-import { authRoutePlugins } from '../../src/api/plugins/auth-route-plugins.js';
+import { authRoutePlugins } from '../../src/api/http/auth-route-plugins.js';
 import { createAuthService, loadAuthConfig } from '../../src/auth/index.js';
 import type { AuthService } from '../../src/auth/index.js';
 import { createLogger, createServices } from '../../src/server.js';

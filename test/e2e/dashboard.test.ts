@@ -75,7 +75,7 @@ describe('dashboard end to end (browser + Docker)', () => {
   async function requireWiring(url: string): Promise<void> {
     const missing: string[] = [];
     const ui = await fetch(`${url}/ui/`);
-    if (!(ui.headers.get('content-type') ?? '').includes('text/html')) missing.push(`GET /ui/ → ${ui.status}: register uiRoutes (src/api/routes/ui-routes.ts) in the app`);
+    if (!(ui.headers.get('content-type') ?? '').includes('text/html')) missing.push(`GET /ui/ → ${ui.status}: register uiRoutes (src/api/system/ui-routes.ts) in the app`);
     const ac = new AbortController();
     const ev = await fetch(`${url}/api/events`, { signal: ac.signal }).catch((e: unknown) => ({ status: 0, headers: new Headers(), e }));
     if (ev.status === 404) missing.push('GET /api/events → 404: register eventsRoutes with a feed of the monitoring bus (vnf.*) and the lifecycle events');

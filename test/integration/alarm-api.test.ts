@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alarmsRoutes } from '../../src/api/routes/alarms-routes.js';
+import { alarmsRoutes } from '../../src/api/sol005/nsfm/alarms-routes.js';
 import { createEventBus } from '../../src/bus/index.js';
 import { AlarmService } from '../../src/monitoring/index.js';
 import type { MonitoringTopics, VnfEvent } from '../../src/monitoring/index.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findRoutesWithoutAction } from '../../src/api/plugins/auth-plugin.js';
+import { findRoutesWithoutAction } from '../../src/api/http/auth-plugin.js';
 import { STORE_KINDS } from '../support/store.js';
 import { openAuthTestApp } from './auth-support.js';
 import type { AuthTestApp } from './auth-support.js';

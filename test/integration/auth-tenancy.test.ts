@@ -92,7 +92,7 @@ describe('insecure mode', () => {
 describe('token in the query string', () => {
   it('is accepted on GET /api/events only (EventSource cannot send headers)', async () => {
     const { buildApp } = await import('../../src/api/app.js');
-    const { authRoutePlugins } = await import('../../src/api/plugins/auth-route-plugins.js');
+    const { authRoutePlugins } = await import('../../src/api/http/auth-route-plugins.js');
     const t = await openAuthTestApp('pglite', 'auth-query-token', {}, { RONDO_ADMIN_USER: 'admin', RONDO_ADMIN_PASSWORD: 'admin-password-123' });
     try {
       await t.auth.ensureBootstrapAdmin();

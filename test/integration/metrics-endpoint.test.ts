@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiLatencyHook, metricsRoutes } from '../../src/api/routes/metrics-routes.js';
+import { apiLatencyHook, metricsRoutes } from '../../src/api/system/metrics-routes.js';
 import { createMonitoringMetrics, StatsSampler } from '../../src/monitoring/index.js';
 import type { MonitoringMetrics } from '../../src/monitoring/index.js';
 import { startDockerVnf } from '../support/docker-vnf.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subscriptionsRoutes } from '../../src/api/routes/subscriptions-routes.js';
+import { subscriptionsRoutes } from '../../src/api/sol005/subscriptions-routes.js';
 import { createEventBus } from '../../src/bus/index.js';
 import type { LcmOpOcc } from '../../src/model/index.js';
 import { AlarmService } from '../../src/monitoring/index.js';

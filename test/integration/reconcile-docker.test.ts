@@ -4,7 +4,7 @@ import pino from 'pino';
 import { buildApp } from '../../src/api/app.js';
 import type { RondoApp } from '../../src/api/app.js';
 import type { AppDeps } from '../../src/api/app-deps.js';
-import { reconcileRoutes } from '../../src/api/reconcile-routes.js';
+import { reconcileRoutes } from '../../src/api/admin/reconcile-routes.js';
 import { registerReconcileCommands } from '../../src/cli/reconcile-commands.js';
 import { loadConfig } from '../../src/config/index.js';
 import { subnetAt } from '../../src/ipam/index.js';

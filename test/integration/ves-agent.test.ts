@@ -4,7 +4,7 @@ import { systemClock, uuidGenerator } from '../../src/model/index.js';
 import { createMonitoringMetrics, VesAgent, VimWatcher, vimMonitoringPort } from '../../src/monitoring/index.js';
 import { createSecretBox } from '../../src/auth/index.js';
 import type { MonitoringTopics, VesAgentOptions } from '../../src/monitoring/index.js';
-import { vesAgentRoutes } from '../../src/api/routes/vesagent-routes.js';
+import { vesAgentRoutes } from '../../src/api/admin/vesagent-routes.js';
 import { vesConfigRepository } from '../../src/store/index.js';
 import type { Store } from '../../src/store/index.js';
 import { createMemoryVimDriver } from '../../src/vim/index.js';

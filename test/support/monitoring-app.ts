@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { installProblemDetails } from '../../src/api/problem-details.js';
+import { installProblemDetails } from '../../src/api/http/problem-details.js';
 
 /**
  * A bare Fastify app with the real error handler (ProblemDetails) and JSON merge patch

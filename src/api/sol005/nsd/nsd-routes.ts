@@ -1,0 +1,120 @@
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ConflictError } from '../../../model/index.js';
+import type { NsdRecord } from '../../../catalog/index.js';
+import { assertVisible, tenantFilter } from '../../../auth/index.js';
+import type { AuthContext } from '../../../auth/index.js';
+import { callerOf } from '../../http/caller.js';
+import type { RoutePluginOptions } from '../../app-deps.js';
+import { IdParams, ListQuery } from '../../http/schema-types.js';
+import { baseUrl, listResponse } from '../../http/list-response.js';
+import { acceptRawBodies, RAW_PACKAGE_TYPES, uploadFrom } from '../../http/upload-source.js';
+import { bindOpId } from '../../http/request-id.js';
+import { CreateNsdInfoRequest, NSD_ATTRIBUTES, NSD_DEFAULT_EXCLUDED, NsdInfoModifications, NsdInfoSchema, toNsdInfo } from './nsd-info.js';
+
+const tags = ['nsd'];
+
+/**
+ * SOL005 NSD management: `/nsd/v1/ns_descriptors`. An NSD belongs to the tenant of its
+ * creator; another tenant's answers 404 like a missing one.
+ */
+export const nsdRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (app, { deps }) => {
+  const catalog = deps.services.catalog;
+
+  /** The NsdInfo if `ctx` may see it; NotFoundError otherwise. */
+  const visible = async (ctx: AuthContext, id: string): Promise<NsdRecord> => {
+    const n = await catalog.getNsd(id);
+    assertVisible(ctx, n.tenant, 'NSD', id);
+    return n;
+  };
+  const onboarded = async (ctx: AuthContext, id: string): Promise<NsdRecord & { packageId: string }> => {
+    const n = await visible(ctx, id);
+    if (n.onboardingState !== 'ONBOARDED' || !n.packageId) {
+      // SOL005 §5.4.4.3.2: 409 when the NSD is not ONBOARDED yet.
+      throw new ConflictError(`NSD ${id} is ${n.onboardingState}; upload its content first`, { code: 'STATE_CONFLICT', details: { nsdOnboardingState: n.onboardingState } });
+    }
+    return n as NsdRecord & { packageId: string };
+  };
+
+  app.post(
+    '/nsd/v1/ns_descriptors',
+    { schema: { tags, summary: 'Create an NSD resource', body: CreateNsdInfoRequest, response: { 201: NsdInfoSchema } } },
+    async (request, reply) => {
+      const n = await catalog.createNsd(request.body.userDefinedData ?? {}, callerOf(request).tenant);
+      const body = toNsdInfo(n, baseUrl(request));
+      return reply.code(201).header('location', body._links.self.href).send(body);
+    },
+  );
+
+  app.get(
+    '/nsd/v1/ns_descriptors',
+    { schema: { tags, summary: 'List NSDs (SOL013 filter, fields, paging)', querystring: ListQuery, response: { 200: Type.Array(Type.Partial(NsdInfoSchema)) } } },
+    async (request, reply) => {
+      const base = baseUrl(request);
+      const all = (await catalog.listNsds(tenantFilter(callerOf(request)))).map((n) => toNsdInfo(n, base));
+      return listResponse(request, reply, all, request.query, { attributes: NSD_ATTRIBUTES, defaultExcluded: NSD_DEFAULT_EXCLUDED, pageSize: deps.config.pageSize });
+    },
+  );
+
+  app.get(
+    '/nsd/v1/ns_descriptors/:id',
+    { schema: { tags, summary: 'Read an NSD', params: IdParams, response: { 200: NsdInfoSchema } } },
+    async (request) => toNsdInfo(await visible(callerOf(request), request.params.id), baseUrl(request)),
+  );
+
+  app.patch(
+    '/nsd/v1/ns_descriptors/:id',
+    { schema: { tags, summary: 'Enable/disable an NSD or change its userDefinedData', params: IdParams, body: NsdInfoModifications, response: { 200: NsdInfoModifications } } },
+    async (request) => {
+      const { nsdOperationalState, userDefinedData } = request.body;
+      await visible(callerOf(request), request.params.id);
+      await catalog.patchNsd(request.params.id, {
+        ...(nsdOperationalState ? { operationalState: nsdOperationalState } : {}),
+        ...(userDefinedData ? { userDefinedData } : {}),
+      });
+      return request.body;
+    },
+  );
+
+  app.delete(
+    '/nsd/v1/ns_descriptors/:id',
+    { schema: { tags, summary: 'Delete a DISABLED, NOT_IN_USE NSD', params: IdParams } },
+    async (request, reply) => {
+      await visible(callerOf(request), request.params.id);
+      await catalog.deleteNsd(request.params.id);
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/nsd/v1/ns_descriptors/:id/nsd_content',
+    { schema: { tags, summary: 'The NSD file (text/plain) or the whole archive (application/zip)', params: IdParams } },
+    async (request, reply) => {
+      const n = await onboarded(callerOf(request), request.params.id);
+      const f = await catalog.packageFile(n.packageId);
+      const accept = (request.headers.accept ?? '').toLowerCase();
+      const textOnly = accept.includes('text/plain') && !accept.includes('application/zip');
+      if (!f.isZip) return reply.type('text/plain; charset=utf-8').send(await readFile(f.path));
+      if (textOnly) return reply.type('text/plain; charset=utf-8').send(await catalog.readEntry(n.packageId, n.file as string));
+      return reply.type('application/zip').header('content-length', f.size).send(createReadStream(f.path));
+    },
+  );
+
+  await app.register(async (upload) => {
+    acceptRawBodies(upload, RAW_PACKAGE_TYPES);
+    upload.withTypeProvider<TypeBoxTypeProvider>().put(
+      '/nsd/v1/ns_descriptors/:id/nsd_content',
+      { schema: { tags, summary: 'Upload the NSD (zip or YAML); on-boards it', params: IdParams, consumes: ['application/zip', 'text/plain', 'multipart/form-data'] } },
+      async (request, reply) => {
+        bindOpId(request, `onboard-${request.params.id}`);
+        await visible(callerOf(request), request.params.id);
+        const input = await uploadFrom(request, deps.config.maxUploadBytes);
+        await catalog.uploadNsdContent(request.params.id, input);
+        request.log.info('NSD on-boarded');
+        return reply.code(202).send();
+      },
+    );
+  });
+};

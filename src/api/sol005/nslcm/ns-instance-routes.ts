@@ -1,0 +1,146 @@
+import { Type } from 'typebox';
+import type { Static } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { InstantiateRequest } from '../../../lifecycle/index.js';
+import type { NsInstance, VimAccount } from '../../../model/index.js';
+import { assertVisible, tenantFilter } from '../../../auth/index.js';
+import type { AuthContext } from '../../../auth/index.js';
+import { allowedPopsOf, callerOf, vimAccessOf } from '../../http/caller.js';
+import type { RoutePluginOptions } from '../../app-deps.js';
+import { IdParams, ListQuery } from '../../http/schema-types.js';
+import { baseUrl, listResponse } from '../../http/list-response.js';
+import {
+  CreateNsRequestSchema, InstantiateNsRequestSchema, NS_INSTANCE_ATTRIBUTES, NS_INSTANCE_DEFAULT_EXCLUDED, NsInstanceSchema, TerminateNsRequestSchema, toNsInstanceView,
+} from './ns-instance-view.js';
+
+const tags = ['nslcm'];
+
+/** The lifecycle's request from a SOL005 InstantiateNsRequest (placement in additionalParamsForNs). */
+export function instantiateRequestOf(body: Static<typeof InstantiateNsRequestSchema> | undefined): InstantiateRequest {
+  const { placement, pins, autoRollback, ...rest } = body?.additionalParamsForNs ?? {};
+  // Rondo reads a location constraint `{vnfProfileId, popId}` as a pin of that member.
+  const located = Object.fromEntries(
+    (body?.locationConstraints ?? []).flatMap((c) => (typeof c.vnfProfileId === 'string' && typeof c.popId === 'string' ? [[c.vnfProfileId, c.popId]] : [])),
+  );
+  const allPins = { ...located, ...(pins ?? {}) };
+  return {
+    ...(typeof placement === 'string' ? { placement } : {}),
+    ...(Object.keys(allPins).length > 0 ? { pins: allPins } : {}),
+    ...(typeof autoRollback === 'boolean' ? { autoRollback } : {}),
+    ...(Object.keys(rest).length > 0 || body?.nsFlavourId ? { additionalParams: { ...rest, ...(body?.nsFlavourId ? { nsFlavourId: body.nsFlavourId } : {}) } } : {}),
+  };
+}
+
+/**
+ * SOL005 NS lifecycle management: `/nslcm/v1/ns_instances` (create, list, read, delete)
+ * and the instantiate/terminate tasks (202 + Location of the operation occurrence), plus
+ * the dry run (`?dry_run=true` or `/admin/v1/ns_instances/{id}/plan`) that returns the
+ * plan without touching a VIM. An NS instance belongs to its creator's tenant (who must
+ * see the NSD); another tenant's answers 404 like a missing one, and instantiation places
+ * only on the PoPs the caller may use (own or shared).
+ */
+export const nsInstanceRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (app, { deps }) => {
+  const { lifecycle, vims, catalog } = deps.services;
+  const vimAccess = vimAccessOf(deps);
+  const popMap = async (): Promise<Map<string, VimAccount>> => new Map((await vims.list()).map((a) => [a.id, a]));
+  /** The NS instance if `ctx` may see it; NotFoundError otherwise. */
+  const visible = async (ctx: AuthContext, id: string): Promise<NsInstance> => {
+    const ns = await lifecycle.getNs(id);
+    assertVisible(ctx, ns.tenant, 'NS instance', id);
+    return ns;
+  };
+  const view = async (ctx: AuthContext, id: string, base: string) => {
+    const ns = await visible(ctx, id);
+    const [vnfs, pops] = await Promise.all([lifecycle.listVnfs(id), popMap()]);
+    return toNsInstanceView(ns, vnfs, pops, base);
+  };
+  /** The lifecycle request, limited to the PoPs the caller may use. */
+  const scopedRequest = async (ctx: AuthContext, body: Static<typeof InstantiateNsRequestSchema> | undefined): Promise<InstantiateRequest> => {
+    const allowedPops = await allowedPopsOf(vimAccess, ctx);
+    return { ...instantiateRequestOf(body), ...(allowedPops ? { allowedPops } : {}) };
+  };
+  const opLocation = (base: string, opId: string) => `${base}/nslcm/v1/ns_lcm_op_occs/${opId}`;
+
+  app.post(
+    '/nslcm/v1/ns_instances',
+    { schema: { tags, summary: 'Create an NS instance from an on-boarded NSD (NSD usage becomes IN_USE)', body: CreateNsRequestSchema, response: { 201: NsInstanceSchema } } },
+    async (request, reply) => {
+      const { nsdId, nsName, nsDescription } = request.body;
+      const ctx = callerOf(request);
+      // Another tenant's NSD is as unknown as a missing one.
+      assertVisible(ctx, (await catalog.getNsd(nsdId)).tenant, 'NSD', nsdId);
+      const ns = await lifecycle.createNs({ nsdId, nsName, tenant: ctx.tenant, ...(nsDescription !== undefined ? { nsDescription } : {}) });
+      const body = toNsInstanceView(ns, [], await popMap(), baseUrl(request));
+      return reply.code(201).header('location', body._links.self.href).send(body);
+    },
+  );
+
+  app.get(
+    '/nslcm/v1/ns_instances',
+    { schema: { tags, summary: 'List NS instances (SOL013 filter, fields, paging)', querystring: ListQuery, response: { 200: Type.Array(Type.Partial(NsInstanceSchema)) } } },
+    async (request, reply) => {
+      const base = baseUrl(request);
+      const pops = await popMap();
+      const all = await Promise.all((await lifecycle.listNs({ tenant: tenantFilter(callerOf(request)) })).map(async (ns) => toNsInstanceView(ns, await lifecycle.listVnfs(ns.id), pops, base)));
+      return listResponse(request, reply, all, request.query, { attributes: NS_INSTANCE_ATTRIBUTES, defaultExcluded: NS_INSTANCE_DEFAULT_EXCLUDED, pageSize: deps.config.pageSize });
+    },
+  );
+
+  app.get(
+    '/nslcm/v1/ns_instances/:id',
+    { schema: { tags, summary: 'Read an NS instance with its VNF instances, PoPs, containers and addresses', params: IdParams, response: { 200: NsInstanceSchema } } },
+    async (request) => view(callerOf(request), request.params.id, baseUrl(request)),
+  );
+
+  app.delete(
+    '/nslcm/v1/ns_instances/:id',
+    { schema: { tags, summary: 'Delete a NOT_INSTANTIATED NS instance (409 otherwise)', params: IdParams } },
+    async (request, reply) => {
+      await visible(callerOf(request), request.params.id);
+      await lifecycle.deleteNs(request.params.id);
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/nslcm/v1/ns_instances/:id/instantiate',
+    {
+      schema: {
+        tags,
+        summary: 'Instantiate: 202 + Location of the operation occurrence; with dry_run=true, 200 and the plan',
+        params: IdParams,
+        querystring: Type.Object({ dry_run: Type.Optional(Type.Boolean()) }),
+        body: Type.Optional(InstantiateNsRequestSchema),
+      },
+    },
+    async (request, reply) => {
+      const ctx = callerOf(request);
+      await visible(ctx, request.params.id);
+      const req = await scopedRequest(ctx, request.body);
+      if (request.query.dry_run) return reply.code(200).send(await lifecycle.dryRun({ nsInstanceId: request.params.id }, req));
+      const op = await lifecycle.instantiate(request.params.id, req);
+      return reply.code(202).header('location', opLocation(baseUrl(request), op.id)).send();
+    },
+  );
+
+  app.post(
+    '/admin/v1/ns_instances/:id/plan',
+    { schema: { tags: ['admin'], summary: 'Plan an instantiation (placement, addresses, steps) without touching a VIM', params: IdParams, body: Type.Optional(InstantiateNsRequestSchema) } },
+    async (request) => {
+      const ctx = callerOf(request);
+      await visible(ctx, request.params.id);
+      return lifecycle.dryRun({ nsInstanceId: request.params.id }, await scopedRequest(ctx, request.body));
+    },
+  );
+
+  app.post(
+    '/nslcm/v1/ns_instances/:id/terminate',
+    { schema: { tags, summary: 'Terminate: 202 + Location of the operation occurrence', params: IdParams, body: Type.Optional(TerminateNsRequestSchema) } },
+    async (request, reply) => {
+      const t = request.body?.terminationType;
+      await visible(callerOf(request), request.params.id);
+      const op = await lifecycle.terminate(request.params.id, { ...(t ? { terminationType: t } : {}) });
+      return reply.code(202).header('location', opLocation(baseUrl(request), op.id)).send();
+    },
+  );
+};

@@ -1,0 +1,144 @@
+import { Type } from 'typebox';
+import type { InterfaceRecord, NsInstance, VimAccount, VnfInstance } from '../../../model/index.js';
+import { Link } from '../../http/schema-types.js';
+
+/** SOL005 `CpProtocolInfo` of one fixed IPv4 address on a virtual link. */
+const cpProtocolInfo = (i: InterfaceRecord) => [
+  { layerProtocol: 'IP_OVER_ETHERNET', ipOverEthernet: { ipAddresses: [{ type: 'IPV4', addresses: [i.address], isDynamic: false, subnetId: i.linkId }] } },
+];
+
+/** Rondo's flat interface list (extension attribute; the dashboard reads it). */
+const flatInterfaces = (v: VnfInstance) => v.interfaces.map((i) => ({ cp: i.cp, linkId: i.linkId, address: i.address, prefix: i.prefix, ...(i.ifName ? { ifName: i.ifName } : {}) }));
+
+/** SOL005 `VimConnectionInfo` map (v3: keyed by id) for the PoP a VNF runs on. */
+const vimConnectionInfo = (popId: string, pops: ReadonlyMap<string, VimAccount>) => {
+  const pop = pops.get(popId);
+  return { [popId]: { vimId: popId, vimType: pop ? `ETSINFV.${pop.type.toUpperCase()}.V_1` : 'UNKNOWN', interfaceInfo: pop ? { endpoint: pop.endpoint } : {} } };
+};
+
+/** SOL003 VnfOperationalStateType has only STARTED/STOPPED; Rondo's FAILED reads as STOPPED there. */
+const vnfState = (v: VnfInstance): 'STARTED' | 'STOPPED' => (v.state === 'STARTED' ? 'STARTED' : 'STOPPED');
+
+/** One VNF as SOL005 `VnfInstance` (plus Rondo extensions `memberId`, `popId`, `state`, `interfaces`). */
+export function toVnfInstanceView(v: VnfInstance, pops: ReadonlyMap<string, VimAccount>) {
+  const [vendor, name, version] = (v.vnfdRef ?? '//').split('/');
+  return {
+    id: v.id,
+    vnfInstanceName: v.memberId,
+    vnfInstanceDescription: '',
+    vnfdId: v.vnfdId ?? '',
+    vnfProvider: vendor ?? '',
+    vnfProductName: name ?? '',
+    vnfSoftwareVersion: version ?? '',
+    vnfdVersion: version ?? '',
+    vimConnectionInfo: vimConnectionInfo(v.popId, pops),
+    instantiationState: 'INSTANTIATED' as const,
+    instantiatedVnfInfo: {
+      flavourId: 'default',
+      vnfState: vnfState(v),
+      extCpInfo: v.interfaces.map((i) => ({ id: `${v.memberId}-${i.cp}`, cpdId: i.cp, cpProtocolInfo: cpProtocolInfo(i) })),
+      vnfcResourceInfo: v.computeIds.map((computeId, k) => ({
+        id: `${v.memberId}-vnfc-${k}`,
+        vduId: v.computeIds.length === 1 ? 'vdu01' : `vdu${String(k + 1).padStart(2, '0')}`,
+        computeResource: { vimConnectionId: v.popId, resourceId: computeId, vimLevelResourceType: pops.get(v.popId)?.type === 'openstack' ? 'OS::Nova::Server' : 'container' },
+      })),
+    },
+    memberId: v.memberId,
+    popId: v.popId,
+    state: v.state,
+    interfaces: flatInterfaces(v),
+  };
+}
+
+/** One SAP as SOL005 `SapInfo` (plus Rondo extensions `popId`, `computeIds`, `interfaces`). */
+export function toSapInfoView(s: VnfInstance) {
+  return {
+    id: s.id,
+    sapdId: s.memberId,
+    sapName: s.memberId,
+    sapProtocolInfo: s.interfaces.flatMap(cpProtocolInfo),
+    memberId: s.memberId,
+    popId: s.popId,
+    computeIds: [...s.computeIds],
+    state: s.state,
+    interfaces: flatInterfaces(s),
+  };
+}
+
+/** SOL005 `NsInstance` as Rondo answers it. */
+export function toNsInstanceView(ns: NsInstance, vnfs: readonly VnfInstance[], pops: ReadonlyMap<string, VimAccount>, base: string) {
+  const self = `${base}/nslcm/v1/ns_instances/${ns.id}`;
+  const instantiated = ns.state === 'INSTANTIATED';
+  return {
+    id: ns.id,
+    nsInstanceName: ns.name,
+    nsInstanceDescription: ns.description,
+    nsdId: ns.nsdId,
+    nsdInfoId: ns.nsdInfoId,
+    ...(instantiated ? { flavourId: 'default' } : {}),
+    vnfInstance: vnfs.filter((v) => v.kind === 'vnf').map((v) => toVnfInstanceView(v, pops)),
+    sapInfo: vnfs.filter((v) => v.kind === 'sap').map(toSapInfoView),
+    nsState: ns.state,
+    _links: {
+      self: { href: self },
+      ...(instantiated ? { terminate: { href: `${self}/terminate` } } : { instantiate: { href: `${self}/instantiate` } }),
+    },
+  };
+}
+
+/** The NsInstance view's type. */
+export type NsInstanceView = ReturnType<typeof toNsInstanceView>;
+
+/** Attributes a SOL013 filter may use on NS instances. */
+export const NS_INSTANCE_ATTRIBUTES: ReadonlySet<string> = new Set(['id', 'nsInstanceName', 'nsInstanceDescription', 'nsdId', 'nsdInfoId', 'flavourId', 'vnfInstance', 'sapInfo', 'nsState']);
+/** SOL005 §6.4.2.3.2: left out of lists unless asked for. */
+export const NS_INSTANCE_DEFAULT_EXCLUDED = ['vnfInstance', 'pnfInfo', 'virtualLinkInfo', 'vnffgInfo', 'sapInfo', 'nsScaleStatus', 'additionalAffinityOrAntiAffinityRule'] as const;
+
+/** Loose schema of NsInstance: typed top level, nested records passed through. */
+export const NsInstanceSchema = Type.Object(
+  {
+    id: Type.String(),
+    nsInstanceName: Type.String(),
+    nsInstanceDescription: Type.String(),
+    nsdId: Type.String(),
+    nsdInfoId: Type.String(),
+    flavourId: Type.Optional(Type.String()),
+    vnfInstance: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()))),
+    sapInfo: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()))),
+    nsState: Type.String(),
+    _links: Type.Object({ self: Link, instantiate: Type.Optional(Link), terminate: Type.Optional(Link) }),
+  },
+  { additionalProperties: true },
+);
+
+/** SOL005 CreateNsRequest. */
+export const CreateNsRequestSchema = Type.Object({
+  nsdId: Type.String({ minLength: 1, description: 'The catalog NSD id (NsdInfo id), as `/nsd/v1/ns_descriptors` lists it' }),
+  nsName: Type.String({ minLength: 1, maxLength: 128 }),
+  nsDescription: Type.Optional(Type.String({ maxLength: 1024 })),
+});
+
+/** SOL005 InstantiateNsRequest (Rondo's subset) with placement in additionalParamsForNs. */
+export const InstantiateNsRequestSchema = Type.Object(
+  {
+    nsFlavourId: Type.Optional(Type.String()),
+    additionalParamsForNs: Type.Optional(
+      Type.Object(
+        {
+          placement: Type.Optional(Type.String()),
+          pins: Type.Optional(Type.Record(Type.String(), Type.String())),
+          autoRollback: Type.Optional(Type.Boolean()),
+        },
+        { additionalProperties: true },
+      ),
+    ),
+    locationConstraints: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()))),
+  },
+  { additionalProperties: true },
+);
+
+/** SOL005 TerminateNsRequest. */
+export const TerminateNsRequestSchema = Type.Object(
+  { terminationTime: Type.Optional(Type.String()), terminationType: Type.Optional(Type.Union([Type.Literal('GRACEFUL'), Type.Literal('FORCEFUL')])) },
+  { additionalProperties: true },
+);

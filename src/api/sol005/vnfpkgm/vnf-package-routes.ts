@@ -1,0 +1,168 @@
+import { createReadStream } from 'node:fs';
+import { Type } from 'typebox';
+import yazl from 'yazl';
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ConflictError, NotFoundError, RondoError } from '../../../model/index.js';
+import type { PackageRecord, VnfdRecord } from '../../../catalog/index.js';
+import { assertVisible, tenantFilter } from '../../../auth/index.js';
+import type { AuthContext } from '../../../auth/index.js';
+import { callerOf } from '../../http/caller.js';
+import type { RoutePluginOptions } from '../../app-deps.js';
+import { IdParams, ListQuery } from '../../http/schema-types.js';
+import { baseUrl, listResponse } from '../../http/list-response.js';
+import { acceptRawBodies, RAW_PACKAGE_TYPES, uploadFrom } from '../../http/upload-source.js';
+import { bindOpId } from '../../http/request-id.js';
+import {
+  CreateVnfPkgInfoRequest,
+  toVnfPkgInfo,
+  VNF_PKG_ATTRIBUTES,
+  VNF_PKG_DEFAULT_EXCLUDED,
+  VnfPkgInfoModifications,
+  VnfPkgInfoSchema,
+} from './vnf-package-info.js';
+
+const tags = ['vnfpkgm'];
+
+/** Chooses text/plain or application/zip for a single-file answer (SOL005 §9.4.4.3.2). */
+export function negotiateSingleFile(accept: string | undefined): 'text' | 'zip' {
+  const a = (accept ?? '').toLowerCase();
+  if (a === '' || a.includes('text/plain') || a.includes('*/*')) return 'text';
+  if (a.includes('application/zip')) return 'zip';
+  throw new RondoError('NOT_ACCEPTABLE', 406, `cannot answer with ${accept}; accept text/plain or application/zip`);
+}
+
+/** A zip holding one file, streamed. */
+export function zipOf(path: string, content: Buffer): NodeJS.ReadableStream {
+  const zip = new yazl.ZipFile();
+  zip.addBuffer(content, path);
+  zip.end();
+  return zip.outputStream;
+}
+
+/**
+ * SOL005 VNF package management: `/vnfpkgm/v1/vnf_packages`. A package belongs to the
+ * tenant of its creator; another tenant's answers 404 like a missing one.
+ */
+export const vnfPackageRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (app, { deps }) => {
+  const catalog = deps.services.catalog;
+  const pageSize = deps.config.pageSize;
+
+  /** The VnfPkgInfo if `ctx` may see it; NotFoundError otherwise. */
+  const visible = async (ctx: AuthContext, id: string): Promise<VnfdRecord> => {
+    const v = await catalog.getVnfPackage(id);
+    assertVisible(ctx, v.tenant, 'VNF package', id);
+    return v;
+  };
+  const onboarded = async (ctx: AuthContext, id: string): Promise<{ v: VnfdRecord; pkg: PackageRecord }> => {
+    const v = await visible(ctx, id);
+    if (v.onboardingState !== 'ONBOARDED' || !v.packageId) {
+      // SOL005 §9.4.5.3.2: 409 when the package is not ONBOARDED yet.
+      throw new ConflictError(`VNF package ${id} is ${v.onboardingState}; upload its content first`, { code: 'STATE_CONFLICT', details: { onboardingState: v.onboardingState } });
+    }
+    return { v, pkg: (await catalog.getPackage(v.packageId)).package };
+  };
+  const info = async (v: VnfdRecord, base: string) => toVnfPkgInfo(v, v.packageId ? (await catalog.getPackage(v.packageId)).package : undefined, base);
+
+  app.post(
+    '/vnfpkgm/v1/vnf_packages',
+    { schema: { tags, summary: 'Create a VNF package resource', body: CreateVnfPkgInfoRequest, response: { 201: VnfPkgInfoSchema } } },
+    async (request, reply) => {
+      const v = await catalog.createVnfPackage(request.body.userDefinedData ?? {}, callerOf(request).tenant);
+      const body = toVnfPkgInfo(v, undefined, baseUrl(request));
+      return reply.code(201).header('location', body._links.self.href).send(body);
+    },
+  );
+
+  app.get(
+    '/vnfpkgm/v1/vnf_packages',
+    { schema: { tags, summary: 'List VNF packages (SOL013 filter, fields, paging)', querystring: ListQuery, response: { 200: Type.Array(Type.Partial(VnfPkgInfoSchema)) } } },
+    async (request, reply) => {
+      const base = baseUrl(request);
+      const scope = tenantFilter(callerOf(request));
+      const pkgs = new Map((await catalog.listPackages(scope)).map((p) => [p.package.id, p.package]));
+      const all = (await catalog.listVnfPackages(scope)).map((v) => toVnfPkgInfo(v, v.packageId ? pkgs.get(v.packageId) : undefined, base));
+      return listResponse(request, reply, all, request.query, { attributes: VNF_PKG_ATTRIBUTES, defaultExcluded: VNF_PKG_DEFAULT_EXCLUDED, pageSize });
+    },
+  );
+
+  app.get(
+    '/vnfpkgm/v1/vnf_packages/:id',
+    { schema: { tags, summary: 'Read a VNF package', params: IdParams, response: { 200: VnfPkgInfoSchema } } },
+    async (request) => info(await visible(callerOf(request), request.params.id), baseUrl(request)),
+  );
+
+  app.patch(
+    '/vnfpkgm/v1/vnf_packages/:id',
+    { schema: { tags, summary: 'Enable/disable a VNF package or change its userDefinedData', params: IdParams, body: VnfPkgInfoModifications, response: { 200: VnfPkgInfoModifications } } },
+    async (request) => {
+      await visible(callerOf(request), request.params.id);
+      await catalog.patchVnfPackage(request.params.id, request.body);
+      return request.body;
+    },
+  );
+
+  app.delete(
+    '/vnfpkgm/v1/vnf_packages/:id',
+    { schema: { tags, summary: 'Delete a DISABLED, NOT_IN_USE VNF package', params: IdParams } },
+    async (request, reply) => {
+      await visible(callerOf(request), request.params.id);
+      await catalog.deleteVnfPackage(request.params.id);
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/vnfpkgm/v1/vnf_packages/:id/vnfd',
+    { schema: { tags, summary: 'The VNFD (text/plain) or a zip of it (application/zip)', params: IdParams } },
+    async (request, reply) => {
+      const { v, pkg } = await onboarded(callerOf(request), request.params.id);
+      const as = negotiateSingleFile(request.headers.accept);
+      const file = v.file as string;
+      const content = await catalog.readEntry(pkg.id, file);
+      if (as === 'zip') return reply.type('application/zip').send(zipOf(file, content));
+      return reply.type('text/plain; charset=utf-8').send(content);
+    },
+  );
+
+  app.get(
+    '/vnfpkgm/v1/vnf_packages/:id/package_content',
+    { schema: { tags, summary: 'Download the package file', params: IdParams } },
+    async (request, reply) => {
+      const { pkg } = await onboarded(callerOf(request), request.params.id);
+      const f = await catalog.packageFile(pkg.id);
+      return reply.type(f.isZip ? 'application/zip' : 'text/plain; charset=utf-8').header('content-length', f.size).send(createReadStream(f.path));
+    },
+  );
+
+  app.get(
+    '/vnfpkgm/v1/vnf_packages/:id/artifacts/*',
+    { schema: { tags, summary: 'One artifact file of the package', params: Type.Object({ id: Type.String(), '*': Type.String() }) } },
+    async (request, reply) => {
+      const { pkg } = await onboarded(callerOf(request), request.params.id);
+      const path = request.params['*'];
+      const entry = pkg.files.find((f) => f.path === path);
+      if (!entry) throw new NotFoundError('artifact', path);
+      const content = await catalog.readEntry(pkg.id, path);
+      return reply.type(entry.contentType ?? 'application/octet-stream').send(content);
+    },
+  );
+
+  // Uploads get their own scope: raw zip/YAML bodies stream through untouched here only.
+  await app.register(async (upload) => {
+    acceptRawBodies(upload, RAW_PACKAGE_TYPES);
+    upload.withTypeProvider<TypeBoxTypeProvider>().put(
+      '/vnfpkgm/v1/vnf_packages/:id/package_content',
+      {
+        schema: { tags, summary: 'Upload the package (zip); on-boards it', params: IdParams, consumes: ['application/zip', 'multipart/form-data'] },
+      },
+      async (request, reply) => {
+        bindOpId(request, `onboard-${request.params.id}`);
+        await visible(callerOf(request), request.params.id);
+        const input = await uploadFrom(request, deps.config.maxUploadBytes);
+        await catalog.uploadVnfPackageContent(request.params.id, input);
+        request.log.info('VNF package on-boarded');
+        return reply.code(202).send();
+      },
+    );
+  });
+};
