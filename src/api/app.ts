@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, RawServerDefault, RouteOptions } from 'fastify';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -17,7 +17,11 @@ export type RondoApp = FastifyInstance<RawServerDefault, IncomingMessage, Server
 
 /** Options beyond the dependencies (tests add plugins; headers can be renamed). */
 export interface BuildAppOptions {
-  /** Default: `[...authRoutePlugins(deps.services.auth), ...ROUTE_PLUGINS]` (authentication first). */
+  /**
+   * Default: `[...authRoutePlugins(deps.services.auth), ...ROUTE_PLUGINS]` (authentication
+   * first). A list without the auth plugins authenticates nobody: put
+   * `INSECURE_MODE_PLUGIN` (src/api/http/auth-route-plugins.ts) first to opt into insecure mode.
+   */
   readonly plugins?: readonly RoutePlugin[];
   readonly requestIdHeader?: string;
 }
@@ -27,7 +31,9 @@ export interface BuildAppOptions {
  * OpenAPI generation, multipart, then the security plugins (rate limit, authentication,
  * policy, audit; token, user, audit and VIM-share routes) of `deps.services.auth` and
  * every plugin of {@link ROUTE_PLUGINS}. Does not listen; `src/server.ts` does. Tests call
- * it and use `app.inject()`.
+ * it and use `app.inject()`. Every route must name its policy action
+ * (`config: { action: 'nslcm:instantiate' }`): throws RouteWithoutActionError naming each
+ * method and URL that does not, so no route goes unguarded.
  */
 export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promise<RondoApp> {
   const rid = requestId({ headerName: opts.requestIdHeader ?? 'x-request-id', generate: () => deps.ids.next() });
@@ -41,6 +47,10 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onRequest', rid.onRequest);
+  // Checked once every plugin has loaded: a plugin's own onRoute hook may fill its routes'
+  // action after this hook ran (the dashboard's static files, see system/ui-routes.ts).
+  const routes: RouteOptions[] = [];
+  app.addHook('onRoute', (route) => void routes.push(route));
   installProblemDetails(app);
 
   // SOL005 PATCH bodies are JSON merge patches (RFC 7396).
@@ -66,5 +76,21 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   const plugins = opts.plugins ?? [...authRoutePlugins(deps.services.auth), ...ROUTE_PLUGINS];
   for (const { plugin } of plugins) await app.register(plugin, { deps });
   await app.ready();
+  const missing = routes.filter((r) => typeof r.config?.action !== 'string' || r.config.action === '');
+  if (missing.length > 0) {
+    await app.close();
+    throw new RouteWithoutActionError(missing.flatMap((r) => (Array.isArray(r.method) ? r.method : [r.method]).map((m) => `${m} ${r.url}`)));
+  }
   return app;
+}
+
+/** A route plugin registered a route whose options name no policy action. */
+export class RouteWithoutActionError extends Error {
+  readonly code = 'ROUTE_WITHOUT_ACTION';
+  constructor(readonly routes: readonly string[]) {
+    super(
+      `${routes.join(', ')}: no policy action; give each route config: { action: '<api>:<verb>' } in its options (and a rule in src/auth/default-policy.ts for a new action)`,
+    );
+    this.name = 'RouteWithoutActionError';
+  }
 }

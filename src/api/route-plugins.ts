@@ -10,28 +10,36 @@ import { vimRoutes } from './admin/vim-routes.js';
 import { nsInstanceRoutes } from './sol005/nslcm/ns-instance-routes.js';
 import { nsLcmOpOccRoutes } from './sol005/nslcm/ns-lcm-op-occ-routes.js';
 import { gatekeeperInstantiationRoutes } from './gatekeeper/gatekeeper-instantiation-routes.js';
-import { vesAgentRoutes } from './admin/vesagent-routes.js';
-import { alarmsRoutes } from './sol005/nsfm/alarms-routes.js';
-import { subscriptionsRoutes } from './sol005/subscriptions-routes.js';
-import { metricsRoutes } from './system/metrics-routes.js';
-import { eventsRoutes } from './events/events-routes.js';
-import { feedFromBus, feedFromSubscribe, mergeFeeds } from './events/event-feed.js';
-import { uiRoutes } from './system/ui-routes.js';
-import { VNF_EVENT_TYPES } from '../monitoring/index.js';
-import type { OpChange } from '../lifecycle/index.js';
+import { vesAgentPlugin } from './admin/vesagent-routes.js';
+import { alarmsPlugin } from './sol005/nsfm/alarms-routes.js';
+import { subscriptionsPlugin } from './sol005/subscriptions-routes.js';
+import { metricsPlugin } from './system/metrics-routes.js';
+import { eventsPlugin } from './events/events-plugin.js';
+import { dashboardPlugin } from './system/ui-routes.js';
 import { reconcileRoutes } from './admin/reconcile-routes.js';
-import { nsTenantResolver, vimAccessOf } from './http/caller.js';
 
-/** One resource's routes: a Fastify plugin with its TypeBox schemas beside the handlers. */
+/**
+ * One resource's routes: a Fastify plugin with its TypeBox schemas beside the handlers.
+ * Every plugin has this one signature: it receives `{ deps }` and picks what it needs
+ * (and registers nothing when a service it needs was not built, like monitoring).
+ */
 export interface RoutePlugin {
   readonly name: string;
   readonly plugin: FastifyPluginAsyncTypebox<RoutePluginOptions>;
 }
 
 /**
- * Every route plugin of the API, registered in this order by `buildApp`. To add a
- * resource, write `src/api/<resource>-routes.ts` exporting a
- * `FastifyPluginAsyncTypebox<RoutePluginOptions>` and append it here.
+ * Every route plugin of the API, registered in this order by `buildApp` (after the
+ * security plugins of `src/api/http/auth-route-plugins.ts`). To add a resource:
+ * 1. write `src/api/<group>/<resource>-routes.ts` in its standard's folder (`sol005/<api>/`,
+ *    `gatekeeper/`, `admin/`, `events/`, `system/`) exporting a
+ *    `FastifyPluginAsyncTypebox<RoutePluginOptions>` that reads its services from `deps`;
+ * 2. give every route its policy action in its options, `config: { action: '<api>:<verb>' }`
+ *    (and `public: true` only for routes anyone may call), and give a new action a rule in
+ *    `src/auth/default-policy.ts` — `buildApp` refuses a route without an action, and
+ *    test/integration/auth-route-coverage.test.ts one without a rule;
+ * 3. handlers that act for a caller call `callerOf(request)` (src/api/http/caller.ts);
+ * 4. append `{ name, plugin }` here.
  */
 export const ROUTE_PLUGINS: readonly RoutePlugin[] = [
   { name: 'health', plugin: healthRoutes },
@@ -46,28 +54,12 @@ export const ROUTE_PLUGINS: readonly RoutePlugin[] = [
   { name: 'sol005-ns-lcm-op-occs', plugin: nsLcmOpOccRoutes },
   { name: '5gtango-instantiations', plugin: gatekeeperInstantiationRoutes },
   // Monitoring: present when the composition root built it (src/monitoring-services.ts).
-  {
-    name: 'monitoring',
-    plugin: async (app, { deps }) => {
-      const m = deps.services.monitoring;
-      if (!m) return;
-      await app.register(vesAgentRoutes, { vesAgent: m.vesAgent, vims: vimAccessOf(deps) });
-      await app.register(alarmsRoutes, { alarms: m.alarms });
-      await app.register(subscriptionsRoutes, { subscriptions: m.subscriptions });
-      await app.register(metricsRoutes, { metrics: m.metrics });
-    },
-  },
-  {
-    name: 'events',
-    plugin: async (app, { deps }) => {
-      const ops = deps.services.opNotifier;
-      const feeds = ops ? [feedFromSubscribe<OpChange>('op.changed', (l) => ops.subscribe(l))] : [];
-      const m = deps.services.monitoring;
-      if (m) feeds.push(feedFromBus(m.bus, [...VNF_EVENT_TYPES, 'alarm.raised', 'alarm.cleared']));
-      await app.register(eventsRoutes, { feed: mergeFeeds(...feeds), tenantOf: nsTenantResolver(deps) });
-    },
-  },
-  { name: 'dashboard', plugin: async (app) => app.register(uiRoutes) },
+  { name: 'monitoring-vesagent', plugin: vesAgentPlugin },
+  { name: 'monitoring-alarms', plugin: alarmsPlugin },
+  { name: 'monitoring-subscriptions', plugin: subscriptionsPlugin },
+  { name: 'monitoring-metrics', plugin: metricsPlugin },
+  { name: 'events', plugin: eventsPlugin },
+  { name: 'dashboard', plugin: dashboardPlugin },
   // Reconciliation of PoPs and records (durable operations).
   { name: 'admin-reconcile', plugin: reconcileRoutes },
 ];

@@ -20,7 +20,6 @@ export { ensureBootstrapAdmin, bootstrapAdminNotice } from './bootstrap-admin.js
 export type { BootstrapResult } from './bootstrap-admin.js';
 export { INSECURE_CONTEXT, insecureModeWarning } from './insecure-mode.js';
 export { DEFAULT_POLICY } from './default-policy.js';
-export { ROUTE_ACTIONS, routeKey } from './route-actions.js';
 export { createPolicy, readPolicyFile } from './policy.js';
 export type { Policy, PolicyTarget } from './policy.js';
 export { evaluateRule, parseRule, PolicyInvalidError } from './policy-rules.js';

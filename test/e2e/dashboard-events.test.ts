@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { createEventBus } from '../../src/bus/index.js';
 import { eventsRoutes } from '../../src/api/events/events-routes.js';
 import { feedFromBus } from '../../src/api/events/event-feed.js';
+import { insecureModePlugin } from '../../src/api/http/auth-route-plugins.js';
 
 interface Topics {
   'vnf.down': { nsId: string; vnfId: string };
@@ -57,6 +58,8 @@ describe('GET /api/events (SSE)', () => {
   async function start(heartbeatMs = 60_000) {
     const bus = createEventBus<Topics>();
     app = Fastify();
+    // No auth plugin: every caller is an admin, so every event streams.
+    await app.register(insecureModePlugin);
     await app.register(eventsRoutes, { feed: feedFromBus(bus, ['vnf.down', 'op.changed']), heartbeatMs });
     const url = await app.listen({ host: '127.0.0.1', port: 0 });
     return { bus, url, app };

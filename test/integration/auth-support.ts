@@ -42,7 +42,7 @@ export async function openAuthTestApp(kind: StoreKind, key: string, overrides: P
   const ids = counterIds();
   const fullEnv = { RONDO_SECRET_KEY: TEST_KEY, ...env };
   const auth = createAuthService({ store, clock, ids, dataDir, env: fullEnv, config: loadAuthConfig(fullEnv, overrides), scrypt: TEST_SCRYPT });
-  const deps: AppDeps = { config, store, logger: createLogger(config), clock, ids, services: createServices(config, store, clock, ids) };
+  const deps: AppDeps = { config, store, logger: createLogger(config), clock, ids, services: createServices(config, store, clock, ids, { auth }) };
   const limiterClock = { ms: 0 };
   const app = await buildApp(deps, { plugins: [...authRoutePlugins(auth, { now: () => limiterClock.ms }), ...ROUTE_PLUGINS] });
   return {

@@ -100,8 +100,8 @@ describe('token in the query string', () => {
       const app = await buildApp(t.deps, {
         plugins: [
           ...authRoutePlugins(t.auth),
-          { name: 'events-stub', plugin: async (a) => void a.get('/api/events', async (req) => ({ user: req.auth?.user ?? null })) },
-          { name: 'other-stub', plugin: async (a) => void a.get('/nslcm/v1/ns_instances', async () => []) },
+          { name: 'events-stub', plugin: async (a) => void a.get('/api/events', { config: { action: 'events:read' } }, async (req) => ({ user: req.auth?.user ?? null })) },
+          { name: 'other-stub', plugin: async (a) => void a.get('/nslcm/v1/ns_instances', { config: { action: 'nslcm:read' } }, async () => []) },
         ],
       });
       try {

@@ -5,6 +5,7 @@ import { buildApp } from '../../src/api/app.js';
 import type { RondoApp } from '../../src/api/app.js';
 import type { AppDeps } from '../../src/api/app-deps.js';
 import { reconcileRoutes } from '../../src/api/admin/reconcile-routes.js';
+import { INSECURE_MODE_PLUGIN } from '../../src/api/http/auth-route-plugins.js';
 import { registerReconcileCommands } from '../../src/cli/reconcile-commands.js';
 import { loadConfig } from '../../src/config/index.js';
 import { subnetAt } from '../../src/ipam/index.js';
@@ -34,7 +35,7 @@ describe('reconciliation against real Docker and PostgreSQL', () => {
       config: loadConfig({}, { logLevel: 'silent' }), store: rt.store, logger: pino({ level: 'silent' }), clock: systemClock, ids: uuidGenerator,
       services: { reconciler },
     } as unknown as AppDeps;
-    app = await buildApp(deps, { plugins: [{ name: 'reconcile', plugin: reconcileRoutes }] });
+    app = await buildApp(deps, { plugins: [INSECURE_MODE_PLUGIN, { name: 'reconcile', plugin: reconcileRoutes }] });
   });
   afterAll(async () => {
     await app?.close();

@@ -89,17 +89,17 @@ export const adminPackageRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> =
     return v;
   };
 
-  app.get('/admin/v1/packages', { schema: { tags, summary: 'On-boarded packages', response: { 200: Type.Array(AdminPackage) } } }, async (request) =>
+  app.get('/admin/v1/packages', { schema: { tags, summary: 'On-boarded packages', response: { 200: Type.Array(AdminPackage) } }, config: { action: 'package:read' } }, async (request) =>
     (await catalog.listPackages(tenantFilter(callerOf(request)))).map(toAdminPackage),
   );
   app.get(
     '/admin/v1/packages/:id',
-    { schema: { tags, summary: 'One package with its NSDs and VNFDs', params: IdParams, response: { 200: AdminPackage } } },
+    { schema: { tags, summary: 'One package with its NSDs and VNFDs', params: IdParams, response: { 200: AdminPackage } }, config: { action: 'package:read' } },
     async (request) => toAdminPackage(await visible(callerOf(request), request.params.id)),
   );
   app.delete(
     '/admin/v1/packages/:id',
-    { schema: { tags, summary: 'Delete a package and its descriptors (none may be in use)', params: IdParams } },
+    { schema: { tags, summary: 'Delete a package and its descriptors (none may be in use)', params: IdParams }, config: { action: 'package:delete' } },
     async (request, reply) => {
       await visible(callerOf(request), request.params.id);
       await catalog.deletePackage(request.params.id);
@@ -112,7 +112,7 @@ export const adminPackageRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> =
     acceptRawBodies(upload, '*');
     upload.withTypeProvider<TypeBoxTypeProvider>().post(
       '/admin/v1/packages',
-      { schema: { tags, summary: 'Upload and on-board a package (raw body or multipart)', consumes: ['application/zip', 'application/octet-stream'], response: { 201: AdminPackage } } },
+      { schema: { tags, summary: 'Upload and on-board a package (raw body or multipart)', consumes: ['application/zip', 'application/octet-stream'], response: { 201: AdminPackage } }, config: { action: 'package:upload' } },
       async (request, reply) => {
         bindOpId(request, `onboard-${request.id}`);
         const r = await catalog.onboard(await uploadFrom(request, deps.config.maxUploadBytes), callerOf(request).tenant);

@@ -29,7 +29,9 @@ const Query = Type.Object(
 );
 
 /** `GET /admin/v1/audit`: the audit log, newest first, for admins; filters and cursor paging. */
-export function auditRoutes(auth: AuthService): FastifyPluginAsyncTypebox<RoutePluginOptions> {
+export const auditRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (app, opts) => auditRoutesOf(opts.deps.services.auth)(app, opts);
+
+function auditRoutesOf(auth: AuthService): FastifyPluginAsyncTypebox<RoutePluginOptions> {
   return async (app) => {
     app.get(
       '/admin/v1/audit',

@@ -4,7 +4,7 @@ import { USER_ROLES } from '../../auth/index.js';
 import type { AuthService } from '../../auth/index.js';
 import type { RoutePluginOptions } from '../app-deps.js';
 import { StringEnum } from '../http/schema-types.js';
-import { authOf } from '../http/auth-plugin.js';
+import { callerOf } from '../http/caller.js';
 
 const tags = ['admin'];
 /** Credentials and key requests are tiny; anything bigger is refused before parsing. */
@@ -38,7 +38,9 @@ const CreatedApiKey = Type.Intersect([ApiKeyView, Type.Object({ key: Type.String
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
 
 /** `POST /admin/v1/tokens` (log in) and `/admin/v1/api_keys` (create, list, revoke). */
-export function tokensRoutes(auth: AuthService): FastifyPluginAsyncTypebox<RoutePluginOptions> {
+export const tokensRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (app, opts) => tokensRoutesOf(opts.deps.services.auth)(app, opts);
+
+function tokensRoutesOf(auth: AuthService): FastifyPluginAsyncTypebox<RoutePluginOptions> {
   return async (app) => {
     app.post(
       '/admin/v1/tokens',
@@ -61,7 +63,7 @@ export function tokensRoutes(auth: AuthService): FastifyPluginAsyncTypebox<Route
         bodyLimit: AUTH_BODY_LIMIT,
       },
       async (request, reply) => {
-        const created = await auth.apiKeys.create(authOf(request), request.body);
+        const created = await auth.apiKeys.create(callerOf(request), request.body);
         return reply.code(201).header('cache-control', 'no-store').send(created);
       },
     );
@@ -69,14 +71,14 @@ export function tokensRoutes(auth: AuthService): FastifyPluginAsyncTypebox<Route
     app.get(
       '/admin/v1/api_keys',
       { schema: { tags, summary: "The caller's API keys (all keys for admins)", response: { 200: Type.Array(ApiKeyView) } }, config: { action: 'apikey:read' } },
-      async (request) => auth.apiKeys.list(authOf(request)),
+      async (request) => auth.apiKeys.list(callerOf(request)),
     );
 
     app.delete(
       '/admin/v1/api_keys/:id',
       { schema: { tags, summary: 'Revoke an API key', params: IdParams }, config: { action: 'apikey:delete' } },
       async (request, reply) => {
-        await auth.apiKeys.revoke(authOf(request), request.params.id);
+        await auth.apiKeys.revoke(callerOf(request), request.params.id);
         return reply.code(204).send();
       },
     );

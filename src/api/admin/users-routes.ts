@@ -4,7 +4,7 @@ import { USER_ROLES } from '../../auth/index.js';
 import type { AuthService } from '../../auth/index.js';
 import type { RoutePluginOptions } from '../app-deps.js';
 import { StringEnum } from '../http/schema-types.js';
-import { authOf } from '../http/auth-plugin.js';
+import { callerOf } from '../http/caller.js';
 import { AUTH_BODY_LIMIT } from './tokens-routes.js';
 
 const tags = ['admin'];
@@ -39,7 +39,9 @@ const UserPatch = Type.Object(
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
 
 /** `/admin/v1/users` (admins) and `/admin/v1/users/me` (anyone, about themselves). */
-export function usersRoutes(auth: AuthService): FastifyPluginAsyncTypebox<RoutePluginOptions> {
+export const usersRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (app, opts) => usersRoutesOf(opts.deps.services.auth)(app, opts);
+
+function usersRoutesOf(auth: AuthService): FastifyPluginAsyncTypebox<RoutePluginOptions> {
   return async (app) => {
     app.get(
       '/admin/v1/users/me',
@@ -48,7 +50,7 @@ export function usersRoutes(auth: AuthService): FastifyPluginAsyncTypebox<RouteP
         config: { action: 'user:self' },
       },
       async (request) => {
-        const c = authOf(request);
+        const c = callerOf(request);
         return { user: c.user, tenant: c.tenant, roles: [...c.roles], isAdmin: c.isAdmin, method: c.method };
       },
     );
@@ -78,7 +80,7 @@ export function usersRoutes(auth: AuthService): FastifyPluginAsyncTypebox<RouteP
       '/admin/v1/users/:id',
       { schema: { tags, summary: 'Delete a user and their API keys', params: IdParams }, config: { action: 'user:delete' } },
       async (request, reply) => {
-        await auth.accounts.deleteUser(authOf(request), request.params.id);
+        await auth.accounts.deleteUser(callerOf(request), request.params.id);
         return reply.code(204).send();
       },
     );

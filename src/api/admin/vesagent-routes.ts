@@ -3,8 +3,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NotFoundError } from '../../model/index.js';
 import type { VesAgent } from '../../monitoring/index.js';
 import type { AuthContext } from '../../auth/index.js';
-import { callerOf } from '../http/caller.js';
+import { callerOf, vimAccessOf } from '../http/caller.js';
 import type { VimAccess } from '../http/caller.js';
+import type { RoutePluginOptions } from '../app-deps.js';
 
 /** Options of {@link vesAgentRoutes}. */
 export interface VesAgentRoutesOptions {
@@ -64,21 +65,27 @@ export const vesAgentRoutes: FastifyPluginAsyncTypebox<VesAgentRoutesOptions> = 
     ['/admin/v1/vims/:vimId/vesagent', true],
   ] as const) {
     const tags = [admin ? 'admin' : 'multicloud'];
-    app.get(prefix, { schema: { tags, params: Params, response: { 200: View } } }, async (req) => {
+    app.get(prefix, { schema: { tags, params: Params, response: { 200: View } }, config: { action: 'vesagent:read' } }, async (req) => {
       await visible(callerOf(req), req.params.vimId);
       const view = await vesAgent.get(req.params.vimId);
       if (!view && admin) throw new NotFoundError('VES agent configuration of VIM', req.params.vimId);
       return view ?? { vesagent_config: null, vesagent_backlogs: null };
     });
-    app.post(prefix, { schema: { tags, params: Params, body: Body, response: { 201: View } } }, async (req, reply) => {
+    app.post(prefix, { schema: { tags, params: Params, body: Body, response: { 201: View } }, config: { action: 'vesagent:create' } }, async (req, reply) => {
       await visible(callerOf(req), req.params.vimId);
       const view = await vesAgent.configure(req.params.vimId, req.body);
       return reply.code(201).send(view);
     });
-    app.delete(prefix, { schema: { tags, params: Params } }, async (req, reply) => {
+    app.delete(prefix, { schema: { tags, params: Params }, config: { action: 'vesagent:delete' } }, async (req, reply) => {
       await visible(callerOf(req), req.params.vimId);
       await vesAgent.remove(req.params.vimId);
       return reply.code(200).send();
     });
   }
+};
+
+/** {@link vesAgentRoutes} on the monitoring services of `deps`; none when monitoring is not built. */
+export const vesAgentPlugin: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (app, { deps }) => {
+  const m = deps.services.monitoring;
+  if (m) await app.register(vesAgentRoutes, { vesAgent: m.vesAgent, vims: vimAccessOf(deps) });
 };

@@ -81,6 +81,7 @@ export const vimRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (a
   app.post(
     '/admin/v1/vims',
     {
+      config: { action: 'vim:create' },
       schema: {
         tags,
         summary: 'Add a VIM account (PoP); checks connectivity unless check=false',
@@ -102,7 +103,7 @@ export const vimRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (a
 
   app.get(
     '/admin/v1/vims',
-    { schema: { tags, summary: 'List VIM accounts (PoPs) with capacity in use', response: { 200: Type.Array(VimAccountSchema) } } },
+    { schema: { tags, summary: 'List VIM accounts (PoPs) with capacity in use', response: { 200: Type.Array(VimAccountSchema) } }, config: { action: 'vim:read' } },
     async (request) => {
       const usage = await vims.usage();
       const visible = await access.visibleIds(callerOf(request));
@@ -113,7 +114,7 @@ export const vimRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (a
 
   app.get(
     '/admin/v1/vims/:id',
-    { schema: { tags, summary: 'Read a VIM account (PoP)', params: IdParams, response: { 200: VimAccountSchema } } },
+    { schema: { tags, summary: 'Read a VIM account (PoP)', params: IdParams, response: { 200: VimAccountSchema } }, config: { action: 'vim:read' } },
     async (request) => {
       await access.assertVisible(callerOf(request), request.params.id);
       return toView(await vims.get(request.params.id), await vims.usage(), baseUrl(request));
@@ -122,7 +123,7 @@ export const vimRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (a
 
   app.post(
     '/admin/v1/vims/:id/check',
-    { schema: { tags, summary: 'Check connectivity of a VIM account (200, or 400/503 with the VimError code)', params: IdParams, response: { 200: CheckSchema } } },
+    { schema: { tags, summary: 'Check connectivity of a VIM account (200, or 400/503 with the VimError code)', params: IdParams, response: { 200: CheckSchema } }, config: { action: 'vim:read' } },
     async (request) => {
       await access.assertVisible(callerOf(request), request.params.id);
       const r = await vims.check(request.params.id);
@@ -132,7 +133,7 @@ export const vimRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (a
 
   app.delete(
     '/admin/v1/vims/:id',
-    { schema: { tags, summary: 'Remove a VIM account (409 while an NS instance uses it)', params: IdParams } },
+    { schema: { tags, summary: 'Remove a VIM account (409 while an NS instance uses it)', params: IdParams }, config: { action: 'vim:delete' } },
     async (request, reply) => {
       await access.assertVisible(callerOf(request), request.params.id);
       await vims.remove(request.params.id);

@@ -11,7 +11,9 @@ const TenantParams = Type.Object({ vimId: Type.String({ minLength: 1, maxLength:
 const Shares = Type.Object({ vimId: Type.String(), tenants: Type.Array(Type.String()) });
 
 /** `/admin/v1/vims/{vimId}/shares`: an admin shares a VIM account with other tenants. */
-export function vimShareRoutes(auth: AuthService): FastifyPluginAsyncTypebox<RoutePluginOptions> {
+export const vimShareRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (app, opts) => vimShareRoutesOf(opts.deps.services.auth)(app, opts);
+
+function vimShareRoutesOf(auth: AuthService): FastifyPluginAsyncTypebox<RoutePluginOptions> {
   return async (app, { deps }) => {
     const exists = async (vimId: string) => {
       if (!(await auth.shares.vimExists(vimId))) throw new NotFoundError('VIM account', vimId);

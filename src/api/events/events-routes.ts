@@ -126,6 +126,7 @@ export const eventsRoutes: FastifyPluginAsync<EventsRoutesOptions> = async (app,
   app.get<{ Querystring: { nsInstanceId?: string; topics?: string; lastEventId?: string; access_token?: string } }>(
     '/api/events',
     {
+      config: { action: 'events:read' },
       schema: {
         tags: ['events'],
         summary: 'Server-Sent Events: lifecycle, VNF and alarm events (text/event-stream)',

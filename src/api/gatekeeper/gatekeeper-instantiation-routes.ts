@@ -56,7 +56,7 @@ export const gatekeeperInstantiationRoutes: FastifyPluginAsyncTypebox<RoutePlugi
   for (const path of ['/instantiations', '/api/v2/instantiations', '/api/v2/requests']) {
     app.post(
       path,
-      { schema: { tags, summary: 'Instantiate a service; answers once it runs', body: Type.Optional(InstantiationRequest), response: { 201: Type.Object({ service_instance_uuid: Type.String() }) } } },
+      { schema: { tags, summary: 'Instantiate a service; answers once it runs', body: Type.Optional(InstantiationRequest), response: { 201: Type.Object({ service_instance_uuid: Type.String() }) } }, config: { action: 'nslcm:instantiate' } },
       async (request, reply) => {
         const ctx = callerOf(request);
         let serviceUuid = request.body?.service_uuid ?? null;
@@ -88,7 +88,7 @@ export const gatekeeperInstantiationRoutes: FastifyPluginAsyncTypebox<RoutePlugi
 
     app.get(
       path,
-      { schema: { tags, summary: 'Running instance ids, one list per on-boarded service', response: { 200: Type.Object({ service_instantiations_list: Type.Array(Type.Array(Type.String())) }) } } },
+      { schema: { tags, summary: 'Running instance ids, one list per on-boarded service', response: { 200: Type.Object({ service_instantiations_list: Type.Array(Type.Array(Type.String())) }) } }, config: { action: 'nslcm:read' } },
       async (request) => {
         const ctx = callerOf(request);
         return { service_instantiations_list: await Promise.all((await services(ctx)).map(async (s) => (await runningOf(ctx, s.id)).map((n) => n.id))) };
@@ -97,7 +97,7 @@ export const gatekeeperInstantiationRoutes: FastifyPluginAsyncTypebox<RoutePlugi
 
     app.delete(
       path,
-      { schema: { tags, summary: 'Terminate and delete a running instance (fuzzy like the gatekeeper)', body: Type.Optional(DeleteRequest) } },
+      { schema: { tags, summary: 'Terminate and delete a running instance (fuzzy like the gatekeeper)', body: Type.Optional(DeleteRequest) }, config: { action: 'nslcm:terminate' } },
       async (request, reply) => {
         const ctx = callerOf(request);
         const all = await services(ctx);

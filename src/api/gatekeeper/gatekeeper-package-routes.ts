@@ -34,7 +34,7 @@ export const gatekeeperPackageRoutes: FastifyPluginAsyncTypebox<RoutePluginOptio
     app.post(
       `${prefix}/packages`,
       {
-        config: { errorShape: 'gatekeeper' },
+        config: { action: 'package:upload', errorShape: 'gatekeeper' },
         schema: {
           tags: ['5gtango'],
           summary: 'Upload and on-board a 5GTANGO/SONATA package (multipart field "package" or raw body)',
@@ -53,7 +53,7 @@ export const gatekeeperPackageRoutes: FastifyPluginAsyncTypebox<RoutePluginOptio
     );
     app.get(
       `${prefix}/packages`,
-      { schema: { tags: ['5gtango'], summary: 'UUIDs of the on-boarded services (NSDs)', response: { 200: ServiceList } } },
+      { schema: { tags: ['5gtango'], summary: 'UUIDs of the on-boarded services (NSDs)', response: { 200: ServiceList } }, config: { action: 'package:read' } },
       async (request) => ({ service_uuid_list: (await catalog.listNsds(tenantFilter(callerOf(request)))).filter((n) => n.onboardingState === 'ONBOARDED').map((n) => n.id) }),
     );
   }

@@ -1,21 +1,19 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { ForbiddenError, UnauthorizedError } from '../../model/index.js';
-import { AUDITED_METHODS, INSECURE_CONTEXT, isPublicRoute, ROUTE_ACTIONS, routeKey } from '../../auth/index.js';
-import type { AuthContext, AuthService } from '../../auth/index.js';
+import { AUDITED_METHODS, evaluateRule, INSECURE_CONTEXT, isPublicRoute, parseRule } from '../../auth/index.js';
+import type { AuthContext, AuthService, RuleNode } from '../../auth/index.js';
+import type { RoutePluginOptions } from '../app-deps.js';
+import './caller.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** The policy action of the route (`nslcm:instantiate`); see `src/auth/default-policy.ts`. */
+    /** The policy action of the route (`nslcm:instantiate`); see `src/auth/default-policy.ts`. Required: `buildApp` refuses a route without one. */
     action?: string;
-    /** Answer without credentials (like `/healthz`). */
+    /** Answer without credentials (like `POST /admin/v1/tokens`); the action's rule still applies, to an anonymous caller. */
     public?: boolean;
   }
-  interface FastifyRequest {
-    /** Who is calling; null on public routes and before authentication. */
-    auth: AuthContext | null;
-  }
   interface FastifyInstance {
-    /** Every route registered after the auth plugin, with its resolved action. */
+    /** Every route registered after the auth plugin, with its action (filled when the app is ready). */
     readonly authRouteTable: AuthRouteEntry[];
   }
 }
@@ -24,8 +22,9 @@ declare module 'fastify' {
 export interface AuthRouteEntry {
   readonly method: string;
   readonly url: string;
-  /** `config.action`, else the {@link ROUTE_ACTIONS} entry, else null. */
+  /** `config.action` of the route; null only in an app that `buildApp` would refuse. */
   readonly action: string | null;
+  /** `config.public`, or matched by the configured public routes (`RONDO_PUBLIC_ROUTES`). */
   readonly public: boolean;
 }
 
@@ -50,33 +49,68 @@ function auditTarget(params: unknown): Record<string, string> {
 }
 
 /**
- * The auth plugin: registered before any route, it (1) records every route's action in
- * `app.authRouteTable` (`onRoute`), filling `config.action` from {@link ROUTE_ACTIONS}
- * when a route names none; (2) on each request (`onRequest`, before the body is read)
- * authenticates — except public routes — and enforces the route's policy rule, failing
- * with 401 `AUTH_REQUIRED`/`AUTH_INVALID` or 403 `POLICY_DENIED` ProblemDetails; in
- * insecure mode every caller is admin of `default`; (3) writes an audit entry for every
- * POST/PUT/PATCH/DELETE (`onResponse`). Routes with no action are refused (403): a
- * forgotten rule is found by `findRoutesWithoutAction`, never left open.
+ * Whether the policy lets an anonymous caller (no roles, no tenant) do `action`: only
+ * rules that hold for anyone (`@`) do. Parsed once per action.
  */
-export function createAuthPlugin(auth: AuthService, { tokenInQueryPaths = ['/api/events'] }: AuthPluginOptions = {}): FastifyPluginAsync {
-  const plugin: FastifyPluginAsync = async (app) => {
+function anonymousPolicy(auth: Pick<AuthService, 'policy'>): (action: string) => boolean {
+  const parsed = new Map<string, RuleNode | undefined>();
+  const lookup = (name: string): RuleNode | undefined => {
+    if (!parsed.has(name)) {
+      const text = auth.policy.rules[name];
+      parsed.set(name, text === undefined ? undefined : parseRule(name, text));
+    }
+    return parsed.get(name);
+  };
+  const verdicts = new Map<string, boolean>();
+  return (action) => {
+    let v = verdicts.get(action);
+    if (v === undefined) {
+      const node = lookup(auth.policy.has(action) ? action : 'default');
+      v = node !== undefined && evaluateRule(node, { roles: [], attrs: {} }, {}, lookup);
+      verdicts.set(action, v);
+    }
+    return v;
+  };
+}
+
+/**
+ * The auth plugin: registered before any route, it (1) declares the app's auth mode
+ * (`app.authMode`: `insecure` when `auth.config.insecureNoAuth`, else `enforced`) and
+ * records every route in `app.authRouteTable`; (2) on each request (`onRequest`, before
+ * the body is read) authenticates and enforces the route's `config.action` rule, failing
+ * with 401 `AUTH_REQUIRED`/`AUTH_INVALID` or 403 `POLICY_DENIED` ProblemDetails. Public
+ * routes (`config.public`, or `auth.config.publicRoutes`) need no credentials, but
+ * credentials sent there are used, and an anonymous call passes only if the action's
+ * rule holds for anyone (`@`), else 401 — so listing `GET /admin/v1/users` in
+ * `RONDO_PUBLIC_ROUTES` never hands the user list to anonymous callers. In insecure mode
+ * every caller of a protected route is admin of `default`; (3) writes an audit entry for
+ * every POST/PUT/PATCH/DELETE (`onResponse`). Routes without an action are refused at
+ * start-up by `buildApp`; one that slips through (an app built otherwise) answers 403.
+ * Throws at registration if `deps.services.auth` is another AuthService than `auth`.
+ */
+export function createAuthPlugin(auth: AuthService, { tokenInQueryPaths = ['/api/events'] }: AuthPluginOptions = {}): FastifyPluginAsync<RoutePluginOptions> {
+  const plugin: FastifyPluginAsync<RoutePluginOptions> = async (app, opts) => {
+    // Tokens issued by one service and checked by another would split the app's brain.
+    if (opts?.deps !== undefined && opts.deps.services.auth !== auth) throw new Error('createAuthPlugin: auth must be deps.services.auth (the route plugins use that one)');
+    const insecure = auth.config.insecureNoAuth;
     const table: AuthRouteEntry[] = [];
+    app.decorate('authMode', insecure ? 'insecure' : 'enforced');
     app.decorate('authRouteTable', table);
     app.decorateRequest('auth', null);
+    const anonymousMay = anonymousPolicy(auth);
 
-    app.addHook('onRoute', (route: RouteOptions) => {
-      const methods = Array.isArray(route.method) ? route.method : [route.method];
-      const declared = route.config?.action;
-      for (const method of methods) {
-        const action = declared ?? ROUTE_ACTIONS[routeKey(method, route.url)] ?? null;
-        const isPublic = route.config?.public === true || isPublicRoute(auth.config.publicRoutes, method, route.url);
-        table.push({ method: method.toUpperCase(), url: route.url, action, public: isPublic });
+    // Routes are read when the app is ready: a plugin's own onRoute hook may still fill
+    // `config.action` after this one ran (see src/api/system/ui-routes.ts).
+    const seen: RouteOptions[] = [];
+    app.addHook('onRoute', (route: RouteOptions) => void seen.push(route));
+    app.addHook('onReady', async () => {
+      for (const route of seen) {
+        for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
+          const isPublic = route.config?.public === true || isPublicRoute(auth.config.publicRoutes, method, route.url);
+          table.push({ method: method.toUpperCase(), url: route.url, action: route.config?.action ?? null, public: isPublic });
+        }
       }
-      if (declared === undefined) {
-        const action = ROUTE_ACTIONS[routeKey(methods[0] ?? 'GET', route.url)];
-        if (action !== undefined) route.config = { ...route.config, action };
-      }
+      seen.length = 0;
     });
 
     app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -84,21 +118,28 @@ export function createAuthPlugin(auth: AuthService, { tokenInQueryPaths = ['/api
       if (url === undefined) return; // no such route: the 404 handler answers, nothing to protect
       const config = request.routeOptions.config;
       const path = request.url.split('?')[0] ?? '/';
-      if (config?.public === true || isPublicRoute(auth.config.publicRoutes, request.method, path)) return;
-      let ctx: AuthContext;
-      if (auth.config.insecureNoAuth) ctx = INSECURE_CONTEXT;
-      else {
+      const isPublic = config?.public === true || isPublicRoute(auth.config.publicRoutes, request.method, path);
+      const action = config?.action;
+      if (insecure) {
+        if (isPublic) return;
+        request.auth = INSECURE_CONTEXT;
+      } else if (isPublic) {
+        request.auth = await optionalAuthenticate(auth, request, tokenInQueryPaths);
+        if (request.auth === null) {
+          if (action !== undefined && anonymousMay(action)) return;
+          void reply.header('www-authenticate', 'Bearer realm="rondo"');
+          throw new UnauthorizedError('AUTH_REQUIRED', `${action ?? 'this route'} needs a caller: send a bearer token (POST /admin/v1/tokens) or an API key`);
+        }
+      } else {
         try {
-          ctx = await auth.authenticator.authenticate(credentialHeaders(request, tokenInQueryPaths));
+          request.auth = await auth.authenticator.authenticate(credentialHeaders(request, tokenInQueryPaths));
         } catch (e) {
           if (e instanceof UnauthorizedError) void reply.header('www-authenticate', `Bearer realm="rondo"${e.code === 'AUTH_INVALID' ? ', error="invalid_token"' : ''}`);
           throw e;
         }
       }
-      request.auth = ctx;
-      const action = config?.action;
       if (action === undefined) throw new ForbiddenError(`(no action declared for ${request.method} ${url})`);
-      auth.policy.enforce(action, ctx);
+      auth.policy.enforce(action, request.auth);
     });
 
     app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -127,6 +168,21 @@ export function createAuthPlugin(auth: AuthService, { tokenInQueryPaths = ['/api
   return plugin;
 }
 
+/**
+ * The caller on a public route: authenticated when credentials came along, else null.
+ * Wrong or expired credentials count as none there (a stale token must not block logging in).
+ */
+async function optionalAuthenticate(auth: AuthService, request: FastifyRequest, tokenInQueryPaths: readonly string[]): Promise<AuthContext | null> {
+  const headers = credentialHeaders(request, tokenInQueryPaths);
+  if (headers.authorization === undefined && headers['x-api-key'] === undefined) return null;
+  try {
+    return await auth.authenticator.authenticate(headers);
+  } catch (e) {
+    if (e instanceof UnauthorizedError) return null;
+    throw e;
+  }
+}
+
 function credentialHeaders(request: FastifyRequest, tokenInQueryPaths: readonly string[]): Record<string, string | string[] | undefined> {
   const headers = { authorization: request.headers.authorization, 'x-api-key': request.headers['x-api-key'] };
   const q = request.query as { access_token?: unknown } | undefined;
@@ -146,8 +202,8 @@ export interface UncoveredRoute {
 }
 
 /**
- * Routes (HEAD excepted: Fastify adds those) that declare no action, or whose action has
- * no rule in the policy. A test fails when this is not empty.
+ * Routes (HEAD excepted: Fastify adds those) of `app.authRouteTable` that declare no
+ * action, or whose action has no rule in the policy. A test fails when this is not empty.
  */
 export function findRoutesWithoutAction(app: FastifyInstance, auth: Pick<AuthService, 'policy'>): UncoveredRoute[] {
   const out: UncoveredRoute[] = [];
@@ -157,13 +213,4 @@ export function findRoutesWithoutAction(app: FastifyInstance, auth: Pick<AuthSer
     else if (!auth.policy.has(r.action)) out.push({ method: r.method, url: r.url, reason: 'no policy rule', action: r.action });
   }
   return out;
-}
-
-/**
- * The caller of a protected route. Throws UnauthorizedError `AUTH_REQUIRED` if the auth
- * plugin did not run for it (a public route calling this is a bug, refused closed).
- */
-export function authOf(request: FastifyRequest): AuthContext {
-  if (request.auth === null) throw new UnauthorizedError('AUTH_REQUIRED', 'authentication required');
-  return request.auth;
 }

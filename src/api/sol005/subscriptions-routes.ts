@@ -6,6 +6,7 @@ import { listResponse } from '../http/list-response.js';
 import { ListQuery } from '../http/schema-types.js';
 import { tenantFilter } from '../../auth/index.js';
 import { callerOf } from '../http/caller.js';
+import type { RoutePluginOptions } from '../app-deps.js';
 
 /** Options of {@link subscriptionsRoutes}. */
 export interface SubscriptionsRoutesOptions {
@@ -46,21 +47,27 @@ export const subscriptionsRoutes: FastifyPluginAsyncTypebox<SubscriptionsRoutesO
   for (const api of ['nslcm', 'nsfm'] as const satisfies readonly SubscriptionApi[]) {
     const base = `/${api}/v1/subscriptions`;
     const tags = [api];
-    app.post(base, { schema: { tags, body: Request, response: { 201: Subscription, 303: Type.Null() } } }, async (req, reply) => {
+    app.post(base, { schema: { tags, body: Request, response: { 201: Subscription, 303: Type.Null() } }, config: { action: 'subscription:create' } }, async (req, reply) => {
       const caller = callerOf(req);
       const { created, subscription } = await subscriptions.create(api, req.body, caller.tenant, { allTenants: caller.isAdmin });
       if (!created) return reply.code(303).header('location', subscriptions.location(api, subscription.id)).send(null);
       return reply.code(201).header('location', subscriptions.location(api, subscription.id)).send(subscription);
     });
-    app.get(base, { schema: { tags, querystring: ListQuery, response: { 200: Type.Array(Type.Partial(Subscription)) } } }, async (req, reply) =>
+    app.get(base, { schema: { tags, querystring: ListQuery, response: { 200: Type.Array(Type.Partial(Subscription)) } }, config: { action: 'subscription:read' } }, async (req, reply) =>
       listResponse(req, reply, (await subscriptions.list(api, tenantFilter(callerOf(req)))).map((s) => ({ ...s })), req.query, { attributes: ATTRIBUTES, defaultExcluded: [], pageSize: 100 }),
     );
-    app.get(`${base}/:subscriptionId`, { schema: { tags, params: Params, response: { 200: Subscription } } }, async (req) =>
+    app.get(`${base}/:subscriptionId`, { schema: { tags, params: Params, response: { 200: Subscription } }, config: { action: 'subscription:read' } }, async (req) =>
       subscriptions.get(api, req.params.subscriptionId, tenantFilter(callerOf(req))),
     );
-    app.delete(`${base}/:subscriptionId`, { schema: { tags, params: Params } }, async (req, reply) => {
+    app.delete(`${base}/:subscriptionId`, { schema: { tags, params: Params }, config: { action: 'subscription:delete' } }, async (req, reply) => {
       await subscriptions.delete(api, req.params.subscriptionId, tenantFilter(callerOf(req)));
       return reply.code(204).send();
     });
   }
+};
+
+/** {@link subscriptionsRoutes} on the monitoring services of `deps`; none when monitoring is not built. */
+export const subscriptionsPlugin: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (app, { deps }) => {
+  const m = deps.services.monitoring;
+  if (m) await app.register(subscriptionsRoutes, { subscriptions: m.subscriptions });
 };

@@ -8,8 +8,8 @@ const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)}
  * small self-contained HTML index of it at `/api/docs` (no CDN, no script).
  */
 export const docsRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (app) => {
-  app.get('/api/docs/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  app.get('/api/docs', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/api/docs/openapi.json', { schema: { hide: true }, config: { action: 'docs:read' } }, async () => app.swagger());
+  app.get('/api/docs', { schema: { hide: true }, config: { action: 'docs:read' } }, async (_req, reply) => {
     const doc = app.swagger() as { info?: { title?: string; version?: string }; paths?: Record<string, Record<string, { summary?: string; tags?: string[] }>> };
     const rows = Object.entries(doc.paths ?? {})
       .flatMap(([path, ops]) =>

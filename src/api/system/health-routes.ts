@@ -8,8 +8,8 @@ const Status = Type.Object({ status: Type.String() });
 
 /** `/healthz` (the process answers) and `/readyz` (the store answers too). */
 export const healthRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (app, { deps }) => {
-  app.get('/healthz', { schema: { tags: ['health'], response: { 200: Status } }, logLevel: 'warn' }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { tags: ['health'], response: { 200: Status } }, logLevel: 'warn' }, async () => {
+  app.get('/healthz', { schema: { tags: ['health'], response: { 200: Status } }, logLevel: 'warn', config: { action: 'health:read' } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { tags: ['health'], response: { 200: Status } }, logLevel: 'warn', config: { action: 'health:read' } }, async () => {
     try {
       await pingStore(deps.store);
     } catch (e) {

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { MonitoringMetrics } from '../../monitoring/index.js';
+import type { RoutePluginOptions } from '../app-deps.js';
 
 /** Options of {@link metricsRoutes} and {@link apiLatencyHook}. */
 export interface MetricsRoutesOptions {
@@ -8,9 +9,15 @@ export interface MetricsRoutesOptions {
 
 /** `GET /metrics`: the Prometheus text exposition of the app's own registry. */
 export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (app, { metrics }) => {
-  app.get('/metrics', { schema: { tags: ['metrics'], hide: true }, logLevel: 'warn' }, async (_req, reply) =>
+  app.get('/metrics', { schema: { tags: ['metrics'], hide: true }, logLevel: 'warn', config: { action: 'metrics:read' } }, async (_req, reply) =>
     reply.type(metrics.contentType).send(await metrics.render()),
   );
+};
+
+/** {@link metricsRoutes} on the monitoring metrics of `deps`; none when monitoring is not built. */
+export const metricsPlugin: FastifyPluginAsync<RoutePluginOptions> = async (app, { deps }) => {
+  const m = deps.services.monitoring;
+  if (m) await app.register(metricsRoutes, { metrics: m.metrics });
 };
 
 /**

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { RondoError, NotFoundError } from '../../model/index.js';
+import type { RoutePluginOptions } from '../app-deps.js';
 
 /** Options of {@link uiRoutes}. */
 export interface UiRoutesOptions {
@@ -37,12 +38,17 @@ export const uiRoutes: FastifyPluginAsync<UiRoutesOptions> = async (app, opts) =
 
   await app.register(
     async (ui) => {
-      ui.get('', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/ui/', 302));
+      // @fastify/static's routes take no `config`: they get their action here, in this scope only.
+      ui.addHook('onRoute', (route) => {
+        if (route.config?.action === undefined) route.config = { ...route.config, action: 'ui:read' };
+      });
+      ui.get('', { schema: { hide: true }, config: { action: 'ui:read' } }, async (_req, reply) => reply.redirect('/ui/', 302));
       if (!built) {
-        ui.get('/*', { schema: { hide: true } }, async () => {
+        ui.get('/*', { schema: { hide: true }, config: { action: 'ui:read' } }, async () => {
           throw notBuilt(root);
         });
-        ui.get('/', { schema: { hide: true } }, async () => {
+        // 'slash': `/ui` itself is the redirect above (the default 'both' would declare it twice).
+        ui.get('/', { schema: { hide: true }, config: { action: 'ui:read' }, prefixTrailingSlash: 'slash' }, async () => {
           throw notBuilt(root);
         });
         return;
@@ -70,4 +76,9 @@ export const uiRoutes: FastifyPluginAsync<UiRoutesOptions> = async (app, opts) =
     },
     { prefix: '/ui' },
   );
+};
+
+/** The dashboard ({@link uiRoutes}) from the default build folder. */
+export const dashboardPlugin: FastifyPluginAsync<RoutePluginOptions> = async (app) => {
+  await app.register(uiRoutes);
 };

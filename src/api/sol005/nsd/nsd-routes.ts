@@ -40,7 +40,7 @@ export const nsdRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (a
 
   app.post(
     '/nsd/v1/ns_descriptors',
-    { schema: { tags, summary: 'Create an NSD resource', body: CreateNsdInfoRequest, response: { 201: NsdInfoSchema } } },
+    { schema: { tags, summary: 'Create an NSD resource', body: CreateNsdInfoRequest, response: { 201: NsdInfoSchema } }, config: { action: 'nsd:create' } },
     async (request, reply) => {
       const n = await catalog.createNsd(request.body.userDefinedData ?? {}, callerOf(request).tenant);
       const body = toNsdInfo(n, baseUrl(request));
@@ -50,7 +50,7 @@ export const nsdRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (a
 
   app.get(
     '/nsd/v1/ns_descriptors',
-    { schema: { tags, summary: 'List NSDs (SOL013 filter, fields, paging)', querystring: ListQuery, response: { 200: Type.Array(Type.Partial(NsdInfoSchema)) } } },
+    { schema: { tags, summary: 'List NSDs (SOL013 filter, fields, paging)', querystring: ListQuery, response: { 200: Type.Array(Type.Partial(NsdInfoSchema)) } }, config: { action: 'nsd:read' } },
     async (request, reply) => {
       const base = baseUrl(request);
       const all = (await catalog.listNsds(tenantFilter(callerOf(request)))).map((n) => toNsdInfo(n, base));
@@ -60,13 +60,13 @@ export const nsdRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (a
 
   app.get(
     '/nsd/v1/ns_descriptors/:id',
-    { schema: { tags, summary: 'Read an NSD', params: IdParams, response: { 200: NsdInfoSchema } } },
+    { schema: { tags, summary: 'Read an NSD', params: IdParams, response: { 200: NsdInfoSchema } }, config: { action: 'nsd:read' } },
     async (request) => toNsdInfo(await visible(callerOf(request), request.params.id), baseUrl(request)),
   );
 
   app.patch(
     '/nsd/v1/ns_descriptors/:id',
-    { schema: { tags, summary: 'Enable/disable an NSD or change its userDefinedData', params: IdParams, body: NsdInfoModifications, response: { 200: NsdInfoModifications } } },
+    { schema: { tags, summary: 'Enable/disable an NSD or change its userDefinedData', params: IdParams, body: NsdInfoModifications, response: { 200: NsdInfoModifications } }, config: { action: 'nsd:update' } },
     async (request) => {
       const { nsdOperationalState, userDefinedData } = request.body;
       await visible(callerOf(request), request.params.id);
@@ -80,7 +80,7 @@ export const nsdRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (a
 
   app.delete(
     '/nsd/v1/ns_descriptors/:id',
-    { schema: { tags, summary: 'Delete a DISABLED, NOT_IN_USE NSD', params: IdParams } },
+    { schema: { tags, summary: 'Delete a DISABLED, NOT_IN_USE NSD', params: IdParams }, config: { action: 'nsd:delete' } },
     async (request, reply) => {
       await visible(callerOf(request), request.params.id);
       await catalog.deleteNsd(request.params.id);
@@ -90,7 +90,7 @@ export const nsdRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (a
 
   app.get(
     '/nsd/v1/ns_descriptors/:id/nsd_content',
-    { schema: { tags, summary: 'The NSD file (text/plain) or the whole archive (application/zip)', params: IdParams } },
+    { schema: { tags, summary: 'The NSD file (text/plain) or the whole archive (application/zip)', params: IdParams }, config: { action: 'nsd:read' } },
     async (request, reply) => {
       const n = await onboarded(callerOf(request), request.params.id);
       const f = await catalog.packageFile(n.packageId);
@@ -106,7 +106,7 @@ export const nsdRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (a
     acceptRawBodies(upload, RAW_PACKAGE_TYPES);
     upload.withTypeProvider<TypeBoxTypeProvider>().put(
       '/nsd/v1/ns_descriptors/:id/nsd_content',
-      { schema: { tags, summary: 'Upload the NSD (zip or YAML); on-boards it', params: IdParams, consumes: ['application/zip', 'text/plain', 'multipart/form-data'] } },
+      { schema: { tags, summary: 'Upload the NSD (zip or YAML); on-boards it', params: IdParams, consumes: ['application/zip', 'text/plain', 'multipart/form-data'] }, config: { action: 'nsd:upload' } },
       async (request, reply) => {
         bindOpId(request, `onboard-${request.params.id}`);
         await visible(callerOf(request), request.params.id);

@@ -6,6 +6,7 @@ import { listResponse } from '../../http/list-response.js';
 import { ListQuery, StringEnum } from '../../http/schema-types.js';
 import { tenantFilter } from '../../../auth/index.js';
 import { callerOf } from '../../http/caller.js';
+import type { RoutePluginOptions } from '../../app-deps.js';
 
 /** Options of {@link alarmsRoutes}. */
 export interface AlarmsRoutesOptions {
@@ -43,15 +44,15 @@ const ALARM_ATTRIBUTES = new Set([
  * belongs to its NS instance's tenant; another tenant's answers 404 like a missing one.
  */
 export const alarmsRoutes: FastifyPluginAsyncTypebox<AlarmsRoutesOptions> = async (app, { alarms }) => {
-  app.get('/nsfm/v1/alarms', { schema: { tags: ['nsfm'], querystring: ListQuery, response: { 200: Type.Array(Type.Object({}, { additionalProperties: true })) } } }, async (req, reply) =>
+  app.get('/nsfm/v1/alarms', { schema: { tags: ['nsfm'], querystring: ListQuery, response: { 200: Type.Array(Type.Object({}, { additionalProperties: true })) } }, config: { action: 'nsfm:read' } }, async (req, reply) =>
     listResponse(req, reply, await alarms.list({ tenant: tenantFilter(callerOf(req)) }), req.query, { attributes: ALARM_ATTRIBUTES, defaultExcluded: [], pageSize: 100 }),
   );
-  app.get('/nsfm/v1/alarms/:alarmId', { schema: { tags: ['nsfm'], params: AlarmParams, response: { 200: Alarm } } }, async (req) =>
+  app.get('/nsfm/v1/alarms/:alarmId', { schema: { tags: ['nsfm'], params: AlarmParams, response: { 200: Alarm } }, config: { action: 'nsfm:read' } }, async (req) =>
     alarms.get(req.params.alarmId, tenantFilter(callerOf(req))),
   );
   app.patch(
     '/nsfm/v1/alarms/:alarmId',
-    { schema: { tags: ['nsfm'], params: AlarmParams, body: AlarmModifications, response: { 200: AlarmModifications } } },
+    { schema: { tags: ['nsfm'], params: AlarmParams, body: AlarmModifications, response: { 200: AlarmModifications } }, config: { action: 'nsfm:ack' } },
     async (req, reply) => {
       const ct = req.headers['content-type'] ?? '';
       // SOL013 §4.2: PATCH bodies are JSON merge patches; plain JSON is accepted too.
@@ -70,4 +71,10 @@ export const alarmsRoutes: FastifyPluginAsyncTypebox<AlarmsRoutesOptions> = asyn
       }
     });
   }
+};
+
+/** {@link alarmsRoutes} on the monitoring services of `deps`; none when monitoring is not built. */
+export const alarmsPlugin: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (app, { deps }) => {
+  const m = deps.services.monitoring;
+  if (m) await app.register(alarmsRoutes, { alarms: m.alarms });
 };

@@ -63,7 +63,7 @@ export const nsInstanceRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
 
   app.post(
     '/nslcm/v1/ns_instances',
-    { schema: { tags, summary: 'Create an NS instance from an on-boarded NSD (NSD usage becomes IN_USE)', body: CreateNsRequestSchema, response: { 201: NsInstanceSchema } } },
+    { schema: { tags, summary: 'Create an NS instance from an on-boarded NSD (NSD usage becomes IN_USE)', body: CreateNsRequestSchema, response: { 201: NsInstanceSchema } }, config: { action: 'nslcm:create' } },
     async (request, reply) => {
       const { nsdId, nsName, nsDescription } = request.body;
       const ctx = callerOf(request);
@@ -77,7 +77,7 @@ export const nsInstanceRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
 
   app.get(
     '/nslcm/v1/ns_instances',
-    { schema: { tags, summary: 'List NS instances (SOL013 filter, fields, paging)', querystring: ListQuery, response: { 200: Type.Array(Type.Partial(NsInstanceSchema)) } } },
+    { schema: { tags, summary: 'List NS instances (SOL013 filter, fields, paging)', querystring: ListQuery, response: { 200: Type.Array(Type.Partial(NsInstanceSchema)) } }, config: { action: 'nslcm:read' } },
     async (request, reply) => {
       const base = baseUrl(request);
       const pops = await popMap();
@@ -88,13 +88,13 @@ export const nsInstanceRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
 
   app.get(
     '/nslcm/v1/ns_instances/:id',
-    { schema: { tags, summary: 'Read an NS instance with its VNF instances, PoPs, containers and addresses', params: IdParams, response: { 200: NsInstanceSchema } } },
+    { schema: { tags, summary: 'Read an NS instance with its VNF instances, PoPs, containers and addresses', params: IdParams, response: { 200: NsInstanceSchema } }, config: { action: 'nslcm:read' } },
     async (request) => view(callerOf(request), request.params.id, baseUrl(request)),
   );
 
   app.delete(
     '/nslcm/v1/ns_instances/:id',
-    { schema: { tags, summary: 'Delete a NOT_INSTANTIATED NS instance (409 otherwise)', params: IdParams } },
+    { schema: { tags, summary: 'Delete a NOT_INSTANTIATED NS instance (409 otherwise)', params: IdParams }, config: { action: 'nslcm:delete' } },
     async (request, reply) => {
       await visible(callerOf(request), request.params.id);
       await lifecycle.deleteNs(request.params.id);
@@ -105,6 +105,7 @@ export const nsInstanceRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
   app.post(
     '/nslcm/v1/ns_instances/:id/instantiate',
     {
+      config: { action: 'nslcm:instantiate' },
       schema: {
         tags,
         summary: 'Instantiate: 202 + Location of the operation occurrence; with dry_run=true, 200 and the plan',
@@ -125,7 +126,7 @@ export const nsInstanceRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
 
   app.post(
     '/admin/v1/ns_instances/:id/plan',
-    { schema: { tags: ['admin'], summary: 'Plan an instantiation (placement, addresses, steps) without touching a VIM', params: IdParams, body: Type.Optional(InstantiateNsRequestSchema) } },
+    { schema: { tags: ['admin'], summary: 'Plan an instantiation (placement, addresses, steps) without touching a VIM', params: IdParams, body: Type.Optional(InstantiateNsRequestSchema) }, config: { action: 'nslcm:read' } },
     async (request) => {
       const ctx = callerOf(request);
       await visible(ctx, request.params.id);
@@ -135,7 +136,7 @@ export const nsInstanceRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
 
   app.post(
     '/nslcm/v1/ns_instances/:id/terminate',
-    { schema: { tags, summary: 'Terminate: 202 + Location of the operation occurrence', params: IdParams, body: Type.Optional(TerminateNsRequestSchema) } },
+    { schema: { tags, summary: 'Terminate: 202 + Location of the operation occurrence', params: IdParams, body: Type.Optional(TerminateNsRequestSchema) }, config: { action: 'nslcm:terminate' } },
     async (request, reply) => {
       const t = request.body?.terminationType;
       await visible(callerOf(request), request.params.id);

@@ -28,7 +28,7 @@ export const nsLcmOpOccRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
 
   app.get(
     '/nslcm/v1/ns_lcm_op_occs',
-    { schema: { tags, summary: 'List NS LCM operation occurrences (SOL013 filter, fields, paging)', querystring: ListQuery, response: { 200: Type.Array(Type.Partial(OpOccSchema)) } } },
+    { schema: { tags, summary: 'List NS LCM operation occurrences (SOL013 filter, fields, paging)', querystring: ListQuery, response: { 200: Type.Array(Type.Partial(OpOccSchema)) } }, config: { action: 'nslcm:read' } },
     async (request, reply) => {
       const base = baseUrl(request);
       const wantsSteps = request.query.all_fields !== undefined || (request.query.fields ?? '').split(',').includes('steps');
@@ -40,7 +40,7 @@ export const nsLcmOpOccRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
 
   app.get(
     '/nslcm/v1/ns_lcm_op_occs/:id',
-    { schema: { tags, summary: 'Read an NS LCM operation occurrence, with its steps', params: IdParams, response: { 200: OpOccSchema } } },
+    { schema: { tags, summary: 'Read an NS LCM operation occurrence, with its steps', params: IdParams, response: { 200: OpOccSchema } }, config: { action: 'nslcm:read' } },
     async (request) => {
       const op = await visible(callerOf(request), request.params.id);
       return toOpOccView(op, await lifecycle.listSteps(op.id), baseUrl(request));
@@ -48,7 +48,7 @@ export const nsLcmOpOccRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
   );
 
   const accepted = (action: 'retry' | 'rollback', summary: string) =>
-    app.post(`/nslcm/v1/ns_lcm_op_occs/:id/${action}`, { schema: { tags, summary, params: IdParams } }, async (request, reply) => {
+    app.post(`/nslcm/v1/ns_lcm_op_occs/:id/${action}`, { schema: { tags, summary, params: IdParams }, config: { action: `nslcm:${action}` } }, async (request, reply) => {
       await visible(callerOf(request), request.params.id);
       await lifecycle[action](request.params.id);
       return reply.code(202).send();
@@ -58,7 +58,7 @@ export const nsLcmOpOccRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
 
   app.post(
     '/nslcm/v1/ns_lcm_op_occs/:id/fail',
-    { schema: { tags, summary: 'Mark a FAILED_TEMP operation FAILED (200 with the operation)', params: IdParams, response: { 200: OpOccSchema } } },
+    { schema: { tags, summary: 'Mark a FAILED_TEMP operation FAILED (200 with the operation)', params: IdParams, response: { 200: OpOccSchema } }, config: { action: 'nslcm:fail' } },
     async (request) => {
       await visible(callerOf(request), request.params.id);
       const op = await lifecycle.fail(request.params.id);
@@ -68,7 +68,7 @@ export const nsLcmOpOccRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
 
   app.post(
     '/nslcm/v1/ns_lcm_op_occs/:id/cancel',
-    { schema: { tags, summary: 'Cancel a PROCESSING or ROLLING_BACK operation at its next phase boundary (202)', params: IdParams, body: Type.Optional(CancelModeSchema) } },
+    { schema: { tags, summary: 'Cancel a PROCESSING or ROLLING_BACK operation at its next phase boundary (202)', params: IdParams, body: Type.Optional(CancelModeSchema) }, config: { action: 'nslcm:cancel' } },
     async (request, reply) => {
       await visible(callerOf(request), request.params.id);
       await lifecycle.cancel(request.params.id, request.body?.cancelMode ?? 'GRACEFUL');

@@ -65,7 +65,7 @@ export const vnfPackageRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
 
   app.post(
     '/vnfpkgm/v1/vnf_packages',
-    { schema: { tags, summary: 'Create a VNF package resource', body: CreateVnfPkgInfoRequest, response: { 201: VnfPkgInfoSchema } } },
+    { schema: { tags, summary: 'Create a VNF package resource', body: CreateVnfPkgInfoRequest, response: { 201: VnfPkgInfoSchema } }, config: { action: 'vnfpkgm:create' } },
     async (request, reply) => {
       const v = await catalog.createVnfPackage(request.body.userDefinedData ?? {}, callerOf(request).tenant);
       const body = toVnfPkgInfo(v, undefined, baseUrl(request));
@@ -75,7 +75,7 @@ export const vnfPackageRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
 
   app.get(
     '/vnfpkgm/v1/vnf_packages',
-    { schema: { tags, summary: 'List VNF packages (SOL013 filter, fields, paging)', querystring: ListQuery, response: { 200: Type.Array(Type.Partial(VnfPkgInfoSchema)) } } },
+    { schema: { tags, summary: 'List VNF packages (SOL013 filter, fields, paging)', querystring: ListQuery, response: { 200: Type.Array(Type.Partial(VnfPkgInfoSchema)) } }, config: { action: 'vnfpkgm:read' } },
     async (request, reply) => {
       const base = baseUrl(request);
       const scope = tenantFilter(callerOf(request));
@@ -87,13 +87,13 @@ export const vnfPackageRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
 
   app.get(
     '/vnfpkgm/v1/vnf_packages/:id',
-    { schema: { tags, summary: 'Read a VNF package', params: IdParams, response: { 200: VnfPkgInfoSchema } } },
+    { schema: { tags, summary: 'Read a VNF package', params: IdParams, response: { 200: VnfPkgInfoSchema } }, config: { action: 'vnfpkgm:read' } },
     async (request) => info(await visible(callerOf(request), request.params.id), baseUrl(request)),
   );
 
   app.patch(
     '/vnfpkgm/v1/vnf_packages/:id',
-    { schema: { tags, summary: 'Enable/disable a VNF package or change its userDefinedData', params: IdParams, body: VnfPkgInfoModifications, response: { 200: VnfPkgInfoModifications } } },
+    { schema: { tags, summary: 'Enable/disable a VNF package or change its userDefinedData', params: IdParams, body: VnfPkgInfoModifications, response: { 200: VnfPkgInfoModifications } }, config: { action: 'vnfpkgm:update' } },
     async (request) => {
       await visible(callerOf(request), request.params.id);
       await catalog.patchVnfPackage(request.params.id, request.body);
@@ -103,7 +103,7 @@ export const vnfPackageRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
 
   app.delete(
     '/vnfpkgm/v1/vnf_packages/:id',
-    { schema: { tags, summary: 'Delete a DISABLED, NOT_IN_USE VNF package', params: IdParams } },
+    { schema: { tags, summary: 'Delete a DISABLED, NOT_IN_USE VNF package', params: IdParams }, config: { action: 'vnfpkgm:delete' } },
     async (request, reply) => {
       await visible(callerOf(request), request.params.id);
       await catalog.deleteVnfPackage(request.params.id);
@@ -113,7 +113,7 @@ export const vnfPackageRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
 
   app.get(
     '/vnfpkgm/v1/vnf_packages/:id/vnfd',
-    { schema: { tags, summary: 'The VNFD (text/plain) or a zip of it (application/zip)', params: IdParams } },
+    { schema: { tags, summary: 'The VNFD (text/plain) or a zip of it (application/zip)', params: IdParams }, config: { action: 'vnfpkgm:read' } },
     async (request, reply) => {
       const { v, pkg } = await onboarded(callerOf(request), request.params.id);
       const as = negotiateSingleFile(request.headers.accept);
@@ -126,7 +126,7 @@ export const vnfPackageRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
 
   app.get(
     '/vnfpkgm/v1/vnf_packages/:id/package_content',
-    { schema: { tags, summary: 'Download the package file', params: IdParams } },
+    { schema: { tags, summary: 'Download the package file', params: IdParams }, config: { action: 'vnfpkgm:read' } },
     async (request, reply) => {
       const { pkg } = await onboarded(callerOf(request), request.params.id);
       const f = await catalog.packageFile(pkg.id);
@@ -136,7 +136,7 @@ export const vnfPackageRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
 
   app.get(
     '/vnfpkgm/v1/vnf_packages/:id/artifacts/*',
-    { schema: { tags, summary: 'One artifact file of the package', params: Type.Object({ id: Type.String(), '*': Type.String() }) } },
+    { schema: { tags, summary: 'One artifact file of the package', params: Type.Object({ id: Type.String(), '*': Type.String() }) }, config: { action: 'vnfpkgm:read' } },
     async (request, reply) => {
       const { pkg } = await onboarded(callerOf(request), request.params.id);
       const path = request.params['*'];
@@ -153,6 +153,7 @@ export const vnfPackageRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
     upload.withTypeProvider<TypeBoxTypeProvider>().put(
       '/vnfpkgm/v1/vnf_packages/:id/package_content',
       {
+        config: { action: 'vnfpkgm:upload' },
         schema: { tags, summary: 'Upload the package (zip); on-boards it', params: IdParams, consumes: ['application/zip', 'multipart/form-data'] },
       },
       async (request, reply) => {
