@@ -4,7 +4,6 @@ import type { RoutePlugin } from '../route-plugins.js';
 import { createAuthPlugin } from './auth-plugin.js';
 import type { AuthPluginOptions } from './auth-plugin.js';
 import { createRateLimitPlugin } from './rate-limit-plugin.js';
-import './caller.js';
 import { tokensRoutes } from '../admin/tokens-routes.js';
 import { usersRoutes } from '../admin/users-routes.js';
 import { auditRoutes } from '../admin/audit-routes.js';

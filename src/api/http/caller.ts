@@ -17,7 +17,7 @@ export type AuthMode = (typeof AUTH_MODES)[number];
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** See {@link AuthMode}; undefined when no plugin declared one (treated as `enforced`). */
+    /** See {@link AuthMode}. Absent at run time when no plugin declared one: read it with {@link authModeOf}. */
     readonly authMode: AuthMode;
   }
   interface FastifyRequest {
