@@ -21,6 +21,7 @@ import { VNF_EVENT_TYPES } from '../monitoring/index.js';
 import type { OpChange } from '../lifecycle/index.js';
 import { reconcileRoutes } from './admin/reconcile-routes.js';
 import { nsTenantResolver, vimAccessOf } from './http/caller.js';
+import { nsdModelRoutes } from './admin/nsd-model-routes.js';
 
 /** One resource's routes: a Fastify plugin with its TypeBox schemas beside the handlers. */
 export interface RoutePlugin {
@@ -40,6 +41,7 @@ export const ROUTE_PLUGINS: readonly RoutePlugin[] = [
   { name: 'sol005-vnf-packages', plugin: vnfPackageRoutes },
   { name: 'sol005-nsds', plugin: nsdRoutes },
   { name: 'admin-packages', plugin: adminPackageRoutes },
+  { name: 'admin-nsd-model', plugin: nsdModelRoutes },
   // NS lifecycle routes (/nslcm/v1/…, 5GTANGO /instantiations) and PoPs.
   { name: 'admin-vims', plugin: vimRoutes },
   { name: 'sol005-ns-instances', plugin: nsInstanceRoutes },
