@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page, Response } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { loadConfig } from '../../src/config/index.js';
 import { buildApp } from '../../src/api/index.js';
 import type { RondoApp } from '../../src/api/index.js';
@@ -18,28 +18,8 @@ import { systemClock, uuidGenerator } from '../../src/model/index.js';
 import type { EventBus } from '../../src/bus/index.js';
 import type { MonitoringTopics } from '../../src/monitoring/index.js';
 import { buildPackage } from '../../src/packages/index.js';
-import { ensureDashboardBuilt, launchBrowser, openPage, screenshot, waitForTopology } from '../support/browser.js';
+import { describeScripts, ensureDashboardBuilt, FIRST_LOAD_JS_BUDGET, launchBrowser, openPage, screenshot, TOPOLOGY_CHUNK, trackScripts, waitForTopology } from '../support/browser.js';
 import { FAKE_NS_ID, fakeNsInstance, fakeOps, TANGO_CHAIN_TOPOLOGY } from '../support/fake-ns.js';
-
-/** The first page load's JavaScript budget (uncompressed): React, the shell, one page. */
-const FIRST_LOAD_JS_BUDGET = 250 * 1024;
-
-/** The lazy chunk that carries Cytoscape (Vite names chunks after their module). */
-const TOPOLOGY_CHUNK = /\/assets\/TopologyView-[\w-]+\.js$/;
-
-/**
- * Every JavaScript response of a page from now on, with its body size (decoded, i.e.
- * uncompressed). Read `scripts()` once the page shows what it loads the code for: a chunk's
- * response comes before its code runs, so all of them are in by then.
- */
-function trackScripts(p: Page): { scripts(): Promise<{ url: string; bytes: number }[]> } {
-  const seen: Promise<{ url: string; bytes: number }>[] = [];
-  p.on('response', (r: Response) => {
-    const type = r.headers()['content-type'] ?? '';
-    if (r.request().resourceType() === 'script' || /javascript/.test(type)) seen.push(r.body().then((b) => ({ url: r.url(), bytes: b.length })));
-  });
-  return { scripts: () => Promise.all(seen) };
-}
 
 describe('dashboard (browser, no Docker)', () => {
   let dir: string;
@@ -90,7 +70,7 @@ describe('dashboard (browser, no Docker)', () => {
     await p.getByText('No NS instances').or(p.getByTestId('ns-list')).first().waitFor({ timeout: 20_000 });
     const scripts = await js.scripts();
     const total = scripts.reduce((n, s) => n + s.bytes, 0);
-    console.log(`first load JS: ${(total / 1024).toFixed(1)} KB in ${scripts.length} files: ${scripts.map((s) => `${s.url.split('/').pop()} ${(s.bytes / 1024).toFixed(1)} KB`).join(', ')}`);
+    console.log(`first load JS (NS list): ${describeScripts(scripts)}`);
     expect(scripts.length).toBeGreaterThan(0);
     expect(total).toBeLessThan(FIRST_LOAD_JS_BUDGET);
     expect(scripts.filter((s) => TOPOLOGY_CHUNK.test(s.url))).toEqual([]);
