@@ -17,6 +17,7 @@ import { metricsPlugin } from './system/metrics-routes.js';
 import { eventsPlugin } from './events/events-plugin.js';
 import { dashboardPlugin } from './system/ui-routes.js';
 import { reconcileRoutes } from './admin/reconcile-routes.js';
+import { nsdModelRoutes } from './admin/nsd-model-routes.js';
 
 /**
  * One resource's routes: a Fastify plugin with its TypeBox schemas beside the handlers.
@@ -48,6 +49,7 @@ export const ROUTE_PLUGINS: readonly RoutePlugin[] = [
   { name: 'sol005-vnf-packages', plugin: vnfPackageRoutes },
   { name: 'sol005-nsds', plugin: nsdRoutes },
   { name: 'admin-packages', plugin: adminPackageRoutes },
+  { name: 'admin-nsd-model', plugin: nsdModelRoutes },
   // NS lifecycle routes (/nslcm/v1/…, 5GTANGO /instantiations) and PoPs.
   { name: 'admin-vims', plugin: vimRoutes },
   { name: 'sol005-ns-instances', plugin: nsInstanceRoutes },

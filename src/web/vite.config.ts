@@ -16,8 +16,10 @@ export default defineConfig(({ mode }) => {
     build: {
       outDir: `${here}../../dist/web`,
       emptyOutDir: true,
-      // Cytoscape alone is ~450 KB minified; one chunk is fine for an operator console.
-      chunkSizeWarningLimit: 1200,
+      // Pages are lazy chunks and Cytoscape (~435 KB minified) loads with the topology only,
+      // so the first page stays under 250 KB of JavaScript (test/e2e/dashboard-ui.test.ts).
+      // The warning is set for the Cytoscape chunk, the largest.
+      chunkSizeWarningLimit: 500,
     },
     server: { proxy: Object.fromEntries(proxied.map((p) => [p, { target: api }])) },
   };

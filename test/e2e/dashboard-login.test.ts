@@ -26,7 +26,7 @@ import type { Store } from '../../src/store/index.js';
 import { systemClock, uuidGenerator } from '../../src/model/index.js';
 import { buildPackage } from '../../src/packages/index.js';
 import { TEST_KEY, TEST_SCRYPT } from '../integration/auth-support.js';
-import { ensureDashboardBuilt, launchBrowser, openPage, screenshot, waitForTopology } from '../support/browser.js';
+import { describeScripts, ensureDashboardBuilt, FIRST_LOAD_JS_BUDGET, launchBrowser, openPage, screenshot, TOPOLOGY_CHUNK, trackScripts, waitForTopology } from '../support/browser.js';
 import { TANGO_CHAIN_TOPOLOGY } from '../support/fake-ns.js';
 
 const ALICE = { username: 'alice', password: 'dashboard-login-password', tenant: 'lab' };
@@ -143,9 +143,15 @@ describe('dashboard sign-in (browser, auth on, no Docker)', () => {
     const first = await api<{ id: string }>(base, token, 'POST', '/nslcm/v1/ns_instances', { nsdId, nsName: 'before-login', nsDescription: 'made through the API' });
     const { page: p, errors } = await openPage(browser);
 
-    // 1. A deep link without a session: the login page, no navigation behind it.
+    // 1. A deep link without a session: the login page, no navigation behind it, and under
+    // 250 KB of JavaScript to get there (no Cytoscape: only the topology loads it).
+    const js = trackScripts(p);
     await p.goto(`${base}/ui/ns`);
     await p.getByTestId('login-form').waitFor({ timeout: 15_000 });
+    const firstLoad = await js.scripts();
+    console.log(`first load JS (login): ${describeScripts(firstLoad)}`);
+    expect(firstLoad.reduce((n, s) => n + s.bytes, 0)).toBeLessThan(FIRST_LOAD_JS_BUDGET);
+    expect(firstLoad.filter((s) => TOPOLOGY_CHUNK.test(s.url))).toEqual([]);
     expect(await p.getByTestId('nav-catalog').count()).toBe(0);
     expect(await p.getByTestId('sign-out').count()).toBe(0);
     await screenshot(p, 'dashboard-login');

@@ -18,7 +18,7 @@ import { systemClock, uuidGenerator } from '../../src/model/index.js';
 import type { EventBus } from '../../src/bus/index.js';
 import type { MonitoringTopics } from '../../src/monitoring/index.js';
 import { buildPackage } from '../../src/packages/index.js';
-import { ensureDashboardBuilt, launchBrowser, openPage, screenshot, waitForTopology } from '../support/browser.js';
+import { describeScripts, ensureDashboardBuilt, FIRST_LOAD_JS_BUDGET, launchBrowser, openPage, screenshot, TOPOLOGY_CHUNK, trackScripts, waitForTopology } from '../support/browser.js';
 import { FAKE_NS_ID, fakeNsInstance, fakeOps, TANGO_CHAIN_TOPOLOGY } from '../support/fake-ns.js';
 
 describe('dashboard (browser, no Docker)', () => {
@@ -62,6 +62,21 @@ describe('dashboard (browser, no Docker)', () => {
     expect(((await missing.json()) as { code: string }).code).toBe('NOT_FOUND');
   });
 
+  it('the first load (NS list) fetches under 250 KB of JavaScript and no Cytoscape', async () => {
+    const { page: p, errors } = await page();
+    const js = trackScripts(p);
+    await p.goto(`${base}/ui/ns`);
+    await p.getByTestId('stream-state').waitFor({ timeout: 20_000 });
+    await p.getByText('No NS instances').or(p.getByTestId('ns-list')).first().waitFor({ timeout: 20_000 });
+    const scripts = await js.scripts();
+    const total = scripts.reduce((n, s) => n + s.bytes, 0);
+    console.log(`first load JS (NS list): ${describeScripts(scripts)}`);
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(total).toBeLessThan(FIRST_LOAD_JS_BUDGET);
+    expect(scripts.filter((s) => TOPOLOGY_CHUNK.test(s.url))).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
   it('uploads by file picker, shows validation issues per file and field, then the descriptor as YAML', async () => {
     const bad = join(dir, 'broken.tgo');
     const good = join(dir, 'tango-chain.tgo');
@@ -93,6 +108,7 @@ describe('dashboard (browser, no Docker)', () => {
     let firewall: 'STARTED' | 'FAILED' = 'STARTED';
     await p.route(`**/nslcm/v1/ns_instances/${FAKE_NS_ID}`, (r) => r.fulfill({ json: fakeNsInstance(nsdInfoId, firewall) }));
     await p.route('**/nslcm/v1/ns_lcm_op_occs', (r) => r.fulfill({ json: fakeOps }));
+    const js = trackScripts(p);
     await p.goto(`${base}/ui/ns/${FAKE_NS_ID}`);
 
     const { pops, members, lanHubs, edges, pathEdges } = TANGO_CHAIN_TOPOLOGY;
@@ -103,6 +119,8 @@ describe('dashboard (browser, no Docker)', () => {
     expect(ready.edges.filter((e) => e.onPath)).toHaveLength(pathEdges);
     expect(ready.nodes.find((n) => n.id === 'm:server')?.parent).toBe('pop:dc2');
     expect(new Set(ready.edges.map((e) => e.linkKind))).toEqual(new Set(['E-Line', 'E-LAN', 'management']));
+    // Drawn by Cytoscape from its own chunk, fetched for this page.
+    expect((await js.scripts()).filter((s) => TOPOLOGY_CHUNK.test(s.url))).toHaveLength(1);
     await p.getByTestId('stream-state').filter({ hasText: 'live' }).waitFor({ timeout: 10_000 });
     await p.waitForTimeout(400); // let the preset layout settle before the picture
     const shot = await screenshot(p, 'dashboard-topology', '.topology-wrap');

@@ -1,7 +1,7 @@
 import { access, constants, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Response } from 'playwright-core';
 
 /** Debian's chromium; browsers are never downloaded (`apt-get install -y chromium`). */
 export const CHROMIUM_PATH = process.env.RONDO_CHROMIUM ?? '/usr/bin/chromium';
@@ -43,6 +43,36 @@ export async function openPage(browser: Browser, opts: { width?: number; height?
   });
   return { page, errors };
 }
+
+/** What the first page load of the dashboard may fetch in JavaScript (uncompressed): React, the shell, one page. */
+export const FIRST_LOAD_JS_BUDGET = 250 * 1024;
+
+/** The lazy chunk that carries Cytoscape (Vite names chunks after their module). */
+export const TOPOLOGY_CHUNK = /\/assets\/TopologyView-[\w-]+\.js$/;
+
+/** One JavaScript response: its URL and body size (decoded, i.e. uncompressed). */
+export interface ScriptLoad {
+  readonly url: string;
+  readonly bytes: number;
+}
+
+/**
+ * Records every JavaScript response of a page from now on. Read `scripts()` once the page
+ * shows what it loaded the code for: a chunk's response comes before its code runs, so all
+ * of them are in by then.
+ */
+export function trackScripts(page: Page): { scripts(): Promise<ScriptLoad[]> } {
+  const seen: Promise<ScriptLoad>[] = [];
+  page.on('response', (r: Response) => {
+    const type = r.headers()['content-type'] ?? '';
+    if (r.request().resourceType() === 'script' || /javascript/.test(type)) seen.push(r.body().then((b) => ({ url: r.url(), bytes: b.length })));
+  });
+  return { scripts: () => Promise.all(seen) };
+}
+
+/** `12.3 KB in 4 files: index-x.js 230.1 KB, …`, for the test log. */
+export const describeScripts = (scripts: readonly ScriptLoad[]): string =>
+  `${(scripts.reduce((n, s) => n + s.bytes, 0) / 1024).toFixed(1)} KB in ${scripts.length} files: ${scripts.map((s) => `${s.url.split('/').pop()} ${(s.bytes / 1024).toFixed(1)} KB`).join(', ')}`;
 
 /** Saves a screenshot to `test-artifacts/<name>.png`; returns the path. */
 export async function screenshot(page: Page, name: string, selector?: string): Promise<string> {
@@ -97,5 +127,15 @@ export async function ensureDashboardBuilt(): Promise<void> {
   const built = await stat(join(process.cwd(), 'dist/web/index.html')).then((s) => s.mtimeMs, () => 0);
   if (built > (await newest(web))) return;
   const { build } = await import('vite');
-  await build({ configFile: join(web, 'vite.config.ts'), logLevel: 'warn' });
+  // The production bundle, as `npm run build` makes it: Vite (and plugin-react) take the
+  // bundle's NODE_ENV from the environment, and vitest sets `test`, which bundles React's
+  // development build (twice the size, so the first-load budget test would measure that).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: join(web, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
 }

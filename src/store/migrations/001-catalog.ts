@@ -1,9 +1,19 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import { PACKAGE_FORMATS, DESCRIPTOR_FORMATS } from '../../model/index.js';
-import { ONBOARDING_STATES, OPERATIONAL_STATES, USAGE_STATES, DEFAULT_TENANT } from '../catalog-states.js';
 
-/** `col IN ('A','B')` built from a const array, so SQL and TypeScript never drift. */
+// Frozen: this migration has run on released databases, so it holds its own copies of the
+// values it was written with (as they were when it was frozen), never the live constants
+// (PACKAGE_FORMATS, ONBOARDING_STATES, ...): editing a constant must not change what an old
+// migration does. A new value needs a new migration. test/unit/migrations-frozen.test.ts
+// keeps this folder free of imports other than kysely.
+const PACKAGE_FORMATS = ['tango', 'sonata', 'etsi-csar'];
+const DESCRIPTOR_FORMATS = ['tango', 'sonata', 'etsi'];
+const ONBOARDING_STATES = ['CREATED', 'UPLOADING', 'PROCESSING', 'ONBOARDED', 'ERROR'];
+const OPERATIONAL_STATES = ['ENABLED', 'DISABLED'];
+const USAGE_STATES = ['IN_USE', 'NOT_IN_USE'];
+const DEFAULT_TENANT = 'default';
+
+/** `col IN ('A','B')` built from a list of literals. */
 const oneOf = (column: string, values: readonly string[]) =>
   sql`${sql.ref(column)} in (${sql.join(values.map((v) => sql.lit(v)))})`;
 

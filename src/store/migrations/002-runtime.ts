@@ -1,9 +1,23 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import { NS_STATES, OP_STATES, OP_TYPES, CANCEL_MODES, STEP_KINDS, STEP_STATES, VIM_TYPES, VNF_STATES } from '../../model/index.js';
-import { IPAM_POOLS } from '../../ipam/index.js';
 
-/** `CHECK (col IN (...))` from the TypeScript list, so names are identical in both. */
+// Frozen: this migration has run on released databases, so it holds its own copies of the
+// values it was written with, never the live constants (OP_STATES, STEP_KINDS, ...):
+// editing a constant must not change what an old migration does. A new value needs a new
+// migration (005 added the `stack` step kind). test/unit/migrations-frozen.test.ts keeps
+// this folder free of imports other than kysely.
+const VIM_TYPES = ['docker', 'memory', 'openstack'];
+const NS_STATES = ['NOT_INSTANTIATED', 'INSTANTIATED'];
+const VNF_STATES = ['STARTED', 'STOPPED', 'FAILED'];
+const OP_TYPES = ['INSTANTIATE', 'SCALE', 'UPDATE', 'TERMINATE', 'HEAL'];
+const OP_STATES = ['PROCESSING', 'COMPLETED', 'PARTIALLY_COMPLETED', 'FAILED_TEMP', 'FAILED', 'ROLLING_BACK', 'ROLLED_BACK'];
+const CANCEL_MODES = ['GRACEFUL', 'FORCEFUL'];
+// The kinds 002 was released with; 005 replaces this CHECK with one that adds `stack`.
+const STEP_KINDS = ['network', 'compute', 'route', 'start', 'stop'];
+const STEP_STATES = ['PENDING', 'RUNNING', 'DONE', 'FAILED', 'UNDONE'];
+const IPAM_POOLS = ['sap', 'elan', 'eline'];
+
+/** `CHECK (col IN (...))` from a list of literals. */
 const oneOf = (column: string, values: readonly string[]) =>
   sql`${sql.ref(column)} in (${sql.join(values.map((v) => sql.lit(v)))})`;
 

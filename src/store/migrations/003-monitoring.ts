@@ -1,8 +1,17 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import { ALARM_ACK_STATES, ALARM_EVENT_TYPES, PERCEIVED_SEVERITIES, SUBSCRIPTION_APIS, VES_BACKLOG_DOMAINS } from '../monitoring-schema.js';
 
-/** `col IN ('A','B')` from a const array, so SQL and TypeScript never drift. */
+// Frozen: this migration has run on released databases, so it holds its own copies of the
+// values it was written with, never the live constants (PERCEIVED_SEVERITIES, ...): editing
+// a constant must not change what an old migration does. A new value needs a new migration.
+// test/unit/migrations-frozen.test.ts keeps this folder free of imports other than kysely.
+const VES_BACKLOG_DOMAINS = ['fault', 'measurement', 'heartbeat'];
+const ALARM_ACK_STATES = ['UNACKNOWLEDGED', 'ACKNOWLEDGED'];
+const PERCEIVED_SEVERITIES = ['CRITICAL', 'MAJOR', 'MINOR', 'WARNING', 'INDETERMINATE', 'CLEARED'];
+const ALARM_EVENT_TYPES = ['COMMUNICATIONS_ALARM', 'PROCESSING_ERROR_ALARM', 'ENVIRONMENTAL_ALARM', 'QOS_ALARM', 'EQUIPMENT_ALARM'];
+const SUBSCRIPTION_APIS = ['nslcm', 'nsfm'];
+
+/** `col IN ('A','B')` from a list of literals. */
 const oneOf = (column: string, values: readonly string[]) => sql`${sql.ref(column)} in (${sql.join(values.map((v) => sql.lit(v)))})`;
 
 /** Monitoring tables: VES agent configs and backlogs, alarms, SOL005 subscriptions. */

@@ -1,14 +1,17 @@
-import { useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { logout, onAuthRequired } from './api-client.js';
 import { decodeClaims, useToken } from './session.js';
 import { Link, usePath } from './router.js';
 import { LoginForm } from './components/LoginForm.js';
-import { CatalogPage } from './pages/CatalogPage.js';
-import { NsListPage } from './pages/NsListPage.js';
-import { NsPage } from './pages/NsPage.js';
-import { OpsPage } from './pages/OpsPage.js';
-import { AlarmsPage } from './pages/AlarmsPage.js';
-import { PopsPage } from './pages/PopsPage.js';
+
+// One chunk per page, fetched on first visit: the first load carries React, the shell and
+// the login form, not every page (and never Cytoscape, which only NsPage's topology loads).
+const CatalogPage = lazy(async () => ({ default: (await import('./pages/CatalogPage.js')).CatalogPage }));
+const NsListPage = lazy(async () => ({ default: (await import('./pages/NsListPage.js')).NsListPage }));
+const NsPage = lazy(async () => ({ default: (await import('./pages/NsPage.js')).NsPage }));
+const OpsPage = lazy(async () => ({ default: (await import('./pages/OpsPage.js')).OpsPage }));
+const AlarmsPage = lazy(async () => ({ default: (await import('./pages/AlarmsPage.js')).AlarmsPage }));
+const PopsPage = lazy(async () => ({ default: (await import('./pages/PopsPage.js')).PopsPage }));
 
 const NAV = [
   ['/catalog', 'Catalog'],
@@ -75,7 +78,9 @@ export function App() {
         {needLogin ? (
           <LoginForm onDone={() => { setNeedLogin(false); setSession((s) => s + 1); }} />
         ) : (
-          <Page key={session} path={path} />
+          <Suspense fallback={<p className="muted page" data-testid="page-loading">Loading…</p>}>
+            <Page key={session} path={path} />
+          </Suspense>
         )}
       </main>
     </>

@@ -3,7 +3,7 @@
  * the bearer token live here, so a change of the API touches this file only.
  */
 import type {
-  AlarmView, NsView, OpAction, OpView, PackageSummary, PopView, UploadIssue, UploadResult,
+  AlarmView, GatekeeperUpload, NsdModelAnswer, NsView, OpAction, OpView, PackageSummary, PopView, TokenAnswer, UploadIssue, UploadResult,
 } from './api-types.js';
 import { toAlarmView, toNsView, toOpView, toPopView } from './api-normalize.js';
 import { getToken, setToken } from './session.js';
@@ -79,6 +79,13 @@ const items = (raw: unknown): unknown[] => (Array.isArray(raw) ? raw : ((raw as 
 /** On-boarded packages with their NSDs and VNFDs. */
 export const listPackages = (): Promise<PackageSummary[]> => json<PackageSummary[]>('/admin/v1/packages');
 
+/**
+ * An on-boarded NSD and its VNFDs as the server's descriptor model (any format), which the
+ * topology is drawn from; 409 before on-boarding.
+ */
+export const nsdModel = (nsdInfoId: string): Promise<NsdModelAnswer> =>
+  json<NsdModelAnswer>(`/admin/v1/ns_descriptors/${encodeURIComponent(nsdInfoId)}/model`);
+
 /** The NSD document (YAML text) of a catalog NSD. */
 export const nsdText = async (nsdInfoId: string): Promise<string> =>
   (await request(`/nsd/v1/ns_descriptors/${encodeURIComponent(nsdInfoId)}/nsd_content`, { headers: { accept: 'text/plain' } })).text();
@@ -92,7 +99,7 @@ export async function uploadPackage(file: File): Promise<UploadResult> {
   const form = new FormData();
   form.append('package', file, file.name);
   try {
-    const r = await json<{ service_uuid: string; size: number; sha1: string }>('/packages', { method: 'POST', body: form });
+    const r = await json<GatekeeperUpload>('/packages', { method: 'POST', body: form });
     return { ok: true, nsdInfoId: r.service_uuid, size: r.size, sha1: r.sha1 };
   } catch (e) {
     if (!(e instanceof ApiError) || e instanceof AuthRequiredError) throw e;
@@ -159,7 +166,7 @@ export const listPops = async (): Promise<PopView[]> => items(await json('/admin
  * password throws an {@link ApiError} whose `detail` is the server's ProblemDetails detail.
  */
 export async function login(username: string, password: string): Promise<void> {
-  const r = await json<{ access_token?: string }>('/admin/v1/tokens', { ...post({ username, password }), anonymous: true });
+  const r = await json<Partial<TokenAnswer>>('/admin/v1/tokens', { ...post({ username, password }), anonymous: true });
   if (!r.access_token) throw new ApiError(500, 'NO_TOKEN', 'the server answered without a token', r);
   setToken(r.access_token);
 }

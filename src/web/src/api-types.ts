@@ -1,36 +1,40 @@
 /**
- * The API shapes the dashboard reads, written from the browser's point of view (server
- * types pull in Node). Only the fields the dashboard uses; the client normalises what the
- * server sends into these.
+ * The API shapes the dashboard reads. Where an answer is used as the server sends it, its
+ * type comes from `api-schema.d.ts`, generated from the OpenAPI document
+ * (scripts/gen-api-types.ts), so a changed route schema breaks the build here, not in a
+ * browser. The view types below it are the client's normalised shapes (api-normalize.ts).
  */
+import type { paths } from './api-schema.js';
 
-/** A descriptor an on-boarded package brought (`/admin/v1/packages`). */
-export interface DescriptorSummary {
-  readonly id: string;
-  readonly descriptorId: string;
-  readonly vendor: string;
-  readonly name: string;
-  readonly version: string;
-  readonly file: string;
-  readonly onboardingState: string;
-  readonly operationalState: string;
-  readonly usageState: string;
-}
+/** Methods of the OpenAPI document that answer with JSON. */
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-/** An on-boarded package with its NSDs and VNFDs. */
-export interface PackageSummary {
-  readonly id: string;
-  readonly format: string;
-  readonly vendor: string;
-  readonly name: string;
-  readonly version: string;
-  readonly description: string | null;
-  readonly fileName: string | null;
-  readonly size: number;
-  readonly createdAt: string;
-  readonly nsds: readonly DescriptorSummary[];
-  readonly vnfds: readonly DescriptorSummary[];
-}
+/** The JSON body of the 200 (or else 201) answer of `method path`. */
+export type ApiJson<P extends keyof paths, M extends Method = 'get'> = paths[P][M] extends { readonly responses: infer R }
+  ? R extends { readonly 200: { content: { readonly 'application/json': infer T } } }
+    ? T
+    : R extends { readonly 201: { content: { readonly 'application/json': infer T } } }
+      ? T
+      : never
+  : never;
+
+/** An on-boarded package with its NSDs and VNFDs (`GET /admin/v1/packages/{id}`). */
+export type PackageSummary = ApiJson<'/admin/v1/packages/{id}'>;
+
+/** A descriptor an on-boarded package brought. */
+export type DescriptorSummary = PackageSummary['nsds'][number];
+
+/** An NSD and its VNFDs as the server's descriptor model (`GET /admin/v1/ns_descriptors/{nsdInfoId}/model`). */
+export type NsdModelAnswer = ApiJson<'/admin/v1/ns_descriptors/{nsdInfoId}/model'>;
+
+/** The NSD part of {@link NsdModelAnswer}: members, SAPs, virtual links, forwarding graphs. */
+export type NsdModel = NsdModelAnswer['nsd'];
+
+/** What `POST /packages` (5GTANGO gatekeeper) answers on success. */
+export type GatekeeperUpload = ApiJson<'/packages', 'post'>;
+
+/** What `POST /admin/v1/tokens` answers. */
+export type TokenAnswer = ApiJson<'/admin/v1/tokens', 'post'>;
 
 /** One validation issue of a rejected upload. */
 export interface UploadIssue {
@@ -41,7 +45,7 @@ export interface UploadIssue {
 
 /** What `POST /packages` answered. */
 export type UploadResult =
-  | { readonly ok: true; readonly nsdInfoId: string; readonly size: number; readonly sha1: string }
+  | { readonly ok: true; readonly nsdInfoId: GatekeeperUpload['service_uuid']; readonly size: GatekeeperUpload['size']; readonly sha1: GatekeeperUpload['sha1'] }
   | { readonly ok: false; readonly status: number; readonly code: string; readonly detail: string; readonly issues: readonly UploadIssue[] };
 
 /** One interface of a VNF or SAP. */

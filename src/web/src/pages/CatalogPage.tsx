@@ -23,7 +23,7 @@ export function CatalogPage() {
       <ErrorBox error={packages.error} />
       <div className="split">
         <section className="card" data-testid="packages">
-          {packages.value?.length === 0 && <p className="muted">No packages yet. Drop one above, or run <code>rondo package upload examples/tango-chain</code>.</p>}
+          {packages.value?.length === 0 && <p className="muted">No packages yet. Drop one above, or build and on-board the example chain: <code>rondo package build examples/tango-chain -o chain.tgo</code> then <code>rondo package onboard chain.tgo</code>.</p>}
           {packages.value?.map((p) => (
             <div key={p.id} className="package" data-testid="package">
               <h3>

@@ -1,16 +1,19 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { deleteNs, getNs, instantiateNs, listOps, nsdText, terminateNs } from '../api-client.js';
-import type { OpView, RondoEvent } from '../api-types.js';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
+import { deleteNs, getNs, instantiateNs, listOps, nsdModel, terminateNs } from '../api-client.js';
+import type { NsdModel, OpView, RondoEvent } from '../api-types.js';
 import { useAsync } from '../use-async.js';
 import { useEventStream } from '../use-event-stream.js';
 import { navigate } from '../router.js';
 import { ErrorBox } from '../components/ErrorBox.js';
 import { StateBadge } from '../components/StateBadge.js';
 import { OpCard } from '../components/OpCard.js';
-import { TopologyView } from '../topology/TopologyView.js';
 import { buildTopology } from '../topology/topology-model.js';
 import type { NodeState, StateOverlay } from '../topology/topology-model.js';
-import { parseTangoNsd, structureFromInstances } from '../topology/nsd-structure.js';
+import { structureFromInstances, structureFromModel } from '../topology/nsd-structure.js';
+
+// Cytoscape is most of the dashboard's code and only this page draws a graph: it loads
+// with the first topology, not with the app.
+const TopologyView = lazy(async () => ({ default: (await import('../topology/TopologyView.js')).TopologyView }));
 
 const ACTIVE = ['PROCESSING', 'ROLLING_BACK', 'FAILED_TEMP'];
 const DOWN_TOPICS = ['vnf.down', 'vnf.oom', 'vnf.unhealthy'];
@@ -28,8 +31,8 @@ export function NsPage({ id }: { readonly id: string }) {
   const ops = useAsync(() => listOps(id), [id]);
   const nsdInfoId = ns.value?.nsdInfoId;
   // Tagged with its NSD: a value left from before the NS loaded must not be drawn.
-  const nsd = useAsync(async () => ({ nsdInfoId, text: nsdInfoId ? await nsdText(nsdInfoId) : '' }), [nsdInfoId]);
-  const nsdYaml = nsd.value && nsd.value.nsdInfoId === nsdInfoId ? nsd.value.text : undefined;
+  const nsd = useAsync(async () => ({ nsdInfoId, model: nsdInfoId ? (await nsdModel(nsdInfoId)).nsd : null }), [nsdInfoId]);
+  const descriptor: NsdModel | null | undefined = nsd.value && nsd.value.nsdInfoId === nsdInfoId ? nsd.value.model : undefined;
   const [overlay, setOverlay] = useState<StateOverlay>({});
   const [log, setLog] = useState<RondoEvent[]>([]);
   const [error, setError] = useState<unknown>(null);
@@ -66,11 +69,11 @@ export function NsPage({ id }: { readonly id: string }) {
 
   const model = useMemo(() => {
     // Wait for the descriptor (or its failure), so the graph does not redraw in another shape.
-    if (!ns.value || (nsdYaml === undefined && !nsd.error)) return null;
-    const structure = (nsdYaml && parseTangoNsd(nsdYaml)) || structureFromInstances(ns.value.vnfs);
+    if (!ns.value || (descriptor === undefined && !nsd.error)) return null;
+    const structure = descriptor ? structureFromModel(descriptor) : structureFromInstances(ns.value.vnfs);
     const live = ns.value.state === 'INSTANTIATED' || activeOp ? overlay : {};
     return buildTopology(structure, ns.value, activeOp, live);
-  }, [ns.value, nsdYaml, nsd.error, activeOp, overlay]);
+  }, [ns.value, descriptor, nsd.error, activeOp, overlay]);
 
   const members = model?.nodes.filter((n) => n.kind === 'vnf' || n.kind === 'sap') ?? [];
   const allRunning = members.length > 0 && members.every((n) => n.state === 'running');
@@ -122,7 +125,11 @@ export function NsPage({ id }: { readonly id: string }) {
             {readyAfter !== null && <> · <span data-testid="ready-time">all running {(readyAfter / 1000).toFixed(1)} s after instantiate</span></>}
           </p>
           <ErrorBox error={error} />
-          {model && <TopologyView model={model} />}
+          {model && (
+            <Suspense fallback={<div className="topology-wrap muted" data-testid="topology-loading">Loading the topology view…</div>}>
+              <TopologyView model={model} />
+            </Suspense>
+          )}
           <div className="split">
             <section>
               <h3>Operations</h3>

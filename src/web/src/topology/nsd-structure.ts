@@ -1,10 +1,10 @@
 /**
  * The parts of an NSD the topology needs — members, virtual links, forwarding paths —
- * read from the descriptor text the catalog returns (5GTANGO/SONATA YAML), or, when the
- * descriptor is in another format, guessed from the interfaces of the running instances.
+ * taken from the server's descriptor model (`GET /admin/v1/ns_descriptors/{id}/model`,
+ * any descriptor format), or, when that is not available, guessed from the interfaces of
+ * the running instances. The browser parses no YAML.
  */
-import { parse } from 'yaml';
-import type { VnfView } from '../api-types.js';
+import type { NsdModel, VnfView } from '../api-types.js';
 
 /** One end of a virtual link or hop of a path: a member (VNF or SAP) and its CP. */
 export interface MemberCp {
@@ -39,49 +39,24 @@ export interface NsdStructure {
   readonly paths: readonly NsdPath[];
 }
 
-type Raw = Record<string, unknown>;
-const list = (v: unknown): Raw[] => (Array.isArray(v) ? v.filter((x): x is Raw => typeof x === 'object' && x !== null) : []);
+type CpRef = NsdModel['virtualLinks'][number]['cpRefs'][number];
 
-/** `client:mgmt` → member `client`, CP `mgmt`; `input` (a SAP) → member `input`. */
-export function parseCpRef(ref: string): MemberCp {
-  const i = ref.indexOf(':');
-  return i < 0 ? { member: ref, cp: null } : { member: ref.slice(0, i), cp: ref.slice(i + 1) };
-}
+/** A VNF's CP `client:input` → member `client`, CP `input`; a SAP `input` → member `input`. */
+const endOf = (r: CpRef): MemberCp => (r.kind === 'vnf' ? { member: r.vnfId, cp: r.cp } : { member: r.sap, cp: null });
 
 /**
- * Reads a 5GTANGO/SONATA NSD (`network_functions`, `connection_points`, `virtual_links`,
- * `forwarding_graphs`); null when the text is not one (e.g. ETSI TOSCA).
+ * The structure of an NSD model: VNF members then SAPs; each virtual link with its kind
+ * (the management network, an E-Line, or a LAN for E-LAN and E-Tree) and its ends; each
+ * forwarding path of each graph with its hops in traffic order.
  */
-export function parseTangoNsd(text: string): NsdStructure | null {
-  let doc: unknown;
-  try {
-    doc = parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof doc !== 'object' || doc === null) return null;
-  const d = doc as Raw;
-  if (!Array.isArray(d.network_functions) || !Array.isArray(d.virtual_links)) return null;
-  const sapTypes = new Map(list(d.connection_points).map((c) => [String(c.id), String(c.type ?? 'external')]));
-  const members: NsdMember[] = [
-    ...list(d.network_functions).map((f) => ({ id: String(f.vnf_id), kind: 'vnf' as const })),
-    ...[...sapTypes.keys()].map((id) => ({ id, kind: 'sap' as const })),
-  ];
-  const links = list(d.virtual_links).map((l): NsdLink => {
-    const ends = (Array.isArray(l.connection_points_reference) ? l.connection_points_reference : []).map((r) => parseCpRef(String(r)));
-    const management = ends.some((e) => (e.cp === null ? sapTypes.get(e.member) === 'management' : false)) || /mgmt|management/i.test(String(l.id));
-    const kind: LinkKind = management ? 'management' : String(l.connectivity_type) === 'E-Line' ? 'E-Line' : 'E-LAN';
-    return { id: String(l.id), kind, ends };
-  });
-  const paths = list(d.forwarding_graphs).flatMap((g) =>
-    list(g.network_forwarding_paths).map((p): NsdPath => ({
-      id: String(p.fp_id ?? g.fg_id),
-      hops: list(p.connection_points)
-        .slice()
-        .sort((a, b) => Number(a.position ?? 0) - Number(b.position ?? 0))
-        .map((c) => parseCpRef(String(c.connection_point_ref))),
-    })),
-  );
+export function structureFromModel(nsd: NsdModel): NsdStructure {
+  const members: NsdMember[] = [...nsd.vnfs.map((v) => ({ id: v.vnfId, kind: 'vnf' as const })), ...nsd.saps.map((s) => ({ id: s.id, kind: 'sap' as const }))];
+  const links = nsd.virtualLinks.map((l): NsdLink => ({
+    id: l.id,
+    kind: l.management ? 'management' : l.type === 'E-Line' ? 'E-Line' : 'E-LAN',
+    ends: l.cpRefs.map(endOf),
+  }));
+  const paths = nsd.forwardingGraphs.flatMap((g) => g.paths.map((p): NsdPath => ({ id: p.id, hops: p.hops.map(endOf) })));
   return { members, links, paths };
 }
 

@@ -1,17 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { parseTangoNsd, structureFromInstances } from './nsd-structure.js';
+import { structureFromInstances, structureFromModel } from './nsd-structure.js';
 import { buildTopology, memberState } from './topology-model.js';
 import { toNsView, toOpView } from '../api-normalize.js';
+import type { NsdModel } from '../api-types.js';
 import { fakeNsInstance, fakeOps, TANGO_CHAIN_TOPOLOGY } from '../../../../test/support/fake-ns.js';
+import { parseYamlSafe, readTangoNsd } from '../../../descriptors/index.js';
 
-const nsd = parseTangoNsd(readFileSync('examples/tango-chain/Definitions/nsd.yaml', 'utf8'));
+/** The tango-chain NSD as the server reads it (what `/admin/v1/ns_descriptors/{id}/model` answers). */
+function serverModel(): NsdModel {
+  const file = 'examples/tango-chain/Definitions/nsd.yaml';
+  const doc = parseYamlSafe(readFileSync(file, 'utf8'), file);
+  if (!doc.ok) throw new Error('example NSD is not YAML');
+  const nsd = readTangoNsd(doc.value, file);
+  if (!nsd.ok) throw new Error(`example NSD is invalid: ${JSON.stringify(nsd.error)}`);
+  const { source: _source, ...model } = nsd.value;
+  return model;
+}
+
+const nsd = structureFromModel(serverModel());
 const ns = toNsView(fakeNsInstance('nsd-1'));
 
 describe('buildTopology', () => {
   it('draws the tango chain: PoPs, members, E-LAN hubs, typed edges, the forwarding path', () => {
-    expect(nsd).not.toBeNull();
-    const t = buildTopology(nsd!, ns, undefined, {});
+    const t = buildTopology(nsd, ns, undefined, {});
     const { pops, members, lanHubs, edges, pathEdges } = TANGO_CHAIN_TOPOLOGY;
     expect(t.nodes.filter((n) => n.kind === 'pop')).toHaveLength(pops);
     expect(t.nodes.filter((n) => n.kind === 'vnf' || n.kind === 'sap')).toHaveLength(members);
@@ -25,8 +37,13 @@ describe('buildTopology', () => {
     expect(t.nodes.find((n) => n.id === 'm:firewall')?.addresses).toContain('input: 10.30.0.11/29');
   });
 
-  it('falls back to the instances when the NSD is not 5GTANGO', () => {
-    expect(parseTangoNsd('tosca_definitions_version: tosca_simple_yaml_1_3')).toBeNull();
+  it('reads members, typed links and the forwarding path from the model', () => {
+    expect(nsd.members.map((m) => `${m.kind}:${m.id}`)).toEqual(['vnf:client', 'vnf:firewall', 'vnf:server', 'sap:mgmt', 'sap:input', 'sap:output']);
+    expect(nsd.links.map((l) => `${l.id}:${l.kind}`)).toEqual(['mgmt:management', 'input-2-client:E-Line', 'client-2-firewall:E-Line', 'firewall-2-server:E-Line', 'server-lan:E-LAN']);
+    expect(nsd.paths[0]?.hops.slice(0, 3)).toEqual([{ member: 'input', cp: null }, { member: 'client', cp: 'input' }, { member: 'client', cp: 'output' }]);
+  });
+
+  it('falls back to the instances when there is no descriptor model', () => {
     const t = buildTopology(structureFromInstances(ns.vnfs), ns, undefined, {});
     expect(t.edges.find((e) => e.id === 'e:client-2-firewall')?.linkKind).toBe('E-Line');
     expect(t.nodes.find((n) => n.id === 'lan:mgmt')).toBeDefined();
