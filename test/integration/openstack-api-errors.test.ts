@@ -99,6 +99,15 @@ describe('VIM errors at the API edge (real OpenStack)', () => {
     api = await adminSession('openstack-api-errors-it');
   });
 
+  it('a revoked token is still re-issued once: the driver decides on the VIM error kind and upstream 401, not the API status', async () => {
+    const session = await adminSession('openstack-api-errors-revoke');
+    const token = await session.authenticate();
+    await api.call('identity', { method: 'DELETE', path: '/auth/tokens', headers: { 'x-subject-token': token.value }, what: 'revoke test token' });
+    const flavors = await nova.listFlavors(session);
+    expect(Array.isArray(flavors)).toBe(true);
+    expect((await session.authenticate()).value).not.toBe(token.value);
+  });
+
   describe('wrong password on the VIM account', () => {
     let t: App;
     const pop = `os-badpw-${run}`;
