@@ -131,6 +131,8 @@ export type VimErrorCode = `VIM_${VimErrorKind}`;
  * `vim`, `vimKind` and `vimDetail` (the VIM's own message).
  */
 export class VimError extends RondoError {
+  declare readonly code: VimErrorCode;
+
   constructor(
     readonly kind: VimErrorKind,
     readonly vim: string,
