@@ -138,7 +138,7 @@ export function createOutboundGuard(policy: OutboundPolicy = { allow: [] }): Out
     },
     addressAllowed,
     get dispatcher(): Dispatcher {
-      if (closed) throw new RondoError('OUTBOUND_CLOSED', 503, 'the outbound connection pool is closed (shutting down)', { retryable: true });
+      if (closed) throw new RondoError('OUTBOUND_CLOSED', 'the outbound connection pool is closed (shutting down)');
       return (agent ??= new Agent({ connections: 16, keepAliveTimeout: 10_000, connect: { lookup: lookup as never } }));
     },
     async close() {
@@ -164,7 +164,7 @@ export async function guardedFetch(guard: OutboundGuard, rawUrl: string, init: G
   const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
   const where = `${init.method ?? 'GET'} ${url.origin}${url.pathname}`;
   const failed = (reason: string, cause?: unknown) =>
-    new RondoError('OUTBOUND_FAILED', 502, `${where}: ${reason}`, { retryable: true, details: { origin: url.origin }, ...(cause === undefined ? {} : { cause }) });
+    new RondoError('OUTBOUND_FAILED', `${where}: ${reason}`, { details: { origin: url.origin }, ...(cause === undefined ? {} : { cause }) });
   let res: Dispatcher.ResponseData;
   try {
     res = await request(url, {

@@ -24,7 +24,7 @@ export interface RuleCredentials {
 /** A malformed policy: start-up stops and the message names the rule. */
 export class PolicyInvalidError extends RondoError {
   constructor(readonly rule: string, message: string) {
-    super('POLICY_INVALID', 500, `policy rule ${JSON.stringify(rule)}: ${message}`, { details: { rule } });
+    super('POLICY_INVALID', `policy rule ${JSON.stringify(rule)}: ${message}`, { details: { rule } });
   }
 }
 

@@ -35,7 +35,7 @@ export interface RondoConfig {
 /** A configuration mistake; lists one message per wrong setting. */
 export class ConfigError extends RondoError {
   constructor(readonly problems: readonly string[]) {
-    super('CONFIG_INVALID', 500, `invalid configuration:\n  - ${problems.join('\n  - ')}`, { details: { problems } });
+    super('CONFIG_INVALID', `invalid configuration:\n  - ${problems.join('\n  - ')}`, { details: { problems } });
   }
 }
 

@@ -29,7 +29,7 @@ export function watchCancel(opId: string, opOccs: Pick<OpOccRepository, 'get'>, 
         busy = false;
         if (!op?.isCancelPending) return;
         mode = op.cancelMode ?? 'GRACEFUL';
-        if (mode === 'FORCEFUL') forceful.abort(new RondoError('OP_CANCELLED', 409, `operation ${opId} cancelled (FORCEFUL)`));
+        if (mode === 'FORCEFUL') forceful.abort(new RondoError('OP_CANCELLED', `operation ${opId} cancelled (FORCEFUL)`));
       },
       (e: unknown) => {
         busy = false;

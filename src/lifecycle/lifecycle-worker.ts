@@ -62,10 +62,10 @@ export class LifecycleWorker {
   /** Stops claiming, aborts running operations (they stay resumable) and waits for them. */
   async stop(): Promise<void> {
     if (!this.#loop) return;
-    this.#stop?.abort(new RondoError('WORKER_STOPPING', 503, 'worker is stopping'));
+    this.#stop?.abort(new RondoError('WORKER_STOPPING', 'worker is stopping'));
     this.#unsubscribe?.();
     this.#poke();
-    for (const r of this.#running.values()) r.controller.abort(new RondoError('WORKER_STOPPING', 503, 'worker is stopping'));
+    for (const r of this.#running.values()) r.controller.abort(new RondoError('WORKER_STOPPING', 'worker is stopping'));
     await this.#loop;
     await Promise.all([...this.#running.values()].map((r) => r.done));
     this.#loop = null;
@@ -106,7 +106,7 @@ export class LifecycleWorker {
       const until = new Date(this.#o.clock.now().getTime() + this.#o.leaseSeconds * 1000);
       this.#o.opOccs.renewLease(op.id, this.#o.owner, until).then(
         (held) => {
-          if (!held) controller.abort(new RondoError('LEASE_LOST', 409, `lease of operation ${op.id} lost`));
+          if (!held) controller.abort(new RondoError('LEASE_LOST', `lease of operation ${op.id} lost`));
         },
         (e: unknown) => this.#o.onError?.(e, op),
       );
@@ -134,7 +134,7 @@ export class LifecycleWorker {
   /** An op that keeps crashing the executor goes to FAILED_TEMP so an operator can look. */
   async #park(op: StoredOpOcc): Promise<void> {
     if (op.operationState !== 'PROCESSING' && op.operationState !== 'ROLLING_BACK') return;
-    const error = problemOf(new RondoError('OP_ATTEMPTS_EXHAUSTED', 500, `operation ${op.id} was claimed ${op.attempts} times without finishing; inspect its steps, then retry or fail it`));
+    const error = problemOf(new RondoError('OP_ATTEMPTS_EXHAUSTED', `operation ${op.id} was claimed ${op.attempts} times without finishing; inspect its steps, then retry or fail it`));
     const next = nextState(op.operationState, op.operationState === 'PROCESSING' ? 'step-failed' : 'rollback-failed', op.id);
     await this.#o.opOccs.transition(op.id, op.operationState, next, { now: this.#o.clock.now(), error });
   }

@@ -1,4 +1,4 @@
-import type { CpRef, Nsd, VimAccount, Vnfd } from '../model/index.js';
+import type { CpRef, ErrorCodeWithStatus, Nsd, VimAccount, Vnfd } from '../model/index.js';
 import { ConflictError, InternalError, formatCpRef } from '../model/index.js';
 import { addressLink } from '../ipam/index.js';
 import type { LinkAddressing } from '../ipam/index.js';
@@ -35,7 +35,7 @@ export interface PlanInput {
   readonly hots?: Readonly<Record<string, HotBundle>>;
 }
 
-const conflict = (code: string, message: string, details: Record<string, unknown> = {}): ConflictError => new ConflictError(message, { code, details });
+const conflict = (code: ErrorCodeWithStatus<409>, message: string, details: Record<string, unknown> = {}): ConflictError => new ConflictError(message, { code, details });
 
 /**
  * Turns an NSD, its placement and its subnets into the steps of an INSTANTIATE: phase 0

@@ -42,7 +42,7 @@ export async function executeOperation(op: StoredOpOcc, deps: ExecutorDeps, sign
 /** Moves the op to FAILED_TEMP for a pending cancel, naming where it stopped. */
 async function cancelOperation(op: StoredOpOcc, deps: ExecutorDeps, where: string): Promise<void> {
   const mode = op.cancelMode ?? 'GRACEFUL';
-  const cancelled = problemOf(new RondoError('OP_CANCELLED', 409, `operation cancelled (${mode}) ${where}; retry, rollback or fail it`));
+  const cancelled = problemOf(new RondoError('OP_CANCELLED', `operation cancelled (${mode}) ${where}; retry, rollback or fail it`));
   await moveOp(deps, op, mode === 'FORCEFUL' ? 'cancel-forceful' : 'cancel-graceful', cancelled);
 }
 
@@ -64,7 +64,7 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
     if (fresh.isCancelPending) return cancelOperation(fresh, deps, `before phase ${phase}`);
     const left = deadline - deps.clock.now().getTime();
     if (left <= 0) {
-      return failOperation(fresh, deps, problemOf(new RondoError('OP_DEADLINE_EXCEEDED', 504, `operation passed its deadline ${op.deadline}; retry to continue`)), signal);
+      return failOperation(fresh, deps, problemOf(new RondoError('OP_DEADLINE_EXCEEDED', `operation passed its deadline ${op.deadline}; retry to continue`)), signal);
     }
     const todo = steps.filter((s) => s.phase === phase && byId.get(s.id)?.state !== 'DONE');
     const kind = todo[0]?.kind;
@@ -151,7 +151,7 @@ async function ensurePlan(op: StoredOpOcc, deps: ExecutorDeps): Promise<OpStep[]
     const popIds = [...new Set([...(await deps.repos.opSteps.popIdsForNs(ns.id)), ...vnfs.map((v) => v.popId)])];
     planned = planTerminate({ nsInstanceId: ns.id, vnfs, vnfds, popIds, heatPopIds: heatPopIds(deps.drivers.accounts()) });
   } else {
-    throw new RondoError('OP_NOT_SUPPORTED', 501, `${op.lcmOperationType} is not supported yet`);
+    throw new RondoError('OP_NOT_SUPPORTED', `${op.lcmOperationType} is not supported yet`);
   }
   const steps: OpStep[] = planned.map((p) => ({
     id: deps.ids.next(), opId: op.id, seq: p.seq, phase: p.phase, kind: p.kind, target: p.target, popId: p.popId,

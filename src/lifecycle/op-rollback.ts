@@ -46,7 +46,7 @@ async function undoAll(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSignal,
     if (signal.aborted) return;
     const mode = cancelled();
     if (e instanceof RondoError && e.code === 'OP_CANCELLED' && mode) {
-      const problem = problemOf(new RondoError('OP_CANCELLED', 409, `rollback cancelled (${mode}); rollback again, retry or fail it`));
+      const problem = problemOf(new RondoError('OP_CANCELLED', `rollback cancelled (${mode}); rollback again, retry or fail it`));
       await moveOp(deps, op, mode === 'FORCEFUL' ? 'cancel-forceful' : 'cancel-graceful', { ...problem, originalError: op.error });
       return;
     }
@@ -62,8 +62,8 @@ async function undoSteps(steps: readonly OpStep[], deps: ExecutorDeps, signal: A
   const undone: { id: string; outcome: { state: 'UNDONE'; now: Date } }[] = [];
   try {
     await forEachInLanes(steps, lanes, async (s) => {
-      if (signal.aborted) throw new RondoError('OP_ABORTED', 503, 'rollback interrupted');
-      if (cancelled()) throw new RondoError('OP_CANCELLED', 409, 'rollback cancelled');
+      if (signal.aborted) throw new RondoError('OP_ABORTED', 'rollback interrupted');
+      if (cancelled()) throw new RondoError('OP_CANCELLED', 'rollback cancelled');
       const driver = deps.drivers.get(s.popId);
       if (s.kind === 'compute') await driver.deleteCompute(s.target, {}, signal);
       if (s.kind === 'network') await driver.deleteNetwork(s.target, signal);

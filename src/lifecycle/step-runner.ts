@@ -10,7 +10,7 @@ import { forEachInLanes } from './lanes.js';
 /** A command inside a compute exited non-zero. */
 export class StepCommandError extends RondoError {
   constructor(readonly compute: string, readonly cmd: readonly string[], readonly exitCode: number, stderr: string) {
-    super('STEP_COMMAND_FAILED', 502, `\`${cmd.join(' ')}\` exited with ${exitCode} in ${compute}${stderr ? `: ${stderr.trim().slice(0, 500)}` : ''}`, {
+    super('STEP_COMMAND_FAILED', `\`${cmd.join(' ')}\` exited with ${exitCode} in ${compute}${stderr ? `: ${stderr.trim().slice(0, 500)}` : ''}`, {
       details: { compute, cmd, exitCode },
     });
   }

@@ -76,11 +76,11 @@ export function createSubscriptionService(o: SubscriptionServiceOptions) {
     try {
       status = (await sendOutbound(guard, { method: 'GET', url, auth }, o.limits ?? DEFAULT_OUTBOUND_LIMITS)).status;
     } catch (cause) {
-      throw new RondoError('CALLBACK_UNREACHABLE', 422, `callbackUri did not answer the test GET (${(cause as Error).message}); make it answer GET with 204`, { cause });
+      throw new RondoError('CALLBACK_UNREACHABLE', `callbackUri did not answer the test GET (${(cause as Error).message}); make it answer GET with 204`, { cause });
     }
     if (status !== 204) {
       const redirect = status >= 300 && status < 400 ? ' (redirects are not followed)' : '';
-      throw new RondoError('CALLBACK_UNREACHABLE', 422, `callbackUri answered the test GET with ${status}${redirect}; it must answer 204 No Content`, { details: { callbackStatus: status } });
+      throw new RondoError('CALLBACK_UNREACHABLE', `callbackUri answered the test GET with ${status}${redirect}; it must answer 204 No Content`, { details: { callbackStatus: status } });
     }
   }
 

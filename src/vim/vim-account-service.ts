@@ -1,4 +1,4 @@
-import { BadRequestError, ConflictError, NotFoundError, RondoError, VimError } from '../model/index.js';
+import { BadRequestError, ConflictError, NotFoundError, VimError } from '../model/index.js';
 import type { Capacity, Clock, VimAccount, VimType } from '../model/index.js';
 import { accountSecret, createVimDriver } from './vim-driver-factory.js';
 import type { VimDriver } from './vim-driver.js';
@@ -44,16 +44,14 @@ export interface VimAccountServiceDeps {
 }
 
 /**
- * A connectivity failure as the API answers it: the VimError's code, 503 when the VIM
- * may come back (connection, timeout), 400 when the request itself is wrong (bad
- * endpoint, credentials, unsupported type).
+ * A failed connectivity check as a VimError of the account, saying what to do next. Its
+ * status is the VIM kind's, as for every VIM error (ERROR_CODES): 503 unreachable, 504
+ * timeout, 502 refused credentials or a bad answer, 422 unsupported type.
  */
-function unreachable(e: unknown, name: string): RondoError {
-  if (!(e instanceof VimError)) return new RondoError('VIM_UNEXPECTED_RESPONSE', 503, `${name}: connectivity check failed: ${(e as Error).message}`, { cause: e });
-  const status = e.kind === 'CONNECTION' || e.kind === 'TIMEOUT' || e.kind === 'UNEXPECTED_RESPONSE' ? 503 : 400;
-  return new RondoError(e.code, status, `${e.message}; fix the endpoint or credentials, or add it with ?check=false to skip the check`, {
-    cause: e, retryable: e.retryable, details: { ...e.details, vimName: name },
-  });
+function unreachable(e: unknown, name: string): VimError {
+  if (!(e instanceof VimError)) return new VimError('UNEXPECTED_RESPONSE', name, `connectivity check failed: ${(e as Error).message}`, { cause: e });
+  const said = typeof e.details.vimDetail === 'string' ? e.details.vimDetail : e.message;
+  return new VimError(e.kind, name, `${said}; fix the endpoint or credentials, or add it with ?check=false to skip the check`, { cause: e, retryable: e.retryable });
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
@@ -91,8 +89,8 @@ export function createVimAccountService(deps: VimAccountServiceDeps) {
   return {
     /**
      * Adds a PoP. Throws BadRequestError `VIM_ACCOUNT_INVALID` (bad name, OpenStack
-     * without credentials), ConflictError `VIM_ACCOUNT_EXISTS`, and the VimError code
-     * with 400/503 when `check` (default true) cannot reach it.
+     * without credentials), ConflictError `VIM_ACCOUNT_EXISTS`, and a VimError when
+     * `check` (default true) fails (VIM_CONNECTION 503, VIM_AUTH 502, …).
      */
     async add(input: VimAccountInput, opts: { readonly check?: boolean } = {}): Promise<{ account: VimAccount; check: VimCheck | null }> {
       if (!NAME.test(input.name)) throw new BadRequestError(`VIM name "${input.name}" must be 1-63 letters, digits, ".", "_" or "-"`, { code: 'VIM_ACCOUNT_INVALID' });

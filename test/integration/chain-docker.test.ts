@@ -235,7 +235,7 @@ describe('failures on Docker leave nothing behind', () => {
     const op = await runOp(t, `/nslcm/v1/ns_instances/${nsId}/instantiate`, { additionalParamsForNs: { placement: 'round-robin-with-saps' } });
     await sweepLater(nsId);
     expect(op.operationState, JSON.stringify(op.error)).toBe('ROLLED_BACK');
-    expect(op.error).toMatchObject({ code: 'VIM_NOT_FOUND', step: { kind: 'compute' } });
+    expect(op.error).toMatchObject({ code: 'VIM_NOT_FOUND', status: 502, vimKind: 'NOT_FOUND', step: { kind: 'compute' } });
     expect(op.error.detail).toMatch(/firewall/);
     expect(op.steps.find((s: { state: string; kind: string }) => s.kind === 'compute' && s.state === 'FAILED')).toBeUndefined();
     expect(await leftovers(nsId)).toEqual({ containers: 0, networks: 0 });

@@ -105,7 +105,7 @@ describe.each(STORE_KINDS)('NS lifecycle on the memory VIM, %s store', (kind) =>
     const op = await service.instantiate(ns.id);
     const end = await service.waitForOp(op.id, { timeoutMs: 30_000 });
     expect(end.operationState).toBe('ROLLED_BACK');
-    expect(end.error).toMatchObject({ code: 'VIM_NOT_FOUND', status: 404, step: expect.objectContaining({ kind: 'compute', popId: 'dc2' }) });
+    expect(end.error).toMatchObject({ code: 'VIM_NOT_FOUND', status: 502, vimKind: 'NOT_FOUND', step: expect.objectContaining({ kind: 'compute', popId: 'dc2' }) });
     // The detail names the step, its PoP and carries the VIM's message.
     expect(String(end.error?.detail)).toMatch(/compute rondo-\w+-firewall\) on PoP dc2 .*vnf\/firewall:latest/);
     expect(await driver.listByLabel({ 'rondo.ns': ns.id })).toEqual([]);

@@ -51,7 +51,7 @@ export const reconcileRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = as
     },
     async (request) => {
       const reconciler = (deps.services as ReconcileServices).reconciler;
-      if (!reconciler) throw new RondoError('RECONCILER_DISABLED', 503, 'this server runs no reconciler; call a server with role api or all');
+      if (!reconciler) throw new RondoError('RECONCILER_DISABLED', 'this server runs no reconciler; call a server with role api or all');
       const r = await reconciler.runOnce({ dryRun: request.query.dry_run === true });
       return { ...r, orphans: [...r.orphans], vanished: r.vanished.map((v) => ({ ...v, missingComputeIds: [...v.missingComputeIds] })), errors: [...r.errors] };
     },

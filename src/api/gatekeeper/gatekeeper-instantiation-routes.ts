@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { NotFoundError, RondoError } from '../../model/index.js';
-import type { LcmOpOcc } from '../../model/index.js';
+import { isErrorCode, NotFoundError, RondoError } from '../../model/index.js';
+import type { LcmOpOcc, ProblemDetails } from '../../model/index.js';
 import type { RoutePluginOptions } from '../app-deps.js';
 import { BadRequestError } from '../../model/index.js';
 import { tenantFilter } from '../../auth/index.js';
@@ -16,14 +16,20 @@ const DeleteRequest = Type.Object(
   { additionalProperties: true },
 );
 
-/** An operation that did not complete, as the gatekeeper answers it: its error, naming the failed step. */
+/**
+ * An operation that did not complete, as the gatekeeper answers it: the code of the error
+ * that failed it (so the status is that code's, e.g. 502 for VIM_AUTH; after a failed
+ * rollback, the step's error that started it), naming the failed step and the VIM.
+ */
 function opFailure(op: LcmOpOcc): RondoError {
   const e = op.error;
-  const status = typeof e?.status === 'number' && e.status >= 400 ? e.status : 500;
-  const code = typeof e?.code === 'string' ? e.code : 'NS_INSTANTIATION_FAILED';
+  const original = e?.originalError as ProblemDetails | undefined;
+  const root = e?.code === 'ROLLBACK_FAILED' && isErrorCode(original?.code) ? original : e;
+  const code = isErrorCode(root?.code) ? root.code : 'NS_INSTANTIATION_FAILED';
   const detail = e?.detail ?? `operation ${op.id} ended ${op.operationState}`;
-  return new RondoError(code, status, `instantiation ${op.operationState}: ${detail}`, {
-    details: { opId: op.id, nsInstanceId: op.nsInstanceId, operationState: op.operationState, ...(e?.step ? { step: e.step } : {}) },
+  const vim = root ? Object.fromEntries(Object.entries(root).filter(([k]) => k === 'vim' || k === 'vimKind' || k === 'vimDetail')) : {};
+  return new RondoError(code, `instantiation ${op.operationState}: ${detail}`, {
+    details: { opId: op.id, nsInstanceId: op.nsInstanceId, operationState: op.operationState, ...(root?.step ? { step: root.step } : {}), ...vim },
   });
 }
 

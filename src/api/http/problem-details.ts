@@ -1,25 +1,31 @@
-import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isRondoError } from '../../model/index.js';
-import type { ProblemDetails, ValidationIssue } from '../../model/index.js';
+import { ERROR_CODES, isRondoError, VimError } from '../../model/index.js';
+import type { ErrorCode, ProblemDetails, ValidationIssue } from '../../model/index.js';
 import './fastify-augment.js';
 
+/** An error as the API answers it; `status` is always `ERROR_CODES[code].status`. */
 interface Mapped {
   status: number;
-  code: string;
+  code: ErrorCode;
   detail: string;
   extras: Record<string, unknown>;
 }
 
+const mapped = (code: ErrorCode, detail: string, extras: Record<string, unknown> = {}): Mapped => ({ status: ERROR_CODES[code].status, code, detail, extras });
+
 /** Fastify's own error codes → Rondo codes (the framework's catalogue, mapped once). */
-const FASTIFY_CODES: Record<string, { status: number; code: string }> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
-  FST_REQ_FILE_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
-  FST_INVALID_MULTIPART_CONTENT_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'EMPTY_BODY' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'BAD_REQUEST' },
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_REQ_FILE_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'EMPTY_BODY',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
 };
+
+/** Other framework 4xx statuses → the generic code of that status; any other 4xx is 400 BAD_REQUEST. */
+const GENERIC_4XX: Readonly<Record<number, ErrorCode>> = { 404: 'NOT_FOUND', 406: 'NOT_ACCEPTABLE', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'RATE_LIMITED' };
 
 function validationIssues(error: FastifyError): ValidationIssue[] {
   return (error.validation ?? []).map((v) => {
@@ -29,35 +35,35 @@ function validationIssues(error: FastifyError): ValidationIssue[] {
   });
 }
 
-/** Classifies any thrown value; the one place errors become HTTP statuses. */
+/**
+ * Classifies any thrown value; the one place errors become HTTP statuses, each from
+ * {@link ERROR_CODES}. A VIM error answers with its kind's gateway status (502/503/504/422,
+ * never the VIM's own 401/404) and names the VIM in the extras `vim`, `vimKind`, `vimDetail`.
+ */
 export function mapError(error: unknown): Mapped {
-  if (isRondoError(error)) return { status: error.status, code: error.code, detail: error.message, extras: error.details };
+  if (error instanceof VimError) return mapped(error.code, error.message, { ...error.details, vim: error.vim, vimKind: error.kind });
+  if (isRondoError(error)) return mapped(error.code, error.message, error.details);
   const fe = error as Partial<FastifyError>;
   if (fe.validation) {
     const issues = validationIssues(fe as FastifyError);
     const first = issues[0];
-    return {
-      status: 400,
-      code: 'VALIDATION_FAILED',
-      detail: first ? `${first.path.slice(1)}: ${first.message}` : 'the request is invalid',
-      extras: { issues },
-    };
+    return mapped('VALIDATION_FAILED', first ? `${first.path.slice(1)}: ${first.message}` : 'the request is invalid', { issues });
   }
   const known = fe.code ? FASTIFY_CODES[fe.code] : undefined;
-  if (known) return { ...known, detail: fe.message ?? known.code, extras: {} };
+  if (known) return mapped(known, fe.message ?? known);
   const status = fe.statusCode ?? 500;
   if (status >= 400 && status < 500) {
-    const code = error instanceof SyntaxError || fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'INVALID_JSON' : 'BAD_REQUEST';
-    return { status, code, detail: fe.message ?? 'bad request', extras: {} };
+    const code = error instanceof SyntaxError ? 'INVALID_JSON' : (GENERIC_4XX[status] ?? 'BAD_REQUEST');
+    return mapped(code, fe.message ?? 'bad request');
   }
-  return { status: 500, code: 'INTERNAL', detail: 'internal error; the server log has the details under this request id', extras: {} };
+  return mapped('INTERNAL', 'internal error; the server log has the details under this request id');
 }
 
 /** Builds the RFC 7807 body for a mapped error. */
 export function problemBody(m: Mapped, instance: string): ProblemDetails {
   return {
     type: `urn:rondo:problem:${m.code}`,
-    title: STATUS_CODES[m.status] ?? 'Error',
+    title: ERROR_CODES[m.code].title,
     status: m.status,
     detail: m.detail,
     instance,
@@ -91,11 +97,6 @@ export function installProblemDetails(app: FastifyInstance): void {
     return send(request, reply, m);
   });
   app.setNotFoundHandler((request, reply) =>
-    send(request, reply, {
-      status: 404,
-      code: 'ROUTE_NOT_FOUND',
-      detail: `no route ${request.method} ${request.url.split('?')[0]}; see /api/docs for the API`,
-      extras: {},
-    }),
+    send(request, reply, mapped('ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}; see /api/docs for the API`)),
   );
 }

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { TUnsafe } from 'typebox';
+import { ERROR_CODE_LIST } from '../../model/index.js';
 
 /** A string schema limited to a const array's values (`enum` in OpenAPI). */
 export const StringEnum = <const T extends readonly string[]>(values: T, opts: { description?: string } = {}): TUnsafe<T[number]> =>
@@ -19,7 +20,7 @@ export const ProblemDetailsSchema = Type.Object(
     status: Type.Integer(),
     detail: Type.String(),
     instance: Type.Optional(Type.String()),
-    code: Type.Optional(Type.String()),
+    code: Type.Optional(StringEnum(ERROR_CODE_LIST)),
   },
   { additionalProperties: true },
 );

@@ -13,7 +13,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async
     try {
       await pingStore(deps.store);
     } catch (e) {
-      throw new RondoError('STORE_UNAVAILABLE', 503, 'the database does not answer; check DATABASE_URL or the data directory', { cause: e, retryable: true });
+      throw new RondoError('STORE_UNAVAILABLE', 'the database does not answer; check DATABASE_URL or the data directory', { cause: e });
     }
     return { status: 'ready' };
   });

@@ -24,7 +24,7 @@ export function defaultDashboardRoot(): string {
 }
 
 const notBuilt = (root: string): RondoError =>
-  new RondoError('DASHBOARD_NOT_BUILT', 503, `dashboard not built: run npm run build (looked for ${join(root, 'index.html')})`, { details: { root } });
+  new RondoError('DASHBOARD_NOT_BUILT', `dashboard not built: run npm run build (looked for ${join(root, 'index.html')})`, { details: { root } });
 
 /**
  * Serves the dashboard at `/ui/`: the files of the Vite build, and `index.html` for any

@@ -116,7 +116,7 @@ export class KeystoneSession implements OpenStackApi {
         });
       } catch (e) {
         // A token revoked or expired early: one retry with a fresh token.
-        if (attempt === 0 && e instanceof VimError && e.kind === 'AUTH' && e.status === 401 && hasStatus(e, 401)) {
+        if (attempt === 0 && e instanceof VimError && e.kind === 'AUTH' && hasStatus(e, 401)) {
           if (this.token === token) this.token = undefined;
           continue;
         }

@@ -28,7 +28,7 @@ export function negotiateSingleFile(accept: string | undefined): 'text' | 'zip' 
   const a = (accept ?? '').toLowerCase();
   if (a === '' || a.includes('text/plain') || a.includes('*/*')) return 'text';
   if (a.includes('application/zip')) return 'zip';
-  throw new RondoError('NOT_ACCEPTABLE', 406, `cannot answer with ${accept}; accept text/plain or application/zip`);
+  throw new RondoError('NOT_ACCEPTABLE', `cannot answer with ${accept}; accept text/plain or application/zip`);
 }
 
 /** A zip holding one file, streamed. */
