@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
 
 /**
  * Indexes for SQL-side listing (keyset paging and SOL013 filters) of NS instances and
@@ -12,8 +13,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('ns_instances_tenant_page_idx').on('ns_instances').columns(['tenant', 'created_at', 'id']).execute();
   await db.schema.createIndex('ns_instances_state_page_idx').on('ns_instances').columns(['state', 'created_at', 'id']).execute();
   await db.schema.dropIndex('ns_instances_tenant_idx').ifExists().execute();
-  // Member filters (`vnfInstance/vnfdId`) are semi-joins; the (ns_instance_id, member_id) unique index serves the per-NS side.
-  await db.schema.createIndex('vnf_instances_vnfd_idx').on('vnf_instances').column('vnfd_id').execute();
+  // Member filters (`vnfInstance/vnfdId`) are semi-joins; the (ns_instance_id, member_id) unique index serves the per-NS side,
+  // this one a selective vnfdId (the API shows a missing vnfd_id as '', so the filter compares `coalesce(vnfd_id, '')`).
+  await db.schema.createIndex('vnf_instances_vnfd_idx').on('vnf_instances').expression(sql`coalesce(vnfd_id, '')`).execute();
 
   await db.schema.createIndex('lcm_op_occs_page_idx').on('lcm_op_occs').columns(['start_time', 'id']).execute();
   await db.schema.createIndex('lcm_op_occs_tenant_page_idx').on('lcm_op_occs').columns(['tenant', 'start_time', 'id']).execute();
