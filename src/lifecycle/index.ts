@@ -34,3 +34,8 @@ export { heatDriverOf } from './heat-ports.js';
 export type { HotSource, HotBundle, HotDocument, HeatStackDriver, HeatStackInfo } from './heat-ports.js';
 export { stackName, isHeatPop, heatPopIds } from './heat-plan.js';
 export type { StackStepParams, StackSweepParams, StackStepResult, StackInterface } from './heat-plan.js';
+// Typed list queries (SQL-side filtering and keyset paging of NS instances and operations).
+export { CONDITION_OPS, NEGATIVE_CONDITION_OPS, NS_INSTANCE_FIELDS, VNF_INSTANCE_FIELDS, OP_OCC_FIELDS } from './list-query.js';
+export type {
+  ConditionOp, Condition, PageKey, RecordPage, TenantScope, NsInstanceField, VnfInstanceField, MemberCondition, NsInstanceQuery, OpOccField, OpOccCondition, OpOccQuery,
+} from './list-query.js';

@@ -8,6 +8,7 @@ import { planNs } from './ns-planner.js';
 import { parseStrategy, placeNs, subnetRequests } from './ns-placement.js';
 import { isFinalOpState } from './op-state-machine.js';
 import type { OpOccFilter, StoredOpOcc } from './ports.js';
+import type { NsInstanceQuery, OpOccQuery, RecordPage, TenantScope } from './list-query.js';
 import { loadHots } from './heat-plan.js';
 import { deadComputeSteps } from './retry-recheck.js';
 
@@ -59,12 +60,22 @@ export interface NsLifecycleService {
   terminate(nsId: string, req?: TerminateRequest): Promise<LcmOpOcc>;
   deleteNs(nsId: string): Promise<void>;
   dryRun(target: { readonly nsInstanceId: string } | { readonly nsdId: string }, req?: InstantiateRequest): Promise<NsPlan>;
-  getNs(nsId: string): Promise<NsInstance>;
+  /** The NS instance; NotFoundError when missing or outside `scope` (another tenant's). */
+  getNs(nsId: string, scope?: TenantScope): Promise<NsInstance>;
   listNs(filter?: { readonly tenant?: string }): Promise<NsInstance[]>;
+  /** One page of NS instances, filtered and paged by the store (one query). */
+  pageNs(query: NsInstanceQuery): Promise<RecordPage<NsInstance>>;
   listVnfs(nsId: string): Promise<VnfInstance[]>;
-  getOp(opId: string): Promise<LcmOpOcc>;
+  /** VNFs and SAPs of several NS instances within `scope`, in one query (no check that the instances exist). */
+  listVnfsOf(nsIds: readonly string[], scope?: TenantScope): Promise<VnfInstance[]>;
+  /** The operation; NotFoundError when missing or outside `scope` (another tenant's). */
+  getOp(opId: string, scope?: TenantScope): Promise<LcmOpOcc>;
   listOps(filter?: OpOccFilter): Promise<LcmOpOcc[]>;
+  /** One page of operations, filtered and paged by the store (one query). */
+  pageOps(query: OpOccQuery): Promise<RecordPage<LcmOpOcc>>;
   listSteps(opId: string): Promise<OpStep[]>;
+  /** The steps of several operations in one query (no check that the operations exist). */
+  listStepsOf(opIds: readonly string[]): Promise<OpStep[]>;
   retry(opId: string): Promise<LcmOpOcc>;
   rollback(opId: string): Promise<LcmOpOcc>;
   fail(opId: string): Promise<LcmOpOcc>;
@@ -101,13 +112,13 @@ const settled = (op: StoredOpOcc): boolean => isFinalOpState(op.operationState) 
  */
 export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecycleService {
   const { repos, clock, ids, notifier } = deps;
-  const ns = async (id: string): Promise<NsInstance> => {
-    const found = await repos.nsInstances.get(id);
+  const ns = async (id: string, scope?: TenantScope): Promise<NsInstance> => {
+    const found = await repos.nsInstances.get(id, scope);
     if (!found) throw new NotFoundError('NS instance', id);
     return found;
   };
-  const op = async (id: string): Promise<StoredOpOcc> => {
-    const found = await repos.opOccs.get(id);
+  const op = async (id: string, scope?: TenantScope): Promise<StoredOpOcc> => {
+    const found = await repos.opOccs.get(id, scope);
     if (!found) throw new NotFoundError('NS LCM operation occurrence', id);
     return found;
   };
@@ -190,18 +201,25 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
       }
       return plan(`dry-run-${target.nsdId}`, target.nsdId, req);
     },
-    getNs: ns,
+    getNs: (nsId, scope) => ns(nsId, scope),
     listNs: (filter) => repos.nsInstances.list(filter),
+    pageNs: (query) => repos.nsInstances.page(query),
     async listVnfs(nsId) {
       await ns(nsId);
       return repos.vnfInstances.listByNs(nsId);
     },
-    getOp: async (opId) => toOp(await op(opId)),
+    listVnfsOf: (nsIds, scope) => repos.vnfInstances.listByNsIds(nsIds, scope),
+    getOp: async (opId, scope) => toOp(await op(opId, scope)),
     listOps: async (filter) => (await repos.opOccs.list(filter)).map(toOp),
+    async pageOps(query) {
+      const page = await repos.opOccs.page(query);
+      return { items: page.items.map(toOp), next: page.next };
+    },
     async listSteps(opId) {
       await op(opId);
       return repos.opSteps.listByOp(opId);
     },
+    listStepsOf: (opIds) => repos.opSteps.listByOps(opIds),
     retry: (opId) => fromFailedTemp(opId, 'retry'),
     rollback: (opId) => fromFailedTemp(opId, 'rollback'),
     fail: (opId) => fromFailedTemp(opId, 'fail'),

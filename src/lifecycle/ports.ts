@@ -8,12 +8,16 @@ import type {
 } from '../model/index.js';
 import type { SubnetAllocator } from '../ipam/index.js';
 import type { VimDriver } from '../vim/index.js';
+import type { NsInstanceQuery, OpOccQuery, RecordPage, TenantScope } from './list-query.js';
 
 /** NS instance records (NSR). */
 export interface NsInstanceRepository {
   insert(ns: NsInstance): Promise<NsInstance>;
-  get(id: string): Promise<NsInstance | undefined>;
+  /** The instance, if it exists within `scope` (another tenant's reads as missing). */
+  get(id: string, scope?: TenantScope): Promise<NsInstance | undefined>;
   list(filter?: { readonly tenant?: string }): Promise<NsInstance[]>;
+  /** One page of instances in `(createdAt, id)` order, filtered in the query. */
+  page(query: NsInstanceQuery): Promise<RecordPage<NsInstance>>;
   /** Guarded: moves `expected` → `next`; ConflictError `NS_STATE_CHANGED` when the state was not `expected`. */
   setState(id: string, expected: NsState, next: NsState, now: Date): Promise<NsInstance>;
   /** Deletes the instance if it is in `expected`; ConflictError otherwise, NotFoundError when missing. */
@@ -30,6 +34,8 @@ export interface VnfInstanceRepository {
   /** Inserts or replaces by (nsInstanceId, memberId). */
   upsertMany(records: readonly VnfRecord[]): Promise<void>;
   listByNs(nsInstanceId: string): Promise<VnfInstance[]>;
+  /** The members of several NS instances within `scope`, in one query: by NS, VNFs before SAPs, by member id. */
+  listByNsIds(nsInstanceIds: readonly string[], scope?: TenantScope): Promise<VnfInstance[]>;
   deleteByNs(nsInstanceId: string): Promise<number>;
   /** Sum of recorded demand per PoP over every NS instance. */
   usageByPop(): Promise<Record<string, Capacity>>;
@@ -60,8 +66,11 @@ export interface OpStatePatch {
 export interface OpOccRepository {
   /** ConflictError `NS_OPERATION_IN_PROGRESS` when the NS already has a non-final operation. */
   create(op: LcmOpOcc, deadline: Date | null): Promise<StoredOpOcc>;
-  get(id: string): Promise<StoredOpOcc | undefined>;
+  /** The operation, if it exists within `scope` (another tenant's reads as missing). */
+  get(id: string, scope?: TenantScope): Promise<StoredOpOcc | undefined>;
   list(filter?: OpOccFilter): Promise<StoredOpOcc[]>;
+  /** One page of operations in `(startTime, id)` order, filtered in the query. */
+  page(query: OpOccQuery): Promise<RecordPage<StoredOpOcc>>;
   /** Guarded `expected` → `next`; ConflictError `OP_STATE_CHANGED` when the state was not `expected`. */
   transition(id: string, expected: OpState, next: OpState, patch: OpStatePatch): Promise<StoredOpOcc>;
   /** Up to `limit` runnable operations whose lease is free or expired, now owned by `owner`. */
@@ -87,6 +96,8 @@ export interface OpStepRepository {
   /** Inserts the whole plan in one statement (a plan is never half-written). */
   insertMany(steps: readonly OpStep[]): Promise<void>;
   listByOp(opId: string): Promise<OpStep[]>;
+  /** The steps of several operations in one query, by operation then `seq`. */
+  listByOps(opIds: readonly string[]): Promise<OpStep[]>;
   /** Marks steps RUNNING in one statement. */
   markRunning(ids: readonly string[], now: Date): Promise<void>;
   /** Records how steps ended, in one statement. */

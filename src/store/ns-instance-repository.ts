@@ -1,9 +1,51 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, RawBuilder, SqlBool } from 'kysely';
+import { sql } from 'kysely';
 import type { NsInstance, NsState } from '../model/index.js';
 import { ConflictError, NotFoundError } from '../model/index.js';
-import type { NsInstanceRepository } from '../lifecycle/index.js';
+import type { Condition, MemberCondition, NsInstanceField, NsInstanceQuery, NsInstanceRepository, RecordPage, TenantScope, VnfInstanceField } from '../lifecycle/index.js';
 import type { Database } from './schema.js';
 import { toNsInstance } from './runtime-rows.js';
+import { afterKey, isoMicros, scalarCondition, someCondition, toPage } from './list-conditions.js';
+
+/** NS instance field → column. */
+const NS_COLUMNS: Record<NsInstanceField, string> = { id: 'id', name: 'name', description: 'description', nsdId: 'nsd_id', nsdInfoId: 'nsd_info_id', state: 'state' };
+
+/**
+ * VNF/SAP field → expression over the member row `m`, as the API shows it: a missing
+ * `vnfd_id` is '', and the `vnfd_ref` parts are `split('/')` of `provider/name/version`.
+ */
+const memberExpr = (field: VnfInstanceField): RawBuilder<unknown> => {
+  const refPart = (n: number) => sql`split_part(coalesce(m.vnfd_ref, '//'), '/', ${sql.lit(n)})`;
+  switch (field) {
+    case 'id':
+      return sql`m.id`;
+    case 'memberId':
+      return sql`m.member_id`;
+    case 'vnfdId':
+      return sql`coalesce(m.vnfd_id, '')`;
+    case 'vnfdProvider':
+      return refPart(1);
+    case 'vnfdName':
+      return refPart(2);
+    case 'vnfdVersion':
+      return refPart(3);
+    case 'popId':
+      return sql`m.pop_id`;
+    case 'state':
+      return sql`m.state`;
+  }
+};
+
+/** One condition of an NS query as SQL over `ns_instances`. */
+function nsCondition(c: Condition<NsInstanceField> | MemberCondition): RawBuilder<SqlBool> {
+  if ('member' in c) {
+    // Semi-join on the (ns_instance_id, member_id) unique index: evaluated per candidate NS, no fan-out.
+    const related = (test: RawBuilder<SqlBool>) =>
+      sql<SqlBool>`exists (select 1 from vnf_instances m where m.ns_instance_id = ns_instances.id and m.kind = ${c.member} and ${test})`;
+    return someCondition(related, memberExpr(c.field), c.op, c.values);
+  }
+  return scalarCondition(sql.ref(`ns_instances.${NS_COLUMNS[c.field]}`), c.op, c.values);
+}
 
 /** NS instance records; implements the lifecycle's NsInstanceRepository port. */
 export class SqlNsInstanceRepository implements NsInstanceRepository {
@@ -18,9 +60,25 @@ export class SqlNsInstanceRepository implements NsInstanceRepository {
     return toNsInstance(row);
   }
 
-  async get(id: string): Promise<NsInstance | undefined> {
-    const row = await this.db.selectFrom('ns_instances').selectAll().where('id', '=', id).executeTakeFirst();
+  async get(id: string, scope: TenantScope = {}): Promise<NsInstance | undefined> {
+    let q = this.db.selectFrom('ns_instances').selectAll().where('id', '=', id);
+    if (scope.tenant !== undefined) q = q.where('tenant', '=', scope.tenant);
+    const row = await q.executeTakeFirst();
     return row && toNsInstance(row);
+  }
+
+  /**
+   * One statement per page: tenant, conditions and the keyset bound in the WHERE clause,
+   * `ORDER BY created_at, id LIMIT limit + 1` (the extra row says whether a next page
+   * exists), served by the `(tenant, created_at, id)` and `(created_at, id)` indexes.
+   */
+  async page(query: NsInstanceQuery): Promise<RecordPage<NsInstance>> {
+    let q = this.db.selectFrom('ns_instances').selectAll().select(isoMicros(sql.ref('created_at')).as('page_at'));
+    if (query.tenant !== undefined) q = q.where('tenant', '=', query.tenant);
+    for (const c of query.where ?? []) q = q.where(nsCondition(c));
+    if (query.after) q = q.where(afterKey(sql.ref('created_at'), sql.ref('ns_instances.id'), query.after));
+    const rows = await q.orderBy('created_at').orderBy('id').limit(Math.max(1, query.limit) + 1).execute();
+    return toPage(rows, Math.max(1, query.limit), toNsInstance);
   }
 
   async list(filter: { readonly tenant?: string } = {}): Promise<NsInstance[]> {

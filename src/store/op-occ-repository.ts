@@ -1,12 +1,42 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, RawBuilder, SqlBool } from 'kysely';
 import { sql } from 'kysely';
 import type { CancelMode, LcmOpOcc, OpState } from '../model/index.js';
 import { ConflictError, NotFoundError } from '../model/index.js';
-import type { OpOccFilter, OpOccRepository, OpStatePatch, StoredOpOcc } from '../lifecycle/index.js';
+import type { OpOccCondition, OpOccField, OpOccFilter, OpOccQuery, OpOccRepository, OpStatePatch, RecordPage, StoredOpOcc, TenantScope } from '../lifecycle/index.js';
 import { RUNNABLE_OP_STATES } from '../lifecycle/index.js';
 import type { Database } from './schema.js';
 import type { LcmOpOccsTable } from './runtime-schema.js';
 import { isUniqueViolation, json, toOpOcc } from './runtime-rows.js';
+import { afterKey, isoMicros, isoMillis, scalarCondition, toPage } from './list-conditions.js';
+
+/** Operation field → column. */
+const OP_COLUMNS: Record<OpOccField, string> = {
+  id: 'id', operationState: 'operation_state', statusEnteredTime: 'status_entered_time', nsInstanceId: 'ns_instance_id', lcmOperationType: 'lcm_operation_type',
+  startTime: 'start_time', isAutomaticInvocation: 'is_automatic_invocation', isCancelPending: 'is_cancel_pending', cancelMode: 'cancel_mode', error: 'error',
+};
+
+/**
+ * One condition of an operation query as SQL, comparing what the API shows: times as
+ * timestamps for gt…lte (when the value is a time; its ISO text otherwise, as for the
+ * other operators), booleans as `true`/`false`, `error` at `path` as text.
+ */
+function opCondition(c: OpOccCondition): RawBuilder<SqlBool> {
+  const column = sql.ref(`lcm_op_occs.${OP_COLUMNS[c.field]}`);
+  switch (c.field) {
+    case 'statusEnteredTime':
+    case 'startTime': {
+      const ordered = ['gt', 'gte', 'lt', 'lte'].includes(c.op) && c.values.every((v) => !Number.isNaN(Date.parse(v)));
+      return ordered ? scalarCondition(column, c.op, c.values, sql`timestamptz`) : scalarCondition(isoMillis(column), c.op, c.values);
+    }
+    case 'isAutomaticInvocation':
+    case 'isCancelPending':
+      return scalarCondition(sql`case when ${column} then 'true' else 'false' end`, c.op, c.values);
+    case 'error':
+      return scalarCondition(c.path && c.path.length > 0 ? sql`jsonb_extract_path_text(${column}, ${sql.join(c.path.map((p) => sql`${p}`))})` : sql`${column}::text`, c.op, c.values);
+    default:
+      return scalarCondition(column, c.op, c.values);
+  }
+}
 
 /** LCM operation occurrences with the worker's claim and lease; implements OpOccRepository. */
 export class SqlOpOccRepository implements OpOccRepository {
@@ -36,9 +66,25 @@ export class SqlOpOccRepository implements OpOccRepository {
     }
   }
 
-  async get(id: string): Promise<StoredOpOcc | undefined> {
-    const row = await this.db.selectFrom('lcm_op_occs').selectAll().where('id', '=', id).executeTakeFirst();
+  async get(id: string, scope: TenantScope = {}): Promise<StoredOpOcc | undefined> {
+    let q = this.db.selectFrom('lcm_op_occs').selectAll().where('id', '=', id);
+    if (scope.tenant !== undefined) q = q.where('tenant', '=', scope.tenant);
+    const row = await q.executeTakeFirst();
     return row && toOpOcc(row);
+  }
+
+  /**
+   * One statement per page: tenant, conditions and the keyset bound in the WHERE clause,
+   * `ORDER BY start_time, id LIMIT limit + 1` (the extra row says whether a next page
+   * exists), served by the `(…, start_time, id)` indexes.
+   */
+  async page(query: OpOccQuery): Promise<RecordPage<StoredOpOcc>> {
+    let q = this.db.selectFrom('lcm_op_occs').selectAll().select(isoMicros(sql.ref('start_time')).as('page_at'));
+    if (query.tenant !== undefined) q = q.where('tenant', '=', query.tenant);
+    for (const c of query.where ?? []) q = q.where(opCondition(c));
+    if (query.after) q = q.where(afterKey(sql.ref('start_time'), sql.ref('lcm_op_occs.id'), query.after));
+    const rows = await q.orderBy('start_time').orderBy('id').limit(Math.max(1, query.limit) + 1).execute();
+    return toPage(rows, Math.max(1, query.limit), toOpOcc);
   }
 
   async list(filter: OpOccFilter = {}): Promise<StoredOpOcc[]> {

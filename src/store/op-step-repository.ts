@@ -28,6 +28,12 @@ export class SqlOpStepRepository implements OpStepRepository {
     return (await this.db.selectFrom('op_steps').selectAll().where('op_id', '=', opId).orderBy('seq').execute()).map(toOpStep);
   }
 
+  /** One query for a page of operations (never one per operation). */
+  async listByOps(opIds: readonly string[]): Promise<OpStep[]> {
+    if (opIds.length === 0) return [];
+    return (await this.db.selectFrom('op_steps').selectAll().where('op_id', 'in', [...opIds]).orderBy('op_id').orderBy('seq').execute()).map(toOpStep);
+  }
+
   async markRunning(ids: readonly string[], now: Date): Promise<void> {
     if (ids.length === 0) return;
     await this.db.updateTable('op_steps').set({ state: 'RUNNING', started_at: now, ended_at: null, error: null }).where('id', 'in', [...ids]).execute();

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Capacity, VnfInstance } from '../model/index.js';
-import type { VnfInstanceRepository, VnfRecord } from '../lifecycle/index.js';
+import type { TenantScope, VnfInstanceRepository, VnfRecord } from '../lifecycle/index.js';
 import type { Database } from './schema.js';
 import { json, toVnfInstance } from './runtime-rows.js';
 
@@ -31,6 +31,21 @@ export class SqlVnfInstanceRepository implements VnfInstanceRepository {
 
   async listByNs(nsInstanceId: string): Promise<VnfInstance[]> {
     const rows = await this.db.selectFrom('vnf_instances').selectAll().where('ns_instance_id', '=', nsInstanceId).orderBy('kind', 'desc').orderBy('member_id').execute();
+    return rows.map(toVnfInstance);
+  }
+
+  /**
+   * One query for a whole page of NS instances (never one per NS). With a tenant, only
+   * members of that tenant's instances, checked in the same statement.
+   */
+  async listByNsIds(nsInstanceIds: readonly string[], scope: TenantScope = {}): Promise<VnfInstance[]> {
+    if (nsInstanceIds.length === 0) return [];
+    let q = this.db.selectFrom('vnf_instances').selectAll().where('ns_instance_id', 'in', [...nsInstanceIds]);
+    const tenant = scope.tenant;
+    if (tenant !== undefined) {
+      q = q.where('ns_instance_id', 'in', (eb) => eb.selectFrom('ns_instances').select('id').where('id', 'in', [...nsInstanceIds]).where('tenant', '=', tenant));
+    }
+    const rows = await q.orderBy('ns_instance_id').orderBy('kind', 'desc').orderBy('member_id').execute();
     return rows.map(toVnfInstance);
   }
 

@@ -1,4 +1,5 @@
 import { BadRequestError } from '../../model/index.js';
+import type { PageKey } from '../../lifecycle/index.js';
 
 /** SOL013 §5.2.2 comparison operators. */
 export const FILTER_OPS = ['eq', 'neq', 'in', 'nin', 'gt', 'gte', 'lt', 'lte', 'cont', 'ncont'] as const;
@@ -126,11 +127,12 @@ export interface SelectorQuery {
 }
 
 /**
- * Applies all_fields / fields / exclude_fields / exclude_default to top-level attributes.
- * With none of them, `defaultExcluded` is left out (SOL005 §9.4.2.3.2). `id` and `_links`
- * always stay. Throws BadRequestError for contradictory selectors.
+ * The top-level attributes all_fields / fields / exclude_fields / exclude_default leave
+ * out. With none of them, `defaultExcluded` is left out (SOL005 §9.4.2.3.2). `id` and
+ * `_links` always stay. Throws BadRequestError `INVALID_SELECTOR` for contradictory
+ * selectors. Lists use it to load an attribute only when it will be shown.
  */
-export function selectAttributes<T extends Record<string, unknown>>(obj: T, q: SelectorQuery, defaultExcluded: readonly string[]): Partial<T> {
+export function droppedAttributes(q: SelectorQuery, defaultExcluded: readonly string[]): ReadonlySet<string> {
   if (q.exclude_fields !== undefined && (q.fields !== undefined || q.all_fields !== undefined)) {
     throw new BadRequestError('exclude_fields cannot be combined with fields or all_fields', { code: 'INVALID_SELECTOR' });
   }
@@ -144,9 +146,23 @@ export function selectAttributes<T extends Record<string, unknown>>(obj: T, q: S
   }
   drop.delete('id');
   drop.delete('_links');
+  return drop;
+}
+
+/** `obj` without the attributes in `drop` (see {@link droppedAttributes}), key order kept. */
+export function withoutAttributes<T extends Record<string, unknown>>(obj: T, drop: ReadonlySet<string>): Partial<T> {
   const out: Partial<T> = {};
   for (const [k, v] of Object.entries(obj)) if (!drop.has(k)) (out as Record<string, unknown>)[k] = v;
   return out;
+}
+
+/**
+ * Applies all_fields / fields / exclude_fields / exclude_default to top-level attributes.
+ * With none of them, `defaultExcluded` is left out (SOL005 §9.4.2.3.2). `id` and `_links`
+ * always stay. Throws BadRequestError for contradictory selectors.
+ */
+export function selectAttributes<T extends Record<string, unknown>>(obj: T, q: SelectorQuery, defaultExcluded: readonly string[]): Partial<T> {
+  return withoutAttributes(obj, droppedAttributes(q, defaultExcluded));
 }
 
 /** One page and the marker of the next one (null on the last page). */
@@ -171,4 +187,29 @@ export function paginate<T extends { id: string }>(items: readonly T[], marker: 
   const more = start + pageSize < items.length;
   const lastItem = page[page.length - 1];
   return { items: page, nextMarker: more && lastItem ? Buffer.from(lastItem.id, 'utf8').toString('base64url') : null };
+}
+
+const invalidMarker = (cause?: unknown) =>
+  new BadRequestError('nextpage_opaque_marker is unknown or expired; list again from the first page', { code: 'INVALID_MARKER', ...(cause === undefined ? {} : { cause }) });
+const MARKER_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+
+/**
+ * SOL013 §5.4 marker of a keyset page: base64url of `[at, id]`, the sort key of the
+ * page's last item, so the next page starts right after it even if that item is gone by
+ * then. Opaque to clients.
+ */
+export const encodePageMarker = (key: PageKey): string => Buffer.from(JSON.stringify([key.at, key.id]), 'utf8').toString('base64url');
+
+/** The key of {@link encodePageMarker}; BadRequestError `INVALID_MARKER` for anything else. */
+export function decodePageMarker(marker: string): PageKey {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(marker, 'base64url').toString('utf8'));
+  } catch (e) {
+    throw invalidMarker(e);
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 2) throw invalidMarker();
+  const [at, id] = parsed as unknown[];
+  if (typeof at !== 'string' || !MARKER_TIME.test(at) || Number.isNaN(Date.parse(at)) || typeof id !== 'string' || id.length === 0 || id.length > 256) throw invalidMarker();
+  return { at, id };
 }

@@ -6,6 +6,7 @@ import * as auth from './004-auth.js';
 import * as stackSteps from './005-stack-steps.js';
 import * as vimSecretSealed from './006-vim-secret-sealed.js';
 import * as subscriptionScope from './007-subscription-scope.js';
+import * as listIndexes from './008-list-indexes.js';
 
 /** All migrations, in order. Names never change once released. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '005-stack-steps': stackSteps,
   '006-vim-secret-sealed': vimSecretSealed,
   '007-subscription-scope': subscriptionScope,
+  '008-list-indexes': listIndexes,
 };

@@ -1,13 +1,14 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { LcmOpOcc } from '../../../model/index.js';
-import { assertVisible, tenantFilter } from '../../../auth/index.js';
+import type { LcmOpOcc, OpStep } from '../../../model/index.js';
+import { tenantFilter } from '../../../auth/index.js';
 import type { AuthContext } from '../../../auth/index.js';
 import type { RoutePluginOptions } from '../../app-deps.js';
 import { callerOf } from '../../http/caller.js';
 import { IdParams, ListQuery } from '../../http/schema-types.js';
-import { baseUrl, listResponse } from '../../http/list-response.js';
-import { CancelModeSchema, OP_OCC_ATTRIBUTES, OP_OCC_DEFAULT_EXCLUDED, OpOccSchema, toOpOccView } from './ns-lcm-op-occ-view.js';
+import { baseUrl, pagedResponse } from '../../http/list-response.js';
+import { CancelModeSchema, OpOccSchema, toOpOccView } from './ns-lcm-op-occ-view.js';
+import { opOccListPlan } from './ns-lcm-op-occ-query.js';
 
 const tags = ['nslcm'];
 
@@ -19,22 +20,25 @@ const tags = ['nslcm'];
  */
 export const nsLcmOpOccRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (app, { deps }) => {
   const lifecycle = deps.services.lifecycle;
-  /** The operation if `ctx` may see it; NotFoundError otherwise. */
-  const visible = async (ctx: AuthContext, id: string): Promise<LcmOpOcc> => {
-    const op = await lifecycle.getOp(id);
-    assertVisible(ctx, op.tenant, 'NS LCM operation occurrence', id);
-    return op;
-  };
+  /** The operation if `ctx` may see it (tenant in the query); NotFoundError otherwise. */
+  const visible = (ctx: AuthContext, id: string): Promise<LcmOpOcc> => lifecycle.getOp(id, { tenant: tenantFilter(ctx) });
 
   app.get(
     '/nslcm/v1/ns_lcm_op_occs',
     { schema: { tags, summary: 'List NS LCM operation occurrences (SOL013 filter, fields, paging)', querystring: ListQuery, response: { 200: Type.Array(Type.Partial(OpOccSchema)) } }, config: { action: 'nslcm:read' } },
     async (request, reply) => {
+      // Filter, tenant and paging in one query; steps, when asked for, in one more for the whole page.
+      const plan = opOccListPlan(request.query, tenantFilter(callerOf(request)), deps.config.pageSize);
+      const page = await lifecycle.pageOps(plan.query);
+      const steps = new Map<string, OpStep[]>();
+      for (const s of plan.loadSteps ? await lifecycle.listStepsOf(page.items.map((op) => op.id)) : []) {
+        const list = steps.get(s.opId);
+        if (list) list.push(s);
+        else steps.set(s.opId, [s]);
+      }
       const base = baseUrl(request);
-      const wantsSteps = request.query.all_fields !== undefined || (request.query.fields ?? '').split(',').includes('steps');
-      const ops = await lifecycle.listOps({ tenant: tenantFilter(callerOf(request)) });
-      const views = await Promise.all(ops.map(async (op) => toOpOccView(op, wantsSteps ? await lifecycle.listSteps(op.id) : null, base)));
-      return listResponse(request, reply, views, request.query, { attributes: OP_OCC_ATTRIBUTES, defaultExcluded: OP_OCC_DEFAULT_EXCLUDED, pageSize: deps.config.pageSize });
+      const views = page.items.map((op) => toOpOccView(op, plan.loadSteps ? (steps.get(op.id) ?? []) : null, base));
+      return pagedResponse(request, reply, views, page.next, plan.drop);
     },
   );
 
@@ -42,8 +46,9 @@ export const nsLcmOpOccRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
     '/nslcm/v1/ns_lcm_op_occs/:id',
     { schema: { tags, summary: 'Read an NS LCM operation occurrence, with its steps', params: IdParams, response: { 200: OpOccSchema } }, config: { action: 'nslcm:read' } },
     async (request) => {
-      const op = await visible(callerOf(request), request.params.id);
-      return toOpOccView(op, await lifecycle.listSteps(op.id), baseUrl(request));
+      // Steps read beside the (tenant-scoped) operation: a hidden operation's are never shown.
+      const [op, steps] = await Promise.all([visible(callerOf(request), request.params.id), lifecycle.listStepsOf([request.params.id])]);
+      return toOpOccView(op, steps, baseUrl(request));
     },
   );
 
