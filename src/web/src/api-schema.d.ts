@@ -47,6 +47,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly delete?: never;
@@ -89,6 +98,15 @@ export interface paths {
                         }[];
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly put?: never;
@@ -129,6 +147,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly delete?: never;
@@ -165,6 +192,15 @@ export interface paths {
                         readonly [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -203,6 +239,15 @@ export interface paths {
                             readonly isAdmin: boolean;
                             readonly method: string;
                         };
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
             };
@@ -249,6 +294,15 @@ export interface paths {
                         }[];
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly put?: never;
@@ -286,6 +340,15 @@ export interface paths {
                             readonly createdAt: string;
                             readonly updatedAt: string;
                         };
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
             };
@@ -332,6 +395,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly put?: never;
@@ -354,6 +426,15 @@ export interface paths {
                         readonly [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -395,6 +476,15 @@ export interface paths {
                             readonly createdAt: string;
                             readonly updatedAt: string;
                         };
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
             };
@@ -452,6 +542,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly put?: never;
@@ -490,6 +589,15 @@ export interface paths {
                             readonly vimId: string;
                             readonly tenants: readonly string[];
                         };
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
             };
@@ -535,6 +643,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly post?: never;
@@ -557,6 +674,15 @@ export interface paths {
                         readonly [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -590,6 +716,15 @@ export interface paths {
                         readonly "application/json": {
                             readonly status: string;
                         };
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
             };
@@ -627,6 +762,15 @@ export interface paths {
                         readonly "application/json": {
                             readonly status: string;
                         };
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
             };
@@ -667,6 +811,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly put?: never;
@@ -693,6 +846,15 @@ export interface paths {
                             /** @enum {object|null} */
                             readonly error: never | null;
                         };
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
             };
@@ -731,6 +893,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly put?: never;
@@ -757,6 +928,15 @@ export interface paths {
                             /** @enum {object|null} */
                             readonly error: never | null;
                         };
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
             };
@@ -848,7 +1028,8 @@ export interface paths {
                                 readonly status: number;
                                 readonly detail: string;
                                 readonly instance?: string;
-                                readonly code?: string;
+                                /** @enum {string} */
+                                readonly code?: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "EMPTY_BODY" | "BAD_CONTENT_TYPE" | "UPLOAD_ABORTED" | "INVALID_FILTER" | "INVALID_SELECTOR" | "INVALID_MARKER" | "NOT_ACCEPTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CONFLICT" | "STATE_CONFLICT" | "AUTH_REQUIRED" | "AUTH_INVALID" | "POLICY_DENIED" | "APIKEY_NO_USER" | "PASSWORD_WEAK" | "ROLE_UNKNOWN" | "TENANT_INVALID" | "USERNAME_INVALID" | "USER_SELF_DELETE" | "USER_EXISTS" | "SECRET_KEY_INVALID" | "PACKAGE_INVALID" | "HOT_UNSUPPORTED" | "HOT_INPUT_INVALID" | "PACKAGE_EXISTS" | "NSD_EXISTS" | "VNFD_EXISTS" | "VNFD_REFERENCED" | "VIM_ACCOUNT_INVALID" | "VIM_ACCOUNT_EXISTS" | "VIM_ACCOUNT_IN_USE" | "PLACEMENT_NO_POPS" | "PLACEMENT_NO_CAPACITY" | "PLACEMENT_UNKNOWN_MEMBER" | "PLACEMENT_UNKNOWN_POP" | "PLACEMENT_UNKNOWN_STRATEGY" | "PLAN_BAD_FORWARDING_PATH" | "PLAN_CHAIN_CONFLICT" | "PLAN_CHAIN_UNSUPPORTED" | "PLAN_CROSS_VIM_LINK" | "PLAN_HOT_MISMATCH" | "PLAN_HOT_UNAVAILABLE" | "PLAN_MISSING_VNFD" | "PLAN_NAME_CLASH" | "PLAN_UNBOUND_CP" | "PLAN_UNKNOWN_CP" | "PLAN_UNPLACED" | "IPAM_CONTENDED" | "IPAM_POOL_EXHAUSTED" | "IPAM_LINK_TOO_LARGE" | "NS_STATE_CONFLICT" | "NS_STATE_CHANGED" | "NS_OPERATION_IN_PROGRESS" | "NS_INSTANTIATION_FAILED" | "OP_ILLEGAL_STATE" | "OP_STATE_CHANGED" | "OP_ROLLBACK_NOT_SUPPORTED" | "OP_CANCELLED" | "OP_NOT_SUPPORTED" | "OP_DEADLINE_EXCEEDED" | "OP_WAIT_TIMEOUT" | "OP_ATTEMPTS_EXHAUSTED" | "OP_ABORTED" | "LEASE_LOST" | "WORKER_STOPPING" | "ROLLBACK_FAILED" | "STEP_COMMAND_FAILED" | "VIM_AUTH" | "VIM_UNEXPECTED_RESPONSE" | "VIM_NOT_FOUND" | "VIM_CONNECTION" | "VIM_TIMEOUT" | "VIM_QUOTA" | "VIM_NOT_SUPPORTED" | "VIM_CONFLICT" | "VESAGENT_CONFIG_INVALID" | "VESAGENT_CONFIG_MISSING" | "ALARM_ALREADY_ACKNOWLEDGED" | "SUBSCRIPTION_INVALID" | "SUBSCRIPTION_AUTH_INVALID" | "SUBSCRIPTION_FILTER_INVALID" | "CALLBACK_UNREACHABLE" | "OUTBOUND_ALLOW_INVALID" | "OUTBOUND_URL_INVALID" | "OUTBOUND_NOT_ALLOWED" | "OUTBOUND_FAILED" | "OUTBOUND_CLOSED" | "INTERNAL" | "UNEXPECTED" | "CONFIG_INVALID" | "POLICY_INVALID" | "STORE_UNAVAILABLE" | "RECONCILER_DISABLED" | "DASHBOARD_NOT_BUILT";
                             } & {
                                 readonly [key: string]: unknown;
                             };
@@ -867,6 +1048,15 @@ export interface paths {
                                 };
                             };
                         }[];
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
             };
@@ -946,7 +1136,8 @@ export interface paths {
                                 readonly status: number;
                                 readonly detail: string;
                                 readonly instance?: string;
-                                readonly code?: string;
+                                /** @enum {string} */
+                                readonly code?: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "EMPTY_BODY" | "BAD_CONTENT_TYPE" | "UPLOAD_ABORTED" | "INVALID_FILTER" | "INVALID_SELECTOR" | "INVALID_MARKER" | "NOT_ACCEPTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CONFLICT" | "STATE_CONFLICT" | "AUTH_REQUIRED" | "AUTH_INVALID" | "POLICY_DENIED" | "APIKEY_NO_USER" | "PASSWORD_WEAK" | "ROLE_UNKNOWN" | "TENANT_INVALID" | "USERNAME_INVALID" | "USER_SELF_DELETE" | "USER_EXISTS" | "SECRET_KEY_INVALID" | "PACKAGE_INVALID" | "HOT_UNSUPPORTED" | "HOT_INPUT_INVALID" | "PACKAGE_EXISTS" | "NSD_EXISTS" | "VNFD_EXISTS" | "VNFD_REFERENCED" | "VIM_ACCOUNT_INVALID" | "VIM_ACCOUNT_EXISTS" | "VIM_ACCOUNT_IN_USE" | "PLACEMENT_NO_POPS" | "PLACEMENT_NO_CAPACITY" | "PLACEMENT_UNKNOWN_MEMBER" | "PLACEMENT_UNKNOWN_POP" | "PLACEMENT_UNKNOWN_STRATEGY" | "PLAN_BAD_FORWARDING_PATH" | "PLAN_CHAIN_CONFLICT" | "PLAN_CHAIN_UNSUPPORTED" | "PLAN_CROSS_VIM_LINK" | "PLAN_HOT_MISMATCH" | "PLAN_HOT_UNAVAILABLE" | "PLAN_MISSING_VNFD" | "PLAN_NAME_CLASH" | "PLAN_UNBOUND_CP" | "PLAN_UNKNOWN_CP" | "PLAN_UNPLACED" | "IPAM_CONTENDED" | "IPAM_POOL_EXHAUSTED" | "IPAM_LINK_TOO_LARGE" | "NS_STATE_CONFLICT" | "NS_STATE_CHANGED" | "NS_OPERATION_IN_PROGRESS" | "NS_INSTANTIATION_FAILED" | "OP_ILLEGAL_STATE" | "OP_STATE_CHANGED" | "OP_ROLLBACK_NOT_SUPPORTED" | "OP_CANCELLED" | "OP_NOT_SUPPORTED" | "OP_DEADLINE_EXCEEDED" | "OP_WAIT_TIMEOUT" | "OP_ATTEMPTS_EXHAUSTED" | "OP_ABORTED" | "LEASE_LOST" | "WORKER_STOPPING" | "ROLLBACK_FAILED" | "STEP_COMMAND_FAILED" | "VIM_AUTH" | "VIM_UNEXPECTED_RESPONSE" | "VIM_NOT_FOUND" | "VIM_CONNECTION" | "VIM_TIMEOUT" | "VIM_QUOTA" | "VIM_NOT_SUPPORTED" | "VIM_CONFLICT" | "VESAGENT_CONFIG_INVALID" | "VESAGENT_CONFIG_MISSING" | "ALARM_ALREADY_ACKNOWLEDGED" | "SUBSCRIPTION_INVALID" | "SUBSCRIPTION_AUTH_INVALID" | "SUBSCRIPTION_FILTER_INVALID" | "CALLBACK_UNREACHABLE" | "OUTBOUND_ALLOW_INVALID" | "OUTBOUND_URL_INVALID" | "OUTBOUND_NOT_ALLOWED" | "OUTBOUND_FAILED" | "OUTBOUND_CLOSED" | "INTERNAL" | "UNEXPECTED" | "CONFIG_INVALID" | "POLICY_INVALID" | "STORE_UNAVAILABLE" | "RECONCILER_DISABLED" | "DASHBOARD_NOT_BUILT";
                             } & {
                                 readonly [key: string]: unknown;
                             };
@@ -965,6 +1156,15 @@ export interface paths {
                                 };
                             };
                         };
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
             };
@@ -1050,7 +1250,8 @@ export interface paths {
                                 readonly status: number;
                                 readonly detail: string;
                                 readonly instance?: string;
-                                readonly code?: string;
+                                /** @enum {string} */
+                                readonly code?: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "EMPTY_BODY" | "BAD_CONTENT_TYPE" | "UPLOAD_ABORTED" | "INVALID_FILTER" | "INVALID_SELECTOR" | "INVALID_MARKER" | "NOT_ACCEPTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CONFLICT" | "STATE_CONFLICT" | "AUTH_REQUIRED" | "AUTH_INVALID" | "POLICY_DENIED" | "APIKEY_NO_USER" | "PASSWORD_WEAK" | "ROLE_UNKNOWN" | "TENANT_INVALID" | "USERNAME_INVALID" | "USER_SELF_DELETE" | "USER_EXISTS" | "SECRET_KEY_INVALID" | "PACKAGE_INVALID" | "HOT_UNSUPPORTED" | "HOT_INPUT_INVALID" | "PACKAGE_EXISTS" | "NSD_EXISTS" | "VNFD_EXISTS" | "VNFD_REFERENCED" | "VIM_ACCOUNT_INVALID" | "VIM_ACCOUNT_EXISTS" | "VIM_ACCOUNT_IN_USE" | "PLACEMENT_NO_POPS" | "PLACEMENT_NO_CAPACITY" | "PLACEMENT_UNKNOWN_MEMBER" | "PLACEMENT_UNKNOWN_POP" | "PLACEMENT_UNKNOWN_STRATEGY" | "PLAN_BAD_FORWARDING_PATH" | "PLAN_CHAIN_CONFLICT" | "PLAN_CHAIN_UNSUPPORTED" | "PLAN_CROSS_VIM_LINK" | "PLAN_HOT_MISMATCH" | "PLAN_HOT_UNAVAILABLE" | "PLAN_MISSING_VNFD" | "PLAN_NAME_CLASH" | "PLAN_UNBOUND_CP" | "PLAN_UNKNOWN_CP" | "PLAN_UNPLACED" | "IPAM_CONTENDED" | "IPAM_POOL_EXHAUSTED" | "IPAM_LINK_TOO_LARGE" | "NS_STATE_CONFLICT" | "NS_STATE_CHANGED" | "NS_OPERATION_IN_PROGRESS" | "NS_INSTANTIATION_FAILED" | "OP_ILLEGAL_STATE" | "OP_STATE_CHANGED" | "OP_ROLLBACK_NOT_SUPPORTED" | "OP_CANCELLED" | "OP_NOT_SUPPORTED" | "OP_DEADLINE_EXCEEDED" | "OP_WAIT_TIMEOUT" | "OP_ATTEMPTS_EXHAUSTED" | "OP_ABORTED" | "LEASE_LOST" | "WORKER_STOPPING" | "ROLLBACK_FAILED" | "STEP_COMMAND_FAILED" | "VIM_AUTH" | "VIM_UNEXPECTED_RESPONSE" | "VIM_NOT_FOUND" | "VIM_CONNECTION" | "VIM_TIMEOUT" | "VIM_QUOTA" | "VIM_NOT_SUPPORTED" | "VIM_CONFLICT" | "VESAGENT_CONFIG_INVALID" | "VESAGENT_CONFIG_MISSING" | "ALARM_ALREADY_ACKNOWLEDGED" | "SUBSCRIPTION_INVALID" | "SUBSCRIPTION_AUTH_INVALID" | "SUBSCRIPTION_FILTER_INVALID" | "CALLBACK_UNREACHABLE" | "OUTBOUND_ALLOW_INVALID" | "OUTBOUND_URL_INVALID" | "OUTBOUND_NOT_ALLOWED" | "OUTBOUND_FAILED" | "OUTBOUND_CLOSED" | "INTERNAL" | "UNEXPECTED" | "CONFIG_INVALID" | "POLICY_INVALID" | "STORE_UNAVAILABLE" | "RECONCILER_DISABLED" | "DASHBOARD_NOT_BUILT";
                             } & {
                                 readonly [key: string]: unknown;
                             };
@@ -1069,6 +1270,15 @@ export interface paths {
                                 };
                             };
                         };
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
             };
@@ -1093,6 +1303,15 @@ export interface paths {
                         readonly [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -1135,6 +1354,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly trace?: never;
@@ -1164,6 +1392,15 @@ export interface paths {
                         readonly [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -1201,6 +1438,15 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         /** Upload the package (zip); on-boards it */
@@ -1221,6 +1467,15 @@ export interface paths {
                         readonly [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -1257,6 +1512,15 @@ export interface paths {
                         readonly [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -1317,7 +1581,8 @@ export interface paths {
                                 readonly status: number;
                                 readonly detail: string;
                                 readonly instance?: string;
-                                readonly code?: string;
+                                /** @enum {string} */
+                                readonly code?: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "EMPTY_BODY" | "BAD_CONTENT_TYPE" | "UPLOAD_ABORTED" | "INVALID_FILTER" | "INVALID_SELECTOR" | "INVALID_MARKER" | "NOT_ACCEPTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CONFLICT" | "STATE_CONFLICT" | "AUTH_REQUIRED" | "AUTH_INVALID" | "POLICY_DENIED" | "APIKEY_NO_USER" | "PASSWORD_WEAK" | "ROLE_UNKNOWN" | "TENANT_INVALID" | "USERNAME_INVALID" | "USER_SELF_DELETE" | "USER_EXISTS" | "SECRET_KEY_INVALID" | "PACKAGE_INVALID" | "HOT_UNSUPPORTED" | "HOT_INPUT_INVALID" | "PACKAGE_EXISTS" | "NSD_EXISTS" | "VNFD_EXISTS" | "VNFD_REFERENCED" | "VIM_ACCOUNT_INVALID" | "VIM_ACCOUNT_EXISTS" | "VIM_ACCOUNT_IN_USE" | "PLACEMENT_NO_POPS" | "PLACEMENT_NO_CAPACITY" | "PLACEMENT_UNKNOWN_MEMBER" | "PLACEMENT_UNKNOWN_POP" | "PLACEMENT_UNKNOWN_STRATEGY" | "PLAN_BAD_FORWARDING_PATH" | "PLAN_CHAIN_CONFLICT" | "PLAN_CHAIN_UNSUPPORTED" | "PLAN_CROSS_VIM_LINK" | "PLAN_HOT_MISMATCH" | "PLAN_HOT_UNAVAILABLE" | "PLAN_MISSING_VNFD" | "PLAN_NAME_CLASH" | "PLAN_UNBOUND_CP" | "PLAN_UNKNOWN_CP" | "PLAN_UNPLACED" | "IPAM_CONTENDED" | "IPAM_POOL_EXHAUSTED" | "IPAM_LINK_TOO_LARGE" | "NS_STATE_CONFLICT" | "NS_STATE_CHANGED" | "NS_OPERATION_IN_PROGRESS" | "NS_INSTANTIATION_FAILED" | "OP_ILLEGAL_STATE" | "OP_STATE_CHANGED" | "OP_ROLLBACK_NOT_SUPPORTED" | "OP_CANCELLED" | "OP_NOT_SUPPORTED" | "OP_DEADLINE_EXCEEDED" | "OP_WAIT_TIMEOUT" | "OP_ATTEMPTS_EXHAUSTED" | "OP_ABORTED" | "LEASE_LOST" | "WORKER_STOPPING" | "ROLLBACK_FAILED" | "STEP_COMMAND_FAILED" | "VIM_AUTH" | "VIM_UNEXPECTED_RESPONSE" | "VIM_NOT_FOUND" | "VIM_CONNECTION" | "VIM_TIMEOUT" | "VIM_QUOTA" | "VIM_NOT_SUPPORTED" | "VIM_CONFLICT" | "VESAGENT_CONFIG_INVALID" | "VESAGENT_CONFIG_MISSING" | "ALARM_ALREADY_ACKNOWLEDGED" | "SUBSCRIPTION_INVALID" | "SUBSCRIPTION_AUTH_INVALID" | "SUBSCRIPTION_FILTER_INVALID" | "CALLBACK_UNREACHABLE" | "OUTBOUND_ALLOW_INVALID" | "OUTBOUND_URL_INVALID" | "OUTBOUND_NOT_ALLOWED" | "OUTBOUND_FAILED" | "OUTBOUND_CLOSED" | "INTERNAL" | "UNEXPECTED" | "CONFIG_INVALID" | "POLICY_INVALID" | "STORE_UNAVAILABLE" | "RECONCILER_DISABLED" | "DASHBOARD_NOT_BUILT";
                             } & {
                                 readonly [key: string]: unknown;
                             };
@@ -1337,6 +1602,15 @@ export interface paths {
                                 };
                             };
                         }[];
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
             };
@@ -1384,7 +1658,8 @@ export interface paths {
                                 readonly status: number;
                                 readonly detail: string;
                                 readonly instance?: string;
-                                readonly code?: string;
+                                /** @enum {string} */
+                                readonly code?: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "EMPTY_BODY" | "BAD_CONTENT_TYPE" | "UPLOAD_ABORTED" | "INVALID_FILTER" | "INVALID_SELECTOR" | "INVALID_MARKER" | "NOT_ACCEPTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CONFLICT" | "STATE_CONFLICT" | "AUTH_REQUIRED" | "AUTH_INVALID" | "POLICY_DENIED" | "APIKEY_NO_USER" | "PASSWORD_WEAK" | "ROLE_UNKNOWN" | "TENANT_INVALID" | "USERNAME_INVALID" | "USER_SELF_DELETE" | "USER_EXISTS" | "SECRET_KEY_INVALID" | "PACKAGE_INVALID" | "HOT_UNSUPPORTED" | "HOT_INPUT_INVALID" | "PACKAGE_EXISTS" | "NSD_EXISTS" | "VNFD_EXISTS" | "VNFD_REFERENCED" | "VIM_ACCOUNT_INVALID" | "VIM_ACCOUNT_EXISTS" | "VIM_ACCOUNT_IN_USE" | "PLACEMENT_NO_POPS" | "PLACEMENT_NO_CAPACITY" | "PLACEMENT_UNKNOWN_MEMBER" | "PLACEMENT_UNKNOWN_POP" | "PLACEMENT_UNKNOWN_STRATEGY" | "PLAN_BAD_FORWARDING_PATH" | "PLAN_CHAIN_CONFLICT" | "PLAN_CHAIN_UNSUPPORTED" | "PLAN_CROSS_VIM_LINK" | "PLAN_HOT_MISMATCH" | "PLAN_HOT_UNAVAILABLE" | "PLAN_MISSING_VNFD" | "PLAN_NAME_CLASH" | "PLAN_UNBOUND_CP" | "PLAN_UNKNOWN_CP" | "PLAN_UNPLACED" | "IPAM_CONTENDED" | "IPAM_POOL_EXHAUSTED" | "IPAM_LINK_TOO_LARGE" | "NS_STATE_CONFLICT" | "NS_STATE_CHANGED" | "NS_OPERATION_IN_PROGRESS" | "NS_INSTANTIATION_FAILED" | "OP_ILLEGAL_STATE" | "OP_STATE_CHANGED" | "OP_ROLLBACK_NOT_SUPPORTED" | "OP_CANCELLED" | "OP_NOT_SUPPORTED" | "OP_DEADLINE_EXCEEDED" | "OP_WAIT_TIMEOUT" | "OP_ATTEMPTS_EXHAUSTED" | "OP_ABORTED" | "LEASE_LOST" | "WORKER_STOPPING" | "ROLLBACK_FAILED" | "STEP_COMMAND_FAILED" | "VIM_AUTH" | "VIM_UNEXPECTED_RESPONSE" | "VIM_NOT_FOUND" | "VIM_CONNECTION" | "VIM_TIMEOUT" | "VIM_QUOTA" | "VIM_NOT_SUPPORTED" | "VIM_CONFLICT" | "VESAGENT_CONFIG_INVALID" | "VESAGENT_CONFIG_MISSING" | "ALARM_ALREADY_ACKNOWLEDGED" | "SUBSCRIPTION_INVALID" | "SUBSCRIPTION_AUTH_INVALID" | "SUBSCRIPTION_FILTER_INVALID" | "CALLBACK_UNREACHABLE" | "OUTBOUND_ALLOW_INVALID" | "OUTBOUND_URL_INVALID" | "OUTBOUND_NOT_ALLOWED" | "OUTBOUND_FAILED" | "OUTBOUND_CLOSED" | "INTERNAL" | "UNEXPECTED" | "CONFIG_INVALID" | "POLICY_INVALID" | "STORE_UNAVAILABLE" | "RECONCILER_DISABLED" | "DASHBOARD_NOT_BUILT";
                             } & {
                                 readonly [key: string]: unknown;
                             };
@@ -1404,6 +1679,15 @@ export interface paths {
                                 };
                             };
                         };
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
             };
@@ -1457,7 +1741,8 @@ export interface paths {
                                 readonly status: number;
                                 readonly detail: string;
                                 readonly instance?: string;
-                                readonly code?: string;
+                                /** @enum {string} */
+                                readonly code?: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "EMPTY_BODY" | "BAD_CONTENT_TYPE" | "UPLOAD_ABORTED" | "INVALID_FILTER" | "INVALID_SELECTOR" | "INVALID_MARKER" | "NOT_ACCEPTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CONFLICT" | "STATE_CONFLICT" | "AUTH_REQUIRED" | "AUTH_INVALID" | "POLICY_DENIED" | "APIKEY_NO_USER" | "PASSWORD_WEAK" | "ROLE_UNKNOWN" | "TENANT_INVALID" | "USERNAME_INVALID" | "USER_SELF_DELETE" | "USER_EXISTS" | "SECRET_KEY_INVALID" | "PACKAGE_INVALID" | "HOT_UNSUPPORTED" | "HOT_INPUT_INVALID" | "PACKAGE_EXISTS" | "NSD_EXISTS" | "VNFD_EXISTS" | "VNFD_REFERENCED" | "VIM_ACCOUNT_INVALID" | "VIM_ACCOUNT_EXISTS" | "VIM_ACCOUNT_IN_USE" | "PLACEMENT_NO_POPS" | "PLACEMENT_NO_CAPACITY" | "PLACEMENT_UNKNOWN_MEMBER" | "PLACEMENT_UNKNOWN_POP" | "PLACEMENT_UNKNOWN_STRATEGY" | "PLAN_BAD_FORWARDING_PATH" | "PLAN_CHAIN_CONFLICT" | "PLAN_CHAIN_UNSUPPORTED" | "PLAN_CROSS_VIM_LINK" | "PLAN_HOT_MISMATCH" | "PLAN_HOT_UNAVAILABLE" | "PLAN_MISSING_VNFD" | "PLAN_NAME_CLASH" | "PLAN_UNBOUND_CP" | "PLAN_UNKNOWN_CP" | "PLAN_UNPLACED" | "IPAM_CONTENDED" | "IPAM_POOL_EXHAUSTED" | "IPAM_LINK_TOO_LARGE" | "NS_STATE_CONFLICT" | "NS_STATE_CHANGED" | "NS_OPERATION_IN_PROGRESS" | "NS_INSTANTIATION_FAILED" | "OP_ILLEGAL_STATE" | "OP_STATE_CHANGED" | "OP_ROLLBACK_NOT_SUPPORTED" | "OP_CANCELLED" | "OP_NOT_SUPPORTED" | "OP_DEADLINE_EXCEEDED" | "OP_WAIT_TIMEOUT" | "OP_ATTEMPTS_EXHAUSTED" | "OP_ABORTED" | "LEASE_LOST" | "WORKER_STOPPING" | "ROLLBACK_FAILED" | "STEP_COMMAND_FAILED" | "VIM_AUTH" | "VIM_UNEXPECTED_RESPONSE" | "VIM_NOT_FOUND" | "VIM_CONNECTION" | "VIM_TIMEOUT" | "VIM_QUOTA" | "VIM_NOT_SUPPORTED" | "VIM_CONFLICT" | "VESAGENT_CONFIG_INVALID" | "VESAGENT_CONFIG_MISSING" | "ALARM_ALREADY_ACKNOWLEDGED" | "SUBSCRIPTION_INVALID" | "SUBSCRIPTION_AUTH_INVALID" | "SUBSCRIPTION_FILTER_INVALID" | "CALLBACK_UNREACHABLE" | "OUTBOUND_ALLOW_INVALID" | "OUTBOUND_URL_INVALID" | "OUTBOUND_NOT_ALLOWED" | "OUTBOUND_FAILED" | "OUTBOUND_CLOSED" | "INTERNAL" | "UNEXPECTED" | "CONFIG_INVALID" | "POLICY_INVALID" | "STORE_UNAVAILABLE" | "RECONCILER_DISABLED" | "DASHBOARD_NOT_BUILT";
                             } & {
                                 readonly [key: string]: unknown;
                             };
@@ -1477,6 +1762,15 @@ export interface paths {
                                 };
                             };
                         };
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
             };
@@ -1501,6 +1795,15 @@ export interface paths {
                         readonly [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -1543,6 +1846,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly trace?: never;
@@ -1573,6 +1885,15 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         /** Upload the NSD (zip or YAML); on-boards it */
@@ -1593,6 +1914,15 @@ export interface paths {
                         readonly [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -1671,6 +2001,15 @@ export interface paths {
                         }[];
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly put?: never;
@@ -1733,6 +2072,15 @@ export interface paths {
                                 readonly usageState: "IN_USE" | "NOT_IN_USE";
                             }[];
                         };
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
             };
@@ -1813,6 +2161,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly put?: never;
@@ -1835,6 +2192,15 @@ export interface paths {
                         readonly [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -1991,6 +2357,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly put?: never;
@@ -2053,6 +2428,15 @@ export interface paths {
                         } & {
                             readonly [key: string]: unknown;
                         })[];
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
             };
@@ -2133,6 +2517,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly delete?: never;
@@ -2197,6 +2590,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly put?: never;
@@ -2219,6 +2621,15 @@ export interface paths {
                         readonly [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -2263,6 +2674,15 @@ export interface paths {
                                 readonly memoryMiB: number;
                             } | null;
                         };
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
             };
@@ -2332,6 +2752,15 @@ export interface paths {
                         }[];
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly put?: never;
@@ -2388,6 +2817,15 @@ export interface paths {
                         } & {
                             readonly [key: string]: unknown;
                         };
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
             };
@@ -2453,6 +2891,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly put?: never;
@@ -2475,6 +2922,15 @@ export interface paths {
                         readonly [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -2533,6 +2989,15 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly delete?: never;
@@ -2589,6 +3054,15 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly delete?: never;
@@ -2633,6 +3107,15 @@ export interface paths {
                         readonly [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -2695,6 +3178,15 @@ export interface paths {
                         }[];
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly put?: never;
@@ -2754,6 +3246,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly put?: never;
@@ -2792,6 +3293,15 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly delete?: never;
@@ -2827,6 +3337,15 @@ export interface paths {
                         readonly [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -2887,6 +3406,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly delete?: never;
@@ -2929,6 +3457,15 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly delete?: never;
@@ -2965,6 +3502,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly put?: never;
@@ -2997,6 +3543,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         /** Terminate and delete a running instance (fuzzy like the gatekeeper) */
@@ -3024,6 +3579,15 @@ export interface paths {
                         readonly [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -3060,6 +3624,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly put?: never;
@@ -3092,6 +3665,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         /** Terminate and delete a running instance (fuzzy like the gatekeeper) */
@@ -3119,6 +3701,15 @@ export interface paths {
                         readonly [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -3155,6 +3746,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly put?: never;
@@ -3187,6 +3787,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         /** Terminate and delete a running instance (fuzzy like the gatekeeper) */
@@ -3214,6 +3823,15 @@ export interface paths {
                         readonly [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -3256,6 +3874,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly put?: never;
@@ -3308,6 +3935,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly delete: {
@@ -3327,6 +3963,15 @@ export interface paths {
                         readonly [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -3369,6 +4014,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly put?: never;
@@ -3421,6 +4075,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly delete: {
@@ -3440,6 +4103,15 @@ export interface paths {
                         readonly [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -3481,6 +4153,15 @@ export interface paths {
                         readonly "application/json": readonly {
                             readonly [key: string]: unknown;
                         }[];
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
             };
@@ -3540,6 +4221,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly put?: never;
@@ -3575,6 +4265,15 @@ export interface paths {
                             /** @enum {string} */
                             readonly ackState: "ACKNOWLEDGED";
                         };
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
             };
@@ -3623,6 +4322,15 @@ export interface paths {
                                 };
                             };
                         }[];
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
                     };
                 };
             };
@@ -3677,6 +4385,15 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly delete?: never;
@@ -3723,6 +4440,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly put?: never;
@@ -3744,6 +4470,15 @@ export interface paths {
                         readonly [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -3796,6 +4531,15 @@ export interface paths {
                         }[];
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly put?: never;
@@ -3848,6 +4592,15 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly delete?: never;
@@ -3894,6 +4647,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly put?: never;
@@ -3915,6 +4677,15 @@ export interface paths {
                         readonly [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -3955,6 +4726,15 @@ export interface paths {
                         readonly [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
                 };
             };
         };
@@ -4025,6 +4805,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
             };
         };
         readonly delete?: never;
@@ -4036,7 +4825,24 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
+    schemas: {
+        /**
+         * @description Stable error code; its HTTP status, retryability and title are listed in x-error-codes
+         * @enum {string}
+         */
+        readonly ErrorCode: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "EMPTY_BODY" | "BAD_CONTENT_TYPE" | "UPLOAD_ABORTED" | "INVALID_FILTER" | "INVALID_SELECTOR" | "INVALID_MARKER" | "NOT_ACCEPTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CONFLICT" | "STATE_CONFLICT" | "AUTH_REQUIRED" | "AUTH_INVALID" | "POLICY_DENIED" | "APIKEY_NO_USER" | "PASSWORD_WEAK" | "ROLE_UNKNOWN" | "TENANT_INVALID" | "USERNAME_INVALID" | "USER_SELF_DELETE" | "USER_EXISTS" | "SECRET_KEY_INVALID" | "PACKAGE_INVALID" | "HOT_UNSUPPORTED" | "HOT_INPUT_INVALID" | "PACKAGE_EXISTS" | "NSD_EXISTS" | "VNFD_EXISTS" | "VNFD_REFERENCED" | "VIM_ACCOUNT_INVALID" | "VIM_ACCOUNT_EXISTS" | "VIM_ACCOUNT_IN_USE" | "PLACEMENT_NO_POPS" | "PLACEMENT_NO_CAPACITY" | "PLACEMENT_UNKNOWN_MEMBER" | "PLACEMENT_UNKNOWN_POP" | "PLACEMENT_UNKNOWN_STRATEGY" | "PLAN_BAD_FORWARDING_PATH" | "PLAN_CHAIN_CONFLICT" | "PLAN_CHAIN_UNSUPPORTED" | "PLAN_CROSS_VIM_LINK" | "PLAN_HOT_MISMATCH" | "PLAN_HOT_UNAVAILABLE" | "PLAN_MISSING_VNFD" | "PLAN_NAME_CLASH" | "PLAN_UNBOUND_CP" | "PLAN_UNKNOWN_CP" | "PLAN_UNPLACED" | "IPAM_CONTENDED" | "IPAM_POOL_EXHAUSTED" | "IPAM_LINK_TOO_LARGE" | "NS_STATE_CONFLICT" | "NS_STATE_CHANGED" | "NS_OPERATION_IN_PROGRESS" | "NS_INSTANTIATION_FAILED" | "OP_ILLEGAL_STATE" | "OP_STATE_CHANGED" | "OP_ROLLBACK_NOT_SUPPORTED" | "OP_CANCELLED" | "OP_NOT_SUPPORTED" | "OP_DEADLINE_EXCEEDED" | "OP_WAIT_TIMEOUT" | "OP_ATTEMPTS_EXHAUSTED" | "OP_ABORTED" | "LEASE_LOST" | "WORKER_STOPPING" | "ROLLBACK_FAILED" | "STEP_COMMAND_FAILED" | "VIM_AUTH" | "VIM_UNEXPECTED_RESPONSE" | "VIM_NOT_FOUND" | "VIM_CONNECTION" | "VIM_TIMEOUT" | "VIM_QUOTA" | "VIM_NOT_SUPPORTED" | "VIM_CONFLICT" | "VESAGENT_CONFIG_INVALID" | "VESAGENT_CONFIG_MISSING" | "ALARM_ALREADY_ACKNOWLEDGED" | "SUBSCRIPTION_INVALID" | "SUBSCRIPTION_AUTH_INVALID" | "SUBSCRIPTION_FILTER_INVALID" | "CALLBACK_UNREACHABLE" | "OUTBOUND_ALLOW_INVALID" | "OUTBOUND_URL_INVALID" | "OUTBOUND_NOT_ALLOWED" | "OUTBOUND_FAILED" | "OUTBOUND_CLOSED" | "INTERNAL" | "UNEXPECTED" | "CONFIG_INVALID" | "POLICY_INVALID" | "STORE_UNAVAILABLE" | "RECONCILER_DISABLED" | "DASHBOARD_NOT_BUILT";
+        /** @description RFC 7807 problem details with Rondo`s code; extras such as issues, vim, vimKind, vimDetail may follow */
+        readonly ProblemDetails: {
+            readonly type?: string;
+            readonly title?: string;
+            readonly status: number;
+            readonly detail: string;
+            readonly instance?: string;
+            readonly code?: components["schemas"]["ErrorCode"];
+        } & {
+            readonly [key: string]: unknown;
+        };
+    };
     responses: never;
     parameters: never;
     requestBodies: never;
