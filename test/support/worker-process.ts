@@ -47,6 +47,8 @@ export interface WorkerProcessOptions {
   readonly computeConcurrency?: number;
   readonly stepDeadlineSeconds?: number;
   readonly pollIntervalMs?: number;
+  /** A crash plan (`RONDO_CRASH_POINTS`, e.g. `after-step-done:3`): the worker SIGKILLs itself there. */
+  readonly crashPoints?: string;
 }
 
 /** A running worker child. */
@@ -59,6 +61,8 @@ export interface WorkerProcess {
   crash(): Promise<void>;
   /** SIGTERM: the worker stops and releases its leases; resolves when it is gone. */
   stop(): Promise<void>;
+  /** Resolves with the exit signal or code once the process is gone, whoever ended it. */
+  readonly exited: Promise<string>;
 }
 
 const MAIN = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
@@ -79,11 +83,12 @@ export async function startWorkerProcess(o: WorkerProcessOptions): Promise<Worke
       RONDO_TEST_DATABASE_URL: o.databaseUrl, RONDO_TEST_SCHEMA: o.schema, RONDO_WORKER_OWNER: o.owner,
       RONDO_WORKER_LEASE: String(o.leaseSeconds), RONDO_WORKER_CONCURRENCY: String(o.concurrency ?? 2),
       RONDO_WORKER_COMPUTE_CONCURRENCY: String(o.computeConcurrency ?? 8), RONDO_STEP_DEADLINE: String(o.stepDeadlineSeconds ?? 60),
-      RONDO_WORKER_POLL_MS: String(o.pollIntervalMs ?? 300),
+      RONDO_WORKER_POLL_MS: String(o.pollIntervalMs ?? 300), RONDO_CRASH_POINTS: o.crashPoints ?? '',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  const gone = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(String(signal ?? code))));
   child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr?.on('data', (b: Buffer) => (out += b.toString()));
   await new Promise<void>((resolve, reject) => {
@@ -102,6 +107,7 @@ export async function startWorkerProcess(o: WorkerProcessOptions): Promise<Worke
     pid: child.pid as number,
     owner: o.owner,
     output: () => out,
+    exited: gone,
     async crash() {
       child.kill('SIGKILL');
       await exited(child);
