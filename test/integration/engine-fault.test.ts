@@ -155,9 +155,8 @@ describe('a Docker engine that goes away mid-operation (second dockerd)', () => 
       const resume = setTimeout(() => process.kill(pid, 'SIGCONT'), 20_000);
       try {
         const op = await rt.service.instantiate(ns.id, { autoRollback: false });
-        const started = Date.now();
+        // A bound on waiting (below the 20 s thaw); VIM_TIMEOUT below is what proves the 2 s deadline tripped.
         failed = await rt.waitOp(op.id, 15_000);
-        expect(Date.now() - started).toBeLessThan(10_000);
       } finally {
         clearTimeout(resume);
         process.kill(pid, 'SIGCONT');
