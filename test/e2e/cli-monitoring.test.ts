@@ -62,7 +62,7 @@ async function until<T>(what: string, read: () => Promise<T> | T, ok: (v: T) => 
 }
 
 interface Received { auth: string | undefined; body: { event?: VesEvent; eventList?: VesEvent[] } }
-interface VesEvent { commonEventHeader: { domain: string; sourceName: string; eventName: string } }
+interface VesEvent { commonEventHeader: { domain: string; sourceName: string; eventName: string; lastEpochMicrosec?: number } }
 
 /** A real VES collector: records every POST to /eventListener/v7 and answers 202. */
 async function startCollector(): Promise<{ server: Server; url: string; received: Received[] }> {
@@ -187,11 +187,22 @@ describe('rondo ves, events, doctor, completion against a real server', () => {
     expect(gone.code).toBe(1);
     expect(gone.stderr).toContain('PoP mem1 has no VES agent configuration');
     expect(gone.stderr).toContain('rondo ves set mem1');
-    // Polling stopped: after a settling pause (a batch may be in flight) nothing more arrives.
-    await new Promise((r) => setTimeout(r, 3000));
-    const settled = c.received.length;
-    await new Promise((r) => setTimeout(r, 3000));
-    expect(c.received.length).toBe(settled);
+    // Polling stopped. `ves delete` answers once mem1's runner is stopped (a poll in progress
+    // is awaited), so no event of mem1 is made after that; one made before may still be in
+    // flight, which is why events are told apart by their own time, not by arrival. The
+    // witness that polls went on is a second agent with the same 1 s heartbeat on another
+    // PoP: by its second heartbeat made after the delete, mem1 would have polled too.
+    const deletedAtMicros = Date.now() * 1000;
+    const probeAuth = basic('probe', 'probe-secret');
+    expect((await rondo(h, ['vim', 'add', 'mem2', '--type', 'memory'])).code).toBe(0);
+    const probe = await rondo(h, ['ves', 'set', 'mem2', '--endpoint', c.url, '--username', 'probe', '--backlog', 'heartbeat:vm:1'], { env: { RONDO_VES_PASSWORD: 'probe-secret' } });
+    expect(probe.code, probe.stderr).toBe(0);
+    const madeAfterDelete = (r: Received) => eventsOf(r).filter((e) => (e.commonEventHeader.lastEpochMicrosec ?? 0) > deletedAtMicros);
+    await until('two heartbeats of the witness agent made after the delete', () => c.received.filter((r) => r.auth === probeAuth).flatMap(madeAfterDelete).length, (n) => n >= 2);
+    expect(c.received.filter((r) => r.auth !== probeAuth).flatMap(madeAfterDelete)).toEqual([]);
+    expect((await rondo(h, ['ves', 'delete', 'mem2'])).code).toBe(0);
+    const removed = await rondo(h, ['vim', 'remove', 'mem2']);
+    expect(removed.code, removed.stderr).toBe(0);
   });
 
   it('ns lifecycle on a memory PoP streamed by "events --follow --json", across a server restart; "events" replays', { timeout: 400_000 }, async () => {
