@@ -74,7 +74,8 @@ const exited = (child: ChildProcess): Promise<void> =>
  * Starts `test/support/worker-main.ts` as a child process (node with the tsx loader
  * directly, not `npx tsx`, so `kill -9` hits the worker itself rather than a wrapper that
  * would leave it running) and resolves once it has claimed nothing yet but is ready.
- * Rejects with its output when it dies or is not ready within 30 s.
+ * Rejects with its output when it dies or is not ready within 120 s (a hang guard: on a
+ * loaded 2-core machine tsx alone can take tens of seconds to load the worker).
  */
 export async function startWorkerProcess(o: WorkerProcessOptions): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
@@ -92,7 +93,7 @@ export async function startWorkerProcess(o: WorkerProcessOptions): Promise<Worke
   child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr?.on('data', (b: Buffer) => (out += b.toString()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error(`worker ${o.owner} not ready in 30 s:\n${out}`))), 30_000);
+    const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error(`worker ${o.owner} not ready in 120 s:\n${out}`))), 120_000);
     const onData = (): void => {
       if (out.includes('"ready"')) {
         clearTimeout(timer);
