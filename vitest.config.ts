@@ -1,21 +1,30 @@
 import { defineConfig } from 'vitest/config';
 
-// Test files that create containers and networks on the one local Docker engine. They run
-// one after another in a single fork: each uses its own store, so IPAM in two files could
-// hand out overlapping subnets, which Docker refuses. Everything else runs in parallel.
+// Test files that create containers and networks on the one local Docker engine, in two
+// lanes that run side by side, each one file at a time (singleFork). Docker refuses
+// overlapping subnets on one engine, and IPAM state is per file (each file has its own
+// store), so two files may only run at once when their subnets cannot meet:
+// - DOCKER_FILES start a whole Rondo (or a driver with its own fixed ranges) whose IPAM
+//   hands out the first subnets of every pool: one after another.
+// - DOCKER_WORKER_FILES use test/support/worker-runtime.ts with SAP-pair NSDs only (the SAP
+//   pool) from their own `reserveSapSubnets` offset (1000, 2000, 3000, 4000: 1000 /29s
+//   each, above the few the first lane uses); engine-fault runs its own second dockerd.
+//   A new file here needs its own offset.
 const DOCKER_FILES = [
   'test/integration/vim-docker.test.ts',
   'test/integration/chain-docker.test.ts',
-  'test/integration/engine-fault.test.ts',
-  'test/integration/worker-recovery.test.ts',
-  'test/integration/chaos-workers.test.ts',
-  'test/integration/reconcile-docker.test.ts',
   'test/integration/ves-measurement.test.ts',
   'test/integration/metrics-endpoint.test.ts',
   'test/integration/ves-docker-e2e.test.ts',
   'test/e2e/demo.test.ts',
   'test/e2e/dashboard.test.ts',
   'test/e2e/cli-alarms.test.ts',
+];
+const DOCKER_WORKER_FILES = [
+  'test/integration/worker-recovery.test.ts',
+  'test/integration/chaos-workers.test.ts',
+  'test/integration/reconcile-docker.test.ts',
+  'test/integration/engine-fault.test.ts',
 ];
 // The real OpenStack is slow and shared: its files run one after another too.
 const OPENSTACK_FILES = ['test/integration/openstack-*.test.ts'];
@@ -31,13 +40,14 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
-          exclude: [...DOCKER_FILES, ...OPENSTACK_FILES],
+          exclude: [...DOCKER_FILES, ...DOCKER_WORKER_FILES, ...OPENSTACK_FILES],
           testTimeout: 180_000,
           hookTimeout: 180_000,
           pool: 'forks',
         },
       },
       { test: { name: 'docker', include: DOCKER_FILES, ...slow } },
+      { test: { name: 'docker-workers', include: DOCKER_WORKER_FILES, ...slow } },
       { test: { name: 'openstack', include: OPENSTACK_FILES, ...slow } },
     ],
   },
