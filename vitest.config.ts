@@ -30,6 +30,13 @@ const DOCKER_WORKER_FILES = [
 const OPENSTACK_FILES = ['test/integration/openstack-*.test.ts'];
 
 const slow = { testTimeout: 300_000, hookTimeout: 300_000, pool: 'forks' as const, poolOptions: { forks: { singleFork: true } } };
+// Vitest runs its pools side by side, but inside the forks pool it runs the parallel files
+// (unit, integration) first and then each singleFork project after the other: on 2 cores
+// that is one file at a time for the whole suite. The second Docker lane and OpenStack are
+// therefore in the threads pool (one file at a time, in order): they run beside the forks
+// pool instead of after it. Their files start child processes and talk HTTP only (no
+// process.chdir/exit), which a worker thread allows.
+const slowBeside = { testTimeout: 300_000, hookTimeout: 300_000, pool: 'threads' as const, poolOptions: { threads: { singleThread: true } } };
 
 export default defineConfig({
   test: {
@@ -47,8 +54,8 @@ export default defineConfig({
         },
       },
       { test: { name: 'docker', include: DOCKER_FILES, ...slow } },
-      { test: { name: 'docker-workers', include: DOCKER_WORKER_FILES, ...slow } },
-      { test: { name: 'openstack', include: OPENSTACK_FILES, ...slow } },
+      { test: { name: 'docker-workers', include: DOCKER_WORKER_FILES, ...slowBeside } },
+      { test: { name: 'openstack', include: OPENSTACK_FILES, ...slowBeside } },
     ],
   },
 });
