@@ -41,6 +41,10 @@ const slowBeside = { testTimeout: 300_000, hookTimeout: 300_000, pool: 'threads'
 export default defineConfig({
   test: {
     reporters: ['default'],
+    // Vitest's default on 2 cores is one fork (cores - 1): unit and integration files one
+    // at a time. They are built to run side by side (own schema per file, ports from 0, no
+    // Docker resources; memory VIMs), and mostly wait on I/O and child processes: two at once.
+    poolOptions: { forks: { maxForks: 2 } },
     projects: [
       { test: { name: 'unit', include: ['src/**/*.test.ts', 'test/unit/**/*.test.ts'], testTimeout: 30_000 } },
       {
