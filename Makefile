@@ -37,7 +37,7 @@ test-unit: install
 	npx vitest run --project unit
 
 test-integration: system-deps build
-	npx vitest run --project integration --project docker --project openstack
+	npx vitest run --project integration --project docker --project docker-workers --project openstack
 
 # The demo runs on Docker only: no OpenStack needed.
 demo: build

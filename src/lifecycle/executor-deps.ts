@@ -3,6 +3,7 @@ import { nextState } from './op-state-machine.js';
 import type { OpEvent } from './op-state-machine.js';
 import type { DescriptorSource, DriverRegistry, LifecycleRepositories, OpNotifier, StoredOpOcc } from './ports.js';
 import type { HotSource } from './heat-ports.js';
+import type { CrashPoints } from './crash-points.js';
 
 /** What the executor needs; the composition root builds it once. */
 export interface ExecutorDeps {
@@ -20,12 +21,15 @@ export interface ExecutorDeps {
   readonly hots?: HotSource;
   /** How often a running op's row is read for a cancel request (default 500 ms). */
   readonly cancelPollMs?: number;
+  /** Fault injection for crash tests (default: none). */
+  readonly crashPoints?: CrashPoints;
 }
 
 /** Guarded op state change through the state machine, published to the notifier. */
 export async function moveOp(deps: ExecutorDeps, op: StoredOpOcc, event: OpEvent, error?: ProblemDetails | null): Promise<StoredOpOcc> {
   const next = nextState(op.operationState, event, op.id);
   const moved = await deps.repos.opOccs.transition(op.id, op.operationState, next, { now: deps.clock.now(), ...(error === undefined ? {} : { error }) });
+  deps.crashPoints?.hit('after-commit', { opId: moved.id, operationState: moved.operationState });
   deps.notifier.notify({ opId: moved.id, nsInstanceId: moved.nsInstanceId, operationState: moved.operationState });
   return moved;
 }

@@ -21,6 +21,8 @@ export type { ExecutorDeps } from './executor-deps.js';
 export { executeOperation } from './op-executor.js';
 export { StepCommandError } from './step-runner.js';
 export { LifecycleWorker } from './lifecycle-worker.js';
+export { CRASH_POINTS, noCrashPoints, parseCrashPlan, formatCrashPlan, plannedCrashPoints, seededCrashPlan } from './crash-points.js';
+export type { CrashPoint, CrashPoints, CrashContext, CrashPlanEntry } from './crash-points.js';
 export type { LifecycleWorkerOptions } from './lifecycle-worker.js';
 export { createNsLifecycleService } from './ns-lifecycle-service.js';
 export type { NsLifecycleService, NsLifecycleServiceDeps, CreateNsRequest, InstantiateRequest, TerminateRequest } from './ns-lifecycle-service.js';

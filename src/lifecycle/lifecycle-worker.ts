@@ -3,6 +3,7 @@ import { RondoError } from '../model/index.js';
 import type { OpNotifier, OpOccRepository, StoredOpOcc } from './ports.js';
 import { problemOf } from './op-problem.js';
 import { nextState } from './op-state-machine.js';
+import type { CrashPoints } from './crash-points.js';
 
 /** What the worker needs. */
 export interface LifecycleWorkerOptions {
@@ -22,6 +23,8 @@ export interface LifecycleWorkerOptions {
   readonly maxAttempts?: number;
   /** Told about unexpected errors (the op is retried when its lease expires). */
   readonly onError?: (error: unknown, op?: StoredOpOcc) => void;
+  /** Fault injection for crash tests (default: none); `after-claim` is hit before a claimed op runs. */
+  readonly crashPoints?: CrashPoints;
 }
 
 /**
@@ -88,7 +91,10 @@ export class LifecycleWorker {
           this.#o.onError?.(e);
         }
       }
-      for (const op of claimed) this.#launch(op);
+      for (const op of claimed) {
+        this.#o.crashPoints?.hit('after-claim', { opId: op.id, operationState: op.operationState });
+        this.#launch(op);
+      }
       if (claimed.length > 0 && claimed.length === free) continue;
       if (this.#woken || signal.aborted) continue;
       await new Promise<void>((resolve) => {

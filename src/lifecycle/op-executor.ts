@@ -76,6 +76,7 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
       markRunning: (batch) => deps.repos.opSteps.markRunning(batch.map((s) => s.id), deps.clock.now()),
       finish: async (updates) => {
         await deps.repos.opSteps.finish(updates.map((u) => ({ id: u.step.id, outcome: u.outcome })));
+        for (const u of updates) if (u.outcome.state === 'DONE') deps.crashPoints?.hit('after-step-done', { opId: op.id, stepId: u.step.id });
         for (const { step: s, outcome } of updates) {
           const done = { ...s, state: outcome.state, result: outcome.result ?? null, error: outcome.error ?? null };
           byId.set(s.id, done);

@@ -73,6 +73,7 @@ async function undoSteps(steps: readonly OpStep[], deps: ExecutorDeps, signal: A
   } finally {
     // Recorded together; a crash before this only means the undo runs again (deletes are idempotent).
     await deps.repos.opSteps.finish(undone);
+    if (undone.length > 0) deps.crashPoints?.hit('after-undo-done', { opId: steps[0]?.opId ?? '' });
   }
 }
 

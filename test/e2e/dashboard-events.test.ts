@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { createEventBus } from '../../src/bus/index.js';
@@ -20,32 +20,48 @@ interface Frame {
 
 /** Reads SSE frames from a fetch body until `count` frames (comments included) arrived. */
 async function readFrames(res: Response, count: number, timeoutMs = 5000): Promise<Frame[]> {
+  const stream = frameStream(res);
+  const frames = await stream.next(count, timeoutMs);
+  await stream.cancel();
+  return frames;
+}
+
+/** An SSE frame reader that hands out frames as they come (`next`), then is cancelled. */
+function frameStream(res: Response) {
   const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
-  const frames: Frame[] = [];
+  const pending: Frame[] = [];
   let buf = '';
-  const deadline = Date.now() + timeoutMs;
-  while (frames.length < count) {
-    if (Date.now() > deadline) throw new Error(`only ${frames.length} frames: ${JSON.stringify(frames)}`);
-    const { value, done } = await reader.read();
-    if (done) break;
-    buf += decoder.decode(value, { stream: true });
-    let i: number;
-    while ((i = buf.indexOf('\n\n')) >= 0) {
-      const block = buf.slice(0, i);
-      buf = buf.slice(i + 2);
-      const f: Frame = {};
-      for (const line of block.split('\n')) {
-        if (line.startsWith(':')) f.comment = line.slice(1).trim();
-        else if (line.startsWith('id: ')) f.id = line.slice(4);
-        else if (line.startsWith('event: ')) f.event = line.slice(7);
-        else if (line.startsWith('data: ')) f.data = line.slice(6);
+  return {
+    /** The next `count` frames. */
+    async next(count: number, timeoutMs = 5000): Promise<Frame[]> {
+      const deadline = Date.now() + timeoutMs;
+      await fill(pending, count, deadline);
+      return pending.splice(0, count);
+    },
+    cancel: () => reader.cancel(),
+  };
+  async function fill(frames: Frame[], count: number, deadline: number): Promise<void> {
+    while (frames.length < count) {
+      if (Date.now() > deadline) throw new Error(`only ${frames.length} frames: ${JSON.stringify(frames)}`);
+      const { value, done } = await reader.read();
+      if (done) break;
+      buf += decoder.decode(value, { stream: true });
+      let i: number;
+      while ((i = buf.indexOf('\n\n')) >= 0) {
+        const block = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        const f: Frame = {};
+        for (const line of block.split('\n')) {
+          if (line.startsWith(':')) f.comment = line.slice(1).trim();
+          else if (line.startsWith('id: ')) f.id = line.slice(4);
+          else if (line.startsWith('event: ')) f.event = line.slice(7);
+          else if (line.startsWith('data: ')) f.data = line.slice(6);
+        }
+        if (f.comment !== undefined || f.data !== undefined) frames.push(f);
       }
-      if (f.comment !== undefined || f.data !== undefined) frames.push(f);
     }
   }
-  await reader.cancel();
-  return frames;
 }
 
 describe('GET /api/events (SSE)', () => {
@@ -70,12 +86,14 @@ describe('GET /api/events (SSE)', () => {
     const res = await fetch(`${url}/api/events?nsInstanceId=ns-1`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    const reading = readFrames(res, 3);
-    await new Promise((r) => setTimeout(r, 50));
+    const stream = frameStream(res);
+    // The server registers a client as it writes its hello: publish once that arrived.
+    const [hello] = await stream.next(1);
     bus.publish('vnf.down', { nsId: 'ns-2', vnfId: 'other' });
     bus.publish('vnf.down', { nsId: 'ns-1', vnfId: 'firewall' });
     bus.publish('op.changed', { opId: 'op-1', nsInstanceId: 'ns-1', operationState: 'COMPLETED' });
-    const [hello, down, op] = await reading;
+    const [down, op] = await stream.next(2);
+    await stream.cancel();
     expect(hello?.event).toBe('rondo.hello');
     expect(JSON.parse(hello?.data ?? '{}')).toMatchObject({ topics: ['vnf.down', 'op.changed'] });
     expect(down).toMatchObject({ id: '2', event: 'vnf.down' });
@@ -100,7 +118,9 @@ describe('GET /api/events (SSE)', () => {
     const res = await fetch(`${url}/api/events`, { signal: ac.signal });
     await readFrames(res, 1).catch(() => []);
     ac.abort();
-    await new Promise((r) => setTimeout(r, 100));
+    // Until the server has seen the connection close (the stream's close handler drops the client).
+    const connections = () => new Promise<number>((resolve, reject) => app?.server.getConnections((e, n) => (e ? reject(e) : resolve(n))));
+    await vi.waitFor(async () => expect(await connections()).toBe(0), { timeout: 10_000, interval: 5 });
     expect(() => bus.publish('vnf.down', { nsId: 'ns-1', vnfId: 'x' })).not.toThrow();
     // A second client stays connected; close() must not hang on it.
     const open = await fetch(`${url}/api/events`);

@@ -1,19 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpState } from '../../src/model/index.js';
+import { formatCrashPlan, seededCrashPlan } from '../../src/lifecycle/index.js';
+import type { CrashPoint } from '../../src/lifecycle/index.js';
 import { dockerAccount, seededRandom } from '../support/worker-process.js';
 import type { WorkerProcess } from '../support/worker-process.js';
 import { openWorkerRuntime } from '../support/worker-runtime.js';
 import type { WorkerRuntime } from '../support/worker-runtime.js';
 
-// Three worker processes on one PostgreSQL schema and one Docker PoP; workers are
-// SIGKILLed at seeded-random moments while they hold operations, and replaced.
+// Three worker processes on one PostgreSQL schema and one Docker PoP. Each of the first
+// CRASHES workers started carries a seeded crash plan (src/lifecycle/crash-points.ts) and
+// SIGKILLs itself at that point of an operation: after a claim, after a step is recorded
+// DONE, or between an op state's commit and its publication. A worker's exit is observed
+// and it is replaced at once, the replacement with the next plan; once the plans are used
+// up, replacements never crash. No kill depends on a clock: the same seed gives the same
+// plans, and every plan fires because its count is reached by the first op the worker runs.
 const SEED = Number(process.env.CHAOS_SEED ?? 20_251_126);
-const NS_COUNT = 6;
-const MAX_KILLS = 6;
-// Kills are seeded-random, but how many ticks a run has depends on the machine's speed: a
-// worker holding an op is killed anyway once 2 ticks pass without a kill, until 3 are done.
-const MIN_KILLS = 3;
-const FORCE_AFTER_TICKS = 2;
+const CRASHES = 6;
+const WORKERS = 3;
+const NS_PER_ROUND = 6;
+// More rounds only if a planned worker got no work in the first (never seen; a bound, not a budget).
+const MAX_ROUNDS = 4;
+const POINTS: readonly CrashPoint[] = ['after-claim', 'after-step-done', 'after-commit'];
+// Counts every op reaches: a claim, 2 DONE steps (a SAP pair's instantiate has 3, a terminate 2 sweeps), a commit.
+const MAX_NTH = { 'after-claim': 1, 'after-step-done': 2, 'after-commit': 1 } as const;
 const POP = `chaos${process.pid}`;
 const STUCK: readonly OpState[] = ['PROCESSING', 'ROLLING_BACK', 'FAILED_TEMP'];
 
@@ -23,7 +32,15 @@ interface Tracked {
   opId: string;
 }
 
-describe(`chaos: workers killed mid-operation (seed ${SEED})`, () => {
+interface Exit {
+  readonly owner: string;
+  readonly plan: string | undefined;
+  readonly signal: string;
+  /** The crash point the worker printed before dying, if it did. */
+  readonly point: string | undefined;
+}
+
+describe(`chaos: workers crash at seeded points mid-operation (seed ${SEED})`, () => {
   let rt: WorkerRuntime;
   beforeAll(async () => {
     rt = await openWorkerRuntime('chaos-workers.test.ts', [dockerAccount(POP)], { reserveSapSubnets: 2000 });
@@ -32,23 +49,51 @@ describe(`chaos: workers killed mid-operation (seed ${SEED})`, () => {
 
   it('every operation ends COMPLETED, ROLLED_BACK or FAILED; nothing orphaned; no subnet held twice', async () => {
     const rand = seededRandom(SEED);
+    const plans = Array.from({ length: CRASHES }, () => formatCrashPlan(seededCrashPlan(rand, POINTS, MAX_NTH)));
+    const exits: Exit[] = [];
+    const spawning: Promise<unknown>[] = [];
     let spawned = 0;
-    const spawn = () => rt.spawnWorker(`chaos-w${++spawned}`, { leaseSeconds: 3, concurrency: 2 });
-    const workers: WorkerProcess[] = await Promise.all([spawn(), spawn(), spawn()]);
+    let closing = false;
+    const spawn = async (): Promise<WorkerProcess> => {
+      const plan = plans[spawned];
+      const w = await rt.spawnWorker(`chaos-w${++spawned}`, { leaseSeconds: 3, concurrency: 2, ...(plan ? { crashPoints: plan } : {}) });
+      // Replaced as soon as it is seen gone (an observed event, not a tick).
+      void w.exited.then((signal) => {
+        if (closing) return;
+        const crash = /\{"crash":"([a-z-]+)"/.exec(w.output())?.[1];
+        exits.push({ owner: w.owner, plan, signal, point: crash });
+        track(spawn());
+      });
+      return w;
+    };
+    // Awaited at the end (a failed spawn fails the test there), never left unhandled.
+    const spawnErrors: unknown[] = [];
+    const track = (p: Promise<unknown>): void => {
+      p.catch((e: unknown) => spawnErrors.push(e));
+      spawning.push(p);
+    };
+    for (let i = 0; i < WORKERS; i++) track(spawn());
+    await Promise.all(spawning);
+
     const driver = rt.registry.get(POP);
     const tracked: Tracked[] = [];
-    for (let i = 0; i < NS_COUNT; i++) {
-      const ns = await rt.service.createNs({ nsdId: `sap-pairs-${1 + (i % 2)}`, nsName: `chaos-${i}` });
-      tracked.push({ id: ns.id, phase: 'instantiating', opId: (await rt.service.instantiate(ns.id)).id });
-    }
-    const counts = { kills: 0, driven: 0, overlapChecks: 0 };
-    let lastKillTick = 0;
+    const counts = { driven: 0, overlapChecks: 0, rounds: 0 };
     const drivenCauses: string[] = [];
     const overlaps: unknown[] = [];
     const wrongResources: string[] = [];
-    const end = Date.now() + 150_000;
-    for (let tick = 0; tracked.some((t) => t.phase !== 'done'); tick++) {
-      if (Date.now() > end) throw new Error(`chaos did not settle: ${JSON.stringify(await rt.repos.opOccs.list())}`);
+    const startRound = async (): Promise<void> => {
+      counts.rounds++;
+      for (let i = 0; i < NS_PER_ROUND; i++) {
+        const ns = await rt.service.createNs({ nsdId: `sap-pairs-${1 + (i % 2)}`, nsName: `chaos-${counts.rounds}-${i}` });
+        tracked.push({ id: ns.id, phase: 'instantiating', opId: (await rt.service.instantiate(ns.id)).id });
+      }
+    };
+    await startRound();
+    // A bounded poll of the operations' states (the bound only catches a hang).
+    const end = Date.now() + 240_000;
+    for (let poll = 0; ; poll++) {
+      if (spawnErrors.length > 0) throw new Error(`a replacement worker did not start: ${String(spawnErrors[0])}`);
+      if (Date.now() > end) throw new Error(`chaos did not settle: ${JSON.stringify({ exits, ops: await rt.repos.opOccs.list() })}`);
       for (const t of tracked.filter((x) => x.phase !== 'done')) {
         const op = await rt.repos.opOccs.get(t.opId);
         if (!op) throw new Error(`operation ${t.opId} vanished`);
@@ -69,37 +114,33 @@ describe(`chaos: workers killed mid-operation (seed ${SEED})`, () => {
           t.phase = 'done';
         }
       }
-      // Kill a worker that holds an operation right now, at a seeded-random moment.
-      const forced = counts.kills < MIN_KILLS && tick - lastKillTick >= FORCE_AFTER_TICKS;
-      if (counts.kills < MAX_KILLS && (rand() < 0.25 || forced)) {
-        const owners = new Set((await rt.repos.opOccs.list()).filter((o) => o.owner && STUCK.includes(o.operationState)).map((o) => o.owner));
-        const holders = workers.filter((w) => owners.has(w.owner));
-        const victim = holders[Math.floor(rand() * holders.length)];
-        if (victim) {
-          await victim.crash();
-          counts.kills++;
-          lastKillTick = tick;
-          workers.splice(workers.indexOf(victim), 1, await spawn());
-        }
-      }
-      if (tick % 3 === 0) {
+      if (poll % 3 === 0) {
         counts.overlapChecks++;
         overlaps.push(...(await rt.reconcileRepo.overlappingSubnets()));
       }
+      if (tracked.every((t) => t.phase === 'done')) {
+        if (exits.length >= CRASHES) break;
+        if (counts.rounds >= MAX_ROUNDS) throw new Error(`only ${exits.length} of ${CRASHES} planned crashes after ${counts.rounds} rounds: ${JSON.stringify(exits)} plans ${JSON.stringify(plans)}`);
+        await startRound();
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
+    closing = true;
+    await Promise.all(spawning);
 
     const ops = await rt.repos.opOccs.list();
     const byState: Record<string, number> = {};
     for (const o of ops) byState[`${o.lcmOperationType} ${o.operationState}`] = (byState[`${o.lcmOperationType} ${o.operationState}`] ?? 0) + 1;
     const reconcile = await rt.reconciler.runOnce({ dryRun: true });
     overlaps.push(...(await rt.reconcileRepo.overlappingSubnets()));
-    console.log(`chaos seed ${SEED}:`, JSON.stringify({ ...byState, ...counts, orphans: reconcile.orphans.length, overlaps: overlaps.length, workersStarted: spawned }), drivenCauses);
+    console.log(`chaos seed ${SEED}:`, JSON.stringify({ ...byState, ...counts, crashes: exits.map((e) => `${e.owner} ${e.point ?? e.signal}`), orphans: reconcile.orphans.length, overlaps: overlaps.length, workersStarted: spawned }), drivenCauses);
 
+    // Every exit was a planned crash, at its planned point, with SIGKILL; each plan fired once.
+    const byOwner = [...exits].sort((a, b) => Number(a.owner.slice('chaos-w'.length)) - Number(b.owner.slice('chaos-w'.length)));
+    expect(byOwner).toEqual(plans.map((plan, i) => ({ owner: `chaos-w${i + 1}`, plan, signal: 'SIGKILL', point: plan.split(':')[0] })));
     expect(ops.filter((o) => STUCK.includes(o.operationState))).toEqual([]);
     expect(ops.every((o) => ['COMPLETED', 'ROLLED_BACK', 'FAILED'].includes(o.operationState))).toBe(true);
-    expect(ops.length).toBeGreaterThanOrEqual(NS_COUNT + 1);
-    expect(counts.kills).toBeGreaterThanOrEqual(MIN_KILLS);
+    expect(ops.length).toBeGreaterThanOrEqual(tracked.length + 1);
     expect(wrongResources).toEqual([]);
     expect(overlaps).toEqual([]);
     expect(reconcile).toMatchObject({ orphans: [], vanished: [], errors: [] });

@@ -155,9 +155,8 @@ describe('a Docker engine that goes away mid-operation (second dockerd)', () => 
       const resume = setTimeout(() => process.kill(pid, 'SIGCONT'), 20_000);
       try {
         const op = await rt.service.instantiate(ns.id, { autoRollback: false });
-        const started = Date.now();
+        // A bound on waiting (below the 20 s thaw); VIM_TIMEOUT below is what proves the 2 s deadline tripped.
         failed = await rt.waitOp(op.id, 15_000);
-        expect(Date.now() - started).toBeLessThan(10_000);
       } finally {
         clearTimeout(resume);
         process.kill(pid, 'SIGCONT');
@@ -247,16 +246,12 @@ describe('a Docker engine that goes away mid-operation (second dockerd)', () => 
       expect(cancelled.error).toMatchObject({ code: 'OP_CANCELLED', detail: expect.stringMatching(/cancelled \(FORCEFUL\) in phase 1/) });
       const steps = await rt.repos.opSteps.listByOp(op.id);
       expect(steps.filter((s) => s.state === 'FAILED').map((s) => s.error?.['code'])).toEqual(['OP_CANCELLED']);
-      // The frozen engine still runs the abandoned request once thawed: let it land, then roll back.
+      // The frozen engine may still run the abandoned request once thawed, at a moment no one
+      // can observe. A restarted engine has no request in flight: what it made exists now
+      // (live-restore), and nothing lands later behind the rollback's sweep.
       await waitFor('the fault dockerd to answer again', 30_000, answers);
-      let before = -1;
-      await waitFor('the containers of the NS to settle', 20_000, async () => {
-        const n = (await containersOf(ns.id)).length;
-        const settled = n === before;
-        before = n;
-        await new Promise((r) => setTimeout(r, 500));
-        return settled;
-      });
+      await stopDaemon();
+      await startDaemon();
       await rollBackToNothing(op.id, ns.id);
     } finally {
       await worker.stop();

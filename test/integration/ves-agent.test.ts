@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createEventBus } from '../../src/bus/index.js';
 import { systemClock, uuidGenerator } from '../../src/model/index.js';
 import { createMonitoringMetrics, VesAgent, VimWatcher, vimMonitoringPort } from '../../src/monitoring/index.js';
 import { createSecretBox } from '../../src/auth/index.js';
-import type { MonitoringTopics, VesAgentOptions } from '../../src/monitoring/index.js';
+import type { MonitoringTopics, VesAgentOptions, VimMonitoringPort } from '../../src/monitoring/index.js';
 import { vesAgentRoutes } from '../../src/api/admin/vesagent-routes.js';
 import { vesConfigRepository } from '../../src/store/index.js';
 import type { Store } from '../../src/store/index.js';
@@ -28,6 +28,19 @@ describe.each(STORE_KINDS)('VES agent end to end (%s)', (kind) => {
   let options: VesAgentOptions;
   const bus = createEventBus<MonitoringTopics>();
   const names: Record<string, string> = { 'vnf-fw': 'firewall' };
+  // Fault polls of dc1 begun: the fault backlog is the only one asking the port for its computes.
+  let faultPollsStarted = 0;
+  const counted = (port: VimMonitoringPort): VimMonitoringPort => ({ ...port, listComputes: (signal) => (faultPollsStarted++, port.listComputes(signal)) });
+  /**
+   * Resolves once a whole fault poll of dc1 has run after this call, and what it sent was
+   * delivered: polls of one backlog never overlap, so the second one begun after now
+   * means the first one begun after now has ended.
+   */
+  const afterAFullFaultPoll = async (): Promise<void> => {
+    const from = faultPollsStarted;
+    await vi.waitFor(() => expect(faultPollsStarted).toBeGreaterThanOrEqual(from + 2), { timeout: 10_000, interval: 10 });
+    await agent.runner('dc1')?.delivery.drained();
+  };
 
   const createFirewall = () =>
     driver.createCompute({
@@ -51,7 +64,7 @@ describe.each(STORE_KINDS)('VES agent end to end (%s)', (kind) => {
       repo: vesConfigRepository(store.db),
       secrets: createSecretBox(Buffer.from(KEY, 'hex')),
       bus,
-      vims: (id) => (id === 'dc1' ? vimMonitoringPort('dc1', driver) : undefined),
+      vims: (id) => (id === 'dc1' ? counted(vimMonitoringPort('dc1', driver)) : undefined),
       clock: systemClock,
       ids: uuidGenerator,
       reportingEntityName: 'rondo-it',
@@ -110,7 +123,7 @@ describe.each(STORE_KINDS)('VES agent end to end (%s)', (kind) => {
 
   it('sends a schema-valid fault with the VNF as source after a kill, then the clear after a restart', async () => {
     await collector.waitFor(() => collector.find({ domain: 'heartbeat' }).length > 0);
-    while (driver.watchers === 0) await new Promise((r) => setTimeout(r, 5));
+    await vi.waitFor(() => expect(driver.watchers).toBeGreaterThan(0), { timeout: 10_000, interval: 5 });
     const before = collector.events.length;
     const t0 = performance.now();
     driver.kill('rondo-ns1-fw', { exitCode: 137 });
@@ -172,7 +185,8 @@ describe.each(STORE_KINDS)('VES agent end to end (%s)', (kind) => {
     await second();
     await collector.waitFor(() => ofNs('ns-2').length === 2);
     expect(ofNs('ns-2')[1]!.event.faultFields).toMatchObject({ eventSeverity: 'NORMAL' });
-    await new Promise((r) => setTimeout(r, 300));
+    // Neither the event path nor a fault poll after ns-2's recovery touches ns-1's fault.
+    await afterAFullFaultPoll();
     expect(ofNs('ns-1')).toHaveLength(ns1Before);
     expect(ofNs('ns-1').at(-1)!.event.faultFields).toMatchObject({ eventSeverity: 'CRITICAL' });
   });
@@ -180,9 +194,25 @@ describe.each(STORE_KINDS)('VES agent end to end (%s)', (kind) => {
   it('stops polling on DELETE', async () => {
     const r = await app.inject({ method: 'DELETE', url: '/api/multicloud/v0/dc1/vesagent' });
     expect(r.statusCode).toBe(200);
-    const count = collector.events.length;
-    await new Promise((res) => setTimeout(res, 1500));
-    expect(collector.events.length).toBe(count);
+    // DELETE answers once dc1's runner is stopped (a poll in progress awaited): nothing of dc1
+    // is made after it. One made before may still be in flight, so events are told apart by
+    // their own time, not by arrival. The witness that polling went on elsewhere is a second
+    // VIM's agent with the same 1 s heartbeat: by its second heartbeat made after the
+    // DELETE, dc1 would have sent a heartbeat and begun a fault poll.
+    const deletedAtMicros = Date.now() * 1000;
+    const pollsAtDelete = faultPollsStarted;
+    expect(agent.runner('dc1')).toBeUndefined();
+    const witness = await app.inject({
+      method: 'POST',
+      url: '/api/multicloud/v0/dc2/vesagent',
+      payload: { vesagent_config: { ves_subscription: { endpoint: collector.url, ...auth }, poll_interval_default: 1, backlogs: [{ domain: 'heartbeat', type: 'vim', tenant: 'default', source: 'dc2' }] } },
+    });
+    expect(witness.statusCode).toBe(201);
+    const madeAfterDelete = (source: string) => collector.find({ sourceName: source }).filter((e) => Number(e.event.commonEventHeader.lastEpochMicrosec) > deletedAtMicros);
+    await collector.waitFor(() => madeAfterDelete('dc2').length >= 2);
+    expect(collector.events.filter((e) => e.event.commonEventHeader.sourceName !== 'dc2' && Number(e.event.commonEventHeader.lastEpochMicrosec) > deletedAtMicros)).toEqual([]);
+    expect(faultPollsStarted).toBe(pollsAtDelete);
     expect((await app.inject({ method: 'GET', url: '/admin/v1/vims/dc1/vesagent' })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'DELETE', url: '/api/multicloud/v0/dc2/vesagent' })).statusCode).toBe(200);
   });
 });

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { VesDelivery } from '../../src/monitoring/index.js';
 import type { VesEvent } from '../../src/monitoring/index.js';
 import { buildHeartbeatEvent, createSequenceCounter } from '../../src/monitoring/index.js';
@@ -65,9 +65,8 @@ describe('VesDelivery against a real collector', () => {
     for (let i = 0; i < offered; i++) delivery.enqueue(hb(i));
     expect(delivery.queueDepth).toBe(20);
     expect(delivery.dropped).toBe(offered - 20);
-    // Let it fail a few times against the closed port.
-    await new Promise((r) => setTimeout(r, 100));
-    expect(delivery.failedAttempts).toBeGreaterThan(0);
+    // Until it has failed against the closed port at least once.
+    await vi.waitFor(() => expect(delivery.failedAttempts).toBeGreaterThan(0), { timeout: 10_000, interval: 5 });
     expect(delivery.sent).toBe(0);
     await collector.start();
     await collector.waitFor(() => collector.events.length === 20, 15_000);

@@ -21,14 +21,15 @@ import { parsePrometheusText } from '../support/prom-text.js';
 import { VesCollectorProcess } from '../support/ves-collector-process.js';
 import type { CollectedVesEvent } from '../support/ves-collector-process.js';
 import { vesSchemaValidator } from '../support/ves-schema.js';
+import { waitFor } from '../support/worker-runtime.js';
 
 const validate = vesSchemaValidator();
 const AUTH = { username: 'ves-e2e', password: 'ves-e2e-collector-pw' };
 /** A PoP id of this file only: another Rondo on the same engine (a parallel test) never sees or reconciles its containers. */
 const POP = `vese2e${process.pid}`;
 const POLL_SECONDS = 2;
-/** Generous bound on kill → collector receipt (the figure itself is logged; the target is 1 s). */
-const FAULT_BOUND_MS = 10_000;
+/** Bound on waiting for a fault or clear at the collector: a hang guard, not a target (the latency is logged, never asserted). */
+const FAULT_BOUND_MS = 15_000;
 
 interface VnfView {
   readonly id: string;
@@ -168,6 +169,9 @@ describe('VES agent end to end on Docker, with a collector process (pglite)', ()
     const inst = await api('POST', `/nslcm/v1/ns_instances/${nsId}/instantiate`, { nsFlavourId: 'default', additionalParamsForNs: { placement: 'first-pop' } });
     expect(inst.status, JSON.stringify(inst.body)).toBe(202);
     await waitForOp(inst.location, 240_000);
+    // VNF records exist from here on: measurements made later name the VNF instance (one made
+    // while the op ran may carry the member id instead, which is right then).
+    const completedAtMicros = Date.now() * 1000;
     const ns = (await api<{ nsState: string; vnfInstance: VnfView[] }>('GET', `/nslcm/v1/ns_instances/${nsId}`)).body;
     expect(ns.nsState).toBe('INSTANTIATED');
     vnfs = ns.vnfInstance.map((v) => ({
@@ -179,8 +183,9 @@ describe('VES agent end to end on Docker, with a collector process (pglite)', ()
     expect(vnfs.map((v) => v.memberId).sort()).toEqual(['client', 'firewall', 'server']);
     expect(ns.vnfInstance.every((v) => v.popId === POP)).toBe(true);
 
-    // Three measurements of every VNF: two intervals each to look at.
-    const of = (v: Vnf) => collector.events.filter((e) => header(e).domain === 'measurement' && ofNs(e, v.computeId));
+    // Three measurements of every VNF made after the instantiation completed: two intervals each to look at.
+    const of = (v: Vnf) =>
+      collector.events.filter((e) => header(e).domain === 'measurement' && ofNs(e, v.computeId) && Number(e.event.commonEventHeader.lastEpochMicrosec) > completedAtMicros);
     await collector.waitFor(() => vnfs.every((v) => of(v).length >= 3), 60_000, 'three measurement events of each VNF');
     for (const v of vnfs) {
       const ms = of(v);
@@ -195,13 +200,11 @@ describe('VES agent end to end on Docker, with a collector process (pglite)', ()
         expect(f.memoryUsageArray.length).toBeGreaterThan(0);
         expect(f.nicPerformanceArray.length).toBeGreaterThan(0);
       }
-      // The last one is well after the instantiation settled: named after the VNF instance.
       expect(header(ms.at(-1)!).sourceName).toBe(v.name);
-      // On the interval, loosely: the poll neither runs twice per period nor stalls.
-      for (const g of gaps) {
-        expect(g).toBeGreaterThan((POLL_SECONDS * 1000) / 2);
-        expect(g).toBeLessThan(POLL_SECONDS * 1000 * 5);
-      }
+      // One event per poll, in order (the spacing is logged above, never asserted: it depends on load).
+      const made = ms.map((m) => Number(m.event.commonEventHeader.lastEpochMicrosec));
+      expect(made).toEqual([...made].sort((a, b) => a - b));
+      expect(new Set(made).size).toBe(made.length);
     }
   });
 
@@ -213,11 +216,10 @@ describe('VES agent end to end on Docker, with a collector process (pglite)', ()
 
     const killedAt = Date.now();
     await docker.getContainer(victim.computeId).kill();
-    await collector.waitFor(() => faultsOf().some((e) => fault(e)?.eventSeverity !== 'NORMAL'), FAULT_BOUND_MS + 5_000, `fault of ${victim.memberId}`);
+    await collector.waitFor(() => faultsOf().some((e) => fault(e)?.eventSeverity !== 'NORMAL'), FAULT_BOUND_MS, `fault of ${victim.memberId}`);
     const raise = faultsOf().find((e) => fault(e)?.eventSeverity !== 'NORMAL')!;
     const latency = raise.receivedAt - killedAt;
     console.log(`VES fault latency: ${latency} ms (docker kill of ${victim.memberId} → collector process receipt, ${raise.batch ? 'batch' : 'single'} POST)`);
-    expect(latency).toBeLessThan(FAULT_BOUND_MS);
     expectSchemaValid(raise);
     expect(header(raise)).toMatchObject({ domain: 'fault', eventName: 'Fault_Rondo_VnfDown', sourceName: victim.name, sourceId: victim.instanceId });
     expect(fault(raise)).toMatchObject({ eventSeverity: 'CRITICAL', vfStatus: 'Idle', alarmCondition: 'vnfDown' });
@@ -225,7 +227,7 @@ describe('VES agent end to end on Docker, with a collector process (pglite)', ()
 
     const restartedAt = Date.now();
     await docker.getContainer(victim.computeId).start();
-    await collector.waitFor(() => faultsOf('NORMAL').length > 0, FAULT_BOUND_MS + 5_000, `clear of ${victim.memberId}`);
+    await collector.waitFor(() => faultsOf('NORMAL').length > 0, FAULT_BOUND_MS, `clear of ${victim.memberId}`);
     const clear = faultsOf('NORMAL')[0]!;
     console.log(`VES clear latency: ${clear.receivedAt - restartedAt} ms (docker start → collector process receipt)`);
     expectSchemaValid(clear);
@@ -233,7 +235,20 @@ describe('VES agent end to end on Docker, with a collector process (pglite)', ()
     expect(header(clear).sequence).toBeGreaterThan(header(raise).sequence);
     expect(fault(clear)).toMatchObject({ eventSeverity: 'NORMAL', vfStatus: 'Active', alarmCondition: 'vnfDown' });
     // One raise and one clear: the fault poll and the Docker event stream do not double-report.
-    await sleep(POLL_SECONDS * 1000 + 500);
+    // Witness that a whole fault poll ran after the clear: the fault backlog's last poll time
+    // (written at the end of a poll, and once for the clear itself) took three values after
+    // the clear was made; polls never overlap, so the last one began after another ended.
+    // Its events then precede, in the runner's one delivery queue, any measurement made later.
+    const clearMade = Number(clear.event.commonEventHeader.lastEpochMicrosec) / 1000;
+    const polls = new Set<number>();
+    await waitFor('three fault polls recorded after the clear', 30_000, async () => {
+      const view = await api<{ vesagent_backlogs: { backlogs: { domain: string; last_poll_time: string | null }[] } }>('GET', `/admin/v1/vims/${POP}/vesagent`);
+      const at = Date.parse(view.body.vesagent_backlogs.backlogs.find((b) => b.domain === 'fault')?.last_poll_time ?? '');
+      if (at > clearMade) polls.add(at);
+      return polls.size >= 3;
+    });
+    const lastPoll = Math.max(...polls) * 1000;
+    await collector.waitFor(() => collector.events.some((e) => header(e).domain === 'measurement' && Number(e.event.commonEventHeader.lastEpochMicrosec) > lastPoll), 30_000, 'a measurement made after that fault poll');
     expect(faultsOf().map((e) => fault(e)?.eventSeverity)).toEqual(['CRITICAL', 'NORMAL']);
     expect(collector.refused).toEqual([]);
   });

@@ -95,13 +95,11 @@ describe('DockerVimDriver on a real engine', () => {
     expect(inside).toMatch(/\binput[@:]/);
   });
 
-  it('deletes a container whose PID 1 ignores SIGTERM in well under 2 s', async () => {
+  // How fast (a kill, not Docker's 10 s stop grace) is measured by bench/limits.ts --docker.
+  it('deletes a container whose PID 1 ignores SIGTERM', async () => {
     const net = await d.createNetwork({ name: `dk-${run}-term`, subnet: `10.${o2}.${(third + 20) % 256}.0/24`, labels: labels('term') });
     const c = await d.createCompute(spec('term', net.name, `10.${o2}.${(third + 20) % 256}.5`, { command: ['sh', '-c', "trap '' TERM; while true; do sleep 1; done"] }));
-    const started = performance.now();
     await d.deleteCompute(c.id);
-    const ms = performance.now() - started;
-    expect(ms).toBeLessThan(2000);
     expect((await d.status(c.id)).state).toBe('DELETED');
     await d.deleteCompute(c.id);
     // With a grace period on an already stopped compute (Docker answers 304).

@@ -48,7 +48,7 @@ export class VesCollectorProcess {
     this.#child = child;
     child.stderr!.on('data', (b: Buffer) => (this.#stderr += b.toString()));
     const listening = new Promise<number>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`VES collector process did not listen within 10 s: ${this.#stderr}`)), 10_000);
+      const t = setTimeout(() => reject(new Error(`VES collector process did not listen within 60 s: ${this.#stderr}`)), 60_000);
       child.once('exit', (code, signal) => reject(new Error(`VES collector process exited (${code ?? signal}) before listening: ${this.#stderr}`)));
       createInterface({ input: child.stdout! }).on('line', (line) => {
         const fact = JSON.parse(line) as { type: string; port?: number; status?: number } & CollectedVesEvent;

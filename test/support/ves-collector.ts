@@ -60,7 +60,7 @@ export class VesCollector {
   }
 
   /** Resolves when `pred` holds (checked at each receipt), rejects after `timeoutMs`. */
-  waitFor(pred: () => boolean, timeoutMs = 10_000): Promise<void> {
+  waitFor(pred: () => boolean, timeoutMs = 60_000): Promise<void> {
     if (pred()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`collector: condition not met within ${timeoutMs} ms (have ${this.events.length} events)`)), timeoutMs);

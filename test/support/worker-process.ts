@@ -47,6 +47,8 @@ export interface WorkerProcessOptions {
   readonly computeConcurrency?: number;
   readonly stepDeadlineSeconds?: number;
   readonly pollIntervalMs?: number;
+  /** A crash plan (`RONDO_CRASH_POINTS`, e.g. `after-step-done:3`): the worker SIGKILLs itself there. */
+  readonly crashPoints?: string;
 }
 
 /** A running worker child. */
@@ -59,6 +61,8 @@ export interface WorkerProcess {
   crash(): Promise<void>;
   /** SIGTERM: the worker stops and releases its leases; resolves when it is gone. */
   stop(): Promise<void>;
+  /** Resolves with the exit signal or code once the process is gone, whoever ended it. */
+  readonly exited: Promise<string>;
 }
 
 const MAIN = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
@@ -70,7 +74,8 @@ const exited = (child: ChildProcess): Promise<void> =>
  * Starts `test/support/worker-main.ts` as a child process (node with the tsx loader
  * directly, not `npx tsx`, so `kill -9` hits the worker itself rather than a wrapper that
  * would leave it running) and resolves once it has claimed nothing yet but is ready.
- * Rejects with its output when it dies or is not ready within 30 s.
+ * Rejects with its output when it dies or is not ready within 120 s (a hang guard: on a
+ * loaded 2-core machine tsx alone can take tens of seconds to load the worker).
  */
 export async function startWorkerProcess(o: WorkerProcessOptions): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
@@ -79,15 +84,16 @@ export async function startWorkerProcess(o: WorkerProcessOptions): Promise<Worke
       RONDO_TEST_DATABASE_URL: o.databaseUrl, RONDO_TEST_SCHEMA: o.schema, RONDO_WORKER_OWNER: o.owner,
       RONDO_WORKER_LEASE: String(o.leaseSeconds), RONDO_WORKER_CONCURRENCY: String(o.concurrency ?? 2),
       RONDO_WORKER_COMPUTE_CONCURRENCY: String(o.computeConcurrency ?? 8), RONDO_STEP_DEADLINE: String(o.stepDeadlineSeconds ?? 60),
-      RONDO_WORKER_POLL_MS: String(o.pollIntervalMs ?? 300),
+      RONDO_WORKER_POLL_MS: String(o.pollIntervalMs ?? 300), RONDO_CRASH_POINTS: o.crashPoints ?? '',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  const gone = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(String(signal ?? code))));
   child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr?.on('data', (b: Buffer) => (out += b.toString()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error(`worker ${o.owner} not ready in 30 s:\n${out}`))), 30_000);
+    const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error(`worker ${o.owner} not ready in 120 s:\n${out}`))), 120_000);
     const onData = (): void => {
       if (out.includes('"ready"')) {
         clearTimeout(timer);
@@ -102,6 +108,7 @@ export async function startWorkerProcess(o: WorkerProcessOptions): Promise<Worke
     pid: child.pid as number,
     owner: o.owner,
     output: () => out,
+    exited: gone,
     async crash() {
       child.kill('SIGKILL');
       await exited(child);

@@ -96,15 +96,14 @@ describe('MemoryVimDriver', () => {
     await expectVimError(d.exec('a', ['true']), 'CONFLICT');
   });
 
-  it('handles 1000 VNFs on 1000 networks quickly (no quadratic work)', async () => {
+  // That it stays linear (no quadratic work) is measured by bench/limits.ts.
+  it('handles 1000 VNFs on 1000 networks', async () => {
     const d = createMemoryVimDriver();
-    const started = performance.now();
     for (let i = 0; i < 1000; i++) {
       const name = `n${i}`;
       await d.createNetwork({ name, subnet: `10.${i >> 8}.${i & 255}.0/24`, labels: { [LABEL_NS]: `ns${i % 10}` } });
       await d.createCompute({ ...vnf(`v${i}`, name, `10.${i >> 8}.${i & 255}.2`), labels: { [LABEL_NS]: `ns${i % 10}` } });
     }
     expect(await d.listByLabel({ [LABEL_NS]: 'ns3' })).toHaveLength(200);
-    expect(performance.now() - started).toBeLessThan(2000);
   });
 });
