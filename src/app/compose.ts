@@ -143,6 +143,8 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
       // Callbacks and VES collectors reach only what RONDO_OUTBOUND_ALLOW allows.
       outbound: auth.outbound,
       publicUrl,
+      // A worker serves no /metrics: no process collectors (benches start many workers in one process).
+      processMetrics: role !== 'worker',
     });
     const services: ComposedServices = { catalog, ...rt, monitoring, auth };
     const deps: AppDeps = { config, store, logger, clock, ids, services };

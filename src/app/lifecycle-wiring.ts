@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { RondoConfig } from '../config/index.js';
 import type { Clock, IdGenerator, NsInstance, VnfInstance } from '../model/index.js';
 import type { PlacementStrategy } from '../placement/index.js';
+import type { HotTranslateOptions } from '../descriptors/etsi/hot/index.js';
 import { createEventBus } from '../bus/index.js';
 import type { EventBus } from '../bus/index.js';
 import { createCatalogHotSource, releaseNsd, useNsd } from '../catalog/index.js';
@@ -53,6 +54,8 @@ export interface LifecycleOptions {
   /** Computes created at once per operation (executor default 8). */
   readonly computeConcurrency?: number;
   readonly sapImage?: string;
+  /** Options of the VNFD → HOT translation for OpenStack PoPs (default: the catalog HOT source's). */
+  readonly hotTranslate?: HotTranslateOptions;
   /** How often a running op's row is read for a cancel request (executor default 500 ms). */
   readonly cancelPollMs?: number;
   /** Worker identity (default `<hostname>:<pid>:<random>`) and safety poll (worker default 2000 ms). */
@@ -64,6 +67,16 @@ export interface LifecycleOptions {
   readonly reconcileRemoveOrphans?: boolean;
   /** Told about each VNF reconciliation marked FAILED because its computes vanished (alarms hook in here). */
   readonly onVnfVanished?: (vnf: VnfInstance) => void | Promise<void>;
+  /**
+   * The in-process op notifier, shared by compositions in one process (a test's API side
+   * and its in-process workers) so a worker wakes at once; default: a new one.
+   */
+  readonly notifier?: OpNotifier;
+  /**
+   * Wraps the worker's run of one claimed operation (the chaos bench simulates a crash:
+   * it aborts the run and throws, so the lease is kept until it expires).
+   */
+  readonly wrapRun?: (run: LifecycleWorkerOptions['run']) => LifecycleWorkerOptions['run'];
 }
 
 /** What {@link wireLifecycle} is built from. */
@@ -94,7 +107,7 @@ export function wireLifecycle(deps: LifecycleWiringDeps): RuntimeServices {
     factory: driverFactoryOf(deps.drivers),
     openSecret: (s: string) => secrets.open(s),
   });
-  const opNotifier = createOpNotifier();
+  const opNotifier = deps.notifier ?? createOpNotifier();
   const fromCatalog = deps.descriptors === undefined;
   const crash = deps.crashPoints === undefined ? {} : { crashPoints: deps.crashPoints };
   const base: NsLifecycleServiceDeps = {
@@ -102,7 +115,7 @@ export function wireLifecycle(deps: LifecycleWiringDeps): RuntimeServices {
     drivers: vimRegistry,
     descriptors: deps.descriptors ?? catalogDescriptorSource(store.db),
     // VNFs placed on OpenStack PoPs become Heat stacks translated from their SOL001 VNFD.
-    hots: createCatalogHotSource({ db: store.db, packagePath: (id) => join(config.dataDir, 'packages', `${id}.pkg`), readEntry: (p, e) => readPackageEntry(p, e) }),
+    hots: createCatalogHotSource({ db: store.db, packagePath: (id) => join(config.dataDir, 'packages', `${id}.pkg`), readEntry: (p, e) => readPackageEntry(p, e), ...(deps.hotTranslate ? { translate: deps.hotTranslate } : {}) }),
     notifier: opNotifier,
     clock,
     ids,
@@ -146,6 +159,10 @@ export function wireLifecycle(deps: LifecycleWiringDeps): RuntimeServices {
     dryRun: async (target, req) => (await vimRegistry.refresh(), inner.dryRun(target, req)),
   };
 
+  const run: LifecycleWorkerOptions['run'] = async (op, signal) => {
+    await vimRegistry.refresh();
+    await executeOperation(op, base, signal);
+  };
   const workerOptions: LifecycleWorkerOptions = {
     opOccs: base.repos.opOccs,
     notifier: opNotifier,
@@ -154,10 +171,7 @@ export function wireLifecycle(deps: LifecycleWiringDeps): RuntimeServices {
     leaseSeconds: config.workerLeaseSeconds,
     concurrency: config.workerConcurrency,
     ...(deps.workerPollMs ? { pollIntervalMs: deps.workerPollMs } : {}),
-    run: async (op, signal) => {
-      await vimRegistry.refresh();
-      await executeOperation(op, base, signal);
-    },
+    run: deps.wrapRun ? deps.wrapRun(run) : run,
     onError: (e, op) => logger.error({ err: e, opId: op?.id }, 'lifecycle worker: operation run failed; it resumes when its lease expires'),
     ...crash,
   };

@@ -60,6 +60,8 @@ export interface MonitoringServicesDeps {
    * subscriptions and alarms carry absolute `_links` under it.
    */
   readonly publicUrl: () => string;
+  /** Also export process metrics (CPU, memory, event loop); default true. */
+  readonly processMetrics?: boolean;
   /** How often the PoP list is re-read to start/stop watchers (ms); default 10 s. */
   readonly syncIntervalMs?: number;
 }
@@ -74,7 +76,7 @@ export function wireMonitoring(deps: MonitoringServicesDeps): MonitoringServices
   const { config, store, clock, ids, logger, vimRegistry } = deps;
   const onError = (what: string) => (e: unknown, pop?: string) => logger?.warn({ err: e, pop }, `monitoring: ${what}`);
   const bus = createEventBus<MonitoringTopics>({ onHandlerError: (e) => logger?.warn({ err: e }, 'monitoring: bus handler failed') });
-  const metrics = createMonitoringMetrics({ processMetrics: true });
+  const metrics = createMonitoringMetrics({ processMetrics: deps.processMetrics ?? true });
   // SOL005 callbacks need absolute URIs: links are made under the public URL.
   const apiBase = deps.publicUrl;
   const subRepo = subscriptionRepository(store.db);
