@@ -3,7 +3,7 @@ import { DEFAULT_TENANT } from '../auth/roles.js';
 import type { OutboundGuard } from '../auth/outbound-guard.js';
 import { RondoError } from '../model/index.js';
 import type { Clock, IdGenerator, LcmOpOcc } from '../model/index.js';
-import type { SubscriptionApi, SubscriptionRecord, SubscriptionRepository } from '../store/index.js';
+import type { SubscriptionApi, SubscriptionRecord, SubscriptionRepository } from './subscription-store.js';
 import { backoffDelay, sleep } from './retry-backoff.js';
 import type { BackoffPolicy, Random } from './retry-backoff.js';
 import { DEFAULT_OUTBOUND_LIMITS, sendOutbound } from './outbound-http.js';

@@ -2,7 +2,7 @@ import { createOutboundGuard } from '../auth/outbound-guard.js';
 import type { OutboundGuard } from '../auth/outbound-guard.js';
 import { BadRequestError, NotFoundError, RondoError } from '../model/index.js';
 import type { Clock, IdGenerator } from '../model/index.js';
-import type { SubscriptionApi, SubscriptionRecord, SubscriptionRepository } from '../store/index.js';
+import type { SubscriptionApi, SubscriptionRecord, SubscriptionRepository } from './subscription-store.js';
 import { DEFAULT_OUTBOUND_LIMITS, sendOutbound } from './outbound-http.js';
 import type { BasicAuth, OutboundLimits } from './outbound-http.js';
 import { filterKey, parseFilter } from './subscription-filter.js';
