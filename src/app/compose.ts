@@ -4,7 +4,7 @@ import { defaultPublicUrl } from '../config/index.js';
 import type { RondoConfig, Role } from '../config/index.js';
 import { systemClock, uuidGenerator } from '../model/index.js';
 import type { Clock, IdGenerator } from '../model/index.js';
-import { openStore, VIM_SECRET_COLUMN } from '../store/index.js';
+import { authRepositories, openStore, VIM_SECRET_COLUMN } from '../store/index.js';
 import type { Store } from '../store/index.js';
 import { createCatalogService } from '../catalog/index.js';
 import type { CatalogService, PackageReader } from '../catalog/index.js';
@@ -125,7 +125,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     const auth =
       opts.auth ??
       createAuthService({
-        store, clock, ids, dataDir: config.dataDir, env: opts.env ?? process.env, config: config.auth,
+        repos: authRepositories(store.db), clock, ids, dataDir: config.dataDir, env: opts.env ?? process.env, config: config.auth,
         ...(opts.scrypt ? { scrypt: opts.scrypt } : {}),
         onAuditError: (e) => logger.warn({ err: e }, 'audit: an entry could not be written'),
       });

@@ -27,6 +27,7 @@ export { auditLogRepository } from './audit-log-repository.js';
 export type { AuditEntry, AuditFilter, AuditLogRepository, AuditRecord } from './audit-log-repository.js';
 export { vimShareRepository } from './vim-share-repository.js';
 export type { VimShareRepository } from './vim-share-repository.js';
+export { authRepositories } from './auth-repositories.js';
 export { USER_ROLES } from './auth-schema.js';
 export type { UserRole } from './auth-schema.js';
 export { sealedColumnRepository } from './sealed-column-repository.js';

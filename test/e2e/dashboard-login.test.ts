@@ -20,7 +20,7 @@ import { authRoutePlugins } from '../../src/api/http/auth-route-plugins.js';
 import { createAuthService } from '../../src/auth/index.js';
 import type { AuthService } from '../../src/auth/index.js';
 import { compose } from '../../src/app/index.js';
-import { openStore } from '../../src/store/index.js';
+import { authRepositories, openStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/index.js';
 import { systemClock, uuidGenerator } from '../../src/model/index.js';
 import { buildPackage } from '../../src/packages/index.js';
@@ -44,7 +44,7 @@ async function startAuthServer(env: NodeJS.ProcessEnv): Promise<AuthServer> {
   const fullEnv = { RONDO_SECRET_KEY: TEST_KEY, ...env };
   const config = loadConfig(fullEnv, { dataDir: dir, logLevel: (process.env.RONDO_TEST_LOG as 'info' | undefined) ?? 'silent', host: '127.0.0.1', port: 0, opDeadlineSeconds: 60 });
   const store: Store = await openStore({ kind: 'pglite', dataDir: null });
-  const auth = createAuthService({ store, clock: systemClock, ids: uuidGenerator, dataDir: dir, env: fullEnv, config: config.auth, scrypt: TEST_SCRYPT });
+  const auth = createAuthService({ repos: authRepositories(store.db), clock: systemClock, ids: uuidGenerator, dataDir: dir, env: fullEnv, config: config.auth, scrypt: TEST_SCRYPT });
   const c = await compose({ config, store, env: fullEnv, auth, http: { plugins: [...authRoutePlugins(auth), ...ROUTE_PLUGINS] } });
   const app = c.app as RondoApp;
   const deps: AppDeps = c.deps;

@@ -9,6 +9,7 @@ import { authRoutePlugins } from '../../src/api/http/auth-route-plugins.js';
 import { createAuthService } from '../../src/auth/index.js';
 import type { AuthConfig, AuthService } from '../../src/auth/index.js';
 import { compose } from '../../src/app/index.js';
+import { authRepositories } from '../../src/store/index.js';
 import type { Store } from '../../src/store/index.js';
 import { counterIds, steppingClock } from '../support/app.js';
 import { openTestStore } from '../support/store.js';
@@ -40,7 +41,7 @@ export async function openAuthTestApp(kind: StoreKind, key: string, overrides: P
   const store = await openTestStore(kind, key);
   const clock = steppingClock();
   const ids = counterIds();
-  const auth = createAuthService({ store, clock, ids, dataDir, env: fullEnv, config: config.auth, scrypt: TEST_SCRYPT });
+  const auth = createAuthService({ repos: authRepositories(store.db), clock, ids, dataDir, env: fullEnv, config: config.auth, scrypt: TEST_SCRYPT });
   const limiterClock = { ms: 0 };
   const composition = await compose({ config, store, clock, ids, env: fullEnv, auth, http: { plugins: [...authRoutePlugins(auth, { now: () => limiterClock.ms }), ...ROUTE_PLUGINS] } });
   const app = composition.app as RondoApp;
