@@ -4,7 +4,7 @@ import { defaultPublicUrl } from '../config/index.js';
 import type { RondoConfig, Role } from '../config/index.js';
 import { systemClock, uuidGenerator } from '../model/index.js';
 import type { Clock, IdGenerator } from '../model/index.js';
-import { authRepositories, openStore, VIM_SECRET_COLUMN } from '../store/index.js';
+import { authRepositories, catalogStore, openStore, VIM_SECRET_COLUMN } from '../store/index.js';
 import type { Store } from '../store/index.js';
 import { createCatalogService } from '../catalog/index.js';
 import type { CatalogService, PackageReader } from '../catalog/index.js';
@@ -131,7 +131,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
       });
     // `rondo secrets rotate` re-encrypts VIM credentials with the VES and subscription secrets.
     registerSealedColumn(VIM_SECRET_COLUMN);
-    const catalog = createCatalogService({ db: store.db, clock, ids, reader: packageReader, dataDir: config.dataDir, maxUploadBytes: config.maxUploadBytes });
+    const catalog = createCatalogService({ store: catalogStore(store.db, () => clock.now()), clock, ids, reader: packageReader, dataDir: config.dataDir, maxUploadBytes: config.maxUploadBytes });
     const drivers: VimDriverTypes = { ...defaultVimDrivers(), ...opts.vimDrivers };
     // A new account's connectivity check gets a memory engine of its own (its capacity), unless a test replaced memory.
     const checkDrivers: VimDriverTypes = opts.vimDrivers?.memory ? drivers : { ...drivers, memory: memoryAccountDriverFactory };

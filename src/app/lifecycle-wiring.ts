@@ -12,7 +12,7 @@ import { createCatalogHotSource, releaseNsd, useNsd } from '../catalog/index.js'
 import { readPackageEntry } from '../packages/index.js';
 import { LifecycleWorker, Reconciler, createNsLifecycleService, createOpNotifier, executeOperation } from '../lifecycle/index.js';
 import type { DescriptorSource, ExecutorDeps, LifecycleWorkerOptions, NsLifecycleService, NsLifecycleServiceDeps, OpNotifier } from '../lifecycle/index.js';
-import { catalogDescriptorSource, createRuntimeRepositories, SqlReconcileRepository, SqlVimAccountRepository } from '../store/index.js';
+import { catalogDescriptorSource, catalogRepositories, createRuntimeRepositories, SqlReconcileRepository, SqlVimAccountRepository } from '../store/index.js';
 import type { Store } from '../store/index.js';
 import { VimRegistry, createVimAccountService, driverFactoryOf } from '../vim/index.js';
 import type { VimAccountService, VimAccountSource, VimDriverTypes } from '../vim/index.js';
@@ -115,7 +115,7 @@ export function wireLifecycle(deps: LifecycleWiringDeps): RuntimeServices {
     drivers: vimRegistry,
     descriptors: deps.descriptors ?? catalogDescriptorSource(store.db),
     // VNFs placed on OpenStack PoPs become Heat stacks translated from their SOL001 VNFD.
-    hots: createCatalogHotSource({ db: store.db, packagePath: (id) => join(config.dataDir, 'packages', `${id}.pkg`), readEntry: (p, e) => readPackageEntry(p, e), ...(deps.hotTranslate ? { translate: deps.hotTranslate } : {}) }),
+    hots: createCatalogHotSource({ repos: catalogRepositories(store.db, () => clock.now()), packagePath: (id) => join(config.dataDir, 'packages', `${id}.pkg`), readEntry: (p, e) => readPackageEntry(p, e), ...(deps.hotTranslate ? { translate: deps.hotTranslate } : {}) }),
     notifier: opNotifier,
     clock,
     ids,
@@ -140,7 +140,7 @@ export function wireLifecycle(deps: LifecycleWiringDeps): RuntimeServices {
     ...inner,
     async createNs(req) {
       const ns = await within(async (svc, trx) => {
-        if (fromCatalog) await useNsd(trx, req.nsdId, now);
+        if (fromCatalog) await useNsd(catalogRepositories(trx, now), req.nsdId);
         return svc.createNs(req);
       });
       nsEvents.publish('ns.created', ns);
@@ -150,7 +150,7 @@ export function wireLifecycle(deps: LifecycleWiringDeps): RuntimeServices {
       const ns = await inner.getNs(nsId);
       await within(async (svc, trx) => {
         await svc.deleteNs(nsId);
-        if (fromCatalog) await releaseNsd(trx, ns.nsdInfoId, now);
+        if (fromCatalog) await releaseNsd(catalogRepositories(trx, now), ns.nsdInfoId);
       });
       nsEvents.publish('ns.deleted', ns);
     },

@@ -33,6 +33,7 @@ export type { UserRole } from './auth-schema.js';
 export { sealedColumnRepository } from './sealed-column-repository.js';
 export type { SealedColumn, SealedColumnRepository, SealedValue } from './sealed-column-repository.js';
 export { catalogDescriptorSource } from './catalog-descriptor-source.js';
+export { catalogRepositories, catalogStore } from './catalog-store-impl.js';
 // Reconciliation and runtime consistency checks.
 export { SqlReconcileRepository } from './reconcile-repository.js';
 export type { SubnetOverlap } from './reconcile-repository.js';
