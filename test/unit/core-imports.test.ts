@@ -74,6 +74,13 @@ describe('the core import graph', () => {
     expect(forbiddenReach(join(ROOT, 'src/app/vim-drivers.ts')).some((p) => p.endsWith('src/vim/docker/docker-vim-driver.ts'))).toBe(true);
   });
 
+  it.each(['src/catalog', 'src/auth', 'src/notify'])('%s reaches the store only through its own port (no import of src/store)', (dir) => {
+    const problems = readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' })
+      .filter((f) => /\.tsx?$/.test(f))
+      .flatMap((f) => specifiers(join(ROOT, dir, f)).filter((spec) => spec.startsWith('.') && relative(ROOT, resolve(ROOT, dir, dirname(f), spec)).startsWith('src/store')).map((spec) => `${dir}/${f} → ${spec}`));
+    expect(problems).toEqual([]);
+  });
+
   it.each(CORE)('%s never reaches a VIM driver, dockerode, fastify, pg, kysely or PGlite', (dir) => {
     const files = productionFiles(dir);
     expect(files.length).toBeGreaterThan(0);
