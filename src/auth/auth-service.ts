@@ -74,7 +74,7 @@ export interface AuthServiceDeps {
 
 /**
  * Builds the {@link AuthService}: loads (or generates) the secret key, reads the policy
- * file, and wires repositories. Synchronous, so `createServices` can call it. Throws
+ * file, and wires repositories. Synchronous, so the composition root (`src/app/compose.ts`) can call it. Throws
  * ConfigError, BadRequestError `SECRET_KEY_INVALID` or PolicyInvalidError
  * `POLICY_INVALID` for a bad setting: start-up stops with that message.
  */
