@@ -25,10 +25,10 @@ import pg from 'pg';
 import { loadConfig } from '../src/config/index.js';
 import type { RondoConfig } from '../src/config/index.js';
 import { systemClock, uuidGenerator } from '../src/model/index.js';
-import { buildApp } from '../src/api/app.js';
-import { createLogger, createServices } from '../src/server.js';
+import { compose, createLogger } from '../src/app/index.js';
 import { openStore } from '../src/store/index.js';
 import type { Store } from '../src/store/index.js';
+import type { RondoApp } from '../src/api/index.js';
 import { seedNsRecords } from '../test/support/ns-records-seed.js';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.split('=') as [string, string]));
@@ -89,10 +89,10 @@ async function benchStore(kind: 'postgres' | 'pglite', store: Store, ns: number,
   const seeded = `${ns} NS, ${seed.vnfCount} VNF/SAP, ${ops} ops`;
   process.stderr.write(`${kind}: seeded ${seeded} in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
   const dataDir = await mkdtemp(join(tmpdir(), 'rondo-bench-api-'));
-  const config = loadConfig({}, { dataDir, logLevel: LOG });
+  const config = loadConfig({ RONDO_INSECURE_NO_AUTH: '1', RONDO_RATE_LIMIT_BURST: process.env.RONDO_RATE_LIMIT_BURST ?? '0' }, { dataDir, logLevel: LOG });
   const logger = createLogger(config, createWriteStream('/dev/null'));
-  const services = createServices(config, store, systemClock, uuidGenerator, { env: { RONDO_INSECURE_NO_AUTH: '1', RONDO_RATE_LIMIT_BURST: process.env.RONDO_RATE_LIMIT_BURST ?? '0' }, logger });
-  const app = await buildApp({ config, store, logger, clock: systemClock, ids: uuidGenerator, services });
+  const c = await compose({ config, store, logger, clock: systemClock, ids: uuidGenerator, env: {}, role: 'api' });
+  const app = c.app as RondoApp;
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const shown = Array.from({ length: 2000 }, () => `/nslcm/v1/ns_instances/${seed.nsIds[Math.floor(Math.random() * seed.nsIds.length)]}`);
   const routes: [string, string[]][] = [
@@ -118,8 +118,7 @@ async function benchStore(kind: 'postgres' | 'pglite', store: Store, ns: number,
       process.stderr.write(`${kind} ${route}: ${r.rps} req/s p50 ${r.p50} ms p99 ${r.p99} ms\n`);
     }
   } finally {
-    await app.close();
-    await services.auth.close();
+    await c.close();
     await rm(dataDir, { recursive: true, force: true });
   }
   return rows;

@@ -5,8 +5,9 @@
  *   npx tsx bench/chaos.ts [ops=200] [kills=100] [seed=42]
  *   DATABASE_URL=postgres://… npx tsx bench/chaos.ts      (real PostgreSQL, a throw-away schema)
  *
- * Workers here are in-process LifecycleWorker instances on one memory VIM (the memory
- * VIM cannot be shared across processes), each NS a chain of 2 VNFs between 2 SAPs.
+ * Workers here are in-process compositions (`compose({ role: 'worker' })`) on one memory
+ * VIM (the memory VIM cannot be shared across processes), each NS a chain of 2 VNFs
+ * between 2 SAPs.
  * A kill is a SIMULATED crash: the worker's runs are aborted and it stops without
  * releasing its leases, so its operations come back only when the lease expires, exactly
  * as after `kill -9`. Unlike a real crash, step outcomes already buffered in memory are
@@ -22,8 +23,9 @@ import { MemoryVimDriver } from '../src/vim/memory/memory-vim-driver.js';
 import type { VimDriver } from '../src/vim/index.js';
 import { systemClock, uuidGenerator } from '../src/model/index.js';
 import type { VimAccount } from '../src/model/index.js';
-import { LifecycleWorker, Reconciler, createNsLifecycleService, createOpNotifier, executeOperation } from '../src/lifecycle/index.js';
-import type { NsLifecycleServiceDeps } from '../src/lifecycle/index.js';
+import { compose } from '../src/app/index.js';
+import type { ComposeOptions, Composition } from '../src/app/index.js';
+import { loadConfig } from '../src/config/index.js';
 
 const targetOps = Number(process.argv[2] ?? 200);
 const targetKills = Number(process.argv[3] ?? 100);
@@ -53,39 +55,42 @@ function withLatency(inner: VimDriver): VimDriver {
 }
 const driver = withLatency(new MemoryVimDriver({ name: 'chaos', popId: 'dc1', capacity: null }));
 const accounts: VimAccount[] = [{ id: 'dc1', name: 'dc1', type: 'memory', endpoint: 'memory://chaos', capacity: null, config: {}, tenant: 'default', createdAt: new Date().toISOString() }];
-const notifier = createOpNotifier();
-const deps: NsLifecycleServiceDeps = {
-  repos: createRuntimeRepositories(store.db), drivers: { get: () => driver, accounts: () => accounts }, descriptors: { getNsd: async () => nsd, getVnfds: async () => vnfds },
-  notifier, clock: systemClock, ids: uuidGenerator, stepDeadlineSeconds: 30, opDeadlineSeconds: 3600, computeConcurrency: 2,
+// Every composition (the API side and each worker) shares the store, the memory engine and the fixed descriptors.
+const config = loadConfig({}, { logLevel: 'silent', stepDeadlineSeconds: 30, opDeadlineSeconds: 3600, workerLeaseSeconds: LEASE_SECONDS, workerConcurrency: 2 });
+const shared: ComposeOptions = {
+  config, store, clock: systemClock, ids: uuidGenerator, env: { RONDO_SECRET_KEY: 'ab'.repeat(32) }, http: false, computeConcurrency: 2,
+  vimAccounts: { list: async () => accounts }, vimDrivers: { memory: () => driver }, descriptors: { getNsd: async () => nsd, getVnfds: async () => vnfds },
 };
-const service = createNsLifecycleService(deps);
+const api = await compose({ ...shared, role: 'api' });
+const service = api.services.lifecycle;
+const repos = createRuntimeRepositories(store.db);
 
 interface Sim {
-  readonly worker: LifecycleWorker;
+  readonly worker: Composition;
   readonly dead: AbortController;
   readonly owner: string;
 }
 let started = 0;
-function startWorker(): Sim {
+async function startWorker(): Promise<Sim> {
   const dead = new AbortController();
   const owner = `sim-${++started}`;
-  const worker = new LifecycleWorker({
-    opOccs: deps.repos.opOccs, notifier, clock: systemClock, owner, leaseSeconds: LEASE_SECONDS, concurrency: 2, pollIntervalMs: 100,
-    run: async (op, signal) => {
-      await executeOperation(op, deps, AbortSignal.any([signal, dead.signal]));
+  const worker = await compose({
+    ...shared, role: 'worker', workerOwner: owner, workerPollMs: 100, notifier: api.services.opNotifier,
+    wrapRun: (run) => async (op, signal) => {
+      await run(op, AbortSignal.any([signal, dead.signal]));
       // A crashed worker releases nothing: throwing makes LifecycleWorker keep the lease.
       if (dead.signal.aborted) throw new Error('simulated crash');
     },
   });
-  worker.start();
+  await worker.start({ reconciler: false });
   return { worker, dead, owner };
 }
 async function crash(sim: Sim): Promise<void> {
   sim.dead.abort(new Error('simulated crash'));
-  await sim.worker.stop();
+  await sim.worker.close();
 }
 
-const workers = Array.from({ length: WORKERS }, startWorker);
+const workers = await Promise.all(Array.from({ length: WORKERS }, startWorker));
 const t0 = performance.now();
 let kills = 0;
 let driven = 0;
@@ -104,7 +109,7 @@ while (issued < targetOps || live.size > 0) {
   if (Date.now() > deadline) throw new Error('chaos bench did not settle in 30 min');
   while (live.size < IN_FLIGHT && issued + 1 < targetOps) await startNs();
   for (const [opId, t] of [...live]) {
-    const op = await deps.repos.opOccs.get(opId);
+    const op = await repos.opOccs.get(opId);
     if (!op) throw new Error(`operation ${opId} vanished`);
     if (op.operationState === 'FAILED_TEMP' && op.owner === null) {
       driven++;
@@ -120,12 +125,12 @@ while (issued < targetOps || live.size > 0) {
   }
   // Spread the kills over the run: about `targetKills / targetOps` per issued op.
   if (kills < targetKills && kills < (issued * targetKills) / targetOps + 1 && rand() < 0.5) {
-    const owners = new Set((await deps.repos.opOccs.list({ operationState: 'PROCESSING' })).map((o) => o.owner));
+    const owners = new Set((await repos.opOccs.list({ operationState: 'PROCESSING' })).map((o) => o.owner));
     const holders = workers.filter((w) => owners.has(w.owner));
     const victim = holders[Math.floor(rand() * holders.length)];
     if (victim) {
       await crash(victim);
-      workers.splice(workers.indexOf(victim), 1, startWorker());
+      workers.splice(workers.indexOf(victim), 1, await startWorker());
       kills++;
     }
   }
@@ -136,12 +141,12 @@ while (issued < targetOps || live.size > 0) {
   await new Promise((r) => setTimeout(r, 20));
 }
 const seconds = (performance.now() - t0) / 1000;
-await Promise.all(workers.map((w) => w.worker.stop()));
+await Promise.all(workers.map((w) => w.worker.close()));
 
-const ops = await deps.repos.opOccs.list();
+const ops = await repos.opOccs.list();
 const table = new Map<string, number>();
 for (const o of ops) table.set(`${o.lcmOperationType} ${o.operationState}`, (table.get(`${o.lcmOperationType} ${o.operationState}`) ?? 0) + 1);
-const reconcile = await new Reconciler({ repo: new SqlReconcileRepository(store.db), drivers: deps.drivers, clock: systemClock }).runOnce({ dryRun: true });
+const reconcile = await api.services.reconciler.runOnce({ dryRun: true });
 const overlaps = await new SqlReconcileRepository(store.db).overlappingSubnets();
 const stuck = ops.filter((o) => !['COMPLETED', 'ROLLED_BACK', 'FAILED'].includes(o.operationState)).length;
 const left = (await driver.listByLabel({})).length;
@@ -157,6 +162,7 @@ console.table([
   { what: 'overlapping subnet allocations (end)', count: overlaps.length },
   { what: `overlapping subnet allocations (${overlapSamples} samples during run)`, count: overlapsSeen },
 ]);
+await api.close();
 await store.close();
 if (url) {
   const c = new pg.Client({ connectionString: url });

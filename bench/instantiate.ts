@@ -18,11 +18,11 @@ import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { loadConfig } from '../src/config/index.js';
 import { systemClock, uuidGenerator } from '../src/model/index.js';
-import { buildApp } from '../src/api/app.js';
-import { createLogger, createServices } from '../src/server.js';
+import type { RondoApp } from '../src/api/index.js';
+import { compose } from '../src/app/index.js';
 import { buildPackage } from '../src/packages/index.js';
 import { openStore } from '../src/store/index.js';
-import { cpuCfs } from '../src/vim/index.js';
+import { cpuCfs } from '../src/vim/docker/docker-compute-spec.js';
 import { SAP_COMMAND, SAP_IMAGE } from '../src/lifecycle/index.js';
 
 const run = promisify(execFile);
@@ -136,12 +136,13 @@ async function rawDocker(n: number, base: number): Promise<{ up: number; down: n
 /** Rondo through its API on PGlite with one Docker PoP: instantiate and terminate times (ms). */
 async function rondo(n: number, pkg: string): Promise<{ up: number; down: number; state: string }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'rondo-bench-'));
-  const config = loadConfig({}, { dataDir, logLevel: 'silent', stepDeadlineSeconds: 300, opDeadlineSeconds: 1800, workerConcurrency: 2 });
-  const store = await openStore({ kind: 'pglite', dataDir: null });
   // The bench measures orchestration, not authentication: auth off (this app binds nowhere).
-  const services = createServices(config, store, systemClock, uuidGenerator, { env: { RONDO_INSECURE_NO_AUTH: '1' } });
-  const app = await buildApp({ config, store, logger: createLogger(config), clock: systemClock, ids: uuidGenerator, services });
-  services.lifecycleWorker?.start();
+  const config = loadConfig({ RONDO_INSECURE_NO_AUTH: '1' }, { dataDir, logLevel: 'silent', stepDeadlineSeconds: 300, opDeadlineSeconds: 1800, workerConcurrency: 2 });
+  const store = await openStore({ kind: 'pglite', dataDir: null });
+  const c = await compose({ config, store, clock: systemClock, ids: uuidGenerator });
+  const app = c.app as RondoApp;
+  const services = c.services;
+  c.worker.start();
   try {
     await app.inject({ method: 'POST', url: '/admin/v1/vims', payload: { name: 'dc1', type: 'docker', endpoint: 'unix:///var/run/docker.sock' } });
     const nsdId = (await app.inject({ method: 'POST', url: '/packages', payload: await readFile(pkg), headers: { 'content-type': 'application/octet-stream' } })).json().service_uuid;
@@ -158,9 +159,7 @@ async function rondo(n: number, pkg: string): Promise<{ up: number; down: number
     const down = await op(`/nslcm/v1/ns_instances/${nsId}/terminate`, {});
     return { up: up.ms, down: down.ms, state: down.state };
   } finally {
-    await services.lifecycleWorker?.stop();
-    await app.close();
-    await services.vimRegistry?.close();
+    await c.close();
     await store.close();
     await rm(dataDir, { recursive: true, force: true });
   }

@@ -8,12 +8,12 @@
  */
 import pg from 'pg';
 import { longChain } from '../test/support/tango-chain.js';
-import { createRuntimeRepositories, openStore } from '../src/store/index.js';
+import { openStore } from '../src/store/index.js';
 import { MemoryVimDriver } from '../src/vim/memory/memory-vim-driver.js';
 import { systemClock, uuidGenerator } from '../src/model/index.js';
 import type { VimAccount } from '../src/model/index.js';
-import { LifecycleWorker, createNsLifecycleService, createOpNotifier, executeOperation } from '../src/lifecycle/index.js';
-import type { NsLifecycleServiceDeps } from '../src/lifecycle/index.js';
+import { compose } from '../src/app/index.js';
+import { loadConfig } from '../src/config/index.js';
 
 const n = Number(process.argv[2] ?? 1000);
 const { nsd, vnfds } = longChain(n);
@@ -24,14 +24,14 @@ const schema = `bench_lifecycle_${process.pid}`;
 const store = await openStore(url ? { kind: 'postgres', url, schema } : { kind: 'pglite', dataDir: null });
 const driver = new MemoryVimDriver({ name: 'bench', capacity: null });
 const accounts: VimAccount[] = ['dc1', 'dc2'].map((id) => ({ id, name: id, type: 'memory', endpoint: 'memory://bench', capacity: null, config: {}, tenant: 'default', createdAt: new Date().toISOString() }));
-const notifier = createOpNotifier();
-const deps: NsLifecycleServiceDeps = {
-  repos: createRuntimeRepositories(store.db), drivers: { get: () => driver, accounts: () => accounts }, descriptors: { getNsd: async () => nsd, getVnfds: async () => vnfds },
-  notifier, clock: systemClock, ids: uuidGenerator, stepDeadlineSeconds: 60, opDeadlineSeconds: 3600,
-};
-const service = createNsLifecycleService(deps);
-const worker = new LifecycleWorker({ opOccs: deps.repos.opOccs, notifier, clock: systemClock, owner: 'bench', leaseSeconds: 60, concurrency: 1, run: (op, s) => executeOperation(op, deps, s) });
-worker.start();
+// The composition root as `rondo serve` uses it, with the memory engine for both PoPs and fixed descriptors.
+const config = loadConfig({}, { logLevel: 'silent', stepDeadlineSeconds: 60, opDeadlineSeconds: 3600, workerLeaseSeconds: 60, workerConcurrency: 1 });
+const c = await compose({
+  config, store, clock: systemClock, ids: uuidGenerator, env: { RONDO_SECRET_KEY: 'ab'.repeat(32) }, http: false, workerOwner: 'bench',
+  vimAccounts: { list: async () => accounts }, vimDrivers: { memory: () => driver }, descriptors: { getNsd: async () => nsd, getVnfds: async () => vnfds },
+});
+const service = c.services.lifecycle;
+await c.start({ worker: true, reconciler: false, monitoring: false });
 
 const time = async <T>(f: () => Promise<T>): Promise<[T, number]> => {
   const t = performance.now();
@@ -43,7 +43,7 @@ const [op, tRequest] = await time(() => service.instantiate(ns.id, { placement: 
 const [done, tRun] = await time(() => service.waitForOp(op.id, { timeoutMs: 600_000 }));
 const steps = await service.listSteps(op.id);
 const [term, tTerm] = await time(async () => service.waitForOp((await service.terminate(ns.id)).id, { timeoutMs: 600_000 }));
-await worker.stop();
+await c.close();
 await store.close();
 if (url) {
   const admin = new pg.Client({ connectionString: url });

@@ -17,7 +17,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildPackage, readPackageFile } from '../src/packages/index.js';
-import { LABEL_NS, createDockerVimDriver, createMemoryVimDriver } from '../src/vim/index.js';
+import { LABEL_NS } from '../src/vim/index.js';
+import { createDockerVimDriver } from '../src/vim/docker/docker-vim-driver.js';
+import { createMemoryVimDriver } from '../src/vim/memory/memory-vim-driver.js';
 import { generateHostileCorpus } from '../test/support/hostile-corpus.js';
 
 const MiB = 2 ** 20;

@@ -18,8 +18,8 @@ import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQue
 import openapiTS, { astToString } from 'openapi-typescript';
 import type { OpenAPI3 } from 'openapi-typescript';
 import { loadConfig } from '../src/config/index.js';
-import { buildApp } from '../src/api/index.js';
-import { createLogger, createServices } from '../src/server.js';
+import { compose } from '../src/app/index.js';
+import type { RondoApp } from '../src/api/index.js';
 import type { Database, Store } from '../src/store/index.js';
 import { systemClock, uuidGenerator } from '../src/model/index.js';
 
@@ -58,16 +58,15 @@ export async function openApiDocument(): Promise<OpenAPI3> {
   const dataDir = await mkdtemp(join(tmpdir(), 'rondo-openapi-'));
   const store = offlineStore();
   try {
-    const config = loadConfig({}, { dataDir, logLevel: 'silent' });
-    const services = createServices(config, store, systemClock, uuidGenerator, { env: { RONDO_INSECURE_NO_AUTH: '1' } });
-    const app = await buildApp({ config, store, logger: createLogger(config), clock: systemClock, ids: uuidGenerator, services });
+    const config = loadConfig({ RONDO_INSECURE_NO_AUTH: '1' }, { dataDir, logLevel: 'silent' });
+    const c = await compose({ config, store, clock: systemClock, ids: uuidGenerator, env: {}, role: 'api' });
+    const app = c.app as RondoApp;
     try {
       const res = await app.inject({ method: 'GET', url: '/api/docs/openapi.json' });
       if (res.statusCode !== 200) throw new Error(`GET /api/docs/openapi.json answered ${res.statusCode}: ${res.body}`);
       return res.json<OpenAPI3>();
     } finally {
-      await app.close();
-      await services.auth.close();
+      await c.close();
     }
   } finally {
     await store.close();

@@ -1,6 +1,6 @@
-// Rondo as a library: the server, its configuration, and the public faces of its layers.
-export { startServer, createServices, createLogger } from './server.js';
-export type { RunningServer } from './server.js';
+// Rondo as a library: the composition root, its configuration, and the public faces of its layers.
+export { compose, startServer, createLogger } from './app/index.js';
+export type { ComposeOptions, Composition, RunningServer } from './app/index.js';
 export { loadConfig } from './config/index.js';
 export type { RondoConfig } from './config/index.js';
 export { buildApp } from './api/index.js';

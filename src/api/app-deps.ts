@@ -3,13 +3,13 @@ import type { RondoConfig } from '../config/index.js';
 import type { Clock, IdGenerator } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { CatalogService } from '../catalog/index.js';
-import type { RuntimeServices } from '../runtime-services.js';
-import type { MonitoringServices } from '../monitoring-services.js';
+import type { RuntimeServices } from '../app/lifecycle-wiring.js';
+import type { MonitoringServices } from '../app/monitoring-wiring.js';
 import type { AuthService } from '../auth/index.js';
 
 /**
  * The services route plugins call. Add yours here as a field (e.g. `lifecycle`) and
- * construct it in `src/server.ts` (and `test/support/app.ts`).
+ * construct it in `src/app/compose.ts`.
  */
 export interface AppServices extends Partial<Omit<RuntimeServices, 'lifecycle' | 'vims'>> {
   readonly catalog: CatalogService;
@@ -23,7 +23,7 @@ export interface AppServices extends Partial<Omit<RuntimeServices, 'lifecycle' |
   readonly auth: AuthService;
 }
 
-/** Everything `buildApp` is built from; the composition root (`src/server.ts`) fills it. */
+/** Everything `buildApp` is built from; the composition root (`src/app/compose.ts`) fills it. */
 export interface AppDeps {
   readonly config: RondoConfig;
   readonly store: Store;

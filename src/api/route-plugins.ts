@@ -55,7 +55,7 @@ export const ROUTE_PLUGINS: readonly RoutePlugin[] = [
   { name: 'sol005-ns-instances', plugin: nsInstanceRoutes },
   { name: 'sol005-ns-lcm-op-occs', plugin: nsLcmOpOccRoutes },
   { name: '5gtango-instantiations', plugin: gatekeeperInstantiationRoutes },
-  // Monitoring: present when the composition root built it (src/monitoring-services.ts).
+  // Monitoring: present when the composition root built it (src/app/monitoring-wiring.ts).
   { name: 'monitoring-vesagent', plugin: vesAgentPlugin },
   { name: 'monitoring-alarms', plugin: alarmsPlugin },
   { name: 'monitoring-subscriptions', plugin: subscriptionsPlugin },

@@ -1,6 +1,6 @@
 import { BadRequestError, NotFoundError, UnauthorizedError } from '../model/index.js';
 import type { Clock, IdGenerator } from '../model/index.js';
-import type { UserRecord, UserRepository } from '../store/index.js';
+import type { UserRecord, UserRepository } from './auth-store.js';
 import { hashPassword, MAX_PASSWORD_LENGTH, needsRehash, verifyPassword } from './password-hash.js';
 import type { ScryptParams } from './password-hash.js';
 import { isUserRole, TENANT_PATTERN, USERNAME_PATTERN } from './roles.js';

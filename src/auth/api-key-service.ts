@@ -1,6 +1,6 @@
 import { BadRequestError, NotFoundError } from '../model/index.js';
 import type { Clock, IdGenerator } from '../model/index.js';
-import type { ApiKeyRecord, ApiKeyRepository } from '../store/index.js';
+import type { ApiKeyRecord, ApiKeyRepository } from './auth-store.js';
 import { newApiKey } from './api-key-format.js';
 import type { AuthContext } from './roles.js';
 

@@ -1,5 +1,5 @@
 import type { Clock, IdGenerator } from '../model/index.js';
-import type { AuditEntry, AuditLogRepository } from '../store/index.js';
+import type { AuditEntry, AuditLogRepository } from './auth-store.js';
 
 /** Writes audit entries without holding up responses, and can wait for them. */
 export interface AuditRecorder {

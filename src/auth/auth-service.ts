@@ -1,6 +1,5 @@
 import type { Clock, IdGenerator } from '../model/index.js';
-import { apiKeyRepository, auditLogRepository, userRepository, vimShareRepository } from '../store/index.js';
-import type { AuditLogRepository, Store, UserRepository, VimShareRepository } from '../store/index.js';
+import type { AuditLogRepository, AuthRepositories, UserRepository, VimShareRepository } from './auth-store.js';
 import { createAccountService } from './account-service.js';
 import type { AccountService } from './account-service.js';
 import { createApiKeyService } from './api-key-service.js';
@@ -59,7 +58,8 @@ export interface AuthService {
 
 /** Inputs of {@link createAuthService}. */
 export interface AuthServiceDeps {
-  readonly store: Store;
+  /** Users, API keys, audit log and VIM shares (`authRepositories(db)` of `src/store`). */
+  readonly repos: AuthRepositories;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   /** Where `secret.key` is kept when RONDO_SECRET_KEY is unset. */
@@ -74,7 +74,7 @@ export interface AuthServiceDeps {
 
 /**
  * Builds the {@link AuthService}: loads (or generates) the secret key, reads the policy
- * file, and wires repositories. Synchronous, so `createServices` can call it. Throws
+ * file, and wires repositories. Synchronous, so the composition root (`src/app/compose.ts`) can call it. Throws
  * ConfigError, BadRequestError `SECRET_KEY_INVALID` or PolicyInvalidError
  * `POLICY_INVALID` for a bad setting: start-up stops with that message.
  */
@@ -83,11 +83,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
   const config = deps.config ?? loadAuthConfig(env);
   const key = loadSecretKey({ env, dataDir: deps.dataDir });
   const policy = createPolicy(config.policyFile ? readPolicyFile(config.policyFile) : {});
-  const db = deps.store.db;
-  const users = userRepository(db);
-  const apiKeys = apiKeyRepository(db);
-  const auditLog = auditLogRepository(db);
-  const shares = vimShareRepository(db);
+  const { users, apiKeys, auditLog, shares } = deps.repos;
   const signer = createTokenSigner(key.key);
   const accounts = createAccountService({ users, signer, clock: deps.clock, ids: deps.ids, tokenTtlSeconds: config.tokenTtlSeconds, ...(deps.scrypt ? { scrypt: deps.scrypt } : {}) });
   const audit = createAuditRecorder({ log: auditLog, clock: deps.clock, ids: deps.ids, onError: deps.onAuditError ?? (() => undefined) });

@@ -1,6 +1,6 @@
 import { UnauthorizedError } from '../model/index.js';
 import type { Clock } from '../model/index.js';
-import type { ApiKeyRepository, UserRecord, UserRepository } from '../store/index.js';
+import type { ApiKeyRepository, UserRecord, UserRepository } from './auth-store.js';
 import { apiKeyMatches, looksLikeApiKey, parseApiKey } from './api-key-format.js';
 import { authContext } from './roles.js';
 import type { AuthContext } from './roles.js';

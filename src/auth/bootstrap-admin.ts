@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_TENANT } from './roles.js';
 import type { AccountService } from './account-service.js';
-import type { UserRepository } from '../store/index.js';
+import type { UserRepository } from './auth-store.js';
 
 /** What {@link ensureBootstrapAdmin} did. */
 export type BootstrapResult =

@@ -4,6 +4,10 @@ export type { AuthService, AuthServiceDeps } from './auth-service.js';
 export { loadAuthConfig, isPublicRoute, DEFAULT_PUBLIC_ROUTES } from './auth-config.js';
 export type { AuthConfig, PublicRoute } from './auth-config.js';
 export { AUTH_METHODS, authContext, DEFAULT_TENANT, isUserRole, TENANT_PATTERN, USER_ROLES, USERNAME_PATTERN } from './roles.js';
+export type {
+  ApiKeyRecord, ApiKeyRepository, AuditEntry, AuditFilter, AuditLogRepository, AuditRecord, AuthRepositories, SealedColumn, SealedColumnRepository, SealedValue,
+  UserChange, UserRecord, UserRepository, VimShareRepository,
+} from './auth-store.js';
 export type { AuthContext, AuthMethod, UserRole } from './roles.js';
 export { createAuthenticator } from './authenticator.js';
 export type { Authenticator, CredentialHeaders } from './authenticator.js';

@@ -1,5 +1,5 @@
-import { USER_ROLES } from '../store/index.js';
-import type { UserRole } from '../store/index.js';
+import { USER_ROLES } from './auth-store.js';
+import type { UserRole } from './auth-store.js';
 
 export { USER_ROLES };
 export type { UserRole };

@@ -1,6 +1,5 @@
 import { InternalError } from '../model/index.js';
-import { sealedColumnRepository } from '../store/index.js';
-import type { SealedColumn, Store } from '../store/index.js';
+import type { SealedColumn, SealedColumnRepository } from './auth-store.js';
 import type { SecretBox } from './secret-box.js';
 
 const registry: SealedColumn[] = [
@@ -38,8 +37,7 @@ export interface RotationReport {
  * (counted as `raced`). Throws InternalError `SECRET_UNREADABLE` (naming nothing secret)
  * when a value opens with neither key.
  */
-export async function rotateSecrets(store: Store, oldBox: SecretBox, newBox: SecretBox, columns: readonly SealedColumn[] = sealedColumns()): Promise<RotationReport> {
-  const repo = sealedColumnRepository(store.db);
+export async function rotateSecrets(repo: SealedColumnRepository, oldBox: SecretBox, newBox: SecretBox, columns: readonly SealedColumn[] = sealedColumns()): Promise<RotationReport> {
   const report: RotationReport['columns'][number][] = [];
   for (const c of columns) {
     let rotated = 0;

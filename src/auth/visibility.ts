@@ -1,5 +1,5 @@
 import { NotFoundError } from '../model/index.js';
-import type { VimShareRepository } from '../store/index.js';
+import type { VimShareRepository } from './auth-store.js';
 import type { AuthContext } from './roles.js';
 
 /**

@@ -1,16 +1,16 @@
-import type { Kysely } from 'kysely';
 import { ConflictError, NotFoundError } from '../model/index.js';
 import type { Nsd, Vnfd } from '../model/index.js';
 import { translateVnfdToHot } from '../descriptors/etsi/hot/index.js';
 import type { HotTranslateOptions } from '../descriptors/etsi/hot/index.js';
 import type { HotBundle, HotSource } from '../lifecycle/index.js';
-import type { Database } from '../store/index.js';
-import { DEFAULT_TENANT, nsdRepository, packageRepository, vnfdRepository } from '../store/catalog-store.js';
-import type { VnfdRecord } from '../store/catalog-store.js';
+import { DEFAULT_TENANT } from './catalog-states.js';
+import type { VnfdRecord } from './catalog-records.js';
+import type { CatalogRepositories } from './catalog-store-port.js';
 
 /** What {@link createCatalogHotSource} needs. */
 export interface CatalogHotSourceDeps {
-  readonly db: Kysely<Database>;
+  /** The catalog tables (read only). */
+  readonly repos: CatalogRepositories;
   /** Where an on-boarded package's file is (the catalog service's `packagePath`). */
   readonly packagePath: (packageId: string) => string;
   /** Reads one entry of a stored package (`readPackageEntry` of `src/packages`). */
@@ -43,7 +43,7 @@ export function createCatalogHotSource(deps: CatalogHotSourceDeps): HotSource {
     new ConflictError(`no Heat template for VNF ${vnfId}: ${why}`, { code: 'PLAN_HOT_UNAVAILABLE', details: { vnfId } });
 
   const recordOf = async (vnfdIds: readonly string[], tenant: string, ref: Nsd['vnfs'][number]['vnfd']): Promise<VnfdRecord | undefined> => {
-    const repo = vnfdRepository(deps.db);
+    const repo = deps.repos.vnfds;
     for (const id of vnfdIds) {
       const r = await repo.get(id);
       if (r?.descriptor && sameRef(r.descriptor, ref)) return r;
@@ -52,7 +52,7 @@ export function createCatalogHotSource(deps: CatalogHotSourceDeps): HotSource {
   };
 
   const packageFiles = async (packageId: string): Promise<Map<string, string>> => {
-    const pkg = await packageRepository(deps.db).get(packageId);
+    const pkg = await deps.repos.packages.get(packageId);
     if (!pkg) throw new NotFoundError('package', packageId);
     const files = new Map<string, string>();
     for (const f of pkg.files.filter((x) => TOSCA_FILE.test(x.path))) {
@@ -63,7 +63,7 @@ export function createCatalogHotSource(deps: CatalogHotSourceDeps): HotSource {
 
   return {
     async getHots(nsdInfoId, vnfIds) {
-      const nsd = await nsdRepository(deps.db).get(nsdInfoId);
+      const nsd = await deps.repos.nsds.get(nsdInfoId);
       if (!nsd?.descriptor) throw new NotFoundError('NSD', nsdInfoId);
       const byPackage = new Map<string, Promise<Map<string, string>>>();
       const out: Record<string, HotBundle> = {};

@@ -1,12 +1,12 @@
 import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { Kysely } from 'kysely';
 import { ConflictError, NotFoundError } from '../model/index.js';
 import type { Clock, IdGenerator } from '../model/index.js';
-import type { Database } from '../store/index.js';
-import { DEFAULT_TENANT, nsdRepository, packageRepository, vnfdRepository } from '../store/catalog-store.js';
-import type { NsdRecord, OperationalState, PackageRecord, VnfdRecord } from '../store/catalog-store.js';
+import { DEFAULT_TENANT } from './catalog-states.js';
+import type { OperationalState } from './catalog-states.js';
+import type { NsdRecord, PackageRecord, VnfdRecord } from './catalog-records.js';
+import type { CatalogStore, PackageRepository } from './catalog-store-port.js';
 import type { PackageReader } from './package-reader-port.js';
 import { receiveUpload } from './upload-receiver.js';
 import type { UploadedFile } from './upload-receiver.js';
@@ -16,7 +16,8 @@ import { onboardingFailure } from './onboarding-failure.js';
 
 /** What the catalog service is built from (the composition root passes these). */
 export interface CatalogDeps {
-  readonly db: Kysely<Database>;
+  /** The catalog tables (`catalogStore(db, now)` of `src/store`). */
+  readonly store: CatalogStore;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly reader: PackageReader;
@@ -57,13 +58,12 @@ export interface DescriptorPatch {
  * belongs to a tenant (`default` unless told); lists take a {@link TenantScope}.
  */
 export function createCatalogService(deps: CatalogDeps) {
-  const now = () => deps.clock.now();
   const tmpDir = join(deps.dataDir, 'tmp');
   const packagePath = (id: string) => join(deps.dataDir, 'packages', `${id}.pkg`);
-  const onboardingDeps = (tenant: string) => ({ db: deps.db, clock: deps.clock, ids: deps.ids, reader: deps.reader, tenant, packagePath });
-  const packages = () => packageRepository(deps.db);
-  const vnfds = () => vnfdRepository(deps.db, now);
-  const nsds = () => nsdRepository(deps.db, now);
+  const onboardingDeps = (tenant: string) => ({ store: deps.store, clock: deps.clock, ids: deps.ids, reader: deps.reader, tenant, packagePath });
+  const packages = () => deps.store.packages;
+  const vnfds = () => deps.store.vnfds;
+  const nsds = () => deps.store.nsds;
 
   const receive = async (input: UploadInput, name: string): Promise<UploadedFile> => {
     const upload = await receiveUpload(input.source, {
@@ -85,8 +85,8 @@ export function createCatalogService(deps: CatalogDeps) {
   const dropFile = (id: string) => rm(packagePath(id), { force: true });
 
   /** Deletes the package row (and then its file) when its last descriptor is gone. */
-  const collectPackage = async (db: Kysely<Database>, packageId: string | null): Promise<string | null> =>
-    packageId && (await packageRepository(db).deleteIfUnreferenced(packageId)) ? packageId : null;
+  const collectPackage = async (pkgs: PackageRepository, packageId: string | null): Promise<string | null> =>
+    packageId && (await pkgs.deleteIfUnreferenced(packageId)) ? packageId : null;
 
   /** SOL005 content upload: CREATED → UPLOADING → PROCESSING → ONBOARDED, or ERROR with details. */
   const uploadContent = async (kind: 'vnfd' | 'nsd', id: string, input: UploadInput): Promise<OnboardResult> => {
@@ -176,10 +176,10 @@ export function createCatalogService(deps: CatalogDeps) {
 
     /** SOL005 PATCH: operationalState (only when ONBOARDED) and merged userDefinedData. */
     async patchVnfPackage(id: string, patch: DescriptorPatch): Promise<VnfdRecord> {
-      return patchDescriptor(deps.db, 'vnfd', id, patch, now);
+      return patchDescriptor(deps.store, 'vnfd', id, patch);
     },
     async patchNsd(id: string, patch: DescriptorPatch): Promise<NsdRecord> {
-      return patchDescriptor(deps.db, 'nsd', id, patch, now);
+      return patchDescriptor(deps.store, 'nsd', id, patch);
     },
 
     /**
@@ -187,22 +187,22 @@ export function createCatalogService(deps: CatalogDeps) {
      * while an NSD still uses the VNFD. The package file goes with its last descriptor.
      */
     async deleteVnfPackage(id: string): Promise<void> {
-      const dropped = await deps.db.transaction().execute(async (trx) => {
+      const dropped = await deps.store.transaction(async (trx) => {
         // State first (the SOL005 rule), then references; a throw rolls the delete back.
-        const row = await vnfdRepository(trx, now).deleteGuarded(id, true);
-        const users = await vnfdRepository(trx).referencingNsds(id);
+        const row = await trx.vnfds.deleteGuarded(id, true);
+        const users = await trx.vnfds.referencingNsds(id);
         if (users.length > 0) {
           throw new ConflictError(`VNF package ${id} is used by NSD ${users.join(', ')}; delete those NSDs first`, { code: 'VNFD_REFERENCED', details: { nsdInfoIds: users } });
         }
-        return collectPackage(trx, row.package_id);
+        return collectPackage(trx.packages, row.package_id);
       });
       if (dropped) await dropFile(dropped);
     },
     /** SOL005 DELETE ns_descriptors/{id}: only DISABLED and NOT_IN_USE (§5.4.2.3.5). */
     async deleteNsd(id: string): Promise<void> {
-      const dropped = await deps.db.transaction().execute(async (trx) => {
-        const row = await nsdRepository(trx, now).deleteGuarded(id, true);
-        return collectPackage(trx, row.package_id);
+      const dropped = await deps.store.transaction(async (trx) => {
+        const row = await trx.nsds.deleteGuarded(id, true);
+        return collectPackage(trx.packages, row.package_id);
       });
       if (dropped) await dropFile(dropped);
     },
@@ -224,11 +224,11 @@ export function createCatalogService(deps: CatalogDeps) {
      * one is IN_USE or another package's NSD uses one of its VNFDs.
      */
     async deletePackage(id: string): Promise<PackageRecord> {
-      const pkg = await deps.db.transaction().execute(async (trx) => {
-        const p = await packageRepository(trx).get(id);
+      const pkg = await deps.store.transaction(async (trx) => {
+        const p = await trx.packages.get(id);
         if (!p) throw new NotFoundError('package', id);
-        const v = vnfdRepository(trx, now);
-        const n = nsdRepository(trx, now);
+        const v = trx.vnfds;
+        const n = trx.nsds;
         for (const nsd of await n.listByPackage(id)) await n.deleteGuarded(nsd.id, false);
         for (const vnfd of await v.listByPackage(id)) {
           const users = await v.referencingNsds(vnfd.id, id);
@@ -237,7 +237,7 @@ export function createCatalogService(deps: CatalogDeps) {
           }
           await v.deleteGuarded(vnfd.id, false);
         }
-        await collectPackage(trx, id);
+        await collectPackage(trx.packages, id);
         return p;
       });
       await dropFile(id);
@@ -250,14 +250,13 @@ export function createCatalogService(deps: CatalogDeps) {
 export type CatalogService = ReturnType<typeof createCatalogService>;
 
 async function patchDescriptor<K extends 'vnfd' | 'nsd'>(
-  db: Kysely<Database>,
+  store: CatalogStore,
   kind: K,
   id: string,
   patch: DescriptorPatch,
-  now: () => Date,
 ): Promise<K extends 'vnfd' ? VnfdRecord : NsdRecord> {
-  return db.transaction().execute(async (trx) => {
-    const repo = kind === 'vnfd' ? vnfdRepository(trx, now) : nsdRepository(trx, now);
+  return store.transaction(async (trx) => {
+    const repo = kind === 'vnfd' ? trx.vnfds : trx.nsds;
     const current = await repo.get(id);
     if (!current) throw new NotFoundError(kind === 'vnfd' ? 'VNF package' : 'NSD', id);
     if (patch.operationalState && patch.operationalState !== current.operationalState) await repo.setOperational(id, patch.operationalState);

@@ -5,7 +5,11 @@ export type { OnboardResult } from './onboarding.js';
 export type { PackageReader, ReadPackageOptions } from './package-reader-port.js';
 export type { UploadedFile } from './upload-receiver.js';
 export { useNsd, releaseNsd } from './descriptor-usage.js';
-export { ONBOARDING_STATES, OPERATIONAL_STATES, USAGE_STATES } from '../store/catalog-store.js';
-export type { OnboardingState, OperationalState, UsageState, NsdRecord, VnfdRecord, PackageRecord } from '../store/catalog-store.js';
+export { DEFAULT_TENANT, ONBOARDING_STATES, OPERATIONAL_STATES, USAGE_STATES } from './catalog-states.js';
+export type { OnboardingState, OperationalState, UsageState } from './catalog-states.js';
+export type { DescriptorContent, DescriptorRecordBase, NsdContent, NsdRecord, PackageRecord, VnfdRecord } from './catalog-records.js';
+export type {
+  CatalogRepositories, CatalogStore, DescriptorRepository, DescriptorStateRow, NsdRepository, PackageRepository, VnfdRepository,
+} from './catalog-store-port.js';
 export { createCatalogHotSource } from './catalog-hot-source.js';
 export type { CatalogHotSourceDeps } from './catalog-hot-source.js';

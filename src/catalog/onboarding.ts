@@ -1,11 +1,9 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Kysely } from 'kysely';
 import { PackageInvalidError } from '../model/index.js';
 import type { Clock, IdGenerator, NsdVnf, ParsedPackage } from '../model/index.js';
-import type { Database } from '../store/index.js';
-import { nsdRepository, packageRepository, vnfdRepository } from '../store/catalog-store.js';
-import type { NsdRecord, PackageRecord, VnfdRecord } from '../store/catalog-store.js';
+import type { NsdRecord, PackageRecord, VnfdRecord } from './catalog-records.js';
+import type { CatalogStore } from './catalog-store-port.js';
 import type { PackageReader } from './package-reader-port.js';
 import type { UploadedFile } from './upload-receiver.js';
 
@@ -21,7 +19,7 @@ export type OnboardTarget = { readonly kind: 'vnfd' | 'nsd'; readonly id: string
 
 /** What on-boarding needs from the composition root. */
 export interface OnboardingDeps {
-  readonly db: Kysely<Database>;
+  readonly store: CatalogStore;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly reader: PackageReader;
@@ -51,7 +49,7 @@ const refKey = (r: NsdVnf['vnfd']): string => ('descriptorId' in r ? `id:${r.des
  * back and a file already moved is removed again. The caller removes the temp file.
  */
 export async function onboardUpload(deps: OnboardingDeps, upload: UploadedFile, opts: OnboardOptions): Promise<OnboardResult> {
-  const vnfdsInCatalog = vnfdRepository(deps.db);
+  const vnfdsInCatalog = deps.store.vnfds;
   const readOpts = {
     ...(opts.fileName ? { fileName: opts.fileName } : {}),
     resolveExternalVnfd: async (ref: NsdVnf['vnfd']) => (await vnfdsInCatalog.findOnboarded(deps.tenant, ref)) !== undefined,
@@ -66,11 +64,8 @@ export async function onboardUpload(deps: OnboardingDeps, upload: UploadedFile, 
   const finalPath = deps.packagePath(opts.packageId);
   let moved = false;
   try {
-    return await deps.db.transaction().execute(async (trx) => {
-      const now = () => deps.clock.now();
-      const packages = packageRepository(trx);
-      const vnfds = vnfdRepository(trx, now);
-      const nsds = nsdRepository(trx, now);
+    return await deps.store.transaction(async (trx) => {
+      const { packages, vnfds, nsds } = trx;
       const pkg = await packages.insert({
         id: opts.packageId,
         tenant: deps.tenant,

@@ -7,7 +7,7 @@ import { createSecretBox, decodeSecretKey, registerSealedColumn, rotateSecrets, 
 import type { RotationReport, TokenGrant } from '../auth/index.js';
 import { ConfigError, loadConfig } from '../config/index.js';
 import type { ConfigOverrides } from '../config/index.js';
-import { openStore, SqlVimAccountRepository, VIM_SECRET_COLUMN } from '../store/index.js';
+import { openStore, sealedColumnRepository, SqlVimAccountRepository, VIM_SECRET_COLUMN } from '../store/index.js';
 import type { Store } from '../store/index.js';
 import { contextOf } from './cli-context.js';
 import { CliError, EXIT } from './cli-error.js';
@@ -152,7 +152,7 @@ async function rotate(o: RotateOptions, out: Output, json: boolean): Promise<voi
   let sealedClear: number;
   try {
     registerSealedColumn(VIM_SECRET_COLUMN);
-    report = await rotateSecrets(store, oldBox, newBox);
+    report = await rotateSecrets(sealedColumnRepository(store.db), oldBox, newBox);
     // VIM credentials stored before sealing existed: sealed with the new key now.
     sealedClear = await new SqlVimAccountRepository(store.db, newBox).sealClearSecrets();
   } catch (e) {

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { ConfigError, ROLES, loadConfig } from '../config/index.js';
 import type { ConfigOverrides, Role } from '../config/index.js';
-import { loadAuthConfig } from '../auth/index.js';
-import { startServer } from '../server.js';
+import { startServer } from '../app/index.js';
 import { CliError, EXIT } from './cli-error.js';
 
 /** `rondo serve`: runs the API server until SIGINT/SIGTERM. */
@@ -15,8 +14,9 @@ export function registerServeCommand(program: Command): void {
     .option('--data-dir <dir>', 'data directory (database, packages)')
     .option('--database-url <url>', 'PostgreSQL URL (postgres://…)')
     .option('--role <role>', 'api (HTTP only), worker (runs operations; HTTP health only) or all (default)')
+    .option('--public-url <url>', 'public base URL of the API, for absolute links in SOL005 notifications (also RONDO_PUBLIC_URL)')
     .option('--insecure-no-auth', 'turn authentication OFF: every caller is an admin (local demos only; also RONDO_INSECURE_NO_AUTH=1)')
-    .action(async (opts: { port?: string; host?: string; dataDir?: string; databaseUrl?: string; role?: string; insecureNoAuth?: boolean }) => {
+    .action(async (opts: { port?: string; host?: string; dataDir?: string; databaseUrl?: string; role?: string; publicUrl?: string; insecureNoAuth?: boolean }) => {
       if (opts.role !== undefined && !(ROLES as readonly string[]).includes(opts.role)) {
         throw new CliError(`rondo serve: unknown role ${opts.role}`, EXIT.usage, `--role takes one of ${ROLES.join(', ')}`, 'use --role api, --role worker or --role all');
       }
@@ -26,11 +26,12 @@ export function registerServeCommand(program: Command): void {
         ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
         ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
         ...(opts.role ? { role: opts.role as Role } : {}),
+        ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
+        ...(opts.insecureNoAuth ? { auth: { insecureNoAuth: true } } : {}),
       };
       try {
         const config = loadConfig(process.env, overrides);
-        const authConfig = loadAuthConfig(process.env, opts.insecureNoAuth ? { insecureNoAuth: true } : {});
-        await startServer(config, { handleSignals: true, authConfig });
+        await startServer(config, { handleSignals: true });
       } catch (e) {
         if (e instanceof ConfigError) throw new CliError('rondo serve: invalid configuration', EXIT.usage, e.problems.join('\n'), 'fix the flags or environment variables named above');
         const code = (e as NodeJS.ErrnoException).code;

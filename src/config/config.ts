@@ -1,5 +1,8 @@
 import { resolve } from 'node:path';
 import { RondoError } from '../model/index.js';
+import { readAuthSettings } from './auth-settings.js';
+import type { AuthConfig } from './auth-settings.js';
+import { envReader } from './env-reader.js';
 
 export const ROLES = ['api', 'worker', 'all'] as const;
 export type Role = (typeof ROLES)[number];
@@ -11,6 +14,12 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export interface RondoConfig {
   readonly host: string;
   readonly port: number;
+  /**
+   * The public base URL of the API (`RONDO_PUBLIC_URL`), e.g. `https://mano.example.net`:
+   * SOL005 notifications and resource links are absolute URIs under it. `null`: derived
+   * from where the server listens ({@link defaultPublicUrl}).
+   */
+  readonly publicUrl: string | null;
   /** Embedded PGlite data and uploaded packages live here (default `./.rondo`). */
   readonly dataDir: string;
   /** Real PostgreSQL when set (DATABASE_URL); PGlite in `dataDir` otherwise. */
@@ -30,6 +39,8 @@ export interface RondoConfig {
   readonly workerConcurrency: number;
   /** Page size of SOL005 list answers (SOL013 paging). */
   readonly pageSize: number;
+  /** Authentication, policy, rate limits, outbound calls. */
+  readonly auth: AuthConfig;
 }
 
 /** A configuration mistake; lists one message per wrong setting. */
@@ -39,54 +50,78 @@ export class ConfigError extends RondoError {
   }
 }
 
-export type ConfigOverrides = Partial<{ -readonly [K in keyof RondoConfig]: RondoConfig[K] }>;
+/** Explicit settings (CLI flags, tests) that win over the environment; `auth` merges field by field. */
+export type ConfigOverrides = Partial<{ -readonly [K in Exclude<keyof RondoConfig, 'auth'>]: RondoConfig[K] }> & { readonly auth?: Partial<AuthConfig> };
+
+/**
+ * The base URL a server listening on `host:port` is reached at: a wildcard address
+ * (0.0.0.0, ::) becomes 127.0.0.1, an IPv6 address gets brackets.
+ */
+export function defaultPublicUrl(host: string, port: number): string {
+  const h = host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${h}:${port}`;
+}
+
+/** `RONDO_PUBLIC_URL` checked: http(s), no credentials, query or fragment; no trailing slash. */
+function publicUrlOf(raw: string | null | undefined, problem: (m: string) => void): string | null {
+  if (raw === undefined || raw === null) return null;
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    problem(`RONDO_PUBLIC_URL=${raw}: expected an absolute http(s) URL such as https://mano.example.net`);
+    return null;
+  }
+  if (!['http:', 'https:'].includes(u.protocol) || u.username || u.password || u.search || u.hash) {
+    problem(`RONDO_PUBLIC_URL=${raw}: expected http(s)://host[:port][/path] without credentials, query or fragment`);
+    return null;
+  }
+  return u.href.replace(/\/+$/, '');
+}
 
 /**
  * Builds the configuration from environment variables (RONDO_*, DATABASE_URL) and
- * explicit overrides (CLI flags win). Throws ConfigError listing every mistake.
+ * explicit overrides (CLI flags win). Throws ConfigError listing every mistake, of the
+ * auth settings too, at once.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): RondoConfig {
-  const problems: string[] = [];
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      problems.push(`${name}=${raw}: expected an integer from ${min} to ${max}`);
-      return fallback;
-    }
-    return n;
-  };
-  const oneOf = <T extends string>(name: string, list: readonly T[], fallback: T): T => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    if (!(list as readonly string[]).includes(raw)) {
-      problems.push(`${name}=${raw}: expected one of ${list.join(', ')}`);
-      return fallback;
-    }
-    return raw as T;
-  };
+  const r = envReader(env);
+  const { auth: authOverrides, ...rest } = overrides;
   const cfg: RondoConfig = {
-    host: env.RONDO_HOST ?? '127.0.0.1',
-    port: int('RONDO_PORT', 5000, 0, 65535),
-    dataDir: resolve(env.RONDO_DATA_DIR ?? '.rondo'),
-    databaseUrl: env.DATABASE_URL ? env.DATABASE_URL : null,
-    databaseSchema: env.RONDO_DB_SCHEMA ?? 'public',
-    role: oneOf('RONDO_ROLE', ROLES, 'all'),
-    logLevel: oneOf('RONDO_LOG_LEVEL', LOG_LEVELS, 'info'),
-    maxUploadBytes: int('RONDO_MAX_UPLOAD_BYTES', 512 * 1024 * 1024, 1024, 16 * 1024 ** 3),
-    dockerEndpoint: env.RONDO_DOCKER_ENDPOINT ?? env.DOCKER_HOST ?? 'unix:///var/run/docker.sock',
-    autoRegisterPops: (env.RONDO_AUTO_POPS ?? '1') !== '0',
-    stepDeadlineSeconds: int('RONDO_STEP_DEADLINE', 120, 1, 86400),
-    opDeadlineSeconds: int('RONDO_OP_DEADLINE', 1800, 1, 7 * 86400),
-    workerLeaseSeconds: int('RONDO_WORKER_LEASE', 15, 2, 3600),
-    workerConcurrency: int('RONDO_WORKER_CONCURRENCY', 4, 1, 256),
-    pageSize: int('RONDO_PAGE_SIZE', 100, 1, 10_000),
-    ...overrides,
+    host: r.raw('RONDO_HOST') ?? '127.0.0.1',
+    port: r.int('RONDO_PORT', 5000, 0, 65535),
+    publicUrl: publicUrlOf(r.raw('RONDO_PUBLIC_URL'), r.problem),
+    dataDir: resolve(r.raw('RONDO_DATA_DIR') ?? '.rondo'),
+    databaseUrl: r.raw('DATABASE_URL') ?? null,
+    databaseSchema: r.raw('RONDO_DB_SCHEMA') ?? 'public',
+    role: r.oneOf('RONDO_ROLE', ROLES, 'all'),
+    logLevel: r.oneOf('RONDO_LOG_LEVEL', LOG_LEVELS, 'info'),
+    maxUploadBytes: r.int('RONDO_MAX_UPLOAD_BYTES', 512 * 1024 * 1024, 1024, 16 * 1024 ** 3),
+    dockerEndpoint: r.raw('RONDO_DOCKER_ENDPOINT') ?? r.raw('DOCKER_HOST') ?? 'unix:///var/run/docker.sock',
+    autoRegisterPops: r.bool('RONDO_AUTO_POPS', true),
+    stepDeadlineSeconds: r.int('RONDO_STEP_DEADLINE', 120, 1, 86400),
+    opDeadlineSeconds: r.int('RONDO_OP_DEADLINE', 1800, 1, 7 * 86400),
+    workerLeaseSeconds: r.int('RONDO_WORKER_LEASE', 15, 2, 3600),
+    workerConcurrency: r.int('RONDO_WORKER_CONCURRENCY', 4, 1, 256),
+    pageSize: r.int('RONDO_PAGE_SIZE', 100, 1, 10_000),
+    auth: { ...readAuthSettings(r), ...authOverrides },
+    ...rest,
   };
-  if (overrides.dataDir) (cfg as { dataDir: string }).dataDir = resolve(overrides.dataDir);
-  if (!Number.isInteger(cfg.port) || cfg.port < 0 || cfg.port > 65535) problems.push(`port ${cfg.port}: expected 0..65535`);
-  if (cfg.databaseUrl && !/^postgres(ql)?:\/\//.test(cfg.databaseUrl)) problems.push('DATABASE_URL: expected postgres://…');
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (rest.dataDir) (cfg as { dataDir: string }).dataDir = resolve(rest.dataDir);
+  if (rest.publicUrl) (cfg as { publicUrl: string | null }).publicUrl = publicUrlOf(rest.publicUrl, r.problem);
+  if (!Number.isInteger(cfg.port) || cfg.port < 0 || cfg.port > 65535) r.problem(`port ${cfg.port}: expected 0..65535`);
+  if (cfg.databaseUrl && !/^postgres(ql)?:\/\//.test(cfg.databaseUrl)) r.problem('DATABASE_URL: expected postgres://…');
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
   return cfg;
+}
+
+/**
+ * Only the auth settings of {@link loadConfig} (same parser), for tools and tests that
+ * build an auth service on its own. Throws ConfigError listing every auth mistake.
+ */
+export function loadAuthConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AuthConfig> = {}): AuthConfig {
+  const r = envReader(env);
+  const auth = { ...readAuthSettings(r), ...overrides };
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return auth;
 }

@@ -8,3 +8,5 @@ export { createSubscriptionService } from './subscription-service.js';
 export type { Sealer, SubscriptionService, SubscriptionServiceOptions, SubscriptionView } from './subscription-service.js';
 export { LCM_NOTIFICATION_STATUSES, NotificationService } from './notification-service.js';
 export type { AlarmLike, LcmNotificationStatus, NotificationServiceOptions } from './notification-service.js';
+export { SUBSCRIPTION_APIS } from './subscription-store.js';
+export type { SubscriptionApi, SubscriptionRecord, SubscriptionRepository } from './subscription-store.js';

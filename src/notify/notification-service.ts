@@ -3,7 +3,7 @@ import { DEFAULT_TENANT } from '../auth/roles.js';
 import type { OutboundGuard } from '../auth/outbound-guard.js';
 import { RondoError } from '../model/index.js';
 import type { Clock, IdGenerator, LcmOpOcc } from '../model/index.js';
-import type { SubscriptionApi, SubscriptionRecord, SubscriptionRepository } from '../store/index.js';
+import type { SubscriptionApi, SubscriptionRecord, SubscriptionRepository } from './subscription-store.js';
 import { backoffDelay, sleep } from './retry-backoff.js';
 import type { BackoffPolicy, Random } from './retry-backoff.js';
 import { DEFAULT_OUTBOUND_LIMITS, sendOutbound } from './outbound-http.js';
@@ -33,8 +33,12 @@ export interface NotificationServiceOptions {
   readonly sealer: Sealer;
   readonly clock: Clock;
   readonly ids: IdGenerator;
-  /** Absolute base of this API for `_links`; '' for relative links. */
-  readonly apiBase?: string;
+  /**
+   * Absolute base of this API for `_links` (SOL005 callbacks need absolute URIs; the
+   * server passes RONDO_PUBLIC_URL), or a function read at each notification (the base
+   * is known once the server listens); '' for relative links.
+   */
+  readonly apiBase?: string | (() => string);
   /** Attempts per notification before it is abandoned; default 8. */
   readonly maxAttempts?: number;
   /** Default 500 ms doubling up to 60 s, full jitter. */
@@ -71,7 +75,6 @@ interface Job {
 export class NotificationService {
   readonly #o: NotificationServiceOptions;
   readonly #guard: OutboundGuard;
-  readonly #base: string;
   readonly #queues = new Map<string, Job[]>();
   readonly #active = new Map<string, Promise<void>>();
   #ac = new AbortController();
@@ -83,7 +86,12 @@ export class NotificationService {
   constructor(opts: NotificationServiceOptions) {
     this.#o = opts;
     this.#guard = opts.guard ?? createOutboundGuard();
-    this.#base = (opts.apiBase ?? '').replace(/\/+$/, '');
+  }
+
+  /** The API base of `_links`, without a trailing slash. */
+  #base(): string {
+    const b = this.#o.apiBase;
+    return (typeof b === 'function' ? b() : (b ?? '')).replace(/\/+$/, '');
   }
 
   /** Notifications delivered (2xx). */
@@ -137,7 +145,7 @@ export class NotificationService {
         operation: op.lcmOperationType,
         isAutomaticInvocation: op.isAutomaticInvocation,
         ...(status === 'RESULT' && op.error ? { error: op.error } : {}),
-        _links: { ...this.#links(sub, op.nsInstanceId), nsLcmOpOcc: { href: `${this.#base}/nslcm/v1/ns_lcm_op_occs/${op.id}` } },
+        _links: { ...this.#links(sub, op.nsInstanceId), nsLcmOpOcc: { href: `${this.#base()}/nslcm/v1/ns_lcm_op_occs/${op.id}` } },
       }),
     );
   }
@@ -156,7 +164,7 @@ export class NotificationService {
   async publishAlarm(alarm: AlarmLike, tenant: string = DEFAULT_TENANT): Promise<void> {
     await this.#publish('nsfm', tenant, this.#alarmFacts('AlarmNotification', alarm), (sub) => ({
       alarm,
-      _links: { subscription: { href: `${this.#base}/nsfm/v1/subscriptions/${sub.id}` } },
+      _links: { subscription: { href: `${this.#base()}/nsfm/v1/subscriptions/${sub.id}` } },
     }));
   }
 
@@ -165,7 +173,7 @@ export class NotificationService {
     await this.#publish('nsfm', tenant, this.#alarmFacts('AlarmClearedNotification', alarm), (sub) => ({
       alarmId: alarm.id,
       alarmClearedTime: alarm.alarmClearedTime ?? this.#o.clock.now().toISOString(),
-      _links: { subscription: { href: `${this.#base}/nsfm/v1/subscriptions/${sub.id}` }, alarm: { href: `${this.#base}/nsfm/v1/alarms/${alarm.id}` } },
+      _links: { subscription: { href: `${this.#base()}/nsfm/v1/subscriptions/${sub.id}` }, alarm: { href: `${this.#base()}/nsfm/v1/alarms/${alarm.id}` } },
     }));
   }
 
@@ -175,8 +183,8 @@ export class NotificationService {
 
   #links(sub: SubscriptionRecord, nsInstanceId: string) {
     return {
-      nsInstance: { href: `${this.#base}/nslcm/v1/ns_instances/${nsInstanceId}` },
-      subscription: { href: `${this.#base}/nslcm/v1/subscriptions/${sub.id}` },
+      nsInstance: { href: `${this.#base()}/nslcm/v1/ns_instances/${nsInstanceId}` },
+      subscription: { href: `${this.#base()}/nslcm/v1/subscriptions/${sub.id}` },
     };
   }
 

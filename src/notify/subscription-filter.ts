@@ -1,5 +1,5 @@
 import { BadRequestError } from '../model/index.js';
-import type { SubscriptionApi } from '../store/index.js';
+import type { SubscriptionApi } from './subscription-store.js';
 
 /** SOL005 notification types Rondo sends, per API. */
 export const LCM_NOTIFICATION_TYPES = ['NsLcmOperationOccurrenceNotification', 'NsIdentifierCreationNotification', 'NsIdentifierDeletionNotification'] as const;

@@ -2,7 +2,7 @@ import { createOutboundGuard } from '../auth/outbound-guard.js';
 import type { OutboundGuard } from '../auth/outbound-guard.js';
 import { BadRequestError, NotFoundError, RondoError } from '../model/index.js';
 import type { Clock, IdGenerator } from '../model/index.js';
-import type { SubscriptionApi, SubscriptionRecord, SubscriptionRepository } from '../store/index.js';
+import type { SubscriptionApi, SubscriptionRecord, SubscriptionRepository } from './subscription-store.js';
 import { DEFAULT_OUTBOUND_LIMITS, sendOutbound } from './outbound-http.js';
 import type { BasicAuth, OutboundLimits } from './outbound-http.js';
 import { filterKey, parseFilter } from './subscription-filter.js';
@@ -28,8 +28,8 @@ export interface SubscriptionServiceOptions {
   readonly sealer: Sealer;
   readonly clock: Clock;
   readonly ids: IdGenerator;
-  /** Absolute base of this API for `_links` (e.g. `http://rondo:8080`); '' for relative links. */
-  readonly apiBase?: string;
+  /** Absolute base of this API for `_links` (e.g. `http://rondo:8080`), or a function read each time; '' for relative links. */
+  readonly apiBase?: string | (() => string);
   /** Timeout and response size of the callback test GET; default {@link DEFAULT_OUTBOUND_LIMITS}. */
   readonly limits?: OutboundLimits;
   /**
@@ -62,13 +62,13 @@ function parseAuth(raw: unknown): BasicAuth | null {
  * delete. Credentials are sealed at rest and never returned.
  */
 export function createSubscriptionService(o: SubscriptionServiceOptions) {
-  const apiBase = (o.apiBase ?? '').replace(/\/+$/, '');
+  const base = (): string => (typeof o.apiBase === 'function' ? o.apiBase() : (o.apiBase ?? '')).replace(/\/+$/, '');
   const guard = o.guard ?? createOutboundGuard();
   const view = (r: SubscriptionRecord): SubscriptionView => ({
     id: r.id,
     filter: r.filter as SubscriptionFilter,
     callbackUri: r.callbackUri,
-    _links: { self: { href: `${apiBase}${BASE_PATH[r.api]}/${r.id}` } },
+    _links: { self: { href: `${base()}${BASE_PATH[r.api]}/${r.id}` } },
   });
 
   async function testCallback(url: string, auth: BasicAuth | null): Promise<void> {
@@ -142,7 +142,7 @@ export function createSubscriptionService(o: SubscriptionServiceOptions) {
     },
 
     /** The path of a subscription (for `Location`). */
-    location: (api: SubscriptionApi, id: string): string => `${apiBase}${BASE_PATH[api]}/${id}`,
+    location: (api: SubscriptionApi, id: string): string => `${base()}${BASE_PATH[api]}/${id}`,
   };
 }
 

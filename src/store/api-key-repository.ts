@@ -1,18 +1,9 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from './schema.js';
 import type { ApiKeysTable } from './auth-schema.js';
+import type { ApiKeyRecord, ApiKeyRepository } from '../auth/index.js';
 
-/** A stored API key: its id, owner and the hash of its secret (never the secret). */
-export interface ApiKeyRecord {
-  readonly id: string;
-  readonly userId: string;
-  readonly name: string;
-  readonly secretHash: string;
-  readonly createdAt: Date;
-  readonly expiresAt: Date | null;
-  readonly revokedAt: Date | null;
-  readonly lastUsedAt: Date | null;
-}
+export type { ApiKeyRecord, ApiKeyRepository } from '../auth/index.js';
 
 const toKey = (r: Selectable<ApiKeysTable>): ApiKeyRecord => ({
   id: r.id,
@@ -24,18 +15,6 @@ const toKey = (r: Selectable<ApiKeysTable>): ApiKeyRecord => ({
   revokedAt: r.revoked_at && new Date(r.revoked_at),
   lastUsedAt: r.last_used_at && new Date(r.last_used_at),
 });
-
-/** API keys for automation. */
-export interface ApiKeyRepository {
-  insert(k: ApiKeyRecord): Promise<ApiKeyRecord>;
-  get(id: string): Promise<ApiKeyRecord | undefined>;
-  /** Keys of one user (or of everyone when `userId` is omitted), newest first. */
-  list(filter?: { readonly userId?: string }): Promise<ApiKeyRecord[]>;
-  /** Marks a key revoked; false when it does not exist or was revoked already. */
-  revoke(id: string, at: Date): Promise<boolean>;
-  /** Records a use; cheap and best-effort. */
-  touch(id: string, at: Date): Promise<void>;
-}
 
 /** The {@link ApiKeyRepository} over Kysely. */
 export function apiKeyRepository(db: Kysely<Database>): ApiKeyRepository {

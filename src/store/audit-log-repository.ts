@@ -1,40 +1,9 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from './schema.js';
 import type { AuditLogTable } from './auth-schema.js';
+import type { AuditRecord, AuditLogRepository } from '../auth/index.js';
 
-/** One audited API call. */
-export interface AuditEntry {
-  readonly id: string;
-  readonly at: Date;
-  readonly userId: string | null;
-  readonly username: string | null;
-  readonly tenant: string | null;
-  readonly action: string;
-  readonly method: string;
-  /** The route pattern (`/nslcm/v1/ns_instances/:id/instantiate`), not the raw URL. */
-  readonly route: string;
-  /** Route parameters (the ids the call was about). */
-  readonly target: Readonly<Record<string, string>>;
-  readonly status: number;
-  readonly requestId: string;
-}
-
-/** A stored entry with its paging position. */
-export interface AuditRecord extends AuditEntry {
-  readonly seq: number;
-}
-
-/** Filters of {@link AuditLogRepository.list}. */
-export interface AuditFilter {
-  readonly username?: string;
-  readonly action?: string;
-  /** Entries at or after this instant. */
-  readonly since?: Date;
-  /** Paging cursor: entries older than this `seq`. */
-  readonly before?: number;
-  /** Page size (the caller bounds it). */
-  readonly limit: number;
-}
+export type { AuditEntry, AuditRecord, AuditFilter, AuditLogRepository } from '../auth/index.js';
 
 const toRecord = (r: Selectable<AuditLogTable>): AuditRecord => ({
   seq: Number(r.seq),
@@ -50,13 +19,6 @@ const toRecord = (r: Selectable<AuditLogTable>): AuditRecord => ({
   status: r.status,
   requestId: r.request_id,
 });
-
-/** The append-only audit log. */
-export interface AuditLogRepository {
-  append(e: AuditEntry): Promise<void>;
-  /** Newest first. */
-  list(filter: AuditFilter): Promise<AuditRecord[]>;
-}
 
 /** The {@link AuditLogRepository} over Kysely. */
 export function auditLogRepository(db: Kysely<Database>): AuditLogRepository {

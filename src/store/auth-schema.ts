@@ -5,12 +5,11 @@ type Json<T> = ColumnType<T, string, string>;
 /** timestamptz: read and written as Date. */
 type Time = ColumnType<Date, Date, Date>;
 
-/**
- * The roles of Rondo: `admin` does everything in every tenant, `operator` runs the
- * lifecycle in its own tenant, `viewer` reads its own tenant.
- */
-export const USER_ROLES = ['admin', 'operator', 'viewer'] as const;
-export type UserRole = (typeof USER_ROLES)[number];
+// The roles are authentication's (its store port; a leaf module, so no import cycle);
+// the SQL CHECK of migration 004 reads them from there.
+export { USER_ROLES } from '../auth/auth-store.js';
+export type { UserRole } from '../auth/auth-store.js';
+import type { UserRole } from '../auth/auth-store.js';
 
 /** Users that log in with a password (`POST /admin/v1/tokens`) or act through API keys. */
 export interface UsersTable {

@@ -6,4 +6,4 @@ export type { PackageRepository } from './package-repository.js';
 export { vnfdRepository } from './vnfd-repository.js';
 export type { VnfdRepository } from './vnfd-repository.js';
 export { nsdRepository } from './nsd-repository.js';
-export type { NsdRepository, NsdContent } from './nsd-repository.js';
+export type { NsdRepository } from './nsd-repository.js';

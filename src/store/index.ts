@@ -27,11 +27,13 @@ export { auditLogRepository } from './audit-log-repository.js';
 export type { AuditEntry, AuditFilter, AuditLogRepository, AuditRecord } from './audit-log-repository.js';
 export { vimShareRepository } from './vim-share-repository.js';
 export type { VimShareRepository } from './vim-share-repository.js';
+export { authRepositories } from './auth-repositories.js';
 export { USER_ROLES } from './auth-schema.js';
 export type { UserRole } from './auth-schema.js';
 export { sealedColumnRepository } from './sealed-column-repository.js';
 export type { SealedColumn, SealedColumnRepository, SealedValue } from './sealed-column-repository.js';
 export { catalogDescriptorSource } from './catalog-descriptor-source.js';
+export { catalogRepositories, catalogStore } from './catalog-store-impl.js';
 // Reconciliation and runtime consistency checks.
 export { SqlReconcileRepository } from './reconcile-repository.js';
 export type { SubnetOverlap } from './reconcile-repository.js';

@@ -27,9 +27,11 @@ export const ALARM_EVENT_TYPES = [
 ] as const;
 export type AlarmEventType = (typeof ALARM_EVENT_TYPES)[number];
 
-/** The two SOL005 APIs that own subscriptions: NS lifecycle and NS fault management. */
-export const SUBSCRIPTION_APIS = ['nslcm', 'nsfm'] as const;
-export type SubscriptionApi = (typeof SUBSCRIPTION_APIS)[number];
+// The two SOL005 APIs that own subscriptions: notify owns the list (its store port; a
+// leaf module, so no import cycle), the SQL CHECK of migration 003 reads it from there.
+export { SUBSCRIPTION_APIS } from '../notify/subscription-store.js';
+export type { SubscriptionApi } from '../notify/subscription-store.js';
+import type { SubscriptionApi } from '../notify/subscription-store.js';
 
 /** One VES agent configuration per VIM (seed 001 `vesagent_config`). */
 export interface VesAgentConfigsTable {

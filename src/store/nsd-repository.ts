@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { ConflictError } from '../model/index.js';
 import type { Nsd } from '../model/index.js';
 import type { Database } from './schema.js';
-import type { DescriptorContent, NsdRecord } from './catalog-records.js';
+import type { NsdContent, NsdRecord } from './catalog-records.js';
 import { isUniqueViolation, jsonb, toNsdRecord } from './catalog-row-mapping.js';
 import { descriptorReads, descriptorStates } from './catalog-descriptor-table.js';
 import type { NsdsTable } from './catalog-schema.js';
@@ -14,10 +14,6 @@ const duplicate = (e: unknown, ref: string): never => {
   throw e;
 };
 
-/** The NSD fields written with content, beyond {@link DescriptorContent}. */
-export interface NsdContent extends DescriptorContent {
-  readonly vnfdIds: readonly string[];
-}
 
 const contentColumns = (c: NsdContent, nsd: Nsd) => ({
   package_id: c.packageId,

@@ -2,19 +2,9 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { InternalError } from '../model/index.js';
 import type { Database } from './schema.js';
+import type { SealedColumn, SealedColumnRepository } from '../auth/index.js';
 
-/** A text column that holds `SecretBox` output, and the column that identifies its row. */
-export interface SealedColumn {
-  readonly table: string;
-  readonly keyColumn: string;
-  readonly column: string;
-}
-
-/** One sealed value and its row key. */
-export interface SealedValue {
-  readonly key: string;
-  readonly sealed: string;
-}
+export type { SealedColumn, SealedValue, SealedColumnRepository } from '../auth/index.js';
 
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -23,14 +13,6 @@ function checked(c: SealedColumn): SealedColumn {
     if (!IDENT.test(name)) throw new InternalError(`sealed column registration has an invalid identifier ${JSON.stringify(name)}`);
   }
   return c;
-}
-
-/** Reads and rewrites sealed columns generically (for key rotation). */
-export interface SealedColumnRepository {
-  /** Every non-null value of the column. */
-  list(c: SealedColumn): Promise<SealedValue[]>;
-  /** Replaces one value if it still equals `expected`; false when someone changed it meanwhile. */
-  replace(c: SealedColumn, key: string, expected: string, next: string): Promise<boolean>;
 }
 
 /**

@@ -1,20 +1,9 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from './schema.js';
-import type { SubscriptionApi, SubscriptionsTable } from './monitoring-schema.js';
+import type { SubscriptionsTable } from './monitoring-schema.js';
+import type { SubscriptionApi, SubscriptionRecord, SubscriptionRepository } from '../notify/index.js';
 
-/** A stored SOL005 subscription. `authSealed` holds the sealed `authentication` block. */
-export interface SubscriptionRecord {
-  readonly id: string;
-  readonly tenant: string;
-  readonly api: SubscriptionApi;
-  readonly callbackUri: string;
-  readonly filter: unknown;
-  readonly filterKey: string;
-  readonly authSealed: string | null;
-  /** Hears about every tenant's NS instances (an admin's), not only `tenant`'s. */
-  readonly allTenants: boolean;
-  readonly createdAt: Date;
-}
+export type { SubscriptionRecord, SubscriptionRepository } from '../notify/index.js';
 
 const toSubscription = (r: Selectable<SubscriptionsTable>): SubscriptionRecord => ({
   id: r.id,
@@ -30,8 +19,8 @@ const toSubscription = (r: Selectable<SubscriptionsTable>): SubscriptionRecord =
 
 const isUniqueViolation = (e: unknown): boolean => typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '23505';
 
-/** The subscription aggregate of the SOL005 NS LCM and NS FM APIs. */
-export function subscriptionRepository(db: Kysely<Database>) {
+/** The subscription aggregate of the SOL005 NS LCM and NS FM APIs: notify's {@link SubscriptionRepository} port. */
+export function subscriptionRepository(db: Kysely<Database>): SubscriptionRepository {
   const duplicate = (s: Pick<SubscriptionRecord, 'tenant' | 'api' | 'callbackUri' | 'filterKey'>) =>
     db
       .selectFrom('subscriptions')
@@ -110,6 +99,3 @@ export function subscriptionRepository(db: Kysely<Database>) {
     },
   };
 }
-
-/** The subscription repository's type. */
-export type SubscriptionRepository = ReturnType<typeof subscriptionRepository>;

@@ -4,29 +4,9 @@ import type { Database } from './schema.js';
 import type { UserRole, UsersTable } from './auth-schema.js';
 import { USER_ROLES } from './auth-schema.js';
 import { isUniqueViolation } from './runtime-rows.js';
+import type { UserRecord, UserRepository } from '../auth/index.js';
 
-/** A stored user. `passwordHash` never leaves `src/auth`. */
-export interface UserRecord {
-  readonly id: string;
-  readonly username: string;
-  readonly passwordHash: string;
-  readonly tenant: string;
-  readonly roles: readonly UserRole[];
-  readonly disabled: boolean;
-  readonly createdAt: Date;
-  readonly updatedAt: Date;
-  readonly tokensValidAfter: Date;
-}
-
-/** Fields a change may set; `updatedAt` always. */
-export interface UserChange {
-  readonly passwordHash?: string;
-  readonly tenant?: string;
-  readonly roles?: readonly UserRole[];
-  readonly disabled?: boolean;
-  readonly tokensValidAfter?: Date;
-  readonly updatedAt: Date;
-}
+export type { UserRecord, UserChange, UserRepository } from '../auth/index.js';
 
 const knownRoles = (raw: unknown): UserRole[] =>
   Array.isArray(raw) ? raw.filter((r): r is UserRole => (USER_ROLES as readonly unknown[]).includes(r)) : [];
@@ -42,22 +22,6 @@ const toUser = (r: Selectable<UsersTable>): UserRecord => ({
   updatedAt: new Date(r.updated_at),
   tokensValidAfter: new Date(r.tokens_valid_after),
 });
-
-/** Users: the accounts that authenticate. */
-export interface UserRepository {
-  /** ConflictError `USER_EXISTS` when the username is taken. */
-  insert(u: UserRecord): Promise<UserRecord>;
-  get(id: string): Promise<UserRecord | undefined>;
-  getByUsername(username: string): Promise<UserRecord | undefined>;
-  /** Every user, by username; `tenant` narrows. */
-  list(filter?: { readonly tenant?: string }): Promise<UserRecord[]>;
-  /** The changed user, or undefined when it does not exist. */
-  update(id: string, change: UserChange): Promise<UserRecord | undefined>;
-  /** Whether a row was deleted (its API keys go with it). */
-  delete(id: string): Promise<boolean>;
-  /** How many users exist (bootstrap creates the first admin only when none does). */
-  count(): Promise<number>;
-}
 
 /** The {@link UserRepository} over Kysely. */
 export function userRepository(db: Kysely<Database>): UserRepository {

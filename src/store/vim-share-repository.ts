@@ -1,19 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import type { VimShareRepository } from '../auth/index.js';
 
-/** VIM accounts shared with tenants other than their owner. */
-export interface VimShareRepository {
-  /** Idempotent: sharing twice is one share. */
-  share(vimId: string, tenant: string, at: Date): Promise<void>;
-  /** Whether a share was removed. */
-  unshare(vimId: string, tenant: string): Promise<boolean>;
-  /** Tenants a VIM is shared with, sorted. */
-  tenantsOf(vimId: string): Promise<string[]>;
-  /** Whether the VIM account exists at all. */
-  vimExists(vimId: string): Promise<boolean>;
-  /** Ids of VIM accounts `tenant` may use: its own plus those shared with it. */
-  visibleTo(tenant: string): Promise<string[]>;
-}
+export type { VimShareRepository } from '../auth/index.js';
 
 /** The {@link VimShareRepository} over Kysely. */
 export function vimShareRepository(db: Kysely<Database>): VimShareRepository {

@@ -1,14 +1,9 @@
+// The VIM contract: the driver interface, its errors and labels, the driver registry and
+// the VIM account service. No driver here: the composition root (`src/app`) registers
+// them by type, so the lifecycle never loads dockerode or an OpenStack client.
 export * from './vim-driver.js';
-export { createMemoryVimDriver, MemoryVimDriver } from './memory/memory-vim-driver.js';
-export type { MemoryVerb, MemoryVimOptions } from './memory/memory-vim-driver.js';
-export type { MemoryExecContext, MemoryExecHandler, MemoryExecRecord } from './memory/memory-exec.js';
-export { createDockerVimDriver, DockerVimDriver } from './docker/docker-vim-driver.js';
-export type { DockerVimOptions } from './docker/docker-vim-driver.js';
-export type { DockerLike } from './docker/docker-like.js';
-export { cpuCfs } from './docker/docker-compute-spec.js';
-export { createVimDriver } from './vim-driver-factory.js';
-export { accountSecret } from './vim-driver-factory.js';
-export type { OpenStackAccountCredentials } from './vim-driver-factory.js';
+export { driverFactoryOf, accountSecret } from './vim-driver-factory.js';
+export type { VimDriverFactory, VimDriverTypes } from './vim-driver-factory.js';
 export { VimRegistry } from './vim-registry.js';
 export type { VimAccountSource, VimRegistryOptions } from './vim-registry.js';
 export { createVimAccountService, publicAccount } from './vim-account-service.js';

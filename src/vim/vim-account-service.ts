@@ -1,6 +1,7 @@
 import { BadRequestError, ConflictError, NotFoundError, VimError } from '../model/index.js';
 import type { Capacity, Clock, VimAccount, VimType } from '../model/index.js';
-import { accountSecret, createVimDriver } from './vim-driver-factory.js';
+import { accountSecret } from './vim-driver-factory.js';
+import type { VimDriverFactory } from './vim-driver-factory.js';
 import type { VimDriver } from './vim-driver.js';
 import type { VimRegistry } from './vim-registry.js';
 
@@ -37,8 +38,8 @@ export interface VimAccountServiceDeps {
   /** Demand recorded per PoP (VNF instance rows); a PoP present here is in use. */
   readonly usageByPop: () => Promise<Record<string, Capacity>>;
   readonly clock: Clock;
-  /** Builds a driver for a check before the account exists; default {@link createVimDriver}. */
-  readonly factory?: (account: VimAccount) => VimDriver;
+  /** Builds a driver for a check before the account exists (the registry's factory). */
+  readonly factory: VimDriverFactory;
   /** Connectivity check timeout, ms (default 10 000). */
   readonly checkTimeoutMs?: number;
 }
@@ -69,7 +70,7 @@ export function publicAccount(a: VimAccount): VimAccount {
  * placements. Every change refreshes the {@link VimRegistry}.
  */
 export function createVimAccountService(deps: VimAccountServiceDeps) {
-  const factory = deps.factory ?? createVimDriver;
+  const factory = deps.factory;
   const check = async (account: VimAccount, driver: VimDriver): Promise<VimCheck> => {
     const signal = AbortSignal.timeout(deps.checkTimeoutMs ?? 10_000);
     try {

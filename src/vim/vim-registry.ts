@@ -1,7 +1,7 @@
 import { NotFoundError, VimError } from '../model/index.js';
 import type { VimAccount } from '../model/index.js';
-import { createMemoryVimDriver } from './memory/memory-vim-driver.js';
-import { createVimDriver } from './vim-driver-factory.js';
+import { driverFactoryOf } from './vim-driver-factory.js';
+import type { VimDriverFactory } from './vim-driver-factory.js';
 import type { VimDriver } from './vim-driver.js';
 
 /** Where the registry reads the accounts from (the `vim_accounts` repository). */
@@ -12,8 +12,11 @@ export interface VimAccountSource {
 
 /** Options of {@link VimRegistry}. */
 export interface VimRegistryOptions {
-  /** Builds the driver of one account; default {@link createVimDriver}. */
-  readonly factory?: (account: VimAccount) => VimDriver;
+  /**
+   * Builds the driver of one account (the composition root's drivers by type); default:
+   * none registered, every account fails NOT_SUPPORTED.
+   */
+  readonly factory?: VimDriverFactory;
   /**
    * Opens sealed credentials (`config.secret` as `SecretBox` text, as the repository
    * reads them) just before a driver is built; the factory sees them in clear.
@@ -27,9 +30,9 @@ const fingerprint = (a: VimAccount): string => JSON.stringify([a.type, a.endpoin
 /**
  * The lifecycle's `DriverRegistry` over the VIM accounts: a snapshot of the accounts
  * (reloaded by {@link refresh}) and one cached driver per account, built on first use.
- * PoPs of type `memory` with the same endpoint share one in-memory engine, as Docker
- * PoPs on one endpoint share the real engine (label-separated), so a network one PoP
- * made is visible to the other's computes.
+ * A factory may hand the same driver to several accounts (memory PoPs on one endpoint
+ * share one fake engine, as Docker PoPs on one endpoint share the real one); such a
+ * driver is destroyed once no account uses it.
  */
 export class VimRegistry {
   readonly #source: VimAccountSource;
@@ -37,13 +40,12 @@ export class VimRegistry {
   readonly #openSecret: ((sealed: string) => string) | undefined;
   #accounts: readonly VimAccount[] = [];
   readonly #drivers = new Map<string, { readonly print: string; readonly driver: VimDriver }>();
-  readonly #memoryEngines = new Map<string, VimDriver>();
   #refreshing: Promise<void> | null = null;
   readonly #listeners = new Set<() => void>();
 
   constructor(source: VimAccountSource, opts: VimRegistryOptions = {}) {
     this.#source = source;
-    this.#factory = opts.factory ?? createVimDriver;
+    this.#factory = opts.factory ?? driverFactoryOf({});
     this.#openSecret = opts.openSecret;
   }
 
@@ -56,11 +58,14 @@ export class VimRegistry {
       try {
         const list = await this.#source.list();
         const live = new Map(list.map((a) => [a.id, fingerprint(a)]));
+        const stale: VimDriver[] = [];
         for (const [id, cached] of this.#drivers) {
           if (live.get(id) === cached.print) continue;
           this.#drivers.delete(id);
-          if (![...this.#memoryEngines.values()].includes(cached.driver)) await cached.driver.destroy().catch(() => undefined);
+          stale.push(cached.driver);
         }
+        const kept = new Set([...this.#drivers.values()].map((d) => d.driver));
+        for (const d of new Set(stale)) if (!kept.has(d)) await d.destroy().catch(() => undefined);
         this.#accounts = list;
       } finally {
         this.#refreshing = null;
@@ -104,9 +109,8 @@ export class VimRegistry {
 
   /** Destroys every cached driver (ends their watches). */
   async close(): Promise<void> {
-    const all = new Set([...[...this.#drivers.values()].map((d) => d.driver), ...this.#memoryEngines.values()]);
+    const all = new Set([...this.#drivers.values()].map((d) => d.driver));
     this.#drivers.clear();
-    this.#memoryEngines.clear();
     await Promise.all([...all].map((d) => d.destroy().catch(() => undefined)));
   }
 
@@ -119,13 +123,6 @@ export class VimRegistry {
   }
 
   #build(sealedAccount: VimAccount): VimDriver {
-    const account = this.#unsealed(sealedAccount);
-    if (account.type !== 'memory' || this.#factory !== createVimDriver) return this.#factory(account);
-    let engine = this.#memoryEngines.get(account.endpoint);
-    if (!engine) {
-      engine = createMemoryVimDriver({ name: account.endpoint });
-      this.#memoryEngines.set(account.endpoint, engine);
-    }
-    return engine;
+    return this.#factory(this.#unsealed(sealedAccount));
   }
 }

@@ -13,15 +13,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { loadConfig } from '../../src/config/index.js';
-import { buildApp } from '../../src/api/index.js';
 import type { RondoApp } from '../../src/api/index.js';
 import type { AppDeps } from '../../src/api/app-deps.js';
 import { ROUTE_PLUGINS } from '../../src/api/route-plugins.js';
 import { authRoutePlugins } from '../../src/api/http/auth-route-plugins.js';
-import { createAuthService, loadAuthConfig } from '../../src/auth/index.js';
+import { createAuthService } from '../../src/auth/index.js';
 import type { AuthService } from '../../src/auth/index.js';
-import { createLogger, createServices } from '../../src/server.js';
-import { openStore } from '../../src/store/index.js';
+import { compose } from '../../src/app/index.js';
+import { authRepositories, openStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/index.js';
 import { systemClock, uuidGenerator } from '../../src/model/index.js';
 import { buildPackage } from '../../src/packages/index.js';
@@ -42,23 +41,22 @@ interface AuthServer {
 
 async function startAuthServer(env: NodeJS.ProcessEnv): Promise<AuthServer> {
   const dir = await mkdtemp(join(tmpdir(), 'rondo-ui-login-'));
-  const config = loadConfig({}, { dataDir: dir, logLevel: (process.env.RONDO_TEST_LOG as 'info' | undefined) ?? 'silent', port: 0, opDeadlineSeconds: 60 });
-  const store: Store = await openStore({ kind: 'pglite', dataDir: null });
   const fullEnv = { RONDO_SECRET_KEY: TEST_KEY, ...env };
-  const auth = createAuthService({ store, clock: systemClock, ids: uuidGenerator, dataDir: dir, env: fullEnv, config: loadAuthConfig(fullEnv), scrypt: TEST_SCRYPT });
-  const services = createServices(config, store, systemClock, uuidGenerator, { auth });
-  const deps: AppDeps = { config, store, logger: createLogger(config), clock: systemClock, ids: uuidGenerator, services };
-  const app = await buildApp(deps, { plugins: [...authRoutePlugins(auth), ...ROUTE_PLUGINS] });
-  services.lifecycleWorker?.start();
-  const base = (await app.listen({ host: '127.0.0.1', port: 0 })).replace('[::1]', 'localhost');
+  const config = loadConfig(fullEnv, { dataDir: dir, logLevel: (process.env.RONDO_TEST_LOG as 'info' | undefined) ?? 'silent', host: '127.0.0.1', port: 0, opDeadlineSeconds: 60 });
+  const store: Store = await openStore({ kind: 'pglite', dataDir: null });
+  const auth = createAuthService({ repos: authRepositories(store.db), clock: systemClock, ids: uuidGenerator, dataDir: dir, env: fullEnv, config: config.auth, scrypt: TEST_SCRYPT });
+  const c = await compose({ config, store, env: fullEnv, auth, http: { plugins: [...authRoutePlugins(auth), ...ROUTE_PLUGINS] } });
+  const app = c.app as RondoApp;
+  const deps: AppDeps = c.deps;
+  c.worker.start();
+  const base = await c.listen();
   return {
     base,
     app,
     auth,
     deps,
     close: async () => {
-      await services.lifecycleWorker?.stop();
-      await app.close();
+      await c.close();
       await auth.close();
       await store.close();
       await rm(dir, { recursive: true, force: true });

@@ -9,9 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { loadConfig } from '../../src/config/index.js';
-import { buildApp } from '../../src/api/index.js';
-import type { RondoApp } from '../../src/api/index.js';
-import { createLogger, createServices } from '../../src/server.js';
+import { compose } from '../../src/app/index.js';
+import type { Composition } from '../../src/app/index.js';
 import { openStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/index.js';
 import { systemClock, uuidGenerator } from '../../src/model/index.js';
@@ -24,29 +23,27 @@ import { FAKE_NS_ID, fakeNsInstance, fakeOps, TANGO_CHAIN_TOPOLOGY } from '../su
 describe('dashboard (browser, no Docker)', () => {
   let dir: string;
   let store: Store;
-  let app: RondoApp;
   let base: string;
   let browser: Browser;
   let bus: EventBus<MonitoringTopics>;
+  let composition: Composition | undefined;
 
   beforeAll(async () => {
     await ensureDashboardBuilt();
     browser = await launchBrowser();
     dir = await mkdtemp(join(tmpdir(), 'rondo-ui-'));
-    const config = loadConfig({}, { dataDir: dir, logLevel: 'silent', port: 0 });
-    store = await openStore({ kind: 'pglite', dataDir: join(dir, 'db') });
     // Authentication off: this file tests the dashboard's views (dashboard-login.test.ts tests sign-in).
-    const services = createServices(config, store, systemClock, uuidGenerator, { env: { RONDO_INSECURE_NO_AUTH: '1' } });
-    const deps = { config, store, logger: createLogger(config), clock: systemClock, ids: uuidGenerator, services };
+    const config = loadConfig({ RONDO_INSECURE_NO_AUTH: '1' }, { dataDir: dir, logLevel: 'silent', host: '127.0.0.1', port: 0 });
+    store = await openStore({ kind: 'pglite', dataDir: join(dir, 'db') });
+    composition = await compose({ config, store, clock: systemClock, ids: uuidGenerator });
     // The real `/api/events` route streams the monitoring bus: publish VNF events there.
-    bus = services.monitoring!.bus;
-    app = await buildApp(deps);
-    base = (await app.listen({ host: '127.0.0.1', port: 0 })).replace('[::1]', 'localhost');
+    bus = composition.services.monitoring.bus;
+    base = await composition.listen();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
+    await composition?.close();
     await store?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });

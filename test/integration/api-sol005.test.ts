@@ -184,11 +184,12 @@ describe.each(STORE_KINDS)('SOL005 API on %s', (kind) => {
 
     // NSD in use: 409 on delete even when disabled; after release, delete works.
     const { useNsd, releaseNsd } = await import('../../src/catalog/index.js');
-    await useNsd(t.store.db, tangoNsdId);
+    const { catalogRepositories } = await import('../../src/store/index.js');
+    await useNsd(catalogRepositories(t.store.db), tangoNsdId);
     expect((await inject({ method: 'GET', url: `/nsd/v1/ns_descriptors/${tangoNsdId}` })).json().nsdUsageState).toBe('IN_USE');
     await inject({ method: 'PATCH', url: `/nsd/v1/ns_descriptors/${tangoNsdId}`, payload: { nsdOperationalState: 'DISABLED' }, headers: mergePatch });
     expect((await inject({ method: 'DELETE', url: `/nsd/v1/ns_descriptors/${tangoNsdId}` })).statusCode).toBe(409);
-    await releaseNsd(t.store.db, tangoNsdId);
+    await releaseNsd(catalogRepositories(t.store.db), tangoNsdId);
     expect((await inject({ method: 'DELETE', url: `/nsd/v1/ns_descriptors/${tangoNsdId}` })).statusCode).toBe(204);
 
     // Admin delete removes the whole relay package: rows and file.

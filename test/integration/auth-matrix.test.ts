@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authContext } from '../../src/auth/index.js';
 import type { AuthContext, UserRole } from '../../src/auth/index.js';
 import type { AuthRouteEntry } from '../../src/api/http/auth-plugin.js';
-import type { MonitoringServices } from '../../src/monitoring-services.js';
+import type { MonitoringServices } from '../../src/app/index.js';
 import { buildExamplePackages } from '../support/app.js';
 import { CallbackServer } from '../support/callback-server.js';
 import type { StoreKind } from '../support/store.js';

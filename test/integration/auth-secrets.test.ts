@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOutboundGuard, createSecretBox, guardedFetch, loadSecretKey, registerSealedColumn, rotateSecrets, sealedColumns, sealedKeyId } from '../../src/auth/index.js';
+import { sealedColumnRepository } from '../../src/store/index.js';
 import type { Store } from '../../src/store/index.js';
 import { openTestStore, STORE_KINDS } from '../support/store.js';
 
@@ -50,7 +51,7 @@ describe.each(STORE_KINDS)('rotateSecrets (%s)', (kind) => {
     registerSealedColumn({ table: 'ves_agent_configs', keyColumn: 'vim_id', column: 'password_sealed' });
     expect(sealedColumns().filter((c) => c.table === 'ves_agent_configs')).toHaveLength(1);
 
-    const report = await rotateSecrets(store, oldBox, newBox);
+    const report = await rotateSecrets(sealedColumnRepository(store.db), oldBox, newBox);
     expect(report.rotated).toBe(2);
     const ves = await store.db.selectFrom('ves_agent_configs').select(['vim_id', 'password_sealed']).orderBy('vim_id').execute();
     expect(sealedKeyId(ves[0]!.password_sealed!)).toBe(newBox.keyId);
@@ -59,13 +60,13 @@ describe.each(STORE_KINDS)('rotateSecrets (%s)', (kind) => {
     const sub = await store.db.selectFrom('subscriptions').select('auth_sealed').executeTakeFirstOrThrow();
     expect(newBox.open(sub.auth_sealed!)).toBe('{"password":"cb-pw"}');
 
-    const again = await rotateSecrets(store, oldBox, newBox);
+    const again = await rotateSecrets(sealedColumnRepository(store.db), oldBox, newBox);
     expect(again.rotated).toBe(0);
     expect(again.columns.map((c) => c.alreadyCurrent)).toEqual([1, 1]);
     // A key that opens nothing stops the rotation with a clear error, changing nothing.
-    await expect(rotateSecrets(store, createSecretBox(Buffer.alloc(32, 3)), createSecretBox(Buffer.alloc(32, 4)))).rejects.toMatchObject({ code: 'INTERNAL' });
+    await expect(rotateSecrets(sealedColumnRepository(store.db), createSecretBox(Buffer.alloc(32, 3)), createSecretBox(Buffer.alloc(32, 4)))).rejects.toMatchObject({ code: 'INTERNAL' });
     expect(() => registerSealedColumn({ table: 'x; drop table users', keyColumn: 'id', column: 'c' })).toThrow(/invalid identifier/);
-    await expect(rotateSecrets(store, oldBox, newBox, [{ table: 'x; drop table users', keyColumn: 'id', column: 'c' }])).rejects.toThrow(/invalid identifier/);
+    await expect(rotateSecrets(sealedColumnRepository(store.db), oldBox, newBox, [{ table: 'x; drop table users', keyColumn: 'id', column: 'c' }])).rejects.toThrow(/invalid identifier/);
   });
 });
 

@@ -2,14 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/index.js';
-import { buildApp } from '../../src/api/app.js';
 import type { RondoApp } from '../../src/api/app.js';
 import type { AppDeps } from '../../src/api/app-deps.js';
 import { ROUTE_PLUGINS } from '../../src/api/route-plugins.js';
 import { authRoutePlugins } from '../../src/api/http/auth-route-plugins.js';
-import { createAuthService, loadAuthConfig } from '../../src/auth/index.js';
+import { createAuthService } from '../../src/auth/index.js';
 import type { AuthConfig, AuthService } from '../../src/auth/index.js';
-import { createLogger, createServices } from '../../src/server.js';
+import { compose } from '../../src/app/index.js';
+import { authRepositories } from '../../src/store/index.js';
 import type { Store } from '../../src/store/index.js';
 import { counterIds, steppingClock } from '../support/app.js';
 import { openTestStore } from '../support/store.js';
@@ -36,15 +36,16 @@ export interface AuthTestApp {
  */
 export async function openAuthTestApp(kind: StoreKind, key: string, overrides: Partial<AuthConfig> = {}, env: NodeJS.ProcessEnv = {}): Promise<AuthTestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'rondo-auth-test-'));
-  const config = loadConfig({}, { dataDir, logLevel: (process.env.RONDO_TEST_LOG as 'info' | undefined) ?? 'silent' });
+  const fullEnv = { RONDO_SECRET_KEY: TEST_KEY, ...env };
+  const config = loadConfig(fullEnv, { dataDir, logLevel: (process.env.RONDO_TEST_LOG as 'info' | undefined) ?? 'silent', auth: overrides });
   const store = await openTestStore(kind, key);
   const clock = steppingClock();
   const ids = counterIds();
-  const fullEnv = { RONDO_SECRET_KEY: TEST_KEY, ...env };
-  const auth = createAuthService({ store, clock, ids, dataDir, env: fullEnv, config: loadAuthConfig(fullEnv, overrides), scrypt: TEST_SCRYPT });
-  const deps: AppDeps = { config, store, logger: createLogger(config), clock, ids, services: createServices(config, store, clock, ids, { auth }) };
+  const auth = createAuthService({ repos: authRepositories(store.db), clock, ids, dataDir, env: fullEnv, config: config.auth, scrypt: TEST_SCRYPT });
   const limiterClock = { ms: 0 };
-  const app = await buildApp(deps, { plugins: [...authRoutePlugins(auth, { now: () => limiterClock.ms }), ...ROUTE_PLUGINS] });
+  const composition = await compose({ config, store, clock, ids, env: fullEnv, auth, http: { plugins: [...authRoutePlugins(auth, { now: () => limiterClock.ms }), ...ROUTE_PLUGINS] } });
+  const app = composition.app as RondoApp;
+  const deps: AppDeps = composition.deps;
   return {
     app,
     auth,
@@ -52,7 +53,7 @@ export async function openAuthTestApp(kind: StoreKind, key: string, overrides: P
     deps,
     limiterClock,
     close: async () => {
-      await app.close();
+      await composition.close();
       await auth.close();
       await store.close();
       await rm(dataDir, { recursive: true, force: true });

@@ -19,8 +19,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallbackServer } from '../support/callback-server.js';
 import { loadConfig } from '../../src/config/index.js';
 import { sealedKeyId } from '../../src/auth/index.js';
-import { createLogger, startServer } from '../../src/server.js';
-import type { RunningServer } from '../../src/server.js';
+import { createLogger, startServer } from '../../src/app/index.js';
+import type { RunningServer } from '../../src/app/index.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const VIM_PASSWORD = 'vim-Pa55word-never-shown-4711';

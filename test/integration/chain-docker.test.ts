@@ -10,12 +10,11 @@ import { loadConfig } from '../../src/config/index.js';
 import type { ConfigOverrides } from '../../src/config/index.js';
 import { systemClock, uuidGenerator } from '../../src/model/index.js';
 import type { Vnfd } from '../../src/model/index.js';
-import { buildApp } from '../../src/api/app.js';
 import type { RondoApp } from '../../src/api/app.js';
 import type { AppDeps } from '../../src/api/app-deps.js';
-import { createLogger, createServices } from '../../src/server.js';
+import { compose } from '../../src/app/index.js';
 import { buildPackage } from '../../src/packages/index.js';
-import { cpuCfs } from '../../src/vim/index.js';
+import { cpuCfs } from '../../src/vim/docker/docker-compute-spec.js';
 import { subnetAt } from '../../src/ipam/index.js';
 import type { Store } from '../../src/store/index.js';
 import { openTestStore } from '../support/store.js';
@@ -38,18 +37,15 @@ interface DockerApp {
  */
 async function openDockerApp(kind: StoreKind, key: string, overrides: ConfigOverrides = {}): Promise<DockerApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'rondo-chain-'));
-  const config = loadConfig({}, { dataDir, logLevel: 'silent', stepDeadlineSeconds: 60, opDeadlineSeconds: 300, ...overrides });
+  const config = loadConfig({ RONDO_INSECURE_NO_AUTH: '1' }, { dataDir, logLevel: 'silent', stepDeadlineSeconds: 60, opDeadlineSeconds: 300, ...overrides });
   const store = await openTestStore(kind, key);
-  const deps: AppDeps = { config, store, logger: createLogger(config), clock: systemClock, ids: uuidGenerator, services: createServices(config, store, systemClock, uuidGenerator, { pollIntervalMs: 250, env: { RONDO_INSECURE_NO_AUTH: '1' } }) };
+  const c = await compose({ config, store, clock: systemClock, ids: uuidGenerator, env: {}, workerPollMs: 250 });
   await reserveSubnets(store);
-  const app = await buildApp(deps);
-  deps.services.lifecycleWorker?.start();
+  c.worker.start();
   return {
-    app, store, deps,
+    app: c.app as RondoApp, store, deps: c.deps,
     close: async () => {
-      await deps.services.lifecycleWorker?.stop();
-      await app.close();
-      await deps.services.vimRegistry?.close();
+      await c.close();
       await store.close();
       await rm(dataDir, { recursive: true, force: true });
     },

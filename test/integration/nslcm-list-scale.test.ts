@@ -5,11 +5,11 @@ import { sql } from 'kysely';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { buildApp } from '../../src/api/app.js';
 import type { RondoApp } from '../../src/api/app.js';
 import type { AppDeps } from '../../src/api/app-deps.js';
 import { matchesFilter, parseFilter } from '../../src/api/http/sol013-query.js';
-import { createLogger, createServices } from '../../src/server.js';
+import { compose } from '../../src/app/index.js';
+import type { Composition } from '../../src/app/index.js';
 import type { Store } from '../../src/store/index.js';
 import type { PageKey } from '../../src/lifecycle/index.js';
 import { counterIds, INSECURE_TEST_ENV, steppingClock } from '../support/app.js';
@@ -36,24 +36,25 @@ describe.each(STORE_KINDS)('NS instance and operation lists in SQL, %s store', (
   let app: RondoApp;
   let store: Store;
   let deps: AppDeps;
+  let composition: Composition | undefined;
   let dataDir: string;
   let seed: NsSeed;
   const counter = new QueryCounter();
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'rondo-list-scale-'));
-    const config = loadConfig({}, { dataDir, logLevel: 'silent', pageSize: PAGE });
+    const config = loadConfig({ ...INSECURE_TEST_ENV, RONDO_RATE_LIMIT_BURST: '0' }, { dataDir, logLevel: 'silent', pageSize: PAGE });
     const raw = await openTestStore(kind, `nslcm-list-scale-${kind}`);
     store = { ...raw, db: raw.db.withPlugin(counter) };
     seed = await seedNsRecords(store.db, { ns: 60, vnfsPerNs: 3, ops: 150, tenants: ['default', 'other'] });
     const clock = steppingClock();
     const ids = counterIds();
-    deps = { config, store, logger: createLogger(config), clock, ids, services: createServices(config, store, clock, ids, { env: { ...INSECURE_TEST_ENV, RONDO_RATE_LIMIT_BURST: '0' } }) };
-    app = await buildApp(deps);
+    composition = await compose({ config, store, clock, ids, env: {}, role: 'api' });
+    deps = composition.deps;
+    app = composition.app as RondoApp;
   });
   afterAll(async () => {
-    await app?.close();
-    await deps?.services.auth.close();
+    await composition?.close();
     await store?.close();
     await rm(dataDir, { recursive: true, force: true });
   });

@@ -12,10 +12,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { systemClock, uuidGenerator } from '../../src/model/index.js';
-import { buildApp } from '../../src/api/app.js';
 import type { RondoApp } from '../../src/api/app.js';
 import type { AppDeps } from '../../src/api/app-deps.js';
-import { createLogger, createServices } from '../../src/server.js';
+import { compose } from '../../src/app/index.js';
 import { buildPackage } from '../../src/packages/index.js';
 import { heat, neutron, nova } from '../../src/vim/openstack/index.js';
 import type { KeystoneSession } from '../../src/vim/openstack/index.js';
@@ -35,14 +34,12 @@ interface App {
 /** The real app (random ids: OpenStack resource names derive from them) with its worker, the SOL004 example on-boarded. */
 async function openApp(key: string): Promise<App> {
   const dataDir = await mkdtemp(join(tmpdir(), 'rondo-os-api-'));
-  const config = loadConfig({}, { dataDir, logLevel: 'silent', stepDeadlineSeconds: 120, opDeadlineSeconds: 280 });
+  const config = loadConfig({ RONDO_INSECURE_NO_AUTH: '1' }, { dataDir, logLevel: 'silent', stepDeadlineSeconds: 120, opDeadlineSeconds: 280 });
   const store = await openTestStore('pglite', key);
-  const deps: AppDeps = {
-    config, store, logger: createLogger(config), clock: systemClock, ids: uuidGenerator,
-    services: createServices(config, store, systemClock, uuidGenerator, { pollIntervalMs: 250, env: { RONDO_INSECURE_NO_AUTH: '1' } }),
-  };
-  const app = await buildApp(deps);
-  deps.services.lifecycleWorker?.start();
+  const c = await compose({ config, store, clock: systemClock, ids: uuidGenerator, env: {}, workerPollMs: 250 });
+  const deps: AppDeps = c.deps;
+  const app = c.app as RondoApp;
+  c.worker.start();
   const csar = join(dataDir, 'relay.csar');
   await buildPackage('examples/sol004-csar', csar);
   const up = await app.inject({ method: 'POST', url: '/packages', payload: await readFile(csar), headers: { 'content-type': 'application/octet-stream' } });
@@ -50,9 +47,7 @@ async function openApp(key: string): Promise<App> {
   return {
     app, deps, nsdInfoId: up.json().service_uuid,
     close: async () => {
-      await deps.services.lifecycleWorker?.stop();
-      await app.close();
-      await deps.services.vimRegistry?.close();
+      await c.close();
       await store.close();
       await rm(dataDir, { recursive: true, force: true });
     },

@@ -6,9 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/api/app.js';
 import type { RondoApp } from '../../src/api/app.js';
-import type { AppDeps } from '../../src/api/app-deps.js';
 import { createOutboundGuard, createSecretBox } from '../../src/auth/index.js';
 import type { OutboundGuard } from '../../src/auth/index.js';
 import { loadConfig } from '../../src/config/index.js';
@@ -17,7 +15,7 @@ import type { VesEvent } from '../../src/monitoring/index.js';
 import { createEventBus } from '../../src/bus/index.js';
 import type { MonitoringTopics } from '../../src/monitoring/index.js';
 import { createSubscriptionService, NotificationService } from '../../src/notify/index.js';
-import { createLogger, createServices } from '../../src/server.js';
+import { compose } from '../../src/app/index.js';
 import { subscriptionRepository, vesConfigRepository } from '../../src/store/index.js';
 import type { Store } from '../../src/store/index.js';
 import { counterIds, INSECURE_TEST_ENV, steppingClock } from '../support/app.js';
@@ -26,24 +24,20 @@ import { openTestStore, STORE_KINDS } from '../support/store.js';
 import type { StoreKind } from '../support/store.js';
 import { VesCollector } from '../support/ves-collector.js';
 
-/** The real app (createServices: the composition root) with RONDO_OUTBOUND_ALLOW set. */
+/** The real app (compose: the composition root) with RONDO_OUTBOUND_ALLOW set. */
 async function openAppWithAllow(kind: StoreKind, key: string, allow: string) {
   const dataDir = await mkdtemp(join(tmpdir(), 'rondo-outbound-'));
-  const config = loadConfig({}, { dataDir, logLevel: 'silent' });
+  const config = loadConfig({ ...INSECURE_TEST_ENV, RONDO_OUTBOUND_ALLOW: allow }, { dataDir, logLevel: 'silent' });
   const store = await openTestStore(kind, key);
-  const clock = steppingClock();
-  const ids = counterIds();
-  const services = createServices(config, store, clock, ids, { env: { ...INSECURE_TEST_ENV, RONDO_OUTBOUND_ALLOW: allow } });
-  const deps: AppDeps = { config, store, logger: createLogger(config), clock, ids, services };
-  const app: RondoApp = await buildApp(deps);
+  const c = await compose({ config, store, clock: steppingClock(), ids: counterIds(), env: {} });
+  const services = c.services;
+  const app: RondoApp = c.app as RondoApp;
   return {
     app,
     store,
     services,
     async close() {
-      await services.monitoring?.stop();
-      await app.close();
-      await services.auth.close();
+      await c.close();
       await store.close();
       await rm(dataDir, { recursive: true, force: true });
     },

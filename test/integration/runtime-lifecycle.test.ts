@@ -2,12 +2,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStore, STORE_KINDS } from '../support/store.js';
 import { chainNsd, chainVnfds } from '../support/tango-chain.js';
 import type { Store } from '../../src/store/index.js';
-import { createRuntimeRepositories } from '../../src/store/index.js';
 import { MemoryVimDriver } from '../../src/vim/memory/memory-vim-driver.js';
 import { VimError, systemClock } from '../../src/model/index.js';
 import type { IdGenerator, Nsd, VimAccount, Vnfd } from '../../src/model/index.js';
-import { LifecycleWorker, createNsLifecycleService, createOpNotifier, executeOperation } from '../../src/lifecycle/index.js';
-import type { DescriptorSource, DriverRegistry, NsLifecycleService, NsLifecycleServiceDeps } from '../../src/lifecycle/index.js';
+import type { DescriptorSource, LifecycleWorker, NsLifecycleService } from '../../src/lifecycle/index.js';
+import { compose } from '../../src/app/index.js';
+import type { Composition } from '../../src/app/index.js';
+import { loadConfig } from '../../src/config/index.js';
 
 const account = (id: string, capacity = { cpu: 16, memoryMiB: 65_536 }): VimAccount => ({
   id, name: id, type: 'memory', endpoint: 'memory://engine-a', capacity, config: {}, tenant: 'default', createdAt: '2025-01-01T00:00:00.000Z',
@@ -21,6 +22,7 @@ interface Harness {
   service: NsLifecycleService;
   driver: MemoryVimDriver;
   worker: LifecycleWorker;
+  composition: Composition;
 }
 
 describe.each(STORE_KINDS)('NS lifecycle on the memory VIM, %s store', (kind) => {
@@ -31,30 +33,29 @@ describe.each(STORE_KINDS)('NS lifecycle on the memory VIM, %s store', (kind) =>
     store = await openTestStore(kind, `runtime-lifecycle.test.ts-${kind}`);
   });
   afterAll(async () => store?.close());
-  afterEach(async () => h?.worker.stop());
+  afterEach(async () => h?.composition.close());
 
-  /** A fresh service + worker over the shared store; both PoPs live on one memory engine. */
-  function harness(opts: { accounts?: VimAccount[]; nsd?: Nsd; vnfds?: Record<string, Vnfd>; autoStart?: boolean } = {}): Harness {
+  /**
+   * A fresh service + worker over the shared store, built by the composition root with a
+   * memory engine for both PoPs (accounts given here, not stored) and fixed descriptors.
+   */
+  async function harness(opts: { accounts?: VimAccount[]; nsd?: Nsd; vnfds?: Record<string, Vnfd>; autoStart?: boolean } = {}): Promise<Harness> {
     const driver = new MemoryVimDriver({ name: 'engine-a' });
     const accounts = opts.accounts ?? [account('dc1'), account('dc2')];
-    const drivers: DriverRegistry = { get: () => driver, accounts: () => accounts };
     const descriptors: DescriptorSource = { getNsd: async () => opts.nsd ?? chainNsd, getVnfds: async () => opts.vnfds ?? chainVnfds };
-    const notifier = createOpNotifier();
-    const deps: NsLifecycleServiceDeps = {
-      repos: createRuntimeRepositories(store.db), drivers, descriptors, notifier, clock: systemClock, ids: counter(`${kind.slice(0, 2)}${++seq}x`),
-      stepDeadlineSeconds: 5, opDeadlineSeconds: 600,
-    };
-    const worker = new LifecycleWorker({
-      opOccs: deps.repos.opOccs, notifier, clock: systemClock, owner: `w-${seq}`, leaseSeconds: 30, concurrency: 2, pollIntervalMs: 200,
-      run: (op, signal) => executeOperation(op, deps, signal),
+    const config = loadConfig({}, { logLevel: 'silent', stepDeadlineSeconds: 5, opDeadlineSeconds: 600, workerLeaseSeconds: 30, workerConcurrency: 2 });
+    const composition = await compose({
+      config, role: 'worker', store, clock: systemClock, ids: counter(`${kind.slice(0, 2)}${++seq}x`), env: { RONDO_SECRET_KEY: 'ab'.repeat(32) }, http: false,
+      descriptors, vimAccounts: { list: async () => accounts }, vimDrivers: { memory: () => driver }, workerOwner: `w-${seq}`, workerPollMs: 200,
     });
-    if (opts.autoStart !== false) worker.start();
-    h = { service: createNsLifecycleService(deps), driver, worker };
+    await composition.services.vimRegistry.refresh();
+    if (opts.autoStart !== false) composition.worker.start();
+    h = { service: composition.services.lifecycle, driver, worker: composition.worker, composition };
     return h;
   }
 
   it('instantiates the example chain on two PoPs, then terminates it without leftovers', async () => {
-    const { service, driver } = harness();
+    const { service, driver } = await harness();
     const ns = await service.createNs({ nsdId: 'chain', nsName: 'chain' });
     const op = await service.instantiate(ns.id, { placement: 'round-robin-with-saps' });
     expect(op.operationState).toBe('PROCESSING');
@@ -99,7 +100,7 @@ describe.each(STORE_KINDS)('NS lifecycle on the memory VIM, %s store', (kind) =>
   });
 
   it('a missing image fails the compute step, then rolls back to nothing', async () => {
-    const { service, driver } = harness();
+    const { service, driver } = await harness();
     driver.missingImages.add('vnf/firewall:latest');
     const ns = await service.createNs({ nsdId: 'chain', nsName: 'bad-image' });
     const op = await service.instantiate(ns.id);
@@ -116,7 +117,7 @@ describe.each(STORE_KINDS)('NS lifecycle on the memory VIM, %s store', (kind) =>
   });
 
   it('refuses an NS that does not fit with 409 before any VIM call', async () => {
-    const { service, driver } = harness({ accounts: [account('dc1', { cpu: 0.6, memoryMiB: 1024 }), account('dc2', { cpu: 0.4, memoryMiB: 1024 })] });
+    const { service, driver } = await harness({ accounts: [account('dc1', { cpu: 0.6, memoryMiB: 1024 }), account('dc2', { cpu: 0.4, memoryMiB: 1024 })] });
     const ns = await service.createNs({ nsdId: 'chain', nsName: 'too-big' });
     await expect(service.instantiate(ns.id, { placement: 'capacity-aware' })).rejects.toMatchObject({ code: 'PLACEMENT_NO_CAPACITY', status: 409 });
     expect(await driver.listByLabel({})).toEqual([]);
@@ -124,7 +125,7 @@ describe.each(STORE_KINDS)('NS lifecycle on the memory VIM, %s store', (kind) =>
   });
 
   it('answers 409 to a second operation while one runs, and retry completes after a transient failure', async () => {
-    const { service, driver, worker } = harness({ autoStart: false });
+    const { service, driver, worker } = await harness({ autoStart: false });
     const ns = await service.createNs({ nsdId: 'chain', nsName: 'retry' });
     const op = await service.instantiate(ns.id, { autoRollback: false });
     await expect(service.instantiate(ns.id)).rejects.toMatchObject({ status: 409 });
@@ -151,7 +152,7 @@ describe.each(STORE_KINDS)('NS lifecycle on the memory VIM, %s store', (kind) =>
   });
 
   it('dry-runs a plan without touching the VIM or the IPAM', async () => {
-    const { service, driver } = harness();
+    const { service, driver } = await harness();
     const plan = await service.dryRun({ nsdId: 'chain' }, { placement: 'first-pop' });
     expect(Object.values(plan.placement)).toEqual(Array(6).fill('dc1'));
     expect(plan.steps.length).toBeGreaterThan(10);

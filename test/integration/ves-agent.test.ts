@@ -7,8 +7,8 @@ import type { MonitoringTopics, VesAgentOptions, VimMonitoringPort } from '../..
 import { vesAgentRoutes } from '../../src/api/admin/vesagent-routes.js';
 import { vesConfigRepository } from '../../src/store/index.js';
 import type { Store } from '../../src/store/index.js';
-import { createMemoryVimDriver } from '../../src/vim/index.js';
-import type { MemoryVimDriver } from '../../src/vim/index.js';
+import { createMemoryVimDriver } from '../../src/vim/memory/memory-vim-driver.js';
+import type { MemoryVimDriver } from '../../src/vim/memory/memory-vim-driver.js';
 import { monitoringTestApp } from '../support/monitoring-app.js';
 import { STORE_KINDS, openTestStore } from '../support/store.js';
 import { VesCollector } from '../support/ves-collector.js';

@@ -15,8 +15,8 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { loadConfig } from '../../src/config/index.js';
 import { buildPackage } from '../../src/packages/index.js';
-import { startServer } from '../../src/server.js';
-import type { RunningServer } from '../../src/server.js';
+import { startServer } from '../../src/app/index.js';
+import type { RunningServer } from '../../src/app/index.js';
 import { parsePrometheusText } from '../support/prom-text.js';
 import { VesCollectorProcess } from '../support/ves-collector-process.js';
 import type { CollectedVesEvent } from '../support/ves-collector-process.js';
@@ -106,12 +106,12 @@ describe('VES agent end to end on Docker, with a collector process (pglite)', ()
     }
     await collector.start();
     dir = await mkdtemp(join(tmpdir(), 'rondo-ves-e2e-'));
+    // Authentication off (RONDO_INSECURE_NO_AUTH): this file tests monitoring, not sign-in.
     const config = loadConfig(
-      { ...process.env, DATABASE_URL: '' },
+      { ...process.env, DATABASE_URL: '', RONDO_INSECURE_NO_AUTH: '1' },
       { dataDir: join(dir, 'data'), port: 0, host: '127.0.0.1', autoRegisterPops: false, logLevel: (process.env.RONDO_TEST_LOG as 'info' | undefined) ?? 'warn' },
     );
-    // Authentication off (RONDO_INSECURE_NO_AUTH): this file tests monitoring, not sign-in.
-    server = await startServer(config, { env: { ...process.env, RONDO_INSECURE_NO_AUTH: '1' }, notice: () => undefined });
+    server = await startServer(config, { notice: () => undefined });
     url = server.url;
 
     // The local Docker engine as a PoP of this test, then the example package.

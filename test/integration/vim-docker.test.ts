@@ -3,8 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LABEL_NS, LABEL_POP, createDockerVimDriver, createVimDriver } from '../../src/vim/index.js';
-import type { ComputeSpec, DockerVimDriver } from '../../src/vim/index.js';
+import { LABEL_NS, LABEL_POP } from '../../src/vim/index.js';
+import type { ComputeSpec } from '../../src/vim/index.js';
+import { createDockerVimDriver } from '../../src/vim/docker/docker-vim-driver.js';
+import type { DockerVimDriver } from '../../src/vim/docker/docker-vim-driver.js';
+import { createVimDriver } from '../../src/app/index.js';
 import { expectVimError, runVimCompliance } from '../vim-compliance.js';
 
 const IMAGE = 'vnf/busybox:latest';

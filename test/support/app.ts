@@ -5,10 +5,10 @@ import { sql } from 'kysely';
 import { loadConfig } from '../../src/config/index.js';
 import type { ConfigOverrides, RondoConfig } from '../../src/config/index.js';
 import type { Clock, IdGenerator } from '../../src/model/index.js';
-import { buildApp } from '../../src/api/app.js';
 import type { RondoApp } from '../../src/api/app.js';
 import type { AppDeps } from '../../src/api/app-deps.js';
-import { createLogger, createServices } from '../../src/server.js';
+import { compose } from '../../src/app/index.js';
+import type { ComposeOptions, Composition } from '../../src/app/index.js';
 import type { Store } from '../../src/store/index.js';
 import { openTestStore } from './store.js';
 import type { StoreKind } from './store.js';
@@ -19,6 +19,8 @@ export interface TestApp {
   readonly store: Store;
   readonly config: RondoConfig;
   readonly deps: AppDeps;
+  /** The composition behind the app (services, worker; nothing started). */
+  readonly composition: Composition;
   close(): Promise<void>;
 }
 
@@ -41,28 +43,32 @@ export function counterIds(prefix = ''): IdGenerator {
  */
 export const INSECURE_TEST_ENV: NodeJS.ProcessEnv = { RONDO_INSECURE_NO_AUTH: '1' };
 
+/** What compose gets beyond the config, store, clock and ids of {@link openTestApp}. */
+export type TestComposeOptions = Omit<ComposeOptions, 'config' | 'store'>;
+
 /**
- * Builds the real app on a fresh test store (PGlite in memory or a schema of the real
- * PostgreSQL) and a temp data dir, authentication off ({@link INSECURE_TEST_ENV}). Logs
- * are silent unless RONDO_TEST_LOG is set.
+ * Builds the real app through the composition root on a fresh test store (PGlite in
+ * memory or a schema of the real PostgreSQL) and a temp data dir, authentication off
+ * ({@link INSECURE_TEST_ENV}), a stepping clock and counter ids unless `opts` say
+ * otherwise. Nothing is started (`composition.start()` or `services.lifecycleWorker.start()`).
+ * Logs are silent unless RONDO_TEST_LOG is set.
  */
-export async function openTestApp(kind: StoreKind, key: string, overrides: ConfigOverrides = {}): Promise<TestApp> {
+export async function openTestApp(kind: StoreKind, key: string, overrides: ConfigOverrides = {}, opts: TestComposeOptions = {}): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'rondo-test-'));
-  const config = loadConfig({}, { dataDir, logLevel: (process.env.RONDO_TEST_LOG as RondoConfig['logLevel']) ?? 'silent', ...overrides });
+  const config = loadConfig(INSECURE_TEST_ENV, { dataDir, logLevel: (process.env.RONDO_TEST_LOG as RondoConfig['logLevel']) ?? 'silent', ...overrides });
   const store = await openTestStore(kind, key);
-  const clock = steppingClock();
-  const ids = counterIds();
-  const logger = createLogger(config);
-  const deps: AppDeps = { config, store, logger, clock, ids, services: createServices(config, store, clock, ids, { env: INSECURE_TEST_ENV }) };
-  const app = await buildApp(deps);
+  const composition = await compose({ config, store, clock: steppingClock(), ids: counterIds(), env: {}, ...opts }).catch(async (e: unknown) => {
+    await store.close();
+    throw e;
+  });
   return {
-    app,
+    app: composition.app as RondoApp,
     store,
     config,
-    deps,
+    deps: composition.deps,
+    composition,
     close: async () => {
-      await app.close();
-      await deps.services.auth.close();
+      await composition.close();
       await store.close();
       await rm(dataDir, { recursive: true, force: true });
     },

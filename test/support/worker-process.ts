@@ -20,6 +20,9 @@ export function sapPairs(pairs: number): { nsd: Nsd; vnfds: Record<string, Vnfd>
   };
 }
 
+/** A fixed master key for test workers: no key file is written, and every process opens the same sealed credentials. */
+export const WORKER_TEST_KEY = Buffer.alloc(32, 7).toString('base64');
+
 /** NSD id → descriptors, shared by the tests and the worker child (`sap-pairs-<n>`). */
 export const workerDescriptors: DescriptorSource = {
   async getNsd(id) {

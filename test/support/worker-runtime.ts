@@ -1,14 +1,23 @@
 import { createHash } from 'node:crypto';
 import type { LcmOpOcc, VimAccount } from '../../src/model/index.js';
 import { systemClock, uuidGenerator } from '../../src/model/index.js';
-import { LifecycleWorker, Reconciler, createNsLifecycleService, createOpNotifier, executeOperation } from '../../src/lifecycle/index.js';
-import type { LifecycleRepositories, NsLifecycleService, NsLifecycleServiceDeps } from '../../src/lifecycle/index.js';
+import type { LifecycleRepositories, NsLifecycleService, Reconciler } from '../../src/lifecycle/index.js';
 import { createRuntimeRepositories, SqlReconcileRepository, SqlVimAccountRepository } from '../../src/store/index.js';
 import type { Store } from '../../src/store/index.js';
-import { VimRegistry } from '../../src/vim/index.js';
+import type { VimRegistry } from '../../src/vim/index.js';
+import { compose } from '../../src/app/index.js';
+import type { Composition } from '../../src/app/index.js';
+import { loadConfig } from '../../src/config/index.js';
+import type { RondoConfig } from '../../src/config/index.js';
 import { openTestStore, TEST_DATABASE_URL } from './store.js';
-import { startWorkerProcess, workerDescriptors } from './worker-process.js';
+import { startWorkerProcess, WORKER_TEST_KEY, workerDescriptors } from './worker-process.js';
 import type { WorkerProcess, WorkerProcessOptions } from './worker-process.js';
+
+/** An in-process worker started by {@link WorkerRuntime.startWorker}. */
+export interface InProcessWorker {
+  /** Stops claiming, aborts its runs (they stay resumable) and closes its composition. */
+  stop(): Promise<void>;
+}
 
 /** The API side of a multi-process lifecycle test: store, service, PoPs, reconciler. */
 export interface WorkerRuntime {
@@ -21,8 +30,8 @@ export interface WorkerRuntime {
   readonly reconciler: Reconciler;
   /** Starts a worker child on this schema. */
   spawnWorker(owner: string, opts?: Partial<WorkerProcessOptions>): Promise<WorkerProcess>;
-  /** Starts an in-process worker (same executor) with its own step deadline; stopped by `close`. */
-  startWorker(owner: string, opts?: { readonly stepDeadlineSeconds?: number; readonly computeConcurrency?: number }): LifecycleWorker;
+  /** Starts an in-process worker (its own composition, role worker) with its own step deadline; stopped by `close`. */
+  startWorker(owner: string, opts?: { readonly stepDeadlineSeconds?: number; readonly computeConcurrency?: number }): InProcessWorker;
   /** Polls the op until `until` holds (default: final, or FAILED_TEMP with no owner). */
   waitOp(opId: string, timeoutMs: number, until?: (op: LcmOpOcc & { owner: string | null }) => boolean): Promise<LcmOpOcc>;
   /** Removes whatever is left on the PoPs (safety net; tests assert there is nothing), closes everything. */
@@ -51,23 +60,23 @@ export async function openWorkerRuntime(key: string, accounts: readonly VimAccou
   const schema = `t_${createHash('sha1').update(key).digest('hex').slice(0, 12)}_${process.pid}`;
   const vimRepo = new SqlVimAccountRepository(store.db);
   for (const a of accounts) await vimRepo.insert(a);
-  const registry = new VimRegistry({ list: () => vimRepo.list() });
+  const config: RondoConfig = loadConfig({}, { logLevel: (process.env.RONDO_TEST_LOG as RondoConfig['logLevel']) ?? 'silent', stepDeadlineSeconds: opts.stepDeadlineSeconds ?? 60, opDeadlineSeconds: 600 });
+  // The API side: the lifecycle service over the test descriptors (no catalog), PoPs, reconciler.
+  const api = await compose({
+    config, role: 'api', store, clock: systemClock, ids: uuidGenerator, env: { RONDO_SECRET_KEY: WORKER_TEST_KEY },
+    descriptors: workerDescriptors, defaultPlacement: 'first-pop', http: false,
+  });
+  const { lifecycle: service, vimRegistry: registry, reconciler } = api.services;
   await registry.refresh();
   const repos = createRuntimeRepositories(store.db, systemClock);
-  const deps: NsLifecycleServiceDeps = {
-    repos, drivers: registry, descriptors: workerDescriptors, notifier: createOpNotifier(), clock: systemClock, ids: uuidGenerator,
-    stepDeadlineSeconds: opts.stepDeadlineSeconds ?? 60, opDeadlineSeconds: 600, defaultPlacement: 'first-pop',
-  };
-  const service = createNsLifecycleService(deps);
   if (opts.reserveSapSubnets > 0) {
     const now = new Date().toISOString();
     const holder = await repos.nsInstances.insert({ id: `ipam-reserve-${process.pid}`, name: 'ipam-reserve', description: '', nsdId: 'none', nsdInfoId: 'none', state: 'NOT_INSTANTIATED', tenant: 'default', createdAt: now, updatedAt: now });
     await repos.subnets.allocate(holder.id, Array.from({ length: opts.reserveSapSubnets }, (_, i) => ({ linkId: `r${i}`, pool: 'sap' as const })));
   }
   const reconcileRepo = new SqlReconcileRepository(store.db);
-  const reconciler = new Reconciler({ repo: reconcileRepo, drivers: registry, clock: systemClock, refresh: () => registry.refresh() });
   const workers = new Set<WorkerProcess>();
-  const inProcess = new Set<LifecycleWorker>();
+  const inProcess = new Set<Promise<Composition>>();
   return {
     store, schema, repos, service, registry, reconcileRepo, reconciler,
     async spawnWorker(owner, o = {}) {
@@ -76,17 +85,18 @@ export async function openWorkerRuntime(key: string, accounts: readonly VimAccou
       return w;
     },
     startWorker(owner, o = {}) {
-      const d = { ...deps, ...(o.stepDeadlineSeconds ? { stepDeadlineSeconds: o.stepDeadlineSeconds } : {}), ...(o.computeConcurrency ? { computeConcurrency: o.computeConcurrency } : {}) };
-      const w = new LifecycleWorker({
-        opOccs: repos.opOccs, notifier: deps.notifier, clock: systemClock, owner, leaseSeconds: 5, concurrency: 2, pollIntervalMs: 200,
-        run: async (op, signal) => {
-          await registry.refresh();
-          await executeOperation(op, d, signal);
-        },
-      });
-      w.start();
-      inProcess.add(w);
-      return w;
+      // The same composition root as `rondo serve --role worker`, sharing the API side's
+      // store and in-process notifier (so it wakes at once, as one process does).
+      const composed = compose({
+        config: { ...config, workerLeaseSeconds: 5, workerConcurrency: 2, ...(o.stepDeadlineSeconds ? { stepDeadlineSeconds: o.stepDeadlineSeconds } : {}) },
+        role: 'worker', store, clock: systemClock, ids: uuidGenerator, env: { RONDO_SECRET_KEY: WORKER_TEST_KEY }, http: false,
+        descriptors: workerDescriptors, defaultPlacement: 'first-pop', notifier: api.services.opNotifier,
+        workerOwner: owner, workerPollMs: 200, ...(o.computeConcurrency ? { computeConcurrency: o.computeConcurrency } : {}),
+      }).then(async (c) => (await c.start({ reconciler: false }), c));
+      inProcess.add(composed);
+      composed.catch(() => undefined); // a failure surfaces in stop() and close()
+      let stopped: Promise<void> | undefined;
+      return { stop: () => (stopped ??= composed.then((c) => c.close())) };
     },
     async waitOp(opId, timeoutMs, until = (op) => ['COMPLETED', 'FAILED', 'ROLLED_BACK', 'PARTIALLY_COMPLETED'].includes(op.operationState) || (op.operationState === 'FAILED_TEMP' && op.owner === null)) {
       return waitFor(`operation ${opId}`, timeoutMs, async () => {
@@ -97,14 +107,14 @@ export async function openWorkerRuntime(key: string, accounts: readonly VimAccou
     async close() {
       await reconciler.stop();
       await Promise.all([...workers].map((w) => w.crash()));
-      await Promise.all([...inProcess].map((w) => w.stop()));
+      await Promise.all([...inProcess].map(async (c) => (await c).close()));
       for (const a of registry.accounts()) {
         const d = registry.get(a.id);
         const left = await d.listByLabel({}).catch(() => []);
         for (const r of left.filter((x) => x.kind === 'compute')) await d.deleteCompute(r.id, {}).catch(() => undefined);
         for (const r of left.filter((x) => x.kind === 'network')) await d.deleteNetwork(r.id).catch(() => undefined);
       }
-      await registry.close();
+      await api.close();
       await store.close();
     },
   };

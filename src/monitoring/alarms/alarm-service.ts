@@ -27,7 +27,8 @@ export interface AlarmServiceOptions {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly notifications?: Pick<NotificationService, 'publishAlarm' | 'publishAlarmCleared'>;
-  readonly apiBase?: string;
+  /** Absolute base of this API for `_links`, or a function read each time; '' for relative links. */
+  readonly apiBase?: string | (() => string);
   readonly onError?: (error: unknown) => void;
 }
 
@@ -46,6 +47,11 @@ export class AlarmService {
 
   constructor(opts: AlarmServiceOptions) {
     this.#o = opts;
+  }
+
+  #apiBase(): string {
+    const b = this.#o.apiBase;
+    return typeof b === 'function' ? b() : (b ?? '');
   }
 
   /** Subscribes to the VNF events. */
@@ -92,7 +98,7 @@ export class AlarmService {
       correlatedAlarmIds: [],
       faultDetails: [`vnfInstanceId=${e.vnfId}`, `computeId=${e.computeId}`, ...(e.exitCode === undefined ? [] : [`exitCode=${e.exitCode}`])],
     });
-    const view = toAlarmView(alarm, this.#o.apiBase);
+    const view = toAlarmView(alarm, this.#apiBase());
     if (created) {
       this.#o.bus.publish('alarm.raised', alarm);
       await this.#o.notifications?.publishAlarm(view, alarm.tenant);
@@ -104,18 +110,18 @@ export class AlarmService {
   async clearFor(e: Pick<VnfEvent, 'nsId' | 'vnfId'>): Promise<void> {
     for (const alarm of await this.#o.repo.clear(e.nsId, e.vnfId, this.#o.clock.now())) {
       this.#o.bus.publish('alarm.cleared', alarm);
-      await this.#o.notifications?.publishAlarmCleared(toAlarmView(alarm, this.#o.apiBase), alarm.tenant);
+      await this.#o.notifications?.publishAlarmCleared(toAlarmView(alarm, this.#apiBase()), alarm.tenant);
     }
   }
 
   /** Alarms matching the filter, as the API shows them. */
   async list(filter: AlarmFilter = {}): Promise<AlarmView[]> {
-    return (await this.#o.repo.list(filter)).map((a) => toAlarmView(a, this.#o.apiBase));
+    return (await this.#o.repo.list(filter)).map((a) => toAlarmView(a, this.#apiBase()));
   }
 
   /** One alarm; NotFoundError when missing or of a tenant other than `scope` (when given). */
   async get(id: string, scope?: string): Promise<AlarmView> {
-    return toAlarmView(await this.#record(id, scope), this.#o.apiBase);
+    return toAlarmView(await this.#record(id, scope), this.#apiBase());
   }
 
   /**
@@ -126,7 +132,7 @@ export class AlarmService {
   async acknowledge(id: string, scope?: string): Promise<AlarmView> {
     await this.#record(id, scope);
     const a = await this.#o.repo.acknowledge(id, this.#o.clock.now());
-    if (a) return toAlarmView(a, this.#o.apiBase);
+    if (a) return toAlarmView(a, this.#apiBase());
     throw new ConflictError(`alarm ${id} is already acknowledged`, { code: 'ALARM_ALREADY_ACKNOWLEDGED', details: { alarmId: id } });
   }
 

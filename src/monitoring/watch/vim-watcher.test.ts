@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEventBus } from '../../bus/index.js';
-import { createMemoryVimDriver } from '../../vim/index.js';
+import { createMemoryVimDriver } from '../../vim/memory/memory-vim-driver.js';
 import type { MonitoringTopics, VnfEvent } from '../monitoring-events.js';
 import { vimMonitoringPort } from './vim-monitoring-port.js';
 import { VimWatcher } from './vim-watcher.js';

@@ -1,9 +1,9 @@
 import Dockerode from 'dockerode';
 import type { Logger } from 'pino';
-import type { OutboundGuard } from './auth/outbound-guard.js';
-import type { RondoConfig } from './config/index.js';
-import type { Clock, IdGenerator, LcmOpOcc, VimAccount, VnfInstance } from './model/index.js';
-import type { NsLifecycleService, OpNotifier } from './lifecycle/index.js';
+import type { OutboundGuard } from '../auth/index.js';
+import type { RondoConfig } from '../config/index.js';
+import type { Clock, IdGenerator, LcmOpOcc, VimAccount, VnfInstance } from '../model/index.js';
+import type { NsLifecycleService, OpNotifier } from '../lifecycle/index.js';
 import {
   AlarmService,
   StatsSampler,
@@ -12,17 +12,17 @@ import {
   createDockerStatsSource,
   createMonitoringMetrics,
   vimMonitoringPort,
-} from './monitoring/index.js';
-import type { MonitoringMetrics, MonitoringTopics, VimMonitoringPort } from './monitoring/index.js';
-import { NotificationService, createSubscriptionService } from './notify/index.js';
-import type { Sealer, SubscriptionService } from './notify/index.js';
-import { createEventBus } from './bus/index.js';
-import type { EventBus } from './bus/index.js';
-import type { NsIdentifierTopics } from './runtime-services.js';
-import { alarmRepository, subscriptionRepository, vesConfigRepository } from './store/index.js';
-import type { Store } from './store/index.js';
-import type { VimRegistry } from './vim/index.js';
-import { dockerConnection } from './vim/docker/docker-vim-driver.js';
+} from '../monitoring/index.js';
+import type { MonitoringMetrics, MonitoringTopics, VimMonitoringPort } from '../monitoring/index.js';
+import { NotificationService, createSubscriptionService } from '../notify/index.js';
+import type { Sealer, SubscriptionService } from '../notify/index.js';
+import { createEventBus } from '../bus/index.js';
+import type { EventBus } from '../bus/index.js';
+import type { NsIdentifierTopics } from './lifecycle-wiring.js';
+import { alarmRepository, subscriptionRepository, vesConfigRepository } from '../store/index.js';
+import type { Store } from '../store/index.js';
+import type { VimRegistry } from '../vim/index.js';
+import { dockerConnection } from '../vim/docker/docker-vim-driver.js';
 
 /** The watch path: bus, metrics, VES agent, alarms, SOL005 subscriptions and notifications. */
 export interface MonitoringServices {
@@ -37,6 +37,7 @@ export interface MonitoringServices {
   stop(): Promise<void>;
 }
 
+/** What {@link wireMonitoring} is built from. */
 export interface MonitoringServicesDeps {
   readonly config: RondoConfig;
   readonly store: Store;
@@ -54,6 +55,13 @@ export interface MonitoringServicesDeps {
    * callback and VES collector call goes through; default: an open guard.
    */
   readonly outbound?: OutboundGuard;
+  /**
+   * The public base URL of the API, read when a link is made: SOL005 notifications,
+   * subscriptions and alarms carry absolute `_links` under it.
+   */
+  readonly publicUrl: () => string;
+  /** Also export process metrics (CPU, memory, event loop); default true. */
+  readonly processMetrics?: boolean;
   /** How often the PoP list is re-read to start/stop watchers (ms); default 10 s. */
   readonly syncIntervalMs?: number;
 }
@@ -64,12 +72,13 @@ export interface MonitoringServicesDeps {
  * the VES agent (per-VIM configs, resumed from the store) and SOL005 LCM notifications
  * (START when an operation begins, RESULT when it settles).
  */
-export function createMonitoringServices(deps: MonitoringServicesDeps): MonitoringServices {
+export function wireMonitoring(deps: MonitoringServicesDeps): MonitoringServices {
   const { config, store, clock, ids, logger, vimRegistry } = deps;
   const onError = (what: string) => (e: unknown, pop?: string) => logger?.warn({ err: e, pop }, `monitoring: ${what}`);
   const bus = createEventBus<MonitoringTopics>({ onHandlerError: (e) => logger?.warn({ err: e }, 'monitoring: bus handler failed') });
-  const metrics = createMonitoringMetrics({ processMetrics: true });
-  const apiBase = '';
+  const metrics = createMonitoringMetrics({ processMetrics: deps.processMetrics ?? true });
+  // SOL005 callbacks need absolute URIs: links are made under the public URL.
+  const apiBase = deps.publicUrl;
   const subRepo = subscriptionRepository(store.db);
   const guard = deps.outbound ? { guard: deps.outbound } : {};
   const notifications = new NotificationService({ repo: subRepo, sealer: deps.sealer, clock, ids, apiBase, ...guard });

@@ -1,0 +1,190 @@
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { defaultPublicUrl } from '../config/index.js';
+import type { RondoConfig, Role } from '../config/index.js';
+import { systemClock, uuidGenerator } from '../model/index.js';
+import type { Clock, IdGenerator } from '../model/index.js';
+import { authRepositories, catalogStore, openStore, VIM_SECRET_COLUMN } from '../store/index.js';
+import type { Store } from '../store/index.js';
+import { createCatalogService } from '../catalog/index.js';
+import type { CatalogService, PackageReader } from '../catalog/index.js';
+import { readDescriptorFile, readPackageEntry, readPackageFile } from '../packages/index.js';
+import { buildApp, ROUTE_PLUGINS } from '../api/index.js';
+import type { AppDeps, BuildAppOptions, RondoApp } from '../api/index.js';
+import { createAuthService, registerSealedColumn } from '../auth/index.js';
+import type { AuthService, ScryptParams } from '../auth/index.js';
+import type { LifecycleWorker } from '../lifecycle/index.js';
+import type { VimDriverTypes } from '../vim/index.js';
+import { createLogger } from './logger.js';
+import { wireLifecycle } from './lifecycle-wiring.js';
+import type { CrashPointsPort, LifecycleOptions, RuntimeServices } from './lifecycle-wiring.js';
+import { wireMonitoring } from './monitoring-wiring.js';
+import type { MonitoringServices } from './monitoring-wiring.js';
+import { defaultVimDrivers, memoryAccountDriverFactory } from './vim-drivers.js';
+
+/** The real package readers of `src/packages`, as the catalog's port. */
+export const packageReader: PackageReader = {
+  readPackageFile: (path, opts) => readPackageFile(path, opts),
+  readDescriptorFile: (path, opts) => readDescriptorFile(path, opts),
+  readPackageEntry: (path, entry) => readPackageEntry(path, entry),
+};
+
+/** Every service of one composition (what route plugins get as `deps.services`). */
+export interface ComposedServices extends RuntimeServices {
+  readonly catalog: CatalogService;
+  readonly monitoring: MonitoringServices;
+  readonly auth: AuthService;
+}
+
+/** What {@link compose} is built from: the config plus what tests and benches inject. */
+export interface ComposeOptions extends LifecycleOptions {
+  readonly config: RondoConfig;
+  /** Default `config.role`: `api` (HTTP), `worker` (runs operations; HTTP health only), `all`. */
+  readonly role?: Role;
+  readonly clock?: Clock;
+  readonly ids?: IdGenerator;
+  /** Default {@link createLogger}(config). */
+  readonly logger?: Logger;
+  /**
+   * A store opened by the caller (tests: a schema per file); it stays the caller's and
+   * `close()` leaves it open. Default: opened from the config (DATABASE_URL, else PGlite
+   * in `dataDir/db`) and closed by `close()`.
+   */
+  readonly store?: Store;
+  /** Where `RONDO_SECRET_KEY` is read (default `process.env`). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** A ready auth service (tests share one); it stays the caller's. Default: built from `config.auth`. */
+  readonly auth?: AuthService;
+  /** scrypt costs of new password hashes (tests lower them). */
+  readonly scrypt?: ScryptParams;
+  /** VIM drivers by type, added to or replacing the shipped `docker`, `openstack`, `memory` (tests: one memory engine). */
+  readonly vimDrivers?: VimDriverTypes;
+  /** Crash points passed to the executor and the worker (crash tests). */
+  readonly crashPoints?: CrashPointsPort;
+  /** Build the HTTP app (default true); options go to `buildApp`. A worker role gets the health routes only. */
+  readonly http?: boolean | BuildAppOptions;
+}
+
+/** What {@link Composition.start} starts; defaults follow the role. */
+export interface StartParts {
+  /** The lifecycle worker (roles worker, all). */
+  readonly worker?: boolean;
+  /** Periodic reconciliation (roles worker, all). */
+  readonly reconciler?: boolean;
+  /** Watchers, stats, alarms, VES polling, notifications (roles api, all: one per deployment is enough). */
+  readonly monitoring?: boolean;
+}
+
+/** Everything wired: services, the app and the worker, with one `close()`. */
+export interface Composition {
+  readonly config: RondoConfig;
+  readonly role: Role;
+  readonly store: Store;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly services: ComposedServices;
+  /** What `buildApp` got (route plugins see it as `deps`). */
+  readonly deps: AppDeps;
+  /** The HTTP app; `null` when built with `http: false`. */
+  readonly app: RondoApp | null;
+  /** The lifecycle worker (started by `start()` for roles worker and all). */
+  readonly worker: LifecycleWorker;
+  /** The public base URL: RONDO_PUBLIC_URL, else where the app listens, else `http://<host>:<port>`. */
+  publicUrl(): string;
+  /** Reloads the PoPs, then starts what the role runs (see {@link StartParts}). */
+  start(parts?: StartParts): Promise<void>;
+  /** Listens on `config.host:config.port`; resolves with the URL. */
+  listen(): Promise<string>;
+  /** Stops the worker first (its operations stay resumable), then everything else; the store if compose opened it. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * The one composition root: wires store, auth, catalog, lifecycle (VIM drivers
+ * registered here by type), monitoring and the HTTP app from one config, for `rondo
+ * serve` (every role), worker processes, tests and benches. Nothing is started:
+ * `start()` runs what the role needs. Throws what the auth service throws for a bad
+ * secret key or policy file (after closing a store it opened).
+ */
+export async function compose(opts: ComposeOptions): Promise<Composition> {
+  const { config } = opts;
+  const role = opts.role ?? config.role;
+  const logger = opts.logger ?? createLogger(config);
+  const clock = opts.clock ?? systemClock;
+  const ids = opts.ids ?? uuidGenerator;
+  const ownStore = opts.store === undefined;
+  const store =
+    opts.store ??
+    (await openStore(
+      config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl, schema: config.databaseSchema } : { kind: 'pglite', dataDir: join(config.dataDir, 'db') },
+    ));
+  let listenUrl: string | null = null;
+  const publicUrl = (): string => config.publicUrl ?? listenUrl ?? defaultPublicUrl(config.host, config.port);
+  try {
+    const auth =
+      opts.auth ??
+      createAuthService({
+        repos: authRepositories(store.db), clock, ids, dataDir: config.dataDir, env: opts.env ?? process.env, config: config.auth,
+        ...(opts.scrypt ? { scrypt: opts.scrypt } : {}),
+        onAuditError: (e) => logger.warn({ err: e }, 'audit: an entry could not be written'),
+      });
+    // `rondo secrets rotate` re-encrypts VIM credentials with the VES and subscription secrets.
+    registerSealedColumn(VIM_SECRET_COLUMN);
+    const catalog = createCatalogService({ store: catalogStore(store.db, () => clock.now()), clock, ids, reader: packageReader, dataDir: config.dataDir, maxUploadBytes: config.maxUploadBytes });
+    const drivers: VimDriverTypes = { ...defaultVimDrivers(), ...opts.vimDrivers };
+    // A new account's connectivity check gets a memory engine of its own (its capacity), unless a test replaced memory.
+    const checkDrivers: VimDriverTypes = opts.vimDrivers?.memory ? drivers : { ...drivers, memory: memoryAccountDriverFactory };
+    const rt = wireLifecycle({ ...opts, config, store, clock, ids, logger, drivers, checkDrivers, secrets: auth.secretBox });
+    const monitoring = wireMonitoring({
+      config, store, clock, ids, logger,
+      vimRegistry: rt.vimRegistry, opNotifier: rt.opNotifier, nsEvents: rt.nsEvents, lifecycle: rt.lifecycle,
+      sealer: auth.secretBox,
+      // Callbacks and VES collectors reach only what RONDO_OUTBOUND_ALLOW allows.
+      outbound: auth.outbound,
+      publicUrl,
+      // A worker serves no /metrics: no process collectors (benches start many workers in one process).
+      processMetrics: role !== 'worker',
+    });
+    const services: ComposedServices = { catalog, ...rt, monitoring, auth };
+    const deps: AppDeps = { config, store, logger, clock, ids, services };
+    const http = opts.http ?? true;
+    const appOptions: BuildAppOptions = role === 'worker' ? { plugins: ROUTE_PLUGINS.filter((p) => p.name === 'health') } : typeof http === 'object' ? http : {};
+    const app = http === false ? null : await buildApp(deps, appOptions);
+
+    let closing: Promise<void> | undefined;
+    return {
+      config, role, store, logger, clock, ids, services, deps, app,
+      worker: rt.lifecycleWorker,
+      publicUrl,
+      async start(parts = {}) {
+        await rt.vimRegistry.refresh();
+        // The worker claims operations through row locks, so any number of worker/all processes share the store.
+        if (parts.worker ?? role !== 'api') rt.lifecycleWorker.start();
+        // Reconciliation: a pass now, then periodically (`POST /admin/v1/reconcile` runs one on demand).
+        if (parts.reconciler ?? role !== 'api') rt.reconciler.start();
+        if (parts.monitoring ?? role !== 'worker') await monitoring.start();
+      },
+      async listen() {
+        if (!app) throw new Error('compose: built with http: false, nothing to listen with');
+        const address = await app.listen({ host: config.host, port: config.port });
+        listenUrl = address.replace('[::1]', 'localhost');
+        return listenUrl;
+      },
+      close: () =>
+        (closing ??= (async () => {
+          // Stop claiming first: running operations stay resumable (their lease expires).
+          await rt.lifecycleWorker.stop();
+          await rt.reconciler.stop();
+          await monitoring.stop();
+          await app?.close();
+          if (!opts.auth) await auth.close();
+          await rt.vimRegistry.close();
+          if (ownStore) await store.close();
+        })()),
+    };
+  } catch (e) {
+    if (ownStore) await store.close();
+    throw e;
+  }
+}

@@ -1,0 +1,208 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { RondoConfig } from '../config/index.js';
+import type { Clock, IdGenerator, NsInstance, VnfInstance } from '../model/index.js';
+import type { PlacementStrategy } from '../placement/index.js';
+import type { HotTranslateOptions } from '../descriptors/etsi/hot/index.js';
+import { createEventBus } from '../bus/index.js';
+import type { EventBus } from '../bus/index.js';
+import { createCatalogHotSource, releaseNsd, useNsd } from '../catalog/index.js';
+import { readPackageEntry } from '../packages/index.js';
+import { LifecycleWorker, Reconciler, createNsLifecycleService, createOpNotifier, executeOperation } from '../lifecycle/index.js';
+import type { DescriptorSource, ExecutorDeps, LifecycleWorkerOptions, NsLifecycleService, NsLifecycleServiceDeps, OpNotifier } from '../lifecycle/index.js';
+import { catalogDescriptorSource, catalogRepositories, createRuntimeRepositories, SqlReconcileRepository, SqlVimAccountRepository } from '../store/index.js';
+import type { Store } from '../store/index.js';
+import { VimRegistry, createVimAccountService, driverFactoryOf } from '../vim/index.js';
+import type { VimAccountService, VimAccountSource, VimDriverTypes } from '../vim/index.js';
+
+/**
+ * The executor's and the worker's crash-point port (`src/lifecycle/crash-points.ts`),
+ * taken from their option types so this file follows that port; `never` while the
+ * lifecycle has none.
+ */
+export type CrashPointsPort = 'crashPoints' extends keyof ExecutorDeps ? (ExecutorDeps extends { readonly crashPoints?: infer C } ? NonNullable<C> : never) : never;
+
+/** NS instances created or deleted (after their transaction committed). */
+export interface NsIdentifierTopics {
+  readonly 'ns.created': NsInstance;
+  readonly 'ns.deleted': NsInstance;
+}
+
+/** The NS lifecycle part of the services: lifecycle API, PoPs, driver registry, worker. */
+export interface RuntimeServices {
+  readonly lifecycle: NsLifecycleService;
+  readonly vims: VimAccountService;
+  readonly vimRegistry: VimRegistry;
+  /** Not started: the composition's `start()` starts it for roles worker and all. */
+  readonly lifecycleWorker: LifecycleWorker;
+  readonly opNotifier: OpNotifier;
+  /** `ns.created` / `ns.deleted`, published once the NS row is committed (SOL005 NsIdentifier notifications hook in here). */
+  readonly nsEvents: EventBus<NsIdentifierTopics>;
+  /** Orphan/vanished-compute reconciliation (not started: started with the worker). */
+  readonly reconciler: Reconciler;
+}
+
+/** Lifecycle settings beyond the config that tests, benches and the crash-test worker set. */
+export interface LifecycleOptions {
+  /** A fixed descriptor source instead of the catalog (tests); NS creation then counts no catalog usage. */
+  readonly descriptors?: DescriptorSource;
+  /** Where VIM accounts are read; default the `vim_accounts` table. */
+  readonly vimAccounts?: VimAccountSource;
+  readonly defaultPlacement?: PlacementStrategy;
+  /** Computes created at once per operation (executor default 8). */
+  readonly computeConcurrency?: number;
+  readonly sapImage?: string;
+  /** Options of the VNFD → HOT translation for OpenStack PoPs (default: the catalog HOT source's). */
+  readonly hotTranslate?: HotTranslateOptions;
+  /** How often a running op's row is read for a cancel request (executor default 500 ms). */
+  readonly cancelPollMs?: number;
+  /** Worker identity (default `<hostname>:<pid>:<random>`) and safety poll (worker default 2000 ms). */
+  readonly workerOwner?: string;
+  readonly workerPollMs?: number;
+  /** Time between reconciliation passes (ms, default 60 000). */
+  readonly reconcileIntervalMs?: number;
+  /** Periodic passes also remove orphans (default false: they report; `POST /admin/v1/reconcile` removes). */
+  readonly reconcileRemoveOrphans?: boolean;
+  /** Told about each VNF reconciliation marked FAILED because its computes vanished (alarms hook in here). */
+  readonly onVnfVanished?: (vnf: VnfInstance) => void | Promise<void>;
+  /**
+   * The in-process op notifier, shared by compositions in one process (a test's API side
+   * and its in-process workers) so a worker wakes at once; default: a new one.
+   */
+  readonly notifier?: OpNotifier;
+  /**
+   * Wraps the worker's run of one claimed operation (the chaos bench simulates a crash:
+   * it aborts the run and throws, so the lease is kept until it expires).
+   */
+  readonly wrapRun?: (run: LifecycleWorkerOptions['run']) => LifecycleWorkerOptions['run'];
+}
+
+/** What {@link wireLifecycle} is built from. */
+export interface LifecycleWiringDeps extends LifecycleOptions {
+  readonly config: RondoConfig;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly logger: Logger;
+  /** VIM drivers by type: the registry's, and those of connectivity checks of new accounts. */
+  readonly drivers: VimDriverTypes;
+  readonly checkDrivers: VimDriverTypes;
+  /** Seals VIM credentials at rest and opens them when a driver is built (the auth service's secret box). */
+  readonly secrets: { seal(plain: string): string; open(sealed: string): string };
+  readonly crashPoints?: CrashPointsPort;
+}
+
+/**
+ * Wires the lifecycle: runtime repositories, the catalog as descriptor source (and HOT
+ * source for OpenStack PoPs), the VIM registry over the accounts, the in-process
+ * notifier, the service, the worker and the reconciler (neither started). NS creation
+ * and deletion also move the NSD's usage state in the same transaction.
+ */
+export function wireLifecycle(deps: LifecycleWiringDeps): RuntimeServices {
+  const { config, store, clock, ids, logger, secrets } = deps;
+  const vimRepo = new SqlVimAccountRepository(store.db, secrets);
+  const vimRegistry = new VimRegistry(deps.vimAccounts ?? { list: () => vimRepo.list() }, {
+    factory: driverFactoryOf(deps.drivers),
+    openSecret: (s: string) => secrets.open(s),
+  });
+  const opNotifier = deps.notifier ?? createOpNotifier();
+  const fromCatalog = deps.descriptors === undefined;
+  const crash = deps.crashPoints === undefined ? {} : { crashPoints: deps.crashPoints };
+  const base: NsLifecycleServiceDeps = {
+    repos: createRuntimeRepositories(store.db, clock),
+    drivers: vimRegistry,
+    descriptors: deps.descriptors ?? catalogDescriptorSource(store.db),
+    // VNFs placed on OpenStack PoPs become Heat stacks translated from their SOL001 VNFD.
+    hots: createCatalogHotSource({ repos: catalogRepositories(store.db, () => clock.now()), packagePath: (id) => join(config.dataDir, 'packages', `${id}.pkg`), readEntry: (p, e) => readPackageEntry(p, e), ...(deps.hotTranslate ? { translate: deps.hotTranslate } : {}) }),
+    notifier: opNotifier,
+    clock,
+    ids,
+    stepDeadlineSeconds: config.stepDeadlineSeconds,
+    opDeadlineSeconds: config.opDeadlineSeconds,
+    ...(deps.defaultPlacement ? { defaultPlacement: deps.defaultPlacement } : {}),
+    ...(deps.computeConcurrency ? { computeConcurrency: deps.computeConcurrency } : {}),
+    ...(deps.sapImage ? { sapImage: deps.sapImage } : {}),
+    ...(deps.cancelPollMs ? { cancelPollMs: deps.cancelPollMs } : {}),
+    ...crash,
+  };
+  const inner = createNsLifecycleService(base);
+  const now = () => clock.now();
+  /** The service bound to one transaction, so usage state and the NS row commit together. */
+  const within = <T>(work: (svc: NsLifecycleService, trx: Store['db']) => Promise<T>): Promise<T> =>
+    store.db.transaction().execute((trx) =>
+      work(createNsLifecycleService({ ...base, repos: createRuntimeRepositories(trx, clock), ...(fromCatalog ? { descriptors: catalogDescriptorSource(trx) } : {}) }), trx),
+    );
+
+  const nsEvents = createEventBus<NsIdentifierTopics>({ onHandlerError: (e, topic) => logger.warn({ err: e, topic }, 'NS identifier listener failed') });
+  const lifecycle: NsLifecycleService = {
+    ...inner,
+    async createNs(req) {
+      const ns = await within(async (svc, trx) => {
+        if (fromCatalog) await useNsd(catalogRepositories(trx, now), req.nsdId);
+        return svc.createNs(req);
+      });
+      nsEvents.publish('ns.created', ns);
+      return ns;
+    },
+    async deleteNs(nsId) {
+      const ns = await inner.getNs(nsId);
+      await within(async (svc, trx) => {
+        await svc.deleteNs(nsId);
+        if (fromCatalog) await releaseNsd(catalogRepositories(trx, now), ns.nsdInfoId);
+      });
+      nsEvents.publish('ns.deleted', ns);
+    },
+    // Placement reads the PoPs synchronously: reload them first (another process may have added one).
+    instantiate: async (nsId, req) => (await vimRegistry.refresh(), inner.instantiate(nsId, req)),
+    dryRun: async (target, req) => (await vimRegistry.refresh(), inner.dryRun(target, req)),
+  };
+
+  const run: LifecycleWorkerOptions['run'] = async (op, signal) => {
+    await vimRegistry.refresh();
+    await executeOperation(op, base, signal);
+  };
+  const workerOptions: LifecycleWorkerOptions = {
+    opOccs: base.repos.opOccs,
+    notifier: opNotifier,
+    clock,
+    owner: deps.workerOwner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    leaseSeconds: config.workerLeaseSeconds,
+    concurrency: config.workerConcurrency,
+    ...(deps.workerPollMs ? { pollIntervalMs: deps.workerPollMs } : {}),
+    run: deps.wrapRun ? deps.wrapRun(run) : run,
+    onError: (e, op) => logger.error({ err: e, opId: op?.id }, 'lifecycle worker: operation run failed; it resumes when its lease expires'),
+    ...crash,
+  };
+  const lifecycleWorker = new LifecycleWorker(workerOptions);
+
+  const vims = createVimAccountService({
+    repo: vimRepo,
+    registry: vimRegistry,
+    usageByPop: () => base.repos.vnfInstances.usageByPop(),
+    clock,
+    factory: driverFactoryOf(deps.checkDrivers),
+  });
+  // Reconciliation (durable operations): orphans on the PoPs, VNFs whose computes vanished.
+  const reconciler = new Reconciler({
+    repo: new SqlReconcileRepository(store.db),
+    drivers: vimRegistry,
+    clock,
+    refresh: () => vimRegistry.refresh(),
+    intervalMs: deps.reconcileIntervalMs ?? 60_000,
+    // Every `rondo serve` registers the local engine as dc1/dc2, so two installations on
+    // one engine (a demo beside the test suite) would delete each other's resources:
+    // periodic passes report orphans and mark vanished VNFs; removal is `rondo reconcile`
+    // unless `reconcileRemoveOrphans` is set.
+    periodicKeepOrphans: deps.reconcileRemoveOrphans !== true,
+    ...(deps.onVnfVanished ? { onVanished: deps.onVnfVanished } : {}),
+    onError: (e) => logger.error({ err: e }, 'reconciliation pass failed; the next one runs on schedule'),
+    onReport: (r) => {
+      if (r.orphans.length + r.vanished.length + r.errors.length > 0) {
+        logger.warn({ orphans: r.orphans.length, removed: r.removed, vanished: r.vanished.length, errors: r.errors }, 'reconciliation found differences between the PoPs and the records');
+      }
+    },
+  });
+  return { lifecycle, vims, vimRegistry, lifecycleWorker, opNotifier, nsEvents, reconciler };
+}

@@ -1,0 +1,79 @@
+import { VimError } from '../model/index.js';
+import type { VimAccount } from '../model/index.js';
+import { accountSecret, driverFactoryOf } from '../vim/index.js';
+import type { VimDriver, VimDriverFactory, VimDriverTypes } from '../vim/index.js';
+import { createDockerVimDriver } from '../vim/docker/docker-vim-driver.js';
+import { createMemoryVimDriver } from '../vim/memory/memory-vim-driver.js';
+import { createOpenStackVimDriver } from '../vim/openstack/index.js';
+
+const numberOr = (v: unknown, fallback: number | undefined): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+/** The PoP a driver labels its resources with: the account id unless `config.popId` says otherwise. */
+const popIdOf = (account: VimAccount): string => (typeof account.config.popId === 'string' ? account.config.popId : account.id);
+
+/** Docker: `endpoint` unix:// or tcp://; `config.callTimeoutMs`, `config.execTimeoutMs`. */
+export const dockerDriverFactory: VimDriverFactory = (account) =>
+  createDockerVimDriver({
+    name: account.name,
+    endpoint: account.endpoint,
+    popId: popIdOf(account),
+    callTimeoutMs: numberOr(account.config.callTimeoutMs, undefined),
+    execTimeoutMs: numberOr(account.config.execTimeoutMs, undefined),
+  });
+
+/**
+ * OpenStack: `endpoint` the Keystone v3 URL, password credentials in `config.secret`
+ * ({username, password, projectName, userDomainName?, projectDomainName?, region?}).
+ * Throws VimError AUTH when username, password or project is missing.
+ */
+export const openStackDriverFactory: VimDriverFactory = (account) => {
+  const s = accountSecret(account);
+  const username = text(s.username);
+  const password = text(s.password);
+  const projectName = text(s.projectName);
+  if (!username || !password || !projectName) {
+    throw new VimError('AUTH', account.name, 'OpenStack account needs credentials {username, password, projectName}; add the VIM again with them');
+  }
+  const userDomain = text(s.userDomainName);
+  const projectDomain = text(s.projectDomainName);
+  const region = text(s.region);
+  return createOpenStackVimDriver({
+    name: account.name,
+    popId: popIdOf(account),
+    credentials: {
+      authUrl: account.endpoint, username, password, projectName,
+      ...(userDomain ? { userDomain } : {}), ...(projectDomain ? { projectDomain } : {}), ...(region ? { region } : {}),
+    },
+    timeoutMs: numberOr(account.config.callTimeoutMs, undefined),
+  });
+};
+
+/**
+ * The deterministic fake: memory PoPs with the same endpoint share one engine (as Docker
+ * PoPs on one endpoint share the real one), so a network one PoP made is visible to the
+ * other's computes. One engine cache per call: each composition gets its own engines.
+ */
+export function memoryDriverFactory(): VimDriverFactory {
+  const engines = new Map<string, VimDriver>();
+  return (account) => {
+    let engine = engines.get(account.endpoint);
+    if (!engine) engines.set(account.endpoint, (engine = createMemoryVimDriver({ name: account.endpoint })));
+    return engine;
+  };
+}
+
+/** A memory driver of its own for one account (its name, PoP and capacity): connectivity checks of a new account. */
+export const memoryAccountDriverFactory: VimDriverFactory = (account) =>
+  createMemoryVimDriver({ name: account.name, popId: popIdOf(account), capacity: account.capacity ?? undefined });
+
+/** The drivers Rondo ships, by VIM type: `docker`, `openstack`, `memory` (shared engines). */
+export function defaultVimDrivers(): VimDriverTypes {
+  return { docker: dockerDriverFactory, openstack: openStackDriverFactory, memory: memoryDriverFactory() };
+}
+
+/**
+ * The driver of one account with the shipped drivers (memory: one of its own).
+ * Throws VimError NOT_SUPPORTED for an unknown type and AUTH for an OpenStack account
+ * without credentials.
+ */
+export const createVimDriver: VimDriverFactory = (account) => driverFactoryOf({ ...defaultVimDrivers(), memory: memoryAccountDriverFactory })(account);
