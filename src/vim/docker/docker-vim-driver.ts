@@ -227,17 +227,30 @@ export class DockerVimDriver implements VimDriver {
       if (s.aborted) throw abortError(this.name, s, what);
       const err = toVimError(this.name, what, e);
       const status = (e as { statusCode?: number }).statusCode ?? 0;
-      if (err.kind === 'UNEXPECTED_RESPONSE' && status >= 500 && !(await this.#answers())) {
+      if (err.kind === 'UNEXPECTED_RESPONSE' && status >= 500 && !(await this.#staysUp())) {
         throw new VimError('CONNECTION', this.name, `${err.message}; the Docker engine stopped answering right after`, { cause: e, retryable: true });
       }
       throw err;
     }
   }
 
-  /** Whether the engine answers `GET /version` within 2 s. */
-  async #answers(): Promise<boolean> {
-    const s = AbortSignal.timeout(2000);
-    return raceAbort(this.name, s, 'version', this.#docker.version({ abortSignal: s }) as Promise<unknown>).then(() => true, () => false);
+  /**
+   * Whether the engine keeps answering `GET /version` (2 s each) for the next 5 s. An
+   * engine that is stopping fails requests in flight with all kinds of 500s ("error
+   * creating overlay mount … invalid argument" as its layer store closes, among others)
+   * and may still answer for a moment before its API goes: an unexplained 500 followed by
+   * silence within that window is the engine going away (CONNECTION), not a bad answer.
+   * Only unexplained 500s pay this wait.
+   */
+  async #staysUp(windowMs = 5000, everyMs = 250): Promise<boolean> {
+    const end = Date.now() + windowMs;
+    for (;;) {
+      const s = AbortSignal.timeout(2000);
+      const up = await raceAbort(this.name, s, 'version', this.#docker.version({ abortSignal: s }) as Promise<unknown>).then(() => true, () => false);
+      if (!up) return false;
+      if (Date.now() >= end) return true;
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
   }
 
   async #ignoreMissing(work: Promise<unknown>): Promise<void> {
