@@ -69,18 +69,28 @@ class StaticMigrationProvider implements MigrationProvider {
  * migration tables live in `schema` explicitly: Kysely otherwise looks for them along
  * the whole search path and may find another deployment's (or test file's) tables.
  */
-export async function migrate(db: Kysely<Database>, schema?: string): Promise<void> {
+export async function migrate(db: Kysely<Database>, schema?: string, attempts = 5): Promise<void> {
   const migrator = new Migrator({
     db,
     provider: new StaticMigrationProvider(MIGRATIONS),
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    if (!error) return;
+    // Kysely finds its migration table by introspecting every table of the database
+    // (`pg_get_serial_sequence` on each), and a schema or table that another deployment
+    // (or test file) drops during that scan fails it with 3F000 `schema "…" does not
+    // exist` or 42P01, naming that other object (ours was created above). Nothing was
+    // migrated then (PostgreSQL migrates in one transaction): again.
+    if (CONCURRENT_DROP.has((error as { code?: string }).code ?? '') && attempt < attempts) continue;
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new InternalError(`database migration ${failed} failed`, { cause: error });
   }
 }
+
+/** SQLSTATEs of `schema "…" does not exist` and `relation "…" does not exist`. */
+const CONCURRENT_DROP = new Set(['3F000', '42P01']);
 
 /** Cheap liveness query for `/readyz`. */
 export async function pingStore(store: Store): Promise<void> {
