@@ -91,41 +91,45 @@ describe(`chaos: workers crash at seeded points mid-operation (seed ${SEED})`, (
     await startRound();
     // A bounded poll of the operations' states (the bound only catches a hang).
     const end = Date.now() + 240_000;
-    for (let poll = 0; ; poll++) {
-      if (spawnErrors.length > 0) throw new Error(`a replacement worker did not start: ${String(spawnErrors[0])}`);
-      if (Date.now() > end) throw new Error(`chaos did not settle: ${JSON.stringify({ exits, ops: await rt.repos.opOccs.list() })}`);
-      for (const t of tracked.filter((x) => x.phase !== 'done')) {
-        const op = await rt.repos.opOccs.get(t.opId);
-        if (!op) throw new Error(`operation ${t.opId} vanished`);
-        if (op.operationState === 'FAILED_TEMP' && op.owner === null) {
-          // Drive it out of FAILED_TEMP: instantiate rolls back, terminate retries.
-          counts.driven++;
-          drivenCauses.push(`${op.lcmOperationType}: ${String(op.error?.code)} ${String(op.error?.detail).slice(0, 160)}`);
-          await (t.phase === 'instantiating' ? rt.service.rollback(op.id) : rt.service.retry(op.id));
-        } else if (t.phase === 'instantiating' && op.operationState === 'COMPLETED') {
-          const onVim = await driver.listByLabel({ 'rondo.ns': t.id });
-          const pairs = (await rt.service.listVnfs(t.id)).length / 2;
-          if (onVim.filter((r) => r.kind === 'compute').length !== pairs * 2 || onVim.filter((r) => r.kind === 'network').length !== pairs) {
-            wrongResources.push(`${t.id}: ${onVim.map((r) => r.name).join(', ')}`);
+    try {
+      for (let poll = 0; ; poll++) {
+        if (spawnErrors.length > 0) throw new Error(`a replacement worker did not start: ${String(spawnErrors[0])}`);
+        if (Date.now() > end) throw new Error(`chaos did not settle: ${JSON.stringify({ exits, ops: await rt.repos.opOccs.list() })}`);
+        for (const t of tracked.filter((x) => x.phase !== 'done')) {
+          const op = await rt.repos.opOccs.get(t.opId);
+          if (!op) throw new Error(`operation ${t.opId} vanished`);
+          if (op.operationState === 'FAILED_TEMP' && op.owner === null) {
+            // Drive it out of FAILED_TEMP: instantiate rolls back, terminate retries.
+            counts.driven++;
+            drivenCauses.push(`${op.lcmOperationType}: ${String(op.error?.code)} ${String(op.error?.detail).slice(0, 160)}`);
+            await (t.phase === 'instantiating' ? rt.service.rollback(op.id) : rt.service.retry(op.id));
+          } else if (t.phase === 'instantiating' && op.operationState === 'COMPLETED') {
+            const onVim = await driver.listByLabel({ 'rondo.ns': t.id });
+            const pairs = (await rt.service.listVnfs(t.id)).length / 2;
+            if (onVim.filter((r) => r.kind === 'compute').length !== pairs * 2 || onVim.filter((r) => r.kind === 'network').length !== pairs) {
+              wrongResources.push(`${t.id}: ${onVim.map((r) => r.name).join(', ')}`);
+            }
+            t.phase = 'terminating';
+            t.opId = (await rt.service.terminate(t.id)).id;
+          } else if (op.operationState === 'ROLLED_BACK' || op.operationState === 'FAILED' || (t.phase === 'terminating' && op.operationState === 'COMPLETED')) {
+            t.phase = 'done';
           }
-          t.phase = 'terminating';
-          t.opId = (await rt.service.terminate(t.id)).id;
-        } else if (op.operationState === 'ROLLED_BACK' || op.operationState === 'FAILED' || (t.phase === 'terminating' && op.operationState === 'COMPLETED')) {
-          t.phase = 'done';
         }
+        if (poll % 3 === 0) {
+          counts.overlapChecks++;
+          overlaps.push(...(await rt.reconcileRepo.overlappingSubnets()));
+        }
+        if (tracked.every((t) => t.phase === 'done')) {
+          if (exits.length >= CRASHES) break;
+          if (counts.rounds >= MAX_ROUNDS) throw new Error(`only ${exits.length} of ${CRASHES} planned crashes after ${counts.rounds} rounds: ${JSON.stringify(exits)} plans ${JSON.stringify(plans)}`);
+          await startRound();
+        }
+        await new Promise((r) => setTimeout(r, 100));
       }
-      if (poll % 3 === 0) {
-        counts.overlapChecks++;
-        overlaps.push(...(await rt.reconcileRepo.overlappingSubnets()));
-      }
-      if (tracked.every((t) => t.phase === 'done')) {
-        if (exits.length >= CRASHES) break;
-        if (counts.rounds >= MAX_ROUNDS) throw new Error(`only ${exits.length} of ${CRASHES} planned crashes after ${counts.rounds} rounds: ${JSON.stringify(exits)} plans ${JSON.stringify(plans)}`);
-        await startRound();
-      }
-      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      // Also when the loop fails: no replacement may start after this (close() sweeps the PoP).
+      closing = true;
     }
-    closing = true;
     await Promise.all(spawning);
 
     const ops = await rt.repos.opOccs.list();

@@ -76,11 +76,18 @@ export async function openWorkerRuntime(key: string, accounts: readonly VimAccou
   }
   const reconcileRepo = new SqlReconcileRepository(store.db);
   const workers = new Set<WorkerProcess>();
+  let closed = false;
   const inProcess = new Set<Promise<Composition>>();
   return {
     store, schema, repos, service, registry, reconcileRepo, reconciler,
     async spawnWorker(owner, o = {}) {
       const w = await startWorkerProcess({ databaseUrl: TEST_DATABASE_URL, schema, owner, leaseSeconds: 3, ...o });
+      // A spawn still in flight when close() began (a failed test's replacement worker)
+      // must not start claiming after close() swept the PoPs: it would leave containers.
+      if (closed) {
+        await w.crash();
+        throw new Error(`worker ${owner} started after the runtime closed`);
+      }
       workers.add(w);
       return w;
     },
@@ -105,6 +112,7 @@ export async function openWorkerRuntime(key: string, accounts: readonly VimAccou
       });
     },
     async close() {
+      closed = true;
       await reconciler.stop();
       await Promise.all([...workers].map((w) => w.crash()));
       await Promise.all([...inProcess].map(async (c) => (await c).close()));
