@@ -3,8 +3,7 @@ import { constants } from 'node:fs';
 import { access, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import Dockerode from 'dockerode';
-import { dockerConnection } from '../vim/docker/docker-vim-driver.js';
+import type Dockerode from 'dockerode';
 import type { ApiClient } from './api-client.js';
 import { contextOf } from './cli-context.js';
 import { CliError } from './cli-error.js';
@@ -86,7 +85,9 @@ async function checkDocker(): Promise<DoctorCheck[]> {
   const endpoint = process.env.RONDO_DOCKER_ENDPOINT || process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
   let docker: Dockerode;
   try {
-    docker = new Dockerode({ ...dockerConnection('doctor', endpoint), timeout: 5000 });
+    // Loaded only when the check runs: the other commands start without dockerode.
+    const [{ default: Docker }, { dockerConnection }] = await Promise.all([import('dockerode'), import('../vim/docker/docker-vim-driver.js')]);
+    docker = new Docker({ ...dockerConnection('doctor', endpoint), timeout: 5000 });
   } catch (e) {
     return [{ name: 'docker', status: 'fail', detail: `${endpoint}: ${why(e)}`, fix: 'set DOCKER_HOST to unix:///path/docker.sock or tcp://host:2375' }];
   }

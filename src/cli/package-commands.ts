@@ -1,6 +1,5 @@
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { buildPackage, readPackageFile } from '../packages/index.js';
 import type { AdminPackage } from '../api/index.js';
 import { CliError, EXIT } from './cli-error.js';
 import { contextOf } from './cli-context.js';
@@ -48,6 +47,7 @@ export function registerPackageCommands(program: Command, out: Output): void {
       await requireFile(dir, 'package build');
       let r;
       try {
+        const { buildPackage } = await import('../packages/index.js');
         r = await buildPackage(dir, opts.output);
       } catch (e) {
         throw new CliError(`package build failed for ${dir}`, EXIT.usage, (e as Error).message, 'the folder needs TOSCA-Metadata/TOSCA.meta and the files it names');
@@ -65,6 +65,7 @@ export function registerPackageCommands(program: Command, out: Output): void {
       await requireFile(file, 'package validate');
       let r;
       try {
+        const { readPackageFile } = await import('../packages/index.js');
         r = await readPackageFile(file);
       } catch (e) {
         throw new CliError(`package validate: cannot read ${file}`, EXIT.usage, (e as Error).message);

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigError, ROLES, loadConfig } from '../config/index.js';
 import type { ConfigOverrides, Role } from '../config/index.js';
-import { startServer } from '../app/index.js';
 import { CliError, EXIT } from './cli-error.js';
 
 /** `rondo serve`: runs the API server until SIGINT/SIGTERM. */
@@ -31,6 +30,8 @@ export function registerServeCommand(program: Command): void {
       };
       try {
         const config = loadConfig(process.env, overrides);
+        // Loaded here, not at the top: every other command starts without the server's code.
+        const { startServer } = await import('../app/index.js');
         await startServer(config, { handleSignals: true });
       } catch (e) {
         if (e instanceof ConfigError) throw new CliError('rondo serve: invalid configuration', EXIT.usage, e.problems.join('\n'), 'fix the flags or environment variables named above');

@@ -1,6 +1,5 @@
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { translateVnfdFile } from '../descriptors/etsi/hot/index.js';
 import { isRondoError, PackageInvalidError } from '../model/index.js';
 import { CliError, EXIT } from './cli-error.js';
 import { contextOf } from './cli-context.js';
@@ -38,6 +37,7 @@ export function registerVnfdCommands(program: Command, out: Output): void {
       });
       let written: string[];
       try {
+        const { translateVnfdFile } = await import('../descriptors/etsi/hot/index.js');
         written = await translateVnfdFile(file, opts.output, {
           ...(opts.flavour ? { flavour: opts.flavour } : {}),
           ...(opts.namedFlavors ? { flavors: 'named' as const } : {}),
