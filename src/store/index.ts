@@ -1,4 +1,4 @@
-export { openStore, migrate, pingStore } from './db.js';
+export { openStore, migrate, migratedPgliteDump, pingStore } from './db.js';
 export type { Store, StoreTarget } from './db.js';
 export type { Database } from './schema.js';
 export { vesConfigRepository } from './ves-config-repository.js';

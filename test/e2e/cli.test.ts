@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SOURCE_CLI, runCli, startCliServer } from '../support/cli-server.js';
+import { BUILT_CLI, runCli, startCliServer } from '../support/cli-server.js';
 import type { CliRun, CliServer } from '../support/cli-server.js';
 
 // Authentication is off for this tour of the commands (test/integration/auth-wiring.test.ts
@@ -14,8 +14,8 @@ const env = {
   RONDO_PAGE_SIZE: '1', RONDO_CONFIG_DIR: join(tmpdir(), `rondo-e2e-config-${process.pid}`),
 };
 
-/** Runs `rondo …` from source; resolves with exit code and output, never rejects. */
-const rondo = (args: string[], url?: string): Promise<CliRun> => runCli(SOURCE_CLI, [...args, ...(url ? ['--url', url] : [])], { env });
+/** Runs the built `bin/rondo …` (`npm run build` first; `make test` does); resolves with exit code and output, never rejects. */
+const rondo = (args: string[], url?: string): Promise<CliRun> => runCli(BUILT_CLI, [...args, ...(url ? ['--url', url] : [])], { env });
 
 describe('rondo CLI against a real server', () => {
   let dir: string;
@@ -24,7 +24,7 @@ describe('rondo CLI against a real server', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'rondo-e2e-'));
-    server = await startCliServer(SOURCE_CLI, { env, dataDir: join(dir, 'data') });
+    server = await startCliServer(BUILT_CLI, { env, dataDir: join(dir, 'data') });
     url = server.url;
   }, 200_000);
 
@@ -36,7 +36,7 @@ describe('rondo CLI against a real server', () => {
   it('builds, validates and on-boards both examples; lists them; stops cleanly', { timeout: 400_000 }, async () => {
     const tango = join(dir, 'chain.tgo');
     const csar = join(dir, 'relay.csar');
-    // Independent commands run side by side: each CLI start compiles TypeScript via tsx.
+    // Independent commands run side by side.
     const built = await Promise.all([rondo(['package', 'build', 'examples/tango-chain', '-o', tango]), rondo(['package', 'build', 'examples/sol004-csar', '-o', csar])]);
     expect(built.map((b) => b.code)).toEqual([0, 0]);
 

@@ -20,7 +20,8 @@ import { authRoutePlugins } from '../../src/api/http/auth-route-plugins.js';
 import { createAuthService } from '../../src/auth/index.js';
 import type { AuthService } from '../../src/auth/index.js';
 import { compose } from '../../src/app/index.js';
-import { authRepositories, openStore } from '../../src/store/index.js';
+import { authRepositories } from '../../src/store/index.js';
+import { openTestStore } from '../support/store.js';
 import type { Store } from '../../src/store/index.js';
 import { systemClock, uuidGenerator } from '../../src/model/index.js';
 import { buildPackage } from '../../src/packages/index.js';
@@ -43,7 +44,7 @@ async function startAuthServer(env: NodeJS.ProcessEnv): Promise<AuthServer> {
   const dir = await mkdtemp(join(tmpdir(), 'rondo-ui-login-'));
   const fullEnv = { RONDO_SECRET_KEY: TEST_KEY, ...env };
   const config = loadConfig(fullEnv, { dataDir: dir, logLevel: (process.env.RONDO_TEST_LOG as 'info' | undefined) ?? 'silent', host: '127.0.0.1', port: 0, opDeadlineSeconds: 60 });
-  const store: Store = await openStore({ kind: 'pglite', dataDir: null });
+  const store: Store = await openTestStore('pglite', 'dashboard-login');
   const auth = createAuthService({ repos: authRepositories(store.db), clock: systemClock, ids: uuidGenerator, dataDir: dir, env: fullEnv, config: config.auth, scrypt: TEST_SCRYPT });
   const c = await compose({ config, store, env: fullEnv, auth, http: { plugins: [...authRoutePlugins(auth), ...ROUTE_PLUGINS] } });
   const app = c.app as RondoApp;

@@ -2,11 +2,11 @@ import { spawn } from 'node:child_process';
 import Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 
-/** Runs `bash scripts/demo.sh --no-wait` (CI=1) from source; resolves with its exit code and output. */
+/** Runs `bash scripts/demo.sh --no-wait` (CI=1) with the built bin/rondo (`npm run build` first; `make test` does); resolves with its exit code and output. */
 function runDemo(): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn('bash', ['scripts/demo.sh', '--no-wait'], {
-      env: { ...process.env, CI: '1', DATABASE_URL: '', RONDO_URL: '', RONDO_BIN: `${process.execPath} --import tsx src/cli/main.ts` },
+      env: { ...process.env, CI: '1', DATABASE_URL: '', RONDO_URL: '', RONDO_BIN: `${process.execPath} bin/rondo` },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

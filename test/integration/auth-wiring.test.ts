@@ -29,10 +29,10 @@ const SUB_PASSWORD = 'callback-Pa55word-never-shown-4711';
 /** The Basic credentials the callback receives: they must not be logged either. */
 const SUB_BASIC = Buffer.from(`oss:${SUB_PASSWORD}`).toString('base64');
 
-/** Runs `rondo …` from source with `stdin`; never rejects. */
+/** Runs the built `bin/rondo …` (`npm run build` first) with `stdin`; never rejects. */
 function rondo(args: string[], env: NodeJS.ProcessEnv, stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'rondo'), ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));

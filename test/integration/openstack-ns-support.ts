@@ -13,7 +13,8 @@ import type { NsLifecycleService } from '../../src/lifecycle/index.js';
 import { systemClock } from '../../src/model/index.js';
 import type { IdGenerator, VimAccount } from '../../src/model/index.js';
 import { buildPackage } from '../../src/packages/index.js';
-import { SqlVimAccountRepository, openStore } from '../../src/store/index.js';
+import { SqlVimAccountRepository } from '../../src/store/index.js';
+import { openTestStore } from '../support/store.js';
 import type { Store } from '../../src/store/index.js';
 import type { OpenStackCredentials } from '../../src/vim/openstack/index.js';
 import { compose } from '../../src/app/index.js';
@@ -49,7 +50,7 @@ export interface OsNsHarnessOptions {
 /** Builds and on-boards the package, wires the lifecycle through `compose` and starts its worker. */
 export async function openOsNsHarness(opts: OsNsHarnessOptions): Promise<OsNsHarness> {
   const dataDir = await mkdtemp(join(tmpdir(), 'rondo-osns-'));
-  const store = await openStore({ kind: 'pglite', dataDir: null });
+  const store = await openTestStore('pglite', 'openstack-ns');
   const config = loadConfig({}, {
     dataDir, logLevel: (process.env.RONDO_TEST_LOG as 'info' | undefined) ?? 'silent', maxUploadBytes: 64 * 1024 * 1024,
     stepDeadlineSeconds: opts.stepDeadlineSeconds ?? 300, opDeadlineSeconds: 1200, workerLeaseSeconds: 120, workerConcurrency: 4,

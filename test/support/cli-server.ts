@@ -6,8 +6,6 @@ import { join } from 'node:path';
 export const ROOT = join(import.meta.dirname, '..', '..');
 /** The built CLI (`npm run build` first). */
 export const BUILT_CLI: readonly string[] = [join(ROOT, 'bin', 'rondo')];
-/** The CLI from source, through tsx (no build needed; slower to start). */
-export const SOURCE_CLI: readonly string[] = ['--import', 'tsx', join(ROOT, 'src/cli/main.ts')];
 
 /** What one `rondo …` run printed, and its exit code. */
 export interface CliRun {

@@ -10,11 +10,28 @@
  * under test.
  */
 import { pino } from 'pino';
-import { compose } from '../../src/app/index.js';
-import { parseCrashPlan, plannedCrashPoints } from '../../src/lifecycle/index.js';
-import { loadConfig } from '../../src/config/index.js';
-import { openStore } from '../../src/store/index.js';
-import { WORKER_TEST_KEY, workerDescriptors } from './worker-process.js';
+import type * as AppModule from '../../src/app/index.js';
+import type * as LifecycleModule from '../../src/lifecycle/index.js';
+import type * as ConfigModule from '../../src/config/index.js';
+import type * as StoreModule from '../../src/store/index.js';
+import type * as ModelModule from '../../src/model/index.js';
+import { WORKER_TEST_KEY, workerDescriptorsWith } from './worker-process.js';
+
+// Rondo itself comes from the build (dist/, as `rondo serve --role worker` runs it; `npm run
+// build` first, which `make test` does): tsx then compiles only this file and
+// worker-process.ts. Loading the app from source through tsx cost 2-3 s of CPU more per
+// worker, and the chaos and recovery tests start dozens of workers on a 2-core machine.
+// Typed by the sources the build is made from.
+const dist = (path: string): string => new URL(`../../dist/${path}`, import.meta.url).href;
+const [{ compose }, { parseCrashPlan, plannedCrashPoints }, { loadConfig }, { openStore }, { NotFoundError }] = await Promise.all([
+  import(dist('app/index.js')) as Promise<typeof AppModule>,
+  import(dist('lifecycle/index.js')) as Promise<typeof LifecycleModule>,
+  import(dist('config/index.js')) as Promise<typeof ConfigModule>,
+  import(dist('store/index.js')) as Promise<typeof StoreModule>,
+  import(dist('model/index.js')) as Promise<typeof ModelModule>,
+]);
+// The built lifecycle knows a missing NSD by the built NotFoundError class.
+const workerDescriptors = workerDescriptorsWith(NotFoundError);
 
 const env = (name: string, fallback?: string): string => {
   const v = process.env[name] ?? fallback;

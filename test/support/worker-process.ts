@@ -23,17 +23,25 @@ export function sapPairs(pairs: number): { nsd: Nsd; vnfds: Record<string, Vnfd>
 /** A fixed master key for test workers: no key file is written, and every process opens the same sealed credentials. */
 export const WORKER_TEST_KEY = Buffer.alloc(32, 7).toString('base64');
 
+/**
+ * NSD id → descriptors (`sap-pairs-<n>`), with the NotFoundError class of the code that
+ * reads them: the worker child runs the built Rondo (dist/), whose class is not this one.
+ */
+export function workerDescriptorsWith(notFound: typeof NotFoundError): DescriptorSource {
+  return {
+    async getNsd(id) {
+      const m = /^sap-pairs-(\d+)$/.exec(id);
+      if (!m) throw new notFound('NSD', id);
+      return sapPairs(Number(m[1])).nsd;
+    },
+    async getVnfds() {
+      return {};
+    },
+  };
+}
+
 /** NSD id → descriptors, shared by the tests and the worker child (`sap-pairs-<n>`). */
-export const workerDescriptors: DescriptorSource = {
-  async getNsd(id) {
-    const m = /^sap-pairs-(\d+)$/.exec(id);
-    if (!m) throw new NotFoundError('NSD', id);
-    return sapPairs(Number(m[1])).nsd;
-  },
-  async getVnfds() {
-    return {};
-  },
-};
+export const workerDescriptors: DescriptorSource = workerDescriptorsWith(NotFoundError);
 
 /** A Docker PoP account unique to one test file, so its reconciler never sees another file's resources. */
 export function dockerAccount(id: string, endpoint = 'unix:///var/run/docker.sock', config: Record<string, unknown> = {}): VimAccount {
@@ -76,7 +84,7 @@ const exited = (child: ChildProcess): Promise<void> =>
 /**
  * Starts `test/support/worker-main.ts` as a child process (node with the tsx loader
  * directly, not `npx tsx`, so `kill -9` hits the worker itself rather than a wrapper that
- * would leave it running) and resolves once it has claimed nothing yet but is ready.
+ * would leave it running; the worker runs the built Rondo, so `npm run build` first) and resolves once it has claimed nothing yet but is ready.
  * Rejects with its output when it dies or is not ready within 120 s (a hang guard: on a
  * loaded 2-core machine tsx alone can take tens of seconds to load the worker).
  */
