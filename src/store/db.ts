@@ -17,7 +17,8 @@ export type StoreTarget =
       /**
        * A dump of a data directory (PGlite's `dumpDataDir`) to start from instead of an empty
        * one: a fresh PGlite spends seconds of CPU in initdb, loading a migrated dump well
-       * under one (the tests start dozens of stores). Ignored when `dataDir` already holds one.
+       * under one (the tests start dozens of stores). Only for a new store: PGlite refuses it
+       * when `dataDir` already holds one.
        */
       readonly loadDataDir?: Blob;
     };

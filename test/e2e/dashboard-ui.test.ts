@@ -12,6 +12,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { compose } from '../../src/app/index.js';
 import type { Composition } from '../../src/app/index.js';
 import { openStore } from '../../src/store/index.js';
+import { pgliteTemplate } from '../support/store.js';
 import type { Store } from '../../src/store/index.js';
 import { systemClock, uuidGenerator } from '../../src/model/index.js';
 import type { EventBus } from '../../src/bus/index.js';
@@ -34,7 +35,7 @@ describe('dashboard (browser, no Docker)', () => {
     dir = await mkdtemp(join(tmpdir(), 'rondo-ui-'));
     // Authentication off: this file tests the dashboard's views (dashboard-login.test.ts tests sign-in).
     const config = loadConfig({ RONDO_INSECURE_NO_AUTH: '1' }, { dataDir: dir, logLevel: 'silent', host: '127.0.0.1', port: 0 });
-    store = await openStore({ kind: 'pglite', dataDir: join(dir, 'db') });
+    store = await openStore({ kind: 'pglite', dataDir: join(dir, 'db'), loadDataDir: await pgliteTemplate() });
     composition = await compose({ config, store, clock: systemClock, ids: uuidGenerator });
     // The real `/api/events` route streams the monitoring bus: publish VNF events there.
     bus = composition.services.monitoring.bus;
