@@ -61,6 +61,12 @@ export interface ComputeInterface {
    * in spec order. Absent when the driver could not verify it.
    */
   readonly ifName?: string;
+  /**
+   * MAC address of the interface as the VIM reports it (Docker: the endpoint's
+   * `MacAddress`; OpenStack: the Neutron port's `mac_address`; memory: a deterministic
+   * locally administered one), lower-case colon form. Absent when the VIM does not say.
+   */
+  readonly macAddress?: string;
 }
 
 export const COMPUTE_STATES = ['BUILD', 'ACTIVE', 'STOPPED', 'ERROR', 'DELETED'] as const;
