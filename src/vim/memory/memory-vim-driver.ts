@@ -139,8 +139,8 @@ export class MemoryVimDriver implements VimDriver {
     rec.state = exitCode === 0 ? 'STOPPED' : 'ERROR';
     rec.exitCode = exitCode;
     const at = this.#clock.now();
-    if (opts.oom) this.#events.publish({ type: 'compute.oom', computeId: rec.id, labels: rec.labels, at });
-    this.#events.publish({ type: 'compute.died', computeId: rec.id, labels: rec.labels, exitCode, at });
+    if (opts.oom) this.#events.publish({ type: 'compute.oom', computeId: rec.id, computeName: rec.spec.name, labels: rec.labels, at });
+    this.#events.publish({ type: 'compute.died', computeId: rec.id, computeName: rec.spec.name, labels: rec.labels, exitCode, at });
   }
 
   async init(signal?: AbortSignal): Promise<void> {
@@ -233,7 +233,7 @@ export class MemoryVimDriver implements VimDriver {
     this.#computeIds.set(spec.name, id);
     this.#index(id, labels);
     this.#used = { cpu: this.#used.cpu + spec.vcpus, memoryMiB: this.#used.memoryMiB + spec.memoryMiB };
-    this.#events.publish({ type: 'compute.started', computeId: id, labels, at: this.#clock.now() });
+    this.#events.publish({ type: 'compute.started', computeId: id, computeName: spec.name, labels, at: this.#clock.now() });
     return this.#info(rec);
   }
 
