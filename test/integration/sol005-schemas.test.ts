@@ -5,6 +5,7 @@ import { Ajv } from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nsdRepository } from '../../src/store/nsd-repository.js';
 import { createMemoryVimDriver } from '../../src/vim/memory/memory-vim-driver.js';
 import type { MemoryVimDriver } from '../../src/vim/memory/memory-vim-driver.js';
 import { buildExamplePackages, openTestApp } from '../support/app.js';
@@ -108,7 +109,7 @@ describe('SOL005 v2.6.1 schemas over real records', () => {
     expect(new Set(pkgs.map((p) => p.id))).toEqual(new Set(nsdInfo.vnfPkgIds));
   });
 
-  it('CreateNsRequest.nsdId takes the NSD identifier (NsdInfo.nsdId), and refuses it while no carrier is ENABLED', async () => {
+  it('CreateNsRequest.nsdId takes the NSD identifier (NsdInfo.nsdId): 409 while no carrier is ENABLED, or several are', async () => {
     expect(nsdInfo.nsdId).not.toBe(nsdInfo.id);
     const patch = (state: string) =>
       t.app.inject({ method: 'PATCH', url: `/nsd/v1/ns_descriptors/${nsdInfo.id}`, headers: { 'content-type': 'application/merge-patch+json' }, payload: JSON.stringify({ nsdOperationalState: state }) });
@@ -125,6 +126,25 @@ describe('SOL005 v2.6.1 schemas over real records', () => {
     expectValid('NsInstance.schema.json', ns);
     expectValid('NsInstance.schema.json', await get(`/nslcm/v1/ns_instances/${ns.id}`));
     nsId = ns.id as string;
+
+    // The same NSD on-boarded by another tenant: an admin (who sees both) must pick one.
+    const mine = await t.deps.services.catalog.getNsd(nsdInfo.id as string);
+    await nsdRepository(t.store.db).insertOnboarded(
+      'other-tenants-nsd',
+      { packageId: mine.packageId!, vendor: mine.vendor!, name: mine.name!, version: mine.version!, format: mine.format!, file: mine.file!, tenant: 'other', vnfdIds: mine.vnfdIds },
+      mine.descriptor!,
+    );
+    const ambiguous = await t.app.inject({ method: 'POST', url: '/nslcm/v1/ns_instances', payload: { nsdId: nsdInfo.nsdId, nsName: 'ambiguous' } });
+    expect(ambiguous.statusCode, ambiguous.body).toBe(409);
+    expect(ambiguous.json().code).toBe('NSD_ID_AMBIGUOUS');
+    const disable = await t.app.inject({
+      method: 'PATCH', url: '/nsd/v1/ns_descriptors/other-tenants-nsd', headers: { 'content-type': 'application/merge-patch+json' }, payload: JSON.stringify({ nsdOperationalState: 'DISABLED' }),
+    });
+    expect(disable.statusCode, disable.body).toBe(200);
+    const picked = await t.app.inject({ method: 'POST', url: '/nslcm/v1/ns_instances', payload: { nsdId: nsdInfo.nsdId, nsName: 'picked' } });
+    expect(picked.statusCode, picked.body).toBe(201);
+    expect(picked.json().nsdInfoId).toBe(nsdInfo.id);
+    expect((await t.app.inject({ method: 'DELETE', url: `/nslcm/v1/ns_instances/${picked.json().id}` })).statusCode).toBe(204);
   });
 
   it('NsLcmOpOcc of INSTANTIATE echoes the InstantiateNsRequest; the INSTANTIATED NsInstance carries vnfPkgId and the MACs the VIM reports', async () => {
