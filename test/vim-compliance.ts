@@ -140,10 +140,14 @@ export function runVimCompliance(
       const c2 = await d.createCompute(compute('c2', [{ network: nb.name, address: host(nb, 11) }]));
       expect(c1.state).toBe('ACTIVE');
       expect(c1.addresses).toEqual({ [na.name]: host(na, 10), [nb.name]: host(nb, 10) });
-      expect(c1.interfaces).toEqual([
+      expect(c1.interfaces?.map(({ macAddress: _mac, ...i }) => i)).toEqual([
         { network: na.name, address: host(na, 10), ifName: 'eth0' },
         { network: nb.name, address: host(nb, 10), ifName: 'eth1' },
       ]);
+      // The MAC of each interface, as SOL005 ipOverEthernet.macAddress shows it: lower-case, colon-separated, one per interface.
+      const macs = [...(c1.interfaces ?? []), ...(c2.interfaces ?? [])].map((i) => i.macAddress);
+      expect(macs.every((m) => /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(m ?? '')), macs.join(' ')).toBe(true);
+      expect(new Set(macs).size).toBe(macs.length);
       expect(c2.addresses).toEqual({ [nb.name]: host(nb, 11) });
       expect((await d.exec(c1.id, ['ping', '-c', '1', '-W', '2', host(nb, 11)])).exitCode).toBe(0);
       expect((await d.exec(c2.name, ['ping', '-c', '1', '-W', '2', host(nb, 10)])).exitCode).toBe(0);

@@ -87,7 +87,7 @@ export async function undoStackStep(step: OpStep, driver: VimDriver, signal: Abo
 }
 
 /** VNFRs from the op's DONE `stack` steps (one per VNF), written in one batch. */
-export async function recordStackVnfs(op: StoredOpOcc, steps: readonly OpStep[], deps: ExecutorDeps): Promise<void> {
+export async function recordStackVnfs(op: StoredOpOcc, steps: readonly OpStep[], deps: ExecutorDeps, pkgIds: Readonly<Record<string, string>> = {}): Promise<void> {
   const createdAt = deps.clock.now().toISOString();
   const records: VnfRecord[] = [];
   for (const s of steps) {
@@ -95,7 +95,7 @@ export async function recordStackVnfs(op: StoredOpOcc, steps: readonly OpStep[],
     const p = s.params as unknown as StackStepParams;
     const r = s.result as unknown as StackStepResult;
     records.push({
-      id: deps.ids.next(), nsInstanceId: op.nsInstanceId, memberId: p.memberId, kind: 'vnf', vnfdId: p.vnfdId, vnfdRef: p.vnfdRef, popId: s.popId,
+      id: deps.ids.next(), nsInstanceId: op.nsInstanceId, memberId: p.memberId, kind: 'vnf', vnfdId: p.vnfdId, vnfdRef: p.vnfdRef, vnfPkgId: pkgIds[p.memberId] ?? null, popId: s.popId,
       computeIds: r.computeIds, interfaces: r.interfaces.map((i) => ({ cp: i.cp, linkId: i.linkId, address: i.address, prefix: i.prefix })),
       state: 'STARTED', createdAt, demand: p.demand,
     });

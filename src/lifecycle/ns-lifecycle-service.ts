@@ -38,12 +38,34 @@ export interface InstantiateRequest {
    * operation.
    */
   readonly allowedPops?: readonly string[];
+  /**
+   * The SOL005 InstantiateNsRequest as the client sent it, echoed as the operation's
+   * `operationParams` (SOL005 §6.5.2.3); default: one built from this request.
+   */
+  readonly operationParams?: Readonly<Record<string, unknown>>;
 }
 
 /** SOL005 TerminateNsRequest. */
 export interface TerminateRequest {
   readonly terminationType?: 'GRACEFUL' | 'FORCEFUL';
   readonly additionalParams?: Readonly<Record<string, unknown>>;
+  /** The SOL005 TerminateNsRequest as sent, echoed as `operationParams`; default: this request. */
+  readonly operationParams?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The InstantiateNsRequest a caller without one (CLI, 5GTANGO API) stands for: Rondo's
+ * placement knobs in `additionalParamsForNs`, as the SOL005 API takes them.
+ */
+function instantiateNsRequestOf(req: InstantiateRequest): Record<string, unknown> {
+  const { nsFlavourId, ...rest } = req.additionalParams ?? {};
+  const forNs = {
+    ...rest,
+    ...(req.placement !== undefined ? { placement: req.placement } : {}),
+    ...(req.pins !== undefined ? { pins: req.pins } : {}),
+    ...(req.autoRollback !== undefined ? { autoRollback: req.autoRollback } : {}),
+  };
+  return { nsFlavourId: typeof nsFlavourId === 'string' ? nsFlavourId : 'default', ...(Object.keys(forNs).length > 0 ? { additionalParamsForNs: forNs } : {}) };
 }
 
 /** What the service needs beyond the executor's dependencies. */
@@ -55,6 +77,12 @@ export interface NsLifecycleServiceDeps extends ExecutorDeps {
 /** The NS lifecycle as the API and the CLI call it. */
 export interface NsLifecycleService {
   createNs(req: CreateNsRequest): Promise<NsInstance>;
+  /**
+   * The NsdInfo id a CreateNsRequest `nsdId` names: the NSD identifier first (the one
+   * ONBOARDED+ENABLED NsdInfo within `scope` carrying it), else an NsdInfo id. ConflictError
+   * `NSD_ID_AMBIGUOUS` or `STATE_CONFLICT` when NsdInfos carry it but not exactly one is usable.
+   */
+  resolveNsdInfoId(nsdId: string, scope?: TenantScope): Promise<string>;
   /** 202-style: returns the PROCESSING op; the worker runs it. */
   instantiate(nsId: string, req?: InstantiateRequest): Promise<LcmOpOcc>;
   terminate(nsId: string, req?: TerminateRequest): Promise<LcmOpOcc>;
@@ -99,7 +127,7 @@ function usablePops(all: readonly VimAccount[], req: InstantiateRequest): readon
 }
 
 /** Strips the worker's bookkeeping from a stored operation. */
-const toOp = ({ owner: _o, leaseExpiresAt: _l, attempts: _a, deadline: _d, ...op }: StoredOpOcc): LcmOpOcc => op;
+const toOp = ({ owner: _o, leaseExpiresAt: _l, attempts: _a, deadline: _d, internalParams: _i, ...op }: StoredOpOcc): LcmOpOcc => op;
 
 /** Settled: final, or FAILED_TEMP with no worker holding it (auto-rollback would hold it). */
 const settled = (op: StoredOpOcc): boolean => isFinalOpState(op.operationState) || (op.operationState === 'FAILED_TEMP' && op.owner === null);
@@ -122,7 +150,7 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
     if (!found) throw new NotFoundError('NS LCM operation occurrence', id);
     return found;
   };
-  const startOp = async (n: NsInstance, type: OpType, params: Record<string, unknown>): Promise<LcmOpOcc> => {
+  const startOp = async (n: NsInstance, type: OpType, params: Record<string, unknown>, internal: Record<string, unknown> = {}): Promise<LcmOpOcc> => {
     const now = clock.now();
     const created = await repos.opOccs.create(
       {
@@ -130,6 +158,7 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
         startTime: now.toISOString(), isAutomaticInvocation: false, operationParams: params, isCancelPending: false, cancelMode: null, error: null, tenant: n.tenant,
       },
       new Date(now.getTime() + deps.opDeadlineSeconds * 1000),
+      internal,
     );
     notifier.notify({ opId: created.id, nsInstanceId: n.id, operationState: created.operationState });
     return toOp(created);
@@ -171,12 +200,13 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
         state: 'NOT_INSTANTIATED', tenant: req.tenant ?? 'default', createdAt: now, updatedAt: now,
       });
     },
+    resolveNsdInfoId: async (nsdId, scope = {}) => (deps.descriptors.resolveNsdInfoId ? deps.descriptors.resolveNsdInfoId(nsdId, scope.tenant) : nsdId),
     async instantiate(nsId, req = {}) {
       const n = await ns(nsId);
       if (n.state !== 'NOT_INSTANTIATED') throw new ConflictError(`NS instance ${nsId} is ${n.state}; terminate it first`, { code: 'NS_STATE_CONFLICT' });
       const p = await plan(n.id, n.nsdInfoId, req);
-      const { allowedPops: _allowed, ...params } = req;
-      return startOp(n, 'INSTANTIATE', { ...params, placement: p.placement, autoRollback: req.autoRollback ?? true });
+      // SOL005 §6.5.2.3: operationParams is the request; the worker's own inputs are kept apart.
+      return startOp(n, 'INSTANTIATE', { ...(req.operationParams ?? instantiateNsRequestOf(req)) }, { placement: p.placement, autoRollback: req.autoRollback ?? true });
     },
     async terminate(nsId, req = {}) {
       const n = await ns(nsId);
@@ -184,7 +214,8 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
         const leftovers = (await repos.vnfInstances.listByNs(nsId)).length + (await repos.subnets.listByNs(nsId)).length;
         if (leftovers === 0) throw new ConflictError(`NS instance ${nsId} is NOT_INSTANTIATED and holds nothing`, { code: 'NS_STATE_CONFLICT' });
       }
-      return startOp(n, 'TERMINATE', { ...req });
+      const { operationParams, ...request } = req;
+      return startOp(n, 'TERMINATE', { ...(operationParams ?? request) });
     },
     async deleteNs(nsId) {
       const n = await ns(nsId);

@@ -88,8 +88,9 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
       cancelSignal: cancel.forceful,
     });
     if (op.lcmOperationType === 'INSTANTIATE' && phase === INSTANTIATE_PHASES.computes) {
-      await recordVnfs(op, [...byId.values()], deps);
-      await recordStackVnfs(op, [...byId.values()], deps);
+      const pkgIds = await vnfPkgIdsOf(op, deps);
+      await recordVnfs(op, [...byId.values()], deps, pkgIds);
+      await recordStackVnfs(op, [...byId.values()], deps, pkgIds);
     }
     if (result.kind === 'aborted') return;
     if (result.kind !== 'done') {
@@ -105,7 +106,7 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
 
 async function failOperation(op: StoredOpOcc, deps: ExecutorDeps, error: ProblemDetails, signal: AbortSignal): Promise<void> {
   const failed = await moveOp(deps, op, 'step-failed', error);
-  const auto = failed.lcmOperationType === 'INSTANTIATE' && failed.operationParams['autoRollback'] !== false;
+  const auto = failed.lcmOperationType === 'INSTANTIATE' && failed.internalParams['autoRollback'] !== false;
   if (!auto || signal.aborted) return;
   await rollbackOperation(await moveOp(deps, failed, 'rollback'), deps, signal);
 }
@@ -134,7 +135,7 @@ async function ensurePlan(op: StoredOpOcc, deps: ExecutorDeps): Promise<OpStep[]
   let planned: PlannedStep[];
   if (op.lcmOperationType === 'INSTANTIATE') {
     const [nsd, vnfds] = await Promise.all([deps.descriptors.getNsd(ns.nsdInfoId), deps.descriptors.getVnfds(ns.nsdInfoId)]);
-    const placement = op.operationParams['placement'] as Record<string, string> | undefined;
+    const placement = op.internalParams['placement'] as Record<string, string> | undefined;
     if (!placement) throw new ConflictError(`operation ${op.id} has no placement`, { code: 'PLAN_UNPLACED' });
     const allocations = await deps.repos.subnets.allocate(ns.id, subnetRequests(nsd));
     const subnets = new Map(allocations.map((a) => [a.linkId, a.subnet]));
@@ -170,8 +171,23 @@ function computeResults(steps: readonly OpStep[]): Map<string, ComputeStepResult
   return out;
 }
 
+/**
+ * The VNF package (VnfPkgInfo id) of each member's VNFD, for SOL005 `VnfInstance.vnfPkgId`;
+ * empty when the descriptor source cannot say (a VNFD gone from the catalog costs only that).
+ */
+async function vnfPkgIdsOf(op: StoredOpOcc, deps: ExecutorDeps): Promise<Readonly<Record<string, string>>> {
+  const ns = deps.descriptors.getVnfPkgIds ? await deps.repos.nsInstances.get(op.nsInstanceId) : undefined;
+  if (!ns || !deps.descriptors.getVnfPkgIds) return {};
+  try {
+    return await deps.descriptors.getVnfPkgIds(ns.nsdInfoId);
+  } catch (e) {
+    if (e instanceof RondoError) return {};
+    throw e;
+  }
+}
+
 /** VNFRs from the op's DONE compute steps, one per member (VDUs merged), written in one batch. */
-export async function recordVnfs(op: StoredOpOcc, steps: readonly OpStep[], deps: ExecutorDeps): Promise<void> {
+export async function recordVnfs(op: StoredOpOcc, steps: readonly OpStep[], deps: ExecutorDeps, pkgIds: Readonly<Record<string, string>> = {}): Promise<void> {
   const byMember = new Map<string, VnfRecord>();
   const createdAt = deps.clock.now().toISOString();
   for (const s of steps) {
@@ -181,8 +197,8 @@ export async function recordVnfs(op: StoredOpOcc, steps: readonly OpStep[], deps
     const prev = byMember.get(p.memberId);
     byMember.set(p.memberId, {
       id: prev?.id ?? deps.ids.next(), nsInstanceId: op.nsInstanceId, memberId: p.memberId, kind: p.memberKind, vnfdId: p.vnfdId, vnfdRef: p.vnfdRef,
-      popId: s.popId, computeIds: [...(prev?.computeIds ?? []), r.computeId],
-      interfaces: [...(prev?.interfaces ?? []), ...r.interfaces.map((i) => ({ cp: i.cp, linkId: i.linkId, address: i.address, prefix: i.prefix, ...(i.ifName ? { ifName: i.ifName } : {}) }))],
+      vnfPkgId: p.memberKind === 'vnf' ? (pkgIds[p.memberId] ?? null) : null, popId: s.popId, computeIds: [...(prev?.computeIds ?? []), r.computeId],
+      interfaces: [...(prev?.interfaces ?? []), ...r.interfaces.map((i) => ({ cp: i.cp, linkId: i.linkId, address: i.address, prefix: i.prefix, ...(i.ifName ? { ifName: i.ifName } : {}), ...(i.macAddress ? { macAddress: i.macAddress } : {}) }))],
       state: 'STARTED', createdAt,
       demand: { cpu: (prev?.demand.cpu ?? 0) + vduCpu(p), memoryMiB: (prev?.demand.memoryMiB ?? 0) + p.memoryMiB },
     });

@@ -43,6 +43,11 @@ export interface VnfInstanceRepository {
 
 /** An operation plus its worker bookkeeping. */
 export interface StoredOpOcc extends LcmOpOcc {
+  /**
+   * What the worker needs beyond the request (placement, autoRollback); never shown by
+   * the API, whose `operationParams` echoes the request (SOL005 §6.5.2.3).
+   */
+  readonly internalParams: Record<string, unknown>;
   readonly owner: string | null;
   readonly leaseExpiresAt: string | null;
   readonly attempts: number;
@@ -65,7 +70,7 @@ export interface OpStatePatch {
 /** LCM operation occurrences, with the worker's claim and lease. */
 export interface OpOccRepository {
   /** ConflictError `NS_OPERATION_IN_PROGRESS` when the NS already has a non-final operation. */
-  create(op: LcmOpOcc, deadline: Date | null): Promise<StoredOpOcc>;
+  create(op: LcmOpOcc, deadline: Date | null, internalParams?: Record<string, unknown>): Promise<StoredOpOcc>;
   /** The operation, if it exists within `scope` (another tenant's reads as missing). */
   get(id: string, scope?: TenantScope): Promise<StoredOpOcc | undefined>;
   list(filter?: OpOccFilter): Promise<StoredOpOcc[]>;
@@ -125,6 +130,20 @@ export interface DescriptorSource {
   getNsd(nsdInfoId: string): Promise<Nsd>;
   /** The VNFDs of the NSD keyed by member `vnfId`. */
   getVnfds(nsdInfoId: string): Promise<Readonly<Record<string, Vnfd>>>;
+  /**
+   * The VNF packages (VnfPkgInfo ids) of the NSD's VNFDs keyed by member `vnfId`, resolved
+   * like {@link getVnfds}. Optional: without it VNF instances carry no `vnfPkgId`.
+   */
+  getVnfPkgIds?(nsdInfoId: string): Promise<Readonly<Record<string, string>>>;
+  /**
+   * The NsdInfo id a SOL005 `CreateNsRequest.nsdId` names (SOL005 §6.5.2.9: the NSD's own
+   * identifier, `NsdInfo.nsdId`), among the NsdInfos of `tenant` (all when undefined):
+   * the one ONBOARDED and ENABLED NsdInfo carrying it; when none carries it, `nsdId`
+   * itself taken as an NsdInfo id (what Rondo accepted before). Throws ConflictError
+   * `NSD_ID_AMBIGUOUS` when several usable ones carry it, `STATE_CONFLICT` when some
+   * carry it but none is ONBOARDED and ENABLED. Optional: without it `nsdId` is the NsdInfo id.
+   */
+  resolveNsdInfoId?(nsdId: string, tenant?: string): Promise<string>;
 }
 
 /** The drivers of the registered PoPs. */

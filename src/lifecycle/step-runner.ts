@@ -20,7 +20,9 @@ export class StepCommandError extends RondoError {
 export interface ComputeStepResult {
   readonly computeId: string;
   readonly name: string;
-  readonly interfaces: readonly { readonly network: string; readonly linkId: string; readonly cp: string; readonly address: string; readonly prefix: number; readonly ifName?: string }[];
+  readonly interfaces: readonly {
+    readonly network: string; readonly linkId: string; readonly cp: string; readonly address: string; readonly prefix: number; readonly ifName?: string; readonly macAddress?: string;
+  }[];
 }
 
 /** What a step needs besides its own params. */
@@ -109,8 +111,10 @@ function computeResult(p: ComputeStepParams, info: ComputeInfo): ComputeStepResu
     computeId: info.id,
     name: info.name,
     interfaces: p.interfaces.map((i, n) => {
-      const ifName = info.interfaces?.find((x) => x.network === i.network)?.ifName ?? info.interfaces?.[n]?.ifName;
-      return { network: i.network, linkId: i.linkId, cp: i.cp, address: i.address, prefix: i.prefix, ...(ifName ? { ifName } : {}) };
+      const realised = info.interfaces?.find((x) => x.network === i.network);
+      const ifName = realised?.ifName ?? info.interfaces?.[n]?.ifName;
+      const macAddress = realised?.macAddress ?? info.interfaces?.[n]?.macAddress;
+      return { network: i.network, linkId: i.linkId, cp: i.cp, address: i.address, prefix: i.prefix, ...(ifName ? { ifName } : {}), ...(macAddress ? { macAddress } : {}) };
     }),
   };
 }

@@ -57,6 +57,7 @@ export const ERROR_CODES = {
   HOT_INPUT_INVALID: spec(422, 'Not a readable SOL001 VNFD'),
   PACKAGE_EXISTS: spec(409, 'Package already on-boarded'),
   NSD_EXISTS: spec(409, 'NSD already on-boarded'),
+  NSD_ID_AMBIGUOUS: spec(409, 'Several usable NSDs carry this nsdId'),
   VNFD_EXISTS: spec(409, 'VNFD already on-boarded'),
   VNFD_REFERENCED: spec(409, 'VNFD used by an NSD'),
 

@@ -56,6 +56,8 @@ export interface InterfaceRecord {
   /** Prefix length of the link's subnet. */
   readonly prefix: number;
   readonly ifName?: string;
+  /** MAC address the VIM reports for the interface (SOL005 `IpOverEthernetAddressInfo.macAddress`). */
+  readonly macAddress?: string;
 }
 
 /** A VNF instance (VNFR). SAPs are recorded as VNF instances with `kind: 'sap'`. */
@@ -67,6 +69,8 @@ export interface VnfInstance {
   readonly kind: 'vnf' | 'sap';
   readonly vnfdId: string | null;
   readonly vnfdRef: string | null;
+  /** The on-boarded VNF package (VnfPkgInfo id) the VNFD came from; null/absent for SAPs and records from before it was kept. */
+  readonly vnfPkgId?: string | null;
   readonly popId: string;
   readonly computeIds: readonly string[];
   readonly interfaces: readonly InterfaceRecord[];

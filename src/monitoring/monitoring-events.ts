@@ -12,6 +12,8 @@ export interface VnfEvent {
   readonly vnfId: string;
   readonly popId: string;
   readonly computeId: string;
+  /** The VM/container name when the VIM's event says it. */
+  readonly computeName?: string;
   readonly at: Date;
   readonly exitCode?: number;
 }

@@ -58,8 +58,17 @@ const vnfKey = (r: { nsId: string; vnfId: string }): string => `${r.nsId}\u0000$
 
 const FAULT_OF: Partial<Record<VnfEvent['type'], VnfFaultKind>> = { 'vnf.down': 'down', 'vnf.oom': 'oom', 'vnf.unhealthy': 'unhealthy' };
 
+/** Docker's short container id (`docker ps`): 12 or more leading hex digits of the full id. */
+const SHORT_ID = /^[0-9a-f]{12,}$/;
+
+/**
+ * Whether a backlog's `source` names this compute: `*`/empty for all, else the VNF member
+ * id, the compute (VM) id or a Docker short id of it, the VM name, or the VNF's name.
+ */
 const matches = (b: VesBacklogRecord, c: { vnfId: string; computeId: string; computeName?: string; sourceName?: string }): boolean =>
-  !b.source || b.source === '*' || [c.vnfId, c.computeId, c.computeName, c.sourceName].includes(b.source);
+  !b.source || b.source === '*' || [c.vnfId, c.computeId, c.computeName, c.sourceName].includes(b.source) || (SHORT_ID.test(b.source) && c.computeId.startsWith(b.source));
+
+const isWildcard = (b: VesBacklogRecord): boolean => !b.source || b.source === '*';
 
 /**
  * The VES agent of one VIM: its delivery to the collector, one polling chain per backlog
@@ -187,7 +196,15 @@ export class VesAgentRunner {
     const d = this.#d;
     if (e.popId !== d.vimId) return;
     const { sourceId, sourceName } = await this.#source(e);
-    const backlogs = d.backlogs.filter((b) => b.domain === 'fault' && (matches(b, { ...e, sourceName }) || b.source === sourceId));
+    const faults = d.backlogs.filter((b) => b.domain === 'fault');
+    const named = (computeName: string | undefined) => faults.filter((b) => matches(b, { ...e, computeName, sourceName }) || b.source === sourceId);
+    // A backlog naming the VM matches on its name, which the event may lack (a VIM that
+    // does not say it): then the name learnt by a poll, else one look at the VIM, so the
+    // fault is sent now rather than at the next fault poll.
+    let computeName = e.computeName ?? this.#names.get(vnfKey(e));
+    if (computeName === undefined && faults.some((b) => !isWildcard(b)) && named(undefined).length < faults.length) computeName = await this.#lookupName(e);
+    if (computeName !== undefined) this.#names.set(vnfKey(e), computeName);
+    const backlogs = named(computeName);
     if (backlogs.length === 0) return;
     const kind = FAULT_OF[e.type];
     const events = kind ? [await this.#raise({ kind, ...e }, { sourceId, sourceName })].filter((x) => x !== undefined) : this.#clear(e, e.at);
@@ -229,6 +246,13 @@ export class VesAgentRunner {
       out.push(e);
     }
     return out;
+  }
+
+  /** The compute's name as the VIM lists it; undefined when the VIM is unknown, fails or lists no such compute. */
+  async #lookupName(ref: VnfRef): Promise<string | undefined> {
+    const port = this.#d.port();
+    const listed = await port?.listComputes(this.#ac.signal).catch(() => undefined);
+    return listed?.find((c) => c.computeId === ref.computeId)?.computeName;
   }
 
   async #source(ref: VnfRef): Promise<{ sourceId: string; sourceName: string }> {

@@ -191,14 +191,17 @@ export class NotificationService {
   async #publish(api: SubscriptionApi, tenant: string, facts: NotificationFacts, body: (sub: SubscriptionRecord) => Record<string, unknown>): Promise<void> {
     if (this.#ac.signal.aborted) return;
     const subs = await this.#o.repo.listeners(api, tenant);
-    const timeStamp = this.#o.clock.now().toISOString();
+    const now = this.#o.clock.now().toISOString();
+    // SOL005 v2.6.1 spells it `timestamp` in the NS LCM notifications (§6.5.2.5–6.5.2.7)
+    // and `timeStamp` in the NS FM ones (§8.5.2.5–8.5.2.7).
+    const stamp = api === 'nslcm' ? { timestamp: now } : { timeStamp: now };
     for (const sub of subs) {
       if (!filterMatches(sub.filter as SubscriptionFilter, facts)) continue;
       const auth = sub.authSealed ? (JSON.parse(this.#o.sealer.open(sub.authSealed)) as BasicAuth) : null;
       this.#enqueue(sub.id, {
         url: sub.callbackUri,
         auth,
-        body: { id: this.#o.ids.next(), notificationType: facts.notificationType, subscriptionId: sub.id, timeStamp, ...body(sub) },
+        body: { id: this.#o.ids.next(), notificationType: facts.notificationType, subscriptionId: sub.id, ...stamp, ...body(sub) },
       });
     }
   }

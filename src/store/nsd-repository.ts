@@ -41,6 +41,13 @@ export function nsdRepository(db: Kysely<Database>, now: () => Date = () => new 
     ...states,
     ...descriptorReads(db, 'nsds', rec),
 
+    /** The NsdInfos whose NSD has identifier `nsdId` (SOL005 `NsdInfo.nsdId`), of `tenant` when given, oldest first. */
+    async listByNsdId(nsdId: string, tenant?: string): Promise<NsdRecord[]> {
+      let q = db.selectFrom('nsds').selectAll().where('nsd_id', '=', nsdId);
+      if (tenant !== undefined) q = q.where('tenant', '=', tenant);
+      return (await q.orderBy('created_at').orderBy('id').execute()).map(rec);
+    },
+
     /** Creates an empty NsdInfo (SOL005: CREATED, DISABLED, NOT_IN_USE). */
     async create(id: string, userDefinedData: Record<string, unknown>, tenant?: string): Promise<NsdRecord> {
       const at = now();

@@ -43,14 +43,14 @@ export class SqlOpOccRepository implements OpOccRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** ConflictError `NS_OPERATION_IN_PROGRESS` when the partial unique index says the NS has an open op. */
-  async create(op: LcmOpOcc, deadline: Date | null): Promise<StoredOpOcc> {
+  async create(op: LcmOpOcc, deadline: Date | null, internalParams: Record<string, unknown> = {}): Promise<StoredOpOcc> {
     try {
       const row = await this.db
         .insertInto('lcm_op_occs')
         .values({
           id: op.id, ns_instance_id: op.nsInstanceId, lcm_operation_type: op.lcmOperationType, operation_state: op.operationState,
           status_entered_time: op.statusEnteredTime, start_time: op.startTime, is_automatic_invocation: op.isAutomaticInvocation,
-          operation_params: json(op.operationParams), is_cancel_pending: op.isCancelPending, cancel_mode: op.cancelMode,
+          operation_params: json(op.operationParams), internal_params: json(internalParams), is_cancel_pending: op.isCancelPending, cancel_mode: op.cancelMode,
           error: op.error === null ? null : json(op.error), tenant: op.tenant, deadline,
         })
         .returningAll()

@@ -15,14 +15,14 @@ export const toNsInstance = (r: Selectable<NsInstancesTable>): NsInstance => ({
 /** Row → VnfInstance. */
 export const toVnfInstance = (r: Selectable<VnfInstancesTable>): VnfInstance => ({
   id: r.id, nsInstanceId: r.ns_instance_id, memberId: r.member_id, kind: r.kind as 'vnf' | 'sap', vnfdId: r.vnfd_id, vnfdRef: r.vnfd_ref,
-  popId: r.pop_id, computeIds: r.compute_ids, interfaces: r.interfaces as InterfaceRecord[], state: r.state as VnfState, createdAt: iso(r.created_at),
+  vnfPkgId: r.vnf_pkg_id ?? null, popId: r.pop_id, computeIds: r.compute_ids, interfaces: r.interfaces as InterfaceRecord[], state: r.state as VnfState, createdAt: iso(r.created_at),
 });
 
 /** Row → StoredOpOcc. */
 export const toOpOcc = (r: Selectable<LcmOpOccsTable>): StoredOpOcc => ({
   id: r.id, nsInstanceId: r.ns_instance_id, lcmOperationType: r.lcm_operation_type as OpType, operationState: r.operation_state as OpState,
   statusEnteredTime: iso(r.status_entered_time), startTime: iso(r.start_time), isAutomaticInvocation: r.is_automatic_invocation,
-  operationParams: r.operation_params, isCancelPending: r.is_cancel_pending, cancelMode: r.cancel_mode as CancelMode | null,
+  operationParams: r.operation_params, internalParams: r.internal_params ?? r.operation_params, isCancelPending: r.is_cancel_pending, cancelMode: r.cancel_mode as CancelMode | null,
   error: (r.error ?? null) as ProblemDetails | null, tenant: r.tenant, owner: r.owner, leaseExpiresAt: isoOrNull(r.lease_expires_at),
   attempts: r.attempts, deadline: isoOrNull(r.deadline),
 });

@@ -38,6 +38,8 @@ export interface VnfInstancesTable {
   kind: string;
   vnfd_id: string | null;
   vnfd_ref: string | null;
+  /** VnfPkgInfo id of the VNFD (009); null for SAPs and rows from before. */
+  vnf_pkg_id: ColumnType<string | null, string | null | undefined, string | null>;
   pop_id: string;
   compute_ids: Json<string[]>;
   interfaces: Json<unknown[]>;
@@ -55,7 +57,10 @@ export interface LcmOpOccsTable {
   status_entered_time: Timestamp;
   start_time: Timestamp;
   is_automatic_invocation: boolean;
+  /** SOL005 `operationParams`: the operation's request as received. */
   operation_params: Json<Record<string, unknown>>;
+  /** The worker's parameters (placement, autoRollback) (009); null in rows from before, which kept them in operation_params. */
+  internal_params: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   is_cancel_pending: boolean;
   cancel_mode: string | null;
   error: Json<Record<string, unknown> | null> | null;

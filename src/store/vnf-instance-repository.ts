@@ -16,12 +16,12 @@ export class SqlVnfInstanceRepository implements VnfInstanceRepository {
       await this.db
         .insertInto('vnf_instances')
         .values(records.slice(i, i + 1000).map((v) => ({
-          id: v.id, ns_instance_id: v.nsInstanceId, member_id: v.memberId, kind: v.kind, vnfd_id: v.vnfdId, vnfd_ref: v.vnfdRef, pop_id: v.popId,
+          id: v.id, ns_instance_id: v.nsInstanceId, member_id: v.memberId, kind: v.kind, vnfd_id: v.vnfdId, vnfd_ref: v.vnfdRef, vnf_pkg_id: v.vnfPkgId ?? null, pop_id: v.popId,
           compute_ids: json(v.computeIds), interfaces: json(v.interfaces), state: v.state, cpu: v.demand.cpu, memory_mib: v.demand.memoryMiB, created_at: v.createdAt,
         })))
         .onConflict((oc) =>
           oc.columns(['ns_instance_id', 'member_id']).doUpdateSet((eb) => ({
-            pop_id: eb.ref('excluded.pop_id'), compute_ids: eb.ref('excluded.compute_ids'), interfaces: eb.ref('excluded.interfaces'),
+            pop_id: eb.ref('excluded.pop_id'), vnf_pkg_id: eb.ref('excluded.vnf_pkg_id'), compute_ids: eb.ref('excluded.compute_ids'), interfaces: eb.ref('excluded.interfaces'),
             state: eb.ref('excluded.state'), cpu: eb.ref('excluded.cpu'), memory_mib: eb.ref('excluded.memory_mib'),
           })),
         )

@@ -61,6 +61,12 @@ export interface ComputeInterface {
    * in spec order. Absent when the driver could not verify it.
    */
   readonly ifName?: string;
+  /**
+   * MAC address of the interface as the VIM reports it (Docker: the endpoint's
+   * `MacAddress`; OpenStack: the Neutron port's `mac_address`; memory: a deterministic
+   * locally administered one), lower-case colon form. Absent when the VIM does not say.
+   */
+  readonly macAddress?: string;
 }
 
 export const COMPUTE_STATES = ['BUILD', 'ACTIVE', 'STOPPED', 'ERROR', 'DELETED'] as const;
@@ -91,10 +97,19 @@ export type LabelledResource =
 
 /** Events from a VIM watcher. */
 export type VimEvent =
-  | { readonly type: 'compute.died'; readonly computeId: string; readonly labels: Labels; readonly exitCode?: number; readonly at: Date }
-  | { readonly type: 'compute.oom'; readonly computeId: string; readonly labels: Labels; readonly at: Date }
-  | { readonly type: 'compute.started'; readonly computeId: string; readonly labels: Labels; readonly at: Date }
-  | { readonly type: 'compute.health'; readonly computeId: string; readonly labels: Labels; readonly healthy: boolean; readonly at: Date };
+  | (VimEventBase & { readonly type: 'compute.died'; readonly exitCode?: number })
+  | (VimEventBase & { readonly type: 'compute.oom' })
+  | (VimEventBase & { readonly type: 'compute.started' })
+  | (VimEventBase & { readonly type: 'compute.health'; readonly healthy: boolean });
+
+/** What every {@link VimEvent} carries. */
+export interface VimEventBase {
+  readonly computeId: string;
+  /** The compute's name (the VM or container name) when the VIM says it in the event. */
+  readonly computeName?: string;
+  readonly labels: Labels;
+  readonly at: Date;
+}
 
 /** What a driver can do beyond the mandatory verbs. */
 export interface VimCapabilities {

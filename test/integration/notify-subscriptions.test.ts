@@ -117,7 +117,7 @@ describe.each(STORE_KINDS)('SOL005 subscriptions and notifications (%s)', (kind)
       isAutomaticInvocation: false,
       _links: { nsInstance: { href: '/nslcm/v1/ns_instances/ns-1' }, nsLcmOpOcc: { href: '/nslcm/v1/ns_lcm_op_occs/op-1' } },
     });
-    expect(typeof start?.timeStamp).toBe('string');
+    expect(typeof start?.timestamp).toBe('string');
     expect(typeof start?.subscriptionId).toBe('string');
     expect(result).toMatchObject({ notificationStatus: 'RESULT', operationState: 'COMPLETED' });
     expect(created).toMatchObject({ notificationType: 'NsIdentifierCreationNotification', nsInstanceId: 'ns-2' });

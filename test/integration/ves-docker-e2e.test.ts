@@ -253,6 +253,45 @@ describe('VES agent end to end on Docker, with a collector process (pglite)', ()
     expect(collector.refused).toEqual([]);
   });
 
+  it('a fault backlog naming the VM by its name gets the fault at once, from the Docker event (not the next poll)', async () => {
+    const victim = vnfs.find((v) => v.memberId === 'client')!;
+    const vmName = (await docker.getContainer(victim.computeId).inspect()).Name.replace(/^\//, '');
+    // Only this VM's faults, polled every 60 s: a fault within the bound can only come from the event.
+    const r = await api('POST', `/api/multicloud/v0/${POP}/vesagent`, {
+      vesagent_config: {
+        ves_subscription: { endpoint: collector.url, ...AUTH },
+        poll_interval_default: 60,
+        backlogs: [
+          { domain: 'fault', type: 'vm', tenant: 'default', source: vmName, poll_interval: 60 },
+          { domain: 'measurement', type: 'vm', tenant: 'default', source: '*', poll_interval: POLL_SECONDS },
+        ],
+      },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    // The reconfigured agent's first fault poll (due at once) has run: its time is recorded.
+    await waitFor('the named fault backlog polled once', 30_000, async () => {
+      const view = await api<{ vesagent_backlogs: { backlogs: { domain: string; last_poll_time: string | null }[] } }>('GET', `/admin/v1/vims/${POP}/vesagent`);
+      return Boolean(view.body.vesagent_backlogs.backlogs.find((b) => b.domain === 'fault')?.last_poll_time);
+    });
+    const faultsOf = (severity?: string) =>
+      collector.events.filter((e) => header(e).domain === 'fault' && ofNs(e, victim.computeId) && (severity === undefined || fault(e)?.eventSeverity === severity));
+    expect(faultsOf()).toEqual([]);
+
+    const killedAt = Date.now();
+    await docker.getContainer(victim.computeId).kill();
+    await collector.waitFor(() => faultsOf().some((e) => fault(e)?.eventSeverity !== 'NORMAL'), FAULT_BOUND_MS, `fault of ${vmName}`);
+    const raise = faultsOf().find((e) => fault(e)?.eventSeverity !== 'NORMAL')!;
+    console.log(`VES fault latency, backlog source = VM name ${vmName}: ${raise.receivedAt - killedAt} ms (docker kill → collector process receipt; fault poll every 60 s)`);
+    expectSchemaValid(raise);
+    expect(header(raise)).toMatchObject({ domain: 'fault', eventName: 'Fault_Rondo_VnfDown', sourceName: victim.name, sourceId: victim.instanceId });
+    expect(fault(raise)!.alarmAdditionalInformation).toMatchObject({ nsInstanceId: nsId, computeId: victim.computeId, popId: POP });
+
+    // Running again: the clear comes from the start event too; the next tests see every VNF up.
+    await docker.getContainer(victim.computeId).start();
+    await collector.waitFor(() => faultsOf('NORMAL').length > 0, FAULT_BOUND_MS, `clear of ${vmName}`);
+    expect(faultsOf().map((e) => fault(e)?.eventSeverity)).toEqual(['CRITICAL', 'NORMAL']);
+  });
+
   it('/metrics parses as Prometheus text and has the series of the NS VNFs with ns/vnf/pop labels', async () => {
     const r = await fetch(`${url}/metrics`);
     expect(r.status).toBe(200);

@@ -82,7 +82,7 @@ export class AlarmService {
       managedObjectId: e.nsId,
       sourceKey: e.vnfId,
       rootCauseFaultyResource: {
-        faultyResource: { vimConnectionId: e.popId, resourceId: e.computeId, vimLevelResourceType: 'compute' },
+        faultyResource: { vimId: e.popId, vimConnectionId: e.popId, resourceId: e.computeId, vimLevelResourceType: 'compute' },
         faultyResourceType: 'COMPUTE',
       },
       alarmRaisedTime: this.#o.clock.now(),

@@ -12,7 +12,7 @@ import type { VnfEvent } from '../monitoring-events.js';
 export function toVnfEvent(e: VimEvent, popId: string): VnfEvent | null {
   const ref = vnfRef(e.labels, popId);
   if (!ref) return null;
-  const base = { ...ref, computeId: e.computeId, at: e.at };
+  const base = { ...ref, computeId: e.computeId, ...(e.computeName ? { computeName: e.computeName } : {}), at: e.at };
   switch (e.type) {
     case 'compute.died':
       return { type: 'vnf.down', ...base, ...(e.exitCode === undefined ? {} : { exitCode: e.exitCode }) };

@@ -73,7 +73,7 @@ export class VimWatcher {
       if (signal.aborted) return;
       const state = await sweep.computeState(c.computeId, signal);
       if (state !== 'STOPPED' && state !== 'ERROR') continue;
-      bus.publish('vnf.down', { type: 'vnf.down', nsId: c.nsId, vnfId: c.vnfId, popId, computeId: c.computeId, at: clock?.now() ?? new Date() });
+      bus.publish('vnf.down', { type: 'vnf.down', nsId: c.nsId, vnfId: c.vnfId, popId, computeId: c.computeId, computeName: c.computeName, at: clock?.now() ?? new Date() });
     }
   }
 

@@ -47,8 +47,8 @@ describe('toVimError', () => {
 
 describe('toVimEvent', () => {
   const base = { Type: 'container', timeNano: 1_700_000_000_123_000_000, Actor: { ID: 'c1', Attributes: { 'rondo.ns': 'ns1', name: 'v', image: 'i', exitCode: '137' } } };
-  it('maps die, oom, start and health, keeping only labels', () => {
-    expect(toVimEvent({ ...base, Action: 'die' })).toEqual({ type: 'compute.died', computeId: 'c1', labels: { 'rondo.ns': 'ns1' }, exitCode: 137, at: new Date(1_700_000_000_123) });
+  it('maps die, oom, start and health, keeping only labels (and the container name)', () => {
+    expect(toVimEvent({ ...base, Action: 'die' })).toEqual({ type: 'compute.died', computeId: 'c1', computeName: 'v', labels: { 'rondo.ns': 'ns1' }, exitCode: 137, at: new Date(1_700_000_000_123) });
     expect(toVimEvent({ ...base, Action: 'oom' })?.type).toBe('compute.oom');
     expect(toVimEvent({ ...base, Action: 'start' })?.type).toBe('compute.started');
     expect(toVimEvent({ ...base, Action: 'health_status: unhealthy' })).toMatchObject({ type: 'compute.health', healthy: false });

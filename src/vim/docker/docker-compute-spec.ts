@@ -83,13 +83,18 @@ export function labelledInterfaces(labels: Labels): ResolvedInterface[] {
 /** The contract's view of an inspected container. */
 export function computeInfo(c: Dockerode.ContainerInspectInfo, detail?: string): ComputeInfo {
   const labels: Record<string, string> = { ...(c.Config.Labels ?? {}) };
-  const interfaces = labelledInterfaces(labels);
-  delete labels[LABEL_INTERFACES];
   const addresses: Record<string, string> = {};
+  const macs = new Map<string, string>();
   for (const [name, ep] of Object.entries(c.NetworkSettings.Networks ?? {})) {
     const address = ep.IPAddress || ep.IPAMConfig?.IPv4Address;
     if (address) addresses[name] = address;
+    if (ep.MacAddress) macs.set(name, ep.MacAddress.toLowerCase());
   }
+  const interfaces = labelledInterfaces(labels).map((i) => {
+    const macAddress = macs.get(i.network);
+    return macAddress ? { ...i, macAddress } : i;
+  });
+  delete labels[LABEL_INTERFACES];
   const state = computeState(c.State);
   const why = detail ?? (c.State.OOMKilled ? 'killed: out of memory' : state === 'ERROR' || state === 'STOPPED' ? `exited with code ${c.State.ExitCode}` : undefined);
   return { id: c.Id, name: c.Name.replace(/^\//, ''), state, labels, addresses, interfaces, ...(why ? { detail: why } : {}) };

@@ -20,13 +20,15 @@ export function toVimEvent(e: DockerEvent): VimEvent | null {
   const attrs = e.Actor?.Attributes ?? {};
   const labels: Labels = Object.fromEntries(Object.entries(attrs).filter(([k]) => !NOT_LABELS.has(k)));
   const at = new Date(e.timeNano !== undefined ? Math.floor(e.timeNano / 1e6) : (e.time ?? 0) * 1000);
+  // The container name rides along, so a VES backlog naming the VM matches the event itself.
+  const base = { computeId, labels, at, ...(attrs.name ? { computeName: attrs.name } : {}) };
   if (e.Action === 'die') {
     const code = Number(attrs.exitCode);
-    return { type: 'compute.died', computeId, labels, at, ...(Number.isInteger(code) ? { exitCode: code } : {}) };
+    return { type: 'compute.died', ...base, ...(Number.isInteger(code) ? { exitCode: code } : {}) };
   }
-  if (e.Action === 'oom') return { type: 'compute.oom', computeId, labels, at };
-  if (e.Action === 'start') return { type: 'compute.started', computeId, labels, at };
-  if (e.Action.startsWith('health_status')) return { type: 'compute.health', computeId, labels, healthy: e.Action.endsWith('healthy') && !e.Action.endsWith('unhealthy'), at };
+  if (e.Action === 'oom') return { type: 'compute.oom', ...base };
+  if (e.Action === 'start') return { type: 'compute.started', ...base };
+  if (e.Action.startsWith('health_status')) return { type: 'compute.health', ...base, healthy: e.Action.endsWith('healthy') && !e.Action.endsWith('unhealthy') };
   return null;
 }
 

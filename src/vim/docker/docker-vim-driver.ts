@@ -154,7 +154,8 @@ export class DockerVimDriver implements VimDriver {
       const detail = await this.#nameInterfaces(created.id, interfaces, signal);
       const inspected = await this.#call(`inspect compute ${spec.name}`, signal, (s) => container.inspect({ abortSignal: s }));
       const info = computeInfo(inspected, detail ?? undefined);
-      return detail ? { ...info, interfaces: interfaces.map(({ network, address }) => ({ network, address })) } : info;
+      // Unverified names are left out; the MACs Docker reports stay.
+      return detail ? { ...info, interfaces: (info.interfaces ?? []).map(({ network, address, macAddress }) => ({ network, address, ...(macAddress ? { macAddress } : {}) })) } : info;
     } catch (e) {
       // Leave nothing half-made behind: the step re-runs from scratch.
       await this.#removeContainer(created.id, undefined).catch(() => undefined);

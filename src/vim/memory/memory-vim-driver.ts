@@ -43,6 +43,18 @@ interface NetworkRecord {
   readonly used: Map<number, string>;
 }
 
+/**
+ * A deterministic, locally administered unicast MAC (first octet 0x02) for an address on
+ * a network: one byte of an FNV-1a hash of the network id, then the four IPv4 octets, so
+ * two interfaces on one network never share it and a re-created compute gets the same one.
+ */
+export function memoryMac(networkId: string, addr: number): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < networkId.length; i++) h = Math.imul(h ^ networkId.charCodeAt(i), 0x01000193) >>> 0;
+  const octets = [0x02, h & 0xff, (addr >>> 24) & 0xff, (addr >>> 16) & 0xff, (addr >>> 8) & 0xff, addr & 0xff];
+  return octets.map((o) => o.toString(16).padStart(2, '0')).join(':');
+}
+
 interface ComputeRecord {
   readonly spec: ComputeSpec;
   readonly id: string;
@@ -127,8 +139,8 @@ export class MemoryVimDriver implements VimDriver {
     rec.state = exitCode === 0 ? 'STOPPED' : 'ERROR';
     rec.exitCode = exitCode;
     const at = this.#clock.now();
-    if (opts.oom) this.#events.publish({ type: 'compute.oom', computeId: rec.id, labels: rec.labels, at });
-    this.#events.publish({ type: 'compute.died', computeId: rec.id, labels: rec.labels, exitCode, at });
+    if (opts.oom) this.#events.publish({ type: 'compute.oom', computeId: rec.id, computeName: rec.spec.name, labels: rec.labels, at });
+    this.#events.publish({ type: 'compute.died', computeId: rec.id, computeName: rec.spec.name, labels: rec.labels, exitCode, at });
   }
 
   async init(signal?: AbortSignal): Promise<void> {
@@ -210,7 +222,7 @@ export class MemoryVimDriver implements VimDriver {
       const addr = parseIpv4(itf.address);
       if (addr === null || !isHostAddress(net.cidr, addr)) throw new VimError('CONFLICT', this.name, `address ${itf.address} is not in ${net.info.subnet}`);
       if (net.used.has(addr)) throw new VimError('CONFLICT', this.name, `address ${itf.address} is already used on ${net.info.name}`);
-      return { network: net.info.name, networkId: net.info.id, address: formatIpv4(addr), addr, ifName: itf.ifName ?? `eth${i}` };
+      return { network: net.info.name, networkId: net.info.id, address: formatIpv4(addr), addr, ifName: itf.ifName ?? `eth${i}`, macAddress: memoryMac(net.info.id, addr) };
     });
     if (new Set(interfaces.map((i) => `${i.networkId}/${i.addr}`)).size !== interfaces.length) {
       throw new VimError('CONFLICT', this.name, `compute ${spec.name} uses one address twice`);
@@ -221,7 +233,7 @@ export class MemoryVimDriver implements VimDriver {
     this.#computeIds.set(spec.name, id);
     this.#index(id, labels);
     this.#used = { cpu: this.#used.cpu + spec.vcpus, memoryMiB: this.#used.memoryMiB + spec.memoryMiB };
-    this.#events.publish({ type: 'compute.started', computeId: id, labels, at: this.#clock.now() });
+    this.#events.publish({ type: 'compute.started', computeId: id, computeName: spec.name, labels, at: this.#clock.now() });
     return this.#info(rec);
   }
 
@@ -328,7 +340,7 @@ export class MemoryVimDriver implements VimDriver {
   }
 
   #info(rec: ComputeRecord): ComputeInfo {
-    const interfaces = rec.interfaces.map(({ network, address, ifName }) => ({ network, address, ifName }));
+    const interfaces = rec.interfaces.map(({ network, address, ifName, macAddress }) => ({ network, address, ifName, ...(macAddress ? { macAddress } : {}) }));
     const addresses = Object.fromEntries(interfaces.map((i) => [i.network, i.address]));
     const detail = rec.exitCode === undefined ? undefined : `exited with code ${rec.exitCode}`;
     return { id: rec.id, name: rec.spec.name, state: rec.state, labels: rec.labels, addresses, interfaces, ...(detail ? { detail } : {}) };

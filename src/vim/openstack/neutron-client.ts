@@ -27,6 +27,8 @@ export interface NeutronPort {
   readonly device_id: string;
   readonly status: string;
   readonly fixed_ips: readonly { subnet_id: string; ip_address: string }[];
+  /** Absent only from fakes that leave it out; Neutron always reports it. */
+  readonly mac_address?: string;
   readonly tags: readonly string[];
 }
 

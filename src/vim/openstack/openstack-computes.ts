@@ -64,13 +64,13 @@ export async function findServer(api: OpenStackApi, idOrName: string, scopeTags:
 export async function computeInfo(api: OpenStackApi, s: NovaServer, signal?: AbortSignal): Promise<ComputeInfo> {
   const ports = (await neutronList<NeutronPort>(api, 'ports', {}, [`${PORT_OF}${s.name}`], signal)).sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
   const addresses: Record<string, string> = {};
-  const interfaces: { network: string; address: string }[] = [];
+  const interfaces: { network: string; address: string; macAddress?: string }[] = [];
   for (const p of ports) {
     const net = await neutronList<NeutronNetwork>(api, 'networks', { id: p.network_id }, [], signal);
     const name = net[0]?.name ?? p.network_id;
     const address = p.fixed_ips[0]?.ip_address ?? '';
     addresses[name] = address;
-    interfaces.push({ network: name, address });
+    interfaces.push({ network: name, address, ...(p.mac_address ? { macAddress: p.mac_address.toLowerCase() } : {}) });
   }
   const detail = s.fault?.message;
   return { id: s.id, name: s.name, state: computeState(s.status), labels: s.metadata, addresses, interfaces, ...(detail ? { detail } : {}) };

@@ -33,8 +33,8 @@ export async function* watchServers(api: OpenStackApi, tags: readonly string[], 
       const before = previous?.get(s.id);
       if (previous === undefined || before === state) continue;
       const at = new Date();
-      if (state === 'ACTIVE') yield { type: 'compute.started', computeId: s.id, labels: s.metadata, at };
-      else if (state === 'ERROR' || state === 'STOPPED') yield { type: 'compute.died', computeId: s.id, labels: s.metadata, at };
+      if (state === 'ACTIVE') yield { type: 'compute.started', computeId: s.id, computeName: s.name, labels: s.metadata, at };
+      else if (state === 'ERROR' || state === 'STOPPED') yield { type: 'compute.died', computeId: s.id, computeName: s.name, labels: s.metadata, at };
       if (signal.aborted) return;
     }
     previous = now;

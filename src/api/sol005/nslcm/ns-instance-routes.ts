@@ -65,9 +65,11 @@ export const nsInstanceRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
     async (request, reply) => {
       const { nsdId, nsName, nsDescription } = request.body;
       const ctx = callerOf(request);
+      // SOL005 §6.5.2.9: nsdId is the NSD's identifier (NsdInfo.nsdId); an NsdInfo id is still taken.
+      const nsdInfoId = await lifecycle.resolveNsdInfoId(nsdId, { tenant: tenantFilter(ctx) });
       // Another tenant's NSD is as unknown as a missing one.
-      assertVisible(ctx, (await catalog.getNsd(nsdId)).tenant, 'NSD', nsdId);
-      const ns = await lifecycle.createNs({ nsdId, nsName, tenant: ctx.tenant, ...(nsDescription !== undefined ? { nsDescription } : {}) });
+      assertVisible(ctx, (await catalog.getNsd(nsdInfoId)).tenant, 'NSD', nsdId);
+      const ns = await lifecycle.createNs({ nsdId: nsdInfoId, nsName, tenant: ctx.tenant, ...(nsDescription !== undefined ? { nsDescription } : {}) });
       const body = toNsInstanceView(ns, [], await popMap(), baseUrl(request));
       return reply.code(201).header('location', body._links.self.href).send(body);
     },
@@ -130,7 +132,8 @@ export const nsInstanceRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
       await visible(ctx, request.params.id);
       const req = await scopedRequest(ctx, request.body);
       if (request.query.dry_run) return reply.code(200).send(await lifecycle.dryRun({ nsInstanceId: request.params.id }, req));
-      const op = await lifecycle.instantiate(request.params.id, req);
+      // SOL005 §6.5.2.3: the operation echoes the request as its operationParams.
+      const op = await lifecycle.instantiate(request.params.id, { ...req, ...(request.body ? { operationParams: request.body } : {}) });
       return reply.code(202).header('location', opLocation(baseUrl(request), op.id)).send();
     },
   );
@@ -151,7 +154,7 @@ export const nsInstanceRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
     async (request, reply) => {
       const t = request.body?.terminationType;
       await visible(callerOf(request), request.params.id);
-      const op = await lifecycle.terminate(request.params.id, { ...(t ? { terminationType: t } : {}) });
+      const op = await lifecycle.terminate(request.params.id, { ...(t ? { terminationType: t } : {}), operationParams: request.body ?? {} });
       return reply.code(202).header('location', opLocation(baseUrl(request), op.id)).send();
     },
   );

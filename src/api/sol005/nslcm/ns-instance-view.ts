@@ -2,13 +2,23 @@ import { Type } from 'typebox';
 import type { InterfaceRecord, NsInstance, VimAccount, VnfInstance } from '../../../model/index.js';
 import { Link } from '../../http/schema-types.js';
 
-/** SOL005 `CpProtocolInfo` of one fixed IPv4 address on a virtual link. */
+/**
+ * SOL005 `CpProtocolInfo` of one fixed IPv4 address on a virtual link, with the MAC the
+ * VIM reports (`IpOverEthernetAddressInfo.macAddress`, SOL005 v2.6.1 §6.5.3.18) when known.
+ */
 const cpProtocolInfo = (i: InterfaceRecord) => [
-  { layerProtocol: 'IP_OVER_ETHERNET', ipOverEthernet: { ipAddresses: [{ type: 'IPV4', addresses: [i.address], isDynamic: false, subnetId: i.linkId }] } },
+  {
+    layerProtocol: 'IP_OVER_ETHERNET',
+    ipOverEthernet: {
+      ...(i.macAddress ? { macAddress: i.macAddress } : {}),
+      ipAddresses: [{ type: 'IPV4', addresses: [i.address], isDynamic: false, subnetId: i.linkId }],
+    },
+  },
 ];
 
 /** Rondo's flat interface list (extension attribute; the dashboard reads it). */
-const flatInterfaces = (v: VnfInstance) => v.interfaces.map((i) => ({ cp: i.cp, linkId: i.linkId, address: i.address, prefix: i.prefix, ...(i.ifName ? { ifName: i.ifName } : {}) }));
+const flatInterfaces = (v: VnfInstance) =>
+  v.interfaces.map((i) => ({ cp: i.cp, linkId: i.linkId, address: i.address, prefix: i.prefix, ...(i.ifName ? { ifName: i.ifName } : {}), ...(i.macAddress ? { macAddress: i.macAddress } : {}) }));
 
 /** SOL005 `VimConnectionInfo` map (v3: keyed by id) for the PoP a VNF runs on. */
 const vimConnectionInfo = (popId: string, pops: ReadonlyMap<string, VimAccount>) => {
@@ -31,6 +41,10 @@ export function toVnfInstanceView(v: VnfInstance, pops: ReadonlyMap<string, VimA
     vnfProductName: name ?? '',
     vnfSoftwareVersion: version ?? '',
     vnfdVersion: version ?? '',
+    // SOL005 v2.6.1 §6.5.3.57: the on-boarded VNF package the VNFD came from ('' for records older than it).
+    vnfPkgId: v.vnfPkgId ?? '',
+    // SOL005 v2.6.1 names the VIM by `vimId`; `vimConnectionInfo` is the v3 form, kept beside it.
+    vimId: v.popId,
     vimConnectionInfo: vimConnectionInfo(v.popId, pops),
     instantiationState: 'INSTANTIATED' as const,
     instantiatedVnfInfo: {
@@ -40,7 +54,7 @@ export function toVnfInstanceView(v: VnfInstance, pops: ReadonlyMap<string, VimA
       vnfcResourceInfo: v.computeIds.map((computeId, k) => ({
         id: `${v.memberId}-vnfc-${k}`,
         vduId: v.computeIds.length === 1 ? 'vdu01' : `vdu${String(k + 1).padStart(2, '0')}`,
-        computeResource: { vimConnectionId: v.popId, resourceId: computeId, vimLevelResourceType: pops.get(v.popId)?.type === 'openstack' ? 'OS::Nova::Server' : 'container' },
+        computeResource: { vimId: v.popId, vimConnectionId: v.popId, resourceId: computeId, vimLevelResourceType: pops.get(v.popId)?.type === 'openstack' ? 'OS::Nova::Server' : 'container' },
       })),
     },
     memberId: v.memberId,
@@ -56,6 +70,7 @@ export function toSapInfoView(s: VnfInstance) {
     id: s.id,
     sapdId: s.memberId,
     sapName: s.memberId,
+    description: '',
     sapProtocolInfo: s.interfaces.flatMap(cpProtocolInfo),
     memberId: s.memberId,
     popId: s.popId,
@@ -113,7 +128,7 @@ export const NsInstanceSchema = Type.Object(
 
 /** SOL005 CreateNsRequest. */
 export const CreateNsRequestSchema = Type.Object({
-  nsdId: Type.String({ minLength: 1, description: 'The catalog NSD id (NsdInfo id), as `/nsd/v1/ns_descriptors` lists it' }),
+  nsdId: Type.String({ minLength: 1, description: 'The NSD identifier (`NsdInfo.nsdId`, SOL005 §6.5.2.9); an NsdInfo id (`NsdInfo.id`) is also accepted' }),
   nsName: Type.String({ minLength: 1, maxLength: 128 }),
   nsDescription: Type.Optional(Type.String({ maxLength: 1024 })),
 });
