@@ -52,11 +52,14 @@ export const nsLcmOpOccRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
     },
   );
 
+  // SOL005 §6.4.11–6.4.15: a task's 202 points at the operation occurrence it acts on.
+  const opLocation = (request: Parameters<typeof baseUrl>[0], opId: string) => `${baseUrl(request)}/nslcm/v1/ns_lcm_op_occs/${opId}`;
+
   const accepted = (action: 'retry' | 'rollback', summary: string) =>
     app.post(`/nslcm/v1/ns_lcm_op_occs/:id/${action}`, { schema: { tags, summary, params: IdParams }, config: { action: `nslcm:${action}` } }, async (request, reply) => {
       await visible(callerOf(request), request.params.id);
       await lifecycle[action](request.params.id);
-      return reply.code(202).send();
+      return reply.code(202).header('location', opLocation(request, request.params.id)).send();
     });
   accepted('retry', 'Retry a FAILED_TEMP operation from its failed steps (202)');
   accepted('rollback', 'Roll back a FAILED_TEMP instantiation (202)');
@@ -77,7 +80,7 @@ export const nsLcmOpOccRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
     async (request, reply) => {
       await visible(callerOf(request), request.params.id);
       await lifecycle.cancel(request.params.id, request.body?.cancelMode ?? 'GRACEFUL');
-      return reply.code(202).send();
+      return reply.code(202).header('location', opLocation(request, request.params.id)).send();
     },
   );
 };
