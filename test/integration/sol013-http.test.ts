@@ -238,6 +238,11 @@ describe('SOL013 HTTP behaviour of the SOL005 APIs', () => {
       expect((await inject({ method: 'GET', url: `${api.list}?fields=id&exclude_default` })).statusCode).toBe(200);
     }
     expectProblem(await inject({ method: 'GET', url: '/nslcm/v1/subscriptions?fields=nope' }), 400, 'INVALID_SELECTOR');
+    expectProblem(await inject({ method: 'GET', url: '/nslcm/v1/ns_lcm_op_occs?fields=wrong_field' }), 400, 'INVALID_SELECTOR');
+    // Attributes the list leaves out by default are known too.
+    for (const url of ['/nslcm/v1/ns_lcm_op_occs?fields=steps,operationParams', '/nslcm/v1/ns_instances?fields=vnfInstance,sapInfo', '/nslcm/v1/ns_instances?exclude_fields=nsState']) {
+      expect([url, (await inject({ method: 'GET', url })).statusCode]).toEqual([url, 200]);
+    }
   });
 
   it('serves one byte range of package and NSD content (206, Content-Range), 416 past the end', async () => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { BadRequestError, RondoError } from '../../model/index.js';
+import './fastify-augment.js';
 import { acceptsMediaType } from './media-negotiation.js';
 import { SOL005_APIS, sol005ApiOf } from './sol005-apis.js';
 
@@ -23,10 +24,15 @@ function patternOf(url: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
-/** True when the request carries no body at all (no length, or length 0, and not chunked). */
+/**
+ * True when the request carries no body: `Content-Length: 0`, or (RFC 9112 §6.3) an
+ * HTTP/1.x request with neither Content-Length nor Transfer-Encoding. HTTP/2 frames a
+ * body without either header, so there only a zero length counts.
+ */
 function hasNoBody(request: FastifyRequest): boolean {
   const h = request.headers;
-  return h['transfer-encoding'] === undefined && (h['content-length'] === undefined || h['content-length'] === '0');
+  if (h['content-length'] !== undefined) return h['content-length'] === '0';
+  return h['transfer-encoding'] === undefined && request.raw.httpVersionMajor === 1;
 }
 
 /** A route's 200/201 answer is a JSON document (a TypeBox object or array schema). */
@@ -59,8 +65,9 @@ function checkSelectors(request: FastifyRequest): void {
     throw bad('all_fields', 'all_fields cannot be combined with fields, exclude_fields or exclude_default');
   }
   if (has('fields') && has('exclude_fields')) throw bad('exclude_fields', 'exclude_fields cannot be combined with fields');
-  const known = listAttributes(request);
-  if (known === null) return;
+  const declared = listAttributes(request);
+  if (declared === null) return;
+  const known = new Set([...declared, ...(request.routeOptions.config?.selectorAttributes ?? [])]);
   for (const parameter of ['fields', 'exclude_fields'] as const) {
     const v = q[parameter];
     if (typeof v !== 'string') continue;

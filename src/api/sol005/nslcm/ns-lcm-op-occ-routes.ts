@@ -7,7 +7,7 @@ import type { RoutePluginOptions } from '../../app-deps.js';
 import { callerOf } from '../../http/caller.js';
 import { IdParams, ListQuery } from '../../http/schema-types.js';
 import { baseUrl, pagedResponse } from '../../http/list-response.js';
-import { CancelModeSchema, OpOccSchema, toOpOccView } from './ns-lcm-op-occ-view.js';
+import { CancelModeSchema, OP_OCC_ATTRIBUTES, OP_OCC_DEFAULT_EXCLUDED, OpOccSchema, toOpOccView } from './ns-lcm-op-occ-view.js';
 import { opOccListPlan } from './ns-lcm-op-occ-query.js';
 
 const tags = ['nslcm'];
@@ -25,7 +25,9 @@ export const nsLcmOpOccRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
 
   app.get(
     '/nslcm/v1/ns_lcm_op_occs',
-    { schema: { tags, summary: 'List NS LCM operation occurrences (SOL013 filter, fields, paging)', querystring: ListQuery, response: { 200: Type.Array(Type.Partial(OpOccSchema)) } }, config: { action: 'nslcm:read' } },
+    { schema: { tags, summary: 'List NS LCM operation occurrences (SOL013 filter, fields, paging)', querystring: ListQuery, response: { 200: Type.Array(Type.Partial(OpOccSchema)) } },
+      config: { action: 'nslcm:read', selectorAttributes: [...OP_OCC_ATTRIBUTES, ...OP_OCC_DEFAULT_EXCLUDED] },
+    },
     async (request, reply) => {
       // Filter, tenant and paging in one query; steps, when asked for, in one more for the whole page.
       const plan = opOccListPlan(request.query, tenantFilter(callerOf(request)), deps.config.pageSize);
