@@ -78,7 +78,9 @@ function anonymousPolicy(auth: Pick<AuthService, 'policy'>): (action: string) =>
  * (`app.authMode`: `insecure` when `auth.config.insecureNoAuth`, else `enforced`) and
  * records every route in `app.authRouteTable`; (2) on each request (`onRequest`, before
  * the body is read) authenticates and enforces the route's `config.action` rule, failing
- * with 401 `AUTH_REQUIRED`/`AUTH_INVALID` or 403 `POLICY_DENIED` ProblemDetails. Public
+ * with 401 `AUTH_REQUIRED`/`AUTH_INVALID` (RFC 6750 `WWW-Authenticate`, `error="invalid_token"`
+ * for a bad token), 400 `AUTH_MALFORMED` (`error="invalid_request"`) for a Bearer header
+ * that is not one token, or 403 `POLICY_DENIED` ProblemDetails. Public
  * routes (`config.public`, or `auth.config.publicRoutes`) need no credentials, but
  * credentials sent there are used, and an anonymous call passes only if the action's
  * rule holds for anyone (`@`), else 401 — so listing `GET /admin/v1/users` in
