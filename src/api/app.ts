@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppDeps } from './app-deps.js';
 import { installProblemDetails } from './http/problem-details.js';
 import { requestId } from './http/request-id.js';
+import { installSol013Http } from './http/sol013-http.js';
 import { ROUTE_PLUGINS } from './route-plugins.js';
 import { authRoutePlugins } from './http/auth-route-plugins.js';
 import { apiLatencyHook } from './system/metrics-routes.js';
@@ -51,10 +52,15 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   // action after this hook ran (the dashboard's static files, see system/ui-routes.ts).
   const routes: RouteOptions[] = [];
   app.addHook('onRoute', (route) => void routes.push(route));
-  installProblemDetails(app);
+  installProblemDetails(app, installSol013Http(app));
 
-  // SOL005 PATCH bodies are JSON merge patches (RFC 7396).
-  app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  // SOL005 PATCH bodies are JSON merge patches (RFC 7396). An empty JSON body (a chunked
+  // request that sent nothing) is no body: the route's schema says whether it needs one.
+  const json = app.getDefaultJsonParser('error', 'error');
+  const jsonOrNothing: typeof json = (request, body, done) => (body === '' || (Buffer.isBuffer(body) && body.length === 0) ? done(null, undefined) : json(request, body, done));
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonOrNothing);
+  app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, jsonOrNothing);
   await app.register(multipart, { limits: { fileSize: deps.config.maxUploadBytes + 1, files: 1 } });
   await app.register(swagger, {
     openapi: {

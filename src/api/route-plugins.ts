@@ -18,6 +18,7 @@ import { eventsPlugin } from './events/events-plugin.js';
 import { dashboardPlugin } from './system/ui-routes.js';
 import { reconcileRoutes } from './admin/reconcile-routes.js';
 import { nsdModelRoutes } from './admin/nsd-model-routes.js';
+import { apiVersionsRoutes } from './sol005/api-versions-routes.js';
 
 /**
  * One resource's routes: a Fastify plugin with its TypeBox schemas beside the handlers.
@@ -45,6 +46,7 @@ export interface RoutePlugin {
 export const ROUTE_PLUGINS: readonly RoutePlugin[] = [
   { name: 'health', plugin: healthRoutes },
   { name: 'docs', plugin: docsRoutes },
+  { name: 'sol005-api-versions', plugin: apiVersionsRoutes },
   { name: '5gtango-packages', plugin: gatekeeperPackageRoutes },
   { name: 'sol005-vnf-packages', plugin: vnfPackageRoutes },
   { name: 'sol005-nsds', plugin: nsdRoutes },

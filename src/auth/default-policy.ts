@@ -24,6 +24,8 @@ export const DEFAULT_POLICY: Readonly<Record<string, string>> = {
   // Public or self-service.
   'health:read': '@',
   'docs:read': '@',
+  // SOL013 §9.3 API versions of the SOL005 APIs.
+  'apiversions:read': '@',
   'token:create': '@',
   // Series are labelled with every tenant's NS and VNF ids: only admins (or their API keys) scrape.
   'metrics:read': 'rule:admin',

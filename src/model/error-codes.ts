@@ -28,6 +28,10 @@ export const ERROR_CODES = {
   INVALID_SELECTOR: spec(400, 'Invalid SOL013 attribute selector'),
   INVALID_MARKER: spec(400, 'Unknown or expired paging marker'),
   NOT_ACCEPTABLE: spec(406, 'No acceptable representation'),
+  API_VERSION_UNSUPPORTED: spec(406, 'API version not supported'),
+  METHOD_NOT_ALLOWED: spec(405, 'Method not allowed on this resource'),
+  PRECONDITION_FAILED: spec(412, 'Resource changed since it was read'),
+  RANGE_NOT_SATISFIABLE: spec(416, 'Range not satisfiable'),
   PAYLOAD_TOO_LARGE: spec(413, 'Upload too large'),
   UNSUPPORTED_MEDIA_TYPE: spec(415, 'Unsupported media type'),
   RATE_LIMITED: spec(429, 'Too many requests', true),
@@ -41,6 +45,7 @@ export const ERROR_CODES = {
   // Authentication and authorisation (the caller's own credentials).
   AUTH_REQUIRED: spec(401, 'Authentication required'),
   AUTH_INVALID: spec(401, 'Credentials invalid, expired or revoked'),
+  AUTH_MALFORMED: spec(400, 'Malformed Authorization header'),
   POLICY_DENIED: spec(403, 'Not allowed by the policy'),
   APIKEY_NO_USER: spec(400, 'API key needs a user'),
   PASSWORD_WEAK: spec(400, 'Password does not meet the rules'),

@@ -1,9 +1,12 @@
 import { BadRequestError } from '../model/index.js';
 import type { SubscriptionApi } from './subscription-store.js';
 
-/** SOL005 notification types Rondo sends, per API. */
+/**
+ * SOL005 notification types a subscription may name, per API. `AlarmListRebuiltNotification`
+ * (SOL005 §8.5.2.8) is accepted in filters though Rondo never rebuilds its alarm list.
+ */
 export const LCM_NOTIFICATION_TYPES = ['NsLcmOperationOccurrenceNotification', 'NsIdentifierCreationNotification', 'NsIdentifierDeletionNotification'] as const;
-export const FM_NOTIFICATION_TYPES = ['AlarmNotification', 'AlarmClearedNotification'] as const;
+export const FM_NOTIFICATION_TYPES = ['AlarmNotification', 'AlarmClearedNotification', 'AlarmListRebuiltNotification'] as const;
 export type LcmNotificationType = (typeof LCM_NOTIFICATION_TYPES)[number];
 export type FmNotificationType = (typeof FM_NOTIFICATION_TYPES)[number];
 export type NotificationType = LcmNotificationType | FmNotificationType;

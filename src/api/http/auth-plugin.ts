@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
-import { ForbiddenError, UnauthorizedError } from '../../model/index.js';
+import { ForbiddenError, RondoError, UnauthorizedError } from '../../model/index.js';
 import { AUDITED_METHODS, evaluateRule, INSECURE_CONTEXT, isPublicRoute, parseRule } from '../../auth/index.js';
 import type { AuthContext, AuthService, RuleNode } from '../../auth/index.js';
 import type { RoutePluginOptions } from '../app-deps.js';
@@ -78,7 +78,9 @@ function anonymousPolicy(auth: Pick<AuthService, 'policy'>): (action: string) =>
  * (`app.authMode`: `insecure` when `auth.config.insecureNoAuth`, else `enforced`) and
  * records every route in `app.authRouteTable`; (2) on each request (`onRequest`, before
  * the body is read) authenticates and enforces the route's `config.action` rule, failing
- * with 401 `AUTH_REQUIRED`/`AUTH_INVALID` or 403 `POLICY_DENIED` ProblemDetails. Public
+ * with 401 `AUTH_REQUIRED`/`AUTH_INVALID` (RFC 6750 `WWW-Authenticate`, `error="invalid_token"`
+ * for a bad token), 400 `AUTH_MALFORMED` (`error="invalid_request"`) for a Bearer header
+ * that is not one token, or 403 `POLICY_DENIED` ProblemDetails. Public
  * routes (`config.public`, or `auth.config.publicRoutes`) need no credentials, but
  * credentials sent there are used, and an anonymous call passes only if the action's
  * rule holds for anyone (`@`), else 401 — so listing `GET /admin/v1/users` in
@@ -131,6 +133,11 @@ export function createAuthPlugin(auth: AuthService, { tokenInQueryPaths = ['/api
           throw new UnauthorizedError('AUTH_REQUIRED', `${action ?? 'this route'} needs a caller: send a bearer token (POST /admin/v1/tokens) or an API key`);
         }
       } else {
+        if (isMalformedBearer(request.headers.authorization)) {
+          // RFC 6750 §3.1: a malformed request is invalid_request, answered 400.
+          void reply.header('www-authenticate', 'Bearer realm="rondo", error="invalid_request"');
+          throw new RondoError('AUTH_MALFORMED', 'the Authorization header must be "Bearer <token>" with one token of RFC 6750 b64token characters');
+        }
         try {
           request.auth = await auth.authenticator.authenticate(credentialHeaders(request, tokenInQueryPaths));
         } catch (e) {
@@ -166,6 +173,15 @@ export function createAuthPlugin(auth: AuthService, { tokenInQueryPaths = ['/api
   // children: the flag fastify-plugin sets, without the dependency.
   (plugin as unknown as Record<symbol, boolean>)[skipOverride] = true;
   return plugin;
+}
+
+/** RFC 6750 §2.1 `Authorization: Bearer <b64token>`. */
+const BEARER = /^Bearer[ \t]+[A-Za-z0-9\-._~+/]+=*[ \t]*$/i;
+
+/** An Authorization header of the Bearer scheme that is not one RFC 6750 token (none, two, bad characters, repeated header). */
+function isMalformedBearer(header: string | string[] | undefined): boolean {
+  if (Array.isArray(header)) return true;
+  return header !== undefined && /^Bearer(?:[ \t]|$)/i.test(header) && !BEARER.test(header);
 }
 
 /**

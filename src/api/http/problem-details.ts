@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, isRondoError, VimError } from '../../model/index.js';
 import type { ErrorCode, ProblemDetails, ValidationIssue } from '../../model/index.js';
+import type { RouteMethods } from './sol013-http.js';
 import './fastify-augment.js';
 
 /** An error as the API answers it; `status` is always `ERROR_CODES[code].status`. */
@@ -25,7 +26,7 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 };
 
 /** Other framework 4xx statuses → the generic code of that status; any other 4xx is 400 BAD_REQUEST. */
-const GENERIC_4XX: Readonly<Record<number, ErrorCode>> = { 404: 'NOT_FOUND', 406: 'NOT_ACCEPTABLE', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'RATE_LIMITED' };
+const GENERIC_4XX: Readonly<Record<number, ErrorCode>> = { 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 406: 'NOT_ACCEPTABLE', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'RATE_LIMITED' };
 
 function validationIssues(error: FastifyError): ValidationIssue[] {
   return (error.validation ?? []).map((v) => {
@@ -86,9 +87,11 @@ function send(request: FastifyRequest, reply: FastifyReply, m: Mapped): FastifyR
 
 /**
  * Installs the one error handler (every error → ProblemDetails, `code` and extras such
- * as `issues`) and the 404 handler for unknown routes.
+ * as `issues`) and the 404 handler for unknown routes. With `routes`, a path that has
+ * routes under other methods answers 405 `METHOD_NOT_ALLOWED` with `Allow` naming them
+ * (SOL013 §6.4, RFC 9110 §15.5.6) instead of 404.
  */
-export function installProblemDetails(app: FastifyInstance): void {
+export function installProblemDetails(app: FastifyInstance, routes?: RouteMethods): void {
   app.decorateRequest('uploadInfo', null);
   app.setErrorHandler((error, request, reply) => {
     const m = mapError(error);
@@ -96,7 +99,13 @@ export function installProblemDetails(app: FastifyInstance): void {
     else request.log.info({ code: m.code, status: m.status }, m.detail);
     return send(request, reply, m);
   });
-  app.setNotFoundHandler((request, reply) =>
-    send(request, reply, mapped('ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}; see /api/docs for the API`)),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const allow = routes?.methodsFor(path) ?? [];
+    if (allow.length > 0) {
+      void reply.header('allow', allow.join(', '));
+      return send(request, reply, mapped('METHOD_NOT_ALLOWED', `${path} does not support ${request.method}; use ${allow.join(', ')}`, { allowedMethods: allow }));
+    }
+    return send(request, reply, mapped('ROUTE_NOT_FOUND', `no route ${request.method} ${path}; see /api/docs for the API`));
+  });
 }

@@ -783,6 +783,438 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/nsd/api_versions": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** API versions of /nsd/v1 (SOL013 §9.3) */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Default Response */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": {
+                            /** @description /{apiName}/{apiMajorVersion} */
+                            readonly uriPrefix: string;
+                            readonly apiVersions: readonly {
+                                readonly version: string;
+                                readonly isDeprecated?: boolean;
+                                /** Format: date-time */
+                                readonly retirementDate?: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/nsd/v1/api_versions": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** API versions of /nsd/v1 (SOL013 §9.3) */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Default Response */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": {
+                            /** @description /{apiName}/{apiMajorVersion} */
+                            readonly uriPrefix: string;
+                            readonly apiVersions: readonly {
+                                readonly version: string;
+                                readonly isDeprecated?: boolean;
+                                /** Format: date-time */
+                                readonly retirementDate?: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/vnfpkgm/api_versions": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** API versions of /vnfpkgm/v1 (SOL013 §9.3) */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Default Response */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": {
+                            /** @description /{apiName}/{apiMajorVersion} */
+                            readonly uriPrefix: string;
+                            readonly apiVersions: readonly {
+                                readonly version: string;
+                                readonly isDeprecated?: boolean;
+                                /** Format: date-time */
+                                readonly retirementDate?: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/vnfpkgm/v1/api_versions": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** API versions of /vnfpkgm/v1 (SOL013 §9.3) */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Default Response */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": {
+                            /** @description /{apiName}/{apiMajorVersion} */
+                            readonly uriPrefix: string;
+                            readonly apiVersions: readonly {
+                                readonly version: string;
+                                readonly isDeprecated?: boolean;
+                                /** Format: date-time */
+                                readonly retirementDate?: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/nslcm/api_versions": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** API versions of /nslcm/v1 (SOL013 §9.3) */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Default Response */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": {
+                            /** @description /{apiName}/{apiMajorVersion} */
+                            readonly uriPrefix: string;
+                            readonly apiVersions: readonly {
+                                readonly version: string;
+                                readonly isDeprecated?: boolean;
+                                /** Format: date-time */
+                                readonly retirementDate?: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/nslcm/v1/api_versions": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** API versions of /nslcm/v1 (SOL013 §9.3) */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Default Response */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": {
+                            /** @description /{apiName}/{apiMajorVersion} */
+                            readonly uriPrefix: string;
+                            readonly apiVersions: readonly {
+                                readonly version: string;
+                                readonly isDeprecated?: boolean;
+                                /** Format: date-time */
+                                readonly retirementDate?: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/nsfm/api_versions": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** API versions of /nsfm/v1 (SOL013 §9.3) */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Default Response */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": {
+                            /** @description /{apiName}/{apiMajorVersion} */
+                            readonly uriPrefix: string;
+                            readonly apiVersions: readonly {
+                                readonly version: string;
+                                readonly isDeprecated?: boolean;
+                                /** Format: date-time */
+                                readonly retirementDate?: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/nsfm/v1/api_versions": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** API versions of /nsfm/v1 (SOL013 §9.3) */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Default Response */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": {
+                            /** @description /{apiName}/{apiMajorVersion} */
+                            readonly uriPrefix: string;
+                            readonly apiVersions: readonly {
+                                readonly version: string;
+                                readonly isDeprecated?: boolean;
+                                /** Format: date-time */
+                                readonly retirementDate?: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/packages": {
         readonly parameters: {
             readonly query?: never;
@@ -1029,7 +1461,7 @@ export interface paths {
                                 readonly detail: string;
                                 readonly instance?: string;
                                 /** @enum {string} */
-                                readonly code?: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "EMPTY_BODY" | "BAD_CONTENT_TYPE" | "UPLOAD_ABORTED" | "INVALID_FILTER" | "INVALID_SELECTOR" | "INVALID_MARKER" | "NOT_ACCEPTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CONFLICT" | "STATE_CONFLICT" | "AUTH_REQUIRED" | "AUTH_INVALID" | "POLICY_DENIED" | "APIKEY_NO_USER" | "PASSWORD_WEAK" | "ROLE_UNKNOWN" | "TENANT_INVALID" | "USERNAME_INVALID" | "USER_SELF_DELETE" | "USER_EXISTS" | "SECRET_KEY_INVALID" | "PACKAGE_INVALID" | "HOT_UNSUPPORTED" | "HOT_INPUT_INVALID" | "PACKAGE_EXISTS" | "NSD_EXISTS" | "NSD_ID_AMBIGUOUS" | "VNFD_EXISTS" | "VNFD_REFERENCED" | "VIM_ACCOUNT_INVALID" | "VIM_ACCOUNT_EXISTS" | "VIM_ACCOUNT_IN_USE" | "PLACEMENT_NO_POPS" | "PLACEMENT_NO_CAPACITY" | "PLACEMENT_UNKNOWN_MEMBER" | "PLACEMENT_UNKNOWN_POP" | "PLACEMENT_UNKNOWN_STRATEGY" | "PLAN_BAD_FORWARDING_PATH" | "PLAN_CHAIN_CONFLICT" | "PLAN_CHAIN_UNSUPPORTED" | "PLAN_CROSS_VIM_LINK" | "PLAN_HOT_MISMATCH" | "PLAN_HOT_UNAVAILABLE" | "PLAN_MISSING_VNFD" | "PLAN_NAME_CLASH" | "PLAN_UNBOUND_CP" | "PLAN_UNKNOWN_CP" | "PLAN_UNPLACED" | "IPAM_CONTENDED" | "IPAM_POOL_EXHAUSTED" | "IPAM_LINK_TOO_LARGE" | "NS_STATE_CONFLICT" | "NS_STATE_CHANGED" | "NS_OPERATION_IN_PROGRESS" | "NS_INSTANTIATION_FAILED" | "OP_ILLEGAL_STATE" | "OP_STATE_CHANGED" | "OP_ROLLBACK_NOT_SUPPORTED" | "OP_CANCELLED" | "OP_NOT_SUPPORTED" | "OP_DEADLINE_EXCEEDED" | "OP_WAIT_TIMEOUT" | "OP_ATTEMPTS_EXHAUSTED" | "OP_ABORTED" | "LEASE_LOST" | "WORKER_STOPPING" | "ROLLBACK_FAILED" | "STEP_COMMAND_FAILED" | "VIM_AUTH" | "VIM_UNEXPECTED_RESPONSE" | "VIM_NOT_FOUND" | "VIM_CONNECTION" | "VIM_TIMEOUT" | "VIM_QUOTA" | "VIM_NOT_SUPPORTED" | "VIM_CONFLICT" | "VESAGENT_CONFIG_INVALID" | "VESAGENT_CONFIG_MISSING" | "ALARM_ALREADY_ACKNOWLEDGED" | "SUBSCRIPTION_INVALID" | "SUBSCRIPTION_AUTH_INVALID" | "SUBSCRIPTION_FILTER_INVALID" | "CALLBACK_UNREACHABLE" | "OUTBOUND_ALLOW_INVALID" | "OUTBOUND_URL_INVALID" | "OUTBOUND_NOT_ALLOWED" | "OUTBOUND_FAILED" | "OUTBOUND_CLOSED" | "INTERNAL" | "UNEXPECTED" | "CONFIG_INVALID" | "POLICY_INVALID" | "STORE_UNAVAILABLE" | "RECONCILER_DISABLED" | "DASHBOARD_NOT_BUILT";
+                                readonly code?: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "EMPTY_BODY" | "BAD_CONTENT_TYPE" | "UPLOAD_ABORTED" | "INVALID_FILTER" | "INVALID_SELECTOR" | "INVALID_MARKER" | "NOT_ACCEPTABLE" | "API_VERSION_UNSUPPORTED" | "METHOD_NOT_ALLOWED" | "PRECONDITION_FAILED" | "RANGE_NOT_SATISFIABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CONFLICT" | "STATE_CONFLICT" | "AUTH_REQUIRED" | "AUTH_INVALID" | "AUTH_MALFORMED" | "POLICY_DENIED" | "APIKEY_NO_USER" | "PASSWORD_WEAK" | "ROLE_UNKNOWN" | "TENANT_INVALID" | "USERNAME_INVALID" | "USER_SELF_DELETE" | "USER_EXISTS" | "SECRET_KEY_INVALID" | "PACKAGE_INVALID" | "HOT_UNSUPPORTED" | "HOT_INPUT_INVALID" | "PACKAGE_EXISTS" | "NSD_EXISTS" | "NSD_ID_AMBIGUOUS" | "VNFD_EXISTS" | "VNFD_REFERENCED" | "VIM_ACCOUNT_INVALID" | "VIM_ACCOUNT_EXISTS" | "VIM_ACCOUNT_IN_USE" | "PLACEMENT_NO_POPS" | "PLACEMENT_NO_CAPACITY" | "PLACEMENT_UNKNOWN_MEMBER" | "PLACEMENT_UNKNOWN_POP" | "PLACEMENT_UNKNOWN_STRATEGY" | "PLAN_BAD_FORWARDING_PATH" | "PLAN_CHAIN_CONFLICT" | "PLAN_CHAIN_UNSUPPORTED" | "PLAN_CROSS_VIM_LINK" | "PLAN_HOT_MISMATCH" | "PLAN_HOT_UNAVAILABLE" | "PLAN_MISSING_VNFD" | "PLAN_NAME_CLASH" | "PLAN_UNBOUND_CP" | "PLAN_UNKNOWN_CP" | "PLAN_UNPLACED" | "IPAM_CONTENDED" | "IPAM_POOL_EXHAUSTED" | "IPAM_LINK_TOO_LARGE" | "NS_STATE_CONFLICT" | "NS_STATE_CHANGED" | "NS_OPERATION_IN_PROGRESS" | "NS_INSTANTIATION_FAILED" | "OP_ILLEGAL_STATE" | "OP_STATE_CHANGED" | "OP_ROLLBACK_NOT_SUPPORTED" | "OP_CANCELLED" | "OP_NOT_SUPPORTED" | "OP_DEADLINE_EXCEEDED" | "OP_WAIT_TIMEOUT" | "OP_ATTEMPTS_EXHAUSTED" | "OP_ABORTED" | "LEASE_LOST" | "WORKER_STOPPING" | "ROLLBACK_FAILED" | "STEP_COMMAND_FAILED" | "VIM_AUTH" | "VIM_UNEXPECTED_RESPONSE" | "VIM_NOT_FOUND" | "VIM_CONNECTION" | "VIM_TIMEOUT" | "VIM_QUOTA" | "VIM_NOT_SUPPORTED" | "VIM_CONFLICT" | "VESAGENT_CONFIG_INVALID" | "VESAGENT_CONFIG_MISSING" | "ALARM_ALREADY_ACKNOWLEDGED" | "SUBSCRIPTION_INVALID" | "SUBSCRIPTION_AUTH_INVALID" | "SUBSCRIPTION_FILTER_INVALID" | "CALLBACK_UNREACHABLE" | "OUTBOUND_ALLOW_INVALID" | "OUTBOUND_URL_INVALID" | "OUTBOUND_NOT_ALLOWED" | "OUTBOUND_FAILED" | "OUTBOUND_CLOSED" | "INTERNAL" | "UNEXPECTED" | "CONFIG_INVALID" | "POLICY_INVALID" | "STORE_UNAVAILABLE" | "RECONCILER_DISABLED" | "DASHBOARD_NOT_BUILT";
                             } & {
                                 readonly [key: string]: unknown;
                             };
@@ -1137,7 +1569,7 @@ export interface paths {
                                 readonly detail: string;
                                 readonly instance?: string;
                                 /** @enum {string} */
-                                readonly code?: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "EMPTY_BODY" | "BAD_CONTENT_TYPE" | "UPLOAD_ABORTED" | "INVALID_FILTER" | "INVALID_SELECTOR" | "INVALID_MARKER" | "NOT_ACCEPTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CONFLICT" | "STATE_CONFLICT" | "AUTH_REQUIRED" | "AUTH_INVALID" | "POLICY_DENIED" | "APIKEY_NO_USER" | "PASSWORD_WEAK" | "ROLE_UNKNOWN" | "TENANT_INVALID" | "USERNAME_INVALID" | "USER_SELF_DELETE" | "USER_EXISTS" | "SECRET_KEY_INVALID" | "PACKAGE_INVALID" | "HOT_UNSUPPORTED" | "HOT_INPUT_INVALID" | "PACKAGE_EXISTS" | "NSD_EXISTS" | "NSD_ID_AMBIGUOUS" | "VNFD_EXISTS" | "VNFD_REFERENCED" | "VIM_ACCOUNT_INVALID" | "VIM_ACCOUNT_EXISTS" | "VIM_ACCOUNT_IN_USE" | "PLACEMENT_NO_POPS" | "PLACEMENT_NO_CAPACITY" | "PLACEMENT_UNKNOWN_MEMBER" | "PLACEMENT_UNKNOWN_POP" | "PLACEMENT_UNKNOWN_STRATEGY" | "PLAN_BAD_FORWARDING_PATH" | "PLAN_CHAIN_CONFLICT" | "PLAN_CHAIN_UNSUPPORTED" | "PLAN_CROSS_VIM_LINK" | "PLAN_HOT_MISMATCH" | "PLAN_HOT_UNAVAILABLE" | "PLAN_MISSING_VNFD" | "PLAN_NAME_CLASH" | "PLAN_UNBOUND_CP" | "PLAN_UNKNOWN_CP" | "PLAN_UNPLACED" | "IPAM_CONTENDED" | "IPAM_POOL_EXHAUSTED" | "IPAM_LINK_TOO_LARGE" | "NS_STATE_CONFLICT" | "NS_STATE_CHANGED" | "NS_OPERATION_IN_PROGRESS" | "NS_INSTANTIATION_FAILED" | "OP_ILLEGAL_STATE" | "OP_STATE_CHANGED" | "OP_ROLLBACK_NOT_SUPPORTED" | "OP_CANCELLED" | "OP_NOT_SUPPORTED" | "OP_DEADLINE_EXCEEDED" | "OP_WAIT_TIMEOUT" | "OP_ATTEMPTS_EXHAUSTED" | "OP_ABORTED" | "LEASE_LOST" | "WORKER_STOPPING" | "ROLLBACK_FAILED" | "STEP_COMMAND_FAILED" | "VIM_AUTH" | "VIM_UNEXPECTED_RESPONSE" | "VIM_NOT_FOUND" | "VIM_CONNECTION" | "VIM_TIMEOUT" | "VIM_QUOTA" | "VIM_NOT_SUPPORTED" | "VIM_CONFLICT" | "VESAGENT_CONFIG_INVALID" | "VESAGENT_CONFIG_MISSING" | "ALARM_ALREADY_ACKNOWLEDGED" | "SUBSCRIPTION_INVALID" | "SUBSCRIPTION_AUTH_INVALID" | "SUBSCRIPTION_FILTER_INVALID" | "CALLBACK_UNREACHABLE" | "OUTBOUND_ALLOW_INVALID" | "OUTBOUND_URL_INVALID" | "OUTBOUND_NOT_ALLOWED" | "OUTBOUND_FAILED" | "OUTBOUND_CLOSED" | "INTERNAL" | "UNEXPECTED" | "CONFIG_INVALID" | "POLICY_INVALID" | "STORE_UNAVAILABLE" | "RECONCILER_DISABLED" | "DASHBOARD_NOT_BUILT";
+                                readonly code?: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "EMPTY_BODY" | "BAD_CONTENT_TYPE" | "UPLOAD_ABORTED" | "INVALID_FILTER" | "INVALID_SELECTOR" | "INVALID_MARKER" | "NOT_ACCEPTABLE" | "API_VERSION_UNSUPPORTED" | "METHOD_NOT_ALLOWED" | "PRECONDITION_FAILED" | "RANGE_NOT_SATISFIABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CONFLICT" | "STATE_CONFLICT" | "AUTH_REQUIRED" | "AUTH_INVALID" | "AUTH_MALFORMED" | "POLICY_DENIED" | "APIKEY_NO_USER" | "PASSWORD_WEAK" | "ROLE_UNKNOWN" | "TENANT_INVALID" | "USERNAME_INVALID" | "USER_SELF_DELETE" | "USER_EXISTS" | "SECRET_KEY_INVALID" | "PACKAGE_INVALID" | "HOT_UNSUPPORTED" | "HOT_INPUT_INVALID" | "PACKAGE_EXISTS" | "NSD_EXISTS" | "NSD_ID_AMBIGUOUS" | "VNFD_EXISTS" | "VNFD_REFERENCED" | "VIM_ACCOUNT_INVALID" | "VIM_ACCOUNT_EXISTS" | "VIM_ACCOUNT_IN_USE" | "PLACEMENT_NO_POPS" | "PLACEMENT_NO_CAPACITY" | "PLACEMENT_UNKNOWN_MEMBER" | "PLACEMENT_UNKNOWN_POP" | "PLACEMENT_UNKNOWN_STRATEGY" | "PLAN_BAD_FORWARDING_PATH" | "PLAN_CHAIN_CONFLICT" | "PLAN_CHAIN_UNSUPPORTED" | "PLAN_CROSS_VIM_LINK" | "PLAN_HOT_MISMATCH" | "PLAN_HOT_UNAVAILABLE" | "PLAN_MISSING_VNFD" | "PLAN_NAME_CLASH" | "PLAN_UNBOUND_CP" | "PLAN_UNKNOWN_CP" | "PLAN_UNPLACED" | "IPAM_CONTENDED" | "IPAM_POOL_EXHAUSTED" | "IPAM_LINK_TOO_LARGE" | "NS_STATE_CONFLICT" | "NS_STATE_CHANGED" | "NS_OPERATION_IN_PROGRESS" | "NS_INSTANTIATION_FAILED" | "OP_ILLEGAL_STATE" | "OP_STATE_CHANGED" | "OP_ROLLBACK_NOT_SUPPORTED" | "OP_CANCELLED" | "OP_NOT_SUPPORTED" | "OP_DEADLINE_EXCEEDED" | "OP_WAIT_TIMEOUT" | "OP_ATTEMPTS_EXHAUSTED" | "OP_ABORTED" | "LEASE_LOST" | "WORKER_STOPPING" | "ROLLBACK_FAILED" | "STEP_COMMAND_FAILED" | "VIM_AUTH" | "VIM_UNEXPECTED_RESPONSE" | "VIM_NOT_FOUND" | "VIM_CONNECTION" | "VIM_TIMEOUT" | "VIM_QUOTA" | "VIM_NOT_SUPPORTED" | "VIM_CONFLICT" | "VESAGENT_CONFIG_INVALID" | "VESAGENT_CONFIG_MISSING" | "ALARM_ALREADY_ACKNOWLEDGED" | "SUBSCRIPTION_INVALID" | "SUBSCRIPTION_AUTH_INVALID" | "SUBSCRIPTION_FILTER_INVALID" | "CALLBACK_UNREACHABLE" | "OUTBOUND_ALLOW_INVALID" | "OUTBOUND_URL_INVALID" | "OUTBOUND_NOT_ALLOWED" | "OUTBOUND_FAILED" | "OUTBOUND_CLOSED" | "INTERNAL" | "UNEXPECTED" | "CONFIG_INVALID" | "POLICY_INVALID" | "STORE_UNAVAILABLE" | "RECONCILER_DISABLED" | "DASHBOARD_NOT_BUILT";
                             } & {
                                 readonly [key: string]: unknown;
                             };
@@ -1251,7 +1683,7 @@ export interface paths {
                                 readonly detail: string;
                                 readonly instance?: string;
                                 /** @enum {string} */
-                                readonly code?: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "EMPTY_BODY" | "BAD_CONTENT_TYPE" | "UPLOAD_ABORTED" | "INVALID_FILTER" | "INVALID_SELECTOR" | "INVALID_MARKER" | "NOT_ACCEPTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CONFLICT" | "STATE_CONFLICT" | "AUTH_REQUIRED" | "AUTH_INVALID" | "POLICY_DENIED" | "APIKEY_NO_USER" | "PASSWORD_WEAK" | "ROLE_UNKNOWN" | "TENANT_INVALID" | "USERNAME_INVALID" | "USER_SELF_DELETE" | "USER_EXISTS" | "SECRET_KEY_INVALID" | "PACKAGE_INVALID" | "HOT_UNSUPPORTED" | "HOT_INPUT_INVALID" | "PACKAGE_EXISTS" | "NSD_EXISTS" | "NSD_ID_AMBIGUOUS" | "VNFD_EXISTS" | "VNFD_REFERENCED" | "VIM_ACCOUNT_INVALID" | "VIM_ACCOUNT_EXISTS" | "VIM_ACCOUNT_IN_USE" | "PLACEMENT_NO_POPS" | "PLACEMENT_NO_CAPACITY" | "PLACEMENT_UNKNOWN_MEMBER" | "PLACEMENT_UNKNOWN_POP" | "PLACEMENT_UNKNOWN_STRATEGY" | "PLAN_BAD_FORWARDING_PATH" | "PLAN_CHAIN_CONFLICT" | "PLAN_CHAIN_UNSUPPORTED" | "PLAN_CROSS_VIM_LINK" | "PLAN_HOT_MISMATCH" | "PLAN_HOT_UNAVAILABLE" | "PLAN_MISSING_VNFD" | "PLAN_NAME_CLASH" | "PLAN_UNBOUND_CP" | "PLAN_UNKNOWN_CP" | "PLAN_UNPLACED" | "IPAM_CONTENDED" | "IPAM_POOL_EXHAUSTED" | "IPAM_LINK_TOO_LARGE" | "NS_STATE_CONFLICT" | "NS_STATE_CHANGED" | "NS_OPERATION_IN_PROGRESS" | "NS_INSTANTIATION_FAILED" | "OP_ILLEGAL_STATE" | "OP_STATE_CHANGED" | "OP_ROLLBACK_NOT_SUPPORTED" | "OP_CANCELLED" | "OP_NOT_SUPPORTED" | "OP_DEADLINE_EXCEEDED" | "OP_WAIT_TIMEOUT" | "OP_ATTEMPTS_EXHAUSTED" | "OP_ABORTED" | "LEASE_LOST" | "WORKER_STOPPING" | "ROLLBACK_FAILED" | "STEP_COMMAND_FAILED" | "VIM_AUTH" | "VIM_UNEXPECTED_RESPONSE" | "VIM_NOT_FOUND" | "VIM_CONNECTION" | "VIM_TIMEOUT" | "VIM_QUOTA" | "VIM_NOT_SUPPORTED" | "VIM_CONFLICT" | "VESAGENT_CONFIG_INVALID" | "VESAGENT_CONFIG_MISSING" | "ALARM_ALREADY_ACKNOWLEDGED" | "SUBSCRIPTION_INVALID" | "SUBSCRIPTION_AUTH_INVALID" | "SUBSCRIPTION_FILTER_INVALID" | "CALLBACK_UNREACHABLE" | "OUTBOUND_ALLOW_INVALID" | "OUTBOUND_URL_INVALID" | "OUTBOUND_NOT_ALLOWED" | "OUTBOUND_FAILED" | "OUTBOUND_CLOSED" | "INTERNAL" | "UNEXPECTED" | "CONFIG_INVALID" | "POLICY_INVALID" | "STORE_UNAVAILABLE" | "RECONCILER_DISABLED" | "DASHBOARD_NOT_BUILT";
+                                readonly code?: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "EMPTY_BODY" | "BAD_CONTENT_TYPE" | "UPLOAD_ABORTED" | "INVALID_FILTER" | "INVALID_SELECTOR" | "INVALID_MARKER" | "NOT_ACCEPTABLE" | "API_VERSION_UNSUPPORTED" | "METHOD_NOT_ALLOWED" | "PRECONDITION_FAILED" | "RANGE_NOT_SATISFIABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CONFLICT" | "STATE_CONFLICT" | "AUTH_REQUIRED" | "AUTH_INVALID" | "AUTH_MALFORMED" | "POLICY_DENIED" | "APIKEY_NO_USER" | "PASSWORD_WEAK" | "ROLE_UNKNOWN" | "TENANT_INVALID" | "USERNAME_INVALID" | "USER_SELF_DELETE" | "USER_EXISTS" | "SECRET_KEY_INVALID" | "PACKAGE_INVALID" | "HOT_UNSUPPORTED" | "HOT_INPUT_INVALID" | "PACKAGE_EXISTS" | "NSD_EXISTS" | "NSD_ID_AMBIGUOUS" | "VNFD_EXISTS" | "VNFD_REFERENCED" | "VIM_ACCOUNT_INVALID" | "VIM_ACCOUNT_EXISTS" | "VIM_ACCOUNT_IN_USE" | "PLACEMENT_NO_POPS" | "PLACEMENT_NO_CAPACITY" | "PLACEMENT_UNKNOWN_MEMBER" | "PLACEMENT_UNKNOWN_POP" | "PLACEMENT_UNKNOWN_STRATEGY" | "PLAN_BAD_FORWARDING_PATH" | "PLAN_CHAIN_CONFLICT" | "PLAN_CHAIN_UNSUPPORTED" | "PLAN_CROSS_VIM_LINK" | "PLAN_HOT_MISMATCH" | "PLAN_HOT_UNAVAILABLE" | "PLAN_MISSING_VNFD" | "PLAN_NAME_CLASH" | "PLAN_UNBOUND_CP" | "PLAN_UNKNOWN_CP" | "PLAN_UNPLACED" | "IPAM_CONTENDED" | "IPAM_POOL_EXHAUSTED" | "IPAM_LINK_TOO_LARGE" | "NS_STATE_CONFLICT" | "NS_STATE_CHANGED" | "NS_OPERATION_IN_PROGRESS" | "NS_INSTANTIATION_FAILED" | "OP_ILLEGAL_STATE" | "OP_STATE_CHANGED" | "OP_ROLLBACK_NOT_SUPPORTED" | "OP_CANCELLED" | "OP_NOT_SUPPORTED" | "OP_DEADLINE_EXCEEDED" | "OP_WAIT_TIMEOUT" | "OP_ATTEMPTS_EXHAUSTED" | "OP_ABORTED" | "LEASE_LOST" | "WORKER_STOPPING" | "ROLLBACK_FAILED" | "STEP_COMMAND_FAILED" | "VIM_AUTH" | "VIM_UNEXPECTED_RESPONSE" | "VIM_NOT_FOUND" | "VIM_CONNECTION" | "VIM_TIMEOUT" | "VIM_QUOTA" | "VIM_NOT_SUPPORTED" | "VIM_CONFLICT" | "VESAGENT_CONFIG_INVALID" | "VESAGENT_CONFIG_MISSING" | "ALARM_ALREADY_ACKNOWLEDGED" | "SUBSCRIPTION_INVALID" | "SUBSCRIPTION_AUTH_INVALID" | "SUBSCRIPTION_FILTER_INVALID" | "CALLBACK_UNREACHABLE" | "OUTBOUND_ALLOW_INVALID" | "OUTBOUND_URL_INVALID" | "OUTBOUND_NOT_ALLOWED" | "OUTBOUND_FAILED" | "OUTBOUND_CLOSED" | "INTERNAL" | "UNEXPECTED" | "CONFIG_INVALID" | "POLICY_INVALID" | "STORE_UNAVAILABLE" | "RECONCILER_DISABLED" | "DASHBOARD_NOT_BUILT";
                             } & {
                                 readonly [key: string]: unknown;
                             };
@@ -1374,7 +1806,7 @@ export interface paths {
             readonly path?: never;
             readonly cookie?: never;
         };
-        /** The VNFD (text/plain) or a zip of it (application/zip) */
+        /** The VNFD: text/plain if it is one file, or a zip of its files (application/zip) */
         readonly get: {
             readonly parameters: {
                 readonly query?: never;
@@ -1582,7 +2014,7 @@ export interface paths {
                                 readonly detail: string;
                                 readonly instance?: string;
                                 /** @enum {string} */
-                                readonly code?: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "EMPTY_BODY" | "BAD_CONTENT_TYPE" | "UPLOAD_ABORTED" | "INVALID_FILTER" | "INVALID_SELECTOR" | "INVALID_MARKER" | "NOT_ACCEPTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CONFLICT" | "STATE_CONFLICT" | "AUTH_REQUIRED" | "AUTH_INVALID" | "POLICY_DENIED" | "APIKEY_NO_USER" | "PASSWORD_WEAK" | "ROLE_UNKNOWN" | "TENANT_INVALID" | "USERNAME_INVALID" | "USER_SELF_DELETE" | "USER_EXISTS" | "SECRET_KEY_INVALID" | "PACKAGE_INVALID" | "HOT_UNSUPPORTED" | "HOT_INPUT_INVALID" | "PACKAGE_EXISTS" | "NSD_EXISTS" | "NSD_ID_AMBIGUOUS" | "VNFD_EXISTS" | "VNFD_REFERENCED" | "VIM_ACCOUNT_INVALID" | "VIM_ACCOUNT_EXISTS" | "VIM_ACCOUNT_IN_USE" | "PLACEMENT_NO_POPS" | "PLACEMENT_NO_CAPACITY" | "PLACEMENT_UNKNOWN_MEMBER" | "PLACEMENT_UNKNOWN_POP" | "PLACEMENT_UNKNOWN_STRATEGY" | "PLAN_BAD_FORWARDING_PATH" | "PLAN_CHAIN_CONFLICT" | "PLAN_CHAIN_UNSUPPORTED" | "PLAN_CROSS_VIM_LINK" | "PLAN_HOT_MISMATCH" | "PLAN_HOT_UNAVAILABLE" | "PLAN_MISSING_VNFD" | "PLAN_NAME_CLASH" | "PLAN_UNBOUND_CP" | "PLAN_UNKNOWN_CP" | "PLAN_UNPLACED" | "IPAM_CONTENDED" | "IPAM_POOL_EXHAUSTED" | "IPAM_LINK_TOO_LARGE" | "NS_STATE_CONFLICT" | "NS_STATE_CHANGED" | "NS_OPERATION_IN_PROGRESS" | "NS_INSTANTIATION_FAILED" | "OP_ILLEGAL_STATE" | "OP_STATE_CHANGED" | "OP_ROLLBACK_NOT_SUPPORTED" | "OP_CANCELLED" | "OP_NOT_SUPPORTED" | "OP_DEADLINE_EXCEEDED" | "OP_WAIT_TIMEOUT" | "OP_ATTEMPTS_EXHAUSTED" | "OP_ABORTED" | "LEASE_LOST" | "WORKER_STOPPING" | "ROLLBACK_FAILED" | "STEP_COMMAND_FAILED" | "VIM_AUTH" | "VIM_UNEXPECTED_RESPONSE" | "VIM_NOT_FOUND" | "VIM_CONNECTION" | "VIM_TIMEOUT" | "VIM_QUOTA" | "VIM_NOT_SUPPORTED" | "VIM_CONFLICT" | "VESAGENT_CONFIG_INVALID" | "VESAGENT_CONFIG_MISSING" | "ALARM_ALREADY_ACKNOWLEDGED" | "SUBSCRIPTION_INVALID" | "SUBSCRIPTION_AUTH_INVALID" | "SUBSCRIPTION_FILTER_INVALID" | "CALLBACK_UNREACHABLE" | "OUTBOUND_ALLOW_INVALID" | "OUTBOUND_URL_INVALID" | "OUTBOUND_NOT_ALLOWED" | "OUTBOUND_FAILED" | "OUTBOUND_CLOSED" | "INTERNAL" | "UNEXPECTED" | "CONFIG_INVALID" | "POLICY_INVALID" | "STORE_UNAVAILABLE" | "RECONCILER_DISABLED" | "DASHBOARD_NOT_BUILT";
+                                readonly code?: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "EMPTY_BODY" | "BAD_CONTENT_TYPE" | "UPLOAD_ABORTED" | "INVALID_FILTER" | "INVALID_SELECTOR" | "INVALID_MARKER" | "NOT_ACCEPTABLE" | "API_VERSION_UNSUPPORTED" | "METHOD_NOT_ALLOWED" | "PRECONDITION_FAILED" | "RANGE_NOT_SATISFIABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CONFLICT" | "STATE_CONFLICT" | "AUTH_REQUIRED" | "AUTH_INVALID" | "AUTH_MALFORMED" | "POLICY_DENIED" | "APIKEY_NO_USER" | "PASSWORD_WEAK" | "ROLE_UNKNOWN" | "TENANT_INVALID" | "USERNAME_INVALID" | "USER_SELF_DELETE" | "USER_EXISTS" | "SECRET_KEY_INVALID" | "PACKAGE_INVALID" | "HOT_UNSUPPORTED" | "HOT_INPUT_INVALID" | "PACKAGE_EXISTS" | "NSD_EXISTS" | "NSD_ID_AMBIGUOUS" | "VNFD_EXISTS" | "VNFD_REFERENCED" | "VIM_ACCOUNT_INVALID" | "VIM_ACCOUNT_EXISTS" | "VIM_ACCOUNT_IN_USE" | "PLACEMENT_NO_POPS" | "PLACEMENT_NO_CAPACITY" | "PLACEMENT_UNKNOWN_MEMBER" | "PLACEMENT_UNKNOWN_POP" | "PLACEMENT_UNKNOWN_STRATEGY" | "PLAN_BAD_FORWARDING_PATH" | "PLAN_CHAIN_CONFLICT" | "PLAN_CHAIN_UNSUPPORTED" | "PLAN_CROSS_VIM_LINK" | "PLAN_HOT_MISMATCH" | "PLAN_HOT_UNAVAILABLE" | "PLAN_MISSING_VNFD" | "PLAN_NAME_CLASH" | "PLAN_UNBOUND_CP" | "PLAN_UNKNOWN_CP" | "PLAN_UNPLACED" | "IPAM_CONTENDED" | "IPAM_POOL_EXHAUSTED" | "IPAM_LINK_TOO_LARGE" | "NS_STATE_CONFLICT" | "NS_STATE_CHANGED" | "NS_OPERATION_IN_PROGRESS" | "NS_INSTANTIATION_FAILED" | "OP_ILLEGAL_STATE" | "OP_STATE_CHANGED" | "OP_ROLLBACK_NOT_SUPPORTED" | "OP_CANCELLED" | "OP_NOT_SUPPORTED" | "OP_DEADLINE_EXCEEDED" | "OP_WAIT_TIMEOUT" | "OP_ATTEMPTS_EXHAUSTED" | "OP_ABORTED" | "LEASE_LOST" | "WORKER_STOPPING" | "ROLLBACK_FAILED" | "STEP_COMMAND_FAILED" | "VIM_AUTH" | "VIM_UNEXPECTED_RESPONSE" | "VIM_NOT_FOUND" | "VIM_CONNECTION" | "VIM_TIMEOUT" | "VIM_QUOTA" | "VIM_NOT_SUPPORTED" | "VIM_CONFLICT" | "VESAGENT_CONFIG_INVALID" | "VESAGENT_CONFIG_MISSING" | "ALARM_ALREADY_ACKNOWLEDGED" | "SUBSCRIPTION_INVALID" | "SUBSCRIPTION_AUTH_INVALID" | "SUBSCRIPTION_FILTER_INVALID" | "CALLBACK_UNREACHABLE" | "OUTBOUND_ALLOW_INVALID" | "OUTBOUND_URL_INVALID" | "OUTBOUND_NOT_ALLOWED" | "OUTBOUND_FAILED" | "OUTBOUND_CLOSED" | "INTERNAL" | "UNEXPECTED" | "CONFIG_INVALID" | "POLICY_INVALID" | "STORE_UNAVAILABLE" | "RECONCILER_DISABLED" | "DASHBOARD_NOT_BUILT";
                             } & {
                                 readonly [key: string]: unknown;
                             };
@@ -1659,7 +2091,7 @@ export interface paths {
                                 readonly detail: string;
                                 readonly instance?: string;
                                 /** @enum {string} */
-                                readonly code?: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "EMPTY_BODY" | "BAD_CONTENT_TYPE" | "UPLOAD_ABORTED" | "INVALID_FILTER" | "INVALID_SELECTOR" | "INVALID_MARKER" | "NOT_ACCEPTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CONFLICT" | "STATE_CONFLICT" | "AUTH_REQUIRED" | "AUTH_INVALID" | "POLICY_DENIED" | "APIKEY_NO_USER" | "PASSWORD_WEAK" | "ROLE_UNKNOWN" | "TENANT_INVALID" | "USERNAME_INVALID" | "USER_SELF_DELETE" | "USER_EXISTS" | "SECRET_KEY_INVALID" | "PACKAGE_INVALID" | "HOT_UNSUPPORTED" | "HOT_INPUT_INVALID" | "PACKAGE_EXISTS" | "NSD_EXISTS" | "NSD_ID_AMBIGUOUS" | "VNFD_EXISTS" | "VNFD_REFERENCED" | "VIM_ACCOUNT_INVALID" | "VIM_ACCOUNT_EXISTS" | "VIM_ACCOUNT_IN_USE" | "PLACEMENT_NO_POPS" | "PLACEMENT_NO_CAPACITY" | "PLACEMENT_UNKNOWN_MEMBER" | "PLACEMENT_UNKNOWN_POP" | "PLACEMENT_UNKNOWN_STRATEGY" | "PLAN_BAD_FORWARDING_PATH" | "PLAN_CHAIN_CONFLICT" | "PLAN_CHAIN_UNSUPPORTED" | "PLAN_CROSS_VIM_LINK" | "PLAN_HOT_MISMATCH" | "PLAN_HOT_UNAVAILABLE" | "PLAN_MISSING_VNFD" | "PLAN_NAME_CLASH" | "PLAN_UNBOUND_CP" | "PLAN_UNKNOWN_CP" | "PLAN_UNPLACED" | "IPAM_CONTENDED" | "IPAM_POOL_EXHAUSTED" | "IPAM_LINK_TOO_LARGE" | "NS_STATE_CONFLICT" | "NS_STATE_CHANGED" | "NS_OPERATION_IN_PROGRESS" | "NS_INSTANTIATION_FAILED" | "OP_ILLEGAL_STATE" | "OP_STATE_CHANGED" | "OP_ROLLBACK_NOT_SUPPORTED" | "OP_CANCELLED" | "OP_NOT_SUPPORTED" | "OP_DEADLINE_EXCEEDED" | "OP_WAIT_TIMEOUT" | "OP_ATTEMPTS_EXHAUSTED" | "OP_ABORTED" | "LEASE_LOST" | "WORKER_STOPPING" | "ROLLBACK_FAILED" | "STEP_COMMAND_FAILED" | "VIM_AUTH" | "VIM_UNEXPECTED_RESPONSE" | "VIM_NOT_FOUND" | "VIM_CONNECTION" | "VIM_TIMEOUT" | "VIM_QUOTA" | "VIM_NOT_SUPPORTED" | "VIM_CONFLICT" | "VESAGENT_CONFIG_INVALID" | "VESAGENT_CONFIG_MISSING" | "ALARM_ALREADY_ACKNOWLEDGED" | "SUBSCRIPTION_INVALID" | "SUBSCRIPTION_AUTH_INVALID" | "SUBSCRIPTION_FILTER_INVALID" | "CALLBACK_UNREACHABLE" | "OUTBOUND_ALLOW_INVALID" | "OUTBOUND_URL_INVALID" | "OUTBOUND_NOT_ALLOWED" | "OUTBOUND_FAILED" | "OUTBOUND_CLOSED" | "INTERNAL" | "UNEXPECTED" | "CONFIG_INVALID" | "POLICY_INVALID" | "STORE_UNAVAILABLE" | "RECONCILER_DISABLED" | "DASHBOARD_NOT_BUILT";
+                                readonly code?: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "EMPTY_BODY" | "BAD_CONTENT_TYPE" | "UPLOAD_ABORTED" | "INVALID_FILTER" | "INVALID_SELECTOR" | "INVALID_MARKER" | "NOT_ACCEPTABLE" | "API_VERSION_UNSUPPORTED" | "METHOD_NOT_ALLOWED" | "PRECONDITION_FAILED" | "RANGE_NOT_SATISFIABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CONFLICT" | "STATE_CONFLICT" | "AUTH_REQUIRED" | "AUTH_INVALID" | "AUTH_MALFORMED" | "POLICY_DENIED" | "APIKEY_NO_USER" | "PASSWORD_WEAK" | "ROLE_UNKNOWN" | "TENANT_INVALID" | "USERNAME_INVALID" | "USER_SELF_DELETE" | "USER_EXISTS" | "SECRET_KEY_INVALID" | "PACKAGE_INVALID" | "HOT_UNSUPPORTED" | "HOT_INPUT_INVALID" | "PACKAGE_EXISTS" | "NSD_EXISTS" | "NSD_ID_AMBIGUOUS" | "VNFD_EXISTS" | "VNFD_REFERENCED" | "VIM_ACCOUNT_INVALID" | "VIM_ACCOUNT_EXISTS" | "VIM_ACCOUNT_IN_USE" | "PLACEMENT_NO_POPS" | "PLACEMENT_NO_CAPACITY" | "PLACEMENT_UNKNOWN_MEMBER" | "PLACEMENT_UNKNOWN_POP" | "PLACEMENT_UNKNOWN_STRATEGY" | "PLAN_BAD_FORWARDING_PATH" | "PLAN_CHAIN_CONFLICT" | "PLAN_CHAIN_UNSUPPORTED" | "PLAN_CROSS_VIM_LINK" | "PLAN_HOT_MISMATCH" | "PLAN_HOT_UNAVAILABLE" | "PLAN_MISSING_VNFD" | "PLAN_NAME_CLASH" | "PLAN_UNBOUND_CP" | "PLAN_UNKNOWN_CP" | "PLAN_UNPLACED" | "IPAM_CONTENDED" | "IPAM_POOL_EXHAUSTED" | "IPAM_LINK_TOO_LARGE" | "NS_STATE_CONFLICT" | "NS_STATE_CHANGED" | "NS_OPERATION_IN_PROGRESS" | "NS_INSTANTIATION_FAILED" | "OP_ILLEGAL_STATE" | "OP_STATE_CHANGED" | "OP_ROLLBACK_NOT_SUPPORTED" | "OP_CANCELLED" | "OP_NOT_SUPPORTED" | "OP_DEADLINE_EXCEEDED" | "OP_WAIT_TIMEOUT" | "OP_ATTEMPTS_EXHAUSTED" | "OP_ABORTED" | "LEASE_LOST" | "WORKER_STOPPING" | "ROLLBACK_FAILED" | "STEP_COMMAND_FAILED" | "VIM_AUTH" | "VIM_UNEXPECTED_RESPONSE" | "VIM_NOT_FOUND" | "VIM_CONNECTION" | "VIM_TIMEOUT" | "VIM_QUOTA" | "VIM_NOT_SUPPORTED" | "VIM_CONFLICT" | "VESAGENT_CONFIG_INVALID" | "VESAGENT_CONFIG_MISSING" | "ALARM_ALREADY_ACKNOWLEDGED" | "SUBSCRIPTION_INVALID" | "SUBSCRIPTION_AUTH_INVALID" | "SUBSCRIPTION_FILTER_INVALID" | "CALLBACK_UNREACHABLE" | "OUTBOUND_ALLOW_INVALID" | "OUTBOUND_URL_INVALID" | "OUTBOUND_NOT_ALLOWED" | "OUTBOUND_FAILED" | "OUTBOUND_CLOSED" | "INTERNAL" | "UNEXPECTED" | "CONFIG_INVALID" | "POLICY_INVALID" | "STORE_UNAVAILABLE" | "RECONCILER_DISABLED" | "DASHBOARD_NOT_BUILT";
                             } & {
                                 readonly [key: string]: unknown;
                             };
@@ -1742,7 +2174,7 @@ export interface paths {
                                 readonly detail: string;
                                 readonly instance?: string;
                                 /** @enum {string} */
-                                readonly code?: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "EMPTY_BODY" | "BAD_CONTENT_TYPE" | "UPLOAD_ABORTED" | "INVALID_FILTER" | "INVALID_SELECTOR" | "INVALID_MARKER" | "NOT_ACCEPTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CONFLICT" | "STATE_CONFLICT" | "AUTH_REQUIRED" | "AUTH_INVALID" | "POLICY_DENIED" | "APIKEY_NO_USER" | "PASSWORD_WEAK" | "ROLE_UNKNOWN" | "TENANT_INVALID" | "USERNAME_INVALID" | "USER_SELF_DELETE" | "USER_EXISTS" | "SECRET_KEY_INVALID" | "PACKAGE_INVALID" | "HOT_UNSUPPORTED" | "HOT_INPUT_INVALID" | "PACKAGE_EXISTS" | "NSD_EXISTS" | "NSD_ID_AMBIGUOUS" | "VNFD_EXISTS" | "VNFD_REFERENCED" | "VIM_ACCOUNT_INVALID" | "VIM_ACCOUNT_EXISTS" | "VIM_ACCOUNT_IN_USE" | "PLACEMENT_NO_POPS" | "PLACEMENT_NO_CAPACITY" | "PLACEMENT_UNKNOWN_MEMBER" | "PLACEMENT_UNKNOWN_POP" | "PLACEMENT_UNKNOWN_STRATEGY" | "PLAN_BAD_FORWARDING_PATH" | "PLAN_CHAIN_CONFLICT" | "PLAN_CHAIN_UNSUPPORTED" | "PLAN_CROSS_VIM_LINK" | "PLAN_HOT_MISMATCH" | "PLAN_HOT_UNAVAILABLE" | "PLAN_MISSING_VNFD" | "PLAN_NAME_CLASH" | "PLAN_UNBOUND_CP" | "PLAN_UNKNOWN_CP" | "PLAN_UNPLACED" | "IPAM_CONTENDED" | "IPAM_POOL_EXHAUSTED" | "IPAM_LINK_TOO_LARGE" | "NS_STATE_CONFLICT" | "NS_STATE_CHANGED" | "NS_OPERATION_IN_PROGRESS" | "NS_INSTANTIATION_FAILED" | "OP_ILLEGAL_STATE" | "OP_STATE_CHANGED" | "OP_ROLLBACK_NOT_SUPPORTED" | "OP_CANCELLED" | "OP_NOT_SUPPORTED" | "OP_DEADLINE_EXCEEDED" | "OP_WAIT_TIMEOUT" | "OP_ATTEMPTS_EXHAUSTED" | "OP_ABORTED" | "LEASE_LOST" | "WORKER_STOPPING" | "ROLLBACK_FAILED" | "STEP_COMMAND_FAILED" | "VIM_AUTH" | "VIM_UNEXPECTED_RESPONSE" | "VIM_NOT_FOUND" | "VIM_CONNECTION" | "VIM_TIMEOUT" | "VIM_QUOTA" | "VIM_NOT_SUPPORTED" | "VIM_CONFLICT" | "VESAGENT_CONFIG_INVALID" | "VESAGENT_CONFIG_MISSING" | "ALARM_ALREADY_ACKNOWLEDGED" | "SUBSCRIPTION_INVALID" | "SUBSCRIPTION_AUTH_INVALID" | "SUBSCRIPTION_FILTER_INVALID" | "CALLBACK_UNREACHABLE" | "OUTBOUND_ALLOW_INVALID" | "OUTBOUND_URL_INVALID" | "OUTBOUND_NOT_ALLOWED" | "OUTBOUND_FAILED" | "OUTBOUND_CLOSED" | "INTERNAL" | "UNEXPECTED" | "CONFIG_INVALID" | "POLICY_INVALID" | "STORE_UNAVAILABLE" | "RECONCILER_DISABLED" | "DASHBOARD_NOT_BUILT";
+                                readonly code?: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "EMPTY_BODY" | "BAD_CONTENT_TYPE" | "UPLOAD_ABORTED" | "INVALID_FILTER" | "INVALID_SELECTOR" | "INVALID_MARKER" | "NOT_ACCEPTABLE" | "API_VERSION_UNSUPPORTED" | "METHOD_NOT_ALLOWED" | "PRECONDITION_FAILED" | "RANGE_NOT_SATISFIABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CONFLICT" | "STATE_CONFLICT" | "AUTH_REQUIRED" | "AUTH_INVALID" | "AUTH_MALFORMED" | "POLICY_DENIED" | "APIKEY_NO_USER" | "PASSWORD_WEAK" | "ROLE_UNKNOWN" | "TENANT_INVALID" | "USERNAME_INVALID" | "USER_SELF_DELETE" | "USER_EXISTS" | "SECRET_KEY_INVALID" | "PACKAGE_INVALID" | "HOT_UNSUPPORTED" | "HOT_INPUT_INVALID" | "PACKAGE_EXISTS" | "NSD_EXISTS" | "NSD_ID_AMBIGUOUS" | "VNFD_EXISTS" | "VNFD_REFERENCED" | "VIM_ACCOUNT_INVALID" | "VIM_ACCOUNT_EXISTS" | "VIM_ACCOUNT_IN_USE" | "PLACEMENT_NO_POPS" | "PLACEMENT_NO_CAPACITY" | "PLACEMENT_UNKNOWN_MEMBER" | "PLACEMENT_UNKNOWN_POP" | "PLACEMENT_UNKNOWN_STRATEGY" | "PLAN_BAD_FORWARDING_PATH" | "PLAN_CHAIN_CONFLICT" | "PLAN_CHAIN_UNSUPPORTED" | "PLAN_CROSS_VIM_LINK" | "PLAN_HOT_MISMATCH" | "PLAN_HOT_UNAVAILABLE" | "PLAN_MISSING_VNFD" | "PLAN_NAME_CLASH" | "PLAN_UNBOUND_CP" | "PLAN_UNKNOWN_CP" | "PLAN_UNPLACED" | "IPAM_CONTENDED" | "IPAM_POOL_EXHAUSTED" | "IPAM_LINK_TOO_LARGE" | "NS_STATE_CONFLICT" | "NS_STATE_CHANGED" | "NS_OPERATION_IN_PROGRESS" | "NS_INSTANTIATION_FAILED" | "OP_ILLEGAL_STATE" | "OP_STATE_CHANGED" | "OP_ROLLBACK_NOT_SUPPORTED" | "OP_CANCELLED" | "OP_NOT_SUPPORTED" | "OP_DEADLINE_EXCEEDED" | "OP_WAIT_TIMEOUT" | "OP_ATTEMPTS_EXHAUSTED" | "OP_ABORTED" | "LEASE_LOST" | "WORKER_STOPPING" | "ROLLBACK_FAILED" | "STEP_COMMAND_FAILED" | "VIM_AUTH" | "VIM_UNEXPECTED_RESPONSE" | "VIM_NOT_FOUND" | "VIM_CONNECTION" | "VIM_TIMEOUT" | "VIM_QUOTA" | "VIM_NOT_SUPPORTED" | "VIM_CONFLICT" | "VESAGENT_CONFIG_INVALID" | "VESAGENT_CONFIG_MISSING" | "ALARM_ALREADY_ACKNOWLEDGED" | "SUBSCRIPTION_INVALID" | "SUBSCRIPTION_AUTH_INVALID" | "SUBSCRIPTION_FILTER_INVALID" | "CALLBACK_UNREACHABLE" | "OUTBOUND_ALLOW_INVALID" | "OUTBOUND_URL_INVALID" | "OUTBOUND_NOT_ALLOWED" | "OUTBOUND_FAILED" | "OUTBOUND_CLOSED" | "INTERNAL" | "UNEXPECTED" | "CONFIG_INVALID" | "POLICY_INVALID" | "STORE_UNAVAILABLE" | "RECONCILER_DISABLED" | "DASHBOARD_NOT_BUILT";
                             } & {
                                 readonly [key: string]: unknown;
                             };
@@ -1866,7 +2298,7 @@ export interface paths {
             readonly path?: never;
             readonly cookie?: never;
         };
-        /** The NSD file (text/plain) or the whole archive (application/zip) */
+        /** The NSD file (text/plain, single-file NSDs only) or the archive (application/zip); one byte range on request */
         readonly get: {
             readonly parameters: {
                 readonly query?: never;
@@ -2962,7 +3394,7 @@ export interface paths {
             };
             readonly requestBody: {
                 readonly content: {
-                    readonly "application/json": {
+                    readonly "application/json": ({
                         readonly nsFlavourId?: string;
                         readonly additionalParamsForNs?: {
                             readonly placement?: string;
@@ -2978,7 +3410,7 @@ export interface paths {
                         }[];
                     } & {
                         readonly [key: string]: unknown;
-                    };
+                    }) | null;
                 };
             };
             readonly responses: {
@@ -3027,7 +3459,7 @@ export interface paths {
             };
             readonly requestBody: {
                 readonly content: {
-                    readonly "application/json": {
+                    readonly "application/json": ({
                         readonly nsFlavourId?: string;
                         readonly additionalParamsForNs?: {
                             readonly placement?: string;
@@ -3043,7 +3475,7 @@ export interface paths {
                         }[];
                     } & {
                         readonly [key: string]: unknown;
-                    };
+                    }) | null;
                 };
             };
             readonly responses: {
@@ -3092,12 +3524,12 @@ export interface paths {
             };
             readonly requestBody: {
                 readonly content: {
-                    readonly "application/json": {
+                    readonly "application/json": ({
                         readonly terminationTime?: string;
                         readonly terminationType?: "GRACEFUL" | "FORCEFUL";
                     } & {
                         readonly [key: string]: unknown;
-                    };
+                    }) | null;
                 };
             };
             readonly responses: {
@@ -3446,7 +3878,7 @@ export interface paths {
                 readonly content: {
                     readonly "application/json": {
                         readonly cancelMode?: "GRACEFUL" | "FORCEFUL";
-                    };
+                    } | null;
                 };
             };
             readonly responses: {
@@ -3524,11 +3956,11 @@ export interface paths {
             };
             readonly requestBody: {
                 readonly content: {
-                    readonly "application/json": {
+                    readonly "application/json": ({
                         readonly service_uuid?: string | null;
                     } & {
                         readonly [key: string]: unknown;
-                    };
+                    }) | null;
                 };
             };
             readonly responses: {
@@ -3564,12 +3996,12 @@ export interface paths {
             };
             readonly requestBody: {
                 readonly content: {
-                    readonly "application/json": {
+                    readonly "application/json": ({
                         readonly service_uuid?: string | null;
                         readonly service_instance_uuid?: string | null;
                     } & {
                         readonly [key: string]: unknown;
-                    };
+                    }) | null;
                 };
             };
             readonly responses: {
@@ -3646,11 +4078,11 @@ export interface paths {
             };
             readonly requestBody: {
                 readonly content: {
-                    readonly "application/json": {
+                    readonly "application/json": ({
                         readonly service_uuid?: string | null;
                     } & {
                         readonly [key: string]: unknown;
-                    };
+                    }) | null;
                 };
             };
             readonly responses: {
@@ -3686,12 +4118,12 @@ export interface paths {
             };
             readonly requestBody: {
                 readonly content: {
-                    readonly "application/json": {
+                    readonly "application/json": ({
                         readonly service_uuid?: string | null;
                         readonly service_instance_uuid?: string | null;
                     } & {
                         readonly [key: string]: unknown;
-                    };
+                    }) | null;
                 };
             };
             readonly responses: {
@@ -3768,11 +4200,11 @@ export interface paths {
             };
             readonly requestBody: {
                 readonly content: {
-                    readonly "application/json": {
+                    readonly "application/json": ({
                         readonly service_uuid?: string | null;
                     } & {
                         readonly [key: string]: unknown;
-                    };
+                    }) | null;
                 };
             };
             readonly responses: {
@@ -3808,12 +4240,12 @@ export interface paths {
             };
             readonly requestBody: {
                 readonly content: {
-                    readonly "application/json": {
+                    readonly "application/json": ({
                         readonly service_uuid?: string | null;
                         readonly service_instance_uuid?: string | null;
                     } & {
                         readonly [key: string]: unknown;
-                    };
+                    }) | null;
                 };
             };
             readonly responses: {
@@ -4830,7 +5262,7 @@ export interface components {
          * @description Stable error code; its HTTP status, retryability and title are listed in x-error-codes
          * @enum {string}
          */
-        readonly ErrorCode: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "EMPTY_BODY" | "BAD_CONTENT_TYPE" | "UPLOAD_ABORTED" | "INVALID_FILTER" | "INVALID_SELECTOR" | "INVALID_MARKER" | "NOT_ACCEPTABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CONFLICT" | "STATE_CONFLICT" | "AUTH_REQUIRED" | "AUTH_INVALID" | "POLICY_DENIED" | "APIKEY_NO_USER" | "PASSWORD_WEAK" | "ROLE_UNKNOWN" | "TENANT_INVALID" | "USERNAME_INVALID" | "USER_SELF_DELETE" | "USER_EXISTS" | "SECRET_KEY_INVALID" | "PACKAGE_INVALID" | "HOT_UNSUPPORTED" | "HOT_INPUT_INVALID" | "PACKAGE_EXISTS" | "NSD_EXISTS" | "NSD_ID_AMBIGUOUS" | "VNFD_EXISTS" | "VNFD_REFERENCED" | "VIM_ACCOUNT_INVALID" | "VIM_ACCOUNT_EXISTS" | "VIM_ACCOUNT_IN_USE" | "PLACEMENT_NO_POPS" | "PLACEMENT_NO_CAPACITY" | "PLACEMENT_UNKNOWN_MEMBER" | "PLACEMENT_UNKNOWN_POP" | "PLACEMENT_UNKNOWN_STRATEGY" | "PLAN_BAD_FORWARDING_PATH" | "PLAN_CHAIN_CONFLICT" | "PLAN_CHAIN_UNSUPPORTED" | "PLAN_CROSS_VIM_LINK" | "PLAN_HOT_MISMATCH" | "PLAN_HOT_UNAVAILABLE" | "PLAN_MISSING_VNFD" | "PLAN_NAME_CLASH" | "PLAN_UNBOUND_CP" | "PLAN_UNKNOWN_CP" | "PLAN_UNPLACED" | "IPAM_CONTENDED" | "IPAM_POOL_EXHAUSTED" | "IPAM_LINK_TOO_LARGE" | "NS_STATE_CONFLICT" | "NS_STATE_CHANGED" | "NS_OPERATION_IN_PROGRESS" | "NS_INSTANTIATION_FAILED" | "OP_ILLEGAL_STATE" | "OP_STATE_CHANGED" | "OP_ROLLBACK_NOT_SUPPORTED" | "OP_CANCELLED" | "OP_NOT_SUPPORTED" | "OP_DEADLINE_EXCEEDED" | "OP_WAIT_TIMEOUT" | "OP_ATTEMPTS_EXHAUSTED" | "OP_ABORTED" | "LEASE_LOST" | "WORKER_STOPPING" | "ROLLBACK_FAILED" | "STEP_COMMAND_FAILED" | "VIM_AUTH" | "VIM_UNEXPECTED_RESPONSE" | "VIM_NOT_FOUND" | "VIM_CONNECTION" | "VIM_TIMEOUT" | "VIM_QUOTA" | "VIM_NOT_SUPPORTED" | "VIM_CONFLICT" | "VESAGENT_CONFIG_INVALID" | "VESAGENT_CONFIG_MISSING" | "ALARM_ALREADY_ACKNOWLEDGED" | "SUBSCRIPTION_INVALID" | "SUBSCRIPTION_AUTH_INVALID" | "SUBSCRIPTION_FILTER_INVALID" | "CALLBACK_UNREACHABLE" | "OUTBOUND_ALLOW_INVALID" | "OUTBOUND_URL_INVALID" | "OUTBOUND_NOT_ALLOWED" | "OUTBOUND_FAILED" | "OUTBOUND_CLOSED" | "INTERNAL" | "UNEXPECTED" | "CONFIG_INVALID" | "POLICY_INVALID" | "STORE_UNAVAILABLE" | "RECONCILER_DISABLED" | "DASHBOARD_NOT_BUILT";
+        readonly ErrorCode: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "EMPTY_BODY" | "BAD_CONTENT_TYPE" | "UPLOAD_ABORTED" | "INVALID_FILTER" | "INVALID_SELECTOR" | "INVALID_MARKER" | "NOT_ACCEPTABLE" | "API_VERSION_UNSUPPORTED" | "METHOD_NOT_ALLOWED" | "PRECONDITION_FAILED" | "RANGE_NOT_SATISFIABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CONFLICT" | "STATE_CONFLICT" | "AUTH_REQUIRED" | "AUTH_INVALID" | "AUTH_MALFORMED" | "POLICY_DENIED" | "APIKEY_NO_USER" | "PASSWORD_WEAK" | "ROLE_UNKNOWN" | "TENANT_INVALID" | "USERNAME_INVALID" | "USER_SELF_DELETE" | "USER_EXISTS" | "SECRET_KEY_INVALID" | "PACKAGE_INVALID" | "HOT_UNSUPPORTED" | "HOT_INPUT_INVALID" | "PACKAGE_EXISTS" | "NSD_EXISTS" | "NSD_ID_AMBIGUOUS" | "VNFD_EXISTS" | "VNFD_REFERENCED" | "VIM_ACCOUNT_INVALID" | "VIM_ACCOUNT_EXISTS" | "VIM_ACCOUNT_IN_USE" | "PLACEMENT_NO_POPS" | "PLACEMENT_NO_CAPACITY" | "PLACEMENT_UNKNOWN_MEMBER" | "PLACEMENT_UNKNOWN_POP" | "PLACEMENT_UNKNOWN_STRATEGY" | "PLAN_BAD_FORWARDING_PATH" | "PLAN_CHAIN_CONFLICT" | "PLAN_CHAIN_UNSUPPORTED" | "PLAN_CROSS_VIM_LINK" | "PLAN_HOT_MISMATCH" | "PLAN_HOT_UNAVAILABLE" | "PLAN_MISSING_VNFD" | "PLAN_NAME_CLASH" | "PLAN_UNBOUND_CP" | "PLAN_UNKNOWN_CP" | "PLAN_UNPLACED" | "IPAM_CONTENDED" | "IPAM_POOL_EXHAUSTED" | "IPAM_LINK_TOO_LARGE" | "NS_STATE_CONFLICT" | "NS_STATE_CHANGED" | "NS_OPERATION_IN_PROGRESS" | "NS_INSTANTIATION_FAILED" | "OP_ILLEGAL_STATE" | "OP_STATE_CHANGED" | "OP_ROLLBACK_NOT_SUPPORTED" | "OP_CANCELLED" | "OP_NOT_SUPPORTED" | "OP_DEADLINE_EXCEEDED" | "OP_WAIT_TIMEOUT" | "OP_ATTEMPTS_EXHAUSTED" | "OP_ABORTED" | "LEASE_LOST" | "WORKER_STOPPING" | "ROLLBACK_FAILED" | "STEP_COMMAND_FAILED" | "VIM_AUTH" | "VIM_UNEXPECTED_RESPONSE" | "VIM_NOT_FOUND" | "VIM_CONNECTION" | "VIM_TIMEOUT" | "VIM_QUOTA" | "VIM_NOT_SUPPORTED" | "VIM_CONFLICT" | "VESAGENT_CONFIG_INVALID" | "VESAGENT_CONFIG_MISSING" | "ALARM_ALREADY_ACKNOWLEDGED" | "SUBSCRIPTION_INVALID" | "SUBSCRIPTION_AUTH_INVALID" | "SUBSCRIPTION_FILTER_INVALID" | "CALLBACK_UNREACHABLE" | "OUTBOUND_ALLOW_INVALID" | "OUTBOUND_URL_INVALID" | "OUTBOUND_NOT_ALLOWED" | "OUTBOUND_FAILED" | "OUTBOUND_CLOSED" | "INTERNAL" | "UNEXPECTED" | "CONFIG_INVALID" | "POLICY_INVALID" | "STORE_UNAVAILABLE" | "RECONCILER_DISABLED" | "DASHBOARD_NOT_BUILT";
         /** @description RFC 7807 problem details with Rondo`s code; extras such as issues, vim, vimKind, vimDetail may follow */
         readonly ProblemDetails: {
             readonly type?: string;

@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -12,6 +11,8 @@ import { IdParams, ListQuery } from '../../http/schema-types.js';
 import { baseUrl, listResponse } from '../../http/list-response.js';
 import { acceptRawBodies, RAW_PACKAGE_TYPES, uploadFrom } from '../../http/upload-source.js';
 import { bindOpId } from '../../http/request-id.js';
+import { sendFileWithRange } from '../../http/byte-range.js';
+import { descriptorFiles, negotiateDescriptor, zipOfEntries } from '../descriptor-content.js';
 import { CreateNsdInfoRequest, NSD_ATTRIBUTES, NSD_DEFAULT_EXCLUDED, NsdInfoModifications, NsdInfoSchema, toNsdInfo } from './nsd-info.js';
 
 const tags = ['nsd'];
@@ -90,15 +91,26 @@ export const nsdRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (a
 
   app.get(
     '/nsd/v1/ns_descriptors/:id/nsd_content',
-    { schema: { tags, summary: 'The NSD file (text/plain) or the whole archive (application/zip)', params: IdParams }, config: { action: 'nsd:read' } },
+    {
+      schema: { tags, summary: 'The NSD file (text/plain, single-file NSDs only) or the archive (application/zip); one byte range on request', params: IdParams },
+      config: { action: 'nsd:read' },
+    },
     async (request, reply) => {
       const n = await onboarded(callerOf(request), request.params.id);
       const f = await catalog.packageFile(n.packageId);
-      const accept = (request.headers.accept ?? '').toLowerCase();
-      const textOnly = accept.includes('text/plain') && !accept.includes('application/zip');
-      if (!f.isZip) return reply.type('text/plain; charset=utf-8').send(await readFile(f.path));
-      if (textOnly) return reply.type('text/plain; charset=utf-8').send(await catalog.readEntry(n.packageId, n.file as string));
-      return reply.type('application/zip').header('content-length', f.size).send(createReadStream(f.path));
+      const main = n.file ?? 'nsd.yaml';
+      if (!f.isZip) {
+        // A YAML upload is a single-file NSD.
+        const as = negotiateDescriptor(request.headers.accept, false, 'text');
+        if (as === 'zip') return reply.type('application/zip').send(zipOfEntries([[main, await readFile(f.path)]]));
+        return sendFileWithRange(request, reply, f.path, f.size, 'text/plain; charset=utf-8');
+      }
+      const pkg = (await catalog.getPackage(n.packageId)).package;
+      const files = await descriptorFiles((path) => catalog.readEntry(n.packageId, path), main, pkg.files.map((x) => x.path));
+      // SOL005 §5.4.4.3.2: text/plain only for a single-file NSD (else 406); zip is the archive as on-boarded.
+      const as = negotiateDescriptor(request.headers.accept, files.length > 1, 'zip');
+      if (as === 'text') return reply.type('text/plain; charset=utf-8').send(files[0]?.[1]);
+      return sendFileWithRange(request, reply, f.path, f.size, 'application/zip');
     },
   );
 

@@ -11,7 +11,7 @@ import { IdParams, ListQuery } from '../../http/schema-types.js';
 import { baseUrl, pagedResponse } from '../../http/list-response.js';
 import { nsInstanceListPlan } from './ns-instance-query.js';
 import {
-  CreateNsRequestSchema, InstantiateNsRequestSchema, NsInstanceSchema, TerminateNsRequestSchema, toNsInstanceView,
+  CreateNsRequestSchema, InstantiateNsRequestSchema, NS_INSTANCE_ATTRIBUTES, NS_INSTANCE_DEFAULT_EXCLUDED, NsInstanceSchema, TerminateNsRequestSchema, toNsInstanceView,
 } from './ns-instance-view.js';
 
 const tags = ['nslcm'];
@@ -77,7 +77,9 @@ export const nsInstanceRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
 
   app.get(
     '/nslcm/v1/ns_instances',
-    { schema: { tags, summary: 'List NS instances (SOL013 filter, fields, paging)', querystring: ListQuery, response: { 200: Type.Array(Type.Partial(NsInstanceSchema)) } }, config: { action: 'nslcm:read' } },
+    { schema: { tags, summary: 'List NS instances (SOL013 filter, fields, paging)', querystring: ListQuery, response: { 200: Type.Array(Type.Partial(NsInstanceSchema)) } },
+      config: { action: 'nslcm:read', selectorAttributes: [...NS_INSTANCE_ATTRIBUTES, ...NS_INSTANCE_DEFAULT_EXCLUDED] },
+    },
     async (request, reply) => {
       // Filter, tenant and paging in one query; members (excluded by default) in one more, for the whole page.
       const plan = nsInstanceListPlan(request.query, tenantFilter(callerOf(request)), deps.config.pageSize);

@@ -7,7 +7,7 @@ import type { RoutePluginOptions } from '../../app-deps.js';
 import { callerOf } from '../../http/caller.js';
 import { IdParams, ListQuery } from '../../http/schema-types.js';
 import { baseUrl, pagedResponse } from '../../http/list-response.js';
-import { CancelModeSchema, OpOccSchema, toOpOccView } from './ns-lcm-op-occ-view.js';
+import { CancelModeSchema, OP_OCC_ATTRIBUTES, OP_OCC_DEFAULT_EXCLUDED, OpOccSchema, toOpOccView } from './ns-lcm-op-occ-view.js';
 import { opOccListPlan } from './ns-lcm-op-occ-query.js';
 
 const tags = ['nslcm'];
@@ -25,7 +25,9 @@ export const nsLcmOpOccRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
 
   app.get(
     '/nslcm/v1/ns_lcm_op_occs',
-    { schema: { tags, summary: 'List NS LCM operation occurrences (SOL013 filter, fields, paging)', querystring: ListQuery, response: { 200: Type.Array(Type.Partial(OpOccSchema)) } }, config: { action: 'nslcm:read' } },
+    { schema: { tags, summary: 'List NS LCM operation occurrences (SOL013 filter, fields, paging)', querystring: ListQuery, response: { 200: Type.Array(Type.Partial(OpOccSchema)) } },
+      config: { action: 'nslcm:read', selectorAttributes: [...OP_OCC_ATTRIBUTES, ...OP_OCC_DEFAULT_EXCLUDED] },
+    },
     async (request, reply) => {
       // Filter, tenant and paging in one query; steps, when asked for, in one more for the whole page.
       const plan = opOccListPlan(request.query, tenantFilter(callerOf(request)), deps.config.pageSize);
@@ -52,11 +54,14 @@ export const nsLcmOpOccRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
     },
   );
 
+  // SOL005 §6.4.11–6.4.15: a task's 202 points at the operation occurrence it acts on.
+  const opLocation = (request: Parameters<typeof baseUrl>[0], opId: string) => `${baseUrl(request)}/nslcm/v1/ns_lcm_op_occs/${opId}`;
+
   const accepted = (action: 'retry' | 'rollback', summary: string) =>
     app.post(`/nslcm/v1/ns_lcm_op_occs/:id/${action}`, { schema: { tags, summary, params: IdParams }, config: { action: `nslcm:${action}` } }, async (request, reply) => {
       await visible(callerOf(request), request.params.id);
       await lifecycle[action](request.params.id);
-      return reply.code(202).send();
+      return reply.code(202).header('location', opLocation(request, request.params.id)).send();
     });
   accepted('retry', 'Retry a FAILED_TEMP operation from its failed steps (202)');
   accepted('rollback', 'Roll back a FAILED_TEMP instantiation (202)');
@@ -77,7 +82,7 @@ export const nsLcmOpOccRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
     async (request, reply) => {
       await visible(callerOf(request), request.params.id);
       await lifecycle.cancel(request.params.id, request.body?.cancelMode ?? 'GRACEFUL');
-      return reply.code(202).send();
+      return reply.code(202).header('location', opLocation(request, request.params.id)).send();
     },
   );
 };

@@ -1,8 +1,6 @@
-import { createReadStream } from 'node:fs';
 import { Type } from 'typebox';
-import yazl from 'yazl';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ConflictError, NotFoundError, RondoError } from '../../../model/index.js';
+import { ConflictError, NotFoundError } from '../../../model/index.js';
 import type { PackageRecord, VnfdRecord } from '../../../catalog/index.js';
 import { assertVisible, tenantFilter } from '../../../auth/index.js';
 import type { AuthContext } from '../../../auth/index.js';
@@ -12,6 +10,8 @@ import { IdParams, ListQuery } from '../../http/schema-types.js';
 import { baseUrl, listResponse } from '../../http/list-response.js';
 import { acceptRawBodies, RAW_PACKAGE_TYPES, uploadFrom } from '../../http/upload-source.js';
 import { bindOpId } from '../../http/request-id.js';
+import { sendFileWithRange } from '../../http/byte-range.js';
+import { descriptorFiles, negotiateDescriptor, zipOfEntries } from '../descriptor-content.js';
 import {
   CreateVnfPkgInfoRequest,
   toVnfPkgInfo,
@@ -22,22 +22,6 @@ import {
 } from './vnf-package-info.js';
 
 const tags = ['vnfpkgm'];
-
-/** Chooses text/plain or application/zip for a single-file answer (SOL005 §9.4.4.3.2). */
-export function negotiateSingleFile(accept: string | undefined): 'text' | 'zip' {
-  const a = (accept ?? '').toLowerCase();
-  if (a === '' || a.includes('text/plain') || a.includes('*/*')) return 'text';
-  if (a.includes('application/zip')) return 'zip';
-  throw new RondoError('NOT_ACCEPTABLE', `cannot answer with ${accept}; accept text/plain or application/zip`);
-}
-
-/** A zip holding one file, streamed. */
-export function zipOf(path: string, content: Buffer): NodeJS.ReadableStream {
-  const zip = new yazl.ZipFile();
-  zip.addBuffer(content, path);
-  zip.end();
-  return zip.outputStream;
-}
 
 /**
  * SOL005 VNF package management: `/vnfpkgm/v1/vnf_packages`. A package belongs to the
@@ -113,14 +97,14 @@ export const vnfPackageRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
 
   app.get(
     '/vnfpkgm/v1/vnf_packages/:id/vnfd',
-    { schema: { tags, summary: 'The VNFD (text/plain) or a zip of it (application/zip)', params: IdParams }, config: { action: 'vnfpkgm:read' } },
+    { schema: { tags, summary: 'The VNFD: text/plain if it is one file, or a zip of its files (application/zip)', params: IdParams }, config: { action: 'vnfpkgm:read' } },
     async (request, reply) => {
       const { v, pkg } = await onboarded(callerOf(request), request.params.id);
-      const as = negotiateSingleFile(request.headers.accept);
-      const file = v.file as string;
-      const content = await catalog.readEntry(pkg.id, file);
-      if (as === 'zip') return reply.type('application/zip').send(zipOf(file, content));
-      return reply.type('text/plain; charset=utf-8').send(content);
+      const files = await descriptorFiles((path) => catalog.readEntry(pkg.id, path), v.file as string, pkg.files.map((f) => f.path));
+      // SOL005 §9.4.4a.3.2: text/plain only for a single-file VNFD, else 406.
+      const as = negotiateDescriptor(request.headers.accept, files.length > 1, 'text');
+      if (as === 'zip') return reply.type('application/zip').send(zipOfEntries(files));
+      return reply.type('text/plain; charset=utf-8').send(files[0]?.[1]);
     },
   );
 
@@ -130,7 +114,7 @@ export const vnfPackageRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
     async (request, reply) => {
       const { pkg } = await onboarded(callerOf(request), request.params.id);
       const f = await catalog.packageFile(pkg.id);
-      return reply.type(f.isZip ? 'application/zip' : 'text/plain; charset=utf-8').header('content-length', f.size).send(createReadStream(f.path));
+      return sendFileWithRange(request, reply, f.path, f.size, f.isZip ? 'application/zip' : 'text/plain; charset=utf-8');
     },
   );
 
