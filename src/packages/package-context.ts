@@ -16,6 +16,8 @@ export interface PackageContext {
   readonly digests: ReadonlyMap<string, EntryDigest>;
   readonly files: PackageFile[];
   readonly issues: ValidationIssue[];
+  /** What the reference tools accept with a warning; the package stays valid. */
+  readonly warnings: ValidationIssue[];
   readText(path: string): Promise<Result<string, ValidationIssue[]>>;
   readYaml(path: string): Promise<Result<unknown, ValidationIssue[]>>;
 }
@@ -48,6 +50,7 @@ export const createPackageContext = async (zip: SafeZip, name: string, limits: P
     digests,
     files,
     issues: [],
+    warnings: [],
     readText,
     readYaml: async (path) => {
       const cached = yamlCache.get(path);

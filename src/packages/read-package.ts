@@ -86,11 +86,13 @@ const readArchive = async (ctx: PackageContext, opts: ReadPackageOptions): Promi
     vnfds: content.vnfds,
     files: ctx.files,
     metadata: content.metadata,
+    ...(ctx.warnings.length > 0 ? { warnings: finalIssues(ctx.warnings, ctx.name) } : {}),
   });
 };
 
 /** Duplicated VNFDs, then each NSD against the package's VNFDs (and the catalog). */
 const crossCheck = async (ctx: Pick<PackageContext, 'issues'>, content: PackageContent, opts: ReadPackageOptions): Promise<void> => {
+  exposeSingleVduCps(content);
   content.vnfds.forEach((v, i) => {
     const first = content.vnfds.findIndex((w) => w.descriptorId === v.descriptorId);
     if (first !== i) ctx.issues.push({ file: v.file, path: '', message: `VNFD ${v.descriptorId} is also in ${content.vnfds[first]?.file ?? ''}; a package holds each VNFD once` });
@@ -104,6 +106,28 @@ const crossCheck = async (ctx: Pick<PackageContext, 'issues'>, content: PackageC
     }
     ctx.issues.push(...validateNsdAgainstVnfds(nsd, content.vnfds, nsd.file, { isKnownExternally: (r) => known.has(describeVnfdRef(r)) }));
   }
+};
+
+/**
+ * 5GTANGO NSDs may name the CP of a single-VDU VNF's only VDU (`vnf_squid:mgmt` where the
+ * VDU's CP is `mgmt` and the VNF's own CPs are `cpmgmt`, `cpinternal`); the 5GTANGO SP wires
+ * the VDU's interface. Such a CP becomes an external CP of that VNFD in the package, so the
+ * NSD check and the deployment find it.
+ */
+const exposeSingleVduCps = (content: PackageContent): void => {
+  content.vnfds.forEach((vnfd, i) => {
+    const only = vnfd.format !== 'etsi' && vnfd.vdus.length === 1 ? vnfd.vdus[0] : undefined;
+    if (!only) return;
+    const wanted = new Set<string>();
+    for (const nsd of content.nsds) {
+      const members = new Set(nsd.vnfs.filter((v) => vnfdMatches(vnfd, v.vnfd)).map((v) => v.vnfId));
+      const refs = [...nsd.virtualLinks.flatMap((l) => l.cpRefs), ...nsd.forwardingGraphs.flatMap((g) => g.paths.flatMap((p) => p.hops))];
+      for (const r of refs) if (r.kind === 'vnf' && members.has(r.vnfId)) wanted.add(r.cp);
+    }
+    const added = only.connectionPoints.filter((p) => wanted.has(p.id) && !vnfd.connectionPoints.some((c) => c.id === p.id));
+    if (added.length === 0) return;
+    content.vnfds[i] = { ...vnfd, connectionPoints: [...vnfd.connectionPoints, ...added.map((p) => ({ id: p.id, type: p.type, vdu: only.id, vduCp: p.id }))] };
+  });
 };
 
 const finalIssues = (issues: readonly ValidationIssue[], name: string): ValidationIssue[] => {
