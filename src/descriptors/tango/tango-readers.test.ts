@@ -115,4 +115,19 @@ describe('parseYamlSafe', () => {
     expect(parseYamlSafe(`${'['.repeat(100)}${']'.repeat(100)}`, 'f').ok).toBe(false);
     expect(parseYamlSafe('a: {b: [1, 2]}\n', 'f')).toEqual({ ok: true, value: { a: { b: [1, 2] } } });
   });
+
+  it('reads as PyYAML safe_load does, and says file:line:column on every error', () => {
+    // PyYAML's YAML 1.1 scalars; sexagesimal numbers and dates stay text (documented in safe-yaml.ts).
+    expect(parseYamlSafe('a: yes\nb: Off\nc: y\nd: 0777\ne: 1e3\nf: 1.0e+3\ng: 8080:80\nh: 2001-12-14\ni: 1_000\n', 'f')).toEqual({
+      ok: true,
+      value: { a: true, b: false, c: 'y', d: 511, e: '1e3', f: 1000, g: '8080:80', h: '2001-12-14', i: 1000 },
+    });
+    // A flow sequence continued at column 1 (ETSI's SOL001 v2.6.1 VNFD types file); a block scalar is left alone.
+    expect(parseYamlSafe('p:\n  - v: [ a, b,\nc ]\n  - t: |\n      [ text\n', 'f')).toEqual({ ok: true, value: { p: [{ v: ['a', 'b', 'c'] }, { t: '[ text\n' }] } });
+    for (const bad of ['a: 1\na: 2\n', 'a: [1,\n  2\nb: 3\n', 'x: 1\ny: !foo z\n', `a: &a [1]\nb: [${Array(200).fill('*a').join(',')}]\n`, `${'['.repeat(100)}${']'.repeat(100)}`]) {
+      const r = parseYamlSafe(bad, 'dir/f.yaml');
+      expect(r.ok).toBe(false);
+      if (!r.ok) for (const i of r.error) expect(i.message).toMatch(/dir\/f\.yaml:\d+:\d+/);
+    }
+  });
 });
