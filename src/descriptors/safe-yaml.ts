@@ -27,9 +27,10 @@ export const DEFAULT_YAML_LIMITS: YamlLimits = { maxAliases: 100, maxDepth: 64 }
  * - `<<` merge keys and the !!set/!!omap/!!pairs/!!binary tags that safe_load knows work.
  * - Deviations, on purpose: sexagesimal numbers (`1:30` = 90 in PyYAML) and timestamps stay
  *   text: no TOSCA or 5GTANGO field is a base-60 number or a date, while text such as
- *   `8080:80` or a release date must survive unchanged into JSON. Duplicate keys stay an error
- *   (PyYAML silently keeps the last one; an on-boarder must not guess which one was meant).
- *   Unknown tags are refused, as safe_load refuses them.
+ *   `8080:80` or a release date must survive unchanged into JSON.
+ * - A duplicate key keeps its last value, as PyYAML does (5GTANGO's communications pilot
+ *   VNFDs repeat `version:`), and is reported as a warning naming file:line:column.
+ * - Unknown tags are refused, as safe_load refuses them.
  * - Layout: PyYAML does not check the indentation of lines that continue a flow collection
  *   (`[a, b,` with `c ]` at column 1, as in ETSI's etsi_nfv_sol001_vnfd_types.yaml v2.6.1);
  *   YAML 1.2 parsers refuse them. Such lines are re-indented before parsing (whitespace only,
@@ -51,7 +52,7 @@ const pyyamlTags = (tags: Tags): Tags =>
   });
 
 const parseOptions = (lineCounter: LineCounter) =>
-  ({ version: '1.1', schema: 'yaml-1.1', customTags: pyyamlTags, uniqueKeys: true, strict: false, prettyErrors: false, lineCounter, merge: true }) as const;
+  ({ version: '1.1', schema: 'yaml-1.1', customTags: pyyamlTags, uniqueKeys: false, strict: false, prettyErrors: false, lineCounter, merge: true }) as const;
 
 /**
  * Parses one untrusted YAML document as PyYAML's safe loader reads it (see above): duplicate
@@ -63,6 +64,7 @@ export const parseYamlSafe = (
   text: string,
   file: string,
   limits: YamlLimits = DEFAULT_YAML_LIMITS,
+  warnings?: ValidationIssue[],
 ): Result<unknown, ValidationIssue[]> => {
   const at = (lc: LineCounter | undefined, offset: number): string => {
     const p = lc ? lc.linePos(offset) : linePosOf(text, offset);
@@ -94,6 +96,7 @@ export const parseYamlSafe = (
   const shape = measure(doc.contents);
   if (shape.depth > limits.maxDepth) return err([{ file, path: '', message: `YAML nesting deeper than ${limits.maxDepth} levels at ${at(lc, shape.deepestAt)}; flatten the document` }]);
   if (shape.aliases > limits.maxAliases) return err([{ file, path: '', message: `YAML uses ${shape.aliases} aliases (from ${at(lc, shape.firstAliasAt)}), more than the limit of ${limits.maxAliases}` }]);
+  for (const d of shape.duplicates) warnings?.push({ file, path: '', message: `duplicate key "${d.key}" at ${at(lc, d.at)}; its last value is used, as PyYAML does` });
   try {
     return ok(doc.toJS({ maxAliasCount: limits.maxAliases }) as unknown);
   } catch (e) {
@@ -126,7 +129,8 @@ const linePosOf = (text: string, offset: number): { line: number; col: number } 
 };
 
 /** Depth of the node tree and number of alias nodes, walked iteratively, with where each was found. */
-const measure = (root: unknown): { depth: number; aliases: number; deepestAt: number; firstAliasAt: number } => {
+const measure = (root: unknown): { depth: number; aliases: number; deepestAt: number; firstAliasAt: number; duplicates: Array<{ key: string; at: number }> } => {
+  const duplicates: Array<{ key: string; at: number }> = [];
   let depth = 0;
   let aliases = 0;
   let deepestAt = 0;
@@ -151,10 +155,18 @@ const measure = (root: unknown): { depth: number; aliases: number; deepestAt: nu
         depth = d + 1;
         deepestAt = startOf(node);
       }
+      if (isMap(node)) {
+        const keys = new Set<unknown>();
+        for (const item of node.items) {
+          if (!isScalar(item.key)) continue;
+          if (keys.has(item.key.value)) duplicates.push({ key: String(item.key.value), at: startOf(item.key) });
+          keys.add(item.key.value);
+        }
+      }
       for (const item of node.items) stack.push({ node: item, d: d + 1 });
     }
   }
-  return { depth, aliases, deepestAt, firstAliasAt };
+  return { depth, aliases, deepestAt, firstAliasAt, duplicates };
 };
 
 /**

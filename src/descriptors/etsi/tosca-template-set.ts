@@ -57,6 +57,14 @@ export interface ToscaTemplateSet {
 export const isWellKnownImport = (name: string): boolean => /^https?:\/\//.test(name) || /(^|\/)etsi_nfv_sol001_[a-z_]*types(_[0-9_.]+)?\.ya?ml$/.test(name) || name === 'etsi_nfv_sol001';
 
 /**
+ * Checks a TOSCA definitions file on its own (a type file such as ETSI's
+ * etsi_nfv_sol001_vnfd_types.yaml, which has no topology): the service-template skeleton
+ * Rondo reads. Returns every issue (empty = readable).
+ */
+export const checkToscaDefinitions = (doc: unknown, file: string): ValidationIssue[] =>
+  isRecord(doc) ? checkSchema(toscaTemplateSchema, doc, file) : [{ file, path: '', message: 'TOSCA template must be a YAML mapping' }];
+
+/**
  * Loads a TOSCA service template and, transitively, the files it imports from inside the
  * package. Imports that leave the package or are missing are issues; the well-known ETSI
  * type files are skipped. Node templates with the same name in two files keep the first.

@@ -108,8 +108,7 @@ describe('readTangoNsd', () => {
 });
 
 describe('parseYamlSafe', () => {
-  it('rejects duplicate keys, custom tags, alias bombs and deep nesting', () => {
-    expect(parseYamlSafe('a: 1\na: 2\n', 'f').ok).toBe(false);
+  it('rejects custom tags, alias bombs and deep nesting', () => {
     expect(parseYamlSafe('a: !!js/function "x"\n', 'f').ok).toBe(false);
     expect(parseYamlSafe(`a: &a [1]\nb: [${Array(200).fill('*a').join(',')}]\n`, 'f').ok).toBe(false);
     expect(parseYamlSafe(`${'['.repeat(100)}${']'.repeat(100)}`, 'f').ok).toBe(false);
@@ -124,7 +123,11 @@ describe('parseYamlSafe', () => {
     });
     // A flow sequence continued at column 1 (ETSI's SOL001 v2.6.1 VNFD types file); a block scalar is left alone.
     expect(parseYamlSafe('p:\n  - v: [ a, b,\nc ]\n  - t: |\n      [ text\n', 'f')).toEqual({ ok: true, value: { p: [{ v: ['a', 'b', 'c'] }, { t: '[ text\n' }] } });
-    for (const bad of ['a: 1\na: 2\n', 'a: [1,\n  2\nb: 3\n', 'x: 1\ny: !foo z\n', `a: &a [1]\nb: [${Array(200).fill('*a').join(',')}]\n`, `${'['.repeat(100)}${']'.repeat(100)}`]) {
+    // A duplicate key keeps its last value with a warning, as PyYAML (5GTANGO's comm-pilot VNFDs repeat `version:`).
+    const warnings: ValidationIssue[] = [];
+    expect(parseYamlSafe('a: 1\nb:\n  c: 2\n  c: 3\n', 'f.yaml', undefined, warnings)).toEqual({ ok: true, value: { a: 1, b: { c: 3 } } });
+    expect(warnings).toEqual([{ file: 'f.yaml', path: '', message: 'duplicate key "c" at f.yaml:4:3; its last value is used, as PyYAML does' }]);
+    for (const bad of ['a: [1,\n  2\nb: 3\n', 'x: 1\ny: !foo z\n', `a: &a [1]\nb: [${Array(200).fill('*a').join(',')}]\n`, `${'['.repeat(100)}${']'.repeat(100)}`]) {
       const r = parseYamlSafe(bad, 'dir/f.yaml');
       expect(r.ok).toBe(false);
       if (!r.ok) for (const i of r.error) expect(i.message).toMatch(/dir\/f\.yaml:\d+:\d+/);
