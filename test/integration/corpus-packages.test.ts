@@ -4,8 +4,9 @@ import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { checkToscaDefinitions, parseYamlSafe } from '../../src/descriptors/index.js';
+import { translateVnfdToHot } from '../../src/descriptors/etsi/hot/index.js';
 import type { NsdVnf, ParsedPackage, Result, ValidationIssue } from '../../src/model/index.js';
-import { readDescriptorFile, readDescriptorFiles, readPackageFile } from '../../src/packages/index.js';
+import { readDescriptorFile, readDescriptorFiles, readPackageEntry, readPackageFile } from '../../src/packages/index.js';
 
 // Real upstream packages and descriptors (see ../shared/corpus/README.md), judged by Rondo's
 // package reader (the function behind `rondo package validate` and the SOL005/admin uploads)
@@ -149,6 +150,23 @@ describe('upstream corpus', () => {
         if (!r.ok) expect(r.error.map(render).join('\n'), row.path).toMatch(reasons[row.path] as RegExp);
       }),
     );
+  });
+
+  it('translates Tacker CSARs that carry ETSI\'s SOL001 v2.6.1 type files to HOT (rondo vnfd translate)', async () => {
+    // The type files travel inside the CSAR; etsi_nfv_sol001_vnfd_types.yaml continues a flow
+    // sequence at column 1, which heat-translator (PyYAML) reads.
+    for (const [zip, entry, resources] of [
+      ['etsi/vnflcm3.zip', 'Definitions/helloworld3.vnfd.tosca.yaml', ['VDU1', 'CP1', 'CP2', 'CP3']],
+      ['etsi/test_enhanced_policy.zip', 'Definitions/sample_vnfd_top.yaml', ['VDU1_flavor', 'VDU1_scale', 'internalVL1']],
+    ] as const) {
+      const pkg = await readPackageFile(join(CORPUS, zip));
+      if (!pkg.ok) throw new Error(pkg.error.map(render).join('\n'));
+      const files = new Map<string, string>();
+      for (const f of pkg.value.files.filter((x) => x.path.endsWith('.yaml'))) files.set(f.path, (await readPackageEntry(join(CORPUS, zip), f.path)).toString('utf8'));
+      expect([...files.keys()], zip).toContain('Definitions/etsi_nfv_sol001_vnfd_types.yaml');
+      const hot = translateVnfdToHot(files, { entry, flavour: 'simple' });
+      expect(Object.keys(hot.main.resources), zip).toEqual(expect.arrayContaining([...resources]));
+    }
   });
 
   it('keeps what upstream only warns about as warnings of an accepted package', async () => {
