@@ -3,7 +3,7 @@ export { readTangoNsd, parseTangoCpRef } from './tango/tango-nsd-reader.js';
 export { readTangoVnfd } from './tango/tango-vnfd-reader.js';
 export { readSol001Vnfd } from './etsi/sol001-vnfd-reader.js';
 export { readSol001Nsd, detectSol001Kind } from './etsi/sol001-nsd-reader.js';
-export { isWellKnownImport } from './etsi/tosca-template-set.js';
+export { isWellKnownImport, checkToscaDefinitions } from './etsi/tosca-template-set.js';
 export type { ImportResolver } from './etsi/tosca-template-set.js';
 export { validateNsdAgainstVnfds, vnfdMatches, describeVnfdRef } from './nsd-vnfd-check.js';
 export type { NsdVnfdCheckOptions } from './nsd-vnfd-check.js';

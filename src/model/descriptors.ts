@@ -3,6 +3,7 @@
  * later OSM SOL006) maps onto. Field names are Rondo's own; each reader keeps the
  * original document in `source` so APIs can return it unchanged.
  */
+import type { ValidationIssue } from './result.js';
 
 export const DESCRIPTOR_FORMATS = ['tango', 'sonata', 'etsi'] as const;
 export type DescriptorFormat = (typeof DESCRIPTOR_FORMATS)[number];
@@ -164,6 +165,8 @@ export interface ParsedPackage {
   readonly files: readonly PackageFile[];
   /** The package's own metadata document (NAPD, TOSCA.meta fields), unchanged. */
   readonly metadata: unknown;
+  /** What the reference tools accept with a warning (a stale SONATA MD5, an ignored reference); absent when none. */
+  readonly warnings?: readonly ValidationIssue[];
 }
 
 /** Renders a CpRef the way 5GTANGO writes it: `vnf_id:cp` or the SAP name. */

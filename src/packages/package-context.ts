@@ -16,6 +16,8 @@ export interface PackageContext {
   readonly digests: ReadonlyMap<string, EntryDigest>;
   readonly files: PackageFile[];
   readonly issues: ValidationIssue[];
+  /** What the reference tools accept with a warning; the package stays valid. */
+  readonly warnings: ValidationIssue[];
   readText(path: string): Promise<Result<string, ValidationIssue[]>>;
   readYaml(path: string): Promise<Result<unknown, ValidationIssue[]>>;
 }
@@ -36,6 +38,7 @@ export const createPackageContext = async (zip: SafeZip, name: string, limits: P
   }
   if (issues.length > 0) return err(issues);
   const yamlCache = new Map<string, Result<unknown, ValidationIssue[]>>();
+  const warnings: ValidationIssue[] = [];
   const readText = async (path: string): Promise<Result<string, ValidationIssue[]>> => {
     const r = await zip.read(path, MAX_DESCRIPTOR_BYTES);
     if (!r.ok) return err([{ file: path, path: '', message: r.error }]);
@@ -48,12 +51,13 @@ export const createPackageContext = async (zip: SafeZip, name: string, limits: P
     digests,
     files,
     issues: [],
+    warnings,
     readText,
     readYaml: async (path) => {
       const cached = yamlCache.get(path);
       if (cached) return cached;
       const text = await readText(path);
-      const parsed = text.ok ? parseYamlSafe(text.value, path, { maxAliases: limits.maxYamlAliases, maxDepth: limits.maxDepth }) : text;
+      const parsed = text.ok ? parseYamlSafe(text.value, path, { maxAliases: limits.maxYamlAliases, maxDepth: limits.maxDepth }, warnings) : text;
       yamlCache.set(path, parsed);
       return parsed;
     },

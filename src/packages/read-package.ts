@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { open, stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { open, readFile, stat } from 'node:fs/promises';
+import { basename, relative, sep } from 'node:path';
 import { describeVnfdRef, detectSol001Kind, parseYamlSafe, readSol001Nsd, readSol001Vnfd, readTangoNsd, readTangoVnfd, validateNsdAgainstVnfds, vnfdMatches } from '../descriptors/index.js';
 import { isRecord } from '../descriptors/issue-collector.js';
-import type { NsdVnf, PackageFormat, ParsedPackage, Result, ValidationIssue } from '../model/index.js';
+import type { NsdVnf, PackageFile, PackageFormat, ParsedPackage, Result, ValidationIssue } from '../model/index.js';
 import { NotFoundError, PackageInvalidError, err, ok } from '../model/index.js';
 import { readCsarPackage, TOSCA_META_PATH } from './csar-package.js';
 import { createPackageContext, normalizePackagePath } from './package-context.js';
@@ -86,11 +86,13 @@ const readArchive = async (ctx: PackageContext, opts: ReadPackageOptions): Promi
     vnfds: content.vnfds,
     files: ctx.files,
     metadata: content.metadata,
+    ...(ctx.warnings.length > 0 ? { warnings: finalIssues(ctx.warnings, ctx.name) } : {}),
   });
 };
 
 /** Duplicated VNFDs, then each NSD against the package's VNFDs (and the catalog). */
 const crossCheck = async (ctx: Pick<PackageContext, 'issues'>, content: PackageContent, opts: ReadPackageOptions): Promise<void> => {
+  exposeSingleVduCps(content);
   content.vnfds.forEach((v, i) => {
     const first = content.vnfds.findIndex((w) => w.descriptorId === v.descriptorId);
     if (first !== i) ctx.issues.push({ file: v.file, path: '', message: `VNFD ${v.descriptorId} is also in ${content.vnfds[first]?.file ?? ''}; a package holds each VNFD once` });
@@ -104,6 +106,28 @@ const crossCheck = async (ctx: Pick<PackageContext, 'issues'>, content: PackageC
     }
     ctx.issues.push(...validateNsdAgainstVnfds(nsd, content.vnfds, nsd.file, { isKnownExternally: (r) => known.has(describeVnfdRef(r)) }));
   }
+};
+
+/**
+ * 5GTANGO NSDs may name the CP of a single-VDU VNF's only VDU (`vnf_squid:mgmt` where the
+ * VDU's CP is `mgmt` and the VNF's own CPs are `cpmgmt`, `cpinternal`); the 5GTANGO SP wires
+ * the VDU's interface. Such a CP becomes an external CP of that VNFD in the package, so the
+ * NSD check and the deployment find it.
+ */
+const exposeSingleVduCps = (content: PackageContent): void => {
+  content.vnfds.forEach((vnfd, i) => {
+    const only = vnfd.format !== 'etsi' && vnfd.vdus.length === 1 ? vnfd.vdus[0] : undefined;
+    if (!only) return;
+    const wanted = new Set<string>();
+    for (const nsd of content.nsds) {
+      const members = new Set(nsd.vnfs.filter((v) => vnfdMatches(vnfd, v.vnfd)).map((v) => v.vnfId));
+      const refs = [...nsd.virtualLinks.flatMap((l) => l.cpRefs), ...nsd.forwardingGraphs.flatMap((g) => g.paths.flatMap((p) => p.hops))];
+      for (const r of refs) if (r.kind === 'vnf' && members.has(r.vnfId)) wanted.add(r.cp);
+    }
+    const added = only.connectionPoints.filter((p) => wanted.has(p.id) && !vnfd.connectionPoints.some((c) => c.id === p.id));
+    if (added.length === 0) return;
+    content.vnfds[i] = { ...vnfd, connectionPoints: [...vnfd.connectionPoints, ...added.map((p) => ({ id: p.id, type: p.type, vdu: only.id, vduCp: p.id }))] };
+  });
 };
 
 const finalIssues = (issues: readonly ValidationIssue[], name: string): ValidationIssue[] => {
@@ -139,37 +163,93 @@ export const readDescriptorFile = async (path: string, opts: ReadPackageOptions 
   if (size > MAX_DESCRIPTOR_BYTES) return err([{ file: name, path: '', message: `a single descriptor file may be at most ${MAX_DESCRIPTOR_BYTES} bytes` }]);
   const text = head.toString('utf8');
   if (text.includes('\u0000') || text.includes('\uFFFD')) return err([{ file: name, path: '', message: 'neither a zip archive nor a YAML text file' }]);
-  const parsed = parseYamlSafe(text, name, { maxAliases: limits.maxYamlAliases, maxDepth: limits.maxDepth });
+  const warnings: ValidationIssue[] = [];
+  const parsed = parseYamlSafe(text, name, { maxAliases: limits.maxYamlAliases, maxDepth: limits.maxDepth }, warnings);
   if (!parsed.ok) return parsed;
   const doc = parsed.value;
   if (!isRecord(doc)) return err([{ file: name, path: '', message: 'the YAML is not a descriptor (expected a mapping)' }]);
   const file = { path: name, size, sha256: createHash('sha256').update(head.subarray(0, size)).digest('hex') };
-  let content: PackageContent;
-  let format: PackageFormat = 'tango';
-  if ('tosca_definitions_version' in doc) {
-    format = 'etsi-csar';
-    if (detectSol001Kind(doc, name) === 'nsd') {
-      const r = readSol001Nsd(doc, name);
-      if (!r.ok) return r;
-      content = { ref: r.value.ref, nsds: [{ ...r.value, file: name }], vnfds: [], metadata: doc['metadata'] ?? null };
-    } else {
-      const r = readSol001Vnfd(doc, name);
-      if (!r.ok) return r;
-      content = { ref: r.value.ref, nsds: [], vnfds: [{ ...r.value, file: name }], metadata: doc['metadata'] ?? null };
-    }
-  } else if ('virtual_deployment_units' in doc) {
-    const r = readTangoVnfd(doc, name);
-    if (!r.ok) return r;
-    content = { ref: r.value.ref, nsds: [], vnfds: [{ ...r.value, file: name }], metadata: null };
-  } else {
-    const r = readTangoNsd(doc, name);
-    if (!r.ok) return r;
-    content = { ref: r.value.ref, nsds: [{ ...r.value, file: name }], vnfds: [], metadata: null };
-  }
+  const one = readOneDescriptor(doc, name, warnings);
+  if (!one.ok) return one;
+  const { format, content } = one.value;
   const issues: ValidationIssue[] = [];
   await crossCheck({ issues }, content, opts);
   if (issues.length > 0) return err(issues);
-  return ok({ format, ref: content.ref, nsds: content.nsds, vnfds: content.vnfds, files: [file], metadata: content.metadata });
+  return ok({ format, ref: content.ref, nsds: content.nsds, vnfds: content.vnfds, files: [file], metadata: content.metadata, ...(warnings.length > 0 ? { warnings } : {}) });
+};
+
+/** A 5GTANGO/SONATA VNFD has deployment units of one kind or another; anything else is an NSD. */
+const TANGO_UNIT_KEYS = ['virtual_deployment_units', 'cloudnative_deployment_units', 'physical_deployment_units'];
+
+/** Reads one parsed descriptor document by its kind: SOL001 NSD/VNFD, 5GTANGO/SONATA VNFD or NSD. */
+const readOneDescriptor = (doc: Record<string, unknown>, name: string, warnings: ValidationIssue[]): Result<{ format: PackageFormat; content: PackageContent }, ValidationIssue[]> => {
+  if ('tosca_definitions_version' in doc) {
+    if (detectSol001Kind(doc, name) === 'nsd') {
+      const r = readSol001Nsd(doc, name);
+      if (!r.ok) return r;
+      return ok({ format: 'etsi-csar', content: { ref: r.value.ref, nsds: [{ ...r.value, file: name }], vnfds: [], metadata: doc['metadata'] ?? null } });
+    }
+    const r = readSol001Vnfd(doc, name);
+    if (!r.ok) return r;
+    return ok({ format: 'etsi-csar', content: { ref: r.value.ref, nsds: [], vnfds: [{ ...r.value, file: name }], metadata: doc['metadata'] ?? null } });
+  }
+  // SONATA descriptors carry `descriptor_version` and point at son-schema (if anywhere); 5GTANGO's at tng-schema.
+  const sonata = typeof doc['descriptor_schema'] === 'string' ? doc['descriptor_schema'].includes('son-schema') : 'descriptor_version' in doc;
+  const format = sonata ? 'sonata' : 'tango';
+  if (TANGO_UNIT_KEYS.some((k) => k in doc)) {
+    const r = readTangoVnfd(doc, name, format, warnings);
+    if (!r.ok) return r;
+    return ok({ format, content: { ref: r.value.ref, nsds: [], vnfds: [{ ...r.value, file: name }], metadata: null } });
+  }
+  const r = readTangoNsd(doc, name, format, warnings);
+  if (!r.ok) return r;
+  return ok({ format, content: { ref: r.value.ref, nsds: [{ ...r.value, file: name }], vnfds: [], metadata: null } });
+};
+
+/**
+ * Reads several descriptor files as one set, the way son-validate (`--service … --dpath …`)
+ * and tng-sdk-project/-package judge a project before packaging: every file is read on its
+ * own, then each NSD is checked against the VNFDs of the set (and the catalog, through
+ * `resolveExternalVnfd`). Issues name each file by its path relative to `root`.
+ */
+export const readDescriptorFiles = async (paths: readonly string[], root: string, opts: ReadPackageOptions = {}): Promise<Outcome> => {
+  const limits = resolveLimits(opts.limits);
+  const issues: ValidationIssue[] = [];
+  const warnings: ValidationIssue[] = [];
+  const files: PackageFile[] = [];
+  const content: PackageContent = { ref: { vendor: '', name: '', version: '' }, nsds: [], vnfds: [], metadata: null };
+  let format: PackageFormat | undefined;
+  for (const path of paths) {
+    const name = relative(root, path).split(sep).join('/');
+    const data = await readFile(path);
+    if (data.length > MAX_DESCRIPTOR_BYTES) {
+      issues.push({ file: name, path: '', message: `a single descriptor file may be at most ${MAX_DESCRIPTOR_BYTES} bytes` });
+      continue;
+    }
+    files.push({ path: name, size: data.length, sha256: createHash('sha256').update(data).digest('hex') });
+    const parsed = parseYamlSafe(data.toString('utf8'), name, { maxAliases: limits.maxYamlAliases, maxDepth: limits.maxDepth }, warnings);
+    if (!parsed.ok) {
+      issues.push(...parsed.error);
+      continue;
+    }
+    if (!isRecord(parsed.value)) {
+      issues.push({ file: name, path: '', message: 'the YAML is not a descriptor (expected a mapping)' });
+      continue;
+    }
+    const one = readOneDescriptor(parsed.value, name, warnings);
+    if (!one.ok) {
+      issues.push(...one.error);
+      continue;
+    }
+    format ??= one.value.format;
+    content.nsds.push(...one.value.content.nsds);
+    content.vnfds.push(...one.value.content.vnfds);
+  }
+  await crossCheck({ issues }, content, opts);
+  if (content.nsds.length === 0 && content.vnfds.length === 0 && issues.length === 0) issues.push({ file: root, path: '', message: 'no NSD and no VNFD among the files' });
+  if (issues.length > 0) return err(finalIssues(issues, root));
+  const main = content.nsds[0]?.ref ?? content.vnfds[0]?.ref ?? content.ref;
+  return ok({ format: format ?? 'tango', ref: main, nsds: content.nsds, vnfds: content.vnfds, files, metadata: null, ...(warnings.length > 0 ? { warnings } : {}) });
 };
 
 /**

@@ -18,19 +18,23 @@ export const readSol001Vnfd = (doc: unknown, file: string, resolve?: ImportResol
   if (!set) return err(c.issues);
   checkNodeTypes(set, c);
   const of = (base: string): ToscaNode[] => set.nodes.filter((n) => standardBase(set, n.type) === base);
+  for (const n of [...of('tosca.nodes.nfv.vdu.compute'), ...of('tosca.nodes.nfv.vdu.virtualblockstorage')]) checkSwImageArtifacts(n, c);
   const vnfNode = of('tosca.nodes.nfv.vnf')[0];
   if (!vnfNode) {
     c.add('/topology_template/node_templates', 'no node of type tosca.nodes.nfv.VNF (or derived from it); a VNFD needs one');
     return err(c.issues);
   }
   const props = effectiveProperties(set, vnfNode);
+  checkMandatoryVnfProperties(set, vnfNode, c);
   for (const field of ['descriptor_id', 'provider', 'product_name', 'descriptor_version']) {
-    if (asText(props[field]) === undefined) c.issues.push({ file: vnfNode.file, path: `${vnfNode.path}/properties/${field}`, message: `required VNF property ${field} is missing (neither set nor defaulted by the node type)` });
+    if (!hasProperty(set, vnfNode, field)) continue; // reported above
+    if (asText(props[field]) === undefined) c.issues.push({ file: vnfNode.file, path: `${vnfNode.path}/properties/${field}`, message: `VNF property ${field} must be a literal text (Rondo identifies the VNFD by it), not a function or ${typeof props[field] === 'object' ? 'structure' : typeof props[field]}` });
   }
   const computes = [...of('tosca.nodes.nfv.vdu.compute')];
   const storages = new Map([...of('tosca.nodes.nfv.vdu.virtualblockstorage'), ...of('tosca.nodes.nfv.vdu.virtualstorage')].map((n) => [n.name, n]));
   const vls = new Set(of('tosca.nodes.nfv.vnfvirtuallink').map((n) => n.name));
-  if (computes.length === 0) c.add('/topology_template/node_templates', 'no node of type tosca.nodes.nfv.Vdu.Compute; a VNFD needs at least one VDU');
+  // No Vdu.Compute at all is a CNF whose workloads are Kubernetes manifests chosen at
+  // instantiation (Tacker's test_cnf_ext_artifact); tosca-parser and Tacker accept it.
 
   const cps = of('tosca.nodes.nfv.vducp');
   const exposed = new Set((set.substitution?.requirements ?? []).map(([, cp]) => cp));
@@ -77,6 +81,55 @@ export const readSol001Vnfd = (doc: unknown, file: string, resolve?: ImportResol
   });
 };
 
+/**
+ * Properties SOL001 v2.6.1 declares `required: true` on tosca.nodes.nfv.VNF
+ * (etsi_nfv_sol001_vnfd_types.yaml; the same list in v3.3.1).
+ */
+export const SOL001_VNF_REQUIRED_PROPERTIES = ['descriptor_id', 'descriptor_version', 'provider', 'product_name', 'software_version', 'vnfm_info', 'flavour_id', 'flavour_description'] as const;
+
+/**
+ * True when `field` has a value for the node the way tosca-parser judges required
+ * properties: set on the template (a `get_input` counts), defaulted by a node type of the
+ * chain, or set by a flavour file's `substitution_mappings.properties` for the node's type
+ * (Tacker's top-level + deployment-flavour split sets `flavour_id` that way). Rondo also
+ * takes the same-named node of a flavour file (its `flavour_description`), which tosca-parser,
+ * judging each file alone, would not.
+ */
+const hasProperty = (set: ToscaTemplateSet, node: ToscaNode, field: string): boolean => {
+  const own = node.properties[field];
+  if (own !== undefined && own !== null) return true;
+  const inFlavour = set.flavourProperties.get(node.name)?.[field];
+  if (inFlavour !== undefined && inFlavour !== null) return true;
+  for (let cur: string | undefined = node.type, hops = 0; cur !== undefined && hops < 32; hops++) {
+    if (set.mappedProperties.get(cur)?.[field] !== undefined) return true;
+    const t = set.nodeTypes.get(cur);
+    if (t && field in t.defaults && t.defaults[field] !== null) return true;
+    cur = t?.derivedFrom;
+  }
+  return false;
+};
+
+/** Every SOL001-mandatory VNF property is present (tosca-parser's MissingRequiredFieldError, which Tacker reports). */
+const checkMandatoryVnfProperties = (set: ToscaTemplateSet, vnf: ToscaNode, c: IssueCollector): void => {
+  for (const field of SOL001_VNF_REQUIRED_PROPERTIES) {
+    if (hasProperty(set, vnf, field)) continue;
+    c.issues.push({ file: vnf.file, path: `${vnf.path}/properties/${field}`, message: `required VNF property ${field} is missing: SOL001 tosca.nodes.nfv.VNF requires it; set it on node "${vnf.name}", default it in its node type, or map it in substitution_mappings.properties` });
+  }
+};
+
+/**
+ * Tacker's csar_utils rules for image artifacts: at most one tosca.artifacts.nfv.SwImage
+ * artifact per node (a short-notation artifact, `name: path`, counts as one), and a node
+ * with one must also describe it in `sw_image_data`.
+ */
+const checkSwImageArtifacts = (n: ToscaNode, c: IssueCollector): void => {
+  const images = Object.entries(n.artifacts).filter(([, a]) => typeof a === 'string' || asRecord(a)['type'] === 'tosca.artifacts.nfv.SwImage');
+  if (images.length > 1) c.issues.push({ file: n.file, path: `${n.path}/artifacts`, message: `node "${n.name}" has ${images.length} software image artifacts (${images.map(([k]) => k).join(', ')}); at most one tosca.artifacts.nfv.SwImage is allowed` });
+  else if (images.length === 1 && n.properties['sw_image_data'] === undefined) {
+    c.issues.push({ file: n.file, path: `${n.path}/properties/sw_image_data`, message: `node "${n.name}" has the software image artifact "${images[0]?.[0] ?? ''}" but no sw_image_data property describing it` });
+  }
+};
+
 /** Every node type must be standard or derive (in the package's own type files) from a standard one. */
 export const checkNodeTypes = (set: ToscaTemplateSet, c: IssueCollector): void => {
   for (const n of set.nodes) {
@@ -89,6 +142,11 @@ const readCompute = (n: ToscaNode, storages: ReadonlyMap<string, ToscaNode>, cps
   const vc = asRecord(asRecord(n.capabilities['virtual_compute'])['properties']);
   const cpu = asRecord(vc['virtual_cpu']);
   const vcpus = cpu['num_virtual_cpu'];
+  // A Vdu.Compute with neither virtual_compute nor an image is a container whose workload is
+  // described outside the VNFD (Tacker CNF: Kubernetes manifests in Files/, chosen at
+  // instantiation); tosca-parser and Tacker accept it, with no resources to read here.
+  const external = n.capabilities['virtual_compute'] === undefined && n.properties['sw_image_data'] === undefined && Object.keys(n.artifacts).length === 0 && !n.requirements.some((r) => r.name === 'virtual_storage');
+  if (external) return { id: n.name, image: '', imageFormat: 'kubernetes', vcpus: 0, memoryMiB: 0, connectionPoints: cps };
   if (typeof vcpus !== 'number' || !Number.isInteger(vcpus) || vcpus < 1) c.issues.push({ file: n.file, path: at('/capabilities/virtual_compute/properties/virtual_cpu/num_virtual_cpu'), message: 'num_virtual_cpu must be a positive integer' });
   const memBytes = parseScalarSize(asRecord(vc['virtual_memory'])['virtual_mem_size']);
   if (memBytes === undefined) c.issues.push({ file: n.file, path: at('/capabilities/virtual_compute/properties/virtual_memory/virtual_mem_size'), message: 'virtual_mem_size must be a positive size with a known unit, e.g. "512 MB"' });
@@ -99,7 +157,8 @@ const readCompute = (n: ToscaNode, storages: ReadonlyMap<string, ToscaNode>, cps
   const storageBytes = storageText === undefined ? undefined : parseScalarSize(storageText);
   if (storageText !== undefined && storageBytes === undefined) c.issues.push({ file: n.file, path: at('/capabilities/virtual_compute/properties/virtual_local_storage'), message: 'size_of_storage must be a positive size with a known unit' });
   const image = asRecord(n.properties['sw_image_data'] ?? storageNodes.map((s) => s?.properties['sw_image_data']).find((x) => x !== undefined));
-  const imageName = asText(image['name']) ?? asText(asRecord(n.artifacts['sw_image'])['file']);
+  const artifact = n.artifacts['sw_image'];
+  const imageName = asText(image['name']) ?? (typeof artifact === 'string' ? artifact : asText(asRecord(artifact)['file']));
   if (imageName === undefined) c.issues.push({ file: n.file, path: at('/properties/sw_image_data'), message: 'VDU has no software image (sw_image_data on the VDU or its VirtualBlockStorage)' });
   const container = asText(image['container_format']);
   const profile = asRecord(n.properties['vdu_profile']);

@@ -41,6 +41,13 @@ export interface ToscaTemplateSet {
   readonly policies: readonly ToscaPolicy[];
   /** `substitution_mappings.requirements` as `[external name, [cp node, requirement]]`, first file that has them. */
   readonly substitution: { readonly file: string; readonly nodeType?: string; readonly requirements: ReadonlyArray<readonly [string, string]> } | undefined;
+  /**
+   * `substitution_mappings.properties` of every file, by the mapped node type: how a
+   * deployment-flavour file sets `flavour_id` for the VNF of the top-level file (Tacker's split).
+   */
+  readonly mappedProperties: ReadonlyMap<string, Record<string, unknown>>;
+  /** Properties of node templates shadowed by a same-named node of an earlier file, by node name. */
+  readonly flavourProperties: ReadonlyMap<string, Record<string, unknown>>;
 }
 
 /**
@@ -48,6 +55,14 @@ export interface ToscaTemplateSet {
  * by name or URL and be absent from the package (SOL004 §4.1 lets a CSAR reference them).
  */
 export const isWellKnownImport = (name: string): boolean => /^https?:\/\//.test(name) || /(^|\/)etsi_nfv_sol001_[a-z_]*types(_[0-9_.]+)?\.ya?ml$/.test(name) || name === 'etsi_nfv_sol001';
+
+/**
+ * Checks a TOSCA definitions file on its own (a type file such as ETSI's
+ * etsi_nfv_sol001_vnfd_types.yaml, which has no topology): the service-template skeleton
+ * Rondo reads. Returns every issue (empty = readable).
+ */
+export const checkToscaDefinitions = (doc: unknown, file: string): ValidationIssue[] =>
+  isRecord(doc) ? checkSchema(toscaTemplateSchema, doc, file) : [{ file, path: '', message: 'TOSCA template must be a YAML mapping' }];
 
 /**
  * Loads a TOSCA service template and, transitively, the files it imports from inside the
@@ -65,6 +80,8 @@ export const loadToscaSet = (doc: unknown, file: string, resolve: ImportResolver
   const nodes: ToscaNode[] = [];
   const policies: ToscaPolicy[] = [];
   let substitution: ToscaTemplateSet['substitution'];
+  const mappedProperties = new Map<string, Record<string, unknown>>();
+  const flavourProperties = new Map<string, Record<string, unknown>>();
   const seen = new Set<string>([file]);
   const queue: Array<{ file: string; doc: Record<string, unknown> }> = [{ file, doc }];
   while (queue.length > 0) {
@@ -95,19 +112,29 @@ export const loadToscaSet = (doc: unknown, file: string, resolve: ImportResolver
     }
     const topo = asRecord(cur.doc['topology_template']);
     for (const [name, n] of Object.entries(asRecord(topo['node_templates']))) {
-      if (nodes.some((x) => x.name === name)) continue;
+      if (nodes.some((x) => x.name === name)) {
+        // The same node in a deployment-flavour file (Tacker's split: the VNF node is in the
+        // top-level file and again in each flavour file); its properties complete the first.
+        const more = asRecord(asRecord(n)['properties']);
+        flavourProperties.set(name, { ...more, ...(flavourProperties.get(name) ?? {}) });
+        continue;
+      }
       nodes.push(readNode(name, asRecord(n), cur.file));
     }
     policies.push(...readPolicies(topo['policies'], cur.file));
     const sm = asRecord(topo['substitution_mappings']);
-    if (!substitution && sm['requirements'] !== undefined) {
+    if (typeof sm['node_type'] === 'string' && isRecord(sm['properties'])) {
+      mappedProperties.set(sm['node_type'], { ...sm['properties'], ...(mappedProperties.get(sm['node_type']) ?? {}) });
+    }
+    if (!substitution && sm['requirements'] !== undefined && sm['requirements'] !== null) {
       const reqs: Array<readonly [string, string]> = [];
       const pairs = Array.isArray(sm['requirements']) ? sm['requirements'].flatMap((r) => Object.entries(asRecord(r))) : Object.entries(asRecord(sm['requirements']));
-      for (const [ext, mapping] of pairs) reqs.push([ext, String(asArray(mapping)[0] ?? '')]);
+      // An empty mapping (`virtual_link_external: []`) exposes nothing.
+      for (const [ext, mapping] of pairs) if (asArray(mapping).length > 0) reqs.push([ext, String(asArray(mapping)[0] ?? '')]);
       substitution = { file: cur.file, ...(typeof sm['node_type'] === 'string' ? { nodeType: sm['node_type'] } : {}), requirements: reqs };
     }
   }
-  return { entryFile: file, entry: doc, nodeTypes, nodes, policies, substitution };
+  return { entryFile: file, entry: doc, nodeTypes, nodes, policies, substitution, mappedProperties, flavourProperties };
 };
 
 const readNode = (name: string, n: Record<string, unknown>, file: string): ToscaNode => ({

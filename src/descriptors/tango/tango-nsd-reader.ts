@@ -17,7 +17,7 @@ export const parseTangoCpRef = (text: string): CpRef => {
  * known members and SAPs, E-Line endpoints, forwarding-path hops. Checks that need the
  * VNFDs are in `validateNsdAgainstVnfds`.
  */
-export const readTangoNsd = (doc: unknown, file: string, format: DescriptorFormat = 'tango'): Result<Nsd, ValidationIssue[]> => {
+export const readTangoNsd = (doc: unknown, file: string, format: DescriptorFormat = 'tango', warnings?: ValidationIssue[]): Result<Nsd, ValidationIssue[]> => {
   const schemaIssues = checkSchema(tangoNsdSchema, doc, file);
   if (schemaIssues.length > 0 || !isRecord(doc)) return err(schemaIssues.length > 0 ? schemaIssues : [{ file, path: '', message: 'NSD must be a YAML mapping' }]);
   const c = collectIssues(file);
@@ -37,29 +37,61 @@ export const readTangoNsd = (doc: unknown, file: string, format: DescriptorForma
   }));
   const saps: Sap[] = cps.map((p) => ({ id: String(p['id']), type: sapType(p['type']) }));
   const vnfIds = new Set(vnfs.map((v) => v.vnfId));
+  const nestedNs = new Set(asArray(doc['network_services']).map((n) => String(asRecord(n)['ns_id'])));
   const sapIds = new Map(saps.map((s) => [s.id, s]));
+  const warn = (path: string, message: string): void => void warnings?.push({ file, path, message });
 
-  const checkRef = (ref: CpRef, path: string): void => {
-    if (ref.kind === 'vnf' && !vnfIds.has(ref.vnfId)) c.add(path, `"${ref.vnfId}" is not a vnf_id of network_functions`);
+  // SONATA names the NSD's own CPs with an `ns:` prefix (`ns:mgmt`), as id and in references.
+  // An `ns:` reference to a CP the NSD does not declare (son-cli's fw-vtc service uses
+  // `ns:servicein`) is still the service's own endpoint to SONATA: it becomes an external SAP.
+  const toRef = (raw: string): CpRef => {
+    const text = raw.trim();
+    if (sapIds.has(text)) return { kind: 'sap', sap: text };
+    if (text.startsWith('ns:') && sapIds.has(text.slice(3))) return { kind: 'sap', sap: text.slice(3) };
+    if (text.startsWith('ns:') && text.length > 3 && !vnfIds.has('ns')) {
+      const sap: Sap = { id: text, type: 'external' };
+      saps.push(sap);
+      sapIds.set(text, sap);
+      warn('/connection_points', `"${text}" is referenced but not declared in connection_points; it is taken as an external SAP of the service`);
+      return { kind: 'sap', sap: text };
+    }
+    return parseTangoCpRef(text);
+  };
+  /** False when the reference is to be dropped (reported as a warning). */
+  const checkRef = (ref: CpRef, path: string, lenient: boolean): boolean => {
+    if (ref.kind === 'vnf' && !vnfIds.has(ref.vnfId)) {
+      if (nestedNs.has(ref.vnfId)) {
+        warn(path, `"${ref.vnfId}" is a nested network service (network_services); Rondo does not deploy nested services and ignores the reference`);
+        return false;
+      }
+      // An E-LAN member that names no member (tng-schema's default-nsd example) can be left
+      // out without changing the rest of the LAN; a point-to-point end or a path hop cannot.
+      if (lenient) {
+        warn(path, `"${ref.vnfId}" is not a vnf_id of network_functions; the reference is ignored`);
+        return false;
+      }
+      c.add(path, `"${ref.vnfId}" is not a vnf_id of network_functions`);
+    }
     if (ref.kind === 'vnf' && ref.cp === '') c.add(path, 'connection point name after ":" is empty');
     if (ref.kind === 'sap' && !sapIds.has(ref.sap)) c.add(path, `"${ref.sap}" is not a connection point (SAP) of the NSD; use "vnf_id:cp" for VNF connection points`);
+    return true;
   };
 
   const virtualLinks: VirtualLink[] = vls.map((l, li) => {
     const refs = asArray(l['connection_points_reference']).map(String);
-    const cpRefs = refs.map((r, ri) => {
-      const ref = parseTangoCpRef(r);
-      checkRef(ref, `/virtual_links/${li}/connection_points_reference/${ri}`);
-      return ref;
+    const type = l['connectivity_type'] as LinkType;
+    const cpRefs = refs.flatMap((r, ri) => {
+      const ref = toRef(r);
+      return checkRef(ref, `/virtual_links/${li}/connection_points_reference/${ri}`, type === 'E-LAN') ? [ref] : [];
     });
     checkUnique(refs, (ri) => `/virtual_links/${li}/connection_points_reference/${ri}`, 'connection point reference', c);
-    const type = l['connectivity_type'] as LinkType;
     if (type === 'E-Line' && refs.length !== 2) c.add(`/virtual_links/${li}/connection_points_reference`, `E-Line link has ${refs.length} endpoints; it must have exactly 2 (use E-LAN for more)`);
     const management = String(l['id']) === 'mgmt' || cpRefs.some((r) => r.kind === 'sap' && sapIds.get(r.sap)?.type === 'management');
     return { id: String(l['id']), type, cpRefs, management };
   });
+  checkUnsteeredLoops(virtualLinks, fgs.length > 0, c);
 
-  const forwardingGraphs = fgs.map((g, gi) => readGraph(g, gi, c, checkRef, vnfIds, new Set(virtualLinks.map((l) => l.id))));
+  const forwardingGraphs = fgs.map((g, gi) => readGraph(g, gi, c, (ref, path) => checkRef(ref, path, false), toRef));
   if (c.issues.length > 0) return err(c.issues);
   const ref = { vendor: String(doc['vendor']), name: String(doc['name']), version: asText(doc['version']) ?? '' };
   const description = asText(doc['description']);
@@ -78,31 +110,80 @@ export const readTangoNsd = (doc: unknown, file: string, format: DescriptorForma
 
 const sapType = (t: unknown): SapType => (t === 'management' || t === 'internal' ? t : 'external');
 
+/**
+ * Without forwarding graphs, traffic follows the E-Line links from their first to their
+ * second end; E-Lines that lead from a VNF back to itself (`iperf → firewall` and
+ * `firewall → iperf` on other CPs) make a loop nothing steers, which son-validate's topology
+ * check refuses (son-cli's invalid_topology sample). The same CP pair written in both
+ * directions (SONATA's `link` + `link-rev`) is one bidirectional link, not a loop, and
+ * parallel links between two VNFs (control and user planes) are not loops either.
+ * With forwarding graphs, their paths say how traffic flows.
+ */
+const checkUnsteeredLoops = (links: readonly VirtualLink[], hasGraphs: boolean, c: IssueCollector): void => {
+  if (hasGraphs) return;
+  const pairs = new Set<string>();
+  const edges = new Map<string, Array<{ to: string; link: number }>>();
+  links.forEach((l, li) => {
+    if (l.type !== 'E-Line' || l.cpRefs.length !== 2) return;
+    const [a, b] = l.cpRefs;
+    if (a?.kind !== 'vnf' || b?.kind !== 'vnf' || a.vnfId === b.vnfId) return;
+    const pair = [formatRef(a), formatRef(b)].sort().join(' ');
+    if (pairs.has(pair)) return;
+    pairs.add(pair);
+    edges.set(a.vnfId, [...(edges.get(a.vnfId) ?? []), { to: b.vnfId, link: li }]);
+  });
+  // Iterative DFS for a back edge; reports the link that closes the first loop found.
+  const state = new Map<string, 'open' | 'done'>();
+  for (const start of edges.keys()) {
+    if (state.has(start)) continue;
+    const stack: Array<{ node: string; next: number }> = [{ node: start, next: 0 }];
+    state.set(start, 'open');
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1] as { node: string; next: number };
+      const out = edges.get(top.node) ?? [];
+      const e = out[top.next];
+      if (!e) {
+        state.set(top.node, 'done');
+        stack.pop();
+        continue;
+      }
+      top.next += 1;
+      const st = state.get(e.to);
+      if (st === 'open') {
+        const l = links[e.link];
+        return c.add(`/virtual_links/${e.link}`, `E-Line "${l?.id ?? ''}" leads from "${top.node}" back to "${e.to}": the links form a loop and no forwarding graph steers the traffic; remove the link or add forwarding_graphs`);
+      }
+      if (st === undefined) {
+        state.set(e.to, 'open');
+        stack.push({ node: e.to, next: 0 });
+      }
+    }
+  }
+};
+
+const formatRef = (r: CpRef): string => (r.kind === 'vnf' ? `${r.vnfId}:${r.cp}` : r.sap);
+
 const readGraph = (
   g: Record<string, unknown>,
   gi: number,
   c: IssueCollector,
-  checkRef: (ref: CpRef, path: string) => void,
-  vnfIds: ReadonlySet<string>,
-  linkIds: ReadonlySet<string>,
+  checkRef: (ref: CpRef, path: string) => boolean,
+  toRef: (text: string) => CpRef,
 ): ForwardingGraph => {
   const base = `/forwarding_graphs/${gi}`;
-  asArray(g['constituent_vnfs']).forEach((v, i) => {
-    if (!vnfIds.has(String(v))) c.add(`${base}/constituent_vnfs/${i}`, `"${String(v)}" is not a vnf_id of network_functions`);
-  });
-  asArray(g['constituent_virtual_links']).forEach((v, i) => {
-    if (!linkIds.has(String(v))) c.add(`${base}/constituent_virtual_links/${i}`, `"${String(v)}" is not a virtual link id`);
-  });
+  // constituent_vnfs / constituent_virtual_links are informative in SONATA/5GTANGO: son-cli's
+  // vCDN and profiling services list VNF names or links of other graphs there, and the tools
+  // accept them; the network forwarding paths are what is checked and deployed.
   const fps = asArray(g['network_forwarding_paths']).map(asRecord);
   checkUnique(fps.map((p) => p['fp_id']), (i) => `${base}/network_forwarding_paths/${i}/fp_id`, 'forwarding path id', c);
   const paths: ForwardingPath[] = fps.map((p, pi) => {
     const pbase = `${base}/network_forwarding_paths/${pi}/connection_points`;
     const hops = asArray(p['connection_points']).map(asRecord).map((h, hi) => ({ h, hi }));
     checkUnique(hops.map(({ h }) => String(h['position'])), (hi) => `${pbase}/${hi}/position`, 'hop position', c);
-    hops.forEach(({ h, hi }) => checkRef(parseTangoCpRef(String(h['connection_point_ref'])), `${pbase}/${hi}/connection_point_ref`));
+    const kept = hops.filter(({ h, hi }) => checkRef(toRef(String(h['connection_point_ref'])), `${pbase}/${hi}/connection_point_ref`));
     // Hops are ordered by `position`, not by their place in the list.
-    const ordered = [...hops].sort((a, b) => Number(a.h['position']) - Number(b.h['position']) || a.hi - b.hi);
-    return { id: String(p['fp_id']), hops: ordered.map(({ h }) => parseTangoCpRef(String(h['connection_point_ref']))) };
+    const ordered = [...kept].sort((a, b) => Number(a.h['position']) - Number(b.h['position']) || a.hi - b.hi);
+    return { id: String(p['fp_id']), hops: ordered.map(({ h }) => toRef(String(h['connection_point_ref']))) };
   });
   return { id: String(g['fg_id']), paths };
 };

@@ -34,11 +34,24 @@ export const virtualLinksSchema: JsonSchema = {
   },
 };
 
-/** JSON schema of a 5GTANGO/SONATA NSD (the fields Rondo reads; other fields pass). */
+/**
+ * Top-level NSD fields of son-schema's and tng-schema's nsd-schema.yml together; both set
+ * `additionalProperties: false`, so son-validate and tng-sdk-validate refuse any other key
+ * (a misspelt `network_functionsX` must not pass as an NSD without members).
+ */
+const NSD_TOP_LEVEL = [
+  'author', 'auto_scale_policy', 'connection_points', 'deployment_flavours', 'description', 'descriptor_schema', 'descriptor_version', 'descriptor_type',
+  'forwarding_graphs', 'licences', 'lifecycle_events', 'logo', 'monitoring_parameters', 'name', 'network_functions', 'network_services', 'service_platforms',
+  'service_specific_managers', 'services_depedency', 'soft_constraints', 'testing_tags', 'vendor', 'version', 'virtual_links', 'vnf_depedency',
+];
+
+/** JSON schema of a 5GTANGO/SONATA NSD (the fields Rondo reads checked; other known fields pass, unknown ones do not). */
 export const tangoNsdSchema: JsonSchema = {
   type: 'object',
   required: ['vendor', 'name', 'version'],
+  additionalProperties: false,
   properties: {
+    ...Object.fromEntries(NSD_TOP_LEVEL.map((k) => [k, {}])),
     descriptor_schema: { type: 'string' },
     descriptor_version: versionField,
     descriptor_type: { type: 'string' },
@@ -54,6 +67,10 @@ export const tangoNsdSchema: JsonSchema = {
         required: ['vnf_id', 'vnf_vendor', 'vnf_name', 'vnf_version'],
         properties: { vnf_id: nameField, vnf_vendor: nameField, vnf_name: nameField, vnf_version: versionField },
       },
+    },
+    network_services: {
+      type: 'array',
+      items: { type: 'object', required: ['ns_id'], properties: { ns_id: nameField } },
     },
     connection_points: connectionPointsSchema,
     virtual_links: virtualLinksSchema,

@@ -4,7 +4,6 @@ import { asArray, asRecord, asText, checkUnique, collectIssues, isRecord } from 
 import type { IssueCollector } from '../issue-collector.js';
 import { checkSchema } from '../schema-check.js';
 import { bytesToGiB, bytesToMiB, sizeToBytes } from '../size-units.js';
-import { parseTangoCpRef } from './tango-nsd-reader.js';
 import { tangoVnfdSchema } from './tango-vnfd-schema.js';
 
 /** vim-emu's convention: the VDU environment carries the start and stop commands. */
@@ -18,43 +17,54 @@ const STOP_ENV = 'SON_EMU_CMD_STOP';
  * rely on same-named CPs), and start/stop commands from `lifecycle_events` or the
  * `SON_EMU_CMD`/`SON_EMU_CMD_STOP` environment of a VDU.
  */
-export const readTangoVnfd = (doc: unknown, file: string, format: DescriptorFormat = 'tango'): Result<Vnfd, ValidationIssue[]> => {
+export const readTangoVnfd = (doc: unknown, file: string, format: DescriptorFormat = 'tango', warnings?: ValidationIssue[]): Result<Vnfd, ValidationIssue[]> => {
   const schemaIssues = checkSchema(tangoVnfdSchema, doc, file);
   if (schemaIssues.length > 0 || !isRecord(doc)) return err(schemaIssues.length > 0 ? schemaIssues : [{ file, path: '', message: 'VNFD must be a YAML mapping' }]);
   const c = collectIssues(file);
+  const warn = (path: string, message: string): void => void warnings?.push({ file, path, message });
   const units = asArray(doc['virtual_deployment_units']).map(asRecord);
+  const cdus = asArray(doc['cloudnative_deployment_units']).map(asRecord);
+  const pdus = asArray(doc['physical_deployment_units']).map(asRecord);
   const extCps = asArray(doc['connection_points']).map(asRecord);
   const links = asArray(doc['virtual_links']).map(asRecord);
-  checkUnique(units.map((u) => u['id']), (i) => `/virtual_deployment_units/${i}/id`, 'VDU id', c);
+  const unitIds = [...units, ...cdus, ...pdus].map((u) => u['id']);
+  checkUnique(unitIds, (i) => unitPath(i, units.length, cdus.length), 'deployment unit id', c);
   checkUnique(extCps.map((p) => p['id']), (i) => `/connection_points/${i}/id`, 'connection point id', c);
   checkUnique(links.map((l) => l['id']), (i) => `/virtual_links/${i}/id`, 'virtual link id', c);
 
   const startCommands: string[] = [];
   const stopCommands: string[] = [];
-  const vdus = units.map((u, i) => readVdu(u, i, c, startCommands, stopCommands));
-  const vduById = new Map(vdus.map((v) => [v.id, v]));
+  const vdus = [...units.map((u, i) => readVdu(u, i, c, startCommands, stopCommands)), ...cdus.map((u, i) => readCdu(u, i))];
+  // Physical units are known for references but not deployed: Rondo has no PNF driver.
+  pdus.forEach((u, i) => warn(`/physical_deployment_units/${i}`, `physical deployment unit "${String(u['id'])}" is not deployed by Rondo; connect the device yourself`));
+  const unitCps = new Map<string, ReadonlySet<string>>([
+    ...vdus.map((v) => [v.id, new Set(v.connectionPoints.map((p) => p.id))] as const),
+    ...pdus.map((u) => [String(u['id']), new Set(asArray(u['connection_points']).map((p) => String(asRecord(p)['id'])))] as const),
+  ]);
   const extIds = new Set(extCps.map((p) => String(p['id'])));
+  const resolve = (text: string): UnitRef => resolveUnitRef(text, extIds, unitCps);
 
-  // Internal links: "vdu:cp" must name a VDU CP, a bare name a VNF connection point.
+  // Internal links: "unit:cp" must name a unit's CP, a bare name a VNF connection point;
+  // SONATA's older VNFDs name unit CPs by their full id ("vdu01:cp01" on the unit with id "1").
   links.forEach((l, li) => {
     asArray(l['connection_points_reference']).forEach((r, ri) => {
-      const ref = parseTangoCpRef(String(r));
+      const ref = resolve(String(r));
+      if (ref.kind !== 'bad') return;
       const path = `/virtual_links/${li}/connection_points_reference/${ri}`;
-      if (ref.kind === 'sap' && !extIds.has(ref.sap)) c.add(path, `"${ref.sap}" is not a connection point of the VNF`);
-      if (ref.kind === 'vnf') {
-        const vdu = vduById.get(ref.vnfId);
-        if (!vdu) c.add(path, `"${ref.vnfId}" is not a VDU id of virtual_deployment_units`);
-        else if (!vdu.connectionPoints.some((p) => p.id === ref.cp)) c.add(path, `VDU "${ref.vnfId}" has no connection point "${ref.cp}"`);
-      }
+      // 5GTANGO CNFs map service ports with E-Tree links the SP does not wire as networks
+      // (tng-schema's own cnf-vnfd example names a unit that does not exist); Rondo ignores one it cannot resolve.
+      if (units.length === 0 && cdus.length > 0 && l['connectivity_type'] === 'E-Tree') warn(path, `${ref.message}; the port mapping is ignored`);
+      else c.add(path, ref.message);
     });
   });
 
   const connectionPoints: VnfCp[] = [];
   extCps.forEach((p, pi) => {
     const id = String(p['id']);
-    const realised = realisingVduCp(id, links, vdus);
-    if (!realised) c.add(`/connection_points/${pi}`, `connection point "${id}" is not connected to any VDU connection point; add a virtual link "vdu:cp" ↔ "${id}"`);
-    else connectionPoints.push({ id, type: cpType(p['type']), vdu: realised.vdu, vduCp: realised.cp });
+    const realised = realisingVduCp(id, links, vdus, resolve);
+    if (realised) connectionPoints.push({ id, type: cpType(p['type']), vdu: realised.vdu, vduCp: realised.cp });
+    else if (units.length === 0) warn(`/connection_points/${pi}`, `connection point "${id}" is not connected to a deployment unit Rondo deploys`);
+    else c.add(`/connection_points/${pi}`, `connection point "${id}" is not connected to any VDU connection point; add a virtual link "vdu:cp" ↔ "${id}"`);
   });
 
   asArray(doc['lifecycle_events']).map(asRecord).forEach((e) => {
@@ -150,12 +160,54 @@ const readEnv = (v: unknown): Record<string, string> => {
   return out;
 };
 
-const realisingVduCp = (id: string, links: readonly Record<string, unknown>[], vdus: readonly Vdu[]): { vdu: string; cp: string } | undefined => {
+type UnitRef = { kind: 'unit'; unit: string; cp: string } | { kind: 'ext'; id: string } | { kind: 'bad'; message: string };
+
+/** Resolves a VNFD-internal CP reference: a VNF CP, `unit:cp`, or a unit CP's full id. */
+const resolveUnitRef = (raw: string, extIds: ReadonlySet<string>, unitCps: ReadonlyMap<string, ReadonlySet<string>>): UnitRef => {
+  // SONATA's tools read `'output   '` as `output` (son-cli's proxy-lb squid VNFD).
+  const text = raw.trim();
+  if (extIds.has(text)) return { kind: 'ext', id: text };
+  const i = text.indexOf(':');
+  if (i >= 0) {
+    const unit = text.slice(0, i);
+    const cp = text.slice(i + 1);
+    const cps = unitCps.get(unit);
+    if (cps?.has(cp)) return { kind: 'unit', unit, cp };
+    for (const [u, set] of unitCps) if (set.has(text)) return { kind: 'unit', unit: u, cp: text };
+    return { kind: 'bad', message: cps ? `VDU "${unit}" has no connection point "${cp}"` : `"${unit}" is not a VDU id of virtual_deployment_units` };
+  }
+  for (const [u, set] of unitCps) if (set.has(text)) return { kind: 'unit', unit: u, cp: text };
+  return { kind: 'bad', message: `"${text}" is not a connection point of the VNF` };
+};
+
+const unitPath = (i: number, vdus: number, cdus: number): string =>
+  i < vdus ? `/virtual_deployment_units/${i}/id` : i < vdus + cdus ? `/cloudnative_deployment_units/${i - vdus}/id` : `/physical_deployment_units/${i - vdus - cdus}/id`;
+
+/** A cloud-native deployment unit is a container: a VDU with a Docker image. */
+const readCdu = (u: Record<string, unknown>, _i: number): Vdu => {
+  const res = asRecord(u['resource_requirements']);
+  const vcpus = Number(asRecord(res['cpu'])['vcpus'] ?? 1);
+  const mem = asRecord(res['memory']);
+  const memBytes = mem['size'] === undefined ? undefined : tangoSize(mem['size'], asText(mem['size_unit']));
+  const env = readEnv(asRecord(u['parameters'])['env']);
+  return {
+    id: String(u['id']),
+    image: String(u['image']),
+    imageFormat: 'docker',
+    vcpus: Number.isInteger(vcpus) && vcpus > 0 ? vcpus : 1,
+    memoryMiB: bytesToMiB(memBytes ?? 0),
+    connectionPoints: asArray(u['connection_points']).map(asRecord).map((p) => ({ id: String(p['id']), type: cpType(p['type']) })),
+    ...(Object.keys(env).length > 0 ? { env } : {}),
+  };
+};
+
+const realisingVduCp = (id: string, links: readonly Record<string, unknown>[], vdus: readonly Vdu[], resolve: (text: string) => UnitRef): { vdu: string; cp: string } | undefined => {
+  const deployed = new Set(vdus.map((v) => v.id));
   for (const l of links) {
-    const refs = asArray(l['connection_points_reference']).map((r) => parseTangoCpRef(String(r)));
-    if (!refs.some((r) => r.kind === 'sap' && r.sap === id)) continue;
-    const vduRef = refs.find((r) => r.kind === 'vnf');
-    if (vduRef && vduRef.kind === 'vnf') return { vdu: vduRef.vnfId, cp: vduRef.cp };
+    const refs = asArray(l['connection_points_reference']).map((r) => resolve(String(r)));
+    if (!refs.some((r) => r.kind === 'ext' && r.id === id)) continue;
+    const unitRef = refs.find((r) => r.kind === 'unit' && deployed.has(r.unit));
+    if (unitRef && unitRef.kind === 'unit') return { vdu: unitRef.unit, cp: unitRef.cp };
   }
   // A single-VDU VNF may expose its VDU's CP under the same name without a link.
   const only = vdus.length === 1 ? vdus[0] : undefined;

@@ -15,11 +15,42 @@ const envSchema: JsonSchema = {
   ],
 };
 
-/** JSON schema of a 5GTANGO/SONATA VNFD (the fields Rondo reads; other fields pass). */
+/**
+ * Top-level VNFD fields of son-schema's and tng-schema's vnfd-schema.yml together (plus
+ * `descriptor_type`, as for NSDs); both schemas set
+ * `additionalProperties: false` (son-validate refuses `virtual_linksX`).
+ */
+const VNFD_TOP_LEVEL = [
+  'author', 'cloudnative_deployment_units', 'connection_points', 'deployment_flavours', 'description', 'descriptor_schema', 'descriptor_version', 'function_specific_managers',
+  // Not in either schema, but written by vim-emu's examples and Rondo's own (kept accepted, as before).
+  'descriptor_type',
+  'licenses', 'lifecycle_events', 'logo', 'monitoring_rules', 'name', 'physical_deployment_units', 'vendor', 'version', 'virtual_deployment_units', 'virtual_links',
+];
+
+const unitConnectionPoints: JsonSchema = { type: 'array', items: { type: 'object', required: ['id'], properties: { id: nameField } } };
+
+/**
+ * JSON schema of a 5GTANGO/SONATA VNFD (the fields Rondo reads checked; other known fields
+ * pass, unknown ones do not). As in tng-schema, a VNF has virtual (VM/container), cloud-native
+ * (CNF) or physical deployment units, or a mix (hybrid).
+ */
 export const tangoVnfdSchema: JsonSchema = {
   type: 'object',
-  required: ['vendor', 'name', 'version', 'virtual_deployment_units'],
+  required: ['vendor', 'name', 'version'],
+  anyOf: [{ required: ['virtual_deployment_units'] }, { required: ['cloudnative_deployment_units'] }, { required: ['physical_deployment_units'] }],
+  additionalProperties: false,
   properties: {
+    ...Object.fromEntries(VNFD_TOP_LEVEL.map((k) => [k, {}])),
+    cloudnative_deployment_units: {
+      type: 'array',
+      minItems: 1,
+      items: { type: 'object', required: ['id', 'image'], properties: { id: nameField, image: nameField, connection_points: unitConnectionPoints } },
+    },
+    physical_deployment_units: {
+      type: 'array',
+      minItems: 1,
+      items: { type: 'object', required: ['id'], properties: { id: nameField, connection_points: unitConnectionPoints } },
+    },
     descriptor_schema: { type: 'string' },
     descriptor_version: versionField,
     vendor: nameField,
