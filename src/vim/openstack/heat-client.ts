@@ -72,7 +72,9 @@ export async function listStacks(api: OpenStackApi, tags: readonly string[], sig
 /**
  * Polls a stack until its status ends in `_COMPLETE` (returned) or `_FAILED` (thrown as a
  * VimError whose kind comes from the status reason: quota texts → QUOTA, else
- * UNEXPECTED_RESPONSE), with backoff, up to `deadlineMs`.
+ * UNEXPECTED_RESPONSE), with backoff, up to `deadlineMs`. At most 2 s between polls (one GET
+ * each): a stack of a few servers completes in seconds, and a 5 s cap added up to 5 s to
+ * each create and delete.
  */
 export async function waitStack(api: OpenStackApi, nameOrId: string, opts: { deadlineMs: number; signal?: AbortSignal; gone?: boolean }): Promise<HeatStack | undefined> {
   return pollUntil<HeatStack | 'gone'>(api.vim, `stack ${nameOrId}`, async () => {
@@ -88,7 +90,7 @@ export async function waitStack(api: OpenStackApi, nameOrId: string, opts: { dea
     }
     if (!opts.gone && s.stack_status.endsWith('_COMPLETE')) return s;
     return undefined;
-  }, { deadlineMs: opts.deadlineMs, initialMs: 1_000, maxMs: 5_000, ...sig(opts.signal) }).then((r) => (r === 'gone' ? undefined : r));
+  }, { deadlineMs: opts.deadlineMs, initialMs: 500, maxMs: 2_000, ...sig(opts.signal) }).then((r) => (r === 'gone' ? undefined : r));
 }
 
 /** Starts deleting a stack; a missing one is fine. */
