@@ -7,6 +7,7 @@ import * as stackSteps from './005-stack-steps.js';
 import * as vimSecretSealed from './006-vim-secret-sealed.js';
 import * as subscriptionScope from './007-subscription-scope.js';
 import * as listIndexes from './008-list-indexes.js';
+import * as memberFilterIndexes from './009-member-filter-indexes.js';
 
 /** All migrations, in order. Names never change once released. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '006-vim-secret-sealed': vimSecretSealed,
   '007-subscription-scope': subscriptionScope,
   '008-list-indexes': listIndexes,
+  '009-member-filter-indexes': memberFilterIndexes,
 };
