@@ -11,8 +11,8 @@
  *
  * PostgreSQL: DATABASE_URL or TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test),
  * in a schema of its own that is dropped at the end. PGlite: a data directory seeded here,
- * then opened by the server. Logs go to /dev/null at `log` (pino at info writes a line
- * per request, which is part of what a request costs). `prof=DIR` writes the server's V8
+ * then opened by the server. The server logs to its standard output, /dev/null, at `log`
+ * (pino at info writes request lines, which is part of what a request costs). `prof=DIR` writes the server's V8
  * CPU profile (--cpu-prof) into DIR. Target: p99 < 20 ms and no errors at 500 req/s on
  * PostgreSQL; the last line says PASS or FAIL. Server, load generator and PostgreSQL
  * run in separate processes (they still share the CPUs: the load average is printed
@@ -97,7 +97,7 @@ interface ServerChild {
 /** Forks bench/api-server.ts (its own process and event loop, started as `rondo serve` starts) and waits until it listens. */
 function startServerChild(env: NodeJS.ProcessEnv): Promise<ServerChild> {
   const execArgv = ['--import', 'tsx', ...(PROF ? ['--cpu-prof', `--cpu-prof-dir=${PROF}`] : [])];
-  const child = fork(fileURLToPath(new URL('./api-server.ts', import.meta.url)), [], { env, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(new URL('./api-server.ts', import.meta.url)), [], { env, execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const next = <T>(pick: (m: unknown) => T | undefined): Promise<T> =>
     new Promise((resolve, reject) => {
       const onMessage = (m: unknown) => {
