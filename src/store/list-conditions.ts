@@ -97,10 +97,12 @@ export function toPage<R extends { readonly id: string; readonly page_at: string
  * document, `json_agg` of the rows in `order` (the page's own order, repeated because an
  * aggregate's input order is not guaranteed otherwise). The driver parses one text value
  * with `JSON.parse` instead of a hundred rows field by field (timestamps through a regular
- * expression and a Date each), which moves work off the API process's event loop into
- * PostgreSQL: worth it for narrow rows (NS instances: the API's CPU for a page −0.4 ms,
- * PostgreSQL's +0.25–0.5 ms), not for rows with jsonb columns (operations: PostgreSQL
- * +0.8–1.6 ms for −0.6 ms). Timestamps arrive as ISO 8601 text with an offset
+ * expression and a Date each): work moves from the API process's one event loop, which
+ * caps a route's throughput, into PostgreSQL's backends, which run on every core.
+ * Measured at 10k NS / 100k ops: NS page, API −0.4 ms, PostgreSQL +0.25–0.5 ms (pgbench);
+ * operation page (two jsonb columns, four timestamps a row), API 4.27 → 2.2–2.4 ms per
+ * request in bench/api.ts (driver rows saturated the event loop at 213 req/s),
+ * PostgreSQL +0.8–1.6 ms. Timestamps arrive as ISO 8601 text with an offset
  * ({@link JsonRow}); the row mappers read both forms.
  */
 export async function jsonRows<R>(db: Kysely<Database>, query: Expression<unknown>, order: RawBuilder<unknown>): Promise<R[]> {
