@@ -100,9 +100,9 @@ export function toPage<R extends { readonly id: string; readonly page_at: string
  * expression and a Date each): work moves from the API process's one event loop, which
  * caps a route's throughput, into PostgreSQL's backends, which run on every core.
  * Measured at 10k NS / 100k ops: NS page, API −0.4 ms, PostgreSQL +0.25–0.5 ms (pgbench);
- * operation page (two jsonb columns, four timestamps a row), API 4.27 → 2.2–2.4 ms per
- * request in bench/api.ts (driver rows saturated the event loop at 213 req/s),
- * PostgreSQL +0.8–1.6 ms. Timestamps arrive as ISO 8601 text with an offset
+ * operation page (two jsonb columns, four timestamps a row), server CPU per request in
+ * bench/api.ts at load average 2–3 4.27 → 3.13 ms (213 → 250 req/s, the event loop
+ * saturated both times), PostgreSQL +0.8–1.6 ms (pgbench). Timestamps arrive as ISO 8601 text with an offset
  * ({@link JsonRow}); the row mappers read both forms.
  */
 export async function jsonRows<R>(db: Kysely<Database>, query: Expression<unknown>, order: RawBuilder<unknown>): Promise<R[]> {
