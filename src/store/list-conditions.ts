@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
-import type { RawBuilder, SqlBool } from 'kysely';
+import type { Expression, Kysely, RawBuilder, SqlBool } from 'kysely';
 import { NEGATIVE_CONDITION_OPS } from '../lifecycle/index.js';
 import type { ConditionOp, PageKey } from '../lifecycle/index.js';
+import type { Database } from './schema.js';
 
 /** The positive operator whose "none matches" a negative one means. */
 const POSITIVE_OF: Partial<Record<ConditionOp, ConditionOp>> = { neq: 'eq', nin: 'in', ncont: 'cont' };
@@ -89,4 +90,24 @@ export function toPage<R extends { readonly id: string; readonly page_at: string
   const kept = more ? rows.slice(0, limit) : rows;
   const last = kept[kept.length - 1];
   return { items: kept.map(map), next: more && last ? { at: last.page_at, id: last.id } : null };
+}
+
+/**
+ * Runs `query` (a page: ORDER BY … LIMIT …) and returns its rows read from one JSON
+ * document, `json_agg` of the rows in `order` (the page's own order, repeated because an
+ * aggregate's input order is not guaranteed otherwise). The driver parses one text value
+ * with `JSON.parse` instead of a hundred rows field by field (timestamps through a regular
+ * expression and a Date each): work moves from the API process's one event loop, which
+ * caps a route's throughput, into PostgreSQL's backends, which run on every core.
+ * Measured at 10k NS / 100k ops: NS page, API −0.4 ms, PostgreSQL +0.25–0.5 ms (pgbench);
+ * operation page (two jsonb columns, four timestamps a row), server CPU per request in
+ * bench/api.ts at load average 2–3 4.27 → 3.13 ms (213 → 250 req/s, the event loop
+ * saturated both times), PostgreSQL +0.8–1.6 ms (pgbench). Timestamps arrive as ISO 8601 text with an offset
+ * ({@link JsonRow}); the row mappers read both forms.
+ */
+export async function jsonRows<R>(db: Kysely<Database>, query: Expression<unknown>, order: RawBuilder<unknown>): Promise<R[]> {
+  const result = await sql<{ rows: R[] | string | null }>`select coalesce(json_agg(t order by ${order}), '[]'::json) as rows from ${query} as t`.execute(db);
+  const rows = result.rows[0]?.rows ?? [];
+  // Drivers parse `json` (pg and PGlite do by default); a driver set to return text is read here.
+  return typeof rows === 'string' ? (JSON.parse(rows) as R[]) : rows;
 }

@@ -1,11 +1,13 @@
-import type { Kysely, RawBuilder, SqlBool } from 'kysely';
+import type { Kysely, RawBuilder, Selectable, SqlBool } from 'kysely';
 import { sql } from 'kysely';
 import type { NsInstance, NsState } from '../model/index.js';
 import { ConflictError, NotFoundError } from '../model/index.js';
 import type { Condition, MemberCondition, NsInstanceField, NsInstanceQuery, NsInstanceRepository, RecordPage, TenantScope, VnfInstanceField } from '../lifecycle/index.js';
 import type { Database } from './schema.js';
+import type { NsInstancesTable } from './runtime-schema.js';
 import { toNsInstance } from './runtime-rows.js';
-import { afterKey, isoMicros, scalarCondition, someCondition, toPage } from './list-conditions.js';
+import type { JsonRow } from './runtime-rows.js';
+import { afterKey, isoMicros, jsonRows, scalarCondition, someCondition, toPage } from './list-conditions.js';
 
 /** NS instance field → column. */
 const NS_COLUMNS: Record<NsInstanceField, string> = { id: 'id', name: 'name', description: 'description', nsdId: 'nsd_id', nsdInfoId: 'nsd_info_id', state: 'state' };
@@ -70,14 +72,16 @@ export class SqlNsInstanceRepository implements NsInstanceRepository {
   /**
    * One statement per page: tenant, conditions and the keyset bound in the WHERE clause,
    * `ORDER BY created_at, id LIMIT limit + 1` (the extra row says whether a next page
-   * exists), served by the `(tenant, created_at, id)` and `(created_at, id)` indexes.
+   * exists), served by the `(tenant, created_at, id)` and `(created_at, id)` indexes;
+   * the rows come back as one JSON document ({@link jsonRows}).
    */
   async page(query: NsInstanceQuery): Promise<RecordPage<NsInstance>> {
     let q = this.db.selectFrom('ns_instances').selectAll().select(isoMicros(sql.ref('created_at')).as('page_at'));
     if (query.tenant !== undefined) q = q.where('tenant', '=', query.tenant);
     for (const c of query.where ?? []) q = q.where(nsCondition(c));
     if (query.after) q = q.where(afterKey(sql.ref('created_at'), sql.ref('ns_instances.id'), query.after));
-    const rows = await q.orderBy('created_at').orderBy('id').limit(Math.max(1, query.limit) + 1).execute();
+    const pageQuery = q.orderBy('created_at').orderBy('id').limit(Math.max(1, query.limit) + 1);
+    const rows = await jsonRows<JsonRow<Selectable<NsInstancesTable>> & { page_at: string }>(this.db, pageQuery, sql`t.created_at, t.id`);
     return toPage(rows, Math.max(1, query.limit), toNsInstance);
   }
 

@@ -1,4 +1,4 @@
-import type { Kysely, RawBuilder, SqlBool } from 'kysely';
+import type { Kysely, RawBuilder, Selectable, SqlBool } from 'kysely';
 import { sql } from 'kysely';
 import type { CancelMode, LcmOpOcc, OpState } from '../model/index.js';
 import { ConflictError, NotFoundError } from '../model/index.js';
@@ -7,7 +7,8 @@ import { RUNNABLE_OP_STATES } from '../lifecycle/index.js';
 import type { Database } from './schema.js';
 import type { LcmOpOccsTable } from './runtime-schema.js';
 import { isUniqueViolation, json, toOpOcc } from './runtime-rows.js';
-import { afterKey, isoMicros, isoMillis, scalarCondition, toPage } from './list-conditions.js';
+import type { JsonRow } from './runtime-rows.js';
+import { afterKey, isoMicros, isoMillis, jsonRows, scalarCondition, toPage } from './list-conditions.js';
 
 /** Operation field → column. */
 const OP_COLUMNS: Record<OpOccField, string> = {
@@ -76,14 +77,16 @@ export class SqlOpOccRepository implements OpOccRepository {
   /**
    * One statement per page: tenant, conditions and the keyset bound in the WHERE clause,
    * `ORDER BY start_time, id LIMIT limit + 1` (the extra row says whether a next page
-   * exists), served by the `(…, start_time, id)` indexes.
+   * exists), served by the `(…, start_time, id)` indexes; the rows come back as one JSON
+   * document ({@link jsonRows}).
    */
   async page(query: OpOccQuery): Promise<RecordPage<StoredOpOcc>> {
     let q = this.db.selectFrom('lcm_op_occs').selectAll().select(isoMicros(sql.ref('start_time')).as('page_at'));
     if (query.tenant !== undefined) q = q.where('tenant', '=', query.tenant);
     for (const c of query.where ?? []) q = q.where(opCondition(c));
     if (query.after) q = q.where(afterKey(sql.ref('start_time'), sql.ref('lcm_op_occs.id'), query.after));
-    const rows = await q.orderBy('start_time').orderBy('id').limit(Math.max(1, query.limit) + 1).execute();
+    const pageQuery = q.orderBy('start_time').orderBy('id').limit(Math.max(1, query.limit) + 1);
+    const rows = await jsonRows<JsonRow<Selectable<LcmOpOccsTable>> & { page_at: string }>(this.db, pageQuery, sql`t.start_time, t.id`);
     return toPage(rows, Math.max(1, query.limit), toOpOcc);
   }
 

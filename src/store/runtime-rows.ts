@@ -3,11 +3,30 @@ import type { CancelMode, NsInstance, NsState, OpState, OpStep, OpType, ProblemD
 import type { StoredOpOcc } from '../lifecycle/index.js';
 import type { LcmOpOccsTable, NsInstancesTable, OpStepsTable, VimAccountsTable, VnfInstancesTable } from './runtime-schema.js';
 
-const iso = (d: Date | string): string => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
+/**
+ * A row as PostgreSQL's `row_to_json`/`json_agg` writes it: timestamps are ISO 8601
+ * text with an offset (`2025-01-01T00:00:01.123456+00:00`), the rest as the driver
+ * reads it (jsonb columns parsed, booleans, numbers). See `jsonRows` in list-conditions.ts.
+ */
+export type JsonRow<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
+
+/** PostgreSQL's JSON text of a UTC timestamptz: `2025-01-01T00:00:01.123456+00:00` (fraction trimmed, or absent). */
+const PG_UTC_TEXT = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?\+00(?::00)?$/;
+
+/**
+ * A timestamp as `toISOString` writes it (milliseconds, truncated). PostgreSQL's UTC text
+ * is rewritten as text (a page of operations has 400 timestamps, and `new Date(text)`
+ * costs about a microsecond each); any other offset goes through Date.
+ */
+const iso = (d: Date | string): string => {
+  if (d instanceof Date) return d.toISOString();
+  const m = PG_UTC_TEXT.exec(d);
+  return m ? `${m[1] as string}.${`${m[2] ?? ''}000`.slice(0, 3)}Z` : new Date(d).toISOString();
+};
 const isoOrNull = (d: Date | string | null): string | null => (d === null ? null : iso(d));
 
 /** Row → NsInstance. */
-export const toNsInstance = (r: Selectable<NsInstancesTable>): NsInstance => ({
+export const toNsInstance = (r: Selectable<NsInstancesTable> | JsonRow<Selectable<NsInstancesTable>>): NsInstance => ({
   id: r.id, name: r.name, description: r.description, nsdId: r.nsd_id, nsdInfoId: r.nsd_info_id, state: r.state as NsState,
   tenant: r.tenant, createdAt: iso(r.created_at), updatedAt: iso(r.updated_at),
 });
@@ -19,7 +38,7 @@ export const toVnfInstance = (r: Selectable<VnfInstancesTable>): VnfInstance => 
 });
 
 /** Row → StoredOpOcc. */
-export const toOpOcc = (r: Selectable<LcmOpOccsTable>): StoredOpOcc => ({
+export const toOpOcc = (r: Selectable<LcmOpOccsTable> | JsonRow<Selectable<LcmOpOccsTable>>): StoredOpOcc => ({
   id: r.id, nsInstanceId: r.ns_instance_id, lcmOperationType: r.lcm_operation_type as OpType, operationState: r.operation_state as OpState,
   statusEnteredTime: iso(r.status_entered_time), startTime: iso(r.start_time), isAutomaticInvocation: r.is_automatic_invocation,
   operationParams: r.operation_params, internalParams: r.internal_params ?? r.operation_params, isCancelPending: r.is_cancel_pending, cancelMode: r.cancel_mode as CancelMode | null,

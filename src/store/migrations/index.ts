@@ -8,6 +8,7 @@ import * as vimSecretSealed from './006-vim-secret-sealed.js';
 import * as subscriptionScope from './007-subscription-scope.js';
 import * as listIndexes from './008-list-indexes.js';
 import * as sol005Records from './009-sol005-records.js';
+import * as memberFilterIndexes from './010-member-filter-indexes.js';
 
 /** All migrations, in order. Names never change once released. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '007-subscription-scope': subscriptionScope,
   '008-list-indexes': listIndexes,
   '009-sol005-records': sol005Records,
+  '010-member-filter-indexes': memberFilterIndexes,
 };
