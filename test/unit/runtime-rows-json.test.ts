@@ -35,7 +35,7 @@ describe('row mappers read JSON rows as they read driver rows', () => {
     const at = '2025-01-01T00:00:01.123456+00:00';
     const base = {
       id: 'op-1', ns_instance_id: 'ns-1', lcm_operation_type: 'INSTANTIATE', operation_state: 'FAILED_TEMP', is_automatic_invocation: false,
-      operation_params: { seq: 1 }, is_cancel_pending: false, cancel_mode: null, error: { status: 500, detail: 'x' }, tenant: 'default', owner: 'w1', attempts: 2,
+      operation_params: { seq: 1 }, internal_params: { placement: { pins: {} } }, is_cancel_pending: false, cancel_mode: null, error: { status: 500, detail: 'x' }, tenant: 'default', owner: 'w1', attempts: 2,
     };
     const d = new Date('2025-01-01T00:00:01.123Z');
     expect(toOpOcc({ ...base, status_entered_time: at, start_time: at, lease_expires_at: at, deadline: at })).toEqual(
