@@ -5126,6 +5126,420 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/nsd/v1/subscriptions": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get: {
+            readonly parameters: {
+                readonly query?: {
+                    /** @description SOL013 filter, e.g. (eq,onboardingState,ONBOARDED);(cont,vnfProvider,acme) */
+                    readonly filter?: string;
+                    readonly all_fields?: string;
+                    readonly fields?: string;
+                    readonly exclude_fields?: string;
+                    readonly exclude_default?: string;
+                    readonly nextpage_opaque_marker?: string;
+                };
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Default Response */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": readonly {
+                            readonly id?: string;
+                            readonly filter?: {
+                                readonly [key: string]: unknown;
+                            };
+                            readonly callbackUri?: string;
+                            readonly _links?: {
+                                readonly self: {
+                                    readonly href: string;
+                                };
+                            };
+                        }[];
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": {
+                        readonly callbackUri: string;
+                        readonly filter?: {
+                            readonly [key: string]: unknown;
+                        };
+                        readonly authentication?: {
+                            readonly [key: string]: unknown;
+                        };
+                        readonly verbosity?: string;
+                    };
+                };
+            };
+            readonly responses: {
+                /** @description Default Response */
+                readonly 201: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": {
+                            readonly id: string;
+                            readonly filter: {
+                                readonly [key: string]: unknown;
+                            };
+                            readonly callbackUri: string;
+                            readonly _links: {
+                                readonly self: {
+                                    readonly href: string;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                readonly 303: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/nsd/v1/subscriptions/{subscriptionId}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path: {
+                    readonly subscriptionId: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Default Response */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": {
+                            readonly id: string;
+                            readonly filter: {
+                                readonly [key: string]: unknown;
+                            };
+                            readonly callbackUri: string;
+                            readonly _links: {
+                                readonly self: {
+                                    readonly href: string;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path: {
+                    readonly subscriptionId: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Default Response */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/vnfpkgm/v1/subscriptions": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get: {
+            readonly parameters: {
+                readonly query?: {
+                    /** @description SOL013 filter, e.g. (eq,onboardingState,ONBOARDED);(cont,vnfProvider,acme) */
+                    readonly filter?: string;
+                    readonly all_fields?: string;
+                    readonly fields?: string;
+                    readonly exclude_fields?: string;
+                    readonly exclude_default?: string;
+                    readonly nextpage_opaque_marker?: string;
+                };
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Default Response */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": readonly {
+                            readonly id?: string;
+                            readonly filter?: {
+                                readonly [key: string]: unknown;
+                            };
+                            readonly callbackUri?: string;
+                            readonly _links?: {
+                                readonly self: {
+                                    readonly href: string;
+                                };
+                            };
+                        }[];
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": {
+                        readonly callbackUri: string;
+                        readonly filter?: {
+                            readonly [key: string]: unknown;
+                        };
+                        readonly authentication?: {
+                            readonly [key: string]: unknown;
+                        };
+                        readonly verbosity?: string;
+                    };
+                };
+            };
+            readonly responses: {
+                /** @description Default Response */
+                readonly 201: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": {
+                            readonly id: string;
+                            readonly filter: {
+                                readonly [key: string]: unknown;
+                            };
+                            readonly callbackUri: string;
+                            readonly _links: {
+                                readonly self: {
+                                    readonly href: string;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                readonly 303: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/vnfpkgm/v1/subscriptions/{subscriptionId}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path: {
+                    readonly subscriptionId: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Default Response */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": {
+                            readonly id: string;
+                            readonly filter: {
+                                readonly [key: string]: unknown;
+                            };
+                            readonly callbackUri: string;
+                            readonly _links: {
+                                readonly self: {
+                                    readonly href: string;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        readonly delete: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path: {
+                    readonly subscriptionId: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Default Response */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/api/events": {
         readonly parameters: {
             readonly query?: never;

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ConflictError, NotFoundError } from '../../../model/index.js';
-import type { PackageRecord, VnfdRecord } from '../../../catalog/index.js';
+import type { PackageRecord, UploadInput, VnfdRecord } from '../../../catalog/index.js';
 import { assertVisible, tenantFilter } from '../../../auth/index.js';
 import type { AuthContext } from '../../../auth/index.js';
 import { callerOf } from '../../http/caller.js';
@@ -20,6 +20,7 @@ import {
   VnfPkgInfoModifications,
   VnfPkgInfoSchema,
 } from './vnf-package-info.js';
+import { catalogNotifications } from '../catalog-notifications.js';
 
 const tags = ['vnfpkgm'];
 
@@ -30,6 +31,7 @@ const tags = ['vnfpkgm'];
 export const vnfPackageRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (app, { deps }) => {
   const catalog = deps.services.catalog;
   const pageSize = deps.config.pageSize;
+  const notify = catalogNotifications(deps, app.log);
 
   /** The VnfPkgInfo if `ctx` may see it; NotFoundError otherwise. */
   const visible = async (ctx: AuthContext, id: string): Promise<VnfdRecord> => {
@@ -44,6 +46,14 @@ export const vnfPackageRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
       throw new ConflictError(`VNF package ${id} is ${v.onboardingState}; upload its content first`, { code: 'STATE_CONFLICT', details: { onboardingState: v.onboardingState } });
     }
     return { v, pkg: (await catalog.getPackage(v.packageId)).package };
+  };
+  /**
+   * On-boards `input` into the package `before` (CREATED) and notifies: the
+   * `VnfPackageOnboardingNotification` once ONBOARDED. An upload refused because the
+   * package was not CREATED changed nothing and sends nothing.
+   */
+  const onboard = async (before: VnfdRecord, input: UploadInput): Promise<void> => {
+    await catalog.uploadVnfPackageContent(before.id, input).finally(async () => before.onboardingState === 'CREATED' && notify.vnfPackageUploaded(await catalog.getVnfPackage(before.id)));
   };
   const info = async (v: VnfdRecord, base: string) => toVnfPkgInfo(v, v.packageId ? (await catalog.getPackage(v.packageId)).package : undefined, base);
 
@@ -79,8 +89,8 @@ export const vnfPackageRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
     '/vnfpkgm/v1/vnf_packages/:id',
     { schema: { tags, summary: 'Enable/disable a VNF package or change its userDefinedData', params: IdParams, body: VnfPkgInfoModifications, response: { 200: VnfPkgInfoModifications } }, config: { action: 'vnfpkgm:update' } },
     async (request) => {
-      await visible(callerOf(request), request.params.id);
-      await catalog.patchVnfPackage(request.params.id, request.body);
+      const before = await visible(callerOf(request), request.params.id);
+      await notify.vnfPackageChanged(before, await catalog.patchVnfPackage(request.params.id, request.body));
       return request.body;
     },
   );
@@ -89,8 +99,9 @@ export const vnfPackageRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
     '/vnfpkgm/v1/vnf_packages/:id',
     { schema: { tags, summary: 'Delete a DISABLED, NOT_IN_USE VNF package', params: IdParams }, config: { action: 'vnfpkgm:delete' } },
     async (request, reply) => {
-      await visible(callerOf(request), request.params.id);
+      const v = await visible(callerOf(request), request.params.id);
       await catalog.deleteVnfPackage(request.params.id);
+      await notify.vnfPackageDeleted(v);
       return reply.code(204).send();
     },
   );
@@ -142,9 +153,9 @@ export const vnfPackageRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
       },
       async (request, reply) => {
         bindOpId(request, `onboard-${request.params.id}`);
-        await visible(callerOf(request), request.params.id);
+        const before = await visible(callerOf(request), request.params.id);
         const input = await uploadFrom(request, deps.config.maxUploadBytes);
-        await catalog.uploadVnfPackageContent(request.params.id, input);
+        await onboard(before, input);
         request.log.info('VNF package on-boarded');
         return reply.code(202).send();
       },
