@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExamplePackages, openTestApp } from '../support/app.js';
 import type { TestApp } from '../support/app.js';
 import { CallbackServer } from '../support/callback-server.js';
+import { seedNsRecords } from '../support/ns-records-seed.js';
 import type { InjectOptions } from 'fastify';
 
 /**
@@ -167,5 +168,24 @@ describe('SOL005 NSD and VNF package management subscriptions and notifications'
     expect(failure!.body.nsdId).toBeUndefined();
     await t.deps.services.monitoring!.notifications.idle();
     expect(callback.requests.filter((r) => r.path === '/nsd-quiet' && r.method === 'POST')).toEqual([]);
+  });
+
+  it('POST ns_lcm_op_occs/{id}/continue: 202 + Location for a FAILED_TEMP operation (resumed as retry), 409 otherwise, 404 when missing', async () => {
+    // Seeded: NS 0's first operation is FAILED_TEMP, its second is final.
+    const { opIds } = await seedNsRecords(t.store.db, { ns: 1, ops: 2, vnfsPerNs: 1 });
+    const [open, done] = opIds as [string, string];
+    const before = (await inject({ method: 'GET', url: `/nslcm/v1/ns_lcm_op_occs/${open}` })).json();
+    expect(before.operationState).toBe('FAILED_TEMP');
+    expect(before._links.continue.href).toMatch(new RegExp(`/nslcm/v1/ns_lcm_op_occs/${open}/continue$`));
+    const c = await inject({ method: 'POST', url: `/nslcm/v1/ns_lcm_op_occs/${open}/continue` });
+    expect(c.statusCode, c.body).toBe(202);
+    expect(c.headers.location).toMatch(new RegExp(`^http://localhost(:\\d+)?/nslcm/v1/ns_lcm_op_occs/${open}$`));
+    const after = (await inject({ method: 'GET', url: `/nslcm/v1/ns_lcm_op_occs/${open}` })).json();
+    expect(after.operationState).toBe('PROCESSING');
+    expect(after._links.continue).toBeUndefined();
+    const again = await inject({ method: 'POST', url: `/nslcm/v1/ns_lcm_op_occs/${open}/continue` });
+    expect([again.statusCode, again.json().code]).toEqual([409, 'OP_ILLEGAL_STATE']);
+    expect((await inject({ method: 'POST', url: `/nslcm/v1/ns_lcm_op_occs/${done}/continue` })).statusCode).toBe(409);
+    expect((await inject({ method: 'POST', url: '/nslcm/v1/ns_lcm_op_occs/00000000-0000-4000-8000-999999999999/continue' })).statusCode).toBe(404);
   });
 });
