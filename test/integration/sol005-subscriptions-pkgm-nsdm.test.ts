@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildExamplePackages, openTestApp } from '../support/app.js';
 import type { TestApp } from '../support/app.js';
 import { CallbackServer } from '../support/callback-server.js';
@@ -187,5 +190,62 @@ describe('SOL005 NSD and VNF package management subscriptions and notifications'
     expect([again.statusCode, again.json().code]).toEqual([409, 'OP_ILLEGAL_STATE']);
     expect((await inject({ method: 'POST', url: `/nslcm/v1/ns_lcm_op_occs/${done}/continue` })).statusCode).toBe(409);
     expect((await inject({ method: 'POST', url: '/nslcm/v1/ns_lcm_op_occs/00000000-0000-4000-8000-999999999999/continue' })).statusCode).toBe(404);
+  });
+
+  it('POST package_content/upload_from_uri: 202, fetched through the outbound guard with the credentials, on-boarded as a direct upload; failures leave ERROR', async () => {
+    const csar = await readFile(files.csar);
+    const seen: IncomingMessage[] = [];
+    const server: Server = createServer((req, res) => {
+      seen.push(req);
+      if (req.url === '/pkg/relay.zip') return void res.writeHead(200, { 'content-type': 'application/zip' }).end(csar);
+      if (req.url === '/moved') return void res.writeHead(302, { location: '/pkg/relay.zip' }).end();
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const src = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const create = async () => (await inject({ method: 'POST', url: '/vnfpkgm/v1/vnf_packages', payload: {} })).json().id as string;
+      const upload = (id: string, payload: Record<string, unknown>) => inject({ method: 'POST', url: `/vnfpkgm/v1/vnf_packages/${id}/package_content/upload_from_uri`, payload });
+      const state = async (id: string) => (await inject({ method: 'GET', url: `/vnfpkgm/v1/vnf_packages/${id}?all_fields` })).json() as Json;
+
+      const ok = await create();
+      const r = await upload(ok, { addressInformation: `${src}/pkg/relay.zip`, authType: 'BASIC', userName: 'repo', password: 'pw' });
+      expect(r.statusCode, r.body).toBe(202);
+      const [note] = await received('/vnfpkgm', (n) => n.vnfPkgId === ok && n.notificationType === 'VnfPackageOnboardingNotification');
+      expectValid('PkgmNotifications.schema.json#/definitions/VnfPackageOnboardingNotification', note!.body);
+      const info = await state(ok);
+      expect(info).toMatchObject({ onboardingState: 'ONBOARDED', operationalState: 'ENABLED', vnfdId: note!.body.vnfdId });
+      expect(seen.map((q) => [q.method, q.url, q.headers.authorization])).toEqual([['GET', '/pkg/relay.zip', `Basic ${Buffer.from('repo:pw').toString('base64')}`]]);
+      // The same bytes as a direct upload would have stored.
+      expect((await inject({ method: 'GET', url: `/vnfpkgm/v1/vnf_packages/${ok}/package_content` })).rawPayload.equals(csar)).toBe(true);
+      // Not CREATED any more: 409.
+      expect((await upload(ok, { addressInformation: `${src}/pkg/relay.zip` })).statusCode).toBe(409);
+
+      // A redirect is not followed: the package ends in ERROR with the failure.
+      const moved = await create();
+      expect((await upload(moved, { addressInformation: `${src}/moved` })).statusCode).toBe(202);
+      const failed = await vi.waitFor(
+        async () => {
+          const s = await state(moved);
+          if (s.onboardingState !== 'ERROR') throw new Error(`still ${s.onboardingState}`);
+          return s;
+        },
+        { timeout: 10_000, interval: 50 },
+      );
+      expect(failed.onboardingFailureDetails).toMatchObject({ code: 'PACKAGE_URI_FAILED', status: 502, sourceStatus: 302 });
+      expect(seen.map((q) => q.url)).toEqual(['/pkg/relay.zip', '/moved']);
+
+      // Refused before anything is fetched or changed.
+      const other = await create();
+      const linkLocal = await upload(other, { addressInformation: 'http://169.254.169.254/latest/meta-data' });
+      expect([linkLocal.statusCode, linkLocal.json().code]).toEqual([400, 'OUTBOUND_NOT_ALLOWED']);
+      const oauth = await upload(other, { addressInformation: `${src}/pkg/relay.zip`, authType: 'OAUTH2_CLIENT_CREDENTIALS' });
+      expect([oauth.statusCode, oauth.json().code]).toEqual([400, 'PACKAGE_URI_INVALID']);
+      expect((await state(other)).onboardingState).toBe('CREATED');
+      expect(seen).toHaveLength(2);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });
