@@ -69,6 +69,7 @@ export const DEFAULT_POLICY: Readonly<Record<string, string>> = {
   'nslcm:terminate': 'rule:operator',
   'nslcm:delete': 'rule:operator',
   'nslcm:retry': 'rule:operator',
+  'nslcm:continue': 'rule:operator',
   'nslcm:rollback': 'rule:operator',
   'nslcm:fail': 'rule:operator',
   'nslcm:cancel': 'rule:operator',

@@ -146,6 +146,8 @@ export const ERROR_CODES = {
   OUTBOUND_NOT_ALLOWED: spec(400, 'Outbound host not allowed'),
   OUTBOUND_FAILED: spec(502, 'Outbound call failed', true),
   OUTBOUND_CLOSED: spec(503, 'Outbound pool closed', true),
+  PACKAGE_URI_INVALID: spec(400, 'Invalid package upload from URI'),
+  PACKAGE_URI_FAILED: spec(502, 'Package URI did not deliver the package', true),
 
   // The server itself.
   INTERNAL: spec(500, 'Internal error'),

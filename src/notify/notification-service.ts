@@ -27,6 +27,27 @@ export interface AlarmLike {
   readonly [field: string]: unknown;
 }
 
+/** An NSD as its notifications name it. */
+export interface NsdRef {
+  readonly nsdInfoId: string;
+  readonly nsdId?: string | null;
+  readonly tenant: string;
+}
+
+/** A VNF package as its notifications name it. */
+export interface VnfPackageRef {
+  readonly vnfPkgId: string;
+  readonly vnfdId?: string | null;
+  readonly tenant: string;
+}
+
+/** SOL013 ProblemDetails (`status` and `detail` required). */
+export interface ProblemLike {
+  readonly status: number;
+  readonly detail: string;
+  readonly [field: string]: unknown;
+}
+
 /** Options of {@link NotificationService}. */
 export interface NotificationServiceOptions {
   readonly repo: SubscriptionRepository;
@@ -177,6 +198,87 @@ export class NotificationService {
     }));
   }
 
+  /** `NsdOnBoardingNotification` (SOL005 §5.5.2.9), to the subscribers of the NSD's `tenant`. */
+  async publishNsdOnboarded(n: NsdRef & { readonly nsdId: string }): Promise<void> {
+    await this.#publish('nsd', n.tenant, { notificationType: 'NsdOnBoardingNotification', nsdInfoId: n.nsdInfoId, nsdId: n.nsdId }, (sub) => ({
+      nsdInfoId: n.nsdInfoId,
+      nsdId: n.nsdId,
+      _links: this.#nsdLinks(sub, n.nsdInfoId),
+    }));
+  }
+
+  /**
+   * `NsdOnboardingFailureNotification` (SOL005 §5.5.2.10) with the failure as ProblemDetails;
+   * `nsdId` only when the NSD was read before on-boarding failed (cardinality 0..1).
+   */
+  async publishNsdOnboardingFailure(n: NsdRef, details: ProblemLike): Promise<void> {
+    await this.#publish('nsd', n.tenant, { notificationType: 'NsdOnboardingFailureNotification', nsdInfoId: n.nsdInfoId, ...(n.nsdId ? { nsdId: n.nsdId } : {}) }, (sub) => ({
+      nsdInfoId: n.nsdInfoId,
+      ...(n.nsdId ? { nsdId: n.nsdId } : {}),
+      onboardingFailureDetails: details,
+      _links: this.#nsdLinks(sub, n.nsdInfoId),
+    }));
+  }
+
+  /** `NsdChangeNotification` (SOL005 §5.5.2.11): the NSD's operational state changed. */
+  async publishNsdChanged(n: NsdRef, nsdOperationalState: string): Promise<void> {
+    await this.#publish('nsd', n.tenant, { notificationType: 'NsdChangeNotification', nsdInfoId: n.nsdInfoId, ...(n.nsdId ? { nsdId: n.nsdId } : {}) }, (sub) => ({
+      nsdInfoId: n.nsdInfoId,
+      nsdOperationalState,
+      _links: this.#nsdLinks(sub, n.nsdInfoId),
+    }));
+  }
+
+  /** `NsdDeletionNotification` (SOL005 §5.5.2.12). */
+  async publishNsdDeleted(n: NsdRef): Promise<void> {
+    await this.#publish('nsd', n.tenant, { notificationType: 'NsdDeletionNotification', nsdInfoId: n.nsdInfoId, ...(n.nsdId ? { nsdId: n.nsdId } : {}) }, (sub) => ({
+      nsdInfoId: n.nsdInfoId,
+      _links: this.#nsdLinks(sub, n.nsdInfoId),
+    }));
+  }
+
+  /** `VnfPackageOnboardingNotification` (SOL005 §9.5.2.8), to the subscribers of the package's `tenant`. */
+  async publishVnfPackageOnboarded(p: VnfPackageRef & { readonly vnfdId: string }): Promise<void> {
+    await this.#publish('vnfpkgm', p.tenant, { notificationType: 'VnfPackageOnboardingNotification', vnfPkgId: p.vnfPkgId, vnfdId: p.vnfdId }, (sub) => ({
+      vnfPkgId: p.vnfPkgId,
+      vnfdId: p.vnfdId,
+      _links: this.#pkgLinks(sub, p.vnfPkgId),
+    }));
+  }
+
+  /**
+   * `VnfPackageChangeNotification` (SOL005 §9.5.2.9): `OP_STATE_CHANGE` with the new
+   * `operationalState`, or `PKG_DELETE`. The clause gives `vnfdId` cardinality 1, but a
+   * package deleted before it was ever on-boarded has no VNFD: it is left out then.
+   */
+  async publishVnfPackageChanged(p: VnfPackageRef, change: { readonly changeType: 'OP_STATE_CHANGE'; readonly operationalState: string } | { readonly changeType: 'PKG_DELETE' }): Promise<void> {
+    const state = change.changeType === 'OP_STATE_CHANGE' ? { operationalState: change.operationalState } : {};
+    const vnfd = p.vnfdId ? { vnfdId: p.vnfdId } : {};
+    await this.#publish('vnfpkgm', p.tenant, { notificationType: 'VnfPackageChangeNotification', vnfPkgId: p.vnfPkgId, ...vnfd, ...state }, (sub) => ({
+      vnfPkgId: p.vnfPkgId,
+      ...vnfd,
+      changeType: change.changeType,
+      ...state,
+      _links: this.#pkgLinks(sub, p.vnfPkgId),
+    }));
+  }
+
+  /** SOL005 `NsdmLinks` (§5.5.3.3). */
+  #nsdLinks(sub: SubscriptionRecord, nsdInfoId: string) {
+    return {
+      nsdInfo: { href: `${this.#base()}/nsd/v1/ns_descriptors/${nsdInfoId}` },
+      subscription: { href: `${this.#base()}/nsd/v1/subscriptions/${sub.id}` },
+    };
+  }
+
+  /** SOL005 `PkgmLinks` (§9.5.3.5). */
+  #pkgLinks(sub: SubscriptionRecord, vnfPkgId: string) {
+    return {
+      vnfPackage: { href: `${this.#base()}/vnfpkgm/v1/vnf_packages/${vnfPkgId}` },
+      subscription: { href: `${this.#base()}/vnfpkgm/v1/subscriptions/${sub.id}` },
+    };
+  }
+
   #alarmFacts(notificationType: NotificationType, a: AlarmLike): NotificationFacts {
     return { notificationType, nsInstanceId: a.managedObjectId, perceivedSeverity: a.perceivedSeverity, eventType: a.eventType, probableCause: a.probableCause };
   }
@@ -193,7 +295,8 @@ export class NotificationService {
     const subs = await this.#o.repo.listeners(api, tenant);
     const now = this.#o.clock.now().toISOString();
     // SOL005 v2.6.1 spells it `timestamp` in the NS LCM notifications (§6.5.2.5–6.5.2.7)
-    // and `timeStamp` in the NS FM ones (§8.5.2.5–8.5.2.7).
+    // and `timeStamp` in the NS FM (§8.5.2.5–8.5.2.7), NSD management (§5.5.2.9–5.5.2.12)
+    // and VNF package management (§9.5.2.8–9.5.2.9) ones.
     const stamp = api === 'nslcm' ? { timestamp: now } : { timeStamp: now };
     for (const sub of subs) {
       if (!filterMatches(sub.filter as SubscriptionFilter, facts)) continue;

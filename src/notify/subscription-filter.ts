@@ -7,13 +7,39 @@ import type { SubscriptionApi } from './subscription-store.js';
  */
 export const LCM_NOTIFICATION_TYPES = ['NsLcmOperationOccurrenceNotification', 'NsIdentifierCreationNotification', 'NsIdentifierDeletionNotification'] as const;
 export const FM_NOTIFICATION_TYPES = ['AlarmNotification', 'AlarmClearedNotification', 'AlarmListRebuiltNotification'] as const;
+/**
+ * SOL005 §5.5.4.2 (NsdmNotificationsFilter): the PNFD notifications are accepted in filters
+ * though Rondo has no PNFD management and never sends them.
+ */
+export const NSDM_NOTIFICATION_TYPES = [
+  'NsdOnBoardingNotification',
+  'NsdOnboardingFailureNotification',
+  'NsdChangeNotification',
+  'NsdDeletionNotification',
+  'PnfdOnBoardingNotification',
+  'PnfdOnBoardingFailureNotification',
+  'PnfdDeletionNotification',
+] as const;
+/** SOL005 §9.5.3.2 (PkgmNotificationsFilter). */
+export const PKGM_NOTIFICATION_TYPES = ['VnfPackageOnboardingNotification', 'VnfPackageChangeNotification'] as const;
 export type LcmNotificationType = (typeof LCM_NOTIFICATION_TYPES)[number];
 export type FmNotificationType = (typeof FM_NOTIFICATION_TYPES)[number];
-export type NotificationType = LcmNotificationType | FmNotificationType;
+export type NsdmNotificationType = (typeof NSDM_NOTIFICATION_TYPES)[number];
+export type PkgmNotificationType = (typeof PKGM_NOTIFICATION_TYPES)[number];
+export type NotificationType = LcmNotificationType | FmNotificationType | NsdmNotificationType | PkgmNotificationType;
+
+const TYPES_OF: Record<SubscriptionApi, readonly string[]> = {
+  nslcm: LCM_NOTIFICATION_TYPES,
+  nsfm: FM_NOTIFICATION_TYPES,
+  nsd: NSDM_NOTIFICATION_TYPES,
+  vnfpkgm: PKGM_NOTIFICATION_TYPES,
+};
 
 /**
- * The filter attributes Rondo matches (SOL005 `LifecycleChangeNotificationsFilter` and
- * `FmNotificationsFilter`). Other attributes are kept as sent and not matched.
+ * The filter attributes Rondo matches (SOL005 `LifecycleChangeNotificationsFilter`,
+ * `FmNotificationsFilter`, `NsdmNotificationsFilter` (`nsdInfoId`, `nsdId`) and
+ * `PkgmNotificationsFilter` (`vnfPkgId`, `vnfdId`, `operationalState`)). Other attributes
+ * are kept as sent and not matched.
  */
 export interface SubscriptionFilter {
   readonly nsInstanceSubscriptionFilter?: { readonly nsInstanceIds?: readonly string[] };
@@ -23,13 +49,26 @@ export interface SubscriptionFilter {
   readonly perceivedSeverities?: readonly string[];
   readonly eventTypes?: readonly string[];
   readonly probableCauses?: readonly string[];
+  readonly nsdInfoId?: readonly string[];
+  readonly nsdId?: readonly string[];
+  readonly vnfPkgId?: readonly string[];
+  readonly vnfdId?: readonly string[];
+  readonly operationalState?: readonly string[];
   readonly [other: string]: unknown;
 }
 
 /** What a notification offers to filters. */
 export interface NotificationFacts {
   readonly notificationType: NotificationType;
-  readonly nsInstanceId: string;
+  /** The NS instance of an NS LCM / NS FM notification. */
+  readonly nsInstanceId?: string;
+  readonly nsdInfoId?: string;
+  /** Absent when the NSD was never on-boarded (an on-boarding failure, a deletion). */
+  readonly nsdId?: string;
+  readonly vnfPkgId?: string;
+  readonly vnfdId?: string;
+  /** A VNF package's operational state (a change notification's new state). */
+  readonly operationalState?: string;
   readonly operationType?: string;
   readonly operationState?: string;
   readonly perceivedSeverity?: string;
@@ -37,7 +76,19 @@ export interface NotificationFacts {
   readonly probableCause?: string;
 }
 
-const LIST_FIELDS = ['notificationTypes', 'operationTypes', 'operationStates', 'perceivedSeverities', 'eventTypes', 'probableCauses'] as const;
+const LIST_FIELDS = [
+  'notificationTypes',
+  'operationTypes',
+  'operationStates',
+  'perceivedSeverities',
+  'eventTypes',
+  'probableCauses',
+  'nsdInfoId',
+  'nsdId',
+  'vnfPkgId',
+  'vnfdId',
+  'operationalState',
+] as const;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
@@ -51,7 +102,7 @@ export function parseFilter(api: SubscriptionApi, raw: unknown): SubscriptionFil
   const bad = (field: string, why: string) => new BadRequestError(`filter.${field} ${why}`, { code: 'SUBSCRIPTION_FILTER_INVALID', details: { field: `filter.${field}` } });
   if (!isObject(raw)) throw bad('', 'must be an object');
   for (const f of LIST_FIELDS) if (raw[f] !== undefined && !isStringList(raw[f])) throw bad(f, 'must be a list of strings');
-  const types: readonly string[] = api === 'nslcm' ? LCM_NOTIFICATION_TYPES : FM_NOTIFICATION_TYPES;
+  const types = TYPES_OF[api];
   const unknown = (raw.notificationTypes as string[] | undefined)?.find((t) => !types.includes(t));
   if (unknown) throw bad('notificationTypes', `has ${unknown}; this API sends ${types.join(', ')}`);
   const ns = raw.nsInstanceSubscriptionFilter;
@@ -80,6 +131,11 @@ export function filterMatches(filter: SubscriptionFilter, n: NotificationFacts):
     list === undefined || list.length === 0 || (value !== undefined && list.includes(value));
   return (
     has(filter.nsInstanceSubscriptionFilter?.nsInstanceIds, n.nsInstanceId) &&
+    has(filter.nsdInfoId, n.nsdInfoId) &&
+    has(filter.nsdId, n.nsdId) &&
+    has(filter.vnfPkgId, n.vnfPkgId) &&
+    has(filter.vnfdId, n.vnfdId) &&
+    (n.operationalState === undefined || has(filter.operationalState, n.operationalState)) &&
     has(filter.notificationTypes, n.notificationType) &&
     (n.operationType === undefined || has(filter.operationTypes, n.operationType)) &&
     (n.operationState === undefined || has(filter.operationStates, n.operationState)) &&

@@ -14,7 +14,7 @@ export interface Sealer {
   open(sealed: string): string;
 }
 
-/** SOL005 `LccnSubscription` / `FmSubscription` as the API returns it (no credentials). */
+/** SOL005 `LccnSubscription` / `FmSubscription` / `NsdmSubscription` / `PkgmSubscription` as the API returns it (no credentials). */
 export interface SubscriptionView {
   readonly id: string;
   readonly filter: SubscriptionFilter;
@@ -40,7 +40,12 @@ export interface SubscriptionServiceOptions {
   readonly guard?: OutboundGuard;
 }
 
-const BASE_PATH: Record<SubscriptionApi, string> = { nslcm: '/nslcm/v1/subscriptions', nsfm: '/nsfm/v1/subscriptions' };
+const BASE_PATH: Record<SubscriptionApi, string> = {
+  nslcm: '/nslcm/v1/subscriptions',
+  nsfm: '/nsfm/v1/subscriptions',
+  nsd: '/nsd/v1/subscriptions',
+  vnfpkgm: '/vnfpkgm/v1/subscriptions',
+};
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

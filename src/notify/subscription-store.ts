@@ -1,8 +1,11 @@
 // The store as notify uses it: a port notify owns, implemented by `src/store`
 // (`subscriptionRepository`) and handed over by the composition root.
 
-/** The SOL005 APIs that take subscriptions: NS lifecycle (NsLcm) and NS fault management (NsFm). */
-export const SUBSCRIPTION_APIS = ['nslcm', 'nsfm'] as const;
+/**
+ * The SOL005 APIs that take subscriptions: NS lifecycle (NsLcm), NS fault management (NsFm),
+ * NSD management (Nsdm) and VNF package management (Pkgm). The SQL CHECK is migration 011's.
+ */
+export const SUBSCRIPTION_APIS = ['nslcm', 'nsfm', 'nsd', 'vnfpkgm'] as const;
 export type SubscriptionApi = (typeof SUBSCRIPTION_APIS)[number];
 
 /** A stored SOL005 subscription. `authSealed` holds the sealed `authentication` block. */

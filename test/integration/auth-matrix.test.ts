@@ -51,6 +51,8 @@ interface Ids {
   readonly alarmId: string;
   readonly lcmSubscriptionId: string;
   readonly fmSubscriptionId: string;
+  readonly nsdSubscriptionId: string;
+  readonly pkgmSubscriptionId: string;
   readonly userId: string;
   readonly apiKeyId: string;
   readonly tenant: string;
@@ -59,7 +61,7 @@ interface Ids {
 
 const MISSING_IDS: Ids = {
   vnfPkgId: MISSING, nsdInfoId: MISSING, packageId: MISSING, vimId: 'pop-missing', nsInstanceId: MISSING, nsLcmOpOccId: MISSING, alarmId: MISSING,
-  lcmSubscriptionId: MISSING, fmSubscriptionId: MISSING, userId: MISSING, apiKeyId: MISSING, tenant: 'tenant-missing', artifact: 'missing.txt',
+  lcmSubscriptionId: MISSING, fmSubscriptionId: MISSING, nsdSubscriptionId: MISSING, pkgmSubscriptionId: MISSING, userId: MISSING, apiKeyId: MISSING, tenant: 'tenant-missing', artifact: 'missing.txt',
 };
 
 /** `:id` means a different resource under each prefix. */
@@ -82,7 +84,10 @@ function fill(url: string, ids: Ids): string {
       if (!hit) throw new Error(`auth matrix: no id mapping for ${url}; add its prefix to ID_BY_PREFIX`);
       return encodeURIComponent(ids[hit[1]]);
     }
-    if (name === 'subscriptionId') return ids[url.startsWith('/nslcm/') ? 'lcmSubscriptionId' : 'fmSubscriptionId'];
+    if (name === 'subscriptionId') {
+      const api = url.split('/')[1] as 'nslcm' | 'nsfm' | 'nsd' | 'vnfpkgm';
+      return ids[({ nslcm: 'lcmSubscriptionId', nsfm: 'fmSubscriptionId', nsd: 'nsdSubscriptionId', vnfpkgm: 'pkgmSubscriptionId' } as const)[api]];
+    }
     if (name in ids) return encodeURIComponent(ids[name as keyof Ids]);
     throw new Error(`auth matrix: no value for :${name} in ${url}; add it to Ids`);
   });
@@ -109,6 +114,7 @@ function bodyFor(r: AuthRouteEntry, ids: Ids, vesEndpoint: string): { payload?: 
   if (key === 'POST /nslcm/v1/ns_instances') return { payload: { nsdId: ids.nsdInfoId, nsName: 'matrix' } };
   if (BODY_TARGETED.has(key)) return { payload: r.method === 'POST' ? { service_uuid: ids.nsdInfoId } : { service_uuid: ids.nsdInfoId, service_instance_uuid: ids.nsInstanceId } };
   if (key === 'PUT /vnfpkgm/v1/vnf_packages/:id/package_content') return { payload: Buffer.from('PK\u0003\u0004not-a-zip'), contentType: 'application/zip' };
+  if (key === 'POST /vnfpkgm/v1/vnf_packages/:id/package_content/upload_from_uri') return { payload: { addressInformation: 'http://127.0.0.1:9/package.zip' } };
   if (key === 'PUT /nsd/v1/ns_descriptors/:id/nsd_content') return { payload: 'nsd: {}\n', contentType: 'text/plain' };
   if (key === 'PATCH /nsfm/v1/alarms/:alarmId') return { payload: { ackState: 'ACKNOWLEDGED' }, contentType: 'application/merge-patch+json' };
   if (r.method === 'PATCH' && /vnf_packages|ns_descriptors/.test(r.url)) return { payload: { userDefinedData: { matrix: 'x' } } };
@@ -207,12 +213,16 @@ describe.each([
     expect((await call('GET', `/nslcm/v1/ns_instances/${ns.id}`, opA)).body).not.toContain('pop-of-b');
 
     // Subscriptions of A and B on one callback server; an alarm on A's NS.
-    const sub = async (header: string, api: 'nslcm' | 'nsfm', path: string) =>
+    const sub = async (header: string, api: 'nslcm' | 'nsfm' | 'nsd' | 'vnfpkgm', path: string) =>
       (await ok(await call('POST', `/${api}/v1/subscriptions`, header, { payload: { callbackUri: `${cb.url}${path}` } }), 201)).json<{ id: string }>().id;
     const lcmSubscriptionId = await sub(opA, 'nslcm', '/a/lcm');
     const fmSubscriptionId = await sub(opA, 'nsfm', '/a/fm');
+    const nsdSubscriptionId = await sub(opA, 'nsd', '/a/nsd');
+    const pkgmSubscriptionId = await sub(opA, 'vnfpkgm', '/a/pkgm');
     await sub(opB, 'nslcm', '/b/lcm');
     await sub(opB, 'nsfm', '/b/fm');
+    await sub(opB, 'nsd', '/b/nsd');
+    await sub(opB, 'vnfpkgm', '/b/pkgm');
     const alarm = await monitoring.alarms.raiseFor({ type: 'vnf.down', nsId: ns.id, vnfId: 'vnf-of-a', popId: 'pop-of-a', computeId: 'compute-of-a', at: new Date() });
     // VES agent configs are admin business (credentials); A's PoP has one.
     await ok(await call('POST', '/admin/v1/vims/pop-of-a/vesagent', headers.admin, { payload: VES_BODY(`${cb.url}/ves`) }), 201);
@@ -220,7 +230,7 @@ describe.each([
 
     ids = {
       vnfPkgId: vnfPkg.id, nsdInfoId, packageId: pkg.id, vimId: 'pop-of-a', nsInstanceId: ns.id, nsLcmOpOccId: opId, alarmId: alarm!.id,
-      lcmSubscriptionId, fmSubscriptionId, userId: users['operator-a']!.id, apiKeyId, tenant: TENANT_A, artifact: 'ChangeLog.txt',
+      lcmSubscriptionId, fmSubscriptionId, nsdSubscriptionId, pkgmSubscriptionId, userId: users['operator-a']!.id, apiKeyId, tenant: TENANT_A, artifact: 'ChangeLog.txt',
     };
     const vnfPkgInfo = (await call('GET', `/vnfpkgm/v1/vnf_packages/${vnfPkg.id}`, opA)).json<{ packageId?: string }>();
     const csarPackages = (await call('GET', '/admin/v1/packages', opA)).json<{ id: string; nsds: { id: string }[]; vnfds: { id: string }[] }[]>();

@@ -9,6 +9,7 @@ import * as subscriptionScope from './007-subscription-scope.js';
 import * as listIndexes from './008-list-indexes.js';
 import * as sol005Records from './009-sol005-records.js';
 import * as memberFilterIndexes from './010-member-filter-indexes.js';
+import * as subscriptionApis from './011-subscription-apis.js';
 
 /** All migrations, in order. Names never change once released. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '008-list-indexes': listIndexes,
   '009-sol005-records': sol005Records,
   '010-member-filter-indexes': memberFilterIndexes,
+  '011-subscription-apis': subscriptionApis,
 };

@@ -13,6 +13,7 @@ import { acceptRawBodies, RAW_PACKAGE_TYPES, uploadFrom } from '../../http/uploa
 import { bindOpId } from '../../http/request-id.js';
 import { sendFileWithRange } from '../../http/byte-range.js';
 import { descriptorFiles, negotiateDescriptor, zipOfEntries } from '../descriptor-content.js';
+import { catalogNotifications } from '../catalog-notifications.js';
 import { CreateNsdInfoRequest, NSD_ATTRIBUTES, NSD_DEFAULT_EXCLUDED, NsdInfoModifications, NsdInfoSchema, toNsdInfo } from './nsd-info.js';
 
 const tags = ['nsd'];
@@ -23,6 +24,7 @@ const tags = ['nsd'];
  */
 export const nsdRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (app, { deps }) => {
   const catalog = deps.services.catalog;
+  const notify = catalogNotifications(deps, app.log);
 
   /** The NsdInfo if `ctx` may see it; NotFoundError otherwise. */
   const visible = async (ctx: AuthContext, id: string): Promise<NsdRecord> => {
@@ -70,11 +72,12 @@ export const nsdRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (a
     { schema: { tags, summary: 'Enable/disable an NSD or change its userDefinedData', params: IdParams, body: NsdInfoModifications, response: { 200: NsdInfoModifications } }, config: { action: 'nsd:update' } },
     async (request) => {
       const { nsdOperationalState, userDefinedData } = request.body;
-      await visible(callerOf(request), request.params.id);
-      await catalog.patchNsd(request.params.id, {
+      const before = await visible(callerOf(request), request.params.id);
+      const after = await catalog.patchNsd(request.params.id, {
         ...(nsdOperationalState ? { operationalState: nsdOperationalState } : {}),
         ...(userDefinedData ? { userDefinedData } : {}),
       });
+      await notify.nsdChanged(before, after);
       return request.body;
     },
   );
@@ -83,8 +86,9 @@ export const nsdRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (a
     '/nsd/v1/ns_descriptors/:id',
     { schema: { tags, summary: 'Delete a DISABLED, NOT_IN_USE NSD', params: IdParams }, config: { action: 'nsd:delete' } },
     async (request, reply) => {
-      await visible(callerOf(request), request.params.id);
+      const n = await visible(callerOf(request), request.params.id);
       await catalog.deleteNsd(request.params.id);
+      await notify.nsdDeleted(n);
       return reply.code(204).send();
     },
   );
@@ -121,9 +125,12 @@ export const nsdRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (a
       { schema: { tags, summary: 'Upload the NSD (zip or YAML); on-boards it', params: IdParams, consumes: ['application/zip', 'text/plain', 'multipart/form-data'] }, config: { action: 'nsd:upload' } },
       async (request, reply) => {
         bindOpId(request, `onboard-${request.params.id}`);
-        await visible(callerOf(request), request.params.id);
+        const before = await visible(callerOf(request), request.params.id);
         const input = await uploadFrom(request, deps.config.maxUploadBytes);
-        await catalog.uploadNsdContent(request.params.id, input);
+        // The notification follows what the upload left (ONBOARDED, or ERROR: a failure);
+        // an upload refused because the NSD was not CREATED changed nothing and sends none.
+        const id = request.params.id;
+        await catalog.uploadNsdContent(id, input).finally(async () => before.onboardingState === 'CREATED' && notify.nsdUploaded(await catalog.getNsd(id)));
         request.log.info('NSD on-boarded');
         return reply.code(202).send();
       },

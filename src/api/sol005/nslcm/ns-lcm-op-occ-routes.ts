@@ -14,7 +14,7 @@ const tags = ['nslcm'];
 
 /**
  * SOL005 NS LCM operation occurrences: `/nslcm/v1/ns_lcm_op_occs` (list, read) and the
- * task resources retry, rollback, fail and cancel. Wrong state → 409 `OP_ILLEGAL_STATE`
+ * task resources retry, rollback, continue, fail and cancel. Wrong state → 409 `OP_ILLEGAL_STATE`
  * (SOL005 §6.4.11–6.4.14). An operation belongs to its NS instance's tenant (stamped
  * when it starts); another tenant's answers 404 like a missing one.
  */
@@ -65,6 +65,23 @@ export const nsLcmOpOccRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
     });
   accepted('retry', 'Retry a FAILED_TEMP operation from its failed steps (202)');
   accepted('rollback', 'Roll back a FAILED_TEMP instantiation (202)');
+
+  // SOL005 v2.6.1 §6.4.13 "Continue operation task": continues an operation that
+  // experienced a temporary failure (FAILED_TEMP), else 409. Rondo's operations are step
+  // plans whose steps are idempotent and resumable: there is no decision point at which an
+  // operation waits to be told to go on, so continuing means going on from where it
+  // stopped, which is exactly what retry does (the failed steps again, then the rest).
+  // `continue` therefore resumes as retry does, with the same 202 + Location and 409
+  // `OP_ILLEGAL_STATE` outside FAILED_TEMP.
+  app.post(
+    '/nslcm/v1/ns_lcm_op_occs/:id/continue',
+    { schema: { tags, summary: 'Continue a FAILED_TEMP operation (resumes it as retry does) (202)', params: IdParams }, config: { action: 'nslcm:continue' } },
+    async (request, reply) => {
+      await visible(callerOf(request), request.params.id);
+      await lifecycle.retry(request.params.id);
+      return reply.code(202).header('location', opLocation(request, request.params.id)).send();
+    },
+  );
 
   app.post(
     '/nslcm/v1/ns_lcm_op_occs/:id/fail',

@@ -18,7 +18,7 @@ export const toStepView = (s: OpStep) => ({
 
 /**
  * SOL005 `NsLcmOpOcc` plus Rondo's `steps` extension. `_links` holds only the task
- * resources valid now (SOL005 §6.5.2.3): retry/rollback/fail in FAILED_TEMP (rollback
+ * resources valid now (SOL005 §6.5.2.3): retry/continue/rollback/fail in FAILED_TEMP (rollback
  * for INSTANTIATE only), cancel in PROCESSING/ROLLING_BACK without a pending cancel.
  */
 export function toOpOccView(op: LcmOpOcc, steps: readonly OpStep[] | null, base: string) {
@@ -40,7 +40,7 @@ export function toOpOccView(op: LcmOpOcc, steps: readonly OpStep[] | null, base:
     _links: {
       self: { href: self },
       nsInstance: { href: `${base}/nslcm/v1/ns_instances/${op.nsInstanceId}` },
-      ...(failedTemp ? { retry: { href: `${self}/retry` }, fail: { href: `${self}/fail` } } : {}),
+      ...(failedTemp ? { retry: { href: `${self}/retry` }, continue: { href: `${self}/continue` }, fail: { href: `${self}/fail` } } : {}),
       ...(failedTemp && op.lcmOperationType === 'INSTANTIATE' ? { rollback: { href: `${self}/rollback` } } : {}),
       ...(cancellable ? { cancel: { href: `${self}/cancel` } } : {}),
     },
