@@ -57,14 +57,14 @@ export const nsLcmOpOccRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
   // SOL005 §6.4.11–6.4.15: a task's 202 points at the operation occurrence it acts on.
   const opLocation = (request: Parameters<typeof baseUrl>[0], opId: string) => `${baseUrl(request)}/nslcm/v1/ns_lcm_op_occs/${opId}`;
 
-  const accepted = (action: 'retry' | 'rollback', summary: string) =>
-    app.post(`/nslcm/v1/ns_lcm_op_occs/:id/${action}`, { schema: { tags, summary, params: IdParams }, config: { action: `nslcm:${action}` } }, async (request, reply) => {
+  const accepted = (task: 'retry' | 'rollback' | 'continue', run: (opId: string) => Promise<unknown>, summary: string) =>
+    app.post(`/nslcm/v1/ns_lcm_op_occs/:id/${task}`, { schema: { tags, summary, params: IdParams }, config: { action: `nslcm:${task}` } }, async (request, reply) => {
       await visible(callerOf(request), request.params.id);
-      await lifecycle[action](request.params.id);
+      await run(request.params.id);
       return reply.code(202).header('location', opLocation(request, request.params.id)).send();
     });
-  accepted('retry', 'Retry a FAILED_TEMP operation from its failed steps (202)');
-  accepted('rollback', 'Roll back a FAILED_TEMP instantiation (202)');
+  accepted('retry', (id) => lifecycle.retry(id), 'Retry a FAILED_TEMP operation from its failed steps (202)');
+  accepted('rollback', (id) => lifecycle.rollback(id), 'Roll back a FAILED_TEMP instantiation (202)');
 
   // SOL005 v2.6.1 §6.4.13 "Continue operation task": continues an operation that
   // experienced a temporary failure (FAILED_TEMP), else 409. Rondo's operations are step
@@ -73,15 +73,7 @@ export const nsLcmOpOccRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
   // stopped, which is exactly what retry does (the failed steps again, then the rest).
   // `continue` therefore resumes as retry does, with the same 202 + Location and 409
   // `OP_ILLEGAL_STATE` outside FAILED_TEMP.
-  app.post(
-    '/nslcm/v1/ns_lcm_op_occs/:id/continue',
-    { schema: { tags, summary: 'Continue a FAILED_TEMP operation (resumes it as retry does) (202)', params: IdParams }, config: { action: 'nslcm:continue' } },
-    async (request, reply) => {
-      await visible(callerOf(request), request.params.id);
-      await lifecycle.retry(request.params.id);
-      return reply.code(202).header('location', opLocation(request, request.params.id)).send();
-    },
-  );
+  accepted('continue', (id) => lifecycle.retry(id), 'Continue a FAILED_TEMP operation (resumes it as retry does) (202)');
 
   app.post(
     '/nslcm/v1/ns_lcm_op_occs/:id/fail',
