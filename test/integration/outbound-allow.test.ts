@@ -120,6 +120,8 @@ describe.each(STORE_KINDS)('RONDO_OUTBOUND_ALLOW through the real app (%s)', (ki
       await monitoring.notifications.publishNsCreated('ns-allowed');
       await cb.waitFor(() => cb.notifications.some((n) => n.nsInstanceId === 'ns-allowed'));
       await collector.waitFor(() => collector.find({ domain: 'heartbeat', sourceName: 'dc1' }).length > 0);
+      // Counted once the POST's answer is read, which may come after the callback saw it.
+      await monitoring.notifications.idle();
       expect(monitoring.notifications.delivered).toBeGreaterThanOrEqual(1);
     } finally {
       await t.close();
