@@ -13,6 +13,7 @@ import type { Output } from './output.js';
 
 // `rondo secrets rotate`, apart from the other auth commands: it opens the store itself,
 // and only this command should pay for loading the store and the sealing code.
+
 /** A 32-byte key given as base64/hex text, or as a file holding one. */
 async function keyArgument(value: string, what: string): Promise<Buffer> {
   try {
