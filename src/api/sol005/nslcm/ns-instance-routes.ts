@@ -10,6 +10,7 @@ import type { RoutePluginOptions } from '../../app-deps.js';
 import { IdParams, ListQuery } from '../../http/schema-types.js';
 import { baseUrl, pagedResponse } from '../../http/list-response.js';
 import { nsInstanceListPlan } from './ns-instance-query.js';
+import { opOccHref } from './ns-lcm-op-occ-view.js';
 import {
   CreateNsRequestSchema, InstantiateNsRequestSchema, NS_INSTANCE_ATTRIBUTES, NS_INSTANCE_DEFAULT_EXCLUDED, NsInstanceSchema, TerminateNsRequestSchema, toNsInstanceView,
 } from './ns-instance-view.js';
@@ -57,7 +58,6 @@ export const nsInstanceRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
     const allowedPops = await allowedPopsOf(vimAccess, ctx);
     return { ...instantiateRequestOf(body), ...(allowedPops ? { allowedPops } : {}) };
   };
-  const opLocation = (base: string, opId: string) => `${base}/nslcm/v1/ns_lcm_op_occs/${opId}`;
 
   app.post(
     '/nslcm/v1/ns_instances',
@@ -136,7 +136,7 @@ export const nsInstanceRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
       if (request.query.dry_run) return reply.code(200).send(await lifecycle.dryRun({ nsInstanceId: request.params.id }, req));
       // SOL005 §6.5.2.3: the operation echoes the request as its operationParams.
       const op = await lifecycle.instantiate(request.params.id, { ...req, ...(request.body ? { operationParams: request.body } : {}) });
-      return reply.code(202).header('location', opLocation(baseUrl(request), op.id)).send();
+      return reply.code(202).header('location', opOccHref(baseUrl(request), op.id)).send();
     },
   );
 
@@ -157,7 +157,7 @@ export const nsInstanceRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
       const t = request.body?.terminationType;
       await visible(callerOf(request), request.params.id);
       const op = await lifecycle.terminate(request.params.id, { ...(t ? { terminationType: t } : {}), operationParams: request.body ?? {} });
-      return reply.code(202).header('location', opLocation(baseUrl(request), op.id)).send();
+      return reply.code(202).header('location', opOccHref(baseUrl(request), op.id)).send();
     },
   );
 };

@@ -7,7 +7,7 @@ import type { RoutePluginOptions } from '../../app-deps.js';
 import { callerOf } from '../../http/caller.js';
 import { IdParams, ListQuery } from '../../http/schema-types.js';
 import { baseUrl, pagedResponse } from '../../http/list-response.js';
-import { CancelModeSchema, OP_OCC_ATTRIBUTES, OP_OCC_DEFAULT_EXCLUDED, OpOccSchema, toOpOccView } from './ns-lcm-op-occ-view.js';
+import { CancelModeSchema, OP_OCC_ATTRIBUTES, OP_OCC_DEFAULT_EXCLUDED, OpOccSchema, opOccHref, toOpOccView } from './ns-lcm-op-occ-view.js';
 import { opOccListPlan } from './ns-lcm-op-occ-query.js';
 
 const tags = ['nslcm'];
@@ -55,13 +55,12 @@ export const nsLcmOpOccRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
   );
 
   // SOL005 §6.4.11–6.4.15: a task's 202 points at the operation occurrence it acts on.
-  const opLocation = (request: Parameters<typeof baseUrl>[0], opId: string) => `${baseUrl(request)}/nslcm/v1/ns_lcm_op_occs/${opId}`;
 
   const accepted = (task: 'retry' | 'rollback' | 'continue', run: (opId: string) => Promise<unknown>, summary: string) =>
     app.post(`/nslcm/v1/ns_lcm_op_occs/:id/${task}`, { schema: { tags, summary, params: IdParams }, config: { action: `nslcm:${task}` } }, async (request, reply) => {
       await visible(callerOf(request), request.params.id);
       await run(request.params.id);
-      return reply.code(202).header('location', opLocation(request, request.params.id)).send();
+      return reply.code(202).header('location', opOccHref(baseUrl(request), request.params.id)).send();
     });
   accepted('retry', (id) => lifecycle.retry(id), 'Retry a FAILED_TEMP operation from its failed steps (202)');
   accepted('rollback', (id) => lifecycle.rollback(id), 'Roll back a FAILED_TEMP instantiation (202)');
@@ -91,7 +90,7 @@ export const nsLcmOpOccRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
     async (request, reply) => {
       await visible(callerOf(request), request.params.id);
       await lifecycle.cancel(request.params.id, request.body?.cancelMode ?? 'GRACEFUL');
-      return reply.code(202).header('location', opLocation(request, request.params.id)).send();
+      return reply.code(202).header('location', opOccHref(baseUrl(request), request.params.id)).send();
     },
   );
 };

@@ -16,13 +16,16 @@ export const toStepView = (s: OpStep) => ({
   endedAt: s.endedAt,
 });
 
+/** The URI of an NS LCM operation occurrence: its `self` link, and the `Location` of a task's 202. */
+export const opOccHref = (base: string, opId: string): string => `${base}/nslcm/v1/ns_lcm_op_occs/${opId}`;
+
 /**
  * SOL005 `NsLcmOpOcc` plus Rondo's `steps` extension. `_links` holds only the task
  * resources valid now (SOL005 §6.5.2.3): retry/continue/rollback/fail in FAILED_TEMP (rollback
  * for INSTANTIATE only), cancel in PROCESSING/ROLLING_BACK without a pending cancel.
  */
 export function toOpOccView(op: LcmOpOcc, steps: readonly OpStep[] | null, base: string) {
-  const self = `${base}/nslcm/v1/ns_lcm_op_occs/${op.id}`;
+  const self = opOccHref(base, op.id);
   const failedTemp = op.operationState === 'FAILED_TEMP';
   const cancellable = (op.operationState === 'PROCESSING' || op.operationState === 'ROLLING_BACK') && !op.isCancelPending;
   return {
