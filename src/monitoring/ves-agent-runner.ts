@@ -88,6 +88,8 @@ export class VesAgentRunner {
   readonly #unsubs: (() => void)[] = [];
   #untrack: () => void = () => {};
   #running = new Set<Promise<void>>();
+  /** The VNF event handled last: each waits for the one before (see {@link #inOrder}). */
+  #lastVnfEvent: Promise<void> = Promise.resolve();
 
   constructor(deps: VesRunnerDeps) {
     this.#d = deps;
@@ -102,7 +104,7 @@ export class VesAgentRunner {
     if (d.metrics) this.#untrack = d.metrics.trackVesQueue(d.vimId, () => this.delivery.queueDepth);
     if (d.backlogs.some((b) => b.domain === 'fault')) {
       for (const t of ['vnf.down', 'vnf.oom', 'vnf.unhealthy', 'vnf.up'] as const) {
-        this.#unsubs.push(d.bus.subscribe(t, (e) => this.#track(this.#onVnfEvent(e))));
+        this.#unsubs.push(d.bus.subscribe(t, (e) => this.#track(this.#inOrder(e))));
       }
     }
     const now = d.clock.now().getTime();
@@ -190,6 +192,17 @@ export class VesAgentRunner {
     this.#previous.set(c.computeId, stats);
     this.delivery.enqueue(e);
     return e;
+  }
+
+  /**
+   * Handles VNF events one after another, in the order the bus gave them: handling awaits
+   * the VIM (names), so a restart's clear could otherwise overtake the death's raise and
+   * leave the fault raised.
+   */
+  #inOrder(e: VnfEvent): Promise<void> {
+    const handled = this.#lastVnfEvent.then(() => this.#onVnfEvent(e));
+    this.#lastVnfEvent = handled.catch(() => undefined);
+    return handled;
   }
 
   async #onVnfEvent(e: VnfEvent): Promise<void> {
