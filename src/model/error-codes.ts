@@ -156,6 +156,10 @@ export const ERROR_CODES = {
   CONFIG_INVALID: spec(500, 'Invalid configuration'),
   POLICY_INVALID: spec(500, 'Invalid policy'),
   STORE_UNAVAILABLE: spec(503, 'Database unavailable', true),
+  /** The event bus (RabbitMQ) does not answer or did not confirm a publication in time. */
+  BUS_UNAVAILABLE: spec(503, 'Event bus unavailable', true),
+  /** A bus topic or group name that cannot be used, or a group joined with another ordering. */
+  BUS_INVALID: spec(500, 'Invalid event bus use'),
   RECONCILER_DISABLED: spec(503, 'No reconciler on this server'),
   DASHBOARD_NOT_BUILT: spec(503, 'Dashboard not built'),
 } as const satisfies Record<string, ErrorCodeSpec>;
