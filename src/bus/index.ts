@@ -8,3 +8,5 @@ export { amqpNames, createAmqpBus, redactAmqpUrl } from './amqp-bus.js';
 export type { AmqpBusOptions } from './amqp-bus.js';
 export { idempotent, recentEventIds } from './idempotent.js';
 export type { HandledEvents } from './idempotent.js';
+export { OutboxRelay } from './outbox-relay.js';
+export type { OutboxEvent, OutboxRelayOptions, OutboxStore, RelayCrashPoint } from './outbox-relay.js';

@@ -13,17 +13,24 @@ export const CRASH_POINTS = [
   'after-step-done',
   /** A rollback batch's UNDONE outcomes were committed. */
   'after-undo-done',
-  /** An op state change was committed, before it is published to the notifier. */
+  /** An op state change (and its outbox event) was committed, before the relay is told. */
   'after-commit',
+  /** The outbox relay read a batch of unsent events, before it published them. */
+  'outbox-claimed',
+  /** The bus confirmed a batch of outbox events, before the relay marked them sent. */
+  'outbox-published',
 ] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 
 /** What a crash point knows about the moment it is hit (for logs and plans). */
 export interface CrashContext {
-  readonly opId: string;
+  /** The operation at hand; none at the outbox points. */
+  readonly opId?: string;
   /** The op's state at that moment, after the committed change for `after-commit`. */
   readonly operationState?: string;
   readonly stepId?: string;
+  /** The outbox events of the batch, at the outbox points. */
+  readonly eventIds?: readonly string[];
 }
 
 /** The fault-injection port: `hit` returns normally unless the plan says the process dies there. */
@@ -85,12 +92,12 @@ export function plannedCrashPoints(plan: readonly CrashPlanEntry[], crash: (poin
 
 /**
  * A reproducible plan of one crash drawn from a seeded random source in [0, 1): one of
- * `points` and its count, 1..`maxNth[point]` (defaults: 2 for claims and undo records, 3
+ * `points` and its count, 1..`maxNth[point]` (defaults: 2 for claims, undo records and the outbox points, 3
  * for commits, 4 for step records, so a crash lands inside an operation rather than
  * always at its first step).
  */
 export function seededCrashPlan(rand: () => number, points: readonly CrashPoint[] = CRASH_POINTS, maxNth: Partial<Record<CrashPoint, number>> = {}): CrashPlanEntry[] {
-  const limits: Record<CrashPoint, number> = { 'after-claim': 2, 'after-step-done': 4, 'after-undo-done': 2, 'after-commit': 3, ...maxNth };
+  const limits: Record<CrashPoint, number> = { 'after-claim': 2, 'after-step-done': 4, 'after-undo-done': 2, 'after-commit': 3, 'outbox-claimed': 2, 'outbox-published': 2, ...maxNth };
   const point = points[Math.floor(rand() * points.length)] ?? 'after-claim';
   return [{ point, nth: 1 + Math.floor(rand() * limits[point]) }];
 }

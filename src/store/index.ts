@@ -37,3 +37,5 @@ export { catalogRepositories, catalogStore } from './catalog-store-impl.js';
 // Reconciliation and runtime consistency checks.
 export { SqlReconcileRepository } from './reconcile-repository.js';
 export type { SubnetOverlap } from './reconcile-repository.js';
+// The transactional outbox and the consumers' handled-event records (event bus).
+export { consumedEvents, outboxStore, unsentOutboxEvents } from './outbox-repository.js';

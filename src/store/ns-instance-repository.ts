@@ -8,6 +8,7 @@ import type { NsInstancesTable } from './runtime-schema.js';
 import { toNsInstance } from './runtime-rows.js';
 import type { JsonRow } from './runtime-rows.js';
 import { afterKey, isoMicros, jsonRows, scalarCondition, someCondition, toPage } from './list-conditions.js';
+import { OUTBOX_COLUMNS, nsChangedColumns, nsInstanceColumns } from './outbox-events.js';
 
 /** NS instance field → column. */
 const NS_COLUMNS: Record<NsInstanceField, string> = { id: 'id', name: 'name', description: 'description', nsdId: 'nsd_id', nsdInfoId: 'nsd_info_id', state: 'state' };
@@ -49,15 +50,25 @@ function nsCondition(c: Condition<NsInstanceField> | MemberCondition): RawBuilde
   return scalarCondition(sql.ref(`ns_instances.${NS_COLUMNS[c.field]}`), c.op, c.values);
 }
 
-/** NS instance records; implements the lifecycle's NsInstanceRepository port. */
+/**
+ * NS instance records; implements the lifecycle's NsInstanceRepository port. Creation,
+ * state changes and deletion also write their event (`ns.created`, `ns.changed`,
+ * `ns.deleted`) to the outbox, in the same statement.
+ */
 export class SqlNsInstanceRepository implements NsInstanceRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async insert(ns: NsInstance): Promise<NsInstance> {
     const row = await this.db
-      .insertInto('ns_instances')
-      .values({ id: ns.id, name: ns.name, description: ns.description, nsd_id: ns.nsdId, nsd_info_id: ns.nsdInfoId, state: ns.state, tenant: ns.tenant, created_at: ns.createdAt, updated_at: ns.updatedAt })
-      .returningAll()
+      .with('ns', (q) =>
+        q
+          .insertInto('ns_instances')
+          .values({ id: ns.id, name: ns.name, description: ns.description, nsd_id: ns.nsdId, nsd_info_id: ns.nsdInfoId, state: ns.state, tenant: ns.tenant, created_at: ns.createdAt, updated_at: ns.updatedAt })
+          .returningAll(),
+      )
+      .with('event', (q) => q.insertInto('outbox').columns(OUTBOX_COLUMNS).expression((eb) => eb.selectFrom('ns').select(nsInstanceColumns('ns', 'ns.created'))))
+      .selectFrom('ns')
+      .selectAll()
       .executeTakeFirstOrThrow();
     return toNsInstance(row);
   }
@@ -94,11 +105,10 @@ export class SqlNsInstanceRepository implements NsInstanceRepository {
   /** Guarded state change: zero rows means someone else moved it (409). */
   async setState(id: string, expected: NsState, next: NsState, now: Date): Promise<NsInstance> {
     const row = await this.db
-      .updateTable('ns_instances')
-      .set({ state: next, updated_at: now })
-      .where('id', '=', id)
-      .where('state', '=', expected)
-      .returningAll()
+      .with('ns', (q) => q.updateTable('ns_instances').set({ state: next, updated_at: now }).where('id', '=', id).where('state', '=', expected).returningAll())
+      .with('event', (q) => q.insertInto('outbox').columns(OUTBOX_COLUMNS).expression((eb) => eb.selectFrom('ns').select(nsChangedColumns('ns', expected))))
+      .selectFrom('ns')
+      .selectAll()
       .executeTakeFirst();
     if (row) return toNsInstance(row);
     if (!(await this.get(id))) throw new NotFoundError('NS instance', id);
@@ -106,8 +116,13 @@ export class SqlNsInstanceRepository implements NsInstanceRepository {
   }
 
   async delete(id: string, expected: NsState): Promise<void> {
-    const r = await this.db.deleteFrom('ns_instances').where('id', '=', id).where('state', '=', expected).executeTakeFirst();
-    if (Number(r.numDeletedRows) > 0) return;
+    const gone = await this.db
+      .with('ns', (q) => q.deleteFrom('ns_instances').where('id', '=', id).where('state', '=', expected).returningAll())
+      .with('event', (q) => q.insertInto('outbox').columns(OUTBOX_COLUMNS).expression((eb) => eb.selectFrom('ns').select(nsInstanceColumns('ns', 'ns.deleted'))))
+      .selectFrom('ns')
+      .select('id')
+      .execute();
+    if (gone.length > 0) return;
     if (!(await this.get(id))) throw new NotFoundError('NS instance', id);
     throw new ConflictError(`NS instance ${id} is not ${expected}`, { code: 'NS_STATE_CONFLICT', details: { id, expected } });
   }

@@ -9,6 +9,7 @@ import type { LcmOpOccsTable } from './runtime-schema.js';
 import { isUniqueViolation, json, toOpOcc } from './runtime-rows.js';
 import type { JsonRow } from './runtime-rows.js';
 import { afterKey, isoMicros, isoMillis, jsonRows, scalarCondition, toPage } from './list-conditions.js';
+import { OUTBOX_COLUMNS, opChangedColumns } from './outbox-events.js';
 
 /** Operation field → column. */
 const OP_COLUMNS: Record<OpOccField, string> = {
@@ -39,7 +40,11 @@ function opCondition(c: OpOccCondition): RawBuilder<SqlBool> {
   }
 }
 
-/** LCM operation occurrences with the worker's claim and lease; implements OpOccRepository. */
+/**
+ * LCM operation occurrences with the worker's claim and lease; implements OpOccRepository.
+ * Creating an operation and every state change also write its `op.changed` event to the
+ * outbox, in the same statement.
+ */
 export class SqlOpOccRepository implements OpOccRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -47,14 +52,20 @@ export class SqlOpOccRepository implements OpOccRepository {
   async create(op: LcmOpOcc, deadline: Date | null, internalParams: Record<string, unknown> = {}): Promise<StoredOpOcc> {
     try {
       const row = await this.db
-        .insertInto('lcm_op_occs')
-        .values({
-          id: op.id, ns_instance_id: op.nsInstanceId, lcm_operation_type: op.lcmOperationType, operation_state: op.operationState,
-          status_entered_time: op.statusEnteredTime, start_time: op.startTime, is_automatic_invocation: op.isAutomaticInvocation,
-          operation_params: json(op.operationParams), internal_params: json(internalParams), is_cancel_pending: op.isCancelPending, cancel_mode: op.cancelMode,
-          error: op.error === null ? null : json(op.error), tenant: op.tenant, deadline,
-        })
-        .returningAll()
+        .with('created', (q) =>
+          q
+            .insertInto('lcm_op_occs')
+            .values({
+              id: op.id, ns_instance_id: op.nsInstanceId, lcm_operation_type: op.lcmOperationType, operation_state: op.operationState,
+              status_entered_time: op.statusEnteredTime, start_time: op.startTime, is_automatic_invocation: op.isAutomaticInvocation,
+              operation_params: json(op.operationParams), internal_params: json(internalParams), is_cancel_pending: op.isCancelPending, cancel_mode: op.cancelMode,
+              error: op.error === null ? null : json(op.error), tenant: op.tenant, deadline,
+            })
+            .returningAll(),
+        )
+        .with('event', (q) => q.insertInto('outbox').columns(OUTBOX_COLUMNS).expression((eb) => eb.selectFrom('created').select(opChangedColumns('created', null))))
+        .selectFrom('created')
+        .selectAll()
         .executeTakeFirstOrThrow();
       return toOpOcc(row);
     } catch (e) {
@@ -99,27 +110,33 @@ export class SqlOpOccRepository implements OpOccRepository {
   }
 
   /**
-   * Guarded state change. Leaving FAILED_TEMP for a runnable state (retry, rollback)
+   * Guarded state change, with its `op.changed` event. Leaving FAILED_TEMP for a runnable state (retry, rollback)
    * resets `attempts`, so the worker's crash counter starts over for the new run.
    */
   async transition(id: string, expected: OpState, next: OpState, patch: OpStatePatch): Promise<StoredOpOcc> {
     const restart = expected === 'FAILED_TEMP' && (RUNNABLE_OP_STATES as readonly OpState[]).includes(next);
     const row = await this.db
-      .updateTable('lcm_op_occs')
-      .set({
-        operation_state: next,
-        status_entered_time: patch.now,
-        ...(patch.error === undefined ? {} : { error: patch.error === null ? null : json(patch.error) }),
-        // Leaving FAILED_TEMP (retry, rollback) starts a fresh deadline of the same length:
-        // the old one may have passed while the operator looked, and a retry that fails at
-        // once with OP_DEADLINE_EXCEEDED could never complete.
-        ...(restart
-          ? { attempts: 0, is_cancel_pending: false, cancel_mode: null, deadline: sql<Date>`${patch.now}::timestamptz + (deadline - start_time)` }
-          : {}),
-      })
-      .where('id', '=', id)
-      .where('operation_state', '=', expected)
-      .returningAll()
+      .with('moved', (q) =>
+        q
+          .updateTable('lcm_op_occs')
+          .set({
+            operation_state: next,
+            status_entered_time: patch.now,
+            ...(patch.error === undefined ? {} : { error: patch.error === null ? null : json(patch.error) }),
+            // Leaving FAILED_TEMP (retry, rollback) starts a fresh deadline of the same length:
+            // the old one may have passed while the operator looked, and a retry that fails at
+            // once with OP_DEADLINE_EXCEEDED could never complete.
+            ...(restart
+              ? { attempts: 0, is_cancel_pending: false, cancel_mode: null, deadline: sql<Date>`${patch.now}::timestamptz + (deadline - start_time)` }
+              : {}),
+          })
+          .where('id', '=', id)
+          .where('operation_state', '=', expected)
+          .returningAll(),
+      )
+      .with('event', (q) => q.insertInto('outbox').columns(OUTBOX_COLUMNS).expression((eb) => eb.selectFrom('moved').select(opChangedColumns('moved', expected))))
+      .selectFrom('moved')
+      .selectAll()
       .executeTakeFirst();
     if (row) return toOpOcc(row);
     const now = await this.get(id);
