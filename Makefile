@@ -39,9 +39,9 @@ test-unit: install
 test-integration: system-deps build
 	npx vitest run --project integration --project docker --project docker-workers --project openstack
 
-# The demo runs on Docker only: no OpenStack needed.
+# The demo runs on Docker only: no OpenStack, no broker needed.
 demo: build
-	RONDO_SKIP_OPENSTACK=1 bash scripts/ensure-system-deps.sh
+	RONDO_SKIP_OPENSTACK=1 RONDO_SKIP_RABBITMQ=1 bash scripts/ensure-system-deps.sh
 	bash scripts/demo.sh
 
 bench: build

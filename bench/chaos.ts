@@ -75,7 +75,7 @@ async function startWorker(): Promise<Sim> {
   const dead = new AbortController();
   const owner = `sim-${++started}`;
   const worker = await compose({
-    ...shared, role: 'worker', workerOwner: owner, workerPollMs: 100, notifier: api.services.opNotifier,
+    ...shared, role: 'worker', workerOwner: owner, workerPollMs: 100, bus: api.services.bus,
     wrapRun: (run) => async (op, signal) => {
       await run(op, AbortSignal.any([signal, dead.signal]));
       // A crashed worker releases nothing: throwing makes LifecycleWorker keep the lease.

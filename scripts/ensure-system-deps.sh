@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs (idempotently) and starts what the tests and the demo need on Debian 12:
 # Docker engine, busybox-static (VNF images), ping/traceroute, Chromium (browser tests),
-# and checks PostgreSQL. Runs as root; safe to run again.
+# RabbitMQ (event bus tests; RONDO_SKIP_RABBITMQ=1 skips it, as `make demo` does: Rondo
+# needs no broker unless RONDO_AMQP_URL is set), and checks PostgreSQL. Runs as root;
+# safe to run again.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 
@@ -25,6 +27,9 @@ if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
   for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
 fi
+
+# The bus compliance suite and the split-role test run on a real RabbitMQ.
+if [ "${RONDO_SKIP_RABBITMQ:-0}" != "1" ]; then bash "$here/ensure-rabbitmq.sh"; fi
 
 if [ -x "$here/ensure-docker.sh" ] || [ -f "$here/ensure-docker.sh" ]; then bash "$here/ensure-docker.sh"; fi
 if [ -f "$here/build-vnf-images.sh" ]; then bash "$here/build-vnf-images.sh"; fi

@@ -4,7 +4,7 @@ import { defaultPublicUrl } from '../config/index.js';
 import type { RondoConfig, Role } from '../config/index.js';
 import { systemClock, uuidGenerator } from '../model/index.js';
 import type { Clock, IdGenerator } from '../model/index.js';
-import { authRepositories, catalogStore, openStore, VIM_SECRET_COLUMN } from '../store/index.js';
+import { authRepositories, catalogStore, consumedEvents, openStore, VIM_SECRET_COLUMN } from '../store/index.js';
 import type { Store } from '../store/index.js';
 import { createCatalogService } from '../catalog/index.js';
 import type { CatalogService, PackageReader } from '../catalog/index.js';
@@ -13,7 +13,8 @@ import { buildApp, ROUTE_PLUGINS } from '../api/index.js';
 import type { AppDeps, BuildAppOptions, RondoApp } from '../api/index.js';
 import { createAuthService, registerSealedColumn } from '../auth/index.js';
 import type { AuthService, ScryptParams } from '../auth/index.js';
-import type { LifecycleWorker } from '../lifecycle/index.js';
+import type { LifecycleTopics, LifecycleWorker } from '../lifecycle/index.js';
+import type { Bus, BusSubscription, OutboxRelay } from '../bus/index.js';
 import type { VimDriverTypes } from '../vim/index.js';
 import { createLogger } from './logger.js';
 import { wireLifecycle } from './lifecycle-wiring.js';
@@ -21,6 +22,7 @@ import type { CrashPointsPort, LifecycleOptions, RuntimeServices } from './lifec
 import { wireMonitoring } from './monitoring-wiring.js';
 import type { MonitoringServices } from './monitoring-wiring.js';
 import { defaultVimDrivers, memoryAccountDriverFactory } from './vim-drivers.js';
+import { openBus } from './bus-wiring.js';
 
 /** The real package readers of `src/packages`, as the catalog's port. */
 export const packageReader: PackageReader = {
@@ -53,6 +55,12 @@ export interface ComposeOptions extends LifecycleOptions {
   readonly store?: Store;
   /** Where `RONDO_SECRET_KEY` is read (default `process.env`). */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * An event bus opened by the caller and shared by the compositions of one process (a
+   * test's API side and its in-process workers); it stays the caller's. Default: opened
+   * from the config (RabbitMQ with RONDO_AMQP_URL, else in-process) and closed by `close()`.
+   */
+  readonly bus?: Bus<LifecycleTopics>;
   /** A ready auth service (tests share one); it stays the caller's. Default: built from `config.auth`. */
   readonly auth?: AuthService;
   /** scrypt costs of new password hashes (tests lower them). */
@@ -101,11 +109,14 @@ export interface Composition {
 }
 
 /**
- * The one composition root: wires store, auth, catalog, lifecycle (VIM drivers
+ * The one composition root: wires store, event bus, auth, catalog, lifecycle (VIM drivers
  * registered here by type), monitoring and the HTTP app from one config, for `rondo
- * serve` (every role), worker processes, tests and benches. Nothing is started:
- * `start()` runs what the role needs. Throws what the auth service throws for a bad
- * secret key or policy file (after closing a store it opened).
+ * serve` (every role), worker processes, tests and benches. Nothing is started but the
+ * outbox relay and this process's wake-ups from the bus (events of changes made through
+ * the composition go out whether or not `start()` is called): `start()` runs what the
+ * role needs. Throws what the auth service throws for a bad secret key or policy file,
+ * and RondoError `BUS_UNAVAILABLE` when RONDO_AMQP_URL names a broker that does not
+ * answer (after closing what it opened).
  */
 export async function compose(opts: ComposeOptions): Promise<Composition> {
   const { config } = opts;
@@ -121,7 +132,12 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     ));
   let listenUrl: string | null = null;
   const publicUrl = (): string => config.publicUrl ?? listenUrl ?? defaultPublicUrl(config.host, config.port);
+  const ownBus = opts.bus === undefined;
+  let openedBus: Bus<LifecycleTopics> | undefined;
+  let wakeups: BusSubscription | undefined;
+  let relay: OutboxRelay | undefined;
   try {
+    const bus = opts.bus ?? (openedBus = await openBus(config, logger));
     const auth =
       opts.auth ??
       createAuthService({
@@ -135,10 +151,13 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     const drivers: VimDriverTypes = { ...defaultVimDrivers(), ...opts.vimDrivers };
     // A new account's connectivity check gets a memory engine of its own (its capacity), unless a test replaced memory.
     const checkDrivers: VimDriverTypes = opts.vimDrivers?.memory ? drivers : { ...drivers, memory: memoryAccountDriverFactory };
-    const rt = wireLifecycle({ ...opts, config, store, clock, ids, logger, drivers, checkDrivers, secrets: auth.secretBox });
+    const rt = wireLifecycle({ ...opts, config, store, clock, ids, logger, drivers, checkDrivers, bus, secrets: auth.secretBox });
+    // Other processes' operation changes wake this one's worker and `waitForOp` (its own woke them already).
+    wakeups = await bus.subscribe(['op.changed'], (e) => rt.opNotifier.notify({ opId: e.payload.opId, nsInstanceId: e.payload.nsInstanceId, operationState: e.payload.operationState }));
+    (relay = rt.outboxRelay).start();
     const monitoring = wireMonitoring({
       config, store, clock, ids, logger,
-      vimRegistry: rt.vimRegistry, opNotifier: rt.opNotifier, nsEvents: rt.nsEvents, lifecycle: rt.lifecycle,
+      vimRegistry: rt.vimRegistry, events: bus, handled: consumedEvents(store.db), lifecycle: rt.lifecycle,
       sealer: auth.secretBox,
       // Callbacks and VES collectors reach only what RONDO_OUTBOUND_ALLOW allows.
       outbound: auth.outbound,
@@ -178,12 +197,20 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
           await rt.reconciler.stop();
           await monitoring.stop();
           await app?.close();
+          // The last changes go out before the bus closes (another process's relay would send them later).
+          await rt.outboxRelay.stop();
+          await Promise.race([rt.outboxRelay.drain().catch((e: unknown) => logger.warn({ err: e }, 'outbox relay: events left for the next relay')), new Promise((r) => setTimeout(r, 5000).unref())]);
+          await wakeups?.close();
+          if (ownBus) await bus.close();
           if (!opts.auth) await auth.close();
           await rt.vimRegistry.close();
           if (ownStore) await store.close();
         })()),
     };
   } catch (e) {
+    await relay?.stop();
+    await wakeups?.close();
+    await openedBus?.close();
     if (ownStore) await store.close();
     throw e;
   }

@@ -4,6 +4,7 @@ export type { ComposeOptions, Composition, ComposedServices, StartParts } from '
 export { startServer } from './serve.js';
 export type { RunningServer, StartServerOptions } from './serve.js';
 export { createLogger, redactUrl, REDACT_PATHS } from './logger.js';
-export type { CrashPointsPort, LifecycleOptions, NsIdentifierTopics, RuntimeServices } from './lifecycle-wiring.js';
+export type { CrashPointsPort, LifecycleOptions, RuntimeServices } from './lifecycle-wiring.js';
+export { BUS_GROUPS, openBus } from './bus-wiring.js';
 export type { MonitoringServices, MonitoringServicesDeps } from './monitoring-wiring.js';
 export { createVimDriver, defaultVimDrivers, dockerDriverFactory, memoryAccountDriverFactory, memoryDriverFactory, openStackDriverFactory } from './vim-drivers.js';

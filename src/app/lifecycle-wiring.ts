@@ -3,16 +3,16 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { RondoConfig } from '../config/index.js';
-import type { Clock, IdGenerator, NsInstance, VnfInstance } from '../model/index.js';
+import type { Clock, IdGenerator, VnfInstance } from '../model/index.js';
 import type { PlacementStrategy } from '../placement/index.js';
 import type { HotTranslateOptions } from '../descriptors/etsi/hot/index.js';
-import { createEventBus } from '../bus/index.js';
-import type { EventBus } from '../bus/index.js';
+import { OutboxRelay } from '../bus/index.js';
+import type { Bus } from '../bus/index.js';
 import { createCatalogHotSource, releaseNsd, useNsd } from '../catalog/index.js';
 import { readPackageEntry } from '../packages/index.js';
 import { LifecycleWorker, Reconciler, createNsLifecycleService, createOpNotifier, executeOperation } from '../lifecycle/index.js';
-import type { DescriptorSource, ExecutorDeps, LifecycleWorkerOptions, NsLifecycleService, NsLifecycleServiceDeps, OpNotifier } from '../lifecycle/index.js';
-import { catalogDescriptorSource, catalogRepositories, createRuntimeRepositories, SqlReconcileRepository, SqlVimAccountRepository } from '../store/index.js';
+import type { DescriptorSource, ExecutorDeps, LifecycleTopics, LifecycleWorkerOptions, NsLifecycleService, NsLifecycleServiceDeps, OpNotifier } from '../lifecycle/index.js';
+import { catalogDescriptorSource, catalogRepositories, createRuntimeRepositories, outboxStore, SqlReconcileRepository, SqlVimAccountRepository } from '../store/index.js';
 import type { Store } from '../store/index.js';
 import { VimRegistry, createVimAccountService, driverFactoryOf } from '../vim/index.js';
 import type { VimAccountService, VimAccountSource, VimDriverTypes } from '../vim/index.js';
@@ -24,12 +24,6 @@ import type { VimAccountService, VimAccountSource, VimDriverTypes } from '../vim
  */
 export type CrashPointsPort = 'crashPoints' extends keyof ExecutorDeps ? (ExecutorDeps extends { readonly crashPoints?: infer C } ? NonNullable<C> : never) : never;
 
-/** NS instances created or deleted (after their transaction committed). */
-export interface NsIdentifierTopics {
-  readonly 'ns.created': NsInstance;
-  readonly 'ns.deleted': NsInstance;
-}
-
 /** The NS lifecycle part of the services: lifecycle API, PoPs, driver registry, worker. */
 export interface RuntimeServices {
   readonly lifecycle: NsLifecycleService;
@@ -37,9 +31,15 @@ export interface RuntimeServices {
   readonly vimRegistry: VimRegistry;
   /** Not started: the composition's `start()` starts it for roles worker and all. */
   readonly lifecycleWorker: LifecycleWorker;
+  /**
+   * Wakes the worker and `waitForOp`: at once for this process's changes, and for other
+   * processes' through the bus's `op.changed` (fed by the composition root).
+   */
   readonly opNotifier: OpNotifier;
-  /** `ns.created` / `ns.deleted`, published once the NS row is committed (SOL005 NsIdentifier notifications hook in here). */
-  readonly nsEvents: EventBus<NsIdentifierTopics>;
+  /** The event bus: lifecycle events of every process (SSE, SOL005 notifications and metrics hook in here). */
+  readonly bus: Bus<LifecycleTopics>;
+  /** Publishes the outbox on the bus (started by the composition root, poked after each change). */
+  readonly outboxRelay: OutboxRelay;
   /** Orphan/vanished-compute reconciliation (not started: started with the worker). */
   readonly reconciler: Reconciler;
 }
@@ -67,11 +67,8 @@ export interface LifecycleOptions {
   readonly reconcileRemoveOrphans?: boolean;
   /** Told about each VNF reconciliation marked FAILED because its computes vanished (alarms hook in here). */
   readonly onVnfVanished?: (vnf: VnfInstance) => void | Promise<void>;
-  /**
-   * The in-process op notifier, shared by compositions in one process (a test's API side
-   * and its in-process workers) so a worker wakes at once; default: a new one.
-   */
-  readonly notifier?: OpNotifier;
+  /** The outbox relay's safety poll (ms, default 1000): how soon events another process left behind go out. */
+  readonly relayPollMs?: number;
   /**
    * Wraps the worker's run of one claimed operation (the chaos bench simulates a crash:
    * it aborts the run and throws, so the lease is kept until it expires).
@@ -89,6 +86,8 @@ export interface LifecycleWiringDeps extends LifecycleOptions {
   /** VIM drivers by type: the registry's, and those of connectivity checks of new accounts. */
   readonly drivers: VimDriverTypes;
   readonly checkDrivers: VimDriverTypes;
+  /** The event bus the outbox is relayed to. */
+  readonly bus: Bus<LifecycleTopics>;
   /** Seals VIM credentials at rest and opens them when a driver is built (the auth service's secret box). */
   readonly secrets: { seal(plain: string): string; open(sealed: string): string };
   readonly crashPoints?: CrashPointsPort;
@@ -96,9 +95,10 @@ export interface LifecycleWiringDeps extends LifecycleOptions {
 
 /**
  * Wires the lifecycle: runtime repositories, the catalog as descriptor source (and HOT
- * source for OpenStack PoPs), the VIM registry over the accounts, the in-process
- * notifier, the service, the worker and the reconciler (neither started). NS creation
- * and deletion also move the NSD's usage state in the same transaction.
+ * source for OpenStack PoPs), the VIM registry over the accounts, the outbox relay and
+ * the op notifier, the service, the worker and the reconciler (none started). NS creation
+ * and deletion also move the NSD's usage state in the same transaction. State changes
+ * write their events to the outbox (the repositories do); the relay is poked after each.
  */
 export function wireLifecycle(deps: LifecycleWiringDeps): RuntimeServices {
   const { config, store, clock, ids, logger, secrets } = deps;
@@ -107,7 +107,23 @@ export function wireLifecycle(deps: LifecycleWiringDeps): RuntimeServices {
     factory: driverFactoryOf(deps.drivers),
     openSecret: (s: string) => secrets.open(s),
   });
-  const opNotifier = deps.notifier ?? createOpNotifier();
+  const relayCrash = deps.crashPoints;
+  const outboxRelay = new OutboxRelay({
+    store: outboxStore(store.db),
+    bus: deps.bus as unknown as Bus<Record<string, unknown>>,
+    ...(deps.relayPollMs ? { pollMs: deps.relayPollMs } : {}),
+    onError: (e) => logger.warn({ err: e }, 'outbox relay: a pass failed; it goes on with back-off'),
+    ...(relayCrash ? { crashPoints: { hit: (point, ctx) => relayCrash.hit(point, { eventIds: ctx.eventIds }) } } : {}),
+  });
+  // Local listeners hear this process's changes at once; the relay publishes them for the others.
+  const localOps = createOpNotifier();
+  const opNotifier: OpNotifier = {
+    notify(change) {
+      localOps.notify(change);
+      outboxRelay.poke();
+    },
+    subscribe: (listener) => localOps.subscribe(listener),
+  };
   const fromCatalog = deps.descriptors === undefined;
   const crash = deps.crashPoints === undefined ? {} : { crashPoints: deps.crashPoints };
   const base: NsLifecycleServiceDeps = {
@@ -135,7 +151,6 @@ export function wireLifecycle(deps: LifecycleWiringDeps): RuntimeServices {
       work(createNsLifecycleService({ ...base, repos: createRuntimeRepositories(trx, clock), ...(fromCatalog ? { descriptors: catalogDescriptorSource(trx) } : {}) }), trx),
     );
 
-  const nsEvents = createEventBus<NsIdentifierTopics>({ onHandlerError: (e, topic) => logger.warn({ err: e, topic }, 'NS identifier listener failed') });
   const lifecycle: NsLifecycleService = {
     ...inner,
     async createNs(req) {
@@ -143,7 +158,7 @@ export function wireLifecycle(deps: LifecycleWiringDeps): RuntimeServices {
         if (fromCatalog) await useNsd(catalogRepositories(trx, now), req.nsdId);
         return svc.createNs(req);
       });
-      nsEvents.publish('ns.created', ns);
+      outboxRelay.poke();
       return ns;
     },
     async deleteNs(nsId) {
@@ -152,7 +167,7 @@ export function wireLifecycle(deps: LifecycleWiringDeps): RuntimeServices {
         await svc.deleteNs(nsId);
         if (fromCatalog) await releaseNsd(catalogRepositories(trx, now), ns.nsdInfoId);
       });
-      nsEvents.publish('ns.deleted', ns);
+      outboxRelay.poke();
     },
     // Placement reads the PoPs synchronously: reload them first (another process may have added one).
     instantiate: async (nsId, req) => (await vimRegistry.refresh(), inner.instantiate(nsId, req)),
@@ -204,5 +219,5 @@ export function wireLifecycle(deps: LifecycleWiringDeps): RuntimeServices {
       }
     },
   });
-  return { lifecycle, vims, vimRegistry, lifecycleWorker, opNotifier, nsEvents, reconciler };
+  return { lifecycle, vims, vimRegistry, lifecycleWorker, opNotifier, bus: deps.bus, outboxRelay, reconciler };
 }

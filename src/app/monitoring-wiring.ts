@@ -2,8 +2,8 @@ import Dockerode from 'dockerode';
 import type { Logger } from 'pino';
 import type { OutboundGuard } from '../auth/index.js';
 import type { RondoConfig } from '../config/index.js';
-import type { Clock, IdGenerator, LcmOpOcc, VimAccount, VnfInstance } from '../model/index.js';
-import type { NsLifecycleService, OpNotifier } from '../lifecycle/index.js';
+import type { Clock, IdGenerator, OpState, VimAccount, VnfInstance } from '../model/index.js';
+import type { LifecycleTopics, NsLifecycleService, OpChangedEvent } from '../lifecycle/index.js';
 import {
   AlarmService,
   StatsSampler,
@@ -16,9 +16,9 @@ import {
 import type { MonitoringMetrics, MonitoringTopics, VimMonitoringPort } from '../monitoring/index.js';
 import { NotificationService, createSubscriptionService } from '../notify/index.js';
 import type { Sealer, SubscriptionService } from '../notify/index.js';
-import { createEventBus } from '../bus/index.js';
-import type { EventBus } from '../bus/index.js';
-import type { NsIdentifierTopics } from './lifecycle-wiring.js';
+import { createEventBus, idempotent } from '../bus/index.js';
+import type { Bus, BusEvent, BusSubscription, EventBus, HandledEvents } from '../bus/index.js';
+import { BUS_GROUPS } from './bus-wiring.js';
 import { alarmRepository, subscriptionRepository, vesConfigRepository } from '../store/index.js';
 import type { Store } from '../store/index.js';
 import type { VimRegistry } from '../vim/index.js';
@@ -45,10 +45,15 @@ export interface MonitoringServicesDeps {
   readonly ids: IdGenerator;
   readonly logger?: Logger;
   readonly vimRegistry: VimRegistry;
-  readonly opNotifier: OpNotifier;
-  /** NS instances created and deleted: SOL005 NsIdentifierCreation/Deletion notifications. */
-  readonly nsEvents?: EventBus<NsIdentifierTopics>;
-  readonly lifecycle: Pick<NsLifecycleService, 'getOp' | 'listVnfs'>;
+  /**
+   * The lifecycle events of every process: SOL005 LCM and NS identifier notifications and
+   * the operation metrics are consumer groups on it (one API process handles each event),
+   * the VNF name cache listens to every event.
+   */
+  readonly events: Bus<LifecycleTopics>;
+  /** Which events the groups handled (`consumedEvents` of the store): a redelivered one is not handled twice. */
+  readonly handled: HandledEvents;
+  readonly lifecycle: Pick<NsLifecycleService, 'listVnfs'>;
   readonly sealer: Sealer;
   /**
    * The one outbound guard (`auth.outbound`, from RONDO_OUTBOUND_ALLOW) every SOL005
@@ -69,8 +74,9 @@ export interface MonitoringServicesDeps {
 /**
  * Wires monitoring: one {@link VimWatcher} per PoP (VIM events → `vnf.*` on the bus),
  * Docker stats sampling into Prometheus gauges, the alarm service (faults → SOL005 alarms),
- * the VES agent (per-VIM configs, resumed from the store) and SOL005 LCM notifications
- * (START when an operation begins, RESULT when it settles).
+ * the VES agent (per-VIM configs, resumed from the store), and, from the lifecycle events
+ * on the bus, SOL005 LCM notifications (START when an operation begins or resumes,
+ * RESULT when it settles), NS identifier notifications and the operation metrics.
  */
 export function wireMonitoring(deps: MonitoringServicesDeps): MonitoringServices {
   const { config, store, clock, ids, logger, vimRegistry } = deps;
@@ -155,27 +161,29 @@ export function wireMonitoring(deps: MonitoringServicesDeps): MonitoringServices
     }
   };
 
-  // SOL005 LCM notifications follow the operation's state changes.
-  const started = new Set<string>();
-  const onOpChange = (change: { readonly opId: string }) => {
-    void (async () => {
-      const op: LcmOpOcc = await deps.lifecycle.getOp(change.opId);
-      if (!started.has(op.id)) {
-        started.add(op.id);
-        await notifications.publishLcm(op, 'START');
+  // SOL005 notifications and metrics follow the lifecycle events: each is a consumer
+  // group, so with several API processes one of them sends (counts) each event, and a
+  // redelivered or republished event (same id) is skipped.
+  const onNotification = idempotent(BUS_GROUPS.notifications, deps.handled, async (e: BusEvent<LifecycleTopics, 'op.changed' | 'ns.created' | 'ns.deleted'>) => {
+    switch (e.topic) {
+      case 'op.changed': {
+        const op = opOf(e.payload);
+        if (begins(e.payload)) await notifications.publishLcm(op, 'START');
+        if (settles(e.payload.operationState)) await notifications.publishLcm(op, 'RESULT');
+        return;
       }
-      const settled = ['COMPLETED', 'FAILED', 'ROLLED_BACK', 'FAILED_TEMP', 'PARTIALLY_COMPLETED'].includes(op.operationState);
-      if (settled) {
-        started.delete(op.id);
-        metrics.recordOperation(op.lcmOperationType, op.operationState, (clock.now().getTime() - Date.parse(op.startTime)) / 1000);
-        await notifications.publishLcm(op, 'RESULT');
-        vnfsOfNs.delete(op.nsInstanceId);
-      }
-    })().catch(onError('LCM notification'));
-  };
-  let unsubscribeOps = (): void => undefined;
+      case 'ns.created':
+        return notifications.publishNsCreated(e.payload.nsInstanceId, e.payload.tenant);
+      case 'ns.deleted':
+        return notifications.publishNsDeleted(e.payload.nsInstanceId, e.payload.tenant);
+    }
+  });
+  const onOperationMetric = idempotent(BUS_GROUPS.operationMetrics, deps.handled, async (e: BusEvent<LifecycleTopics, 'op.changed'>) => {
+    const op = e.payload;
+    if (settles(op.operationState)) metrics.recordOperation(op.lcmOperationType, op.operationState, Math.max(0, Date.parse(op.statusEnteredTime) - Date.parse(op.startTime)) / 1000);
+  });
+  let subscriptions_: BusSubscription[] = [];
   let unsubscribeVims = (): void => undefined;
-  let unsubscribeNs = (): void => undefined;
 
   return {
     bus,
@@ -187,15 +195,14 @@ export function wireMonitoring(deps: MonitoringServicesDeps): MonitoringServices
     async start() {
       if (running) return;
       running = true;
-      unsubscribeOps = deps.opNotifier.subscribe(onOpChange);
-      const nsEvents = deps.nsEvents;
-      if (nsEvents) {
-        const offCreated = nsEvents.subscribe('ns.created', (ns) => void notifications.publishNsCreated(ns.id, ns.tenant).catch(onError('NS identifier notification')));
-        const offDeleted = nsEvents.subscribe('ns.deleted', (ns) => void notifications.publishNsDeleted(ns.id, ns.tenant).catch(onError('NS identifier notification')));
-        unsubscribeNs = () => (offCreated(), offDeleted());
-      }
-      unsubscribeVims = vimRegistry.onRefresh(() => void syncWatchers().catch(onError('watch PoPs')));
       notifications.start();
+      subscriptions_ = [
+        await deps.events.consume(BUS_GROUPS.notifications, ['op.changed', 'ns.created', 'ns.deleted'], onNotification),
+        await deps.events.consume(BUS_GROUPS.operationMetrics, ['op.changed'], onOperationMetric),
+        // Every API process keeps its own VNF name cache: a settled operation refreshes it.
+        await deps.events.subscribe(['op.changed'], (e) => void (settles(e.payload.operationState) && vnfsOfNs.delete(e.payload.nsInstanceId))),
+      ];
+      unsubscribeVims = vimRegistry.onRefresh(() => void syncWatchers().catch(onError('watch PoPs')));
       alarms.start();
       await sync();
       await syncWatchers(); // the registry may have been loaded before we listened
@@ -208,9 +215,10 @@ export function wireMonitoring(deps: MonitoringServicesDeps): MonitoringServices
       if (timer) clearInterval(timer);
       timer = undefined;
       if (!running) return;
-      unsubscribeOps();
+      // Leaving the groups hands unfinished events to another API process (or to the next start).
+      await Promise.all(subscriptions_.map((sub) => sub.close()));
+      subscriptions_ = [];
       unsubscribeVims();
-      unsubscribeNs();
       running = false;
       await vesAgent.stop();
       await sampler.stop();
@@ -221,3 +229,15 @@ export function wireMonitoring(deps: MonitoringServicesDeps): MonitoringServices
     },
   };
 }
+
+/** States an operation rests in (for now): its RESULT notification goes out, its duration is counted. */
+const SETTLED_STATES: readonly OpState[] = ['COMPLETED', 'FAILED', 'ROLLED_BACK', 'FAILED_TEMP', 'PARTIALLY_COMPLETED'];
+const RUNNING_STATES: readonly OpState[] = ['PROCESSING', 'ROLLING_BACK'];
+const settles = (state: OpState): boolean => SETTLED_STATES.includes(state);
+/** The operation starts running: created, or resumed from FAILED_TEMP (retry, rollback): a START notification. */
+const begins = (e: OpChangedEvent): boolean => RUNNING_STATES.includes(e.operationState) && (e.previousState === null || !RUNNING_STATES.includes(e.previousState));
+/** The operation as its notification names it. */
+const opOf = (e: OpChangedEvent) => ({
+  id: e.opId, nsInstanceId: e.nsInstanceId, lcmOperationType: e.lcmOperationType, operationState: e.operationState,
+  isAutomaticInvocation: e.isAutomaticInvocation, error: e.error, tenant: e.tenant,
+});

@@ -92,9 +92,15 @@ export async function startServer(config: RondoConfig, opts: StartServerOptions 
     throw e;
   }
   logger.info(
-    { url, publicUrl: c.publicUrl(), store: store.kind, dataDir: config.dataDir, role: c.role, auth: auth.config.insecureNoAuth ? 'off' : 'on', secretKey: auth.secretKeyOrigin },
+    { url, publicUrl: c.publicUrl(), store: store.kind, bus: services.bus.kind, dataDir: config.dataDir, role: c.role, auth: auth.config.insecureNoAuth ? 'off' : 'on', secretKey: auth.secretKeyOrigin },
     `Rondo listening on ${url} (role ${c.role})`,
   );
+  if (c.role !== 'all' && !config.amqpUrl) {
+    logger.warn(
+      { role: c.role, bus: 'in-process' },
+      `role ${c.role} without RONDO_AMQP_URL: lifecycle events of the other processes (SSE, SOL005 notifications, operation metrics) do not reach this one; set RONDO_AMQP_URL on every process`,
+    );
+  }
   const banner = insecureModeWarning(url);
   if (auth.config.insecureNoAuth) {
     notice(banner);

@@ -34,11 +34,13 @@ export function amqpNames(prefix: string): { readonly exchange: string; groupQue
   return { exchange: `${prefix}.events`, groupQueue: (group) => `${prefix}.group.${group}` };
 }
 
-/** The URL without its password, for logs and `/readyz`. */
+/** The URL without its credentials (and query), for logs and `/readyz`. */
 export function redactAmqpUrl(url: string): string {
   try {
     const u = new URL(url);
-    if (u.password) u.password = '***';
+    u.username = '';
+    u.password = '';
+    u.search = '';
     return u.href;
   } catch {
     return 'amqp://(invalid URL)';

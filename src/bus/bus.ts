@@ -86,7 +86,7 @@ export interface BusStatus {
   readonly kind: BusKind;
   /** In-process: always true while open. RabbitMQ: the connection is up. */
   readonly connected: boolean;
-  /** Where it connects (RabbitMQ: the URL without its password). */
+  /** Where it connects (RabbitMQ: the URL without its credentials). */
   readonly target: string;
   /** Why it is not connected, when it is not. */
   readonly error?: string;

@@ -129,7 +129,8 @@ export class OutboxRelay {
       }
       if (signal.aborted || (this.#woken && backoff === 0)) continue;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, wait);
+        // Unref'd: a relay alone never keeps a process alive.
+        const timer = setTimeout(resolve, wait).unref();
         this.#wake = () => (clearTimeout(timer), resolve());
       });
       this.#wake = null;

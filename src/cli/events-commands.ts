@@ -70,7 +70,12 @@ export function eventLine(e: StreamedEvent): string {
   let detail = '';
   if (e.topic === 'op.changed') {
     state = str(p.operationState);
-    detail = `op ${str(p.opId) ?? '?'}`;
+    detail = [`op ${str(p.opId) ?? '?'}`, str(p.lcmOperationType)].filter(Boolean).join(' ');
+  } else if (e.topic === 'ns.changed') {
+    state = str(p.state);
+    detail = `from ${str(p.previousState) ?? '?'}`;
+  } else if (e.topic === 'ns.created' || e.topic === 'ns.deleted') {
+    detail = [str(p.nsInstanceName), str(p.nsdInfoId) && `nsd ${String(p.nsdInfoId).slice(0, 8)}`].filter(Boolean).join(' ');
   } else if (e.topic.startsWith('vnf.')) {
     vnf = str(p.vnfId);
     state = e.topic.slice('vnf.'.length);
@@ -219,8 +224,8 @@ Ctrl-C (exit 0); after a lost connection it reconnects and asks for the missed e
 Last-Event-ID (the server's ids restart with it: after a restart it starts over from the new
 server's first event).
 
-Topics: op.changed (operation state), vnf.down, vnf.up, vnf.oom, vnf.unhealthy,
-alarm.raised, alarm.cleared. Human lines: time, topic, NS (first 8 characters), VNF,
+Topics: op.changed (operation state), ns.created, ns.changed (NS state), ns.deleted,
+vnf.down, vnf.up, vnf.oom, vnf.unhealthy, alarm.raised, alarm.cleared. Human lines: time, topic, NS (first 8 characters), VNF,
 state or severity, details. --json prints one event object per line:
 {"id", "topic", "nsInstanceId", "time", "payload"}.`,
     )

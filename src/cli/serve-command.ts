@@ -13,9 +13,10 @@ export function registerServeCommand(program: Command): void {
     .option('--data-dir <dir>', 'data directory (database, packages)')
     .option('--database-url <url>', 'PostgreSQL URL (postgres://…)')
     .option('--role <role>', 'api (HTTP only), worker (runs operations; HTTP health only) or all (default)')
+    .option('--amqp-url <url>', 'RabbitMQ URL (amqp://…) for the event bus between processes; needed with split roles (also RONDO_AMQP_URL)')
     .option('--public-url <url>', 'public base URL of the API, for absolute links in SOL005 notifications (also RONDO_PUBLIC_URL)')
     .option('--insecure-no-auth', 'turn authentication OFF: every caller is an admin (local demos only; also RONDO_INSECURE_NO_AUTH=1)')
-    .action(async (opts: { port?: string; host?: string; dataDir?: string; databaseUrl?: string; role?: string; publicUrl?: string; insecureNoAuth?: boolean }) => {
+    .action(async (opts: { port?: string; host?: string; dataDir?: string; databaseUrl?: string; role?: string; amqpUrl?: string; publicUrl?: string; insecureNoAuth?: boolean }) => {
       if (opts.role !== undefined && !(ROLES as readonly string[]).includes(opts.role)) {
         throw new CliError(`rondo serve: unknown role ${opts.role}`, EXIT.usage, `--role takes one of ${ROLES.join(', ')}`, 'use --role api, --role worker or --role all');
       }
@@ -25,6 +26,7 @@ export function registerServeCommand(program: Command): void {
         ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
         ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
         ...(opts.role ? { role: opts.role as Role } : {}),
+        ...(opts.amqpUrl ? { amqpUrl: opts.amqpUrl } : {}),
         ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
         ...(opts.insecureNoAuth ? { auth: { insecureNoAuth: true } } : {}),
       };
@@ -36,7 +38,7 @@ export function registerServeCommand(program: Command): void {
       } catch (e) {
         if (e instanceof ConfigError) throw new CliError('rondo serve: invalid configuration', EXIT.usage, e.problems.join('\n'), 'fix the flags or environment variables named above');
         const code = (e as NodeJS.ErrnoException).code;
-        throw new CliError('rondo serve: the server could not start', EXIT.usage, code ? `${code}: ${(e as Error).message}` : (e as Error).message, code === 'EADDRINUSE' ? 'choose another --port' : undefined);
+        throw new CliError('rondo serve: the server could not start', EXIT.usage, code ? `${code}: ${(e as Error).message}` : (e as Error).message, code === 'EADDRINUSE' ? 'choose another --port' : code === 'BUS_UNAVAILABLE' ? 'start RabbitMQ, or unset RONDO_AMQP_URL for the in-process bus (one process only)' : undefined);
       }
     });
 }

@@ -19,6 +19,16 @@ describe('loadConfig', () => {
     expect(c.auth.publicRoutes).toBe(DEFAULT_PUBLIC_ROUTES);
   });
 
+  it('RONDO_AMQP_URL picks RabbitMQ for the event bus (default: none, the in-process bus), under RONDO_AMQP_PREFIX; a wrong one is named without its password', () => {
+    expect(loadConfig({})).toMatchObject({ amqpUrl: null, amqpPrefix: 'rondo' });
+    expect(loadConfig({ RONDO_AMQP_URL: 'amqp://rondo:s3cret@mq:5672/prod', RONDO_AMQP_PREFIX: 'site-a' })).toMatchObject({ amqpUrl: 'amqp://rondo:s3cret@mq:5672/prod', amqpPrefix: 'site-a' });
+    const problems = problemsOf(() => loadConfig({ RONDO_AMQP_URL: 'http://rondo:s3cret@mq:5672', RONDO_AMQP_PREFIX: 'no spaces' }));
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/^RONDO_AMQP_URL: expected amqp:/);
+    expect(problems.join('\n')).not.toContain('s3cret');
+    expect(problems[1]).toMatch(/^RONDO_AMQP_PREFIX/);
+  });
+
   it('reports every mistake at once, of the general and the auth settings alike, each naming its variable', () => {
     const problems = problemsOf(() =>
       loadConfig({

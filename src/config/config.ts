@@ -39,6 +39,13 @@ export interface RondoConfig {
   readonly workerConcurrency: number;
   /** Page size of SOL005 list answers (SOL013 paging). */
   readonly pageSize: number;
+  /**
+   * RabbitMQ (`RONDO_AMQP_URL`, `amqp://user:password@host:5672[/vhost]`): lifecycle events
+   * travel between processes over it (split roles need it). `null`: the in-process bus.
+   */
+  readonly amqpUrl: string | null;
+  /** Prefix of the exchange and queues on the broker (`RONDO_AMQP_PREFIX`); deployments sharing one broker use different ones. */
+  readonly amqpPrefix: string;
   /** Authentication, policy, rate limits, outbound calls. */
   readonly auth: AuthConfig;
 }
@@ -79,6 +86,22 @@ function publicUrlOf(raw: string | null | undefined, problem: (m: string) => voi
   return u.href.replace(/\/+$/, '');
 }
 
+/** `RONDO_AMQP_URL` checked: amqp(s)://, a host. */
+function amqpUrlOf(raw: string | null | undefined, problem: (m: string) => void): string | null {
+  if (raw === undefined || raw === null) return null;
+  let u: URL | undefined;
+  try {
+    u = new URL(raw);
+  } catch {
+    u = undefined;
+  }
+  if (!u || !['amqp:', 'amqps:'].includes(u.protocol) || u.hostname === '') {
+    problem(`RONDO_AMQP_URL: expected amqp://user:password@host:5672[/vhost] (or amqps://), got ${u ? `${u.protocol}//${u.host}…` : 'no URL'}`);
+    return null;
+  }
+  return raw;
+}
+
 /**
  * Builds the configuration from environment variables (RONDO_*, DATABASE_URL) and
  * explicit overrides (CLI flags win). Throws ConfigError listing every mistake, of the
@@ -104,11 +127,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     workerLeaseSeconds: r.int('RONDO_WORKER_LEASE', 15, 2, 3600),
     workerConcurrency: r.int('RONDO_WORKER_CONCURRENCY', 4, 1, 256),
     pageSize: r.int('RONDO_PAGE_SIZE', 100, 1, 10_000),
+    amqpUrl: amqpUrlOf(r.raw('RONDO_AMQP_URL'), r.problem),
+    amqpPrefix: r.raw('RONDO_AMQP_PREFIX') ?? 'rondo',
     auth: { ...readAuthSettings(r), ...authOverrides },
     ...rest,
   };
   if (rest.dataDir) (cfg as { dataDir: string }).dataDir = resolve(rest.dataDir);
   if (rest.publicUrl) (cfg as { publicUrl: string | null }).publicUrl = publicUrlOf(rest.publicUrl, r.problem);
+  if (rest.amqpUrl) (cfg as { amqpUrl: string | null }).amqpUrl = amqpUrlOf(rest.amqpUrl, r.problem);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(cfg.amqpPrefix)) r.problem(`RONDO_AMQP_PREFIX=${cfg.amqpPrefix}: expected letters, digits, '.', '_' or '-' (at most 64)`);
   if (!Number.isInteger(cfg.port) || cfg.port < 0 || cfg.port > 65535) r.problem(`port ${cfg.port}: expected 0..65535`);
   if (cfg.databaseUrl && !/^postgres(ql)?:\/\//.test(cfg.databaseUrl)) r.problem('DATABASE_URL: expected postgres://…');
   if (r.problems.length > 0) throw new ConfigError(r.problems);

@@ -29,8 +29,8 @@ export interface LifecycleWorkerOptions {
 
 /**
  * Claims runnable operations (PROCESSING, ROLLING_BACK) whose lease is free and runs
- * them, at most `concurrency` at once. Wakes immediately on an in-process notification,
- * else every poll interval. While an op runs its lease is renewed at a third of the
+ * them, at most `concurrency` at once. Wakes immediately on a notification (this
+ * process's changes, and other processes' through the event bus), else every poll interval. While an op runs its lease is renewed at a third of the
  * lease time; losing it aborts the run (another worker owns the op now). After an
  * unexpected error the lease is left to expire, which doubles as back-off.
  */

@@ -273,7 +273,7 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
           }).catch((e: unknown) => finish(() => reject(e)));
         };
         const unsubscribe = notifier.subscribe((c) => c.opId === opId && check());
-        // Cross-process safety net: a worker in another process does not notify this one.
+        // Safety net: a worker in another process notifies this one only through a broker (RONDO_AMQP_URL).
         const poll = setInterval(check, 1000);
         const timer = setTimeout(() => finish(() => reject(new RondoError('OP_WAIT_TIMEOUT', `operation ${opId} did not settle within ${opts.timeoutMs} ms; it goes on, poll it later`))), opts.timeoutMs ?? 600_000);
         const finish = (then: () => void): void => {

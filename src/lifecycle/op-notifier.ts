@@ -4,8 +4,10 @@ import type { OpChange, OpNotifier } from './ports.js';
  * The in-process {@link OpNotifier}: synchronous fan-out to listeners; a listener that
  * throws does not stop the others. A change repeating the state last published for the
  * same operation is dropped (the worker re-publishes an operation's state when it lets go
- * of it, which is usually the state the executor just published). Processes sharing
- * PostgreSQL do not see each other's notifications; the worker's poll interval covers that.
+ * of it, which is usually the state the executor just published; the bus delivers this
+ * process's own changes again). The composition root feeds it the `op.changed` events of
+ * every process from the event bus; without a broker between processes, the worker's
+ * poll interval covers the others' changes.
  */
 export function createOpNotifier({ remember = 10_000 }: { readonly remember?: number } = {}): OpNotifier {
   const listeners = new Set<(c: OpChange) => void>();

@@ -154,14 +154,18 @@ export interface DriverRegistry {
   accounts(): readonly VimAccount[];
 }
 
-/** A state change of an operation, published in-process. */
+/** A state change of an operation: what wakes the worker and `waitForOp` (the bus's `op.changed` carries more). */
 export interface OpChange {
   readonly opId: string;
   readonly nsInstanceId: string;
   readonly operationState: OpState;
 }
 
-/** Wakes the worker and `waitForOp` when an operation is created or changes. */
+/**
+ * Wakes the worker and `waitForOp` when an operation is created or changes. A wake-up
+ * only: listeners read the operation again. The lifecycle calls `notify` after each
+ * committed change (its event is in the outbox already).
+ */
 export interface OpNotifier {
   notify(change: OpChange): void;
   /** Returns the unsubscribe function. */

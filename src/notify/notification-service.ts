@@ -153,7 +153,7 @@ export class NotificationService {
    * `NsLcmOperationOccurrenceNotification` (START when an operation begins, RESULT at its
    * end), to the subscribers of the operation's tenant (its NS's).
    */
-  async publishLcm(op: LcmOpOcc, status: LcmNotificationStatus): Promise<void> {
+  async publishLcm(op: Pick<LcmOpOcc, 'id' | 'nsInstanceId' | 'lcmOperationType' | 'operationState' | 'isAutomaticInvocation' | 'error' | 'tenant'>, status: LcmNotificationStatus): Promise<void> {
     await this.#publish(
       'nslcm',
       op.tenant,

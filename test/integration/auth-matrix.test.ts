@@ -341,8 +341,12 @@ describe.each([
     for (const r of Object.values(readers)) await r.next((f) => f.event === 'rondo.hello');
     const vnf = (nsId: string, vnfId: string) => ({ type: 'vnf.down' as const, nsId, vnfId, popId: 'pop', computeId: `c-${vnfId}`, at: new Date() });
     // A's events (lifecycle, VNF, alarm), then a marker of B's NS, then one of A's.
-    // A state this operation has not published yet (the notifier drops repeats of the last one).
-    t.deps.services.opNotifier?.notify({ opId: ids.nsLcmOpOccId, nsInstanceId: ids.nsInstanceId, operationState: 'PARTIALLY_COMPLETED' });
+    // An operation change of A's NS on the event bus (as the outbox relay publishes one); the in-process bus hands it to the stream before it resolves.
+    const opOfA = await t.deps.services.lifecycle.getOp(ids.nsLcmOpOccId);
+    await t.deps.services.bus?.publish('op.changed', {
+      opId: opOfA.id, nsInstanceId: opOfA.nsInstanceId, operationState: 'PARTIALLY_COMPLETED', previousState: opOfA.operationState, lcmOperationType: opOfA.lcmOperationType,
+      tenant: opOfA.tenant, isAutomaticInvocation: false, startTime: opOfA.startTime, statusEnteredTime: new Date().toISOString(), error: null,
+    }, { key: opOfA.nsInstanceId });
     monitoring.bus.publish('vnf.down', vnf(ids.nsInstanceId, 'secret-vnf-of-a'));
     await monitoring.alarms.raiseFor(vnf(ids.nsInstanceId, 'second-vnf-of-a'));
     monitoring.bus.publish('vnf.down', vnf(nsOfB, 'marker-of-b'));

@@ -13,6 +13,9 @@ export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://po
 export const STORE_KINDS = ['pglite', 'postgres'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
 
+/** The PostgreSQL schema {@link openTestStore} gives `key` in this process (child processes of the test are told it). */
+export const testSchemaOf = (key: string): string => `t_${createHash('sha1').update(key).digest('hex').slice(0, 12)}_${process.pid}`;
+
 /**
  * Opens a fresh store for one test file: PGlite in memory, or a schema on the real
  * PostgreSQL named from a hash of `key` (the test file name) plus the process id, dropped
@@ -21,7 +24,7 @@ export type StoreKind = (typeof STORE_KINDS)[number];
  */
 export async function openTestStore(kind: StoreKind, key: string): Promise<Store> {
   if (kind === 'pglite') return openStore({ kind: 'pglite', dataDir: null, loadDataDir: await pgliteTemplate() });
-  const schema = `t_${createHash('sha1').update(key).digest('hex').slice(0, 12)}_${process.pid}`;
+  const schema = testSchemaOf(key);
   const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await admin.connect();
   try {

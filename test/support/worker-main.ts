@@ -4,8 +4,10 @@
  * PostgreSQL schema and the VIM accounts stored there, with the test descriptors of
  * `worker-process.ts`. Configured by env (see `startWorkerProcess`): the config's own
  * RONDO_STEP_DEADLINE, RONDO_WORKER_LEASE, RONDO_WORKER_CONCURRENCY, plus
- * RONDO_TEST_DATABASE_URL, RONDO_TEST_SCHEMA, RONDO_WORKER_OWNER, RONDO_WORKER_POLL_MS
- * and RONDO_WORKER_COMPUTE_CONCURRENCY. Prints `{"ready":…}` when claiming, then one JSON
+ * RONDO_TEST_DATABASE_URL, RONDO_TEST_SCHEMA, RONDO_WORKER_OWNER, RONDO_WORKER_POLL_MS,
+ * RONDO_WORKER_COMPUTE_CONCURRENCY and RONDO_TEST_DESCRIPTORS (`catalog`: the store's
+ * catalog, as `rondo serve` reads descriptors; default the test NSDs). RONDO_AMQP_URL and
+ * RONDO_AMQP_PREFIX, when set, put its events on RabbitMQ. Prints `{"ready":…}` when claiming, then one JSON
  * line per op change. SIGTERM stops it cleanly (leases released); SIGKILL is the crash
  * under test.
  */
@@ -63,7 +65,7 @@ const store = await openStore({ kind: 'postgres', url: databaseUrl, schema: data
 const logger = pino({ level: 'error', base: { owner } }, process.stdout);
 const c = await compose({
   config, store, logger, env: { RONDO_SECRET_KEY: WORKER_TEST_KEY }, http: false,
-  descriptors: workerDescriptors,
+  ...(process.env['RONDO_TEST_DESCRIPTORS'] === 'catalog' ? {} : { descriptors: workerDescriptors }),
   workerOwner: owner,
   crashPoints,
   workerPollMs: Number(env('RONDO_WORKER_POLL_MS', '300')),

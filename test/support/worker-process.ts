@@ -60,6 +60,10 @@ export interface WorkerProcessOptions {
   readonly pollIntervalMs?: number;
   /** A crash plan (`RONDO_CRASH_POINTS`, e.g. `after-step-done:3`): the worker SIGKILLs itself there. */
   readonly crashPoints?: string;
+  /** Descriptors from the test NSDs of {@link workerDescriptors} (default) or, as `rondo serve` reads them, from the catalog in the store. */
+  readonly descriptors?: 'test' | 'catalog';
+  /** More environment (the config's own variables, e.g. RONDO_AMQP_URL). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** A running worker child. */
@@ -95,7 +99,8 @@ export async function startWorkerProcess(o: WorkerProcessOptions): Promise<Worke
       RONDO_TEST_DATABASE_URL: o.databaseUrl, RONDO_TEST_SCHEMA: o.schema, RONDO_WORKER_OWNER: o.owner,
       RONDO_WORKER_LEASE: String(o.leaseSeconds), RONDO_WORKER_CONCURRENCY: String(o.concurrency ?? 2),
       RONDO_WORKER_COMPUTE_CONCURRENCY: String(o.computeConcurrency ?? 8), RONDO_STEP_DEADLINE: String(o.stepDeadlineSeconds ?? 60),
-      RONDO_WORKER_POLL_MS: String(o.pollIntervalMs ?? 300), RONDO_CRASH_POINTS: o.crashPoints ?? '',
+      RONDO_WORKER_POLL_MS: String(o.pollIntervalMs ?? 300), RONDO_CRASH_POINTS: o.crashPoints ?? '', RONDO_TEST_DESCRIPTORS: o.descriptors ?? 'test',
+      ...o.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -93,11 +93,11 @@ export async function openWorkerRuntime(key: string, accounts: readonly VimAccou
     },
     startWorker(owner, o = {}) {
       // The same composition root as `rondo serve --role worker`, sharing the API side's
-      // store and in-process notifier (so it wakes at once, as one process does).
+      // store and event bus (so it hears the API side's changes, as one process does).
       const composed = compose({
         config: { ...config, workerLeaseSeconds: 5, workerConcurrency: 2, ...(o.stepDeadlineSeconds ? { stepDeadlineSeconds: o.stepDeadlineSeconds } : {}) },
         role: 'worker', store, clock: systemClock, ids: uuidGenerator, env: { RONDO_SECRET_KEY: WORKER_TEST_KEY }, http: false,
-        descriptors: workerDescriptors, defaultPlacement: 'first-pop', notifier: api.services.opNotifier,
+        descriptors: workerDescriptors, defaultPlacement: 'first-pop', bus: api.services.bus,
         workerOwner: owner, workerPollMs: 200, ...(o.computeConcurrency ? { computeConcurrency: o.computeConcurrency } : {}),
       }).then(async (c) => (await c.start({ reconciler: false }), c));
       inProcess.add(composed);

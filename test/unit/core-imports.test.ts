@@ -1,6 +1,6 @@
 /**
  * The core never loads a driver, an HTTP framework or a database client (DESIGN.md, "Key
- * contracts"): the static import graph of every production file of the core folders,
+ * contracts") nor the broker client: the static import graph of every production file of the core folders,
  * followed transitively through whatever they import, reaches none of them. Type-only
  * imports count too. Unit tests beside the code (`*.test.ts`) may use the memory driver.
  */
@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const CORE = ['src/lifecycle', 'src/model', 'src/descriptors', 'src/placement', 'src/ipam'];
 const FORBIDDEN_FILES = ['src/vim/docker/', 'src/vim/openstack/', 'src/vim/memory/'];
-const FORBIDDEN_PACKAGES = ['dockerode', 'fastify', 'pg', 'kysely', '@electric-sql'];
+const FORBIDDEN_PACKAGES = ['dockerode', 'fastify', 'pg', 'kysely', '@electric-sql', 'amqplib'];
 
 /** Module specifiers of `import … from`, `export … from`, side-effect `import '…'` and `import('…')`. */
 const SPECIFIER = /(?:^|[\s;])(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]|(?:^|[\s;])import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;

@@ -1,4 +1,5 @@
-import type { EventBus } from '../../bus/index.js';
+import { recentEventIds } from '../../bus/index.js';
+import type { Bus, EventBus } from '../../bus/index.js';
 
 /** Listener of an {@link EventFeed}: the topic name and its payload. */
 export type FeedListener = (topic: string, payload: unknown) => void;
@@ -6,7 +7,8 @@ export type FeedListener = (topic: string, payload: unknown) => void;
 /**
  * The narrow shape `GET /api/events` reads from: anything that can tell a listener about
  * events. The composition root adapts the typed bus (and, while the lifecycle still has
- * its own notifier, that too) with {@link feedFromBus} / {@link mergeFeeds}.
+ * the lifecycle events of the cross-process bus) with {@link feedFromBus},
+ * {@link feedFromMessageBus} and {@link mergeFeeds}.
  */
 export interface EventFeed {
   /** The topics this feed can carry (told to clients on connect), when known. */
@@ -32,7 +34,27 @@ export function feedFromBus<T extends object>(bus: EventBus<T>, topics: readonly
   };
 }
 
-/** One feed of several (e.g. the monitoring bus plus the lifecycle's op notifier). */
+/**
+ * Adapts the cross-process {@link Bus} to an {@link EventFeed} carrying `topics`: a fan-out
+ * subscription of this process, so every API process streams every process's events.
+ * An event the outbox relay published twice (same id) is streamed once.
+ */
+export function feedFromMessageBus<T extends object>(bus: Bus<T>, topics: readonly (keyof T & string)[]): EventFeed {
+  return {
+    topics,
+    subscribe(listener) {
+      const seen = recentEventIds(1000);
+      const sub = bus.subscribe(topics, (e) => {
+        if (seen.hasNow('feed', e.id)) return;
+        seen.addNow('feed', e.id);
+        listener(e.topic, e.payload);
+      });
+      return () => void sub.then((s) => s.close(), () => undefined);
+    },
+  };
+}
+
+/** One feed of several (e.g. the monitoring bus plus the lifecycle events). */
 export function mergeFeeds(...feeds: readonly EventFeed[]): EventFeed {
   return {
     topics: [...new Set(feeds.flatMap((f) => f.topics ?? []))],
@@ -67,18 +89,4 @@ export function payloadTenantOf(payload: unknown): string | undefined {
   if (typeof payload !== 'object' || payload === null) return undefined;
   const t = (payload as { tenant?: unknown }).tenant;
   return typeof t === 'string' ? t : undefined;
-}
-
-/**
- * A feed of one topic from any `subscribe(listener) → unsubscribe` source, e.g. the
- * lifecycle's `OpNotifier`: `feedFromSubscribe('op.changed', (l) => notifier.subscribe(l))`.
- */
-export function feedFromSubscribe<T>(topic: string, subscribe: (listener: (payload: T) => void) => () => unknown): EventFeed {
-  return {
-    topics: [topic],
-    subscribe(listener) {
-      const off = subscribe((payload) => listener(topic, payload));
-      return () => void off();
-    },
-  };
 }

@@ -761,6 +761,13 @@ export interface paths {
                     content: {
                         readonly "application/json": {
                             readonly status: string;
+                            /** @description `postgres` or `pglite` */
+                            readonly store: string;
+                            readonly bus?: {
+                                readonly kind: string;
+                                readonly connected: boolean;
+                                readonly target: string;
+                            };
                         };
                     };
                 };
