@@ -151,9 +151,9 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     const drivers: VimDriverTypes = { ...defaultVimDrivers(), ...opts.vimDrivers };
     // A new account's connectivity check gets a memory engine of its own (its capacity), unless a test replaced memory.
     const checkDrivers: VimDriverTypes = opts.vimDrivers?.memory ? drivers : { ...drivers, memory: memoryAccountDriverFactory };
-    const rt = wireLifecycle({ ...opts, config, store, clock, ids, logger, drivers, checkDrivers, bus, secrets: auth.secretBox });
+    const { services: rt, hear } = wireLifecycle({ ...opts, config, store, clock, ids, logger, drivers, checkDrivers, bus, secrets: auth.secretBox });
     // Other processes' operation changes wake this one's worker and `waitForOp` (its own woke them already).
-    wakeups = await bus.subscribe(['op.changed'], (e) => rt.opNotifier.notify({ opId: e.payload.opId, nsInstanceId: e.payload.nsInstanceId, operationState: e.payload.operationState }));
+    wakeups = await bus.subscribe(['op.changed'], (e) => hear({ opId: e.payload.opId, nsInstanceId: e.payload.nsInstanceId, operationState: e.payload.operationState }));
     (relay = rt.outboxRelay).start();
     const monitoring = wireMonitoring({
       config, store, clock, ids, logger,

@@ -11,7 +11,7 @@ import type { Bus } from '../bus/index.js';
 import { createCatalogHotSource, releaseNsd, useNsd } from '../catalog/index.js';
 import { readPackageEntry } from '../packages/index.js';
 import { LifecycleWorker, Reconciler, createNsLifecycleService, createOpNotifier, executeOperation } from '../lifecycle/index.js';
-import type { DescriptorSource, ExecutorDeps, LifecycleTopics, LifecycleWorkerOptions, NsLifecycleService, NsLifecycleServiceDeps, OpNotifier } from '../lifecycle/index.js';
+import type { DescriptorSource, ExecutorDeps, LifecycleTopics, LifecycleWorkerOptions, NsLifecycleService, NsLifecycleServiceDeps, OpChange, OpNotifier } from '../lifecycle/index.js';
 import { catalogDescriptorSource, catalogRepositories, createRuntimeRepositories, outboxStore, SqlReconcileRepository, SqlVimAccountRepository } from '../store/index.js';
 import type { Store } from '../store/index.js';
 import { VimRegistry, createVimAccountService, driverFactoryOf } from '../vim/index.js';
@@ -99,8 +99,9 @@ export interface LifecycleWiringDeps extends LifecycleOptions {
  * the op notifier, the service, the worker and the reconciler (none started). NS creation
  * and deletion also move the NSD's usage state in the same transaction. State changes
  * write their events to the outbox (the repositories do); the relay is poked after each.
+ * `hear` is for the composition root: the changes other processes made, from the bus.
  */
-export function wireLifecycle(deps: LifecycleWiringDeps): RuntimeServices {
+export function wireLifecycle(deps: LifecycleWiringDeps): { readonly services: RuntimeServices; readonly hear: (change: OpChange) => void } {
   const { config, store, clock, ids, logger, secrets } = deps;
   const vimRepo = new SqlVimAccountRepository(store.db, secrets);
   const vimRegistry = new VimRegistry(deps.vimAccounts ?? { list: () => vimRepo.list() }, {
@@ -219,5 +220,9 @@ export function wireLifecycle(deps: LifecycleWiringDeps): RuntimeServices {
       }
     },
   });
-  return { lifecycle, vims, vimRegistry, lifecycleWorker, opNotifier, bus: deps.bus, outboxRelay, reconciler };
+  return {
+    services: { lifecycle, vims, vimRegistry, lifecycleWorker, opNotifier, bus: deps.bus, outboxRelay, reconciler },
+    // A change heard on the bus wakes the local listeners only: its event is sent already.
+    hear: (change) => localOps.notify(change),
+  };
 }

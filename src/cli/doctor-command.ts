@@ -37,7 +37,7 @@ function checkNode(): DoctorCheck {
     : { name: 'node', status: 'fail', detail: `Node.js ${process.version} is older than 20`, fix: 'install Node.js 20 or newer' };
 }
 
-/** The server (`/healthz`), its store (`/readyz`) and each PoP (`POST /admin/v1/vims/{id}/check`). */
+/** The server (`/healthz`), its store and event bus (`/readyz`) and each PoP (`POST /admin/v1/vims/{id}/check`). */
 async function checkServer(client: ApiClient): Promise<DoctorCheck[]> {
   try {
     await client.get('reaching the server', '/healthz');
@@ -49,10 +49,22 @@ async function checkServer(client: ApiClient): Promise<DoctorCheck[]> {
   }
   const checks: DoctorCheck[] = [{ name: 'server', status: 'ok', detail: `Rondo answers at ${client.baseUrl}` }];
   try {
-    await client.get('checking the store', '/readyz');
-    checks.push({ name: 'store', status: 'ok', detail: 'the database answers (/readyz)' });
+    const ready = await client.get<{ store?: string; bus?: { kind: string; target: string } }>('checking the store', '/readyz');
+    checks.push({ name: 'store', status: 'ok', detail: `the database answers (/readyz${ready.store ? `, ${ready.store}` : ''})` });
+    if (ready.bus) {
+      checks.push(
+        ready.bus.kind === 'amqp'
+          ? { name: 'event bus', status: 'ok', detail: `RabbitMQ at ${ready.bus.target} is connected` }
+          : { name: 'event bus', status: 'ok', detail: 'in-process (one process; split roles need RONDO_AMQP_URL on every process)' },
+      );
+    }
   } catch (e) {
-    checks.push({ name: 'store', status: 'fail', detail: why(e), fix: 'check DATABASE_URL (PostgreSQL running and reachable) or the data directory of the server; its log says more' });
+    if (why(e).includes('BUS_UNAVAILABLE')) {
+      checks.push({ name: 'store', status: 'ok', detail: 'the database answers' });
+      checks.push({ name: 'event bus', status: 'fail', detail: why(e), fix: 'start RabbitMQ (or check RONDO_AMQP_URL of the server); Rondo reconnects by itself' });
+    } else {
+      checks.push({ name: 'store', status: 'fail', detail: why(e), fix: 'check DATABASE_URL (PostgreSQL running and reachable) or the data directory of the server; its log says more' });
+    }
   }
   let vims: { id: string; type: string; endpoint: string }[];
   try {
