@@ -119,7 +119,7 @@ export async function createAmqpBus<Topics extends object>(o: AmqpBusOptions): P
   let reconnecting: Promise<void> | null = null;
   const members = new Set<Member>();
   const fanoutSubs = new Set<FanoutSub>();
-  let fanout: { ch: Channel; queue: string; bound: Set<string> } | null = null;
+  let fanout: { model: ChannelModel; ch: Channel; queue: string; bound: Set<string> } | null = null;
   let onConnected: { promise: Promise<void>; resolve: () => void } = deferred();
 
   const status = (): BusStatus => ({ kind: 'amqp', connected, target, ...(connected || !lastError ? {} : { error: lastError }) });
@@ -230,15 +230,25 @@ export async function createAmqpBus<Topics extends object>(o: AmqpBusOptions): P
     await ch.consume(queue, (msg) => onGroup(m, ch, msg), { noAck: false });
   };
 
-  const establishFanout = async (): Promise<void> => {
+  // One set-up at a time: two subscriptions made at once must share one fan-out queue.
+  let fanoutSetup: Promise<void> = Promise.resolve();
+  const establishFanout = (): Promise<void> => {
+    const run = fanoutSetup.then(() => establishFanoutNow());
+    fanoutSetup = run.catch(() => undefined);
+    return run;
+  };
+
+  const establishFanoutNow = async (): Promise<void> => {
     const current = model;
     if (!current || fanoutSubs.size === 0) return;
+    // A queue of an earlier connection went with it.
+    if (fanout && fanout.model !== current) fanout = null;
     if (!fanout) {
       const ch = await current.createChannel();
       ch.on('error', (e: unknown) => onError(e, { what: 'fan-out channel error' }));
       const { queue } = await ch.assertQueue(`${prefix}.fanout.${randomUUID().slice(0, 8)}`, { exclusive: true, autoDelete: true, durable: false });
       await ch.prefetch(FANOUT_PREFETCH);
-      const made = { ch, queue, bound: new Set<string>() };
+      const made = { model: current, ch, queue, bound: new Set<string>() };
       ch.on('close', () => {
         if (fanout !== made || closed) return;
         fanout = null;
