@@ -22,7 +22,7 @@ export interface VimComplianceHarness {
 
 /** Case names, usable in `notSupported`. */
 export const VIM_COMPLIANCE_CASES = [
-  'connectivity', 'network-idempotent', 'network-overlap', 'network-in-use', 'compute-ping',
+  'connectivity', 'network-idempotent', 'network-overlap', 'subnets-in-use', 'network-in-use', 'compute-ping',
   'compute-idempotent', 'labels', 'delete-missing', 'address-conflict', 'missing-image',
   'status-after-kill', 'watch-died', 'exec-exit-codes', 'abort',
 ] as const;
@@ -122,8 +122,16 @@ export function runVimCompliance(
     kase('network-overlap', async () => {
       const spec = network('ovl');
       await d.createNetwork(spec);
-      await expectVimError(d.createNetwork({ ...spec, name: `${spec.name}2`, subnet: spec.subnet.replace(/\/24$/, '/25'), gateway: undefined }), 'CONFLICT');
+      await expectVimError(d.createNetwork({ ...spec, name: `${spec.name}2`, subnet: spec.subnet.replace(/\/24$/, '/25'), gateway: undefined }), 'SUBNET_IN_USE');
     }, () => d.createNetwork(network('ovl')));
+
+    kase('subnets-in-use', async () => {
+      const spec = network('used');
+      await d.createNetwork(spec);
+      expect(await d.subnetsInUse()).toContain(spec.subnet);
+      await d.deleteNetwork(spec.name);
+      expect(await d.subnetsInUse()).not.toContain(spec.subnet);
+    }, () => d.subnetsInUse());
 
     kase('network-in-use', async () => {
       const c = await oneCompute('inuse');

@@ -11,6 +11,7 @@ import type { OpOccFilter, StoredOpOcc } from './ports.js';
 import type { NsInstanceQuery, OpOccQuery, RecordPage, TenantScope } from './list-query.js';
 import { loadHots } from './heat-plan.js';
 import { deadComputeSteps } from './retry-recheck.js';
+import { subnetsInUseOn } from './vim-subnets.js';
 
 /** SOL005 CreateNsRequest, as Rondo takes it. */
 export interface CreateNsRequest {
@@ -167,7 +168,7 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
     const [nsd, vnfds, usage] = await Promise.all([deps.descriptors.getNsd(nsdInfoId), deps.descriptors.getVnfds(nsdInfoId), repos.vnfInstances.usageByPop()]);
     const accounts = usablePops(deps.drivers.accounts(), req);
     const placement = placeNs(nsd, vnfds, accounts, usage, parseStrategy(req.placement, deps.defaultPlacement ?? 'round-robin-with-saps'), req.pins);
-    const preview = await repos.subnets.preview(nsInstanceId, subnetRequests(nsd));
+    const preview = await repos.subnets.preview(nsInstanceId, subnetRequests(nsd), { avoid: await subnetsInUseOn(deps.drivers, Object.values(placement)) });
     const subnets = new Map(preview.map((a) => [a.linkId, a.subnet]));
     // Heat path: VNFs placed on OpenStack PoPs plan from their VNFD's HOT translation.
     const hots = await loadHots(deps.hots, nsdInfoId, nsd, placement, accounts);

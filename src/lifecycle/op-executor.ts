@@ -19,6 +19,10 @@ import type { CancelWatch } from './cancel-watch.js';
 // Heat path (OpenStack PoPs): HOTs for the plan, stack sweeps, VNFRs from stack steps.
 import { heatPopIds, loadHots } from './heat-plan.js';
 import { recordStackVnfs } from './heat-step-runner.js';
+import { isSubnetInUse, subnetsInUseOn } from './vim-subnets.js';
+
+/** How often an INSTANTIATE plans again around subnets found in use at network creation. */
+const MAX_REPLANS = 3;
 
 /**
  * Runs a claimed operation to its next resting state: PROCESSING → COMPLETED, or
@@ -46,7 +50,7 @@ async function cancelOperation(op: StoredOpOcc, deps: ExecutorDeps, where: strin
   await moveOp(deps, op, mode === 'FORCEFUL' ? 'cancel-forceful' : 'cancel-graceful', cancelled);
 }
 
-async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSignal, cancel: CancelWatch): Promise<void> {
+async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSignal, cancel: CancelWatch, replans = 0): Promise<void> {
   let steps: OpStep[];
   try {
     steps = await ensurePlan(op, deps);
@@ -93,6 +97,13 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
       await recordStackVnfs(op, [...byId.values()], deps, pkgIds);
     }
     if (result.kind === 'aborted') return;
+    if (result.kind === 'failed' && isSubnetInUse(result.error) && op.lcmOperationType === 'INSTANTIATE' && phase === INSTANTIATE_PHASES.networks && replans < MAX_REPLANS) {
+      // Someone else (another Rondo on this engine, a user) took the subnet after IPAM
+      // chose it. Nothing but networks exists yet: remove them, plan again (IPAM now sees
+      // the new network on the engine) and start over. A crash in between only repeats this.
+      await dropPlan(op, [...byId.values()], deps, signal);
+      return runOperation(op, deps, signal, cancel, replans + 1);
+    }
     if (result.kind !== 'done') {
       // A cancel asked while the phase ran wins over a step failure: no automatic rollback.
       const now = await deps.repos.opOccs.get(op.id);
@@ -126,6 +137,15 @@ async function completeOperation(op: StoredOpOcc, deps: ExecutorDeps): Promise<v
   if (current) await moveOp(deps, current, 'all-done', current.error);
 }
 
+/** Undoes the networks of an INSTANTIATE's plan, frees its subnets and deletes the plan. */
+async function dropPlan(op: StoredOpOcc, steps: readonly OpStep[], deps: ExecutorDeps, signal: AbortSignal): Promise<void> {
+  for (const s of steps) {
+    if (s.kind === 'network' && s.state !== 'PENDING') await deps.drivers.get(s.popId).deleteNetwork(s.target, signal);
+  }
+  await deps.repos.subnets.release(op.nsInstanceId);
+  await deps.repos.opSteps.deleteByOp(op.id);
+}
+
 /** The plan of the op: loaded when persisted, else made and persisted in one statement. */
 async function ensurePlan(op: StoredOpOcc, deps: ExecutorDeps): Promise<OpStep[]> {
   const existing = await deps.repos.opSteps.listByOp(op.id);
@@ -137,7 +157,8 @@ async function ensurePlan(op: StoredOpOcc, deps: ExecutorDeps): Promise<OpStep[]
     const [nsd, vnfds] = await Promise.all([deps.descriptors.getNsd(ns.nsdInfoId), deps.descriptors.getVnfds(ns.nsdInfoId)]);
     const placement = op.internalParams['placement'] as Record<string, string> | undefined;
     if (!placement) throw new ConflictError(`operation ${op.id} has no placement`, { code: 'PLAN_UNPLACED' });
-    const allocations = await deps.repos.subnets.allocate(ns.id, subnetRequests(nsd));
+    const avoid = await subnetsInUseOn(deps.drivers, Object.values(placement));
+    const allocations = await deps.repos.subnets.allocate(ns.id, subnetRequests(nsd), { avoid });
     const subnets = new Map(allocations.map((a) => [a.linkId, a.subnet]));
     const hots = await loadHots(deps.hots, ns.nsdInfoId, nsd, placement, deps.drivers.accounts());
     planned = [...planNs({ nsInstanceId: ns.id, nsd, vnfds, accounts: deps.drivers.accounts(), placement, subnets, hots, ...(deps.sapImage ? { sapImage: deps.sapImage } : {}) }).steps];

@@ -109,6 +109,8 @@ export interface OpStepRepository {
   finish(updates: readonly { readonly id: string; readonly outcome: StepOutcome }[]): Promise<void>;
   /** FAILED and RUNNING steps of the op, and the DONE ones in `redo`, back to PENDING (retry); returns how many. */
   resetUnfinished(opId: string, redo?: readonly string[]): Promise<number>;
+  /** Drops the op's whole plan (to plan it again); returns how many steps it had. */
+  deleteByOp(opId: string): Promise<number>;
   /** Every PoP any step of any operation of the NS ran on. */
   popIdsForNs(nsInstanceId: string): Promise<string[]>;
 }

@@ -126,6 +126,8 @@ export const ERROR_CODES = {
   VIM_CONNECTION: spec(503, 'VIM unreachable', true),
   /** The VIM did not answer in time. */
   VIM_TIMEOUT: spec(504, 'VIM timed out', true),
+  /** A network's subnet overlaps one the VIM already has, made by someone else; the lifecycle plans again around it. */
+  VIM_SUBNET_IN_USE: spec(422, 'Subnet already in use on the VIM'),
   /** The VIM works but this request cannot be satisfied there until its quota changes. */
   VIM_QUOTA: spec(422, 'VIM quota exceeded'),
   /** The VIM (type or version) cannot do what the request needs. */

@@ -163,4 +163,10 @@ export interface VimDriver {
   watch(signal: AbortSignal): AsyncIterable<VimEvent>;
   /** Whether an image is available to the VIM. */
   hasImage(image: string, signal?: AbortSignal): Promise<boolean>;
+  /**
+   * The IPv4 subnets (CIDR text) of the networks the VIM has now that a new network must
+   * not overlap, whoever made them (another Rondo, a user): IPAM skips them. Docker
+   * refuses overlapping pools on one engine, so that is every network of the engine.
+   */
+  subnetsInUse(signal?: AbortSignal): Promise<string[]>;
 }

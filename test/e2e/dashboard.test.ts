@@ -76,7 +76,7 @@ describe('dashboard end to end (browser + Docker)', () => {
    * wait needs to tell a UI that missed an update from an operation that never finished.
    */
   async function whatTheServerSays(url: string): Promise<string> {
-    const token = await page.evaluate(() => sessionStorage.getItem('rondo.token'));
+    const token = await page.evaluate<string | null>("sessionStorage.getItem('rondo.token')");
     const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
     const get = async (path: string): Promise<string> => {
       const r = await fetch(`${url}${path}`, { headers }).catch((e: unknown) => ({ status: 0, text: async () => String(e) }));

@@ -102,13 +102,19 @@ export class DockerVimDriver implements VimDriver {
       );
     } catch (e) {
       // Lost a race with a concurrent create of the same step: return theirs if it matches.
-      const raced = e instanceof VimError && e.kind === 'CONFLICT' ? await this.#inspectNetwork(spec.name, signal) : null;
+      // (Docker may say "Pool overlaps" when that create, holding the same subnet, landed first.)
+      const raced = e instanceof VimError && (e.kind === 'CONFLICT' || e.kind === 'SUBNET_IN_USE') ? await this.#inspectNetwork(spec.name, signal) : null;
       if (raced) return this.#sameNetwork(raced, spec, labels);
       throw e;
     }
     const made = await this.#inspectNetwork(spec.name, signal);
     if (!made) throw new VimError('UNEXPECTED_RESPONSE', this.name, `network ${spec.name} vanished right after creation`);
     return { id: made.Id, name: made.Name, subnet: spec.subnet, labels: made.Labels ?? {} };
+  }
+
+  async subnetsInUse(signal?: AbortSignal): Promise<string[]> {
+    const nets = await this.#call('list networks', signal, (s) => this.#docker.listNetworks({ abortSignal: s }));
+    return nets.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? '')).filter((s) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(s));
   }
 
   async deleteNetwork(idOrName: string, signal?: AbortSignal): Promise<void> {

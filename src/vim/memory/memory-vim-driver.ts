@@ -171,7 +171,7 @@ export class MemoryVimDriver implements VimDriver {
     }
     const cidr = parseCidr(spec.subnet);
     if (!cidr) throw new VimError('UNEXPECTED_RESPONSE', this.name, `subnet ${spec.subnet} is not an IPv4 CIDR`);
-    if (this.#subnets.overlaps(cidr)) throw new VimError('CONFLICT', this.name, `subnet ${spec.subnet} overlaps another network`);
+    if (this.#subnets.overlaps(cidr)) throw new VimError('SUBNET_IN_USE', this.name, `subnet ${spec.subnet} overlaps another network`);
     const used = new Map<number, string>();
     // Like Docker's IPAM: without a gateway the first host address becomes the gateway.
     const gw = spec.gateway === undefined ? (cidr.prefix <= 30 ? cidr.network + 1 : null) : parseIpv4(spec.gateway);
@@ -185,6 +185,11 @@ export class MemoryVimDriver implements VimDriver {
     this.#subnets.add(cidr);
     this.#index(info.id, labels);
     return info;
+  }
+
+  async subnetsInUse(signal?: AbortSignal): Promise<string[]> {
+    this.#enter('subnetsInUse', signal);
+    return [...this.#networks.values()].map((n) => n.info.subnet);
   }
 
   async deleteNetwork(idOrName: string, signal?: AbortSignal): Promise<void> {

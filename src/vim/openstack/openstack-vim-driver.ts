@@ -15,7 +15,7 @@ import { computeInfo, createCompute, findServer, removeCompute } from './opensta
 import { HeatStacks } from './openstack-heat-stacks.js';
 import { listStacks as heatListStacks } from './heat-client.js';
 import { RONDO_TAG, hasLabels, labelsToTags } from './openstack-labels.js';
-import { createNetwork, deleteNetwork, networkLabels } from './openstack-networks.js';
+import { createNetwork, deleteNetwork, networkLabels, rondoSubnets } from './openstack-networks.js';
 import { placementCapacity } from './placement-capacity.js';
 import { watchServers } from './openstack-watch.js';
 
@@ -93,6 +93,10 @@ export class OpenStackVimDriver implements VimDriver {
   async createNetwork(spec: NetworkSpec, signal?: AbortSignal): Promise<NetworkInfo> {
     throwIfAborted(this.name, signal, `create network ${spec.name}`);
     return createNetwork(this.api, spec, this.labelled(spec.labels), this.scopeTags, signal);
+  }
+
+  async subnetsInUse(signal?: AbortSignal): Promise<string[]> {
+    return rondoSubnets(this.api, signal);
   }
 
   async deleteNetwork(idOrName: string, signal?: AbortSignal): Promise<void> {

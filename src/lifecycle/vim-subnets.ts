@@ -1,0 +1,24 @@
+import { VimError } from '../model/index.js';
+import type { DriverRegistry } from './ports.js';
+
+/**
+ * The subnets that the PoPs already use, whoever made them (another Rondo on the same
+ * engine, a user's own networks), for IPAM to skip. A PoP that cannot answer adds
+ * nothing: its first step will say why it cannot be used, and an overlap met at network
+ * creation is planned around then ({@link isSubnetInUse}).
+ */
+export async function subnetsInUseOn(drivers: DriverRegistry, popIds: Iterable<string>, signal?: AbortSignal): Promise<string[]> {
+  const lists = await Promise.all(
+    [...new Set(popIds)].map(async (popId) => {
+      try {
+        return await drivers.get(popId).subnetsInUse(signal);
+      } catch {
+        return [];
+      }
+    }),
+  );
+  return lists.flat();
+}
+
+/** Whether a step failed because its network's subnet overlaps one the VIM already has. */
+export const isSubnetInUse = (error: unknown): boolean => error instanceof VimError && error.kind === 'SUBNET_IN_USE';
