@@ -10,6 +10,12 @@ const MAX_ROUNDS = 50;
 type Row = { pool: string; subnet: string; subnet_index: number; ns_instance_id: string; link_id: string };
 const toAllocation = (r: Row): SubnetAllocation => ({ nsInstanceId: r.ns_instance_id, linkId: r.link_id, pool: r.pool as IpamPool, subnet: r.subnet, index: r.subnet_index });
 
+/** The pool has no free subnet; says how many networks on the PoPs (not Rondo's) hold. */
+function exhausted(pool: IpamPool, avoided: number): ConflictError {
+  const others = avoided > 0 ? `, ${avoided} of them overlapped by networks already on the PoPs` : '';
+  return new ConflictError(`address pool ${pool} is exhausted (${subnetCount(pool)} subnets${others}); terminate unused NS instances`, { code: 'IPAM_POOL_EXHAUSTED', details: { pool, overlappedOnPops: avoided } });
+}
+
 /**
  * IPAM in PostgreSQL; implements the SubnetAllocator port. A subnet is taken by
  * inserting it: the primary key (pool, subnet) makes a second insert of the same subnet
@@ -51,7 +57,7 @@ export class SqlIpAllocationRepository implements SubnetAllocator {
       const used = await this.#usedIndexes(pool, avoided);
       const candidates = pickFreeIndexes(used, wanted.length, subnetCount(pool), skip);
       if (candidates.length < wanted.length && skip === 0) {
-        throw new ConflictError(`address pool ${pool} is exhausted (${subnetCount(pool)} subnets); terminate unused NS instances`, { code: 'IPAM_POOL_EXHAUSTED', details: { pool } });
+        throw exhausted(pool, avoided.length);
       }
       if (candidates.length === 0) {
         skip = 0;
@@ -85,9 +91,10 @@ export class SqlIpAllocationRepository implements SubnetAllocator {
     const out = new Map<string, SubnetAllocation>();
     for (const pool of [...new Set(requests.map((r) => r.pool))]) {
       const links = requests.filter((r) => r.pool === pool && !held.has(r.linkId)).map((r) => r.linkId);
-      const used = await this.#usedIndexes(pool, overlappedIndexes(pool, opts.avoid ?? []));
+      const avoided = overlappedIndexes(pool, opts.avoid ?? []);
+      const used = await this.#usedIndexes(pool, avoided);
       const free = pickFreeIndexes(used, links.length, subnetCount(pool));
-      if (free.length < links.length) throw new ConflictError(`address pool ${pool} is exhausted (${subnetCount(pool)} subnets); terminate unused NS instances`, { code: 'IPAM_POOL_EXHAUSTED', details: { pool } });
+      if (free.length < links.length) throw exhausted(pool, avoided.length);
       links.forEach((linkId, i) => out.set(linkId, { nsInstanceId, linkId, pool, subnet: subnetAt(pool, free[i] as number), index: free[i] as number }));
     }
     return requests.map((r) => held.get(r.linkId) ?? (out.get(r.linkId) as SubnetAllocation));
