@@ -164,11 +164,16 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
     notifier.notify({ opId: created.id, nsInstanceId: n.id, operationState: created.operationState });
     return toOp(created);
   };
-  const plan = async (nsInstanceId: string, nsdInfoId: string, req: InstantiateRequest): Promise<NsPlan> => {
+  /**
+   * Places and plans an NS. Only a dry run asks the PoPs which subnets they use (bounded,
+   * 5 s): instantiate keeps only the placement, and the worker allocates subnets itself.
+   */
+  const plan = async (nsInstanceId: string, nsdInfoId: string, req: InstantiateRequest, askPops = false): Promise<NsPlan> => {
     const [nsd, vnfds, usage] = await Promise.all([deps.descriptors.getNsd(nsdInfoId), deps.descriptors.getVnfds(nsdInfoId), repos.vnfInstances.usageByPop()]);
     const accounts = usablePops(deps.drivers.accounts(), req);
     const placement = placeNs(nsd, vnfds, accounts, usage, parseStrategy(req.placement, deps.defaultPlacement ?? 'round-robin-with-saps'), req.pins);
-    const preview = await repos.subnets.preview(nsInstanceId, subnetRequests(nsd), { avoid: await subnetsInUseOn(deps.drivers, Object.values(placement)) });
+    const avoid = askPops ? await subnetsInUseOn(deps.drivers, Object.values(placement), 5_000) : [];
+    const preview = await repos.subnets.preview(nsInstanceId, subnetRequests(nsd), { avoid });
     const subnets = new Map(preview.map((a) => [a.linkId, a.subnet]));
     // Heat path: VNFs placed on OpenStack PoPs plan from their VNFD's HOT translation.
     const hots = await loadHots(deps.hots, nsdInfoId, nsd, placement, accounts);
@@ -229,9 +234,9 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
     async dryRun(target, req = {}) {
       if ('nsInstanceId' in target) {
         const n = await ns(target.nsInstanceId);
-        return plan(n.id, n.nsdInfoId, req);
+        return plan(n.id, n.nsdInfoId, req, true);
       }
-      return plan(`dry-run-${target.nsdId}`, target.nsdId, req);
+      return plan(`dry-run-${target.nsdId}`, target.nsdId, req, true);
     },
     getNs: (nsId, scope) => ns(nsId, scope),
     listNs: (filter) => repos.nsInstances.list(filter),

@@ -23,6 +23,8 @@ import { isSubnetInUse, subnetsInUseOn } from './vim-subnets.js';
 
 /** How often an INSTANTIATE plans again around subnets found in use at network creation. */
 const MAX_REPLANS = 3;
+/** The longest planning waits for a PoP to list the subnets it uses. */
+const ENGINE_PROBE_MS = 5_000;
 
 /**
  * Runs a claimed operation to its next resting state: PROCESSING → COMPLETED, or
@@ -53,7 +55,7 @@ async function cancelOperation(op: StoredOpOcc, deps: ExecutorDeps, where: strin
 async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSignal, cancel: CancelWatch, replans = 0): Promise<void> {
   let steps: OpStep[];
   try {
-    steps = await ensurePlan(op, deps);
+    steps = await ensurePlan(op, deps, signal);
   } catch (e) {
     return failOperation(op, deps, problemOf(e), signal);
   }
@@ -147,7 +149,7 @@ async function dropPlan(op: StoredOpOcc, steps: readonly OpStep[], deps: Executo
 }
 
 /** The plan of the op: loaded when persisted, else made and persisted in one statement. */
-async function ensurePlan(op: StoredOpOcc, deps: ExecutorDeps): Promise<OpStep[]> {
+async function ensurePlan(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSignal): Promise<OpStep[]> {
   const existing = await deps.repos.opSteps.listByOp(op.id);
   if (existing.length > 0) return existing;
   const ns = await deps.repos.nsInstances.get(op.nsInstanceId);
@@ -157,7 +159,7 @@ async function ensurePlan(op: StoredOpOcc, deps: ExecutorDeps): Promise<OpStep[]
     const [nsd, vnfds] = await Promise.all([deps.descriptors.getNsd(ns.nsdInfoId), deps.descriptors.getVnfds(ns.nsdInfoId)]);
     const placement = op.internalParams['placement'] as Record<string, string> | undefined;
     if (!placement) throw new ConflictError(`operation ${op.id} has no placement`, { code: 'PLAN_UNPLACED' });
-    const avoid = await subnetsInUseOn(deps.drivers, Object.values(placement));
+    const avoid = await subnetsInUseOn(deps.drivers, Object.values(placement), Math.min(deps.stepDeadlineSeconds * 1000, ENGINE_PROBE_MS), signal);
     const allocations = await deps.repos.subnets.allocate(ns.id, subnetRequests(nsd), { avoid });
     const subnets = new Map(allocations.map((a) => [a.linkId, a.subnet]));
     const hots = await loadHots(deps.hots, ns.nsdInfoId, nsd, placement, deps.drivers.accounts());

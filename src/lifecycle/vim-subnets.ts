@@ -3,15 +3,17 @@ import type { DriverRegistry } from './ports.js';
 
 /**
  * The subnets that the PoPs already use, whoever made them (another Rondo on the same
- * engine, a user's own networks), for IPAM to skip. A PoP that cannot answer adds
- * nothing: its first step will say why it cannot be used, and an overlap met at network
- * creation is planned around then ({@link isSubnetInUse}).
+ * engine, a user's own networks), for IPAM to skip. A PoP that cannot answer within
+ * `timeoutMs` (down, or hung) adds nothing and never holds planning up: its first step
+ * will say why it cannot be used, and an overlap met at network creation is planned
+ * around then ({@link isSubnetInUse}).
  */
-export async function subnetsInUseOn(drivers: DriverRegistry, popIds: Iterable<string>, signal?: AbortSignal): Promise<string[]> {
+export async function subnetsInUseOn(drivers: DriverRegistry, popIds: Iterable<string>, timeoutMs: number, signal?: AbortSignal): Promise<string[]> {
+  const bounded = signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
   const lists = await Promise.all(
     [...new Set(popIds)].map(async (popId) => {
       try {
-        return await drivers.get(popId).subnetsInUse(signal);
+        return await drivers.get(popId).subnetsInUse(bounded);
       } catch {
         return [];
       }
