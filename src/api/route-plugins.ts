@@ -19,6 +19,8 @@ import { dashboardPlugin } from './system/ui-routes.js';
 import { reconcileRoutes } from './admin/reconcile-routes.js';
 import { nsdModelRoutes } from './admin/nsd-model-routes.js';
 import { apiVersionsRoutes } from './sol005/api-versions-routes.js';
+import { pmJobsPlugin } from './sol005/nspm/pm-job-routes.js';
+import { thresholdsPlugin } from './sol005/nspm/threshold-routes.js';
 
 /**
  * One resource's routes: a Fastify plugin with its TypeBox schemas beside the handlers.
@@ -61,6 +63,8 @@ export const ROUTE_PLUGINS: readonly RoutePlugin[] = [
   { name: 'monitoring-vesagent', plugin: vesAgentPlugin },
   { name: 'monitoring-alarms', plugin: alarmsPlugin },
   { name: 'monitoring-subscriptions', plugin: subscriptionsPlugin },
+  { name: 'sol005-nspm-pm-jobs', plugin: pmJobsPlugin },
+  { name: 'sol005-nspm-thresholds', plugin: thresholdsPlugin },
   { name: 'monitoring-metrics', plugin: metricsPlugin },
   { name: 'events', plugin: eventsPlugin },
   { name: 'dashboard', plugin: dashboardPlugin },

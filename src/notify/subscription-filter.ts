@@ -22,17 +22,21 @@ export const NSDM_NOTIFICATION_TYPES = [
 ] as const;
 /** SOL005 §9.5.3.2 (PkgmNotificationsFilter). */
 export const PKGM_NOTIFICATION_TYPES = ['VnfPackageOnboardingNotification', 'VnfPackageChangeNotification'] as const;
+/** SOL005 §7.5.3.2 (PmNotificationsFilter). */
+export const PM_NOTIFICATION_TYPES = ['ThresholdCrossedNotification', 'PerformanceInformationAvailableNotification'] as const;
 export type LcmNotificationType = (typeof LCM_NOTIFICATION_TYPES)[number];
 export type FmNotificationType = (typeof FM_NOTIFICATION_TYPES)[number];
 export type NsdmNotificationType = (typeof NSDM_NOTIFICATION_TYPES)[number];
 export type PkgmNotificationType = (typeof PKGM_NOTIFICATION_TYPES)[number];
-export type NotificationType = LcmNotificationType | FmNotificationType | NsdmNotificationType | PkgmNotificationType;
+export type PmNotificationType = (typeof PM_NOTIFICATION_TYPES)[number];
+export type NotificationType = LcmNotificationType | FmNotificationType | NsdmNotificationType | PkgmNotificationType | PmNotificationType;
 
 const TYPES_OF: Record<SubscriptionApi, readonly string[]> = {
   nslcm: LCM_NOTIFICATION_TYPES,
   nsfm: FM_NOTIFICATION_TYPES,
   nsd: NSDM_NOTIFICATION_TYPES,
   vnfpkgm: PKGM_NOTIFICATION_TYPES,
+  nspm: PM_NOTIFICATION_TYPES,
 };
 
 /**
