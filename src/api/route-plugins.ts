@@ -20,6 +20,7 @@ import { reconcileRoutes } from './admin/reconcile-routes.js';
 import { nsdModelRoutes } from './admin/nsd-model-routes.js';
 import { apiVersionsRoutes } from './sol005/api-versions-routes.js';
 import { pmJobsPlugin } from './sol005/nspm/pm-job-routes.js';
+import { pnfdRoutes } from './sol005/nsd/pnfd-routes.js';
 import { thresholdsPlugin } from './sol005/nspm/threshold-routes.js';
 
 /**
@@ -52,6 +53,7 @@ export const ROUTE_PLUGINS: readonly RoutePlugin[] = [
   { name: '5gtango-packages', plugin: gatekeeperPackageRoutes },
   { name: 'sol005-vnf-packages', plugin: vnfPackageRoutes },
   { name: 'sol005-nsds', plugin: nsdRoutes },
+  { name: 'sol005-pnfds', plugin: pnfdRoutes },
   { name: 'admin-packages', plugin: adminPackageRoutes },
   { name: 'admin-nsd-model', plugin: nsdModelRoutes },
   // NS lifecycle routes (/nslcm/v1/…, 5GTANGO /instantiations) and PoPs.

@@ -7,6 +7,6 @@ export type { FmNotificationType, LcmNotificationType, PmNotificationType, Notif
 export { createSubscriptionService } from './subscription-service.js';
 export type { Sealer, SubscriptionService, SubscriptionServiceOptions, SubscriptionView } from './subscription-service.js';
 export { LCM_NOTIFICATION_STATUSES, NotificationService } from './notification-service.js';
-export type { AlarmLike, LcmNotificationStatus, NotificationServiceOptions, NsdRef, PmNotificationRef, ProblemLike, VnfPackageRef } from './notification-service.js';
+export type { AlarmLike, LcmNotificationStatus, NotificationServiceOptions, NsdRef, PmNotificationRef, PnfdRef, ProblemLike, VnfPackageRef } from './notification-service.js';
 export { SUBSCRIPTION_APIS } from './subscription-store.js';
 export type { SubscriptionApi, SubscriptionRecord, SubscriptionRepository } from './subscription-store.js';

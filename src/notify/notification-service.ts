@@ -34,6 +34,13 @@ export interface NsdRef {
   readonly tenant: string;
 }
 
+/** A PNFD as its notifications name it. */
+export interface PnfdRef {
+  readonly pnfdInfoId: string;
+  readonly pnfdId?: string | null;
+  readonly tenant: string;
+}
+
 /** A VNF package as its notifications name it. */
 export interface VnfPackageRef {
   readonly vnfPkgId: string;
@@ -226,6 +233,44 @@ export class NotificationService {
       onboardingFailureDetails: details,
       _links: this.#nsdLinks(sub, n.nsdInfoId),
     }));
+  }
+
+  /** `PnfdOnBoardingNotification` (SOL005 §5.5.2.13), to the NSD management subscribers of the PNFD's tenant. */
+  async publishPnfdOnboarded(n: PnfdRef & { readonly pnfdId: string }): Promise<void> {
+    await this.#publish('nsd', n.tenant, { notificationType: 'PnfdOnBoardingNotification', pnfdInfoId: n.pnfdInfoId, pnfdId: n.pnfdId }, (sub) => ({
+      pnfdInfoId: n.pnfdInfoId,
+      pnfdId: n.pnfdId,
+      _links: this.#pnfdLinks(sub, n.pnfdInfoId),
+    }));
+  }
+
+  /** `PnfdOnBoardingFailureNotification` (SOL005 §5.5.2.14); `pnfdId` only when known (0..1). */
+  async publishPnfdOnboardingFailure(n: PnfdRef, details: ProblemLike): Promise<void> {
+    const id = n.pnfdId ? { pnfdId: n.pnfdId } : {};
+    await this.#publish('nsd', n.tenant, { notificationType: 'PnfdOnBoardingFailureNotification', pnfdInfoId: n.pnfdInfoId, ...id }, (sub) => ({
+      pnfdInfoId: n.pnfdInfoId,
+      ...id,
+      onboardingFailureDetails: details,
+      _links: this.#pnfdLinks(sub, n.pnfdInfoId),
+    }));
+  }
+
+  /** `PnfdDeletionNotification` (SOL005 §5.5.2.15); `pnfdId` left out for a PNFD never on-boarded. */
+  async publishPnfdDeleted(n: PnfdRef): Promise<void> {
+    const id = n.pnfdId ? { pnfdId: n.pnfdId } : {};
+    await this.#publish('nsd', n.tenant, { notificationType: 'PnfdDeletionNotification', pnfdInfoId: n.pnfdInfoId, ...id }, (sub) => ({
+      pnfdInfoId: n.pnfdInfoId,
+      ...id,
+      _links: this.#pnfdLinks(sub, n.pnfdInfoId),
+    }));
+  }
+
+  /** SOL005 `PnfdmLinks` (§5.5.3.4). */
+  #pnfdLinks(sub: SubscriptionRecord, pnfdInfoId: string) {
+    return {
+      pnfdInfo: { href: `${this.#base()}/nsd/v1/pnf_descriptors/${pnfdInfoId}` },
+      subscription: { href: `${this.#base()}/nsd/v1/subscriptions/${sub.id}` },
+    };
   }
 
   /** `NsdChangeNotification` (SOL005 §5.5.2.11): the NSD's operational state changed. */

@@ -2530,6 +2530,388 @@ export interface paths {
         readonly patch?: never;
         readonly trace?: never;
     };
+    readonly "/nsd/v1/pnf_descriptors": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** List PNFDs (SOL013 filter, fields, paging) */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: {
+                    /** @description SOL013 filter, e.g. (eq,onboardingState,ONBOARDED);(cont,vnfProvider,acme) */
+                    readonly filter?: string;
+                    readonly all_fields?: string;
+                    readonly fields?: string;
+                    readonly exclude_fields?: string;
+                    readonly exclude_default?: string;
+                    readonly nextpage_opaque_marker?: string;
+                };
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Default Response */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": readonly {
+                            readonly id?: string;
+                            readonly pnfdId?: string;
+                            readonly pnfdName?: string;
+                            readonly pnfdVersion?: string;
+                            readonly pnfdProvider?: string;
+                            readonly pnfdInvariantId?: string;
+                            /** @enum {string} */
+                            readonly pnfdOnboardingState?: "CREATED" | "UPLOADING" | "PROCESSING" | "ONBOARDED" | "ERROR";
+                            readonly onboardingFailureDetails?: {
+                                readonly type?: string;
+                                readonly title?: string;
+                                readonly status: number;
+                                readonly detail: string;
+                                readonly instance?: string;
+                                /** @enum {string} */
+                                readonly code?: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "EMPTY_BODY" | "BAD_CONTENT_TYPE" | "UPLOAD_ABORTED" | "INVALID_FILTER" | "INVALID_SELECTOR" | "INVALID_MARKER" | "NOT_ACCEPTABLE" | "API_VERSION_UNSUPPORTED" | "METHOD_NOT_ALLOWED" | "PRECONDITION_FAILED" | "RANGE_NOT_SATISFIABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CONFLICT" | "STATE_CONFLICT" | "AUTH_REQUIRED" | "AUTH_INVALID" | "AUTH_MALFORMED" | "POLICY_DENIED" | "APIKEY_NO_USER" | "PASSWORD_WEAK" | "ROLE_UNKNOWN" | "TENANT_INVALID" | "USERNAME_INVALID" | "USER_SELF_DELETE" | "USER_EXISTS" | "SECRET_KEY_INVALID" | "PACKAGE_INVALID" | "HOT_UNSUPPORTED" | "HOT_INPUT_INVALID" | "PACKAGE_EXISTS" | "NSD_EXISTS" | "NSD_ID_AMBIGUOUS" | "VNFD_EXISTS" | "VNFD_REFERENCED" | "VIM_ACCOUNT_INVALID" | "VIM_ACCOUNT_EXISTS" | "VIM_ACCOUNT_IN_USE" | "PLACEMENT_NO_POPS" | "PLACEMENT_NO_CAPACITY" | "PLACEMENT_UNKNOWN_MEMBER" | "PLACEMENT_UNKNOWN_POP" | "PLACEMENT_UNKNOWN_STRATEGY" | "PLAN_BAD_FORWARDING_PATH" | "PLAN_CHAIN_CONFLICT" | "PLAN_CHAIN_UNSUPPORTED" | "PLAN_CROSS_VIM_LINK" | "PLAN_HOT_MISMATCH" | "PLAN_HOT_UNAVAILABLE" | "PLAN_MISSING_VNFD" | "PLAN_NAME_CLASH" | "PLAN_UNBOUND_CP" | "PLAN_UNKNOWN_CP" | "PLAN_UNPLACED" | "IPAM_CONTENDED" | "IPAM_POOL_EXHAUSTED" | "IPAM_LINK_TOO_LARGE" | "NS_STATE_CONFLICT" | "NS_STATE_CHANGED" | "NS_OPERATION_IN_PROGRESS" | "NS_INSTANTIATION_FAILED" | "OP_ILLEGAL_STATE" | "OP_STATE_CHANGED" | "OP_ROLLBACK_NOT_SUPPORTED" | "OP_CANCELLED" | "OP_NOT_SUPPORTED" | "OP_DEADLINE_EXCEEDED" | "OP_WAIT_TIMEOUT" | "OP_ATTEMPTS_EXHAUSTED" | "OP_ABORTED" | "LEASE_LOST" | "WORKER_STOPPING" | "ROLLBACK_FAILED" | "STEP_COMMAND_FAILED" | "VIM_AUTH" | "VIM_UNEXPECTED_RESPONSE" | "VIM_NOT_FOUND" | "VIM_CONNECTION" | "VIM_TIMEOUT" | "VIM_SUBNET_IN_USE" | "VIM_QUOTA" | "VIM_NOT_SUPPORTED" | "VIM_CONFLICT" | "VESAGENT_CONFIG_INVALID" | "VESAGENT_CONFIG_MISSING" | "ALARM_ALREADY_ACKNOWLEDGED" | "SUBSCRIPTION_INVALID" | "SUBSCRIPTION_AUTH_INVALID" | "SUBSCRIPTION_FILTER_INVALID" | "CALLBACK_UNREACHABLE" | "PM_JOB_INVALID" | "PM_THRESHOLD_INVALID" | "PM_OBJECT_NOT_FOUND" | "OUTBOUND_ALLOW_INVALID" | "OUTBOUND_URL_INVALID" | "OUTBOUND_NOT_ALLOWED" | "OUTBOUND_FAILED" | "OUTBOUND_CLOSED" | "PACKAGE_URI_INVALID" | "PACKAGE_URI_FAILED" | "INTERNAL" | "UNEXPECTED" | "CONFIG_INVALID" | "POLICY_INVALID" | "STORE_UNAVAILABLE" | "RECONCILER_DISABLED" | "DASHBOARD_NOT_BUILT";
+                            } & {
+                                readonly [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            readonly pnfdUsageState?: "IN_USE" | "NOT_IN_USE";
+                            readonly userDefinedData?: {
+                                readonly [key: string]: unknown;
+                            };
+                            readonly _links?: {
+                                readonly self: {
+                                    readonly href: string;
+                                };
+                                readonly pnfd_content: {
+                                    readonly href: string;
+                                };
+                            };
+                        }[];
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        /** Create a PNFD resource */
+        readonly post: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path?: never;
+                readonly cookie?: never;
+            };
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": {
+                        readonly userDefinedData?: {
+                            readonly [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            readonly responses: {
+                /** @description Default Response */
+                readonly 201: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": {
+                            readonly id: string;
+                            readonly pnfdId?: string;
+                            readonly pnfdName?: string;
+                            readonly pnfdVersion?: string;
+                            readonly pnfdProvider?: string;
+                            readonly pnfdInvariantId?: string;
+                            /** @enum {string} */
+                            readonly pnfdOnboardingState: "CREATED" | "UPLOADING" | "PROCESSING" | "ONBOARDED" | "ERROR";
+                            readonly onboardingFailureDetails?: {
+                                readonly type?: string;
+                                readonly title?: string;
+                                readonly status: number;
+                                readonly detail: string;
+                                readonly instance?: string;
+                                /** @enum {string} */
+                                readonly code?: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "EMPTY_BODY" | "BAD_CONTENT_TYPE" | "UPLOAD_ABORTED" | "INVALID_FILTER" | "INVALID_SELECTOR" | "INVALID_MARKER" | "NOT_ACCEPTABLE" | "API_VERSION_UNSUPPORTED" | "METHOD_NOT_ALLOWED" | "PRECONDITION_FAILED" | "RANGE_NOT_SATISFIABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CONFLICT" | "STATE_CONFLICT" | "AUTH_REQUIRED" | "AUTH_INVALID" | "AUTH_MALFORMED" | "POLICY_DENIED" | "APIKEY_NO_USER" | "PASSWORD_WEAK" | "ROLE_UNKNOWN" | "TENANT_INVALID" | "USERNAME_INVALID" | "USER_SELF_DELETE" | "USER_EXISTS" | "SECRET_KEY_INVALID" | "PACKAGE_INVALID" | "HOT_UNSUPPORTED" | "HOT_INPUT_INVALID" | "PACKAGE_EXISTS" | "NSD_EXISTS" | "NSD_ID_AMBIGUOUS" | "VNFD_EXISTS" | "VNFD_REFERENCED" | "VIM_ACCOUNT_INVALID" | "VIM_ACCOUNT_EXISTS" | "VIM_ACCOUNT_IN_USE" | "PLACEMENT_NO_POPS" | "PLACEMENT_NO_CAPACITY" | "PLACEMENT_UNKNOWN_MEMBER" | "PLACEMENT_UNKNOWN_POP" | "PLACEMENT_UNKNOWN_STRATEGY" | "PLAN_BAD_FORWARDING_PATH" | "PLAN_CHAIN_CONFLICT" | "PLAN_CHAIN_UNSUPPORTED" | "PLAN_CROSS_VIM_LINK" | "PLAN_HOT_MISMATCH" | "PLAN_HOT_UNAVAILABLE" | "PLAN_MISSING_VNFD" | "PLAN_NAME_CLASH" | "PLAN_UNBOUND_CP" | "PLAN_UNKNOWN_CP" | "PLAN_UNPLACED" | "IPAM_CONTENDED" | "IPAM_POOL_EXHAUSTED" | "IPAM_LINK_TOO_LARGE" | "NS_STATE_CONFLICT" | "NS_STATE_CHANGED" | "NS_OPERATION_IN_PROGRESS" | "NS_INSTANTIATION_FAILED" | "OP_ILLEGAL_STATE" | "OP_STATE_CHANGED" | "OP_ROLLBACK_NOT_SUPPORTED" | "OP_CANCELLED" | "OP_NOT_SUPPORTED" | "OP_DEADLINE_EXCEEDED" | "OP_WAIT_TIMEOUT" | "OP_ATTEMPTS_EXHAUSTED" | "OP_ABORTED" | "LEASE_LOST" | "WORKER_STOPPING" | "ROLLBACK_FAILED" | "STEP_COMMAND_FAILED" | "VIM_AUTH" | "VIM_UNEXPECTED_RESPONSE" | "VIM_NOT_FOUND" | "VIM_CONNECTION" | "VIM_TIMEOUT" | "VIM_SUBNET_IN_USE" | "VIM_QUOTA" | "VIM_NOT_SUPPORTED" | "VIM_CONFLICT" | "VESAGENT_CONFIG_INVALID" | "VESAGENT_CONFIG_MISSING" | "ALARM_ALREADY_ACKNOWLEDGED" | "SUBSCRIPTION_INVALID" | "SUBSCRIPTION_AUTH_INVALID" | "SUBSCRIPTION_FILTER_INVALID" | "CALLBACK_UNREACHABLE" | "PM_JOB_INVALID" | "PM_THRESHOLD_INVALID" | "PM_OBJECT_NOT_FOUND" | "OUTBOUND_ALLOW_INVALID" | "OUTBOUND_URL_INVALID" | "OUTBOUND_NOT_ALLOWED" | "OUTBOUND_FAILED" | "OUTBOUND_CLOSED" | "PACKAGE_URI_INVALID" | "PACKAGE_URI_FAILED" | "INTERNAL" | "UNEXPECTED" | "CONFIG_INVALID" | "POLICY_INVALID" | "STORE_UNAVAILABLE" | "RECONCILER_DISABLED" | "DASHBOARD_NOT_BUILT";
+                            } & {
+                                readonly [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            readonly pnfdUsageState: "IN_USE" | "NOT_IN_USE";
+                            readonly userDefinedData?: {
+                                readonly [key: string]: unknown;
+                            };
+                            readonly _links: {
+                                readonly self: {
+                                    readonly href: string;
+                                };
+                                readonly pnfd_content: {
+                                    readonly href: string;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
+    readonly "/nsd/v1/pnf_descriptors/{id}": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** Read a PNFD */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path: {
+                    readonly id: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Default Response */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": {
+                            readonly id: string;
+                            readonly pnfdId?: string;
+                            readonly pnfdName?: string;
+                            readonly pnfdVersion?: string;
+                            readonly pnfdProvider?: string;
+                            readonly pnfdInvariantId?: string;
+                            /** @enum {string} */
+                            readonly pnfdOnboardingState: "CREATED" | "UPLOADING" | "PROCESSING" | "ONBOARDED" | "ERROR";
+                            readonly onboardingFailureDetails?: {
+                                readonly type?: string;
+                                readonly title?: string;
+                                readonly status: number;
+                                readonly detail: string;
+                                readonly instance?: string;
+                                /** @enum {string} */
+                                readonly code?: "BAD_REQUEST" | "VALIDATION_FAILED" | "INVALID_JSON" | "EMPTY_BODY" | "BAD_CONTENT_TYPE" | "UPLOAD_ABORTED" | "INVALID_FILTER" | "INVALID_SELECTOR" | "INVALID_MARKER" | "NOT_ACCEPTABLE" | "API_VERSION_UNSUPPORTED" | "METHOD_NOT_ALLOWED" | "PRECONDITION_FAILED" | "RANGE_NOT_SATISFIABLE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "CONFLICT" | "STATE_CONFLICT" | "AUTH_REQUIRED" | "AUTH_INVALID" | "AUTH_MALFORMED" | "POLICY_DENIED" | "APIKEY_NO_USER" | "PASSWORD_WEAK" | "ROLE_UNKNOWN" | "TENANT_INVALID" | "USERNAME_INVALID" | "USER_SELF_DELETE" | "USER_EXISTS" | "SECRET_KEY_INVALID" | "PACKAGE_INVALID" | "HOT_UNSUPPORTED" | "HOT_INPUT_INVALID" | "PACKAGE_EXISTS" | "NSD_EXISTS" | "NSD_ID_AMBIGUOUS" | "VNFD_EXISTS" | "VNFD_REFERENCED" | "VIM_ACCOUNT_INVALID" | "VIM_ACCOUNT_EXISTS" | "VIM_ACCOUNT_IN_USE" | "PLACEMENT_NO_POPS" | "PLACEMENT_NO_CAPACITY" | "PLACEMENT_UNKNOWN_MEMBER" | "PLACEMENT_UNKNOWN_POP" | "PLACEMENT_UNKNOWN_STRATEGY" | "PLAN_BAD_FORWARDING_PATH" | "PLAN_CHAIN_CONFLICT" | "PLAN_CHAIN_UNSUPPORTED" | "PLAN_CROSS_VIM_LINK" | "PLAN_HOT_MISMATCH" | "PLAN_HOT_UNAVAILABLE" | "PLAN_MISSING_VNFD" | "PLAN_NAME_CLASH" | "PLAN_UNBOUND_CP" | "PLAN_UNKNOWN_CP" | "PLAN_UNPLACED" | "IPAM_CONTENDED" | "IPAM_POOL_EXHAUSTED" | "IPAM_LINK_TOO_LARGE" | "NS_STATE_CONFLICT" | "NS_STATE_CHANGED" | "NS_OPERATION_IN_PROGRESS" | "NS_INSTANTIATION_FAILED" | "OP_ILLEGAL_STATE" | "OP_STATE_CHANGED" | "OP_ROLLBACK_NOT_SUPPORTED" | "OP_CANCELLED" | "OP_NOT_SUPPORTED" | "OP_DEADLINE_EXCEEDED" | "OP_WAIT_TIMEOUT" | "OP_ATTEMPTS_EXHAUSTED" | "OP_ABORTED" | "LEASE_LOST" | "WORKER_STOPPING" | "ROLLBACK_FAILED" | "STEP_COMMAND_FAILED" | "VIM_AUTH" | "VIM_UNEXPECTED_RESPONSE" | "VIM_NOT_FOUND" | "VIM_CONNECTION" | "VIM_TIMEOUT" | "VIM_SUBNET_IN_USE" | "VIM_QUOTA" | "VIM_NOT_SUPPORTED" | "VIM_CONFLICT" | "VESAGENT_CONFIG_INVALID" | "VESAGENT_CONFIG_MISSING" | "ALARM_ALREADY_ACKNOWLEDGED" | "SUBSCRIPTION_INVALID" | "SUBSCRIPTION_AUTH_INVALID" | "SUBSCRIPTION_FILTER_INVALID" | "CALLBACK_UNREACHABLE" | "PM_JOB_INVALID" | "PM_THRESHOLD_INVALID" | "PM_OBJECT_NOT_FOUND" | "OUTBOUND_ALLOW_INVALID" | "OUTBOUND_URL_INVALID" | "OUTBOUND_NOT_ALLOWED" | "OUTBOUND_FAILED" | "OUTBOUND_CLOSED" | "PACKAGE_URI_INVALID" | "PACKAGE_URI_FAILED" | "INTERNAL" | "UNEXPECTED" | "CONFIG_INVALID" | "POLICY_INVALID" | "STORE_UNAVAILABLE" | "RECONCILER_DISABLED" | "DASHBOARD_NOT_BUILT";
+                            } & {
+                                readonly [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            readonly pnfdUsageState: "IN_USE" | "NOT_IN_USE";
+                            readonly userDefinedData?: {
+                                readonly [key: string]: unknown;
+                            };
+                            readonly _links: {
+                                readonly self: {
+                                    readonly href: string;
+                                };
+                                readonly pnfd_content: {
+                                    readonly href: string;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        readonly put?: never;
+        readonly post?: never;
+        /** Delete a NOT_IN_USE PNFD */
+        readonly delete: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path: {
+                    readonly id: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Default Response */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        readonly options?: never;
+        readonly head?: never;
+        /** Change a PNFD's userDefinedData */
+        readonly patch: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path: {
+                    readonly id: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody: {
+                readonly content: {
+                    readonly "application/json": {
+                        readonly userDefinedData: {
+                            readonly [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            readonly responses: {
+                /** @description Default Response */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/json": {
+                            readonly userDefinedData: {
+                                readonly [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        readonly trace?: never;
+    };
+    readonly "/nsd/v1/pnf_descriptors/{id}/pnfd_content": {
+        readonly parameters: {
+            readonly query?: never;
+            readonly header?: never;
+            readonly path?: never;
+            readonly cookie?: never;
+        };
+        /** The PNFD file (text/plain) or a zip holding it */
+        readonly get: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path: {
+                    readonly id: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Default Response */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        /** Upload the PNFD (one SOL001 YAML file); on-boards it */
+        readonly put: {
+            readonly parameters: {
+                readonly query?: never;
+                readonly header?: never;
+                readonly path: {
+                    readonly id: string;
+                };
+                readonly cookie?: never;
+            };
+            readonly requestBody?: never;
+            readonly responses: {
+                /** @description Default Response */
+                readonly 200: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
+                readonly default: {
+                    headers: {
+                        readonly [name: string]: unknown;
+                    };
+                    content: {
+                        readonly "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        readonly post?: never;
+        readonly delete?: never;
+        readonly options?: never;
+        readonly head?: never;
+        readonly patch?: never;
+        readonly trace?: never;
+    };
     readonly "/admin/v1/packages": {
         readonly parameters: {
             readonly query?: never;
