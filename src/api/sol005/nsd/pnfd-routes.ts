@@ -107,6 +107,7 @@ export const pnfdRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (
       { schema: { tags, summary: 'Upload the PNFD (one SOL001 YAML file); on-boards it', params: IdParams, consumes: ['text/plain', 'multipart/form-data'] }, config: { action: 'nsd:upload' } },
       async (req, reply) => {
         const scope = tenantFilter(callerOf(req));
+        await pnfds.get(req.params.id, scope); // another tenant's answers 404 before the body is read
         try {
           const r = await pnfds.upload(req.params.id, await uploadFrom(req, deps.config.maxUploadBytes), scope);
           await notify('PnfdOnBoarding', n?.publishPnfdOnboarded({ pnfdInfoId: r.id, pnfdId: r.pnfdId as string, tenant: r.tenant }));
