@@ -77,6 +77,10 @@ export const DEFAULT_POLICY: Readonly<Record<string, string>> = {
   // Faults and subscriptions.
   'nsfm:read': 'rule:reader',
   'nsfm:ack': 'rule:operator',
+  'nspm:read': 'rule:reader',
+  'nspm:create': 'rule:operator',
+  'nspm:update': 'rule:operator',
+  'nspm:delete': 'rule:operator',
   'subscription:read': 'rule:reader',
   'subscription:create': 'rule:operator',
   'subscription:delete': 'rule:operator',

@@ -3,6 +3,8 @@ export { readTangoNsd, parseTangoCpRef } from './tango/tango-nsd-reader.js';
 export { readTangoVnfd } from './tango/tango-vnfd-reader.js';
 export { readSol001Vnfd } from './etsi/sol001-vnfd-reader.js';
 export { readSol001Nsd, detectSol001Kind } from './etsi/sol001-nsd-reader.js';
+export { readSol001Pnfd } from './etsi/sol001-pnfd-reader.js';
+export type { PnfdSummary } from './etsi/sol001-pnfd-reader.js';
 export { isWellKnownImport, checkToscaDefinitions } from './etsi/tosca-template-set.js';
 export type { ImportResolver } from './etsi/tosca-template-set.js';
 export { validateNsdAgainstVnfds, vnfdMatches, describeVnfdRef } from './nsd-vnfd-check.js';

@@ -2,6 +2,8 @@ import type { CatalogTables } from './catalog-schema.js';
 import type { MonitoringTables } from './monitoring-schema.js';
 import type { RuntimeTables } from './runtime-schema.js';
 import type { AuthTables } from './auth-schema.js';
+import type { PmTables } from './pm-schema.js';
+import type { PnfdTables } from './pnfd-repository.js';
 
 /** Every table Rondo keeps, as Kysely sees them. */
-export interface Database extends CatalogTables, RuntimeTables, MonitoringTables, AuthTables {}
+export interface Database extends CatalogTables, RuntimeTables, MonitoringTables, AuthTables, PmTables, PnfdTables {}

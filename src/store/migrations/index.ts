@@ -10,6 +10,8 @@ import * as listIndexes from './008-list-indexes.js';
 import * as sol005Records from './009-sol005-records.js';
 import * as memberFilterIndexes from './010-member-filter-indexes.js';
 import * as subscriptionApis from './011-subscription-apis.js';
+import * as nsPerformance from './015-ns-performance.js';
+import * as pnfds from './016-pnfds.js';
 
 /** All migrations, in order. Names never change once released. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -24,4 +26,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '009-sol005-records': sol005Records,
   '010-member-filter-indexes': memberFilterIndexes,
   '011-subscription-apis': subscriptionApis,
+  '015-ns-performance': nsPerformance,
+  '016-pnfds': pnfds,
 };
