@@ -160,6 +160,11 @@ describe('SOL005 heal and update (OPERATE_VNF) on the memory VIM', () => {
     ]);
     expect(notes()[1]).toMatchObject({ nsLcmOpOccId: heal.id, nsInstanceId: nsId, _links: { nsLcmOpOcc: { href: `${url}/nslcm/v1/ns_lcm_op_occs/${heal.id}` } } });
 
+    // Prometheus counts them by type.
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(/rondo_lcm_operations_total\{operation="HEAL",state="COMPLETED"\} 1/);
+    expect(metrics).toMatch(/rondo_lcm_operations_total\{operation="UPDATE",state="COMPLETED"\} 2/);
+
     // /api/events: the operations' state changes, with their type.
     const seen = await frames.next((f) => (f.data ?? '').includes(start.id) && (f.data ?? '').includes('COMPLETED'));
     const changes = seen.filter((f) => f.event === 'op.changed').map((f) => JSON.parse(f.data ?? '{}').payload as { lcmOperationType?: string; operationState: string });
