@@ -138,6 +138,12 @@ describe('SOL005 heal and update (OPERATE_VNF) on the memory VIM', () => {
     expect((await engine.status(newCompute as string)).state).toBe('ACTIVE');
     expect(healed.interfaces).toEqual(before.interfaces);
     expect(healed.instantiatedVnfInfo.vnfState).toBe('STARTED');
+    // The death raised an alarm; the re-created compute's start cleared it.
+    const alarms = async () => (await t.app.inject({ method: 'GET', url: '/nsfm/v1/alarms' })).json() as { perceivedSeverity: string; alarmClearedTime?: string }[];
+    const settled = (list: { alarmClearedTime?: string }[]) => list.length > 0 && list.every((a) => a.alarmClearedTime);
+    for (const end = Date.now() + 5000; !settled(await alarms()) && Date.now() < end;) await new Promise((r) => setTimeout(r, 50));
+    expect((await alarms()).length).toBeGreaterThan(0);
+    expect((await alarms()).filter((a) => !a.alarmClearedTime)).toEqual([]);
 
     const stop = await task('update', { updateType: 'OPERATE_VNF', operateVnfData: [{ vnfInstanceId: healed.id, changeStateTo: 'STOPPED', stopType: 'GRACEFUL', gracefulStopTimeout: 5 }] });
     expect(stop).toMatchObject({ lcmOperationType: 'UPDATE', operationState: 'COMPLETED', operationParams: { updateType: 'OPERATE_VNF' } });
