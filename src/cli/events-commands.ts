@@ -70,7 +70,7 @@ export function eventLine(e: StreamedEvent): string {
   let detail = '';
   if (e.topic === 'op.changed') {
     state = str(p.operationState);
-    detail = `op ${str(p.opId) ?? '?'}`;
+    detail = [str(p.lcmOperationType), `op ${str(p.opId) ?? '?'}`].filter(Boolean).join(' ');
   } else if (e.topic.startsWith('vnf.')) {
     vnf = str(p.vnfId);
     state = e.topic.slice('vnf.'.length);

@@ -12,6 +12,9 @@ import type { NsInstanceQuery, OpOccQuery, RecordPage, TenantScope } from './lis
 import { loadHots } from './heat-plan.js';
 import { deadComputeSteps } from './retry-recheck.js';
 import { subnetsInUseOn } from './vim-subnets.js';
+import { loadNsBuild } from './ns-build.js';
+import { assertUpdateType, resolveHeal, resolveUpdate } from './day2-requests.js';
+import type { HealRequest, UpdateRequest } from './day2-requests.js';
 
 /** SOL005 CreateNsRequest, as Rondo takes it. */
 export interface CreateNsRequest {
@@ -87,6 +90,17 @@ export interface NsLifecycleService {
   /** 202-style: returns the PROCESSING op; the worker runs it. */
   instantiate(nsId: string, req?: InstantiateRequest): Promise<LcmOpOcc>;
   terminate(nsId: string, req?: TerminateRequest): Promise<LcmOpOcc>;
+  /**
+   * SOL005 Heal NS: a HEAL operation re-creating the dead or sick computes of the named
+   * VNFs (or of every member) with their addresses, routes and start commands. 409
+   * `NS_STATE_CONFLICT` unless INSTANTIATED; see {@link resolveHeal} for the rest.
+   */
+  heal(nsId: string, req: HealRequest): Promise<LcmOpOcc>;
+  /**
+   * SOL005 Update NS, OPERATE_VNF only: an UPDATE operation stopping or starting VNFs. 409
+   * `NS_STATE_CONFLICT` unless INSTANTIATED; see {@link resolveUpdate} for the rest.
+   */
+  update(nsId: string, req: UpdateRequest): Promise<LcmOpOcc>;
   deleteNs(nsId: string): Promise<void>;
   dryRun(target: { readonly nsInstanceId: string } | { readonly nsdId: string }, req?: InstantiateRequest): Promise<NsPlan>;
   /** The NS instance; NotFoundError when missing or outside `scope` (another tenant's). */
@@ -161,7 +175,7 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
       new Date(now.getTime() + deps.opDeadlineSeconds * 1000),
       internal,
     );
-    notifier.notify({ opId: created.id, nsInstanceId: n.id, operationState: created.operationState });
+    notifier.notify({ opId: created.id, nsInstanceId: n.id, operationState: created.operationState, lcmOperationType: type });
     return toOp(created);
   };
   /**
@@ -191,7 +205,7 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
     if (event === 'retry') {
       // What the engine lost while it was away is made again, not taken as done. A PoP that
       // does not answer within 5 s keeps its steps: the retry meets it again anyway.
-      const redo = current.lcmOperationType === 'INSTANTIATE' ? await deadComputeSteps(await repos.opSteps.listByOp(opId), deps.drivers, AbortSignal.timeout(5000)) : [];
+      const redo = current.lcmOperationType !== 'TERMINATE' ? await deadComputeSteps(await repos.opSteps.listByOp(opId), deps.drivers, AbortSignal.timeout(5000)) : [];
       await repos.opSteps.resetUnfinished(opId, redo);
     }
     return toOp(await moveOp(deps, current, event, event === 'retry' ? null : undefined));
@@ -222,6 +236,22 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
       }
       const { operationParams, ...request } = req;
       return startOp(n, 'TERMINATE', { ...(operationParams ?? request) });
+    },
+    async heal(nsId, req) {
+      const n = await ns(nsId);
+      if (n.state !== 'INSTANTIATED') throw new ConflictError(`NS instance ${nsId} is ${n.state}; only an instantiated NS can be healed`, { code: 'NS_STATE_CONFLICT' });
+      const [vnfs, build] = await Promise.all([repos.vnfInstances.listByNs(nsId), loadNsBuild(nsId, repos)]);
+      const targets = resolveHeal(vnfs, build, req);
+      const { operationParams, ...request } = req;
+      return startOp(n, 'HEAL', { ...(operationParams ?? request) }, { heal: targets });
+    },
+    async update(nsId, req) {
+      const n = await ns(nsId);
+      assertUpdateType(req);
+      if (n.state !== 'INSTANTIATED') throw new ConflictError(`NS instance ${nsId} is ${n.state}; only an instantiated NS can be updated`, { code: 'NS_STATE_CONFLICT' });
+      const changes = resolveUpdate(await repos.vnfInstances.listByNs(nsId), deps.drivers, req);
+      const { operationParams, ...request } = req;
+      return startOp(n, 'UPDATE', { ...(operationParams ?? request) }, { operate: changes });
     },
     async deleteNs(nsId) {
       const n = await ns(nsId);

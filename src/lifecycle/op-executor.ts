@@ -2,7 +2,13 @@ import type { OpStep, ProblemDetails } from '../model/index.js';
 import { ConflictError, NotFoundError, RondoError } from '../model/index.js';
 import type { Vnfd } from '../model/index.js';
 import type { ComputeStepParams, PlannedStep } from './ns-plan-types.js';
-import { INSTANTIATE_PHASES } from './ns-plan-types.js';
+import { DAY2_PHASES, INSTANTIATE_PHASES } from './ns-plan-types.js';
+import { planHeal, planOperate } from './day2-planner.js';
+import type { HealTarget, OperateChange } from './day2-planner.js';
+import { recordDay2 } from './day2-records.js';
+import { loadNsBuild } from './ns-build.js';
+import { forEachInLanes } from './lanes.js';
+import type { ComputeInfo } from '../vim/index.js';
 import { planNs } from './ns-planner.js';
 import { subnetRequests, vduCpu } from './ns-placement.js';
 import { problemOf, stepProblem } from './op-problem.js';
@@ -98,6 +104,11 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
       await recordVnfs(op, [...byId.values()], deps, pkgIds);
       await recordStackVnfs(op, [...byId.values()], deps, pkgIds);
     }
+    if ((op.lcmOperationType === 'HEAL' || op.lcmOperationType === 'UPDATE') && phase === DAY2_PHASES.computes) {
+      // Like the VNFRs of an instantiation: written once the computes are done, whatever the
+      // phase's outcome, so a failed or cancelled operation still records what it changed.
+      await recordDay2(op.lcmOperationType, op.nsInstanceId, [...byId.values()], deps.repos.vnfInstances);
+    }
     if (result.kind === 'aborted') return;
     if (result.kind === 'failed' && isSubnetInUse(result.error) && op.lcmOperationType === 'INSTANTIATE' && phase === INSTANTIATE_PHASES.networks && replans < MAX_REPLANS) {
       // Someone else (another Rondo on this engine, a user) took the subnet after IPAM
@@ -175,6 +186,8 @@ async function ensurePlan(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSign
     }
     const popIds = [...new Set([...(await deps.repos.opSteps.popIdsForNs(ns.id)), ...vnfs.map((v) => v.popId)])];
     planned = planTerminate({ nsInstanceId: ns.id, vnfs, vnfds, popIds, heatPopIds: heatPopIds(deps.drivers.accounts()) });
+  } else if (op.lcmOperationType === 'HEAL' || op.lcmOperationType === 'UPDATE') {
+    planned = await planDay2(op, ns.id, ns.nsdInfoId, deps);
   } else {
     throw new RondoError('OP_NOT_SUPPORTED', `${op.lcmOperationType} is not supported yet`);
   }
@@ -184,6 +197,40 @@ async function ensurePlan(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSign
   }));
   await deps.repos.opSteps.insertMany(steps);
   return steps;
+}
+
+/** VNFDs by member, or none when the catalog no longer has them (they only add stop commands). */
+async function vnfdsOrNone(nsdInfoId: string, deps: ExecutorDeps): Promise<Readonly<Record<string, Vnfd>>> {
+  try {
+    return await deps.descriptors.getVnfds(nsdInfoId);
+  } catch (e) {
+    if (e instanceof NotFoundError) return {};
+    throw e;
+  }
+}
+
+/**
+ * The plan of a HEAL or an UPDATE (OPERATE_VNF), from what the operation's request was
+ * resolved to (`internalParams`), the VNF records and how their computes were made. A
+ * HEAL asks every PoP involved for the state of the computes first: the plan re-creates
+ * those found dead or sick then (a PoP that does not answer fails the planning; retry).
+ */
+async function planDay2(op: StoredOpOcc, nsId: string, nsdInfoId: string, deps: ExecutorDeps): Promise<PlannedStep[]> {
+  const [vnfs, build, vnfds] = await Promise.all([deps.repos.vnfInstances.listByNs(nsId), loadNsBuild(nsId, deps.repos), vnfdsOrNone(nsdInfoId, deps)]);
+  if (op.lcmOperationType === 'UPDATE') {
+    const changes = (op.internalParams['operate'] ?? []) as OperateChange[];
+    return planOperate({ vnfs, changes, build, vnfds });
+  }
+  const targets = (op.internalParams['heal'] ?? []) as HealTarget[];
+  const computes = targets.flatMap((t) => vnfs.find((v) => v.memberId === t.memberId)?.computeIds ?? []);
+  const statuses = new Map<string, ComputeInfo>();
+  await forEachInLanes(computes, deps.computeConcurrency ?? 8, async (id) => {
+    const built = build.computes.get(id);
+    if (!built) return;
+    const info = await deps.drivers.get(built.popId).status(id, AbortSignal.timeout(deps.stepDeadlineSeconds * 1000));
+    if (info.state !== 'DELETED') statuses.set(id, info);
+  });
+  return planHeal({ vnfs, targets, build, statuses, vnfds });
 }
 
 function computeResults(steps: readonly OpStep[]): Map<string, ComputeStepResult> {

@@ -98,6 +98,14 @@ export const ERROR_CODES = {
   NS_OPERATION_IN_PROGRESS: spec(409, 'NS operation in progress'),
   /** The 5GTANGO API's answer for an operation that ended without an error of its own. */
   NS_INSTANTIATION_FAILED: spec(500, 'Instantiation failed'),
+  /** A day-2 request names a VNF instance the NS does not hold (SOL005: 422, the request is well-formed). */
+  VNF_INSTANCE_UNKNOWN: spec(422, 'Unknown VNF instance of the NS'),
+  /** OPERATE_VNF to the state the VNF is already in. */
+  VNF_STATE_CONFLICT: spec(409, 'VNF instance already in the requested state'),
+  /** An UpdateNsRequest `updateType` Rondo does not carry out (only OPERATE_VNF is). */
+  NS_UPDATE_NOT_SUPPORTED: spec(422, 'Update type not supported'),
+  /** A HealNsRequest asks for healing Rondo does not do (a degree, a heal script). */
+  HEAL_NOT_SUPPORTED: spec(422, 'Healing not supported as asked'),
   OP_ILLEGAL_STATE: spec(409, 'Operation in the wrong state'),
   OP_STATE_CHANGED: spec(409, 'Operation changed meanwhile'),
   OP_ROLLBACK_NOT_SUPPORTED: spec(409, 'Rollback not supported for this operation'),

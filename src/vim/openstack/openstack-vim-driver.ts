@@ -11,7 +11,7 @@ import type { OpenStackApi, OpenStackCredentials } from './keystone-client.js';
 import { neutronList } from './neutron-client.js';
 import type { NeutronNetwork } from './neutron-client.js';
 import { listServers, novaLimits, novaVersion } from './nova-client.js';
-import { computeInfo, createCompute, findServer, removeCompute } from './openstack-computes.js';
+import { computeInfo, createCompute, findServer, removeCompute, startServer, stopServer } from './openstack-computes.js';
 import { HeatStacks } from './openstack-heat-stacks.js';
 import { listStacks as heatListStacks } from './heat-client.js';
 import { RONDO_TAG, hasLabels, labelsToTags } from './openstack-labels.js';
@@ -120,6 +120,22 @@ export class OpenStackVimDriver implements VimDriver {
     throwIfAborted(this.name, signal, `delete compute ${idOrName}`);
     const s = await findServer(this.api, idOrName, this.scopeTags, signal);
     if (s) await removeCompute(this.api, s, this.opts.buildTimeoutMs ?? 180_000, signal);
+  }
+
+  /** `os-stop` (Nova shuts the guest down its own way; `graceSeconds` is Nova's to decide), then SHUTOFF is awaited. */
+  async stopCompute(idOrName: string, _opts: { graceSeconds?: number } = {}, signal?: AbortSignal): Promise<ComputeInfo> {
+    throwIfAborted(this.name, signal, `stop compute ${idOrName}`);
+    const s = await findServer(this.api, idOrName, this.scopeTags, signal);
+    if (!s) throw new VimError('NOT_FOUND', this.name, `server ${idOrName} not found`);
+    return stopServer(this.api, s, this.opts.buildTimeoutMs ?? 180_000, signal);
+  }
+
+  /** `os-start`, then ACTIVE is awaited; the server keeps its ports and addresses. */
+  async startCompute(idOrName: string, signal?: AbortSignal): Promise<ComputeInfo> {
+    throwIfAborted(this.name, signal, `start compute ${idOrName}`);
+    const s = await findServer(this.api, idOrName, this.scopeTags, signal);
+    if (!s) throw new VimError('NOT_FOUND', this.name, `server ${idOrName} not found`);
+    return startServer(this.api, s, this.opts.buildTimeoutMs ?? 180_000, signal);
   }
 
   async exec(idOrName: string, _cmd: readonly string[], _signal?: AbortSignal): Promise<ExecResult> {
