@@ -10,6 +10,7 @@ import * as listIndexes from './008-list-indexes.js';
 import * as sol005Records from './009-sol005-records.js';
 import * as memberFilterIndexes from './010-member-filter-indexes.js';
 import * as subscriptionApis from './011-subscription-apis.js';
+import * as sol006Formats from './012-sol006-formats.js';
 
 /** All migrations, in order. Names never change once released. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '009-sol005-records': sol005Records,
   '010-member-filter-indexes': memberFilterIndexes,
   '011-subscription-apis': subscriptionApis,
+  '012-sol006-formats': sol006Formats,
 };

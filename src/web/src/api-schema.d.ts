@@ -1881,7 +1881,7 @@ export interface paths {
                 };
             };
         };
-        /** Upload the package (zip); on-boards it */
+        /** Upload the package (zip; or an OSM SOL006 package as tar.gz); on-boards it */
         readonly put: {
             readonly parameters: {
                 readonly query?: never;
@@ -2385,7 +2385,7 @@ export interface paths {
                 };
             };
         };
-        /** Upload the NSD (zip or YAML); on-boards it */
+        /** Upload the NSD (zip, YAML/JSON, or an OSM SOL006 package as tar.gz); on-boards it */
         readonly put: {
             readonly parameters: {
                 readonly query?: never;
@@ -2448,7 +2448,7 @@ export interface paths {
                         readonly "application/json": readonly {
                             readonly id: string;
                             /** @enum {string} */
-                            readonly format: "tango" | "sonata" | "etsi-csar";
+                            readonly format: "tango" | "sonata" | "etsi-csar" | "sol006";
                             readonly vendor: string;
                             readonly name: string;
                             readonly version: string;
@@ -2521,7 +2521,7 @@ export interface paths {
                         readonly "application/json": {
                             readonly id: string;
                             /** @enum {string} */
-                            readonly format: "tango" | "sonata" | "etsi-csar";
+                            readonly format: "tango" | "sonata" | "etsi-csar" | "sol006";
                             readonly vendor: string;
                             readonly name: string;
                             readonly version: string;
@@ -2608,7 +2608,7 @@ export interface paths {
                         readonly "application/json": {
                             readonly id: string;
                             /** @enum {string} */
-                            readonly format: "tango" | "sonata" | "etsi-csar";
+                            readonly format: "tango" | "sonata" | "etsi-csar" | "sol006";
                             readonly vendor: string;
                             readonly name: string;
                             readonly version: string;
@@ -2733,7 +2733,7 @@ export interface paths {
                                     readonly version: string;
                                 };
                                 /** @enum {string} */
-                                readonly format: "tango" | "sonata" | "etsi";
+                                readonly format: "tango" | "sonata" | "etsi" | "sol006";
                                 readonly description?: string;
                                 readonly vnfs: readonly {
                                     /** @description member id used in CP references */
@@ -2767,6 +2767,8 @@ export interface paths {
                                     })[];
                                     /** @description the management network */
                                     readonly management: boolean;
+                                    /** @description an existing PoP network to attach to, by name */
+                                    readonly externalNetwork?: string;
                                 }[];
                                 readonly forwardingGraphs: readonly {
                                     readonly id: string;
@@ -2785,6 +2787,10 @@ export interface paths {
                                         })[];
                                     }[];
                                 }[];
+                                readonly deploymentFlavours?: readonly {
+                                    readonly id: string;
+                                    readonly vnfIds: readonly string[];
+                                }[];
                             };
                             /** @description the VNFDs the NSD's members use */
                             readonly vnfds: readonly {
@@ -2797,7 +2803,7 @@ export interface paths {
                                         readonly version: string;
                                     };
                                     /** @enum {string} */
-                                    readonly format: "tango" | "sonata" | "etsi";
+                                    readonly format: "tango" | "sonata" | "etsi" | "sol006";
                                     readonly description?: string;
                                     readonly provider?: string;
                                     readonly vdus: readonly {
@@ -2813,11 +2819,26 @@ export interface paths {
                                             /** @enum {string} */
                                             readonly type: "internal" | "external" | "management";
                                             readonly address?: string;
+                                            readonly internalLink?: string;
                                         }[];
                                         readonly env?: {
                                             readonly [key: string]: string;
                                         };
                                         readonly initialInstances?: number;
+                                        readonly maxInstances?: number;
+                                        readonly alternativeImages?: readonly {
+                                            readonly vimType: string;
+                                            readonly image: string;
+                                        }[];
+                                        readonly imageChecksum?: {
+                                            readonly algorithm: string;
+                                            readonly hash: string;
+                                        };
+                                        /** @description cloud-init user data */
+                                        readonly userData?: {
+                                            readonly content: string;
+                                            readonly file?: string;
+                                        };
                                     }[];
                                     readonly connectionPoints: readonly {
                                         readonly id: string;
@@ -2830,6 +2851,9 @@ export interface paths {
                                         readonly name: string;
                                         readonly unit?: string;
                                         readonly description?: string;
+                                        readonly id?: string;
+                                        readonly metric?: string;
+                                        readonly vdu?: string;
                                     }[];
                                     readonly scalingAspects: readonly {
                                         readonly id: string;
@@ -2838,9 +2862,62 @@ export interface paths {
                                         readonly deltas: {
                                             readonly [key: string]: number;
                                         };
+                                        /** @description stored for day-2 policies; not acted on yet */
+                                        readonly triggers?: readonly {
+                                            readonly name: string;
+                                            readonly parameter: string;
+                                            readonly automatic: boolean;
+                                            readonly scaleOut?: {
+                                                readonly operator: string;
+                                                readonly threshold: number;
+                                            };
+                                            readonly scaleIn?: {
+                                                readonly operator: string;
+                                                readonly threshold: number;
+                                            };
+                                            readonly cooldownSeconds?: number;
+                                            readonly thresholdSeconds?: number;
+                                        }[];
                                     }[];
                                     readonly startCommands: readonly string[];
                                     readonly stopCommands: readonly string[];
+                                    readonly internalLinks?: readonly {
+                                        readonly id: string;
+                                        readonly description?: string;
+                                    }[];
+                                    readonly deploymentFlavours?: readonly {
+                                        readonly id: string;
+                                        readonly description?: string;
+                                        readonly vduProfiles: readonly {
+                                            readonly vdu: string;
+                                            readonly minInstances: number;
+                                            readonly maxInstances?: number;
+                                        }[];
+                                        readonly instantiationLevels: readonly {
+                                            readonly id: string;
+                                            readonly description?: string;
+                                            readonly vduInstances: {
+                                                readonly [key: string]: number;
+                                            };
+                                        }[];
+                                        readonly defaultInstantiationLevel?: string;
+                                        readonly scalingAspects: readonly string[];
+                                    }[];
+                                    /** @description day-1 (initial) and day-2 (on-demand) configuration primitives: stored and listed, not run */
+                                    readonly configPrimitives?: readonly {
+                                        readonly name: string;
+                                        /** @enum {string} */
+                                        readonly stage: "initial" | "on-demand" | "terminate";
+                                        readonly vdu?: string;
+                                        readonly order?: number;
+                                        readonly parameters: readonly {
+                                            readonly name: string;
+                                            readonly dataType?: string;
+                                            readonly value?: string;
+                                        }[];
+                                        /** @description what implements it (a Juju charm, a Helm chart); Rondo does not run it */
+                                        readonly executionEnvironment?: string;
+                                    }[];
                                 };
                             }[];
                         };
