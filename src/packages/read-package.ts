@@ -46,6 +46,26 @@ const headOf = async (path: string, n: number): Promise<Buffer> => {
   }
 };
 
+/** True when the file is no archive (zip or gzip) but a text of at most a descriptor's size. */
+const isLoneDescriptor = async (path: string): Promise<boolean> => {
+  const size = (await stat(path)).size;
+  if (size === 0 || size > MAX_DESCRIPTOR_BYTES) return false;
+  const head = await headOf(path, 4);
+  return head.length === 4 && head.readUInt32LE(0) !== 0x04034b50 && head.readUInt32LE(0) !== 0x06054b50 && !isGzip(head) && !head.includes(0);
+};
+
+/** True when the file is no archive but one YAML/JSON text holding a SOL006 or OSM IM descriptor. */
+const isLoneSol006Descriptor = async (path: string, limits: PackageLimits): Promise<boolean> => {
+  const size = (await stat(path)).size;
+  if (size === 0 || size > MAX_DESCRIPTOR_BYTES) return false;
+  const head = await headOf(path, size);
+  if (head.readUInt32LE(0) === 0x04034b50 || head.readUInt32LE(0) === 0x06054b50 || isGzip(head)) return false;
+  const text = head.toString('utf8');
+  if (text.includes('\u0000') || text.includes('\uFFFD')) return false;
+  const parsed = parseDescriptorText(text, basename(path), { maxAliases: limits.maxYamlAliases, maxDepth: limits.maxDepth });
+  return parsed.ok && isSol006Document(parsed.value);
+};
+
 /** Opens a package archive by its first bytes: gzip → tar.gz (OSM), anything else → zip. */
 const openSafeArchive = async (path: string, name: string, limits: PackageLimits): Promise<Result<SafeArchive, ValidationIssue[]>> =>
   isGzip(await headOf(path, 2)) ? openSafeTarGz(path, name, limits) : openSafeZip(path, name, limits);
@@ -58,6 +78,8 @@ const openSafeArchive = async (path: string, name: string, limits: PackageLimits
 export const readPackageFile = async (path: string, opts: ReadPackageOptions = {}): Promise<Outcome> => {
   const name = opts.fileName ?? basename(path);
   const limits = resolveLimits(opts.limits);
+  // OSM on-boards a lone SOL006 descriptor as a package (`osm vnfd-create x_vnfd.yaml`): so does Rondo.
+  if (await isLoneSol006Descriptor(path, limits)) return readDescriptorFile(path, opts);
   const zip = await openSafeArchive(path, name, limits);
   if (!zip.ok) return zip;
   try {
@@ -314,6 +336,8 @@ export const readDescriptorFiles = async (paths: readonly string[], root: string
 export const readPackageEntry = async (path: string, entryPath: string, opts: ReadPackageOptions = {}): Promise<Buffer> => {
   const name = opts.fileName ?? basename(path);
   const limits = resolveLimits(opts.limits);
+  // A package on-boarded from one descriptor file (SOL006, SOL005 nsd_content) is that file.
+  if (await isLoneDescriptor(path)) return readFile(path);
   const zip = await openSafeArchive(path, name, limits);
   if (!zip.ok) throw new PackageInvalidError(zip.error);
   try {
