@@ -90,6 +90,18 @@ describe('osmclient-style commands against a real server', () => {
     const unknown = await rondo(['ns-create', '--nsd_name', 'no-such-ns', '--ns_name', 'x', '--vim_account', 'osm-vim'], url);
     expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringContaining('no on-boarded NSD named no-such-ns')]);
 
+    // A Docker PoP runs containers: a VM image needs the PoP's image map.
+    ok(await rondo(['vim', 'add', 'osm-docker', '--type', 'docker', '--no-check'], url), 'vim add docker');
+    const unmapped = await rondo(['ns-create', '--nsd_name', 'hackfest_multivdu-ns', '--ns_name', 'on-docker', '--vim_account', 'osm-docker'], url);
+    expect(unmapped.code).toBe(1);
+    expect(unmapped.stderr).toContain('422 PLAN_IMAGE_UNMAPPED');
+    expect(unmapped.stderr).toContain('needs VM image ubuntu20.04 (qcow2), which Docker PoP osm-docker cannot run');
+    const mapped = ok(await rondo(['vim', 'update', 'osm-docker', '--image-map', 'ubuntu20.04=vnf/busybox:latest'], url), 'vim update --image-map');
+    expect(mapped).toContain('image map: ubuntu20.04=vnf/busybox:latest');
+    expect(ok(await rondo(['vim', 'show', 'osm-docker'], url), 'vim show')).toMatch(/image map:\s+ubuntu20\.04=vnf\/busybox:latest/);
+    const knf = await rondo(['ns-create', '--nsd_name', 'openldap_scale_ns', '--ns_name', 'ldap', '--vim_account', 'osm-vim'], url);
+    expect([knf.code, knf.stderr]).toEqual([1, expect.stringContaining('needs a Kubernetes PoP')]);
+
     const created = await rondo(['ns-create', '--nsd_name', 'hackfest_multivdu-ns', '--ns_name', 'osm-ns', '--vim_account', 'osm-vim', '--wait'], url);
     const nsId = ok(created, 'ns-create').trim().split('\n').pop() as string;
     expect(nsId).toMatch(/^[0-9a-f-]{36}$/);

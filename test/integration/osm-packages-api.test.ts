@@ -116,4 +116,31 @@ describe.each(STORE_KINDS)('OSM SOL006 packages through the SOL005 APIs on %s', 
     const vnfd = await inject({ method: 'GET', url: `/vnfpkgm/v1/vnf_packages/${vnfPkgId}/vnfd`, headers: { accept: 'text/plain' } });
     expect(JSON.parse(vnfd.body)).toEqual(doc);
   });
+
+  it('Docker image map: an unmapped VM image is a 422 naming image and PoP before anything is created; a KNF needs Kubernetes', async () => {
+    expect((await inject({ method: 'POST', url: '/admin/v1/vims?check=false', payload: { name: 'osm-docker', type: 'docker', endpoint: 'unix:///var/run/docker.sock' } })).statusCode).toBe(201);
+    const ns = (await inject({ method: 'POST', url: '/nslcm/v1/ns_instances', payload: { nsdId: ids['hackfest_multivdu_ns'], nsName: 'osm-on-docker' } })).json();
+    const instantiate = (dryRun = false) => inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${ns.id}/instantiate${dryRun ? '?dry_run=true' : ''}`, payload: { nsFlavourId: 'default', additionalParamsForNs: { pins: { '1': 'osm-docker' } } } });
+    const refused = await instantiate();
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json()).toMatchObject({ code: 'PLAN_IMAGE_UNMAPPED', image: 'ubuntu20.04', popId: 'osm-docker', vnfId: '1' });
+    expect(refused.json().detail).toContain('Docker PoP osm-docker');
+    // Nothing was created: no operation, the NS still NOT_INSTANTIATED.
+    expect((await inject({ method: 'GET', url: `/nslcm/v1/ns_lcm_op_occs?nsInstanceId=${ns.id}` })).json()).toEqual([]);
+    expect((await inject({ method: 'GET', url: `/nslcm/v1/ns_instances/${ns.id}` })).json().nsState).toBe('NOT_INSTANTIATED');
+
+    const patched = await inject({ method: 'PATCH', url: '/admin/v1/vims/osm-docker', payload: { imageMap: { 'ubuntu20.04': 'vnf/busybox:latest', unused: 'x' } }, headers: { 'content-type': 'application/merge-patch+json' } });
+    expect([patched.statusCode, patched.json().config.imageMap]).toEqual([200, { 'ubuntu20.04': 'vnf/busybox:latest', unused: 'x' }]);
+    const removed = await inject({ method: 'PATCH', url: '/admin/v1/vims/osm-docker', payload: { imageMap: { unused: null } }, headers: { 'content-type': 'application/merge-patch+json' } });
+    expect(removed.json().config.imageMap).toEqual({ 'ubuntu20.04': 'vnf/busybox:latest' });
+    const bad = await inject({ method: 'PATCH', url: '/admin/v1/vims/osm-docker', payload: { imageMap: { 'a b': 'x' } } });
+    expect([bad.statusCode, bad.json().code]).toEqual([400, 'VIM_ACCOUNT_INVALID']);
+    const plan = (await instantiate(true)).json() as { computes: { memberId: string; image: string; vcpus: number; memoryMiB: number }[] };
+    expect(plan.computes.filter((c) => c.memberId === '1').map((c) => [c.image, c.vcpus, c.memoryMiB])).toEqual([['vnf/busybox:latest', 1, 1024], ['vnf/busybox:latest', 1, 1024]]);
+
+    const knfNs = (await inject({ method: 'POST', url: '/nslcm/v1/ns_instances', payload: { nsdId: ids['openldap_scale_ns'], nsName: 'ldap' } })).json();
+    const knf = await inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${knfNs.id}/instantiate`, payload: { nsFlavourId: 'default', additionalParamsForNs: { pins: { openldap: 'osm-docker' } } } });
+    expect([knf.statusCode, knf.json().code]).toEqual([409, 'PLAN_NEEDS_KUBERNETES']);
+    expect(knf.json().detail).toContain('needs a Kubernetes PoP');
+  });
 });
