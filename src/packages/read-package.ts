@@ -59,7 +59,8 @@ const isLoneSol006Descriptor = async (path: string, limits: PackageLimits): Prom
   const size = (await stat(path)).size;
   if (size === 0 || size > MAX_DESCRIPTOR_BYTES) return false;
   const head = await headOf(path, size);
-  if (head.readUInt32LE(0) === 0x04034b50 || head.readUInt32LE(0) === 0x06054b50 || isGzip(head)) return false;
+  const magic = head.length >= 4 ? head.readUInt32LE(0) : 0;
+  if (magic === 0x04034b50 || magic === 0x06054b50 || isGzip(head)) return false;
   const text = head.toString('utf8');
   if (text.includes('\u0000') || text.includes('\uFFFD')) return false;
   const parsed = parseDescriptorText(text, basename(path), { maxAliases: limits.maxYamlAliases, maxDepth: limits.maxDepth });
