@@ -90,6 +90,7 @@ export const DEFAULT_POLICY: Readonly<Record<string, string>> = {
   // VIM accounts (PoPs) and their VES agents: credentials, so admins change them.
   'vim:read': 'rule:reader',
   'vim:create': 'rule:admin',
+  'vim:update': 'rule:admin',
   'vim:delete': 'rule:admin',
   'vim:share': 'rule:admin',
   'vesagent:read': 'rule:reader',

@@ -12,3 +12,8 @@ export type { NsdVnfdCheckOptions } from './nsd-vnfd-check.js';
 export { parseYamlSafe, DEFAULT_YAML_LIMITS } from './safe-yaml.js';
 export type { YamlLimits } from './safe-yaml.js';
 export { sizeToBytes, parseScalarSize, SIZE_UNITS } from './size-units.js';
+export { readSol006Vnfd } from './osm/sol006-vnfd-reader.js';
+export type { Sol006ReadOptions } from './osm/sol006-vnfd-reader.js';
+export { readSol006Nsd } from './osm/sol006-nsd-reader.js';
+export { openSol006Document, isSol006Document } from './osm/sol006-document.js';
+export type { Sol006Document } from './osm/sol006-document.js';

@@ -10,6 +10,7 @@ import * as listIndexes from './008-list-indexes.js';
 import * as sol005Records from './009-sol005-records.js';
 import * as memberFilterIndexes from './010-member-filter-indexes.js';
 import * as subscriptionApis from './011-subscription-apis.js';
+import * as sol006Formats from './012-sol006-formats.js';
 import * as nsPerformance from './015-ns-performance.js';
 import * as pnfds from './016-pnfds.js';
 
@@ -26,6 +27,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '009-sol005-records': sol005Records,
   '010-member-filter-indexes': memberFilterIndexes,
   '011-subscription-apis': subscriptionApis,
+  '012-sol006-formats': sol006Formats,
   '015-ns-performance': nsPerformance,
   '016-pnfds': pnfds,
 };
