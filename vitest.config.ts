@@ -7,12 +7,14 @@ import { defineConfig } from 'vitest/config';
 // - DOCKER_FILES start a whole Rondo (or a driver with its own fixed ranges) whose IPAM
 //   hands out the first subnets of every pool: one after another.
 // - DOCKER_WORKER_FILES use test/support/worker-runtime.ts with SAP-pair NSDs only (the SAP
-//   pool) from their own `reserveSapSubnets` offset (1000, 2000, 3000, 4000: 1000 /29s
+//   pool) from their own `reserveSapSubnets` offset (1000, 2000, 3000, 4000, 5000: 1000 /29s
 //   each, above the few the first lane uses); engine-fault runs its own second dockerd.
 //   A new file here needs its own offset.
 const DOCKER_FILES = [
   'test/integration/vim-docker.test.ts',
   'test/integration/chain-docker.test.ts',
+  'test/integration/day2-docker.test.ts',
+  'test/integration/osm-docker.test.ts',
   'test/integration/ves-measurement.test.ts',
   'test/integration/metrics-endpoint.test.ts',
   'test/integration/ves-docker-e2e.test.ts',
@@ -25,6 +27,7 @@ const DOCKER_WORKER_FILES = [
   'test/integration/chaos-workers.test.ts',
   'test/integration/reconcile-docker.test.ts',
   'test/integration/engine-fault.test.ts',
+  'test/integration/ipam-engine-docker.test.ts',
 ];
 // The real OpenStack is slow and shared: its files run one after another too.
 const OPENSTACK_FILES = ['test/integration/openstack-*.test.ts'];

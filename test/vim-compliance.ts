@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { VimError } from '../src/model/index.js';
-import { LABEL_NS, LABEL_STEP, LABEL_VNF } from '../src/vim/index.js';
+import { LABEL_NS, LABEL_STEP, LABEL_VNF, startComputeOf, stopComputeOf } from '../src/vim/index.js';
 import type { ComputeInfo, ComputeSpec, InterfaceSpec, NetworkSpec, VimDriver, VimEvent } from '../src/vim/index.js';
 
 /** What `makeDriver` hands the suite. */
@@ -22,9 +22,9 @@ export interface VimComplianceHarness {
 
 /** Case names, usable in `notSupported`. */
 export const VIM_COMPLIANCE_CASES = [
-  'connectivity', 'network-idempotent', 'network-overlap', 'network-in-use', 'compute-ping',
+  'connectivity', 'network-idempotent', 'network-overlap', 'subnets-in-use', 'network-in-use', 'compute-ping',
   'compute-idempotent', 'labels', 'delete-missing', 'address-conflict', 'missing-image',
-  'status-after-kill', 'watch-died', 'exec-exit-codes', 'abort',
+  'status-after-kill', 'watch-died', 'exec-exit-codes', 'abort', 'stop-start', 'recreate-same-address',
 ] as const;
 export type VimComplianceCase = (typeof VIM_COMPLIANCE_CASES)[number];
 
@@ -122,8 +122,16 @@ export function runVimCompliance(
     kase('network-overlap', async () => {
       const spec = network('ovl');
       await d.createNetwork(spec);
-      await expectVimError(d.createNetwork({ ...spec, name: `${spec.name}2`, subnet: spec.subnet.replace(/\/24$/, '/25'), gateway: undefined }), 'CONFLICT');
+      await expectVimError(d.createNetwork({ ...spec, name: `${spec.name}2`, subnet: spec.subnet.replace(/\/24$/, '/25'), gateway: undefined }), 'SUBNET_IN_USE');
     }, () => d.createNetwork(network('ovl')));
+
+    kase('subnets-in-use', async () => {
+      const spec = network('used');
+      await d.createNetwork(spec);
+      expect(await d.subnetsInUse()).toContain(spec.subnet);
+      await d.deleteNetwork(spec.name);
+      expect(await d.subnetsInUse()).not.toContain(spec.subnet);
+    }, () => d.subnetsInUse());
 
     kase('network-in-use', async () => {
       const c = await oneCompute('inuse');
@@ -243,6 +251,52 @@ export function runVimCompliance(
       expect((await d.exec(c.id, ['false'])).exitCode).toBe(1);
       await expectVimError(d.exec(`rc-${run}-nope`, ['true']), 'NOT_FOUND');
     }, () => d.exec('rc-none', ['true']));
+
+    kase('stop-start', async () => {
+      const [na, nb] = [network('sa'), network('sb')];
+      await Promise.all([d.createNetwork(na), d.createNetwork(nb)]);
+      const c = await d.createCompute(compute('ss', [{ network: na.name, address: host(na, 60) }, { network: nb.name, address: host(nb, 60) }]));
+      const stop = stopComputeOf(d);
+      const start = startComputeOf(d);
+      const stopped = await stop(c.id, { graceSeconds: 1 });
+      expect(stopped.id).toBe(c.id);
+      expect(['STOPPED', 'ERROR']).toContain(stopped.state);
+      expect(['STOPPED', 'ERROR']).toContain((await d.status(c.name)).state);
+      // Stopped, not removed. (Whether its addresses stay reserved is the VIM's business:
+      // Docker frees them while the container is down; Rondo's IPAM never hands them out.)
+      expect((await d.listByLabel({ [LABEL_NS]: ns, [LABEL_VNF]: 'ss' })).map((r) => r.id)).toEqual([c.id]);
+      expect((await stop(c.name)).id).toBe(c.id);
+      const started = await start(c.name);
+      expect(started).toMatchObject({ id: c.id, state: 'ACTIVE', addresses: c.addresses });
+      expect(started.interfaces?.map((i) => [i.network, i.address, i.macAddress])).toEqual(c.interfaces?.map((i) => [i.network, i.address, i.macAddress]));
+      expect((await start(c.id)).state).toBe('ACTIVE');
+      if (d.capabilities.exec) {
+        // The interfaces carry their names again, in spec order, and the compute answers.
+        const listed = (await d.exec(c.id, ['ip', '-o', '-4', 'addr', 'show'])).stdout;
+        if (listed.trim() !== '') {
+          expect(listed).toMatch(new RegExp(`eth0(?:@\\S+)?\\s+inet ${host(na, 60).replace(/\./g, '\\.')}/`));
+          expect(listed).toMatch(new RegExp(`eth1(?:@\\S+)?\\s+inet ${host(nb, 60).replace(/\./g, '\\.')}/`));
+        }
+        expect((await d.exec(c.id, ['echo', 'up'])).stdout).toBe('up\n');
+      }
+      await expectVimError(stop(`rc-${run}-never`), 'NOT_FOUND');
+      await expectVimError(start(`rc-${run}-never`), 'NOT_FOUND');
+    }, async () => stopComputeOf(d)(`rc-${run}-never`));
+
+    kase('recreate-same-address', async () => {
+      // What healing does: the compute is removed and made again with the same addresses at once.
+      const net = network('rs');
+      await d.createNetwork(net);
+      const spec = compute('rs', [{ network: net.name, address: host(net, 70) }]);
+      const first = await d.createCompute(spec);
+      await d.deleteCompute(first.id);
+      const mac = first.interfaces?.[0]?.macAddress;
+      const again = await d.createCompute({ ...spec, labels: labels('cmp-rs-heal', { [LABEL_VNF]: 'rs' }), interfaces: [{ network: net.name, address: host(net, 70), ...(mac ? { macAddress: mac } : {}) }] });
+      expect(again.state).toBe('ACTIVE');
+      expect(again.addresses).toEqual(first.addresses);
+      expect(again.labels[LABEL_STEP]).toBe('cmp-rs-heal');
+      expect((await d.status(first.id)).state === 'DELETED' || first.id === again.id).toBe(true);
+    }, () => oneCompute('rs'));
 
     kase('abort', async () => {
       const ac = new AbortController();

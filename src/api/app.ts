@@ -86,6 +86,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
       tags: [
         { name: '5gtango', description: '5GTANGO gatekeeper-compatible API' },
         { name: 'vnfpkgm', description: 'ETSI SOL005 VNF package management' },
+        { name: 'nspm', description: 'ETSI SOL005 NS performance management' },
         { name: 'nsd', description: 'ETSI SOL005 NSD management' },
         { name: 'admin', description: 'Rondo administration' },
         { name: 'health', description: 'Liveness and readiness' },

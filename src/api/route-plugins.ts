@@ -19,6 +19,9 @@ import { dashboardPlugin } from './system/ui-routes.js';
 import { reconcileRoutes } from './admin/reconcile-routes.js';
 import { nsdModelRoutes } from './admin/nsd-model-routes.js';
 import { apiVersionsRoutes } from './sol005/api-versions-routes.js';
+import { pmJobsPlugin } from './sol005/nspm/pm-job-routes.js';
+import { pnfdRoutes } from './sol005/nsd/pnfd-routes.js';
+import { thresholdsPlugin } from './sol005/nspm/threshold-routes.js';
 
 /**
  * One resource's routes: a Fastify plugin with its TypeBox schemas beside the handlers.
@@ -50,6 +53,7 @@ export const ROUTE_PLUGINS: readonly RoutePlugin[] = [
   { name: '5gtango-packages', plugin: gatekeeperPackageRoutes },
   { name: 'sol005-vnf-packages', plugin: vnfPackageRoutes },
   { name: 'sol005-nsds', plugin: nsdRoutes },
+  { name: 'sol005-pnfds', plugin: pnfdRoutes },
   { name: 'admin-packages', plugin: adminPackageRoutes },
   { name: 'admin-nsd-model', plugin: nsdModelRoutes },
   // NS lifecycle routes (/nslcm/v1/…, 5GTANGO /instantiations) and PoPs.
@@ -61,6 +65,8 @@ export const ROUTE_PLUGINS: readonly RoutePlugin[] = [
   { name: 'monitoring-vesagent', plugin: vesAgentPlugin },
   { name: 'monitoring-alarms', plugin: alarmsPlugin },
   { name: 'monitoring-subscriptions', plugin: subscriptionsPlugin },
+  { name: 'sol005-nspm-pm-jobs', plugin: pmJobsPlugin },
+  { name: 'sol005-nspm-thresholds', plugin: thresholdsPlugin },
   { name: 'monitoring-metrics', plugin: metricsPlugin },
   { name: 'events', plugin: eventsPlugin },
   { name: 'dashboard', plugin: dashboardPlugin },

@@ -153,7 +153,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     const checkDrivers: VimDriverTypes = opts.vimDrivers?.memory ? drivers : { ...drivers, memory: memoryAccountDriverFactory };
     const { services: rt, hear } = wireLifecycle({ ...opts, config, store, clock, ids, logger, drivers, checkDrivers, bus, secrets: auth.secretBox });
     // Other processes' operation changes wake this one's worker and `waitForOp` (its own woke them already).
-    wakeups = await bus.subscribe(['op.changed'], (e) => hear({ opId: e.payload.opId, nsInstanceId: e.payload.nsInstanceId, operationState: e.payload.operationState }));
+    wakeups = await bus.subscribe(['op.changed'], (e) => hear({ opId: e.payload.opId, nsInstanceId: e.payload.nsInstanceId, operationState: e.payload.operationState, lcmOperationType: e.payload.lcmOperationType }));
     (relay = rt.outboxRelay).start();
     const monitoring = wireMonitoring({
       config, store, clock, ids, logger,

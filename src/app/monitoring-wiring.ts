@@ -6,6 +6,7 @@ import type { Clock, IdGenerator, OpState, VimAccount, VnfInstance } from '../mo
 import type { LifecycleTopics, NsLifecycleService, OpChangedEvent } from '../lifecycle/index.js';
 import {
   AlarmService,
+  PmService,
   StatsSampler,
   VesAgent,
   VimWatcher,
@@ -19,7 +20,7 @@ import type { Sealer, SubscriptionService } from '../notify/index.js';
 import { createEventBus, idempotent } from '../bus/index.js';
 import type { Bus, BusEvent, BusSubscription, EventBus, HandledEvents } from '../bus/index.js';
 import { BUS_GROUPS } from './bus-wiring.js';
-import { alarmRepository, subscriptionRepository, vesConfigRepository } from '../store/index.js';
+import { alarmRepository, pmRepository, subscriptionRepository, vesConfigRepository } from '../store/index.js';
 import type { Store } from '../store/index.js';
 import type { VimRegistry } from '../vim/index.js';
 import { dockerConnection } from '../vim/docker/docker-vim-driver.js';
@@ -32,6 +33,8 @@ export interface MonitoringServices {
   readonly alarms: AlarmService;
   readonly notifications: NotificationService;
   readonly subscriptions: SubscriptionService;
+  /** SOL005 NS performance management: PM jobs, reports, thresholds over the `vnf.stats` samples. */
+  readonly pm: PmService;
   /** Starts watchers for every PoP (and keeps them in step with the accounts), sampling, alarms, VES polling. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -53,7 +56,7 @@ export interface MonitoringServicesDeps {
   readonly events: Bus<LifecycleTopics>;
   /** Which events the groups handled (`consumedEvents` of the store): a redelivered one is not handled twice. */
   readonly handled: HandledEvents;
-  readonly lifecycle: Pick<NsLifecycleService, 'listVnfs'>;
+  readonly lifecycle: Pick<NsLifecycleService, 'listVnfs' | 'getNs'>;
   readonly sealer: Sealer;
   /**
    * The one outbound guard (`auth.outbound`, from RONDO_OUTBOUND_ALLOW) every SOL005
@@ -69,6 +72,8 @@ export interface MonitoringServicesDeps {
   readonly processMetrics?: boolean;
   /** How often the PoP list is re-read to start/stop watchers (ms); default 10 s. */
   readonly syncIntervalMs?: number;
+  /** How often ended PM reporting periods are closed (ms); default 1 s. */
+  readonly pmTickMs?: number;
 }
 
 /**
@@ -90,6 +95,20 @@ export function wireMonitoring(deps: MonitoringServicesDeps): MonitoringServices
   const notifications = new NotificationService({ repo: subRepo, sealer: deps.sealer, clock, ids, apiBase, ...guard });
   const subscriptions = createSubscriptionService({ repo: subRepo, sealer: deps.sealer, clock, ids, apiBase, ...guard });
   const alarms = new AlarmService({ repo: alarmRepository(store.db), bus, clock, ids, notifications, apiBase, onError: onError('alarm') });
+  const pm = new PmService({
+    repo: pmRepository(store.db),
+    bus,
+    clock,
+    ids,
+    notifications,
+    checkCallback: (body) => subscriptions.checkCallback(body),
+    apiBase,
+    onError: onError('NS performance management'),
+    ns: {
+      tenantOf: async (nsId, scope) => (await deps.lifecycle.getNs(nsId, { tenant: scope })).tenant,
+      vnfInstanceId: async (nsId, vnfId) => (await deps.lifecycle.listVnfs(nsId).catch(() => [])).find((v) => v.memberId === vnfId || v.id === vnfId)?.id,
+    },
+  });
 
   // One watcher and one monitoring port per PoP; Docker PoPs sharing an engine share a client.
   const watchers = new Map<string, { key: string; watcher: VimWatcher; port: VimMonitoringPort }>();
@@ -129,6 +148,7 @@ export function wireMonitoring(deps: MonitoringServicesDeps): MonitoringServices
 
   let running = false;
   let timer: NodeJS.Timeout | undefined;
+  let pmTimer: NodeJS.Timeout | undefined;
   // Follows the registry: every reload (the 10 s timer, or a PoP added or removed through
   // the API) starts and stops watchers, so a new PoP is watched at once.
   const sync = async () => {
@@ -192,6 +212,7 @@ export function wireMonitoring(deps: MonitoringServicesDeps): MonitoringServices
     alarms,
     notifications,
     subscriptions,
+    pm,
     async start() {
       if (running) return;
       running = true;
@@ -208,12 +229,18 @@ export function wireMonitoring(deps: MonitoringServicesDeps): MonitoringServices
       await syncWatchers(); // the registry may have been loaded before we listened
       sampler.start();
       await vesAgent.start();
+      await pm.start();
       timer = setInterval(() => void sync(), deps.syncIntervalMs ?? 10_000);
       timer.unref();
+      // PM reporting periods end by the clock even when no sample comes to close them.
+      pmTimer = setInterval(() => void pm.tick(), deps.pmTickMs ?? 1000);
+      pmTimer.unref();
     },
     async stop() {
       if (timer) clearInterval(timer);
+      if (pmTimer) clearInterval(pmTimer);
       timer = undefined;
+      pmTimer = undefined;
       if (!running) return;
       // Leaving the groups hands unfinished events to another API process (or to the next start).
       await Promise.all(subscriptions_.map((sub) => sub.close()));
@@ -222,6 +249,7 @@ export function wireMonitoring(deps: MonitoringServicesDeps): MonitoringServices
       running = false;
       await vesAgent.stop();
       await sampler.stop();
+      await pm.stop();
       await Promise.all([...watchers.values()].map((w) => w.watcher.stop()));
       watchers.clear();
       await alarms.stop();

@@ -62,11 +62,13 @@ export const DEFAULT_POLICY: Readonly<Record<string, string>> = {
   'nsd:delete': 'rule:operator',
 
   // NS lifecycle and its operations. Only actions some route declares: a test fails on a
-  // rule no route uses (add scale, heal, update with their routes).
+  // rule no route uses (add scale with its route).
   'nslcm:read': 'rule:reader',
   'nslcm:create': 'rule:operator',
   'nslcm:instantiate': 'rule:operator',
   'nslcm:terminate': 'rule:operator',
+  'nslcm:heal': 'rule:operator',
+  'nslcm:update': 'rule:operator',
   'nslcm:delete': 'rule:operator',
   'nslcm:retry': 'rule:operator',
   'nslcm:continue': 'rule:operator',
@@ -77,6 +79,10 @@ export const DEFAULT_POLICY: Readonly<Record<string, string>> = {
   // Faults and subscriptions.
   'nsfm:read': 'rule:reader',
   'nsfm:ack': 'rule:operator',
+  'nspm:read': 'rule:reader',
+  'nspm:create': 'rule:operator',
+  'nspm:update': 'rule:operator',
+  'nspm:delete': 'rule:operator',
   'subscription:read': 'rule:reader',
   'subscription:create': 'rule:operator',
   'subscription:delete': 'rule:operator',
@@ -84,6 +90,7 @@ export const DEFAULT_POLICY: Readonly<Record<string, string>> = {
   // VIM accounts (PoPs) and their VES agents: credentials, so admins change them.
   'vim:read': 'rule:reader',
   'vim:create': 'rule:admin',
+  'vim:update': 'rule:admin',
   'vim:delete': 'rule:admin',
   'vim:share': 'rule:admin',
   'vesagent:read': 'rule:reader',

@@ -112,8 +112,11 @@ export function createCatalogService(deps: CatalogDeps) {
     /** Path of an on-boarded package's file. */
     packagePath,
 
-    /** The stored file of a package: where it is and whether it is a zip (or a bare YAML). */
-    async packageFile(packageId: string): Promise<{ path: string; isZip: boolean; size: number }> {
+    /**
+     * The stored file of a package: where it is, whether it is a zip, a tar.gz (an OSM
+     * package) or neither (a bare YAML/JSON descriptor), and its media type.
+     */
+    async packageFile(packageId: string): Promise<{ path: string; isZip: boolean; isTarGz: boolean; mediaType: string; size: number }> {
       const path = packagePath(packageId);
       const fh = await open(path, 'r').catch((e: unknown) => {
         throw new NotFoundError('package file', packageId, { cause: e });
@@ -121,7 +124,10 @@ export function createCatalogService(deps: CatalogDeps) {
       try {
         const head = Buffer.alloc(4);
         await fh.read(head, 0, 4, 0);
-        return { path, isZip: head.readUInt32LE(0) === 0x04034b50, size: (await fh.stat()).size };
+        const isZip = head.readUInt32LE(0) === 0x04034b50;
+        const isTarGz = head[0] === 0x1f && head[1] === 0x8b;
+        const mediaType = isZip ? 'application/zip' : isTarGz ? 'application/gzip' : 'text/plain; charset=utf-8';
+        return { path, isZip, isTarGz, mediaType, size: (await fh.stat()).size };
       } finally {
         await fh.close();
       }

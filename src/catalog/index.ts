@@ -13,3 +13,6 @@ export type {
 } from './catalog-store-port.js';
 export { createCatalogHotSource } from './catalog-hot-source.js';
 export type { CatalogHotSourceDeps } from './catalog-hot-source.js';
+export { createPnfdService } from './pnfd-service.js';
+export type { PnfdService, PnfdServiceDeps } from './pnfd-service.js';
+export type { PnfdOnboarding, PnfdRecord, PnfdRepository } from './pnfd-store-port.js';

@@ -53,6 +53,7 @@ export async function onboardUpload(deps: OnboardingDeps, upload: UploadedFile, 
   const readOpts = {
     ...(opts.fileName ? { fileName: opts.fileName } : {}),
     resolveExternalVnfd: async (ref: NsdVnf['vnfd']) => (await vnfdsInCatalog.findOnboarded(deps.tenant, ref)) !== undefined,
+    externalVnfd: async (ref: NsdVnf['vnfd']) => (await vnfdsInCatalog.findOnboarded(deps.tenant, ref))?.descriptor ?? undefined,
   };
   const read = opts.descriptorOnly
     ? await deps.reader.readDescriptorFile(upload.path, readOpts)

@@ -1,4 +1,4 @@
-import type { NsdVnf, ParsedPackage, Result, ValidationIssue } from '../model/index.js';
+import type { NsdVnf, ParsedPackage, Result, ValidationIssue, Vnfd } from '../model/index.js';
 
 /** Options the catalog passes to a package reader. */
 export interface ReadPackageOptions {
@@ -6,6 +6,8 @@ export interface ReadPackageOptions {
   readonly fileName?: string;
   /** True when an NSD's VNF reference that is not in the package exists in the catalog. */
   readonly resolveExternalVnfd?: (ref: NsdVnf['vnfd']) => Promise<boolean>;
+  /** The on-boarded VNFD an NSD's member names (its CPs are then checked too); undefined when unknown. */
+  readonly externalVnfd?: (ref: NsdVnf['vnfd']) => Promise<Vnfd | undefined>;
 }
 
 /**

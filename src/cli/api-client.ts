@@ -79,8 +79,8 @@ export function createApiClient(baseUrl: string) {
       (await call(what, 'PATCH', path, { body: JSON.stringify(json) as unknown as NodeJS.ReadableStream, headers: { 'content-type': 'application/merge-patch+json' } })).body as T,
     /** DELETE a resource. */
     delete: async (what: string, path: string): Promise<void> => void (await call(what, 'DELETE', path)),
-    /** Streams a file as the raw request body (never read whole into memory). */
-    async upload<T>(what: string, path: string, file: string): Promise<T> {
+    /** Streams a file as the raw request body (never read whole into memory); POST unless `method` says otherwise. */
+    async upload<T>(what: string, path: string, file: string, method: 'POST' | 'PUT' = 'POST'): Promise<T> {
       const size = await stat(file).then(
         (s) => s.size,
         (e: NodeJS.ErrnoException) => {
@@ -92,7 +92,7 @@ export function createApiClient(baseUrl: string) {
         'content-length': String(size),
         'content-disposition': `attachment; filename="${encodeURIComponent(basename(file))}"`,
       };
-      return (await call(what, 'POST', path, { body: createReadStream(file), headers })).body as T;
+      return (await call(what, method, path, { body: createReadStream(file), headers })).body as T;
     },
   };
 }

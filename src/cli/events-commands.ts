@@ -70,7 +70,7 @@ export function eventLine(e: StreamedEvent): string {
   let detail = '';
   if (e.topic === 'op.changed') {
     state = str(p.operationState);
-    detail = [`op ${str(p.opId) ?? '?'}`, str(p.lcmOperationType)].filter(Boolean).join(' ');
+    detail = [str(p.lcmOperationType), `op ${str(p.opId) ?? '?'}`].filter(Boolean).join(' ');
   } else if (e.topic === 'ns.changed') {
     state = str(p.state);
     detail = `from ${str(p.previousState) ?? '?'}`;

@@ -3,11 +3,13 @@ import { contextOf } from './cli-context.js';
 import { CliError, EXIT } from './cli-error.js';
 import { printFields, printJson, printTable } from './output.js';
 import type { Output } from './output.js';
+import type { CommandContext } from './cli-context.js';
 import { followOp } from './op-commands.js';
 import { shortTarget } from './op-progress.js';
+import type { OpView } from './op-progress.js';
 
 interface Iface { cp: string; linkId: string; address: string; prefix: number }
-interface Member { id: string; memberId: string; popId: string; state: string; interfaces: Iface[]; computeIds?: string[]; instantiatedVnfInfo?: { vnfcResourceInfo: { computeResource: { resourceId: string } }[] } }
+interface Member { id: string; memberId: string; popId: string; state: string; interfaces: Iface[]; computeIds?: string[]; instantiatedVnfInfo?: { vnfState?: string; vnfcResourceInfo: { computeResource: { resourceId: string } }[] } }
 interface NsView { id: string; nsInstanceName: string; nsdId: string; nsdInfoId: string; nsState: string; vnfInstance?: Member[]; sapInfo?: Member[] }
 interface Plan {
   placement: Record<string, string>;
@@ -26,7 +28,41 @@ const collectPin = (value: string, acc: Record<string, string>): Record<string, 
   return { ...acc, [member]: pop };
 };
 
-/** `rondo ns create|instantiate|terminate|list|show|delete` (SOL005 NS lifecycle). */
+/** Repeatable option values. */
+const collect = (value: string, acc: string[]): string[] => [...acc, value];
+
+/** Seconds as a whole number ≥ 0, or a usage error naming the option. */
+const seconds = (option: string, value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new CliError(`${option} ${value}: expected whole seconds`, EXIT.usage, undefined, `e.g. ${option} 10`);
+  return n;
+};
+
+/**
+ * The VNF instance ids of `--vnf` values, each a member id (`firewall`) or a VNF instance id;
+ * a usage error listing the NS's VNFs for one that is neither.
+ */
+async function vnfInstanceIds(ctx: CommandContext, nsId: string, wanted: readonly string[]): Promise<string[]> {
+  const n = await ctx.client.get<NsView>(`reading NS ${nsId}`, nsPath(nsId));
+  const vnfs = n.vnfInstance ?? [];
+  return wanted.map((w) => {
+    const hit = vnfs.find((v) => v.id === w || v.memberId === w);
+    if (!hit) throw new CliError(`NS ${nsId} has no VNF ${w}`, EXIT.usage, undefined, `its VNFs: ${vnfs.map((v) => v.memberId).join(', ') || 'none'} (see "rondo ns show ${nsId}")`);
+    return hit.id;
+  });
+}
+
+/** Starts a task and follows it (`--wait`), or says how to follow it. */
+async function runTask(ctx: CommandContext, what: string, nsId: string, path: string, body: unknown, opts: { wait?: boolean; timeout: string }): Promise<OpView | undefined> {
+  const r = await ctx.client.post(`${what} NS ${nsId}`, `${nsPath(nsId)}/${path}`, body);
+  const opId = opIdOf(r.headers.location);
+  if (opts.wait) return followOp(ctx, opId, Number(opts.timeout));
+  if (ctx.json) printJson(ctx.out, { nsInstanceId: nsId, opId });
+  else ctx.out.out(`${what} ${opId} started; follow it with "rondo op watch ${opId}"`);
+  return undefined;
+}
+
+/** `rondo ns create|instantiate|terminate|heal|operate|list|show|delete` (SOL005 NS lifecycle). */
 export function registerNsCommands(program: Command, out: Output): void {
   const ns = program.command('ns').description('network service instances');
 
@@ -72,7 +108,7 @@ export function registerNsCommands(program: Command, out: Output): void {
       }
       const r = await ctx.client.post(`instantiating NS ${id}`, `${nsPath(id)}/instantiate`, body);
       const opId = opIdOf(r.headers.location);
-      if (opts.wait) return followOp(ctx, opId, Number(opts.timeout));
+      if (opts.wait) return void (await followOp(ctx, opId, Number(opts.timeout)));
       if (ctx.json) printJson(out, { nsInstanceId: id, opId });
       else out.out(`instantiation ${opId} started; follow it with "rondo op watch ${opId}"`);
     });
@@ -86,9 +122,52 @@ export function registerNsCommands(program: Command, out: Output): void {
       const ctx = contextOf(cmd, out);
       const r = await ctx.client.post(`terminating NS ${id}`, `${nsPath(id)}/terminate`, {});
       const opId = opIdOf(r.headers.location);
-      if (opts.wait) return followOp(ctx, opId, Number(opts.timeout));
+      if (opts.wait) return void (await followOp(ctx, opId, Number(opts.timeout)));
       if (ctx.json) printJson(out, { nsInstanceId: id, opId });
       else out.out(`termination ${opId} started; follow it with "rondo op watch ${opId}"`);
+    });
+
+  ns.command('heal')
+    .description('re-create the dead or sick containers of VNFs (default: of every member) with their addresses, routes and start commands')
+    .argument('<id>', 'NS instance id')
+    .option('--vnf <vnf>', 'a VNF to heal, by member id (e.g. firewall) or VNF instance id (repeatable); default: the whole NS', collect, [])
+    .option('--cause <text>', 'why it needs healing (kept with the operation)')
+    .option('--all', 'every container, not only the dead or sick ones (the whole NS: HEAL_RESET)')
+    .option('--wait', 'follow the operation until it rests')
+    .option('--timeout <seconds>', 'with --wait: give up waiting after this long', '300')
+    .action(async (id: string, opts: { vnf: string[]; cause?: string; all?: boolean; wait?: boolean; timeout: string }, cmd: Command) => {
+      const ctx = contextOf(cmd, out);
+      const body = opts.vnf.length === 0
+        ? { healNsData: { degreeHealing: opts.all ? 'HEAL_RESET' : 'HEAL_RESTORE' } }
+        : {
+            healVnfData: (await vnfInstanceIds(ctx, id, opts.vnf)).map((vnfInstanceId) => ({
+              vnfInstanceId, ...(opts.cause ? { cause: opts.cause } : {}), ...(opts.all ? { additionalParams: { all: true } } : {}),
+            })),
+          };
+      if (opts.vnf.length === 0 && opts.cause) throw new CliError('--cause goes with --vnf', EXIT.usage, 'SOL005 keeps a cause per VNF (healVnfData)', `e.g. rondo ns heal ${id} --vnf firewall --cause "${opts.cause}"`);
+      const op = await runTask(ctx, 'healing', id, 'heal', body, opts);
+      if (op && !ctx.json && (op.steps ?? []).length === 0) out.out(`nothing to heal: every container runs${opts.all ? '' : ' (--all re-creates them anyway)'}`);
+    });
+
+  ns.command('operate')
+    .description('stop VNFs (their stop commands, then their containers) or start them again (containers, routes, start commands): SOL005 OPERATE_VNF')
+    .argument('<id>', 'NS instance id')
+    .option('--vnf <vnf>', 'a VNF, by member id (e.g. firewall) or VNF instance id (repeatable)', collect, [])
+    .option('--start', 'start the VNFs')
+    .option('--stop', 'stop the VNFs')
+    .option('--graceful-timeout <seconds>', 'with --stop: seconds the stop commands get to take the VNFs out of service (GRACEFUL)', '10')
+    .option('--forceful', 'with --stop: stop at once, without the stop commands (FORCEFUL)')
+    .option('--wait', 'follow the operation until it rests')
+    .option('--timeout <seconds>', 'with --wait: give up waiting after this long', '300')
+    .action(async (id: string, opts: { vnf: string[]; start?: boolean; stop?: boolean; gracefulTimeout: string; forceful?: boolean; wait?: boolean; timeout: string }, cmd: Command) => {
+      const ctx = contextOf(cmd, out);
+      if (Boolean(opts.start) === Boolean(opts.stop)) throw new CliError('give --start or --stop', EXIT.usage, undefined, `e.g. rondo ns operate ${id} --vnf firewall --stop`);
+      if (opts.vnf.length === 0) throw new CliError('give the VNFs with --vnf', EXIT.usage, undefined, `e.g. rondo ns operate ${id} --vnf firewall --${opts.start ? 'start' : 'stop'}`);
+      if (opts.start && (opts.forceful || cmd.getOptionValueSource('gracefulTimeout') === 'cli')) throw new CliError('--forceful and --graceful-timeout go with --stop', EXIT.usage);
+      const timeout = seconds('--graceful-timeout', opts.gracefulTimeout);
+      const stop = opts.forceful ? { stopType: 'FORCEFUL' } : { stopType: 'GRACEFUL', gracefulStopTimeout: timeout };
+      const operateVnfData = (await vnfInstanceIds(ctx, id, opts.vnf)).map((vnfInstanceId) => ({ vnfInstanceId, changeStateTo: opts.start ? 'STARTED' : 'STOPPED', ...(opts.stop ? stop : {}) }));
+      await runTask(ctx, opts.start ? 'starting VNFs of' : 'stopping VNFs of', id, 'update', { updateType: 'OPERATE_VNF', operateVnfData }, opts);
     });
 
   ns.command('list')

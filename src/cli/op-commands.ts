@@ -26,12 +26,13 @@ export function printOp(ctx: CommandContext, op: OpView): void {
   }
 }
 
-/** Waits for an op (progress lines unless --json) and fails the command if it did not complete. */
-export async function followOp(ctx: CommandContext, opId: string, timeoutSeconds: number): Promise<void> {
+/** Waits for an op (progress lines unless --json) and fails the command if it did not complete; returns the completed op. */
+export async function followOp(ctx: CommandContext, opId: string, timeoutSeconds: number): Promise<OpView> {
   const op = await watchOp(ctx.client, ctx.out, opId, { timeoutSeconds, quiet: ctx.json });
   if (ctx.json) printJson(ctx.out, op);
   else ctx.out.out(`${op.lcmOperationType} ${op.id}: ${op.operationState}`);
   opOutcome(op);
+  return op;
 }
 
 /** `rondo op list|show|watch|retry|rollback|fail|cancel` (SOL005 NS LCM operation occurrences). */
@@ -61,7 +62,7 @@ export function registerOpCommands(program: Command, out: Output): void {
     .description('follow an operation until it rests, step by step')
     .argument('<id>', 'operation id')
     .option('--timeout <seconds>', 'give up waiting after this long', '600')
-    .action(async (id: string, opts: { timeout: string }, cmd: Command) => followOp(contextOf(cmd, out), id, Number(opts.timeout)));
+    .action(async (id: string, opts: { timeout: string }, cmd: Command) => void (await followOp(contextOf(cmd, out), id, Number(opts.timeout))));
 
   for (const [action, what] of [
     ['retry', 'retry a FAILED_TEMP operation from its failed steps'],
@@ -77,7 +78,7 @@ export function registerOpCommands(program: Command, out: Output): void {
     c.action(async (id: string, opts: { wait?: boolean; timeout: string; forceful?: boolean }, cmd: Command) => {
       const ctx = contextOf(cmd, out);
       await ctx.client.post(`${action} of operation ${id}`, `${opPath(id)}/${action}`, action === 'cancel' ? { cancelMode: opts.forceful ? 'FORCEFUL' : 'GRACEFUL' } : {});
-      if (opts.wait) return followOp(ctx, id, Number(opts.timeout));
+      if (opts.wait) return void (await followOp(ctx, id, Number(opts.timeout)));
       if (ctx.json) printJson(out, { id, accepted: action });
       else out.out(`${action} of ${id} accepted; follow it with "rondo op watch ${id}"`);
     });

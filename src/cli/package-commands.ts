@@ -1,6 +1,9 @@
-import { stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { AdminPackage } from '../api/index.js';
+import type { Vnfd } from '../model/index.js';
 import { CliError, EXIT } from './cli-error.js';
 import { contextOf } from './cli-context.js';
 import { printFields, printJson, printTable } from './output.js';
@@ -33,13 +36,34 @@ async function requireFile(path: string, what: string): Promise<void> {
   });
 }
 
+/**
+ * A package file for `path`: the file itself, or, for an OSM package folder, a
+ * `<folder>.tar.gz` packed in a temp dir as it is (checksums.txt unchanged, so it is
+ * verified). Call `done()` when finished with it.
+ */
+export async function packageFileOf(path: string, what: string, opts: { fillChecksums?: boolean } = {}): Promise<{ file: string; name: string; done: () => Promise<void> }> {
+  const s = await stat(path).catch((e: NodeJS.ErrnoException) => {
+    throw new CliError(`${what}: cannot read ${path}`, EXIT.usage, e.code ?? e.message, 'check the path');
+  });
+  if (!s.isDirectory()) return { file: path, name: basename(path), done: async () => undefined };
+  const { isSol006Folder, packFolderTarGz } = await import('../packages/index.js');
+  if (!(await isSol006Folder(path))) {
+    throw new CliError(`${what}: ${path} is a folder, not an OSM package folder`, EXIT.usage, 'no YAML/JSON file in it holds a SOL006 or OSM IM descriptor', 'build 5GTANGO and SOL004 folders first: rondo package build <dir> -o <file>');
+  }
+  const tmp = await mkdtemp(join(tmpdir(), 'rondo-pkg-'));
+  const name = `${basename(resolve(path))}.tar.gz`;
+  const file = join(tmp, name);
+  await packFolderTarGz(path, file, opts);
+  return { file, name, done: () => rm(tmp, { recursive: true, force: true }) };
+}
+
 /** `rondo package build|validate|onboard|list|show|delete`. */
 export function registerPackageCommands(program: Command, out: Output): void {
   const pkg = program.command('package').description('build, validate and on-board NS/VNF packages');
 
   pkg
     .command('build')
-    .description('zip a package folder (5GTANGO or SOL004 CSAR) into a package file')
+    .description('pack a package folder into a package file: 5GTANGO/SONATA or SOL004 CSAR (zip), OSM SOL006 (.tar.gz, checksums.txt computed)')
     .argument('<dir>', 'package source folder')
     .requiredOption('-o, --output <file>', 'package file to write')
     .action(async (dir: string, opts: { output: string }, cmd: Command) => {
@@ -50,7 +74,7 @@ export function registerPackageCommands(program: Command, out: Output): void {
         const { buildPackage } = await import('../packages/index.js');
         r = await buildPackage(dir, opts.output);
       } catch (e) {
-        throw new CliError(`package build failed for ${dir}`, EXIT.usage, (e as Error).message, 'the folder needs TOSCA-Metadata/TOSCA.meta and the files it names');
+        throw new CliError(`package build failed for ${dir}`, EXIT.usage, (e as Error).message, 'the folder needs TOSCA-Metadata/TOSCA.meta and the files it names, or a SOL006 descriptor (<name>_vnfd.yaml / <name>_nsd.yaml)');
       }
       if (ctx.json) printJson(out, { file: opts.output, format: r.format, files: r.files.length, bytes: r.bytes });
       else out.out(`built ${opts.output}: ${r.format} package, ${r.files.length} files, ${r.bytes} bytes`);
@@ -58,27 +82,43 @@ export function registerPackageCommands(program: Command, out: Output): void {
 
   pkg
     .command('validate')
-    .description('check a package offline; prints every issue as "file path: message"')
-    .argument('<file>', 'package file')
-    .action(async (file: string, _opts: unknown, cmd: Command) => {
+    .description('check a package offline (file, or OSM package folder); prints every issue as "file path: message"')
+    .argument('<package>', 'package file (.tgo, .son, .csar, .zip, .tar.gz) or OSM package folder')
+    .option('--with <package>', 'a package whose VNFDs the NSD may use, as if on-boarded (repeatable; OSM NS packages carry no VNFD)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .action(async (path: string, opts: { with: string[] }, cmd: Command) => {
       const ctx = contextOf(cmd, out);
-      await requireFile(file, 'package validate');
+      const main = await packageFileOf(path, 'package validate');
+      const others = await Promise.all(opts.with.map((w) => packageFileOf(w, 'package validate --with')));
       let r;
       try {
         const { readPackageFile } = await import('../packages/index.js');
-        r = await readPackageFile(file);
+        const known: Vnfd[] = [];
+        for (const o of others) {
+          const w = await readPackageFile(o.file, { fileName: o.name });
+          if (!w.ok) throw new CliError(`package validate: --with ${o.name} is not a valid package`, EXIT.failed, w.error.map((i) => `${i.file}${i.path ? ` ${i.path}` : ''}: ${i.message}`).join('\n'));
+          known.push(...w.value.vnfds);
+        }
+        const { vnfdMatches } = await import('../descriptors/index.js');
+        r = await readPackageFile(main.file, { fileName: main.name, externalVnfd: (ref) => Promise.resolve(known.find((v) => vnfdMatches(v, ref))) });
       } catch (e) {
-        throw new CliError(`package validate: cannot read ${file}`, EXIT.usage, (e as Error).message);
+        if (e instanceof CliError) throw e;
+        throw new CliError(`package validate: cannot read ${path}`, EXIT.usage, (e as Error).message);
+      } finally {
+        await Promise.all([main, ...others].map((f) => f.done()));
       }
       if (r.ok) {
         const p = r.value;
-        if (ctx.json) printJson(out, { valid: true, format: p.format, package: p.ref, nsds: p.nsds.map((n) => n.ref), vnfds: p.vnfds.map((v) => v.ref), issues: [] });
-        else out.out(`valid ${p.format} package ${ref(p.ref)}: ${p.nsds.length} NSD(s), ${p.vnfds.length} VNFD(s), ${p.files.length} files`);
+        const warnings = p.warnings ?? [];
+        if (ctx.json) printJson(out, { valid: true, format: p.format, package: p.ref, nsds: p.nsds.map((n) => n.ref), vnfds: p.vnfds.map((v) => v.ref), issues: [], warnings });
+        else {
+          out.out(`valid ${p.format} package ${ref(p.ref)}: ${p.nsds.length} NSD(s), ${p.vnfds.length} VNFD(s), ${p.files.length} files`);
+          for (const w of warnings) out.out(`warning: ${w.file}${w.path ? ` ${w.path}` : ''}: ${w.message}`);
+        }
         return;
       }
       if (ctx.json) printJson(out, { valid: false, issues: r.error });
       else {
-        out.out(`invalid package ${file}: ${r.error.length} issue(s)`);
+        out.out(`invalid package ${path}: ${r.error.length} issue(s)`);
         for (const i of r.error) out.out(`${i.file}${i.path ? ` ${i.path}` : ''}: ${i.message}`);
       }
       process.exitCode = EXIT.failed;
@@ -86,11 +126,12 @@ export function registerPackageCommands(program: Command, out: Output): void {
 
   pkg
     .command('onboard')
-    .description('upload a package to the server and on-board it')
-    .argument('<file>', 'package file')
+    .description('upload a package (file, or OSM package folder) to the server and on-board it')
+    .argument('<package>', 'package file (.tgo, .son, .csar, .zip, .tar.gz) or OSM package folder')
     .action(async (file: string, _opts: unknown, cmd: Command) => {
       const ctx = contextOf(cmd, out);
-      const p = await ctx.client.upload<AdminPackage>(`on-boarding ${file}`, '/admin/v1/packages', file);
+      const f = await packageFileOf(file, 'package onboard');
+      const p = await ctx.client.upload<AdminPackage>(`on-boarding ${file}`, '/admin/v1/packages', f.file).finally(() => f.done());
       if (ctx.json) printJson(out, p);
       else {
         out.out(`on-boarded ${file} as package ${p.id}`);

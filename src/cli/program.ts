@@ -17,6 +17,7 @@ import { registerAlarmCommands } from './alarm-commands.js';
 import { registerEventsCommands } from './events-commands.js';
 import { registerDoctorCommand } from './doctor-command.js';
 import { registerCompletionCommand } from './completion-command.js';
+import { registerOsmCommands } from './osm-commands.js';
 
 /**
  * Builds the `rondo` program: one module per noun registers its commands. To add a noun,
@@ -45,6 +46,8 @@ export function buildProgram(out: Output = processOutput): Command {
   registerAlarmCommands(program, out);
   registerEventsCommands(program, out);
   registerDoctorCommand(program, out);
+  // osmclient-style aliases (nsd-create, ns-create --nsd_name …) for OSM users' habits.
+  registerOsmCommands(program, out);
   // `completion` reads the whole tree when it runs, so commands registered after it are included.
   registerCompletionCommand(program, out);
   for (const c of program.commands) c.exitOverride();

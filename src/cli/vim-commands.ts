@@ -5,7 +5,15 @@ import { printFields, printJson, printTable } from './output.js';
 import type { Output } from './output.js';
 
 interface Capacity { cpu: number; memoryMiB: number }
-interface VimView { id: string; name: string; type: string; endpoint: string; capacity: Capacity | null; usage: Capacity; hasCredentials: boolean; createdAt: string; version?: string }
+interface VimView { id: string; name: string; type: string; endpoint: string; capacity: Capacity | null; usage: Capacity; hasCredentials: boolean; createdAt: string; version?: string; config?: { imageMap?: Record<string, string> } }
+
+/** `vm=container` image map entries, repeatable. */
+const collectMapping = (value: string, acc: Record<string, string>): Record<string, string> => {
+  const eq = value.indexOf('=');
+  if (eq <= 0 || eq === value.length - 1) throw new CliError(`--image-map ${value}: expected vm-image=container-image`, EXIT.usage, undefined, 'e.g. --image-map ubuntu20.04=vnf/busybox:latest');
+  return { ...acc, [value.slice(0, eq)]: value.slice(eq + 1) };
+};
+const imageMapText = (v: VimView): string => Object.entries(v.config?.imageMap ?? {}).map(([k, x]) => `${k}=${x}`).join(', ');
 
 const cap = (c: Capacity | null | undefined) => (c ? `${c.cpu} CPU / ${c.memoryMiB} MiB` : 'unlimited');
 const vimPath = (id: string) => `/admin/v1/vims/${encodeURIComponent(id)}`;
@@ -15,7 +23,7 @@ interface AddOptions {
   authUrl?: string; project?: string; user?: string; password?: string; region?: string; userDomain: string; projectDomain: string;
 }
 
-/** `rondo vim add|list|show|check|remove` (VIM accounts = PoPs). */
+/** `rondo vim add|list|show|update|check|remove` (VIM accounts = PoPs). */
 export function registerVimCommands(program: Command, out: Output): void {
   const vim = program.command('vim').description('VIM accounts (points of presence)');
 
@@ -64,7 +72,21 @@ export function registerVimCommands(program: Command, out: Output): void {
       const ctx = contextOf(cmd, out);
       const v = await ctx.client.get<VimView>(`showing PoP ${id}`, vimPath(id));
       if (ctx.json) printJson(out, v);
-      else printFields(out, [['id', v.id], ['type', v.type], ['endpoint', v.endpoint], ['capacity', cap(v.capacity)], ['in use', cap(v.usage)], ['credentials', v.hasCredentials ? 'stored (hidden)' : 'none'], ['created', v.createdAt]]);
+      else printFields(out, [['id', v.id], ['type', v.type], ['endpoint', v.endpoint], ['capacity', cap(v.capacity)], ['in use', cap(v.usage)], ['image map', imageMapText(v) || null], ['credentials', v.hasCredentials ? 'stored (hidden)' : 'none'], ['created', v.createdAt]]);
+    });
+
+  vim.command('update')
+    .description('change a PoP: the container image a Docker PoP runs for a VM image that descriptors name (OSM packages)')
+    .argument('<id>', 'PoP id')
+    .option('--image-map <vm=container>', 'run this container image for that VM image (repeatable)', collectMapping, {})
+    .option('--unmap <vm-image>', 'remove a VM image from the map (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .action(async (id: string, o: { imageMap: Record<string, string>; unmap: string[] }, cmd: Command) => {
+      const ctx = contextOf(cmd, out);
+      const imageMap: Record<string, string | null> = { ...o.imageMap, ...Object.fromEntries(o.unmap.map((k) => [k, null])) };
+      if (Object.keys(imageMap).length === 0) throw new CliError('vim update: nothing to change', EXIT.usage, undefined, 'give --image-map vm=container or --unmap vm');
+      const v = await ctx.client.patch<VimView>(`updating PoP ${id}`, vimPath(id), { imageMap });
+      if (ctx.json) printJson(out, v);
+      else out.out(`updated PoP ${v.id}; image map: ${imageMapText(v) || '(empty)'}`);
     });
 
   vim.command('check')

@@ -1,5 +1,6 @@
 import type { CpRef, Nsd, NsdVnf, ValidationIssue, Vnfd } from '../model/index.js';
 import { asArray, asRecord, isRecord } from './issue-collector.js';
+import { sol006NsdLocator } from './osm/sol006-nsd-reader.js';
 
 /** Options of {@link validateNsdAgainstVnfds}. */
 export interface NsdVnfdCheckOptions {
@@ -61,6 +62,7 @@ interface Locator {
 /** Field paths of model elements in the NSD's source document. */
 const locator = (nsd: Nsd): Locator => {
   const src = asRecord(nsd.source);
+  if (nsd.format === 'sol006') return { ...sol006NsdLocator(nsd), hop: () => '' };
   if (nsd.format !== 'etsi') {
     return {
       vnf: (i) => `/network_functions/${i}`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { addressLink, gatewayOf, hostAddresses, pickFreeIndexes, poolForLink, subnetAt, subnetCount, parseCidr } from './index.js';
+import { addressLink, gatewayOf, hostAddresses, overlappedIndexes, pickFreeIndexes, poolForLink, subnetAt, subnetCount, parseCidr } from './index.js';
 import type { VirtualLink } from '../model/index.js';
 
 const link = (type: VirtualLink['type'], refs: string[], management = false): VirtualLink => ({
@@ -8,6 +8,21 @@ const link = (type: VirtualLink['type'], refs: string[], management = false): Vi
 });
 
 describe('ipam pools', () => {
+  it('finds the subnets of a pool that networks already on a VIM overlap', () => {
+    expect(overlappedIndexes('sap', ['10.10.0.0/29'])).toEqual([0]);
+    // A /24 covers 32 /29s; a /30 inside the third /29 covers that one only.
+    expect(overlappedIndexes('sap', ['10.10.1.0/24', '10.10.0.20/30'])).toEqual([2, ...Array.from({ length: 32 }, (_, i) => 32 + i)]);
+    // Host bits are ignored; a block wider than the pool covers all of it; outside ones none.
+    expect(overlappedIndexes('elan', ['10.20.3.7/24'])).toEqual([3]);
+    expect(overlappedIndexes('elan', ['10.0.0.0/8'])).toHaveLength(256);
+    expect(overlappedIndexes('elan', ['172.17.0.0/16', '10.10.0.0/29', 'fd00::/64', 'junk'])).toEqual([]);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 8191 }), (i) => {
+        expect(overlappedIndexes('eline', [subnetAt('eline', i)])).toEqual([i]);
+      }),
+    );
+  });
+
   it('cuts the pools into /29s and /24s', () => {
     expect(subnetCount('sap')).toBe(8192);
     expect(subnetCount('eline')).toBe(8192);

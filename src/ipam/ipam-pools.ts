@@ -1,5 +1,5 @@
 import type { VirtualLink } from '../model/index.js';
-import { blockSize, formatCidr, formatIpv4, parseCidr } from './ipv4-address.js';
+import { blockSize, formatCidr, formatIpv4, parseCidr, parseIpv4 } from './ipv4-address.js';
 
 /** Address pools, one per kind of link (DESIGN.md "Networks on Docker"). */
 export const IPAM_POOLS = ['sap', 'elan', 'eline'] as const;
@@ -77,4 +77,37 @@ export const prefixOf = (subnet: string): number => parseCidr(subnet).prefix;
 export function inSubnet(subnet: string, address: number): boolean {
   const c = parseCidr(subnet);
   return address >= c.network && address < c.network + blockSize(c.prefix);
+}
+
+/**
+ * Positions in `pool` of the subnets that overlap any of `cidrs` (ascending, unique): the
+ * subnets a VIM already uses, which IPAM must not hand out. Entries that are not IPv4
+ * CIDRs are ignored; host bits are cleared (`10.10.0.5/29` is `10.10.0.0/29`).
+ */
+export function overlappedIndexes(pool: IpamPool, cidrs: readonly string[]): number[] {
+  const def = POOL_DEFINITIONS[pool];
+  const parent = parseCidr(def.parent);
+  const first = parent.network;
+  const last = first + blockSize(parent.prefix) - 1;
+  const step = blockSize(def.subnetPrefix);
+  const out = new Set<number>();
+  for (const text of cidrs) {
+    const [addr, len] = text.split('/');
+    const prefix = Number(len);
+    if (addr === undefined || !/^\d{1,2}$/.test(len ?? '') || prefix > 32) continue;
+    let address: number;
+    try {
+      address = parseIpv4(addr);
+    } catch {
+      continue;
+    }
+    const size = blockSize(prefix);
+    const start = Math.floor(address / size) * size;
+    const end = start + size - 1;
+    if (end < first || start > last) continue;
+    const from = Math.floor((Math.max(start, first) - first) / step);
+    const to = Math.floor((Math.min(end, last) - first) / step);
+    for (let i = from; i <= to; i++) out.add(i);
+  }
+  return [...out].sort((a, b) => a - b);
 }

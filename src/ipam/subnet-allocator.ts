@@ -16,6 +16,15 @@ export interface SubnetRequest {
   readonly pool: IpamPool;
 }
 
+/** Options of {@link SubnetAllocator.allocate} and {@link SubnetAllocator.preview}. */
+export interface AllocateOptions {
+  /**
+   * Subnets (CIDR text) the VIMs of the NS already use, whoever made them: a new subnet
+   * overlapping one is never handed out. Subnets the NS already holds are kept.
+   */
+  readonly avoid?: readonly string[];
+}
+
 /**
  * The IPAM port. The store implements it with a UNIQUE (pool, subnet) constraint, so
  * concurrent allocators can never hand out one subnet twice.
@@ -26,9 +35,9 @@ export interface SubnetAllocator {
    * already holds a subnet keeps it. Throws ConflictError `IPAM_POOL_EXHAUSTED` when a
    * pool has no free subnet left (what was allocated in this call is released again).
    */
-  allocate(nsInstanceId: string, requests: readonly SubnetRequest[]): Promise<SubnetAllocation[]>;
+  allocate(nsInstanceId: string, requests: readonly SubnetRequest[], opts?: AllocateOptions): Promise<SubnetAllocation[]>;
   /** What {@link allocate} would most likely return now, without allocating (dry runs). */
-  preview(nsInstanceId: string, requests: readonly SubnetRequest[]): Promise<SubnetAllocation[]>;
+  preview(nsInstanceId: string, requests: readonly SubnetRequest[], opts?: AllocateOptions): Promise<SubnetAllocation[]>;
   /** Releases every subnet of the NS; idempotent. */
   release(nsInstanceId: string): Promise<number>;
   listByNs(nsInstanceId: string): Promise<SubnetAllocation[]>;
@@ -49,4 +58,10 @@ export function pickFreeIndexes(usedSorted: readonly number[], count: number, to
     else out.push(i);
   }
   return out;
+}
+
+/** Two ascending lists of indexes as one (ascending, unique). */
+export function mergeIndexes(a: readonly number[], b: readonly number[]): number[] {
+  if (b.length === 0) return [...a];
+  return [...new Set([...a, ...b])].sort((x, y) => x - y);
 }

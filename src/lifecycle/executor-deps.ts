@@ -30,7 +30,7 @@ export async function moveOp(deps: ExecutorDeps, op: StoredOpOcc, event: OpEvent
   const next = nextState(op.operationState, event, op.id);
   const moved = await deps.repos.opOccs.transition(op.id, op.operationState, next, { now: deps.clock.now(), ...(error === undefined ? {} : { error }) });
   deps.crashPoints?.hit('after-commit', { opId: moved.id, operationState: moved.operationState });
-  deps.notifier.notify({ opId: moved.id, nsInstanceId: moved.nsInstanceId, operationState: moved.operationState });
+  deps.notifier.notify({ opId: moved.id, nsInstanceId: moved.nsInstanceId, operationState: moved.operationState, lcmOperationType: moved.lcmOperationType });
   return moved;
 }
 

@@ -1,5 +1,5 @@
 export type {
-  NsInstanceRepository, VnfInstanceRepository, VnfRecord, OpOccRepository, StoredOpOcc, OpOccFilter, OpStatePatch, OpStepRepository, StepOutcome,
+  NsInstanceRepository, VnfInstanceRepository, VnfRecord, VnfPatch, OpOccRepository, StoredOpOcc, OpOccFilter, OpStatePatch, OpStepRepository, StepOutcome,
   LifecycleRepositories, DescriptorSource, DriverRegistry, OpNotifier, OpChange,
 } from './ports.js';
 export { OP_EVENTS, FINAL_OP_STATES, RUNNABLE_OP_STATES, transition, isIllegal, nextState, isFinalOpState } from './op-state-machine.js';
@@ -7,10 +7,18 @@ export type { OpEvent, IllegalTransition } from './op-state-machine.js';
 export { createOpNotifier } from './op-notifier.js';
 export { LIFECYCLE_TOPICS } from './lifecycle-events.js';
 export type { LifecycleTopic, LifecycleTopics, NsChangedEvent, NsInstanceEvent, OpChangedEvent } from './lifecycle-events.js';
-export { INSTANTIATE_PHASES, TERMINATE_PHASES } from './ns-plan-types.js';
+export { INSTANTIATE_PHASES, TERMINATE_PHASES, DAY2_PHASES } from './ns-plan-types.js';
 export type {
   NsPlan, PlannedStep, PlannedNetwork, PlannedInterface, PlannedRoute, ComputeStepParams, NetworkStepParams, RouteStepParams, CommandStepParams, SweepStepParams,
+  RecreateStepParams, PowerStepParams,
 } from './ns-plan-types.js';
+// Day-2 operations: HEAL and UPDATE (OPERATE_VNF).
+export { planHeal, planOperate, isSick, STOP_GRACE_SECONDS } from './day2-planner.js';
+export type { HealTarget, OperateChange, HealPlanInput, OperatePlanInput } from './day2-planner.js';
+export { HEAL_DEGREES } from './day2-requests.js';
+export type { HealRequest, UpdateRequest, OperateVnfData } from './day2-requests.js';
+export { nsBuildOf, loadNsBuild } from './ns-build.js';
+export type { NsBuild } from './ns-build.js';
 export { planNs, SAP_IMAGE, SAP_COMMAND } from './ns-planner.js';
 export type { PlanInput } from './ns-planner.js';
 export { planTerminate } from './terminate-planner.js';

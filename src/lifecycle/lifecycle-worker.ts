@@ -130,7 +130,7 @@ export class LifecycleWorker {
         this.#running.delete(op.id);
         if (release) await this.#o.opOccs.releaseLease(op.id, this.#o.owner).catch((e: unknown) => this.#o.onError?.(e, op));
         const after = await this.#o.opOccs.get(op.id).catch(() => undefined);
-        if (after) this.#o.notifier.notify({ opId: after.id, nsInstanceId: after.nsInstanceId, operationState: after.operationState });
+        if (after) this.#o.notifier.notify({ opId: after.id, nsInstanceId: after.nsInstanceId, operationState: after.operationState, lcmOperationType: after.lcmOperationType });
         this.#poke();
       }
     })();

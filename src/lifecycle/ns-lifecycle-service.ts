@@ -11,6 +11,10 @@ import type { OpOccFilter, StoredOpOcc } from './ports.js';
 import type { NsInstanceQuery, OpOccQuery, RecordPage, TenantScope } from './list-query.js';
 import { loadHots } from './heat-plan.js';
 import { deadComputeSteps } from './retry-recheck.js';
+import { subnetsInUseOn } from './vim-subnets.js';
+import { loadNsBuild } from './ns-build.js';
+import { assertUpdateType, resolveHeal, resolveUpdate } from './day2-requests.js';
+import type { HealRequest, UpdateRequest } from './day2-requests.js';
 
 /** SOL005 CreateNsRequest, as Rondo takes it. */
 export interface CreateNsRequest {
@@ -86,6 +90,17 @@ export interface NsLifecycleService {
   /** 202-style: returns the PROCESSING op; the worker runs it. */
   instantiate(nsId: string, req?: InstantiateRequest): Promise<LcmOpOcc>;
   terminate(nsId: string, req?: TerminateRequest): Promise<LcmOpOcc>;
+  /**
+   * SOL005 Heal NS: a HEAL operation re-creating the dead or sick computes of the named
+   * VNFs (or of every member) with their addresses, routes and start commands. 409
+   * `NS_STATE_CONFLICT` unless INSTANTIATED; see {@link resolveHeal} for the rest.
+   */
+  heal(nsId: string, req: HealRequest): Promise<LcmOpOcc>;
+  /**
+   * SOL005 Update NS, OPERATE_VNF only: an UPDATE operation stopping or starting VNFs. 409
+   * `NS_STATE_CONFLICT` unless INSTANTIATED; see {@link resolveUpdate} for the rest.
+   */
+  update(nsId: string, req: UpdateRequest): Promise<LcmOpOcc>;
   deleteNs(nsId: string): Promise<void>;
   dryRun(target: { readonly nsInstanceId: string } | { readonly nsdId: string }, req?: InstantiateRequest): Promise<NsPlan>;
   /** The NS instance; NotFoundError when missing or outside `scope` (another tenant's). */
@@ -160,14 +175,19 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
       new Date(now.getTime() + deps.opDeadlineSeconds * 1000),
       internal,
     );
-    notifier.notify({ opId: created.id, nsInstanceId: n.id, operationState: created.operationState });
+    notifier.notify({ opId: created.id, nsInstanceId: n.id, operationState: created.operationState, lcmOperationType: type });
     return toOp(created);
   };
-  const plan = async (nsInstanceId: string, nsdInfoId: string, req: InstantiateRequest): Promise<NsPlan> => {
+  /**
+   * Places and plans an NS. Only a dry run asks the PoPs which subnets they use (bounded,
+   * 5 s): instantiate keeps only the placement, and the worker allocates subnets itself.
+   */
+  const plan = async (nsInstanceId: string, nsdInfoId: string, req: InstantiateRequest, askPops = false): Promise<NsPlan> => {
     const [nsd, vnfds, usage] = await Promise.all([deps.descriptors.getNsd(nsdInfoId), deps.descriptors.getVnfds(nsdInfoId), repos.vnfInstances.usageByPop()]);
     const accounts = usablePops(deps.drivers.accounts(), req);
     const placement = placeNs(nsd, vnfds, accounts, usage, parseStrategy(req.placement, deps.defaultPlacement ?? 'round-robin-with-saps'), req.pins);
-    const preview = await repos.subnets.preview(nsInstanceId, subnetRequests(nsd));
+    const avoid = askPops ? await subnetsInUseOn(deps.drivers, Object.values(placement), 5_000) : [];
+    const preview = await repos.subnets.preview(nsInstanceId, subnetRequests(nsd), { avoid });
     const subnets = new Map(preview.map((a) => [a.linkId, a.subnet]));
     // Heat path: VNFs placed on OpenStack PoPs plan from their VNFD's HOT translation.
     const hots = await loadHots(deps.hots, nsdInfoId, nsd, placement, accounts);
@@ -185,7 +205,7 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
     if (event === 'retry') {
       // What the engine lost while it was away is made again, not taken as done. A PoP that
       // does not answer within 5 s keeps its steps: the retry meets it again anyway.
-      const redo = current.lcmOperationType === 'INSTANTIATE' ? await deadComputeSteps(await repos.opSteps.listByOp(opId), deps.drivers, AbortSignal.timeout(5000)) : [];
+      const redo = current.lcmOperationType !== 'TERMINATE' ? await deadComputeSteps(await repos.opSteps.listByOp(opId), deps.drivers, AbortSignal.timeout(5000)) : [];
       await repos.opSteps.resetUnfinished(opId, redo);
     }
     return toOp(await moveOp(deps, current, event, event === 'retry' ? null : undefined));
@@ -217,6 +237,22 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
       const { operationParams, ...request } = req;
       return startOp(n, 'TERMINATE', { ...(operationParams ?? request) });
     },
+    async heal(nsId, req) {
+      const n = await ns(nsId);
+      if (n.state !== 'INSTANTIATED') throw new ConflictError(`NS instance ${nsId} is ${n.state}; only an instantiated NS can be healed`, { code: 'NS_STATE_CONFLICT' });
+      const [vnfs, build] = await Promise.all([repos.vnfInstances.listByNs(nsId), loadNsBuild(nsId, repos)]);
+      const targets = resolveHeal(vnfs, build, req);
+      const { operationParams, ...request } = req;
+      return startOp(n, 'HEAL', { ...(operationParams ?? request) }, { heal: targets });
+    },
+    async update(nsId, req) {
+      const n = await ns(nsId);
+      assertUpdateType(req);
+      if (n.state !== 'INSTANTIATED') throw new ConflictError(`NS instance ${nsId} is ${n.state}; only an instantiated NS can be updated`, { code: 'NS_STATE_CONFLICT' });
+      const changes = resolveUpdate(await repos.vnfInstances.listByNs(nsId), deps.drivers, req);
+      const { operationParams, ...request } = req;
+      return startOp(n, 'UPDATE', { ...(operationParams ?? request) }, { operate: changes });
+    },
     async deleteNs(nsId) {
       const n = await ns(nsId);
       if (n.state !== 'NOT_INSTANTIATED') throw new ConflictError(`NS instance ${nsId} is ${n.state}; terminate it first`, { code: 'NS_STATE_CONFLICT' });
@@ -228,9 +264,9 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
     async dryRun(target, req = {}) {
       if ('nsInstanceId' in target) {
         const n = await ns(target.nsInstanceId);
-        return plan(n.id, n.nsdInfoId, req);
+        return plan(n.id, n.nsdInfoId, req, true);
       }
-      return plan(`dry-run-${target.nsdId}`, target.nsdId, req);
+      return plan(`dry-run-${target.nsdId}`, target.nsdId, req, true);
     },
     getNs: (nsId, scope) => ns(nsId, scope),
     listNs: (filter) => repos.nsInstances.list(filter),

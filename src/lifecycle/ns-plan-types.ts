@@ -7,6 +7,12 @@ import type { StackStepParams, StackSweepParams } from './heat-plan.js';
 export const INSTANTIATE_PHASES = { networks: 0, computes: 1, routes: 2, starts: 3 } as const;
 /** Phases of a TERMINATE plan. */
 export const TERMINATE_PHASES = { stops: 0, computes: 1, networks: 2 } as const;
+/**
+ * Phases of the day-2 plans, HEAL and UPDATE (OPERATE_VNF): stop commands, then the
+ * computes (re-created, stopped or started), then the chaining routes and start commands
+ * inside the computes that came (back) up.
+ */
+export const DAY2_PHASES = { stops: 0, computes: 1, routes: 2, starts: 3 } as const;
 
 /** `network` step: create one network (one per virtual link) on the link's engine. */
 export interface NetworkStepParams {
@@ -65,6 +71,35 @@ export interface CommandStepParams {
   readonly commands: readonly string[];
   /** Start commands are daemons (5GTANGO ran them in a thread): run them in the background. */
   readonly detach: boolean;
+  /** Stop commands of a GRACEFUL stop: all of them get this long together (`gracefulStopTimeout`). */
+  readonly timeoutSeconds?: number;
+}
+
+/**
+ * HEAL `compute` step: remove the compute (dead, sick, or every one for a reset) and make it
+ * again from the spec it was made with: same name, image, addresses, interface order and
+ * MACs. Idempotent: a compute carrying this step's `rondo.step` label that runs is kept.
+ */
+export interface RecreateStepParams extends Omit<ComputeStepParams, 'action'> {
+  readonly action: 'recreate';
+  /** The VIM id of the compute it replaces: the VNF record holds it until the step is DONE. */
+  readonly replaces: string;
+  /** The MAC address of each network's interface of the compute it replaces. */
+  readonly macs: Readonly<Record<string, string>>;
+}
+
+/** UPDATE (OPERATE_VNF) `compute` step: stop a compute and keep it, or start it again. */
+export interface PowerStepParams {
+  readonly action: 'stop' | 'start';
+  /** The compute's VIM name, or its id when no step made it by name (a Heat stack's server). */
+  readonly name: string;
+  readonly computeId: string;
+  readonly memberId: string;
+  readonly memberKind: 'vnf' | 'sap';
+  /** Its interfaces as planned (route steps find device names here); empty when unknown. */
+  readonly interfaces: readonly PlannedInterface[];
+  /** `stop`: seconds its processes get before they are killed. */
+  readonly graceSeconds?: number;
 }
 
 /** TERMINATE `compute`/`network` step: delete everything labelled with the NS on one PoP. */
@@ -80,7 +115,8 @@ export interface PlannedStep {
   /** What the step acts on: a network or compute name, or a PoP for sweeps. */
   readonly target: string;
   readonly popId: string;
-  readonly params: NetworkStepParams | ComputeStepParams | RouteStepParams | CommandStepParams | SweepStepParams | StackStepParams | StackSweepParams;
+  readonly params:
+    | NetworkStepParams | ComputeStepParams | RecreateStepParams | PowerStepParams | RouteStepParams | CommandStepParams | SweepStepParams | StackStepParams | StackSweepParams;
 }
 
 /** A network of the plan with its subnet. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { VimAccount } from '../model/index.js';
 import { chainNsd, chainVnfds } from '../../test/support/tango-chain.js';
-import { planNs } from './ns-planner.js';
+import { containerImage, planNs, requireNoKubernetesWorkload } from './ns-planner.js';
 import { placeNs, subnetRequests } from './ns-placement.js';
 import type { CommandStepParams, ComputeStepParams, RouteStepParams } from './ns-plan-types.js';
 import { subnetAt } from '../ipam/index.js';
@@ -72,5 +72,35 @@ describe('planNs on the example chain', () => {
 
   it('refuses a link between PoPs of different engines (409 PLAN_CROSS_VIM_LINK)', () => {
     expect(() => plan([account('dc1', 'memory://a'), account('dc2', 'memory://b')])).toThrow(expect.objectContaining({ code: 'PLAN_CROSS_VIM_LINK', status: 409 }));
+  });
+});
+
+describe('images on container PoPs (VM images of SOL006/OSM VNFDs)', () => {
+  const docker = (config: Record<string, unknown> = {}): VimAccount => ({ ...account('dc1'), type: 'docker', endpoint: 'unix:///var/run/docker.sock', config });
+  const vdu = { id: 'vm', image: 'ubuntu20.04', imageFormat: 'qcow2', vcpus: 1, memoryMiB: 1024, connectionPoints: [], alternativeImages: [{ vimType: 'aws', image: 'ami-1' }, { vimType: 'docker', image: 'ubuntu-docker' }] };
+
+  it('maps a VM image through the PoP\'s image map, preferring the alternative for the PoP\'s VIM type', () => {
+    expect(containerImage('1', { ...vdu, alternativeImages: [] }, docker({ imageMap: { 'ubuntu20.04': 'vnf/busybox:latest' } }))).toBe('vnf/busybox:latest');
+    expect(containerImage('1', vdu, docker({ imageMap: { 'ubuntu-docker': 'vnf/ubuntu:latest', 'ubuntu20.04': 'x' } }))).toBe('vnf/ubuntu:latest');
+    // A container image runs as named; the memory VIM runs any name.
+    expect(containerImage('1', { ...vdu, image: 'vnf/relay:latest', imageFormat: 'docker', alternativeImages: [] }, docker())).toBe('vnf/relay:latest');
+    expect(containerImage('1', { ...vdu, alternativeImages: [] }, account('mem'))).toBe('ubuntu20.04');
+  });
+
+  it('refuses an unmapped VM image on Docker with a 422 naming the image and the PoP', () => {
+    let e: unknown;
+    try {
+      containerImage('1', { ...vdu, alternativeImages: [] }, docker({ imageMap: { other: 'x' } }));
+    } catch (x) {
+      e = x;
+    }
+    expect(e).toMatchObject({ code: 'PLAN_IMAGE_UNMAPPED', status: 422, details: { image: 'ubuntu20.04', popId: 'dc1', vnfId: '1', vduId: 'vm' } });
+    expect((e as Error).message).toContain('rondo vim update dc1 --image-map ubuntu20.04=<container image>');
+  });
+
+  it('refuses a Kubernetes workload (a KNF) on any PoP Rondo has', () => {
+    const knf = { ...chainVnfds['client']!, descriptorId: 'knf', vdus: [{ ...vdu, id: 'ldap', image: 'stable/openldap', imageFormat: 'helm-chart' }] };
+    expect(() => requireNoKubernetesWorkload('openldap', knf, docker())).toThrow(/VNF openldap \(knf\) is a Kubernetes workload \(helm-chart stable\/openldap of ldap\): it needs a Kubernetes PoP/);
+    expect(() => requireNoKubernetesWorkload('client', chainVnfds['client']!, docker())).not.toThrow();
   });
 });

@@ -1,5 +1,5 @@
-import type { CpRef, ErrorCodeWithStatus, Nsd, VimAccount, Vnfd } from '../model/index.js';
-import { ConflictError, InternalError, formatCpRef } from '../model/index.js';
+import type { CpRef, ErrorCodeWithStatus, Nsd, Vdu, VimAccount, Vnfd } from '../model/index.js';
+import { ConflictError, InternalError, RondoError, formatCpRef, imageMapOf } from '../model/index.js';
 import { addressLink } from '../ipam/index.js';
 import type { LinkAddressing } from '../ipam/index.js';
 import type { Placement } from '../placement/index.js';
@@ -36,6 +36,42 @@ export interface PlanInput {
 }
 
 const conflict = (code: ErrorCodeWithStatus<409>, message: string, details: Record<string, unknown> = {}): ConflictError => new ConflictError(message, { code, details });
+
+/** Image formats of workloads that only a Kubernetes cluster runs (SOL006 KDUs). */
+const KUBERNETES_FORMATS = new Set(['helm-chart', 'juju-bundle']);
+
+/** Refuses a VNF with a Kubernetes workload (a KNF): no PoP type Rondo has runs one. */
+export function requireNoKubernetesWorkload(vnfId: string, vnfd: Vnfd, account: VimAccount): void {
+  const k8s = vnfd.vdus.find((v) => KUBERNETES_FORMATS.has(v.imageFormat));
+  if (!k8s) return;
+  throw conflict(
+    'PLAN_NEEDS_KUBERNETES',
+    `VNF ${vnfId} (${vnfd.descriptorId}) is a Kubernetes workload (${k8s.imageFormat} ${k8s.image} of ${k8s.id}): it needs a Kubernetes PoP, and PoP ${account.id} is ${account.type}`,
+    { vnfId, vduId: k8s.id, image: k8s.image, popId: account.id },
+  );
+}
+
+/**
+ * The image a VDU runs on a container PoP: the alternative image for the PoP's VIM type if
+ * the VNFD names one, mapped through the PoP's image map (`rondo vim update <pop>
+ * --image-map vm=container`) when an entry matches; a container image as it is. A VM image
+ * (qcow2, raw, ...) without a map entry cannot run on Docker: RondoError
+ * `PLAN_IMAGE_UNMAPPED` (422) naming the image and the PoP, raised while planning, before
+ * anything is created. The memory VIM runs any name.
+ */
+export function containerImage(vnfId: string, vdu: Vdu, account: VimAccount): string {
+  const alternative = vdu.alternativeImages?.find((a) => a.vimType === account.type)?.image;
+  const wanted = alternative ?? vdu.image;
+  const map = imageMapOf(account);
+  const mapped = map[wanted] ?? map[vdu.image];
+  if (mapped !== undefined) return mapped;
+  if (vdu.imageFormat === 'docker' || account.type !== 'docker') return wanted;
+  throw new RondoError(
+    'PLAN_IMAGE_UNMAPPED',
+    `VDU ${vdu.id} of VNF ${vnfId} needs VM image ${wanted} (${vdu.imageFormat}), which Docker PoP ${account.id} cannot run and its image map does not name; map it: rondo vim update ${account.id} --image-map ${wanted}=<container image>`,
+    { details: { vnfId, vduId: vdu.id, image: wanted, popId: account.id } },
+  );
+}
 
 /**
  * Turns an NSD, its placement and its subnets into the steps of an INSTANTIATE: phase 0
@@ -118,6 +154,7 @@ export function planNs(input: PlanInput): NsPlan {
   for (const member of nsd.vnfs) {
     const vnfd = vnfdOf(member.vnfId);
     const popId = popOf(member.vnfId);
+    requireNoKubernetesWorkload(member.vnfId, vnfd, accountById.get(popId) as VimAccount);
     if (isHeatPop(accountById.get(popId))) {
       // Heat path: the whole VNF (VDUs, ports, internal links) is one stack; no start commands (no exec on OpenStack).
       const names = vnfd.vdus.map((vdu) => computeName(ns, member.vnfId, vnfd.vdus.length > 1 ? vdu.id : undefined));
@@ -130,7 +167,7 @@ export function planNs(input: PlanInput): NsPlan {
       const name = computeName(ns, member.vnfId, vnfd.vdus.length > 1 ? vdu.id : undefined);
       computes.push({
         action: 'create', name, popId, memberId: member.vnfId, memberKind: 'vnf', vduId: vdu.id, vnfdId: vnfd.descriptorId,
-        vnfdRef: `${vnfd.ref.vendor}/${vnfd.ref.name}/${vnfd.ref.version}`, image: vdu.image, vcpus: vdu.vcpus,
+        vnfdRef: `${vnfd.ref.vendor}/${vnfd.ref.name}/${vnfd.ref.version}`, image: containerImage(member.vnfId, vdu, accountById.get(popId) as VimAccount), vcpus: vdu.vcpus,
         ...(vdu.cpuBw === undefined ? {} : { cpuBw: vdu.cpuBw }), memoryMiB: vdu.memoryMiB, interfaces: interfacesOf(name),
         env: { ...vdu.env, RONDO_NS: ns, RONDO_VNF: member.vnfId, RONDO_VDU: vdu.id },
       });

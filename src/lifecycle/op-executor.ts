@@ -2,7 +2,13 @@ import type { OpStep, ProblemDetails } from '../model/index.js';
 import { ConflictError, NotFoundError, RondoError } from '../model/index.js';
 import type { Vnfd } from '../model/index.js';
 import type { ComputeStepParams, PlannedStep } from './ns-plan-types.js';
-import { INSTANTIATE_PHASES } from './ns-plan-types.js';
+import { DAY2_PHASES, INSTANTIATE_PHASES } from './ns-plan-types.js';
+import { planHeal, planOperate } from './day2-planner.js';
+import type { HealTarget, OperateChange } from './day2-planner.js';
+import { recordDay2 } from './day2-records.js';
+import { loadNsBuild } from './ns-build.js';
+import { forEachInLanes } from './lanes.js';
+import type { ComputeInfo } from '../vim/index.js';
 import { planNs } from './ns-planner.js';
 import { subnetRequests, vduCpu } from './ns-placement.js';
 import { problemOf, stepProblem } from './op-problem.js';
@@ -19,6 +25,12 @@ import type { CancelWatch } from './cancel-watch.js';
 // Heat path (OpenStack PoPs): HOTs for the plan, stack sweeps, VNFRs from stack steps.
 import { heatPopIds, loadHots } from './heat-plan.js';
 import { recordStackVnfs } from './heat-step-runner.js';
+import { isSubnetInUse, subnetsInUseOn } from './vim-subnets.js';
+
+/** How often an INSTANTIATE plans again around subnets found in use at network creation. */
+const MAX_REPLANS = 3;
+/** The longest planning waits for a PoP to list the subnets it uses. */
+const ENGINE_PROBE_MS = 5_000;
 
 /**
  * Runs a claimed operation to its next resting state: PROCESSING → COMPLETED, or
@@ -46,10 +58,10 @@ async function cancelOperation(op: StoredOpOcc, deps: ExecutorDeps, where: strin
   await moveOp(deps, op, mode === 'FORCEFUL' ? 'cancel-forceful' : 'cancel-graceful', cancelled);
 }
 
-async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSignal, cancel: CancelWatch): Promise<void> {
+async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSignal, cancel: CancelWatch, replans = 0): Promise<void> {
   let steps: OpStep[];
   try {
-    steps = await ensurePlan(op, deps);
+    steps = await ensurePlan(op, deps, signal);
   } catch (e) {
     return failOperation(op, deps, problemOf(e), signal);
   }
@@ -92,7 +104,19 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
       await recordVnfs(op, [...byId.values()], deps, pkgIds);
       await recordStackVnfs(op, [...byId.values()], deps, pkgIds);
     }
+    if ((op.lcmOperationType === 'HEAL' || op.lcmOperationType === 'UPDATE') && phase === DAY2_PHASES.computes) {
+      // Like the VNFRs of an instantiation: written once the computes are done, whatever the
+      // phase's outcome, so a failed or cancelled operation still records what it changed.
+      await recordDay2(op.lcmOperationType, op.nsInstanceId, [...byId.values()], deps.repos.vnfInstances);
+    }
     if (result.kind === 'aborted') return;
+    if (result.kind === 'failed' && isSubnetInUse(result.error) && op.lcmOperationType === 'INSTANTIATE' && phase === INSTANTIATE_PHASES.networks && replans < MAX_REPLANS) {
+      // Someone else (another Rondo on this engine, a user) took the subnet after IPAM
+      // chose it. Nothing but networks exists yet: remove them, plan again (IPAM now sees
+      // the new network on the engine) and start over. A crash in between only repeats this.
+      await dropPlan(op, [...byId.values()], deps, signal);
+      return runOperation(op, deps, signal, cancel, replans + 1);
+    }
     if (result.kind !== 'done') {
       // A cancel asked while the phase ran wins over a step failure: no automatic rollback.
       const now = await deps.repos.opOccs.get(op.id);
@@ -126,8 +150,17 @@ async function completeOperation(op: StoredOpOcc, deps: ExecutorDeps): Promise<v
   if (current) await moveOp(deps, current, 'all-done', current.error);
 }
 
+/** Undoes the networks of an INSTANTIATE's plan, frees its subnets and deletes the plan. */
+async function dropPlan(op: StoredOpOcc, steps: readonly OpStep[], deps: ExecutorDeps, signal: AbortSignal): Promise<void> {
+  for (const s of steps) {
+    if (s.kind === 'network' && s.state !== 'PENDING') await deps.drivers.get(s.popId).deleteNetwork(s.target, signal);
+  }
+  await deps.repos.subnets.release(op.nsInstanceId);
+  await deps.repos.opSteps.deleteByOp(op.id);
+}
+
 /** The plan of the op: loaded when persisted, else made and persisted in one statement. */
-async function ensurePlan(op: StoredOpOcc, deps: ExecutorDeps): Promise<OpStep[]> {
+async function ensurePlan(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSignal): Promise<OpStep[]> {
   const existing = await deps.repos.opSteps.listByOp(op.id);
   if (existing.length > 0) return existing;
   const ns = await deps.repos.nsInstances.get(op.nsInstanceId);
@@ -137,7 +170,8 @@ async function ensurePlan(op: StoredOpOcc, deps: ExecutorDeps): Promise<OpStep[]
     const [nsd, vnfds] = await Promise.all([deps.descriptors.getNsd(ns.nsdInfoId), deps.descriptors.getVnfds(ns.nsdInfoId)]);
     const placement = op.internalParams['placement'] as Record<string, string> | undefined;
     if (!placement) throw new ConflictError(`operation ${op.id} has no placement`, { code: 'PLAN_UNPLACED' });
-    const allocations = await deps.repos.subnets.allocate(ns.id, subnetRequests(nsd));
+    const avoid = await subnetsInUseOn(deps.drivers, Object.values(placement), Math.min(deps.stepDeadlineSeconds * 1000, ENGINE_PROBE_MS), signal);
+    const allocations = await deps.repos.subnets.allocate(ns.id, subnetRequests(nsd), { avoid });
     const subnets = new Map(allocations.map((a) => [a.linkId, a.subnet]));
     const hots = await loadHots(deps.hots, ns.nsdInfoId, nsd, placement, deps.drivers.accounts());
     planned = [...planNs({ nsInstanceId: ns.id, nsd, vnfds, accounts: deps.drivers.accounts(), placement, subnets, hots, ...(deps.sapImage ? { sapImage: deps.sapImage } : {}) }).steps];
@@ -152,6 +186,8 @@ async function ensurePlan(op: StoredOpOcc, deps: ExecutorDeps): Promise<OpStep[]
     }
     const popIds = [...new Set([...(await deps.repos.opSteps.popIdsForNs(ns.id)), ...vnfs.map((v) => v.popId)])];
     planned = planTerminate({ nsInstanceId: ns.id, vnfs, vnfds, popIds, heatPopIds: heatPopIds(deps.drivers.accounts()) });
+  } else if (op.lcmOperationType === 'HEAL' || op.lcmOperationType === 'UPDATE') {
+    planned = await planDay2(op, ns.id, ns.nsdInfoId, deps);
   } else {
     throw new RondoError('OP_NOT_SUPPORTED', `${op.lcmOperationType} is not supported yet`);
   }
@@ -161,6 +197,40 @@ async function ensurePlan(op: StoredOpOcc, deps: ExecutorDeps): Promise<OpStep[]
   }));
   await deps.repos.opSteps.insertMany(steps);
   return steps;
+}
+
+/** VNFDs by member, or none when the catalog no longer has them (they only add stop commands). */
+async function vnfdsOrNone(nsdInfoId: string, deps: ExecutorDeps): Promise<Readonly<Record<string, Vnfd>>> {
+  try {
+    return await deps.descriptors.getVnfds(nsdInfoId);
+  } catch (e) {
+    if (e instanceof NotFoundError) return {};
+    throw e;
+  }
+}
+
+/**
+ * The plan of a HEAL or an UPDATE (OPERATE_VNF), from what the operation's request was
+ * resolved to (`internalParams`), the VNF records and how their computes were made. A
+ * HEAL asks every PoP involved for the state of the computes first: the plan re-creates
+ * those found dead or sick then (a PoP that does not answer fails the planning; retry).
+ */
+async function planDay2(op: StoredOpOcc, nsId: string, nsdInfoId: string, deps: ExecutorDeps): Promise<PlannedStep[]> {
+  const [vnfs, build, vnfds] = await Promise.all([deps.repos.vnfInstances.listByNs(nsId), loadNsBuild(nsId, deps.repos), vnfdsOrNone(nsdInfoId, deps)]);
+  if (op.lcmOperationType === 'UPDATE') {
+    const changes = (op.internalParams['operate'] ?? []) as OperateChange[];
+    return planOperate({ vnfs, changes, build, vnfds });
+  }
+  const targets = (op.internalParams['heal'] ?? []) as HealTarget[];
+  const computes = targets.flatMap((t) => vnfs.find((v) => v.memberId === t.memberId)?.computeIds ?? []);
+  const statuses = new Map<string, ComputeInfo>();
+  await forEachInLanes(computes, deps.computeConcurrency ?? 8, async (id) => {
+    const built = build.computes.get(id);
+    if (!built) return;
+    const info = await deps.drivers.get(built.popId).status(id, AbortSignal.timeout(deps.stepDeadlineSeconds * 1000));
+    if (info.state !== 'DELETED') statuses.set(id, info);
+  });
+  return planHeal({ vnfs, targets, build, statuses, vnfds });
 }
 
 function computeResults(steps: readonly OpStep[]): Map<string, ComputeStepResult> {

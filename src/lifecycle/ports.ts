@@ -4,7 +4,7 @@
  * registry and the in-process notifier. The core depends on these shapes only.
  */
 import type {
-  CancelMode, Capacity, LcmOpOcc, Nsd, NsInstance, NsState, OpState, OpStep, ProblemDetails, StepState, VimAccount, VnfInstance, Vnfd,
+  CancelMode, Capacity, LcmOpOcc, Nsd, NsInstance, NsState, OpState, OpStep, OpType, ProblemDetails, StepState, VimAccount, VnfInstance, Vnfd,
 } from '../model/index.js';
 import type { SubnetAllocator } from '../ipam/index.js';
 import type { VimDriver } from '../vim/index.js';
@@ -29,6 +29,13 @@ export interface VnfRecord extends VnfInstance {
   readonly demand: Capacity;
 }
 
+/** What a day-2 operation changes in a VNF record. */
+export interface VnfPatch {
+  readonly computeIds?: readonly string[];
+  readonly interfaces?: VnfInstance['interfaces'];
+  readonly state?: VnfInstance['state'];
+}
+
 /** VNF instance records (VNFR); SAPs included with `kind: 'sap'`. */
 export interface VnfInstanceRepository {
   /** Inserts or replaces by (nsInstanceId, memberId). */
@@ -37,6 +44,8 @@ export interface VnfInstanceRepository {
   /** The members of several NS instances within `scope`, in one query: by NS, VNFs before SAPs, by member id. */
   listByNsIds(nsInstanceIds: readonly string[], scope?: TenantScope): Promise<VnfInstance[]>;
   deleteByNs(nsInstanceId: string): Promise<number>;
+  /** Changes what a day-2 operation changed (computes re-created, state); the record, or undefined when it is gone. */
+  patch(id: string, patch: VnfPatch): Promise<VnfInstance | undefined>;
   /** Sum of recorded demand per PoP over every NS instance. */
   usageByPop(): Promise<Record<string, Capacity>>;
 }
@@ -109,6 +118,8 @@ export interface OpStepRepository {
   finish(updates: readonly { readonly id: string; readonly outcome: StepOutcome }[]): Promise<void>;
   /** FAILED and RUNNING steps of the op, and the DONE ones in `redo`, back to PENDING (retry); returns how many. */
   resetUnfinished(opId: string, redo?: readonly string[]): Promise<number>;
+  /** Drops the op's whole plan (to plan it again); returns how many steps it had. */
+  deleteByOp(opId: string): Promise<number>;
   /** Every PoP any step of any operation of the NS ran on. */
   popIdsForNs(nsInstanceId: string): Promise<string[]>;
 }
@@ -159,6 +170,8 @@ export interface OpChange {
   readonly opId: string;
   readonly nsInstanceId: string;
   readonly operationState: OpState;
+  /** INSTANTIATE, HEAL, …: so a listener (the event stream) tells operations apart without reading them. */
+  readonly lcmOperationType?: OpType;
 }
 
 /**

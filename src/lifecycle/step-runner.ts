@@ -1,8 +1,9 @@
 import type { OpStep } from '../model/index.js';
 import { RondoError } from '../model/index.js';
-import { LABEL_LINK, LABEL_NS, LABEL_POP, LABEL_STEP, LABEL_VNF } from '../vim/index.js';
-import type { ComputeInfo, VimDriver } from '../vim/index.js';
-import type { CommandStepParams, ComputeStepParams, NetworkStepParams, RouteStepParams } from './ns-plan-types.js';
+import { LABEL_LINK, LABEL_NS, LABEL_POP, LABEL_STEP, LABEL_VNF, startComputeOf, stopComputeOf } from '../vim/index.js';
+import type { ComputeInfo, Labels, VimDriver } from '../vim/index.js';
+import type { CommandStepParams, ComputeStepParams, NetworkStepParams, PlannedInterface, PowerStepParams, RecreateStepParams, RouteStepParams } from './ns-plan-types.js';
+import { isSick } from './day2-planner.js';
 import { routeCommand } from './service-chain.js';
 import { runStackStep } from './heat-step-runner.js';
 import { forEachInLanes } from './lanes.js';
@@ -61,15 +62,10 @@ export async function runStep(step: OpStep, ctx: StepContext): Promise<Record<st
       return { networkId: net.id, name: net.name, subnet: net.subnet };
     }
     case 'compute': {
+      if (params['action'] === 'recreate') return recreate(step, params as unknown as RecreateStepParams, driver, base, ctx.signal);
+      if (params['action'] === 'stop' || params['action'] === 'start') return power(params as unknown as PowerStepParams, driver, ctx.signal);
       const p = params as unknown as ComputeStepParams;
-      const info = await driver.createCompute(
-        {
-          name: p.name, image: p.image, vcpus: p.vcpus, ...(p.cpuBw === undefined ? {} : { cpuBw: p.cpuBw }), memoryMiB: p.memoryMiB,
-          interfaces: p.interfaces.map((i) => ({ network: i.network, address: i.address })), env: p.env,
-          labels: { ...base, [LABEL_VNF]: p.memberId }, ...(p.command ? { command: p.command } : {}),
-        },
-        ctx.signal,
-      );
+      const info = await driver.createCompute(computeSpec(p, base), ctx.signal);
       return computeResult(p, info) as unknown as Record<string, unknown>;
     }
     case 'route': {
@@ -87,10 +83,12 @@ export async function runStep(step: OpStep, ctx: StepContext): Promise<Record<st
     }
     case 'stop': {
       const p = params as unknown as CommandStepParams;
+      // A graceful stop gives its commands `timeoutSeconds` together; then the stop goes on.
+      const signal = p.timeoutSeconds === undefined ? ctx.signal : AbortSignal.any([ctx.signal, AbortSignal.timeout(p.timeoutSeconds * 1000)]);
       const outcomes: Record<string, unknown>[] = [];
       for (const c of p.commands) {
         try {
-          const r = await driver.exec(p.compute, ['sh', '-c', c], ctx.signal);
+          const r = await driver.exec(p.compute, ['sh', '-c', c], signal);
           outcomes.push({ command: c, exitCode: r.exitCode });
         } catch (e) {
           outcomes.push({ command: c, error: e instanceof Error ? e.message : String(e) });
@@ -106,7 +104,41 @@ async function execChecked(driver: VimDriver, compute: string, cmd: readonly str
   if (r.exitCode !== 0) throw new StepCommandError(compute, cmd, r.exitCode, r.stderr);
 }
 
-function computeResult(p: ComputeStepParams, info: ComputeInfo): ComputeStepResult {
+/** The VIM's spec of a planned compute, labelled with the step that makes it. */
+function computeSpec(p: ComputeStepParams, base: Labels, macs: Readonly<Record<string, string>> = {}): Parameters<VimDriver['createCompute']>[0] {
+  return {
+    name: p.name, image: p.image, vcpus: p.vcpus, ...(p.cpuBw === undefined ? {} : { cpuBw: p.cpuBw }), memoryMiB: p.memoryMiB,
+    interfaces: p.interfaces.map((i) => ({ network: i.network, address: i.address, ...(macs[i.network] ? { macAddress: macs[i.network] } : {}) })), env: p.env,
+    labels: { ...base, [LABEL_VNF]: p.memberId }, ...(p.command ? { command: p.command } : {}),
+  };
+}
+
+/**
+ * HEAL: the compute made again from its spec. One this step already made (its `rondo.step`
+ * label) that runs healthy is kept, so a re-run after a crash does not re-create twice;
+ * anything else by that name (the dead or sick one, or a half-made one of this step) is
+ * removed first. The result also names the compute it replaced.
+ */
+async function recreate(step: OpStep, p: RecreateStepParams, driver: VimDriver, base: Labels, signal: AbortSignal): Promise<Record<string, unknown>> {
+  const now = await driver.status(p.name, signal);
+  const ours = now.state !== 'DELETED' && now.labels[LABEL_STEP] === step.id && !isSick(now);
+  if (!ours && now.state !== 'DELETED') await driver.deleteCompute(p.name, {}, signal);
+  const { replaces, macs, action: _a, ...spec } = p;
+  const info = await driver.createCompute(computeSpec({ ...spec, action: 'create' }, base, macs), signal);
+  return { ...computeResult(spec, info), replaced: replaces };
+}
+
+/** OPERATE_VNF: the compute stopped (kept) or started again; a started one's result names its interfaces for the routes. */
+async function power(p: PowerStepParams, driver: VimDriver, signal: AbortSignal): Promise<Record<string, unknown>> {
+  if (p.action === 'stop') {
+    const info = await stopComputeOf(driver)(p.name, { graceSeconds: p.graceSeconds ?? 0 }, signal);
+    return { computeId: info.id, name: p.name, state: info.state, stopped: true };
+  }
+  const info = await startComputeOf(driver)(p.name, signal);
+  return { ...computeResult(p, info), name: p.name, state: info.state };
+}
+
+function computeResult(p: { readonly interfaces: readonly PlannedInterface[] }, info: ComputeInfo): ComputeStepResult {
   return {
     computeId: info.id,
     name: info.name,

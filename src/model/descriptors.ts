@@ -1,11 +1,12 @@
 /**
  * The one descriptor model that every format reader (5GTANGO/SONATA, ETSI SOL001,
- * later OSM SOL006) maps onto. Field names are Rondo's own; each reader keeps the
+ * ETSI SOL006) maps onto. Field names are Rondo's own; each reader keeps the
  * original document in `source` so APIs can return it unchanged.
  */
 import type { ValidationIssue } from './result.js';
 
-export const DESCRIPTOR_FORMATS = ['tango', 'sonata', 'etsi'] as const;
+/** `etsi` = SOL001 (TOSCA), `sol006` = SOL006 (YANG-based YAML/JSON). */
+export const DESCRIPTOR_FORMATS = ['tango', 'sonata', 'etsi', 'sol006'] as const;
 export type DescriptorFormat = (typeof DESCRIPTOR_FORMATS)[number];
 
 export const LINK_TYPES = ['E-Line', 'E-LAN', 'E-Tree'] as const;
@@ -46,6 +47,19 @@ export interface Vdu {
   readonly env?: Readonly<Record<string, string>>;
   /** Number of instances at instantiation (scaling); default 1. */
   readonly initialInstances?: number;
+  /** Most instances the VDU may scale to, when the descriptor bounds it. */
+  readonly maxInstances?: number;
+  /** Images to use instead of `image` on PoPs of one VIM type (`openstack`, `aws`, ...). */
+  readonly alternativeImages?: readonly AlternativeImage[];
+  /** The image's checksum, to find it in a VIM's image store by content. */
+  readonly imageChecksum?: { readonly algorithm: string; readonly hash: string };
+  /** First-boot configuration (cloud-init user data) and the package file it came from. */
+  readonly userData?: { readonly content: string; readonly file?: string };
+}
+
+export interface AlternativeImage {
+  readonly vimType: string;
+  readonly image: string;
 }
 
 export interface VduCp {
@@ -53,6 +67,8 @@ export interface VduCp {
   readonly type: CpType;
   /** Fixed address requested by the descriptor, if any. */
   readonly address?: string;
+  /** The VNF-internal virtual link the CP attaches to, if any (see {@link Vnfd.internalLinks}). */
+  readonly internalLink?: string;
 }
 
 /** A VNF's external connection point, realised by one VDU CP. */
@@ -68,15 +84,92 @@ export interface VnfMonitoringParameter {
   readonly name: string;
   readonly unit?: string;
   readonly description?: string;
+  /** The parameter's id when the descriptor gives one (scaling triggers name it). */
+  readonly id?: string;
+  /** The measured metric (`cpu_utilization`, `packets_sent`, ...). */
+  readonly metric?: string;
+  /** The VDU it is measured on. */
+  readonly vdu?: string;
 }
 
-/** Scaling aspect (SOL001 `ScalingAspects` + deltas). */
+/** Scaling aspect (SOL001 `ScalingAspects` + deltas, SOL006 `scaling-aspect`). */
 export interface ScalingAspect {
   readonly id: string;
   readonly name?: string;
   readonly maxScaleLevel: number;
   /** Per VDU: instances added per scale step. */
   readonly deltas: Readonly<Record<string, number>>;
+  /** When to scale automatically (stored for day-2 policies; not acted on yet). */
+  readonly triggers?: readonly ScalingTrigger[];
+}
+
+/** A threshold rule on a monitoring parameter that scales an aspect out or in. */
+export interface ScalingTrigger {
+  readonly name: string;
+  /** Id (or name) of the VNF monitoring parameter it watches. */
+  readonly parameter: string;
+  /** False when the rule is only advice and an operator scales by hand. */
+  readonly automatic: boolean;
+  readonly scaleOut?: ThresholdRule;
+  readonly scaleIn?: ThresholdRule;
+  readonly cooldownSeconds?: number;
+  /** How long the threshold must hold before acting. */
+  readonly thresholdSeconds?: number;
+}
+
+export interface ThresholdRule {
+  /** `GT`, `GE`, `LT`, `LE`, `EQ`, `NE`. */
+  readonly operator: string;
+  readonly threshold: number;
+}
+
+/** A VNF-internal virtual link; the VDU CPs on it name it in {@link VduCp.internalLink}. */
+export interface VnfInternalLink {
+  readonly id: string;
+  readonly description?: string;
+}
+
+/** A deployment flavour of a VNF: instance bounds per VDU and its instantiation levels. */
+export interface DeploymentFlavour {
+  readonly id: string;
+  readonly description?: string;
+  /** Per VDU: the fewest and most instances. */
+  readonly vduProfiles: readonly { readonly vdu: string; readonly minInstances: number; readonly maxInstances?: number }[];
+  readonly instantiationLevels: readonly InstantiationLevel[];
+  readonly defaultInstantiationLevel?: string;
+  /** Ids of the scaling aspects of this flavour. */
+  readonly scalingAspects: readonly string[];
+}
+
+export interface InstantiationLevel {
+  readonly id: string;
+  readonly description?: string;
+  /** Per VDU: instances at this level. */
+  readonly vduInstances: Readonly<Record<string, number>>;
+}
+
+/**
+ * A configuration action the descriptor declares (SOL006 `config-primitive` and
+ * `initial-config-primitive`): stored and listed; Rondo does not run the execution
+ * environment that implements it (a Juju charm, a Helm chart).
+ */
+export interface ConfigPrimitive {
+  readonly name: string;
+  /** `initial`: day-1, once after instantiation, by `order`; `on-demand`: day-2; `terminate`: before termination. */
+  readonly stage: 'initial' | 'on-demand' | 'terminate';
+  /** The VDU it targets; absent for the VNF as a whole. */
+  readonly vdu?: string;
+  readonly order?: number;
+  readonly parameters: readonly ConfigParameter[];
+  /** What implements it, as the descriptor names it (`juju charm x`, `helm chart y`). */
+  readonly executionEnvironment?: string;
+}
+
+export interface ConfigParameter {
+  readonly name: string;
+  readonly dataType?: string;
+  /** The value of a day-1 parameter, or the default of a day-2 one. */
+  readonly value?: string;
 }
 
 export interface Vnfd {
@@ -94,6 +187,11 @@ export interface Vnfd {
   readonly startCommands: readonly string[];
   /** Shell commands run inside the VNF before removal (SON_EMU_CMD_STOP). */
   readonly stopCommands: readonly string[];
+  /** VNF-internal virtual links (links between the VNF's own VDUs). */
+  readonly internalLinks?: readonly VnfInternalLink[];
+  /** Deployment flavours; the VDUs' `initialInstances` follow the first one's default level. */
+  readonly deploymentFlavours?: readonly DeploymentFlavour[];
+  readonly configPrimitives?: readonly ConfigPrimitive[];
   /** The original document, unchanged. */
   readonly source: unknown;
 }
@@ -116,6 +214,8 @@ export interface VirtualLink {
   readonly cpRefs: readonly CpRef[];
   /** True for the management network (carried by a management SAP or CP type). */
   readonly management: boolean;
+  /** An existing network of the PoP to attach to instead of creating one (by its name in the VIM). */
+  readonly externalNetwork?: string;
 }
 
 /** One ordered forwarding path: traffic enters at hops[0] and leaves at the last hop. */
@@ -138,6 +238,8 @@ export interface Nsd {
   readonly saps: readonly Sap[];
   readonly virtualLinks: readonly VirtualLink[];
   readonly forwardingGraphs: readonly ForwardingGraph[];
+  /** The NS deployment flavours by id, with their members; `vnfs` and `virtualLinks` are the first one's. */
+  readonly deploymentFlavours?: readonly { readonly id: string; readonly vnfIds: readonly string[] }[];
   readonly source: unknown;
 }
 
@@ -149,7 +251,8 @@ export interface PackageFile {
   readonly sha256: string;
 }
 
-export const PACKAGE_FORMATS = ['tango', 'sonata', 'etsi-csar'] as const;
+/** `sol006`: a folder or .tar.gz of one SOL006 descriptor with checksums.txt, cloud_init/, ... (OSM's layout). */
+export const PACKAGE_FORMATS = ['tango', 'sonata', 'etsi-csar', 'sol006'] as const;
 export type PackageFormat = (typeof PACKAGE_FORMATS)[number];
 
 /**

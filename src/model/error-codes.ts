@@ -83,8 +83,10 @@ export const ERROR_CODES = {
   PLAN_CROSS_VIM_LINK: spec(409, 'Link across VIMs'),
   PLAN_HOT_MISMATCH: spec(409, 'NS link on an internal VNF CP'),
   PLAN_HOT_UNAVAILABLE: spec(409, 'No Heat template for the VNF'),
+  PLAN_IMAGE_UNMAPPED: spec(422, 'VM image without a container image on a Docker PoP'),
   PLAN_MISSING_VNFD: spec(409, 'VNFD of a member not on-boarded'),
   PLAN_NAME_CLASH: spec(409, 'Two members with one compute name'),
+  PLAN_NEEDS_KUBERNETES: spec(409, 'Workload needs a Kubernetes PoP'),
   PLAN_UNBOUND_CP: spec(409, 'External CP not on an NS link'),
   PLAN_UNKNOWN_CP: spec(409, 'Unknown connection point'),
   PLAN_UNPLACED: spec(409, 'Member not placed'),
@@ -98,6 +100,14 @@ export const ERROR_CODES = {
   NS_OPERATION_IN_PROGRESS: spec(409, 'NS operation in progress'),
   /** The 5GTANGO API's answer for an operation that ended without an error of its own. */
   NS_INSTANTIATION_FAILED: spec(500, 'Instantiation failed'),
+  /** A day-2 request names a VNF instance the NS does not hold (SOL005: 422, the request is well-formed). */
+  VNF_INSTANCE_UNKNOWN: spec(422, 'Unknown VNF instance of the NS'),
+  /** OPERATE_VNF to the state the VNF is already in. */
+  VNF_STATE_CONFLICT: spec(409, 'VNF instance already in the requested state'),
+  /** An UpdateNsRequest `updateType` Rondo does not carry out (only OPERATE_VNF is). */
+  NS_UPDATE_NOT_SUPPORTED: spec(422, 'Update type not supported'),
+  /** A HealNsRequest asks for healing Rondo does not do (a degree, a heal script). */
+  HEAL_NOT_SUPPORTED: spec(422, 'Healing not supported as asked'),
   OP_ILLEGAL_STATE: spec(409, 'Operation in the wrong state'),
   OP_STATE_CHANGED: spec(409, 'Operation changed meanwhile'),
   OP_ROLLBACK_NOT_SUPPORTED: spec(409, 'Rollback not supported for this operation'),
@@ -126,6 +136,8 @@ export const ERROR_CODES = {
   VIM_CONNECTION: spec(503, 'VIM unreachable', true),
   /** The VIM did not answer in time. */
   VIM_TIMEOUT: spec(504, 'VIM timed out', true),
+  /** A network's subnet overlaps one the VIM already has, made by someone else; the lifecycle plans again around it. */
+  VIM_SUBNET_IN_USE: spec(422, 'Subnet already in use on the VIM'),
   /** The VIM works but this request cannot be satisfied there until its quota changes. */
   VIM_QUOTA: spec(422, 'VIM quota exceeded'),
   /** The VIM (type or version) cannot do what the request needs. */
@@ -141,6 +153,9 @@ export const ERROR_CODES = {
   SUBSCRIPTION_AUTH_INVALID: spec(400, 'Invalid subscription authentication'),
   SUBSCRIPTION_FILTER_INVALID: spec(400, 'Invalid subscription filter'),
   CALLBACK_UNREACHABLE: spec(422, 'Callback URI did not answer the test'),
+  PM_JOB_INVALID: spec(400, 'Invalid PM job'),
+  PM_THRESHOLD_INVALID: spec(400, 'Invalid threshold'),
+  PM_OBJECT_NOT_FOUND: spec(422, 'Measured object not found'),
   OUTBOUND_ALLOW_INVALID: spec(400, 'Invalid outbound allow-list entry'),
   OUTBOUND_URL_INVALID: spec(400, 'Invalid outbound URL'),
   OUTBOUND_NOT_ALLOWED: spec(400, 'Outbound host not allowed'),

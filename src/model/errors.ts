@@ -113,6 +113,8 @@ export const VIM_ERROR_KINDS = [
   'AUTH',
   'NOT_FOUND',
   'CONFLICT',
+  /** The VIM refuses a network whose subnet overlaps one it already has (Docker's "Pool overlaps"). */
+  'SUBNET_IN_USE',
   'QUOTA',
   'NOT_SUPPORTED',
   'UNEXPECTED_RESPONSE',

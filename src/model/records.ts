@@ -142,8 +142,21 @@ export interface VimAccount {
   /** Docker: `unix:///var/run/docker.sock` or `tcp://host:2375`; OpenStack: Keystone URL. */
   readonly endpoint: string;
   readonly capacity: Capacity | null;
-  /** Non-secret driver configuration. */
+  /** Non-secret driver configuration; `imageMap` is the PoP's {@link ImageMap}. */
   readonly config: Record<string, unknown>;
   readonly tenant: string;
   readonly createdAt: string;
 }
+
+/**
+ * A PoP's image map: VM image name as descriptors name it (`ubuntu20.04`) → the container
+ * image a Docker PoP runs for it (`vnf/busybox:latest`). Kept in `config.imageMap`.
+ */
+export type ImageMap = Readonly<Record<string, string>>;
+
+/** The image map of an account (empty when it has none). */
+export const imageMapOf = (a: Pick<VimAccount, 'config'>): ImageMap => {
+  const m = a.config['imageMap'];
+  if (m === null || typeof m !== 'object' || Array.isArray(m)) return {};
+  return Object.fromEntries(Object.entries(m as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'));
+};

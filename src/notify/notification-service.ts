@@ -34,11 +34,26 @@ export interface NsdRef {
   readonly tenant: string;
 }
 
+/** A PNFD as its notifications name it. */
+export interface PnfdRef {
+  readonly pnfdInfoId: string;
+  readonly pnfdId?: string | null;
+  readonly tenant: string;
+}
+
 /** A VNF package as its notifications name it. */
 export interface VnfPackageRef {
   readonly vnfPkgId: string;
   readonly vnfdId?: string | null;
   readonly tenant: string;
+}
+
+/** The measured NS instance of an NS PM notification, and the job's or threshold's own callback. */
+export interface PmNotificationRef {
+  readonly tenant: string;
+  readonly objectType: string;
+  readonly objectInstanceId: string;
+  readonly callback?: { readonly uri: string; readonly authSealed: string | null } | null;
 }
 
 /** SOL013 ProblemDetails (`status` and `detail` required). */
@@ -220,6 +235,44 @@ export class NotificationService {
     }));
   }
 
+  /** `PnfdOnBoardingNotification` (SOL005 §5.5.2.13), to the NSD management subscribers of the PNFD's tenant. */
+  async publishPnfdOnboarded(n: PnfdRef & { readonly pnfdId: string }): Promise<void> {
+    await this.#publish('nsd', n.tenant, { notificationType: 'PnfdOnBoardingNotification', pnfdInfoId: n.pnfdInfoId, pnfdId: n.pnfdId }, (sub) => ({
+      pnfdInfoId: n.pnfdInfoId,
+      pnfdId: n.pnfdId,
+      _links: this.#pnfdLinks(sub, n.pnfdInfoId),
+    }));
+  }
+
+  /** `PnfdOnBoardingFailureNotification` (SOL005 §5.5.2.14); `pnfdId` only when known (0..1). */
+  async publishPnfdOnboardingFailure(n: PnfdRef, details: ProblemLike): Promise<void> {
+    const id = n.pnfdId ? { pnfdId: n.pnfdId } : {};
+    await this.#publish('nsd', n.tenant, { notificationType: 'PnfdOnBoardingFailureNotification', pnfdInfoId: n.pnfdInfoId, ...id }, (sub) => ({
+      pnfdInfoId: n.pnfdInfoId,
+      ...id,
+      onboardingFailureDetails: details,
+      _links: this.#pnfdLinks(sub, n.pnfdInfoId),
+    }));
+  }
+
+  /** `PnfdDeletionNotification` (SOL005 §5.5.2.15); `pnfdId` left out for a PNFD never on-boarded. */
+  async publishPnfdDeleted(n: PnfdRef): Promise<void> {
+    const id = n.pnfdId ? { pnfdId: n.pnfdId } : {};
+    await this.#publish('nsd', n.tenant, { notificationType: 'PnfdDeletionNotification', pnfdInfoId: n.pnfdInfoId, ...id }, (sub) => ({
+      pnfdInfoId: n.pnfdInfoId,
+      ...id,
+      _links: this.#pnfdLinks(sub, n.pnfdInfoId),
+    }));
+  }
+
+  /** SOL005 `PnfdmLinks` (§5.5.3.4). */
+  #pnfdLinks(sub: SubscriptionRecord, pnfdInfoId: string) {
+    return {
+      pnfdInfo: { href: `${this.#base()}/nsd/v1/pnf_descriptors/${pnfdInfoId}` },
+      subscription: { href: `${this.#base()}/nsd/v1/subscriptions/${sub.id}` },
+    };
+  }
+
   /** `NsdChangeNotification` (SOL005 §5.5.2.11): the NSD's operational state changed. */
   async publishNsdChanged(n: NsdRef, nsdOperationalState: string): Promise<void> {
     await this.#publish('nsd', n.tenant, { notificationType: 'NsdChangeNotification', nsdInfoId: n.nsdInfoId, ...(n.nsdId ? { nsdId: n.nsdId } : {}) }, (sub) => ({
@@ -263,6 +316,59 @@ export class NotificationService {
     }));
   }
 
+  /**
+   * `PerformanceInformationAvailableNotification` (SOL005 §7.5.2.5) for one measured NS
+   * instance of a PM job's new report, to the `nspm` subscribers of the job's tenant and to
+   * the job's own callback when PATCH gave it one.
+   */
+  async publishPerformanceInformationAvailable(n: PmNotificationRef & { readonly pmJobId: string; readonly reportId: string; readonly subObjectInstanceIds?: readonly string[] }): Promise<void> {
+    const pmJob = { href: `${this.#base()}/nspm/v1/pm_jobs/${n.pmJobId}` };
+    const links = {
+      objectInstance: { href: `${this.#base()}/nslcm/v1/ns_instances/${n.objectInstanceId}` },
+      pmJob,
+      performanceReport: { href: `${pmJob.href}/reports/${n.reportId}` },
+    };
+    const body = {
+      pmJobId: n.pmJobId,
+      objectType: n.objectType,
+      objectInstanceId: n.objectInstanceId,
+      ...(n.subObjectInstanceIds?.length ? { subObjectInstanceIds: n.subObjectInstanceIds } : {}),
+    };
+    const facts = { notificationType: 'PerformanceInformationAvailableNotification', nsInstanceId: n.objectInstanceId } as const;
+    await this.#publish('nspm', n.tenant, facts, (sub) => ({ ...body, _links: { subscription: { href: `${this.#base()}/nspm/v1/subscriptions/${sub.id}` }, ...links } }));
+    this.#direct(n.callback, facts.notificationType, { ...body, _links: links });
+  }
+
+  /** `ThresholdCrossedNotification` (SOL005 §7.5.2.6), to the `nspm` subscribers of the threshold's tenant and its own callback. */
+  async publishThresholdCrossed(
+    n: PmNotificationRef & { readonly thresholdId: string; readonly crossingDirection: 'UP' | 'DOWN'; readonly subObjectInstanceId?: string; readonly performanceMetric: string; readonly performanceValue: number },
+  ): Promise<void> {
+    const links = {
+      objectInstance: { href: `${this.#base()}/nslcm/v1/ns_instances/${n.objectInstanceId}` },
+      threshold: { href: `${this.#base()}/nspm/v1/thresholds/${n.thresholdId}` },
+    };
+    const body = {
+      thresholdId: n.thresholdId,
+      crossingDirection: n.crossingDirection,
+      objectType: n.objectType,
+      objectInstanceId: n.objectInstanceId,
+      ...(n.subObjectInstanceId ? { subObjectInstanceId: n.subObjectInstanceId } : {}),
+      performanceMetric: n.performanceMetric,
+      performanceValue: n.performanceValue,
+    };
+    const facts = { notificationType: 'ThresholdCrossedNotification', nsInstanceId: n.objectInstanceId } as const;
+    await this.#publish('nspm', n.tenant, facts, (sub) => ({ ...body, _links: { subscription: { href: `${this.#base()}/nspm/v1/subscriptions/${sub.id}` }, ...links } }));
+    this.#direct(n.callback, facts.notificationType, { ...body, _links: links });
+  }
+
+  /** Queues a notification for a resource's own callback (a PM job's, a threshold's), in its own FIFO. */
+  #direct(callback: PmNotificationRef['callback'], notificationType: NotificationType, body: Record<string, unknown>): void {
+    if (!callback || this.#ac.signal.aborted) return;
+    const auth = callback.authSealed ? (JSON.parse(this.#o.sealer.open(callback.authSealed)) as BasicAuth) : null;
+    const timeStamp = this.#o.clock.now().toISOString();
+    this.#enqueue(`callback:${callback.uri}`, { url: callback.uri, auth, body: { id: this.#o.ids.next(), notificationType, timeStamp, ...body } });
+  }
+
   /** SOL005 `NsdmLinks` (§5.5.3.3). */
   #nsdLinks(sub: SubscriptionRecord, nsdInfoId: string) {
     return {
@@ -304,7 +410,8 @@ export class NotificationService {
       this.#enqueue(sub.id, {
         url: sub.callbackUri,
         auth,
-        body: { id: this.#o.ids.next(), notificationType: facts.notificationType, subscriptionId: sub.id, ...stamp, ...body(sub) },
+        // SOL005 v2.6.1 gives the NS PM notifications no `subscriptionId` (§7.5.2.5–7.5.2.6): `_links.subscription` names it.
+        body: { id: this.#o.ids.next(), notificationType: facts.notificationType, ...(api === 'nspm' ? {} : { subscriptionId: sub.id }), ...stamp, ...body(sub) },
       });
     }
   }

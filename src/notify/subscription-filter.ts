@@ -7,10 +7,7 @@ import type { SubscriptionApi } from './subscription-store.js';
  */
 export const LCM_NOTIFICATION_TYPES = ['NsLcmOperationOccurrenceNotification', 'NsIdentifierCreationNotification', 'NsIdentifierDeletionNotification'] as const;
 export const FM_NOTIFICATION_TYPES = ['AlarmNotification', 'AlarmClearedNotification', 'AlarmListRebuiltNotification'] as const;
-/**
- * SOL005 §5.5.4.2 (NsdmNotificationsFilter): the PNFD notifications are accepted in filters
- * though Rondo has no PNFD management and never sends them.
- */
+/** SOL005 §5.5.3.2 (NsdmNotificationsFilter): NSD and PNFD notifications. */
 export const NSDM_NOTIFICATION_TYPES = [
   'NsdOnBoardingNotification',
   'NsdOnboardingFailureNotification',
@@ -22,22 +19,26 @@ export const NSDM_NOTIFICATION_TYPES = [
 ] as const;
 /** SOL005 §9.5.3.2 (PkgmNotificationsFilter). */
 export const PKGM_NOTIFICATION_TYPES = ['VnfPackageOnboardingNotification', 'VnfPackageChangeNotification'] as const;
+/** SOL005 §7.5.3.2 (PmNotificationsFilter). */
+export const PM_NOTIFICATION_TYPES = ['ThresholdCrossedNotification', 'PerformanceInformationAvailableNotification'] as const;
 export type LcmNotificationType = (typeof LCM_NOTIFICATION_TYPES)[number];
 export type FmNotificationType = (typeof FM_NOTIFICATION_TYPES)[number];
 export type NsdmNotificationType = (typeof NSDM_NOTIFICATION_TYPES)[number];
 export type PkgmNotificationType = (typeof PKGM_NOTIFICATION_TYPES)[number];
-export type NotificationType = LcmNotificationType | FmNotificationType | NsdmNotificationType | PkgmNotificationType;
+export type PmNotificationType = (typeof PM_NOTIFICATION_TYPES)[number];
+export type NotificationType = LcmNotificationType | FmNotificationType | NsdmNotificationType | PkgmNotificationType | PmNotificationType;
 
 const TYPES_OF: Record<SubscriptionApi, readonly string[]> = {
   nslcm: LCM_NOTIFICATION_TYPES,
   nsfm: FM_NOTIFICATION_TYPES,
   nsd: NSDM_NOTIFICATION_TYPES,
   vnfpkgm: PKGM_NOTIFICATION_TYPES,
+  nspm: PM_NOTIFICATION_TYPES,
 };
 
 /**
  * The filter attributes Rondo matches (SOL005 `LifecycleChangeNotificationsFilter`,
- * `FmNotificationsFilter`, `NsdmNotificationsFilter` (`nsdInfoId`, `nsdId`) and
+ * `FmNotificationsFilter`, `NsdmNotificationsFilter` (`nsdInfoId`, `nsdId`, `pnfdInfoIds`, `pnfdId`) and
  * `PkgmNotificationsFilter` (`vnfPkgId`, `vnfdId`, `operationalState`)). Other attributes
  * are kept as sent and not matched.
  */
@@ -51,6 +52,8 @@ export interface SubscriptionFilter {
   readonly probableCauses?: readonly string[];
   readonly nsdInfoId?: readonly string[];
   readonly nsdId?: readonly string[];
+  readonly pnfdInfoIds?: readonly string[];
+  readonly pnfdId?: readonly string[];
   readonly vnfPkgId?: readonly string[];
   readonly vnfdId?: readonly string[];
   readonly operationalState?: readonly string[];
@@ -65,6 +68,9 @@ export interface NotificationFacts {
   readonly nsdInfoId?: string;
   /** Absent when the NSD was never on-boarded (an on-boarding failure, a deletion). */
   readonly nsdId?: string;
+  readonly pnfdInfoId?: string;
+  /** Absent when the PNFD was never on-boarded. */
+  readonly pnfdId?: string;
   readonly vnfPkgId?: string;
   readonly vnfdId?: string;
   /** A VNF package's operational state (a change notification's new state). */
@@ -85,6 +91,8 @@ const LIST_FIELDS = [
   'probableCauses',
   'nsdInfoId',
   'nsdId',
+  'pnfdInfoIds',
+  'pnfdId',
   'vnfPkgId',
   'vnfdId',
   'operationalState',
@@ -133,6 +141,8 @@ export function filterMatches(filter: SubscriptionFilter, n: NotificationFacts):
     has(filter.nsInstanceSubscriptionFilter?.nsInstanceIds, n.nsInstanceId) &&
     has(filter.nsdInfoId, n.nsdInfoId) &&
     has(filter.nsdId, n.nsdId) &&
+    has(filter.pnfdInfoIds, n.pnfdInfoId) &&
+    has(filter.pnfdId, n.pnfdId) &&
     has(filter.vnfPkgId, n.vnfPkgId) &&
     has(filter.vnfdId, n.vnfdId) &&
     (n.operationalState === undefined || has(filter.operationalState, n.operationalState)) &&

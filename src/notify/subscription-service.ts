@@ -45,6 +45,7 @@ const BASE_PATH: Record<SubscriptionApi, string> = {
   nsfm: '/nsfm/v1/subscriptions',
   nsd: '/nsd/v1/subscriptions',
   vnfpkgm: '/vnfpkgm/v1/subscriptions',
+  nspm: '/nspm/v1/subscriptions',
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -123,6 +124,19 @@ export function createSubscriptionService(o: SubscriptionServiceOptions) {
         createdAt: o.clock.now(),
       });
       return { created, subscription: view(subscription) };
+    },
+
+    /**
+     * Checks a resource's own callback (SOL005 PmJobModifications / ThresholdModifications
+     * `callbackUri` and `authentication`) as a subscription's is checked: through the
+     * outbound guard, then a test GET that must answer 204. Resolves the normalised URI and
+     * the sealed credentials; throws as {@link create} does.
+     */
+    async checkCallback(body: { readonly callbackUri: string; readonly authentication?: unknown }): Promise<{ callbackUri: string; authSealed: string | null }> {
+      const callbackUri = guard.check(body.callbackUri, 'callbackUri').href;
+      const auth = parseAuth(body.authentication);
+      await testCallback(callbackUri, auth);
+      return { callbackUri, authSealed: auth ? o.sealer.seal(JSON.stringify(auth)) : null };
     },
 
     /** Every subscription of `api` (of `tenant` when given). */

@@ -3,9 +3,10 @@
 
 /**
  * The SOL005 APIs that take subscriptions: NS lifecycle (NsLcm), NS fault management (NsFm),
- * NSD management (Nsdm) and VNF package management (Pkgm). The SQL CHECK is migration 011's.
+ * NSD management (Nsdm), VNF package management (Pkgm) and NS performance management (Pm).
+ * The SQL CHECK is migration 015's.
  */
-export const SUBSCRIPTION_APIS = ['nslcm', 'nsfm', 'nsd', 'vnfpkgm'] as const;
+export const SUBSCRIPTION_APIS = ['nslcm', 'nsfm', 'nsd', 'vnfpkgm', 'nspm'] as const;
 export type SubscriptionApi = (typeof SUBSCRIPTION_APIS)[number];
 
 /** A stored SOL005 subscription. `authSealed` holds the sealed `authentication` block. */

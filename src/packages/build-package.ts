@@ -7,6 +7,8 @@ import yazl from 'yazl';
 import type { PackageFile, PackageFormat } from '../model/index.js';
 import { TOSCA_META_PATH } from './csar-package.js';
 import { parseToscaMeta } from './tosca-meta.js';
+import { isSol006Document } from '../descriptors/index.js';
+import { packFolderTarGz } from './tar-writer.js';
 
 /** Fixed timestamp of every entry, so the same folder always gives the same bytes. */
 const FIXED_MTIME = new Date(Date.UTC(1980, 0, 1, 0, 0, 0));
@@ -27,14 +29,37 @@ const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex
 const md5 = (b: Buffer): string => createHash('md5').update(b).digest('hex');
 
 /**
+ * True when `dir` is an OSM package folder: a YAML or JSON file directly in it holds a
+ * SOL006 or OSM IM descriptor (`vnfd:`, `nsd:`, `vnfd:vnfd-catalog`, ...).
+ */
+export const isSol006Folder = async (dir: string): Promise<boolean> => {
+  for (const d of await readdir(dir, { withFileTypes: true })) {
+    if (!d.isFile() || !/\.(ya?ml|json)$/i.test(d.name)) continue;
+    try {
+      const text = await readFile(join(dir, d.name), 'utf8');
+      const doc: unknown = /\.json$/i.test(d.name) ? JSON.parse(text) : parseDocument(text, { version: '1.1' }).toJS();
+      if (isSol006Document(doc)) return true;
+    } catch {
+      // not a descriptor
+    }
+  }
+  return false;
+};
+
+/**
  * Builds a package from a source folder (5GTANGO: TOSCA-Metadata/TOSCA.meta + NAPD with
  * package_content hashes computed; SONATA: META-INF/MANIFEST.MF with md5s; ETSI: CSAR with
- * TOSCA.meta and a .mf manifest with SHA-256 digests computed). Format detected from the
+ * TOSCA.meta and a .mf manifest with SHA-256 digests computed; OSM: `<folder>.tar.gz` with
+ * checksums.txt computed, as osmclient's package-build writes it). Format detected from the
  * folder's content. Deterministic output (sorted entries, fixed mtime).
  * Throws on I/O errors and when the folder is not a package source.
  */
 export const buildPackage = async (dir: string, outFile: string): Promise<{ format: PackageFormat; files: PackageFile[]; bytes: number }> => {
   const paths = await listFiles(dir);
+  if (!paths.includes(TOSCA_META_PATH) && !paths.includes('META-INF/MANIFEST.MF') && (await isSol006Folder(dir))) {
+    const r = await packFolderTarGz(dir, outFile, { fillChecksums: true });
+    return { format: 'sol006', files: r.files, bytes: r.bytes };
+  }
   const contents = new Map<string, Buffer>();
   for (const p of paths) contents.set(p, await readFile(join(dir, p)));
   let format: PackageFormat;

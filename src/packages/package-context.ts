@@ -4,14 +4,14 @@ import type { PackageFile, Result, ValidationIssue } from '../model/index.js';
 import { err, ok } from '../model/index.js';
 import type { PackageLimits } from './package-limits.js';
 import { MAX_DESCRIPTOR_BYTES } from './package-limits.js';
-import type { EntryDigest, SafeZip } from './safe-zip.js';
+import type { EntryDigest, SafeArchive } from './safe-zip.js';
 
 /** What the format readers share while reading one archive. */
 export interface PackageContext {
   /** The upload's name, used for archive-level issues. */
   readonly name: string;
   readonly limits: PackageLimits;
-  readonly zip: SafeZip;
+  readonly zip: SafeArchive;
   /** Every file with its digests (streamed once at the start). */
   readonly digests: ReadonlyMap<string, EntryDigest>;
   readonly files: PackageFile[];
@@ -23,7 +23,7 @@ export interface PackageContext {
 }
 
 /** Streams every entry once for its digests, then returns the shared context. */
-export const createPackageContext = async (zip: SafeZip, name: string, limits: PackageLimits): Promise<Result<PackageContext, ValidationIssue[]>> => {
+export const createPackageContext = async (zip: SafeArchive, name: string, limits: PackageLimits): Promise<Result<PackageContext, ValidationIssue[]>> => {
   const digests = new Map<string, EntryDigest>();
   const files: PackageFile[] = [];
   const issues: ValidationIssue[] = [];

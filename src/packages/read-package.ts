@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { open, readFile, stat } from 'node:fs/promises';
 import { basename, relative, sep } from 'node:path';
-import { describeVnfdRef, detectSol001Kind, parseYamlSafe, readSol001Nsd, readSol001Vnfd, readTangoNsd, readTangoVnfd, validateNsdAgainstVnfds, vnfdMatches } from '../descriptors/index.js';
+import { describeVnfdRef, detectSol001Kind, isSol006Document, openSol006Document, readSol001Nsd, readSol001Vnfd, readSol006Nsd, readSol006Vnfd, readTangoNsd, readTangoVnfd, validateNsdAgainstVnfds, vnfdMatches } from '../descriptors/index.js';
 import { isRecord } from '../descriptors/issue-collector.js';
-import type { NsdVnf, PackageFile, PackageFormat, ParsedPackage, Result, ValidationIssue } from '../model/index.js';
+import type { NsdVnf, PackageFile, PackageFormat, ParsedPackage, Result, ValidationIssue, Vnfd } from '../model/index.js';
 import { NotFoundError, PackageInvalidError, err, ok } from '../model/index.js';
 import { readCsarPackage, TOSCA_META_PATH } from './csar-package.js';
 import { createPackageContext, normalizePackagePath } from './package-context.js';
@@ -11,6 +11,9 @@ import type { PackageContext } from './package-context.js';
 import type { PackageLimits } from './package-limits.js';
 import { MAX_DESCRIPTOR_BYTES, MAX_ISSUES, resolveLimits } from './package-limits.js';
 import { openSafeZip } from './safe-zip.js';
+import type { SafeArchive } from './safe-zip.js';
+import { isGzip, openSafeTarGz } from './safe-tar.js';
+import { findSol006Descriptors, parseDescriptorText, readSol006Package } from './sol006-package.js';
 import { readTangoPackage } from './tango-package.js';
 import type { PackageContent } from './tango-package.js';
 import { parseToscaMeta } from './tosca-meta.js';
@@ -22,19 +25,63 @@ export interface ReadPackageOptions {
   fileName?: string;
   /** Looks up a VNFD that the NSD references but the package does not contain (the catalog). Return true if known. */
   resolveExternalVnfd?: (ref: NsdVnf['vnfd']) => Promise<boolean>;
+  /**
+   * Like `resolveExternalVnfd`, with the on-boarded VNFD's model: a SOL006 NSD's CP
+   * references to it are then checked too. Tried first.
+   */
+  externalVnfd?: (ref: NsdVnf['vnfd']) => Promise<Vnfd | undefined>;
 }
 
 type Outcome = Result<ParsedPackage, ValidationIssue[]>;
 
+/** The first bytes of a file (fewer when it is shorter). */
+const headOf = async (path: string, n: number): Promise<Buffer> => {
+  const fh = await open(path, 'r');
+  try {
+    const b = Buffer.alloc(n);
+    const { bytesRead } = await fh.read(b, 0, n, 0);
+    return b.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+};
+
+/** True when the file is no archive (zip or gzip) but a text of at most a descriptor's size. */
+const isLoneDescriptor = async (path: string): Promise<boolean> => {
+  const size = (await stat(path)).size;
+  if (size === 0 || size > MAX_DESCRIPTOR_BYTES) return false;
+  const head = await headOf(path, 4);
+  return head.length === 4 && head.readUInt32LE(0) !== 0x04034b50 && head.readUInt32LE(0) !== 0x06054b50 && !isGzip(head) && !head.includes(0);
+};
+
+/** True when the file is no archive but one YAML/JSON text holding a SOL006 or OSM IM descriptor. */
+const isLoneSol006Descriptor = async (path: string, limits: PackageLimits): Promise<boolean> => {
+  const size = (await stat(path)).size;
+  if (size === 0 || size > MAX_DESCRIPTOR_BYTES) return false;
+  const head = await headOf(path, size);
+  const magic = head.length >= 4 ? head.readUInt32LE(0) : 0;
+  if (magic === 0x04034b50 || magic === 0x06054b50 || isGzip(head)) return false;
+  const text = head.toString('utf8');
+  if (text.includes('\u0000') || text.includes('\uFFFD')) return false;
+  const parsed = parseDescriptorText(text, basename(path), { maxAliases: limits.maxYamlAliases, maxDepth: limits.maxDepth });
+  return parsed.ok && isSol006Document(parsed.value);
+};
+
+/** Opens a package archive by its first bytes: gzip → tar.gz (OSM), anything else → zip. */
+const openSafeArchive = async (path: string, name: string, limits: PackageLimits): Promise<Result<SafeArchive, ValidationIssue[]>> =>
+  isGzip(await headOf(path, 2)) ? openSafeTarGz(path, name, limits) : openSafeZip(path, name, limits);
+
 /**
- * Reads a package archive from disk (zip: .tgo/.son/.csar/.zip), detects its format,
- * verifies hashes, parses and validates all descriptors. Never throws for bad input:
- * returns every issue found. Throws only for I/O errors on `path` itself.
+ * Reads a package archive from disk (zip: .tgo/.son/.csar/.zip; tar.gz: OSM packages),
+ * detects its format, verifies hashes, parses and validates all descriptors. Never throws
+ * for bad input: returns every issue found. Throws only for I/O errors on `path` itself.
  */
 export const readPackageFile = async (path: string, opts: ReadPackageOptions = {}): Promise<Outcome> => {
   const name = opts.fileName ?? basename(path);
   const limits = resolveLimits(opts.limits);
-  const zip = await openSafeZip(path, name, limits);
+  // OSM on-boards a lone SOL006 descriptor as a package (`osm vnfd-create x_vnfd.yaml`): so does Rondo.
+  if (await isLoneSol006Descriptor(path, limits)) return readDescriptorFile(path, opts);
+  const zip = await openSafeArchive(path, name, limits);
   if (!zip.ok) return zip;
   try {
     const ctx = await createPackageContext(zip.value, name, limits);
@@ -48,8 +95,10 @@ export const readPackageFile = async (path: string, opts: ReadPackageOptions = {
   }
 };
 
-/** Detects the format from the archive's metadata files; undefined when none fits. */
-const detectFormat = async (ctx: PackageContext): Promise<{ format: PackageFormat; metaPath?: string } | undefined> => {
+type Detected = { format: PackageFormat; metaPath?: string; root?: string; descriptors?: string[] };
+
+/** Detects the format from the archive's metadata files (or an OSM package's descriptor); undefined when none fits. */
+const detectFormat = async (ctx: PackageContext): Promise<Detected | undefined> => {
   if (ctx.digests.has(TOSCA_META_PATH)) {
     const text = await ctx.readText(TOSCA_META_PATH);
     if (text.ok) {
@@ -63,6 +112,8 @@ const detectFormat = async (ctx: PackageContext): Promise<{ format: PackageForma
     return { format: 'etsi-csar' };
   }
   if (ctx.digests.has('META-INF/MANIFEST.MF')) return { format: 'sonata', metaPath: 'META-INF/MANIFEST.MF' };
+  const osm = await findSol006Descriptors(ctx);
+  if (osm.descriptors.length > 0) return { format: 'sol006', root: osm.root, descriptors: osm.descriptors };
   if (ctx.files.some((f) => !f.path.includes('/') && /\.ya?ml$/i.test(f.path))) return { format: 'etsi-csar' };
   return undefined;
 };
@@ -70,9 +121,14 @@ const detectFormat = async (ctx: PackageContext): Promise<{ format: PackageForma
 const readArchive = async (ctx: PackageContext, opts: ReadPackageOptions): Promise<Outcome> => {
   const detected = await detectFormat(ctx);
   if (!detected) {
-    return err([{ file: ctx.name, path: '', message: 'unknown package format: no TOSCA-Metadata/TOSCA.meta, META-INF/MANIFEST.MF or root YAML template' }]);
+    return err([{ file: ctx.name, path: '', message: 'unknown package format: no TOSCA-Metadata/TOSCA.meta, META-INF/MANIFEST.MF, root YAML template or SOL006 descriptor (vnfd:/nsd: in a YAML or JSON file of the package folder)' }]);
   }
-  const content = detected.format === 'etsi-csar' ? await readCsarPackage(ctx) : await readTangoPackage(ctx, detected.format, detected.metaPath ?? '');
+  const content =
+    detected.format === 'etsi-csar'
+      ? await readCsarPackage(ctx)
+      : detected.format === 'sol006'
+        ? await readSol006Package(ctx, detected.root ?? '', detected.descriptors ?? [])
+        : await readTangoPackage(ctx, detected.format, detected.metaPath ?? '');
   if (content) await crossCheck(ctx, content, opts);
   if (content && content.nsds.length === 0 && content.vnfds.length === 0 && ctx.issues.length === 0) {
     ctx.issues.push({ file: detected.metaPath ?? ctx.name, path: '', message: 'the package contains no NSD and no VNFD' });
@@ -100,11 +156,20 @@ const crossCheck = async (ctx: Pick<PackageContext, 'issues'>, content: PackageC
   const someVnfdFailed = ctx.issues.length > 0;
   for (const nsd of content.nsds) {
     const known = new Set<string>();
+    const external: Vnfd[] = [];
     for (const v of nsd.vnfs) {
-      if (content.vnfds.some((d) => vnfdMatches(d, v.vnfd))) continue;
-      if (someVnfdFailed || (opts.resolveExternalVnfd && (await opts.resolveExternalVnfd(v.vnfd)))) known.add(describeVnfdRef(v.vnfd));
+      if (content.vnfds.some((d) => vnfdMatches(d, v.vnfd)) || external.some((d) => vnfdMatches(d, v.vnfd))) continue;
+      if (someVnfdFailed) {
+        known.add(describeVnfdRef(v.vnfd));
+        continue;
+      }
+      // SOL006 NSDs name on-boarded VNFDs' ext-cpds, which OSM checks at on-boarding: so does
+      // Rondo. Other formats keep their looser rule (5GTANGO NSDs may name a VDU's CP).
+      const model = await opts.externalVnfd?.(v.vnfd);
+      if (model && nsd.format === 'sol006') external.push(model);
+      else if (model || (opts.resolveExternalVnfd && (await opts.resolveExternalVnfd(v.vnfd)))) known.add(describeVnfdRef(v.vnfd));
     }
-    ctx.issues.push(...validateNsdAgainstVnfds(nsd, content.vnfds, nsd.file, { isKnownExternally: (r) => known.has(describeVnfdRef(r)) }));
+    ctx.issues.push(...validateNsdAgainstVnfds(nsd, [...content.vnfds, ...external], nsd.file, { isKnownExternally: (r) => known.has(describeVnfdRef(r)) }));
   }
 };
 
@@ -116,7 +181,7 @@ const crossCheck = async (ctx: Pick<PackageContext, 'issues'>, content: PackageC
  */
 const exposeSingleVduCps = (content: PackageContent): void => {
   content.vnfds.forEach((vnfd, i) => {
-    const only = vnfd.format !== 'etsi' && vnfd.vdus.length === 1 ? vnfd.vdus[0] : undefined;
+    const only = (vnfd.format === 'tango' || vnfd.format === 'sonata') && vnfd.vdus.length === 1 ? vnfd.vdus[0] : undefined;
     if (!only) return;
     const wanted = new Set<string>();
     for (const nsd of content.nsds) {
@@ -143,9 +208,9 @@ const finalIssues = (issues: readonly ValidationIssue[], name: string): Validati
 };
 
 /**
- * SOL005 `nsd_content` / single-descriptor uploads: a zip (CSAR) or a single YAML file
- * (SOL001 NSD with its metadata, or a 5GTANGO NSD/VNFD). Same contract as
- * {@link readPackageFile}.
+ * SOL005 `nsd_content` / single-descriptor uploads: a zip (CSAR), a tar.gz (OSM package)
+ * or a single YAML/JSON file (SOL001 NSD with its metadata, a 5GTANGO NSD/VNFD, a SOL006
+ * or OSM IM NSD/VNFD). Same contract as {@link readPackageFile}.
  */
 export const readDescriptorFile = async (path: string, opts: ReadPackageOptions = {}): Promise<Outcome> => {
   const name = opts.fileName ?? basename(path);
@@ -158,13 +223,13 @@ export const readDescriptorFile = async (path: string, opts: ReadPackageOptions 
   } finally {
     await fh.close();
   }
-  if (size >= 4 && head.readUInt32LE(0) === 0x04034b50) return readPackageFile(path, opts);
+  if ((size >= 4 && head.readUInt32LE(0) === 0x04034b50) || isGzip(head)) return readPackageFile(path, opts);
   if (size === 0) return err([{ file: name, path: '', message: 'the file is empty; upload a YAML descriptor or a zip package' }]);
   if (size > MAX_DESCRIPTOR_BYTES) return err([{ file: name, path: '', message: `a single descriptor file may be at most ${MAX_DESCRIPTOR_BYTES} bytes` }]);
   const text = head.toString('utf8');
-  if (text.includes('\u0000') || text.includes('\uFFFD')) return err([{ file: name, path: '', message: 'neither a zip archive nor a YAML text file' }]);
+  if (text.includes('\u0000') || text.includes('\uFFFD')) return err([{ file: name, path: '', message: 'neither a zip or tar.gz archive nor a YAML or JSON text file' }]);
   const warnings: ValidationIssue[] = [];
-  const parsed = parseYamlSafe(text, name, { maxAliases: limits.maxYamlAliases, maxDepth: limits.maxDepth }, warnings);
+  const parsed = parseDescriptorText(text, name, { maxAliases: limits.maxYamlAliases, maxDepth: limits.maxDepth }, warnings);
   if (!parsed.ok) return parsed;
   const doc = parsed.value;
   if (!isRecord(doc)) return err([{ file: name, path: '', message: 'the YAML is not a descriptor (expected a mapping)' }]);
@@ -181,8 +246,20 @@ export const readDescriptorFile = async (path: string, opts: ReadPackageOptions 
 /** A 5GTANGO/SONATA VNFD has deployment units of one kind or another; anything else is an NSD. */
 const TANGO_UNIT_KEYS = ['virtual_deployment_units', 'cloudnative_deployment_units', 'physical_deployment_units'];
 
-/** Reads one parsed descriptor document by its kind: SOL001 NSD/VNFD, 5GTANGO/SONATA VNFD or NSD. */
+/** Reads one parsed descriptor document by its kind: SOL001 NSD/VNFD, SOL006 (or OSM IM) NSD/VNFD, 5GTANGO/SONATA VNFD or NSD. */
 const readOneDescriptor = (doc: Record<string, unknown>, name: string, warnings: ValidationIssue[]): Result<{ format: PackageFormat; content: PackageContent }, ValidationIssue[]> => {
+  if (isSol006Document(doc)) {
+    const opened = openSol006Document(doc, name);
+    if (!opened.ok) return opened;
+    if (opened.value.kind === 'nsd') {
+      const r = readSol006Nsd(doc, name, { warnings });
+      if (!r.ok) return r;
+      return ok({ format: 'sol006', content: { ref: r.value.ref, nsds: [{ ...r.value, file: name }], vnfds: [], metadata: null } });
+    }
+    const r = readSol006Vnfd(doc, name, { warnings });
+    if (!r.ok) return r;
+    return ok({ format: 'sol006', content: { ref: r.value.ref, nsds: [], vnfds: [{ ...r.value, file: name }], metadata: null } });
+  }
   if ('tosca_definitions_version' in doc) {
     if (detectSol001Kind(doc, name) === 'nsd') {
       const r = readSol001Nsd(doc, name);
@@ -227,7 +304,7 @@ export const readDescriptorFiles = async (paths: readonly string[], root: string
       continue;
     }
     files.push({ path: name, size: data.length, sha256: createHash('sha256').update(data).digest('hex') });
-    const parsed = parseYamlSafe(data.toString('utf8'), name, { maxAliases: limits.maxYamlAliases, maxDepth: limits.maxDepth }, warnings);
+    const parsed = parseDescriptorText(data.toString('utf8'), name, { maxAliases: limits.maxYamlAliases, maxDepth: limits.maxDepth }, warnings);
     if (!parsed.ok) {
       issues.push(...parsed.error);
       continue;
@@ -260,7 +337,9 @@ export const readDescriptorFiles = async (paths: readonly string[], root: string
 export const readPackageEntry = async (path: string, entryPath: string, opts: ReadPackageOptions = {}): Promise<Buffer> => {
   const name = opts.fileName ?? basename(path);
   const limits = resolveLimits(opts.limits);
-  const zip = await openSafeZip(path, name, limits);
+  // A package on-boarded from one descriptor file (SOL006, SOL005 nsd_content) is that file.
+  if (await isLoneDescriptor(path)) return readFile(path);
+  const zip = await openSafeArchive(path, name, limits);
   if (!zip.ok) throw new PackageInvalidError(zip.error);
   try {
     const target = normalizePackagePath(entryPath);

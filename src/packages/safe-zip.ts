@@ -22,10 +22,19 @@ export interface EntryDigest {
   readonly size: number;
 }
 
-/** An archive whose central directory passed every safety check; entries are read on demand. */
-export interface SafeZip {
-  readonly entries: readonly ZipFileEntry[];
-  find(path: string): ZipFileEntry | undefined;
+/** One file of a checked archive (zip or tar.gz). */
+export interface ArchiveEntry {
+  readonly path: string;
+  readonly size: number;
+}
+
+/**
+ * A package archive that passed every safety check (a zip's central directory, a tar.gz's
+ * headers); entries are read on demand. The package readers only see this.
+ */
+export interface SafeArchive {
+  readonly entries: readonly ArchiveEntry[];
+  find(path: string): ArchiveEntry | undefined;
   /** Reads a whole entry into memory, failing past `maxBytes`. */
   read(path: string, maxBytes: number): Promise<Result<Buffer, string>>;
   /** Streams an entry through the given hash algorithms (lower-case node names) plus sha256 and md5. */
@@ -33,9 +42,16 @@ export interface SafeZip {
   close(): void;
 }
 
+/** An archive whose central directory passed every safety check; entries are read on demand. */
+export interface SafeZip extends SafeArchive {
+  readonly entries: readonly ZipFileEntry[];
+  find(path: string): ZipFileEntry | undefined;
+}
+
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
-const quote = (s: string): string => JSON.stringify(s.length > 120 ? `${s.slice(0, 120)}…` : s);
+/** An entry name for messages: JSON-quoted, cut at 120 characters. */
+export const quote = (s: string): string => JSON.stringify(s.length > 120 ? `${s.slice(0, 120)}…` : s);
 
 /**
  * Opens a zip with yauzl (random access: the file is never loaded whole) and checks its
@@ -106,13 +122,23 @@ const entryName = (e: Entry): string => {
   return Buffer.isBuffer(raw) ? raw.toString('utf8') : String(raw);
 };
 
-/** One entry's problem, or undefined when it is acceptable. */
-const checkEntry = (e: Entry, limits: PackageLimits, seen: Set<string>): string | undefined => {
-  const name = entryName(e);
+/**
+ * The problem of an archive member's name (zip or tar), or undefined: empty or NUL, a
+ * backslash, an absolute path or drive letter, a `..` segment.
+ */
+export const checkEntryName = (name: string): string | undefined => {
   if (name === '' || name.includes('\0')) return `entry with an empty or NUL-containing name`;
   if (name.includes('\\')) return `entry ${quote(name)} has a backslash in its path; use "/" separators`;
   if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return `entry ${quote(name)} has an absolute path`;
   if (name.split('/').some((s) => s === '..')) return `entry ${quote(name)} has a ".." segment (path traversal)`;
+  return undefined;
+};
+
+/** One entry's problem, or undefined when it is acceptable. */
+const checkEntry = (e: Entry, limits: PackageLimits, seen: Set<string>): string | undefined => {
+  const name = entryName(e);
+  const bad = checkEntryName(name);
+  if (bad) return bad;
   if (((e.externalFileAttributes >>> 16) & S_IFMT) === S_IFLNK) return `entry ${quote(name)} is a symbolic link; links are not allowed in packages`;
   if ((e.generalPurposeBitFlag & 0x1) !== 0) return `entry ${quote(name)} is encrypted; packages must not be encrypted`;
   if (e.compressionMethod !== 0 && e.compressionMethod !== 8) return `entry ${quote(name)} uses compression method ${e.compressionMethod}; only stored and deflate are supported`;

@@ -7,6 +7,8 @@ export { alarmRepository } from './alarm-repository.js';
 export type { AlarmFilter, AlarmRecord, AlarmRepository } from './alarm-repository.js';
 export { subscriptionRepository } from './subscription-repository.js';
 export type { SubscriptionRecord, SubscriptionRepository } from './subscription-repository.js';
+export { pmRepository } from './pm-repository.js';
+export { pnfdRepository } from './pnfd-repository.js';
 export { ALARM_ACK_STATES, ALARM_EVENT_TYPES, PERCEIVED_SEVERITIES, SUBSCRIPTION_APIS, VES_BACKLOG_DOMAINS } from './monitoring-schema.js';
 export type { AlarmAckState, AlarmEventType, PerceivedSeverity, SubscriptionApi, VesBacklogDomain } from './monitoring-schema.js';
 // Runtime repositories (lifecycle engineer).

@@ -1,14 +1,20 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../model/index.js';
 import { ConflictError, systemClock } from '../model/index.js';
-import type { IpamPool, SubnetAllocation, SubnetAllocator, SubnetRequest } from '../ipam/index.js';
-import { pickFreeIndexes, subnetAt, subnetCount } from '../ipam/index.js';
+import type { AllocateOptions, IpamPool, SubnetAllocation, SubnetAllocator, SubnetRequest } from '../ipam/index.js';
+import { mergeIndexes, overlappedIndexes, pickFreeIndexes, subnetAt, subnetCount } from '../ipam/index.js';
 import type { Database } from './schema.js';
 
 const MAX_ROUNDS = 50;
 
 type Row = { pool: string; subnet: string; subnet_index: number; ns_instance_id: string; link_id: string };
 const toAllocation = (r: Row): SubnetAllocation => ({ nsInstanceId: r.ns_instance_id, linkId: r.link_id, pool: r.pool as IpamPool, subnet: r.subnet, index: r.subnet_index });
+
+/** The pool has no free subnet; says how many networks on the PoPs (not Rondo's) hold. */
+function exhausted(pool: IpamPool, avoided: number): ConflictError {
+  const others = avoided > 0 ? `, ${avoided} of them overlapped by networks already on the PoPs` : '';
+  return new ConflictError(`address pool ${pool} is exhausted (${subnetCount(pool)} subnets${others}); terminate unused NS instances`, { code: 'IPAM_POOL_EXHAUSTED', details: { pool, overlappedOnPops: avoided } });
+}
 
 /**
  * IPAM in PostgreSQL; implements the SubnetAllocator port. A subnet is taken by
@@ -25,12 +31,13 @@ export class SqlIpAllocationRepository implements SubnetAllocator {
     private readonly clock: Clock = systemClock,
   ) {}
 
-  async allocate(nsInstanceId: string, requests: readonly SubnetRequest[]): Promise<SubnetAllocation[]> {
+  async allocate(nsInstanceId: string, requests: readonly SubnetRequest[], opts: AllocateOptions = {}): Promise<SubnetAllocation[]> {
     const held = new Map((await this.listByNs(nsInstanceId)).map((a) => [a.linkId, a]));
     const missing = requests.filter((r) => !held.has(r.linkId));
     try {
       for (const pool of [...new Set(missing.map((r) => r.pool))]) {
-        for (const a of await this.#allocatePool(nsInstanceId, pool, missing.filter((r) => r.pool === pool).map((r) => r.linkId))) held.set(a.linkId, a);
+        const avoided = overlappedIndexes(pool, opts.avoid ?? []);
+        for (const a of await this.#allocatePool(nsInstanceId, pool, missing.filter((r) => r.pool === pool).map((r) => r.linkId), avoided)) held.set(a.linkId, a);
       }
     } catch (e) {
       // All or nothing for this call: give back what it took (not what the NS held before).
@@ -41,16 +48,16 @@ export class SqlIpAllocationRepository implements SubnetAllocator {
     return requests.map((r) => held.get(r.linkId) as SubnetAllocation);
   }
 
-  async #allocatePool(nsInstanceId: string, pool: IpamPool, linkIds: readonly string[]): Promise<SubnetAllocation[]> {
+  async #allocatePool(nsInstanceId: string, pool: IpamPool, linkIds: readonly string[], avoided: readonly number[]): Promise<SubnetAllocation[]> {
     const out: SubnetAllocation[] = [];
     let wanted = [...linkIds];
     let skip = 0;
     for (let round = 0; wanted.length > 0; round++) {
       if (round >= MAX_ROUNDS) throw new ConflictError(`could not allocate ${pool} subnets after ${MAX_ROUNDS} contended rounds; retry`, { code: 'IPAM_CONTENDED', details: { pool } });
-      const used = (await this.db.selectFrom('ip_allocations').select('subnet_index').where('pool', '=', pool).orderBy('subnet_index').execute()).map((r) => r.subnet_index);
+      const used = await this.#usedIndexes(pool, avoided);
       const candidates = pickFreeIndexes(used, wanted.length, subnetCount(pool), skip);
       if (candidates.length < wanted.length && skip === 0) {
-        throw new ConflictError(`address pool ${pool} is exhausted (${subnetCount(pool)} subnets); terminate unused NS instances`, { code: 'IPAM_POOL_EXHAUSTED', details: { pool } });
+        throw exhausted(pool, avoided.length);
       }
       if (candidates.length === 0) {
         skip = 0;
@@ -73,14 +80,21 @@ export class SqlIpAllocationRepository implements SubnetAllocator {
     return out;
   }
 
-  async preview(nsInstanceId: string, requests: readonly SubnetRequest[]): Promise<SubnetAllocation[]> {
+  /** Indexes of `pool` taken in the store, merged with those a VIM uses (`avoided`). */
+  async #usedIndexes(pool: IpamPool, avoided: readonly number[]): Promise<number[]> {
+    const stored = (await this.db.selectFrom('ip_allocations').select('subnet_index').where('pool', '=', pool).orderBy('subnet_index').execute()).map((r) => r.subnet_index);
+    return mergeIndexes(stored, avoided);
+  }
+
+  async preview(nsInstanceId: string, requests: readonly SubnetRequest[], opts: AllocateOptions = {}): Promise<SubnetAllocation[]> {
     const held = new Map((await this.listByNs(nsInstanceId)).map((a) => [a.linkId, a]));
     const out = new Map<string, SubnetAllocation>();
     for (const pool of [...new Set(requests.map((r) => r.pool))]) {
       const links = requests.filter((r) => r.pool === pool && !held.has(r.linkId)).map((r) => r.linkId);
-      const used = (await this.db.selectFrom('ip_allocations').select('subnet_index').where('pool', '=', pool).orderBy('subnet_index').execute()).map((r) => r.subnet_index);
+      const avoided = overlappedIndexes(pool, opts.avoid ?? []);
+      const used = await this.#usedIndexes(pool, avoided);
       const free = pickFreeIndexes(used, links.length, subnetCount(pool));
-      if (free.length < links.length) throw new ConflictError(`address pool ${pool} is exhausted (${subnetCount(pool)} subnets); terminate unused NS instances`, { code: 'IPAM_POOL_EXHAUSTED', details: { pool } });
+      if (free.length < links.length) throw exhausted(pool, avoided.length);
       links.forEach((linkId, i) => out.set(linkId, { nsInstanceId, linkId, pool, subnet: subnetAt(pool, free[i] as number), index: free[i] as number }));
     }
     return requests.map((r) => held.get(r.linkId) ?? (out.get(r.linkId) as SubnetAllocation));

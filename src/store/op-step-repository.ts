@@ -69,6 +69,11 @@ export class SqlOpStepRepository implements OpStepRepository {
     return Number(r.numUpdatedRows);
   }
 
+  async deleteByOp(opId: string): Promise<number> {
+    const r = await this.db.deleteFrom('op_steps').where('op_id', '=', opId).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
   async popIdsForNs(nsInstanceId: string): Promise<string[]> {
     const rows = await this.db
       .selectFrom('op_steps')

@@ -70,6 +70,21 @@ export class SqlVimAccountRepository {
     return (await q.execute()).map(toVimAccount);
   }
 
+  /**
+   * Replaces the account's configuration; credentials (`config.secret`) as `insert` keeps
+   * them (already sealed text stays as it is). Returns the account, or undefined when gone.
+   */
+  async updateConfig(id: string, config: Record<string, unknown>): Promise<VimAccount | undefined> {
+    const split = this.#split(config);
+    const row = await this.db
+      .updateTable('vim_accounts')
+      .set({ config: json(split.config), ...(split.sealed !== null ? { secret_sealed: split.sealed } : {}) })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    return row && toVimAccount(row);
+  }
+
   /** Returns whether a row was deleted. */
   async delete(id: string): Promise<boolean> {
     const r = await this.db.deleteFrom('vim_accounts').where('id', '=', id).executeTakeFirst();

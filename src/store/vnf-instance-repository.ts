@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Capacity, VnfInstance } from '../model/index.js';
-import type { TenantScope, VnfInstanceRepository, VnfRecord } from '../lifecycle/index.js';
+import type { TenantScope, VnfInstanceRepository, VnfPatch, VnfRecord } from '../lifecycle/index.js';
 import type { Database } from './schema.js';
 import { json, toVnfInstance } from './runtime-rows.js';
 
@@ -52,6 +52,20 @@ export class SqlVnfInstanceRepository implements VnfInstanceRepository {
   async deleteByNs(nsInstanceId: string): Promise<number> {
     const r = await this.db.deleteFrom('vnf_instances').where('ns_instance_id', '=', nsInstanceId).executeTakeFirst();
     return Number(r.numDeletedRows);
+  }
+
+  async patch(id: string, patch: VnfPatch): Promise<VnfInstance | undefined> {
+    const set = {
+      ...(patch.computeIds ? { compute_ids: json(patch.computeIds) } : {}),
+      ...(patch.interfaces ? { interfaces: json(patch.interfaces) } : {}),
+      ...(patch.state ? { state: patch.state } : {}),
+    };
+    if (Object.keys(set).length === 0) {
+      const row = await this.db.selectFrom('vnf_instances').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toVnfInstance(row);
+    }
+    const row = await this.db.updateTable('vnf_instances').set(set).where('id', '=', id).returningAll().executeTakeFirst();
+    return row && toVnfInstance(row);
   }
 
   async usageByPop(): Promise<Record<string, Capacity>> {

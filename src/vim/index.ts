@@ -7,4 +7,4 @@ export type { VimDriverFactory, VimDriverTypes } from './vim-driver-factory.js';
 export { VimRegistry } from './vim-registry.js';
 export type { VimAccountSource, VimRegistryOptions } from './vim-registry.js';
 export { createVimAccountService, publicAccount } from './vim-account-service.js';
-export type { VimAccountInput, VimAccountRepositoryPort, VimAccountService, VimAccountServiceDeps, VimCheck } from './vim-account-service.js';
+export type { VimAccountInput, VimAccountRepositoryPort, VimAccountService, VimAccountServiceDeps, VimAccountUpdate, VimCheck } from './vim-account-service.js';

@@ -1,4 +1,4 @@
-import { BadRequestError, ConflictError, NotFoundError, VimError } from '../model/index.js';
+import { BadRequestError, ConflictError, imageMapOf, NotFoundError, VimError } from '../model/index.js';
 import type { Capacity, Clock, VimAccount, VimType } from '../model/index.js';
 import { accountSecret } from './vim-driver-factory.js';
 import type { VimDriverFactory } from './vim-driver-factory.js';
@@ -11,7 +11,15 @@ export interface VimAccountRepositoryPort {
   get(id: string): Promise<VimAccount | undefined>;
   list(filter?: { readonly tenant?: string }): Promise<VimAccount[]>;
   delete(id: string): Promise<boolean>;
+  updateConfig(id: string, config: Record<string, unknown>): Promise<VimAccount | undefined>;
 }
+
+/** What `update` changes: image map entries (null removes one). */
+export interface VimAccountUpdate {
+  readonly imageMap?: Readonly<Record<string, string | null>>;
+}
+
+const IMAGE_REF = /^[^\s]{1,255}$/;
 
 /** A request to add a PoP. */
 export interface VimAccountInput {
@@ -136,6 +144,26 @@ export function createVimAccountService(deps: VimAccountServiceDeps) {
         throw unreachable(e, account.name);
       }
       return check(account, driver);
+    },
+    /**
+     * Changes a PoP's image map (merge: an entry set to null is removed). Throws
+     * BadRequestError `VIM_ACCOUNT_INVALID` for an empty or blank name or image.
+     */
+    async update(id: string, change: VimAccountUpdate): Promise<VimAccount> {
+      const account = await get(id);
+      const map: Record<string, string> = { ...imageMapOf(account) };
+      for (const [from, to] of Object.entries(change.imageMap ?? {})) {
+        if (!IMAGE_REF.test(from)) throw new BadRequestError(`image map: "${from}" is not an image name`, { code: 'VIM_ACCOUNT_INVALID', details: { image: from } });
+        if (to === null) delete map[from];
+        else if (!IMAGE_REF.test(to)) throw new BadRequestError(`image map: "${to}" (for ${from}) is not an image reference`, { code: 'VIM_ACCOUNT_INVALID', details: { image: from } });
+        else map[from] = to;
+      }
+      const { imageMap: _old, ...rest } = account.config;
+      const config = Object.keys(map).length === 0 ? rest : { ...rest, imageMap: map };
+      const updated = await deps.repo.updateConfig(id, config);
+      if (!updated) throw new NotFoundError('VIM account', id);
+      await deps.registry.refresh();
+      return updated;
     },
     /** Demand placed on each PoP now. */
     usage: () => deps.usageByPop(),

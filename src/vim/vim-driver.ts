@@ -1,3 +1,4 @@
+import { VimError } from '../model/index.js';
 import type { Capacity } from '../model/index.js';
 
 /** Labels every VIM resource carries so re-runs and reconciliation can find them. */
@@ -34,6 +35,12 @@ export interface InterfaceSpec {
   readonly address: string;
   /** Name inside the compute (`eth0`...), if the VIM can set it. */
   readonly ifName?: string;
+  /**
+   * MAC address to give the interface (a re-created compute keeps its neighbours' ARP
+   * entries valid), if the VIM can set it; otherwise the VIM picks one. Docker honours it
+   * from API 1.44 on (older engines derive the MAC from the address, which is as stable).
+   */
+  readonly macAddress?: string;
 }
 
 export interface ComputeSpec {
@@ -72,10 +79,15 @@ export interface ComputeInterface {
 export const COMPUTE_STATES = ['BUILD', 'ACTIVE', 'STOPPED', 'ERROR', 'DELETED'] as const;
 export type ComputeState = (typeof COMPUTE_STATES)[number];
 
+/** A compute's own health check, where the VIM runs one (Docker `HEALTHCHECK`). */
+export type ComputeHealth = 'healthy' | 'unhealthy' | 'starting';
+
 export interface ComputeInfo {
   readonly id: string;
   readonly name: string;
   readonly state: ComputeState;
+  /** The result of the compute's health check; absent when it has none. */
+  readonly health?: ComputeHealth;
   readonly labels: Labels;
   /** Addresses by network name. */
   readonly addresses: Readonly<Record<string, string>>;
@@ -163,4 +175,35 @@ export interface VimDriver {
   watch(signal: AbortSignal): AsyncIterable<VimEvent>;
   /** Whether an image is available to the VIM. */
   hasImage(image: string, signal?: AbortSignal): Promise<boolean>;
+  /**
+   * The IPv4 subnets (CIDR text) of the networks the VIM has now that a new network must
+   * not overlap, whoever made them (another Rondo, a user): IPAM skips them. Docker
+   * refuses overlapping pools on one engine, so that is every network of the engine.
+   */
+  subnetsInUse(signal?: AbortSignal): Promise<string[]>;
+  /**
+   * Stops a compute and keeps it (interfaces, addresses, disk): its processes get
+   * `graceSeconds` (default 0) to exit before they are killed. Already stopped: a no-op.
+   * A missing compute is NOT_FOUND. Optional (OPERATE_VNF needs it): without it the
+   * lifecycle answers NOT_SUPPORTED, see {@link stopComputeOf}.
+   */
+  stopCompute?(idOrName: string, opts?: { graceSeconds?: number }, signal?: AbortSignal): Promise<ComputeInfo>;
+  /**
+   * Starts a stopped compute with the interfaces, addresses and interface names it was
+   * created with. Running already: a no-op (names still checked). A missing compute is
+   * NOT_FOUND. Optional like {@link stopCompute}.
+   */
+  startCompute?(idOrName: string, signal?: AbortSignal): Promise<ComputeInfo>;
+}
+
+/** The driver's `stopCompute`; VimError NOT_SUPPORTED when it has none. */
+export function stopComputeOf(driver: VimDriver): NonNullable<VimDriver['stopCompute']> {
+  if (!driver.stopCompute) throw new VimError('NOT_SUPPORTED', driver.name, `${driver.name} cannot stop a compute and keep it; OPERATE_VNF is not supported on this VIM`);
+  return driver.stopCompute.bind(driver);
+}
+
+/** The driver's `startCompute`; VimError NOT_SUPPORTED when it has none. */
+export function startComputeOf(driver: VimDriver): NonNullable<VimDriver['startCompute']> {
+  if (!driver.startCompute) throw new VimError('NOT_SUPPORTED', driver.name, `${driver.name} cannot start a stopped compute; OPERATE_VNF is not supported on this VIM`);
+  return driver.startCompute.bind(driver);
 }

@@ -71,6 +71,25 @@ describe('dashboard end to end (browser + Docker)', () => {
     await form.waitFor({ state: 'detached', timeout: 10_000 });
   }
 
+  /**
+   * The NS and its operations as the API has them, and the page's error box: what a timed-out
+   * wait needs to tell a UI that missed an update from an operation that never finished.
+   */
+  async function whatTheServerSays(url: string): Promise<string> {
+    const token = await page.evaluate<string | null>("sessionStorage.getItem('rondo.token')");
+    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+    const get = async (path: string): Promise<string> => {
+      const r = await fetch(`${url}${path}`, { headers }).catch((e: unknown) => ({ status: 0, text: async () => String(e) }));
+      return `GET ${path} → ${r.status}: ${(await r.text()).slice(0, 2000)}`;
+    };
+    const shown = await page.getByTestId('error').allTextContents();
+    return [
+      await get(`/nslcm/v1/ns_instances/${nsId}`),
+      await get(`/nslcm/v1/ns_lcm_op_occs?filter=(eq,nsInstanceId,${nsId})`),
+      `stream: ${(await page.getByTestId('stream-state').allTextContents()).join(' ')}; error box: ${shown.join(' | ') || 'none'}`,
+    ].join('\n');
+  }
+
   /** Fails with one message listing every piece of wiring `startServer` still lacks. */
   async function requireWiring(url: string): Promise<void> {
     const missing: string[] = [];
@@ -138,7 +157,9 @@ describe('dashboard end to end (browser + Docker)', () => {
 
     // 5. Terminate; nothing labelled with the NS may remain.
     await page.getByTestId('terminate').click();
-    await page.getByTestId('ns-state').and(page.locator('[data-state=NOT_INSTANTIATED]')).waitFor({ timeout: 150_000 });
+    await page.getByTestId('ns-state').and(page.locator('[data-state=NOT_INSTANTIATED]')).waitFor({ timeout: 150_000 }).catch(async (e: unknown) => {
+      throw new Error(`${(e as Error).message}\n${await whatTheServerSays(url)}`);
+    });
     expect(await docker('ps', '-aq', '--filter', `label=rondo.ns=${nsId}`)).toBe('');
     expect(await docker('network', 'ls', '-q', '--filter', `label=rondo.ns=${nsId}`)).toBe('');
     await screenshot(page, 'dashboard-e2e-terminated');

@@ -6,6 +6,7 @@ import { authContext } from '../../src/auth/index.js';
 import type { AuthContext, UserRole } from '../../src/auth/index.js';
 import type { AuthRouteEntry } from '../../src/api/http/auth-plugin.js';
 import type { MonitoringServices } from '../../src/app/index.js';
+import { pmRepository } from '../../src/store/index.js';
 import { buildExamplePackages } from '../support/app.js';
 import { CallbackServer } from '../support/callback-server.js';
 import type { StoreKind } from '../support/store.js';
@@ -53,6 +54,11 @@ interface Ids {
   readonly fmSubscriptionId: string;
   readonly nsdSubscriptionId: string;
   readonly pkgmSubscriptionId: string;
+  readonly pmSubscriptionId: string;
+  readonly pnfdInfoId: string;
+  readonly pmJobId: string;
+  readonly reportId: string;
+  readonly thresholdId: string;
   readonly userId: string;
   readonly apiKeyId: string;
   readonly tenant: string;
@@ -61,13 +67,15 @@ interface Ids {
 
 const MISSING_IDS: Ids = {
   vnfPkgId: MISSING, nsdInfoId: MISSING, packageId: MISSING, vimId: 'pop-missing', nsInstanceId: MISSING, nsLcmOpOccId: MISSING, alarmId: MISSING,
-  lcmSubscriptionId: MISSING, fmSubscriptionId: MISSING, nsdSubscriptionId: MISSING, pkgmSubscriptionId: MISSING, userId: MISSING, apiKeyId: MISSING, tenant: 'tenant-missing', artifact: 'missing.txt',
+  lcmSubscriptionId: MISSING, fmSubscriptionId: MISSING, nsdSubscriptionId: MISSING, pkgmSubscriptionId: MISSING,
+  pmSubscriptionId: MISSING, pnfdInfoId: MISSING, pmJobId: MISSING, reportId: MISSING, thresholdId: MISSING, userId: MISSING, apiKeyId: MISSING, tenant: 'tenant-missing', artifact: 'missing.txt',
 };
 
 /** `:id` means a different resource under each prefix. */
 const ID_BY_PREFIX: readonly (readonly [RegExp, keyof Ids])[] = [
   [/^\/vnfpkgm\/v1\/vnf_packages\/:id/, 'vnfPkgId'],
   [/^\/nsd\/v1\/ns_descriptors\/:id/, 'nsdInfoId'],
+  [/^\/nsd\/v1\/pnf_descriptors\/:id/, 'pnfdInfoId'],
   [/^\/admin\/v1\/packages\/:id/, 'packageId'],
   [/^\/admin\/v1\/vims\/:id/, 'vimId'],
   [/^\/(nslcm|admin)\/v1\/ns_instances\/:id/, 'nsInstanceId'],
@@ -85,8 +93,8 @@ function fill(url: string, ids: Ids): string {
       return encodeURIComponent(ids[hit[1]]);
     }
     if (name === 'subscriptionId') {
-      const api = url.split('/')[1] as 'nslcm' | 'nsfm' | 'nsd' | 'vnfpkgm';
-      return ids[({ nslcm: 'lcmSubscriptionId', nsfm: 'fmSubscriptionId', nsd: 'nsdSubscriptionId', vnfpkgm: 'pkgmSubscriptionId' } as const)[api]];
+      const api = url.split('/')[1] as 'nslcm' | 'nsfm' | 'nsd' | 'vnfpkgm' | 'nspm';
+      return ids[({ nslcm: 'lcmSubscriptionId', nsfm: 'fmSubscriptionId', nsd: 'nsdSubscriptionId', vnfpkgm: 'pkgmSubscriptionId', nspm: 'pmSubscriptionId' } as const)[api]];
     }
     if (name in ids) return encodeURIComponent(ids[name as keyof Ids]);
     throw new Error(`auth matrix: no value for :${name} in ${url}; add it to Ids`);
@@ -116,10 +124,14 @@ function bodyFor(r: AuthRouteEntry, ids: Ids, vesEndpoint: string): { payload?: 
   if (key === 'PUT /vnfpkgm/v1/vnf_packages/:id/package_content') return { payload: Buffer.from('PK\u0003\u0004not-a-zip'), contentType: 'application/zip' };
   if (key === 'POST /vnfpkgm/v1/vnf_packages/:id/package_content/upload_from_uri') return { payload: { addressInformation: 'http://127.0.0.1:9/package.zip' } };
   if (key === 'PUT /nsd/v1/ns_descriptors/:id/nsd_content') return { payload: 'nsd: {}\n', contentType: 'text/plain' };
+  if (key === 'PUT /nsd/v1/pnf_descriptors/:id/pnfd_content') return { payload: 'pnfd: {}\n', contentType: 'text/plain' };
+  if (r.method === 'PATCH' && r.url.startsWith('/nspm/')) return { payload: { callbackUri: 'http://127.0.0.1:9/cb' }, contentType: 'application/merge-patch+json' };
   if (key === 'PATCH /nsfm/v1/alarms/:alarmId') return { payload: { ackState: 'ACKNOWLEDGED' }, contentType: 'application/merge-patch+json' };
-  if (r.method === 'PATCH' && /vnf_packages|ns_descriptors/.test(r.url)) return { payload: { userDefinedData: { matrix: 'x' } } };
+  if (r.method === 'PATCH' && /vnf_packages|ns_descriptors|pnf_descriptors/.test(r.url)) return { payload: { userDefinedData: { matrix: 'x' } } };
   if (r.method === 'POST' && r.url.endsWith('/vesagent')) return { payload: VES_BODY(vesEndpoint) };
   if (r.method === 'POST' && r.url.endsWith('/instantiate')) return { payload: { nsFlavourId: 'default' } };
+  if (r.method === 'POST' && r.url.endsWith('/heal')) return { payload: { healNsData: { degreeHealing: 'HEAL_RESTORE' } } };
+  if (r.method === 'POST' && r.url.endsWith('/update')) return { payload: { updateType: 'OPERATE_VNF', operateVnfData: [{ vnfInstanceId: 'vnf-of-a', changeStateTo: 'STOPPED' }] } };
   if (key === 'PATCH /admin/v1/users/:id') return { payload: { disabled: true } };
   if (key === 'POST /admin/v1/vims') return { payload: { name: 'pop-matrix', type: 'memory', endpoint: 'memory://matrix' } };
   if (key === 'POST /admin/v1/users') return { payload: { username: 'intruder', password: PASSWORD, tenant: TENANT_A, roles: ['admin'] } };
@@ -213,7 +225,7 @@ describe.each([
     expect((await call('GET', `/nslcm/v1/ns_instances/${ns.id}`, opA)).body).not.toContain('pop-of-b');
 
     // Subscriptions of A and B on one callback server; an alarm on A's NS.
-    const sub = async (header: string, api: 'nslcm' | 'nsfm' | 'nsd' | 'vnfpkgm', path: string) =>
+    const sub = async (header: string, api: 'nslcm' | 'nsfm' | 'nsd' | 'vnfpkgm' | 'nspm', path: string) =>
       (await ok(await call('POST', `/${api}/v1/subscriptions`, header, { payload: { callbackUri: `${cb.url}${path}` } }), 201)).json<{ id: string }>().id;
     const lcmSubscriptionId = await sub(opA, 'nslcm', '/a/lcm');
     const fmSubscriptionId = await sub(opA, 'nsfm', '/a/fm');
@@ -223,6 +235,18 @@ describe.each([
     await sub(opB, 'nsfm', '/b/fm');
     await sub(opB, 'nsd', '/b/nsd');
     await sub(opB, 'vnfpkgm', '/b/pkgm');
+    const pmSubscriptionId = await sub(opA, 'nspm', '/a/pm');
+    await sub(opB, 'nspm', '/b/pm');
+    // A PNFD, a PM job with a report, a threshold, all A's.
+    const pnfdInfoId = (await ok(await call('POST', '/nsd/v1/pnf_descriptors', opA, { payload: {} }), 201)).json<{ id: string }>().id;
+    const pnfdText = ['tosca_definitions_version: tosca_simple_yaml_1_2', 'topology_template:', '  node_templates:', '    pnf:', '      type: tosca.nodes.nfv.PNF', '      properties:',
+      ...['descriptor_id', 'function_description', 'provider', 'version', 'descriptor_invariant_id', 'name'].map((k) => `        ${k}: pnf-of-a-${k}`), ''].join('\n');
+    await ok(await call('PUT', `/nsd/v1/pnf_descriptors/${pnfdInfoId}/pnfd_content`, opA, { payload: pnfdText, contentType: 'text/plain' }), 204);
+    const pmJobId = (await ok(await call('POST', '/nspm/v1/pm_jobs', opA, { payload: { objectType: 'NS', objectInstanceIds: [ns.id], criteria: { performanceMetric: ['VCpuUsageMeanVnf'], collectionPeriod: 60, reportingPeriod: 60 } } }), 201)).json<{ id: string }>().id;
+    // The report is written straight through the store: the matrix is about who may read it.
+    const reportId = 'report-of-a';
+    await pmRepository(t.deps.store.db).insertReport({ id: reportId, pmJobId, entries: [{ objectType: 'NS', objectInstanceId: ns.id, performanceMetric: 'VCpuUsageMeanVnf', performanceValues: [{ timeStamp: new Date().toISOString(), value: 1 }] }], readyTime: new Date(), fileSize: 1 });
+    const thresholdId = (await ok(await call('POST', '/nspm/v1/thresholds', opA, { payload: { objectType: 'NS', objectInstanceId: ns.id, criteria: { performanceMetric: 'VCpuUsageMeanVnf', thresholdType: 'SIMPLE', simpleThresholdDetails: { thresholdValue: 90, hysteresis: 1 } } } }), 201)).json<{ id: string }>().id;
     const alarm = await monitoring.alarms.raiseFor({ type: 'vnf.down', nsId: ns.id, vnfId: 'vnf-of-a', popId: 'pop-of-a', computeId: 'compute-of-a', at: new Date() });
     // VES agent configs are admin business (credentials); A's PoP has one.
     await ok(await call('POST', '/admin/v1/vims/pop-of-a/vesagent', headers.admin, { payload: VES_BODY(`${cb.url}/ves`) }), 201);
@@ -230,7 +254,7 @@ describe.each([
 
     ids = {
       vnfPkgId: vnfPkg.id, nsdInfoId, packageId: pkg.id, vimId: 'pop-of-a', nsInstanceId: ns.id, nsLcmOpOccId: opId, alarmId: alarm!.id,
-      lcmSubscriptionId, fmSubscriptionId, nsdSubscriptionId, pkgmSubscriptionId, userId: users['operator-a']!.id, apiKeyId, tenant: TENANT_A, artifact: 'ChangeLog.txt',
+      lcmSubscriptionId, fmSubscriptionId, nsdSubscriptionId, pkgmSubscriptionId, pmSubscriptionId, pnfdInfoId, pmJobId, reportId, thresholdId, userId: users['operator-a']!.id, apiKeyId, tenant: TENANT_A, artifact: 'ChangeLog.txt',
     };
     const vnfPkgInfo = (await call('GET', `/vnfpkgm/v1/vnf_packages/${vnfPkg.id}`, opA)).json<{ packageId?: string }>();
     const csarPackages = (await call('GET', '/admin/v1/packages', opA)).json<{ id: string; nsds: { id: string }[]; vnfds: { id: string }[] }[]>();

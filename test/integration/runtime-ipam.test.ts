@@ -41,6 +41,23 @@ describe.each(STORE_KINDS)('IPAM on %s', (kind) => {
     await repos.subnets.release('ns-2');
   });
 
+  it('skips the subnets that networks on the PoPs overlap, keeps what the NS holds, and says so when that exhausts a pool', async () => {
+    await mkNs('ns-4');
+    const avoid = ['10.10.0.0/28', '10.20.0.0/23', '10.30.0.8/29', '172.17.0.0/16'];
+    const preview = await repos.subnets.preview('ns-4', requests, { avoid });
+    const got = await repos.subnets.allocate('ns-4', requests, { avoid });
+    expect(got.map((a) => a.subnet)).toEqual(['10.20.2.0/24', '10.10.0.16/29', '10.30.0.0/29', '10.30.0.16/29', '10.10.0.24/29']);
+    expect(preview).toEqual(got);
+    // Held subnets stay held, even when a PoP now reports them (its own networks).
+    expect(await repos.subnets.allocate('ns-4', requests, { avoid: got.map((a) => a.subnet) })).toEqual(got);
+    await repos.subnets.release('ns-4');
+    await mkNs('ns-5');
+    await expect(repos.subnets.allocate('ns-5', [{ linkId: 'x', pool: 'elan' }], { avoid: ['10.0.0.0/8'] })).rejects.toMatchObject({
+      code: 'IPAM_POOL_EXHAUSTED', status: 409, message: expect.stringMatching(/256 of them overlapped by networks already on the PoPs/),
+    });
+    expect(await repos.subnets.listByNs('ns-5')).toEqual([]);
+  });
+
   it('50 concurrent NS allocations never share a subnet', async () => {
     const ids = Array.from({ length: 50 }, (_, i) => `ns-c${i}`);
     for (const id of ids) await mkNs(id);

@@ -4,6 +4,8 @@ import { chainNsd, chainVnfds } from '../support/tango-chain.js';
 import type { Store } from '../../src/store/index.js';
 import { MemoryVimDriver } from '../../src/vim/memory/memory-vim-driver.js';
 import { VimError, systemClock } from '../../src/model/index.js';
+import { overlappedIndexes } from '../../src/ipam/index.js';
+import type { NetworkInfo, NetworkSpec } from '../../src/vim/index.js';
 import type { IdGenerator, Nsd, VimAccount, Vnfd } from '../../src/model/index.js';
 import type { DescriptorSource, LifecycleWorker, NsLifecycleService } from '../../src/lifecycle/index.js';
 import { compose } from '../../src/app/index.js';
@@ -39,8 +41,8 @@ describe.each(STORE_KINDS)('NS lifecycle on the memory VIM, %s store', (kind) =>
    * A fresh service + worker over the shared store, built by the composition root with a
    * memory engine for both PoPs (accounts given here, not stored) and fixed descriptors.
    */
-  async function harness(opts: { accounts?: VimAccount[]; nsd?: Nsd; vnfds?: Record<string, Vnfd>; autoStart?: boolean } = {}): Promise<Harness> {
-    const driver = new MemoryVimDriver({ name: 'engine-a' });
+  async function harness(opts: { accounts?: VimAccount[]; nsd?: Nsd; vnfds?: Record<string, Vnfd>; autoStart?: boolean; driver?: MemoryVimDriver } = {}): Promise<Harness> {
+    const driver = opts.driver ?? new MemoryVimDriver({ name: 'engine-a' });
     const accounts = opts.accounts ?? [account('dc1'), account('dc2')];
     const descriptors: DescriptorSource = { getNsd: async () => opts.nsd ?? chainNsd, getVnfds: async () => opts.vnfds ?? chainVnfds };
     const config = loadConfig({}, { logLevel: 'silent', stepDeadlineSeconds: 5, opDeadlineSeconds: 600, workerLeaseSeconds: 30, workerConcurrency: 2 });
@@ -97,6 +99,63 @@ describe.each(STORE_KINDS)('NS lifecycle on the memory VIM, %s store', (kind) =>
     expect(await service.listVnfs(ns.id)).toEqual([]);
     await service.deleteNs(ns.id);
     await expect(service.getNs(ns.id)).rejects.toMatchObject({ status: 404 });
+  });
+
+  /** The NS's subnets, and whether any overlaps `cidr`. */
+  const overlapping = async (nsId: string, cidr: string): Promise<string[]> =>
+    (await store.db.selectFrom('ip_allocations').select('subnet').where('ns_instance_id', '=', nsId).execute())
+      .map((r) => r.subnet)
+      .filter((s) => overlappedIndexes('elan', [s]).some((i) => overlappedIndexes('elan', [cidr]).includes(i)) || overlappedIndexes('sap', [s]).some((i) => overlappedIndexes('sap', [cidr]).includes(i)) || overlappedIndexes('eline', [s]).some((i) => overlappedIndexes('eline', [cidr]).includes(i)));
+
+  it('skips the subnets that networks made by someone else already use on the engine', async () => {
+    const driver = new MemoryVimDriver({ name: 'engine-a' });
+    // Another installation's networks over the first subnets of every pool.
+    const foreign = ['10.10.0.0/26', '10.20.0.0/23', '10.30.0.0/26'];
+    for (const [i, subnet] of foreign.entries()) await driver.createNetwork({ name: `someone-else-${i}`, subnet, labels: { owner: 'someone-else' } });
+    const { service } = await harness({ driver });
+    const ns = await service.createNs({ nsdId: 'chain', nsName: 'beside-foreign' });
+    const dry = await service.dryRun({ nsInstanceId: ns.id });
+    const op = await service.instantiate(ns.id);
+    expect((await service.waitForOp(op.id, { timeoutMs: 30_000 })).operationState).toBe('COMPLETED');
+    for (const f of foreign) expect(await overlapping(ns.id, f)).toEqual([]);
+    // The dry run saw them too: it showed the subnets the instantiation then took.
+    const taken = (await service.listSteps(op.id)).filter((s) => s.kind === 'network').map((s) => s.params['subnet']).sort();
+    expect(dry.steps.filter((s) => s.kind === 'network').map((s) => (s.params as { subnet?: string }).subnet).sort()).toEqual(taken);
+    const term = await service.terminate(ns.id);
+    expect((await service.waitForOp(term.id, { timeoutMs: 30_000 })).operationState).toBe('COMPLETED');
+    expect((await driver.listByLabel({ owner: 'someone-else' })).map((r) => r.name).sort()).toEqual(['someone-else-0', 'someone-else-1', 'someone-else-2']);
+  });
+
+  it('plans again when someone takes a planned subnet before its network is made', async () => {
+    /** An engine where another installation creates a network on the subnet Rondo is about to use, just before it does. */
+    class RacedEngine extends MemoryVimDriver {
+      raced: string | null = null;
+      override async createNetwork(spec: NetworkSpec, signal?: AbortSignal): Promise<NetworkInfo> {
+        if (this.raced === null && spec.labels['rondo.ns'] !== undefined) {
+          this.raced = spec.subnet;
+          await super.createNetwork({ name: 'someone-faster', subnet: spec.subnet, labels: { owner: 'someone-else' } }, signal);
+        }
+        return super.createNetwork(spec, signal);
+      }
+    }
+    const driver = new RacedEngine({ name: 'engine-a' });
+    const { service } = await harness({ driver });
+    const ns = await service.createNs({ nsdId: 'chain', nsName: 'raced' });
+    const op = await service.instantiate(ns.id);
+    const end = await service.waitForOp(op.id, { timeoutMs: 30_000 });
+    expect(end.error).toBeNull();
+    expect(end.operationState).toBe('COMPLETED');
+    expect(driver.raced).not.toBeNull();
+    expect(await overlapping(ns.id, driver.raced as string)).toEqual([]);
+    // One plan, fully done: the first one's steps (and its networks) are gone.
+    const steps = await service.listSteps(op.id);
+    expect(steps.every((s) => s.state === 'DONE')).toBe(true);
+    const nets = (await driver.listByLabel({ 'rondo.ns': ns.id })).filter((r) => r.kind === 'network');
+    expect(nets).toHaveLength(steps.filter((s) => s.kind === 'network').length);
+    expect((await driver.listByLabel({ owner: 'someone-else' })).map((r) => r.name)).toEqual(['someone-faster']);
+    const term = await service.terminate(ns.id);
+    expect((await service.waitForOp(term.id, { timeoutMs: 30_000 })).operationState).toBe('COMPLETED');
+    expect(await driver.listByLabel({ 'rondo.ns': ns.id })).toEqual([]);
   });
 
   it('a missing image fails the compute step, then rolls back to nothing', async () => {

@@ -190,6 +190,30 @@ describe('SOL005 v2.6.1 schemas over real records', () => {
     for (const n of callback.notifications.filter((x) => x.notificationType === 'AlarmNotification')) expectValid('Alarm.schema.json#/definitions/AlarmNotification', n);
   });
 
+  it('NsLcmOpOcc of HEAL echoes the HealNsRequest, of UPDATE the UpdateNsRequest; the NsInstance passes while a VNF is STOPPED', async () => {
+    const ns = await get(`/nslcm/v1/ns_instances/${nsId}`);
+    const victim = (ns.vnfInstance as Json[])[0] as Json;
+    // Its compute was killed by the previous case.
+    const healBody = { healVnfData: [{ vnfInstanceId: victim.id as string, cause: 'compute died', additionalParams: { ticket: 'T-1' } }] };
+    const heal = await t.app.inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${nsId}/heal`, payload: healBody });
+    expect(heal.statusCode, heal.body).toBe(202);
+    const healed = await settle(heal.headers.location as string);
+    expect(healed.operationState, JSON.stringify(healed.error)).toBe('COMPLETED');
+    expectValid('NsLcmOpOcc.schema.json', healed);
+    expect(healed).toMatchObject({ lcmOperationType: 'HEAL', operationParams: healBody });
+
+    const updateBody = { updateType: 'OPERATE_VNF', operateVnfData: [{ vnfInstanceId: victim.id as string, changeStateTo: 'STOPPED', stopType: 'GRACEFUL', gracefulStopTimeout: 2 }] };
+    const update = await t.app.inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${nsId}/update`, payload: updateBody });
+    expect(update.statusCode, update.body).toBe(202);
+    const updated = await settle(update.headers.location as string);
+    expect(updated.operationState, JSON.stringify(updated.error)).toBe('COMPLETED');
+    expectValid('NsLcmOpOcc.schema.json', updated);
+    expect(updated).toMatchObject({ lcmOperationType: 'UPDATE', operationParams: updateBody });
+    const stopped = await get(`/nslcm/v1/ns_instances/${nsId}`);
+    expectValid('NsInstance.schema.json', stopped);
+    expect((stopped.vnfInstance as Json[]).find((v) => v.id === victim.id)?.instantiatedVnfInfo.vnfState).toBe('STOPPED');
+  });
+
   it('NsLcmOpOcc of TERMINATE echoes the TerminateNsRequest, and every NS LCM notification delivered passes', async () => {
     const term = await t.app.inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${nsId}/terminate`, payload: terminateBody });
     expect(term.statusCode, term.body).toBe(202);
@@ -203,7 +227,7 @@ describe('SOL005 v2.6.1 schemas over real records', () => {
     const lcm = (status: string, operation: string) => (n: Json) =>
       n.notificationType === 'NsLcmOperationOccurrenceNotification' && n.notificationStatus === status && n.operation === operation;
     await callback.waitFor(() =>
-      [lcm('START', 'INSTANTIATE'), lcm('RESULT', 'INSTANTIATE'), lcm('START', 'TERMINATE'), lcm('RESULT', 'TERMINATE')].every((f) => callback.notifications.some(f)) &&
+      ['INSTANTIATE', 'HEAL', 'UPDATE', 'TERMINATE'].flatMap((o) => [lcm('START', o), lcm('RESULT', o)]).every((f) => callback.notifications.some(f)) &&
       callback.notifications.some((n) => n.notificationType === 'NsIdentifierDeletionNotification'),
     );
     const types = new Set<string>();

@@ -1,3 +1,4 @@
+import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerAccount } from '../support/worker-process.js';
 import { openWorkerRuntime, waitFor } from '../support/worker-runtime.js';
@@ -69,5 +70,61 @@ describe('worker crash recovery (child processes, PostgreSQL, Docker)', () => {
     expect(await rt.repos.subnets.listByNs(ns.id)).toEqual([]);
     await second.stop();
     expect(second.output()).toContain('"COMPLETED"');
+  });
+
+  it('a worker killed (kill -9) mid-heal is replaced: the HEAL completes with the same addresses, nothing re-created twice', async () => {
+    const docker = new Dockerode();
+    const first = await rt.spawnWorker('worker-c', { leaseSeconds: 3 });
+    const ns = await rt.service.createNs({ nsdId: 'sap-pairs-2', nsName: 'heal-me' });
+    const inst = await rt.service.instantiate(ns.id);
+    expect((await rt.waitOp(inst.id, 90_000)).operationState).toBe('COMPLETED');
+    await first.stop();
+    const before = await rt.service.listVnfs(ns.id);
+    const sap = (id: string) => before.find((v) => v.memberId === id) ?? expect.unreachable(id);
+    for (const id of ['s0', 's3']) await docker.getContainer(sap(id).computeIds[0] as string).kill();
+
+    // This worker SIGKILLs itself once its first step of the heal is recorded DONE.
+    const dying = await rt.spawnWorker('worker-d', { leaseSeconds: 3, computeConcurrency: 1, crashPoints: 'after-step-done:1' });
+    const op = await rt.service.heal(ns.id, { degree: 'HEAL_RESTORE' });
+    expect(await dying.exited).toBe('SIGKILL');
+    expect(dying.output()).toContain('"crash":"after-step-done"');
+    expect(await rt.repos.opOccs.get(op.id)).toMatchObject({ operationState: 'PROCESSING', owner: 'worker-d' });
+    const doneBefore = (await rt.repos.opSteps.listByOp(op.id)).filter((s) => s.state === 'DONE');
+    expect(doneBefore.length).toBeGreaterThan(0);
+
+    const second = await rt.spawnWorker('worker-e', { leaseSeconds: 3 });
+    const end = await rt.waitOp(op.id, 90_000);
+    expect(end.operationState, JSON.stringify(end.error)).toBe('COMPLETED');
+    const steps = await rt.repos.opSteps.listByOp(op.id);
+    expect(steps.map((s) => [s.kind, s.target.split('-').pop(), s.state]).sort()).toEqual([['compute', 's0', 'DONE'], ['compute', 's3', 'DONE']]);
+    for (const b of doneBefore) {
+      const after = steps.find((s) => s.id === b.id);
+      expect(after?.startedAt).toBe(b.startedAt);
+      expect(after?.result?.['computeId']).toBe(b.result?.['computeId']);
+    }
+    // s0 and s3 run in new containers with their addresses; s1 and s2 were left alone.
+    const after = await rt.service.listVnfs(ns.id);
+    for (const v of after) {
+      const was = sap(v.memberId);
+      const healed = v.memberId === 's0' || v.memberId === 's3';
+      expect(v.computeIds[0] !== was.computeIds[0], v.memberId).toBe(healed);
+      expect(v.interfaces).toEqual(was.interfaces);
+      const info = await docker.getContainer(v.computeIds[0] as string).inspect();
+      expect(info.State.Running).toBe(true);
+      expect(Object.values(info.NetworkSettings.Networks).map((n) => n.IPAMConfig?.IPv4Address || n.IPAddress)).toEqual(v.interfaces.map((i) => i.address));
+    }
+    const driver = rt.registry.get(POP);
+    const of = (id: string) => after.find((v) => v.memberId === id) ?? expect.unreachable(id);
+    for (const [from, to] of [['s0', 's1'], ['s3', 's2']] as const) {
+      const ping = await driver.exec(of(from).computeIds[0] as string, ['ping', '-c', '1', '-W', '2', of(to).interfaces[0]?.address as string]);
+      expect(ping.exitCode, `${from} → ${to}: ${ping.stdout}`).toBe(0);
+    }
+    expect((await driver.listByLabel({ 'rondo.ns': ns.id })).filter((r) => r.kind === 'compute')).toHaveLength(4);
+    expect((await rt.reconciler.runOnce({ dryRun: true })).orphans).toEqual([]);
+
+    const term = await rt.service.terminate(ns.id);
+    expect((await rt.waitOp(term.id, 60_000)).operationState).toBe('COMPLETED');
+    expect(await driver.listByLabel({ 'rondo.ns': ns.id })).toEqual([]);
+    await second.stop();
   });
 });

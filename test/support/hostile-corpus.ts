@@ -1,6 +1,7 @@
 import * as zlib from 'node:zlib';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tarGz } from '../../src/packages/tar-writer.js';
 
 /** One entry of a hand-made zip: what the central directory will claim about it. */
 export interface RawZipEntry {
@@ -136,5 +137,21 @@ export const generateHostileCorpus = async (dir: string): Promise<HostileItem[]>
   await put('truncated.tgo', good.subarray(0, Math.floor(good.length * 0.6)), 'corrupt');
   await put('empty.tgo', Buffer.alloc(0), 'empty');
   await put('png.tgo', Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 1)]), 'not a zip');
+
+  // OSM packages come as .tar.gz: the same classes of attack through gzip and tar.
+  const vnfd = { path: 'pkg/pkg_vnfd.yaml', data: Buffer.from('vnfd:\n  id: x\n') };
+  await put('gzip-bomb.tar.gz', zlib.gzipSync(Buffer.alloc(48 * 2 ** 20), { level: 9 }), 'gzip bomb');
+  await put('traversal.tar.gz', tarGz([vnfd, { path: 'pkg/../../etc/evil.sh', data: Buffer.from('x') }]), 'path traversal');
+  await put('absolute.tar.gz', tarGz([vnfd, { path: '/etc/passwd', data: Buffer.from('x') }]), 'absolute path');
+  await put('symlink.tar.gz', tarGz([vnfd, { path: 'pkg/link', data: Buffer.alloc(0), type: '2', linkName: '/etc/passwd' }]), 'symbolic link');
+  await put('hardlink.tar.gz', tarGz([vnfd, { path: 'pkg/link', data: Buffer.alloc(0), type: '1', linkName: '/etc/passwd' }]), 'hard link');
+  await put('device.tar.gz', tarGz([vnfd, { path: 'pkg/dev', data: Buffer.alloc(0), type: '3' }]), 'device or FIFO');
+  await put('many-entries.tar.gz', tarGz(Array.from({ length: 10_001 }, (_, i) => ({ path: `pkg/${i}`, data: Buffer.alloc(0) }))), 'too many entries');
+  await put('duplicates.tar.gz', tarGz([vnfd, { path: 'pkg/A.yaml', data: Buffer.from('a: 1') }, { path: 'pkg/a.yaml', data: Buffer.from('a: 2') }]), 'duplicate entry');
+  await put('oversized-entry.tar.gz', tarGz([vnfd, { path: 'pkg/big.bin', data: Buffer.alloc(65 * 2 ** 20, 7) }]), 'per-entry limit');
+  const goodTar = tarGz([vnfd, { path: 'pkg/cloud_init/init', data: Buffer.alloc(4096, 65) }]);
+  await put('truncated.tar.gz', goodTar.subarray(0, Math.floor(goodTar.length * 0.6)), 'corrupt');
+  await put('not-tar.tar.gz', zlib.gzipSync(Buffer.from('just some text, no tar inside'.repeat(40))), 'tar');
+  await put('osm-billion-laughs.tar.gz', tarGz([{ path: 'pkg/pkg_vnfd.yaml', data: Buffer.from(`vnfd:\n  id: x\n${laughs.join('\n')}\n`) }]), 'alias');
   return items;
 };

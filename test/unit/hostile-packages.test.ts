@@ -24,6 +24,9 @@ describe('hostile packages', () => {
     for (const n of ['zip-bomb', 'traversal', 'absolute', 'symlink', 'many-entries', 'billion-laughs', 'deep-nesting', 'wrong-types', 'truncated', 'empty', 'png', 'duplicates', 'oversized-entry']) {
       expect(names).toContain(`${n}.tgo`);
     }
+    for (const n of ['gzip-bomb', 'traversal', 'absolute', 'symlink', 'hardlink', 'device', 'many-entries', 'duplicates', 'oversized-entry', 'truncated']) {
+      expect(names).toContain(`${n}.tar.gz`);
+    }
   });
 
   // Time and memory per item are measured by bench/limits.ts, against a valid package.

@@ -120,6 +120,8 @@ describe('migrations are frozen', () => {
       'alarms.perceived_severity': PERCEIVED_SEVERITIES,
       'alarms.event_type': ALARM_EVENT_TYPES,
       'subscriptions.api': SUBSCRIPTION_APIS,
+      'pnfds.onboarding_state': ONBOARDING_STATES,
+      'pnfds.usage_state': USAGE_STATES,
     };
     const sorted = (m: Iterable<[string, readonly string[]]>) => Object.fromEntries([...m].map(([k, v]) => [k, [...v].sort()]).sort(([a], [b]) => String(a).localeCompare(String(b))));
     expect(sorted(allowedValues)).toEqual(sorted(Object.entries(expected)));

@@ -34,12 +34,16 @@ export const NsdModelSchema = Type.Object({
     type: StringEnum(LINK_TYPES),
     cpRefs: Type.Array(CpRefSchema),
     management: Type.Boolean({ description: 'the management network' }),
+    externalNetwork: Type.Optional(Type.String({ description: 'an existing PoP network to attach to, by name' })),
   })),
   forwardingGraphs: Type.Array(Type.Object({
     id: Type.String(),
     paths: Type.Array(Type.Object({ id: Type.String(), hops: Type.Array(CpRefSchema, { description: 'in traffic order' }) })),
   })),
+  deploymentFlavours: Type.Optional(Type.Array(Type.Object({ id: Type.String(), vnfIds: Type.Array(Type.String()) }))),
 });
+
+const ThresholdSchema = Type.Object({ operator: Type.String(), threshold: Type.Number() });
 
 /** A VNFD as Rondo's descriptor model (`Vnfd` of src/model). */
 export const VnfdModelSchema = Type.Object({
@@ -56,20 +60,47 @@ export const VnfdModelSchema = Type.Object({
     cpuBw: Type.Optional(Type.Number()),
     memoryMiB: Type.Number(),
     storageGiB: Type.Optional(Type.Number()),
-    connectionPoints: Type.Array(Type.Object({ id: Type.String(), type: StringEnum(CP_TYPES), address: Type.Optional(Type.String()) })),
+    connectionPoints: Type.Array(Type.Object({ id: Type.String(), type: StringEnum(CP_TYPES), address: Type.Optional(Type.String()), internalLink: Type.Optional(Type.String()) })),
     env: Type.Optional(Type.Record(Type.String(), Type.String())),
     initialInstances: Type.Optional(Type.Integer()),
+    maxInstances: Type.Optional(Type.Integer()),
+    alternativeImages: Type.Optional(Type.Array(Type.Object({ vimType: Type.String(), image: Type.String() }))),
+    imageChecksum: Type.Optional(Type.Object({ algorithm: Type.String(), hash: Type.String() })),
+    userData: Type.Optional(Type.Object({ content: Type.String(), file: Type.Optional(Type.String()) }, { description: 'cloud-init user data' })),
   })),
   connectionPoints: Type.Array(Type.Object({ id: Type.String(), type: StringEnum(CP_TYPES), vdu: Type.String(), vduCp: Type.String() })),
-  monitoringParameters: Type.Array(Type.Object({ name: Type.String(), unit: Type.Optional(Type.String()), description: Type.Optional(Type.String()) })),
+  monitoringParameters: Type.Array(Type.Object({
+    name: Type.String(), unit: Type.Optional(Type.String()), description: Type.Optional(Type.String()), id: Type.Optional(Type.String()), metric: Type.Optional(Type.String()), vdu: Type.Optional(Type.String()),
+  })),
   scalingAspects: Type.Array(Type.Object({
     id: Type.String(),
     name: Type.Optional(Type.String()),
     maxScaleLevel: Type.Integer(),
     deltas: Type.Record(Type.String(), Type.Integer()),
+    triggers: Type.Optional(Type.Array(Type.Object({
+      name: Type.String(), parameter: Type.String(), automatic: Type.Boolean(), scaleOut: Type.Optional(ThresholdSchema), scaleIn: Type.Optional(ThresholdSchema),
+      cooldownSeconds: Type.Optional(Type.Number()), thresholdSeconds: Type.Optional(Type.Number()),
+    }), { description: 'stored for day-2 policies; not acted on yet' })),
   })),
   startCommands: Type.Array(Type.String()),
   stopCommands: Type.Array(Type.String()),
+  internalLinks: Type.Optional(Type.Array(Type.Object({ id: Type.String(), description: Type.Optional(Type.String()) }))),
+  deploymentFlavours: Type.Optional(Type.Array(Type.Object({
+    id: Type.String(),
+    description: Type.Optional(Type.String()),
+    vduProfiles: Type.Array(Type.Object({ vdu: Type.String(), minInstances: Type.Integer(), maxInstances: Type.Optional(Type.Integer()) })),
+    instantiationLevels: Type.Array(Type.Object({ id: Type.String(), description: Type.Optional(Type.String()), vduInstances: Type.Record(Type.String(), Type.Integer()) })),
+    defaultInstantiationLevel: Type.Optional(Type.String()),
+    scalingAspects: Type.Array(Type.String()),
+  }))),
+  configPrimitives: Type.Optional(Type.Array(Type.Object({
+    name: Type.String(),
+    stage: StringEnum(['initial', 'on-demand', 'terminate'] as const),
+    vdu: Type.Optional(Type.String()),
+    order: Type.Optional(Type.Integer()),
+    parameters: Type.Array(Type.Object({ name: Type.String(), dataType: Type.Optional(Type.String()), value: Type.Optional(Type.String()) })),
+    executionEnvironment: Type.Optional(Type.String({ description: 'what implements it (a Juju charm, a Helm chart); Rondo does not run it' })),
+  }), { description: 'day-1 (initial) and day-2 (on-demand) configuration primitives: stored and listed, not run' })),
 });
 
 /** `GET /admin/v1/ns_descriptors/{nsdInfoId}/model`. */

@@ -52,6 +52,16 @@ const VimAccountSchema = Type.Object(
   { additionalProperties: true },
 );
 
+/** Body of `PATCH /admin/v1/vims/{id}` (JSON merge patch, RFC 7396). */
+const VimAccountPatch = Type.Object(
+  {
+    imageMap: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.Union([Type.String({ minLength: 1 }), Type.Null()]), {
+      description: 'VM image name (as descriptors name it) → container image a Docker PoP runs instead; null removes an entry',
+    })),
+  },
+  { additionalProperties: false },
+);
+
 const CheckSchema = Type.Object({ id: Type.String(), reachable: Type.Boolean(), version: Type.String(), capacity: Type.Union([CapacitySchema, Type.Null()]) });
 
 const none: Capacity = { cpu: 0, memoryMiB: 0 };
@@ -69,7 +79,8 @@ function toView(a: VimAccount, usage: Record<string, Capacity>, base: string, ch
 
 /**
  * VIM accounts (PoPs): `/admin/v1/vims`. Adding checks connectivity first (400/503 with
- * the VimError code when unreachable; `?check=false` skips it); credentials are stored
+ * the VimError code when unreachable; `?check=false` skips it); PATCH changes the image
+ * map Docker PoPs use for VM images (`config.imageMap`); credentials are stored
  * apart from the rest of the config and never returned; removing a PoP an NS instance
  * uses is 409 `VIM_ACCOUNT_IN_USE`. An account belongs to its creator's tenant; callers
  * see their tenant's accounts and those an admin shared with it, others answer 404.
@@ -118,6 +129,19 @@ export const vimRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (a
     async (request) => {
       await access.assertVisible(callerOf(request), request.params.id);
       return toView(await vims.get(request.params.id), await vims.usage(), baseUrl(request));
+    },
+  );
+
+  app.patch(
+    '/admin/v1/vims/:id',
+    {
+      schema: { tags, summary: 'Change a VIM account (PoP): its image map (merge patch; null removes an entry)', params: IdParams, body: VimAccountPatch, response: { 200: VimAccountSchema } },
+      config: { action: 'vim:update' },
+    },
+    async (request) => {
+      await access.assertVisible(callerOf(request), request.params.id);
+      const updated = await vims.update(request.params.id, { ...(request.body.imageMap ? { imageMap: request.body.imageMap } : {}) });
+      return toView(updated, await vims.usage(), baseUrl(request));
     },
   );
 

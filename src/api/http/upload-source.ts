@@ -5,7 +5,11 @@ import type { UploadInput } from '../../catalog/index.js';
 import './fastify-augment.js';
 
 /** Content types taken as a raw package body by the SOL005 upload routes. */
-export const RAW_PACKAGE_TYPES = ['application/zip', 'application/octet-stream', 'application/x-zip-compressed', 'text/plain', 'application/yaml', 'application/x-yaml', 'text/yaml'] as const;
+export const RAW_PACKAGE_TYPES = [
+  'application/zip', 'application/octet-stream', 'application/x-zip-compressed', 'text/plain', 'application/yaml', 'application/x-yaml', 'text/yaml',
+  // OSM packages (.tar.gz) and SOL006 descriptors in JSON.
+  'application/gzip', 'application/x-gzip', 'application/x-tar', 'application/x-compressed-tar', 'application/json',
+] as const;
 
 /**
  * Registers a content-type parser that hands the request stream to the handler untouched
@@ -14,8 +18,10 @@ export const RAW_PACKAGE_TYPES = ['application/zip', 'application/octet-stream',
  */
 export function acceptRawBodies(app: FastifyInstance, types: readonly string[] | '*'): void {
   const pass = (_req: FastifyRequest, payload: NodeJS.ReadableStream, done: (err: Error | null, body?: unknown) => void) => done(null, payload);
-  if (types === '*') app.addContentTypeParser('*', pass);
-  else app.addContentTypeParser([...types], pass);
+  if (types === '*') return app.addContentTypeParser('*', pass);
+  // Fastify parses JSON bodies by default; here a JSON body is a descriptor file like any other.
+  if (types.includes('application/json') && app.hasContentTypeParser('application/json')) app.removeContentTypeParser('application/json');
+  app.addContentTypeParser([...types], pass);
 }
 
 const fileNameFrom = (disposition: string | undefined): string | undefined => {

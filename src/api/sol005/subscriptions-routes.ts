@@ -37,7 +37,8 @@ const ATTRIBUTES = new Set(['id', 'callbackUri', 'filter']);
 /**
  * SOL005 subscriptions of the NS LCM (`/nslcm/v1/subscriptions`), NS FM
  * (`/nsfm/v1/subscriptions`), NSD management (`/nsd/v1/subscriptions`, §5.4.8–5.4.9) and
- * VNF package management (`/vnfpkgm/v1/subscriptions`, §9.4.7–9.4.8) APIs: POST (201 +
+ * VNF package management (`/vnfpkgm/v1/subscriptions`, §9.4.7–9.4.8) and NS performance
+ * management (`/nspm/v1/subscriptions`, §7.4.7–7.4.8) APIs: POST (201 +
  * Location; 303 See Other + Location of the existing one for a duplicate; 422 when the
  * callback's test GET does not answer 204), GET list (SOL013 filter and paging) and show,
  * DELETE (204). A subscription belongs to its creator's tenant and hears only about that
@@ -45,7 +46,7 @@ const ATTRIBUTES = new Set(['id', 'callbackUri', 'filter']);
  * admins see them all; another tenant's answers 404 like a missing one.
  */
 export const subscriptionsRoutes: FastifyPluginAsyncTypebox<SubscriptionsRoutesOptions> = async (app, { subscriptions }) => {
-  for (const api of ['nslcm', 'nsfm', 'nsd', 'vnfpkgm'] as const satisfies readonly SubscriptionApi[]) {
+  for (const api of ['nslcm', 'nsfm', 'nsd', 'vnfpkgm', 'nspm'] as const satisfies readonly SubscriptionApi[]) {
     const base = `/${api}/v1/subscriptions`;
     const tags = [api];
     app.post(base, { schema: { tags, body: Request, response: { 201: Subscription, 303: Type.Null() } }, config: { action: 'subscription:create' } }, async (req, reply) => {

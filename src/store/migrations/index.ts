@@ -10,7 +10,10 @@ import * as listIndexes from './008-list-indexes.js';
 import * as sol005Records from './009-sol005-records.js';
 import * as memberFilterIndexes from './010-member-filter-indexes.js';
 import * as subscriptionApis from './011-subscription-apis.js';
+import * as sol006Formats from './012-sol006-formats.js';
 import * as outbox from './014-outbox.js';
+import * as nsPerformance from './015-ns-performance.js';
+import * as pnfds from './016-pnfds.js';
 
 /** All migrations, in order. Names never change once released. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -25,5 +28,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '009-sol005-records': sol005Records,
   '010-member-filter-indexes': memberFilterIndexes,
   '011-subscription-apis': subscriptionApis,
+  '012-sol006-formats': sol006Formats,
   '014-outbox': outbox,
+  '015-ns-performance': nsPerformance,
+  '016-pnfds': pnfds,
 };

@@ -30,7 +30,7 @@ describe('toVimError', () => {
     expect(kind(Object.assign(new Error('EACCES'), { code: 'EACCES' }))).toBe('AUTH');
     expect(kind({ statusCode: 404, json: { message: 'No such image' } })).toBe('NOT_FOUND');
     expect(kind({ statusCode: 409, json: { message: 'name in use' } })).toBe('CONFLICT');
-    expect(kind({ statusCode: 403, json: { message: 'Pool overlaps with other one on this address space' } })).toBe('CONFLICT');
+    expect(kind({ statusCode: 403, json: { message: 'Pool overlaps with other one on this address space' } })).toBe('SUBNET_IN_USE');
     expect(kind({ statusCode: 403, json: { message: 'Address already in use' } })).toBe('CONFLICT');
     expect(kind({ statusCode: 403, json: { message: 'authorization denied by plugin' } })).toBe('AUTH');
     expect(kind({ statusCode: 401, json: { message: 'no' } })).toBe('AUTH');

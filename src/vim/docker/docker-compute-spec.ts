@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import type { ComputeInfo, ComputeInterface, ComputeSpec, ComputeState, Labels } from '../vim-driver.js';
+import type { ComputeHealth, ComputeInfo, ComputeInterface, ComputeSpec, ComputeState, Labels } from '../vim-driver.js';
 
 /** CFS period used for every quota: 1 s, the largest Docker accepts (as 5GTANGO did). */
 export const CPU_PERIOD_US = 1_000_000;
@@ -44,7 +44,7 @@ export function containerCreateOptions(spec: ComputeSpec, labels: Labels, interf
       Init: true,
       NetworkMode: first ? first.network : 'none',
     },
-    NetworkingConfig: first ? { EndpointsConfig: { [first.network]: { IPAMConfig: { IPv4Address: first.address } } } } : {},
+    NetworkingConfig: first ? { EndpointsConfig: { [first.network]: { IPAMConfig: { IPv4Address: first.address }, ...(first.macAddress ? { MacAddress: first.macAddress } : {}) } } } : {},
   };
 }
 
@@ -65,6 +65,13 @@ export function computeState(state: Dockerode.ContainerInspectInfo['State']): Co
     default:
       return 'ERROR';
   }
+}
+
+/** The container's `HEALTHCHECK` result while it runs; undefined without one. */
+export function healthOf(state: Dockerode.ContainerInspectInfo['State']): ComputeHealth | undefined {
+  if (!state.Running) return undefined;
+  const status = (state as { Health?: { Status?: string } }).Health?.Status;
+  return status === 'healthy' || status === 'unhealthy' || status === 'starting' ? status : undefined;
 }
 
 /** Reads the interfaces label back; tolerant of containers made by someone else. */
@@ -96,6 +103,7 @@ export function computeInfo(c: Dockerode.ContainerInspectInfo, detail?: string):
   });
   delete labels[LABEL_INTERFACES];
   const state = computeState(c.State);
+  const health = healthOf(c.State);
   const why = detail ?? (c.State.OOMKilled ? 'killed: out of memory' : state === 'ERROR' || state === 'STOPPED' ? `exited with code ${c.State.ExitCode}` : undefined);
-  return { id: c.Id, name: c.Name.replace(/^\//, ''), state, labels, addresses, interfaces, ...(why ? { detail: why } : {}) };
+  return { id: c.Id, name: c.Name.replace(/^\//, ''), state, ...(health ? { health } : {}), labels, addresses, interfaces, ...(why ? { detail: why } : {}) };
 }

@@ -12,7 +12,7 @@ const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'EPIPE
 // Docker answers 403/500 for conditions that are conflicts of state, not permissions:
 // "Pool overlaps with other one", "Address already in use", "has active endpoints",
 // "does not belong to any of this network's subnets".
-const CONFLICT_TEXT = /overlaps|already in use|active endpoints|does not belong|already exists|is not running|is paused|is restarting/i;
+const CONFLICT_TEXT = /already in use|active endpoints|does not belong|already exists|is not running|is paused|is restarting/i;
 
 // An engine that is shutting down still answers requests in flight, with a 500 carrying
 // its lost containerd connection ("transport is closing: unavailable", "grpc: the client
@@ -31,6 +31,9 @@ export function toVimError(vim: string, what: string, error: unknown): VimError 
   const e = (error ?? {}) as DockerishError;
   const text = e.json?.message ?? e.message ?? String(error);
   const say = `${what}: ${text}`;
+  // "Pool overlaps with other one on this address space" (403): another network, maybe
+  // another installation's, holds the subnet; the lifecycle plans again around it.
+  if (/pool overlaps/i.test(text)) return new VimError('SUBNET_IN_USE', vim, say, { cause: error });
   if (e.code === 'EACCES') return new VimError('AUTH', vim, `${say}; the user cannot open the Docker socket`, { cause: error });
   if (e.code !== undefined && CONNECTION_CODES.has(e.code)) {
     return new VimError('CONNECTION', vim, `${say}; is the Docker engine running and reachable?`, { cause: error, retryable: true });

@@ -7,7 +7,7 @@ import { LABEL_NS, LABEL_POP, LABEL_STEP } from '../vim-driver.js';
 import type {
   ComputeInfo, ComputeSpec, ExecResult, LabelledResource, Labels, NetworkInfo, NetworkSpec, VimCapabilities, VimDriver, VimEvent,
 } from '../vim-driver.js';
-import { computeInfo, containerCreateOptions } from './docker-compute-spec.js';
+import { computeInfo, containerCreateOptions, labelledInterfaces } from './docker-compute-spec.js';
 import type { ResolvedInterface } from './docker-compute-spec.js';
 import { toVimError } from './docker-errors.js';
 import { dockerEvents } from './docker-events.js';
@@ -102,13 +102,19 @@ export class DockerVimDriver implements VimDriver {
       );
     } catch (e) {
       // Lost a race with a concurrent create of the same step: return theirs if it matches.
-      const raced = e instanceof VimError && e.kind === 'CONFLICT' ? await this.#inspectNetwork(spec.name, signal) : null;
+      // (Docker may say "Pool overlaps" when that create, holding the same subnet, landed first.)
+      const raced = e instanceof VimError && (e.kind === 'CONFLICT' || e.kind === 'SUBNET_IN_USE') ? await this.#inspectNetwork(spec.name, signal) : null;
       if (raced) return this.#sameNetwork(raced, spec, labels);
       throw e;
     }
     const made = await this.#inspectNetwork(spec.name, signal);
     if (!made) throw new VimError('UNEXPECTED_RESPONSE', this.name, `network ${spec.name} vanished right after creation`);
     return { id: made.Id, name: made.Name, subnet: spec.subnet, labels: made.Labels ?? {} };
+  }
+
+  async subnetsInUse(signal?: AbortSignal): Promise<string[]> {
+    const nets = await this.#call('list networks', signal, (s) => this.#docker.listNetworks({ abortSignal: s }));
+    return nets.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? '')).filter((s) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(s));
   }
 
   async deleteNetwork(idOrName: string, signal?: AbortSignal): Promise<void> {
@@ -147,7 +153,9 @@ export class DockerVimDriver implements VimDriver {
       // Connected before start, so the VNF's first process already sees every interface.
       for (const itf of interfaces.slice(1)) {
         await this.#call(`connect ${spec.name} to ${itf.network}`, signal, (s) =>
-          this.#docker.getNetwork(itf.network).connect({ Container: created.id, EndpointConfig: { IPAMConfig: { IPv4Address: itf.address } }, abortSignal: s }),
+          this.#docker.getNetwork(itf.network).connect({
+            Container: created.id, EndpointConfig: { IPAMConfig: { IPv4Address: itf.address }, ...(itf.macAddress ? { MacAddress: itf.macAddress } : {}) }, abortSignal: s,
+          }),
         );
       }
       await this.#call(`start compute ${spec.name}`, signal, (s) => container.start({ abortSignal: s }));
@@ -174,6 +182,40 @@ export class DockerVimDriver implements VimDriver {
       });
     }
     await this.#removeContainer(idOrName, signal);
+  }
+
+  /**
+   * `docker stop` with `graceSeconds` (SIGTERM, then SIGKILL; tini as PID 1 makes the kill
+   * immediate). The container, its endpoints and addresses stay. Stopped already: a no-op.
+   */
+  async stopCompute(idOrName: string, opts: { graceSeconds?: number } = {}, signal?: AbortSignal): Promise<ComputeInfo> {
+    const grace = Math.max(0, Math.floor(opts.graceSeconds ?? 0));
+    const container = this.#docker.getContainer(idOrName);
+    await this.#call(`stop compute ${idOrName}`, signal, (s) => container.stop({ t: grace, abortSignal: s }), (grace + 10) * 1000).catch((e: unknown) => {
+      // 304: already stopped, which is what we wanted.
+      if ((e as { cause?: { statusCode?: number } }).cause?.statusCode !== 304) throw e;
+    });
+    return computeInfo(await this.#call(`inspect compute ${idOrName}`, signal, (s) => container.inspect({ abortSignal: s })));
+  }
+
+  /**
+   * `docker start` of a stopped container: Docker re-attaches its endpoints with their
+   * fixed addresses (in map order, so the interface names are made right again, as at
+   * creation); routes added inside it are gone with the old network namespace. Running
+   * already: only the names are checked.
+   */
+  async startCompute(idOrName: string, signal?: AbortSignal): Promise<ComputeInfo> {
+    const container = this.#docker.getContainer(idOrName);
+    const before = await this.#call(`inspect compute ${idOrName}`, signal, (s) => container.inspect({ abortSignal: s }));
+    if (!before.State.Running) {
+      await this.#call(`start compute ${idOrName}`, signal, (s) => container.start({ abortSignal: s })).catch((e: unknown) => {
+        // 304: started meanwhile.
+        if ((e as { cause?: { statusCode?: number } }).cause?.statusCode !== 304) throw e;
+      });
+    }
+    const detail = await this.#nameInterfaces(before.Id, labelledInterfaces(before.Config.Labels ?? {}), signal);
+    const info = computeInfo(await this.#call(`inspect compute ${idOrName}`, signal, (s) => container.inspect({ abortSignal: s })), detail ?? undefined);
+    return detail ? { ...info, interfaces: (info.interfaces ?? []).map(({ network, address, macAddress }) => ({ network, address, ...(macAddress ? { macAddress } : {}) })) } : info;
   }
 
   async exec(idOrName: string, cmd: readonly string[], signal?: AbortSignal): Promise<ExecResult> {
@@ -311,7 +353,7 @@ export class DockerVimDriver implements VimDriver {
       }
       const taken = Object.values(net.Containers ?? {}).some((c) => c.IPv4Address.split('/')[0] === itf.address);
       if (taken) throw new VimError('CONFLICT', this.name, `address ${itf.address} is already used on ${net.Name}`);
-      return { network: net.Name, address: itf.address, ifName: itf.ifName ?? `eth${i}` };
+      return { network: net.Name, address: itf.address, ifName: itf.ifName ?? `eth${i}`, ...(itf.macAddress ? { macAddress: itf.macAddress.toLowerCase() } : {}) };
     });
   }
 

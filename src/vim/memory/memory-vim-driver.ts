@@ -5,7 +5,7 @@ import type { Ipv4Cidr } from '../ipv4-cidr.js';
 import { throwIfAborted } from '../vim-abort.js';
 import { LABEL_NS, LABEL_POP, LABEL_STEP } from '../vim-driver.js';
 import type {
-  ComputeInfo, ComputeInterface, ComputeSpec, ComputeState, ExecResult, LabelledResource, Labels,
+  ComputeHealth, ComputeInfo, ComputeInterface, ComputeSpec, ComputeState, ExecResult, LabelledResource, Labels,
   NetworkInfo, NetworkSpec, VimCapabilities, VimDriver, VimEvent,
 } from '../vim-driver.js';
 import { MemoryEventHub } from './memory-event-hub.js';
@@ -62,6 +62,7 @@ interface ComputeRecord {
   readonly interfaces: readonly (ComputeInterface & { readonly networkId: string; readonly addr: number })[];
   state: ComputeState;
   exitCode?: number;
+  health?: ComputeHealth;
 }
 
 /** Owner of a network's gateway address in `NetworkRecord.used`. */
@@ -143,6 +144,19 @@ export class MemoryVimDriver implements VimDriver {
     this.#events.publish({ type: 'compute.died', computeId: rec.id, computeName: rec.spec.name, labels: rec.labels, exitCode, at });
   }
 
+  /**
+   * Sets the result of the compute's health check (as a Docker `HEALTHCHECK` would) and
+   * publishes `compute.health`; `undefined` removes the check. Throws NOT_FOUND for an unknown compute.
+   */
+  setHealth(idOrName: string, health: ComputeHealth | undefined): void {
+    const rec = this.#compute(idOrName);
+    if (!rec) throw new VimError('NOT_FOUND', this.name, `compute ${idOrName} not found`);
+    rec.health = health;
+    if (health === 'healthy' || health === 'unhealthy') {
+      this.#events.publish({ type: 'compute.health', computeId: rec.id, computeName: rec.spec.name, labels: rec.labels, healthy: health === 'healthy', at: this.#clock.now() });
+    }
+  }
+
   async init(signal?: AbortSignal): Promise<void> {
     this.#enter('init', signal);
   }
@@ -171,7 +185,7 @@ export class MemoryVimDriver implements VimDriver {
     }
     const cidr = parseCidr(spec.subnet);
     if (!cidr) throw new VimError('UNEXPECTED_RESPONSE', this.name, `subnet ${spec.subnet} is not an IPv4 CIDR`);
-    if (this.#subnets.overlaps(cidr)) throw new VimError('CONFLICT', this.name, `subnet ${spec.subnet} overlaps another network`);
+    if (this.#subnets.overlaps(cidr)) throw new VimError('SUBNET_IN_USE', this.name, `subnet ${spec.subnet} overlaps another network`);
     const used = new Map<number, string>();
     // Like Docker's IPAM: without a gateway the first host address becomes the gateway.
     const gw = spec.gateway === undefined ? (cidr.prefix <= 30 ? cidr.network + 1 : null) : parseIpv4(spec.gateway);
@@ -185,6 +199,11 @@ export class MemoryVimDriver implements VimDriver {
     this.#subnets.add(cidr);
     this.#index(info.id, labels);
     return info;
+  }
+
+  async subnetsInUse(signal?: AbortSignal): Promise<string[]> {
+    this.#enter('subnetsInUse', signal);
+    return [...this.#networks.values()].map((n) => n.info.subnet);
   }
 
   async deleteNetwork(idOrName: string, signal?: AbortSignal): Promise<void> {
@@ -222,7 +241,7 @@ export class MemoryVimDriver implements VimDriver {
       const addr = parseIpv4(itf.address);
       if (addr === null || !isHostAddress(net.cidr, addr)) throw new VimError('CONFLICT', this.name, `address ${itf.address} is not in ${net.info.subnet}`);
       if (net.used.has(addr)) throw new VimError('CONFLICT', this.name, `address ${itf.address} is already used on ${net.info.name}`);
-      return { network: net.info.name, networkId: net.info.id, address: formatIpv4(addr), addr, ifName: itf.ifName ?? `eth${i}`, macAddress: memoryMac(net.info.id, addr) };
+      return { network: net.info.name, networkId: net.info.id, address: formatIpv4(addr), addr, ifName: itf.ifName ?? `eth${i}`, macAddress: itf.macAddress?.toLowerCase() ?? memoryMac(net.info.id, addr) };
     });
     if (new Set(interfaces.map((i) => `${i.networkId}/${i.addr}`)).size !== interfaces.length) {
       throw new VimError('CONFLICT', this.name, `compute ${spec.name} uses one address twice`);
@@ -246,6 +265,33 @@ export class MemoryVimDriver implements VimDriver {
     this.#computeIds.delete(rec.spec.name);
     this.#unindex(rec.id, rec.labels);
     this.#used = { cpu: this.#used.cpu - rec.spec.vcpus, memoryMiB: this.#used.memoryMiB - rec.spec.memoryMiB };
+  }
+
+  /** Stops the compute and keeps it (addresses stay taken); publishes `compute.died` (exit 0), as Docker's stop does. */
+  async stopCompute(idOrName: string, _opts?: { graceSeconds?: number }, signal?: AbortSignal): Promise<ComputeInfo> {
+    this.#enter('stopCompute', signal);
+    const rec = this.#compute(idOrName);
+    if (!rec) throw new VimError('NOT_FOUND', this.name, `compute ${idOrName} not found`);
+    if (rec.state === 'ACTIVE' || rec.state === 'BUILD') {
+      rec.state = 'STOPPED';
+      rec.exitCode = 0;
+      rec.health = undefined;
+      this.#events.publish({ type: 'compute.died', computeId: rec.id, computeName: rec.spec.name, labels: rec.labels, exitCode: 0, at: this.#clock.now() });
+    }
+    return this.#info(rec);
+  }
+
+  /** Starts a stopped (or dead) compute with its interfaces; publishes `compute.started`. */
+  async startCompute(idOrName: string, signal?: AbortSignal): Promise<ComputeInfo> {
+    this.#enter('startCompute', signal);
+    const rec = this.#compute(idOrName);
+    if (!rec) throw new VimError('NOT_FOUND', this.name, `compute ${idOrName} not found`);
+    if (rec.state !== 'ACTIVE') {
+      rec.state = 'ACTIVE';
+      delete rec.exitCode;
+      this.#events.publish({ type: 'compute.started', computeId: rec.id, computeName: rec.spec.name, labels: rec.labels, at: this.#clock.now() });
+    }
+    return this.#info(rec);
   }
 
   async exec(idOrName: string, cmd: readonly string[], signal?: AbortSignal): Promise<ExecResult> {
@@ -343,7 +389,7 @@ export class MemoryVimDriver implements VimDriver {
     const interfaces = rec.interfaces.map(({ network, address, ifName, macAddress }) => ({ network, address, ifName, ...(macAddress ? { macAddress } : {}) }));
     const addresses = Object.fromEntries(interfaces.map((i) => [i.network, i.address]));
     const detail = rec.exitCode === undefined ? undefined : `exited with code ${rec.exitCode}`;
-    return { id: rec.id, name: rec.spec.name, state: rec.state, labels: rec.labels, addresses, interfaces, ...(detail ? { detail } : {}) };
+    return { id: rec.id, name: rec.spec.name, state: rec.state, ...(rec.health ? { health: rec.health } : {}), labels: rec.labels, addresses, interfaces, ...(detail ? { detail } : {}) };
   }
 }
 

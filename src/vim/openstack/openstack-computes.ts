@@ -4,7 +4,7 @@ import { LABEL_NS, LABEL_STEP } from '../vim-driver.js';
 import type { ComputeInfo, ComputeSpec, ComputeState, Labels } from '../vim-driver.js';
 import { findImage } from './glance-client.js';
 import type { OpenStackApi } from './keystone-client.js';
-import { createFlavor, createServer, deleteServer, getServer, listFlavors, listServers } from './nova-client.js';
+import { createFlavor, createServer, deleteServer, getServer, listFlavors, listServers, serverAction } from './nova-client.js';
 import type { NovaFlavor, NovaServer } from './nova-client.js';
 import { neutronCreate, neutronDelete, neutronList } from './neutron-client.js';
 import type { NeutronNetwork, NeutronPort, NeutronSubnet } from './neutron-client.js';
@@ -160,6 +160,32 @@ export async function waitActive(api: OpenStackApi, id: string, deadlineMs: numb
     return s.status === 'ACTIVE' ? s : undefined;
   }, { deadlineMs, maxMs: 2_000, ...(signal ? { signal } : {}) });
   return computeInfo(api, server, signal);
+}
+
+/** Runs `os-stop`/`os-start`; Nova's 409 (the server is already in, or moving to, that state) is no error. */
+async function powerAction(api: OpenStackApi, s: NovaServer, action: 'os-stop' | 'os-start', signal?: AbortSignal): Promise<void> {
+  try {
+    await serverAction(api, s.id, { [action]: null }, signal);
+  } catch (e) {
+    if (!(e instanceof VimError && e.kind === 'CONFLICT')) throw e;
+  }
+}
+
+/** Stops a server (`os-stop`, Nova's own graceful shutdown) and waits for SHUTOFF; its ports stay. Idempotent. */
+export async function stopServer(api: OpenStackApi, s: NovaServer, deadlineMs: number, signal?: AbortSignal): Promise<ComputeInfo> {
+  if (s.status !== 'SHUTOFF') await powerAction(api, s, 'os-stop', signal);
+  const stopped = await pollUntil(api.vim, `server ${s.name} stopping`, async () => {
+    const now = await getServer(api, s.id, signal);
+    if (!now) throw new VimError('NOT_FOUND', api.vim, `server ${s.name} disappeared while stopping`);
+    return now.status === 'SHUTOFF' ? now : undefined;
+  }, { deadlineMs, maxMs: 2_000, ...(signal ? { signal } : {}) });
+  return computeInfo(api, stopped, signal);
+}
+
+/** Starts a stopped server (`os-start`) and waits for ACTIVE. Idempotent. */
+export async function startServer(api: OpenStackApi, s: NovaServer, deadlineMs: number, signal?: AbortSignal): Promise<ComputeInfo> {
+  if (s.status !== 'ACTIVE') await powerAction(api, s, 'os-start', signal);
+  return waitActive(api, s.id, deadlineMs, signal);
 }
 
 /** Deletes a server, waits until Nova forgets it, then deletes its ports. Idempotent. */

@@ -37,10 +37,15 @@ export async function networkInfo(api: OpenStackApi, n: NeutronNetwork, signal?:
   return { id: n.id, name: n.name, subnet: subnets[0]?.cidr ?? '', labels: networkLabels(n) };
 }
 
+/** The CIDRs of the project's Rondo subnets (Neutron allows overlaps; Rondo does not). */
+export async function rondoSubnets(api: OpenStackApi, signal?: AbortSignal): Promise<string[]> {
+  return (await neutronList<NeutronSubnet>(api, 'subnets', {}, [RONDO_TAG], signal)).map((s) => s.cidr).filter((c) => parseCidr(c) !== null);
+}
+
 /**
  * Creates a Neutron network and one IPv4 subnet without DHCP (Rondo assigns addresses).
  * Idempotent on name + (`rondo.ns`, `rondo.step`); another owner, or a CIDR that overlaps a
- * Rondo subnet of the project, is CONFLICT (Neutron itself allows overlapping subnets).
+ * Rondo subnet of the project, is SUBNET_IN_USE (Neutron itself allows overlapping subnets).
  */
 export async function createNetwork(api: OpenStackApi, spec: NetworkSpec, labels: Labels, scopeTags: readonly string[], signal?: AbortSignal): Promise<NetworkInfo> {
   const existing = await findNetwork(api, spec.name, scopeTags, signal);
@@ -55,7 +60,7 @@ export async function createNetwork(api: OpenStackApi, spec: NetworkSpec, labels
   for (const s of others) {
     const o = parseCidr(s.cidr);
     if (o && o.network <= cidr.broadcast && cidr.network <= o.broadcast) {
-      throw new VimError('CONFLICT', api.vim, `subnet ${spec.subnet} of network ${spec.name} overlaps ${s.cidr} of network ${s.network_id}; pick a free range`);
+      throw new VimError('SUBNET_IN_USE', api.vim, `subnet ${spec.subnet} of network ${spec.name} overlaps ${s.cidr} of network ${s.network_id}; pick a free range`);
     }
   }
   const tags = labelsToTags(labels);

@@ -11,11 +11,11 @@ import type { OpenStackApi, OpenStackCredentials } from './keystone-client.js';
 import { neutronList } from './neutron-client.js';
 import type { NeutronNetwork } from './neutron-client.js';
 import { listServers, novaLimits, novaVersion } from './nova-client.js';
-import { computeInfo, createCompute, findServer, removeCompute } from './openstack-computes.js';
+import { computeInfo, createCompute, findServer, removeCompute, startServer, stopServer } from './openstack-computes.js';
 import { HeatStacks } from './openstack-heat-stacks.js';
 import { listStacks as heatListStacks } from './heat-client.js';
 import { RONDO_TAG, hasLabels, labelsToTags } from './openstack-labels.js';
-import { createNetwork, deleteNetwork, networkLabels } from './openstack-networks.js';
+import { createNetwork, deleteNetwork, networkLabels, rondoSubnets } from './openstack-networks.js';
 import { placementCapacity } from './placement-capacity.js';
 import { watchServers } from './openstack-watch.js';
 
@@ -95,6 +95,10 @@ export class OpenStackVimDriver implements VimDriver {
     return createNetwork(this.api, spec, this.labelled(spec.labels), this.scopeTags, signal);
   }
 
+  async subnetsInUse(signal?: AbortSignal): Promise<string[]> {
+    return rondoSubnets(this.api, signal);
+  }
+
   async deleteNetwork(idOrName: string, signal?: AbortSignal): Promise<void> {
     throwIfAborted(this.name, signal, `delete network ${idOrName}`);
     await deleteNetwork(this.api, idOrName, this.scopeTags, signal);
@@ -116,6 +120,22 @@ export class OpenStackVimDriver implements VimDriver {
     throwIfAborted(this.name, signal, `delete compute ${idOrName}`);
     const s = await findServer(this.api, idOrName, this.scopeTags, signal);
     if (s) await removeCompute(this.api, s, this.opts.buildTimeoutMs ?? 180_000, signal);
+  }
+
+  /** `os-stop` (Nova shuts the guest down its own way; `graceSeconds` is Nova's to decide), then SHUTOFF is awaited. */
+  async stopCompute(idOrName: string, _opts: { graceSeconds?: number } = {}, signal?: AbortSignal): Promise<ComputeInfo> {
+    throwIfAborted(this.name, signal, `stop compute ${idOrName}`);
+    const s = await findServer(this.api, idOrName, this.scopeTags, signal);
+    if (!s) throw new VimError('NOT_FOUND', this.name, `server ${idOrName} not found`);
+    return stopServer(this.api, s, this.opts.buildTimeoutMs ?? 180_000, signal);
+  }
+
+  /** `os-start`, then ACTIVE is awaited; the server keeps its ports and addresses. */
+  async startCompute(idOrName: string, signal?: AbortSignal): Promise<ComputeInfo> {
+    throwIfAborted(this.name, signal, `start compute ${idOrName}`);
+    const s = await findServer(this.api, idOrName, this.scopeTags, signal);
+    if (!s) throw new VimError('NOT_FOUND', this.name, `server ${idOrName} not found`);
+    return startServer(this.api, s, this.opts.buildTimeoutMs ?? 180_000, signal);
   }
 
   async exec(idOrName: string, _cmd: readonly string[], _signal?: AbortSignal): Promise<ExecResult> {

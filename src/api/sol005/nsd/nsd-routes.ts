@@ -103,7 +103,7 @@ export const nsdRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (a
       const n = await onboarded(callerOf(request), request.params.id);
       const f = await catalog.packageFile(n.packageId);
       const main = n.file ?? 'nsd.yaml';
-      if (!f.isZip) {
+      if (!f.isZip && !f.isTarGz) {
         // A YAML upload is a single-file NSD.
         const as = negotiateDescriptor(request.headers.accept, false, 'text');
         if (as === 'zip') return reply.type('application/zip').send(zipOfEntries([[main, await readFile(f.path)]]));
@@ -114,6 +114,11 @@ export const nsdRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (a
       // SOL005 §5.4.4.3.2: text/plain only for a single-file NSD (else 406); zip is the archive as on-boarded.
       const as = negotiateDescriptor(request.headers.accept, files.length > 1, 'zip');
       if (as === 'text') return reply.type('text/plain; charset=utf-8').send(files[0]?.[1]);
+      if (f.isTarGz) {
+        // An OSM package (tar.gz): its files, zipped, as SOL005 answers with a zip.
+        const all = await Promise.all(pkg.files.map(async (x) => [x.path, await catalog.readEntry(n.packageId, x.path)] as const));
+        return reply.type('application/zip').send(zipOfEntries(all));
+      }
       return sendFileWithRange(request, reply, f.path, f.size, 'application/zip');
     },
   );
@@ -122,7 +127,7 @@ export const nsdRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (a
     acceptRawBodies(upload, RAW_PACKAGE_TYPES);
     upload.withTypeProvider<TypeBoxTypeProvider>().put(
       '/nsd/v1/ns_descriptors/:id/nsd_content',
-      { schema: { tags, summary: 'Upload the NSD (zip or YAML); on-boards it', params: IdParams, consumes: ['application/zip', 'text/plain', 'multipart/form-data'] }, config: { action: 'nsd:upload' } },
+      { schema: { tags, summary: 'Upload the NSD (zip, YAML/JSON, or an OSM SOL006 package as tar.gz); on-boards it', params: IdParams, consumes: ['application/zip', 'application/gzip', 'text/plain', 'application/yaml', 'application/json', 'multipart/form-data'] }, config: { action: 'nsd:upload' } },
       async (request, reply) => {
         bindOpId(request, `onboard-${request.params.id}`);
         const before = await visible(callerOf(request), request.params.id);

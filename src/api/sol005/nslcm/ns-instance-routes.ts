@@ -1,8 +1,9 @@
 import { Type } from 'typebox';
 import type { Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { InstantiateRequest } from '../../../lifecycle/index.js';
+import type { HealRequest, InstantiateRequest, OperateVnfData } from '../../../lifecycle/index.js';
 import type { NsInstance, VimAccount, VnfInstance } from '../../../model/index.js';
+import { BadRequestError, RondoError } from '../../../model/index.js';
 import { assertVisible, tenantFilter } from '../../../auth/index.js';
 import type { AuthContext } from '../../../auth/index.js';
 import { allowedPopsOf, callerOf, vimAccessOf } from '../../http/caller.js';
@@ -12,7 +13,8 @@ import { baseUrl, pagedResponse } from '../../http/list-response.js';
 import { nsInstanceListPlan } from './ns-instance-query.js';
 import { opOccHref } from './ns-lcm-op-occ-view.js';
 import {
-  CreateNsRequestSchema, InstantiateNsRequestSchema, NS_INSTANCE_ATTRIBUTES, NS_INSTANCE_DEFAULT_EXCLUDED, NsInstanceSchema, TerminateNsRequestSchema, toNsInstanceView,
+  CreateNsRequestSchema, HealNsRequestSchema, InstantiateNsRequestSchema, NS_INSTANCE_ATTRIBUTES, NS_INSTANCE_DEFAULT_EXCLUDED, NsInstanceSchema, TerminateNsRequestSchema,
+  UpdateNsRequestSchema, toNsInstanceView,
 } from './ns-instance-view.js';
 
 const tags = ['nslcm'];
@@ -34,8 +36,55 @@ export function instantiateRequestOf(body: Static<typeof InstantiateNsRequestSch
 }
 
 /**
+ * The lifecycle's heal request from a SOL005 HealNsRequest: 400 unless exactly one of
+ * `healNsData` and `healVnfData` is given (SOL005 §6.5.2.13), 422 `HEAL_NOT_SUPPORTED` for
+ * healing actions or a heal script (Rondo cannot run them).
+ */
+export function healRequestOf(body: Static<typeof HealNsRequestSchema>): HealRequest {
+  const vnfs = body.healVnfData ?? [];
+  const ns = body.healNsData;
+  if ((vnfs.length > 0) === (ns !== undefined)) {
+    throw new BadRequestError('a HealNsRequest holds either healNsData (heal the whole NS) or a non-empty healVnfData (heal these VNFs), not both (SOL005 §6.5.2.13)');
+  }
+  if (ns) {
+    if ((ns.actionsHealing?.length ?? 0) > 0 || ns.healScript !== undefined) {
+      throw new RondoError('HEAL_NOT_SUPPORTED', 'actionsHealing and healScript are not supported: Rondo heals by re-creating containers; give degreeHealing only', { details: { degreeHealing: ns.degreeHealing } });
+    }
+    return { degree: ns.degreeHealing };
+  }
+  return {
+    vnfs: vnfs.map((v) => ({ vnfInstanceId: v.vnfInstanceId, ...(v.cause !== undefined ? { cause: v.cause } : {}), ...(v.additionalParams?.['all'] === true ? { all: true } : {}) })),
+  };
+}
+
+/**
+ * The OperateVnfData of an UpdateNsRequest, checked against SOL005's rules (400): with
+ * STARTED no stopType nor gracefulStopTimeout; a GRACEFUL stop has a gracefulStopTimeout,
+ * a FORCEFUL one (or one without stopType) none.
+ */
+export function operateVnfDataOf(data: Static<typeof UpdateNsRequestSchema>['operateVnfData']): OperateVnfData[] | undefined {
+  return data?.map((d, i) => {
+    const at = `operateVnfData[${i}] (${d.vnfInstanceId})`;
+    if (d.changeStateTo === 'STARTED' && (d.stopType !== undefined || d.gracefulStopTimeout !== undefined)) {
+      throw new BadRequestError(`${at}: stopType and gracefulStopTimeout go with changeStateTo STOPPED only`);
+    }
+    if (d.changeStateTo === 'STOPPED' && d.stopType === 'GRACEFUL' && d.gracefulStopTimeout === undefined) {
+      throw new BadRequestError(`${at}: a GRACEFUL stop needs gracefulStopTimeout (seconds the VNF gets to be taken out of service)`);
+    }
+    if (d.changeStateTo === 'STOPPED' && d.stopType !== 'GRACEFUL' && d.gracefulStopTimeout !== undefined) {
+      throw new BadRequestError(`${at}: gracefulStopTimeout goes with stopType GRACEFUL (a stop without stopType is FORCEFUL)`);
+    }
+    return {
+      vnfInstanceId: d.vnfInstanceId, changeStateTo: d.changeStateTo,
+      ...(d.stopType ? { stopType: d.stopType } : {}),
+      ...(d.gracefulStopTimeout !== undefined ? { gracefulStopTimeout: d.gracefulStopTimeout } : {}),
+    };
+  });
+}
+
+/**
  * SOL005 NS lifecycle management: `/nslcm/v1/ns_instances` (create, list, read, delete)
- * and the instantiate/terminate tasks (202 + Location of the operation occurrence), plus
+ * and the instantiate/terminate/heal/update tasks (202 + Location of the operation occurrence), plus
  * the dry run (`?dry_run=true` or `/admin/v1/ns_instances/{id}/plan`) that returns the
  * plan without touching a VIM. An NS instance belongs to its creator's tenant (who must
  * see the NSD); another tenant's answers 404 like a missing one, and instantiation places
@@ -157,6 +206,43 @@ export const nsInstanceRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
       const t = request.body?.terminationType;
       await visible(callerOf(request), request.params.id);
       const op = await lifecycle.terminate(request.params.id, { ...(t ? { terminationType: t } : {}), operationParams: request.body ?? {} });
+      return reply.code(202).header('location', opOccHref(baseUrl(request), op.id)).send();
+    },
+  );
+
+  app.post(
+    '/nslcm/v1/ns_instances/:id/heal',
+    {
+      schema: {
+        tags,
+        summary: 'Heal: re-create the dead or sick containers of some VNFs (healVnfData) or of the whole NS (healNsData) with their addresses, routes and start commands; 202 + Location',
+        params: IdParams,
+        body: HealNsRequestSchema,
+      },
+      config: { action: 'nslcm:heal' },
+    },
+    async (request, reply) => {
+      await visible(callerOf(request), request.params.id);
+      const op = await lifecycle.heal(request.params.id, { ...healRequestOf(request.body), operationParams: request.body });
+      return reply.code(202).header('location', opOccHref(baseUrl(request), op.id)).send();
+    },
+  );
+
+  app.post(
+    '/nslcm/v1/ns_instances/:id/update',
+    {
+      schema: {
+        tags,
+        summary: 'Update: OPERATE_VNF stops (stop commands, then the containers) or starts (containers, routes, start commands) VNFs; other update types answer 422; 202 + Location',
+        params: IdParams,
+        body: UpdateNsRequestSchema,
+      },
+      config: { action: 'nslcm:update' },
+    },
+    async (request, reply) => {
+      await visible(callerOf(request), request.params.id);
+      const operateVnfData = operateVnfDataOf(request.body.operateVnfData);
+      const op = await lifecycle.update(request.params.id, { updateType: request.body.updateType, ...(operateVnfData ? { operateVnfData } : {}), operationParams: request.body });
       return reply.code(202).header('location', opOccHref(baseUrl(request), op.id)).send();
     },
   );

@@ -96,7 +96,9 @@ export function toNsInstanceView(ns: NsInstance, vnfs: readonly VnfInstance[], p
     nsState: ns.state,
     _links: {
       self: { href: self },
-      ...(instantiated ? { terminate: { href: `${self}/terminate` } } : { instantiate: { href: `${self}/instantiate` } }),
+      ...(instantiated
+        ? { terminate: { href: `${self}/terminate` }, heal: { href: `${self}/heal` }, update: { href: `${self}/update` } }
+        : { instantiate: { href: `${self}/instantiate` } }),
     },
   };
 }
@@ -121,7 +123,7 @@ export const NsInstanceSchema = Type.Object(
     vnfInstance: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()))),
     sapInfo: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()))),
     nsState: Type.String(),
-    _links: Type.Object({ self: Link, instantiate: Type.Optional(Link), terminate: Type.Optional(Link) }),
+    _links: Type.Object({ self: Link, instantiate: Type.Optional(Link), terminate: Type.Optional(Link), heal: Type.Optional(Link), update: Type.Optional(Link) }),
   },
   { additionalProperties: true },
 );
@@ -156,4 +158,74 @@ export const InstantiateNsRequestSchema = Type.Object(
 export const TerminateNsRequestSchema = Type.Object(
   { terminationTime: Type.Optional(Type.String()), terminationType: Type.Optional(Type.Union([Type.Literal('GRACEFUL'), Type.Literal('FORCEFUL')])) },
   { additionalProperties: true },
+);
+
+/** SOL005 KeyValuePairs. */
+const KeyValuePairs = Type.Record(Type.String(), Type.Unknown());
+
+/** SOL005 HealVnfData (§6.5.3.44): one VNF instance to heal. */
+export const HealVnfDataSchema = Type.Object(
+  {
+    vnfInstanceId: Type.String({ minLength: 1, description: 'A VNF instance of the NS (`vnfInstance[].id`)' }),
+    cause: Type.Optional(Type.String({ description: 'Why the VNF needs healing (kept with the operation)' })),
+    additionalParams: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Rondo reads `all: true`: re-create every container of the VNF, not only the dead or sick ones' })),
+  },
+  { additionalProperties: false },
+);
+
+/** SOL005 HealNsData (§6.5.3.43): heal the whole NS. */
+export const HealNsDataSchema = Type.Object(
+  {
+    degreeHealing: Type.Union(['HEAL_RESTORE', 'HEAL_QOS', 'HEAL_RESET', 'PARTIAL_HEALING'].map((d) => Type.Literal(d)), {
+      description: 'HEAL_RESTORE: re-create the dead or sick containers of every member; HEAL_RESET: every container (HEAL_QOS and PARTIAL_HEALING answer 422)',
+    }),
+    actionsHealing: Type.Optional(Type.Array(Type.String(), { description: 'Not supported (422 when not empty)' })),
+    healScript: Type.Optional(Type.String({ description: 'Not supported (422)' })),
+    additionalParamsforNs: Type.Optional(KeyValuePairs),
+  },
+  { additionalProperties: false },
+);
+
+/** SOL005 HealNsRequest (§6.5.2.13): either healNsData or healVnfData. */
+export const HealNsRequestSchema = Type.Object(
+  { healNsData: Type.Optional(HealNsDataSchema), healVnfData: Type.Optional(Type.Array(HealVnfDataSchema)) },
+  { additionalProperties: false },
+);
+
+/** SOL005 UpdateNsRequest `updateType` values (§6.5.2.12); Rondo carries out OPERATE_VNF. */
+export const UPDATE_TYPES = [
+  'ADD_VNF', 'REMOVE_VNF', 'INSTANTIATE_VNF', 'CHANGE_VNF_DF', 'OPERATE_VNF', 'MODIFY_VNF_INFORMATION', 'CHANGE_EXTERNAL_VNF_CONNECTIVITY', 'CHANGE_VNFPKG',
+  'ADD_SAP', 'REMOVE_SAP', 'ADD_NESTED_NS', 'REMOVE_NESTED_NS', 'ASSOC_NEW_NSD_VERSION', 'MOVE_VNF', 'ADD_VNFFG', 'REMOVE_VNFFG', 'UPDATE_VNFFG', 'CHANGE_NS_DF',
+  'ADD_PNF', 'MODIFY_PNF', 'REMOVE_PNF', 'CREATE_VNF_SNAPSHOT', 'REVERT_VNF_TO_SNAPSHOT', 'DELETE_VNF_SNAPSHOT_INFO', 'MODIFY_WAN_CONNECTION_INFO',
+  'CREATE_NS_VIRTUAL_LINK', 'DELETE_NS_VIRTUAL_LINK',
+] as const;
+
+/** The other members of UpdateNsRequest: accepted by name (their update types answer 422), never read. */
+const OTHER_UPDATE_DATA = [
+  'addVnfIstance', 'removeVnfInstanceId', 'instantiateVnfData', 'changeVnfFlavourData', 'modifyVnfInfoData', 'changeExtVnfConnectivityData', 'changeVnfPackageData',
+  'addSap', 'removeSapId', 'addNestedNsData', 'removeNestedNsId', 'assocNewNsdVersionData', 'moveVnfInstanceData', 'addVnffg', 'removeVnffgId', 'updateVnffg',
+  'changeNsFlavourData', 'addPnfData', 'modifyPnfData', 'removePnfId', 'modifyWanConnectionInfoData', 'updateTime', 'createSnapshotData', 'revertVnfToSnapshotData',
+  'deleteVnfSnapshotData', 'addNsVirtualLinkData', 'deleteNsVirtualLinkId',
+] as const;
+
+/** SOL005 OperateVnfData (§6.5.3.31). */
+export const OperateVnfDataSchema = Type.Object(
+  {
+    vnfInstanceId: Type.String({ minLength: 1, description: 'A VNF instance of the NS (`vnfInstance[].id`)' }),
+    changeStateTo: Type.Union([Type.Literal('STARTED'), Type.Literal('STOPPED')]),
+    stopType: Type.Optional(Type.Union([Type.Literal('FORCEFUL'), Type.Literal('GRACEFUL')], { description: 'With STOPPED only; absent reads as FORCEFUL' })),
+    gracefulStopTimeout: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600, description: 'Seconds the stop commands get; required with GRACEFUL, refused otherwise' })),
+    additionalParam: Type.Optional(KeyValuePairs),
+  },
+  { additionalProperties: false },
+);
+
+/** SOL005 UpdateNsRequest (§6.5.2.12): every member by its SOL005 name; OPERATE_VNF is carried out. */
+export const UpdateNsRequestSchema = Type.Object(
+  {
+    updateType: Type.Union(UPDATE_TYPES.map((t) => Type.Literal(t))),
+    operateVnfData: Type.Optional(Type.Array(OperateVnfDataSchema)),
+    ...Object.fromEntries(OTHER_UPDATE_DATA.map((k) => [k, Type.Optional(Type.Unknown())])),
+  },
+  { additionalProperties: false },
 );

@@ -148,7 +148,7 @@ export const vnfPackageRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
     async (request, reply) => {
       const { pkg } = await onboarded(callerOf(request), request.params.id);
       const f = await catalog.packageFile(pkg.id);
-      return sendFileWithRange(request, reply, f.path, f.size, f.isZip ? 'application/zip' : 'text/plain; charset=utf-8');
+      return sendFileWithRange(request, reply, f.path, f.size, f.mediaType);
     },
   );
 
@@ -219,7 +219,7 @@ export const vnfPackageRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
       '/vnfpkgm/v1/vnf_packages/:id/package_content',
       {
         config: { action: 'vnfpkgm:upload' },
-        schema: { tags, summary: 'Upload the package (zip); on-boards it', params: IdParams, consumes: ['application/zip', 'multipart/form-data'] },
+        schema: { tags, summary: 'Upload the package (zip; or an OSM SOL006 package as tar.gz); on-boards it', params: IdParams, consumes: ['application/zip', 'application/gzip', 'multipart/form-data'] },
       },
       async (request, reply) => {
         bindOpId(request, `onboard-${request.params.id}`);

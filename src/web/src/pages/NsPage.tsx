@@ -18,6 +18,9 @@ const TopologyView = lazy(async () => ({ default: (await import('../topology/Top
 const ACTIVE = ['PROCESSING', 'ROLLING_BACK', 'FAILED_TEMP'];
 const DOWN_TOPICS = ['vnf.down', 'vnf.oom', 'vnf.unhealthy'];
 
+/** How often the page loads again while an operation runs, besides the event stream. */
+const OP_POLL_MS = 5_000;
+
 /** The operation still under way (or stopped in FAILED_TEMP), if any. */
 const activeOf = (ops: readonly OpView[] | undefined): OpView | undefined => ops?.find((o) => ACTIVE.includes(o.operationState));
 
@@ -66,6 +69,25 @@ export function NsPage({ id }: { readonly id: string }) {
       }, 120);
     }
   });
+
+  // The stream is best effort: a reconnect past the server's replay buffer, or a proxy that
+  // holds frames back, loses events. Load again whenever it (re)opens, and while an
+  // operation runs, every few seconds as well, so the page never waits on a lost frame.
+  useEffect(() => {
+    if (stream === 'open') {
+      ns.reload();
+      ops.reload();
+    }
+  }, [stream]);
+  const busy = activeOp !== undefined && activeOp.operationState !== 'FAILED_TEMP';
+  useEffect(() => {
+    if (!busy) return;
+    const timer = window.setInterval(() => {
+      ns.reload();
+      ops.reload();
+    }, OP_POLL_MS);
+    return () => window.clearInterval(timer);
+  }, [busy]);
 
   const model = useMemo(() => {
     // Wait for the descriptor (or its failure), so the graph does not redraw in another shape.

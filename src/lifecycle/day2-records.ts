@@ -1,0 +1,63 @@
+import type { InterfaceRecord, OpStep, VnfInstance } from '../model/index.js';
+import type { PowerStepParams, RecreateStepParams } from './ns-plan-types.js';
+import type { ComputeStepResult } from './step-runner.js';
+import type { VnfPatch, VnfInstanceRepository } from './ports.js';
+
+const byMember = <P extends { readonly memberId: string }>(steps: readonly OpStep[], action: string): Map<string, { step: OpStep; params: P }[]> => {
+  const out = new Map<string, { step: OpStep; params: P }[]>();
+  for (const s of steps) {
+    if (s.kind !== 'compute' || s.params['action'] !== action) continue;
+    const params = s.params as unknown as P;
+    out.set(params.memberId, [...(out.get(params.memberId) ?? []), { step: s, params }]);
+  }
+  return out;
+};
+
+/**
+ * What the DONE `recreate` steps of a HEAL change in the VNF records: each replaced
+ * compute id becomes the new one, interfaces take the device names and MACs the VIM
+ * reports now (addresses do not change), and a member whose computes were all re-created
+ * or still run is STARTED again. Idempotent: a patch applied twice is the same patch.
+ */
+export function healPatches(vnfs: readonly VnfInstance[], steps: readonly OpStep[]): Map<string, VnfPatch> {
+  const out = new Map<string, VnfPatch>();
+  for (const [memberId, done] of byMember<RecreateStepParams>(steps, 'recreate')) {
+    const vnf = vnfs.find((v) => v.memberId === memberId);
+    const made = done.filter((d) => d.step.state === 'DONE' && d.step.result);
+    if (!vnf || made.length === 0) continue;
+    const replaced = new Map(made.map((d) => [d.params.replaces, (d.step.result as unknown as ComputeStepResult).computeId]));
+    const realised = made.flatMap((d) => (d.step.result as unknown as ComputeStepResult).interfaces);
+    const interfaces = vnf.interfaces.map((i): InterfaceRecord => {
+      const now = realised.find((r) => r.linkId === i.linkId && r.address === i.address);
+      if (!now) return i;
+      const { ifName: _i, macAddress: _m, ...rest } = i;
+      return { ...rest, ...(now.ifName ? { ifName: now.ifName } : {}), ...(now.macAddress ? { macAddress: now.macAddress } : i.macAddress ? { macAddress: i.macAddress } : {}) };
+    });
+    const all = done.every((d) => d.step.state === 'DONE');
+    out.set(vnf.id, { computeIds: vnf.computeIds.map((id) => replaced.get(id) ?? id), interfaces, ...(all && vnf.state === 'FAILED' ? { state: 'STARTED' as const } : {}) });
+  }
+  return out;
+}
+
+/**
+ * What the DONE `stop`/`start` compute steps of an OPERATE_VNF change: a member all of
+ * whose computes are stopped is STOPPED, all started STARTED (SOL003 `vnfState`).
+ */
+export function operatePatches(vnfs: readonly VnfInstance[], steps: readonly OpStep[]): Map<string, VnfPatch> {
+  const out = new Map<string, VnfPatch>();
+  for (const action of ['stop', 'start'] as const) {
+    for (const [memberId, done] of byMember<PowerStepParams>(steps, action)) {
+      const vnf = vnfs.find((v) => v.memberId === memberId);
+      if (!vnf || !done.every((d) => d.step.state === 'DONE')) continue;
+      out.set(vnf.id, { state: action === 'stop' ? 'STOPPED' : 'STARTED' });
+    }
+  }
+  return out;
+}
+
+/** Writes the patches of a day-2 operation's compute phase (one statement per VNF touched). */
+export async function recordDay2(kind: 'HEAL' | 'UPDATE', nsInstanceId: string, steps: readonly OpStep[], repo: Pick<VnfInstanceRepository, 'listByNs' | 'patch'>): Promise<void> {
+  const vnfs = await repo.listByNs(nsInstanceId);
+  const patches = kind === 'HEAL' ? healPatches(vnfs, steps) : operatePatches(vnfs, steps);
+  for (const [id, patch] of patches) await repo.patch(id, patch);
+}

@@ -1,0 +1,173 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
+import { systemClock, uuidGenerator } from '../../src/model/index.js';
+import type { RondoApp } from '../../src/api/app.js';
+import type { AppDeps } from '../../src/api/app-deps.js';
+import { compose } from '../../src/app/index.js';
+import { subnetAt } from '../../src/ipam/index.js';
+import { packFolderTarGz } from '../../src/packages/index.js';
+import type { Store } from '../../src/store/index.js';
+import { openTestStore } from '../support/store.js';
+
+// An OSM NS with two VNFs and a management network, run on the local Docker engine through
+// the PoP's image map: the corpus's hackfest_multivdu VNF package (2 VDUs on ubuntu20.04, a VM
+// image), and an NS of two of it on mgmtnet (management) and datanet.
+const run = promisify(execFile);
+const docker = new Docker();
+const OSM = resolve(import.meta.dirname, '../../../shared/corpus/osm');
+
+const NSD = `nsd:
+  nsd:
+  - id: osm-two-vnf-ns
+    name: osm-two-vnf-ns
+    version: '1.0'
+    vnfd-id:
+    - hackfest_multivdu-vnf
+    virtual-link-desc:
+    - id: mgmtnet
+      mgmt-network: true
+    - id: datanet
+    df:
+    - id: default-df
+      vnf-profile:
+${['1', '2'].map((m) => `      - id: '${m}'
+        vnfd-id: hackfest_multivdu-vnf
+        virtual-link-connectivity:
+        - virtual-link-profile-id: mgmtnet
+          constituent-cpd-id:
+          - {constituent-base-element-id: '${m}', constituent-cpd-id: vnf-mgmt-ext}
+        - virtual-link-profile-id: datanet
+          constituent-cpd-id:
+          - {constituent-base-element-id: '${m}', constituent-cpd-id: vnf-data-ext}`).join('\n')}
+`;
+
+interface DockerApp {
+  readonly app: RondoApp;
+  readonly store: Store;
+  readonly deps: AppDeps;
+  close(): Promise<void>;
+}
+
+/** The real app with random ids and the worker running; IPAM from a random offset (other files share the engine). */
+async function openDockerApp(): Promise<DockerApp> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'rondo-osm-docker-'));
+  const config = loadConfig({ RONDO_INSECURE_NO_AUTH: '1' }, { dataDir, logLevel: 'silent', stepDeadlineSeconds: 60, opDeadlineSeconds: 300 });
+  const store = await openTestStore('pglite', 'osm-docker.test.ts');
+  const c = await compose({ config, store, clock: systemClock, ids: uuidGenerator, env: {}, workerPollMs: 250 });
+  const id = `reserved-${uuidGenerator.next()}`;
+  const now = new Date();
+  await store.db.insertInto('ns_instances').values({ id, name: 'reserved', description: '', nsd_id: '-', nsd_info_id: '-', state: 'NOT_INSTANTIATED', tenant: 'test', created_at: now, updated_at: now }).execute();
+  const offset = 40 + Math.floor(Math.random() * 180);
+  await store.db.insertInto('ip_allocations').values(Array.from({ length: offset }, (_, i) => ({ pool: 'elan', subnet: subnetAt('elan', i), subnet_index: i, ns_instance_id: id, link_id: `elan-${i}`, allocated_at: now }))).execute();
+  c.worker.start();
+  return {
+    app: c.app as RondoApp, store, deps: c.deps,
+    close: async () => {
+      await c.close();
+      await store.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const leftovers = async (nsId: string) => {
+  const filters = { label: [`rondo.ns=${nsId}`] };
+  const [containers, networks] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listNetworks({ filters })]);
+  return { containers: containers.length, networks: networks.length };
+};
+const sweep = async (nsId: string) => {
+  const filters = { label: [`rondo.ns=${nsId}`] };
+  for (const c of await docker.listContainers({ all: true, filters })) await docker.getContainer(c.Id).remove({ force: true });
+  for (const n of await docker.listNetworks({ filters })) await docker.getNetwork(n.Id).remove();
+};
+
+let dir: string;
+beforeAll(async () => {
+  await docker.ping();
+  await run('bash', ['scripts/build-vnf-images.sh']);
+  dir = await mkdtemp(join(tmpdir(), 'rondo-osm-docker-pkg-'));
+  await packFolderTarGz(join(OSM, 'hackfest_multivdu_vnf'), join(dir, 'vnf.tar.gz'));
+  await mkdir(join(dir, 'osm_two_vnf_ns'));
+  await writeFile(join(dir, 'osm_two_vnf_ns', 'osm_two_vnf_nsd.yaml'), NSD);
+  await packFolderTarGz(join(dir, 'osm_two_vnf_ns'), join(dir, 'ns.tar.gz'));
+}, 120_000);
+afterAll(async () => dir && rm(dir, { recursive: true, force: true }));
+
+describe('an OSM NS of two VNFs on Docker through the image map', () => {
+  let t: DockerApp;
+  let nsId: string | undefined;
+  const pop = `osm-${uuidGenerator.next().slice(0, 8)}`;
+  beforeAll(async () => {
+    t = await openDockerApp();
+  }, 60_000);
+  afterAll(async () => {
+    if (nsId) await sweep(nsId);
+    await t?.close();
+  });
+
+  it('instantiates with containers running and addressed, the VNFs reach each other on datanet, and termination leaves nothing', async () => {
+    const inject = t.app.inject.bind(t.app);
+    const upload = async (create: string, content: string, file: string) => {
+      const id = (await inject({ method: 'POST', url: create, payload: {} })).json().id as string;
+      const r = await inject({ method: 'PUT', url: `${create}/${id}/${content}`, payload: await readFile(join(dir, file)), headers: { 'content-type': 'application/gzip' } });
+      expect(r.statusCode, r.body).toBe(202);
+      return id;
+    };
+    await upload('/vnfpkgm/v1/vnf_packages', 'package_content', 'vnf.tar.gz');
+    const nsdInfoId = await upload('/nsd/v1/ns_descriptors', 'nsd_content', 'ns.tar.gz');
+    expect((await inject({ method: 'POST', url: '/admin/v1/vims', payload: { name: pop, type: 'docker', endpoint: 'unix:///var/run/docker.sock' } })).statusCode).toBe(201);
+    nsId = (await inject({ method: 'POST', url: '/nslcm/v1/ns_instances', payload: { nsdId: nsdInfoId, nsName: 'osm-two' } })).json().id as string;
+    const body = { nsFlavourId: 'default', additionalParamsForNs: { pins: { '1': pop, '2': pop } } };
+
+    // Without an image map entry for ubuntu20.04: 422 before anything exists.
+    const refused = await inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${nsId}/instantiate`, payload: body });
+    expect([refused.statusCode, refused.json().code, refused.json().image, refused.json().popId]).toEqual([422, 'PLAN_IMAGE_UNMAPPED', 'ubuntu20.04', pop]);
+    expect(await leftovers(nsId)).toEqual({ containers: 0, networks: 0 });
+
+    const patched = await inject({ method: 'PATCH', url: `/admin/v1/vims/${pop}`, payload: { imageMap: { 'ubuntu20.04': 'vnf/busybox:latest' } }, headers: { 'content-type': 'application/merge-patch+json' } });
+    expect(patched.statusCode, patched.body).toBe(200);
+    const started = await inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${nsId}/instantiate`, payload: body });
+    expect(started.statusCode, started.body).toBe(202);
+    const op = await t.deps.services.lifecycle.waitForOp(String(started.headers.location).split('/').pop() as string, { timeoutMs: 180_000 });
+    expect(op.operationState, JSON.stringify(op.error)).toBe('COMPLETED');
+
+    // Two VNFs × two VDUs, each a running busybox container with the addresses Rondo recorded.
+    const rows = await t.store.db.selectFrom('vnf_instances').selectAll().where('ns_instance_id', '=', nsId).execute();
+    expect(rows.map((r) => r.member_id).sort()).toEqual(['1', '2']);
+    const dataAddress: Record<string, { container: string; address: string }> = {};
+    for (const r of rows) {
+      expect(r.compute_ids).toHaveLength(2);
+      for (const id of r.compute_ids) {
+        const info = await docker.getContainer(id).inspect();
+        expect(info.State.Running).toBe(true);
+        expect(info.Config.Image).toBe('vnf/busybox:latest');
+        expect(info.HostConfig.Memory).toBe(1024 * 2 ** 20);
+      }
+      const itfs = r.interfaces as { cp: string; linkId: string; address: string; computeId?: string }[];
+      expect(itfs.map((i) => [i.cp, i.linkId])).toEqual(expect.arrayContaining([['vnf-mgmt-ext', 'mgmtnet'], ['vnf-data-ext', 'datanet']]));
+      const data = itfs.find((i) => i.linkId === 'datanet');
+      const onEngine = await Promise.all(r.compute_ids.map(async (id) => ({ id, addrs: Object.values((await docker.getContainer(id).inspect()).NetworkSettings.Networks).map((n) => n.IPAMConfig?.IPv4Address ?? n.IPAddress) })));
+      const holder = onEngine.find((c) => c.addrs.includes(data?.address ?? '-'));
+      expect(holder, JSON.stringify(onEngine)).toBeDefined();
+      dataAddress[r.member_id] = { container: holder?.id as string, address: data?.address as string };
+    }
+    const ns = (await inject({ method: 'GET', url: `/nslcm/v1/ns_instances/${nsId}` })).json();
+    expect(ns.nsState).toBe('INSTANTIATED');
+
+    // VNF 1's data VDU reaches VNF 2's on their shared link.
+    const driver = t.deps.services.vimRegistry?.get(pop);
+    const ping = await driver?.exec(dataAddress['1']?.container as string, ['ping', '-c', '2', '-W', '2', dataAddress['2']?.address as string]);
+    expect(ping?.exitCode, ping?.stdout).toBe(0);
+
+    const term = await inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${nsId}/terminate`, payload: {} });
+    const termOp = await t.deps.services.lifecycle.waitForOp(String(term.headers.location).split('/').pop() as string, { timeoutMs: 120_000 });
+    expect(termOp.operationState).toBe('COMPLETED');
+    expect(await leftovers(nsId)).toEqual({ containers: 0, networks: 0 });
+  });
+});
