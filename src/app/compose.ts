@@ -199,7 +199,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
           await app?.close();
           // The last changes go out before the bus closes (another process's relay would send them later).
           await rt.outboxRelay.stop();
-          await Promise.race([rt.outboxRelay.drain().catch((e: unknown) => logger.warn({ err: e }, 'outbox relay: events left for the next relay')), new Promise((r) => setTimeout(r, 5000).unref())]);
+          await Promise.race([rt.outboxRelay.flush().catch((e: unknown) => logger.warn({ err: e }, 'outbox relay: events left for the next relay')), new Promise((r) => setTimeout(r, 5000).unref())]);
           await wakeups?.close();
           if (ownBus) await bus.close();
           if (!opts.auth) await auth.close();

@@ -90,6 +90,14 @@ export class OutboxRelay {
     }
   }
 
+  /**
+   * Relays until no unsent event is left or another relay holds the lock (it sends them
+   * then); throws what a pass throws. For shutdown: never waits for another process.
+   */
+  async flush(): Promise<void> {
+    for (let r = await this.#pass(); r !== 0 && r !== 'busy'; r = await this.#pass());
+  }
+
   /** Stops the loop (a pass in progress finishes). */
   async stop(): Promise<void> {
     if (!this.#loop) return;
