@@ -8,22 +8,10 @@ import type { PackageFile, PackageFormat } from '../model/index.js';
 import { TOSCA_META_PATH } from './csar-package.js';
 import { parseToscaMeta } from './tosca-meta.js';
 import { isSol006Document } from '../descriptors/index.js';
-import { packFolderTarGz } from './tar-writer.js';
+import { listFiles, packFolderTarGz } from './tar-writer.js';
 
 /** Fixed timestamp of every entry, so the same folder always gives the same bytes. */
 const FIXED_MTIME = new Date(Date.UTC(1980, 0, 1, 0, 0, 0));
-
-/** Lists regular files under `dir` as sorted package paths; dot-files are left out. */
-const listFiles = async (dir: string, prefix = ''): Promise<string[]> => {
-  const out: string[] = [];
-  for (const d of await readdir(join(dir, prefix), { withFileTypes: true })) {
-    if (d.name.startsWith('.')) continue;
-    const rel = prefix ? `${prefix}/${d.name}` : d.name;
-    if (d.isDirectory()) out.push(...(await listFiles(dir, rel)));
-    else if (d.isFile()) out.push(rel);
-  }
-  return out.sort();
-};
 
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 const md5 = (b: Buffer): string => createHash('md5').update(b).digest('hex');

@@ -66,7 +66,7 @@ export const tarGz = (files: readonly TarFile[]): Buffer => {
 };
 
 /** Regular files under `dir` as sorted relative paths; dot-files are left out. */
-const listFiles = async (dir: string, prefix = ''): Promise<string[]> => {
+export const listFiles = async (dir: string, prefix = ''): Promise<string[]> => {
   const out: string[] = [];
   for (const d of await readdir(join(dir, prefix), { withFileTypes: true })) {
     if (d.name.startsWith('.')) continue;
