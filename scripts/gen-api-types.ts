@@ -50,7 +50,7 @@ function offlineStore(): Store {
       createQueryCompiler: () => new PostgresQueryCompiler(),
     },
   });
-  return { db, kind: 'pglite', close: () => db.destroy() };
+  return { db, kind: 'pglite', readMark: async () => '', close: () => db.destroy() };
 }
 
 /** The OpenAPI document of the app as `GET /api/docs/openapi.json` serves it. */

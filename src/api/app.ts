@@ -11,6 +11,7 @@ import { installSol013Http } from './http/sol013-http.js';
 import { ROUTE_PLUGINS } from './route-plugins.js';
 import { authRoutePlugins } from './http/auth-route-plugins.js';
 import { apiLatencyHook } from './system/metrics-routes.js';
+import { responseCache } from './http/response-cache.js';
 import type { RoutePlugin } from './route-plugins.js';
 
 /** The app as route plugins see it: TypeBox-typed routes. */
@@ -97,6 +98,11 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   // API latency histogram: registered on the root so it times every route.
   const metrics = deps.services.monitoring?.metrics;
   if (metrics) await app.register(apiLatencyHook, { metrics });
+  await app.register(responseCache, {
+    readMark: () => deps.store.readMark(),
+    maxBytes: deps.config.apiCacheBytes,
+    ...(metrics ? { observer: { lookup: (result: 'hit' | 'miss') => metrics.recordApiCache(result) } } : {}),
+  });
   const plugins = opts.plugins ?? [...authRoutePlugins(deps.services.auth), ...ROUTE_PLUGINS];
   for (const { plugin } of plugins) await app.register(plugin, { deps });
   await app.ready();

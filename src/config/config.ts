@@ -40,6 +40,11 @@ export interface RondoConfig {
   /** Page size of SOL005 list answers (SOL013 paging). */
   readonly pageSize: number;
   /**
+   * Bytes of NS and operation read answers kept to serve again while nothing committed
+   * (`RONDO_API_CACHE_MB`, default 64; 0 turns it off). See src/api/http/response-cache.ts.
+   */
+  readonly apiCacheBytes: number;
+  /**
    * RabbitMQ (`RONDO_AMQP_URL`, `amqp://user:password@host:5672[/vhost]`): lifecycle events
    * travel between processes over it (split roles need it). `null`: the in-process bus.
    */
@@ -127,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     workerLeaseSeconds: r.int('RONDO_WORKER_LEASE', 15, 2, 3600),
     workerConcurrency: r.int('RONDO_WORKER_CONCURRENCY', 4, 1, 256),
     pageSize: r.int('RONDO_PAGE_SIZE', 100, 1, 10_000),
+    apiCacheBytes: r.int('RONDO_API_CACHE_MB', 64, 0, 4096) * 1024 * 1024,
     amqpUrl: amqpUrlOf(r.raw('RONDO_AMQP_URL'), r.problem),
     amqpPrefix: r.raw('RONDO_AMQP_PREFIX') ?? 'rondo',
     auth: { ...readAuthSettings(r), ...authOverrides },

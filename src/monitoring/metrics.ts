@@ -21,6 +21,8 @@ export interface MonitoringMetrics {
   forgetVnf(ref: VnfSeriesRef): void;
   /** One API request; `route` is the route pattern, not the URL (bounded cardinality). */
   observeRequest(method: string, route: string, statusCode: number, seconds: number): void;
+  /** The API's response cache served an answer again (`hit`) or had to make it (`miss`). */
+  recordApiCache(result: 'hit' | 'miss'): void;
   /** An LCM operation reached `state`; `seconds` since it started when it is final. */
   recordOperation(operation: string, state: string, seconds?: number): void;
   /** Counters for the VES delivery to `vimId`'s collector. */
@@ -59,6 +61,12 @@ export function createMonitoringMetrics({ prefix = 'rondo_', processMetrics = fa
     help: 'API request latency by method, route pattern and status code',
     labelNames: ['method', 'route', 'status_code'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const apiCache = new Counter({
+    name: `${prefix}api_response_cache_total`,
+    help: 'NS and operation reads answered from the response cache (hit) or made again (miss)',
+    labelNames: ['result'] as const,
     registers: [registry],
   });
   const ops = new Counter({
@@ -120,6 +128,9 @@ export function createMonitoringMetrics({ prefix = 'rondo_', processMetrics = fa
     },
     observeRequest(method, route, statusCode, seconds) {
       api.observe({ method, route, status_code: String(statusCode) }, seconds);
+    },
+    recordApiCache(result) {
+      apiCache.inc({ result });
     },
     recordOperation(operation, state, seconds) {
       ops.inc({ operation, state });

@@ -27,6 +27,12 @@ export type StoreTarget =
 export interface Store {
   readonly db: Kysely<Database>;
   readonly kind: StoreTarget['kind'];
+  /**
+   * An opaque mark of what is committed: PostgreSQL's current snapshot (`xmin:xmax:xip`).
+   * Every commit or abort in the database changes it, so two equal marks mean that every
+   * read between them sees the same rows (the API's response cache relies on it).
+   */
+  readMark(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -64,7 +70,13 @@ export async function openStore(target: StoreTarget): Promise<Store> {
     db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   }
   await migrate(db, target.kind === 'postgres' ? (target.schema ?? 'public') : undefined);
-  return { db, kind: target.kind, close: () => db.destroy() };
+  return { db, kind: target.kind, readMark: () => readMark(db), close: () => db.destroy() };
+}
+
+/** PostgreSQL's current snapshot as text, the store's commit mark (see {@link Store.readMark}). */
+async function readMark(db: Kysely<Database>): Promise<string> {
+  const { rows } = await sql<{ mark: string }>`select pg_current_snapshot()::text as mark`.execute(db);
+  return rows[0]?.mark ?? '';
 }
 
 /**

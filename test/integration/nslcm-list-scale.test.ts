@@ -43,7 +43,8 @@ describe.each(STORE_KINDS)('NS instance and operation lists in SQL, %s store', (
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'rondo-list-scale-'));
-    const config = loadConfig({ ...INSECURE_TEST_ENV, RONDO_RATE_LIMIT_BURST: '0' }, { dataDir, logLevel: 'silent', pageSize: PAGE });
+    // The response cache off: these tests count the queries each answer costs.
+    const config = loadConfig({ ...INSECURE_TEST_ENV, RONDO_RATE_LIMIT_BURST: '0' }, { dataDir, logLevel: 'silent', pageSize: PAGE, apiCacheBytes: 0 });
     const raw = await openTestStore(kind, `nslcm-list-scale-${kind}`);
     store = { ...raw, db: raw.db.withPlugin(counter) };
     seed = await seedNsRecords(store.db, { ns: 60, vnfsPerNs: 3, ops: 150, tenants: ['default', 'other'] });
@@ -204,3 +205,71 @@ describe.each(STORE_KINDS)('NS instance and operation lists in SQL, %s store', (
     expect(new Set([...page1.map((x) => x.id), ...rest]).size).toBe(page1.length + rest.length);
   });
 });
+
+describe.each(STORE_KINDS)('the response cache of NS and operation reads, %s store', (kind) => {
+  let composition: Composition;
+  let app: RondoApp;
+  let store: Store;
+  let dataDir: string;
+  let seed: NsSeed;
+  const counter = new QueryCounter();
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'rondo-list-cache-'));
+    const config = loadConfig({ ...INSECURE_TEST_ENV, RONDO_RATE_LIMIT_BURST: '0' }, { dataDir, logLevel: 'silent', pageSize: 5 });
+    const raw = await openTestStore(kind, `nslcm-list-cache-${kind}`);
+    store = { ...raw, db: raw.db.withPlugin(counter) };
+    seed = await seedNsRecords(store.db, { ns: 12, vnfsPerNs: 2, ops: 20 });
+    composition = await compose({ config, store, clock: steppingClock(), ids: counterIds(), env: {}, role: 'api' });
+    app = composition.app as RondoApp;
+  });
+  afterAll(async () => {
+    await composition?.close();
+    await store?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const get = async (url: string) => {
+    const r = await app.inject({ method: 'GET', url });
+    expect(r.statusCode, r.body).toBe(200);
+    return r;
+  };
+  const cacheCount = async (result: 'hit' | 'miss'): Promise<number> => {
+    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    return Number(new RegExp(`rondo_api_response_cache_total\\{result="${result}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+  };
+
+  it('never serves an answer made before a commit, whichever process made it', async () => {
+    const id = seed.nsIds[0] as string;
+    const list = '/nslcm/v1/ns_instances?filter=(cont,nsInstanceName,renamed)';
+    expect((await get(list)).json()).toEqual([]);
+    expect((await get(`/nslcm/v1/ns_instances/${id}`)).json<Item>()['nsInstanceName']).not.toBe('renamed-1');
+    // Another process (a worker) writes straight to the store: no API request tells this one.
+    await store.db.updateTable('ns_instances').set({ name: 'renamed-1' }).where('id', '=', id).execute();
+    expect((await get(list)).json<Item[]>().map((n) => n.id)).toEqual([id]);
+    expect((await get(`/nslcm/v1/ns_instances/${id}`)).json<Item>()['nsInstanceName']).toBe('renamed-1');
+    const op = seed.opIds[0] as string;
+    const before = (await get(`/nslcm/v1/ns_lcm_op_occs/${op}`)).json<Item>()['operationState'];
+    await store.db.updateTable('lcm_op_occs').set({ operation_state: before === 'FAILED' ? 'COMPLETED' : 'FAILED' }).where('id', '=', op).execute();
+    expect((await get(`/nslcm/v1/ns_lcm_op_occs/${op}`)).json<Item>()['operationState']).not.toBe(before);
+  });
+
+  it('serves the same bytes again, headers included, without reading the rows, while nothing committed', async () => {
+    // PostgreSQL's snapshot moves with every commit in the database, and other test files
+    // write to it meanwhile: only the embedded store (this file's alone) shows hits for sure.
+    const url = '/nslcm/v1/ns_instances?fields=vnfInstance';
+    const first = await get(url);
+    const [hits, queries] = [await cacheCount('hit'), counter.count];
+    const again = await get(url);
+    expect(again.body).toBe(first.body);
+    expect(again.headers.link).toBe(first.headers.link);
+    expect(again.headers.link).toMatch(/nextpage_opaque_marker=/);
+    if (kind === 'pglite') {
+      expect(await cacheCount('hit')).toBe(hits + 1);
+      expect(counter.count).toBe(queries);
+    }
+    const shown = await get(`/nslcm/v1/ns_instances/${seed.nsIds[1]}`);
+    const shownAgain = await get(`/nslcm/v1/ns_instances/${seed.nsIds[1]}`);
+    expect([shownAgain.body, shownAgain.headers.etag, shownAgain.headers.version]).toEqual([shown.body, shown.headers.etag, shown.headers.version]);
+  });
+}, 60_000);

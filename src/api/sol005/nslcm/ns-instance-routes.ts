@@ -127,7 +127,7 @@ export const nsInstanceRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
   app.get(
     '/nslcm/v1/ns_instances',
     { schema: { tags, summary: 'List NS instances (SOL013 filter, fields, paging)', querystring: ListQuery, response: { 200: Type.Array(Type.Partial(NsInstanceSchema)) } },
-      config: { action: 'nslcm:read', selectorAttributes: [...NS_INSTANCE_ATTRIBUTES, ...NS_INSTANCE_DEFAULT_EXCLUDED] },
+      config: { action: 'nslcm:read', cached: true, selectorAttributes: [...NS_INSTANCE_ATTRIBUTES, ...NS_INSTANCE_DEFAULT_EXCLUDED] },
     },
     async (request, reply) => {
       // Filter, tenant and paging in one query; members (excluded by default) in one more, for the whole page.
@@ -152,7 +152,7 @@ export const nsInstanceRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
 
   app.get(
     '/nslcm/v1/ns_instances/:id',
-    { schema: { tags, summary: 'Read an NS instance with its VNF instances, PoPs, containers and addresses', params: IdParams, response: { 200: NsInstanceSchema } }, config: { action: 'nslcm:read' } },
+    { schema: { tags, summary: 'Read an NS instance with its VNF instances, PoPs, containers and addresses', params: IdParams, response: { 200: NsInstanceSchema } }, config: { action: 'nslcm:read', cached: true } },
     async (request) => view(callerOf(request), request.params.id, baseUrl(request)),
   );
 

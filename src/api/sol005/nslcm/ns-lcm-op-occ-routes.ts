@@ -26,7 +26,7 @@ export const nsLcmOpOccRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
   app.get(
     '/nslcm/v1/ns_lcm_op_occs',
     { schema: { tags, summary: 'List NS LCM operation occurrences (SOL013 filter, fields, paging)', querystring: ListQuery, response: { 200: Type.Array(Type.Partial(OpOccSchema)) } },
-      config: { action: 'nslcm:read', selectorAttributes: [...OP_OCC_ATTRIBUTES, ...OP_OCC_DEFAULT_EXCLUDED] },
+      config: { action: 'nslcm:read', cached: true, selectorAttributes: [...OP_OCC_ATTRIBUTES, ...OP_OCC_DEFAULT_EXCLUDED] },
     },
     async (request, reply) => {
       // Filter, tenant and paging in one query; steps, when asked for, in one more for the whole page.
@@ -46,7 +46,7 @@ export const nsLcmOpOccRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
 
   app.get(
     '/nslcm/v1/ns_lcm_op_occs/:id',
-    { schema: { tags, summary: 'Read an NS LCM operation occurrence, with its steps', params: IdParams, response: { 200: OpOccSchema } }, config: { action: 'nslcm:read' } },
+    { schema: { tags, summary: 'Read an NS LCM operation occurrence, with its steps', params: IdParams, response: { 200: OpOccSchema } }, config: { action: 'nslcm:read', cached: true } },
     async (request) => {
       // Steps read beside the (tenant-scoped) operation: a hidden operation's are never shown.
       const [op, steps] = await Promise.all([visible(callerOf(request), request.params.id), lifecycle.listStepsOf([request.params.id])]);
