@@ -7,7 +7,7 @@
  * first on PostgreSQL, then on PGlite.
  *
  *   npx tsx bench/api.ts [duration=30] [rate=500] [ns=10000] [ops=100000] [pgliteNs=ns] [pgliteOps=ops]
- *                        [connections=20] [log=info|warn|silent] [stores=postgres,pglite] [warmup=5] [prof=DIR]
+ *                        [connections=20] [log=info|warn|silent] [stores=postgres,pglite] [cache=on,off] [warmup=5] [prof=DIR]
  *
  * PostgreSQL: DATABASE_URL or TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test),
  * in a schema of its own that is dropped at the end. PGlite: a data directory seeded here,
@@ -20,6 +20,11 @@
  * does not inflate much, beside the latencies). The per-client rate limiter is off
  * (RONDO_RATE_LIMIT_BURST=0; set it to measure with it): its default, 50 req/s per
  * client, would answer most of 500 req/s from one client 429.
+ *
+ * `cache=on,off` runs each store twice, with a server of its own each time: with the
+ * response cache of NS and operation reads (the default configuration; the `hits %`
+ * column says how many answers it served) and without it (`RONDO_API_CACHE_MB=0`: every
+ * answer read and serialised again). The verdict is the default configuration's.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -43,6 +48,8 @@ const CONNECTIONS = num('connections', 20);
 const LOG = (args.log ?? 'info') as RondoConfig['logLevel'];
 const STORES = (args.stores ?? 'postgres,pglite').split(',');
 const WARMUP = num('warmup', 5);
+/** Response cache modes to run, each with a server of its own: `on` (the default config) and `off` (every read made again). */
+const CACHE = (args.cache ?? 'on,off').split(',').filter((c): c is 'on' | 'off' => c === 'on' || c === 'off');
 /** Directory for the server child's V8 CPU profile (`prof=/tmp/x`), none by default. */
 const PROF = args.prof;
 const PG_URL = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -50,6 +57,9 @@ const PG_URL = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'pos
 /** One autocannon run's figures. */
 interface Row {
   store: string;
+  cache: 'on' | 'off';
+  /** Share of the route's requests the response cache answered, in percent ('-' with the cache off). */
+  hitPct: string;
   rows: string;
   route: string;
   rps: number;
@@ -127,6 +137,12 @@ function startServerChild(env: NodeJS.ProcessEnv): Promise<ServerChild> {
   }));
 }
 
+/** `rondo_api_response_cache_total{result="hit"}` of the server, from its `/metrics`. */
+async function cacheHits(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(/rondo_api_response_cache_total\{result="hit"\} (\d+)/.exec(text)?.[1] ?? 0);
+}
+
 /** Seeds `store` (then closes it), starts the server child on the same database, drives each route; one row per route. */
 async function benchStore(kind: 'postgres' | 'pglite', store: Store, ns: number, ops: number, serverEnv: NodeJS.ProcessEnv): Promise<Row[]> {
   const t0 = Date.now();
@@ -139,19 +155,6 @@ async function benchStore(kind: 'postgres' | 'pglite', store: Store, ns: number,
   }
   const seeded = `${ns} NS, ${seed.vnfCount} VNF/SAP, ${ops} ops`;
   process.stderr.write(`${kind}: seeded ${seeded} in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
-  const dataDir = await mkdtemp(join(tmpdir(), 'rondo-bench-api-'));
-  const server = await startServerChild({
-    ...process.env,
-    RONDO_INSECURE_NO_AUTH: '1',
-    RONDO_RATE_LIMIT_BURST: process.env.RONDO_RATE_LIMIT_BURST ?? '0',
-    RONDO_ROLE: 'api',
-    RONDO_AUTO_POPS: '0',
-    RONDO_HOST: '127.0.0.1',
-    RONDO_PORT: '0',
-    RONDO_LOG_LEVEL: LOG,
-    RONDO_DATA_DIR: dataDir,
-    ...serverEnv,
-  });
   const shown = Array.from({ length: 2000 }, () => `/nslcm/v1/ns_instances/${seed.nsIds[Math.floor(Math.random() * seed.nsIds.length)]}`);
   const routes: [string, string[]][] = [
     ['GET /nslcm/v1/ns_instances (first page)', ['/nslcm/v1/ns_instances']],
@@ -162,22 +165,41 @@ async function benchStore(kind: 'postgres' | 'pglite', store: Store, ns: number,
     ['GET /nslcm/v1/ns_lcm_op_occs?filter=(eq,operationState,FAILED_TEMP)', [`/nslcm/v1/ns_lcm_op_occs?filter=${encodeURIComponent('(eq,operationState,FAILED_TEMP)')}`]],
   ];
   const rows: Row[] = [];
-  try {
-    // Warm-up: JIT, pool connections, plan caches.
-    await cannon(server.url, routes.flatMap(([, p]) => p.slice(0, 50)), WARMUP).catch(() => undefined);
-    for (const [route, paths] of routes) {
-      const before = loadavg()[0] as number;
-      const cpu0 = await server.cpuUs();
-      const r = await cannon(server.url, paths, DURATION);
-      const cpuUs = (await server.cpuUs()) - cpu0;
-      // Server-side CPU per request (the server process: Rondo, and PGlite's engine when it is the store): contention-proof, unlike latency.
-      const cpuMs = cpuUs / 1000 / Math.max(1, r.rps * DURATION);
-      rows.push({ store: kind, rows: seeded, route, rps: r.rps, p50: r.p50, p99: r.p99, cpuMs, errors: r.errors + r.timeouts, non2xx: r.non2xx, load: `${before.toFixed(1)}→${(loadavg()[0] as number).toFixed(1)}` });
-      process.stderr.write(`${kind} ${route}: ${r.rps} req/s p50 ${r.p50} ms p99 ${r.p99} ms, server CPU ${cpuMs.toFixed(2)} ms/req\n`);
+  for (const cache of CACHE) {
+    const dataDir = await mkdtemp(join(tmpdir(), 'rondo-bench-api-'));
+    const server = await startServerChild({
+      ...process.env,
+      RONDO_INSECURE_NO_AUTH: '1',
+      RONDO_RATE_LIMIT_BURST: process.env.RONDO_RATE_LIMIT_BURST ?? '0',
+      RONDO_ROLE: 'api',
+      RONDO_AUTO_POPS: '0',
+      RONDO_HOST: '127.0.0.1',
+      RONDO_PORT: '0',
+      RONDO_LOG_LEVEL: LOG,
+      RONDO_DATA_DIR: dataDir,
+      RONDO_API_CACHE_MB: cache === 'on' ? (process.env.RONDO_API_CACHE_MB ?? '64') : '0',
+      ...serverEnv,
+    });
+    try {
+      // Warm-up: JIT, pool connections, plan caches (and, with the cache on, its first answers).
+      await cannon(server.url, routes.flatMap(([, p]) => p.slice(0, 50)), WARMUP).catch(() => undefined);
+      for (const [route, paths] of routes) {
+        const before = loadavg()[0] as number;
+        const cpu0 = await server.cpuUs();
+        const hits0 = await cacheHits(server.url);
+        const r = await cannon(server.url, paths, DURATION);
+        const cpuUs = (await server.cpuUs()) - cpu0;
+        const served = r.rps * DURATION;
+        const hitPct = cache === 'on' ? `${Math.round((100 * ((await cacheHits(server.url)) - hits0)) / Math.max(1, served))}` : '-';
+        // Server-side CPU per request (the server process: Rondo, and PGlite's engine when it is the store): contention-proof, unlike latency.
+        const cpuMs = cpuUs / 1000 / Math.max(1, served);
+        rows.push({ store: kind, cache, hitPct, rows: seeded, route, rps: r.rps, p50: r.p50, p99: r.p99, cpuMs, errors: r.errors + r.timeouts, non2xx: r.non2xx, load: `${before.toFixed(1)}→${(loadavg()[0] as number).toFixed(1)}` });
+        process.stderr.write(`${kind} cache ${cache} ${route}: ${r.rps} req/s p50 ${r.p50} ms p99 ${r.p99} ms, server CPU ${cpuMs.toFixed(2)} ms/req, hits ${hitPct} %\n`);
+      }
+    } finally {
+      await server.close();
+      await rm(dataDir, { recursive: true, force: true });
     }
-  } finally {
-    await server.close();
-    await rm(dataDir, { recursive: true, force: true });
   }
   return rows;
 }
@@ -210,11 +232,13 @@ async function main(): Promise<void> {
       await rm(dir, { recursive: true, force: true });
     }
   }
-  const header = ['store', 'route', 'req/s', 'p50 ms', 'p99 ms', 'server CPU ms/req', 'errors', 'non-2xx', 'load 1m (before→after)'];
-  const lines = rows.map((r) => [r.store, r.route, r.rps.toFixed(0), String(r.p50), String(r.p99), r.cpuMs.toFixed(2), String(r.errors), String(r.non2xx), r.load]);
+  const header = ['store', 'cache', 'hits %', 'route', 'req/s', 'p50 ms', 'p99 ms', 'server CPU ms/req', 'errors', 'non-2xx', 'load 1m (before→after)'];
+  const lines = rows.map((r) => [r.store, r.cache, r.hitPct, r.route, r.rps.toFixed(0), String(r.p50), String(r.p99), r.cpuMs.toFixed(2), String(r.errors), String(r.non2xx), r.load]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
   const fmt = (l: string[]) => `| ${l.map((c, i) => c.padEnd(widths[i] as number)).join(' | ')} |`;
-  const pgRows = rows.filter((r) => r.store === 'postgres');
+  // The verdict is the default configuration's (cache on) when it ran; the cache-off rows show the reads themselves.
+  const pgAll = rows.filter((r) => r.store === 'postgres');
+  const pgRows = pgAll.some((r) => r.cache === 'on') ? pgAll.filter((r) => r.cache === 'on') : pgAll;
   const failed = pgRows.filter((r) => !(r.p99 < 20) || r.errors > 0 || r.non2xx > 0).map((r) => r.route);
   const verdict = pgRows.length === 0 ? 'NO VERDICT (PostgreSQL not run)' : failed.length === 0 ? 'PASS' : `FAIL (${failed.join('; ')})`;
   const out = [
