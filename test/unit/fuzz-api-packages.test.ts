@@ -8,6 +8,8 @@ import { openAuthTestApp } from '../integration/auth-support.js';
 import type { AuthTestApp } from '../integration/auth-support.js';
 
 const SEED = 4711;
+/** The work is fixed (seeded runs); the timeout only guards against a hang, whatever the machine's load. */
+const FUZZ_TIMEOUT = 180_000;
 const show = (m: Map<string | number, number>) => [...m.entries()].map(([s, n]) => `${s}×${n}`).join(' ');
 const tally = <K>(m: Map<K, number>, k: K) => m.set(k, (m.get(k) ?? 0) + 1);
 
@@ -18,7 +20,7 @@ describe('fuzz: JSON bodies of every state-changing route of buildApp', () => {
   }, 120_000);
   afterAll(async () => t?.close());
 
-  it('random JSON to every POST/PUT/PATCH route never causes a 5xx; errors are ProblemDetails', async () => {
+  it('random JSON to every POST/PUT/PATCH route never causes a 5xx; errors are ProblemDetails', { timeout: FUZZ_TIMEOUT }, async () => {
     const routes = t.app.authRouteTable.filter((r) => ['POST', 'PUT', 'PATCH'].includes(r.method)).map((r) => ({ method: r.method, url: r.url.replace(/:[^/]+/g, 'x1').replace('*', 'f') }));
     expect(routes.length).toBeGreaterThan(8);
     const counts = new Map<number, number>();
@@ -47,7 +49,7 @@ describe('fuzz: package readers', () => {
   });
   afterAll(async () => rm(dir, { recursive: true, force: true }));
 
-  it('random bytes and mutated packages never crash the reader: every outcome is a result', async () => {
+  it('random bytes and mutated packages never crash the reader: every outcome is a result', { timeout: FUZZ_TIMEOUT }, async () => {
     expect((await readPackageFile(join(dir, 'chain.tgo'), { fileName: 'chain.tgo' })).ok).toBe(true);
     const counts = new Map<string, number>();
     const runs = 1000;
