@@ -17,14 +17,21 @@ import { seedNsRecords } from '../support/ns-records-seed.js';
 import type { NsSeed } from '../support/ns-records-seed.js';
 import { openTestStore, STORE_KINDS } from '../support/store.js';
 
-/** Counts the statements the store executes (every query passes `transformResult` once). */
+/**
+ * Counts the statements the store executes for reads (every query passes `transformResult`
+ * once), leaving out the outbox relay's: it polls the same store in the background (on
+ * PostgreSQL), whenever it likes.
+ */
 class QueryCounter implements KyselyPlugin {
   count = 0;
+  readonly #background = new WeakSet<object>();
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    const text = JSON.stringify(args.node);
+    if (text.includes('"outbox"') || text.includes('rondo.outbox')) this.#background.add(args.queryId);
     return args.node;
   }
   async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    this.count++;
+    if (!this.#background.has(args.queryId)) this.count++;
     return args.result;
   }
 }
