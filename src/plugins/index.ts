@@ -1,8 +1,8 @@
 export {
-  MANO_TOPICS, PLUGIN_LIFECYCLE_EVENTS, PLUGIN_STATES, PLUGIN_STATUS_CHANGES, PLUGIN_TOPICS, SERVICE_EVENT_OPS, pluginLifecycleTopic,
+  MANO_TOPICS, PLACEMENT_TOPIC, PLUGIN_LIFECYCLE_EVENTS, PLUGIN_STATES, PLUGIN_STATUS_CHANGES, PLUGIN_TOPICS, SERVICE_EVENT_OPS, pluginLifecycleTopic,
 } from './plugin-topics.js';
 export type {
-  FunctionLifecycleEvent, ManoTopic, PluginDeregisterReply, PluginDeregisterRequest, PluginHeartbeat, PluginLifecycleEventKind, PluginLifecycleMessage,
+  FunctionLifecycleEvent, ManoTopic, PlacementReply, PlacementRequest, PluginDeregisterReply, PluginDeregisterRequest, PluginHeartbeat, PluginLifecycleEventKind, PluginLifecycleMessage,
   PluginLifecycleTopic, PluginRegisterReply, PluginRegisterRequest, PluginReplies, PluginState, PluginStatusChange, PluginStatusEvent, PluginTopics,
   ServiceLifecycleEvent,
 } from './plugin-topics.js';

@@ -151,6 +151,27 @@ export interface FunctionLifecycleEvent {
   readonly time: string;
 }
 
+/**
+ * Request topic of a placement SSM (SONATA's placement hook): where each VNF of an NS
+ * should run. Its shapes are fixed here so SSMs can be written against them; the
+ * lifecycle does not ask it yet (placement SSM calls are later work, issue #15).
+ */
+export const PLACEMENT_TOPIC = 'mano.service.place';
+
+/** `mano.service.place` request. */
+export interface PlacementRequest {
+  readonly nsInstanceId: string;
+  /** The VNFs to place: member id and VNFD id. */
+  readonly vnfs: readonly { readonly memberId: string; readonly vnfdId: string | null }[];
+  /** The PoPs Rondo could use. */
+  readonly pops: readonly string[];
+}
+
+/** `mano.service.place` answer: a PoP per member id (members it leaves out keep Rondo's own placement). */
+export interface PlacementReply {
+  readonly placement: Readonly<Record<string, string>>;
+}
+
 /** Every topic of the protocol with its payload (what the bus carries for plugins). */
 export type PluginTopics = {
   readonly [PLUGIN_TOPICS.register]: PluginRegisterRequest;
@@ -165,10 +186,12 @@ export type PluginTopics = {
   readonly [MANO_TOPICS.healEnd]: ServiceLifecycleEvent;
   readonly [MANO_TOPICS.functionStart]: FunctionLifecycleEvent;
   readonly [MANO_TOPICS.functionStop]: FunctionLifecycleEvent;
+  readonly [PLACEMENT_TOPIC]: PlacementRequest;
 } & { readonly [K in PluginLifecycleTopic]: PluginLifecycleMessage };
 
 /** The answers of the protocol's request topics. */
 export interface PluginReplies {
   readonly 'platform.management.plugin.register': PluginRegisterReply;
   readonly 'platform.management.plugin.deregister': PluginDeregisterReply;
+  readonly 'mano.service.place': PlacementReply;
 }
