@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { RondoError } from '../model/index.js';
-import type { Bus, BusErrorHandler, BusEvent, BusStatus, BusSubscription, ConsumeOptions, FanoutHandler, GroupHandler, PublishOptions, ReplyOf, RequestOptions, RespondOptions, Responder, WireReply } from './bus.js';
+import type { Bus, BusErrorHandler, BusEvent, BusStatus, BusSubscription, ConsumeOptions, FanoutHandler, GroupHandler, PublishOptions, ReplyOf, RequestOptions, RespondOptions, Responder } from './bus.js';
 import { answerOf, checkTimeout, noResponder, replyOf, requestTimeout } from './bus-reply.js';
 import { checkBusName, groupSettings, runGroupHandler } from './group-delivery.js';
 import type { GroupSettings } from './group-delivery.js';
