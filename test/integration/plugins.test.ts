@@ -1,5 +1,5 @@
 /**
- * The plugin protocol on the in-process bus, through the real composition (PGlite, the
+ * The plugin protocol on the in-process bus, through the real composition (PostgreSQL, the
  * memory VIM): the two example plugins (examples/plugins/) register with the SDK, show in
  * `/admin/v1/plugins`, the placement SSM answers a placement request, the FSM hears the
  * firewall start when an NS is instantiated, every service and function lifecycle event
@@ -39,7 +39,7 @@ describe('plugins on the in-process bus', () => {
     dir = await mkdtemp(join(tmpdir(), 'rondo-plugins-'));
     const files = await buildExamplePackages(dir);
     // Heartbeats every second (real time); dead after 30 s of the clock; the periodic sweep never comes in this test.
-    t = await openTestApp('pglite', 'plugins', {}, { clock, ids: counterIds(), plugins: { heartbeatIntervalMs: 1000, heartbeatTimeoutMs: 30_000, sweepIntervalMs: 3_600_000 } });
+    t = await openTestApp('postgres', 'plugins', {}, { clock, ids: counterIds(), plugins: { heartbeatIntervalMs: 1000, heartbeatTimeoutMs: 30_000, sweepIntervalMs: 3_600_000 } });
     await t.composition.start({ worker: true, reconciler: false, monitoring: false, plugins: true });
     for (const name of ['dc1', 'dc2']) {
       const r = await t.app.inject({ method: 'POST', url: '/admin/v1/vims', payload: { name, type: 'memory', endpoint: 'memory://engine-a', capacity: { cpu: 8, memoryMiB: 8192 } } });
