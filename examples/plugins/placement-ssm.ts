@@ -29,7 +29,10 @@ export async function startPlacementSsm(connection: Omit<ConnectPluginOptions, '
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const plugin = await startPlacementSsm({ amqpUrl: process.env.RONDO_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672', prefix: process.env.RONDO_AMQP_PREFIX ?? 'rondo' });
+  const plugin = await startPlacementSsm({ amqpUrl: process.env.RONDO_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672', prefix: process.env.RONDO_AMQP_PREFIX ?? 'rondo' }).catch((e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  });
   process.stdout.write(`placement SSM registered as ${plugin.uuid}; answering ${PLACEMENT_TOPIC}\n`);
   const stop = () => void plugin.close().then(() => process.exit(0));
   process.once('SIGINT', stop);

@@ -100,6 +100,9 @@ export async function connectPlugin(o: ConnectPluginOptions): Promise<RondoPlugi
     registration = await bus.request(PLUGIN_TOPICS.register, { name: o.name, version: o.version, ...(o.description ? { description: o.description } : {}), topics: [...served] }, { timeoutMs });
   } catch (e) {
     if (!o.bus) await bus.close();
+    if (e instanceof RondoError && (e.code === 'BUS_NO_RESPONDER' || e.code === 'BUS_REQUEST_TIMEOUT')) {
+      throw new RondoError(e.code, `plugin ${o.name}: no plugin manager answered the registration; run Rondo with role worker or all on this broker and prefix (${o.prefix ?? 'rondo'})`, { cause: e });
+    }
     throw e;
   }
   const uuid = registration.uuid;
