@@ -258,10 +258,12 @@ export function runBusCompliance(name: string, makeHarness: () => Promise<BusCom
       const answer = (by: string) => async (e: BusEvent<ComplianceTopics, 'test.rpc'>) => (seen.push(`${by}:${e.payload.x}`), { doubled: e.payload.x * 2, by });
       await a.respond('rpc', ['test.rpc'], answer('a'));
       await b.respond('rpc', ['test.rpc'], answer('b'));
+      // A plain event of the topic (no reply-to) is nobody's request: it is not answered.
+      await requester.publish('test.rpc', { x: 99 });
       const xs = [1, 2, 3, 4, 5, 6];
       const answers = await Promise.all(xs.map((x) => requester.request('test.rpc', { x }, { timeoutMs: 10_000 })));
       expect(answers.map((r) => r.doubled)).toEqual([2, 4, 6, 8, 10, 12]);
-      // Each request was answered once, by one member.
+      // Each request was answered once, by one member; the plain event reached no handler.
       expect(seen.map((s) => Number(s.split(':')[1])).sort()).toEqual(xs);
       for (const r of answers) expect(['a', 'b']).toContain(r.by);
     });
