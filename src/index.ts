@@ -6,3 +6,5 @@ export type { RondoConfig } from './config/index.js';
 export { buildApp } from './api/index.js';
 export { createCatalogService, useNsd, releaseNsd } from './catalog/index.js';
 export * from './model/index.js';
+// The plugin SDK (docs/plugins.md).
+export * from './sdk/index.js';

@@ -12,8 +12,18 @@ import type { Bus, BusEvent, BusSubscription } from '../src/bus/index.js';
 export interface ComplianceTopics {
   'test.a': { readonly n: number; readonly ns: string };
   'test.b': { readonly text: string };
+  'test.rpc': { readonly x: number };
+  'test.rpc.fail': { readonly x: number };
+  'test.rpc.late': { readonly x: number };
+  'test.rpc.none': { readonly x: number };
 }
-type TestBus = Bus<ComplianceTopics>;
+/** The answers of the suite's request topics. */
+export interface ComplianceReplies {
+  'test.rpc': { readonly doubled: number; readonly by: string };
+  'test.rpc.fail': null;
+  'test.rpc.late': { readonly x: number };
+}
+type TestBus = Bus<ComplianceTopics, ComplianceReplies>;
 type AEvent = BusEvent<ComplianceTopics, 'test.a'>;
 
 /** What the suite needs from an implementation. */
@@ -27,7 +37,7 @@ export interface BusComplianceHarness {
 }
 
 /** The consumer groups the suite uses (the RabbitMQ harness deletes their queues). */
-export const BUS_COMPLIANCE_GROUPS = ['delivery', 'competing', 'standby', 'redelivery', 'ordering', 'confirm', 'retry', 'dedupe', 'mismatch'] as const;
+export const BUS_COMPLIANCE_GROUPS = ['delivery', 'competing', 'standby', 'redelivery', 'ordering', 'confirm', 'retry', 'dedupe', 'mismatch', 'rpc', 'rpc-fail', 'rpc-late'] as const;
 
 /** Polls `check` until it holds; throws naming `what` after `ms`. */
 async function until(what: string, check: () => boolean, ms = 15_000): Promise<void> {
@@ -240,6 +250,53 @@ export function runBusCompliance(name: string, makeHarness: () => Promise<BusCom
       expect((refused as RondoError).code).toBe('BUS_INVALID');
       const badGroup = await b.consume('no spaces', ['test.a'], async () => undefined).then(() => null, (e: unknown) => e);
       expect((badGroup as RondoError).code).toBe('BUS_INVALID');
+    });
+
+    it('request/response: one member of a responder group answers each request, matched to its requester by correlation id', async () => {
+      const [requester, a, b] = [await open(), await open(), await open()];
+      const seen: string[] = [];
+      const answer = (by: string) => async (e: BusEvent<ComplianceTopics, 'test.rpc'>) => (seen.push(`${by}:${e.payload.x}`), { doubled: e.payload.x * 2, by });
+      await a.respond('rpc', ['test.rpc'], answer('a'));
+      await b.respond('rpc', ['test.rpc'], answer('b'));
+      // A plain event of the topic (no reply-to) is nobody's request: it is not answered.
+      await requester.publish('test.rpc', { x: 99 });
+      const xs = [1, 2, 3, 4, 5, 6];
+      const answers = await Promise.all(xs.map((x) => requester.request('test.rpc', { x }, { timeoutMs: 10_000 })));
+      expect(answers.map((r) => r.doubled)).toEqual([2, 4, 6, 8, 10, 12]);
+      // Each request was answered once, by one member; the plain event reached no handler.
+      expect(seen.map((s) => Number(s.split(':')[1])).sort()).toEqual(xs);
+      for (const r of answers) expect(['a', 'b']).toContain(r.by);
+    });
+
+    it('a responder\'s error reaches its requester with its code; a request nobody receives fails at once with BUS_NO_RESPONDER', async () => {
+      const [requester, responder] = [await open(), await open()];
+      await responder.respond('rpc-fail', ['test.rpc.fail'], async (e) => {
+        if (e.payload.x === 1) throw new RondoError('PLUGIN_NOT_FOUND', 'no such plugin');
+        throw new Error('plain failure');
+      });
+      const typed = await requester.request('test.rpc.fail', { x: 1 }, { timeoutMs: 10_000 }).then(() => null, (e: unknown) => e);
+      expect((typed as RondoError).code).toBe('PLUGIN_NOT_FOUND');
+      const plain = await requester.request('test.rpc.fail', { x: 2 }, { timeoutMs: 10_000 }).then(() => null, (e: unknown) => e);
+      expect((plain as RondoError).code).toBe('BUS_REQUEST_FAILED');
+      // A timeout this long would fail the test by vitest's own limit: the answer must come first.
+      const nobody = await requester.request('test.rpc.none', { x: 1 }, { timeoutMs: 60_000 }).then(() => null, (e: unknown) => e);
+      expect((nobody as RondoError).code).toBe('BUS_NO_RESPONDER');
+      const noTimeout = await requester.request('test.rpc.fail', { x: 1 }, { timeoutMs: 0 }).then(() => null, (e: unknown) => e);
+      expect((noTimeout as RondoError).code).toBe('BUS_INVALID');
+    });
+
+    it('a request nobody answers in time fails with BUS_REQUEST_TIMEOUT, and a responder that joins later never sees it', async () => {
+      const [requester, first] = [await open(), await open()];
+      // The group's queue is bound and stays when its last member leaves: the request waits there.
+      const gone = await first.respond('rpc-late', ['test.rpc.late'], async (e) => ({ x: e.payload.x }));
+      await gone.close();
+      const late = await requester.request('test.rpc.late', { x: 1 }, { timeoutMs: 300 }).then(() => null, (e: unknown) => e);
+      expect((late as RondoError).code).toBe('BUS_REQUEST_TIMEOUT');
+      const seen: number[] = [];
+      const second = await open();
+      await second.respond('rpc-late', ['test.rpc.late'], async (e) => (seen.push(e.payload.x), { x: e.payload.x }));
+      expect(await requester.request('test.rpc.late', { x: 2 }, { timeoutMs: 10_000 })).toEqual({ x: 2 });
+      expect(seen).toEqual([2]);
     });
   });
 }

@@ -6,6 +6,7 @@ import type { CatalogService } from '../catalog/index.js';
 import type { RuntimeServices } from '../app/lifecycle-wiring.js';
 import type { MonitoringServices } from '../app/monitoring-wiring.js';
 import type { AuthService } from '../auth/index.js';
+import type { PluginManager } from '../plugins/index.js';
 
 /**
  * The services route plugins call. Add yours here as a field (e.g. `lifecycle`) and
@@ -21,6 +22,8 @@ export interface AppServices extends Partial<Omit<RuntimeServices, 'lifecycle' |
   readonly monitoring?: MonitoringServices;
   /** Authentication, policy, audit, secret box, outbound guard (`buildApp` puts its plugins first). */
   readonly auth: AuthService;
+  /** The plugin registry (`/admin/v1/plugins`); absent, those routes are not registered. */
+  readonly plugins?: PluginManager;
 }
 
 /** Everything `buildApp` is built from; the composition root (`src/app/compose.ts`) fills it. */

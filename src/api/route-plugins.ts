@@ -22,6 +22,7 @@ import { apiVersionsRoutes } from './sol005/api-versions-routes.js';
 import { pmJobsPlugin } from './sol005/nspm/pm-job-routes.js';
 import { pnfdRoutes } from './sol005/nsd/pnfd-routes.js';
 import { thresholdsPlugin } from './sol005/nspm/threshold-routes.js';
+import { pluginRoutes } from './admin/plugin-routes.js';
 
 /**
  * One resource's routes: a Fastify plugin with its TypeBox schemas beside the handlers.
@@ -72,4 +73,6 @@ export const ROUTE_PLUGINS: readonly RoutePlugin[] = [
   { name: 'dashboard', plugin: dashboardPlugin },
   // Reconciliation of PoPs and records (durable operations).
   { name: 'admin-reconcile', plugin: reconcileRoutes },
+  // Plugins registered over the event bus (docs/plugins.md).
+  { name: 'admin-plugins', plugin: pluginRoutes },
 ];

@@ -3,16 +3,23 @@ import type { RondoConfig } from '../config/index.js';
 import { createAmqpBus, createInProcessBus, redactAmqpUrl } from '../bus/index.js';
 import type { Bus, BusErrorHandler } from '../bus/index.js';
 import type { LifecycleTopics } from '../lifecycle/index.js';
+import { LIFECYCLE_EVENTS_GROUP, PLUGIN_MANAGER_GROUPS } from '../plugins/index.js';
 
 /**
  * The consumer groups of the composition: each lifecycle event is handled by one member
- * of each group, whichever API process that is (see `monitoring-wiring.ts`).
+ * of each group, whichever process that is (see `monitoring-wiring.ts`, `plugin-wiring.ts`).
  */
 export const BUS_GROUPS = {
   /** SOL005 NS LCM and NS identifier notifications. */
   notifications: 'sol005-notifications',
   /** `rondo_operations_total` and the operation duration histogram. */
   operationMetrics: 'op-metrics',
+  /** The plugin manager's registrations and deregistrations (a responder group; roles worker, all). */
+  pluginRequests: PLUGIN_MANAGER_GROUPS.requests,
+  /** Plugin heartbeats. */
+  pluginHeartbeats: PLUGIN_MANAGER_GROUPS.heartbeats,
+  /** Service and function lifecycle events for plugins, from `op.changed`. */
+  pluginLifecycleEvents: LIFECYCLE_EVENTS_GROUP,
 } as const;
 
 /**

@@ -23,6 +23,9 @@ import { wireMonitoring } from './monitoring-wiring.js';
 import type { MonitoringServices } from './monitoring-wiring.js';
 import { defaultVimDrivers, memoryAccountDriverFactory } from './vim-drivers.js';
 import { openBus } from './bus-wiring.js';
+import { wirePlugins } from './plugin-wiring.js';
+import type { PluginOptions } from './plugin-wiring.js';
+import type { PluginManager } from '../plugins/index.js';
 
 /** The real package readers of `src/packages`, as the catalog's port. */
 export const packageReader: PackageReader = {
@@ -36,6 +39,8 @@ export interface ComposedServices extends RuntimeServices {
   readonly catalog: CatalogService;
   readonly monitoring: MonitoringServices;
   readonly auth: AuthService;
+  /** The plugin registry and manager (docs/plugins.md). */
+  readonly plugins: PluginManager;
 }
 
 /** What {@link compose} is built from: the config plus what tests and benches inject. */
@@ -69,6 +74,8 @@ export interface ComposeOptions extends LifecycleOptions {
   readonly vimDrivers?: VimDriverTypes;
   /** Crash points passed to the executor and the worker (crash tests). */
   readonly crashPoints?: CrashPointsPort;
+  /** Plugin manager timings (default: heartbeat every 5 s, dead after 15 s, a sweep every 5 s). */
+  readonly plugins?: PluginOptions;
   /** Build the HTTP app (default true); options go to `buildApp`. A worker role gets the health routes only. */
   readonly http?: boolean | BuildAppOptions;
 }
@@ -81,6 +88,8 @@ export interface StartParts {
   readonly reconciler?: boolean;
   /** Watchers, stats, alarms, VES polling, notifications (roles api, all: one per deployment is enough). */
   readonly monitoring?: boolean;
+  /** The plugin manager on the bus and the service/function lifecycle events (roles worker, all). */
+  readonly plugins?: boolean;
 }
 
 /** Everything wired: services, the app and the worker, with one `close()`. */
@@ -165,7 +174,8 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
       // A worker serves no /metrics: no process collectors (benches start many workers in one process).
       processMetrics: role !== 'worker',
     });
-    const services: ComposedServices = { catalog, ...rt, monitoring, auth };
+    const pluginWiring = wirePlugins({ bus, store, clock, ids, logger, ...opts.plugins });
+    const services: ComposedServices = { catalog, ...rt, monitoring, auth, plugins: pluginWiring.manager };
     const deps: AppDeps = { config, store, logger, clock, ids, services };
     const http = opts.http ?? true;
     const appOptions: BuildAppOptions = role === 'worker' ? { plugins: ROUTE_PLUGINS.filter((p) => p.name === 'health') } : typeof http === 'object' ? http : {};
@@ -183,6 +193,8 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
         // Reconciliation: a pass now, then periodically (`POST /admin/v1/reconcile` runs one on demand).
         if (parts.reconciler ?? role !== 'api') rt.reconciler.start();
         if (parts.monitoring ?? role !== 'worker') await monitoring.start();
+        // Like the worker: any number of worker/all processes share the manager's groups (docs/plugins.md).
+        if (parts.plugins ?? role !== 'api') await pluginWiring.start();
       },
       async listen() {
         if (!app) throw new Error('compose: built with http: false, nothing to listen with');
@@ -196,6 +208,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
           await rt.lifecycleWorker.stop();
           await rt.reconciler.stop();
           await monitoring.stop();
+          await pluginWiring.stop();
           await app?.close();
           // The last changes go out before the bus closes (another process's relay would send them later).
           await rt.outboxRelay.stop();

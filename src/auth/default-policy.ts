@@ -99,4 +99,8 @@ export const DEFAULT_POLICY: Readonly<Record<string, string>> = {
 
   // Reconciliation deletes VIM resources on every PoP: admins only.
   'reconcile:run': 'rule:admin',
+
+  // Plugins (SSMs, FSMs, MANO plugins) are deployment-wide, no tenant's: admins only.
+  'plugin:read': 'rule:admin',
+  'plugin:deregister': 'rule:admin',
 };

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { RondoError } from '../model/index.js';
-import type { Bus, BusErrorHandler, BusEvent, BusStatus, BusSubscription, ConsumeOptions, FanoutHandler, GroupHandler, PublishOptions } from './bus.js';
+import type { Bus, BusErrorHandler, BusEvent, BusStatus, BusSubscription, ConsumeOptions, FanoutHandler, GroupHandler, PublishOptions, ReplyOf, RequestOptions, RespondOptions, Responder } from './bus.js';
+import { answerOf, checkTimeout, noResponder, replyOf, requestTimeout } from './bus-reply.js';
 import { checkBusName, groupSettings, runGroupHandler } from './group-delivery.js';
 import type { GroupSettings } from './group-delivery.js';
 
@@ -49,6 +50,8 @@ export function redactAmqpUrl(url: string): string {
 
 const KEY_HEADER = 'x-rondo-key';
 const TIME_HEADER = 'x-rondo-time';
+/** Requests: when the requester gives up (epoch ms); a responder skips a request past it. */
+const DEADLINE_HEADER = 'x-rondo-deadline';
 /** Events handled at once by one member of an ordered group are still one after another; these are fetched ahead. */
 const ORDERED_PREFETCH = 16;
 const FANOUT_PREFETCH = 256;
@@ -58,6 +61,8 @@ interface Member {
   readonly topics: readonly string[];
   readonly handler: (e: BusEvent<Record<string, unknown>>) => Promise<void>;
   readonly settings: GroupSettings;
+  /** Responder groups: answers a request (the handler above is not called). */
+  readonly answer?: (e: BusEvent<Record<string, unknown>>) => Promise<unknown>;
   /** The channel its consumer lives on; null while disconnected. */
   ch: Channel | null;
   /** Ordered groups: the chain that runs events one after another. */
@@ -100,7 +105,7 @@ const closeQuietly = (c: { close(): Promise<void> } | null | undefined): Promise
  * Resolves once connected; rejects with RondoError `BUS_UNAVAILABLE` when the broker does
  * not answer within `connectTimeoutMs`.
  */
-export async function createAmqpBus<Topics extends object>(o: AmqpBusOptions): Promise<Bus<Topics>> {
+export async function createAmqpBus<Topics extends object, Replies extends object = Record<never, never>>(o: AmqpBusOptions): Promise<Bus<Topics, Replies>> {
   const prefix = o.prefix ?? 'rondo';
   checkBusName('group', prefix);
   const names = amqpNames(prefix);
@@ -121,6 +126,10 @@ export async function createAmqpBus<Topics extends object>(o: AmqpBusOptions): P
   const fanoutSubs = new Set<FanoutSub>();
   let fanout: { model: ChannelModel; ch: Channel; queue: string; bound: Set<string> } | null = null;
   let onConnected: { promise: Promise<void>; resolve: () => void } = deferred();
+  /** Requests waiting for their answer, by correlation id. */
+  const pending = new Map<string, { readonly resolve: (r: unknown) => void; readonly reject: (e: unknown) => void }>();
+  /** This instance's reply queue (made at its first request, again after a reconnection). */
+  let replies: { model: ChannelModel; queue: string } | null = null;
 
   const status = (): BusStatus => ({ kind: 'amqp', connected, target, ...(connected || !lastError ? {} : { error: lastError }) });
 
@@ -191,11 +200,74 @@ export async function createAmqpBus<Topics extends object>(o: AmqpBusOptions): P
         safeAck(ch, msg);
         return;
       }
-      await runGroupHandler(() => m.handler(event), m.settings, stale, onError, { topic: event.topic, eventId: event.id, group: m.group });
+      if (m.answer) await answer(m.answer, event, msg);
+      else await runGroupHandler(() => m.handler(event), m.settings, stale, onError, { topic: event.topic, eventId: event.id, group: m.group });
       if (!stale()) safeAck(ch, msg);
     };
     if (m.settings.ordered) m.chain = m.chain.then(handle);
     else void handle();
+  };
+
+  /** Answers one request (a plain event of the topic, or one its requester gave up, is skipped). */
+  const answer = async (handler: NonNullable<Member['answer']>, event: BusEvent<Record<string, unknown>>, msg: ConsumeMessage): Promise<void> => {
+    const { replyTo, correlationId } = msg.properties as { replyTo?: unknown; correlationId?: unknown };
+    const deadline = Number(msg.properties.headers?.[DEADLINE_HEADER]);
+    if (typeof replyTo !== 'string' || replyTo === '' || typeof correlationId !== 'string' || !(deadline >= Date.now())) return;
+    let outcome: { ok: unknown } | { failed: unknown };
+    try {
+      outcome = { ok: await handler(event) };
+    } catch (e) {
+      outcome = { failed: e };
+    }
+    const channel = pub;
+    if (!channel) return onError(new Error('no publish channel'), { topic: event.topic, eventId: event.id, what: 'answer not sent (the requester times out)' });
+    // To the default exchange: the routing key is the requester's reply queue.
+    await new Promise<void>((resolve) => {
+      try {
+        channel.sendToQueue(replyTo, Buffer.from(JSON.stringify(replyOf(outcome))), { correlationId, contentType: 'application/json' }, (err: unknown) => {
+          if (err) onError(err, { topic: event.topic, eventId: event.id, what: 'answer not confirmed (the requester times out)' });
+          resolve();
+        });
+      } catch (e) {
+        onError(e, { topic: event.topic, eventId: event.id, what: 'answer not sent (the requester times out)' });
+        resolve();
+      }
+    });
+  };
+
+  // One set-up at a time: two requests made at once share one reply queue.
+  let replySetup: Promise<string> | null = null;
+  const replyQueue = async (): Promise<string> => {
+    const current = model;
+    if (!current) throw new RondoError('BUS_UNAVAILABLE', `the broker at ${target} is not connected; send the request again`);
+    if (replies && replies.model === current) return replies.queue;
+    return (replySetup ??= (async () => {
+      const ch = await current.createChannel();
+      ch.on('error', (e: unknown) => onError(e, { what: 'reply channel error' }));
+      const { queue } = await ch.assertQueue(`${prefix}.reply.${randomUUID().slice(0, 8)}`, { exclusive: true, autoDelete: true, durable: false });
+      await ch.consume(queue, (msg) => {
+        if (!msg) return;
+        const waiting = pending.get(String(msg.properties.correlationId ?? ''));
+        if (!waiting) return;
+        try {
+          waiting.resolve(JSON.parse(msg.content.toString('utf8')) as unknown);
+        } catch (e) {
+          waiting.reject(new RondoError('BUS_REQUEST_FAILED', 'the answer is not JSON', { cause: e }));
+        }
+      }, { noAck: true });
+      ch.on('close', () => {
+        if (replies?.queue === queue) replies = null;
+      });
+      replies = { model: current, queue };
+      return queue;
+    })().finally(() => {
+      replySetup = null;
+    }));
+  };
+
+  /** A request published with `mandatory` that no queue took comes back: nobody serves its topic. */
+  const onReturned = (msg: ConsumeMessage): void => {
+    pending.get(String(msg.properties.correlationId ?? ''))?.reject(noResponder(msg.fields.routingKey));
   };
 
   const establishMember = async (m: Member): Promise<void> => {
@@ -277,6 +349,7 @@ export async function createAmqpBus<Topics extends object>(o: AmqpBusOptions): P
     model = null;
     pub = null;
     fanout = null;
+    replies = null;
     for (const m of members) m.ch = null;
     if (wasConnected) {
       // Publications from now on wait for the next connection.
@@ -297,6 +370,7 @@ export async function createAmqpBus<Topics extends object>(o: AmqpBusOptions): P
     try {
       const p = await m.createConfirmChannel();
       p.on('error', (e: unknown) => onError(e, { what: 'publish channel error' }));
+      p.on('return', onReturned);
       // A publish channel the broker closed (it refused something) is made again on the same connection.
       p.on('close', () => {
         if (pub !== p || model !== m || closed) return;
@@ -304,6 +378,7 @@ export async function createAmqpBus<Topics extends object>(o: AmqpBusOptions): P
         void m.createConfirmChannel().then(
           (again) => {
             again.on('error', (e: unknown) => onError(e, { what: 'publish channel error' }));
+            again.on('return', onReturned);
             if (model === m) pub = again;
           },
           (e: unknown) => onError(e, { what: 'could not open a publish channel again' }),
@@ -374,6 +449,39 @@ export async function createAmqpBus<Topics extends object>(o: AmqpBusOptions): P
     throw e;
   }
 
+  const join = async (group: string, topics: readonly string[], handler: Member['handler'], settings: GroupSettings, answerWith?: Member['answer']): Promise<BusSubscription> => {
+    if (closed) throw new RondoError('BUS_UNAVAILABLE', 'the event bus is closed');
+    checkBusName('group', group);
+    for (const t of topics) checkBusName('topic', t);
+    const m: Member = { group, topics: [...topics], handler, settings, ...(answerWith ? { answer: answerWith } : {}), ch: null, chain: Promise.resolve(), gone: false };
+    // In the set first: a reconnection meanwhile joins it too.
+    members.add(m);
+    if (connected) {
+      try {
+        await establishMember(m);
+      } catch (e) {
+        // A refused group is the caller's mistake; a lost connection joins it on reconnection.
+        if (e instanceof RondoError) {
+          m.gone = true;
+          members.delete(m);
+          throw e;
+        }
+        onError(e, { group, what: 'could not join the group yet; joining on reconnection' });
+      }
+    }
+    return {
+      close: async () => {
+        if (m.gone) return;
+        m.gone = true;
+        members.delete(m);
+        const ch = m.ch;
+        m.ch = null;
+        // Closing the channel hands its unacknowledged messages back to the queue.
+        await closeQuietly(ch);
+      },
+    };
+  };
+
   return {
     kind: 'amqp',
     async publish<K extends keyof Topics & string>(topic: K, payload: Topics[K], opts: PublishOptions = {}): Promise<string> {
@@ -424,37 +532,45 @@ export async function createAmqpBus<Topics extends object>(o: AmqpBusOptions): P
       return { close: async () => void fanoutSubs.delete(sub) };
     },
 
-    async consume<K extends keyof Topics & string>(group: string, topics: readonly K[], handler: GroupHandler<Topics, K>, opts: ConsumeOptions = {}): Promise<BusSubscription> {
+    consume: <K extends keyof Topics & string>(group: string, topics: readonly K[], handler: GroupHandler<Topics, K>, opts: ConsumeOptions = {}): Promise<BusSubscription> =>
+      join(group, topics, handler as unknown as Member['handler'], groupSettings(opts)),
+
+    respond: <K extends keyof Topics & string>(group: string, topics: readonly K[], handler: Responder<Topics, Replies, K>, opts: RespondOptions = {}): Promise<BusSubscription> =>
+      join(group, topics, async () => undefined, groupSettings({ ordered: false, attempts: 1, ...(opts.prefetch === undefined ? {} : { prefetch: opts.prefetch }) }), handler as unknown as Member['answer']),
+
+    async request<K extends keyof Topics & string>(topic: K, payload: Topics[K], opts: RequestOptions): Promise<ReplyOf<Replies, K>> {
       if (closed) throw new RondoError('BUS_UNAVAILABLE', 'the event bus is closed');
-      checkBusName('group', group);
-      for (const t of topics) checkBusName('topic', t);
-      const m: Member = { group, topics: [...topics], handler: handler as unknown as Member['handler'], settings: groupSettings(opts), ch: null, chain: Promise.resolve(), gone: false };
-      // In the set first: a reconnection meanwhile joins it too.
-      members.add(m);
-      if (connected) {
-        try {
-          await establishMember(m);
-        } catch (e) {
-          // A refused group is the caller's mistake; a lost connection joins it on reconnection.
-          if (e instanceof RondoError) {
-            m.gone = true;
-            members.delete(m);
-            throw e;
-          }
-          onError(e, { group, what: 'could not join the group yet; joining on reconnection' });
-        }
+      checkBusName('topic', topic);
+      checkTimeout(opts.timeoutMs);
+      const id = opts.id ?? randomUUID();
+      const deadline = Date.now() + opts.timeoutMs;
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const reply = await new Promise<unknown>((resolve, reject) => {
+          timer = setTimeout(() => reject(requestTimeout(topic, opts.timeoutMs)), opts.timeoutMs);
+          pending.set(id, { resolve, reject });
+          void (async () => {
+            if (!connected) await waitConnected(Math.max(1, deadline - Date.now()));
+            const replyTo = await replyQueue();
+            const channel = pub;
+            if (!channel) throw new RondoError('BUS_UNAVAILABLE', `the broker at ${target} has no publish channel right now; send the request again`);
+            const props = {
+              // `mandatory`: a request no queue takes comes back (onReturned) instead of vanishing.
+              mandatory: true, persistent: false, messageId: id, correlationId: id, replyTo, contentType: 'application/json', type: topic,
+              // The broker drops it from a group's queue once the requester gave up.
+              expiration: String(Math.max(1, deadline - Date.now())),
+              headers: { [KEY_HEADER]: opts.key ?? null, [TIME_HEADER]: new Date().toISOString(), [DEADLINE_HEADER]: deadline },
+            };
+            channel.publish(names.exchange, topic, Buffer.from(JSON.stringify(payload ?? null)), props, (err: unknown) => {
+              if (err) reject(new RondoError('BUS_UNAVAILABLE', `the broker refused request ${id} (${topic})`, { cause: err }));
+            });
+          })().catch(reject);
+        });
+        return answerOf(reply, topic) as ReplyOf<Replies, K>;
+      } finally {
+        clearTimeout(timer);
+        pending.delete(id);
       }
-      return {
-        close: async () => {
-          if (m.gone) return;
-          m.gone = true;
-          members.delete(m);
-          const ch = m.ch;
-          m.ch = null;
-          // Closing the channel hands its unacknowledged messages back to the queue.
-          await closeQuietly(ch);
-        },
-      };
     },
 
     status,
@@ -467,6 +583,7 @@ export async function createAmqpBus<Topics extends object>(o: AmqpBusOptions): P
       for (const m of members) m.gone = true;
       members.clear();
       fanoutSubs.clear();
+      for (const w of pending.values()) w.reject(new RondoError('BUS_UNAVAILABLE', 'the event bus is closed'));
       const current = model;
       model = null;
       pub = null;

@@ -18,6 +18,14 @@
  *   `idempotent()`): a redelivered event, or one republished by the outbox relay after a
  *   crash, carries the same id.
  *
+ * Request/response ({@link Bus.request}, {@link Bus.respond}): a request is an event of its
+ * topic that also carries a correlation id and a reply-to address. One member of a
+ * responder group answers it; the requester waits for that answer, always with a timeout.
+ * A request nobody can receive (no group and no subscriber has its topic) fails at once; one nobody
+ * answers in time fails with a timeout and is dropped from the group's queue (it never
+ * reaches a responder that joins later). Fan-out subscribers of the topic see requests as
+ * plain events.
+ *
  * Ordering: one publisher's events reach each subscription in publish order. An ordered
  * group (the default) has one active member at a time, the others standing by, and
  * handles its events one after another: per-NS order holds through failovers. An
@@ -75,6 +83,41 @@ export interface ConsumeOptions {
   readonly retryDelayMs?: number;
 }
 
+/** Options of {@link Bus.request}. */
+export interface RequestOptions {
+  /** How long to wait for the answer (ms). Required: a request always has a timeout. */
+  readonly timeoutMs: number;
+  /** The request's event id (default a new UUID); also its correlation id. */
+  readonly id?: string;
+  /** The ordering key (NS instance id). */
+  readonly key?: string | null;
+}
+
+/** Options of {@link Bus.respond}. */
+export interface RespondOptions {
+  /** Requests in flight per member (default 8); responder groups are unordered. */
+  readonly prefetch?: number;
+}
+
+/** The reply type of topic `K`: `Replies[K]` when the bus names one, else `unknown`. */
+export type ReplyOf<Replies extends object, K extends string> = K extends keyof Replies ? Replies[K] : unknown;
+
+/**
+ * Responder: resolves with the answer (sent back to the requester), or throws (the
+ * requester's promise rejects with the error's code when it is a RondoError code, else
+ * `BUS_REQUEST_FAILED`). Called once per request: never retried.
+ */
+export type Responder<Topics extends object, Replies extends object, K extends keyof Topics & string> = (event: BusEvent<Topics, K>) => Promise<ReplyOf<Replies, K>>;
+
+/** How a responder's failure travels back to the requester (the reply's `error`). */
+export interface WireReplyError {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** One reply on the wire: `{ ok }` or `{ error }`. */
+export type WireReply = { readonly ok: unknown } | { readonly error: WireReplyError };
+
 /** A live subscription or group membership. */
 export interface BusSubscription {
   /** Stops delivery to this handler; unfinished group events go back to the group. Idempotent. */
@@ -97,8 +140,11 @@ export type FanoutHandler<Topics extends object, K extends keyof Topics & string
 /** Group handler: the event is acknowledged once it resolves. */
 export type GroupHandler<Topics extends object, K extends keyof Topics & string> = (event: BusEvent<Topics, K>) => Promise<void>;
 
-/** The cross-process event bus (see the module comment for the delivery guarantees). */
-export interface Bus<Topics extends object> {
+/**
+ * The cross-process event bus (see the module comment for the delivery guarantees).
+ * `Replies` maps request topics to their answers' types (see {@link Bus.request}).
+ */
+export interface Bus<Topics extends object, Replies extends object = Record<never, never>> {
   readonly kind: BusKind;
   /**
    * Publishes one event; resolves with its id once the bus holds it (in-process: queued
@@ -119,6 +165,22 @@ export interface Bus<Topics extends object> {
    * first `consume` of it on; its bindings add up over its members.
    */
   consume<K extends keyof Topics & string>(group: string, topics: readonly K[], handler: GroupHandler<Topics, K>, opts?: ConsumeOptions): Promise<BusSubscription>;
+  /**
+   * Sends a request on `topic` (correlation id and reply-to attached) and resolves with the
+   * answer of one member of a responder group ({@link Bus.respond}). Rejects with
+   * RondoError `BUS_NO_RESPONDER` at once when nobody receives `topic` (no group, no subscriber),
+   * `BUS_REQUEST_TIMEOUT` when no answer came within `timeoutMs` (the request is then
+   * dropped, never answered later), the responder's error code (or `BUS_REQUEST_FAILED`)
+   * when it threw, and `BUS_UNAVAILABLE` as {@link Bus.publish} does.
+   */
+  request<K extends keyof Topics & string>(topic: K, payload: Topics[K], opts: RequestOptions): Promise<ReplyOf<Replies, K>>;
+  /**
+   * Joins responder group `group` for the requests of `topics`: each request reaches one
+   * member (competing, unordered), whose `handler` answers it. Requests whose requester
+   * gave up are skipped. Events of `topics` published without a reply-to (plain
+   * `publish`) are acknowledged without calling `handler`.
+   */
+  respond<K extends keyof Topics & string>(group: string, topics: readonly K[], handler: Responder<Topics, Replies, K>, opts?: RespondOptions): Promise<BusSubscription>;
   status(): BusStatus;
   /** Ends every subscription of this instance (unfinished group events are redelivered to other members) and disconnects. Idempotent. */
   close(): Promise<void>;

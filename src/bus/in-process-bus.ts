@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { RondoError } from '../model/index.js';
-import type { Bus, BusErrorHandler, BusEvent, BusSubscription, ConsumeOptions, FanoutHandler, GroupHandler, PublishOptions } from './bus.js';
+import type { Bus, BusErrorHandler, BusEvent, BusSubscription, ConsumeOptions, FanoutHandler, GroupHandler, PublishOptions, ReplyOf, RequestOptions, RespondOptions, Responder, WireReply } from './bus.js';
+import { answerOf, checkTimeout, noResponder, replyOf, requestTimeout } from './bus-reply.js';
 import { checkBusName, groupSettings, runGroupHandler } from './group-delivery.js';
 import type { GroupSettings } from './group-delivery.js';
 
@@ -11,6 +12,8 @@ interface Stored {
   readonly key: string | null;
   readonly time: string;
   readonly payload: unknown;
+  /** Requests only: when the requester gives up (epoch ms), and how the answer reaches it. */
+  readonly request?: { readonly deadline: number; readonly reply: (r: WireReply) => void };
 }
 
 interface Queued {
@@ -20,7 +23,7 @@ interface Queued {
 
 interface Member {
   readonly owner: symbol;
-  readonly handler: (e: BusEvent<Record<string, unknown>>) => Promise<void>;
+  readonly handler: (e: BusEvent<Record<string, unknown>>, stored: Stored) => Promise<void>;
   readonly settings: GroupSettings;
   inFlight: number;
   gone: boolean;
@@ -53,8 +56,12 @@ interface Fanout {
  */
 export interface InProcessHub {
   /** A bus instance on this hub. */
-  connect<Topics extends object>(opts?: { readonly onError?: BusErrorHandler }): Bus<Topics>;
+  connect<Topics extends object, Replies extends object = Record<never, never>>(opts?: { readonly onError?: BusErrorHandler }): Bus<Topics, Replies>;
 }
+
+/** The event handlers see: the stored event without its reply address. */
+const eventOf = (e: Stored, redelivered: boolean): BusEvent<Record<string, unknown>> =>
+  ({ id: e.id, topic: e.topic, key: e.key, time: e.time, payload: e.payload, redelivered }) as BusEvent<Record<string, unknown>>;
 
 /** Creates an {@link InProcessHub}. */
 export function createInProcessHub(): InProcessHub {
@@ -73,7 +80,7 @@ export function createInProcessHub(): InProcessHub {
       for (let e = pending.shift(); e !== undefined; e = pending.shift()) {
         for (const f of [...fanouts]) {
           if (!f.topics.has(e.topic)) continue;
-          const ev = { ...e, redelivered: false } as BusEvent<Record<string, unknown>>;
+          const ev = eventOf(e, false);
           try {
             const r = f.handler(ev);
             if (r instanceof Promise) r.catch((err: unknown) => f.onError(err, { topic: e.topic, eventId: e.id, what: 'subscriber failed' }));
@@ -114,11 +121,11 @@ export function createInProcessHub(): InProcessHub {
     g.inFlight.set(token, { item, member });
     member.inFlight++;
     const acked = () => !g.inFlight.has(token);
-    const event = { ...item.event, redelivered: item.redelivered } as BusEvent<Record<string, unknown>>;
+    const event = eventOf(item.event, item.redelivered);
     // Handlers start on a later tick: `publish` never runs them (it may be called inside a
     // store transaction that a handler's own queries would wait for).
     queueMicrotask(() => {
-      void runGroupHandler(() => member.handler(event), member.settings, () => member.gone, onError, { topic: item.event.topic, eventId: item.event.id, group: g.name }).then(() => {
+      void runGroupHandler(() => member.handler(event, item.event), member.settings, () => member.gone, onError, { topic: item.event.topic, eventId: item.event.id, group: g.name }).then(() => {
         if (acked() || member.gone) return;
         g.inFlight.delete(token);
         member.inFlight--;
@@ -143,30 +150,84 @@ export function createInProcessHub(): InProcessHub {
   };
 
   return {
-    connect<Topics extends object>({ onError = () => undefined }: { readonly onError?: BusErrorHandler } = {}): Bus<Topics> {
+    connect<Topics extends object, Replies extends object = Record<never, never>>({ onError = () => undefined }: { readonly onError?: BusErrorHandler } = {}): Bus<Topics, Replies> {
       const owner = Symbol('bus');
       const left = new Set<() => void>();
       let closed = false;
       const open = (): void => {
         if (closed) throw new RondoError('BUS_UNAVAILABLE', 'the event bus is closed');
       };
+      const stored = (topic: string, payload: unknown, opts: PublishOptions): Stored => ({
+        id: opts.id ?? randomUUID(), topic, key: opts.key ?? null, time: opts.time ?? new Date().toISOString(),
+        // Through JSON, as on the broker: handlers see the same shapes on both buses.
+        payload: JSON.parse(JSON.stringify(payload ?? null)) as unknown,
+      });
+      const put = (event: Stored): string => {
+        for (const g of groups.values()) {
+          if (!g.topics.has(event.topic)) continue;
+          g.queue.push({ event, redelivered: false });
+          pump(g, onError);
+        }
+        fanout(event);
+        return event.id;
+      };
+      const join = async (name: string, topics: readonly string[], handler: Member['handler'], opts: ConsumeOptions): Promise<BusSubscription> => {
+        open();
+        checkBusName('group', name);
+        for (const t of topics) checkBusName('topic', t);
+        const settings = groupSettings(opts);
+        let g = groups.get(name);
+        if (!g) groups.set(name, (g = { name, ordered: settings.ordered, topics: new Set(), queue: [], members: [], inFlight: new Map(), next: 0 }));
+        if (g.ordered !== settings.ordered) {
+          throw new RondoError('BUS_INVALID', `bus group '${name}' is ${g.ordered ? 'ordered' : 'unordered'}; every member must join it the same way`);
+        }
+        for (const t of topics) g.topics.add(t);
+        const member: Member = { owner, handler, settings, inFlight: 0, gone: false };
+        g.members.push(member);
+        const group = g;
+        const off = () => leave(group, member, onError);
+        left.add(off);
+        pump(g, onError);
+        return { close: async () => (off(), void left.delete(off)) };
+      };
       return {
         kind: 'in-process',
         async publish<K extends keyof Topics & string>(topic: K, payload: Topics[K], opts: PublishOptions = {}): Promise<string> {
           open();
           checkBusName('topic', topic);
-          const event: Stored = {
-            id: opts.id ?? randomUUID(), topic, key: opts.key ?? null, time: opts.time ?? new Date().toISOString(),
-            // Through JSON, as on the broker: handlers see the same shapes on both buses.
-            payload: JSON.parse(JSON.stringify(payload ?? null)) as unknown,
-          };
-          for (const g of groups.values()) {
-            if (!g.topics.has(topic)) continue;
-            g.queue.push({ event, redelivered: false });
-            pump(g, onError);
+          return put(stored(topic, payload, opts));
+        },
+        async request<K extends keyof Topics & string>(topic: K, payload: Topics[K], opts: RequestOptions): Promise<ReplyOf<Replies, K>> {
+          open();
+          checkBusName('topic', topic);
+          checkTimeout(opts.timeoutMs);
+          // As on the broker (a `mandatory` publication nobody takes): nobody at all receives it.
+          if (![...groups.values()].some((g) => g.topics.has(topic)) && ![...fanouts].some((f) => f.topics.has(topic))) throw noResponder(topic);
+          let timer: NodeJS.Timeout | undefined;
+          const answered = new Promise<WireReply>((resolve, reject) => {
+            timer = setTimeout(() => reject(requestTimeout(topic, opts.timeoutMs)), opts.timeoutMs);
+            // The first answer wins (two responder groups may serve one topic).
+            put({ ...stored(topic, payload, opts), request: { deadline: Date.now() + opts.timeoutMs, reply: resolve } });
+          });
+          try {
+            return answerOf(await answered, topic) as ReplyOf<Replies, K>;
+          } finally {
+            clearTimeout(timer);
           }
-          fanout(event);
-          return event.id;
+        },
+        async respond<K extends keyof Topics & string>(name: string, topics: readonly K[], handler: Responder<Topics, Replies, K>, opts: RespondOptions = {}): Promise<BusSubscription> {
+          const answer = async (event: BusEvent<Record<string, unknown>>, s: Stored): Promise<void> => {
+            // A plain event of the topic, or a request its requester gave up: nothing to answer.
+            if (!s.request || Date.now() > s.request.deadline) return;
+            let outcome: { ok: unknown } | { failed: unknown };
+            try {
+              outcome = { ok: await handler(event as unknown as BusEvent<Topics, K>) };
+            } catch (e) {
+              outcome = { failed: e };
+            }
+            s.request.reply(replyOf(outcome));
+          };
+          return join(name, topics, answer, { ordered: false, attempts: 1, ...(opts.prefetch === undefined ? {} : { prefetch: opts.prefetch }) });
         },
         async subscribe<K extends keyof Topics & string>(topics: readonly K[], handler: FanoutHandler<Topics, K>): Promise<BusSubscription> {
           open();
@@ -178,23 +239,7 @@ export function createInProcessHub(): InProcessHub {
           return { close: async () => (off(), void left.delete(off)) };
         },
         async consume<K extends keyof Topics & string>(name: string, topics: readonly K[], handler: GroupHandler<Topics, K>, opts: ConsumeOptions = {}): Promise<BusSubscription> {
-          open();
-          checkBusName('group', name);
-          for (const t of topics) checkBusName('topic', t);
-          const settings = groupSettings(opts);
-          let g = groups.get(name);
-          if (!g) groups.set(name, (g = { name, ordered: settings.ordered, topics: new Set(), queue: [], members: [], inFlight: new Map(), next: 0 }));
-          if (g.ordered !== settings.ordered) {
-            throw new RondoError('BUS_INVALID', `bus group '${name}' is ${g.ordered ? 'ordered' : 'unordered'}; every member must join it the same way`);
-          }
-          for (const t of topics) g.topics.add(t);
-          const member: Member = { owner, handler: handler as unknown as Member['handler'], settings, inFlight: 0, gone: false };
-          g.members.push(member);
-          const group = g;
-          const off = () => leave(group, member, onError);
-          left.add(off);
-          pump(g, onError);
-          return { close: async () => (off(), void left.delete(off)) };
+          return join(name, topics, (e) => handler(e as unknown as BusEvent<Topics, K>), opts);
         },
         status: () => ({ kind: 'in-process', connected: !closed, target: 'in-process' }),
         async close() {
@@ -212,6 +257,6 @@ export function createInProcessHub(): InProcessHub {
  * The embedded bus: one process, nothing to install. Events reach this process's
  * subscribers and groups only; split roles need RabbitMQ (`createAmqpBus`).
  */
-export function createInProcessBus<Topics extends object>(opts: { readonly onError?: BusErrorHandler } = {}): Bus<Topics> {
-  return createInProcessHub().connect<Topics>(opts);
+export function createInProcessBus<Topics extends object, Replies extends object = Record<never, never>>(opts: { readonly onError?: BusErrorHandler } = {}): Bus<Topics, Replies> {
+  return createInProcessHub().connect<Topics, Replies>(opts);
 }

@@ -1,7 +1,7 @@
 export { createEventBus } from './event-bus.js';
 export type { BusMessage, EventBus, EventBusOptions } from './event-bus.js';
 export { BUS_KINDS, BUS_NAME } from './bus.js';
-export type { Bus, BusEnvelope, BusErrorHandler, BusEvent, BusKind, BusStatus, BusSubscription, ConsumeOptions, FanoutHandler, GroupHandler, PublishOptions } from './bus.js';
+export type { Bus, BusEnvelope, BusErrorHandler, BusEvent, BusKind, BusStatus, BusSubscription, ConsumeOptions, FanoutHandler, GroupHandler, PublishOptions, ReplyOf, RequestOptions, RespondOptions, Responder, WireReply, WireReplyError } from './bus.js';
 export { createInProcessBus, createInProcessHub } from './in-process-bus.js';
 export type { InProcessHub } from './in-process-bus.js';
 export { amqpNames, createAmqpBus, redactAmqpUrl } from './amqp-bus.js';

@@ -18,6 +18,7 @@ import { registerEventsCommands } from './events-commands.js';
 import { registerDoctorCommand } from './doctor-command.js';
 import { registerCompletionCommand } from './completion-command.js';
 import { registerOsmCommands } from './osm-commands.js';
+import { registerPluginCommands } from './plugin-commands.js';
 
 /**
  * Builds the `rondo` program: one module per noun registers its commands. To add a noun,
@@ -48,6 +49,7 @@ export function buildProgram(out: Output = processOutput): Command {
   registerDoctorCommand(program, out);
   // osmclient-style aliases (nsd-create, ns-create --nsd_name …) for OSM users' habits.
   registerOsmCommands(program, out);
+  registerPluginCommands(program, out);
   // `completion` reads the whole tree when it runs, so commands registered after it are included.
   registerCompletionCommand(program, out);
   for (const c of program.commands) c.exitOverride();

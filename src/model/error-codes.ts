@@ -175,6 +175,16 @@ export const ERROR_CODES = {
   BUS_UNAVAILABLE: spec(503, 'Event bus unavailable', true),
   /** A bus topic or group name that cannot be used, or a group joined with another ordering. */
   BUS_INVALID: spec(500, 'Invalid event bus use'),
+  /** A bus request whose topic no responder group serves. */
+  BUS_NO_RESPONDER: spec(503, 'No responder for this request', true),
+  /** A bus request that got no answer within its timeout. */
+  BUS_REQUEST_TIMEOUT: spec(504, 'Bus request timed out', true),
+  /** A bus request whose responder failed with an error that is not a Rondo error code. */
+  BUS_REQUEST_FAILED: spec(502, 'Bus request failed'),
+  /** No registered plugin has this id. */
+  PLUGIN_NOT_FOUND: spec(404, 'Plugin not found'),
+  /** A plugin registration or message that breaks the plugin protocol (docs/plugins.md). */
+  PLUGIN_INVALID: spec(400, 'Invalid plugin message'),
   RECONCILER_DISABLED: spec(503, 'No reconciler on this server'),
   DASHBOARD_NOT_BUILT: spec(503, 'Dashboard not built'),
 } as const satisfies Record<string, ErrorCodeSpec>;

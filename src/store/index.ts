@@ -41,3 +41,5 @@ export { SqlReconcileRepository } from './reconcile-repository.js';
 export type { SubnetOverlap } from './reconcile-repository.js';
 // The transactional outbox and the consumers' handled-event records (event bus).
 export { consumedEvents, outboxStore, unsentOutboxEvents } from './outbox-repository.js';
+// The plugin registry (docs/plugins.md).
+export { pluginRepository } from './plugin-repository.js';

@@ -4,6 +4,7 @@ import type { Capacity, VnfInstance } from '../model/index.js';
 import type { TenantScope, VnfInstanceRepository, VnfPatch, VnfRecord } from '../lifecycle/index.js';
 import type { Database } from './schema.js';
 import { json, toVnfInstance } from './runtime-rows.js';
+import { isoMillis } from './list-conditions.js';
 
 /** VNF instance records; implements the lifecycle's VnfInstanceRepository port. */
 export class SqlVnfInstanceRepository implements VnfInstanceRepository {
@@ -49,9 +50,27 @@ export class SqlVnfInstanceRepository implements VnfInstanceRepository {
     return rows.map(toVnfInstance);
   }
 
+  /**
+   * Deletes the NS's records and, in the same statement, writes one `mano.function.stop`
+   * outbox event per VNF (SAPs have none) for plugins (docs/plugins.md), naming the
+   * operation that runs on the NS (terminate, or an instantiation's rollback).
+   */
   async deleteByNs(nsInstanceId: string): Promise<number> {
-    const r = await this.db.deleteFrom('vnf_instances').where('ns_instance_id', '=', nsInstanceId).executeTakeFirst();
-    return Number(r.numDeletedRows);
+    const r = await sql<{ n: number }>`
+      with gone as (delete from vnf_instances where ns_instance_id = ${nsInstanceId} returning *),
+      events as (
+        insert into outbox (id, topic, key, payload)
+        select gen_random_uuid()::text, 'mano.function.stop', g.ns_instance_id, jsonb_build_object(
+          'nsInstanceId', g.ns_instance_id, 'tenant', coalesce(ns.tenant, ''),
+          'nsLcmOpOccId', (select o.id from lcm_op_occs o where o.ns_instance_id = g.ns_instance_id and o.operation_state in ('PROCESSING', 'ROLLING_BACK') order by o.start_time desc limit 1),
+          'vnfInstanceId', g.id, 'memberId', g.member_id, 'vnfdId', g.vnfd_id, 'popId', g.pop_id, 'computeIds', g.compute_ids,
+          'time', ${isoMillis(sql`now()`)})
+        from gone g left join ns_instances ns on ns.id = g.ns_instance_id
+        where g.kind = 'vnf'
+        order by g.member_id
+        returning 1)
+      select count(*)::int as n from gone`.execute(this.db);
+    return Number(r.rows[0]?.n ?? 0);
   }
 
   async patch(id: string, patch: VnfPatch): Promise<VnfInstance | undefined> {

@@ -13,13 +13,13 @@ import type { ChannelModel } from 'amqplib';
 import { amqpNames, createAmqpBus, createInProcessHub } from '../../src/bus/index.js';
 import type { Bus } from '../../src/bus/index.js';
 import { BUS_COMPLIANCE_GROUPS, runBusCompliance } from '../bus-compliance.js';
-import type { ComplianceTopics } from '../bus-compliance.js';
+import type { ComplianceReplies, ComplianceTopics } from '../bus-compliance.js';
 import { TEST_AMQP_URL, deleteAmqpPrefix } from '../support/amqp.js';
 
 runBusCompliance('in-process', async () => {
   const hub = createInProcessHub();
   return {
-    open: async () => hub.connect<ComplianceTopics>(),
+    open: async () => hub.connect<ComplianceTopics, ComplianceReplies>(),
     // In one process, a bus instance's end is its close: nothing is said on any wire.
     crash: (bus) => bus.close(),
     cleanup: async () => undefined,
@@ -28,11 +28,11 @@ runBusCompliance('in-process', async () => {
 
 runBusCompliance('rabbitmq', async () => {
   const prefix = `rondo-test-${randomUUID().slice(0, 8)}`;
-  const connections = new Map<Bus<ComplianceTopics>, () => ChannelModel | undefined>();
+  const connections = new Map<Bus<ComplianceTopics, ComplianceReplies>, () => ChannelModel | undefined>();
   return {
     async open() {
       let model: ChannelModel | undefined;
-      const bus = await createAmqpBus<ComplianceTopics>({
+      const bus = await createAmqpBus<ComplianceTopics, ComplianceReplies>({
         url: TEST_AMQP_URL, prefix, connectTimeoutMs: 10_000,
         connect: async (url) => (model = await amqp.connect(url)),
       });

@@ -5,6 +5,7 @@
  * constants, so a value added to a constant without a new migration fails here, not in a
  * user's database.
  */
+import { PLUGIN_STATES } from '../../src/plugins/index.js';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ts from 'typescript';
@@ -122,6 +123,7 @@ describe('migrations are frozen', () => {
       'subscriptions.api': SUBSCRIPTION_APIS,
       'pnfds.onboarding_state': ONBOARDING_STATES,
       'pnfds.usage_state': USAGE_STATES,
+      'plugins.state': PLUGIN_STATES,
     };
     const sorted = (m: Iterable<[string, readonly string[]]>) => Object.fromEntries([...m].map(([k, v]) => [k, [...v].sort()]).sort(([a], [b]) => String(a).localeCompare(String(b))));
     expect(sorted(allowedValues)).toEqual(sorted(Object.entries(expected)));
