@@ -1,6 +1,7 @@
 /**
  * An OSM NS with two VNFs and a management network on the real CI OpenStack through the
- * Heat path: the corpus's hackfest_multivdu VNF (two VDUs on an internal link, management
+ * Heat path, created as an osmclient user would (`rondo ns-create --nsd_name … --ns_name …
+ * --vim_account …` through the built CLI: `npm run build` first): the corpus's hackfest_multivdu VNF (two VDUs on an internal link, management
  * and data CPs) and hackfest_basic_metrics VNF (one VDU with a cloud-init file), both on
  * mgmtnet (the NS's management network), the first also on datanet. The OSM image
  * `ubuntu20.04` is mapped through the PoP's image map onto a tiny Glance image. Checked in
@@ -24,6 +25,8 @@ import { packFolderTarGz } from '../../src/packages/index.js';
 import type { Store } from '../../src/store/index.js';
 import { glance, heat, neutron, nova } from '../../src/vim/openstack/index.js';
 import type { KeystoneSession } from '../../src/vim/openstack/index.js';
+import { BUILT_CLI, runCli } from '../support/cli-server.js';
+import type { CliRun } from '../support/cli-server.js';
 import { openTestStore } from '../support/store.js';
 import { adminCredentials, adminSession, runId, uploadTestImage } from './openstack-support.js';
 
@@ -72,6 +75,13 @@ describe('an OSM NS of two VNFs on OpenStack (Heat)', () => {
   let imageId: string | undefined;
   let nsId: string | undefined;
   const pop = `os-osm-${run}`;
+  let url = '';
+  const env = (): NodeJS.ProcessEnv => ({ ...process.env, DATABASE_URL: '', RONDO_URL: '', RONDO_INSECURE_NO_AUTH: '1', RONDO_TOKEN: '', RONDO_API_KEY: '', RONDO_CONFIG_DIR: join(dir, 'cli') });
+  const rondo = (args: string[]): Promise<CliRun> => runCli(BUILT_CLI, [...args, '--url', url], { env: env(), timeoutMs: 280_000 });
+  const ok = (r: CliRun, what: string): string => {
+    expect(r.code, `${what}\n${r.stdout}\n${r.stderr}`).toBe(0);
+    return r.stdout;
+  };
 
   beforeAll(async () => {
     api = await adminSession('openstack-osm-it');
@@ -93,6 +103,7 @@ describe('an OSM NS of two VNFs on OpenStack (Heat)', () => {
     app = c.app as RondoApp;
     // The worker only: no watchers or reconciliation on the shared OpenStack.
     await c.start({ worker: true, reconciler: false, monitoring: false });
+    url = await c.listen();
   }, 60_000);
 
   afterAll(async () => {
@@ -117,7 +128,7 @@ describe('an OSM NS of two VNFs on OpenStack (Heat)', () => {
     };
     await upload('/vnfpkgm/v1/vnf_packages', 'package_content', 'multi.tar.gz');
     await upload('/vnfpkgm/v1/vnf_packages', 'package_content', 'metrics.tar.gz');
-    const nsdInfoId = await upload('/nsd/v1/ns_descriptors', 'nsd_content', 'ns.tar.gz');
+    await upload('/nsd/v1/ns_descriptors', 'nsd_content', 'ns.tar.gz');
     const creds = adminCredentials();
     const added = await inject({
       method: 'POST', url: '/admin/v1/vims',
@@ -126,15 +137,14 @@ describe('an OSM NS of two VNFs on OpenStack (Heat)', () => {
     expect(added.statusCode, added.body).toBe(201);
     const vimId = added.json().id as string;
     // OSM names the VM image ubuntu20.04; this PoP boots the tiny Glance image for it.
-    const patched = await inject({ method: 'PATCH', url: `/admin/v1/vims/${vimId}`, payload: { imageMap: { 'ubuntu20.04': IMAGE } }, headers: { 'content-type': 'application/merge-patch+json' } });
-    expect(patched.statusCode, patched.body).toBe(200);
+    expect(ok(await rondo(['vim', 'update', vimId, '--image-map', `ubuntu20.04=${IMAGE}`]), 'vim update')).toContain(`image map: ubuntu20.04=${IMAGE}`);
 
-    nsId = (await inject({ method: 'POST', url: '/nslcm/v1/ns_instances', payload: { nsdId: nsdInfoId, nsName: `osm-os-${run}` } })).json().id as string;
-    const started = await inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${nsId}/instantiate`, payload: { nsFlavourId: 'default', additionalParamsForNs: { pins: { multi: vimId, metrics: vimId } } } });
-    expect(started.statusCode, started.body).toBe(202);
-    const op = await c.services.lifecycle.waitForOp(String(started.headers.location).split('/').pop() as string, { timeoutMs: 240_000 });
-    expect(op.operationState, JSON.stringify(op.error)).toBe('COMPLETED');
+    // As an osmclient user types it (the built CLI against this Rondo), waiting for the instantiation.
+    const created = ok(await rondo(['ns-create', '--nsd_name', 'osm-os-two-vnf-ns', '--ns_name', `osm-os-${run}`, '--vim_account', vimId, '--wait', '--timeout', '240']), 'ns-create');
+    expect(created).toMatch(/INSTANTIATE \S+: COMPLETED/);
+    nsId = created.trim().split('\n').pop() as string;
     const ns = nsId;
+    expect((await c.services.lifecycle.listVnfs(ns)).map((v) => v.memberId).sort()).toEqual(['metrics', 'multi']);
 
     // In OpenStack: one stack per VNF, complete.
     const stacks = await heat.listStacks(api, [`rondo.ns=${ns}`]);
