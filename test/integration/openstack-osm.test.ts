@@ -77,7 +77,7 @@ describe('an OSM NS of two VNFs on OpenStack (Heat)', () => {
   const pop = `os-osm-${run}`;
   let url = '';
   const env = (): NodeJS.ProcessEnv => ({ ...process.env, DATABASE_URL: '', RONDO_URL: '', RONDO_INSECURE_NO_AUTH: '1', RONDO_TOKEN: '', RONDO_API_KEY: '', RONDO_CONFIG_DIR: join(dir, 'cli') });
-  const rondo = (args: string[]): Promise<CliRun> => runCli(BUILT_CLI, [...args, '--url', url], { env: env(), timeoutMs: 280_000 });
+  const rondo = (args: string[]): Promise<CliRun> => runCli(BUILT_CLI, [...args, '--url', url], { env: env(), timeoutMs: 450_000 });
   const ok = (r: CliRun, what: string): string => {
     expect(r.code, `${what}\n${r.stdout}\n${r.stderr}`).toBe(0);
     return r.stdout;
@@ -98,13 +98,13 @@ describe('an OSM NS of two VNFs on OpenStack (Heat)', () => {
       stepDeadlineSeconds: 300, opDeadlineSeconds: 600, workerConcurrency: 4,
     });
     store = await openTestStore('pglite', 'openstack-osm');
-    // Random ids: the first 8 characters of an NS id name its OpenStack resources.
+    // Random ids: OpenStack resource names derive from the NS id, and other runs share this OpenStack.
     c = await compose({ config, store, clock: systemClock, ids: { next: () => randomUUID() }, env: { RONDO_SECRET_KEY: 'ef'.repeat(32) }, workerOwner: `osm-os-${run}`, workerPollMs: 250 });
     app = c.app as RondoApp;
     // The worker only: no watchers or reconciliation on the shared OpenStack.
     await c.start({ worker: true, reconciler: false, monitoring: false });
     url = await c.listen();
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     // A run that failed half-way leaves its NS up: terminate it before looking for leftovers.
@@ -118,7 +118,7 @@ describe('an OSM NS of two VNFs on OpenStack (Heat)', () => {
     if (nsId) await expectNoLeftovers(api, nsId, []);
   }, 320_000);
 
-  it('instantiates with ACTIVE servers on the NS networks and addresses in the NS instance, cloud-init as user data; termination leaves nothing', { timeout: 300_000 }, async () => {
+  it('instantiates with ACTIVE servers on the NS networks and addresses in the NS instance, cloud-init as user data; termination leaves nothing', { timeout: 720_000 }, async () => {
     const inject = app.inject.bind(app);
     const upload = async (create: string, content: string, file: string): Promise<string> => {
       const id = (await inject({ method: 'POST', url: create, payload: {} })).json().id as string;
@@ -140,10 +140,13 @@ describe('an OSM NS of two VNFs on OpenStack (Heat)', () => {
     expect(ok(await rondo(['vim', 'update', vimId, '--image-map', `ubuntu20.04=${IMAGE}`]), 'vim update')).toContain(`image map: ubuntu20.04=${IMAGE}`);
 
     // As an osmclient user types it (the built CLI against this Rondo), waiting for the instantiation.
-    const created = ok(await rondo(['ns-create', '--nsd_name', 'osm-os-two-vnf-ns', '--ns_name', `osm-os-${run}`, '--vim_account', vimId, '--wait', '--timeout', '240']), 'ns-create');
+    const createRun = await rondo(['ns-create', '--nsd_name', 'osm-os-two-vnf-ns', '--ns_name', `osm-os-${run}`, '--vim_account', vimId, '--wait', '--timeout', '420']);
+    // Known before judging the run, so that afterAll cleans up after a failed one.
+    nsId = ((await inject({ method: 'GET', url: '/nslcm/v1/ns_instances' })).json() as { id: string }[])[0]?.id;
+    const created = ok(createRun, 'ns-create');
     expect(created).toMatch(/INSTANTIATE \S+: COMPLETED/);
-    nsId = created.trim().split('\n').pop() as string;
-    const ns = nsId;
+    const ns = created.trim().split('\n').pop() as string;
+    expect(ns).toBe(nsId);
     expect((await c.services.lifecycle.listVnfs(ns)).map((v) => v.memberId).sort()).toEqual(['metrics', 'multi']);
 
     // In OpenStack: one stack per VNF, complete.
