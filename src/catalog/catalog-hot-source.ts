@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError } from '../model/index.js';
 import type { Nsd, Vnfd } from '../model/index.js';
-import { translateVnfdToHot } from '../descriptors/etsi/hot/index.js';
+import { translateModelVnfdToHot, translateVnfdToHot } from '../descriptors/etsi/hot/index.js';
 import type { HotTranslateOptions } from '../descriptors/etsi/hot/index.js';
 import type { HotBundle, HotSource } from '../lifecycle/index.js';
 import { DEFAULT_TENANT } from './catalog-states.js';
@@ -32,10 +32,11 @@ const sameRef = (vnfd: Vnfd, ref: Nsd['vnfs'][number]['vnfd']): boolean =>
 /**
  * The lifecycle's {@link HotSource} over the catalog: for each member it finds the
  * on-boarded VNFD record, reads the YAML files of its package (imports resolve inside the
- * package) and translates the VNFD file with `translateVnfdToHot`. Each package is read
- * once per call.
+ * package) and translates the VNFD file with `translateVnfdToHot`; a SOL006 VNFD is
+ * translated from its stored model with `translateModelVnfdToHot` (no package read). Each
+ * package is read once per call.
  * @throws NotFoundError (unknown NSD), ConflictError `PLAN_HOT_UNAVAILABLE` (a member's
- *   VNFD is not an on-boarded SOL001 VNFD from a package), PackageInvalidError
+ *   VNFD is neither SOL006 nor an on-boarded SOL001 VNFD from a package), PackageInvalidError
  *   `HOT_UNSUPPORTED`/`HOT_INPUT_INVALID` from the translator.
  */
 export function createCatalogHotSource(deps: CatalogHotSourceDeps): HotSource {
@@ -71,8 +72,13 @@ export function createCatalogHotSource(deps: CatalogHotSourceDeps): HotSource {
         const member = nsd.descriptor.vnfs.find((m) => m.vnfId === vnfId);
         if (!member) throw unavailable(vnfId, `NSD ${nsdInfoId} has no such member`);
         const rec = await recordOf(nsd.vnfdIds, nsd.tenant ?? DEFAULT_TENANT, member.vnfd);
+        if (rec?.descriptor && rec.format === 'sol006') {
+          // No TOSCA topology to translate: the HOT comes from the model the SOL006 reader made.
+          out[vnfId] = translateModelVnfdToHot(rec.descriptor, { flavors: deps.translate?.flavors ?? 'resource', ...(rec.file ? { file: rec.file } : {}) });
+          continue;
+        }
         if (!rec?.descriptor || !rec.packageId || !rec.file) throw unavailable(vnfId, 'its VNFD is not on-boarded from a package; on-board it first');
-        if (rec.format !== 'etsi') throw unavailable(vnfId, `its VNFD is ${rec.format ?? 'unknown'}, and only SOL001 VNFDs translate to HOT; place it on a Docker PoP`);
+        if (rec.format !== 'etsi') throw unavailable(vnfId, `its VNFD is ${rec.format ?? 'unknown'}, and only SOL001 and SOL006 VNFDs translate to HOT; place it on a Docker PoP`);
         const packageId = rec.packageId;
         if (!byPackage.has(packageId)) byPackage.set(packageId, packageFiles(packageId));
         const files = await (byPackage.get(packageId) as Promise<Map<string, string>>);

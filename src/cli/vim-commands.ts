@@ -76,9 +76,9 @@ export function registerVimCommands(program: Command, out: Output): void {
     });
 
   vim.command('update')
-    .description('change a PoP: the container image a Docker PoP runs for a VM image that descriptors name (OSM packages)')
+    .description('change a PoP: the image it runs for a VM image that descriptors name (OSM packages): a container image on Docker, a Glance image on OpenStack')
     .argument('<id>', 'PoP id')
-    .option('--image-map <vm=container>', 'run this container image for that VM image (repeatable)', collectMapping, {})
+    .option('--image-map <vm=image>', 'run this image (container image on Docker, Glance image on OpenStack) for that VM image (repeatable)', collectMapping, {})
     .option('--unmap <vm-image>', 'remove a VM image from the map (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .action(async (id: string, o: { imageMap: Record<string, string>; unmap: string[] }, cmd: Command) => {
       const ctx = contextOf(cmd, out);

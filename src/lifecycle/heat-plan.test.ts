@@ -58,6 +58,16 @@ describe('planNs with a VNF on an OpenStack PoP (Heat path)', () => {
       .toThrow(expect.objectContaining({ code: 'PLAN_CROSS_VIM_LINK', status: 409 }));
   });
 
+  it('boots what the PoP\'s image map names instead of the VNFD\'s image (servers and the image check)', async () => {
+    const { nsd, vnfd } = await descriptors();
+    const mapped = { ...os, config: { imageMap: { 'vnf/busybox:latest': 'cirros-0.6' } } };
+    const p = planNs({ nsInstanceId: NS, nsd, vnfds: { relay: vnfd }, accounts: [mapped], placement: { relay: 'os1', sap_in: 'os1', sap_out: 'os1' }, subnets, hots: { relay: hot } });
+    const s = p.steps.find((x) => x.kind === 'stack')?.params as StackStepParams;
+    expect(s.images).toEqual(['cirros-0.6']);
+    expect(s.template.resources['front']?.properties?.['image']).toBe('cirros-0.6');
+    expect(s.files['back_aspect.hot.yaml']?.resources['back']?.properties?.['image']).toBe('cirros-0.6');
+  });
+
   it('says PLAN_HOT_UNAVAILABLE when an OpenStack-placed VNF has no translation', async () => {
     const { nsd, vnfd } = await descriptors();
     expect(() => planNs({ nsInstanceId: NS, nsd, vnfds: { relay: vnfd }, accounts: [os], placement: { relay: 'os1', sap_in: 'os1', sap_out: 'os1' }, subnets }))

@@ -56,11 +56,14 @@ export const heatPopIds = (accounts: readonly VimAccount[]): string[] => account
 
 /**
  * The `stack` step of a VNF placed on a Heat PoP. `interfaces` are the VNF's planned
- * interfaces on NS links (cp = the VNF's external CP id).
+ * interfaces on NS links (cp = the VNF's external CP id); `images` the image to boot per
+ * VDU where the PoP's image map or alternative images replace the VNFD's.
  * @throws ConflictError `PLAN_HOT_UNAVAILABLE` without a translation, and what
  *   {@link stackTemplate} throws.
  */
-export function stackStep(nsInstanceId: string, vnfId: string, vnfd: Vnfd, popId: string, interfaces: readonly PlannedInterface[], hot: HotBundle | undefined): StackStepParams {
+export function stackStep(
+  nsInstanceId: string, vnfId: string, vnfd: Vnfd, popId: string, interfaces: readonly PlannedInterface[], hot: HotBundle | undefined, images: Readonly<Record<string, string>> = {},
+): StackStepParams {
   if (!hot) {
     throw new ConflictError(`VNF ${vnfId} is placed on PoP ${popId}, which deploys VNFs as Heat stacks, but no HOT translation of its VNFD is available; use a SOL001 VNFD or another PoP`, {
       code: 'PLAN_HOT_UNAVAILABLE', details: { vnfId, popId },
@@ -71,7 +74,7 @@ export function stackStep(nsInstanceId: string, vnfId: string, vnfd: Vnfd, popId
     const cp = vnfd.connectionPoints.find((c) => c.id === i.cp);
     return { ...i, vdu: cp?.vdu ?? '', vduCp: cp?.vduCp ?? i.cp };
   });
-  const t = stackTemplate(hot, name, itfs.map((i) => ({ vduCp: i.vduCp, network: i.network, address: i.address })), { 'rondo.ns': nsInstanceId, 'rondo.vnf': vnfId });
+  const t = stackTemplate(hot, name, itfs.map((i) => ({ vduCp: i.vduCp, network: i.network, address: i.address })), { 'rondo.ns': nsInstanceId, 'rondo.vnf': vnfId }, images);
   return {
     action: 'create', name, memberId: vnfId, vnfdId: vnfd.descriptorId, vnfdRef: `${vnfd.ref.vendor}/${vnfd.ref.name}/${vnfd.ref.version}`,
     template: t.template, files: t.files, parameters: t.parameters, images: t.images, vdus: vnfd.vdus.map((v) => v.id), interfaces: itfs, demand: vnfDemand(vnfd),

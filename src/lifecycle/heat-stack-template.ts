@@ -33,7 +33,9 @@ const LIFTED_OUTPUTS_VERSION = '2015-04-30';
  *   ports inside a scaling group's nested template get it through a parameter the group
  *   passes in (so a scale-out beyond one member would reuse it: see the report's gaps);
  * - ports and scaling groups depend on the template's subnets (see below);
- * - servers are named `<stack>-<vdu>` and carry the NS/VNF labels as metadata;
+ * - servers are named `<stack>-<vdu>` and carry the NS/VNF labels as metadata; a server
+ *   whose VDU is in `imageOf` boots that image instead (the PoP's image map or its VIM
+ *   type's alternative image, chosen by the plan);
  * - outputs of nested templates (`<vdu>_id`, `<cp>_ip`) are lifted into the main template
  *   as lists (`outputs_list` of the group), so one stack read gives every id and address.
  *
@@ -42,7 +44,7 @@ const LIFTED_OUTPUTS_VERSION = '2015-04-30';
  * `PLAN_UNBOUND_CP` when an external CP of the VNFD is on no NS link (Heat would need a
  * network for it).
  */
-export function stackTemplate(bundle: HotBundle, stackName: string, externals: readonly StackExternal[], metadata: Readonly<Record<string, string>>): StackTemplate {
+export function stackTemplate(bundle: HotBundle, stackName: string, externals: readonly StackExternal[], metadata: Readonly<Record<string, string>>, imageOf: Readonly<Record<string, string>> = {}): StackTemplate {
   const main = structuredClone(bundle.main) as HotDocument;
   const files = structuredClone(bundle.nested) as Record<string, HotDocument>;
   const parameters: Record<string, string> = {};
@@ -72,6 +74,7 @@ export function stackTemplate(bundle: HotBundle, stackName: string, externals: r
       const props = (r.properties ??= {});
       props.name = `${stackName}-${name}`;
       props.metadata = { ...(props.metadata as Record<string, string> | undefined), ...metadata };
+      if (imageOf[name] !== undefined) props.image = imageOf[name];
       if (typeof props.image === 'string') images.add(props.image);
     }
   }

@@ -159,7 +159,10 @@ export function planNs(input: PlanInput): NsPlan {
       // Heat path: the whole VNF (VDUs, ports, internal links) is one stack; no start commands (no exec on OpenStack).
       const names = vnfd.vdus.map((vdu) => computeName(ns, member.vnfId, vnfd.vdus.length > 1 ? vdu.id : undefined));
       names.forEach((n) => stackComputes.add(n));
-      stacks.push({ ...stackStep(ns, member.vnfId, vnfd, popId, names.flatMap(interfacesOf), input.hots?.[member.vnfId]), popId });
+      // The PoP's image map (and its VIM type's alternative images) apply to Glance names as to Docker images.
+      const account = accountById.get(popId) as VimAccount;
+      const images = Object.fromEntries(vnfd.vdus.map((v) => [v.id, containerImage(member.vnfId, v, account)] as const).filter(([id, image]) => image !== vnfd.vdus.find((v) => v.id === id)?.image));
+      stacks.push({ ...stackStep(ns, member.vnfId, vnfd, popId, names.flatMap(interfacesOf), input.hots?.[member.vnfId], images), popId });
       continue;
     }
     const commands = startCommandsByVdu(vnfd);

@@ -149,8 +149,9 @@ export interface VimAccount {
 }
 
 /**
- * A PoP's image map: VM image name as descriptors name it (`ubuntu20.04`) → the container
- * image a Docker PoP runs for it (`vnf/busybox:latest`). Kept in `config.imageMap`.
+ * A PoP's image map: VM image name as descriptors name it (`ubuntu20.04`) → the image the
+ * PoP runs for it: a container image on Docker (`vnf/busybox:latest`), a Glance image name
+ * or id on OpenStack. Kept in `config.imageMap`.
  */
 export type ImageMap = Readonly<Record<string, string>>;
 

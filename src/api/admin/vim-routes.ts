@@ -56,7 +56,7 @@ const VimAccountSchema = Type.Object(
 const VimAccountPatch = Type.Object(
   {
     imageMap: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.Union([Type.String({ minLength: 1 }), Type.Null()]), {
-      description: 'VM image name (as descriptors name it) → container image a Docker PoP runs instead; null removes an entry',
+      description: 'VM image name (as descriptors name it) → the image this PoP runs instead (a container image on Docker, a Glance image name or id on OpenStack); null removes an entry',
     })),
   },
   { additionalProperties: false },
@@ -80,7 +80,8 @@ function toView(a: VimAccount, usage: Record<string, Capacity>, base: string, ch
 /**
  * VIM accounts (PoPs): `/admin/v1/vims`. Adding checks connectivity first (400/503 with
  * the VimError code when unreachable; `?check=false` skips it); PATCH changes the image
- * map Docker PoPs use for VM images (`config.imageMap`); credentials are stored
+ * map of VM image names (`config.imageMap`: container images on Docker, Glance images on
+ * OpenStack); credentials are stored
  * apart from the rest of the config and never returned; removing a PoP an NS instance
  * uses is 409 `VIM_ACCOUNT_IN_USE`. An account belongs to its creator's tenant; callers
  * see their tenant's accounts and those an admin shared with it, others answer 404.

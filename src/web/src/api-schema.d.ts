@@ -3711,7 +3711,7 @@ export interface paths {
             readonly requestBody: {
                 readonly content: {
                     readonly "application/json": {
-                        /** @description VM image name (as descriptors name it) → container image a Docker PoP runs instead; null removes an entry */
+                        /** @description VM image name (as descriptors name it) → the image this PoP runs instead (a container image on Docker, a Glance image name or id on OpenStack); null removes an entry */
                         readonly imageMap?: {
                             readonly [key: string]: string | null;
                         };

@@ -6,3 +6,5 @@ export type { FlavorSpec } from './hot-compute.js';
 export { translateVnfdToHot } from './translate-vnfd-to-hot.js';
 export type { HotTranslateOptions } from './translate-vnfd-to-hot.js';
 export { hotToYaml, translateVnfdFile } from './translate-vnfd-file.js';
+export { internalLinkCidr, translateModelVnfdToHot } from './translate-model-vnfd-to-hot.js';
+export type { ModelHotOptions } from './translate-model-vnfd-to-hot.js';
