@@ -157,7 +157,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     (relay = rt.outboxRelay).start();
     const monitoring = wireMonitoring({
       config, store, clock, ids, logger,
-      vimRegistry: rt.vimRegistry, events: bus, handled: consumedEvents(store.db), lifecycle: rt.lifecycle,
+      vimRegistry: rt.vimRegistry, events: bus, handled: consumedEvents(store.db), lifecycle: rt.lifecycle, descriptors: rt.descriptors,
       sealer: auth.secretBox,
       // Callbacks and VES collectors reach only what RONDO_OUTBOUND_ALLOW allows.
       outbound: auth.outbound,

@@ -1,0 +1,82 @@
+import { Counter } from 'prom-client';
+import type { EventBus } from '../bus/index.js';
+import type { Clock } from '../model/index.js';
+import { isFinalOpState, isSick } from '../lifecycle/index.js';
+import type { DescriptorSource, NsLifecycleService } from '../lifecycle/index.js';
+import { AutoHealEngine, createPolicyService } from '../monitoring/index.js';
+import type { AlarmService, MonitoringMetrics, MonitoringTopics, PolicyDefaults, PolicyService } from '../monitoring/index.js';
+import { nsPolicyRepository } from '../store/index.js';
+import type { Store } from '../store/index.js';
+import type { VimRegistry } from '../vim/index.js';
+
+/** Policies of NS instances and the engine that carries them out. */
+export interface AutoHealServices {
+  readonly service: PolicyService;
+  readonly engine: AutoHealEngine;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** What {@link wireAutoHeal} is built from. */
+export interface AutoHealWiringDeps {
+  readonly store: Store;
+  readonly bus: EventBus<MonitoringTopics>;
+  readonly clock: Clock;
+  readonly alarms: AlarmService;
+  readonly metrics: MonitoringMetrics;
+  readonly vimRegistry: VimRegistry;
+  readonly lifecycle: Pick<NsLifecycleService, 'listVnfs' | 'getNs' | 'heal' | 'listOps'>;
+  readonly descriptors: Pick<DescriptorSource, 'getVnfds'>;
+  readonly defaults?: PolicyDefaults;
+  readonly onError?: (e: unknown) => void;
+}
+
+/**
+ * Wires the policies: the policy service over `ns_policies` and the NSDs' VNFDs, and the
+ * auto-heal engine over the monitoring bus, starting HEALs through the lifecycle service.
+ * It runs where monitoring runs (roles api and all: where the PoPs are watched); with
+ * several such processes the store's guarded firing state lets one of them act per failure.
+ */
+export function wireAutoHeal(deps: AutoHealWiringDeps): AutoHealServices {
+  const { lifecycle, clock } = deps;
+  const store = nsPolicyRepository(deps.store.db);
+  const service = createPolicyService({
+    store,
+    clock,
+    ...(deps.defaults ? { defaults: deps.defaults } : {}),
+    ns: { vnfdsOf: async (nsId) => deps.descriptors.getVnfds((await lifecycle.getNs(nsId)).nsdInfoId) },
+  });
+  const firings = new Counter({
+    name: 'rondo_policy_firings_total',
+    help: 'Operations started by NS policies, by policy type and VNF',
+    labelNames: ['type', 'ns', 'vnf'] as const,
+    registers: [deps.metrics.registry],
+  });
+  const engine = new AutoHealEngine({
+    bus: deps.bus,
+    policies: service,
+    store,
+    alarms: deps.alarms,
+    clock,
+    onFired: (p) => firings.inc({ type: p.type, ns: p.nsInstanceId, vnf: p.vnfId }),
+    ...(deps.onError ? { onError: deps.onError } : {}),
+    ns: {
+      nsState: async (nsId) => (await lifecycle.getNs(nsId).catch(() => undefined))?.state,
+      listVnfs: (nsId) => lifecycle.listVnfs(nsId),
+      openOperation: async (nsId) => (await lifecycle.listOps({ nsInstanceId: nsId })).find((o) => !isFinalOpState(o.operationState)),
+      heal: (nsId, req) =>
+        lifecycle.heal(nsId, {
+          vnfs: [{ vnfInstanceId: req.vnfInstanceId, cause: req.cause }],
+          automatic: true,
+          operationParams: { healVnfData: [{ vnfInstanceId: req.vnfInstanceId, cause: req.cause, additionalParams: req.additionalParams }] },
+        }),
+      computeSick: async (popId, computeId) => isSick(await deps.vimRegistry.get(popId).status(computeId, AbortSignal.timeout(5000))),
+    },
+  });
+  return {
+    service,
+    engine,
+    start: () => engine.start(),
+    stop: () => engine.stop(),
+  };
+}
