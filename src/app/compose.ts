@@ -16,6 +16,7 @@ import type { AuthService, ScryptParams } from '../auth/index.js';
 import type { LifecycleTopics, LifecycleWorker } from '../lifecycle/index.js';
 import type { Bus, BusSubscription, OutboxRelay } from '../bus/index.js';
 import type { VimDriverTypes } from '../vim/index.js';
+import type { ProbeRunner } from '../monitoring/index.js';
 import { createLogger } from './logger.js';
 import { wireLifecycle } from './lifecycle-wiring.js';
 import type { CrashPointsPort, LifecycleOptions, RuntimeServices } from './lifecycle-wiring.js';
@@ -69,6 +70,8 @@ export interface ComposeOptions extends LifecycleOptions {
   readonly vimDrivers?: VimDriverTypes;
   /** Crash points passed to the executor and the worker (crash tests). */
   readonly crashPoints?: CrashPointsPort;
+  /** How VDU health probes are tried (default from this host: `ping`, HTTP GET); memory-VIM tests inject one. */
+  readonly probeRunner?: ProbeRunner;
   /** Build the HTTP app (default true); options go to `buildApp`. A worker role gets the health routes only. */
   readonly http?: boolean | BuildAppOptions;
 }
@@ -164,6 +167,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
       publicUrl,
       // A worker serves no /metrics: no process collectors (benches start many workers in one process).
       processMetrics: role !== 'worker',
+      ...(opts.probeRunner ? { probeRunner: opts.probeRunner } : {}),
     });
     const services: ComposedServices = { catalog, ...rt, monitoring, auth };
     const deps: AppDeps = { config, store, logger, clock, ids, services };

@@ -16,7 +16,7 @@ import {
   createMonitoringMetrics,
   vimMonitoringPort,
 } from '../monitoring/index.js';
-import type { MonitoringMetrics, MonitoringTopics, VimMonitoringPort } from '../monitoring/index.js';
+import type { MonitoringMetrics, MonitoringTopics, ProbeRunner, VimMonitoringPort } from '../monitoring/index.js';
 import { NotificationService, createSubscriptionService } from '../notify/index.js';
 import type { Sealer, SubscriptionService } from '../notify/index.js';
 import { createEventBus, idempotent } from '../bus/index.js';
@@ -60,7 +60,7 @@ export interface MonitoringServicesDeps {
   readonly events: Bus<LifecycleTopics>;
   /** Which events the groups handled (`consumedEvents` of the store): a redelivered one is not handled twice. */
   readonly handled: HandledEvents;
-  readonly lifecycle: Pick<NsLifecycleService, 'listVnfs' | 'getNs' | 'heal' | 'listOps'>;
+  readonly lifecycle: Pick<NsLifecycleService, 'listVnfs' | 'getNs' | 'heal' | 'listOps' | 'listNs'>;
   /** VNFDs of the NS instances, for the policies they declare. */
   readonly descriptors: Pick<DescriptorSource, 'getVnfds'>;
   readonly sealer: Sealer;
@@ -78,6 +78,8 @@ export interface MonitoringServicesDeps {
   readonly processMetrics?: boolean;
   /** How often the PoP list is re-read to start/stop watchers (ms); default 10 s. */
   readonly syncIntervalMs?: number;
+  /** How VDU health probes are tried (default from this host). */
+  readonly probeRunner?: ProbeRunner;
   /** How often ended PM reporting periods are closed (ms); default 1 s. */
   readonly pmTickMs?: number;
 }
@@ -152,6 +154,7 @@ export function wireMonitoring(deps: MonitoringServicesDeps): MonitoringServices
   });
   const policies = wireAutoHeal({
     store, bus, clock, alarms, metrics, vimRegistry, lifecycle: deps.lifecycle, descriptors: deps.descriptors,
+    ...(deps.probeRunner ? { probeRunner: deps.probeRunner } : {}),
     onError: onError('auto-heal'),
   });
   const sampler = new StatsSampler({ vims: () => [...watchers.values()].map((w) => w.port), metrics, bus, onError: onError('stats') });

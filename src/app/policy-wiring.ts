@@ -3,8 +3,9 @@ import type { EventBus } from '../bus/index.js';
 import type { Clock } from '../model/index.js';
 import { isFinalOpState, isSick } from '../lifecycle/index.js';
 import type { DescriptorSource, NsLifecycleService } from '../lifecycle/index.js';
-import { AutoHealEngine, createPolicyService } from '../monitoring/index.js';
-import type { AlarmService, MonitoringMetrics, MonitoringTopics, PolicyDefaults, PolicyService } from '../monitoring/index.js';
+import { AutoHealEngine, HealthProber, createPolicyService } from '../monitoring/index.js';
+import type { AlarmService, MonitoringMetrics, MonitoringTopics, PolicyDefaults, PolicyService, ProbeRunner } from '../monitoring/index.js';
+import { hostProbeRunner } from './probe-runner.js';
 import { nsPolicyRepository } from '../store/index.js';
 import type { Store } from '../store/index.js';
 import type { VimRegistry } from '../vim/index.js';
@@ -13,6 +14,8 @@ import type { VimRegistry } from '../vim/index.js';
 export interface AutoHealServices {
   readonly service: PolicyService;
   readonly engine: AutoHealEngine;
+  /** The VDU health probes the descriptors declare. */
+  readonly prober: HealthProber;
   start(): void;
   stop(): Promise<void>;
 }
@@ -25,9 +28,11 @@ export interface AutoHealWiringDeps {
   readonly alarms: AlarmService;
   readonly metrics: MonitoringMetrics;
   readonly vimRegistry: VimRegistry;
-  readonly lifecycle: Pick<NsLifecycleService, 'listVnfs' | 'getNs' | 'heal' | 'listOps'>;
+  readonly lifecycle: Pick<NsLifecycleService, 'listVnfs' | 'getNs' | 'heal' | 'listOps' | 'listNs'>;
   readonly descriptors: Pick<DescriptorSource, 'getVnfds'>;
   readonly defaults?: PolicyDefaults;
+  /** How probes are tried (default from this host: `ping`, HTTP GET). */
+  readonly probeRunner?: ProbeRunner;
   readonly onError?: (e: unknown) => void;
 }
 
@@ -66,17 +71,35 @@ export function wireAutoHeal(deps: AutoHealWiringDeps): AutoHealServices {
       openOperation: async (nsId) => (await lifecycle.listOps({ nsInstanceId: nsId })).find((o) => !isFinalOpState(o.operationState)),
       heal: (nsId, req) =>
         lifecycle.heal(nsId, {
-          vnfs: [{ vnfInstanceId: req.vnfInstanceId, cause: req.cause }],
+          vnfs: [{ vnfInstanceId: req.vnfInstanceId, cause: req.cause, all: req.all }],
           automatic: true,
           operationParams: { healVnfData: [{ vnfInstanceId: req.vnfInstanceId, cause: req.cause, additionalParams: req.additionalParams }] },
         }),
       computeSick: async (popId, computeId) => isSick(await deps.vimRegistry.get(popId).status(computeId, AbortSignal.timeout(5000))),
     },
   });
+  const prober = new HealthProber({
+    bus: deps.bus,
+    policies: service,
+    clock,
+    runner: deps.probeRunner ?? hostProbeRunner,
+    ns: {
+      instantiatedNs: async () => (await lifecycle.listNs()).filter((n) => n.state === 'INSTANTIATED').map((n) => n.id),
+      listVnfs: (nsId) => lifecycle.listVnfs(nsId),
+    },
+    ...(deps.onError ? { onError: deps.onError } : {}),
+  });
   return {
     service,
     engine,
-    start: () => engine.start(),
-    stop: () => engine.stop(),
+    prober,
+    start: () => {
+      engine.start();
+      prober.start();
+    },
+    stop: async () => {
+      await prober.stop();
+      await engine.stop();
+    },
   };
 }

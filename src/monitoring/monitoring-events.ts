@@ -16,6 +16,8 @@ export interface VnfEvent {
   readonly computeName?: string;
   readonly at: Date;
   readonly exitCode?: number;
+  /** Set when a health probe of the descriptor (not the VIM) found the VNF unhealthy or healthy again. */
+  readonly probe?: 'ping' | 'http';
 }
 
 /** One stats sample of a VNF compute (see `StatsSource`). */

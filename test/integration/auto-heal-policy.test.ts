@@ -11,12 +11,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestApp } from '../support/app.js';
 import type { TestApp } from '../support/app.js';
-import { chainNsd, chainVnfds } from '../support/tango-chain.js';
+import { chainNsd, chainVnfd, chainVnfds } from '../support/tango-chain.js';
 import { MemoryVimDriver } from '../../src/vim/memory/memory-vim-driver.js';
 import type { Clock, LcmOpOcc, VimAccount, VnfInstance } from '../../src/model/index.js';
 import type { DescriptorSource, NsLifecycleService } from '../../src/lifecycle/index.js';
 import type { MonitoringTopics, PolicyEvent } from '../../src/monitoring/index.js';
 import { nsPolicyRepository } from '../../src/store/index.js';
+
+/** The client declares a Tacker-style ping probe with `failure: respawn` on its VDU (5GTANGO VNFD). */
+const vnfds = {
+  ...chainVnfds,
+  client: chainVnfd('client', {
+    source: { virtual_deployment_units: [{ id: 'vdu01', monitoring_policy: { name: 'ping', parameters: { monitoring_delay: 0, count: 2, interval: 1, timeout: 1 }, actions: { failure: 'respawn' } } }] },
+  }),
+};
+/** Probes answer from every address but these. */
+const failing = new Set<string>();
+const probeRunner = { ping: async (address: string) => !failing.has(address), http: async () => true };
 
 const account = (id: string): VimAccount => ({
   id, name: id, type: 'memory', endpoint: 'memory://engine-a', capacity: { cpu: 16, memoryMiB: 65_536 }, config: {}, tenant: 'default', createdAt: '2025-01-01T00:00:00.000Z',
@@ -31,9 +42,9 @@ describe('auto-heal policies on the memory VIM', () => {
   let service: NsLifecycleService;
   const driver = new MemoryVimDriver({ name: 'engine-a' });
   beforeAll(async () => {
-    const descriptors: DescriptorSource = { getNsd: async () => chainNsd, getVnfds: async () => chainVnfds };
+    const descriptors: DescriptorSource = { getNsd: async () => chainNsd, getVnfds: async () => vnfds };
     t = await openTestApp('postgres', 'auto-heal-policy.test.ts', { workerLeaseSeconds: 30, workerConcurrency: 2, stepDeadlineSeconds: 5 }, {
-      role: 'all', clock, descriptors, vimAccounts: { list: async () => [account('dc1'), account('dc2')] }, vimDrivers: { memory: () => driver }, workerPollMs: 100,
+      role: 'all', clock, descriptors, vimAccounts: { list: async () => [account('dc1'), account('dc2')] }, vimDrivers: { memory: () => driver }, workerPollMs: 100, probeRunner,
     });
     service = t.composition.services.lifecycle;
     await t.composition.start({ reconciler: false });
@@ -74,7 +85,10 @@ describe('auto-heal policies on the memory VIM', () => {
     const { nsId, vnf, ops } = await chain('policy-api');
     const listed = await api('GET', `/admin/v1/ns_instances/${nsId}/policies`);
     expect(listed.statusCode).toBe(200);
-    expect(listed.json()).toEqual(['client', 'firewall', 'server'].map((v) => expect.objectContaining({ id: `auto-heal-${v}`, type: 'AUTO_HEAL', vnfId: v, enabled: false, source: 'DEFAULT', maxAttempts: 3, backoffSeconds: 5 })));
+    expect(listed.json()).toEqual([
+      expect.objectContaining({ id: 'auto-heal-client', vnfId: 'client', enabled: true, source: 'DESCRIPTOR', origin: 'vdu monitoring_policy', probe: { kind: 'ping', intervalSeconds: 1, timeoutSeconds: 1, retries: 2, delaySeconds: 0 } }),
+      ...['firewall', 'server'].map((v) => expect.objectContaining({ id: `auto-heal-${v}`, type: 'AUTO_HEAL', vnfId: v, enabled: false, source: 'DEFAULT', maxAttempts: 3, backoffSeconds: 5 })),
+    ]);
 
     const set = await api('PUT', `/admin/v1/ns_instances/${nsId}/policies/firewall`, { enabled: true, maxAttempts: 4, backoffSeconds: 60 });
     expect(set.statusCode).toBe(200);
@@ -160,6 +174,37 @@ describe('auto-heal policies on the memory VIM', () => {
     const auto = await service.waitForOp((await fired).opId as string, { timeoutMs: 30_000 });
     expect(auto).toMatchObject({ operationState: 'COMPLETED', isAutomaticInvocation: true });
     expect((await driver.status((await vnf('server')).computeIds[0] as string)).state).toBe('ACTIVE');
+  });
+
+  it("a VDU's ping probe failing `count` times makes the VNF unhealthy: an alarm, then the descriptor's respawn heals it", async () => {
+    const { nsId, vnf } = await chain('policy-probe');
+    const prober = monitoring().policies.prober;
+    const before = await vnf('client');
+    const address = before.interfaces.find((i) => i.cp === 'mgmt')?.address as string;
+    await prober.refresh();
+    expect(prober.targets().filter((x) => x.nsInstanceId === nsId)).toEqual([expect.objectContaining({ vnfId: 'client', computeId: before.computeIds[0], address, kind: 'ping' })]);
+    const unhealthy = new Promise<void>((resolve) => {
+      const off = monitoring().bus.subscribe('vnf.unhealthy', (e) => e.nsId === nsId && (off(), resolve()));
+    });
+    const fired = next('policy.fired', nsId);
+    failing.add(address);
+    // Two failed tries (count: 2), one interval apart: the clock moves, the prober is told to look.
+    for (let i = 0; i < 2; i++) {
+      offsetMs += 1000;
+      prober.tick();
+      await prober.settled();
+    }
+    await within(unhealthy, 'vnf.unhealthy');
+    await monitoring().alarms.settled();
+    expect((await monitoring().alarms.list()).filter((a) => a.managedObjectId === nsId && a.perceivedSeverity !== 'CLEARED').map((a) => a.probableCause)).toContain('VNF_UNHEALTHY');
+    const e = await within(fired, 'policy.fired (probe)');
+    expect(e).toMatchObject({ policyId: 'auto-heal-client', trigger: 'vnf.unhealthy' });
+    failing.delete(address); // the restart fixed it
+    const op = await service.waitForOp(e.opId as string, { timeoutMs: 30_000 });
+    expect(op).toMatchObject({ operationState: 'COMPLETED', isAutomaticInvocation: true });
+    expect((await service.listSteps(op.id)).map((s) => s.kind)).toContain('compute');
+    expect((await vnf('client')).computeIds[0]).not.toBe(before.computeIds[0]);
+    await expect.poll(async () => (await monitoring().alarms.list()).filter((a) => a.managedObjectId === nsId && a.perceivedSeverity !== 'CLEARED')).toEqual([]);
   });
 
   it('of several processes that saw one death, one claims the firing', async () => {

@@ -15,10 +15,11 @@ export interface AutoHealNsPort {
   /** The operation running (not final) on the NS, if any. */
   openOperation(nsInstanceId: string): Promise<{ readonly id: string; readonly lcmOperationType: string } | undefined>;
   /**
-   * Starts an automatic HEAL (`isAutomaticInvocation: true`) of one VNF instance; throws
+   * Starts an automatic HEAL (`isAutomaticInvocation: true`) of one VNF instance (`all`:
+   * every compute of it, also those the VIM sees running — a failed probe); throws
    * RondoError `NS_OPERATION_IN_PROGRESS` when another operation got there first.
    */
-  heal(nsInstanceId: string, req: { readonly vnfInstanceId: string; readonly cause: string; readonly additionalParams: Record<string, unknown> }): Promise<{ readonly id: string }>;
+  heal(nsInstanceId: string, req: { readonly vnfInstanceId: string; readonly cause: string; readonly all: boolean; readonly additionalParams: Record<string, unknown> }): Promise<{ readonly id: string }>;
   /** Whether the compute needs healing now: gone, not running, or failing its health check. */
   computeSick(popId: string, computeId: string): Promise<boolean>;
 }
@@ -85,7 +86,7 @@ export class AutoHealEngine {
     if (this.#unsubs.length > 0) return;
     this.#unsubs = [
       this.#o.bus.subscribe('vnf.down', (e) => this.trigger(e)),
-      this.#o.bus.subscribe('vnf.unhealthy', (e) => this.trigger(e)),
+      this.#o.bus.subscribe('vnf.unhealthy', (e) => this.trigger(e, { probe: e.probe !== undefined })),
     ];
     this.#timer = setInterval(() => this.tick(), this.#o.tickMs ?? 1000);
     this.#timer.unref();
@@ -178,7 +179,8 @@ export class AutoHealEngine {
     // Never two operations on one NS: wait for the one running (it may be a heal of this very VNF).
     const open = await ns.openOperation(p.nsId);
     if (open) return this.#wait(p, policy.policyId, 'OPERATION_IN_PROGRESS');
-    if (!p.probe && !(await this.#sick(vnf))) return this.#drop(key, p, policy.policyId, 'HEALTHY');
+    // A probe's failure stands for the compute it probed: one healed meanwhile is a new compute, probed afresh.
+    if (p.probe ? !vnf.computeIds.includes(p.computeId) : !(await this.#sick(vnf))) return this.#drop(key, p, policy.policyId, 'HEALTHY');
     const now = clock.now();
     const d = decideHeal(policy, now, this.#o.policies.defaults.resetAfterSeconds);
     switch (d.kind) {
@@ -194,7 +196,8 @@ export class AutoHealEngine {
     if (!(await store.claim(p.nsId, policy.policyId, p.vnfId, d.expected, d.next, now))) return this.#drop(key, p, policy.policyId, 'CLAIMED_ELSEWHERE');
     const cause = `auto-heal policy ${policy.policyId}: ${p.trigger}${p.exitCode === undefined ? '' : ` (exit ${p.exitCode})`}${p.probe ? ' (health probe)' : ''}`;
     try {
-      const op = await ns.heal(p.nsId, { vnfInstanceId: vnf.id, cause, additionalParams: { policyId: policy.policyId, attempt: d.next.attempts, trigger: p.trigger } });
+      // A probe's failure is not the VIM's: the VIM sees the compute running, so every compute of the VNF is re-created (Tacker's respawn).
+      const op = await ns.heal(p.nsId, { vnfInstanceId: vnf.id, cause, all: p.probe, additionalParams: { policyId: policy.policyId, attempt: d.next.attempts, trigger: p.trigger, ...(p.probe ? { all: true } : {}) } });
       this.#pending.delete(key);
       this.#o.onFired?.(policy);
       this.#emit('policy.fired', p, policy.policyId, { opId: op.id, attempt: d.next.attempts });

@@ -6,3 +6,5 @@ export { createPolicyService } from './policy-service.js';
 export type { PolicyNsPort, PolicyService, PolicyServiceOptions } from './policy-service.js';
 export { AutoHealEngine } from './auto-heal-engine.js';
 export type { AutoHealEngineOptions, AutoHealNsPort } from './auto-heal-engine.js';
+export { HealthProber, probeAddressOf } from './health-prober.js';
+export type { HealthProberOptions, ProbeRunner, ProberNsPort } from './health-prober.js';
