@@ -49,7 +49,7 @@ export function wireAutoHeal(deps: AutoHealWiringDeps): AutoHealServices {
     store,
     clock,
     ...(deps.defaults ? { defaults: deps.defaults } : {}),
-    ns: { vnfdsOf: async (nsId) => deps.descriptors.getVnfds((await lifecycle.getNs(nsId)).nsdInfoId) },
+    ns: { nsdInfoIdOf: async (nsId) => (await lifecycle.getNs(nsId)).nsdInfoId, vnfdsOf: (nsdInfoId) => deps.descriptors.getVnfds(nsdInfoId) },
   });
   const firings = new Counter({
     name: 'rondo_policy_firings_total',
@@ -84,7 +84,7 @@ export function wireAutoHeal(deps: AutoHealWiringDeps): AutoHealServices {
     clock,
     runner: deps.probeRunner ?? hostProbeRunner,
     ns: {
-      instantiatedNs: async () => (await lifecycle.listNs()).filter((n) => n.state === 'INSTANTIATED').map((n) => n.id),
+      instantiatedNs: async () => (await lifecycle.listNs()).filter((n) => n.state === 'INSTANTIATED').map((n) => ({ id: n.id, nsdInfoId: n.nsdInfoId })),
       listVnfs: (nsId) => lifecycle.listVnfs(nsId),
     },
     ...(deps.onError ? { onError: deps.onError } : {}),

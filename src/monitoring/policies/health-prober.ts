@@ -12,15 +12,15 @@ export interface ProbeRunner {
 
 /** What the prober reads of the NS lifecycle. */
 export interface ProberNsPort {
-  /** The instantiated NS instances' ids. */
-  instantiatedNs(): Promise<readonly string[]>;
+  /** The instantiated NS instances and their NSDs. */
+  instantiatedNs(): Promise<readonly { readonly id: string; readonly nsdInfoId: string }[]>;
   listVnfs(nsInstanceId: string): Promise<readonly VnfInstance[]>;
 }
 
 /** Options of {@link HealthProber}. */
 export interface HealthProberOptions {
   readonly bus: EventBus<MonitoringTopics>;
-  readonly policies: Pick<PolicyService, 'list'>;
+  readonly policies: Pick<PolicyService, 'list' | 'declaresProbes'>;
   readonly ns: ProberNsPort;
   readonly runner: ProbeRunner;
   readonly clock: Clock;
@@ -93,7 +93,11 @@ export class HealthProber {
   async refresh(): Promise<void> {
     const seen = new Set<string>();
     const now = this.#o.clock.now().getTime();
-    for (const nsId of await this.#o.ns.instantiatedNs()) {
+    const instances = await this.#o.ns.instantiatedNs();
+    // Most NSDs declare no probe: their instances are not read at all (one descriptor read per NSD).
+    const nsds = [...new Set(instances.map((n) => n.nsdInfoId))];
+    const withProbes = new Set((await Promise.all(nsds.map(async (id) => ((await this.#o.policies.declaresProbes(id).catch(() => false)) ? [id] : [])))).flat());
+    for (const { id: nsId } of instances.filter((n) => withProbes.has(n.nsdInfoId))) {
       const probed = (await this.#o.policies.list(nsId).catch(() => [])).filter((p) => p.probe);
       if (probed.length === 0) continue;
       const vnfs = await this.#o.ns.listVnfs(nsId);

@@ -5,10 +5,12 @@ import { effectivePolicy } from './heal-decision.js';
 import type { AutoHealPolicy, DeclaredHealPolicy, PolicyDefaults, PolicyOverride, PolicyStore } from './policy-types.js';
 import { autoHealPolicyId, DEFAULT_POLICY_SETTINGS } from './policy-types.js';
 
-/** What the policy service reads of an NS instance: its NSD's VNFDs by member id. */
+/** What the policy service reads of an NS instance: its NSD, and an NSD's VNFDs by member id. */
 export interface PolicyNsPort {
-  /** The VNFDs of the NS instance keyed by member `vnfId`; NotFoundError for an unknown NS. */
-  vnfdsOf(nsInstanceId: string): Promise<Readonly<Record<string, Pick<Vnfd, 'format' | 'source'>>>>;
+  /** The NsdInfo id of the NS instance; NotFoundError for an unknown NS. */
+  nsdInfoIdOf(nsInstanceId: string): Promise<string>;
+  /** The VNFDs of the NSD keyed by member `vnfId`. */
+  vnfdsOf(nsdInfoId: string): Promise<Readonly<Record<string, Pick<Vnfd, 'format' | 'source'>>>>;
 }
 
 /** Options of {@link createPolicyService}. */
@@ -24,6 +26,8 @@ export interface PolicyService {
   readonly defaults: PolicyDefaults;
   /** Every policy of the NS instance (one auto-heal policy per VNF member), as it applies now. */
   list(nsInstanceId: string): Promise<AutoHealPolicy[]>;
+  /** Whether some VNFD of the NSD declares a health probe (read once per NSD: descriptors do not change). */
+  declaresProbes(nsdInfoId: string): Promise<boolean>;
   /** The auto-heal policy of one VNF member; undefined when the NSD has no such member. */
   forVnf(nsInstanceId: string, vnfId: string): Promise<AutoHealPolicy | undefined>;
   /**
@@ -37,10 +41,18 @@ export interface PolicyService {
 /** Builds the {@link PolicyService}. */
 export function createPolicyService(opts: PolicyServiceOptions): PolicyService {
   const defaults = opts.defaults ?? DEFAULT_POLICY_SETTINGS;
-  const declaredOf = async (nsId: string): Promise<Map<string, DeclaredHealPolicy | undefined>> => {
-    const vnfds = await opts.ns.vnfdsOf(nsId);
-    return new Map(Object.entries(vnfds).map(([member, vnfd]) => [member, mergeDeclared(declaredHealPolicies(vnfd))]));
+  // An NsdInfo's descriptors never change once on-boarded: each is read once (failures are not kept).
+  const byNsd = new Map<string, Promise<Map<string, DeclaredHealPolicy | undefined>>>();
+  const declaredOfNsd = (nsdInfoId: string): Promise<Map<string, DeclaredHealPolicy | undefined>> => {
+    let found = byNsd.get(nsdInfoId);
+    if (!found) {
+      found = opts.ns.vnfdsOf(nsdInfoId).then((vnfds) => new Map(Object.entries(vnfds).map(([member, vnfd]) => [member, mergeDeclared(declaredHealPolicies(vnfd))])));
+      byNsd.set(nsdInfoId, found);
+      found.catch(() => byNsd.delete(nsdInfoId));
+    }
+    return found;
   };
+  const declaredOf = async (nsId: string) => declaredOfNsd(await opts.ns.nsdInfoIdOf(nsId));
   const list = async (nsId: string): Promise<AutoHealPolicy[]> => {
     const [declared, rows] = await Promise.all([declaredOf(nsId), opts.store.list(nsId)]);
     const byId = new Map(rows.map((r) => [r.policyId, r]));
@@ -49,6 +61,7 @@ export function createPolicyService(opts: PolicyServiceOptions): PolicyService {
   return {
     defaults,
     list,
+    declaresProbes: async (nsdInfoId) => [...(await declaredOfNsd(nsdInfoId)).values()].some((d) => d?.probe !== undefined),
     forVnf: async (nsId, vnfId) => (await list(nsId)).find((p) => p.vnfId === vnfId),
     async set(nsId, policyId, override) {
       const policies = await list(nsId);
