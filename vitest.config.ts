@@ -14,6 +14,7 @@ const DOCKER_FILES = [
   'test/integration/vim-docker.test.ts',
   'test/integration/chain-docker.test.ts',
   'test/integration/day2-docker.test.ts',
+  'test/integration/auto-heal-docker.test.ts',
   'test/integration/osm-docker.test.ts',
   'test/integration/ves-measurement.test.ts',
   'test/integration/metrics-endpoint.test.ts',

@@ -17,7 +17,7 @@
  * instantiate ≤ 1.5 (1 VNF), ≤ 1.10 (10 VNFs), ≤ 1.05 (50 VNFs); terminate ≤ 1.10.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -26,7 +26,7 @@ import { loadConfig } from '../src/config/index.js';
 import { systemClock, uuidGenerator } from '../src/model/index.js';
 import type { RondoApp } from '../src/api/index.js';
 import { compose } from '../src/app/index.js';
-import { buildPackage } from '../src/packages/index.js';
+import { CHAIN_START, chainPackage } from './chain-package.js';
 import { openStore } from '../src/store/index.js';
 import { cpuCfs } from '../src/vim/docker/docker-compute-spec.js';
 import { SAP_COMMAND, SAP_IMAGE } from '../src/lifecycle/index.js';
@@ -37,7 +37,6 @@ const sizes = (process.argv[2] ?? '1,3,10,50').split(',').map(Number);
 const rounds = Number(process.argv[3] ?? 5);
 const CORES = availableParallelism();
 const CONCURRENCY = 6;
-const START = 'echo started > /tmp/started';
 
 /** Runs `work` over `items`, `limit` at a time. */
 async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -45,47 +44,6 @@ async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Pr
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) await work(items[next++] as T);
   }));
-}
-
-/** A 5GTANGO package: SAP in → v0 → … → v(n-1) → SAP out over E-Lines, with a forwarding path. */
-async function chainPackage(dir: string, n: number): Promise<string> {
-  const src = join(dir, `chain-${n}`);
-  await mkdir(join(src, 'Definitions'), { recursive: true });
-  await mkdir(join(src, 'TOSCA-Metadata'), { recursive: true });
-  await writeFile(join(src, 'TOSCA-Metadata/TOSCA.meta'), 'TOSCA-Meta-Version: 1.0\nCSAR-Version: 1.0\nCreated-By: Rondo bench\nEntry-Definitions: TOSCA-Metadata/NAPD.yaml\n');
-  await writeFile(join(src, 'TOSCA-Metadata/NAPD.yaml'), [
-    '---', 'descriptor_version: "0.9"', 'descriptor_type: "eu.5gtango.napd"', 'vendor: "eu.rondo.bench"', `name: "chain-${n}"`, 'version: "0.1"',
-    'package_type: "application/vnd.5gtango.package.nsp"', 'maintainer: "bench"', 'package_content:',
-    '  - source: "Definitions/nsd.yaml"', '    content-type: "application/vnd.5gtango.nsd"',
-    '  - source: "Definitions/vnfd-relay.yaml"', '    content-type: "application/vnd.5gtango.vnfd"', '',
-  ].join('\n'));
-  await writeFile(join(src, 'Definitions/vnfd-relay.yaml'), [
-    '---', 'descriptor_version: "0.9"', 'descriptor_type: "eu.5gtango.vnfd"', 'vendor: "eu.rondo.bench"', 'name: "relay"', 'version: "0.1"',
-    'virtual_deployment_units:', '  - id: "vdu01"', '    vm_image: "vnf/busybox:latest"', '    vm_image_format: "docker"',
-    '    resource_requirements:', '      cpu:', '        vcpus: 1', '        cpu_bw: 0.1', '      memory:', '        size: 32', '        size_unit: "MB"',
-    '    connection_points:', '      - id: "input"', '        interface: "ipv4"', '        type: "internal"', '      - id: "output"', '        interface: "ipv4"', '        type: "internal"',
-    '    environment:', `      SON_EMU_CMD: "${START}"`,
-    'virtual_links:',
-    '  - id: "input"', '    connectivity_type: "E-Line"', '    connection_points_reference: ["vdu01:input", "input"]',
-    '  - id: "output"', '    connectivity_type: "E-Line"', '    connection_points_reference: ["vdu01:output", "output"]',
-    'connection_points:', '  - id: "input"', '    interface: "ipv4"', '    type: "external"', '  - id: "output"', '    interface: "ipv4"', '    type: "external"', '',
-  ].join('\n'));
-  const v = Array.from({ length: n }, (_, i) => `v${i}`);
-  const links = [['in', 'v0:input'], ...v.slice(1).map((x, i) => [`v${i}:output`, `${x}:input`]), [`v${n - 1}:output`, 'out']];
-  const path = ['in', ...v.flatMap((x) => [`${x}:input`, `${x}:output`]), 'out'];
-  await writeFile(join(src, 'Definitions/nsd.yaml'), [
-    '---', 'descriptor_version: "0.9"', 'descriptor_type: "eu.5gtango.nsd"', 'vendor: "eu.rondo.bench"', `name: "ns-chain-${n}"`, 'version: "0.1"',
-    'network_functions:', ...v.flatMap((x) => [`  - vnf_id: "${x}"`, '    vnf_vendor: "eu.rondo.bench"', '    vnf_name: "relay"', '    vnf_version: "0.1"']),
-    'connection_points:', '  - id: "in"', '    interface: "ipv4"', '    type: "external"', '  - id: "out"', '    interface: "ipv4"', '    type: "external"',
-    'virtual_links:', ...links.flatMap(([a, b], i) => [`  - id: "l${i}"`, '    connectivity_type: "E-Line"', `    connection_points_reference: ["${a}", "${b}"]`]),
-    'forwarding_graphs:', '  - fg_id: "fg01"', '    number_of_endpoints: 2', `    number_of_virtual_links: ${links.length}`,
-    `    constituent_virtual_links: [${links.map((_, i) => `"l${i}"`).join(', ')}]`, `    constituent_vnfs: [${v.map((x) => `"${x}"`).join(', ')}]`,
-    '    network_forwarding_paths:', '      - fp_id: "fg01:fp01"', '        policy: "none"', '        connection_points:',
-    ...path.flatMap((p, i) => [`          - connection_point_ref: "${p}"`, `            position: ${i + 1}`]), '',
-  ].join('\n'));
-  const file = join(dir, `chain-${n}.tgo`);
-  await buildPackage(src, file);
-  return file;
 }
 
 /** The same chain with dockerode only: returns instantiate and terminate times (ms). */
@@ -132,7 +90,7 @@ async function rawDocker(n: number, base: number): Promise<{ up: number; down: n
     const fwd = k <= n ? ['ip', 'route', 'replace', last, 'via', addr(k, 3)] : null;
     const back = k >= 1 ? ['ip', 'route', 'replace', firstNet, 'via', addr(k - 1, 2)] : null;
     for (const cmd of [fwd, back]) if (cmd) await exec(c.name, cmd);
-    if (c.image !== SAP_IMAGE) await exec(c.name, ['sh', '-c', `nohup sh -c '${START}' >/tmp/rondo-start.log 2>&1 &`]);
+    if (c.image !== SAP_IMAGE) await exec(c.name, ['sh', '-c', `nohup sh -c '${CHAIN_START}' >/tmp/rondo-start.log 2>&1 &`]);
   });
   const up = performance.now() - t0;
   const t1 = performance.now();

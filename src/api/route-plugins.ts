@@ -23,6 +23,7 @@ import { pmJobsPlugin } from './sol005/nspm/pm-job-routes.js';
 import { pnfdRoutes } from './sol005/nsd/pnfd-routes.js';
 import { thresholdsPlugin } from './sol005/nspm/threshold-routes.js';
 import { pluginRoutes } from './admin/plugin-routes.js';
+import { nsPolicyRoutes } from './admin/ns-policy-routes.js';
 
 /**
  * One resource's routes: a Fastify plugin with its TypeBox schemas beside the handlers.
@@ -68,6 +69,8 @@ export const ROUTE_PLUGINS: readonly RoutePlugin[] = [
   { name: 'monitoring-subscriptions', plugin: subscriptionsPlugin },
   { name: 'sol005-nspm-pm-jobs', plugin: pmJobsPlugin },
   { name: 'sol005-nspm-thresholds', plugin: thresholdsPlugin },
+  // NS policies (auto-heal): beside monitoring, where the policy engine runs.
+  { name: 'admin-ns-policies', plugin: nsPolicyRoutes },
   { name: 'monitoring-metrics', plugin: metricsPlugin },
   { name: 'events', plugin: eventsPlugin },
   { name: 'dashboard', plugin: dashboardPlugin },

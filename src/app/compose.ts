@@ -16,6 +16,7 @@ import type { AuthService, ScryptParams } from '../auth/index.js';
 import type { LifecycleTopics, LifecycleWorker } from '../lifecycle/index.js';
 import type { Bus, BusSubscription, OutboxRelay } from '../bus/index.js';
 import type { VimDriverTypes } from '../vim/index.js';
+import type { ProbeRunner } from '../monitoring/index.js';
 import { createLogger } from './logger.js';
 import { wireLifecycle } from './lifecycle-wiring.js';
 import type { CrashPointsPort, LifecycleOptions, RuntimeServices } from './lifecycle-wiring.js';
@@ -76,6 +77,8 @@ export interface ComposeOptions extends LifecycleOptions {
   readonly crashPoints?: CrashPointsPort;
   /** Plugin manager timings (default: heartbeat every 5 s, dead after 15 s, a sweep every 5 s). */
   readonly plugins?: PluginOptions;
+  /** How VDU health probes are tried (default from this host: `ping`, HTTP GET); memory-VIM tests inject one. */
+  readonly probeRunner?: ProbeRunner;
   /** Build the HTTP app (default true); options go to `buildApp`. A worker role gets the health routes only. */
   readonly http?: boolean | BuildAppOptions;
 }
@@ -166,13 +169,14 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     (relay = rt.outboxRelay).start();
     const monitoring = wireMonitoring({
       config, store, clock, ids, logger,
-      vimRegistry: rt.vimRegistry, events: bus, handled: consumedEvents(store.db), lifecycle: rt.lifecycle,
+      vimRegistry: rt.vimRegistry, events: bus, handled: consumedEvents(store.db), lifecycle: rt.lifecycle, descriptors: rt.descriptors,
       sealer: auth.secretBox,
       // Callbacks and VES collectors reach only what RONDO_OUTBOUND_ALLOW allows.
       outbound: auth.outbound,
       publicUrl,
       // A worker serves no /metrics: no process collectors (benches start many workers in one process).
       processMetrics: role !== 'worker',
+      ...(opts.probeRunner ? { probeRunner: opts.probeRunner } : {}),
     });
     const pluginWiring = wirePlugins({ bus, store, clock, ids, logger, ...opts.plugins });
     const services: ComposedServices = { catalog, ...rt, monitoring, auth, plugins: pluginWiring.manager };

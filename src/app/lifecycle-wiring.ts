@@ -42,6 +42,8 @@ export interface RuntimeServices {
   readonly outboxRelay: OutboxRelay;
   /** Orphan/vanished-compute reconciliation (not started: started with the worker). */
   readonly reconciler: Reconciler;
+  /** Where NSDs and VNFDs are read (the catalog, or a test's fixed source): policies read VNFDs here. */
+  readonly descriptors: DescriptorSource;
 }
 
 /** Lifecycle settings beyond the config that tests, benches and the crash-test worker set. */
@@ -221,7 +223,7 @@ export function wireLifecycle(deps: LifecycleWiringDeps): { readonly services: R
     },
   });
   return {
-    services: { lifecycle, vims, vimRegistry, lifecycleWorker, opNotifier, bus: deps.bus, outboxRelay, reconciler },
+    services: { lifecycle, vims, vimRegistry, lifecycleWorker, opNotifier, bus: deps.bus, outboxRelay, reconciler, descriptors: base.descriptors },
     // A change heard on the bus wakes the local listeners only: its event is sent already.
     hear: (change) => localOps.notify(change),
   };

@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import type { OutboundGuard } from '../auth/index.js';
 import type { RondoConfig } from '../config/index.js';
 import type { Clock, IdGenerator, OpState, VimAccount, VnfInstance } from '../model/index.js';
-import type { LifecycleTopics, NsLifecycleService, OpChangedEvent } from '../lifecycle/index.js';
+import type { DescriptorSource, LifecycleTopics, NsLifecycleService, OpChangedEvent } from '../lifecycle/index.js';
+import { wireAutoHeal } from './policy-wiring.js';
+import type { AutoHealServices } from './policy-wiring.js';
 import {
   AlarmService,
   PmService,
@@ -14,7 +16,7 @@ import {
   createMonitoringMetrics,
   vimMonitoringPort,
 } from '../monitoring/index.js';
-import type { MonitoringMetrics, MonitoringTopics, VimMonitoringPort } from '../monitoring/index.js';
+import type { MonitoringMetrics, MonitoringTopics, ProbeRunner, VimMonitoringPort } from '../monitoring/index.js';
 import { NotificationService, createSubscriptionService } from '../notify/index.js';
 import type { Sealer, SubscriptionService } from '../notify/index.js';
 import { createEventBus, idempotent } from '../bus/index.js';
@@ -35,6 +37,8 @@ export interface MonitoringServices {
   readonly subscriptions: SubscriptionService;
   /** SOL005 NS performance management: PM jobs, reports, thresholds over the `vnf.stats` samples. */
   readonly pm: PmService;
+  /** Per-NS policies (descriptor, default, overrides), the auto-heal engine and the VDU health probes. */
+  readonly policies: AutoHealServices;
   /** Starts watchers for every PoP (and keeps them in step with the accounts), sampling, alarms, VES polling. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -56,7 +60,9 @@ export interface MonitoringServicesDeps {
   readonly events: Bus<LifecycleTopics>;
   /** Which events the groups handled (`consumedEvents` of the store): a redelivered one is not handled twice. */
   readonly handled: HandledEvents;
-  readonly lifecycle: Pick<NsLifecycleService, 'listVnfs' | 'getNs'>;
+  readonly lifecycle: Pick<NsLifecycleService, 'listVnfs' | 'getNs' | 'heal' | 'listOps' | 'listNs'>;
+  /** VNFDs of the NS instances, for the policies they declare. */
+  readonly descriptors: Pick<DescriptorSource, 'getVnfds'>;
   readonly sealer: Sealer;
   /**
    * The one outbound guard (`auth.outbound`, from RONDO_OUTBOUND_ALLOW) every SOL005
@@ -72,6 +78,8 @@ export interface MonitoringServicesDeps {
   readonly processMetrics?: boolean;
   /** How often the PoP list is re-read to start/stop watchers (ms); default 10 s. */
   readonly syncIntervalMs?: number;
+  /** How VDU health probes are tried (default from this host). */
+  readonly probeRunner?: ProbeRunner;
   /** How often ended PM reporting periods are closed (ms); default 1 s. */
   readonly pmTickMs?: number;
 }
@@ -144,6 +152,11 @@ export function wireMonitoring(deps: MonitoringServicesDeps): MonitoringServices
     ...guard,
     onError: onError('VES agent'),
   });
+  const policies = wireAutoHeal({
+    store, bus, clock, alarms, metrics, vimRegistry, lifecycle: deps.lifecycle, descriptors: deps.descriptors,
+    ...(deps.probeRunner ? { probeRunner: deps.probeRunner } : {}),
+    onError: onError('auto-heal'),
+  });
   const sampler = new StatsSampler({ vims: () => [...watchers.values()].map((w) => w.port), metrics, bus, onError: onError('stats') });
 
   let running = false;
@@ -213,6 +226,7 @@ export function wireMonitoring(deps: MonitoringServicesDeps): MonitoringServices
     notifications,
     subscriptions,
     pm,
+    policies,
     async start() {
       if (running) return;
       running = true;
@@ -222,9 +236,12 @@ export function wireMonitoring(deps: MonitoringServicesDeps): MonitoringServices
         await deps.events.consume(BUS_GROUPS.operationMetrics, ['op.changed'], onOperationMetric),
         // Every API process keeps its own VNF name cache: a settled operation refreshes it.
         await deps.events.subscribe(['op.changed'], (e) => void (settles(e.payload.operationState) && vnfsOfNs.delete(e.payload.nsInstanceId))),
+        // Every process's engine looks again at the failures waiting for an operation to end.
+        await deps.events.subscribe(['op.changed'], (e) => void (settles(e.payload.operationState) && policies.engine.operationSettled(e.payload.nsInstanceId))),
       ];
       unsubscribeVims = vimRegistry.onRefresh(() => void syncWatchers().catch(onError('watch PoPs')));
       alarms.start();
+      policies.start();
       await sync();
       await syncWatchers(); // the registry may have been loaded before we listened
       sampler.start();
@@ -250,6 +267,7 @@ export function wireMonitoring(deps: MonitoringServicesDeps): MonitoringServices
       await vesAgent.stop();
       await sampler.stop();
       await pm.stop();
+      await policies.stop();
       await Promise.all([...watchers.values()].map((w) => w.watcher.stop()));
       watchers.clear();
       await alarms.stop();

@@ -97,6 +97,10 @@ export const DEFAULT_POLICY: Readonly<Record<string, string>> = {
   'vesagent:create': 'rule:admin',
   'vesagent:delete': 'rule:admin',
 
+  // NS policies (auto-heal): operators set them for their NS instances (handlers check the tenant).
+  'policy:read': 'rule:reader',
+  'policy:update': 'rule:operator',
+
   // Reconciliation deletes VIM resources on every PoP: admins only.
   'reconcile:run': 'rule:admin',
 

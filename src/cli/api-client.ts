@@ -77,6 +77,9 @@ export function createApiClient(baseUrl: string) {
     /** PATCH with a JSON merge patch (RFC 7396, `application/merge-patch+json`, as SOL013 prescribes); returns the parsed answer. */
     patch: async <T>(what: string, path: string, json: unknown): Promise<T> =>
       (await call(what, 'PATCH', path, { body: JSON.stringify(json) as unknown as NodeJS.ReadableStream, headers: { 'content-type': 'application/merge-patch+json' } })).body as T,
+    /** PUT a JSON body; returns the parsed answer. */
+    put: async <T>(what: string, path: string, json: unknown): Promise<T> =>
+      (await call(what, 'PUT', path, { body: JSON.stringify(json) as unknown as NodeJS.ReadableStream, headers: { 'content-type': 'application/json' } })).body as T,
     /** DELETE a resource. */
     delete: async (what: string, path: string): Promise<void> => void (await call(what, 'DELETE', path)),
     /** Streams a file as the raw request body (never read whole into memory); POST unless `method` says otherwise. */

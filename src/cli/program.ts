@@ -19,6 +19,7 @@ import { registerDoctorCommand } from './doctor-command.js';
 import { registerCompletionCommand } from './completion-command.js';
 import { registerOsmCommands } from './osm-commands.js';
 import { registerPluginCommands } from './plugin-commands.js';
+import { registerPolicyCommands } from './policy-commands.js';
 
 /**
  * Builds the `rondo` program: one module per noun registers its commands. To add a noun,
@@ -46,6 +47,7 @@ export function buildProgram(out: Output = processOutput): Command {
   registerVesCommands(program, out);
   registerAlarmCommands(program, out);
   registerEventsCommands(program, out);
+  registerPolicyCommands(program, out);
   registerDoctorCommand(program, out);
   // osmclient-style aliases (nsd-create, ns-create --nsd_name …) for OSM users' habits.
   registerOsmCommands(program, out);

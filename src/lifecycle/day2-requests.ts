@@ -19,6 +19,8 @@ export interface HealRequest {
   readonly degree?: string;
   /** The SOL005 HealNsRequest as sent, echoed as `operationParams`; default: this request. */
   readonly operationParams?: Readonly<Record<string, unknown>>;
+  /** Started by a policy, not a person: the operation's `isAutomaticInvocation` (default false). */
+  readonly automatic?: boolean;
 }
 
 /** SOL005 OperateVnfData. */

@@ -165,12 +165,12 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
     if (!found) throw new NotFoundError('NS LCM operation occurrence', id);
     return found;
   };
-  const startOp = async (n: NsInstance, type: OpType, params: Record<string, unknown>, internal: Record<string, unknown> = {}): Promise<LcmOpOcc> => {
+  const startOp = async (n: NsInstance, type: OpType, params: Record<string, unknown>, internal: Record<string, unknown> = {}, automatic = false): Promise<LcmOpOcc> => {
     const now = clock.now();
     const created = await repos.opOccs.create(
       {
         id: ids.next(), nsInstanceId: n.id, lcmOperationType: type, operationState: 'PROCESSING', statusEnteredTime: now.toISOString(),
-        startTime: now.toISOString(), isAutomaticInvocation: false, operationParams: params, isCancelPending: false, cancelMode: null, error: null, tenant: n.tenant,
+        startTime: now.toISOString(), isAutomaticInvocation: automatic, operationParams: params, isCancelPending: false, cancelMode: null, error: null, tenant: n.tenant,
       },
       new Date(now.getTime() + deps.opDeadlineSeconds * 1000),
       internal,
@@ -242,8 +242,8 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
       if (n.state !== 'INSTANTIATED') throw new ConflictError(`NS instance ${nsId} is ${n.state}; only an instantiated NS can be healed`, { code: 'NS_STATE_CONFLICT' });
       const [vnfs, build] = await Promise.all([repos.vnfInstances.listByNs(nsId), loadNsBuild(nsId, repos)]);
       const targets = resolveHeal(vnfs, build, req);
-      const { operationParams, ...request } = req;
-      return startOp(n, 'HEAL', { ...(operationParams ?? request) }, { heal: targets });
+      const { operationParams, automatic, ...request } = req;
+      return startOp(n, 'HEAL', { ...(operationParams ?? request) }, { heal: targets }, automatic === true);
     },
     async update(nsId, req) {
       const n = await ns(nsId);

@@ -108,6 +108,8 @@ export const ERROR_CODES = {
   NS_UPDATE_NOT_SUPPORTED: spec(422, 'Update type not supported'),
   /** A HealNsRequest asks for healing Rondo does not do (a degree, a heal script). */
   HEAL_NOT_SUPPORTED: spec(422, 'Healing not supported as asked'),
+  /** A policy request names a policy the NS instance does not have (`/admin/v1/ns_instances/{id}/policies`). */
+  POLICY_UNKNOWN: spec(422, 'Unknown policy of the NS instance'),
   OP_ILLEGAL_STATE: spec(409, 'Operation in the wrong state'),
   OP_STATE_CHANGED: spec(409, 'Operation changed meanwhile'),
   OP_ROLLBACK_NOT_SUPPORTED: spec(409, 'Rollback not supported for this operation'),

@@ -1,5 +1,5 @@
-export { VNF_EVENT_TYPES } from './monitoring-events.js';
-export type { MonitoringTopics, VnfEvent, VnfEventType, VnfStatsEvent } from './monitoring-events.js';
+export { POLICY_EVENT_TYPES, VNF_EVENT_TYPES } from './monitoring-events.js';
+export type { MonitoringTopics, PolicyEvent, PolicyEventType, VnfEvent, VnfEventType, VnfStatsEvent } from './monitoring-events.js';
 export { createMonitoringMetrics } from './metrics.js';
 export type { MonitoringMetrics, MonitoringMetricsOptions, VnfSeriesRef } from './metrics.js';
 export { createDockerStatsSource, toComputeStats } from './docker-stats-source.js';
@@ -29,7 +29,7 @@ export type { VesAgentOptions, VesDeliveryTuning } from './ves-agent.js';
 export { VesAgentRunner } from './ves-agent-runner.js';
 export type { VnfSourceResolver } from './ves-agent-runner.js';
 export { AlarmService } from './alarms/alarm-service.js';
-export type { AlarmServiceOptions } from './alarms/alarm-service.js';
+export type { AlarmProfile, AlarmServiceOptions } from './alarms/alarm-service.js';
 export { toAlarmView } from './alarms/alarm-view.js';
 export type { AlarmView } from './alarms/alarm-view.js';
 export { PmService } from './pm/pm-service.js';
@@ -38,3 +38,4 @@ export { PM_MEASUREMENT_GROUPS, PM_MEASUREMENTS, PM_OBJECT_TYPES } from './pm/pm
 export type { PmMeasurement } from './pm/pm-measurements.js';
 export type { PmJobView, ThresholdView } from './pm/pm-view.js';
 export type { CrossingState, PmJobCriteria, PmJobRecord, PmReportEntry, PmReportRecord, PmRepository, ThresholdCriteria, ThresholdRecord } from './pm/pm-store-port.js';
+export * from './policies/index.js';

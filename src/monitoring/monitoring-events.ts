@@ -16,6 +16,8 @@ export interface VnfEvent {
   readonly computeName?: string;
   readonly at: Date;
   readonly exitCode?: number;
+  /** Set when a health probe of the descriptor (not the VIM) found the VNF unhealthy or healthy again. */
+  readonly probe?: 'ping' | 'http';
 }
 
 /** One stats sample of a VNF compute (see `StatsSource`). */
@@ -27,6 +29,30 @@ export interface VnfStatsEvent {
   readonly stats: ComputeStats;
 }
 
+/** What an auto-heal policy did about a VNF failure (see `src/monitoring/policies/`). */
+export const POLICY_EVENT_TYPES = ['policy.fired', 'policy.waiting', 'policy.skipped', 'policy.exhausted'] as const;
+export type PolicyEventType = (typeof POLICY_EVENT_TYPES)[number];
+
+/**
+ * `policy.fired`: a HEAL operation `opId` started (heal number `attempt`);
+ * `policy.waiting`: it waits (`reason` OPERATION_IN_PROGRESS or BACKOFF, until `until`);
+ * `policy.skipped`: it does nothing (`reason` DISABLED, EXHAUSTED, HEALTHY, VNF_STOPPED,
+ * NS_NOT_INSTANTIATED, CLAIMED_ELSEWHERE, HEAL_REFUSED); `policy.exhausted`: the cap is reached.
+ */
+export interface PolicyEvent {
+  readonly type: PolicyEventType;
+  readonly nsInstanceId: string;
+  readonly policyId: string;
+  readonly vnfId: string;
+  readonly at: string;
+  readonly reason?: string;
+  readonly opId?: string;
+  readonly attempt?: number;
+  readonly until?: string;
+  /** The failure that triggered it (`vnf.down`, `vnf.unhealthy`). */
+  readonly trigger?: string;
+}
+
 /** Every topic of the monitoring bus and its payload. */
 export interface MonitoringTopics {
   'vnf.down': VnfEvent;
@@ -36,4 +62,8 @@ export interface MonitoringTopics {
   'vnf.stats': VnfStatsEvent;
   'alarm.raised': AlarmRecord;
   'alarm.cleared': AlarmRecord;
+  'policy.fired': PolicyEvent;
+  'policy.waiting': PolicyEvent;
+  'policy.skipped': PolicyEvent;
+  'policy.exhausted': PolicyEvent;
 }

@@ -9,6 +9,7 @@ export { subscriptionRepository } from './subscription-repository.js';
 export type { SubscriptionRecord, SubscriptionRepository } from './subscription-repository.js';
 export { pmRepository } from './pm-repository.js';
 export { pnfdRepository } from './pnfd-repository.js';
+export { nsPolicyRepository } from './ns-policy-repository.js';
 export { ALARM_ACK_STATES, ALARM_EVENT_TYPES, PERCEIVED_SEVERITIES, SUBSCRIPTION_APIS, VES_BACKLOG_DOMAINS } from './monitoring-schema.js';
 export type { AlarmAckState, AlarmEventType, PerceivedSeverity, SubscriptionApi, VesBacklogDomain } from './monitoring-schema.js';
 // Runtime repositories (lifecycle engineer).

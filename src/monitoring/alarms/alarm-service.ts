@@ -7,7 +7,8 @@ import type { MonitoringTopics, VnfEvent, VnfEventType } from '../monitoring-eve
 import { toAlarmView } from './alarm-view.js';
 import type { AlarmView } from './alarm-view.js';
 
-interface AlarmProfile {
+/** What kind of alarm a fault raises. */
+export interface AlarmProfile {
   readonly probableCause: string;
   readonly severity: PerceivedSeverity;
   readonly eventType: AlarmEventType;
@@ -77,6 +78,14 @@ export class AlarmService {
   async raiseFor(e: VnfEvent): Promise<AlarmView | undefined> {
     const p = PROFILES[e.type];
     if (!p) return undefined;
+    return this.raise(e, p);
+  }
+
+  /**
+   * Raises (or finds the active) alarm of `profile` for a fault of VNF `e.vnfId` on NS
+   * `e.nsId` (policies raise theirs here: an auto-heal cap reached is CRITICAL).
+   */
+  async raise(e: Omit<VnfEvent, 'type'>, p: AlarmProfile): Promise<AlarmView> {
     const { alarm, created } = await this.#o.repo.raise({
       id: this.#o.ids.next(),
       managedObjectId: e.nsId,

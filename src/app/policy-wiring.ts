@@ -1,0 +1,105 @@
+import { Counter } from 'prom-client';
+import type { EventBus } from '../bus/index.js';
+import type { Clock } from '../model/index.js';
+import { isFinalOpState, isSick } from '../lifecycle/index.js';
+import type { DescriptorSource, NsLifecycleService } from '../lifecycle/index.js';
+import { AutoHealEngine, HealthProber, createPolicyService } from '../monitoring/index.js';
+import type { AlarmService, MonitoringMetrics, MonitoringTopics, PolicyDefaults, PolicyService, ProbeRunner } from '../monitoring/index.js';
+import { hostProbeRunner } from './probe-runner.js';
+import { nsPolicyRepository } from '../store/index.js';
+import type { Store } from '../store/index.js';
+import type { VimRegistry } from '../vim/index.js';
+
+/** Policies of NS instances and the engine that carries them out. */
+export interface AutoHealServices {
+  readonly service: PolicyService;
+  readonly engine: AutoHealEngine;
+  /** The VDU health probes the descriptors declare. */
+  readonly prober: HealthProber;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** What {@link wireAutoHeal} is built from. */
+export interface AutoHealWiringDeps {
+  readonly store: Store;
+  readonly bus: EventBus<MonitoringTopics>;
+  readonly clock: Clock;
+  readonly alarms: AlarmService;
+  readonly metrics: MonitoringMetrics;
+  readonly vimRegistry: VimRegistry;
+  readonly lifecycle: Pick<NsLifecycleService, 'listVnfs' | 'getNs' | 'heal' | 'listOps' | 'listNs'>;
+  readonly descriptors: Pick<DescriptorSource, 'getVnfds'>;
+  readonly defaults?: PolicyDefaults;
+  /** How probes are tried (default from this host: `ping`, HTTP GET). */
+  readonly probeRunner?: ProbeRunner;
+  readonly onError?: (e: unknown) => void;
+}
+
+/**
+ * Wires the policies: the policy service over `ns_policies` and the NSDs' VNFDs, and the
+ * auto-heal engine over the monitoring bus, starting HEALs through the lifecycle service.
+ * It runs where monitoring runs (roles api and all: where the PoPs are watched); with
+ * several such processes the store's guarded firing state lets one of them act per failure.
+ */
+export function wireAutoHeal(deps: AutoHealWiringDeps): AutoHealServices {
+  const { lifecycle, clock } = deps;
+  const store = nsPolicyRepository(deps.store.db);
+  const service = createPolicyService({
+    store,
+    clock,
+    ...(deps.defaults ? { defaults: deps.defaults } : {}),
+    ns: { nsdInfoIdOf: async (nsId) => (await lifecycle.getNs(nsId)).nsdInfoId, vnfdsOf: (nsdInfoId) => deps.descriptors.getVnfds(nsdInfoId) },
+  });
+  const firings = new Counter({
+    name: 'rondo_policy_firings_total',
+    help: 'Operations started by NS policies, by policy type and VNF',
+    labelNames: ['type', 'ns', 'vnf'] as const,
+    registers: [deps.metrics.registry],
+  });
+  const engine = new AutoHealEngine({
+    bus: deps.bus,
+    policies: service,
+    store,
+    alarms: deps.alarms,
+    clock,
+    onFired: (p) => firings.inc({ type: p.type, ns: p.nsInstanceId, vnf: p.vnfId }),
+    ...(deps.onError ? { onError: deps.onError } : {}),
+    ns: {
+      nsState: async (nsId) => (await lifecycle.getNs(nsId).catch(() => undefined))?.state,
+      listVnfs: (nsId) => lifecycle.listVnfs(nsId),
+      openOperation: async (nsId) => (await lifecycle.listOps({ nsInstanceId: nsId })).find((o) => !isFinalOpState(o.operationState)),
+      heal: (nsId, req) =>
+        lifecycle.heal(nsId, {
+          vnfs: [{ vnfInstanceId: req.vnfInstanceId, cause: req.cause, all: req.all }],
+          automatic: true,
+          operationParams: { healVnfData: [{ vnfInstanceId: req.vnfInstanceId, cause: req.cause, additionalParams: req.additionalParams }] },
+        }),
+      computeSick: async (popId, computeId) => isSick(await deps.vimRegistry.get(popId).status(computeId, AbortSignal.timeout(5000))),
+    },
+  });
+  const prober = new HealthProber({
+    bus: deps.bus,
+    policies: service,
+    clock,
+    runner: deps.probeRunner ?? hostProbeRunner,
+    ns: {
+      instantiatedNs: async () => (await lifecycle.listNs()).filter((n) => n.state === 'INSTANTIATED').map((n) => ({ id: n.id, nsdInfoId: n.nsdInfoId })),
+      listVnfs: (nsId) => lifecycle.listVnfs(nsId),
+    },
+    ...(deps.onError ? { onError: deps.onError } : {}),
+  });
+  return {
+    service,
+    engine,
+    prober,
+    start: () => {
+      engine.start();
+      prober.start();
+    },
+    stop: async () => {
+      await prober.stop();
+      await engine.stop();
+    },
+  };
+}
