@@ -9,8 +9,8 @@ import { defineConfig } from 'vitest/config';
 // - DOCKER_WORKER_FILES use test/support/worker-runtime.ts with SAP-pair NSDs only (the SAP
 //   pool) from their own `reserveSapSubnets` offset (1000, 2000, 3000, 4000, 5000: 1000 /29s
 //   each, above the few the first lane uses); engine-fault runs its own second dockerd.
-//   A new file here needs its own offset. docker-tls needs none: it makes networks only on
-//   an engine of its own (src/vim/docker/local-engine.ts, bridge rondotls0), never on the
+//   A new file here needs its own offset. docker-engines needs none: it makes networks only on
+//   engines of its own (src/vim/docker/local-engine.ts, bridge rondotls0, rondo pop), never on the
 //   shared one.
 const DOCKER_FILES = [
   'test/integration/vim-docker.test.ts',
@@ -30,7 +30,7 @@ const DOCKER_WORKER_FILES = [
   'test/integration/reconcile-docker.test.ts',
   'test/integration/engine-fault.test.ts',
   'test/integration/ipam-engine-docker.test.ts',
-  'test/integration/docker-tls.test.ts',
+  'test/integration/docker-engines.test.ts',
 ];
 // The real OpenStack is slow and shared: its files run one after another too.
 const OPENSTACK_FILES = ['test/integration/openstack-*.test.ts'];

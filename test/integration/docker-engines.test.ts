@@ -1,18 +1,23 @@
 /**
- * A Docker PoP over mutual TLS: a second engine of our own listens on TCP with
+ * Extra Docker engines on this machine. `rondo pop up/down` starts a PoP's own engine,
+ * registers it and removes it all again. A Docker PoP over mutual TLS: a second engine of our own listens on TCP with
  * `--tlsverify` and certificates this file makes with openssl. The VIM compliance suite
  * runs over the TLS driver; the API stores the certificates sealed and never answers
  * them; certificate problems (client certificate from another CA, expired, engine
  * certificate for another host or from a CA the account does not trust) are VIM_TLS 502
  * with a `tlsProblem` that says which.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VimAccount } from '../../src/model/index.js';
 import { createVimDriver } from '../../src/app/index.js';
+import { runCli } from '../../src/cli/program.js';
 import { LocalEngine } from '../../src/vim/docker/local-engine.js';
+import { localPopBridge } from '../../src/vim/docker/local-pop.js';
 import { runVimCompliance } from '../vim-compliance.js';
 import { openTestApp } from '../support/app.js';
 import type { TestApp } from '../support/app.js';
@@ -33,7 +38,10 @@ const account = (name: string, endpoint = ENDPOINT, secret: Record<string, strin
   id: name, name, type: 'docker', endpoint, capacity: null, config: { secret }, tenant: 'default', createdAt: new Date(0).toISOString(),
 });
 
+let t: TestApp;
+
 beforeAll(async () => {
+  t = await openTestApp('postgres', 'docker-engines.test.ts');
   makeCa(pki.dir, 'good');
   makeCa(pki.dir, 'wrong');
   makeLeaf(pki.dir, 'good', 'engine', { usage: 'serverAuth', sans: ['IP:127.0.0.1'] });
@@ -46,6 +54,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await t?.close();
   await engine.remove();
   rmSync(pki.dir, { recursive: true, force: true });
 });
@@ -61,14 +70,7 @@ runVimCompliance('docker over mutual TLS (tcp://127.0.0.1, dockerd --tlsverify)'
 }));
 
 describe('Docker VIM accounts with TLS certificates (API)', () => {
-  let t: TestApp;
   const post = (body: unknown) => t.app.inject({ method: 'POST', url: '/admin/v1/vims', payload: body as object });
-  beforeAll(async () => {
-    t = await openTestApp('postgres', 'docker-tls.test.ts');
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
 
   it('adds a PoP over mutual TLS after checking it; the certificates are sealed at rest and never answered', async () => {
     const key = pki.pem('client.key');
@@ -117,5 +119,47 @@ describe('Docker VIM accounts with TLS certificates (API)', () => {
     expect(unix.json()).toMatchObject({ status: 400, code: 'VIM_ACCOUNT_INVALID' });
     const mismatch = await post({ name: 'mismatch', type: 'docker', endpoint: ENDPOINT, credentials: { ...creds('good', 'client'), tlsKey: pki.pem('stranger.key') } });
     expect(mismatch.json()).toMatchObject({ status: 502, code: 'VIM_TLS', tlsProblem: 'INVALID_PEM', tlsSide: 'client' });
+  });
+});
+
+describe('rondo pop up / pop down (a local lab PoP on an engine of its own)', () => {
+  const POP = 'lab7';
+  let url = '';
+  const cli = async (args: readonly string[]) => {
+    const lines = { out: [] as string[], err: [] as string[] };
+    const code = await runCli(['node', 'rondo', ...args, '--url', url], { out: (l) => lines.out.push(l), err: (l) => lines.err.push(l) });
+    return { code, stdout: lines.out.join('\n'), stderr: lines.err.join('\n') };
+  };
+  beforeAll(async () => {
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  });
+
+  it('up starts a dockerd with its own socket, roots and bridge, builds the VNF images in it and registers the PoP; down removes all of it', async () => {
+    const up = await cli(['pop', 'up', POP, '--json']);
+    expect(up.code, up.stderr).toBe(0);
+    const info = JSON.parse(up.stdout) as { endpoint: string; socket: string; dataRoot: string; execRoot: string; pidfile: string; bridge: string; pid: number };
+    expect(info).toMatchObject({ endpoint: `unix:///run/rondo-pop-${POP}/docker.sock`, bridge: localPopBridge(POP), registered: true });
+    const lab = new LocalEngine({ name: `pop-${POP}`, bridge: info.bridge, bridgeAddress: '0.0.0.0/32' });
+    expect(await lab.answers()).toBe(true);
+    expect((await lab.client.info()).DockerRootDir).toBe(info.dataRoot);
+    expect((await lab.client.listImages({ filters: { reference: ['vnf/busybox:latest', 'vnf/sap:latest'] } })).length).toBe(2);
+    const account = await t.app.inject({ method: 'GET', url: `/admin/v1/vims/${POP}` });
+    expect(account.json()).toMatchObject({ id: POP, type: 'docker', endpoint: info.endpoint });
+    // The registered PoP is usable: its driver reaches the new engine, not the shared one.
+    expect((await t.app.inject({ method: 'POST', url: `/admin/v1/vims/${POP}/check` })).json()).toMatchObject({ reachable: true });
+    // A second up keeps the running engine and the account.
+    const again = await cli(['pop', 'up', POP, '--json', '--no-images']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ pid: info.pid, registered: false });
+
+    const down = await cli(['pop', 'down', POP, '--json']);
+    expect(down.code, down.stderr).toBe(0);
+    expect(JSON.parse(down.stdout)).toMatchObject({ deregistered: true, removed: true });
+    expect((await t.app.inject({ method: 'GET', url: `/admin/v1/vims/${POP}` })).statusCode).toBe(404);
+    expect(lab.pid).toBeNull();
+    expect(() => process.kill(info.pid, 0)).toThrow();
+    for (const path of [info.socket, info.dataRoot, info.execRoot, info.pidfile]) expect(existsSync(path), path).toBe(false);
+    expect(execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' })).not.toContain(info.bridge);
   });
 });
