@@ -122,7 +122,7 @@ describe('Docker VIM accounts with TLS certificates (API)', () => {
   });
 });
 
-describe('rondo pop up / pop down (a local lab PoP on an engine of its own)', () => {
+describe('the CLI: rondo vim add with TLS files; rondo pop up / pop down (a local lab PoP on an engine of its own)', () => {
   const POP = 'lab7';
   let url = '';
   const cli = async (args: readonly string[]) => {
@@ -133,6 +133,19 @@ describe('rondo pop up / pop down (a local lab PoP on an engine of its own)', ()
   beforeAll(async () => {
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  });
+
+  it('vim add --docker-host tcp://… --tls-ca/--tls-cert/--tls-key reads the PEM files and adds the PoP; a wrong-CA client certificate fails with VIM_TLS', async () => {
+    const tlsArgs = (client: string) => ['--tls-ca', pki.file('good-ca.pem'), '--tls-cert', pki.file(`${client}.pem`), '--tls-key', pki.file(`${client}.key`)];
+    const added = await cli(['vim', 'add', 'cli-tls', '--type', 'docker', '--docker-host', ENDPOINT, ...tlsArgs('client'), '--json']);
+    expect(added.code, added.stderr).toBe(0);
+    expect(JSON.parse(added.stdout)).toMatchObject({ id: 'cli-tls', endpoint: ENDPOINT, hasCredentials: true });
+    const refused = await cli(['vim', 'add', 'cli-stranger', '--type', 'docker', '--docker-host', ENDPOINT, ...tlsArgs('stranger')]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('502 VIM_TLS');
+    expect(refused.stderr).toContain('not by the CA the account trusts');
+    const partial = await cli(['vim', 'add', 'cli-partial', '--type', 'docker', '--docker-host', ENDPOINT, '--tls-ca', pki.file('good-ca.pem')]);
+    expect(partial.code).toBe(2);
   });
 
   it('up starts a dockerd with its own socket, roots and bridge, builds the VNF images in it and registers the PoP; down removes all of it', async () => {
