@@ -9,7 +9,9 @@ import { defineConfig } from 'vitest/config';
 // - DOCKER_WORKER_FILES use test/support/worker-runtime.ts with SAP-pair NSDs only (the SAP
 //   pool) from their own `reserveSapSubnets` offset (1000, 2000, 3000, 4000, 5000: 1000 /29s
 //   each, above the few the first lane uses); engine-fault runs its own second dockerd.
-//   A new file here needs its own offset.
+//   A new file here needs its own offset. docker-engines needs none: it makes networks only on
+//   engines of its own (src/vim/docker/local-engine.ts, bridge rondotls0, rondo pop), never on the
+//   shared one.
 const DOCKER_FILES = [
   'test/integration/vim-docker.test.ts',
   'test/integration/chain-docker.test.ts',
@@ -29,6 +31,7 @@ const DOCKER_WORKER_FILES = [
   'test/integration/reconcile-docker.test.ts',
   'test/integration/engine-fault.test.ts',
   'test/integration/ipam-engine-docker.test.ts',
+  'test/integration/docker-engines.test.ts',
 ];
 // The real OpenStack is slow and shared: its files run one after another too.
 const OPENSTACK_FILES = ['test/integration/openstack-*.test.ts'];

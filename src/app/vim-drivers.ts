@@ -3,6 +3,7 @@ import type { VimAccount } from '../model/index.js';
 import { accountSecret, driverFactoryOf } from '../vim/index.js';
 import type { VimDriver, VimDriverFactory, VimDriverTypes } from '../vim/index.js';
 import { createDockerVimDriver } from '../vim/docker/docker-vim-driver.js';
+import { dockerTlsCredentialsOf } from '../vim/docker/docker-tls.js';
 import { createMemoryVimDriver } from '../vim/memory/memory-vim-driver.js';
 import { createOpenStackVimDriver } from '../vim/openstack/index.js';
 
@@ -11,15 +12,22 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' && v !==
 /** The PoP a driver labels its resources with: the account id unless `config.popId` says otherwise. */
 const popIdOf = (account: VimAccount): string => (typeof account.config.popId === 'string' ? account.config.popId : account.id);
 
-/** Docker: `endpoint` unix:// or tcp://; `config.callTimeoutMs`, `config.execTimeoutMs`. */
-export const dockerDriverFactory: VimDriverFactory = (account) =>
-  createDockerVimDriver({
+/**
+ * Docker: `endpoint` unix:// or tcp://; `config.callTimeoutMs`, `config.execTimeoutMs`;
+ * mutual TLS with PEM `tlsCaCert`, `tlsCert`, `tlsKey` in `config.secret`. Throws VimError
+ * TLS for incomplete or unreadable certificates.
+ */
+export const dockerDriverFactory: VimDriverFactory = (account) => {
+  const tls = dockerTlsCredentialsOf(account.name, accountSecret(account));
+  return createDockerVimDriver({
     name: account.name,
     endpoint: account.endpoint,
     popId: popIdOf(account),
     callTimeoutMs: numberOr(account.config.callTimeoutMs, undefined),
     execTimeoutMs: numberOr(account.config.execTimeoutMs, undefined),
+    ...(tls ? { tls } : {}),
   });
+};
 
 /**
  * OpenStack: `endpoint` the Keystone v3 URL, password credentials in `config.secret`

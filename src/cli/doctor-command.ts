@@ -84,7 +84,10 @@ async function checkServer(client: ApiClient): Promise<DoctorCheck[]> {
         const r = (await client.post<{ version?: string }>(`checking PoP ${v.id}`, `/admin/v1/vims/${encodeURIComponent(v.id)}/check`)).body;
         return { name, status: 'ok', detail: `${v.type} ${v.endpoint} answers${r.version ? ` (${r.version})` : ''}` };
       } catch (e) {
-        const fix = v.type === 'docker' ? `start the Docker engine at ${v.endpoint} (${DOCKER_FIX})` : `check its endpoint and credentials ("rondo vim show ${v.id}"), or remove it with "rondo vim remove ${v.id}"`;
+        const problem = (e instanceof CliError ? e.details : undefined) as { code?: string; tlsProblem?: string; tlsSide?: string } | undefined;
+        const fix = problem?.code === 'VIM_TLS'
+          ? `${problem.tlsSide === 'server' ? "the engine's certificate" : "the account's client certificate or key"} (${problem.tlsProblem ?? 'TLS'}): fix the certificates, then add the PoP again ("rondo vim remove ${v.id}"; "rondo vim add ${v.id} --tls-ca … --tls-cert … --tls-key …")`
+          : v.type === 'docker' ? `start the Docker engine at ${v.endpoint} (${DOCKER_FIX})` : `check its endpoint and credentials ("rondo vim show ${v.id}"), or remove it with "rondo vim remove ${v.id}"`;
         return { name, status: 'fail', detail: `${v.type} ${v.endpoint}: ${why(e)}`, fix };
       }
     }),

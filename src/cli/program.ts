@@ -9,6 +9,7 @@ import { registerServeCommand } from './serve-command.js';
 import { registerNsCommands } from './ns-commands.js';
 import { registerOpCommands } from './op-commands.js';
 import { registerVimCommands } from './vim-commands.js';
+import { registerPopCommands } from './pop-commands.js';
 import { registerReconcileCommands } from './reconcile-commands.js';
 import { registerVnfdCommands } from './vnfd-commands.js';
 import { registerAuthCommands } from './auth-commands.js';
@@ -39,6 +40,7 @@ export function buildProgram(out: Output = processOutput): Command {
   registerPackageCommands(program, out);
   registerNsdCommands(program, out);
   registerVimCommands(program, out);
+  registerPopCommands(program, out);
   registerNsCommands(program, out);
   registerOpCommands(program, out);
   registerReconcileCommands(program, out);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { contextOf } from './cli-context.js';
 import { CliError, EXIT } from './cli-error.js';
@@ -21,6 +22,23 @@ const vimPath = (id: string) => `/admin/v1/vims/${encodeURIComponent(id)}`;
 interface AddOptions {
   type: string; endpoint?: string; cpu?: string; memory?: string; check: boolean;
   authUrl?: string; project?: string; user?: string; password?: string; region?: string; userDomain: string; projectDomain: string;
+  dockerHost?: string; tlsCa?: string; tlsCert?: string; tlsKey?: string;
+}
+
+/** The PEM files of `--tls-ca`, `--tls-cert`, `--tls-key` (all three or none), read here: the API takes their text. */
+function dockerTlsCredentials(o: AddOptions): { tlsCaCert: string; tlsCert: string; tlsKey: string } | undefined {
+  const files = { '--tls-ca': o.tlsCa, '--tls-cert': o.tlsCert, '--tls-key': o.tlsKey };
+  const given = Object.entries(files).filter(([, f]) => f !== undefined);
+  if (given.length === 0) return undefined;
+  if (given.length < 3) throw new CliError('vim add: mutual TLS needs --tls-ca, --tls-cert and --tls-key', EXIT.usage, undefined, 'e.g. --tls-ca ca.pem --tls-cert cert.pem --tls-key key.pem');
+  const read = (flag: string, file: string): string => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new CliError(`vim add: ${flag} ${file}: ${(e as Error).message}`, EXIT.usage);
+    }
+  };
+  return { tlsCaCert: read('--tls-ca', o.tlsCa as string), tlsCert: read('--tls-cert', o.tlsCert as string), tlsKey: read('--tls-key', o.tlsKey as string) };
 }
 
 /** `rondo vim add|list|show|update|check|remove` (VIM accounts = PoPs). */
@@ -32,6 +50,10 @@ export function registerVimCommands(program: Command, out: Output): void {
     .argument('<name>', 'PoP name (also its id)')
     .option('--type <type>', 'docker | openstack | memory', 'docker')
     .option('--endpoint <url>', 'docker: unix:///var/run/docker.sock or tcp://host:2375')
+    .option('--docker-host <url>', 'docker: the engine, as DOCKER_HOST says it (tcp://host:2376 with --tls-*)')
+    .option('--tls-ca <file>', "docker: PEM of the CA that signed the engine's certificate")
+    .option('--tls-cert <file>', 'docker: PEM client certificate the engine trusts')
+    .option('--tls-key <file>', 'docker: PEM key of the client certificate')
     .option('--cpu <n>', 'CPU capacity offered to Rondo')
     .option('--memory <MiB>', 'memory capacity offered to Rondo, MiB')
     .option('--auth-url <url>', 'openstack: Keystone v3 URL')
@@ -44,12 +66,12 @@ export function registerVimCommands(program: Command, out: Output): void {
     .option('--no-check', 'store it without checking connectivity')
     .action(async (name: string, o: AddOptions, cmd: Command) => {
       const ctx = contextOf(cmd, out);
-      const endpoint = o.type === 'openstack' ? o.authUrl ?? o.endpoint : o.endpoint ?? (o.type === 'docker' ? 'unix:///var/run/docker.sock' : `memory://${name}`);
+      const endpoint = o.type === 'openstack' ? o.authUrl ?? o.endpoint : o.endpoint ?? o.dockerHost ?? (o.type === 'docker' ? 'unix:///var/run/docker.sock' : `memory://${name}`);
       if (!endpoint) throw new CliError('vim add: no endpoint', EXIT.usage, 'an openstack PoP needs --auth-url', 'e.g. --auth-url http://keystone:5000/v3');
       const password = o.password ?? process.env.OS_PASSWORD;
       const credentials = o.type === 'openstack'
         ? { username: o.user ?? '', password: password ?? '', projectName: o.project ?? '', userDomainName: o.userDomain, projectDomainName: o.projectDomain, ...(o.region ? { region: o.region } : {}) }
-        : undefined;
+        : o.type === 'docker' ? dockerTlsCredentials(o) : undefined;
       const capacity = o.cpu !== undefined || o.memory !== undefined ? { cpu: Number(o.cpu ?? 0), memoryMiB: Number(o.memory ?? 0) } : undefined;
       const r = await ctx.client.post<VimView>(`adding PoP ${name}`, `/admin/v1/vims${o.check ? '' : '?check=false'}`, { name, type: o.type, endpoint, ...(capacity ? { capacity } : {}), ...(credentials ? { credentials } : {}) });
       if (ctx.json) printJson(out, r.body);

@@ -130,6 +130,12 @@ export const ERROR_CODES = {
   // client to log in again (its token is fine), a VIM's 404 would say the NS does not exist.
   /** The VIM refused the account's stored credentials: an operator fixes the VIM account. */
   VIM_AUTH: spec(502, 'VIM refused the account credentials'),
+  /**
+   * The TLS handshake with the VIM failed over a certificate (extras `tlsProblem`:
+   * EXPIRED, UNKNOWN_CA, HOSTNAME_MISMATCH, …, and `tlsSide`): an operator fixes the
+   * account's certificates or the VIM's.
+   */
+  VIM_TLS: spec(502, 'VIM certificate problem'),
   /** The VIM answered something Rondo cannot use. */
   VIM_UNEXPECTED_RESPONSE: spec(502, 'Unexpected VIM response'),
   /** A VIM resource (image, flavor, network, stack) is missing — not the resource the client named. */

@@ -119,8 +119,22 @@ export const VIM_ERROR_KINDS = [
   'NOT_SUPPORTED',
   'UNEXPECTED_RESPONSE',
   'TIMEOUT',
+  /** The TLS handshake with the VIM failed: a certificate expired, from an unknown CA, for another host, or unusable. */
+  'TLS',
 ] as const;
 export type VimErrorKind = (typeof VIM_ERROR_KINDS)[number];
+
+/**
+ * What was wrong with a certificate when a VIM error is of kind `TLS` (the extra
+ * `tlsProblem`): `EXPIRED` (or not yet valid), `UNKNOWN_CA` (signed by a CA the other side
+ * does not trust), `HOSTNAME_MISMATCH` (the VIM's certificate names another host),
+ * `BAD_CERTIFICATE` (refused for another reason), `INVALID_PEM` (the account's
+ * certificate or key cannot be read, or they do not match).
+ */
+export const VIM_TLS_PROBLEMS = ['EXPIRED', 'NOT_YET_VALID', 'UNKNOWN_CA', 'HOSTNAME_MISMATCH', 'BAD_CERTIFICATE', 'INVALID_PEM'] as const;
+export type VimTlsProblem = (typeof VIM_TLS_PROBLEMS)[number];
+/** Whose certificate a {@link VimTlsProblem} is about: the VIM's (server) or the account's (client). */
+export type VimTlsSide = 'server' | 'client';
 
 /** The error code of a VIM error kind (`VIM_AUTH`, …); its status is in {@link ERROR_CODES}. */
 export type VimErrorCode = `VIM_${VimErrorKind}`;
@@ -130,7 +144,8 @@ export type VimErrorCode = `VIM_${VimErrorKind}`;
  * upward. `vim` names the VIM account (or driver), `kind` the class of failure; drivers
  * and the lifecycle decide on `kind` and `retryable`. Clients get code `VIM_<kind>` with
  * a gateway status from the table (502/503/504/422, never 401/404) and the extras
- * `vim`, `vimKind` and `vimDetail` (the VIM's own message).
+ * `vim`, `vimKind` and `vimDetail` (the VIM's own message), plus the kind's own typed
+ * extras (`tlsProblem` and `tlsSide` for `TLS`).
  */
 export class VimError extends RondoError {
   declare readonly code: VimErrorCode;
@@ -139,9 +154,13 @@ export class VimError extends RondoError {
     readonly kind: VimErrorKind,
     readonly vim: string,
     message: string,
-    opts: { cause?: unknown; retryable?: boolean } = {},
+    opts: { cause?: unknown; retryable?: boolean; tlsProblem?: VimTlsProblem; tlsSide?: VimTlsSide } = {},
   ) {
-    super(`VIM_${kind}`, `${vim}: ${message}`, { ...opts, details: { vim, vimKind: kind, vimDetail: message } });
+    const { tlsProblem, tlsSide, ...rest } = opts;
+    super(`VIM_${kind}`, `${vim}: ${message}`, {
+      ...rest,
+      details: { vim, vimKind: kind, vimDetail: message, ...(tlsProblem ? { tlsProblem } : {}), ...(tlsSide ? { tlsSide } : {}) },
+    });
   }
 }
 

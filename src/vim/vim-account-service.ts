@@ -1,5 +1,5 @@
 import { BadRequestError, ConflictError, imageMapOf, NotFoundError, VimError } from '../model/index.js';
-import type { Capacity, Clock, VimAccount, VimType } from '../model/index.js';
+import type { Capacity, Clock, VimAccount, VimTlsProblem, VimTlsSide, VimType } from '../model/index.js';
 import { accountSecret } from './vim-driver-factory.js';
 import type { VimDriverFactory } from './vim-driver-factory.js';
 import type { VimDriver } from './vim-driver.js';
@@ -28,7 +28,10 @@ export interface VimAccountInput {
   readonly endpoint: string;
   readonly capacity?: Capacity;
   readonly config?: Record<string, unknown>;
-  /** OpenStack: {username, password, projectName, userDomainName, projectDomainName, region}. */
+  /**
+   * OpenStack: {username, password, projectName, userDomainName, projectDomainName, region}.
+   * Docker over mutual TLS (a tcp:// endpoint): PEM {tlsCaCert, tlsCert, tlsKey}.
+   */
   readonly credentials?: Record<string, unknown>;
   readonly tenant?: string;
 }
@@ -60,7 +63,11 @@ export interface VimAccountServiceDeps {
 function unreachable(e: unknown, name: string): VimError {
   if (!(e instanceof VimError)) return new VimError('UNEXPECTED_RESPONSE', name, `connectivity check failed: ${(e as Error).message}`, { cause: e });
   const said = typeof e.details.vimDetail === 'string' ? e.details.vimDetail : e.message;
-  return new VimError(e.kind, name, `${said}; fix the endpoint or credentials, or add it with ?check=false to skip the check`, { cause: e, retryable: e.retryable });
+  const { tlsProblem, tlsSide } = e.details as { tlsProblem?: VimTlsProblem; tlsSide?: VimTlsSide };
+  const fix = e.kind === 'TLS' ? 'fix the certificates' : 'fix the endpoint or credentials';
+  return new VimError(e.kind, name, `${said}; ${fix}, or add it with ?check=false to skip the check`, {
+    cause: e, retryable: e.retryable, ...(tlsProblem ? { tlsProblem } : {}), ...(tlsSide ? { tlsSide } : {}),
+  });
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
@@ -105,6 +112,13 @@ export function createVimAccountService(deps: VimAccountServiceDeps) {
       if (!NAME.test(input.name)) throw new BadRequestError(`VIM name "${input.name}" must be 1-63 letters, digits, ".", "_" or "-"`, { code: 'VIM_ACCOUNT_INVALID' });
       if (input.type === 'openstack' && !input.credentials) {
         throw new BadRequestError('an openstack VIM needs credentials {username, password, projectName, userDomainName, projectDomainName, region}', { code: 'VIM_ACCOUNT_INVALID' });
+      }
+      if (input.type === 'docker' && input.credentials) {
+        const pem = ['tlsCaCert', 'tlsCert', 'tlsKey'].filter((k) => typeof input.credentials?.[k] === 'string' && /-----BEGIN /.test(input.credentials[k] as string));
+        if (pem.length !== 3) throw new BadRequestError('a docker VIM\'s credentials are mutual TLS: PEM text in tlsCaCert, tlsCert and tlsKey', { code: 'VIM_ACCOUNT_INVALID' });
+        if (!/^(tcp|https):\/\//.test(input.endpoint)) {
+          throw new BadRequestError(`endpoint ${input.endpoint}: a docker VIM with TLS certificates needs tcp://host:port (dockerd -H tcp://0.0.0.0:2376 --tlsverify)`, { code: 'VIM_ACCOUNT_INVALID' });
+        }
       }
       const config: Record<string, unknown> = { ...(input.config ?? {}) };
       delete config.secret;

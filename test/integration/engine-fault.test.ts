@@ -1,101 +1,46 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalEngine } from '../../src/vim/docker/local-engine.js';
 import { dockerAccount } from '../support/worker-process.js';
 import { openWorkerRuntime, waitFor } from '../support/worker-runtime.js';
 import type { WorkerRuntime } from '../support/worker-runtime.js';
 
-// A second Docker engine of our own, so stopping it mid-operation does not disturb the
-// shared engine other test files use. --live-restore keeps its containers running while
-// it is down, as a production engine restart would. It gets a bridge of its own:
-// `--bridge=none` would make it delete the shared engine's docker0.
-const RUN = '/run/rondo-fault';
-const SOCK = `${RUN}/docker.sock`;
-const PIDFILE = `${RUN}/docker.pid`;
-const DAEMON_ARGS = [
-  '--iptables=false', '--bridge=rondofault0', '--live-restore', '-H', `unix://${SOCK}`, '--data-root', '/var/lib/rondo-fault-docker',
-  '--exec-root', `${RUN}/exec`, '--pidfile', PIDFILE,
-];
+// A second Docker engine of our own (src/vim/docker/local-engine.ts), so stopping it
+// mid-operation does not disturb the shared engine other test files use. --live-restore
+// keeps its containers running while it is down, as a production engine restart would.
+const fault = new LocalEngine({ name: 'fault', bridge: 'rondofault0', bridgeAddress: '172.31.254.1/24', liveRestore: true });
 const POP = `efault${process.pid}`;
 
-const engine = new Docker({ socketPath: SOCK });
-const answers = async (): Promise<boolean> => {
-  const ping = engine.ping() as Promise<unknown>;
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('ping timed out')), 1000).unref());
-  return Promise.race([ping, timeout]).then(() => true, () => false);
-};
-const gone = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch {
-    return true;
-  }
-};
-
-let daemon: ChildProcess | null = null;
+const engine: Docker = fault.client;
+const answers = (): Promise<boolean> => fault.answers();
 const containersOf = async (nsId: string) => engine.listContainers({ all: true, filters: { label: [`rondo.ns=${nsId}`] } });
 
-async function startDaemon(): Promise<void> {
-  mkdirSync(`${RUN}/exec`, { recursive: true });
-  await sh('ip link show rondofault0 >/dev/null 2>&1 || ip link add name rondofault0 type bridge; ip addr replace 172.31.254.1/24 dev rondofault0; ip link set rondofault0 up');
-  // A daemon left by an earlier, interrupted run of this file: stop it by its pidfile.
-  if (existsSync(PIDFILE)) {
-    const old = Number(readFileSync(PIDFILE, 'utf8'));
-    if (old > 0 && !gone(old)) {
-      process.kill(old, 'SIGTERM');
-      await waitFor('the old fault dockerd to exit', 30_000, async () => gone(old));
-    }
-  }
-  const log = openSync('/tmp/rondo-fault-dockerd.log', 'a');
-  daemon = spawn('dockerd', DAEMON_ARGS, { stdio: ['ignore', log, log] });
-  await waitFor('the fault dockerd to answer', 30_000, answers);
-}
-
-/** The fault engine is ours alone: remove every Rondo resource an interrupted run left on it. */
-async function wipeDaemon(): Promise<void> {
-  const missing = (e: { statusCode?: number }): void => {
-    if (e.statusCode !== 404 && e.statusCode !== 409) throw e;
-  };
-  for (const c of await engine.listContainers({ all: true, filters: { label: ['rondo.ns'] } })) await engine.getContainer(c.Id).remove({ force: true }).catch(missing);
-  for (const n of await engine.listNetworks({ filters: { label: ['rondo.ns'] } })) await engine.getNetwork(n.Id).remove().catch(missing);
-}
-
+const startDaemon = (): Promise<void> => fault.start();
+const wipeDaemon = (): Promise<void> => fault.wipe();
+const stopDaemon = (): Promise<void> => fault.stop();
 /** Starts the fault engine again when an earlier test (or its failure) left it stopped. */
 async function ensureDaemon(): Promise<void> {
-  if (!daemon?.pid || !(await answers())) await startDaemon();
+  if (fault.pid === null || !(await answers())) await startDaemon();
 }
-
-async function stopDaemon(): Promise<void> {
-  const d = daemon;
-  if (!d || d.exitCode !== null || d.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => d.once('exit', () => resolve()));
-  d.kill('SIGTERM');
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
-  if (d.exitCode === null && d.signalCode === null) d.kill('SIGKILL');
-  daemon = null;
-}
-
-function sh(cmd: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const c = spawn('sh', ['-c', cmd], { stdio: 'inherit' });
-    c.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} exited ${code}`))));
-  });
-}
+/** The running engine's pid (to freeze it with SIGSTOP). */
+const daemonPid = (): number => {
+  const pid = fault.pid;
+  if (pid === null) throw new Error('the fault dockerd is not running');
+  return pid;
+};
 
 describe('a Docker engine that goes away mid-operation (second dockerd)', () => {
   let rt: WorkerRuntime;
   beforeAll(async () => {
     await startDaemon();
     await wipeDaemon();
-    await sh(`docker save vnf/sap:latest vnf/busybox:latest | docker -H unix://${SOCK} load -q`);
-    rt = await openWorkerRuntime('engine-fault.test.ts', [dockerAccount(POP, `unix://${SOCK}`)], { reserveSapSubnets: 4000 });
+    await fault.importVnfImages();
+    rt = await openWorkerRuntime('engine-fault.test.ts', [dockerAccount(POP, fault.endpoint)], { reserveSapSubnets: 4000 });
   });
   afterAll(async () => {
-    if (daemon?.pid) process.kill(daemon.pid, 'SIGCONT');
-    if (!(await answers()) && daemon === null) await startDaemon();
+    const pid = fault.pid;
+    if (pid !== null) process.kill(pid, 'SIGCONT');
+    else await startDaemon();
     await rt?.close();
     await wipeDaemon();
     await stopDaemon();
@@ -148,7 +93,7 @@ describe('a Docker engine that goes away mid-operation (second dockerd)', () => 
     const ns = await rt.service.createNs({ nsdId: 'sap-pairs-1', nsName: 'hung-engine' });
     await ensureDaemon();
     const hasty = rt.startWorker('deadline-worker', { stepDeadlineSeconds: 2 });
-    const pid = daemon?.pid as number;
+    const pid = daemonPid();
     let failed;
     try {
       process.kill(pid, 'SIGSTOP');
@@ -226,7 +171,7 @@ describe('a Docker engine that goes away mid-operation (second dockerd)', () => 
   it('cancel FORCEFUL: a step hung on a frozen engine is aborted at once, not at its 60 s deadline; rollback leaves nothing', async () => {
     await ensureDaemon();
     const worker = rt.startWorker('forceful-worker', { computeConcurrency: 1 });
-    const pid = daemon?.pid as number;
+    const pid = daemonPid();
     try {
       const { ns, op } = await instantiateUntilFirstContainer('cancel-forceful');
       process.kill(pid, 'SIGSTOP');

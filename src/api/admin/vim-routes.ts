@@ -17,21 +17,31 @@ const CapacitySchema = Type.Object({ cpu: Type.Number({ minimum: 0 }), memoryMiB
 const VimAccountRequest = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 63, description: 'Also the PoP id' }),
   type: StringEnum(VIM_TYPES),
-  endpoint: Type.String({ minLength: 1, description: 'Docker: unix:///var/run/docker.sock or tcp://host:2375; OpenStack: the Keystone v3 URL' }),
+  endpoint: Type.String({ minLength: 1, description: 'Docker: unix:///var/run/docker.sock, tcp://host:2375, or tcp://host:2376 with TLS credentials; OpenStack: the Keystone v3 URL' }),
   capacity: Type.Optional(CapacitySchema),
   config: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   credentials: Type.Optional(
-    Type.Object(
-      {
-        username: Type.String(),
-        password: Type.String(),
-        projectName: Type.String(),
-        userDomainName: Type.Optional(Type.String()),
-        projectDomainName: Type.Optional(Type.String()),
-        region: Type.Optional(Type.String()),
-      },
-      { additionalProperties: false },
-    ),
+    Type.Union([
+      Type.Object(
+        {
+          username: Type.String(),
+          password: Type.String(),
+          projectName: Type.String(),
+          userDomainName: Type.Optional(Type.String()),
+          projectDomainName: Type.Optional(Type.String()),
+          region: Type.Optional(Type.String()),
+        },
+        { additionalProperties: false, title: 'OpenStackCredentials', description: 'OpenStack (Keystone v3 password)' },
+      ),
+      Type.Object(
+        {
+          tlsCaCert: Type.String({ minLength: 1, description: "PEM of the CA that signed the engine's certificate" }),
+          tlsCert: Type.String({ minLength: 1, description: 'PEM client certificate, signed by the CA the engine trusts (dockerd --tlscacert)' }),
+          tlsKey: Type.String({ minLength: 1, description: 'PEM private key of the client certificate' }),
+        },
+        { additionalProperties: false, title: 'DockerTlsCredentials', description: 'Docker over mutual TLS (a tcp://host:port endpoint of dockerd --tlsverify)' },
+      ),
+    ], { description: 'Write-only; stored sealed and never returned' }),
   ),
 });
 

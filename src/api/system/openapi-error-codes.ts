@@ -46,7 +46,7 @@ export function withErrorCodes<T extends object>(source: T): T {
         ErrorCode: { type: 'string', enum: [...ERROR_CODE_LIST], description: 'Stable error code; its HTTP status, retryability and title are listed in x-error-codes' },
         ProblemDetails: {
           type: 'object',
-          description: 'RFC 7807 problem details with Rondo`s code; extras such as issues, vim, vimKind, vimDetail may follow',
+          description: 'RFC 7807 problem details with Rondo`s code; extras such as issues, vim, vimKind, vimDetail (and tlsProblem, tlsSide for VIM_TLS) may follow',
           required: ['status', 'detail'],
           properties: {
             type: { type: 'string' },

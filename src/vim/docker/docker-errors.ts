@@ -1,4 +1,6 @@
 import { VimError } from '../../model/index.js';
+import { tlsVimError } from './docker-tls.js';
+import type { DockerTlsContext } from './docker-tls.js';
 
 interface DockerishError {
   statusCode?: number;
@@ -22,12 +24,16 @@ const CONFLICT_TEXT = /already in use|active endpoints|does not belong|already e
 const GONE_TEXT = /transport is closing|client connection is closing|connection (?:refused|reset)|daemon is shutting down|error reading from server: EOF|failed to update store for object type/i;
 
 /**
- * Wraps whatever dockerode threw into a {@link VimError}: socket errors and a stopping
+ * Wraps whatever dockerode threw into a {@link VimError}: certificate problems of a TLS
+ * endpoint → TLS (see `tlsVimError`; `tls` names the endpoint's host and the client
+ * certificate in its detail), socket errors and a stopping
  * engine's answers → CONNECTION (retryable), socket permission → AUTH, 404 → NOT_FOUND, 409 and state conflicts →
  * CONFLICT, 401 and authorization plugins' 403 → AUTH, anything else → UNEXPECTED_RESPONSE.
  */
-export function toVimError(vim: string, what: string, error: unknown): VimError {
+export function toVimError(vim: string, what: string, error: unknown, tls?: DockerTlsContext): VimError {
   if (error instanceof VimError) return error;
+  const certificate = tlsVimError(vim, what, error, tls ?? { host: 'the engine' });
+  if (certificate) return certificate;
   const e = (error ?? {}) as DockerishError;
   const text = e.json?.message ?? e.message ?? String(error);
   const say = `${what}: ${text}`;

@@ -10,6 +10,8 @@ import type {
 import { computeInfo, containerCreateOptions, labelledInterfaces } from './docker-compute-spec.js';
 import type { ResolvedInterface } from './docker-compute-spec.js';
 import { toVimError } from './docker-errors.js';
+import { dockerTlsOptions } from './docker-tls.js';
+import type { DockerTlsContext, DockerTlsCredentials, DockerTlsOptions } from './docker-tls.js';
 import { dockerEvents } from './docker-events.js';
 import { runExec } from './docker-exec.js';
 import { LIST_ADDRESSES, parseAddresses, renameScript } from './docker-interfaces.js';
@@ -28,19 +30,33 @@ export interface DockerVimOptions {
   /** Timeout of one exec, default 120 s. */
   readonly execTimeoutMs?: number;
   readonly clock?: Clock;
-  /** A ready client (tests, TLS set-ups); default: dockerode on `endpoint`. */
+  /** A ready client (tests); default: dockerode on `endpoint`. */
   readonly client?: DockerLike;
+  /** Mutual TLS to a `tcp://` endpoint (`dockerd --tlsverify`). */
+  readonly tls?: DockerTlsCredentials;
 }
 
 const sameOwner = (a: Labels, b: Labels): boolean => a[LABEL_NS] === b[LABEL_NS] && a[LABEL_STEP] === b[LABEL_STEP];
 const labelFilter = (labels: Labels): string[] => Object.entries(labels).map(([k, v]) => `${k}=${v}`);
 
-/** Parses an endpoint URL into dockerode connection options; throws VimError on nonsense. */
-export function dockerConnection(vim: string, endpoint: string): Dockerode.DockerOptions {
+/**
+ * Parses an endpoint URL into dockerode connection options; with `tls`, a `tcp://` (or
+ * `https://`) endpoint speaks HTTPS with those certificates (port 2376 by default, as
+ * Docker's). Throws VimError NOT_SUPPORTED on other schemes, and for TLS over a unix socket.
+ */
+export function dockerConnection(vim: string, endpoint: string, tls?: DockerTlsOptions): Dockerode.DockerOptions {
   const url = new URL(endpoint);
-  if (url.protocol === 'unix:') return { socketPath: url.pathname };
-  if (url.protocol === 'tcp:' || url.protocol === 'http:') return { host: url.hostname, port: Number(url.port || 2375), protocol: 'http' };
-  if (url.protocol === 'https:') return { host: url.hostname, port: Number(url.port || 2376), protocol: 'https' };
+  if (url.protocol === 'unix:') {
+    if (tls) throw new VimError('NOT_SUPPORTED', vim, `endpoint ${endpoint}: TLS certificates need a tcp://host:port endpoint`);
+    return { socketPath: url.pathname };
+  }
+  // URL keeps IPv6 hosts in brackets; https.request wants them bare.
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (tls && (url.protocol === 'tcp:' || url.protocol === 'https:')) {
+    return { host, port: Number(url.port || 2376), protocol: 'https', ca: tls.ca, cert: tls.cert, key: tls.key };
+  }
+  if (url.protocol === 'tcp:' || url.protocol === 'http:') return { host, port: Number(url.port || 2375), protocol: 'http' };
+  if (url.protocol === 'https:') return { host, port: Number(url.port || 2376), protocol: 'https' };
   throw new VimError('NOT_SUPPORTED', vim, `endpoint ${endpoint}: use unix:///path/docker.sock or tcp://host:port`);
 }
 
@@ -59,9 +75,12 @@ export class DockerVimDriver implements VimDriver {
   readonly #execTimeoutMs: number;
   readonly #clock: Clock;
   readonly #life = new AbortController();
+  readonly #tls: DockerTlsContext | undefined;
 
-  constructor(docker: DockerLike, opts: Omit<DockerVimOptions, 'endpoint' | 'client'>) {
+  /** `tls`: the endpoint's host and the account's certificates, named in certificate errors. */
+  constructor(docker: DockerLike, opts: Omit<DockerVimOptions, 'endpoint' | 'client' | 'tls'> & { readonly tls?: DockerTlsContext }) {
     this.#docker = docker;
+    this.#tls = opts.tls;
     this.name = opts.name;
     this.#popId = opts.popId;
     this.#callTimeoutMs = opts.callTimeoutMs ?? 30_000;
@@ -268,7 +287,7 @@ export class DockerVimDriver implements VimDriver {
       return await raceAbort(this.name, s, what, work(s));
     } catch (e) {
       if (s.aborted) throw abortError(this.name, s, what);
-      const err = toVimError(this.name, what, e);
+      const err = toVimError(this.name, what, e, this.#tls && { ...this.#tls, now: this.#clock.now() });
       const status = (e as { statusCode?: number }).statusCode ?? 0;
       if (err.kind === 'UNEXPECTED_RESPONSE' && status >= 500 && !(await this.#staysUp())) {
         throw new VimError('CONNECTION', this.name, `${err.message}; the Docker engine stopped answering right after`, { cause: e, retryable: true });
@@ -386,10 +405,15 @@ export class DockerVimDriver implements VimDriver {
 }
 
 /**
- * Creates a {@link DockerVimDriver} on `endpoint` (or a given `client`). Throws VimError
- * NOT_SUPPORTED for an endpoint scheme other than unix, tcp, http, https.
+ * Creates a {@link DockerVimDriver} on `endpoint` (or a given `client`), over mutual TLS
+ * when `tls` is given. Throws VimError NOT_SUPPORTED for an endpoint scheme other than
+ * unix, tcp, http, https (or TLS on unix), and VimError TLS (INVALID_PEM) for
+ * certificates or a key that cannot be used.
  */
 export function createDockerVimDriver(opts: DockerVimOptions): DockerVimDriver {
-  const client = opts.client ?? new Dockerode(dockerConnection(opts.name, opts.endpoint ?? 'unix:///var/run/docker.sock'));
-  return new DockerVimDriver(client, opts);
+  const endpoint = opts.endpoint ?? 'unix:///var/run/docker.sock';
+  const tls = opts.tls ? dockerTlsOptions(opts.name, opts.tls) : undefined;
+  const client = opts.client ?? new Dockerode(dockerConnection(opts.name, endpoint, tls));
+  const { tls: _creds, ...rest } = opts;
+  return new DockerVimDriver(client, { ...rest, ...(tls ? { tls: { host: new URL(endpoint).hostname, clientCert: tls.clientCert, caCert: tls.caCert } } : {}) });
 }
