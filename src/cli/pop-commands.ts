@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
-import { localPopEngine, saveLocalPopState } from '../vim/docker/local-pop.js';
+import type * as LocalPopModule from '../vim/docker/local-pop.js';
+// The engine code (dockerode and its SSH stack, ~300 ms to load) is imported when a pop
+// command runs, not each time any `rondo` command starts.
+type LocalPop = typeof LocalPopModule;
+const localPop = (): Promise<LocalPop> => import('../vim/docker/local-pop.js');
 import { contextOf } from './cli-context.js';
 import { CliError, EXIT } from './cli-error.js';
 import { printJson } from './output.js';
@@ -11,7 +15,8 @@ const vimPath = (id: string) => `/admin/v1/vims/${encodeURIComponent(id)}`;
 const statusOf = (e: unknown): number | undefined => (e instanceof CliError ? (e.details as { status?: number } | undefined)?.status : undefined);
 
 /** The local engine of a PoP, or a usage error for a name it cannot carry. */
-function engineOf(pop: string, bridgeAddress?: string) {
+async function engineOf(pop: string, bridgeAddress?: string): Promise<ReturnType<LocalPop['localPopEngine']>> {
+  const { localPopEngine } = await localPop();
   try {
     return localPopEngine(pop, bridgeAddress);
   } catch (e) {
@@ -43,7 +48,7 @@ export function registerPopCommands(program: Command, out: Output): void {
     .action(async (name: string, o: { bridgeAddress?: string; images: boolean }, cmd: Command) => {
       const ctx = contextOf(cmd, out);
       needRoot('up');
-      const { engine, state } = engineOf(name, o.bridgeAddress);
+      const { engine, state } = await engineOf(name, o.bridgeAddress);
       const say = (line: string): void => {
         if (!ctx.json) out.err(line);
       };
@@ -55,7 +60,7 @@ export function registerPopCommands(program: Command, out: Output): void {
           throw new CliError(`pop up ${name}: the engine did not start`, EXIT.failed, (e as Error).message, `see ${engine.logFile}`);
         });
       }
-      saveLocalPopState(engine, state);
+      (await localPop()).saveLocalPopState(engine, state);
       if (o.images) {
         say(`PoP ${name}: building the VNF images from busybox-static…`);
         await engine.importVnfImages().catch((e: unknown) => {
@@ -85,7 +90,7 @@ export function registerPopCommands(program: Command, out: Output): void {
     .action(async (name: string, _o: unknown, cmd: Command) => {
       const ctx = contextOf(cmd, out);
       needRoot('down');
-      const { engine } = engineOf(name);
+      const { engine } = await engineOf(name);
       // The account first: the server refuses (409) while an NS instance uses the PoP,
       // and then the engine must stay.
       const deregistered = await ctx.client.delete(`removing PoP ${name}`, vimPath(name)).then(() => true, (e: unknown) => {
