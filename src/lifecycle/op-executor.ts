@@ -2,7 +2,10 @@ import type { OpStep, ProblemDetails } from '../model/index.js';
 import { ConflictError, NotFoundError, RondoError } from '../model/index.js';
 import type { Vnfd } from '../model/index.js';
 import type { ComputeStepParams, PlannedStep } from './ns-plan-types.js';
-import { DAY2_PHASES, INSTANTIATE_PHASES } from './ns-plan-types.js';
+import { DAY2_PHASES, INSTANTIATE_PHASES, SCALE_PHASES } from './ns-plan-types.js';
+import { planScale } from './scale-planner.js';
+import type { ScaleChange } from './scale-requests.js';
+import { recordScale } from './scale-records.js';
 import { planHeal, planOperate } from './day2-planner.js';
 import type { HealTarget, OperateChange } from './day2-planner.js';
 import { recordDay2 } from './day2-records.js';
@@ -109,6 +112,10 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
       // phase's outcome, so a failed or cancelled operation still records what it changed.
       await recordDay2(op.lcmOperationType, op.nsInstanceId, [...byId.values()], deps.repos.vnfInstances);
     }
+    if (op.lcmOperationType === 'SCALE' && phase === SCALE_PHASES.computes) {
+      // The same: instances added or removed are in the VNF records whatever the phase's outcome.
+      await recordScale(op.nsInstanceId, [...byId.values()], deps.repos.vnfInstances);
+    }
     if (result.kind === 'aborted') return;
     if (result.kind === 'failed' && isSubnetInUse(result.error) && op.lcmOperationType === 'INSTANTIATE' && phase === INSTANTIATE_PHASES.networks && replans < MAX_REPLANS) {
       // Someone else (another Rondo on this engine, a user) took the subnet after IPAM
@@ -188,6 +195,9 @@ async function ensurePlan(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSign
     planned = planTerminate({ nsInstanceId: ns.id, vnfs, vnfds, popIds, heatPopIds: heatPopIds(deps.drivers.accounts()) });
   } else if (op.lcmOperationType === 'HEAL' || op.lcmOperationType === 'UPDATE') {
     planned = await planDay2(op, ns.id, ns.nsdInfoId, deps);
+  } else if (op.lcmOperationType === 'SCALE') {
+    const [vnfs, build, vnfds] = await Promise.all([deps.repos.vnfInstances.listByNs(ns.id), loadNsBuild(ns.id, deps.repos), vnfdsOrNone(ns.nsdInfoId, deps)]);
+    planned = planScale({ nsInstanceId: ns.id, vnfs, changes: (op.internalParams['scale'] ?? []) as ScaleChange[], build, vnfds });
   } else {
     throw new RondoError('OP_NOT_SUPPORTED', `${op.lcmOperationType} is not supported yet`);
   }
