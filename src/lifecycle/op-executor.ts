@@ -6,6 +6,7 @@ import { DAY2_PHASES, INSTANTIATE_PHASES, SCALE_PHASES } from './ns-plan-types.j
 import { planScale } from './scale-planner.js';
 import type { ScaleChange } from './scale-requests.js';
 import { recordScale } from './scale-records.js';
+import { scaleAspectsOf } from './scale-aspects.js';
 import { planHeal, planOperate } from './day2-planner.js';
 import type { HealTarget, OperateChange } from './day2-planner.js';
 import { recordDay2 } from './day2-records.js';
@@ -104,7 +105,8 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
     });
     if (op.lcmOperationType === 'INSTANTIATE' && phase === INSTANTIATE_PHASES.computes) {
       const pkgIds = await vnfPkgIdsOf(op, deps);
-      await recordVnfs(op, [...byId.values()], deps, pkgIds);
+      const ns = await deps.repos.nsInstances.get(op.nsInstanceId);
+      await recordVnfs(op, [...byId.values()], deps, pkgIds, ns ? await vnfdsOrNone(ns.nsdInfoId, deps) : {});
       await recordStackVnfs(op, [...byId.values()], deps, pkgIds);
     }
     if ((op.lcmOperationType === 'HEAL' || op.lcmOperationType === 'UPDATE') && phase === DAY2_PHASES.computes) {
@@ -266,8 +268,11 @@ async function vnfPkgIdsOf(op: StoredOpOcc, deps: ExecutorDeps): Promise<Readonl
   }
 }
 
-/** VNFRs from the op's DONE compute steps, one per member (VDUs merged), written in one batch. */
-export async function recordVnfs(op: StoredOpOcc, steps: readonly OpStep[], deps: ExecutorDeps, pkgIds: Readonly<Record<string, string>> = {}): Promise<void> {
+/**
+ * VNFRs from the op's DONE compute steps, one per member (VDUs merged), written in one
+ * batch; each VNF with its VNFC instances and, from its VNFD, every scaling aspect at level 0.
+ */
+export async function recordVnfs(op: StoredOpOcc, steps: readonly OpStep[], deps: ExecutorDeps, pkgIds: Readonly<Record<string, string>> = {}, vnfds: Readonly<Record<string, Vnfd>> = {}): Promise<void> {
   const byMember = new Map<string, VnfRecord>();
   const createdAt = deps.clock.now().toISOString();
   for (const s of steps) {
@@ -280,6 +285,8 @@ export async function recordVnfs(op: StoredOpOcc, steps: readonly OpStep[], deps
       vnfPkgId: p.memberKind === 'vnf' ? (pkgIds[p.memberId] ?? null) : null, popId: s.popId, computeIds: [...(prev?.computeIds ?? []), r.computeId],
       interfaces: [...(prev?.interfaces ?? []), ...r.interfaces.map((i) => ({ cp: i.cp, linkId: i.linkId, address: i.address, prefix: i.prefix, ...(i.ifName ? { ifName: i.ifName } : {}), ...(i.macAddress ? { macAddress: i.macAddress } : {}) }))],
       state: 'STARTED', createdAt,
+      vnfcs: [...(prev?.vnfcs ?? []), { computeId: r.computeId, name: r.name, vduId: p.vduId }],
+      ...(p.memberKind === 'vnf' ? { scaleStatus: scaleAspectsOf(vnfds[p.memberId] ?? { vdus: [], scalingAspects: [] }).map((a) => ({ aspectId: a.id, scaleLevel: 0 })) } : {}),
       demand: { cpu: (prev?.demand.cpu ?? 0) + vduCpu(p), memoryMiB: (prev?.demand.memoryMiB ?? 0) + p.memoryMiB },
     });
   }

@@ -34,6 +34,8 @@ export interface VnfPatch {
   readonly computeIds?: readonly string[];
   readonly interfaces?: VnfInstance['interfaces'];
   readonly state?: VnfInstance['state'];
+  readonly vnfcs?: VnfInstance['vnfcs'];
+  readonly scaleStatus?: VnfInstance['scaleStatus'];
 }
 
 /** VNF instance records (VNFR); SAPs included with `kind: 'sap'`. */

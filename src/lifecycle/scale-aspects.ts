@@ -20,7 +20,7 @@ const INSTANTIATED_PER_VDU = 1;
  * 5GTANGO/SONATA (no aspects): one aspect per VDU with a `scale_in_out.maximum`, named
  * after the VDU, one instance per step, up to that maximum. A VNFD with neither has none.
  */
-export function scaleAspectsOf(vnfd: Vnfd): ScaleAspect[] {
+export function scaleAspectsOf(vnfd: Pick<Vnfd, 'vdus' | 'scalingAspects'>): ScaleAspect[] {
   const maxOf = new Map(vnfd.vdus.map((v) => [v.id, v.maxInstances]));
   if (vnfd.scalingAspects.length > 0) {
     return vnfd.scalingAspects.map((a) => {

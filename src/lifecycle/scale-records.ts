@@ -1,4 +1,4 @@
-import type { InterfaceRecord, OpStep, VnfInstance } from '../model/index.js';
+import type { InterfaceRecord, OpStep, ScaleStatusEntry, VnfcRecord, VnfInstance } from '../model/index.js';
 import type { ComputeStepParams, PlannedInterface, RemoveStepParams } from './ns-plan-types.js';
 import type { ComputeStepResult } from './step-runner.js';
 import type { VnfInstanceRepository, VnfPatch } from './ports.js';
@@ -10,7 +10,7 @@ const isScaleCreate = (s: OpStep): boolean => s.kind === 'compute' && s.params['
 const isScaleRemove = (s: OpStep): boolean => s.kind === 'compute' && s.params['action'] === 'remove';
 
 interface Edit {
-  add: { computeId: string; interfaces: InterfaceRecord[] }[];
+  add: { computeId: string; interfaces: InterfaceRecord[]; vnfc: VnfcRecord }[];
   drop: { computeId?: string; interfaces: readonly PlannedInterface[] }[];
 }
 
@@ -21,17 +21,29 @@ function apply(vnfs: readonly VnfInstance[], edits: Map<string, Edit>): Map<stri
     if (!vnf) continue;
     let computeIds = [...vnf.computeIds];
     let interfaces = [...vnf.interfaces];
+    // Records from before VNFCs were kept: one per compute, VDU unknown.
+    let vnfcs: VnfcRecord[] = [...(vnf.vnfcs ?? vnf.computeIds.map((id) => ({ computeId: id, name: id, vduId: null })))];
     for (const a of e.add) {
       if (!computeIds.includes(a.computeId)) computeIds.push(a.computeId);
+      if (!vnfcs.some((c) => c.computeId === a.computeId)) vnfcs.push(a.vnfc);
       for (const i of a.interfaces) if (!interfaces.some((x) => sameItf(x, i))) interfaces.push(i);
     }
     for (const d of e.drop) {
       if (d.computeId !== undefined) computeIds = computeIds.filter((id) => id !== d.computeId);
+      vnfcs = vnfcs.filter((c) => computeIds.includes(c.computeId));
       interfaces = interfaces.filter((x) => !d.interfaces.some((i) => sameItf(x, i)));
     }
-    if (computeIds.join() !== vnf.computeIds.join() || interfaces.length !== vnf.interfaces.length) out.set(vnf.id, { computeIds, interfaces });
+    if (computeIds.join() !== vnf.computeIds.join() || interfaces.length !== vnf.interfaces.length) {
+      out.set(vnf.id, { computeIds, interfaces, vnfcs, scaleStatus: scaleStatusOf(vnf.scaleStatus ?? [], vnfcs) });
+    }
   }
   return out;
+}
+
+/** Each aspect's level: the highest level among the VNFC instances added for it (0 with none). */
+function scaleStatusOf(before: readonly ScaleStatusEntry[], vnfcs: readonly VnfcRecord[]): ScaleStatusEntry[] {
+  const ids = [...new Set([...before.map((s) => s.aspectId), ...vnfcs.flatMap((c) => (c.aspectId === undefined ? [] : [c.aspectId]))])];
+  return ids.map((aspectId) => ({ aspectId, scaleLevel: Math.max(0, ...vnfcs.filter((c) => c.aspectId === aspectId).map((c) => c.scaleLevel ?? 0)) }));
 }
 
 const editOf = (edits: Map<string, Edit>, memberId: string): Edit => edits.get(memberId) ?? edits.set(memberId, { add: [], drop: [] }).get(memberId) as Edit;
@@ -49,7 +61,8 @@ export function scalePatches(vnfs: readonly VnfInstance[], steps: readonly OpSte
       const p = s.params as unknown as ComputeStepParams;
       const r = s.result as unknown as ComputeStepResult;
       const interfaces = r.interfaces.map((i): InterfaceRecord => ({ cp: i.cp, linkId: i.linkId, address: i.address, prefix: i.prefix, ...(i.ifName ? { ifName: i.ifName } : {}), ...(i.macAddress ? { macAddress: i.macAddress } : {}) }));
-      editOf(edits, p.memberId).add.push({ computeId: r.computeId, interfaces });
+      const vnfc: VnfcRecord = { computeId: r.computeId, name: p.name, vduId: p.vduId, ...(p.aspectId !== undefined ? { aspectId: p.aspectId } : {}), ...(p.scaleLevel !== undefined ? { scaleLevel: p.scaleLevel } : {}) };
+      editOf(edits, p.memberId).add.push({ computeId: r.computeId, interfaces, vnfc });
     } else if (isScaleRemove(s)) {
       const p = s.params as unknown as RemoveStepParams;
       editOf(edits, p.memberId).drop.push({ computeId: p.computeId, interfaces: p.interfaces });
