@@ -3,7 +3,8 @@
  * new addresses, its routes and start commands, then spreads the neighbours' routes over
  * every instance; SCALE_IN drains the neighbours first, runs the stop commands, removes the
  * instances and their addresses; past the aspect's limits it is a 422 with nothing stored
- * and no VIM call; a scale-out that fails half-way rolls back to the NS as it was.
+ * and no VIM call; a scale-out that fails half-way rolls back to the NS as it was; a worker
+ * that dies mid-scale is replaced and the scale completes without making anything twice.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStore } from '../support/store.js';
@@ -12,7 +13,7 @@ import type { Store } from '../../src/store/index.js';
 import { MemoryVimDriver } from '../../src/vim/memory/memory-vim-driver.js';
 import { VimError, systemClock } from '../../src/model/index.js';
 import type { IdGenerator, LcmOpOcc, VimAccount, Vnfd, VnfInstance } from '../../src/model/index.js';
-import type { DescriptorSource, NsLifecycleService } from '../../src/lifecycle/index.js';
+import type { CrashPoints, DescriptorSource, NsLifecycleService } from '../../src/lifecycle/index.js';
 import { compose } from '../../src/app/index.js';
 import type { Composition } from '../../src/app/index.js';
 import { loadConfig } from '../../src/config/index.js';
@@ -44,16 +45,18 @@ describe.each(['postgres'] as const)('SCALE on the memory VIM, %s store', (kind)
     for (const c of open.splice(0)) await c.close();
   });
 
-  async function harness(): Promise<NsLifecycleService> {
-    driver = new MemoryVimDriver({ name: 'engine-a' });
+  async function harness(opts: { crashPoints?: CrashPoints; fresh?: boolean; close?: (c: Composition) => void } = {}): Promise<NsLifecycleService> {
+    if (opts.fresh !== false) driver = new MemoryVimDriver({ name: 'engine-a' });
     const engine = driver;
     const descriptors: DescriptorSource = { getNsd: async () => chainNsd, getVnfds: async () => vnfds };
-    const config = loadConfig({}, { logLevel: 'silent', stepDeadlineSeconds: 5, opDeadlineSeconds: 600, workerConcurrency: 2 });
+    const config = loadConfig({}, { logLevel: 'silent', stepDeadlineSeconds: 5, opDeadlineSeconds: 600, workerConcurrency: 2, workerLeaseSeconds: 1 });
     const composition = await compose({
       config, role: 'worker', store, clock: systemClock, ids: counter(`${kind.slice(0, 2)}s${++seq}x`), env: { RONDO_SECRET_KEY: 'ab'.repeat(32) }, http: false,
       descriptors, vimAccounts: { list: async () => [account('dc1'), account('dc2')] }, vimDrivers: { memory: () => engine }, workerOwner: `w-${seq}`, workerPollMs: 100,
+      ...(opts.crashPoints ? { crashPoints: opts.crashPoints } : {}),
     });
     open.push(composition);
+    opts.close?.(composition);
     await composition.services.vimRegistry.refresh();
     composition.worker.start();
     return composition.services.lifecycle;
@@ -177,5 +180,35 @@ describe.each(['postgres'] as const)('SCALE on the memory VIM, %s store', (kind)
     await service.retry(inOp.id);
     expect((await settle(service, inOp)).operationState).toBe('COMPLETED');
     expect(await firewalls(nsId)).toEqual(['firewall']);
+  });
+
+  it('a worker that dies right after making the new instance is replaced: the scale-out completes, nothing is made twice', async () => {
+    let first: Composition | undefined;
+    const service = await harness({ close: (c) => void (first = c) });
+    const { nsId, vnf } = await chain(service, 'scale-crash');
+    const fwId = (await vnf('firewall')).id;
+    await first?.close();
+    open.splice(open.indexOf(first as Composition), 1);
+    // This worker "dies" (throws out of the executor, lease kept) once its first step is recorded DONE.
+    let crashed = 0;
+    let dying: Composition | undefined;
+    const dyingService = await harness({ fresh: false, close: (c) => void (dying = c), crashPoints: { hit: (point) => { if (point === 'after-step-done' && crashed++ === 0) throw new Error('worker killed'); } } });
+    const op = await dyingService.scale(nsId, out(fwId));
+    for (const end = Date.now() + 10_000; !(crashed > 0 && (await dyingService.listSteps(op.id)).some((s) => s.state === 'DONE')); await new Promise((r) => setTimeout(r, 20))) {
+      if (Date.now() > end) throw new Error('the worker never recorded a DONE step');
+    }
+    await dying?.close();
+    expect((await dyingService.getOp(op.id)).operationState).toBe('PROCESSING');
+    const made = (await dyingService.listSteps(op.id)).find((s) => s.state === 'DONE');
+    expect(made?.kind).toBe('compute');
+
+    const second = await harness({ fresh: false });
+    const done = await settle(second, op);
+    expect(done.operationState, JSON.stringify(done.error)).toBe('COMPLETED');
+    const again = (await second.listSteps(op.id)).find((s) => s.id === made?.id);
+    expect(again?.result?.['computeId']).toBe(made?.result?.['computeId']);
+    expect(await firewalls(nsId)).toEqual(['firewall', 'firewall-vdu01-1']);
+    expect((await vnf('firewall')).computeIds).toHaveLength(2);
+    expect((await vnf('firewall')).scaleStatus).toEqual([{ aspectId: 'vdu01', scaleLevel: 1 }]);
   });
 });
