@@ -4,7 +4,9 @@
  * through the API re-creates it with the same addresses and MACs, and traceroute from the
  * ingress SAP crosses client, firewall and server again. Then OPERATE_VNF stops the
  * firewall (its stop command runs, the container stops and stays) and starts it again
- * (running, start command ran, routes back, traffic passes).
+ * (running, start command ran, routes back, traffic passes). SCALE_OUT adds a second
+ * firewall: traceroute and packet counters show traffic to two sinks crossing one instance
+ * each; SCALE_IN leaves no container, address or route of it.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
