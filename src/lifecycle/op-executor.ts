@@ -116,7 +116,7 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
     }
     if (op.lcmOperationType === 'SCALE' && phase === SCALE_PHASES.computes) {
       // The same: instances added or removed are in the VNF records whatever the phase's outcome.
-      await recordScale(op.nsInstanceId, [...byId.values()], deps.repos.vnfInstances);
+      await recordScale(op.nsInstanceId, [...byId.values()], deps.repos.vnfInstances, false, await loadNsBuild(op.nsInstanceId, deps.repos));
     }
     if (result.kind === 'aborted') return;
     if (result.kind === 'failed' && isSubnetInUse(result.error) && op.lcmOperationType === 'INSTANTIATE' && phase === INSTANTIATE_PHASES.networks && replans < MAX_REPLANS) {

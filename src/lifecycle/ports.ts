@@ -36,6 +36,8 @@ export interface VnfPatch {
   readonly state?: VnfInstance['state'];
   readonly vnfcs?: VnfInstance['vnfcs'];
   readonly scaleStatus?: VnfInstance['scaleStatus'];
+  /** What the VNF asks of its PoP now (placement's capacity check sums it). */
+  readonly demand?: Capacity;
 }
 
 /** VNF instance records (VNFR); SAPs included with `kind: 'sap'`. */

@@ -2,6 +2,8 @@ import type { InterfaceRecord, OpStep, ScaleStatusEntry, VnfcRecord, VnfInstance
 import type { ComputeStepParams, PlannedInterface, RemoveStepParams } from './ns-plan-types.js';
 import type { ComputeStepResult } from './step-runner.js';
 import type { VnfInstanceRepository, VnfPatch } from './ports.js';
+import type { NsBuild } from './ns-build.js';
+import { vduCpu } from './ns-placement.js';
 
 const sameItf = (a: { linkId: string; address: string }, b: { linkId: string; address: string }): boolean => a.linkId === b.linkId && a.address === b.address;
 
@@ -83,9 +85,18 @@ export function scaleRollbackPatches(vnfs: readonly VnfInstance[], steps: readon
   return apply(vnfs, edits);
 }
 
-/** Writes the patches of a SCALE (or of its rollback): one statement per VNF touched. */
-export async function recordScale(nsInstanceId: string, steps: readonly OpStep[], repo: Pick<VnfInstanceRepository, 'listByNs' | 'patch'>, rollback = false): Promise<void> {
+/**
+ * Writes the patches of a SCALE (or of its rollback): one statement per VNF touched. With
+ * the NS's build, each VNF's demand becomes the sum of its instances' (capacity-aware
+ * placement of later NSes sees the scaled VNF).
+ */
+export async function recordScale(nsInstanceId: string, steps: readonly OpStep[], repo: Pick<VnfInstanceRepository, 'listByNs' | 'patch'>, rollback = false, build?: NsBuild): Promise<void> {
   const vnfs = await repo.listByNs(nsInstanceId);
   const patches = rollback ? scaleRollbackPatches(vnfs, steps) : scalePatches(vnfs, steps);
-  for (const [id, patch] of patches) await repo.patch(id, patch);
+  for (const [id, patch] of patches) {
+    const specs = build ? (patch.computeIds ?? []).map((c) => build.computes.get(c)?.params) : [];
+    const known = specs.every((s) => s !== undefined) && specs.length > 0;
+    const demand = known ? specs.reduce((acc, s) => ({ cpu: acc.cpu + vduCpu(s as ComputeStepParams), memoryMiB: acc.memoryMiB + (s as ComputeStepParams).memoryMiB }), { cpu: 0, memoryMiB: 0 }) : undefined;
+    await repo.patch(id, { ...patch, ...(demand ? { demand } : {}) });
+  }
 }

@@ -6,6 +6,7 @@ import type { RouteStepParams } from './ns-plan-types.js';
 import { problemOf } from './op-problem.js';
 import type { StoredOpOcc } from './ports.js';
 import { recordScale } from './scale-records.js';
+import { loadNsBuild } from './ns-build.js';
 import { routeCommands } from './service-chain.js';
 import { StepCommandError } from './step-runner.js';
 
@@ -33,7 +34,8 @@ export async function rollbackScale(op: StoredOpOcc, deps: ExecutorDeps, signal:
     await undone(routes, deps);
     const made = steps.filter((s) => s.kind === 'compute' && s.params['action'] === 'create' && TOUCHED.has(s.state));
     for (const s of made) await deps.drivers.get(s.popId).deleteCompute(s.target, {}, signal);
-    await recordScale(op.nsInstanceId, made, deps.repos.vnfInstances, true);
+    // Records before UNDONE: a crash in between only repeats the (idempotent) patch.
+    await recordScale(op.nsInstanceId, made, deps.repos.vnfInstances, true, await loadNsBuild(op.nsInstanceId, deps.repos));
     // Routes and start commands inside deleted instances went with them.
     await undone([...made, ...steps.filter((s) => (s.kind === 'route' || s.kind === 'start') && TOUCHED.has(s.state) && !routes.includes(s))], deps);
   } catch (e) {

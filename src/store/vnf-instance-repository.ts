@@ -62,6 +62,7 @@ export class SqlVnfInstanceRepository implements VnfInstanceRepository {
       ...(patch.state ? { state: patch.state } : {}),
       ...(patch.vnfcs ? { vnfcs: json(patch.vnfcs) } : {}),
       ...(patch.scaleStatus ? { scale_status: json(patch.scaleStatus) } : {}),
+      ...(patch.demand ? { cpu: patch.demand.cpu, memory_mib: patch.demand.memoryMiB } : {}),
     };
     if (Object.keys(set).length === 0) {
       const row = await this.db.selectFrom('vnf_instances').selectAll().where('id', '=', id).executeTakeFirst();

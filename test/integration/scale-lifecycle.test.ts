@@ -94,6 +94,9 @@ describe.each(['postgres'] as const)('SCALE on the memory VIM, %s store', (kind)
     const after = await vnf('firewall');
     expect(after.computeIds).toHaveLength(2);
     expect(after.computeIds[0]).toBe(before.computeIds[0]);
+    // The VNF's recorded demand (what capacity-aware placement sums) counts both instances.
+    const demand = async () => store.db.selectFrom('vnf_instances').select(['cpu', 'memory_mib']).where('id', '=', before.id).executeTakeFirstOrThrow();
+    expect(await demand()).toEqual({ cpu: 1, memory_mib: 512 });
     // SOL005 scaleStatus and one VNFC record per instance.
     expect(before.scaleStatus).toEqual([{ aspectId: 'vdu01', scaleLevel: 0 }]);
     expect((await vnf('client')).scaleStatus).toEqual([]);
@@ -150,6 +153,7 @@ describe.each(['postgres'] as const)('SCALE on the memory VIM, %s store', (kind)
     for (const e of execs2.filter((x) => x.startsWith('client: ip route replace') || x.startsWith('server: ip route replace'))) for (const a of gone) expect(e).not.toContain(`via ${a} `);
     expect(await firewalls(nsId)).toEqual(['firewall']);
     expect(await vnf('firewall')).toMatchObject({ computeIds: before.computeIds, interfaces: before.interfaces, vnfcs: before.vnfcs, scaleStatus: [{ aspectId: 'vdu01', scaleLevel: 0 }] });
+    expect(await demand()).toEqual({ cpu: 0.5, memory_mib: 256 });
     for (const id of full.computeIds.slice(1)) expect((await driver.status(id)).state).toBe('DELETED');
   });
 
