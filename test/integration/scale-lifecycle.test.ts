@@ -29,7 +29,17 @@ const short = (name: string): string => name.split('-').slice(2).join('-');
 
 /** The chain, its firewall scalable up to 3 instances (5GTANGO `scale_in_out.maximum: 3`: aspect `vdu01`, levels 0..2). */
 const fw = chainVnfds['firewall'] as Vnfd;
-const vnfds: Record<string, Vnfd> = { ...chainVnfds, firewall: { ...fw, vdus: fw.vdus.map((v) => ({ ...v, maxInstances: 3 })) } };
+const vnfds: Record<string, Vnfd> = {
+  ...chainVnfds,
+  firewall: {
+    ...fw,
+    vdus: fw.vdus.map((v) => ({ ...v, maxInstances: 3 })),
+    deploymentFlavours: [{
+      id: 'default', vduProfiles: [{ vdu: 'vdu01', minInstances: 1, maxInstances: 3 }], scalingAspects: ['vdu01'],
+      instantiationLevels: [{ id: 'small', vduInstances: { vdu01: 1 } }, { id: 'large', vduInstances: { vdu01: 3 } }],
+    }],
+  },
+};
 
 // PostgreSQL only: the memory VIM makes the operations fast, and one store keeps the file lean (heal runs both).
 describe.each(['postgres'] as const)('SCALE on the memory VIM, %s store', (kind) => {
@@ -214,5 +224,21 @@ describe.each(['postgres'] as const)('SCALE on the memory VIM, %s store', (kind)
     expect(await firewalls(nsId)).toEqual(['firewall', 'firewall-vdu01-1']);
     expect((await vnf('firewall')).computeIds).toHaveLength(2);
     expect((await vnf('firewall')).scaleStatus).toEqual([{ aspectId: 'vdu01', scaleLevel: 1 }]);
+  });
+
+  it('SCALE_TO_INSTANTIATION_LEVEL and SCALE_TO_SCALE_LEVEL(S) go to a level by the steps it takes', async () => {
+    const service = await harness();
+    const { nsId, vnf } = await chain(service, 'scale-to-level');
+    const id = (await vnf('firewall')).id;
+    const to = (data: object, scaleVnfType = 'SCALE_TO_INSTANTIATION_LEVEL') => ({ scaleType: 'SCALE_VNF', scaleVnfData: [{ vnfInstanceId: id, scaleVnfType: scaleVnfType as 'SCALE_OUT', scaleToLevelData: data }] });
+    expect((await settle(service, await service.scale(nsId, to({ vnfInstantiationLevelId: 'large' })))).operationState).toBe('COMPLETED');
+    expect(await firewalls(nsId)).toEqual(['firewall', 'firewall-vdu01-1', 'firewall-vdu01-2']);
+    expect((await vnf('firewall')).scaleStatus).toEqual([{ aspectId: 'vdu01', scaleLevel: 2 }]);
+    expect((await settle(service, await service.scale(nsId, to({ vnfScaleInfo: [{ aspectId: 'vdu01', scaleLevel: 1 }] }, 'SCALE_TO_SCALE_LEVEL(S)')))).operationState).toBe('COMPLETED');
+    expect(await firewalls(nsId)).toEqual(['firewall', 'firewall-vdu01-1']);
+    await expect(service.scale(nsId, to({ vnfInstantiationLevelId: 'huge' }))).rejects.toMatchObject({ status: 422, code: 'SCALE_NOT_SUPPORTED', message: expect.stringContaining('its levels: small, large') });
+    await expect(service.scale(nsId, to({ vnfScaleInfo: [{ aspectId: 'vdu01', scaleLevel: 5 }] }, 'SCALE_TO_SCALE_LEVEL(S)'))).rejects.toMatchObject({ status: 422, code: 'SCALE_LIMIT_EXCEEDED' });
+    expect((await settle(service, await service.scale(nsId, to({ vnfInstantiationLevelId: 'small' })))).operationState).toBe('COMPLETED');
+    expect(await firewalls(nsId)).toEqual(['firewall']);
   });
 });

@@ -4473,10 +4473,19 @@ export interface paths {
                         readonly scaleVnfData?: readonly {
                             /** @description A VNF instance of the NS (`vnfInstance[].id`) */
                             readonly vnfInstanceId: string;
-                            /** @description SCALE_OUT adds, SCALE_IN removes VNFC instances by aspect steps (the other types answer 422) */
+                            /** @description SCALE_OUT adds, SCALE_IN removes VNFC instances by aspect steps (scaleByStepData); SCALE_TO_INSTANTIATION_LEVEL and SCALE_TO_SCALE_LEVEL(S) go to a level (scaleToLevelData) */
                             readonly scaleVnfType: "SCALE_OUT" | "SCALE_IN" | "SCALE_TO_INSTANTIATION_LEVEL" | "SCALE_TO_SCALE_LEVEL(S)";
                             readonly scaleToLevelData?: {
-                                readonly [key: string]: unknown;
+                                /** @description An instantiation level of the VNF's deployment flavour (SCALE_TO_INSTANTIATION_LEVEL) */
+                                readonly vnfInstantiationLevelId?: string;
+                                /** @description The level of each aspect (SCALE_TO_SCALE_LEVEL(S)) */
+                                readonly vnfScaleInfo?: readonly {
+                                    readonly aspectId: string;
+                                    readonly scaleLevel: number;
+                                }[];
+                                readonly additionalParams?: {
+                                    readonly [key: string]: unknown;
+                                };
                             };
                             readonly scaleByStepData?: {
                                 /** @description A scaling aspect of the VNF: a SOL001 ScalingAspects aspect, or for a 5GTANGO VNFD the id of a VDU with scale_in_out */

@@ -92,6 +92,7 @@ export function scaleRequestOf(body: Static<typeof ScaleNsRequestSchema>): Scale
             vnfInstanceId: d.vnfInstanceId,
             scaleVnfType: d.scaleVnfType as ScaleVnfData['scaleVnfType'],
             ...(d.scaleByStepData ? { scaleByStepData: { aspectId: d.scaleByStepData.aspectId, ...(d.scaleByStepData.numberOfSteps !== undefined ? { numberOfSteps: d.scaleByStepData.numberOfSteps } : {}) } } : {}),
+            ...(d.scaleToLevelData ? { scaleToLevelData: d.scaleToLevelData } : {}),
           })),
         }
       : {}),

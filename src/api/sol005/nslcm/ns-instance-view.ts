@@ -253,9 +253,16 @@ export const ScaleVnfDataSchema = Type.Object(
   {
     vnfInstanceId: Type.String({ minLength: 1, description: 'A VNF instance of the NS (`vnfInstance[].id`)' }),
     scaleVnfType: Type.Union(['SCALE_OUT', 'SCALE_IN', 'SCALE_TO_INSTANTIATION_LEVEL', 'SCALE_TO_SCALE_LEVEL(S)'].map((t) => Type.Literal(t)), {
-      description: 'SCALE_OUT adds, SCALE_IN removes VNFC instances by aspect steps (the other types answer 422)',
+      description: 'SCALE_OUT adds, SCALE_IN removes VNFC instances by aspect steps (scaleByStepData); SCALE_TO_INSTANTIATION_LEVEL and SCALE_TO_SCALE_LEVEL(S) go to a level (scaleToLevelData)',
     }),
-    scaleToLevelData: Type.Optional(KeyValuePairs),
+    scaleToLevelData: Type.Optional(Type.Object(
+      {
+        vnfInstantiationLevelId: Type.Optional(Type.String({ minLength: 1, description: 'An instantiation level of the VNF\'s deployment flavour (SCALE_TO_INSTANTIATION_LEVEL)' })),
+        vnfScaleInfo: Type.Optional(Type.Array(Type.Object({ aspectId: Type.String({ minLength: 1 }), scaleLevel: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }), { description: 'The level of each aspect (SCALE_TO_SCALE_LEVEL(S))' })),
+        additionalParams: Type.Optional(KeyValuePairs),
+      },
+      { additionalProperties: false },
+    )),
     scaleByStepData: Type.Optional(ScaleByStepDataSchema),
   },
   { additionalProperties: false },
