@@ -62,12 +62,13 @@ export const DEFAULT_POLICY: Readonly<Record<string, string>> = {
   'nsd:delete': 'rule:operator',
 
   // NS lifecycle and its operations. Only actions some route declares: a test fails on a
-  // rule no route uses (add scale with its route).
+  // rule no route uses.
   'nslcm:read': 'rule:reader',
   'nslcm:create': 'rule:operator',
   'nslcm:instantiate': 'rule:operator',
   'nslcm:terminate': 'rule:operator',
   'nslcm:heal': 'rule:operator',
+  'nslcm:scale': 'rule:operator',
   'nslcm:update': 'rule:operator',
   'nslcm:delete': 'rule:operator',
   'nslcm:retry': 'rule:operator',

@@ -62,7 +62,7 @@ async function runTask(ctx: CommandContext, what: string, nsId: string, path: st
   return undefined;
 }
 
-/** `rondo ns create|instantiate|terminate|heal|operate|list|show|delete` (SOL005 NS lifecycle). */
+/** `rondo ns create|instantiate|terminate|heal|operate|scale|list|show|delete` (SOL005 NS lifecycle). */
 export function registerNsCommands(program: Command, out: Output): void {
   const ns = program.command('ns').description('network service instances');
 
@@ -168,6 +168,26 @@ export function registerNsCommands(program: Command, out: Output): void {
       const stop = opts.forceful ? { stopType: 'FORCEFUL' } : { stopType: 'GRACEFUL', gracefulStopTimeout: timeout };
       const operateVnfData = (await vnfInstanceIds(ctx, id, opts.vnf)).map((vnfInstanceId) => ({ vnfInstanceId, changeStateTo: opts.start ? 'STARTED' : 'STOPPED', ...(opts.stop ? stop : {}) }));
       await runTask(ctx, opts.start ? 'starting VNFs of' : 'stopping VNFs of', id, 'update', { updateType: 'OPERATE_VNF', operateVnfData }, opts);
+    });
+
+  ns.command('scale')
+    .description('add (--out) or remove (--in) VNFC instances of a VNF by steps of a scaling aspect; traffic is spread over every instance: SOL005 SCALE_VNF')
+    .argument('<id>', 'NS instance id')
+    .requiredOption('--vnf <vnf>', 'the VNF, by member id (e.g. firewall) or VNF instance id')
+    .requiredOption('--aspect <aspect>', 'its scaling aspect (a 5GTANGO VNFD: the VDU id, e.g. vdu01)')
+    .option('--out', 'scale out: add instances')
+    .option('--in', 'scale in: remove the newest instances (stop commands first)')
+    .option('--steps <n>', 'aspect steps to scale by', '1')
+    .option('--wait', 'follow the operation until it rests')
+    .option('--timeout <seconds>', 'with --wait: give up waiting after this long', '300')
+    .action(async (id: string, opts: { vnf: string; aspect: string; out?: boolean; in?: boolean; steps: string; wait?: boolean; timeout: string }, cmd: Command) => {
+      const ctx = contextOf(cmd, out);
+      if (Boolean(opts.out) === Boolean(opts.in)) throw new CliError('give --out or --in', EXIT.usage, undefined, `e.g. rondo ns scale ${id} --vnf ${opts.vnf} --aspect ${opts.aspect} --out`);
+      const steps = Number(opts.steps);
+      if (!Number.isInteger(steps) || steps < 1) throw new CliError(`--steps ${opts.steps}: expected a whole number of at least 1`, EXIT.usage, undefined, 'e.g. --steps 2');
+      const [vnfInstanceId] = await vnfInstanceIds(ctx, id, [opts.vnf]);
+      const body = { scaleType: 'SCALE_VNF', scaleVnfData: [{ vnfInstanceId, scaleVnfType: opts.out ? 'SCALE_OUT' : 'SCALE_IN', scaleByStepData: { aspectId: opts.aspect, numberOfSteps: steps } }] };
+      await runTask(ctx, opts.out ? 'scaling out' : 'scaling in', id, 'scale', body, opts);
     });
 
   ns.command('list')

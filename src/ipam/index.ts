@@ -6,3 +6,4 @@ export { addressLink } from './link-addressing.js';
 export type { LinkAddressing } from './link-addressing.js';
 export { parseIpv4, formatIpv4, parseCidr, formatCidr } from './ipv4-address.js';
 export type { Cidr } from './ipv4-address.js';
+export { freeHostAddresses, splitSubnet, subnetOfAddress } from './free-addresses.js';

@@ -34,7 +34,10 @@ export function healPatches(vnfs: readonly VnfInstance[], steps: readonly OpStep
       return { ...rest, ...(now.ifName ? { ifName: now.ifName } : {}), ...(now.macAddress ? { macAddress: now.macAddress } : i.macAddress ? { macAddress: i.macAddress } : {}) };
     });
     const all = done.every((d) => d.step.state === 'DONE');
-    out.set(vnf.id, { computeIds: vnf.computeIds.map((id) => replaced.get(id) ?? id), interfaces, ...(all && vnf.state === 'FAILED' ? { state: 'STARTED' as const } : {}) });
+    out.set(vnf.id, {
+      computeIds: vnf.computeIds.map((id) => replaced.get(id) ?? id), interfaces,
+      ...(vnf.vnfcs ? { vnfcs: vnf.vnfcs.map((c) => ({ ...c, computeId: replaced.get(c.computeId) ?? c.computeId })) } : {}),
+      ...(all && vnf.state === 'FAILED' ? { state: 'STARTED' as const } : {}) });
   }
   return out;
 }

@@ -18,13 +18,22 @@ export type { HealTarget, OperateChange, HealPlanInput, OperatePlanInput } from 
 export { HEAL_DEGREES } from './day2-requests.js';
 export type { HealRequest, UpdateRequest, OperateVnfData } from './day2-requests.js';
 export { nsBuildOf, loadNsBuild } from './ns-build.js';
+// Day-2 SCALE (SCALE_VNF by aspect steps).
+export { SCALE_PHASES } from './ns-plan-types.js';
+export type { RemoveStepParams } from './ns-plan-types.js';
+export { scaleAspectsOf, scaleLevels } from './scale-aspects.js';
+export type { ScaleAspect } from './scale-aspects.js';
+export { resolveScale } from './scale-requests.js';
+export type { ScaleRequest, ScaleVnfData, ScaleByStepData, ScaleChange } from './scale-requests.js';
+export { planScale, scaledComputeName } from './scale-planner.js';
+export type { ScalePlanInput } from './scale-planner.js';
 export type { NsBuild } from './ns-build.js';
 export { planNs, SAP_IMAGE, SAP_COMMAND } from './ns-planner.js';
 export type { PlanInput } from './ns-planner.js';
 export { planTerminate } from './terminate-planner.js';
 export type { TerminatePlanInput } from './terminate-planner.js';
 export { placeNs, subnetRequests, vnfDemand, parseStrategy } from './ns-placement.js';
-export { chainRoutes, routeCommand } from './service-chain.js';
+export { chainRoutes, routeCommand, routeCommands, SPREAD_PARTS } from './service-chain.js';
 export type { CpEndpoint, ChainRoutes } from './service-chain.js';
 export { networkName, computeName, engineKey, nsShort } from './resource-names.js';
 export type { ExecutorDeps } from './executor-deps.js';

@@ -15,6 +15,9 @@ import { subnetsInUseOn } from './vim-subnets.js';
 import { loadNsBuild } from './ns-build.js';
 import { assertUpdateType, resolveHeal, resolveUpdate } from './day2-requests.js';
 import type { HealRequest, UpdateRequest } from './day2-requests.js';
+import { resolveScale } from './scale-requests.js';
+import type { ScaleRequest } from './scale-requests.js';
+import { assertScaleRollback } from './scale-rollback.js';
 
 /** SOL005 CreateNsRequest, as Rondo takes it. */
 export interface CreateNsRequest {
@@ -101,6 +104,12 @@ export interface NsLifecycleService {
    * `NS_STATE_CONFLICT` unless INSTANTIATED; see {@link resolveUpdate} for the rest.
    */
   update(nsId: string, req: UpdateRequest): Promise<LcmOpOcc>;
+  /**
+   * SOL005 Scale NS, SCALE_VNF by aspect steps: a SCALE operation adding or removing VNFC
+   * instances. 409 `NS_STATE_CONFLICT` unless INSTANTIATED; see {@link resolveScale} for the
+   * rest (limits are checked here: past them nothing is stored and no VIM is asked).
+   */
+  scale(nsId: string, req: ScaleRequest): Promise<LcmOpOcc>;
   deleteNs(nsId: string): Promise<void>;
   dryRun(target: { readonly nsInstanceId: string } | { readonly nsdId: string }, req?: InstantiateRequest): Promise<NsPlan>;
   /** The NS instance; NotFoundError when missing or outside `scope` (another tenant's). */
@@ -199,7 +208,8 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
       // SOL005 §6.4.7–6.4.9: retry, rollback and fail answer 409 unless FAILED_TEMP.
       throw new IllegalStateError(`${event} needs FAILED_TEMP; operation ${opId} is ${current.operationState}`, { details: { opId, state: current.operationState } });
     }
-    if (event === 'rollback' && current.lcmOperationType !== 'INSTANTIATE') {
+    if (event === 'rollback' && current.lcmOperationType === 'SCALE') assertScaleRollback(current.internalParams);
+    else if (event === 'rollback' && current.lcmOperationType !== 'INSTANTIATE') {
       throw new IllegalStateError(`rollback of ${current.lcmOperationType} is not supported; retry or fail it`, { code: 'OP_ROLLBACK_NOT_SUPPORTED' });
     }
     if (event === 'retry') {
@@ -252,6 +262,14 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
       const changes = resolveUpdate(await repos.vnfInstances.listByNs(nsId), deps.drivers, req);
       const { operationParams, ...request } = req;
       return startOp(n, 'UPDATE', { ...(operationParams ?? request) }, { operate: changes });
+    },
+    async scale(nsId, req) {
+      const n = await ns(nsId);
+      if (n.state !== 'INSTANTIATED') throw new ConflictError(`NS instance ${nsId} is ${n.state}; only an instantiated NS can be scaled`, { code: 'NS_STATE_CONFLICT' });
+      const [vnfs, build, vnfds] = await Promise.all([repos.vnfInstances.listByNs(nsId), loadNsBuild(nsId, repos), deps.descriptors.getVnfds(n.nsdInfoId)]);
+      const changes = resolveScale(vnfs, vnfds, build, req);
+      const { operationParams, ...request } = req;
+      return startOp(n, 'SCALE', { ...(operationParams ?? request) }, { scale: changes });
     },
     async deleteNs(nsId) {
       const n = await ns(nsId);

@@ -13,6 +13,13 @@ export const TERMINATE_PHASES = { stops: 0, computes: 1, networks: 2 } as const;
  * inside the computes that came (back) up.
  */
 export const DAY2_PHASES = { stops: 0, computes: 1, routes: 2, starts: 3 } as const;
+/**
+ * Phases of a SCALE plan. Scale in: the neighbours stop sending to the instances that go
+ * (drain), their stop commands run, then they are removed. Scale out: the new instances
+ * are made, get their routes and start commands, and only then do the neighbours spread
+ * traffic over them (spread).
+ */
+export const SCALE_PHASES = { drain: 0, stops: 1, computes: 2, routes: 3, starts: 4, spread: 5 } as const;
 
 /** `network` step: create one network (one per virtual link) on the link's engine. */
 export interface NetworkStepParams {
@@ -49,6 +56,10 @@ export interface ComputeStepParams {
   readonly interfaces: readonly PlannedInterface[];
   readonly env: Readonly<Record<string, string>>;
   readonly command?: readonly string[];
+  /** A VNFC instance a SCALE added: the aspect it belongs to. */
+  readonly aspectId?: string;
+  /** ... and the scale level it was added at (a scale-in removes the highest levels first). */
+  readonly scaleLevel?: number;
 }
 
 /** One chaining route inside a compute. */
@@ -57,12 +68,20 @@ export interface PlannedRoute {
   readonly via: string;
   /** The link the next hop is on; resolves the device name when the VIM reports it. */
   readonly viaLinkId: string;
+  /**
+   * Every next hop when the next node is a scaled VNF (one address per VNFC instance,
+   * `via` first): the destination is spread over them (see `routeCommands`). Set by SCALE
+   * plans, also with one hop, so the spread routes of a larger scale are removed again.
+   */
+  readonly nexthops?: readonly string[];
 }
 
 /** `route` step: install the chaining routes of one compute. */
 export interface RouteStepParams {
   readonly compute: string;
   readonly routes: readonly PlannedRoute[];
+  /** SCALE: the routes the compute had before, put back by a rollback. */
+  readonly previous?: readonly PlannedRoute[];
 }
 
 /** `start`/`stop` step: run commands inside one compute. */
@@ -102,6 +121,17 @@ export interface PowerStepParams {
   readonly graceSeconds?: number;
 }
 
+/** SCALE-in `compute` step: remove one VNFC instance (its stop commands ran in an earlier phase). */
+export interface RemoveStepParams {
+  readonly action: 'remove';
+  readonly name: string;
+  /** Its VIM id: the VNF record drops it once the step is DONE. */
+  readonly computeId: string;
+  readonly memberId: string;
+  /** Its interfaces: the VNF record drops their addresses once the step is DONE. */
+  readonly interfaces: readonly PlannedInterface[];
+}
+
 /** TERMINATE `compute`/`network` step: delete everything labelled with the NS on one PoP. */
 export interface SweepStepParams {
   readonly action: 'sweep';
@@ -116,7 +146,7 @@ export interface PlannedStep {
   readonly target: string;
   readonly popId: string;
   readonly params:
-    | NetworkStepParams | ComputeStepParams | RecreateStepParams | PowerStepParams | RouteStepParams | CommandStepParams | SweepStepParams | StackStepParams | StackSweepParams;
+    | NetworkStepParams | ComputeStepParams | RecreateStepParams | PowerStepParams | RemoveStepParams | RouteStepParams | CommandStepParams | SweepStepParams | StackStepParams | StackSweepParams;
 }
 
 /** A network of the plan with its subnet. */

@@ -2,7 +2,11 @@ import type { OpStep, ProblemDetails } from '../model/index.js';
 import { ConflictError, NotFoundError, RondoError } from '../model/index.js';
 import type { Vnfd } from '../model/index.js';
 import type { ComputeStepParams, PlannedStep } from './ns-plan-types.js';
-import { DAY2_PHASES, INSTANTIATE_PHASES } from './ns-plan-types.js';
+import { DAY2_PHASES, INSTANTIATE_PHASES, SCALE_PHASES } from './ns-plan-types.js';
+import { planScale } from './scale-planner.js';
+import type { ScaleChange } from './scale-requests.js';
+import { recordScale } from './scale-records.js';
+import { scaleAspectsOf } from './scale-aspects.js';
 import { planHeal, planOperate } from './day2-planner.js';
 import type { HealTarget, OperateChange } from './day2-planner.js';
 import { recordDay2 } from './day2-records.js';
@@ -101,13 +105,18 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
     });
     if (op.lcmOperationType === 'INSTANTIATE' && phase === INSTANTIATE_PHASES.computes) {
       const pkgIds = await vnfPkgIdsOf(op, deps);
-      await recordVnfs(op, [...byId.values()], deps, pkgIds);
+      const ns = await deps.repos.nsInstances.get(op.nsInstanceId);
+      await recordVnfs(op, [...byId.values()], deps, pkgIds, ns ? await vnfdsOrNone(ns.nsdInfoId, deps) : {});
       await recordStackVnfs(op, [...byId.values()], deps, pkgIds);
     }
     if ((op.lcmOperationType === 'HEAL' || op.lcmOperationType === 'UPDATE') && phase === DAY2_PHASES.computes) {
       // Like the VNFRs of an instantiation: written once the computes are done, whatever the
       // phase's outcome, so a failed or cancelled operation still records what it changed.
       await recordDay2(op.lcmOperationType, op.nsInstanceId, [...byId.values()], deps.repos.vnfInstances);
+    }
+    if (op.lcmOperationType === 'SCALE' && phase === SCALE_PHASES.computes) {
+      // The same: instances added or removed are in the VNF records whatever the phase's outcome.
+      await recordScale(op.nsInstanceId, [...byId.values()], deps.repos.vnfInstances, false, await loadNsBuild(op.nsInstanceId, deps.repos));
     }
     if (result.kind === 'aborted') return;
     if (result.kind === 'failed' && isSubnetInUse(result.error) && op.lcmOperationType === 'INSTANTIATE' && phase === INSTANTIATE_PHASES.networks && replans < MAX_REPLANS) {
@@ -188,6 +197,9 @@ async function ensurePlan(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSign
     planned = planTerminate({ nsInstanceId: ns.id, vnfs, vnfds, popIds, heatPopIds: heatPopIds(deps.drivers.accounts()) });
   } else if (op.lcmOperationType === 'HEAL' || op.lcmOperationType === 'UPDATE') {
     planned = await planDay2(op, ns.id, ns.nsdInfoId, deps);
+  } else if (op.lcmOperationType === 'SCALE') {
+    const [vnfs, build, vnfds] = await Promise.all([deps.repos.vnfInstances.listByNs(ns.id), loadNsBuild(ns.id, deps.repos), vnfdsOrNone(ns.nsdInfoId, deps)]);
+    planned = planScale({ nsInstanceId: ns.id, vnfs, changes: (op.internalParams['scale'] ?? []) as ScaleChange[], build, vnfds });
   } else {
     throw new RondoError('OP_NOT_SUPPORTED', `${op.lcmOperationType} is not supported yet`);
   }
@@ -256,8 +268,11 @@ async function vnfPkgIdsOf(op: StoredOpOcc, deps: ExecutorDeps): Promise<Readonl
   }
 }
 
-/** VNFRs from the op's DONE compute steps, one per member (VDUs merged), written in one batch. */
-export async function recordVnfs(op: StoredOpOcc, steps: readonly OpStep[], deps: ExecutorDeps, pkgIds: Readonly<Record<string, string>> = {}): Promise<void> {
+/**
+ * VNFRs from the op's DONE compute steps, one per member (VDUs merged), written in one
+ * batch; each VNF with its VNFC instances and, from its VNFD, every scaling aspect at level 0.
+ */
+export async function recordVnfs(op: StoredOpOcc, steps: readonly OpStep[], deps: ExecutorDeps, pkgIds: Readonly<Record<string, string>> = {}, vnfds: Readonly<Record<string, Vnfd>> = {}): Promise<void> {
   const byMember = new Map<string, VnfRecord>();
   const createdAt = deps.clock.now().toISOString();
   for (const s of steps) {
@@ -270,6 +285,8 @@ export async function recordVnfs(op: StoredOpOcc, steps: readonly OpStep[], deps
       vnfPkgId: p.memberKind === 'vnf' ? (pkgIds[p.memberId] ?? null) : null, popId: s.popId, computeIds: [...(prev?.computeIds ?? []), r.computeId],
       interfaces: [...(prev?.interfaces ?? []), ...r.interfaces.map((i) => ({ cp: i.cp, linkId: i.linkId, address: i.address, prefix: i.prefix, ...(i.ifName ? { ifName: i.ifName } : {}), ...(i.macAddress ? { macAddress: i.macAddress } : {}) }))],
       state: 'STARTED', createdAt,
+      vnfcs: [...(prev?.vnfcs ?? []), { computeId: r.computeId, name: r.name, vduId: p.vduId }],
+      ...(p.memberKind === 'vnf' ? { scaleStatus: scaleAspectsOf(vnfds[p.memberId] ?? { vdus: [], scalingAspects: [] }).map((a) => ({ aspectId: a.id, scaleLevel: 0 })) } : {}),
       demand: { cpu: (prev?.demand.cpu ?? 0) + vduCpu(p), memoryMiB: (prev?.demand.memoryMiB ?? 0) + p.memoryMiB },
     });
   }

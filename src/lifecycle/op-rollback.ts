@@ -8,6 +8,7 @@ import type { StoredOpOcc } from './ports.js';
 import { undoStackStep } from './heat-step-runner.js';
 import { watchCancel } from './cancel-watch.js';
 import { forEachInLanes } from './lanes.js';
+import { rollbackScale } from './scale-rollback.js';
 
 const UNDOABLE = new Set(['DONE', 'FAILED', 'RUNNING']);
 
@@ -21,6 +22,7 @@ const UNDOABLE = new Set(['DONE', 'FAILED', 'RUNNING']);
  * `OP_CANCELLED`, what is undone stays undone.
  */
 export async function rollbackOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSignal): Promise<void> {
+  if (op.lcmOperationType === 'SCALE') return rollbackScale(op, deps, signal);
   if (op.lcmOperationType !== 'INSTANTIATE') return void (await moveOp(deps, op, 'rollback-done'));
   const watch = watchCancel(op.id, deps.repos.opOccs, deps.cancelPollMs ?? 500);
   try {

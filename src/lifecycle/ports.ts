@@ -34,6 +34,10 @@ export interface VnfPatch {
   readonly computeIds?: readonly string[];
   readonly interfaces?: VnfInstance['interfaces'];
   readonly state?: VnfInstance['state'];
+  readonly vnfcs?: VnfInstance['vnfcs'];
+  readonly scaleStatus?: VnfInstance['scaleStatus'];
+  /** What the VNF asks of its PoP now (placement's capacity check sums it). */
+  readonly demand?: Capacity;
 }
 
 /** VNF instance records (VNFR); SAPs included with `kind: 'sap'`. */

@@ -1,5 +1,6 @@
 import type { ForwardingGraph } from '../model/index.js';
 import { ConflictError, formatCpRef } from '../model/index.js';
+import { splitSubnet } from '../ipam/index.js';
 import type { PlannedRoute } from './ns-plan-types.js';
 
 /** Where a CP reference ended up: its link, subnet, address and compute. */
@@ -78,4 +79,31 @@ export function chainRoutes(graphs: readonly ForwardingGraph[], endpoints: Reado
 /** The `ip route` command for a route; `dev` only when the VIM reported the device name. */
 export function routeCommand(route: PlannedRoute, ifName?: string): string[] {
   return ['ip', 'route', 'replace', route.dest, 'via', route.via, ...(ifName ? ['dev', ifName] : [])];
+}
+
+/** How many blocks a destination is cut into when it is spread over several next hops. */
+export const SPREAD_PARTS = 16;
+
+/**
+ * The commands that install a route. One next hop: `ip route replace`. Several (the next
+ * node is a scaled VNF): the covering route via the first, plus the destination cut into
+ * {@link SPREAD_PARTS} blocks (fewer for a small subnet), block `j` via next hop `j mod n`.
+ * Not ECMP on purpose: busybox `ip` (the VNF images Rondo ships) has no `nexthop`, and a
+ * split by destination needs only `ip route replace`, is deterministic (a test can say
+ * which instance a flow crosses), and keeps each flow on one instance. A route planned by
+ * a SCALE with one next hop left also deletes the blocks (a missing one is no error), so
+ * nothing still points at a removed instance.
+ */
+export function routeCommands(route: PlannedRoute, ifName?: string): string[][] {
+  const dev = ifName ? ['dev', ifName] : [];
+  const hops = route.nexthops ?? [];
+  const first = ['ip', 'route', 'replace', route.dest, 'via', hops[0] ?? route.via, ...dev];
+  if (route.nexthops === undefined) return [first];
+  const blocks = splitSubnet(route.dest, SPREAD_PARTS).filter((b) => b !== route.dest);
+  if (hops.length <= 1 || blocks.length === 0) {
+    if (blocks.length === 0) return [first];
+    return [first, ['sh', '-c', `${blocks.map((b) => `ip route del ${b} 2>/dev/null`).join('; ')}; true`]];
+  }
+  // One exec for all blocks: an exec costs a round trip to the engine.
+  return [first, ['sh', '-c', blocks.map((b, j) => ['ip', 'route', 'replace', b, 'via', hops[j % hops.length] as string, ...dev].join(' ')).join(' && ')]];
 }

@@ -2,9 +2,9 @@ import type { OpStep } from '../model/index.js';
 import { RondoError } from '../model/index.js';
 import { LABEL_LINK, LABEL_NS, LABEL_POP, LABEL_STEP, LABEL_VNF, startComputeOf, stopComputeOf } from '../vim/index.js';
 import type { ComputeInfo, Labels, VimDriver } from '../vim/index.js';
-import type { CommandStepParams, ComputeStepParams, NetworkStepParams, PlannedInterface, PowerStepParams, RecreateStepParams, RouteStepParams } from './ns-plan-types.js';
+import type { CommandStepParams, ComputeStepParams, NetworkStepParams, PlannedInterface, PowerStepParams, RecreateStepParams, RemoveStepParams, RouteStepParams } from './ns-plan-types.js';
 import { isSick } from './day2-planner.js';
-import { routeCommand } from './service-chain.js';
+import { routeCommands } from './service-chain.js';
 import { runStackStep } from './heat-step-runner.js';
 import { forEachInLanes } from './lanes.js';
 
@@ -64,6 +64,12 @@ export async function runStep(step: OpStep, ctx: StepContext): Promise<Record<st
     case 'compute': {
       if (params['action'] === 'recreate') return recreate(step, params as unknown as RecreateStepParams, driver, base, ctx.signal);
       if (params['action'] === 'stop' || params['action'] === 'start') return power(params as unknown as PowerStepParams, driver, ctx.signal);
+      if (params['action'] === 'remove') {
+        // SCALE in: deleting a compute that is already gone succeeds, so a re-run is harmless.
+        const p = params as unknown as RemoveStepParams;
+        await driver.deleteCompute(p.name, {}, ctx.signal);
+        return { name: p.name, removedComputeId: p.computeId };
+      }
       const p = params as unknown as ComputeStepParams;
       const info = await driver.createCompute(computeSpec(p, base), ctx.signal);
       return computeResult(p, info) as unknown as Record<string, unknown>;
@@ -71,7 +77,7 @@ export async function runStep(step: OpStep, ctx: StepContext): Promise<Record<st
     case 'route': {
       const p = params as unknown as RouteStepParams;
       const itfs = ctx.computes.get(p.compute)?.interfaces ?? [];
-      const commands = p.routes.map((r) => routeCommand(r, itfs.find((i) => i.linkId === r.viaLinkId)?.ifName));
+      const commands = p.routes.flatMap((r) => routeCommands(r, itfs.find((i) => i.linkId === r.viaLinkId)?.ifName));
       for (const cmd of commands) await execChecked(driver, p.compute, cmd, ctx.signal);
       return { commands };
     }

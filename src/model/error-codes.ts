@@ -110,6 +110,10 @@ export const ERROR_CODES = {
   HEAL_NOT_SUPPORTED: spec(422, 'Healing not supported as asked'),
   /** A policy request names a policy the NS instance does not have (`/admin/v1/ns_instances/{id}/policies`). */
   POLICY_UNKNOWN: spec(422, 'Unknown policy of the NS instance'),
+  SCALE_NOT_SUPPORTED: spec(422, 'Scaling not supported as asked'),
+  SCALE_ASPECT_UNKNOWN: spec(422, 'Unknown scaling aspect'),
+  SCALE_LIMIT_EXCEEDED: spec(422, 'Scaling past the aspect limit'),
+  SCALE_NO_ADDRESS: spec(422, 'No free address for a new VNFC instance'),
   OP_ILLEGAL_STATE: spec(409, 'Operation in the wrong state'),
   OP_STATE_CHANGED: spec(409, 'Operation changed meanwhile'),
   OP_ROLLBACK_NOT_SUPPORTED: spec(409, 'Rollback not supported for this operation'),

@@ -60,6 +60,23 @@ export interface InterfaceRecord {
   readonly macAddress?: string;
 }
 
+/** One VNFC instance (compute) of a VNF: SOL005 `VnfcResourceInfo`. */
+export interface VnfcRecord {
+  readonly computeId: string;
+  /** Its VIM name (kept when HEAL re-creates it). */
+  readonly name: string;
+  readonly vduId: string | null;
+  /** For an instance a scale-out added: the aspect and the level it was added at. */
+  readonly aspectId?: string;
+  readonly scaleLevel?: number;
+}
+
+/** SOL005 `VnfScaleInfo`: the level of one scaling aspect of a VNF. */
+export interface ScaleStatusEntry {
+  readonly aspectId: string;
+  readonly scaleLevel: number;
+}
+
 /** A VNF instance (VNFR). SAPs are recorded as VNF instances with `kind: 'sap'`. */
 export interface VnfInstance {
   readonly id: string;
@@ -76,6 +93,10 @@ export interface VnfInstance {
   readonly interfaces: readonly InterfaceRecord[];
   readonly state: VnfState;
   readonly createdAt: string;
+  /** Its VNFC instances, one per compute id; absent on records from before they were kept. */
+  readonly vnfcs?: readonly VnfcRecord[];
+  /** SOL005 `scaleStatus`: each scaling aspect's level; absent for SAPs and records from before. */
+  readonly scaleStatus?: readonly ScaleStatusEntry[];
 }
 
 /** An NS instance (NSR). */

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { CancelMode, NsInstance, NsState, OpState, OpStep, OpType, ProblemDetails, StepKind, StepState, VimAccount, VimType, VnfInstance, VnfState, InterfaceRecord } from '../model/index.js';
+import type { CancelMode, NsInstance, NsState, OpState, OpStep, OpType, ProblemDetails, StepKind, StepState, VimAccount, VimType, VnfInstance, VnfState, InterfaceRecord, VnfcRecord, ScaleStatusEntry } from '../model/index.js';
 import type { StoredOpOcc } from '../lifecycle/index.js';
 import type { LcmOpOccsTable, NsInstancesTable, OpStepsTable, VimAccountsTable, VnfInstancesTable } from './runtime-schema.js';
 
@@ -35,6 +35,7 @@ export const toNsInstance = (r: Selectable<NsInstancesTable> | JsonRow<Selectabl
 export const toVnfInstance = (r: Selectable<VnfInstancesTable>): VnfInstance => ({
   id: r.id, nsInstanceId: r.ns_instance_id, memberId: r.member_id, kind: r.kind as 'vnf' | 'sap', vnfdId: r.vnfd_id, vnfdRef: r.vnfd_ref,
   vnfPkgId: r.vnf_pkg_id ?? null, popId: r.pop_id, computeIds: r.compute_ids, interfaces: r.interfaces as InterfaceRecord[], state: r.state as VnfState, createdAt: iso(r.created_at),
+  ...(r.vnfcs ? { vnfcs: r.vnfcs as VnfcRecord[] } : {}), ...(r.scale_status ? { scaleStatus: r.scale_status as ScaleStatusEntry[] } : {}),
 });
 
 /** Row → StoredOpOcc. */

@@ -43,6 +43,10 @@ export interface VnfInstancesTable {
   pop_id: string;
   compute_ids: Json<string[]>;
   interfaces: Json<unknown[]>;
+  /** VNFC instances (017); null for rows from before. */
+  vnfcs: ColumnType<unknown[] | null, string | null | undefined, string | null>;
+  /** SOL005 scaleStatus (017); null for rows from before and SAPs. */
+  scale_status: ColumnType<unknown[] | null, string | null | undefined, string | null>;
   state: string;
   cpu: number;
   memory_mib: number;

@@ -18,11 +18,12 @@ export class SqlVnfInstanceRepository implements VnfInstanceRepository {
         .insertInto('vnf_instances')
         .values(records.slice(i, i + 1000).map((v) => ({
           id: v.id, ns_instance_id: v.nsInstanceId, member_id: v.memberId, kind: v.kind, vnfd_id: v.vnfdId, vnfd_ref: v.vnfdRef, vnf_pkg_id: v.vnfPkgId ?? null, pop_id: v.popId,
-          compute_ids: json(v.computeIds), interfaces: json(v.interfaces), state: v.state, cpu: v.demand.cpu, memory_mib: v.demand.memoryMiB, created_at: v.createdAt,
+          compute_ids: json(v.computeIds), interfaces: json(v.interfaces), vnfcs: v.vnfcs ? json(v.vnfcs) : null, scale_status: v.scaleStatus ? json(v.scaleStatus) : null, state: v.state, cpu: v.demand.cpu, memory_mib: v.demand.memoryMiB, created_at: v.createdAt,
         })))
         .onConflict((oc) =>
           oc.columns(['ns_instance_id', 'member_id']).doUpdateSet((eb) => ({
             pop_id: eb.ref('excluded.pop_id'), vnf_pkg_id: eb.ref('excluded.vnf_pkg_id'), compute_ids: eb.ref('excluded.compute_ids'), interfaces: eb.ref('excluded.interfaces'),
+            vnfcs: eb.ref('excluded.vnfcs'), scale_status: eb.ref('excluded.scale_status'),
             state: eb.ref('excluded.state'), cpu: eb.ref('excluded.cpu'), memory_mib: eb.ref('excluded.memory_mib'),
           })),
         )
@@ -78,6 +79,9 @@ export class SqlVnfInstanceRepository implements VnfInstanceRepository {
       ...(patch.computeIds ? { compute_ids: json(patch.computeIds) } : {}),
       ...(patch.interfaces ? { interfaces: json(patch.interfaces) } : {}),
       ...(patch.state ? { state: patch.state } : {}),
+      ...(patch.vnfcs ? { vnfcs: json(patch.vnfcs) } : {}),
+      ...(patch.scaleStatus ? { scale_status: json(patch.scaleStatus) } : {}),
+      ...(patch.demand ? { cpu: patch.demand.cpu, memory_mib: patch.demand.memoryMiB } : {}),
     };
     if (Object.keys(set).length === 0) {
       const row = await this.db.selectFrom('vnf_instances').selectAll().where('id', '=', id).executeTakeFirst();

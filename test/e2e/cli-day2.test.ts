@@ -1,5 +1,5 @@
 /**
- * `rondo ns heal` and `rondo ns operate` against a real `bin/rondo serve` (run `npm run
+ * `rondo ns heal`, `rondo ns operate` and `rondo ns scale` against a real `bin/rondo serve` (run `npm run
  * build` first) with a memory PoP: progress lines with `--wait`, `--json`, usage errors
  * (exit 2) and refused requests (exit 1) that say what to do.
  */
@@ -92,6 +92,24 @@ describe('rondo ns heal / ns operate against a real server', () => {
     const reset = await rondo(['ns', 'heal', nsId, '--all', '--wait', '--json']);
     expect(reset.code, reset.stderr).toBe(0);
     expect((JSON.parse(reset.stdout) as { steps: { kind: string }[] }).steps.filter((s) => s.kind === 'compute')).toHaveLength(6);
+
+    // Scale the firewall out (the example's VDU allows 1..3 instances: aspect vdu01, levels 0..2), with progress.
+    const scaled = await rondo(['ns', 'scale', nsId, '--vnf', 'firewall', '--aspect', 'vdu01', '--out', '--steps', '2', '--wait']);
+    expect(scaled.code, scaled.stderr).toBe(0);
+    expect(scaled.stdout).toMatch(/\[1\/\d+\] compute firewall-vdu01-1 on mem1 … done\n/);
+    expect(scaled.stdout).toMatch(/route client on mem1 … done\n.*\nSCALE [\w-]+: COMPLETED/s);
+    expect((await rondo(['ns', 'show', nsId])).stdout).toMatch(/firewall\s+vnf\s+mem1\s+STARTED\s+\S+,\S+,\S+\s/);
+    const past = await rondo(['ns', 'scale', nsId, '--vnf', 'firewall', '--aspect', 'vdu01', '--out']);
+    expect(past.code).toBe(1);
+    expect(past.stderr).toContain('past its maximum level 2');
+    expect((await rondo(['ns', 'scale', nsId, '--vnf', 'firewall', '--aspect', 'vdu01'])).code).toBe(2);
+    const shrunk = await rondo(['ns', 'scale', nsId, '--vnf', 'firewall', '--aspect', 'vdu01', '--in', '--steps', '2', '--wait', '--json']);
+    expect(shrunk.code, shrunk.stderr).toBe(0);
+    const inOp = JSON.parse(shrunk.stdout) as { lcmOperationType: string; operationState: string; steps: { kind: string }[] };
+    expect(inOp).toMatchObject({ lcmOperationType: 'SCALE', operationState: 'COMPLETED' });
+    expect(inOp.steps.map((s) => s.kind)).toEqual(['route', 'route', 'stop', 'stop', 'compute', 'compute']);
+    const shown = JSON.parse((await rondo(['ns', 'show', nsId, '--json'])).stdout) as { vnfInstance: { memberId: string; instantiatedVnfInfo: { scaleStatus: unknown; vnfcResourceInfo: unknown[] } }[] };
+    expect(shown.vnfInstance.find((v) => v.memberId === 'firewall')?.instantiatedVnfInfo).toMatchObject({ scaleStatus: [{ aspectId: 'vdu01', scaleLevel: 0 }], vnfcResourceInfo: [{ vduId: 'vdu01' }] });
     expect((await rondo(['ns', 'terminate', nsId, '--wait'])).code).toBe(0);
   });
 });

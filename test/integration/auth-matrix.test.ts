@@ -132,6 +132,7 @@ function bodyFor(r: AuthRouteEntry, ids: Ids, vesEndpoint: string): { payload?: 
   if (r.method === 'POST' && r.url.endsWith('/instantiate')) return { payload: { nsFlavourId: 'default' } };
   if (r.method === 'POST' && r.url.endsWith('/heal')) return { payload: { healNsData: { degreeHealing: 'HEAL_RESTORE' } } };
   if (r.method === 'POST' && r.url.endsWith('/update')) return { payload: { updateType: 'OPERATE_VNF', operateVnfData: [{ vnfInstanceId: 'vnf-of-a', changeStateTo: 'STOPPED' }] } };
+  if (r.method === 'POST' && r.url.endsWith('/scale')) return { payload: { scaleType: 'SCALE_VNF', scaleVnfData: [{ vnfInstanceId: 'vnf-of-a', scaleVnfType: 'SCALE_OUT', scaleByStepData: { aspectId: 'vdu01' } }] } };
   if (key === 'PATCH /admin/v1/users/:id') return { payload: { disabled: true } };
   if (key === 'POST /admin/v1/vims') return { payload: { name: 'pop-matrix', type: 'memory', endpoint: 'memory://matrix' } };
   if (key === 'POST /admin/v1/users') return { payload: { username: 'intruder', password: PASSWORD, tenant: TENANT_A, roles: ['admin'] } };

@@ -1,5 +1,5 @@
 /**
- * The SOL005 heal and update (OPERATE_VNF) tasks of `/nslcm/v1/ns_instances/{id}` on the
+ * The SOL005 heal, update (OPERATE_VNF) and scale tasks of `/nslcm/v1/ns_instances/{id}` on the
  * memory VIM, through the real app: 202 + Location of a HEAL/UPDATE operation occurrence,
  * request bodies checked by their SOL005 field names (400), 409 and 422 answers, the
  * VnfInstance's `vnfState`, NsLcmOperationOccurrenceNotifications and `/api/events`.
@@ -181,4 +181,30 @@ describe('SOL005 heal and update (OPERATE_VNF) on the memory VIM', () => {
     expect(vnfEvents.map(([e]) => e)).toEqual(['vnf.down', 'vnf.up', 'vnf.down', 'vnf.up']);
     stream.abort();
   });
+
+  it('scales the firewall out and in (202 + Location of a SCALE operation); past the aspect limits 422 naming the aspect and its limit', async () => {
+    const fw = await vnf('firewall');
+    const scale = (scaleVnfType: string, numberOfSteps = 1, aspectId = 'vdu01') => ({ scaleType: 'SCALE_VNF', scaleVnfData: [{ vnfInstanceId: fw.id, scaleVnfType, scaleByStepData: { aspectId, numberOfSteps } }] });
+    const ns = (await t.app.inject({ method: 'GET', url: `/nslcm/v1/ns_instances/${nsId}` })).json();
+    expect(ns._links.scale.href).toMatch(new RegExp(`/nslcm/v1/ns_instances/${nsId}/scale$`));
+    await refused('scale', { scaleType: 'SCALE_VNF', scaleVnfData: [{ vnfInstanceId: fw.id, scaleVnfType: 'SCALE_UP' }] }, 400, 'VALIDATION_FAILED');
+    await refused('scale', { scaleType: 'SCALE_NS', scaleNsData: {} }, 422, 'SCALE_NOT_SUPPORTED');
+    expect((await refused('scale', scale('SCALE_IN'), 422, 'SCALE_LIMIT_EXCEEDED')).detail).toMatch(/aspect vdu01 from level 0 to -1, past its minimum level 0/);
+    expect((await refused('scale', scale('SCALE_OUT', 3), 422, 'SCALE_LIMIT_EXCEEDED')).detail).toMatch(/aspect vdu01 from level 0 to 3, past its maximum level 2/);
+    expect((await refused('scale', scale('SCALE_OUT', 1, 'vdu02'), 422, 'SCALE_ASPECT_UNKNOWN')).detail).toContain('its aspects: vdu01');
+
+    const body = scale('SCALE_OUT');
+    const out = await task('scale', body);
+    expect(out).toMatchObject({ lcmOperationType: 'SCALE', operationState: 'COMPLETED', operationParams: body });
+    const info = (await vnf('firewall')).instantiatedVnfInfo as unknown as { scaleStatus: unknown; vnfcResourceInfo: { vduId: string; metadata: { aspectId?: string; scaleLevel?: number } }[] };
+    expect(info.scaleStatus).toEqual([{ aspectId: 'vdu01', scaleLevel: 1 }]);
+    expect(info.vnfcResourceInfo.map((r) => [r.vduId, r.metadata.aspectId ?? null, r.metadata.scaleLevel ?? null])).toEqual([['vdu01', null, null], ['vdu01', 'vdu01', 1]]);
+    const back = await task('scale', scale('SCALE_IN'));
+    expect(back).toMatchObject({ lcmOperationType: 'SCALE', operationState: 'COMPLETED' });
+    expect(((await vnf('firewall')).instantiatedVnfInfo as unknown as { scaleStatus: unknown }).scaleStatus).toEqual([{ aspectId: 'vdu01', scaleLevel: 0 }]);
+    expect((await vnf('firewall')).interfaces).toEqual(fw.interfaces);
+    // Prometheus counts them with the other operations.
+    expect((await t.app.inject({ method: 'GET', url: '/metrics' })).body).toMatch(/rondo_lcm_operations_total\{operation="SCALE",state="COMPLETED"\} 2/);
+  });
 });
+

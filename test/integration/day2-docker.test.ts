@@ -4,7 +4,9 @@
  * through the API re-creates it with the same addresses and MACs, and traceroute from the
  * ingress SAP crosses client, firewall and server again. Then OPERATE_VNF stops the
  * firewall (its stop command runs, the container stops and stays) and starts it again
- * (running, start command ran, routes back, traffic passes).
+ * (running, start command ran, routes back, traffic passes). SCALE_OUT adds a second
+ * firewall: traceroute and packet counters show traffic to two sinks crossing one instance
+ * each; SCALE_IN leaves no container, address or route of it.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -163,6 +165,83 @@ describe('heal and OPERATE_VNF of the example chain on Docker', () => {
     expect((await member('firewall')).instantiatedVnfInfo?.vnfState).toBe('STARTED');
     expect(await hops()).toEqual(path);
     expect(await ping()).toBe(0);
+
+    const term = await task('terminate', {});
+    expect(term.operationState).toBe('COMPLETED');
+    const filters = { label: [`rondo.ns=${nsId}`] };
+    expect([(await docker.listContainers({ all: true, filters })).length, (await docker.listNetworks({ filters })).length]).toEqual([0, 0]);
+  }, 120_000);
+
+  it('SCALE_OUT adds a second firewall that traffic crosses (counted per instance); SCALE_IN leaves no container, address or route of it', async () => {
+    // A fresh NS of the package the first case on-boarded (its NS is terminated).
+    const nsd = (await app.inject({ method: 'GET', url: '/nsd/v1/ns_descriptors' })).json()[0].id as string;
+    nsId = (await app.inject({ method: 'POST', url: '/nslcm/v1/ns_instances', payload: { nsdId: nsd, nsName: 'scale' } })).json().id as string;
+    const inst = await task('instantiate', { nsFlavourId: 'default', additionalParamsForNs: { placement: 'first-pop' } });
+    expect(inst.operationState, JSON.stringify(inst.error)).toBe('COMPLETED');
+    const driver = deps.services.vimRegistry?.get('dc1') as VimDriver;
+    const fw = await member('firewall');
+    const addr = async (id: string, cp: string) => (await member(id)).interfaces.filter((i) => i.cp === cp).map((i) => i.address);
+    const [sink] = await addr('output', 'output') as [string];
+    // A second sink on the egress LAN (it is a LAN for that): an address in the next /28
+    // block, which the spread route sends through the second instance.
+    const prefix = sink.split('.').slice(0, 3).join('.');
+    const sink2 = `${prefix}.20`;
+    const egressSap = await computeOf('output');
+    const egressIf = (await member('output')).interfaces[0] as { ifName?: string };
+    expect((await driver.exec(egressSap, ['ip', 'addr', 'add', `${sink2}/24`, 'dev', egressIf.ifName ?? 'eth0'])).exitCode).toBe(0);
+    const ingress = await computeOf('input');
+    const hop2 = async (to: string): Promise<string[]> => {
+      const trace = await driver.exec(ingress, ['traceroute', '-n', '-q', '1', '-w', '2', '-m', '6', to]);
+      return trace.stdout.split('\n').flatMap((l) => /^\s*\d+\s+(\d+\.\d+\.\d+\.\d+)/.exec(l)?.slice(1, 2) ?? []);
+    };
+
+    const out = await task('scale', { scaleType: 'SCALE_VNF', scaleVnfData: [{ vnfInstanceId: fw.id, scaleVnfType: 'SCALE_OUT', scaleByStepData: { aspectId: 'vdu01', numberOfSteps: 1 } }] });
+    expect(out, JSON.stringify(out.error)).toMatchObject({ lcmOperationType: 'SCALE', operationState: 'COMPLETED' });
+    const view = (await app.inject({ method: 'GET', url: `/nslcm/v1/ns_instances/${nsId}` })).json().vnfInstance.find((v: Member) => v.memberId === 'firewall');
+    expect(view.instantiatedVnfInfo.scaleStatus).toEqual([{ aspectId: 'vdu01', scaleLevel: 1 }]);
+    const vnfcs = view.instantiatedVnfInfo.vnfcResourceInfo as { vduId: string; computeResource: { resourceId: string }; metadata: { name: string } }[];
+    expect(vnfcs.map((v) => v.vduId)).toEqual(['vdu01', 'vdu01']);
+    const [first, second] = vnfcs.map((v) => v.metadata.name) as [string, string];
+    expect(second).toBe(`${first}-vdu01-1`);
+    expect((await docker.getContainer(second).inspect()).State.Running).toBe(true);
+    await until('the start command of the new firewall', () => hasFile(second, '/tmp/started'));
+    const inputs = await addr('firewall', 'input');
+    const outputs = await addr('firewall', 'output');
+    expect(inputs).toHaveLength(2);
+    const [client] = await addr('client', 'input');
+    const [server] = await addr('server', 'input');
+    // Each sink is reached through its own firewall instance (traceroute names it), both ways.
+    expect(await hop2(sink)).toEqual([client, inputs[0], server, sink]);
+    expect(await hop2(sink2)).toEqual([client, inputs[1], server, sink2]);
+    // Packets counted on each instance's input interface: pings to both sinks cross both.
+    const rx = async (container: string): Promise<number> => {
+      const dev = (await driver.exec(container, ['cat', '/proc/net/dev'])).stdout;
+      return dev.split('\n').filter((l) => /^\s*eth\d+:/.test(l)).reduce((sum, l) => sum + Number(l.split(':')[1]?.trim().split(/\s+/)[1] ?? 0), 0);
+    };
+    const before = [await rx(first), await rx(second)];
+    for (const to of [sink, sink2]) expect((await driver.exec(ingress, ['ping', '-c', '5', '-i', '0.2', '-W', '1', to])).exitCode).toBe(0);
+    const forwarded = [(await rx(first)) - (before[0] as number), (await rx(second)) - (before[1] as number)];
+    for (const n of forwarded) expect(n).toBeGreaterThanOrEqual(5);
+
+    const back = await task('scale', { scaleType: 'SCALE_VNF', scaleVnfData: [{ vnfInstanceId: fw.id, scaleVnfType: 'SCALE_IN', scaleByStepData: { aspectId: 'vdu01' } }] });
+    expect(back, JSON.stringify(back.error)).toMatchObject({ lcmOperationType: 'SCALE', operationState: 'COMPLETED' });
+    // Its stop command ran before it went; no container, address or route of it is left.
+    const stop = (await deps.services.lifecycle.listSteps(back.id)).find((x) => x.kind === 'stop');
+    expect(stop?.result).toEqual({ outcomes: [{ command: 'rm -f /tmp/started', exitCode: 0 }] });
+    await expect(docker.getContainer(second).inspect()).rejects.toMatchObject({ statusCode: 404 });
+    expect(await addr('firewall', 'input')).toEqual([inputs[0]]);
+    expect(await addr('firewall', 'output')).toEqual([outputs[0]]);
+    const gone = [inputs[1], outputs[1]] as string[];
+    for (const m of ['client', 'server', 'input', 'output']) {
+      const routes = (await driver.exec(await computeOf(m), ['ip', 'route'])).stdout;
+      for (const a of gone) expect(routes, `${m}: ${routes}`).not.toContain(a);
+      expect(routes, m).not.toMatch(/\/28 /);
+    }
+    for (const n of await docker.listNetworks({ filters: { label: [`rondo.ns=${nsId}`] } })) {
+      const attached = Object.values((await docker.getNetwork(n.Id).inspect()).Containers ?? {}).map((x) => (x as { IPv4Address: string }).IPv4Address.split('/')[0]);
+      for (const a of gone) expect(attached).not.toContain(a);
+    }
+    expect(await hop2(sink2)).toEqual([client, inputs[0], server, sink2]);
 
     const term = await task('terminate', {});
     expect(term.operationState).toBe('COMPLETED');

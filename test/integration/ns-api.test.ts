@@ -119,7 +119,7 @@ describe.each(STORE_KINDS)('SOL005 NS lifecycle API on the memory VIM, %s store'
 
     const shown = (await t.app.inject({ method: 'GET', url: `/nslcm/v1/ns_instances/${ns.id}` })).json();
     expect(shown.nsState).toBe('INSTANTIATED');
-    expect(Object.keys(shown._links)).toEqual(['self', 'terminate', 'heal', 'update']);
+    expect(Object.keys(shown._links)).toEqual(['self', 'terminate', 'heal', 'update', 'scale']);
     expect(shown.vnfInstance.map((v: { vnfInstanceName: string }) => v.vnfInstanceName)).toEqual(['client', 'firewall', 'server']);
     const fw = shown.vnfInstance.find((v: { vnfInstanceName: string }) => v.vnfInstanceName === 'firewall');
     expect(fw).toMatchObject({

@@ -164,6 +164,7 @@ const readCompute = (n: ToscaNode, storages: ReadonlyMap<string, ToscaNode>, cps
   const profile = asRecord(n.properties['vdu_profile']);
   const min = typeof profile['min_number_of_instances'] === 'number' ? profile['min_number_of_instances'] : undefined;
   const initialInstances = initialDelta ?? min;
+  const max = typeof profile['max_number_of_instances'] === 'number' ? profile['max_number_of_instances'] : undefined;
   return {
     id: n.name,
     image: imageName ?? '',
@@ -173,6 +174,8 @@ const readCompute = (n: ToscaNode, storages: ReadonlyMap<string, ToscaNode>, cps
     ...(storageBytes === undefined ? {} : { storageGiB: bytesToGiB(storageBytes) }),
     connectionPoints: cps,
     ...(initialInstances !== undefined && initialInstances > 0 ? { initialInstances } : {}),
+    // A SCALE never takes the VDU past it, whatever the aspect's max_scale_level says.
+    ...(max !== undefined ? { maxInstances: max } : {}),
   };
 };
 

@@ -142,6 +142,8 @@ const readVdu = (u: Record<string, unknown>, i: number, c: IssueCollector, start
     connectionPoints,
     ...(Object.keys(env).length > 0 ? { env } : {}),
     ...(typeof scale['minimum'] === 'number' && scale['minimum'] > 0 ? { initialInstances: scale['minimum'] } : {}),
+    // 5GTANGO has no scaling aspects: a SCALE takes the VDU itself as one, up to this maximum.
+    ...(typeof scale['maximum'] === 'number' ? { maxInstances: scale['maximum'] } : {}),
   };
 };
 

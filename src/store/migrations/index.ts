@@ -14,6 +14,7 @@ import * as sol006Formats from './012-sol006-formats.js';
 import * as outbox from './014-outbox.js';
 import * as nsPerformance from './015-ns-performance.js';
 import * as pnfds from './016-pnfds.js';
+import * as vnfcScaleStatus from './017-vnfc-scale-status.js';
 import * as nsPolicies from './018-ns-policies.js';
 import * as plugins from './019-plugins.js';
 
@@ -34,6 +35,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '014-outbox': outbox,
   '015-ns-performance': nsPerformance,
   '016-pnfds': pnfds,
+  '017-vnfc-scale-status': vnfcScaleStatus,
   '018-ns-policies': nsPolicies,
   '019-plugins': plugins,
 };

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { HealRequest, InstantiateRequest, OperateVnfData } from '../../../lifecycle/index.js';
+import type { HealRequest, InstantiateRequest, OperateVnfData, ScaleRequest, ScaleVnfData } from '../../../lifecycle/index.js';
 import type { NsInstance, VimAccount, VnfInstance } from '../../../model/index.js';
 import { BadRequestError, RondoError } from '../../../model/index.js';
 import { assertVisible, tenantFilter } from '../../../auth/index.js';
@@ -14,7 +14,7 @@ import { nsInstanceListPlan } from './ns-instance-query.js';
 import { opOccHref } from './ns-lcm-op-occ-view.js';
 import {
   CreateNsRequestSchema, HealNsRequestSchema, InstantiateNsRequestSchema, NS_INSTANCE_ATTRIBUTES, NS_INSTANCE_DEFAULT_EXCLUDED, NsInstanceSchema, TerminateNsRequestSchema,
-  UpdateNsRequestSchema, toNsInstanceView,
+  ScaleNsRequestSchema, UpdateNsRequestSchema, toNsInstanceView,
 } from './ns-instance-view.js';
 
 const tags = ['nslcm'];
@@ -82,9 +82,26 @@ export function operateVnfDataOf(data: Static<typeof UpdateNsRequestSchema>['ope
   });
 }
 
+/** The lifecycle's scale request from a SOL005 ScaleNsRequest (by-step data only; the rest is checked by the lifecycle). */
+export function scaleRequestOf(body: Static<typeof ScaleNsRequestSchema>): ScaleRequest {
+  return {
+    scaleType: body.scaleType,
+    ...(body.scaleVnfData
+      ? {
+          scaleVnfData: body.scaleVnfData.map((d) => ({
+            vnfInstanceId: d.vnfInstanceId,
+            scaleVnfType: d.scaleVnfType as ScaleVnfData['scaleVnfType'],
+            ...(d.scaleByStepData ? { scaleByStepData: { aspectId: d.scaleByStepData.aspectId, ...(d.scaleByStepData.numberOfSteps !== undefined ? { numberOfSteps: d.scaleByStepData.numberOfSteps } : {}) } } : {}),
+            ...(d.scaleToLevelData ? { scaleToLevelData: d.scaleToLevelData } : {}),
+          })),
+        }
+      : {}),
+  };
+}
+
 /**
  * SOL005 NS lifecycle management: `/nslcm/v1/ns_instances` (create, list, read, delete)
- * and the instantiate/terminate/heal/update tasks (202 + Location of the operation occurrence), plus
+ * and the instantiate/terminate/heal/update/scale tasks (202 + Location of the operation occurrence), plus
  * the dry run (`?dry_run=true` or `/admin/v1/ns_instances/{id}/plan`) that returns the
  * plan without touching a VIM. An NS instance belongs to its creator's tenant (who must
  * see the NSD); another tenant's answers 404 like a missing one, and instantiation places
@@ -243,6 +260,24 @@ export const nsInstanceRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
       await visible(callerOf(request), request.params.id);
       const operateVnfData = operateVnfDataOf(request.body.operateVnfData);
       const op = await lifecycle.update(request.params.id, { updateType: request.body.updateType, ...(operateVnfData ? { operateVnfData } : {}), operationParams: request.body });
+      return reply.code(202).header('location', opOccHref(baseUrl(request), op.id)).send();
+    },
+  );
+
+  app.post(
+    '/nslcm/v1/ns_instances/:id/scale',
+    {
+      schema: {
+        tags,
+        summary: 'Scale: SCALE_VNF adds (SCALE_OUT) or removes (SCALE_IN) VNFC instances by steps of a scaling aspect; traffic is spread over every instance; past the aspect limits 422; 202 + Location',
+        params: IdParams,
+        body: ScaleNsRequestSchema,
+      },
+      config: { action: 'nslcm:scale' },
+    },
+    async (request, reply) => {
+      await visible(callerOf(request), request.params.id);
+      const op = await lifecycle.scale(request.params.id, { ...scaleRequestOf(request.body), operationParams: request.body });
       return reply.code(202).header('location', opOccHref(baseUrl(request), op.id)).send();
     },
   );

@@ -51,11 +51,19 @@ export function toVnfInstanceView(v: VnfInstance, pops: ReadonlyMap<string, VimA
       flavourId: 'default',
       vnfState: vnfState(v),
       extCpInfo: v.interfaces.map((i) => ({ id: `${v.memberId}-${i.cp}`, cpdId: i.cp, cpProtocolInfo: cpProtocolInfo(i) })),
-      vnfcResourceInfo: v.computeIds.map((computeId, k) => ({
-        id: `${v.memberId}-vnfc-${k}`,
-        vduId: v.computeIds.length === 1 ? 'vdu01' : `vdu${String(k + 1).padStart(2, '0')}`,
-        computeResource: { vimId: v.popId, vimConnectionId: v.popId, resourceId: computeId, vimLevelResourceType: pops.get(v.popId)?.type === 'openstack' ? 'OS::Nova::Server' : 'container' },
-      })),
+      vnfcResourceInfo: v.computeIds.map((computeId, k) => {
+        const vnfc = v.vnfcs?.find((c) => c.computeId === computeId);
+        return {
+          id: `${v.memberId}-vnfc-${k}`,
+          // Records from before VNFCs were kept guess the VDU from the position.
+          vduId: vnfc?.vduId ?? (v.computeIds.length === 1 ? 'vdu01' : `vdu${String(k + 1).padStart(2, '0')}`),
+          computeResource: { vimId: v.popId, vimConnectionId: v.popId, resourceId: computeId, vimLevelResourceType: pops.get(v.popId)?.type === 'openstack' ? 'OS::Nova::Server' : 'container' },
+          // Rondo: the compute's VIM name and, for one a scale-out added, its aspect and level.
+          ...(vnfc ? { metadata: { name: vnfc.name, ...(vnfc.aspectId !== undefined ? { aspectId: vnfc.aspectId, scaleLevel: vnfc.scaleLevel } : {}) } } : {}),
+        };
+      }),
+      // SOL005 VnfScaleInfo per aspect (levels from 0, the instantiation).
+      ...(v.scaleStatus ? { scaleStatus: v.scaleStatus.map((s) => ({ aspectId: s.aspectId, scaleLevel: s.scaleLevel })) } : {}),
     },
     memberId: v.memberId,
     popId: v.popId,
@@ -97,7 +105,7 @@ export function toNsInstanceView(ns: NsInstance, vnfs: readonly VnfInstance[], p
     _links: {
       self: { href: self },
       ...(instantiated
-        ? { terminate: { href: `${self}/terminate` }, heal: { href: `${self}/heal` }, update: { href: `${self}/update` } }
+        ? { terminate: { href: `${self}/terminate` }, heal: { href: `${self}/heal` }, update: { href: `${self}/update` }, scale: { href: `${self}/scale` } }
         : { instantiate: { href: `${self}/instantiate` } }),
     },
   };
@@ -123,7 +131,7 @@ export const NsInstanceSchema = Type.Object(
     vnfInstance: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()))),
     sapInfo: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()))),
     nsState: Type.String(),
-    _links: Type.Object({ self: Link, instantiate: Type.Optional(Link), terminate: Type.Optional(Link), heal: Type.Optional(Link), update: Type.Optional(Link) }),
+    _links: Type.Object({ self: Link, instantiate: Type.Optional(Link), terminate: Type.Optional(Link), heal: Type.Optional(Link), update: Type.Optional(Link), scale: Type.Optional(Link) }),
   },
   { additionalProperties: true },
 );
@@ -226,6 +234,47 @@ export const UpdateNsRequestSchema = Type.Object(
     updateType: Type.Union(UPDATE_TYPES.map((t) => Type.Literal(t))),
     operateVnfData: Type.Optional(Type.Array(OperateVnfDataSchema)),
     ...Object.fromEntries(OTHER_UPDATE_DATA.map((k) => [k, Type.Optional(Type.Unknown())])),
+  },
+  { additionalProperties: false },
+);
+
+/** SOL005 ScaleByStepData (§6.5.3.27). */
+export const ScaleByStepDataSchema = Type.Object(
+  {
+    aspectId: Type.String({ minLength: 1, description: 'A scaling aspect of the VNF: a SOL001 ScalingAspects aspect, or for a 5GTANGO VNFD the id of a VDU with scale_in_out' }),
+    numberOfSteps: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Steps to scale by; default 1' })),
+    additionalParams: Type.Optional(KeyValuePairs),
+  },
+  { additionalProperties: false },
+);
+
+/** SOL005 ScaleVnfData (§6.5.3.26). */
+export const ScaleVnfDataSchema = Type.Object(
+  {
+    vnfInstanceId: Type.String({ minLength: 1, description: 'A VNF instance of the NS (`vnfInstance[].id`)' }),
+    scaleVnfType: Type.Union(['SCALE_OUT', 'SCALE_IN', 'SCALE_TO_INSTANTIATION_LEVEL', 'SCALE_TO_SCALE_LEVEL(S)'].map((t) => Type.Literal(t)), {
+      description: 'SCALE_OUT adds, SCALE_IN removes VNFC instances by aspect steps (scaleByStepData); SCALE_TO_INSTANTIATION_LEVEL and SCALE_TO_SCALE_LEVEL(S) go to a level (scaleToLevelData)',
+    }),
+    scaleToLevelData: Type.Optional(Type.Object(
+      {
+        vnfInstantiationLevelId: Type.Optional(Type.String({ minLength: 1, description: 'An instantiation level of the VNF\'s deployment flavour (SCALE_TO_INSTANTIATION_LEVEL)' })),
+        vnfScaleInfo: Type.Optional(Type.Array(Type.Object({ aspectId: Type.String({ minLength: 1 }), scaleLevel: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }), { description: 'The level of each aspect (SCALE_TO_SCALE_LEVEL(S))' })),
+        additionalParams: Type.Optional(KeyValuePairs),
+      },
+      { additionalProperties: false },
+    )),
+    scaleByStepData: Type.Optional(ScaleByStepDataSchema),
+  },
+  { additionalProperties: false },
+);
+
+/** SOL005 ScaleNsRequest (§6.5.2.14): SCALE_VNF is carried out, SCALE_NS answers 422. */
+export const ScaleNsRequestSchema = Type.Object(
+  {
+    scaleType: Type.Union([Type.Literal('SCALE_NS'), Type.Literal('SCALE_VNF')]),
+    scaleNsData: Type.Optional(KeyValuePairs),
+    scaleVnfData: Type.Optional(Type.Array(ScaleVnfDataSchema, { minItems: 1 })),
+    scaleTime: Type.Optional(Type.String()),
   },
   { additionalProperties: false },
 );
