@@ -3,8 +3,9 @@
  * occurrences straight into a fresh store, starts the real server in a child process of
  * its own (bench/api-server.ts: `startServer` as `rondo serve` runs it, role api,
  * insecure mode: every request is an admin, so lists span every tenant), and drives the
- * list and show routes with autocannon (another child process) at a fixed request rate,
- * first on PostgreSQL, then on PGlite.
+ * list and show routes at a constant arrival rate with an open-loop generator
+ * (bench/open-loop.ts, another child process: one request every 1/rate s, latency counted
+ * from when it was due), first on PostgreSQL, then on PGlite.
  *
  *   npx tsx bench/api.ts [duration=30] [rate=500] [ns=10000] [ops=100000] [pgliteNs=ns] [pgliteOps=ops]
  *                        [connections=20] [log=info|warn|silent] [stores=postgres,pglite] [cache=on,off] [warmup=5] [prof=DIR]
@@ -26,8 +27,8 @@
  * column says how many answers it served) and without it (`RONDO_API_CACHE_MB=0`: every
  * answer read and serialised again). The verdict is the default configuration's.
  */
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { loadavg, tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,7 +55,7 @@ const CACHE = (args.cache ?? 'on,off').split(',').filter((c): c is 'on' | 'off' 
 const PROF = args.prof;
 const PG_URL = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-/** One autocannon run's figures. */
+/** One load run's figures. */
 interface Row {
   store: string;
   cache: 'on' | 'off';
@@ -72,27 +73,23 @@ interface Row {
 }
 
 /**
- * Runs autocannon in a child process (its own event loop; in a worker thread autocannon
- * takes itself for one of its own workers and answers raw histograms); `paths` are
- * picked at random per request.
+ * Drives `paths` (one picked at random per request) at RATE requests per second for
+ * `duration` seconds with the open-loop generator (bench/open-loop.ts) in a child process
+ * of its own, so neither the server nor this script's event loop skews its timer.
  */
 function cannon(url: string, paths: readonly string[], duration: number): Promise<{ rps: number; p50: number; p99: number; errors: number; non2xx: number; timeouts: number }> {
-  const code = `
-    const opts = JSON.parse(process.argv[1]);
-    const autocannon = require(opts.autocannonPath);
-    const paths = opts.paths;
-    autocannon({
-      url: opts.url, connections: opts.connections, duration: opts.duration, overallRate: opts.rate,
-      requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[Math.floor(Math.random() * paths.length)] }) }],
-    }, (err, r) => {
-      if (err) throw err;
-      process.stdout.write(JSON.stringify({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx, timeouts: r.timeouts }));
-    });`;
-  const opts = { autocannonPath: createRequire(import.meta.url).resolve('autocannon'), url, paths, connections: CONNECTIONS, duration, rate: RATE };
+  const opts = { url, paths, connections: CONNECTIONS, duration, rate: RATE };
+  const script = fileURLToPath(new URL('./open-loop.ts', import.meta.url));
+  // The options in a file: 2000 paths are more than one command-line argument may hold.
+  const file = join(tmpdir(), `rondo-open-loop-${process.pid}.json`);
+  writeFileSync(file, JSON.stringify(opts));
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['-e', code, JSON.stringify(opts)], { maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`autocannon failed: ${stderr || err.message}`));
-      else resolve(JSON.parse(stdout));
+    execFile(process.execPath, ['--import', 'tsx', script, file], { maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`bench/open-loop.ts failed: ${stderr || err.message}`));
+      else {
+        const r = JSON.parse(stdout) as { rps: number; p50: number; p99: number; errors: number; non2xx: number };
+        resolve({ ...r, timeouts: 0 });
+      }
     });
   });
 }

@@ -143,4 +143,43 @@ describe.each(STORE_KINDS)('OSM SOL006 packages through the SOL005 APIs on %s', 
     expect([knf.statusCode, knf.json().code]).toEqual([409, 'PLAN_NEEDS_KUBERNETES']);
     expect(knf.json().detail).toContain('needs a Kubernetes PoP');
   });
+  it('the metrics NS scales its vdu_autoscale aspect out and in on a memory PoP (scaleStatus, VNFC instances, the SOL006 limit); the autoheal NS gets its healing policy', async () => {
+    expect((await inject({ method: 'POST', url: '/admin/v1/vims', payload: { name: 'osm-mem', type: 'memory', endpoint: 'memory://osm' } })).statusCode).toBe(201);
+    t.deps.services.lifecycleWorker?.start();
+    const waitOp = async (location: unknown) => {
+      const op = await t.deps.services.lifecycle.waitForOp(String(location).split('/').pop() as string, { timeoutMs: 60_000 });
+      expect(op.operationState, JSON.stringify(op.error)).toBe('COMPLETED');
+    };
+    const ns = (await inject({ method: 'POST', url: '/nslcm/v1/ns_instances', payload: { nsdId: ids['hackfest_basic_metrics_ns'], nsName: 'osm-metrics' } })).json();
+    const started = await inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${ns.id}/instantiate`, payload: { nsFlavourId: 'default', additionalParamsForNs: { pins: { vnf: 'osm-mem' } } } });
+    expect(started.statusCode, started.body).toBe(202);
+    await waitOp(started.headers.location);
+    const vnf = async () => (await inject({ method: 'GET', url: `/nslcm/v1/ns_instances/${ns.id}` })).json().vnfInstance[0];
+    const levels = async () => {
+      const v = await vnf();
+      return [v.instantiatedVnfInfo.scaleStatus, v.instantiatedVnfInfo.vnfcResourceInfo.length];
+    };
+    expect(await levels()).toEqual([[{ aspectId: 'vdu_autoscale', scaleLevel: 0 }], 1]);
+    const vnfInstanceId = (await vnf()).id;
+    const scale = (scaleVnfType: 'SCALE_OUT' | 'SCALE_IN') =>
+      inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${ns.id}/scale`, payload: { scaleType: 'SCALE_VNF', scaleVnfData: [{ vnfInstanceId, scaleVnfType, scaleByStepData: { aspectId: 'vdu_autoscale', numberOfSteps: 1 } }] } });
+    const out = await scale('SCALE_OUT');
+    expect(out.statusCode, out.body).toBe(202);
+    await waitOp(out.headers.location);
+    expect(await levels()).toEqual([[{ aspectId: 'vdu_autoscale', scaleLevel: 1 }], 2]);
+    // SOL006 max-scale-level: 1.
+    const past = await scale('SCALE_OUT');
+    expect([past.statusCode, past.json().code]).toEqual([422, 'SCALE_LIMIT_EXCEEDED']);
+    expect(past.json().detail).toContain('vdu_autoscale');
+    const back = await scale('SCALE_IN');
+    expect(back.statusCode, back.body).toBe(202);
+    await waitOp(back.headers.location);
+    expect(await levels()).toEqual([[{ aspectId: 'vdu_autoscale', scaleLevel: 0 }], 1]);
+
+    // autoheal_vnf's df/healing-aspect (recovery-type automatic) is the NS's auto-heal policy, on.
+    const healed = (await inject({ method: 'POST', url: '/nslcm/v1/ns_instances', payload: { nsdId: ids['autoheal_ns'], nsName: 'osm-autoheal' } })).json();
+    const policies = (await inject({ method: 'GET', url: `/admin/v1/ns_instances/${healed.id}/policies` })).json() as { type?: string; enabled: boolean; source: string }[];
+    expect(policies.length).toBeGreaterThan(0);
+    expect(policies.every((p) => p.enabled && p.source === 'DESCRIPTOR')).toBe(true);
+  });
 });
