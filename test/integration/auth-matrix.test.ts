@@ -63,12 +63,17 @@ interface Ids {
   readonly apiKeyId: string;
   readonly tenant: string;
   readonly artifact: string;
+  /** An auto-heal policy of A's NS (`auto-heal-<member>`). */
+  readonly policyId: string;
+  /** Plugins are admin business: no tenant owns one; any id shows the 401/403 rules. */
+  readonly pluginId: string;
 }
 
 const MISSING_IDS: Ids = {
   vnfPkgId: MISSING, nsdInfoId: MISSING, packageId: MISSING, vimId: 'pop-missing', nsInstanceId: MISSING, nsLcmOpOccId: MISSING, alarmId: MISSING,
   lcmSubscriptionId: MISSING, fmSubscriptionId: MISSING, nsdSubscriptionId: MISSING, pkgmSubscriptionId: MISSING,
   pmSubscriptionId: MISSING, pnfdInfoId: MISSING, pmJobId: MISSING, reportId: MISSING, thresholdId: MISSING, userId: MISSING, apiKeyId: MISSING, tenant: 'tenant-missing', artifact: 'missing.txt',
+  policyId: 'auto-heal-missing', pluginId: MISSING,
 };
 
 /** `:id` means a different resource under each prefix. */
@@ -82,6 +87,7 @@ const ID_BY_PREFIX: readonly (readonly [RegExp, keyof Ids])[] = [
   [/^\/nslcm\/v1\/ns_lcm_op_occs\/:id/, 'nsLcmOpOccId'],
   [/^\/admin\/v1\/users\/:id/, 'userId'],
   [/^\/admin\/v1\/api_keys\/:id/, 'apiKeyId'],
+  [/^\/admin\/v1\/plugins\/:id/, 'pluginId'],
 ];
 
 /** The URL of a route with its params filled from `ids`; throws for a param nobody mapped (add it). */
@@ -256,11 +262,12 @@ describe.each([
     ids = {
       vnfPkgId: vnfPkg.id, nsdInfoId, packageId: pkg.id, vimId: 'pop-of-a', nsInstanceId: ns.id, nsLcmOpOccId: opId, alarmId: alarm!.id,
       lcmSubscriptionId, fmSubscriptionId, nsdSubscriptionId, pkgmSubscriptionId, pmSubscriptionId, pnfdInfoId, pmJobId, reportId, thresholdId, userId: users['operator-a']!.id, apiKeyId, tenant: TENANT_A, artifact: 'ChangeLog.txt',
+      policyId: 'auto-heal-firewall', pluginId: MISSING,
     };
     const vnfPkgInfo = (await call('GET', `/vnfpkgm/v1/vnf_packages/${vnfPkg.id}`, opA)).json<{ packageId?: string }>();
     const csarPackages = (await call('GET', '/admin/v1/packages', opA)).json<{ id: string; nsds: { id: string }[]; vnfds: { id: string }[] }[]>();
     idsOfA = [...new Set([
-      ...Object.values(ids).filter((v) => v !== 'ChangeLog.txt'),
+      ...Object.values(ids).filter((v) => v !== 'ChangeLog.txt' && v !== MISSING),
       ...csarPackages.flatMap((p) => [p.id, ...p.nsds.map((n) => n.id), ...p.vnfds.map((v) => v.id)]),
       ...(vnfPkgInfo.packageId ? [vnfPkgInfo.packageId] : []),
     ])];
