@@ -9,6 +9,7 @@
  *
  *   node --import tsx bench/api-server.ts   (forked by bench/api.ts; add --cpu-prof to profile)
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadConfig } from '../src/config/index.js';
 import { startServer } from '../src/app/index.js';
 
@@ -17,10 +18,14 @@ const send = (m: unknown) => process.send?.(m);
 
 const config = loadConfig(process.env);
 const server = await startServer(config, { notice: () => undefined });
+// The server's event-loop delay since the last 'cpu' question (a stall here delays every answer).
+const loop = monitorEventLoopDelay({ resolution: 1 });
+loop.enable();
 process.on('message', (m) => {
   if (m === 'cpu') {
     const u = process.cpuUsage();
-    send({ cpuUs: u.user + u.system });
+    send({ cpuUs: u.user + u.system, loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6 });
+    loop.reset();
   } else if (m === 'close') {
     void server.close().then(() => process.exit(0));
   }

@@ -16,6 +16,7 @@
  * requests per second, and the latencies measure the burst.
  */
 import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Pool } from 'undici';
 
 export interface OpenLoopOptions {
@@ -39,6 +40,9 @@ export interface OpenLoopResult {
   readonly max: number;
   readonly errors: number;
   readonly non2xx: number;
+  /** This generator's own event-loop delay, p99 and max (ms): a stall here delays sends and shows in the latencies. */
+  readonly loopP99: number;
+  readonly loopMax: number;
 }
 
 const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -54,6 +58,8 @@ export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
   const inFlight = new Set<Promise<void>>();
   const interval = 1000 / o.rate;
   const total = Math.round(o.rate * o.duration);
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
   const start = performance.now();
   let sent = 0;
 
@@ -88,6 +94,7 @@ export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
   });
   await Promise.all(inFlight);
   const elapsed = (performance.now() - start) / 1000;
+  loop.disable();
   await pool.close();
   latencies.sort((a, b) => a - b);
   return {
@@ -99,6 +106,8 @@ export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
     max: round(latencies[latencies.length - 1] ?? 0),
     errors,
     non2xx,
+    loopP99: round(loop.percentile(99) / 1e6),
+    loopMax: round(loop.max / 1e6),
   };
 }
 

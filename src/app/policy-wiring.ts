@@ -6,7 +6,7 @@ import type { DescriptorSource, NsLifecycleService } from '../lifecycle/index.js
 import { AutoHealEngine, HealthProber, createPolicyService } from '../monitoring/index.js';
 import type { AlarmService, MonitoringMetrics, MonitoringTopics, PolicyDefaults, PolicyService, ProbeRunner } from '../monitoring/index.js';
 import { hostProbeRunner } from './probe-runner.js';
-import { nsPolicyRepository } from '../store/index.js';
+import { instantiatedNsOf, nsdsInstantiated, nsPolicyRepository } from '../store/index.js';
 import type { Store } from '../store/index.js';
 import type { VimRegistry } from '../vim/index.js';
 
@@ -28,7 +28,7 @@ export interface AutoHealWiringDeps {
   readonly alarms: AlarmService;
   readonly metrics: MonitoringMetrics;
   readonly vimRegistry: VimRegistry;
-  readonly lifecycle: Pick<NsLifecycleService, 'listVnfs' | 'getNs' | 'heal' | 'listOps' | 'listNs'>;
+  readonly lifecycle: Pick<NsLifecycleService, 'listVnfs' | 'getNs' | 'heal' | 'listOps'>;
   readonly descriptors: Pick<DescriptorSource, 'getVnfds'>;
   readonly defaults?: PolicyDefaults;
   /** How probes are tried (default from this host: `ping`, HTTP GET). */
@@ -84,7 +84,8 @@ export function wireAutoHeal(deps: AutoHealWiringDeps): AutoHealServices {
     clock,
     runner: deps.probeRunner ?? hostProbeRunner,
     ns: {
-      instantiatedNs: async () => (await lifecycle.listNs()).filter((n) => n.state === 'INSTANTIATED').map((n) => ({ id: n.id, nsdInfoId: n.nsdInfoId })),
+      nsdsInstantiated: () => nsdsInstantiated(deps.store.db),
+      instantiatedNsOf: (nsdInfoIds) => instantiatedNsOf(deps.store.db, nsdInfoIds),
       listVnfs: (nsId) => lifecycle.listVnfs(nsId),
     },
     ...(deps.onError ? { onError: deps.onError } : {}),

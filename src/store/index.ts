@@ -15,7 +15,7 @@ export type { AlarmAckState, AlarmEventType, PerceivedSeverity, SubscriptionApi,
 // Runtime repositories (lifecycle engineer).
 export { SqlVimAccountRepository, VIM_SECRET_COLUMN } from './vim-account-repository.js';
 export type { VimSecretSealer } from './vim-account-repository.js';
-export { SqlNsInstanceRepository } from './ns-instance-repository.js';
+export { SqlNsInstanceRepository, instantiatedNsOf, nsdsInstantiated } from './ns-instance-repository.js';
 export { SqlVnfInstanceRepository } from './vnf-instance-repository.js';
 export { SqlOpOccRepository } from './op-occ-repository.js';
 export { SqlOpStepRepository } from './op-step-repository.js';

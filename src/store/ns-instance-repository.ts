@@ -127,3 +127,16 @@ export class SqlNsInstanceRepository implements NsInstanceRepository {
     throw new ConflictError(`NS instance ${id} is not ${expected}`, { code: 'NS_STATE_CONFLICT', details: { id, expected } });
   }
 }
+
+/** The NSDs (NsdInfo ids) that have INSTANTIATED NS instances (the health prober asks which declare probes). */
+export async function nsdsInstantiated(db: Kysely<Database>): Promise<string[]> {
+  const rows = await db.selectFrom('ns_instances').select('nsd_info_id').distinct().where('state', '=', 'INSTANTIATED').execute();
+  return rows.map((r) => r.nsd_info_id);
+}
+
+/** The INSTANTIATED NS instances of these NSDs: ids and NSDs only. */
+export async function instantiatedNsOf(db: Kysely<Database>, nsdInfoIds: readonly string[]): Promise<{ id: string; nsdInfoId: string }[]> {
+  if (nsdInfoIds.length === 0) return [];
+  const rows = await db.selectFrom('ns_instances').select(['id', 'nsd_info_id']).where('state', '=', 'INSTANTIATED').where('nsd_info_id', 'in', [...nsdInfoIds]).orderBy('created_at').execute();
+  return rows.map((r) => ({ id: r.id, nsdInfoId: r.nsd_info_id }));
+}
