@@ -8,7 +8,7 @@
  * ingress SAP to the egress SAP, tried every 100 ms). The policy's backoff is set to 0 so
  * rounds follow each other.
  *
- *   npx tsx bench/day2.ts [rounds=5] [size=10]
+ *   npx tsx bench/day2.ts [rounds=5] [size=10]     (or positional: 5 10)
  * Needs Docker and the VNF images (scripts/build-vnf-images.sh).
  * Target: kill → traffic ≤ 2 s + one probe interval (1 s).
  */
@@ -28,8 +28,15 @@ import { chainPackage } from './chain-package.js';
 
 const run = promisify(execFile);
 const docker = new Docker();
-const rounds = Number(process.argv[2] ?? 5);
-const size = Number(process.argv[3] ?? 10);
+/** `rounds=N size=M` or positional `N M`; anything that is not a positive integer is refused (never zero rounds silently). */
+const arg = (name: string, position: number, fallback: number): number => {
+  const given = process.argv.slice(2).find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1) ?? process.argv.slice(2).filter((a) => !a.includes('='))[position];
+  const n = Number(given ?? fallback);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`bench/day2.ts: ${name} must be a positive integer, not ${given}`);
+  return n;
+};
+const rounds = arg('rounds', 0, 5);
+const size = arg('size', 1, 10);
 const PROBE_INTERVAL_S = 1;
 const PROBE = [
   '    monitoring_policy:', '      name: "ping"', '      parameters:', `        interval: ${PROBE_INTERVAL_S}`, '        timeout: 1', '        count: 3', '        monitoring_delay: 2',
