@@ -12,8 +12,12 @@ interface Stored {
   readonly key: string | null;
   readonly time: string;
   readonly payload: unknown;
-  /** Requests only: when the requester gives up (epoch ms), and how the answer reaches it. */
-  readonly request?: { readonly deadline: number; readonly reply: (r: WireReply) => void };
+  /**
+   * Requests only: whether the requester still waits (false once its timeout fired: the
+   * timer, not a clock comparison that a timer firing a millisecond early would pass), and
+   * how the answer reaches it.
+   */
+  readonly request?: { readonly waiting: () => boolean; readonly reply: (r: WireReply) => void };
 }
 
 interface Queued {
@@ -204,10 +208,14 @@ export function createInProcessHub(): InProcessHub {
           // As on the broker (a `mandatory` publication nobody takes): nobody at all receives it.
           if (![...groups.values()].some((g) => g.topics.has(topic)) && ![...fanouts].some((f) => f.topics.has(topic))) throw noResponder(topic);
           let timer: NodeJS.Timeout | undefined;
+          let waiting = true;
           const answered = new Promise<WireReply>((resolve, reject) => {
-            timer = setTimeout(() => reject(requestTimeout(topic, opts.timeoutMs)), opts.timeoutMs);
+            timer = setTimeout(() => {
+              waiting = false;
+              reject(requestTimeout(topic, opts.timeoutMs));
+            }, opts.timeoutMs);
             // The first answer wins (two responder groups may serve one topic).
-            put({ ...stored(topic, payload, opts), request: { deadline: Date.now() + opts.timeoutMs, reply: resolve } });
+            put({ ...stored(topic, payload, opts), request: { waiting: () => waiting, reply: resolve } });
           });
           try {
             return answerOf(await answered, topic) as ReplyOf<Replies, K>;
@@ -218,7 +226,7 @@ export function createInProcessHub(): InProcessHub {
         async respond<K extends keyof Topics & string>(name: string, topics: readonly K[], handler: Responder<Topics, Replies, K>, opts: RespondOptions = {}): Promise<BusSubscription> {
           const answer = async (event: BusEvent<Record<string, unknown>>, s: Stored): Promise<void> => {
             // A plain event of the topic, or a request its requester gave up: nothing to answer.
-            if (!s.request || Date.now() > s.request.deadline) return;
+            if (!s.request || !s.request.waiting()) return;
             let outcome: { ok: unknown } | { failed: unknown };
             try {
               outcome = { ok: await handler(event as unknown as BusEvent<Topics, K>) };
