@@ -60,7 +60,7 @@ export interface MonitoringServicesDeps {
   readonly events: Bus<LifecycleTopics>;
   /** Which events the groups handled (`consumedEvents` of the store): a redelivered one is not handled twice. */
   readonly handled: HandledEvents;
-  readonly lifecycle: Pick<NsLifecycleService, 'listVnfs' | 'getNs' | 'heal' | 'listOps' | 'listNs'>;
+  readonly lifecycle: Pick<NsLifecycleService, 'listVnfs' | 'getNs' | 'heal' | 'scale' | 'listOps' | 'listNs'>;
   /** VNFDs of the NS instances, for the policies they declare. */
   readonly descriptors: Pick<DescriptorSource, 'getVnfds'>;
   readonly sealer: Sealer;
@@ -157,7 +157,7 @@ export function wireMonitoring(deps: MonitoringServicesDeps): MonitoringServices
     ...(deps.probeRunner ? { probeRunner: deps.probeRunner } : {}),
     onError: onError('auto-heal'),
   });
-  const sampler = new StatsSampler({ vims: () => [...watchers.values()].map((w) => w.port), metrics, bus, onError: onError('stats') });
+  const sampler = new StatsSampler({ vims: () => [...watchers.values()].map((w) => w.port), metrics, bus, intervalMs: config.statsIntervalSeconds * 1000, onError: onError('stats') });
 
   let running = false;
   let timer: NodeJS.Timeout | undefined;
@@ -236,8 +236,12 @@ export function wireMonitoring(deps: MonitoringServicesDeps): MonitoringServices
         await deps.events.consume(BUS_GROUPS.operationMetrics, ['op.changed'], onOperationMetric),
         // Every API process keeps its own VNF name cache: a settled operation refreshes it.
         await deps.events.subscribe(['op.changed'], (e) => void (settles(e.payload.operationState) && vnfsOfNs.delete(e.payload.nsInstanceId))),
-        // Every process's engine looks again at the failures waiting for an operation to end.
-        await deps.events.subscribe(['op.changed'], (e) => void (settles(e.payload.operationState) && policies.engine.operationSettled(e.payload.nsInstanceId))),
+        // Every process's engines look again at the failures waiting for an operation to end, and start the NS's scale windows afresh.
+        await deps.events.subscribe(['op.changed'], (e) => {
+          if (!settles(e.payload.operationState)) return;
+          policies.engine.operationSettled(e.payload.nsInstanceId);
+          policies.scaleEngine.operationSettled(e.payload.nsInstanceId);
+        }),
       ];
       unsubscribeVims = vimRegistry.onRefresh(() => void syncWatchers().catch(onError('watch PoPs')));
       alarms.start();

@@ -40,6 +40,12 @@ export interface RondoConfig {
   /** Page size of SOL005 list answers (SOL013 paging). */
   readonly pageSize: number;
   /**
+   * Seconds between two resource samples of every VNF compute (`RONDO_STATS_INTERVAL`,
+   * default 15): the Prometheus gauges, NS PM and auto-scale policies read them. An
+   * auto-scale `threshold-time` shorter than two samples acts after two samples.
+   */
+  readonly statsIntervalSeconds: number;
+  /**
    * Bytes of NS and operation read answers kept to serve again while nothing committed
    * (`RONDO_API_CACHE_MB`, default 64; 0 turns it off). See src/api/http/response-cache.ts.
    */
@@ -132,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     workerLeaseSeconds: r.int('RONDO_WORKER_LEASE', 15, 2, 3600),
     workerConcurrency: r.int('RONDO_WORKER_CONCURRENCY', 4, 1, 256),
     pageSize: r.int('RONDO_PAGE_SIZE', 100, 1, 10_000),
+    statsIntervalSeconds: r.int('RONDO_STATS_INTERVAL', 15, 1, 3600),
     apiCacheBytes: r.int('RONDO_API_CACHE_MB', 64, 0, 4096) * 1024 * 1024,
     amqpUrl: amqpUrlOf(r.raw('RONDO_AMQP_URL'), r.problem),
     amqpPrefix: r.raw('RONDO_AMQP_PREFIX') ?? 'rondo',

@@ -268,8 +268,8 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
       if (n.state !== 'INSTANTIATED') throw new ConflictError(`NS instance ${nsId} is ${n.state}; only an instantiated NS can be scaled`, { code: 'NS_STATE_CONFLICT' });
       const [vnfs, build, vnfds] = await Promise.all([repos.vnfInstances.listByNs(nsId), loadNsBuild(nsId, repos), deps.descriptors.getVnfds(n.nsdInfoId)]);
       const changes = resolveScale(vnfs, vnfds, build, req);
-      const { operationParams, ...request } = req;
-      return startOp(n, 'SCALE', { ...(operationParams ?? request) }, { scale: changes });
+      const { operationParams, automatic, ...request } = req;
+      return startOp(n, 'SCALE', { ...(operationParams ?? request) }, { scale: changes }, automatic === true);
     },
     async deleteNs(nsId) {
       const n = await ns(nsId);

@@ -30,6 +30,8 @@ export interface ScaleRequest {
   readonly scaleVnfData?: readonly ScaleVnfData[];
   /** The SOL005 ScaleNsRequest as sent, echoed as `operationParams`; default: this request. */
   readonly operationParams?: Readonly<Record<string, unknown>>;
+  /** Started by a policy (`isAutomaticInvocation: true`), not by a user. */
+  readonly automatic?: boolean;
 }
 
 /** What a SCALE changes: one aspect of one VNF, from its current level to another. */

@@ -1,5 +1,5 @@
 import type { ColumnType, Kysely, Selectable } from 'kysely';
-import type { PolicyRow, PolicyStore } from '../monitoring/index.js';
+import type { PolicyRow, PolicyStore, ScaleParams } from '../monitoring/index.js';
 import type { Database } from './schema.js';
 
 type Time = ColumnType<Date, Date, Date>;
@@ -16,6 +16,8 @@ export interface NsPoliciesTable {
   last_fired_at: Time | null;
   exhausted_at: Time | null;
   updated_at: Time;
+  /** Auto-scale values overridden (migration 020). */
+  params: ColumnType<ScaleParams, string | undefined, string>;
 }
 
 /** The tables this repository reads. */
@@ -25,7 +27,7 @@ export interface NsPolicyTables {
 
 const toRow = (r: Selectable<NsPoliciesTable>): PolicyRow => ({
   nsInstanceId: r.ns_instance_id, policyId: r.policy_id, vnfId: r.vnf_id, enabled: r.enabled, maxAttempts: r.max_attempts, backoffSeconds: r.backoff_seconds,
-  attempts: r.attempts, lastFiredAt: r.last_fired_at, exhaustedAt: r.exhausted_at,
+  attempts: r.attempts, lastFiredAt: r.last_fired_at, exhaustedAt: r.exhausted_at, params: r.params ?? {},
 });
 
 /** The monitoring's {@link PolicyStore} over `ns_policies`. */
@@ -39,12 +41,21 @@ export function nsPolicyRepository(db: Kysely<Database>): PolicyStore {
     },
     async setOverride(nsId, policyId, vnfId, o, now) {
       await ensure(nsId, policyId, vnfId, now);
+      // Scale values merge into those set before; null takes one back to the descriptor's.
+      const before = await db.selectFrom('ns_policies').select('params').where('ns_instance_id', '=', nsId).where('policy_id', '=', policyId).executeTakeFirstOrThrow();
+      const params: Record<string, number> = { ...(before.params ?? {}) };
+      for (const k of ['scaleOutThreshold', 'scaleInThreshold', 'windowSeconds', 'cooldownSeconds'] as const) {
+        const v = o[k];
+        if (v === null) delete params[k];
+        else if (v !== undefined) params[k] = v;
+      }
       const row = await db
         .updateTable('ns_policies')
         .set({
           ...(o.enabled !== undefined ? { enabled: o.enabled } : {}),
           ...(o.maxAttempts !== undefined ? { max_attempts: o.maxAttempts } : {}),
           ...(o.backoffSeconds !== undefined ? { backoff_seconds: o.backoffSeconds } : {}),
+          params: JSON.stringify(params),
           // Setting a policy again is the operator's "heal again": a fresh run.
           attempts: 0, last_fired_at: null, exhausted_at: null, updated_at: now,
         })

@@ -116,4 +116,18 @@ describe('osmclient-style commands against a real server', () => {
     const missing = await rondo(['ns-delete', 'osm-ns'], url);
     expect([missing.code, missing.stderr]).toEqual([1, expect.stringContaining('no NS instance named osm-ns')]);
   });
+
+  it("rondo policy list|set: the metrics package's scaling-policy as an auto-scale policy, overridden per instance", async () => {
+    ok(await rondo(['vnfd-create', join(OSM, 'hackfest_basic_metrics_vnf')], url), 'vnfd-create metrics');
+    const nsdId = ok(await rondo(['nsd-create', join(OSM, 'hackfest_basic_metrics_ns')], url), 'nsd-create metrics').trim();
+    const nsId = (JSON.parse(ok(await rondo(['ns', 'create', '--nsd', nsdId, '--name', 'metrics', '--json'], url), 'ns create')) as { id: string }).id;
+    const listed = ok(await rondo(['policy', 'list', nsId], url), 'policy list');
+    expect(listed).toMatch(/auto-scale-vnf-cpu_util_above_threshold\s+AUTO_SCALE\s+vnf\s+on\s+vdu_autoscale: cpu_utilization out >60 in <10 for 1s, cooldown 5s\s+DESCRIPTOR/);
+    expect(listed).toMatch(/auto-heal-vnf\s+AUTO_HEAL\s+vnf\s+off/);
+    const set = JSON.parse(ok(await rondo(['policy', 'set', nsId, '--policy', 'auto-scale-vnf-cpu_util_above_threshold', '--scale-out', '75', '--cooldown', '30', '--json'], url), 'policy set'));
+    expect(set).toMatchObject({ type: 'AUTO_SCALE', scaleOutThreshold: 75, scaleInThreshold: 10, cooldownSeconds: 30, source: 'OVERRIDE' });
+    const wrong = await rondo(['policy', 'set', nsId, '--policy', 'auto-scale-vnf-cpu_util_above_threshold', '--max-attempts', '2'], url);
+    expect([wrong.code, wrong.stderr]).toEqual([1, expect.stringContaining('it has no maxAttempts')]);
+    expect((await rondo(['policy', 'set', nsId, '--policy', 'auto-scale-vnf-cpu_util_above_threshold', '--scale-out', 'lots'], url)).code).toBe(2);
+  });
 });

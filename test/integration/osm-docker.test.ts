@@ -57,7 +57,8 @@ interface DockerApp {
 /** The real app with random ids and the worker running; IPAM from a random offset (other files share the engine). */
 async function openDockerApp(): Promise<DockerApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'rondo-osm-docker-'));
-  const config = loadConfig({ RONDO_INSECURE_NO_AUTH: '1' }, { dataDir, logLevel: 'silent', stepDeadlineSeconds: 60, opDeadlineSeconds: 300 });
+  // Resource samples every 2 s (default 15) for the auto-scale policy; only the PoPs the tests add.
+  const config = loadConfig({ RONDO_INSECURE_NO_AUTH: '1' }, { dataDir, logLevel: 'silent', stepDeadlineSeconds: 60, opDeadlineSeconds: 300, statsIntervalSeconds: 2, autoRegisterPops: false });
   const store = await openTestStore('pglite', 'osm-docker.test.ts');
   const c = await compose({ config, store, clock: systemClock, ids: uuidGenerator, env: {}, workerPollMs: 250 });
   const id = `reserved-${uuidGenerator.next()}`;
@@ -65,7 +66,8 @@ async function openDockerApp(): Promise<DockerApp> {
   await store.db.insertInto('ns_instances').values({ id, name: 'reserved', description: '', nsd_id: '-', nsd_info_id: '-', state: 'NOT_INSTANTIATED', tenant: 'test', created_at: now, updated_at: now }).execute();
   const offset = 40 + Math.floor(Math.random() * 180);
   await store.db.insertInto('ip_allocations').values(Array.from({ length: offset }, (_, i) => ({ pool: 'elan', subnet: subnetAt('elan', i), subnet_index: i, ns_instance_id: id, link_id: `elan-${i}`, allocated_at: now }))).execute();
-  c.worker.start();
+  // The worker and monitoring (PoP watchers, the stats sampler, the policy engines).
+  await c.start({ worker: true, reconciler: false, monitoring: true, plugins: false });
   return {
     app: c.app as RondoApp, store, deps: c.deps,
     close: async () => {
@@ -96,6 +98,8 @@ beforeAll(async () => {
   await mkdir(join(dir, 'osm_two_vnf_ns'));
   await writeFile(join(dir, 'osm_two_vnf_ns', 'osm_two_vnf_nsd.yaml'), NSD);
   await packFolderTarGz(join(dir, 'osm_two_vnf_ns'), join(dir, 'ns.tar.gz'));
+  await packFolderTarGz(join(OSM, 'hackfest_basic_metrics_vnf'), join(dir, 'metrics-vnf.tar.gz'));
+  await packFolderTarGz(join(OSM, 'hackfest_basic_metrics_ns'), join(dir, 'metrics-ns.tar.gz'));
 }, 120_000);
 afterAll(async () => dir && rm(dir, { recursive: true, force: true }));
 
@@ -169,5 +173,65 @@ describe('an OSM NS of two VNFs on Docker through the image map', () => {
     const termOp = await t.deps.services.lifecycle.waitForOp(String(term.headers.location).split('/').pop() as string, { timeoutMs: 120_000 });
     expect(termOp.operationState).toBe('COMPLETED');
     expect(await leftovers(nsId)).toEqual({ containers: 0, networks: 0 });
+  });
+
+  it("the metrics NS's autoscale policy: CPU burners in its VNF bring a SCALE_OUT by themselves, idle brings it back in after the cooldown", async () => {
+    const inject = t.app.inject.bind(t.app);
+    const upload = async (create: string, content: string, file: string) => {
+      const id = (await inject({ method: 'POST', url: create, payload: {} })).json().id as string;
+      const r = await inject({ method: 'PUT', url: `${create}/${id}/${content}`, payload: await readFile(join(dir, file)), headers: { 'content-type': 'application/gzip' } });
+      expect(r.statusCode, r.body).toBe(202);
+      return id;
+    };
+    await upload('/vnfpkgm/v1/vnf_packages', 'package_content', 'metrics-vnf.tar.gz');
+    const nsdInfoId = await upload('/nsd/v1/ns_descriptors', 'nsd_content', 'metrics-ns.tar.gz');
+    const id = (await inject({ method: 'POST', url: '/nslcm/v1/ns_instances', payload: { nsdId: nsdInfoId, nsName: 'osm-metrics' } })).json().id as string;
+    nsId = id;
+    const started = await inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${id}/instantiate`, payload: { nsFlavourId: 'default', additionalParamsForNs: { pins: { vnf: pop } } } });
+    expect(started.statusCode, started.body).toBe(202);
+    const lifecycle = t.deps.services.lifecycle;
+    expect((await lifecycle.waitForOp(String(started.headers.location).split('/').pop() as string, { timeoutMs: 180_000 })).operationState).toBe('COMPLETED');
+    const containers = async () => (await docker.listContainers({ filters: { label: [`rondo.ns=${id}`] } })).map((c) => c.Id);
+    expect(await containers()).toHaveLength(1);
+
+    // The descriptor's policy scales out above 60 % of one CPU; on a loaded 2-core machine two
+    // busy loops may get less than that, so this instance's threshold is set lower (as an operator would).
+    const policy = `auto-scale-vnf-cpu_util_above_threshold`;
+    const set = await inject({ method: 'PUT', url: `/admin/v1/ns_instances/${id}/policies/${policy}`, payload: { scaleOutThreshold: 20 } });
+    expect([set.statusCode, set.json().scaleInThreshold, set.json().cooldownSeconds]).toEqual([200, 10, 5]);
+    const [vm] = await containers();
+    await run('docker', ['exec', '-d', vm as string, 'sh', '-c', 'while :; do :; done & echo $! >> /tmp/burn; while :; do :; done & echo $! >> /tmp/burn; wait']);
+
+    // Bounded polls of the real outcome: an automatic SCALE completed and Docker runs the added instance.
+    const automatic = async (n: number) => {
+      for (let i = 0; i < 600; i++) {
+        const ops = (await lifecycle.listOps({ nsInstanceId: id })).filter((o) => o.lcmOperationType === 'SCALE' && o.isAutomaticInvocation);
+        const failed = ops.find((o) => o.operationState !== 'COMPLETED' && o.operationState !== 'PROCESSING');
+        if (failed) throw new Error(`automatic SCALE ${failed.id} is ${failed.operationState}: ${JSON.stringify(failed.error)}`);
+        if (ops.length >= n && ops.every((o) => o.operationState === 'COMPLETED')) return ops;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      throw new Error(`no ${n} automatic SCALE operations completed within 150 s`);
+    };
+    const [out] = await automatic(1);
+    expect(out?.operationParams).toMatchObject({ scaleVnfData: [{ scaleVnfType: 'SCALE_OUT', scaleByStepData: { aspectId: 'vdu_autoscale', additionalParams: { policyId: policy, metric: 'cpu_utilization' } } }] });
+    expect(await containers()).toHaveLength(2);
+    const ns = async () => (await inject({ method: 'GET', url: `/nslcm/v1/ns_instances/${id}` })).json().vnfInstance[0].instantiatedVnfInfo;
+    expect((await ns()).scaleStatus).toEqual([{ aspectId: 'vdu_autoscale', scaleLevel: 1 }]);
+
+    // The burners stop: the mean falls under 10 % and, after the 5 s cooldown, the policy scales back in.
+    await run('docker', ['exec', vm as string, 'sh', '-c', 'kill $(cat /tmp/burn)']);
+    const ops = await automatic(2);
+    expect(ops.map((o) => (o.operationParams as { scaleVnfData: { scaleVnfType: string }[] }).scaleVnfData[0]?.scaleVnfType).sort()).toEqual(['SCALE_IN', 'SCALE_OUT']);
+    expect(await containers()).toEqual([vm]);
+    expect((await ns()).scaleStatus).toEqual([{ aspectId: 'vdu_autoscale', scaleLevel: 0 }]);
+    const [scaleIn] = ops.filter((o) => o.id !== out?.id);
+    // The cooldown runs from the moment the policy fired the scale out.
+    const firedAt = (op: typeof out) => Date.parse((op?.operationParams as { scaleVnfData: { scaleByStepData: { additionalParams: { firedAt: string } } }[] }).scaleVnfData[0]?.scaleByStepData.additionalParams.firedAt as string);
+    expect(firedAt(scaleIn) - firedAt(out)).toBeGreaterThanOrEqual(5000);
+
+    const term = await inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${id}/terminate`, payload: {} });
+    expect((await lifecycle.waitForOp(String(term.headers.location).split('/').pop() as string, { timeoutMs: 120_000 })).operationState).toBe('COMPLETED');
+    expect(await leftovers(id)).toEqual({ containers: 0, networks: 0 });
   });
 });

@@ -176,6 +176,46 @@ describe.each(STORE_KINDS)('OSM SOL006 packages through the SOL005 APIs on %s', 
     await waitOp(back.headers.location);
     expect(await levels()).toEqual([[{ aspectId: 'vdu_autoscale', scaleLevel: 0 }], 1]);
 
+    // Its scaling-policy (cpu_utilization > 60 out, < 10 in, threshold-time 1, cooldown 5) is the NS's auto-scale policy.
+    const policyUrl = `/admin/v1/ns_instances/${ns.id}/policies`;
+    const scalePolicy = ((await inject({ method: 'GET', url: policyUrl })).json() as { id: string; type: string }[]).find((p) => p.type === 'AUTO_SCALE');
+    expect(scalePolicy).toMatchObject({
+      id: 'auto-scale-vnf-cpu_util_above_threshold', vnfId: 'vnf', aspectId: 'vdu_autoscale', metric: 'cpu_utilization', enabled: true, source: 'DESCRIPTOR',
+      scaleOutThreshold: 60, scaleInThreshold: 10, windowSeconds: 1, cooldownSeconds: 5, origin: 'sol006 scaling-policy',
+    });
+    // The memory PoP has no stats: samples are published as the sampler would, on the monitoring bus, through the real engine, store and lifecycle.
+    // A zero window and cooldown make one sample enough (set through the API, as an operator would).
+    const set = await inject({ method: 'PUT', url: `${policyUrl}/${scalePolicy?.id}`, payload: { windowSeconds: 0, cooldownSeconds: 0 } });
+    expect([set.statusCode, set.json().source, set.json().windowSeconds, set.json().scaleOutThreshold]).toEqual([200, 'OVERRIDE', 0, 60]);
+    expect((await inject({ method: 'PUT', url: `${policyUrl}/${scalePolicy?.id}`, payload: { maxAttempts: 2 } })).statusCode).toBe(400);
+    const monitoring = t.deps.services.monitoring;
+    if (!monitoring) throw new Error('monitoring is not wired');
+    monitoring.policies.scaleEngine.start(); // alone: no PoP watchers or sampler
+    const events: { type: string; reason?: string; opId?: string }[] = [];
+    const unsub = [monitoring.bus.subscribe('policy.fired', (e) => void events.push(e)), monitoring.bus.subscribe('policy.skipped', (e) => void events.push(e))];
+    const sample = async (cpuPercent: number) => {
+      for (const computeId of (await vnf()).instantiatedVnfInfo.vnfcResourceInfo.map((c: { computeResource: { resourceId: string } }) => c.computeResource.resourceId)) {
+        monitoring.bus.publish('vnf.stats', { nsId: ns.id, vnfId: 'vnf', popId: 'osm-mem', computeId, stats: { computeId, at: new Date(), cpuPercent, onlineCpus: 1, memoryBytes: 1, memoryLimitBytes: 100, interfaces: [] } });
+      }
+      await monitoring.policies.scaleEngine.settled();
+    };
+    const automaticOp = async (reason: string) => {
+      const fired = events.find((e) => e.type === 'policy.fired' && e.reason === reason);
+      expect(fired, JSON.stringify(events)).toBeDefined();
+      const op = await t.deps.services.lifecycle.waitForOp(fired?.opId as string, { timeoutMs: 60_000 });
+      expect([op.lcmOperationType, op.operationState, op.isAutomaticInvocation]).toEqual(['SCALE', 'COMPLETED', true]);
+    };
+    await sample(95);
+    await automaticOp('SCALE_OUT');
+    expect(await levels()).toEqual([[{ aspectId: 'vdu_autoscale', scaleLevel: 1 }], 2]);
+    await sample(99); // at max-scale-level 1: skipped, says why
+    expect(events.filter((e) => e.type === 'policy.skipped').map((e) => e.reason)).toEqual(['AT_MAX_LEVEL']);
+    await sample(2);
+    await automaticOp('SCALE_IN');
+    expect(await levels()).toEqual([[{ aspectId: 'vdu_autoscale', scaleLevel: 0 }], 1]);
+    for (const u of unsub) u();
+    await monitoring.policies.scaleEngine.stop();
+
     // autoheal_vnf's df/healing-aspect (recovery-type automatic) is the NS's auto-heal policy, on.
     const healed = (await inject({ method: 'POST', url: '/nslcm/v1/ns_instances', payload: { nsdId: ids['autoheal_ns'], nsName: 'osm-autoheal' } })).json();
     const policies = (await inject({ method: 'GET', url: `/admin/v1/ns_instances/${healed.id}/policies` })).json() as { type?: string; enabled: boolean; source: string }[];

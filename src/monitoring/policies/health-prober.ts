@@ -2,7 +2,7 @@ import type { EventBus } from '../../bus/index.js';
 import type { Clock, VnfInstance } from '../../model/index.js';
 import type { MonitoringTopics } from '../monitoring-events.js';
 import type { PolicyService } from './policy-service.js';
-import type { HealthProbe } from './policy-types.js';
+import type { AutoHealPolicy, HealthProbe, NsPolicy } from './policy-types.js';
 
 /** Carries out one probe try: resolves true when the VNF answered within `timeoutMs`. */
 export interface ProbeRunner {
@@ -101,7 +101,7 @@ export class HealthProber {
     const withProbes = (await Promise.all(nsds.map(async (id) => ((await this.#o.policies.declaresProbes(id).catch(() => false)) ? [id] : [])))).flat();
     const instances = withProbes.length > 0 ? await this.#o.ns.instantiatedNsOf(withProbes) : [];
     for (const { id: nsId } of instances) {
-      const probed = (await this.#o.policies.list(nsId).catch(() => [])).filter((p) => p.probe);
+      const probed = (await this.#o.policies.list(nsId).catch((): NsPolicy[] => [])).filter((p): p is AutoHealPolicy => p.type === 'AUTO_HEAL' && p.probe !== undefined);
       if (probed.length === 0) continue;
       const vnfs = await this.#o.ns.listVnfs(nsId);
       for (const policy of probed) {

@@ -8,3 +8,8 @@ export { AutoHealEngine } from './auto-heal-engine.js';
 export type { AutoHealEngineOptions, AutoHealNsPort } from './auto-heal-engine.js';
 export { HealthProber, probeAddressOf } from './health-prober.js';
 export type { HealthProberOptions, ProbeRunner, ProberNsPort } from './health-prober.js';
+export { declaredScalePolicies, unsupportedScalePolicies } from './descriptor-scale-policies.js';
+export { decideScale, effectiveScalePolicy, observeMetric } from './scale-decision.js';
+export type { ScaleDecision, ScaleDirection, ScaleWindow } from './scale-decision.js';
+export { AutoScaleEngine, metricValue } from './auto-scale-engine.js';
+export type { AutoScaleEngineOptions, AutoScaleNsPort } from './auto-scale-engine.js';

@@ -57,7 +57,7 @@ describe('auto-heal decisions', () => {
   const t0 = new Date('2026-01-01T00:00:00Z');
   const at = (s: number) => new Date(t0.getTime() + s * 1000);
   const row = (r: Partial<PolicyRow>): PolicyRow => ({
-    nsInstanceId: 'ns', policyId: 'auto-heal-v', vnfId: 'v', enabled: null, maxAttempts: null, backoffSeconds: null, attempts: 0, lastFiredAt: null, exhaustedAt: null, ...r,
+    nsInstanceId: 'ns', policyId: 'auto-heal-v', vnfId: 'v', enabled: null, maxAttempts: null, backoffSeconds: null, attempts: 0, lastFiredAt: null, exhaustedAt: null, params: {}, ...r,
   });
   const declared = { autoHeal: true, backoffSeconds: 10, origin: 'sol006 healing-policy' };
 

@@ -1,9 +1,9 @@
-/** Where an NS instance's auto-heal policy comes from. */
+/** Where an NS instance's policy comes from. */
 export const POLICY_SOURCES = ['DESCRIPTOR', 'DEFAULT', 'OVERRIDE'] as const;
 export type PolicySource = (typeof POLICY_SOURCES)[number];
 
-/** The kinds of policy Rondo runs (auto-scale is a later kind). */
-export const POLICY_TYPES = ['AUTO_HEAL'] as const;
+/** The kinds of policy Rondo runs. */
+export const POLICY_TYPES = ['AUTO_HEAL', 'AUTO_SCALE'] as const;
 export type PolicyType = (typeof POLICY_TYPES)[number];
 
 /** Health probes a descriptor may declare per VDU (Tacker `monitoring_policy` names `ping` and `http_ping`). */
@@ -44,6 +44,19 @@ export interface PolicyOverride {
   readonly enabled?: boolean | null;
   readonly maxAttempts?: number | null;
   readonly backoffSeconds?: number | null;
+  /** Auto-scale only: the thresholds, window and cooldown (see {@link AutoScalePolicy}). */
+  readonly scaleOutThreshold?: number | null;
+  readonly scaleInThreshold?: number | null;
+  readonly windowSeconds?: number | null;
+  readonly cooldownSeconds?: number | null;
+}
+
+/** Overridden auto-scale values kept with a policy's row (absent: the descriptor's). */
+export interface ScaleParams {
+  readonly scaleOutThreshold?: number;
+  readonly scaleInThreshold?: number;
+  readonly windowSeconds?: number;
+  readonly cooldownSeconds?: number;
 }
 
 /** One stored row: an override and the firing state of one policy of one NS instance. */
@@ -59,6 +72,8 @@ export interface PolicyRow {
   readonly lastFiredAt: Date | null;
   /** Set when the cap was reached: the policy heals no more until it is set again. */
   readonly exhaustedAt: Date | null;
+  /** Auto-scale values overridden for this instance. */
+  readonly params: ScaleParams;
 }
 
 /** The firing state a claim expects and the one it writes. */
@@ -88,7 +103,7 @@ export interface PolicyStore {
 /** An NS instance's auto-heal policy for one VNF, as it applies now. */
 export interface AutoHealPolicy {
   readonly policyId: string;
-  readonly type: PolicyType;
+  readonly type: 'AUTO_HEAL';
   readonly nsInstanceId: string;
   /** The VNF member id (NSD `vnfId`) it heals. */
   readonly vnfId: string;
@@ -120,3 +135,53 @@ export const DEFAULT_POLICY_SETTINGS: PolicyDefaults = { enabled: false, maxAtte
 
 /** The id of the auto-heal policy of VNF member `vnfId`. */
 export const autoHealPolicyId = (vnfId: string): string => `auto-heal-${vnfId}`;
+
+/** Metrics an auto-scale policy may watch: the VNF's mean over its VNFC instances of the samples Rondo takes. */
+export const SCALE_METRICS = ['cpu_utilization', 'memory_utilization'] as const;
+export type ScaleMetric = (typeof SCALE_METRICS)[number];
+
+/** An auto-scale declaration found in a VNFD (see `descriptor-scale-policies.ts`). */
+export interface DeclaredScalePolicy {
+  /** The policy's name in the descriptor (OSM `scaling-policy.name`). */
+  readonly name: string;
+  /** The scaling aspect it moves. */
+  readonly aspectId: string;
+  readonly metric: ScaleMetric;
+  /** Scale out when the metric stays above this for `windowSeconds` (undefined: never out). */
+  readonly scaleOutThreshold?: number;
+  /** Scale in when the metric stays below this for `windowSeconds` (undefined: never in). */
+  readonly scaleInThreshold?: number;
+  readonly windowSeconds: number;
+  /** Seconds after a scale before the next one (OSM `cooldown-time`). */
+  readonly cooldownSeconds: number;
+  /** Whether the descriptor asks for automatic scaling (OSM `scaling-type: automatic`). */
+  readonly automatic: boolean;
+  readonly origin: string;
+}
+
+/** An NS instance's auto-scale policy for one aspect of one VNF, as it applies now. */
+export interface AutoScalePolicy {
+  readonly policyId: string;
+  readonly type: 'AUTO_SCALE';
+  readonly nsInstanceId: string;
+  readonly vnfId: string;
+  readonly aspectId: string;
+  readonly metric: ScaleMetric;
+  readonly enabled: boolean;
+  /** Percent (of one CPU, or of the memory limit); the mean over the VNF's instances is compared. */
+  readonly scaleOutThreshold: number | null;
+  readonly scaleInThreshold: number | null;
+  readonly windowSeconds: number;
+  readonly cooldownSeconds: number;
+  readonly source: PolicySource;
+  readonly origin: string;
+  /** Scale operations this policy started since it was last set. */
+  readonly firings: number;
+  readonly lastFiredAt: Date | null;
+}
+
+/** Any policy of an NS instance. */
+export type NsPolicy = AutoHealPolicy | AutoScalePolicy;
+
+/** The id of the auto-scale policy `name` of VNF member `vnfId`. */
+export const autoScalePolicyId = (vnfId: string, name: string): string => `auto-scale-${vnfId}-${name}`;

@@ -17,6 +17,7 @@ import * as pnfds from './016-pnfds.js';
 import * as vnfcScaleStatus from './017-vnfc-scale-status.js';
 import * as nsPolicies from './018-ns-policies.js';
 import * as plugins from './019-plugins.js';
+import * as scalePolicyParams from './020-scale-policy-params.js';
 
 /** All migrations, in order. Names never change once released. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '017-vnfc-scale-status': vnfcScaleStatus,
   '018-ns-policies': nsPolicies,
   '019-plugins': plugins,
+  '020-scale-policy-params': scalePolicyParams,
 };

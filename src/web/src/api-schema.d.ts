@@ -7421,7 +7421,7 @@ export interface paths {
             readonly path?: never;
             readonly cookie?: never;
         };
-        /** The policies of an NS instance (auto-heal per VNF) and their firing state */
+        /** The policies of an NS instance (auto-heal per VNF, auto-scale per declared scaling policy) and their firing state */
         readonly get: {
             readonly parameters: {
                 readonly query?: never;
@@ -7440,18 +7440,33 @@ export interface paths {
                     };
                     content: {
                         readonly "application/json": readonly {
-                            /** @description Policy id (`auto-heal-<vnfId>`) */
+                            /** @description Policy id (`auto-heal-<vnfId>`, `auto-scale-<vnfId>-<name>`) */
                             readonly id: string;
                             /** @enum {string} */
-                            readonly type: "AUTO_HEAL";
+                            readonly type: "AUTO_HEAL" | "AUTO_SCALE";
                             readonly nsInstanceId: string;
                             /** @description The VNF member (NSD vnf_id) the policy acts on */
                             readonly vnfId: string;
                             readonly enabled: boolean;
-                            /** @description Heals in one run of failures before a CRITICAL alarm stops healing */
-                            readonly maxAttempts: number;
-                            /** @description Seconds before the second heal; each later one waits twice as long */
-                            readonly backoffSeconds: number;
+                            /** @description AUTO_HEAL: heals in one run of failures before a CRITICAL alarm stops healing */
+                            readonly maxAttempts?: number;
+                            /** @description AUTO_HEAL: seconds before the second heal; each later one waits twice as long */
+                            readonly backoffSeconds?: number;
+                            /** @description AUTO_SCALE: the scaling aspect it moves, one step at a time */
+                            readonly aspectId?: string;
+                            /**
+                             * @description AUTO_SCALE: the metric watched, in percent (of one CPU, or of the memory limit), averaged over the VNF's instances
+                             * @enum {string}
+                             */
+                            readonly metric?: "cpu_utilization" | "memory_utilization";
+                            /** @description AUTO_SCALE: scale out when the metric stays above this for windowSeconds (null: never) */
+                            readonly scaleOutThreshold?: number | null;
+                            /** @description AUTO_SCALE: scale in when the metric stays below this for windowSeconds (null: never) */
+                            readonly scaleInThreshold?: number | null;
+                            /** @description AUTO_SCALE: how long a condition must hold */
+                            readonly windowSeconds?: number;
+                            /** @description AUTO_SCALE: seconds after a scale before the next */
+                            readonly cooldownSeconds?: number;
                             /**
                              * @description DESCRIPTOR, DEFAULT, or OVERRIDE (set through this API)
                              * @enum {string}
@@ -7470,6 +7485,7 @@ export interface paths {
                                 readonly path?: string;
                             };
                             readonly state: {
+                                /** @description AUTO_HEAL: heals in the current run of failures; AUTO_SCALE: scales started since the policy was set */
                                 readonly attempts: number;
                                 readonly lastFiredAt: string | null;
                                 readonly exhaustedAt: string | null;
@@ -7504,7 +7520,7 @@ export interface paths {
             readonly cookie?: never;
         };
         readonly get?: never;
-        /** Override a policy of an NS instance (enable, disable, cap, backoff); its attempts start afresh */
+        /** Override a policy of an NS instance (enable, disable; cap and backoff, or thresholds, window and cooldown); its firing state starts afresh */
         readonly put: {
             readonly parameters: {
                 readonly query?: never;
@@ -7522,6 +7538,10 @@ export interface paths {
                         readonly enabled?: boolean | null;
                         readonly maxAttempts?: number | null;
                         readonly backoffSeconds?: number | null;
+                        readonly scaleOutThreshold?: number | null;
+                        readonly scaleInThreshold?: number | null;
+                        readonly windowSeconds?: number | null;
+                        readonly cooldownSeconds?: number | null;
                     };
                 };
             };
@@ -7533,18 +7553,33 @@ export interface paths {
                     };
                     content: {
                         readonly "application/json": {
-                            /** @description Policy id (`auto-heal-<vnfId>`) */
+                            /** @description Policy id (`auto-heal-<vnfId>`, `auto-scale-<vnfId>-<name>`) */
                             readonly id: string;
                             /** @enum {string} */
-                            readonly type: "AUTO_HEAL";
+                            readonly type: "AUTO_HEAL" | "AUTO_SCALE";
                             readonly nsInstanceId: string;
                             /** @description The VNF member (NSD vnf_id) the policy acts on */
                             readonly vnfId: string;
                             readonly enabled: boolean;
-                            /** @description Heals in one run of failures before a CRITICAL alarm stops healing */
-                            readonly maxAttempts: number;
-                            /** @description Seconds before the second heal; each later one waits twice as long */
-                            readonly backoffSeconds: number;
+                            /** @description AUTO_HEAL: heals in one run of failures before a CRITICAL alarm stops healing */
+                            readonly maxAttempts?: number;
+                            /** @description AUTO_HEAL: seconds before the second heal; each later one waits twice as long */
+                            readonly backoffSeconds?: number;
+                            /** @description AUTO_SCALE: the scaling aspect it moves, one step at a time */
+                            readonly aspectId?: string;
+                            /**
+                             * @description AUTO_SCALE: the metric watched, in percent (of one CPU, or of the memory limit), averaged over the VNF's instances
+                             * @enum {string}
+                             */
+                            readonly metric?: "cpu_utilization" | "memory_utilization";
+                            /** @description AUTO_SCALE: scale out when the metric stays above this for windowSeconds (null: never) */
+                            readonly scaleOutThreshold?: number | null;
+                            /** @description AUTO_SCALE: scale in when the metric stays below this for windowSeconds (null: never) */
+                            readonly scaleInThreshold?: number | null;
+                            /** @description AUTO_SCALE: how long a condition must hold */
+                            readonly windowSeconds?: number;
+                            /** @description AUTO_SCALE: seconds after a scale before the next */
+                            readonly cooldownSeconds?: number;
                             /**
                              * @description DESCRIPTOR, DEFAULT, or OVERRIDE (set through this API)
                              * @enum {string}
@@ -7563,6 +7598,7 @@ export interface paths {
                                 readonly path?: string;
                             };
                             readonly state: {
+                                /** @description AUTO_HEAL: heals in the current run of failures; AUTO_SCALE: scales started since the policy was set */
                                 readonly attempts: number;
                                 readonly lastFiredAt: string | null;
                                 readonly exhaustedAt: string | null;
