@@ -115,7 +115,7 @@ describe('dashboard end to end (browser + Docker)', () => {
     if (missing.length > 0) throw new Error(`startServer is not wired for the dashboard yet:\n  - ${missing.join('\n  - ')}`);
   }
 
-  it('uploads, instantiates, shows the live topology, reports a dead VNF, terminates without leftovers', async () => {
+  it('uploads, instantiates, shows the live topology, scales and heals by its buttons, reports a dead VNF, terminates without leftovers', async () => {
     const pkg = join(dir, 'tango-chain.tgo');
     await buildPackage('examples/tango-chain', pkg);
     const url = (server as RunningServer).url;
