@@ -109,10 +109,12 @@ describe('dashboard (browser, no Docker)', () => {
     const js = trackScripts(p);
     await p.goto(`${base}/ui/ns/${FAKE_NS_ID}`);
 
-    const { pops, members, lanHubs, edges, pathEdges } = TANGO_CHAIN_TOPOLOGY;
-    const ready = await waitForTopology(p, (t) => t.nodes.filter((n) => n.state === 'running').length === members, 20_000, 'all members running');
+    const { pops, members, lanHubs, vnfcs, edges, pathEdges } = TANGO_CHAIN_TOPOLOGY;
+    const isMember = (n: { kind: string }): boolean => n.kind === 'vnf' || n.kind === 'sap';
+    const ready = await waitForTopology(p, (t) => t.nodes.filter((n) => isMember(n) && n.state === 'running').length === members, 20_000, 'all members running');
     expect(ready.nodes.filter((n) => n.kind === 'pop').map((n) => n.id).sort()).toEqual(['pop:dc1', 'pop:dc2']);
-    expect(ready.nodes).toHaveLength(pops + members + lanHubs);
+    expect(ready.nodes).toHaveLength(pops + members + lanHubs + vnfcs);
+    expect(ready.nodes.find((n) => n.kind === 'vnfc' && n.parent === 'm:firewall')?.state).toBe('running');
     expect(ready.edges).toHaveLength(edges);
     expect(ready.edges.filter((e) => e.onPath)).toHaveLength(pathEdges);
     expect(ready.nodes.find((n) => n.id === 'm:server')?.parent).toBe('pop:dc2');
@@ -127,9 +129,10 @@ describe('dashboard (browser, no Docker)', () => {
 
     // The watcher's event, through the real SSE route; the refetch then sees FAILED too.
     firewall = 'FAILED';
-    bus.publish('vnf.down', { type: 'vnf.down', nsId: FAKE_NS_ID, vnfId: 'firewall', popId: 'dc1', computeId: 'c-fw', at: new Date() });
+    bus.publish('vnf.down', { type: 'vnf.down', nsId: FAKE_NS_ID, vnfId: 'firewall', popId: 'dc1', computeId: 'container-firewall', at: new Date() });
     const red = await waitForTopology(p, (t) => t.nodes.find((n) => n.id === 'm:firewall')?.state === 'failed', 10_000, 'firewall failed');
-    expect(red.nodes.filter((n) => n.state === 'running')).toHaveLength(members - 1);
+    expect(red.nodes.filter((n) => isMember(n) && n.state === 'running')).toHaveLength(members - 1);
+    expect(red.nodes.find((n) => n.kind === 'vnfc' && n.parent === 'm:firewall')?.state).toBe('failed');
     expect(await p.getByTestId('event-log').innerText()).toContain('vnf.down');
     await screenshot(p, 'dashboard-topology-failed', '.topology-wrap');
     expect(errors).toEqual([]);

@@ -1,9 +1,10 @@
 /**
  * The whole path a user sees, in a real browser against a real server with Docker PoPs:
  * upload the tango-chain package, create and instantiate an NS, watch the live topology
- * turn green, kill a VNF container and watch its node turn red (Docker events → VIM
- * watcher → bus → /api/events → EventSource), terminate, and check Docker is clean.
- * Fails — never skips — without chromium or Docker.
+ * turn green, scale the firewall out and in with its buttons and watch its VNFC instances
+ * come and go (in the topology and in Docker), kill a VNF container and watch its node turn
+ * red (Docker events → VIM watcher → bus → /api/events → EventSource), heal it with its
+ * button, terminate, and check Docker is clean. Fails — never skips — without chromium or Docker.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
@@ -17,6 +18,7 @@ import { startServer } from '../../src/app/index.js';
 import type { RunningServer } from '../../src/app/index.js';
 import { buildPackage } from '../../src/packages/index.js';
 import { ensureDashboardBuilt, launchBrowser, openPage, screenshot, waitForTopology } from '../support/browser.js';
+import type { TopologySnapshot } from '../support/browser.js';
 import { TANGO_CHAIN_TOPOLOGY } from '../support/fake-ns.js';
 
 const run = promisify(execFile);
@@ -90,6 +92,13 @@ describe('dashboard end to end (browser + Docker)', () => {
     ].join('\n');
   }
 
+  /** Polls `check` until it holds (100 ms apart, at most `ms`); the error says what did not happen and what the server says. */
+  async function until(url: string, what: string, check: () => Promise<boolean>, ms: number): Promise<void> {
+    for (const end = Date.now() + ms; !(await check()); await page.waitForTimeout(100)) {
+      if (Date.now() > end) throw new Error(`${what}: not true after ${ms} ms\n${await whatTheServerSays(url)}`);
+    }
+  }
+
   /** Fails with one message listing every piece of wiring `startServer` still lacks. */
   async function requireWiring(url: string): Promise<void> {
     const missing: string[] = [];
@@ -106,7 +115,7 @@ describe('dashboard end to end (browser + Docker)', () => {
     if (missing.length > 0) throw new Error(`startServer is not wired for the dashboard yet:\n  - ${missing.join('\n  - ')}`);
   }
 
-  it('uploads, instantiates, shows the live topology, reports a dead VNF, terminates without leftovers', async () => {
+  it('uploads, instantiates, shows the live topology, scales and heals by its buttons, reports a dead VNF, terminates without leftovers', async () => {
     const pkg = join(dir, 'tango-chain.tgo');
     await buildPackage('examples/tango-chain', pkg);
     const url = (server as RunningServer).url;
@@ -147,15 +156,58 @@ describe('dashboard end to end (browser + Docker)', () => {
     await page.getByTestId('ns-state').and(page.locator('[data-state=INSTANTIATED]')).waitFor({ timeout: 60_000 });
     await screenshot(page, 'dashboard-e2e-running', '.topology-wrap');
 
-    // 4. Kill the firewall's container behind Rondo's back: its node must turn red.
-    const fw = await docker('ps', '-q', '--filter', `label=rondo.ns=${nsId}`, '--filter', 'label=rondo.vnf=firewall');
-    expect(fw, 'a running firewall container labelled with the NS').not.toBe('');
-    await docker('kill', ...fw.split('\n'));
+    // Every VNF is drawn with its one VNFC instance (container).
+    const instances = (t: TopologySnapshot, member: string): TopologySnapshot['nodes'] => t.nodes.filter((n) => n.kind === 'vnfc' && n.parent === `m:${member}`);
+    const drawn = await waitForTopology(page, (t) => ['client', 'firewall', 'server'].every((m) => instances(t, m).length === 1), 15_000, 'one VNFC instance per VNF');
+    expect(instances(drawn, 'firewall')[0]?.state).toBe('running');
+
+    // 4. Scale the firewall out and back in with its buttons: the topology and Docker follow.
+    const running = async (member: string): Promise<string[]> =>
+      (await docker('ps', '-q', '--filter', `label=rondo.ns=${nsId}`, '--filter', `label=rondo.vnf=${member}`)).split('\n').filter(Boolean);
+    const row = page.locator('[data-testid=vnf-row][data-vnf=firewall]');
+    const aspect = row.locator('[data-testid=aspect][data-aspect=vdu01]');
+    await aspect.and(page.locator('[data-level="0"][data-max="2"]')).waitFor({ timeout: 15_000 });
+    expect(await aspect.getByTestId('scale-in').isDisabled(), 'Scale in at level 0').toBe(true);
+    const scale = async (button: 'scale-out' | 'scale-in', count: number): Promise<void> => {
+      await aspect.getByTestId(button).click();
+      await row.getByTestId('vnf-op-state').waitFor({ timeout: 10_000 });
+      await waitForTopology(page, (t) => instances(t, 'firewall').length === count && instances(t, 'firewall').every((n) => n.state === 'running'), 60_000, `${count} firewall instances running after ${button}`)
+        .catch(async (e: unknown) => { throw new Error(`${(e as Error).message}\n${await whatTheServerSays(url)}`); });
+      await until(url, `Docker runs ${count} firewall containers`, async () => (await running('firewall')).length === count, 30_000);
+      await row.getByTestId('vnf-op-state').and(page.locator('[data-state=COMPLETED]')).waitFor({ timeout: 30_000 });
+    };
+    const t1 = Date.now();
+    await scale('scale-out', 2);
+    await aspect.and(page.locator('[data-level="1"]')).waitFor({ timeout: 15_000 });
+    await screenshot(page, 'dashboard-e2e-scaled-out', '.topology-wrap');
+    await screenshot(page, 'dashboard-e2e-scaled-out-vnfs', '[data-testid=vnf-table]');
+    await scale('scale-in', 1);
+    await aspect.and(page.locator('[data-level="0"]')).waitFor({ timeout: 15_000 });
+
+    // 5. Kill the firewall's container behind Rondo's back: its node must turn red; Heal brings a new one.
+    const fw = await running('firewall');
+    expect(fw, 'a running firewall container labelled with the NS').toHaveLength(1);
+    await docker('kill', ...fw);
     const red = await waitForTopology(page, (t) => t.nodes.find((n) => n.id === 'm:firewall')?.state === 'failed', 30_000, 'firewall failed after docker kill');
     expect(red.nodes.filter((n) => n.kind === 'vnf' && n.state === 'running')).toHaveLength(2);
+    expect(instances(red, 'firewall').map((n) => n.state)).toEqual(['failed']);
     await screenshot(page, 'dashboard-e2e-firewall-down', '.topology-wrap');
+    await row.getByTestId('heal').click();
+    const healed = await waitForTopology(
+      page,
+      (t) => t.nodes.find((n) => n.id === 'm:firewall')?.state === 'running' && instances(t, 'firewall').length === 1 && !instances(t, 'firewall')[0]?.id.includes(fw[0] as string),
+      60_000,
+      'a new running firewall instance after Heal',
+    ).catch(async (e: unknown) => { throw new Error(`${(e as Error).message}\n${await whatTheServerSays(url)}`); });
+    expect(instances(healed, 'firewall')[0]?.state).toBe('running');
+    await until(url, 'Docker runs a new firewall container', async () => {
+      const now = await running('firewall');
+      return now.length === 1 && !fw.some((id) => (now[0] as string).startsWith(id));
+    }, 30_000);
+    await row.getByTestId('vnf-op-state').and(page.locator('[data-state=COMPLETED]')).waitFor({ timeout: 30_000 });
+    console.log(`[dashboard e2e] scale out, scale in, kill and heal through the buttons: ${Date.now() - t1} ms`);
 
-    // 5. Terminate; nothing labelled with the NS may remain.
+    // 6. Terminate; nothing labelled with the NS may remain.
     await page.getByTestId('terminate').click();
     await page.getByTestId('ns-state').and(page.locator('[data-state=NOT_INSTANTIATED]')).waitFor({ timeout: 150_000 }).catch(async (e: unknown) => {
       throw new Error(`${(e as Error).message}\n${await whatTheServerSays(url)}`);

@@ -8,7 +8,13 @@ const iface = (cp: string, linkId: string, address: string, prefix: number) => (
 
 /** The NS instance, pointing at catalog NSD `nsdInfoId`. */
 export function fakeNsInstance(nsdInfoId: string, firewallState: 'STARTED' | 'FAILED' = 'STARTED') {
-  const vnf = (memberId: string, popId: string, state: string, interfaces: unknown[], kind = 'vnf') => ({ id: `vnfi-${memberId}`, memberId, kind, popId, state, interfaces });
+  // A VNF runs one VNFC instance (container) of its VDU, as after an instantiation; the firewall's VDU scales.
+  const instantiatedVnfInfo = (memberId: string) => ({
+    vnfcResourceInfo: [{ id: `${memberId}-vnfc-0`, vduId: 'vdu01', computeResource: { vimId: 'dc1', resourceId: `container-${memberId}` }, metadata: { name: `rondo-${memberId}` } }],
+    scaleStatus: memberId === 'firewall' ? [{ aspectId: 'vdu01', scaleLevel: 0 }] : [],
+  });
+  const vnf = (memberId: string, popId: string, state: string, interfaces: unknown[], kind = 'vnf') =>
+    ({ id: `vnfi-${memberId}`, memberId, kind, popId, state, interfaces, ...(kind === 'vnf' ? { instantiatedVnfInfo: instantiatedVnfInfo(memberId) } : {}) });
   return {
     id: FAKE_NS_ID,
     nsInstanceName: 'chain-demo',
@@ -44,6 +50,7 @@ export const fakeOps = [
 
 /**
  * Expected topology of the tango-chain NSD: 2 PoPs + 6 members + 2 E-LAN hubs (mgmt,
- * server-lan) = 10 nodes; edges: mgmt 4 + 3 E-Lines + server-lan 2 = 9.
+ * server-lan) = 10 nodes, and one VNFC instance inside each of the 3 VNFs once
+ * instantiated; edges: mgmt 4 + 3 E-Lines + server-lan 2 = 9.
  */
-export const TANGO_CHAIN_TOPOLOGY = { pops: 2, members: 6, lanHubs: 2, edges: 9, pathEdges: 5 } as const;
+export const TANGO_CHAIN_TOPOLOGY = { pops: 2, members: 6, lanHubs: 2, vnfcs: 3, edges: 9, pathEdges: 5 } as const;

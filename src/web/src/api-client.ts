@@ -3,7 +3,8 @@
  * the bearer token live here, so a change of the API touches this file only.
  */
 import type {
-  AlarmView, GatekeeperUpload, NsdModelAnswer, NsView, OpAction, OpView, PackageSummary, PopView, TokenAnswer, UploadIssue, UploadResult,
+  AlarmView, GatekeeperUpload, HealNsRequest, NsdModelAnswer, NsView, OpAction, OpView, PackageSummary, PopView, ScaleNsRequest, ScaleVnfData, TokenAnswer, UploadIssue,
+  UploadResult,
 } from './api-types.js';
 import { toAlarmView, toNsView, toOpView, toPopView } from './api-normalize.js';
 import { getToken, setToken } from './session.js';
@@ -134,6 +135,21 @@ export const instantiateNs = async (id: string, nsFlavourId = 'default'): Promis
 /** Starts termination; resolves with the operation id. */
 export const terminateNs = async (id: string): Promise<string> =>
   acceptedOp(await request(`/nslcm/v1/ns_instances/${encodeURIComponent(id)}/terminate`, post({})));
+
+/**
+ * Scales one VNF of an NS by steps of one of its scaling aspects (SOL005 `SCALE_VNF`);
+ * resolves with the operation id. Past the aspect's limits the API answers 422.
+ */
+export const scaleVnf = async (id: string, vnfInstanceId: string, scaleVnfType: Extract<ScaleVnfData['scaleVnfType'], 'SCALE_OUT' | 'SCALE_IN'>, aspectId: string, numberOfSteps = 1): Promise<string> => {
+  const body: ScaleNsRequest = { scaleType: 'SCALE_VNF', scaleVnfData: [{ vnfInstanceId, scaleVnfType, scaleByStepData: { aspectId, numberOfSteps } }] };
+  return acceptedOp(await request(`/nslcm/v1/ns_instances/${encodeURIComponent(id)}/scale`, post(body)));
+};
+
+/** Heals one VNF of an NS (its dead or sick containers are made again); resolves with the operation id. */
+export const healVnf = async (id: string, vnfInstanceId: string, cause: string): Promise<string> => {
+  const body: HealNsRequest = { healVnfData: [{ vnfInstanceId, cause }] };
+  return acceptedOp(await request(`/nslcm/v1/ns_instances/${encodeURIComponent(id)}/heal`, post(body)));
+};
 
 /** Deletes a NOT_INSTANTIATED NS instance. */
 export const deleteNs = async (id: string): Promise<void> => {

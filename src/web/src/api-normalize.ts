@@ -3,7 +3,7 @@
  * (`nsInstanceName`, `vnfInstance`, `nsState`) and Rondo's record names (`name`, `state`)
  * are both accepted, so the dashboard keeps working while the API settles.
  */
-import type { AlarmView, InterfaceView, NsView, OpView, PopView, ProblemView, StepView, VnfView } from './api-types.js';
+import type { AlarmView, InterfaceView, NsView, OpView, PopView, ProblemView, ScaleLevelView, StepView, VnfcView, VnfView } from './api-types.js';
 
 type Raw = Record<string, unknown>;
 
@@ -27,6 +27,18 @@ function toInterface(raw: unknown): InterfaceView {
   };
 }
 
+/** SOL005 `VnfcResourceInfo`: the VDU, the compute id, and Rondo's `metadata.name`. */
+function toVnfcView(raw: unknown): VnfcView {
+  const c = obj(raw);
+  const compute = obj(c.computeResource);
+  return { id: str(c.id), vduId: str(c.vduId), computeId: str(compute.resourceId, c.id), name: str(obj(c.metadata).name) };
+}
+
+const toScaleLevel = (raw: unknown): ScaleLevelView => {
+  const s = obj(raw);
+  return { aspectId: str(s.aspectId), scaleLevel: num(s.scaleLevel) ?? 0 };
+};
+
 /** One VNF or SAP instance. */
 export function toVnfView(raw: unknown, kind?: 'vnf' | 'sap'): VnfView {
   const v = obj(raw);
@@ -36,9 +48,12 @@ export function toVnfView(raw: unknown, kind?: 'vnf' | 'sap'): VnfView {
     id: str(v.id, v.vnfInstanceId, v.sapInstanceId),
     memberId: str(v.memberId, v.vnfProfileId, v.sapdId, v.id),
     kind: k,
+    vnfdId: str(v.vnfdId),
     popId: str(v.popId, v.vimId, v.vimConnectionId),
     state: str(v.state, v.vnfState, inst.vnfState, v.instantiationState),
     interfaces: arr(v.interfaces ?? v.extCpInfo).map(toInterface),
+    vnfcs: arr(inst.vnfcResourceInfo).map(toVnfcView),
+    scaleStatus: arr(inst.scaleStatus).map(toScaleLevel),
   };
 }
 

@@ -18,6 +18,20 @@ export type ApiJson<P extends keyof paths, M extends Method = 'get'> = paths[P][
       : never
   : never;
 
+/** The JSON request body of `method path`. */
+export type ApiBody<P extends keyof paths, M extends Method = 'post'> = paths[P][M] extends { readonly requestBody: { readonly content: { readonly 'application/json': infer T } } }
+  ? T
+  : never;
+
+/** SOL005 `ScaleNsRequest` as `POST /nslcm/v1/ns_instances/{id}/scale` takes it. */
+export type ScaleNsRequest = ApiBody<'/nslcm/v1/ns_instances/{id}/scale'>;
+
+/** One VNF of a {@link ScaleNsRequest}; `scaleVnfType` says which way. */
+export type ScaleVnfData = NonNullable<ScaleNsRequest['scaleVnfData']>[number];
+
+/** SOL005 `HealNsRequest` as `POST /nslcm/v1/ns_instances/{id}/heal` takes it. */
+export type HealNsRequest = ApiBody<'/nslcm/v1/ns_instances/{id}/heal'>;
+
 /** An on-boarded package with its NSDs and VNFDs (`GET /admin/v1/packages/{id}`). */
 export type PackageSummary = ApiJson<'/admin/v1/packages/{id}'>;
 
@@ -29,6 +43,9 @@ export type NsdModelAnswer = ApiJson<'/admin/v1/ns_descriptors/{nsdInfoId}/model
 
 /** The NSD part of {@link NsdModelAnswer}: members, SAPs, virtual links, forwarding graphs. */
 export type NsdModel = NsdModelAnswer['nsd'];
+
+/** A VNFD of {@link NsdModelAnswer}: VDUs (with `maxInstances`) and scaling aspects. */
+export type VnfdModel = NsdModelAnswer['vnfds'][number]['vnfd'];
 
 /** What `POST /packages` (5GTANGO gatekeeper) answers on success. */
 export type GatekeeperUpload = ApiJson<'/packages', 'post'>;
@@ -59,14 +76,35 @@ export interface InterfaceView {
 export const VNF_STATES = ['STARTED', 'STOPPED', 'FAILED'] as const;
 export type VnfState = (typeof VNF_STATES)[number];
 
+/** One VNFC instance (a container or server) of a VNF: SOL005 `VnfcResourceInfo`. */
+export interface VnfcView {
+  readonly id: string;
+  readonly vduId: string;
+  /** The VIM's id of the compute (`computeResource.resourceId`). */
+  readonly computeId: string;
+  /** The compute's name on the VIM ('' when the record does not say). */
+  readonly name: string;
+}
+
+/** A scaling aspect's level (SOL005 `VnfScaleInfo`; 0 is the instantiation). */
+export interface ScaleLevelView {
+  readonly aspectId: string;
+  readonly scaleLevel: number;
+}
+
 /** A VNF (or SAP) instance of an NS. */
 export interface VnfView {
   readonly id: string;
   readonly memberId: string;
   readonly kind: 'vnf' | 'sap';
+  /** The VNFD's `descriptorId` ('' for SAPs). */
+  readonly vnfdId: string;
   readonly popId: string;
   readonly state: VnfState | string;
   readonly interfaces: readonly InterfaceView[];
+  /** Its VNFC instances, in the order the VIM made them; empty when the record has none (SAPs, not instantiated). */
+  readonly vnfcs: readonly VnfcView[];
+  readonly scaleStatus: readonly ScaleLevelView[];
 }
 
 /** An NS instance. */

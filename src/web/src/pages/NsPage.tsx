@@ -1,13 +1,14 @@
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { deleteNs, getNs, instantiateNs, listOps, nsdModel, terminateNs } from '../api-client.js';
-import type { NsdModel, OpView, RondoEvent } from '../api-types.js';
+import type { NsdModel, OpView, RondoEvent, VnfdModel } from '../api-types.js';
 import { useAsync } from '../use-async.js';
 import { useEventStream } from '../use-event-stream.js';
 import { navigate } from '../router.js';
 import { ErrorBox } from '../components/ErrorBox.js';
 import { StateBadge } from '../components/StateBadge.js';
 import { OpCard } from '../components/OpCard.js';
-import { buildTopology } from '../topology/topology-model.js';
+import { VnfTable } from '../components/VnfTable.js';
+import { buildTopology, vnfcKey } from '../topology/topology-model.js';
 import type { NodeState, StateOverlay } from '../topology/topology-model.js';
 import { structureFromInstances, structureFromModel } from '../topology/nsd-structure.js';
 
@@ -34,8 +35,14 @@ export function NsPage({ id }: { readonly id: string }) {
   const ops = useAsync(() => listOps(id), [id]);
   const nsdInfoId = ns.value?.nsdInfoId;
   // Tagged with its NSD: a value left from before the NS loaded must not be drawn.
-  const nsd = useAsync(async () => ({ nsdInfoId, model: nsdInfoId ? (await nsdModel(nsdInfoId)).nsd : null }), [nsdInfoId]);
-  const descriptor: NsdModel | null | undefined = nsd.value && nsd.value.nsdInfoId === nsdInfoId ? nsd.value.model : undefined;
+  const nsd = useAsync(async () => {
+    const answer = nsdInfoId ? await nsdModel(nsdInfoId) : null;
+    return { nsdInfoId, model: answer?.nsd ?? null, vnfds: answer?.vnfds.map((d) => d.vnfd) ?? [] };
+  }, [nsdInfoId]);
+  const current = nsd.value && nsd.value.nsdInfoId === nsdInfoId ? nsd.value : undefined;
+  const descriptor: NsdModel | null | undefined = current?.model;
+  // The scale buttons' limits; without them (no model yet, or it failed) the buttons still work.
+  const vnfds: readonly VnfdModel[] | undefined = current?.vnfds;
   const [overlay, setOverlay] = useState<StateOverlay>({});
   const [log, setLog] = useState<RondoEvent[]>([]);
   const [error, setError] = useState<unknown>(null);
@@ -52,10 +59,17 @@ export function NsPage({ id }: { readonly id: string }) {
     const member = typeof p.vnfId === 'string' ? p.vnfId : undefined;
     if (member && e.topic.startsWith('vnf.') && e.topic !== 'vnf.stats') {
       const terminating = activeRef.current?.lcmOperationType === 'TERMINATE';
+      // The VIM watcher names the container too: its VNFC instance is painted as well.
+      const vnfc = typeof p.computeId === 'string' ? vnfcKey(member, p.computeId) : undefined;
       setOverlay((o) => {
         const next: Record<string, NodeState> = { ...o };
-        if (DOWN_TOPICS.includes(e.topic)) next[member] = terminating ? 'stopped' : 'failed';
-        else if (e.topic === 'vnf.up') delete next[member];
+        if (DOWN_TOPICS.includes(e.topic)) {
+          next[member] = terminating ? 'stopped' : 'failed';
+          if (vnfc) next[vnfc] = next[member];
+        } else if (e.topic === 'vnf.up') {
+          delete next[member];
+          if (vnfc) delete next[vnfc];
+        }
         return next;
       });
     }
@@ -151,6 +165,19 @@ export function NsPage({ id }: { readonly id: string }) {
             <Suspense fallback={<div className="topology-wrap muted" data-testid="topology-loading">Loading the topology view…</div>}>
               <TopologyView model={model} />
             </Suspense>
+          )}
+          {n.state === 'INSTANTIATED' && (
+            <VnfTable
+              nsId={id}
+              vnfs={n.vnfs.filter((v) => v.kind === 'vnf')}
+              vnfds={vnfds}
+              ops={ops.value}
+              enabled={!activeOp}
+              onStarted={() => {
+                ns.reload();
+                ops.reload();
+              }}
+            />
           )}
           <div className="split">
             <section>

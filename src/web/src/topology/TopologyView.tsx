@@ -30,8 +30,10 @@ function sync(cy: Core, model: TopologyModel): boolean {
   cy.batch(() => {
     cy.elements().filter((el) => !want.has(el.id())).remove();
     const adds: ElementDefinition[] = [];
-    // Parents first: a child added before its compound parent is orphaned.
-    for (const n of [...model.nodes].sort((a, b) => (a.kind === 'pop' ? 0 : 1) - (b.kind === 'pop' ? 0 : 1))) {
+    // Parents first: a child added before its compound parent is orphaned (PoPs hold
+    // members, VNFs hold their VNFC instances).
+    const depth = (n: TopoNode): number => (n.kind === 'pop' ? 0 : n.kind === 'vnfc' ? 2 : 1);
+    for (const n of [...model.nodes].sort((a, b) => depth(a) - depth(b))) {
       const el = cy.getElementById(n.id);
       if (el.nonempty() && el.data('parent') === n.parent) el.data(nodeData(n));
       else {
@@ -53,8 +55,8 @@ function sync(cy: Core, model: TopologyModel): boolean {
 }
 
 /**
- * The live NS topology (Cytoscape): PoPs as compound nodes, VNFs (boxes) and SAPs (circles)
- * inside, E-LAN hubs as diamonds, edges coloured by link kind, forwarding paths glowing.
+ * The live NS topology (Cytoscape): PoPs as compound nodes, VNFs (boxes holding one small
+ * box per VNFC instance) and SAPs (circles) inside, E-LAN hubs as diamonds, edges coloured by link kind, forwarding paths glowing.
  * Hover or tap an element to see its addresses. Mirrors the graph to
  * `window.__rondoTopology`.
  */
@@ -102,6 +104,7 @@ export function TopologyView({ model }: { readonly model: TopologyModel }) {
   const shown = hovered ?? pinned;
   const running = model.nodes.filter((n) => n.state === 'running').length;
   const members = model.nodes.filter((n) => n.kind === 'vnf' || n.kind === 'sap').length;
+  const vnfcs = model.nodes.filter((n) => n.kind === 'vnfc').length;
   return (
     <div className="topology-wrap">
       <div
@@ -110,6 +113,7 @@ export function TopologyView({ model }: { readonly model: TopologyModel }) {
         data-testid="topology"
         data-running={running}
         data-members={members}
+        data-vnfcs={vnfcs}
         data-all-running={members > 0 && running === members ? 'true' : 'false'}
       />
       <aside className="topology-side">
@@ -136,7 +140,7 @@ function InspectBox({ item }: { readonly item: Inspected }) {
   const n = item.node;
   return (
     <>
-      <h4>{n.kind === 'pop' ? `PoP ${n.label}` : `${n.kind.toUpperCase()} ${n.label}`}</h4>
+      <h4>{n.kind === 'pop' ? `PoP ${n.label}` : n.kind === 'vnfc' ? `VNFC instance ${n.label}` : `${n.kind.toUpperCase()} ${n.label}`}</h4>
       {n.state && <p>state: <b style={{ color: STATE_COLOURS[n.state] }}>{n.state}</b></p>}
       {n.addresses.length > 0 ? <ul className="mono">{n.addresses.map((a) => <li key={a}>{a}</li>)}</ul> : n.kind !== 'pop' && <p className="muted">no addresses yet</p>}
     </>

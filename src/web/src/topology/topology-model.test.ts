@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { structureFromInstances, structureFromModel } from './nsd-structure.js';
-import { buildTopology, memberState } from './topology-model.js';
+import { buildTopology, memberState, vnfcKey } from './topology-model.js';
 import { toNsView, toOpView } from '../api-normalize.js';
 import type { NsdModel } from '../api-types.js';
 import { fakeNsInstance, fakeOps, TANGO_CHAIN_TOPOLOGY } from '../../../../test/support/fake-ns.js';
@@ -47,6 +47,44 @@ describe('buildTopology', () => {
     const t = buildTopology(structureFromInstances(ns.vnfs), ns, undefined, {});
     expect(t.edges.find((e) => e.id === 'e:client-2-firewall')?.linkKind).toBe('E-Line');
     expect(t.nodes.find((n) => n.id === 'lan:mgmt')).toBeDefined();
+  });
+});
+
+describe('VNFC instances', () => {
+  /** The fake NS with its firewall scaled out to two containers, c1 and c2. */
+  const raw = fakeNsInstance('nsd-1');
+  const scaled = toNsView({
+    ...raw,
+    vnfInstance: raw.vnfInstance.map((v) => (v.memberId !== 'firewall' ? v : {
+      ...v,
+      instantiatedVnfInfo: {
+        scaleStatus: [{ aspectId: 'vdu01', scaleLevel: 1 }],
+        vnfcResourceInfo: ['c1', 'c2'].map((id, k) => ({ id: `firewall-vnfc-${k}`, vduId: 'vdu01', computeResource: { resourceId: id }, metadata: { name: `fw-${id}` } })),
+      },
+    })),
+  });
+  const instances = (overlay: Record<string, 'failed'>) =>
+    buildTopology(nsd, scaled, undefined, overlay).nodes.filter((n) => n.kind === 'vnfc' && n.parent === 'm:firewall').map((n) => `${n.parent}>${n.id}:${n.label}:${n.state}`);
+
+  it('draws each instance inside its VNF, numbered, the VNF labelled with the count; edges unchanged', () => {
+    const t = buildTopology(nsd, scaled, undefined, {});
+    expect(instances({})).toEqual(['m:firewall>c:firewall:c1:firewall #1:running', 'm:firewall>c:firewall:c2:firewall #2:running']);
+    expect(t.nodes.find((n) => n.id === 'm:firewall')?.label).toBe('firewall ×2');
+    expect(t.edges).toHaveLength(TANGO_CHAIN_TOPOLOGY.edges);
+    // Children after their parent (Cytoscape orphans a child added first), stacked below one another.
+    const ids = t.nodes.map((n) => n.id);
+    expect(ids.indexOf('c:firewall:c1')).toBeGreaterThan(ids.indexOf('m:firewall'));
+    const [a, b] = t.nodes.filter((n) => n.kind === 'vnfc' && n.parent === 'm:firewall');
+    expect(t.nodes.filter((n) => n.kind === 'vnfc').map((n) => n.label)).toEqual(['client #1', 'firewall #1', 'firewall #2', 'server #1']);
+    expect((b?.position?.y ?? 0) - (a?.position?.y ?? 0)).toBeGreaterThan(0);
+  });
+
+  it('paints the instance an event names and its VNF, not its sibling', () => {
+    expect(instances({ firewall: 'failed', [vnfcKey('firewall', 'c2')]: 'failed' })).toEqual([
+      'm:firewall>c:firewall:c1:firewall #1:running',
+      'm:firewall>c:firewall:c2:firewall #2:failed',
+    ]);
+    expect(instances({ firewall: 'failed' }).every((x) => x.endsWith(':failed'))).toBe(true);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * The live topology as plain data: PoPs as compound nodes, VNFs and SAPs inside their PoP,
- * one hub node per E-LAN, edges typed and flagged when a forwarding path uses them. Pure,
- * so the page, the Cytoscape view and the browser test all read the same thing.
+ * each VNF's VNFC instances (containers) inside it, one hub node per E-LAN, edges typed
+ * and flagged when a forwarding path uses them. Pure, so the page, the Cytoscape view and
+ * the browser test all read the same thing.
  */
 import type { NsView, OpView, VnfView } from '../api-types.js';
 import type { LinkKind, MemberCp, NsdLink, NsdStructure } from './nsd-structure.js';
@@ -13,10 +14,11 @@ export type NodeState = (typeof NODE_STATES)[number];
 export interface TopoNode {
   readonly id: string;
   readonly label: string;
-  readonly kind: 'pop' | 'vnf' | 'sap' | 'lan';
+  /** `vnfc`: one VNFC instance of a VNF, drawn inside it. */
+  readonly kind: 'pop' | 'vnf' | 'sap' | 'lan' | 'vnfc';
   readonly parent?: string;
   readonly state?: NodeState;
-  /** `cp address/prefix` lines, shown on hover and tap. */
+  /** `cp address/prefix` lines (a VNFC: its VDU and compute), shown on hover and tap. */
   readonly addresses: readonly string[];
   readonly position?: { readonly x: number; readonly y: number };
 }
@@ -36,12 +38,22 @@ export interface TopologyModel {
   readonly edges: readonly TopoEdge[];
 }
 
-/** Live overrides from events (`vnf.down` → failed, `vnf.up` → running), by member id. */
+/**
+ * Live overrides from events (`vnf.down` → failed, `vnf.up` → running), by member id, and
+ * by {@link vnfcKey} for the VNFC instance an event names.
+ */
 export type StateOverlay = Readonly<Record<string, NodeState>>;
+
+/** The overlay key of one VNFC instance of a member. */
+export const vnfcKey = (member: string, computeId: string): string => `${member}#${computeId}`;
 
 const memberNode = (member: string): string => `m:${member}`;
 const lanNode = (link: string): string => `lan:${link}`;
 const popNode = (pop: string): string => `pop:${pop}`;
+const vnfcNode = (member: string, computeId: string): string => `c:${member}:${computeId}`;
+
+/** Vertical distance between stacked VNFC instances. */
+const VNFC_STEP = 24;
 
 const stepTargets = (target: string, member: string): boolean =>
   target === member || target.startsWith(`${member}/`) || target.startsWith(`${member}:`) || target.startsWith(`${member}.`);
@@ -68,6 +80,43 @@ export function memberState(member: string, vnf: VnfView | undefined, activeOp: 
   if (vnf.state === 'FAILED') return 'failed';
   if (vnf.state === 'STOPPED') return 'stopped';
   return 'starting';
+}
+
+/**
+ * A VNFC instance's state: an event about it wins; then the member's state, without the
+ * member's own overlay when that came from an event about a sibling (one dead container
+ * paints its VNF and itself red, not the instances beside it).
+ */
+export function vnfcState(member: string, computeId: string, vnf: VnfView | undefined, activeOp: OpView | undefined, overlay: StateOverlay): NodeState {
+  const own = overlay[vnfcKey(member, computeId)];
+  if (own) return own;
+  const sibling = Object.keys(overlay).some((k) => k.startsWith(`${member}#`));
+  if (!sibling) return memberState(member, vnf, activeOp, overlay);
+  const { [member]: _fromSibling, ...rest } = overlay;
+  return memberState(member, vnf, activeOp, rest);
+}
+
+/**
+ * One node per VNFC instance, stacked below the top of its VNF (which Cytoscape then draws
+ * around them), numbered per VDU: `fw #1`, `fw #2`; with several VDUs `fw/vdu02 #1`.
+ * Positions depend on the index only, so an instance keeps its place when others come.
+ */
+function vnfcNodes(member: string, vnf: VnfView, at: { x: number; y: number }, activeOp: OpView | undefined, overlay: StateOverlay): TopoNode[] {
+  const vdus = new Set(vnf.vnfcs.map((c) => c.vduId));
+  const seen = new Map<string, number>();
+  return vnf.vnfcs.map((c, k) => {
+    const n = (seen.get(c.vduId) ?? 0) + 1;
+    seen.set(c.vduId, n);
+    return {
+      id: vnfcNode(member, c.computeId),
+      label: `${vdus.size > 1 ? `${member}/${c.vduId}` : member} #${n}`,
+      kind: 'vnfc',
+      parent: memberNode(member),
+      state: vnfcState(member, c.computeId, vnf, activeOp, overlay),
+      addresses: [`VDU ${c.vduId}`, c.name ? `${c.name} (${c.computeId.slice(0, 12)})` : c.computeId.slice(0, 12)],
+      position: { x: at.x, y: at.y + k * VNFC_STEP },
+    };
+  });
 }
 
 const sameEnd = (a: MemberCp, b: MemberCp): boolean => a.member === b.member && (a.cp === null || b.cp === null || a.cp === b.cp);
@@ -141,18 +190,24 @@ export function buildTopology(structure: NsdStructure, ns: NsView, activeOp: OpV
     off.forEach((m, i) => pos.set(m.id, { x: x + i * 150, y: onChain.length > 0 ? 200 : 0 }));
     x += width * 150 + 90;
   }
+  const instances: TopoNode[] = [];
   for (const m of members) {
     const v = vnfBy.get(m.id);
+    const at = pos.get(m.id) ?? { x: 0, y: 0 };
+    const count = m.kind === 'vnf' ? (v?.vnfcs.length ?? 0) : 0;
     nodes.push({
       id: memberNode(m.id),
-      label: m.id,
+      label: count > 1 ? `${m.id} ×${count}` : m.id,
       kind: m.kind,
       parent: popNode(popOf(m.id)),
       state: memberState(m.id, v, activeOp, overlay),
       addresses: (v?.interfaces ?? []).map((i) => `${i.cp || i.linkId}: ${i.address}${i.prefix !== null ? `/${i.prefix}` : ''}`),
-      position: pos.get(m.id) ?? { x: 0, y: 0 },
+      position: at,
     });
+    if (v && count > 0) instances.push(...vnfcNodes(m.id, v, at, activeOp, overlay));
   }
+  // After every member: a compound parent must exist before its children are added.
+  nodes.push(...instances);
 
   const edges: TopoEdge[] = [];
   for (const link of structure.links) {

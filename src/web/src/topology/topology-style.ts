@@ -38,6 +38,15 @@ export const topologyStyle: StylesheetJson = [
     },
   },
   { selector: 'node[kind = "vnf"]', style: { shape: 'round-rectangle', width: 64, height: 42, 'border-width': 2, 'border-color': '#0f172a' } },
+  // A VNF with VNFC instances is a compound node: it wraps them, its state a light fill.
+  { selector: 'node[kind = "vnf"]:parent', style: { 'background-opacity': 0.3, padding: '6px', 'text-valign': 'bottom', 'text-halign': 'center' } },
+  {
+    selector: 'node[kind = "vnfc"]',
+    style: {
+      shape: 'round-rectangle', width: 76, height: 18, 'border-width': 1, 'border-color': '#0f172a',
+      'font-size': 10, color: '#fff', 'text-valign': 'center', 'text-margin-y': 0, 'text-outline-width': 0,
+    },
+  },
   { selector: 'node[kind = "sap"]', style: { shape: 'ellipse', width: 30, height: 30, 'border-width': 2, 'border-color': '#0f172a' } },
   {
     selector: 'node[kind = "lan"]',
