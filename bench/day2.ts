@@ -1,5 +1,5 @@
 /**
- * Day-2 on the real Docker engine: auto-heal of the 10-VNF chain (issue #16). Rondo runs
+ * Day-2 on the real Docker engine: auto-heal and scale-out of the 10-VNF chain (issue #16). Rondo runs
  * as `rondo serve --role all` does (worker, watchers, policy engine, VDU probes) on PGlite
  * with one Docker PoP. The relay VNFD declares a Tacker-style ping probe (interval 1 s,
  * `failure: respawn`), so the policy comes from the descriptor. Each round `docker kill`s
@@ -7,6 +7,13 @@
  * isAutomaticInvocation), the op completing, and traffic passing again (ping from the
  * ingress SAP to the egress SAP, tried every 100 ms). The policy's backoff is set to 0 so
  * rounds follow each other.
+ *
+ * Scale: each round scales the middle VNF out by one instance (POST .../scale → the SCALE
+ * op COMPLETED: container, its routes and start command, the previous hop's routes spread
+ * over both instances) and back in; against it, the raw Docker API doing the same work
+ * by hand: create the container on the VNF's two networks, start it, exec its start
+ * command, exec the previous hop's 16 route replacements (Rondo spreads the destination in
+ * up to 16 blocks). The ratio Rondo / raw is printed (target ≤ 1.2).
  *
  *   npx tsx bench/day2.ts [rounds=5] [size=10]     (or positional: 5 10)
  * Needs Docker and the VNF images (scripts/build-vnf-images.sh).
@@ -24,7 +31,7 @@ import type { RondoApp } from '../src/api/index.js';
 import { compose } from '../src/app/index.js';
 import { openStore } from '../src/store/index.js';
 import type { PolicyEvent } from '../src/monitoring/index.js';
-import { chainPackage } from './chain-package.js';
+import { CHAIN_START, chainPackage } from './chain-package.js';
 
 const run = promisify(execFile);
 const docker = new Docker();
@@ -39,6 +46,7 @@ const rounds = arg('rounds', 0, 5);
 const size = arg('size', 1, 10);
 const PROBE_INTERVAL_S = 1;
 const PROBE = [
+  '    scale_in_out:', '      minimum: 1', '      maximum: 2',
   '    monitoring_policy:', '      name: "ping"', '      parameters:', `        interval: ${PROBE_INTERVAL_S}`, '        timeout: 1', '        count: 3', '        monitoring_delay: 2',
   '      actions:', '        failure: "respawn"',
 ];
@@ -53,6 +61,7 @@ const app = c.app as RondoApp;
 const { lifecycle } = c.services;
 const bus = c.services.monitoring.bus;
 const rows: string[] = [];
+const scaleRows: { rondoOut: number; rondoIn: number; raw: number }[] = [];
 let nsId: string | undefined;
 const s = (ms: number) => (ms / 1000).toFixed(2).padStart(6);
 try {
@@ -96,6 +105,51 @@ try {
     // The next round starts from a quiet NS: the heal's own events settle.
     await c.services.monitoring.policies.engine.settled();
   }
+  // Scale out of the middle VNF by one instance, against the raw Docker API doing the same work.
+  const id = nsId;
+  const scale = async (scaleVnfType: 'SCALE_OUT' | 'SCALE_IN'): Promise<number> => {
+    const vnfInstanceId = (await lifecycle.listVnfs(id)).find((v) => v.memberId === victim)?.id as string;
+    const t0 = performance.now();
+    const r = await app.inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${id}/scale`, payload: { scaleType: 'SCALE_VNF', scaleVnfData: [{ vnfInstanceId, scaleVnfType, scaleByStepData: { aspectId: 'vdu01' } }] } });
+    if (r.statusCode !== 202) throw new Error(`${scaleVnfType}: ${r.body}`);
+    const o = await lifecycle.waitForOp(String(r.headers.location).split('/').pop() as string, { timeoutMs: 120_000 });
+    if (o.operationState !== 'COMPLETED') throw new Error(`${scaleVnfType} ${o.operationState}: ${o.error?.detail}`);
+    return performance.now() - t0;
+  };
+  const exec = async (container: string, cmd: string[]): Promise<void> => {
+    const e = await docker.getContainer(container).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+    const st = await e.start({});
+    await new Promise((r) => { st.on('end', r); st.resume(); });
+    const code = (await e.inspect()).ExitCode;
+    if (code !== 0) throw new Error(`${cmd.join(' ')} exited ${code}`);
+  };
+  const rawScaleOut = async (): Promise<number> => {
+    const members = await lifecycle.listVnfs(id);
+    const vm = members.find((v) => v.memberId === victim)?.computeIds[0] as string;
+    const prev = members.find((v) => v.memberId === `v${Math.floor(size / 2) - 1}`)?.computeIds[0] as string;
+    const info = await docker.getContainer(vm).inspect();
+    const [first, ...others] = Object.keys(info.NetworkSettings.Networks);
+    const t0 = performance.now();
+    const created = await docker.createContainer({
+      Image: info.Config.Image, Cmd: info.Config.Cmd, Env: info.Config.Env, name: `raw-bench-${uuidGenerator.next().slice(0, 8)}`,
+      HostConfig: { CapAdd: info.HostConfig.CapAdd ?? [], NetworkMode: first, Memory: info.HostConfig.Memory ?? 0, NanoCpus: info.HostConfig.NanoCpus ?? 0 },
+      Labels: { 'rondo.ns': id },
+    });
+    for (const n of others) await docker.getNetwork(n).connect({ Container: created.id });
+    await created.start();
+    const addr = Object.values((await created.inspect()).NetworkSettings.Networks).find((n) => n.NetworkID === info.NetworkSettings.Networks[first as string]?.NetworkID)?.IPAddress as string;
+    await exec(created.id, ['sh', '-c', CHAIN_START]);
+    await exec(prev, ['sh', '-c', Array.from({ length: 16 }, (_, j) => `ip route replace 198.18.0.${j}/32 via ${addr}`).join(' && ')]);
+    const took = performance.now() - t0;
+    await exec(prev, ['sh', '-c', Array.from({ length: 16 }, (_, j) => `ip route del 198.18.0.${j}/32`).join(' && ')]);
+    await created.remove({ force: true });
+    return took;
+  };
+  for (let r = 1; r <= rounds; r++) {
+    const rondoOut = await scale('SCALE_OUT');
+    const rondoIn = await scale('SCALE_IN');
+    scaleRows.push({ rondoOut, rondoIn, raw: await rawScaleOut() });
+  }
   const t = await app.inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${nsId}/terminate`, payload: {} });
   await lifecycle.waitForOp(String(t.headers.location).split('/').pop() as string, { timeoutMs: 600_000 });
 } finally {
@@ -113,3 +167,13 @@ console.log('| round | VNF    | fired  | healed | traffic | op state  | auto  |'
 console.log('|-------|--------|--------|--------|---------|-----------|-------|');
 for (const r of rows) console.log(r);
 console.log(`\ntarget: traffic ≤ ${2 + PROBE_INTERVAL_S} s (2 s + one probe interval of ${PROBE_INTERVAL_S} s)`);
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+console.log(`\nScale out of the middle VNF by one instance, ${size}-VNF chain: seconds (the raw Docker API doing the same container, exec and routes is the baseline)\n`);
+console.log('| round | Rondo out | raw out | ratio | Rondo in |');
+console.log('|-------|-----------|---------|-------|----------|');
+scaleRows.forEach((x, i) => console.log(`| ${String(i + 1).padStart(5)} | ${s(x.rondoOut).padStart(9)} | ${s(x.raw).padStart(7)} | ${(x.rondoOut / x.raw).toFixed(2).padStart(5)} | ${s(x.rondoIn).padStart(8)} |`));
+const mo = median(scaleRows.map((x) => x.rondoOut));
+const mr = median(scaleRows.map((x) => x.raw));
+console.log(`| median | ${s(mo).padStart(8)} | ${s(mr).padStart(7)} | ${(mo / mr).toFixed(2).padStart(5)} | ${s(median(scaleRows.map((x) => x.rondoIn))).padStart(8)} |`);
+console.log('\ntarget: ratio ≤ 1.2');
