@@ -16,6 +16,7 @@ import { loadNsBuild } from './ns-build.js';
 import { assertUpdateType, resolveHeal, resolveUpdate } from './day2-requests.js';
 import type { HealRequest, UpdateRequest } from './day2-requests.js';
 import { resolveScale } from './scale-requests.js';
+import { resolveScaleNs } from './scale-ns-requests.js';
 import type { ScaleRequest } from './scale-requests.js';
 import { assertScaleRollback } from './scale-rollback.js';
 
@@ -105,9 +106,10 @@ export interface NsLifecycleService {
    */
   update(nsId: string, req: UpdateRequest): Promise<LcmOpOcc>;
   /**
-   * SOL005 Scale NS, SCALE_VNF by aspect steps: a SCALE operation adding or removing VNFC
-   * instances. 409 `NS_STATE_CONFLICT` unless INSTANTIATED; see {@link resolveScale} for the
-   * rest (limits are checked here: past them nothing is stored and no VIM is asked).
+   * SOL005 Scale NS: a SCALE operation adding or removing VNFC instances, for SCALE_VNF
+   * (see {@link resolveScale}) or SCALE_NS (NS aspects and levels of the NSD turned into VNF
+   * levels, see {@link resolveScaleNs}). 409 `NS_STATE_CONFLICT` unless INSTANTIATED
+   * (limits are checked here: past them nothing is stored and no VIM is asked).
    */
   scale(nsId: string, req: ScaleRequest): Promise<LcmOpOcc>;
   deleteNs(nsId: string): Promise<void>;
@@ -267,7 +269,7 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
       const n = await ns(nsId);
       if (n.state !== 'INSTANTIATED') throw new ConflictError(`NS instance ${nsId} is ${n.state}; only an instantiated NS can be scaled`, { code: 'NS_STATE_CONFLICT' });
       const [vnfs, build, vnfds] = await Promise.all([repos.vnfInstances.listByNs(nsId), loadNsBuild(nsId, repos), deps.descriptors.getVnfds(n.nsdInfoId)]);
-      const changes = resolveScale(vnfs, vnfds, build, req);
+      const changes = req.scaleType === 'SCALE_NS' ? resolveScaleNs(await deps.descriptors.getNsd(n.nsdInfoId), vnfs, vnfds, build, req) : resolveScale(vnfs, vnfds, build, req);
       const { operationParams, ...request } = req;
       return startOp(n, 'SCALE', { ...(operationParams ?? request) }, { scale: changes });
     },

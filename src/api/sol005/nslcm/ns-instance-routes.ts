@@ -82,10 +82,11 @@ export function operateVnfDataOf(data: Static<typeof UpdateNsRequestSchema>['ope
   });
 }
 
-/** The lifecycle's scale request from a SOL005 ScaleNsRequest (by-step data only; the rest is checked by the lifecycle). */
+/** The lifecycle's scale request from a SOL005 ScaleNsRequest (the lifecycle checks it against the NS). */
 export function scaleRequestOf(body: Static<typeof ScaleNsRequestSchema>): ScaleRequest {
   return {
     scaleType: body.scaleType,
+    ...(body.scaleNsData ? { scaleNsData: body.scaleNsData } : {}),
     ...(body.scaleVnfData
       ? {
           scaleVnfData: body.scaleVnfData.map((d) => ({
