@@ -53,7 +53,8 @@ export function vnfLevelsFor(aspects: readonly ScaleAspect[], instances: number)
 }
 
 /** What an NS level asks of the VNFs: per member, the VNF scale level of each of its aspects. */
-type Targets = Map<string, Map<string, number>>;
+export type NsLevelTargets = Map<string, Map<string, number>>;
+type Targets = NsLevelTargets;
 
 /**
  * The NS level's VNF instance counts as VNF aspect levels, checked: 422
@@ -61,7 +62,7 @@ type Targets = Map<string, Map<string, number>>;
  * for a VNF without scaling aspects, 422 `SCALE_LIMIT_EXCEEDED` when a VNF aspect would go
  * past its maximum (naming the NS level and the VNF aspect).
  */
-function targetsOf(level: NsLevel, where: string, vnfds: Readonly<Record<string, Vnfd>>): Targets {
+export function targetsOf(level: NsLevel, where: string, vnfds: Readonly<Record<string, Vnfd>>): Targets {
   const out: Targets = new Map();
   for (const [member, n] of Object.entries(level.vnfInstances)) {
     const aspects = vnfds[member] ? scaleAspectsOf(vnfds[member]) : [];

@@ -272,4 +272,24 @@ describe.each(['postgres'] as const)('SCALE on the memory VIM, %s store', (kind)
     expect(await status()).toEqual({ client: [], firewall: [{ aspectId: 'vdu01', scaleLevel: 0 }], server: [] });
     expect(await firewalls(nsId)).toEqual(['firewall']);
   });
+  it('nsInstantiationLevelId is honoured at instantiation: the firewall starts at the level it maps to, and SCALE_NS goes on from there', async () => {
+    const service = await harness();
+    const ns = await service.createNs({ nsdId: 'chain', nsName: 'scale-ns-level' });
+    await expect(service.instantiate(ns.id, { placement: 'first-pop', nsInstantiationLevelId: 'huge' })).rejects.toMatchObject({ status: 400, details: { levels: ['small', 'large'] } });
+    expect(await service.listOps({ nsInstanceId: ns.id })).toEqual([]);
+    const op = await settle(service, await service.instantiate(ns.id, { placement: 'first-pop', nsInstantiationLevelId: 'large' }));
+    expect(op.operationState, JSON.stringify(op.error)).toBe('COMPLETED');
+    expect(op.operationParams).toMatchObject({ nsInstantiationLevelId: 'large' });
+    expect(await firewalls(ns.id)).toEqual(['firewall', 'firewall-vdu01-1', 'firewall-vdu01-2']);
+    const fwVnf = (await service.listVnfs(ns.id)).find((v) => v.memberId === 'firewall');
+    expect(fwVnf).toMatchObject({ scaleStatus: [{ aspectId: 'vdu01', scaleLevel: 2 }] });
+    expect(fwVnf?.computeIds).toHaveLength(3);
+    expect(fwVnf?.vnfcs?.map((c) => [c.aspectId ?? null, c.scaleLevel ?? null])).toEqual([[null, null], ['vdu01', 1], ['vdu01', 2]]);
+    // The neighbours already spread over the three instances.
+    const outs = fwVnf?.interfaces.filter((i) => i.cp === 'input').map((i) => i.address) ?? [];
+    const client = driver.execLog.filter((e) => short(e.computeName) === 'client').map((e) => e.cmd.join(' ')).join('\n');
+    for (const a of outs) expect(client).toContain(`via ${a}`);
+    expect((await settle(service, await service.scale(ns.id, { scaleType: 'SCALE_NS', scaleNsData: { scaleNsByStepsData: { scalingDirection: 'SCALE_IN', aspectId: 'capacity' } } }))).operationState).toBe('COMPLETED');
+    expect(await firewalls(ns.id)).toEqual(['firewall', 'firewall-vdu01-1']);
+  });
 });

@@ -4130,6 +4130,8 @@ export interface paths {
                 readonly content: {
                     readonly "application/json": ({
                         readonly nsFlavourId?: string;
+                        /** @description An NS instantiation level of the NSD to instantiate at; default: the NSD's default level */
+                        readonly nsInstantiationLevelId?: string;
                         readonly additionalParamsForNs?: {
                             readonly placement?: string;
                             readonly pins?: {
@@ -4195,6 +4197,8 @@ export interface paths {
                 readonly content: {
                     readonly "application/json": ({
                         readonly nsFlavourId?: string;
+                        /** @description An NS instantiation level of the NSD to instantiate at; default: the NSD's default level */
+                        readonly nsInstantiationLevelId?: string;
                         readonly additionalParamsForNs?: {
                             readonly placement?: string;
                             readonly pins?: {

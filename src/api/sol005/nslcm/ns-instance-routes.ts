@@ -31,6 +31,7 @@ export function instantiateRequestOf(body: Static<typeof InstantiateNsRequestSch
     ...(typeof placement === 'string' ? { placement } : {}),
     ...(Object.keys(allPins).length > 0 ? { pins: allPins } : {}),
     ...(typeof autoRollback === 'boolean' ? { autoRollback } : {}),
+    ...(body?.nsInstantiationLevelId !== undefined ? { nsInstantiationLevelId: body.nsInstantiationLevelId } : {}),
     ...(Object.keys(rest).length > 0 || body?.nsFlavourId ? { additionalParams: { ...rest, ...(body?.nsFlavourId ? { nsFlavourId: body.nsFlavourId } : {}) } } : {}),
   };
 }

@@ -147,6 +147,7 @@ export const CreateNsRequestSchema = Type.Object({
 export const InstantiateNsRequestSchema = Type.Object(
   {
     nsFlavourId: Type.Optional(Type.String()),
+    nsInstantiationLevelId: Type.Optional(Type.String({ minLength: 1, description: 'An NS instantiation level of the NSD to instantiate at; default: the NSD\'s default level' })),
     additionalParamsForNs: Type.Optional(
       Type.Object(
         {
