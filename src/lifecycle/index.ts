@@ -25,6 +25,8 @@ export { scaleAspectsOf, scaleLevels } from './scale-aspects.js';
 export type { ScaleAspect } from './scale-aspects.js';
 export { resolveScale } from './scale-requests.js';
 export type { ScaleRequest, ScaleVnfData, ScaleByStepData, ScaleChange } from './scale-requests.js';
+export { resolveScaleNs, nsScaleLevelIndex, vnfLevelsFor } from './scale-ns-requests.js';
+export type { ScaleNsData, ScaleNsByStepsData, ScaleNsToLevelData, NsScaleInfo } from './scale-ns-requests.js';
 export { planScale, scaledComputeName } from './scale-planner.js';
 export type { ScalePlanInput } from './scale-planner.js';
 export type { NsBuild } from './ns-build.js';

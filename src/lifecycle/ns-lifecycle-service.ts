@@ -3,7 +3,7 @@ import { ConflictError, IllegalStateError, NotFoundError, RondoError } from '../
 import type { PlacementStrategy } from '../placement/index.js';
 import type { ExecutorDeps } from './executor-deps.js';
 import { moveOp } from './executor-deps.js';
-import type { NsPlan } from './ns-plan-types.js';
+import type { ComputeStepParams, NsPlan } from './ns-plan-types.js';
 import { planNs } from './ns-planner.js';
 import { parseStrategy, placeNs, subnetRequests } from './ns-placement.js';
 import { isFinalOpState } from './op-state-machine.js';
@@ -16,7 +16,9 @@ import { loadNsBuild } from './ns-build.js';
 import { assertUpdateType, resolveHeal, resolveUpdate } from './day2-requests.js';
 import type { HealRequest, UpdateRequest } from './day2-requests.js';
 import { resolveScale } from './scale-requests.js';
-import type { ScaleRequest } from './scale-requests.js';
+import { resolveScaleNs } from './scale-ns-requests.js';
+import type { ScaleChange, ScaleRequest } from './scale-requests.js';
+import { instantiationLevelChanges, withInstantiationLevel } from './ns-instantiation-level.js';
 import { assertScaleRollback } from './scale-rollback.js';
 
 /** SOL005 CreateNsRequest, as Rondo takes it. */
@@ -38,6 +40,8 @@ export interface InstantiateRequest {
   /** Roll back automatically when a step fails (default true). */
   readonly autoRollback?: boolean;
   readonly additionalParams?: Readonly<Record<string, unknown>>;
+  /** SOL005 `nsInstantiationLevelId`: the NS instantiation level to instantiate at; default: the NSD's default level, if any. */
+  readonly nsInstantiationLevelId?: string;
   /**
    * The PoPs the caller may use (its tenant's own and those shared with it); undefined:
    * every PoP. Placement sees only these; a pin to another PoP is NotFoundError
@@ -72,7 +76,11 @@ function instantiateNsRequestOf(req: InstantiateRequest): Record<string, unknown
     ...(req.pins !== undefined ? { pins: req.pins } : {}),
     ...(req.autoRollback !== undefined ? { autoRollback: req.autoRollback } : {}),
   };
-  return { nsFlavourId: typeof nsFlavourId === 'string' ? nsFlavourId : 'default', ...(Object.keys(forNs).length > 0 ? { additionalParamsForNs: forNs } : {}) };
+  return {
+    nsFlavourId: typeof nsFlavourId === 'string' ? nsFlavourId : 'default',
+    ...(req.nsInstantiationLevelId !== undefined ? { nsInstantiationLevelId: req.nsInstantiationLevelId } : {}),
+    ...(Object.keys(forNs).length > 0 ? { additionalParamsForNs: forNs } : {}),
+  };
 }
 
 /** What the service needs beyond the executor's dependencies. */
@@ -105,9 +113,10 @@ export interface NsLifecycleService {
    */
   update(nsId: string, req: UpdateRequest): Promise<LcmOpOcc>;
   /**
-   * SOL005 Scale NS, SCALE_VNF by aspect steps: a SCALE operation adding or removing VNFC
-   * instances. 409 `NS_STATE_CONFLICT` unless INSTANTIATED; see {@link resolveScale} for the
-   * rest (limits are checked here: past them nothing is stored and no VIM is asked).
+   * SOL005 Scale NS: a SCALE operation adding or removing VNFC instances, for SCALE_VNF
+   * (see {@link resolveScale}) or SCALE_NS (NS aspects and levels of the NSD turned into VNF
+   * levels, see {@link resolveScaleNs}). 409 `NS_STATE_CONFLICT` unless INSTANTIATED
+   * (limits are checked here: past them nothing is stored and no VIM is asked).
    */
   scale(nsId: string, req: ScaleRequest): Promise<LcmOpOcc>;
   deleteNs(nsId: string): Promise<void>;
@@ -191,7 +200,7 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
    * Places and plans an NS. Only a dry run asks the PoPs which subnets they use (bounded,
    * 5 s): instantiate keeps only the placement, and the worker allocates subnets itself.
    */
-  const plan = async (nsInstanceId: string, nsdInfoId: string, req: InstantiateRequest, askPops = false): Promise<NsPlan> => {
+  const plan = async (nsInstanceId: string, nsdInfoId: string, req: InstantiateRequest, askPops = false): Promise<{ plan: NsPlan; levelScale: ScaleChange[] }> => {
     const [nsd, vnfds, usage] = await Promise.all([deps.descriptors.getNsd(nsdInfoId), deps.descriptors.getVnfds(nsdInfoId), repos.vnfInstances.usageByPop()]);
     const accounts = usablePops(deps.drivers.accounts(), req);
     const placement = placeNs(nsd, vnfds, accounts, usage, parseStrategy(req.placement, deps.defaultPlacement ?? 'round-robin-with-saps'), req.pins);
@@ -200,7 +209,11 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
     const subnets = new Map(preview.map((a) => [a.linkId, a.subnet]));
     // Heat path: VNFs placed on OpenStack PoPs plan from their VNFD's HOT translation.
     const hots = await loadHots(deps.hots, nsdInfoId, nsd, placement, accounts);
-    return planNs({ nsInstanceId, nsd, vnfds, accounts, placement, subnets, hots, ...(deps.sapImage ? { sapImage: deps.sapImage } : {}) });
+    const p = planNs({ nsInstanceId, nsd, vnfds, accounts, placement, subnets, hots, ...(deps.sapImage ? { sapImage: deps.sapImage } : {}) });
+    // The NS instantiation level: the scale-outs that reach it are planned now, so what cannot be reached is refused before anything is stored.
+    const levelScale = instantiationLevelChanges(nsd, req.nsInstantiationLevelId, vnfds);
+    const steps = withInstantiationLevel(nsInstanceId, p.steps, levelScale, vnfds);
+    return { plan: { ...p, steps, computes: steps.flatMap((s) => (s.kind === 'compute' ? [s.params as ComputeStepParams] : [])) }, levelScale };
   };
   const fromFailedTemp = async (opId: string, event: 'retry' | 'rollback' | 'fail'): Promise<LcmOpOcc> => {
     const current = await op(opId);
@@ -234,9 +247,11 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
     async instantiate(nsId, req = {}) {
       const n = await ns(nsId);
       if (n.state !== 'NOT_INSTANTIATED') throw new ConflictError(`NS instance ${nsId} is ${n.state}; terminate it first`, { code: 'NS_STATE_CONFLICT' });
-      const p = await plan(n.id, n.nsdInfoId, req);
+      const { plan: p, levelScale } = await plan(n.id, n.nsdInfoId, req);
       // SOL005 §6.5.2.3: operationParams is the request; the worker's own inputs are kept apart.
-      return startOp(n, 'INSTANTIATE', { ...(req.operationParams ?? instantiateNsRequestOf(req)) }, { placement: p.placement, autoRollback: req.autoRollback ?? true });
+      return startOp(n, 'INSTANTIATE', { ...(req.operationParams ?? instantiateNsRequestOf(req)) }, {
+        placement: p.placement, autoRollback: req.autoRollback ?? true, ...(levelScale.length > 0 ? { levelScale } : {}),
+      });
     },
     async terminate(nsId, req = {}) {
       const n = await ns(nsId);
@@ -267,7 +282,7 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
       const n = await ns(nsId);
       if (n.state !== 'INSTANTIATED') throw new ConflictError(`NS instance ${nsId} is ${n.state}; only an instantiated NS can be scaled`, { code: 'NS_STATE_CONFLICT' });
       const [vnfs, build, vnfds] = await Promise.all([repos.vnfInstances.listByNs(nsId), loadNsBuild(nsId, repos), deps.descriptors.getVnfds(n.nsdInfoId)]);
-      const changes = resolveScale(vnfs, vnfds, build, req);
+      const changes = req.scaleType === 'SCALE_NS' ? resolveScaleNs(await deps.descriptors.getNsd(n.nsdInfoId), vnfs, vnfds, build, req) : resolveScale(vnfs, vnfds, build, req);
       const { operationParams, automatic, ...request } = req;
       return startOp(n, 'SCALE', { ...(operationParams ?? request) }, { scale: changes }, automatic === true);
     },
@@ -282,9 +297,9 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
     async dryRun(target, req = {}) {
       if ('nsInstanceId' in target) {
         const n = await ns(target.nsInstanceId);
-        return plan(n.id, n.nsdInfoId, req, true);
+        return (await plan(n.id, n.nsdInfoId, req, true)).plan;
       }
-      return plan(`dry-run-${target.nsdId}`, target.nsdId, req, true);
+      return (await plan(`dry-run-${target.nsdId}`, target.nsdId, req, true)).plan;
     },
     getNs: (nsId, scope) => ns(nsId, scope),
     listNs: (filter) => repos.nsInstances.list(filter),

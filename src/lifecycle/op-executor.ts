@@ -7,6 +7,7 @@ import { planScale } from './scale-planner.js';
 import type { ScaleChange } from './scale-requests.js';
 import { recordScale } from './scale-records.js';
 import { scaleAspectsOf } from './scale-aspects.js';
+import { LEVEL_PHASE_OFFSET, withInstantiationLevel } from './ns-instantiation-level.js';
 import { planHeal, planOperate } from './day2-planner.js';
 import type { HealTarget, OperateChange } from './day2-planner.js';
 import { recordDay2 } from './day2-records.js';
@@ -109,6 +110,10 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
       await recordVnfs(op, [...byId.values()], deps, pkgIds, ns ? await vnfdsOrNone(ns.nsdInfoId, deps) : {});
       await recordStackVnfs(op, [...byId.values()], deps, pkgIds);
     }
+    if (op.lcmOperationType === 'INSTANTIATE' && phase === LEVEL_PHASE_OFFSET + SCALE_PHASES.computes) {
+      // The VNFC instances that reach the NS instantiation level join the VNF records as a SCALE's do.
+      await recordScale(op.nsInstanceId, [...byId.values()], deps.repos.vnfInstances, false, await loadNsBuild(op.nsInstanceId, deps.repos));
+    }
     if ((op.lcmOperationType === 'HEAL' || op.lcmOperationType === 'UPDATE') && phase === DAY2_PHASES.computes) {
       // Like the VNFRs of an instantiation: written once the computes are done, whatever the
       // phase's outcome, so a failed or cancelled operation still records what it changed.
@@ -183,7 +188,8 @@ async function ensurePlan(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSign
     const allocations = await deps.repos.subnets.allocate(ns.id, subnetRequests(nsd), { avoid });
     const subnets = new Map(allocations.map((a) => [a.linkId, a.subnet]));
     const hots = await loadHots(deps.hots, ns.nsdInfoId, nsd, placement, deps.drivers.accounts());
-    planned = [...planNs({ nsInstanceId: ns.id, nsd, vnfds, accounts: deps.drivers.accounts(), placement, subnets, hots, ...(deps.sapImage ? { sapImage: deps.sapImage } : {}) }).steps];
+    const base = planNs({ nsInstanceId: ns.id, nsd, vnfds, accounts: deps.drivers.accounts(), placement, subnets, hots, ...(deps.sapImage ? { sapImage: deps.sapImage } : {}) }).steps;
+    planned = withInstantiationLevel(ns.id, base, (op.internalParams['levelScale'] ?? []) as ScaleChange[], vnfds);
   } else if (op.lcmOperationType === 'TERMINATE') {
     const vnfs = await deps.repos.vnfInstances.listByNs(ns.id);
     let vnfds: Readonly<Record<string, Vnfd>> = {};
@@ -276,7 +282,8 @@ export async function recordVnfs(op: StoredOpOcc, steps: readonly OpStep[], deps
   const byMember = new Map<string, VnfRecord>();
   const createdAt = deps.clock.now().toISOString();
   for (const s of steps) {
-    if (s.kind !== 'compute' || s.state !== 'DONE' || !s.result) continue;
+    // Instances added for the NS instantiation level (an aspect and level) are recorded by recordScale.
+    if (s.kind !== 'compute' || s.state !== 'DONE' || !s.result || typeof s.params['aspectId'] === 'string') continue;
     const p = s.params as unknown as ComputeStepParams;
     const r = s.result as unknown as ComputeStepResult;
     const prev = byMember.get(p.memberId);

@@ -2,6 +2,7 @@ import type { VnfInstance, Vnfd } from '../model/index.js';
 import { BadRequestError, ConflictError, RondoError } from '../model/index.js';
 import type { NsBuild } from './ns-build.js';
 import { scaleAspectsOf, scaleLevels } from './scale-aspects.js';
+import type { ScaleNsData } from './scale-ns-requests.js';
 
 /** SOL005 ScaleByStepData. */
 export interface ScaleByStepData {
@@ -24,10 +25,11 @@ export interface ScaleVnfData {
   readonly scaleToLevelData?: ScaleToLevelData;
 }
 
-/** SOL005 ScaleNsRequest as the lifecycle takes it: only SCALE_VNF by steps is carried out. */
+/** SOL005 ScaleNsRequest as the lifecycle takes it: SCALE_VNF (this module) or SCALE_NS (scale-ns-requests.ts). */
 export interface ScaleRequest {
   readonly scaleType: string;
   readonly scaleVnfData?: readonly ScaleVnfData[];
+  readonly scaleNsData?: ScaleNsData;
   /** The SOL005 ScaleNsRequest as sent, echoed as `operationParams`; default: this request. */
   readonly operationParams?: Readonly<Record<string, unknown>>;
   /** Started by a policy (`isAutomaticInvocation: true`), not by a user. */

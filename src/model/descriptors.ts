@@ -240,7 +240,33 @@ export interface Nsd {
   readonly forwardingGraphs: readonly ForwardingGraph[];
   /** The NS deployment flavours by id, with their members; `vnfs` and `virtualLinks` are the first one's. */
   readonly deploymentFlavours?: readonly { readonly id: string; readonly vnfIds: readonly string[] }[];
+  /** NS scaling aspects of the first flavour (SOL001 `NsScalingAspects`, SOL006 df `scaling-aspect`); absent when none. */
+  readonly scalingAspects?: readonly NsScalingAspect[];
+  /** NS instantiation levels of the first flavour (SOL001 `NsInstantiationLevels`, SOL006 `ns-instantiation-level`). */
+  readonly instantiationLevels?: readonly NsLevel[];
+  readonly defaultInstantiationLevel?: string;
   readonly source: unknown;
+}
+
+/**
+ * One NS level (a scale level of an NS scaling aspect, or an NS instantiation level): how
+ * many instances of each VNF member it asks for (SOL001 `VnfToLevelMapping` /
+ * `VnfToInstantiationLevelMapping`, SOL006 `vnf-to-level-mapping`). Members it does not
+ * name are not part of the level.
+ */
+export interface NsLevel {
+  readonly id: string;
+  readonly description?: string;
+  /** Member id (VNF node name, SOL006 vnf-profile id) → number of VNF instances. */
+  readonly vnfInstances: Readonly<Record<string, number>>;
+}
+
+/** An NS scaling aspect: its levels, lowest first (a step moves to the next one). */
+export interface NsScalingAspect {
+  readonly id: string;
+  readonly name?: string;
+  readonly description?: string;
+  readonly levels: readonly NsLevel[];
 }
 
 /** One file of a package, as read from its archive. */

@@ -188,7 +188,12 @@ describe('SOL005 heal and update (OPERATE_VNF) on the memory VIM', () => {
     const ns = (await t.app.inject({ method: 'GET', url: `/nslcm/v1/ns_instances/${nsId}` })).json();
     expect(ns._links.scale.href).toMatch(new RegExp(`/nslcm/v1/ns_instances/${nsId}/scale$`));
     await refused('scale', { scaleType: 'SCALE_VNF', scaleVnfData: [{ vnfInstanceId: fw.id, scaleVnfType: 'SCALE_UP' }] }, 400, 'VALIDATION_FAILED');
-    await refused('scale', { scaleType: 'SCALE_NS', scaleNsData: {} }, 422, 'SCALE_NOT_SUPPORTED');
+    // SCALE_NS: this NSD declares no NS scaling aspect; adding or removing VNF instances is not done; malformed data is 400.
+    const nsStep = (aspectId: string, scalingDirection = 'SCALE_OUT') => ({ scaleType: 'SCALE_NS', scaleNsData: { scaleNsByStepsData: { scalingDirection, aspectId, numberOfSteps: 1 } } });
+    expect(await refused('scale', nsStep('capacity'), 422, 'SCALE_ASPECT_UNKNOWN')).toMatchObject({ detail: expect.stringContaining('no NS scaling aspect capacity; it declares none'), aspectId: 'capacity', aspects: [] });
+    await refused('scale', { scaleType: 'SCALE_NS', scaleNsData: { vnfInstanceToBeRemoved: [fw.id] } }, 422, 'SCALE_NOT_SUPPORTED');
+    await refused('scale', { scaleType: 'SCALE_NS', scaleNsData: {} }, 400, 'BAD_REQUEST');
+    await refused('scale', nsStep('capacity', 'SCALE_UP'), 400, 'VALIDATION_FAILED');
     expect((await refused('scale', scale('SCALE_IN'), 422, 'SCALE_LIMIT_EXCEEDED')).detail).toMatch(/aspect vdu01 from level 0 to -1, past its minimum level 0/);
     expect((await refused('scale', scale('SCALE_OUT', 3), 422, 'SCALE_LIMIT_EXCEEDED')).detail).toMatch(/aspect vdu01 from level 0 to 3, past its maximum level 2/);
     expect((await refused('scale', scale('SCALE_OUT', 1, 'vdu02'), 422, 'SCALE_ASPECT_UNKNOWN')).detail).toContain('its aspects: vdu01');

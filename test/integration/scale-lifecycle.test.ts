@@ -12,7 +12,7 @@ import { chainNsd, chainVnfds } from '../support/tango-chain.js';
 import type { Store } from '../../src/store/index.js';
 import { MemoryVimDriver } from '../../src/vim/memory/memory-vim-driver.js';
 import { VimError, systemClock } from '../../src/model/index.js';
-import type { IdGenerator, LcmOpOcc, VimAccount, Vnfd, VnfInstance } from '../../src/model/index.js';
+import type { IdGenerator, LcmOpOcc, Nsd, VimAccount, Vnfd, VnfInstance } from '../../src/model/index.js';
 import type { CrashPoints, DescriptorSource, NsLifecycleService } from '../../src/lifecycle/index.js';
 import { compose } from '../../src/app/index.js';
 import type { Composition } from '../../src/app/index.js';
@@ -41,6 +41,13 @@ const vnfds: Record<string, Vnfd> = {
   },
 };
 
+/** The chain with an NS scaling aspect over the firewall (1 to 3 instances) and two NS instantiation levels. */
+const nsd: Nsd = {
+  ...chainNsd,
+  scalingAspects: [{ id: 'capacity', levels: [{ id: 'base', vnfInstances: { firewall: 1 } }, { id: 'double', vnfInstances: { firewall: 2 } }, { id: 'triple', vnfInstances: { firewall: 3 } }] }],
+  instantiationLevels: [{ id: 'small', vnfInstances: { firewall: 1 } }, { id: 'large', vnfInstances: { firewall: 3 } }],
+};
+
 // PostgreSQL only: the memory VIM makes the operations fast, and one store keeps the file lean (heal runs both).
 describe.each(['postgres'] as const)('SCALE on the memory VIM, %s store', (kind) => {
   let store: Store;
@@ -58,7 +65,7 @@ describe.each(['postgres'] as const)('SCALE on the memory VIM, %s store', (kind)
   async function harness(opts: { crashPoints?: CrashPoints; fresh?: boolean; close?: (c: Composition) => void } = {}): Promise<NsLifecycleService> {
     if (opts.fresh !== false) driver = new MemoryVimDriver({ name: 'engine-a' });
     const engine = driver;
-    const descriptors: DescriptorSource = { getNsd: async () => chainNsd, getVnfds: async () => vnfds };
+    const descriptors: DescriptorSource = { getNsd: async () => nsd, getVnfds: async () => vnfds };
     const config = loadConfig({}, { logLevel: 'silent', stepDeadlineSeconds: 5, opDeadlineSeconds: 600, workerConcurrency: 2, workerLeaseSeconds: 1 });
     const composition = await compose({
       config, role: 'worker', store, clock: systemClock, ids: counter(`${kind.slice(0, 2)}s${++seq}x`), env: { RONDO_SECRET_KEY: 'ab'.repeat(32) }, http: false,
@@ -142,7 +149,7 @@ describe.each(['postgres'] as const)('SCALE on the memory VIM, %s store', (kind)
     await expect(service.scale(nsId, scaleIn(before.id, 3))).rejects.toMatchObject({ status: 422, code: 'SCALE_LIMIT_EXCEEDED', details: { limit: 0, minimumScaleLevel: 0 } });
     await expect(service.scale(nsId, { ...out(before.id), scaleVnfData: [{ vnfInstanceId: before.id, scaleVnfType: 'SCALE_OUT', scaleByStepData: { aspectId: 'nope' } }] })).rejects.toMatchObject({ status: 422, code: 'SCALE_ASPECT_UNKNOWN', details: { aspects: ['vdu01'] } });
     await expect(service.scale(nsId, { ...out((await vnf('client')).id) })).rejects.toMatchObject({ status: 422, code: 'SCALE_ASPECT_UNKNOWN' });
-    await expect(service.scale(nsId, { scaleType: 'SCALE_NS' })).rejects.toMatchObject({ status: 422, code: 'SCALE_NOT_SUPPORTED' });
+    await expect(service.scale(nsId, { scaleType: 'SCALE_NS', scaleNsData: { vnfInstanceToBeRemoved: [before.id] } })).rejects.toMatchObject({ status: 422, code: 'SCALE_NOT_SUPPORTED' });
     expect((await service.listOps({ nsInstanceId: nsId })).length).toBe(ops);
     expect(driver.execLog.length).toBe(calls);
 
@@ -240,5 +247,49 @@ describe.each(['postgres'] as const)('SCALE on the memory VIM, %s store', (kind)
     await expect(service.scale(nsId, to({ vnfScaleInfo: [{ aspectId: 'vdu01', scaleLevel: 5 }] }, 'SCALE_TO_SCALE_LEVEL(S)'))).rejects.toMatchObject({ status: 422, code: 'SCALE_LIMIT_EXCEEDED' });
     expect((await settle(service, await service.scale(nsId, to({ vnfInstantiationLevelId: 'small' })))).operationState).toBe('COMPLETED');
     expect(await firewalls(nsId)).toEqual(['firewall']);
+  });
+  it('SCALE_NS moves the NS aspect by steps and to a level: the firewall\'s aspect follows, the other VNFs stay', async () => {
+    const service = await harness();
+    const { nsId, vnf } = await chain(service, 'scale-ns');
+    const byStep = (scalingDirection: 'SCALE_OUT' | 'SCALE_IN', numberOfSteps = 1) => ({ scaleType: 'SCALE_NS', scaleNsData: { scaleNsByStepsData: { scalingDirection, aspectId: 'capacity', numberOfSteps } } });
+    const status = async () => Object.fromEntries(await Promise.all(['client', 'firewall', 'server'].map(async (m) => [m, (await vnf(m)).scaleStatus] as const)));
+
+    const op = await service.scale(nsId, byStep('SCALE_OUT'));
+    expect(op.operationParams).toEqual(byStep('SCALE_OUT'));
+    expect((await settle(service, op)).operationState).toBe('COMPLETED');
+    expect(await status()).toEqual({ client: [], firewall: [{ aspectId: 'vdu01', scaleLevel: 1 }], server: [] });
+    expect(await firewalls(nsId)).toEqual(['firewall', 'firewall-vdu01-1']);
+    // At NS level "double", two more steps pass "triple": 422 naming the NS aspect and its limit, nothing stored.
+    const ops = (await service.listOps({ nsInstanceId: nsId })).length;
+    await expect(service.scale(nsId, byStep('SCALE_OUT', 2))).rejects.toMatchObject({ status: 422, code: 'SCALE_LIMIT_EXCEEDED', details: { nsScalingAspectId: 'capacity', nsScaleLevelId: 'double', limit: 'triple' } });
+    await expect(service.scale(nsId, { scaleType: 'SCALE_NS', scaleNsData: { scaleNsByStepsData: { scalingDirection: 'SCALE_OUT', aspectId: 'vdu01' } } })).rejects.toMatchObject({ status: 422, code: 'SCALE_ASPECT_UNKNOWN', details: { aspects: ['capacity'] } });
+    expect((await service.listOps({ nsInstanceId: nsId })).length).toBe(ops);
+
+    expect((await settle(service, await service.scale(nsId, { scaleType: 'SCALE_NS', scaleNsData: { scaleNsToLevelData: { nsInstantiationLevel: 'large' } } }))).operationState).toBe('COMPLETED');
+    expect((await vnf('firewall')).scaleStatus).toEqual([{ aspectId: 'vdu01', scaleLevel: 2 }]);
+    expect(await firewalls(nsId)).toEqual(['firewall', 'firewall-vdu01-1', 'firewall-vdu01-2']);
+    expect((await settle(service, await service.scale(nsId, byStep('SCALE_IN', 2)))).operationState).toBe('COMPLETED');
+    expect(await status()).toEqual({ client: [], firewall: [{ aspectId: 'vdu01', scaleLevel: 0 }], server: [] });
+    expect(await firewalls(nsId)).toEqual(['firewall']);
+  });
+  it('nsInstantiationLevelId is honoured at instantiation: the firewall starts at the level it maps to, and SCALE_NS goes on from there', async () => {
+    const service = await harness();
+    const ns = await service.createNs({ nsdId: 'chain', nsName: 'scale-ns-level' });
+    await expect(service.instantiate(ns.id, { placement: 'first-pop', nsInstantiationLevelId: 'huge' })).rejects.toMatchObject({ status: 400, details: { levels: ['small', 'large'] } });
+    expect(await service.listOps({ nsInstanceId: ns.id })).toEqual([]);
+    const op = await settle(service, await service.instantiate(ns.id, { placement: 'first-pop', nsInstantiationLevelId: 'large' }));
+    expect(op.operationState, JSON.stringify(op.error)).toBe('COMPLETED');
+    expect(op.operationParams).toMatchObject({ nsInstantiationLevelId: 'large' });
+    expect(await firewalls(ns.id)).toEqual(['firewall', 'firewall-vdu01-1', 'firewall-vdu01-2']);
+    const fwVnf = (await service.listVnfs(ns.id)).find((v) => v.memberId === 'firewall');
+    expect(fwVnf).toMatchObject({ scaleStatus: [{ aspectId: 'vdu01', scaleLevel: 2 }] });
+    expect(fwVnf?.computeIds).toHaveLength(3);
+    expect(fwVnf?.vnfcs?.map((c) => [c.aspectId ?? null, c.scaleLevel ?? null])).toEqual([[null, null], ['vdu01', 1], ['vdu01', 2]]);
+    // The neighbours already spread over the three instances.
+    const outs = fwVnf?.interfaces.filter((i) => i.cp === 'input').map((i) => i.address) ?? [];
+    const client = driver.execLog.filter((e) => short(e.computeName) === 'client').map((e) => e.cmd.join(' ')).join('\n');
+    for (const a of outs) expect(client).toContain(`via ${a}`);
+    expect((await settle(service, await service.scale(ns.id, { scaleType: 'SCALE_NS', scaleNsData: { scaleNsByStepsData: { scalingDirection: 'SCALE_IN', aspectId: 'capacity' } } }))).operationState).toBe('COMPLETED');
+    expect(await firewalls(ns.id)).toEqual(['firewall', 'firewall-vdu01-1']);
   });
 });

@@ -3,6 +3,7 @@ import { err, ok } from '../../model/index.js';
 import { asRecord, asText, collectIssues } from '../issue-collector.js';
 import { checkNodeTypes } from './sol001-vnfd-reader.js';
 import { effectiveProperties, loadToscaSet, standardBase } from './tosca-template-set.js';
+import { readSol001NsScaling } from './sol001-ns-scaling.js';
 import type { ImportResolver } from './tosca-template-set.js';
 
 /** SOL001 `flow_pattern` of an NsVirtualLink's connectivity_type → link type. */
@@ -12,7 +13,8 @@ const FLOW_PATTERNS: Readonly<Record<string, LinkType>> = { line: 'E-Line', tree
  * Reads an ETSI SOL001 NSD into the model: the NS node's identity, VNF member nodes
  * (referencing VNFDs by `descriptor_id`), NsVirtualLinks and Saps. A VNF node's
  * requirement `name: link` becomes the CP reference `member:name` (the VNFD exposes
- * that name through its substitution mappings). Forwarding graphs are not read yet.
+ * that name through its substitution mappings). NS scaling aspects and instantiation levels
+ * come from the NSD's policies (sol001-ns-scaling.ts). Forwarding graphs are not read yet.
  */
 export const readSol001Nsd = (doc: unknown, file: string, resolve?: ImportResolver): Result<Nsd, ValidationIssue[]> => {
   const c = collectIssues(file);
@@ -60,6 +62,7 @@ export const readSol001Nsd = (doc: unknown, file: string, resolve?: ImportResolv
     if (type === 'E-Line' && cpRefs.length !== 2) c.issues.push({ file: l.file, path: `${l.path}/properties/connectivity_type/flow_pattern`, message: `Line link "${l.name}" has ${cpRefs.length} endpoints; it must have exactly 2` });
     return { id: l.name, type, cpRefs, management: /mgmt|management/i.test(l.name) };
   });
+  const scaling = readSol001NsScaling(set, new Set(vnfs.map((v) => v.vnfId)), c);
   if (c.issues.length > 0) return err(c.issues);
   const description = asText(asRecord(doc)['description']);
   return ok({
@@ -71,6 +74,7 @@ export const readSol001Nsd = (doc: unknown, file: string, resolve?: ImportResolv
     saps,
     virtualLinks,
     forwardingGraphs: [],
+    ...scaling,
     source: doc,
   });
 };

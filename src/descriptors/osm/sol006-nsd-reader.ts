@@ -4,6 +4,7 @@ import { asArray, asRecord, asText } from '../issue-collector.js';
 import { bool, checkUniqueIds, sol006Issues } from './sol006-common.js';
 import { openSol006Document } from './sol006-document.js';
 import type { Sol006ReadOptions } from './sol006-vnfd-reader.js';
+import { readSol006NsScaling } from './sol006-ns-scaling.js';
 
 type Rec = Record<string, unknown>;
 const list = (v: unknown): Rec[] => asArray(v).map(asRecord);
@@ -15,7 +16,8 @@ const list = (v: unknown): Rec[] => asArray(v).map(asRecord);
  * whose VNFD is `vnfd-id`; each `virtual-link-desc` an E-LAN with the profiles' CPs that
  * `virtual-link-connectivity` puts on it (through a `virtual-link-profile` when the df
  * has them), `mgmt-network: true` as the management network and `vim-network-name` as the
- * PoP network to attach to; each `sapd` a SAP. References inside the NSD are checked
+ * PoP network to attach to; each `sapd` a SAP; the first flavour's NS scaling aspects and
+ * instantiation levels (sol006-ns-scaling.ts). References inside the NSD are checked
  * here; the CPs against the VNFDs in `validateNsdAgainstVnfds`.
  */
 export const readSol006Nsd = (doc: unknown, file: string, opts: Sol006ReadOptions = {}): Result<Nsd, ValidationIssue[]> => {
@@ -87,6 +89,8 @@ export const readSol006Nsd = (doc: unknown, file: string, opts: Sol006ReadOption
     const network = asText(l['vim-network-name']);
     return { id: lid, type: 'E-LAN', cpRefs: refsByLink.get(lid) ?? [], management: bool(l['mgmt-network']), ...(network === undefined ? {} : { externalNetwork: network }) };
   });
+  const first = dfs[0];
+  const scaling = first ? readSol006NsScaling(first, '/df/0', new Set(flavours[0]?.members.map((m) => m.vnfId)), (p, m) => c.add(p, m)) : {};
   if (c.issues.length > 0) return err(c.issues);
   const description = asText(d['description']);
   return ok({
@@ -99,6 +103,7 @@ export const readSol006Nsd = (doc: unknown, file: string, opts: Sol006ReadOption
     virtualLinks,
     forwardingGraphs: [],
     deploymentFlavours: flavours.map((f) => ({ id: f.id, vnfIds: f.members.map((m) => m.vnfId) })),
+    ...scaling,
     source: doc,
   });
 };

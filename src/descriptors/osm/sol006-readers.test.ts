@@ -119,6 +119,30 @@ describe('SOL006 VNFD reader', () => {
   });
 });
 
+describe('SOL006 NSD NS scaling', () => {
+  /** Two profiles; an NS aspect stepping through two NS instantiation levels. */
+  const nsd = (df: Record<string, unknown>) => ({
+    nsd: { nsd: [{ id: 'pair', 'vnfd-id': ['a'], 'virtual-link-desc': [{ id: 'net' }], df: [{ id: 'default-df', 'vnf-profile': [{ id: 'one', 'vnfd-id': 'a' }, { id: 'two', 'vnfd-id': 'a' }], ...df }] }] },
+  });
+  const levels = [
+    { id: 'base', 'vnf-to-level-mapping': [{ 'vnf-profile-id': 'one' }, { 'vnf-profile-id': 'two', 'number-of-instances': 1 }] },
+    { id: 'double', description: 'two of one', 'vnf-to-level-mapping': [{ 'vnf-profile-id': 'one', 'number-of-instances': 2 }] },
+  ];
+
+  it('reads ns-instantiation-level mappings (number-of-instances defaults to 1) and a scaling-aspect over them', () => {
+    const r = readSol006Nsd(nsd({ 'ns-instantiation-level': levels, 'default-instantiation-level': 'base', 'scaling-aspect': [{ id: 'grow', name: 'grow', 'scaling-level': ['base', 'double'] }] }), 'pair.yaml');
+    if (!r.ok) throw new Error(r.error.map(render).join('\n'));
+    expect(r.value.instantiationLevels).toEqual([{ id: 'base', vnfInstances: { one: 1, two: 1 } }, { id: 'double', description: 'two of one', vnfInstances: { one: 2 } }]);
+    expect(r.value.defaultInstantiationLevel).toBe('base');
+    expect(r.value.scalingAspects).toEqual([{ id: 'grow', name: 'grow', levels: r.value.instantiationLevels }]);
+  });
+
+  it('reports a mapping to a profile or a level the df does not have', () => {
+    const r = readSol006Nsd(nsd({ 'ns-instantiation-level': [{ id: 'x', 'vnf-to-level-mapping': [{ 'vnf-profile-id': 'three' }] }], 'scaling-aspect': [{ id: 'grow', 'scaling-level': 'nope' }] }), 'pair.yaml');
+    expect(r.ok ? [] : r.error.map((i) => i.path)).toEqual(['/nsd/nsd/0/df/0/ns-instantiation-level/0/vnf-to-level-mapping/0/vnf-profile-id', '/nsd/nsd/0/df/0/scaling-aspect/0/scaling-level']);
+  });
+});
+
 /** An OSM IM (pre-SOL006) VNFD and NSD, as OSM Release 8 and 5GTANGO's OSM exports write them. */
 const imVnfd = `vnfd:vnfd-catalog:
   vnfd:

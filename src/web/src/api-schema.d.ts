@@ -4130,6 +4130,8 @@ export interface paths {
                 readonly content: {
                     readonly "application/json": ({
                         readonly nsFlavourId?: string;
+                        /** @description An NS instantiation level of the NSD to instantiate at; default: the NSD's default level */
+                        readonly nsInstantiationLevelId?: string;
                         readonly additionalParamsForNs?: {
                             readonly placement?: string;
                             readonly pins?: {
@@ -4195,6 +4197,8 @@ export interface paths {
                 readonly content: {
                     readonly "application/json": ({
                         readonly nsFlavourId?: string;
+                        /** @description An NS instantiation level of the NSD to instantiate at; default: the NSD's default level */
+                        readonly nsInstantiationLevelId?: string;
                         readonly additionalParamsForNs?: {
                             readonly placement?: string;
                             readonly pins?: {
@@ -4476,7 +4480,42 @@ export interface paths {
                     readonly "application/json": {
                         readonly scaleType: "SCALE_NS" | "SCALE_VNF";
                         readonly scaleNsData?: {
-                            readonly [key: string]: unknown;
+                            /** @description SOL005 ScaleNsByStepsData (§6.5.3.28) */
+                            readonly scaleNsByStepsData?: {
+                                readonly scalingDirection: "SCALE_OUT" | "SCALE_IN";
+                                /** @description An NS scaling aspect of the NSD (SOL001 NsScalingAspects, SOL006 df scaling-aspect) */
+                                readonly aspectId: string;
+                                /** @description NS scale levels to move by; default 1 */
+                                readonly numberOfSteps?: number;
+                            };
+                            /** @description SOL005 ScaleNsToLevelData (§6.5.3.30): nsInstantiationLevel or nsScaleInfo */
+                            readonly scaleNsToLevelData?: {
+                                /** @description An NS instantiation level of the NSD */
+                                readonly nsInstantiationLevel?: string;
+                                /** @description The NS scale level of each NS scaling aspect named (SOL005 NsScaleInfo) */
+                                readonly nsScaleInfo?: readonly {
+                                    readonly nsScalingAspectId: string;
+                                    readonly nsScaleLevelId: string;
+                                }[];
+                            };
+                            /** @description Not supported (422) */
+                            readonly vnfInstanceToBeAdded?: readonly {
+                                readonly [key: string]: unknown;
+                            }[];
+                            /** @description Not supported (422) */
+                            readonly vnfInstanceToBeRemoved?: readonly string[];
+                            readonly additionalParamsForNs?: {
+                                readonly [key: string]: unknown;
+                            };
+                            readonly additionalParamsForVnf?: readonly {
+                                readonly [key: string]: unknown;
+                            }[];
+                            readonly locationConstraints?: readonly {
+                                readonly [key: string]: unknown;
+                            }[];
+                            readonly nestedNslocationConstraints?: readonly {
+                                readonly [key: string]: unknown;
+                            }[];
                         };
                         readonly scaleVnfData?: readonly {
                             /** @description A VNF instance of the NS (`vnfInstance[].id`) */

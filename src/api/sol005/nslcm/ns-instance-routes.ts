@@ -31,6 +31,7 @@ export function instantiateRequestOf(body: Static<typeof InstantiateNsRequestSch
     ...(typeof placement === 'string' ? { placement } : {}),
     ...(Object.keys(allPins).length > 0 ? { pins: allPins } : {}),
     ...(typeof autoRollback === 'boolean' ? { autoRollback } : {}),
+    ...(body?.nsInstantiationLevelId !== undefined ? { nsInstantiationLevelId: body.nsInstantiationLevelId } : {}),
     ...(Object.keys(rest).length > 0 || body?.nsFlavourId ? { additionalParams: { ...rest, ...(body?.nsFlavourId ? { nsFlavourId: body.nsFlavourId } : {}) } } : {}),
   };
 }
@@ -82,10 +83,11 @@ export function operateVnfDataOf(data: Static<typeof UpdateNsRequestSchema>['ope
   });
 }
 
-/** The lifecycle's scale request from a SOL005 ScaleNsRequest (by-step data only; the rest is checked by the lifecycle). */
+/** The lifecycle's scale request from a SOL005 ScaleNsRequest (the lifecycle checks it against the NS). */
 export function scaleRequestOf(body: Static<typeof ScaleNsRequestSchema>): ScaleRequest {
   return {
     scaleType: body.scaleType,
+    ...(body.scaleNsData ? { scaleNsData: body.scaleNsData } : {}),
     ...(body.scaleVnfData
       ? {
           scaleVnfData: body.scaleVnfData.map((d) => ({

@@ -147,6 +147,7 @@ export const CreateNsRequestSchema = Type.Object({
 export const InstantiateNsRequestSchema = Type.Object(
   {
     nsFlavourId: Type.Optional(Type.String()),
+    nsInstantiationLevelId: Type.Optional(Type.String({ minLength: 1, description: 'An NS instantiation level of the NSD to instantiate at; default: the NSD\'s default level' })),
     additionalParamsForNs: Type.Optional(
       Type.Object(
         {
@@ -268,11 +269,42 @@ export const ScaleVnfDataSchema = Type.Object(
   { additionalProperties: false },
 );
 
-/** SOL005 ScaleNsRequest (§6.5.2.14): SCALE_VNF is carried out, SCALE_NS answers 422. */
+/** SOL005 ScaleNsData (§6.5.3.27): by steps of an NS aspect, or to an NS level; adding or removing VNF instances answers 422. */
+export const ScaleNsDataSchema = Type.Object(
+  {
+    scaleNsByStepsData: Type.Optional(Type.Object(
+      {
+        scalingDirection: Type.Union([Type.Literal('SCALE_OUT'), Type.Literal('SCALE_IN')]),
+        aspectId: Type.String({ minLength: 1, description: 'An NS scaling aspect of the NSD (SOL001 NsScalingAspects, SOL006 df scaling-aspect)' }),
+        numberOfSteps: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'NS scale levels to move by; default 1' })),
+      },
+      { additionalProperties: false, description: 'SOL005 ScaleNsByStepsData (§6.5.3.28)' },
+    )),
+    scaleNsToLevelData: Type.Optional(Type.Object(
+      {
+        nsInstantiationLevel: Type.Optional(Type.String({ minLength: 1, description: 'An NS instantiation level of the NSD' })),
+        nsScaleInfo: Type.Optional(Type.Array(
+          Type.Object({ nsScalingAspectId: Type.String({ minLength: 1 }), nsScaleLevelId: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+          { minItems: 1, description: 'The NS scale level of each NS scaling aspect named (SOL005 NsScaleInfo)' },
+        )),
+      },
+      { additionalProperties: false, description: 'SOL005 ScaleNsToLevelData (§6.5.3.30): nsInstantiationLevel or nsScaleInfo' },
+    )),
+    vnfInstanceToBeAdded: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()), { description: 'Not supported (422)' })),
+    vnfInstanceToBeRemoved: Type.Optional(Type.Array(Type.String(), { description: 'Not supported (422)' })),
+    additionalParamsForNs: Type.Optional(KeyValuePairs),
+    additionalParamsForVnf: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()))),
+    locationConstraints: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()))),
+    nestedNslocationConstraints: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()))),
+  },
+  { additionalProperties: false },
+);
+
+/** SOL005 ScaleNsRequest (§6.5.2.14): SCALE_VNF (scaleVnfData) or SCALE_NS (scaleNsData). */
 export const ScaleNsRequestSchema = Type.Object(
   {
     scaleType: Type.Union([Type.Literal('SCALE_NS'), Type.Literal('SCALE_VNF')]),
-    scaleNsData: Type.Optional(KeyValuePairs),
+    scaleNsData: Type.Optional(ScaleNsDataSchema),
     scaleVnfData: Type.Optional(Type.Array(ScaleVnfDataSchema, { minItems: 1 })),
     scaleTime: Type.Optional(Type.String()),
   },
