@@ -11,9 +11,10 @@
  * Scale: each round scales the middle VNF out by one instance (POST .../scale → the SCALE
  * op COMPLETED: container, its routes and start command, the previous hop's routes spread
  * over both instances) and back in; against it, the raw Docker API doing the same work
- * by hand: create the container on the VNF's two networks, start it, exec its start
- * command, exec the previous hop's 16 route replacements (Rondo spreads the destination in
- * up to 16 blocks). The ratio Rondo / raw is printed (target ≤ 1.2).
+ * by hand: create the container on the VNF's two networks, start it, exec its routes (the
+ * first instance's) and its start command, exec 16 route replacements on each neighbour
+ * (Rondo spreads the destination in up to 16 blocks; the previous hop's forward routes and
+ * the next hop's return routes). The ratio Rondo / raw is printed (target ≤ 1.2).
  *
  *   npx tsx bench/day2.ts [rounds=5] [size=10]     (or positional: 5 10)
  * Needs Docker and the VNF images (scripts/build-vnf-images.sh).
@@ -23,6 +24,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { loadConfig } from '../src/config/index.js';
@@ -62,6 +64,7 @@ const { lifecycle } = c.services;
 const bus = c.services.monitoring.bus;
 const rows: string[] = [];
 const scaleRows: { rondoOut: number; rondoIn: number; raw: number }[] = [];
+const breakdown: string[] = [];
 let nsId: string | undefined;
 const s = (ms: number) => (ms / 1000).toFixed(2).padStart(6);
 try {
@@ -113,8 +116,17 @@ try {
     const r = await app.inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${id}/scale`, payload: { scaleType: 'SCALE_VNF', scaleVnfData: [{ vnfInstanceId, scaleVnfType, scaleByStepData: { aspectId: 'vdu01' } }] } });
     if (r.statusCode !== 202) throw new Error(`${scaleVnfType}: ${r.body}`);
     const o = await lifecycle.waitForOp(String(r.headers.location).split('/').pop() as string, { timeoutMs: 120_000 });
+    const took = performance.now() - t0;
     if (o.operationState !== 'COMPLETED') throw new Error(`${scaleVnfType} ${o.operationState}: ${o.error?.detail}`);
-    return performance.now() - t0;
+    if (scaleVnfType === 'SCALE_OUT') {
+      // Where the time went: before the first step, each step, after the last.
+      const steps = (await lifecycle.listSteps(o.id)).filter((x) => x.startedAt && x.endedAt);
+      const start = Math.min(...steps.map((x) => Date.parse(x.startedAt as string)));
+      const end = Math.max(...steps.map((x) => Date.parse(x.endedAt as string)));
+      const began = Date.parse(o.startTime);
+      breakdown.push(`queued+planned ${start - began} ms, steps ${end - start} ms (${steps.map((x) => `${x.kind} ${x.target.split('-').slice(2).join('-')} ${Date.parse(x.endedAt as string) - Date.parse(x.startedAt as string)}`).join(', ')}), completed after ${Date.parse(o.statusEnteredTime) - end} ms`);
+    }
+    return took;
   };
   const exec = async (container: string, cmd: string[]): Promise<void> => {
     const e = await docker.getContainer(container).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
@@ -123,11 +135,26 @@ try {
     const code = (await e.inspect()).ExitCode;
     if (code !== 0) throw new Error(`${cmd.join(' ')} exited ${code}`);
   };
+  const output = async (container: string, cmd: string[]): Promise<string> => {
+    const e = await docker.getContainer(container).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+    const st = await e.start({});
+    const chunks: Buffer[] = [];
+    const sink = new Writable({ write: (b: Buffer, _e, done) => (chunks.push(b), done()) });
+    docker.modem.demuxStream(st, sink, sink); // an attached exec multiplexes stdout and stderr
+    await new Promise((r) => st.on('end', r));
+    return Buffer.concat(chunks).toString('utf8');
+  };
+  // What Rondo's scale-out does for the middle VNF, by hand: the container on the VNF's networks,
+  // its routes (those the first instance has), its start command, and both neighbours' routes
+  // towards it (the previous hop's forward, the next hop's return; 16 blocks each).
   const rawScaleOut = async (): Promise<number> => {
     const members = await lifecycle.listVnfs(id);
+    const k = Math.floor(size / 2);
     const vm = members.find((v) => v.memberId === victim)?.computeIds[0] as string;
-    const prev = members.find((v) => v.memberId === `v${Math.floor(size / 2) - 1}`)?.computeIds[0] as string;
+    const prev = members.find((v) => v.memberId === `v${k - 1}`)?.computeIds[0] as string;
+    const next = members.find((v) => v.memberId === `v${k + 1}`)?.computeIds[0] as string;
     const info = await docker.getContainer(vm).inspect();
+    const own = (await output(vm, ['ip', 'route', 'show'])).split('\n').filter((l) => l.includes(' via ') && !l.startsWith('default')).map((l) => `ip route replace ${l.trim()}`);
     const [first, ...others] = Object.keys(info.NetworkSettings.Networks);
     const t0 = performance.now();
     const created = await docker.createContainer({
@@ -137,12 +164,15 @@ try {
     });
     for (const n of others) await docker.getNetwork(n).connect({ Container: created.id });
     await created.start();
-    const addr = Object.values((await created.inspect()).NetworkSettings.Networks).find((n) => n.NetworkID === info.NetworkSettings.Networks[first as string]?.NetworkID)?.IPAddress as string;
+    const addr = Object.values((await created.inspect()).NetworkSettings.Networks).map((n) => n.IPAddress);
+    if (own.length > 0) await exec(created.id, ['sh', '-c', own.join(' && ')]);
     await exec(created.id, ['sh', '-c', CHAIN_START]);
-    await exec(prev, ['sh', '-c', Array.from({ length: 16 }, (_, j) => `ip route replace 198.18.0.${j}/32 via ${addr}`).join(' && ')]);
+    const blocks = (hop: number, via: string) => Array.from({ length: 16 }, (_, j) => `ip route replace 198.18.${hop}.${j}/32 via ${via}`).join(' && ');
+    await exec(prev, ['sh', '-c', blocks(0, addr[0] as string)]);
+    await exec(next, ['sh', '-c', blocks(1, addr[addr.length - 1] as string)]);
     const took = performance.now() - t0;
-    await exec(prev, ['sh', '-c', Array.from({ length: 16 }, (_, j) => `ip route del 198.18.0.${j}/32`).join(' && ')]);
     await created.remove({ force: true });
+    for (const [c, hop] of [[prev, 0], [next, 1]] as const) await exec(c, ['sh', '-c', Array.from({ length: 16 }, (_, j) => `ip route del 198.18.${hop}.${j}/32`).join(' ; ')]).catch(() => undefined);
     return took;
   };
   for (let r = 1; r <= rounds; r++) {
@@ -152,13 +182,17 @@ try {
   }
   const t = await app.inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${nsId}/terminate`, payload: {} });
   await lifecycle.waitForOp(String(t.headers.location).split('/').pop() as string, { timeoutMs: 600_000 });
+} catch (e) {
+  console.error('bench/day2.ts failed:', e);
+  process.exitCode = 1;
 } finally {
+  // Monitoring stops first: its auto-heal would re-create the containers removed below.
+  await c.close();
   if (nsId) {
     const filters = { label: [`rondo.ns=${nsId}`] };
     for (const x of await docker.listContainers({ all: true, filters })) await docker.getContainer(x.Id).remove({ force: true });
-    for (const n of await docker.listNetworks({ filters })) await docker.getNetwork(n.Id).remove();
+    for (const n of await docker.listNetworks({ filters })) await docker.getNetwork(n.Id).remove().catch((e: unknown) => console.error(`leftover network ${n.Name}:`, e));
   }
-  await c.close();
   await store.close();
   await rm(dir, { recursive: true, force: true });
 }
@@ -176,4 +210,5 @@ scaleRows.forEach((x, i) => console.log(`| ${String(i + 1).padStart(5)} | ${s(x.
 const mo = median(scaleRows.map((x) => x.rondoOut));
 const mr = median(scaleRows.map((x) => x.raw));
 console.log(`| median | ${s(mo).padStart(8)} | ${s(mr).padStart(7)} | ${(mo / mr).toFixed(2).padStart(5)} | ${s(median(scaleRows.map((x) => x.rondoIn))).padStart(8)} |`);
-console.log('\ntarget: ratio ≤ 1.2');
+console.log('\ntarget: ratio ≤ 1.2\n\nRondo scale out, per round:');
+for (const b of breakdown) console.log(`  ${b}`);
