@@ -76,7 +76,7 @@ export interface WorkerProcess {
   crash(): Promise<void>;
   /** SIGTERM: the worker stops and releases its leases; resolves when it is gone. */
   stop(): Promise<void>;
-  /** Resolves with the exit signal or code once the process is gone, whoever ended it. */
+  /** Resolves with the exit signal or code once the process is gone and all it printed read, whoever ended it. */
   readonly exited: Promise<string>;
 }
 
@@ -105,7 +105,9 @@ export async function startWorkerProcess(o: WorkerProcessOptions): Promise<Worke
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  const gone = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(String(signal ?? code))));
+  // 'close', not 'exit': the process can be gone before its last output (the crash line
+  // printed just before a self-SIGKILL) is read from the pipe; 'close' comes after both.
+  const gone = new Promise<string>((resolve) => child.once('close', (code, signal) => resolve(String(signal ?? code))));
   child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr?.on('data', (b: Buffer) => (out += b.toString()));
   await new Promise<void>((resolve, reject) => {
