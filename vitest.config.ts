@@ -6,9 +6,10 @@ import { defineConfig } from 'vitest/config';
 // store), so two files may only run at once when their subnets cannot meet:
 // - DOCKER_FILES start a whole Rondo (or a driver with its own fixed ranges) whose IPAM
 //   hands out the first subnets of every pool: one after another.
-// - DOCKER_WORKER_FILES use test/support/worker-runtime.ts with SAP-pair NSDs only (the SAP
-//   pool) from their own `reserveSapSubnets` offset (1000, 2000, 3000, 4000, 5000: 1000 /29s
-//   each, above the few the first lane uses); engine-fault runs its own second dockerd.
+// - DOCKER_WORKER_FILES use test/support/worker-runtime.ts with the NSDs of worker-process.ts
+//   only (SAP pairs, sap-relay: every link has a SAP end, so the SAP pool) from their own
+//   `reserveSapSubnets` offset (1000, 2000, 3000, 4000, 5000: 1000 /29s each, above the few
+//   the first lane uses); engine-fault runs its own second dockerd.
 //   A new file here needs its own offset. docker-engines needs none: it makes networks only on
 //   engines of its own (src/vim/docker/local-engine.ts, bridge rondotls0, rondo pop), never on the
 //   shared one.

@@ -5,7 +5,7 @@ import type { Nsd, Vnfd, VirtualLink, VimAccount } from '../../src/model/index.j
 import { NotFoundError } from '../../src/model/index.js';
 import type { DescriptorSource } from '../../src/lifecycle/index.js';
 
-/** Small NSDs the worker child processes know by id: SAP pairs only (the SAP image keeps running on Docker). */
+/** Small NSDs the worker child processes know by id: SAP pairs (the SAP image keeps running on Docker). */
 export function sapPairs(pairs: number): { nsd: Nsd; vnfds: Record<string, Vnfd> } {
   const saps = Array.from({ length: pairs * 2 }, (_, i) => ({ id: `s${i}`, type: 'external' as const }));
   const links: VirtualLink[] = Array.from({ length: pairs }, (_, i) => ({
@@ -20,27 +20,66 @@ export function sapPairs(pairs: number): { nsd: Nsd; vnfds: Record<string, Vnfd>
   };
 }
 
+/**
+ * `sap-relay`: SAP `in` → VNF `relay` → SAP `out`, with a forwarding path through the
+ * relay (the SAPs get routes via it). The relay is scalable (5GTANGO style: aspect `vdu01`,
+ * up to 3 instances) and has a start command (`touch /tmp/started`) and a stop command
+ * (its `rm`), so SCALE and OPERATE_VNF have routes and commands to run. Both links have a
+ * SAP endpoint: they draw from the SAP pool only, like the SAP pairs.
+ */
+export function sapRelay(): { nsd: Nsd; vnfds: Record<string, Vnfd> } {
+  const ref = { vendor: 'rondo.test', name: 'relay', version: '1' };
+  const relay: Vnfd = {
+    descriptorId: 'rondo.test.relay.1', ref, format: 'tango',
+    vdus: [{
+      id: 'vdu01', image: 'vnf/busybox:latest', imageFormat: 'docker', vcpus: 1, memoryMiB: 64, maxInstances: 3,
+      connectionPoints: [{ id: 'input', type: 'internal' }, { id: 'output', type: 'internal' }],
+    }],
+    connectionPoints: [{ id: 'input', type: 'external', vdu: 'vdu01', vduCp: 'input' }, { id: 'output', type: 'external', vdu: 'vdu01', vduCp: 'output' }],
+    monitoringParameters: [], scalingAspects: [], startCommands: ['touch /tmp/started'], stopCommands: ['rm -f /tmp/started'], source: {},
+  };
+  const vnf = (cp: string) => ({ kind: 'vnf' as const, vnfId: 'relay', cp });
+  const sap = (id: string) => ({ kind: 'sap' as const, sap: id });
+  return {
+    nsd: {
+      descriptorId: 'rondo.test.sap-relay', ref: { vendor: 'rondo.test', name: 'sap-relay', version: '1' }, format: 'tango',
+      vnfs: [{ vnfId: 'relay', vnfd: ref }], saps: [{ id: 'in', type: 'external' }, { id: 'out', type: 'external' }],
+      virtualLinks: [
+        { id: 'l0', type: 'E-Line', management: false, cpRefs: [sap('in'), vnf('input')] },
+        { id: 'l1', type: 'E-Line', management: false, cpRefs: [vnf('output'), sap('out')] },
+      ],
+      forwardingGraphs: [{ id: 'fg', paths: [{ id: 'p', hops: [sap('in'), vnf('input'), vnf('output'), sap('out')] }] }],
+      source: {},
+    },
+    vnfds: { relay },
+  };
+}
+
 /** A fixed master key for test workers: no key file is written, and every process opens the same sealed credentials. */
 export const WORKER_TEST_KEY = Buffer.alloc(32, 7).toString('base64');
 
 /**
- * NSD id → descriptors (`sap-pairs-<n>`), with the NotFoundError class of the code that
+ * NSD id → descriptors (`sap-pairs-<n>`, `sap-relay`), with the NotFoundError class of the code that
  * reads them: the worker child runs the built Rondo (dist/), whose class is not this one.
  */
 export function workerDescriptorsWith(notFound: typeof NotFoundError): DescriptorSource {
+  const of = (id: string): { nsd: Nsd; vnfds: Record<string, Vnfd> } => {
+    if (id === 'sap-relay') return sapRelay();
+    const m = /^sap-pairs-(\d+)$/.exec(id);
+    if (!m) throw new notFound('NSD', id);
+    return sapPairs(Number(m[1]));
+  };
   return {
     async getNsd(id) {
-      const m = /^sap-pairs-(\d+)$/.exec(id);
-      if (!m) throw new notFound('NSD', id);
-      return sapPairs(Number(m[1])).nsd;
+      return of(id).nsd;
     },
-    async getVnfds() {
-      return {};
+    async getVnfds(id) {
+      return of(id).vnfds;
     },
   };
 }
 
-/** NSD id → descriptors, shared by the tests and the worker child (`sap-pairs-<n>`). */
+/** NSD id → descriptors, shared by the tests and the worker child (`sap-pairs-<n>`, `sap-relay`). */
 export const workerDescriptors: DescriptorSource = workerDescriptorsWith(NotFoundError);
 
 /** A Docker PoP account unique to one test file, so its reconciler never sees another file's resources. */
@@ -76,7 +115,7 @@ export interface WorkerProcess {
   crash(): Promise<void>;
   /** SIGTERM: the worker stops and releases its leases; resolves when it is gone. */
   stop(): Promise<void>;
-  /** Resolves with the exit signal or code once the process is gone, whoever ended it. */
+  /** Resolves with the exit signal or code once the process is gone and all it printed read, whoever ended it. */
   readonly exited: Promise<string>;
 }
 
@@ -105,7 +144,9 @@ export async function startWorkerProcess(o: WorkerProcessOptions): Promise<Worke
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  const gone = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(String(signal ?? code))));
+  // 'close', not 'exit': the process can be gone before its last output (the crash line
+  // printed just before a self-SIGKILL) is read from the pipe; 'close' comes after both.
+  const gone = new Promise<string>((resolve) => child.once('close', (code, signal) => resolve(String(signal ?? code))));
   child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr?.on('data', (b: Buffer) => (out += b.toString()));
   await new Promise<void>((resolve, reject) => {
