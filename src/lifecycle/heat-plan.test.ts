@@ -134,6 +134,8 @@ describe('SCALE of a VNF running as a Heat stack', () => {
     expect(patch?.computeIds).toEqual(['srv-front', 'srv-back', 'srv-b2', 'srv-b3']);
     expect(patch?.vnfcs?.slice(2)).toEqual([2, 3].map((k) => ({ computeId: `srv-b${k}`, name: `${stack.name}-back`, vduId: 'back', aspectId: 'back_aspect', scaleLevel: 2 })));
     expect(patch?.scaleStatus).toEqual([{ aspectId: 'back_aspect', scaleLevel: 2 }]);
+    // front (1 vCPU, 64 MiB) and three back servers (1 vCPU, 128 MB each).
+    expect(patch?.demand).toEqual({ cpu: 4, memoryMiB: 64 + 3 * (vnfd.vdus.find((v) => v.id === 'back')?.memoryMiB ?? Number.NaN) });
     // Scaled to level 2, a scale-in by one plans the capacity of level 1.
     const grown = { ...vnf, computeIds: patch?.computeIds ?? [], scaleStatus: patch?.scaleStatus ?? [] };
     const back = planScale({ nsInstanceId: NS, vnfs: [grown], changes: resolveScale([grown], { relay: vnfd }, build, request('SCALE_IN')), build, vnfds: { relay: vnfd } });

@@ -11,7 +11,7 @@
  * value again changes nothing), is refused up front by Heat when it breaks the group's
  * `max_size`, and its outcome is the stack's own UPDATE_COMPLETE/UPDATE_FAILED.
  */
-import type { InterfaceRecord, OpStep, ScaleStatusEntry, VnfcRecord, VnfInstance } from '../model/index.js';
+import type { Capacity, InterfaceRecord, OpStep, ScaleStatusEntry, VnfcRecord, VnfInstance, Vnfd } from '../model/index.js';
 import { RondoError, VimError } from '../model/index.js';
 import type { VimDriver } from '../vim/vim-driver.js';
 import type { HeatStackInfo, HotDocument } from './heat-ports.js';
@@ -21,6 +21,7 @@ import { capacityParam, outputValues, scaleParameters } from './heat-stack-templ
 import type { Built, NsBuild } from './ns-build.js';
 import type { PlannedStep } from './ns-plan-types.js';
 import { SCALE_PHASES } from './ns-plan-types.js';
+import { vduCpu } from './ns-placement.js';
 import type { VnfPatch } from './ports.js';
 import type { ScaleAspect } from './scale-aspects.js';
 import { scaleLevels } from './scale-aspects.js';
@@ -45,6 +46,8 @@ export interface StackScaleParams {
   readonly vdus: readonly string[];
   /** The VNF's NS-link interfaces (the stack's `<cp>_ip` outputs). */
   readonly interfaces: readonly StackInterface[];
+  /** What one server of each VDU asks of the PoP (from the VNFD; empty when unknown). */
+  readonly vduDemand: Readonly<Record<string, Capacity>>;
 }
 
 /** What a DONE SCALE `stack` step records: the VNF's servers and addresses after the update. */
@@ -107,7 +110,7 @@ export function currentLevel(vnf: VnfInstance, build: NsBuild, aspect: ScaleAspe
  * Splits a SCALE's changes: those of VNFs running as Heat stacks become one `stack` step
  * each (phase `computes`), the others are left for the container planner. Pure.
  */
-export function planStackScale(vnfs: readonly VnfInstance[], changes: readonly ScaleChange[], build: NsBuild): { steps: Omit<PlannedStep, 'seq'>[]; rest: ScaleChange[] } {
+export function planStackScale(vnfs: readonly VnfInstance[], changes: readonly ScaleChange[], build: NsBuild, vnfds: Readonly<Record<string, Vnfd>> = {}): { steps: Omit<PlannedStep, 'seq'>[]; rest: ScaleChange[] } {
   const steps: Omit<PlannedStep, 'seq'>[] = [];
   const rest: ScaleChange[] = [];
   for (const change of changes) {
@@ -125,6 +128,7 @@ export function planStackScale(vnfs: readonly VnfInstance[], changes: readonly S
       action: 'scale', name: p.name, memberId: p.memberId, aspectId: change.aspectId, fromLevel: change.fromLevel, toLevel: change.toLevel,
       capacity, previousCapacity: group.min + change.fromLevel * group.delta, parameters: scaleParameters(p.template, p.files, change.aspectId, capacity),
       vdus: p.vdus, interfaces: p.interfaces,
+      vduDemand: Object.fromEntries((vnfds[p.memberId]?.vdus ?? []).map((v) => [v.id, { cpu: vduCpu(v), memoryMiB: v.memoryMiB }])),
     };
     steps.push({ phase: SCALE_PHASES.computes, kind: 'stack', target: p.name, popId: stack.popId, params });
   }
@@ -192,7 +196,10 @@ export function stackScalePatches(vnfs: readonly VnfInstance[], steps: readonly 
   return out;
 }
 
-/** The patch of one VNF from a stack's servers after an update to `level` of the step's aspect. */
+/**
+ * The patch of one VNF from a stack's servers after an update to `level` of the step's
+ * aspect; its demand becomes the sum of its servers' (placement of later NSes sees it).
+ */
 export function stackPatch(vnf: VnfInstance, p: StackScaleParams, r: StackScaleResult, level: number): VnfPatch {
   const before = new Map((vnf.vnfcs ?? []).map((c) => [c.computeId, c]));
   const known = new Set(vnf.computeIds);
@@ -200,5 +207,9 @@ export function stackPatch(vnf: VnfInstance, p: StackScaleParams, r: StackScaleR
   const entry = { aspectId: p.aspectId, scaleLevel: level };
   const prior = vnf.scaleStatus ?? [];
   const scaleStatus = prior.some((x) => x.aspectId === p.aspectId) ? prior.map((x) => (x.aspectId === p.aspectId ? entry : x)) : [...prior, entry];
-  return { computeIds: vnfcs.map((c) => c.computeId), interfaces: [...r.interfaces], vnfcs, scaleStatus };
+  const each = vnfcs.map((c) => (c.vduId === null ? undefined : p.vduDemand?.[c.vduId]));
+  const demand = each.length > 0 && each.every((d) => d !== undefined)
+    ? (each as Capacity[]).reduce((a, d) => ({ cpu: a.cpu + d.cpu, memoryMiB: a.memoryMiB + d.memoryMiB }), { cpu: 0, memoryMiB: 0 })
+    : undefined;
+  return { computeIds: vnfcs.map((c) => c.computeId), interfaces: [...r.interfaces], vnfcs, scaleStatus, ...(demand ? { demand } : {}) };
 }

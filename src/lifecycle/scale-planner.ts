@@ -57,7 +57,7 @@ export function planScale(input: ScalePlanInput): PlannedStep[] {
   if (new Set(input.changes.map((c) => c.direction)).size > 1) {
     throw new RondoError('SCALE_NOT_SUPPORTED', 'a request both scales out and scales in; send them as two requests', { details: {} });
   }
-  const stacks = planStackScale(input.vnfs, input.changes, build);
+  const stacks = planStackScale(input.vnfs, input.changes, build, input.vnfds);
   const members = new Map<string, Vnfc[]>();
   for (const v of input.vnfs) {
     members.set(v.memberId, v.computeIds.flatMap((id) => {
