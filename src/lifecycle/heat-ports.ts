@@ -53,6 +53,11 @@ export interface HeatStackDriver {
   waitStack(name: string, opts?: { deadlineMs?: number; signal?: AbortSignal }): Promise<HeatStackInfo>;
   deleteStack(name: string, opts?: { deadlineMs?: number; signal?: AbortSignal }): Promise<void>;
   listStacks?(labels: Labels, signal?: AbortSignal): Promise<readonly { readonly name: string }[]>;
+  /**
+   * Updates a stack in place with new parameter values (SCALE sets a scaling group's
+   * capacity) and waits until it is UPDATE_COMPLETE and `done` holds; idempotent.
+   */
+  updateStack?(name: string, params: Readonly<Record<string, unknown>>, opts?: { deadlineMs?: number; signal?: AbortSignal; done?: (s: HeatStackInfo) => boolean }): Promise<HeatStackInfo>;
   /** The image's VIM id (undefined: no such active image); stacks then boot by id. */
   imageId?(image: string, signal?: AbortSignal): Promise<string | undefined>;
 }

@@ -30,8 +30,12 @@ const LIFTED_OUTPUTS_VERSION = '2015-04-30';
  * Adapts a VNFD's HOT translation to one NS instance:
  * - every external CP parameter `<cp>_network` gets the NS link's network, and its port a
  *   fixed address from IPAM (Neutron would otherwise pick one that IPAM may give a SAP);
- *   ports inside a scaling group's nested template get it through a parameter the group
- *   passes in (so a scale-out beyond one member would reuse it: see the report's gaps);
+ *   ports inside a scaling group's nested template get it through the stack parameter
+ *   `<cp>_fixed_ips` (JSON) the group passes in: Heat's group members are identical, so
+ *   a SCALE sets it to `[]` and Neutron picks the new members' addresses (see
+ *   {@link scaleParameters});
+ * - each scaling group's `desired_capacity` is the stack parameter
+ *   `<aspect>_desired_capacity` (default: the translation's), which a SCALE updates;
  * - ports and scaling groups depend on the template's subnets (see below);
  * - servers are named `<stack>-<vdu>` and carry the NS/VNF labels as metadata; a server
  *   whose VDU is in `imageOf` boots that image instead (the PoP's image map or its VIM
@@ -54,7 +58,7 @@ export function stackTemplate(bundle: HotBundle, stackName: string, externals: r
       throw new ConflictError(`CP ${ext.vduCp} of stack ${stackName} is on a virtual link inside its VNFD; an NS link cannot attach to it`, { code: 'PLAN_HOT_MISMATCH', details: { stack: stackName, cp: ext.vduCp } });
     }
     parameters[param] = ext.network;
-    pinAddress(main, files, ext);
+    if (pinAddress(main, files, ext)) parameters[fixedIpsParam(ext.vduCp)] = JSON.stringify([{ ip_address: ext.address }]);
   }
   const unbound = Object.keys(main.parameters).filter((p) => p.endsWith('_network') && parameters[p] === undefined && main.parameters[p]?.default === undefined);
   if (unbound.length > 0) {
@@ -78,6 +82,11 @@ export function stackTemplate(bundle: HotBundle, stackName: string, externals: r
       if (typeof props.image === 'string') images.add(props.image);
     }
   }
+  for (const [name, r] of Object.entries(main.resources)) {
+    if (r.type !== ASG || !r.properties) continue;
+    main.parameters[capacityParam(name)] = { type: 'number', default: r.properties['desired_capacity'] };
+    r.properties['desired_capacity'] = { get_param: capacityParam(name) };
+  }
   for (const [file, doc] of Object.entries(files)) {
     const group = groupOf(main, file);
     if (group === undefined) continue;
@@ -94,23 +103,49 @@ function groupOf(main: HotDocument, file: string): string | undefined {
   return Object.entries(main.resources).find(([, r]) => r.type === ASG && (r.properties?.resource as { type?: string } | undefined)?.type === file)?.[0];
 }
 
-function pinAddress(main: HotDocument, files: Record<string, HotDocument>, ext: StackExternal): void {
+/** Pins the CP's port to its IPAM address; true when the port is in a scaling group (pinned through {@link fixedIpsParam}). */
+function pinAddress(main: HotDocument, files: Record<string, HotDocument>, ext: StackExternal): boolean {
   const port = main.resources[ext.vduCp];
   if (port) {
     (port.properties ??= {}).fixed_ips = [{ ip_address: ext.address }];
-    return;
+    return false;
   }
   for (const [file, doc] of Object.entries(files)) {
     const nestedPort = doc.resources[ext.vduCp];
     const group = groupOf(main, file);
     if (!nestedPort || group === undefined) continue;
-    const param = `${ext.vduCp.toLowerCase()}_address`;
-    doc.parameters[param] = { type: 'string' };
-    (nestedPort.properties ??= {}).fixed_ips = [{ ip_address: { get_param: param } }];
+    const param = fixedIpsParam(ext.vduCp);
+    doc.parameters[param] = { type: 'json' };
+    main.parameters[param] = { type: 'json', description: `fixed_ips of ${ext.vduCp} in members of ${group}: [] lets Neutron pick` };
+    (nestedPort.properties ??= {}).fixed_ips = { get_param: param };
     const member = main.resources[group]?.properties?.resource as { properties?: Record<string, unknown> };
-    member.properties = { ...member.properties, [param]: ext.address };
-    return;
+    member.properties = { ...member.properties, [param]: { get_param: param } };
+    return true;
   }
+  return false;
+}
+
+/** Stack parameter holding a scaling group's desired capacity. */
+export const capacityParam = (aspect: string): string => `${aspect}_desired_capacity`;
+
+/** Stack parameter holding the `fixed_ips` of an external CP's port inside a scaling group. */
+export const fixedIpsParam = (vduCp: string): string => `${vduCp.toLowerCase()}_fixed_ips`;
+
+/**
+ * The parameters of a stack update that sets a scaling group to `capacity` members. The
+ * group's external CP ports get `fixed_ips: []`: Heat builds every member from one
+ * definition, so a pinned address would be asked for again by each new member (Neutron
+ * refuses: IpAddressAlreadyAllocated); Neutron picks theirs, which is safe on an NS link
+ * (its other ports exist already, and only this SCALE runs on the NS). Heat applies the
+ * changed definition to the members that exist too, but a port update to `fixed_ips: []`
+ * keeps the addresses it has (Heat bug #1538473), so they keep theirs.
+ */
+export function scaleParameters(template: HotDocument, files: Readonly<Record<string, HotDocument>>, aspect: string, capacity: number): Record<string, string> {
+  const out: Record<string, string> = { [capacityParam(aspect)]: String(capacity) };
+  const file = (template.resources[aspect]?.properties?.resource as { type?: string } | undefined)?.type;
+  const nested = file === undefined ? undefined : files[file];
+  for (const p of Object.keys(nested?.parameters ?? {})) if (p.endsWith('_fixed_ips') && template.parameters[p]) out[p] = '[]';
+  return out;
 }
 
 /** First value of an output that is a value or a list of values (scaled VDUs). */

@@ -7,6 +7,8 @@ import type { HeatStackDriver, HeatStackInfo, HotDocument } from './heat-ports.j
 import { heatDriverOf } from './heat-ports.js';
 import type { StackStepParams, StackStepResult, StackSweepParams } from './heat-plan.js';
 import { outputValues } from './heat-stack-template.js';
+import { runStackScale, stackScaleStatus, stackVnfcs } from './heat-scale.js';
+import type { StackScaleParams } from './heat-scale.js';
 import type { StoredOpOcc, VnfRecord } from './ports.js';
 import { forEachInLanes } from './lanes.js';
 
@@ -23,14 +25,15 @@ export interface StackStepContext {
  * stack (idempotent by name: an existing one is reused; one left `*_FAILED` by an earlier
  * attempt is deleted and made again, so `retry` works), waits for CREATE_COMPLETE and reads
  * the server ids and port addresses from the outputs. `sweep`: deletes the stacks and waits
- * until they are gone.
+ * until they are gone. `scale` (SCALE): see {@link runStackScale}.
  * @throws VimError NOT_SUPPORTED (PoP without Heat), NOT_FOUND (image), QUOTA or
  *   UNEXPECTED_RESPONSE with Heat's reason (stack failed), TIMEOUT.
  */
 export async function runStackStep(step: OpStep, ctx: StackStepContext, driver: VimDriver): Promise<Record<string, unknown>> {
   const heat = heatDriverOf(driver, step.popId);
-  const params = step.params as unknown as StackStepParams | StackSweepParams;
+  const params = step.params as unknown as StackStepParams | StackSweepParams | StackScaleParams;
   if (params.action === 'sweep') return sweepStacks(heat, ctx, params);
+  if (params.action === 'scale') return runStackScale(step, driver, ctx.signal) as unknown as Promise<Record<string, unknown>>;
   const p = params;
   const ids = new Map<string, string>();
   for (const image of p.images) {
@@ -86,7 +89,7 @@ export async function undoStackStep(step: OpStep, driver: VimDriver, signal: Abo
   if (p.action === 'create') await heatDriverOf(driver, step.popId).deleteStack(p.name, { signal });
 }
 
-/** VNFRs from the op's DONE `stack` steps (one per VNF), written in one batch. */
+/** VNFRs from the op's DONE `stack` steps (one per VNF, one VNFC per server, each scaling group's level), written in one batch. */
 export async function recordStackVnfs(op: StoredOpOcc, steps: readonly OpStep[], deps: ExecutorDeps, pkgIds: Readonly<Record<string, string>> = {}): Promise<void> {
   const createdAt = deps.clock.now().toISOString();
   const records: VnfRecord[] = [];
@@ -98,6 +101,7 @@ export async function recordStackVnfs(op: StoredOpOcc, steps: readonly OpStep[],
       id: deps.ids.next(), nsInstanceId: op.nsInstanceId, memberId: p.memberId, kind: 'vnf', vnfdId: p.vnfdId, vnfdRef: p.vnfdRef, vnfPkgId: pkgIds[p.memberId] ?? null, popId: s.popId,
       computeIds: r.computeIds, interfaces: r.interfaces.map((i) => ({ cp: i.cp, linkId: i.linkId, address: i.address, prefix: i.prefix })),
       state: 'STARTED', createdAt, demand: p.demand,
+      vnfcs: stackVnfcs(p.name, p.vdus, r.outputs), scaleStatus: stackScaleStatus(p.template),
     });
   }
   if (records.length > 0) await deps.repos.vnfInstances.upsertMany(records);

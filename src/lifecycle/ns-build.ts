@@ -1,4 +1,5 @@
 import type { OpStep } from '../model/index.js';
+import type { StackStepParams } from './heat-plan.js';
 import type { CommandStepParams, ComputeStepParams, RecreateStepParams, RouteStepParams } from './ns-plan-types.js';
 import type { OpOccRepository, OpStepRepository } from './ports.js';
 
@@ -13,12 +14,14 @@ export interface Built<P> {
  * operations: the spec of each compute by its VIM id (what HEAL re-creates it from), and
  * the chaining routes and start commands of each compute by name (what HEAL and a start
  * of OPERATE_VNF run again in it). Heat stacks leave no compute steps: their servers are
- * absent from `computes`.
+ * absent from `computes`; the stack each such VNF was made as is in `stacks` by member id.
  */
 export interface NsBuild {
   readonly computes: ReadonlyMap<string, Built<ComputeStepParams>>;
   readonly routes: ReadonlyMap<string, Built<RouteStepParams>>;
   readonly starts: ReadonlyMap<string, Built<CommandStepParams>>;
+  /** Absent in builds made by hand (tests): no stacks. */
+  readonly stacks?: ReadonlyMap<string, Built<StackStepParams>>;
 }
 
 /** The spec a re-created compute was made with: its step's params without the HEAL bookkeeping. */
@@ -38,6 +41,7 @@ export function nsBuildOf(steps: readonly OpStep[]): NsBuild {
   const computes = new Map<string, Built<ComputeStepParams>>();
   const routes = new Map<string, Built<RouteStepParams>>();
   const starts = new Map<string, Built<CommandStepParams>>();
+  const stacks = new Map<string, Built<StackStepParams>>();
   for (const s of steps) {
     if (s.state !== 'DONE') continue;
     const action = s.params['action'];
@@ -49,9 +53,12 @@ export function nsBuildOf(steps: readonly OpStep[]): NsBuild {
     } else if (s.kind === 'start') {
       const p = s.params as unknown as CommandStepParams;
       starts.set(p.compute, { params: p, popId: s.popId });
+    } else if (s.kind === 'stack' && action === 'create') {
+      const p = s.params as unknown as StackStepParams;
+      stacks.set(p.memberId, { params: p, popId: s.popId });
     }
   }
-  return { computes, routes, starts };
+  return { computes, routes, starts, stacks };
 }
 
 /** {@link nsBuildOf} over every operation of the NS (two queries). */

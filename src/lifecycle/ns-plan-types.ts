@@ -2,6 +2,7 @@ import type { StepKind } from '../model/index.js';
 import type { Placement } from '../placement/index.js';
 // Heat path: `stack` steps (one per VNF on an OpenStack PoP), see heat-plan.ts.
 import type { StackStepParams, StackSweepParams } from './heat-plan.js';
+import type { StackScaleParams } from './heat-scale.js';
 
 /** Phases of an INSTANTIATE plan; steps of one phase may run concurrently. */
 export const INSTANTIATE_PHASES = { networks: 0, computes: 1, routes: 2, starts: 3 } as const;
@@ -146,7 +147,7 @@ export interface PlannedStep {
   readonly target: string;
   readonly popId: string;
   readonly params:
-    | NetworkStepParams | ComputeStepParams | RecreateStepParams | PowerStepParams | RemoveStepParams | RouteStepParams | CommandStepParams | SweepStepParams | StackStepParams | StackSweepParams;
+    | NetworkStepParams | ComputeStepParams | RecreateStepParams | PowerStepParams | RemoveStepParams | RouteStepParams | CommandStepParams | SweepStepParams | StackStepParams | StackSweepParams | StackScaleParams;
 }
 
 /** A network of the plan with its subnet. */

@@ -8,6 +8,7 @@ import { computeName } from './resource-names.js';
 import type { ScaleChange } from './scale-requests.js';
 import { HEAL_STOP_TIMEOUT_SECONDS } from './day2-planner.js';
 import { stopCommandsByVdu } from './vnf-commands.js';
+import { planStackScale } from './heat-scale.js';
 
 /** What {@link planScale} is made from; no I/O while planning. */
 export interface ScalePlanInput {
@@ -45,7 +46,8 @@ export const scaledComputeName = (base: string, aspectId: string, level: number,
  * (`nexthops`). Scale in: the instances of the levels above the new one go, newest
  * first: neighbours first stop sending to them (drain), then their stop commands run,
  * then they are removed. Neighbour route steps keep the routes they replace (`previous`)
- * for a rollback. Pure and deterministic.
+ * for a rollback. A VNF running as a Heat stack gets one `stack` step per aspect instead
+ * (see {@link planStackScale}). Pure and deterministic.
  *
  * Throws RondoError `SCALE_NO_ADDRESS` when a link has no free address left, and
  * `SCALE_NOT_SUPPORTED` for a request that scales out and in at once.
@@ -55,6 +57,7 @@ export function planScale(input: ScalePlanInput): PlannedStep[] {
   if (new Set(input.changes.map((c) => c.direction)).size > 1) {
     throw new RondoError('SCALE_NOT_SUPPORTED', 'a request both scales out and scales in; send them as two requests', { details: {} });
   }
+  const stacks = planStackScale(input.vnfs, input.changes, build, input.vnfds);
   const members = new Map<string, Vnfc[]>();
   for (const v of input.vnfs) {
     members.set(v.memberId, v.computeIds.flatMap((id) => {
@@ -67,11 +70,11 @@ export function planScale(input: ScalePlanInput): PlannedStep[] {
   for (const v of input.vnfs) for (const i of v.interfaces) hold(i.linkId, i.address);
   for (const list of members.values()) for (const c of list) for (const i of c.spec.interfaces) hold(i.linkId, i.address);
 
-  const steps: Omit<PlannedStep, 'seq'>[] = [];
+  const steps: Omit<PlannedStep, 'seq'>[] = [...stacks.steps];
   const removed: Vnfc[] = [];
   const added: Vnfc[] = [];
   const changed = new Set<string>();
-  for (const change of input.changes) {
+  for (const change of stacks.rest) {
     const list = members.get(change.memberId) ?? [];
     for (const vdu of Object.keys(change.deltas)) changed.add(groupKey(change.memberId, vdu));
     if (change.direction === 'in') {

@@ -4,6 +4,7 @@ import type { ComputeStepResult } from './step-runner.js';
 import type { VnfInstanceRepository, VnfPatch } from './ports.js';
 import type { NsBuild } from './ns-build.js';
 import { vduCpu } from './ns-placement.js';
+import { stackScalePatches } from './heat-scale.js';
 
 const sameItf = (a: { linkId: string; address: string }, b: { linkId: string; address: string }): boolean => a.linkId === b.linkId && a.address === b.address;
 
@@ -92,7 +93,7 @@ export function scaleRollbackPatches(vnfs: readonly VnfInstance[], steps: readon
  */
 export async function recordScale(nsInstanceId: string, steps: readonly OpStep[], repo: Pick<VnfInstanceRepository, 'listByNs' | 'patch'>, rollback = false, build?: NsBuild): Promise<void> {
   const vnfs = await repo.listByNs(nsInstanceId);
-  const patches = rollback ? scaleRollbackPatches(vnfs, steps) : scalePatches(vnfs, steps);
+  const patches = rollback ? scaleRollbackPatches(vnfs, steps) : new Map([...scalePatches(vnfs, steps), ...stackScalePatches(vnfs, steps)]);
   for (const [id, patch] of patches) {
     const specs = build ? (patch.computeIds ?? []).map((c) => build.computes.get(c)?.params) : [];
     const known = specs.every((s) => s !== undefined) && specs.length > 0;

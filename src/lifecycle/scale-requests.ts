@@ -1,8 +1,9 @@
 import type { VnfInstance, Vnfd } from '../model/index.js';
 import { BadRequestError, ConflictError, RondoError } from '../model/index.js';
 import type { NsBuild } from './ns-build.js';
-import { scaleAspectsOf, scaleLevels } from './scale-aspects.js';
+import { scaleAspectsOf } from './scale-aspects.js';
 import type { ScaleNsData } from './scale-ns-requests.js';
+import { currentLevel } from './heat-scale.js';
 
 /** SOL005 ScaleByStepData. */
 export interface ScaleByStepData {
@@ -54,7 +55,8 @@ const notSupported = (message: string, details: Record<string, unknown>): RondoE
  * (422 `SCALE_NOT_SUPPORTED` otherwise; SCALE_OUT/SCALE_IN by steps, or to a level, see
  * {@link toLevel}; out and in at once is 422 `SCALE_NOT_SUPPORTED` too),
  * each named VNF a VNF of the NS (422 `VNF_INSTANCE_UNKNOWN`), STARTED (409
- * `VNF_STATE_CONFLICT`), made of containers (422 `SCALE_NOT_SUPPORTED` for a Heat stack),
+ * `VNF_STATE_CONFLICT`), made of containers or a Heat stack with a scaling group for the
+ * aspect (422 `SCALE_NOT_SUPPORTED` otherwise),
  * the aspect one of its VNFD's (422 `SCALE_ASPECT_UNKNOWN` naming those it has), and the new
  * level within 0 and the aspect's maximum (422 `SCALE_LIMIT_EXCEEDED` naming the aspect
  * and the limit). 400 for a VNF and aspect named twice or a step count below 1.
@@ -71,9 +73,6 @@ export function resolveScale(vnfs: readonly VnfInstance[], vnfds: Readonly<Recor
     if (!vnf) throw new RondoError('VNF_INSTANCE_UNKNOWN', `the NS instance has no VNF instance ${d.vnfInstanceId}`, { details: { vnfInstanceIds: [d.vnfInstanceId] } });
     if (vnf.state !== 'STARTED') {
       throw new ConflictError(`${vnf.memberId} is ${vnf.state}; start or heal it before scaling`, { code: 'VNF_STATE_CONFLICT', details: { vnfInstanceIds: [vnf.id] } });
-    }
-    if (vnf.computeIds.some((id) => !build.computes.has(id))) {
-      throw notSupported(`${vnf.memberId} runs as a Heat stack on PoP ${vnf.popId}; scaling a Heat stack is not supported yet`, { vnfInstanceId: vnf.id });
     }
     if (d.scaleVnfType === 'SCALE_TO_INSTANTIATION_LEVEL' || d.scaleVnfType === 'SCALE_TO_SCALE_LEVEL(S)') return toLevel(vnf, vnfds[vnf.memberId], build, d, seen);
     const step = d.scaleByStepData;
@@ -92,7 +91,7 @@ export function resolveScale(vnfs: readonly VnfInstance[], vnfds: Readonly<Recor
         details: { vnfInstanceId: vnf.id, aspectId: step.aspectId, aspects: known },
       });
     }
-    const from = scaleLevels(vnf.computeIds, build, [aspect]).get(aspect.id) ?? 0;
+    const from = currentLevel(vnf, build, aspect);
     const to = d.scaleVnfType === 'SCALE_OUT' ? from + steps : from - steps;
     if (to > aspect.maxScaleLevel || to < 0) {
       const limit = to < 0 ? 0 : aspect.maxScaleLevel;
@@ -144,7 +143,7 @@ function toLevel(vnf: VnfInstance, vnfd: Vnfd | undefined, build: NsBuild, d: Sc
     const key = `${vnf.id}|${aspect.id}`;
     if (seen.has(key)) throw new BadRequestError(`aspect ${aspect.id} of ${vnf.memberId} is named twice; name each VNF and aspect once`, { details: { vnfInstanceId: vnf.id, aspectId: aspect.id } });
     seen.add(key);
-    const from = scaleLevels(vnf.computeIds, build, [aspect]).get(aspect.id) ?? 0;
+    const from = currentLevel(vnf, build, aspect);
     if (w.scaleLevel > aspect.maxScaleLevel || w.scaleLevel < 0) {
       const limit = w.scaleLevel < 0 ? 0 : aspect.maxScaleLevel;
       const which = w.scaleLevel < 0 ? 'minimum' : 'maximum';

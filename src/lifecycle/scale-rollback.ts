@@ -9,13 +9,16 @@ import { recordScale } from './scale-records.js';
 import { loadNsBuild } from './ns-build.js';
 import { routeCommands } from './service-chain.js';
 import { StepCommandError } from './step-runner.js';
+import { runStackScale, stackPatch } from './heat-scale.js';
+import type { StackScaleParams } from './heat-scale.js';
 
 const TOUCHED = new Set(['DONE', 'FAILED', 'RUNNING']);
 
 /**
  * Undoes a scale-out: the neighbours get the routes they had before (their spread blocks
- * removed), then every instance the operation made (or may have: FAILED and RUNNING steps
- * too) is deleted by name and leaves its VNF record. Each undone step is recorded UNDONE,
+ * removed), a Heat stack's scaling group is set back to its size before, then every
+ * instance the operation made (or may have: FAILED and RUNNING steps too) is deleted by
+ * name and leaves its VNF record. Each undone step is recorded UNDONE,
  * so the NS's build forgets it and a later operation routes as before. ROLLING_BACK →
  * ROLLED_BACK; a failure goes back to FAILED_TEMP with `ROLLBACK_FAILED` (rollback again).
  * Every undo is idempotent, so a crash in between only repeats it.
@@ -32,6 +35,15 @@ export async function rollbackScale(op: StoredOpOcc, deps: ExecutorDeps, signal:
       }
     }
     await undone(routes, deps);
+    // Heat stacks: the group back to its size before (an idempotent update), the VNF record from what is left.
+    const scaled = steps.filter((s) => s.kind === 'stack' && s.params['action'] === 'scale' && TOUCHED.has(s.state));
+    for (const s of scaled) {
+      const p = s.params as unknown as StackScaleParams;
+      const r = await runStackScale(s, deps.drivers.get(s.popId), signal, p.previousCapacity);
+      const vnf = (await deps.repos.vnfInstances.listByNs(op.nsInstanceId)).find((v) => v.memberId === p.memberId && v.kind === 'vnf');
+      if (vnf) await deps.repos.vnfInstances.patch(vnf.id, stackPatch(vnf, p, r, p.fromLevel));
+    }
+    await undone(scaled, deps);
     const made = steps.filter((s) => s.kind === 'compute' && s.params['action'] === 'create' && TOUCHED.has(s.state));
     for (const s of made) await deps.drivers.get(s.popId).deleteCompute(s.target, {}, signal);
     // Records before UNDONE: a crash in between only repeats the (idempotent) patch.

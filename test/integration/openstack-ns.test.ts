@@ -6,7 +6,10 @@
  * not up (run scripts/ensure-openstack.sh).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LcmOpOcc } from '../../src/model/index.js';
+import type { LcmOpOcc, OpStep } from '../../src/model/index.js';
+import type { ScaleRequest } from '../../src/lifecycle/index.js';
+import { runStackScale } from '../../src/lifecycle/heat-scale.js';
+import { toVnfInstanceView } from '../../src/api/sol005/nslcm/ns-instance-view.js';
 import { nsShort, stackName } from '../../src/lifecycle/index.js';
 import { glance, heat, neutron, nova } from '../../src/vim/openstack/index.js';
 import type { KeystoneSession } from '../../src/vim/openstack/index.js';
@@ -94,6 +97,71 @@ describe('SOL004 NS on OpenStack (Heat)', () => {
     expect((await h.service.listSteps(term.id)).filter((s) => s.kind === 'stack').map((s) => s.result?.['deleted'])).toEqual([[stackName(ns.id, 'relay')]]);
     await expectNoLeftovers(api, ns.id, relay?.computeIds);
     expect(await h.service.listVnfs(ns.id)).toEqual([]);
+  });
+
+  it('scales the relay VNF out and in through its AutoScalingGroup: one more ACTIVE back server, then one fewer; limits refused before Heat', async () => {
+    const account = await h.addAccount(`os-scale-${run}`, adminCredentials().authUrl, adminCredentials());
+    const ns = await h.service.createNs({ nsdId: h.nsdInfoId, nsName: `scale-${run}` });
+    nsIds.push(ns.id);
+    const inst = await h.service.waitForOp((await h.service.instantiate(ns.id, { pins: pinAll(MEMBERS, account.id) })).id, { timeoutMs: 600_000 });
+    expect(inst.operationState).toBe('COMPLETED');
+    const relay = async () => (await h.service.listVnfs(ns.id)).find((v) => v.memberId === 'relay') as NonNullable<Awaited<ReturnType<typeof h.service.listVnfs>>[number]>;
+    const scale = (type: 'SCALE_OUT' | 'SCALE_IN', id: string): ScaleRequest => ({ scaleType: 'SCALE_VNF', scaleVnfData: [{ vnfInstanceId: id, scaleVnfType: type, scaleByStepData: { aspectId: 'back_aspect' } }] });
+    const name = stackName(ns.id, 'relay');
+    const stackOf = async () => (await heat.findStack(api, name)) as (heat.HeatStack & { parameters?: Record<string, string> }) | undefined;
+
+    const before = await relay();
+    expect(before.scaleStatus).toEqual([{ aspectId: 'back_aspect', scaleLevel: 0 }]);
+    expect(before.vnfcs?.map((c) => c.vduId)).toEqual(['front', 'back']);
+    // Limits are checked before anything is stored or sent to Heat.
+    await expect(h.service.scale(ns.id, scale('SCALE_IN', before.id))).rejects.toMatchObject({ status: 422, code: 'SCALE_LIMIT_EXCEEDED', details: { minimumScaleLevel: 0 } });
+    await expect(h.service.scale(ns.id, { ...scale('SCALE_OUT', before.id), scaleVnfData: [{ vnfInstanceId: before.id, scaleVnfType: 'SCALE_OUT', scaleByStepData: { aspectId: 'back_aspect', numberOfSteps: 3 } }] }))
+      .rejects.toMatchObject({ status: 422, code: 'SCALE_LIMIT_EXCEEDED', details: { maximumScaleLevel: 2 } });
+
+    const out = await h.service.waitForOp((await h.service.scale(ns.id, scale('SCALE_OUT', before.id))).id, { timeoutMs: 600_000 });
+    expect(out.error).toBeNull();
+    expect(out.operationState).toBe('COMPLETED');
+    expect((await h.service.listSteps(out.id)).map((s) => `${s.kind}:${s.target}:${String(s.params['action'])}`)).toEqual([`stack:${name}:scale`]);
+    const grown = await stackOf();
+    expect(grown?.stack_status).toBe('UPDATE_COMPLETE');
+    expect(grown?.parameters?.['back_aspect_desired_capacity']).toBe('2');
+    expect(grown?.outputs?.find((o) => o.output_key === 'back_aspect_current_size')?.output_value).toBe(2);
+    const after = await relay();
+    const added = after.computeIds.filter((id) => !before.computeIds.includes(id));
+    expect(added).toHaveLength(1);
+    expect(after.computeIds).toEqual(expect.arrayContaining([...before.computeIds]));
+    for (const id of after.computeIds) expect((await nova.getServer(api, id))?.status).toBe('ACTIVE');
+    expect((await nova.getServer(api, added[0] as string))?.name).toBe(`${name}-back`);
+    expect(after.scaleStatus).toEqual([{ aspectId: 'back_aspect', scaleLevel: 1 }]);
+    expect(after.vnfcs?.find((c) => c.computeId === added[0])).toMatchObject({ vduId: 'back', aspectId: 'back_aspect', scaleLevel: 1 });
+    // The existing back server keeps its IPAM address; Neutron gave the new one another on the same link.
+    const egress = after.interfaces.filter((i) => i.cp === 'egress').map((i) => i.address);
+    expect(egress).toHaveLength(2);
+    expect(egress).toContain(before.interfaces.find((i) => i.cp === 'egress')?.address);
+    // What a retry of the step runs: the same capacity again changes nothing, no server is made twice.
+    const again = await runStackScale((await h.service.listSteps(out.id))[0] as OpStep, h.composition.services.vimRegistry.get(account.id), AbortSignal.timeout(300_000));
+    expect(again.vnfcs.map((c) => c.computeId)).toEqual(after.computeIds);
+    const view = toVnfInstanceView(after, new Map([[account.id, account]])).instantiatedVnfInfo;
+    expect(view.vnfcResourceInfo.map((r) => [r.vduId, r.computeResource.resourceId])).toEqual(after.vnfcs?.map((c) => [c.vduId, c.computeId]));
+    expect(view.scaleStatus).toEqual([{ aspectId: 'back_aspect', scaleLevel: 1 }]);
+
+    const inOp = await h.service.waitForOp((await h.service.scale(ns.id, scale('SCALE_IN', before.id))).id, { timeoutMs: 600_000 });
+    expect(inOp.error).toBeNull();
+    expect(inOp.operationState).toBe('COMPLETED');
+    const shrunk = await relay();
+    expect(shrunk.computeIds).toHaveLength(2);
+    expect(shrunk.scaleStatus).toEqual([{ aspectId: 'back_aspect', scaleLevel: 0 }]);
+    const removed = after.computeIds.filter((id) => !shrunk.computeIds.includes(id));
+    // Heat removes a group's oldest member first: the back server of the instantiation.
+    expect(removed).toEqual(before.computeIds.filter((id) => before.vnfcs?.find((c) => c.computeId === id)?.vduId === 'back'));
+    expect(await nova.getServer(api, removed[0] as string)).toBeUndefined();
+    for (const id of shrunk.computeIds) expect((await nova.getServer(api, id))?.status).toBe('ACTIVE');
+    expect((await stackOf())?.outputs?.find((o) => o.output_key === 'back_aspect_current_size')?.output_value).toBe(1);
+    expect(shrunk.interfaces.filter((i) => i.cp === 'egress')).toHaveLength(1);
+
+    const term = await h.service.waitForOp((await h.service.terminate(ns.id)).id, { timeoutMs: 600_000 });
+    expect(term.operationState).toBe('COMPLETED');
+    await expectNoLeftovers(api, ns.id, after.computeIds);
   });
 
   it('wrong password on the account: FAILED_TEMP naming the failing step, VIM_AUTH, nothing created', async () => {

@@ -9,6 +9,7 @@ export interface HeatStack {
   readonly stack_name: string;
   readonly stack_status: string;
   readonly stack_status_reason?: string;
+  readonly updated_time?: string | null;
   readonly tags?: readonly string[] | null;
   readonly outputs?: readonly { output_key: string; output_value: unknown; output_error?: string }[];
 }
@@ -37,6 +38,20 @@ export async function createStack(
     ...sig(signal),
   });
   return res.body.stack.id;
+}
+
+/**
+ * Updates a stack in place (`PATCH`: the stored template, files and other parameters are
+ * kept) with new values for `parameters`; Heat answers 202 and runs the update itself.
+ */
+export async function patchStack(api: OpenStackApi, s: Pick<HeatStack, 'id' | 'stack_name'>, parameters: Record<string, unknown>, signal?: AbortSignal): Promise<void> {
+  await api.call('orchestration', {
+    method: 'PATCH',
+    path: `/stacks/${encodeURIComponent(s.stack_name)}/${s.id}`,
+    what: `update stack ${s.stack_name}`,
+    body: { parameters },
+    ...sig(signal),
+  });
 }
 
 /**

@@ -184,6 +184,11 @@ export class OpenStackVimDriver implements VimDriver {
     return this.stacks.waitStack(...args);
   }
 
+  /** See {@link HeatStacks.updateStack}. */
+  updateStack(...args: Parameters<HeatStacks['updateStack']>): ReturnType<HeatStacks['updateStack']> {
+    return this.stacks.updateStack(...args);
+  }
+
   /** See {@link HeatStacks.stackOutputs}. */
   stackOutputs(...args: Parameters<HeatStacks['stackOutputs']>): ReturnType<HeatStacks['stackOutputs']> {
     return this.stacks.stackOutputs(...args);
