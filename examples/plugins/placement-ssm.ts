@@ -23,7 +23,8 @@ export function placeFirewallOnDc2(req: PlacementRequest): PlacementReply {
 
 /** Connects, registers and serves placement requests; `close()` deregisters. */
 export async function startPlacementSsm(connection: Omit<ConnectPluginOptions, 'name' | 'version'>): Promise<RondoPlugin> {
-  const plugin = await connectPlugin({ name: 'placement-ssm-firewall-dc2', version: '1.0.0', description: 'pins the firewall to dc2', ...connection });
+  // Naming the topic in the registration is what makes Rondo ask this plugin at INSTANTIATE.
+  const plugin = await connectPlugin({ name: 'placement-ssm-firewall-dc2', version: '1.0.0', description: 'pins the firewall to dc2', topics: [PLACEMENT_TOPIC], ...connection });
   await plugin.serve(PLACEMENT_TOPIC, async (req) => placeFirewallOnDc2(req));
   return plugin;
 }

@@ -24,7 +24,7 @@ import { wireMonitoring } from './monitoring-wiring.js';
 import type { MonitoringServices } from './monitoring-wiring.js';
 import { defaultVimDrivers, memoryAccountDriverFactory } from './vim-drivers.js';
 import { openBus } from './bus-wiring.js';
-import { wirePlugins } from './plugin-wiring.js';
+import { createPlacementAdvisor, wirePlugins } from './plugin-wiring.js';
 import type { PluginOptions } from './plugin-wiring.js';
 import type { PluginManager } from '../plugins/index.js';
 
@@ -163,7 +163,9 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     const drivers: VimDriverTypes = { ...defaultVimDrivers(), ...opts.vimDrivers };
     // A new account's connectivity check gets a memory engine of its own (its capacity), unless a test replaced memory.
     const checkDrivers: VimDriverTypes = opts.vimDrivers?.memory ? drivers : { ...drivers, memory: memoryAccountDriverFactory };
-    const { services: rt, hear } = wireLifecycle({ ...opts, config, store, clock, ids, logger, drivers, checkDrivers, bus, secrets: auth.secretBox });
+    // INSTANTIATE asks a live placement SSM, if any (docs/plugins.md); the lifecycle sees only the port.
+    const placementAdvisor = createPlacementAdvisor({ bus, store, logger, ...(opts.plugins?.placementTimeoutMs ? { timeoutMs: opts.plugins.placementTimeoutMs } : {}) });
+    const { services: rt, hear } = wireLifecycle({ ...opts, config, store, clock, ids, logger, drivers, checkDrivers, bus, secrets: auth.secretBox, placementAdvisor });
     // Other processes' operation changes wake this one's worker and `waitForOp` (its own woke them already).
     wakeups = await bus.subscribe(['op.changed'], (e) => hear({ opId: e.payload.opId, nsInstanceId: e.payload.nsInstanceId, operationState: e.payload.operationState, lcmOperationType: e.payload.lcmOperationType }));
     (relay = rt.outboxRelay).start();

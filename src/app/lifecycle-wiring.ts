@@ -11,7 +11,7 @@ import type { Bus } from '../bus/index.js';
 import { createCatalogHotSource, releaseNsd, useNsd } from '../catalog/index.js';
 import { readPackageEntry } from '../packages/index.js';
 import { LifecycleWorker, Reconciler, createNsLifecycleService, createOpNotifier, executeOperation } from '../lifecycle/index.js';
-import type { DescriptorSource, ExecutorDeps, LifecycleTopics, LifecycleWorkerOptions, NsLifecycleService, NsLifecycleServiceDeps, OpChange, OpNotifier } from '../lifecycle/index.js';
+import type { DescriptorSource, ExecutorDeps, LifecycleTopics, LifecycleWorkerOptions, NsLifecycleService, NsLifecycleServiceDeps, OpChange, OpNotifier, PlacementAdvisor } from '../lifecycle/index.js';
 import { catalogDescriptorSource, catalogRepositories, createRuntimeRepositories, outboxStore, SqlReconcileRepository, SqlVimAccountRepository } from '../store/index.js';
 import type { Store } from '../store/index.js';
 import { VimRegistry, createVimAccountService, driverFactoryOf } from '../vim/index.js';
@@ -93,6 +93,8 @@ export interface LifecycleWiringDeps extends LifecycleOptions {
   /** Seals VIM credentials at rest and opens them when a driver is built (the auth service's secret box). */
   readonly secrets: { seal(plain: string): string; open(sealed: string): string };
   readonly crashPoints?: CrashPointsPort;
+  /** Asks a placement SSM at INSTANTIATE (plugin-wiring.ts `createPlacementAdvisor`); default: none is asked. */
+  readonly placementAdvisor?: PlacementAdvisor;
 }
 
 /**
@@ -141,6 +143,7 @@ export function wireLifecycle(deps: LifecycleWiringDeps): { readonly services: R
     stepDeadlineSeconds: config.stepDeadlineSeconds,
     opDeadlineSeconds: config.opDeadlineSeconds,
     ...(deps.defaultPlacement ? { defaultPlacement: deps.defaultPlacement } : {}),
+    ...(deps.placementAdvisor ? { placementAdvisor: deps.placementAdvisor } : {}),
     ...(deps.computeConcurrency ? { computeConcurrency: deps.computeConcurrency } : {}),
     ...(deps.sapImage ? { sapImage: deps.sapImage } : {}),
     ...(deps.cancelPollMs ? { cancelPollMs: deps.cancelPollMs } : {}),

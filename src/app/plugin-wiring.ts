@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import type { Bus, BusSubscription } from '../bus/index.js';
-import type { Clock, IdGenerator } from '../model/index.js';
-import type { LifecycleTopics } from '../lifecycle/index.js';
-import { PluginManager, publishLifecycleEvents } from '../plugins/index.js';
+import { RondoError } from '../model/index.js';
+import type { Clock, IdGenerator, PlacementAdviceRecord } from '../model/index.js';
+import type { LifecycleTopics, PlacementAdvisor } from '../lifecycle/index.js';
+import { PLACEMENT_TOPIC, PluginManager, publishLifecycleEvents } from '../plugins/index.js';
 import type { PluginReplies, PluginTopics } from '../plugins/index.js';
 import { createRuntimeRepositories, pluginRepository } from '../store/index.js';
 import type { Store } from '../store/index.js';
@@ -12,6 +13,8 @@ export interface PluginOptions {
   readonly heartbeatIntervalMs?: number;
   readonly heartbeatTimeoutMs?: number;
   readonly sweepIntervalMs?: number;
+  /** How long INSTANTIATE waits for a placement SSM's answer (ms, default 5000). */
+  readonly placementTimeoutMs?: number;
 }
 
 /** What {@link wirePlugins} is built from. */
@@ -59,6 +62,60 @@ export function wirePlugins(deps: PluginWiringDeps): PluginWiring {
       await events?.close();
       events = undefined;
       await manager.stop();
+    },
+  };
+}
+
+/** What {@link createPlacementAdvisor} is built from. */
+export interface PlacementAdvisorDeps {
+  readonly bus: Bus<LifecycleTopics>;
+  readonly store: Store;
+  readonly logger: Logger;
+  /** How long to wait for the answer (ms, default 5000). */
+  readonly timeoutMs?: number;
+}
+
+/** Whether an answer has the `mano.service.place` reply's shape: `{ placement: { <member>: <PoP> } }`. */
+const isPlacementReply = (a: unknown): a is { placement: Record<string, string> } => {
+  const placement = typeof a === 'object' && a !== null ? (a as { placement?: unknown }).placement : undefined;
+  return typeof placement === 'object' && placement !== null && !Array.isArray(placement) && Object.values(placement).every((p) => typeof p === 'string');
+};
+
+/**
+ * The lifecycle's {@link PlacementAdvisor} over the plugin registry and the bus: asks
+ * `mano.service.place` only when a registered plugin names that topic and is `ACTIVE`
+ * (heartbeating), so a deployment without a placement SSM sends nothing and waits for
+ * nothing. It reads the registry table, so it works in every role (the API decides
+ * placement).
+ *
+ * An SSM that does not answer in time, fails, or answers something that is not a
+ * placement makes the advice `FAILED` (logged, and recorded with the operation) and
+ * Rondo places alone: SONATA's SLM falls back to its default placement when no placement
+ * SSM takes part, and Rondo's placement is always a valid one (capacity, links), so a
+ * slow or broken SSM degrades placement quality, not availability. A registry entry can
+ * also lag a crashed SSM by up to the heartbeat timeout; failing every instantiation for
+ * that long would be worse. An answer that names an unknown member or PoP, by contrast,
+ * refuses the request (see `pinsWithAdvice`): that SSM is wrong, not absent.
+ */
+export function createPlacementAdvisor(deps: PlacementAdvisorDeps): PlacementAdvisor {
+  const repo = pluginRepository(deps.store.db);
+  const bus = deps.bus as unknown as Bus<PluginTopics, PluginReplies>;
+  const timeoutMs = deps.timeoutMs ?? 5000;
+  return {
+    async advise(req) {
+      const serving = (await repo.list()).filter((p) => p.state === 'ACTIVE' && p.topics.includes(PLACEMENT_TOPIC));
+      if (serving.length === 0) return undefined;
+      const plugins = serving.map((p) => `${p.name}@${p.id}`);
+      try {
+        const answer: unknown = await bus.request(PLACEMENT_TOPIC, { nsInstanceId: req.nsInstanceId, vnfs: req.vnfs, pops: req.pops }, { timeoutMs, key: req.nsInstanceId });
+        if (!isPlacementReply(answer)) throw new RondoError('BUS_REQUEST_FAILED', `the answer to ${PLACEMENT_TOPIC} is not { placement: { <memberId>: <popId> } }`);
+        deps.logger.info({ nsInstanceId: req.nsInstanceId, plugins, placement: answer.placement }, 'placement SSM answered');
+        return { outcome: 'ADVISED', plugins, placement: { ...answer.placement } } satisfies PlacementAdviceRecord;
+      } catch (e) {
+        const reason = e instanceof RondoError ? `${e.code}: ${e.message}` : `BUS_REQUEST_FAILED: ${e instanceof Error ? e.message : String(e)}`;
+        deps.logger.warn({ nsInstanceId: req.nsInstanceId, plugins, reason }, 'placement SSM gave no placement; Rondo places the NS itself');
+        return { outcome: 'FAILED', plugins, reason } satisfies PlacementAdviceRecord;
+      }
     },
   };
 }

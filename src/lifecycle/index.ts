@@ -5,6 +5,8 @@ export type {
 export { OP_EVENTS, FINAL_OP_STATES, RUNNABLE_OP_STATES, transition, isIllegal, nextState, isFinalOpState } from './op-state-machine.js';
 export type { OpEvent, IllegalTransition } from './op-state-machine.js';
 export { createOpNotifier } from './op-notifier.js';
+export { pinsWithAdvice, placementAdviceRequest } from './placement-advice.js';
+export type { PlacementAdviceRequest, PlacementAdvisor } from './placement-advice.js';
 export { LIFECYCLE_TOPICS } from './lifecycle-events.js';
 export type { LifecycleTopic, LifecycleTopics, NsChangedEvent, NsInstanceEvent, OpChangedEvent } from './lifecycle-events.js';
 export { INSTANTIATE_PHASES, TERMINATE_PHASES, DAY2_PHASES } from './ns-plan-types.js';

@@ -1,4 +1,4 @@
-import type { CancelMode, LcmOpOcc, NsInstance, OpState, OpStep, OpType, VimAccount, VnfInstance } from '../model/index.js';
+import type { CancelMode, LcmOpOcc, NsInstance, OpState, OpStep, OpType, PlacementAdviceRecord, VimAccount, VnfInstance } from '../model/index.js';
 import { ConflictError, IllegalStateError, NotFoundError, RondoError } from '../model/index.js';
 import type { PlacementStrategy } from '../placement/index.js';
 import type { ExecutorDeps } from './executor-deps.js';
@@ -20,6 +20,8 @@ import { resolveScaleNs } from './scale-ns-requests.js';
 import type { ScaleChange, ScaleRequest } from './scale-requests.js';
 import { instantiationLevelChanges, withInstantiationLevel } from './ns-instantiation-level.js';
 import { assertScaleRollback } from './scale-rollback.js';
+import { pinsWithAdvice, placementAdviceRequest } from './placement-advice.js';
+import type { PlacementAdvisor } from './placement-advice.js';
 
 /** SOL005 CreateNsRequest, as Rondo takes it. */
 export interface CreateNsRequest {
@@ -87,6 +89,8 @@ function instantiateNsRequestOf(req: InstantiateRequest): Record<string, unknown
 export interface NsLifecycleServiceDeps extends ExecutorDeps {
   readonly opDeadlineSeconds: number;
   readonly defaultPlacement?: PlacementStrategy;
+  /** Asks a placement SSM, when one serves `mano.service.place` (default: none is ever asked). */
+  readonly placementAdvisor?: PlacementAdvisor;
 }
 
 /** The NS lifecycle as the API and the CLI call it. */
@@ -160,7 +164,11 @@ function usablePops(all: readonly VimAccount[], req: InstantiateRequest): readon
 }
 
 /** Strips the worker's bookkeeping from a stored operation. */
-const toOp = ({ owner: _o, leaseExpiresAt: _l, attempts: _a, deadline: _d, internalParams: _i, ...op }: StoredOpOcc): LcmOpOcc => op;
+const toOp = ({ owner: _o, leaseExpiresAt: _l, attempts: _a, deadline: _d, internalParams: internal, ...op }: StoredOpOcc): LcmOpOcc => {
+  // The one part of the worker's inputs the API shows: what a placement SSM said (docs/plugins.md).
+  const advice = internal['placementAdvice'] as PlacementAdviceRecord | undefined;
+  return advice ? { ...op, placementAdvice: advice } : op;
+};
 
 /** Settled: final, or FAILED_TEMP with no worker holding it (auto-rollback would hold it). */
 const settled = (op: StoredOpOcc): boolean => isFinalOpState(op.operationState) || (op.operationState === 'FAILED_TEMP' && op.owner === null);
@@ -199,11 +207,20 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
   /**
    * Places and plans an NS. Only a dry run asks the PoPs which subnets they use (bounded,
    * 5 s): instantiate keeps only the placement, and the worker allocates subnets itself.
+   *
+   * A live placement SSM is asked here, at request time, because this is where placement
+   * is decided: the placement it leads to is stored with the operation (`internalParams`,
+   * with the advice itself), and the worker, a retry and a resumed run only read it, so an
+   * operation never asks twice nor changes PoPs between runs. Its answer becomes pins,
+   * under the request's own; members it leaves out keep Rondo's placement.
    */
-  const plan = async (nsInstanceId: string, nsdInfoId: string, req: InstantiateRequest, askPops = false): Promise<{ plan: NsPlan; levelScale: ScaleChange[] }> => {
+  const plan = async (nsInstanceId: string, nsdInfoId: string, req: InstantiateRequest, askPops = false): Promise<{ plan: NsPlan; levelScale: ScaleChange[]; advice: PlacementAdviceRecord | undefined }> => {
     const [nsd, vnfds, usage] = await Promise.all([deps.descriptors.getNsd(nsdInfoId), deps.descriptors.getVnfds(nsdInfoId), repos.vnfInstances.usageByPop()]);
     const accounts = usablePops(deps.drivers.accounts(), req);
-    const placement = placeNs(nsd, vnfds, accounts, usage, parseStrategy(req.placement, deps.defaultPlacement ?? 'round-robin-with-saps'), req.pins);
+    const strategy = parseStrategy(req.placement, deps.defaultPlacement ?? 'round-robin-with-saps');
+    const asked = placementAdviceRequest(nsInstanceId, nsd, vnfds, accounts);
+    const advice = deps.placementAdvisor ? await deps.placementAdvisor.advise(asked) : undefined;
+    const placement = placeNs(nsd, vnfds, accounts, usage, strategy, pinsWithAdvice(asked, advice, req.pins));
     const avoid = askPops ? await subnetsInUseOn(deps.drivers, Object.values(placement), 5_000) : [];
     const preview = await repos.subnets.preview(nsInstanceId, subnetRequests(nsd), { avoid });
     const subnets = new Map(preview.map((a) => [a.linkId, a.subnet]));
@@ -213,7 +230,7 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
     // The NS instantiation level: the scale-outs that reach it are planned now, so what cannot be reached is refused before anything is stored.
     const levelScale = instantiationLevelChanges(nsd, req.nsInstantiationLevelId, vnfds);
     const steps = withInstantiationLevel(nsInstanceId, p.steps, levelScale, vnfds);
-    return { plan: { ...p, steps, computes: steps.flatMap((s) => (s.kind === 'compute' ? [s.params as ComputeStepParams] : [])) }, levelScale };
+    return { plan: { ...p, steps, computes: steps.flatMap((s) => (s.kind === 'compute' ? [s.params as ComputeStepParams] : [])) }, levelScale, advice };
   };
   const fromFailedTemp = async (opId: string, event: 'retry' | 'rollback' | 'fail'): Promise<LcmOpOcc> => {
     const current = await op(opId);
@@ -247,10 +264,10 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
     async instantiate(nsId, req = {}) {
       const n = await ns(nsId);
       if (n.state !== 'NOT_INSTANTIATED') throw new ConflictError(`NS instance ${nsId} is ${n.state}; terminate it first`, { code: 'NS_STATE_CONFLICT' });
-      const { plan: p, levelScale } = await plan(n.id, n.nsdInfoId, req);
+      const { plan: p, levelScale, advice } = await plan(n.id, n.nsdInfoId, req);
       // SOL005 §6.5.2.3: operationParams is the request; the worker's own inputs are kept apart.
       return startOp(n, 'INSTANTIATE', { ...(req.operationParams ?? instantiateNsRequestOf(req)) }, {
-        placement: p.placement, autoRollback: req.autoRollback ?? true, ...(levelScale.length > 0 ? { levelScale } : {}),
+        placement: p.placement, autoRollback: req.autoRollback ?? true, ...(levelScale.length > 0 ? { levelScale } : {}), ...(advice ? { placementAdvice: advice } : {}),
       });
     },
     async terminate(nsId, req = {}) {

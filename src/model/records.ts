@@ -144,6 +144,26 @@ export interface LcmOpOcc {
   readonly cancelMode: CancelMode | null;
   readonly error: ProblemDetails | null;
   readonly tenant: string;
+  /**
+   * INSTANTIATE only, when a live placement SSM serves `mano.service.place`: what it was
+   * asked and said (Rondo's extension of NsLcmOpOcc, docs/plugins.md).
+   */
+  readonly placementAdvice?: PlacementAdviceRecord;
+}
+
+/** Outcomes of asking a placement SSM: its answer became pins, or it gave none and Rondo placed alone. */
+export const PLACEMENT_ADVICE_OUTCOMES = ['ADVISED', 'FAILED'] as const;
+export type PlacementAdviceOutcome = (typeof PLACEMENT_ADVICE_OUTCOMES)[number];
+
+/** What a placement SSM said about one INSTANTIATE, recorded with the operation when it was asked. */
+export interface PlacementAdviceRecord {
+  readonly outcome: PlacementAdviceOutcome;
+  /** The registered plugins serving `mano.service.place` when it was asked (`name@uuid`). */
+  readonly plugins: readonly string[];
+  /** ADVISED: its answer (member id → PoP id); pins of the request win over it. */
+  readonly placement?: Readonly<Record<string, string>>;
+  /** FAILED: why no answer is used (timeout, error, malformed answer): the error code and message. */
+  readonly reason?: string;
 }
 
 export const VIM_TYPES = ['docker', 'memory', 'openstack'] as const;

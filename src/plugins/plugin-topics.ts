@@ -153,8 +153,8 @@ export interface FunctionLifecycleEvent {
 
 /**
  * Request topic of a placement SSM (SONATA's placement hook): where each VNF of an NS
- * should run. Its shapes are fixed here so SSMs can be written against them; the
- * lifecycle does not ask it yet (placement SSM calls are later work, issue #15).
+ * should run. INSTANTIATE asks it when a registered `ACTIVE` plugin names it in its
+ * registration's `topics` (src/app/plugin-wiring.ts `createPlacementAdvisor`).
  */
 export const PLACEMENT_TOPIC = 'mano.service.place';
 

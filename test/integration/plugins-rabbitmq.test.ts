@@ -3,8 +3,9 @@
  * SSM (examples/plugins/) connect with the SDK over their own AMQP connections to a Rondo
  * composition (role all, memory VIM) on the same broker and prefix. They register and show
  * in `GET /admin/v1/plugins` and in `rondo plugin list --json` (the built CLI: `npm run
- * build` first); the SSM answers a placement request across the broker; the FSM hears the
- * firewall of an NS instantiated on the memory VIM start; the FSM is marked DEAD when its
+ * build` first); the SSM answers a placement request across the broker, and INSTANTIATE asks it
+ * (the firewall runs on dc2 as it says); the FSM hears the firewall of an NS instantiated on
+ * the memory VIM start; the FSM is marked DEAD when its
  * heartbeats stop and the clock passes the timeout; `DELETE /admin/v1/plugins/{id}` and
  * `rondo plugin deregister` remove them and tell them so. A missing broker fails loudly.
  */
@@ -45,8 +46,10 @@ describe('plugins on RabbitMQ', () => {
     });
     await t.composition.start({ worker: true, reconciler: false, monitoring: false, plugins: true });
     url = await t.composition.listen();
-    const vim = await t.app.inject({ method: 'POST', url: '/admin/v1/vims', payload: { name: 'dc1', type: 'memory', endpoint: 'memory://engine-a', capacity: { cpu: 8, memoryMiB: 8192 } } });
-    expect(vim.statusCode, vim.body).toBe(201);
+    for (const name of ['dc1', 'dc2']) {
+      const vim = await t.app.inject({ method: 'POST', url: '/admin/v1/vims', payload: { name, type: 'memory', endpoint: 'memory://engine-a', capacity: { cpu: 8, memoryMiB: 8192 } } });
+      expect(vim.statusCode, vim.body).toBe(201);
+    }
     const pkg = await t.app.inject({ method: 'POST', url: '/packages', payload: await readFile(files.tango), headers: { 'content-type': 'application/octet-stream' } });
     expect(pkg.statusCode, pkg.body).toBe(201);
   });
@@ -82,10 +85,13 @@ describe('plugins on RabbitMQ', () => {
 
     const nsdId = (await t.app.inject({ method: 'GET', url: '/nsd/v1/ns_descriptors' })).json()[0].id as string;
     const ns = (await t.app.inject({ method: 'POST', url: '/nslcm/v1/ns_instances', payload: { nsdId, nsName: 'plugged', nsDescription: 'plugins on RabbitMQ' } })).json() as { id: string };
-    const inst = await t.app.inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${ns.id}/instantiate`, payload: { nsFlavourId: 'default' } });
+    // first-pop: Rondo alone would put the firewall on dc1; INSTANTIATE asks the SSM across the broker, which says dc2.
+    const inst = await t.app.inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${ns.id}/instantiate`, payload: { nsFlavourId: 'default', additionalParamsForNs: { placement: 'first-pop' } } });
     expect(inst.statusCode, inst.body).toBe(202);
     await expect.poll(() => configured, { timeout: 15_000 }).toHaveLength(1);
-    expect(configured[0]).toMatchObject({ nsInstanceId: ns.id, popId: 'dc1' });
+    expect(configured[0]).toMatchObject({ nsInstanceId: ns.id, popId: 'dc2' });
+    const op = (await t.app.inject({ method: 'GET', url: `/nslcm/v1/ns_lcm_op_occs/${String(inst.headers.location).split('/').at(-1)}` })).json() as { placementAdvice?: unknown };
+    expect(op.placementAdvice).toEqual({ outcome: 'ADVISED', plugins: [`placement-ssm-firewall-dc2@${ssm.uuid}`], placement: { firewall: 'dc2' } });
 
     // The FSM goes quiet; the SSM heartbeats after the clock moved, so only the FSM dies.
     fsm.stopHeartbeats();
