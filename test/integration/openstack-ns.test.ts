@@ -55,7 +55,7 @@ describe('SOL004 NS on OpenStack (Heat)', () => {
     expect(await glance.listImagesByTag(api, [`rondo-it-${run}`])).toEqual([]);
   });
 
-  it('instantiates the relay NS as a Heat stack with ACTIVE servers and addresses in the VNFR, then terminates it without leftovers', async () => {
+  it('instantiates the relay NS as a Heat stack with ACTIVE servers and addresses in the VNFR, scales its AutoScalingGroup out and in, then terminates it without leftovers', async () => {
     const account = await h.addAccount(`os-${run}`, adminCredentials().authUrl, adminCredentials());
     const ns = await h.service.createNs({ nsdId: h.nsdInfoId, nsName: `relay-${run}` });
     nsIds.push(ns.id);
@@ -90,27 +90,13 @@ describe('SOL004 NS on OpenStack (Heat)', () => {
     }
     expect(vnfs['sap_in']?.interfaces[0]?.address).not.toBe(relay?.interfaces[0]?.address);
 
-    const term = await h.service.terminate(ns.id);
-    const ended = await h.service.waitForOp(term.id, { timeoutMs: 600_000 });
-    expect(ended.error).toBeNull();
-    expect(ended.operationState).toBe('COMPLETED');
-    expect((await h.service.listSteps(term.id)).filter((s) => s.kind === 'stack').map((s) => s.result?.['deleted'])).toEqual([[stackName(ns.id, 'relay')]]);
-    await expectNoLeftovers(api, ns.id, relay?.computeIds);
-    expect(await h.service.listVnfs(ns.id)).toEqual([]);
-  });
-
-  it('scales the relay VNF out and in through its AutoScalingGroup: one more ACTIVE back server, then one fewer; limits refused before Heat', async () => {
-    const account = await h.addAccount(`os-scale-${run}`, adminCredentials().authUrl, adminCredentials());
-    const ns = await h.service.createNs({ nsdId: h.nsdInfoId, nsName: `scale-${run}` });
-    nsIds.push(ns.id);
-    const inst = await h.service.waitForOp((await h.service.instantiate(ns.id, { pins: pinAll(MEMBERS, account.id) })).id, { timeoutMs: 600_000 });
-    expect(inst.operationState).toBe('COMPLETED');
-    const relay = async () => (await h.service.listVnfs(ns.id)).find((v) => v.memberId === 'relay') as NonNullable<Awaited<ReturnType<typeof h.service.listVnfs>>[number]>;
+    const relayNow = async () => (await h.service.listVnfs(ns.id)).find((v) => v.memberId === 'relay') as NonNullable<Awaited<ReturnType<typeof h.service.listVnfs>>[number]>;
     const scale = (type: 'SCALE_OUT' | 'SCALE_IN', id: string): ScaleRequest => ({ scaleType: 'SCALE_VNF', scaleVnfData: [{ vnfInstanceId: id, scaleVnfType: type, scaleByStepData: { aspectId: 'back_aspect' } }] });
     const name = stackName(ns.id, 'relay');
     const stackOf = async () => (await heat.findStack(api, name)) as (heat.HeatStack & { parameters?: Record<string, string> }) | undefined;
 
-    const before = await relay();
+    // Scale: the relay's back aspect through its AutoScalingGroup (one more ACTIVE back server, then one fewer; limits refused before Heat).
+    const before = await relayNow();
     expect(before.scaleStatus).toEqual([{ aspectId: 'back_aspect', scaleLevel: 0 }]);
     expect(before.vnfcs?.map((c) => c.vduId)).toEqual(['front', 'back']);
     // Limits are checked before anything is stored or sent to Heat.
@@ -126,7 +112,7 @@ describe('SOL004 NS on OpenStack (Heat)', () => {
     expect(grown?.stack_status).toBe('UPDATE_COMPLETE');
     expect(grown?.parameters?.['back_aspect_desired_capacity']).toBe('2');
     expect(grown?.outputs?.find((o) => o.output_key === 'back_aspect_current_size')?.output_value).toBe(2);
-    const after = await relay();
+    const after = await relayNow();
     const added = after.computeIds.filter((id) => !before.computeIds.includes(id));
     expect(added).toHaveLength(1);
     expect(after.computeIds).toEqual(expect.arrayContaining([...before.computeIds]));
@@ -148,7 +134,7 @@ describe('SOL004 NS on OpenStack (Heat)', () => {
     const inOp = await h.service.waitForOp((await h.service.scale(ns.id, scale('SCALE_IN', before.id))).id, { timeoutMs: 600_000 });
     expect(inOp.error).toBeNull();
     expect(inOp.operationState).toBe('COMPLETED');
-    const shrunk = await relay();
+    const shrunk = await relayNow();
     expect(shrunk.computeIds).toHaveLength(2);
     expect(shrunk.scaleStatus).toEqual([{ aspectId: 'back_aspect', scaleLevel: 0 }]);
     const removed = after.computeIds.filter((id) => !shrunk.computeIds.includes(id));
@@ -159,9 +145,13 @@ describe('SOL004 NS on OpenStack (Heat)', () => {
     expect((await stackOf())?.outputs?.find((o) => o.output_key === 'back_aspect_current_size')?.output_value).toBe(1);
     expect(shrunk.interfaces.filter((i) => i.cp === 'egress')).toHaveLength(1);
 
-    const term = await h.service.waitForOp((await h.service.terminate(ns.id)).id, { timeoutMs: 600_000 });
-    expect(term.operationState).toBe('COMPLETED');
-    await expectNoLeftovers(api, ns.id, after.computeIds);
+    const term = await h.service.terminate(ns.id);
+    const ended = await h.service.waitForOp(term.id, { timeoutMs: 600_000 });
+    expect(ended.error).toBeNull();
+    expect(ended.operationState).toBe('COMPLETED');
+    expect((await h.service.listSteps(term.id)).filter((s) => s.kind === 'stack').map((s) => s.result?.['deleted'])).toEqual([[stackName(ns.id, 'relay')]]);
+    await expectNoLeftovers(api, ns.id, [...new Set([...(relay?.computeIds ?? []), ...after.computeIds])]);
+    expect(await h.service.listVnfs(ns.id)).toEqual([]);
   });
 
   it('wrong password on the account: FAILED_TEMP naming the failing step, VIM_AUTH, nothing created', async () => {
