@@ -171,22 +171,41 @@ export function registerNsCommands(program: Command, out: Output): void {
     });
 
   ns.command('scale')
-    .description('add (--out) or remove (--in) VNFC instances of a VNF by steps of a scaling aspect; traffic is spread over every instance: SOL005 SCALE_VNF')
+    .description('add (--out) or remove (--in) VNFC instances of a VNF by steps of its scaling aspect (SOL005 SCALE_VNF), or scale the whole NS by an NS scaling aspect or to an NS instantiation level (SCALE_NS); traffic is spread over every instance')
     .argument('<id>', 'NS instance id')
-    .requiredOption('--vnf <vnf>', 'the VNF, by member id (e.g. firewall) or VNF instance id')
-    .requiredOption('--aspect <aspect>', 'its scaling aspect (a 5GTANGO VNFD: the VDU id, e.g. vdu01)')
+    .option('--vnf <vnf>', 'SCALE_VNF: the VNF, by member id (e.g. firewall) or VNF instance id')
+    .option('--aspect <aspect>', 'SCALE_VNF: its scaling aspect (a 5GTANGO VNFD: the VDU id, e.g. vdu01)')
+    .option('--ns-aspect <aspect>', "SCALE_NS: an NS scaling aspect of the NSD (with --out or --in)")
+    .option('--ns-level <level>', 'SCALE_NS: an NS instantiation level of the NSD to go to')
     .option('--out', 'scale out: add instances')
     .option('--in', 'scale in: remove the newest instances (stop commands first)')
     .option('--steps <n>', 'aspect steps to scale by', '1')
     .option('--wait', 'follow the operation until it rests')
     .option('--timeout <seconds>', 'with --wait: give up waiting after this long', '300')
-    .action(async (id: string, opts: { vnf: string; aspect: string; out?: boolean; in?: boolean; steps: string; wait?: boolean; timeout: string }, cmd: Command) => {
+    .action(async (id: string, opts: { vnf?: string; aspect?: string; nsAspect?: string; nsLevel?: string; out?: boolean; in?: boolean; steps: string; wait?: boolean; timeout: string }, cmd: Command) => {
       const ctx = contextOf(cmd, out);
-      if (Boolean(opts.out) === Boolean(opts.in)) throw new CliError('give --out or --in', EXIT.usage, undefined, `e.g. rondo ns scale ${id} --vnf ${opts.vnf} --aspect ${opts.aspect} --out`);
+      const kinds = [opts.vnf !== undefined || opts.aspect !== undefined, opts.nsAspect !== undefined, opts.nsLevel !== undefined].filter(Boolean).length;
+      if (kinds !== 1) {
+        throw new CliError('say what to scale: --vnf and --aspect (a VNF), --ns-aspect (the NS by an aspect) or --ns-level (the NS to a level)', EXIT.usage, undefined, `e.g. rondo ns scale ${id} --vnf firewall --aspect vdu01 --out`);
+      }
+      if (opts.nsLevel !== undefined) {
+        if (opts.out || opts.in) throw new CliError('--ns-level goes to a level: no --out or --in', EXIT.usage, undefined, `e.g. rondo ns scale ${id} --ns-level ${opts.nsLevel}`);
+        const body = { scaleType: 'SCALE_NS', scaleNsData: { scaleNsToLevelData: { nsInstantiationLevel: opts.nsLevel } } };
+        await runTask(ctx, `scaling to level ${opts.nsLevel}`, id, 'scale', body, opts);
+        return;
+      }
+      if (Boolean(opts.out) === Boolean(opts.in)) throw new CliError('give --out or --in', EXIT.usage, undefined, `e.g. rondo ns scale ${id} ${opts.nsAspect ? `--ns-aspect ${opts.nsAspect}` : `--vnf ${opts.vnf ?? 'firewall'} --aspect ${opts.aspect ?? 'vdu01'}`} --out`);
       const steps = Number(opts.steps);
       if (!Number.isInteger(steps) || steps < 1) throw new CliError(`--steps ${opts.steps}: expected a whole number of at least 1`, EXIT.usage, undefined, 'e.g. --steps 2');
+      const direction = opts.out ? 'SCALE_OUT' : 'SCALE_IN';
+      if (opts.nsAspect !== undefined) {
+        const body = { scaleType: 'SCALE_NS', scaleNsData: { scaleNsByStepsData: { scalingDirection: direction, aspectId: opts.nsAspect, numberOfSteps: steps } } };
+        await runTask(ctx, opts.out ? 'scaling out' : 'scaling in', id, 'scale', body, opts);
+        return;
+      }
+      if (opts.vnf === undefined || opts.aspect === undefined) throw new CliError('SCALE_VNF needs both --vnf and --aspect', EXIT.usage, undefined, `e.g. rondo ns scale ${id} --vnf firewall --aspect vdu01 --out`);
       const [vnfInstanceId] = await vnfInstanceIds(ctx, id, [opts.vnf]);
-      const body = { scaleType: 'SCALE_VNF', scaleVnfData: [{ vnfInstanceId, scaleVnfType: opts.out ? 'SCALE_OUT' : 'SCALE_IN', scaleByStepData: { aspectId: opts.aspect, numberOfSteps: steps } }] };
+      const body = { scaleType: 'SCALE_VNF', scaleVnfData: [{ vnfInstanceId, scaleVnfType: direction, scaleByStepData: { aspectId: opts.aspect, numberOfSteps: steps } }] };
       await runTask(ctx, opts.out ? 'scaling out' : 'scaling in', id, 'scale', body, opts);
     });
 

@@ -103,6 +103,11 @@ describe('rondo ns heal / ns operate against a real server', () => {
     expect(past.code).toBe(1);
     expect(past.stderr).toContain('past its maximum level 2');
     expect((await rondo(['ns', 'scale', nsId, '--vnf', 'firewall', '--aspect', 'vdu01'])).code).toBe(2);
+    // SCALE_NS: this NSD declares no NS scaling aspect, and the server says which there are (none).
+    const nsAspect = await rondo(['ns', 'scale', nsId, '--ns-aspect', 'bigger', '--out']);
+    expect([nsAspect.code, nsAspect.stderr]).toEqual([1, expect.stringContaining('SCALE_ASPECT_UNKNOWN')]);
+    expect((await rondo(['ns', 'scale', nsId, '--ns-level', 'big', '--out'])).code).toBe(2);
+    expect((await rondo(['ns', 'scale', nsId, '--vnf', 'firewall', '--ns-aspect', 'bigger', '--out'])).code).toBe(2);
     const shrunk = await rondo(['ns', 'scale', nsId, '--vnf', 'firewall', '--aspect', 'vdu01', '--in', '--steps', '2', '--wait', '--json']);
     expect(shrunk.code, shrunk.stderr).toBe(0);
     const inOp = JSON.parse(shrunk.stdout) as { lcmOperationType: string; operationState: string; steps: { kind: string }[] };
