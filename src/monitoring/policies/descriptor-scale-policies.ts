@@ -72,6 +72,76 @@ function criteria(doc: unknown): Criterion[] {
   );
 }
 
+/** 5GTANGO/SONATA metric names (son-monitor's `vm_cpu_perc`, the policy manager's `cpu_util`) by the metric Rondo watches. */
+const TANGO_METRIC_OF: Readonly<Record<string, ScaleMetric>> = {
+  vm_cpu_perc: 'cpu_utilization',
+  cpu_util: 'cpu_utilization',
+  vm_mem_perc: 'memory_utilization',
+  mem_util: 'memory_utilization',
+};
+const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600 };
+
+/** One 5GTANGO monitoring rule read as a condition on a VDU's metric. */
+interface TangoRule {
+  readonly name: string;
+  readonly vduId: string;
+  readonly metric: ScaleMetric;
+  readonly op: '>' | '<';
+  readonly value: number;
+  readonly seconds: number;
+}
+
+/**
+ * A VNFD `monitoring_rules` entry, in either 5GTANGO form: `condition: "vdu01:vm_cpu_perc > 10"`
+ * (the VNFD schema's examples), or `condition: cpu_util` with `threshold: " > 60"` and the VDU
+ * in the rule's name (`ms-vnf:vdu01:cpu_util:more60`, the policy descriptors' form); a VNFD
+ * with one VDU needs no VDU named.
+ */
+function tangoRule(raw: unknown, vdus: readonly string[]): TangoRule | undefined {
+  const r = rec(raw);
+  const name = text(r['name']) ?? '';
+  const cond = `${text(r['condition']) ?? ''} ${text(r['threshold']) ?? ''}`.trim();
+  const m = /^(?:([\w.-]+):)?([\w.]+)\s*([<>])\s*(-?[\d.]+)$/.exec(cond);
+  if (!m) return undefined;
+  const metric = TANGO_METRIC_OF[m[2] as string];
+  const vduId = m[1] ?? vdus.find((v) => name.split(':').includes(v)) ?? (vdus.length === 1 ? vdus[0] : undefined);
+  if (!metric || !vduId || !vdus.includes(vduId)) return undefined;
+  const seconds = (num(r['duration']) ?? 0) * (UNIT_SECONDS[text(r['duration_unit']) ?? 's'] ?? 1);
+  return { name, vduId, metric, op: m[3] as '>' | '<', value: Number(m[4]), seconds };
+}
+
+/**
+ * 5GTANGO/SONATA: the VNFD's `monitoring_rules` on a VDU that may scale (`scale_in_out`
+ * maximum above minimum; its aspect is named after the VDU). The `>` and `<` rules on one
+ * VDU and metric make one policy: scale out above, in below, the window the longest
+ * `duration`, a cooldown of 60 s (5GTANGO puts it in the policy manager's `inertia`, not in
+ * the VNFD). 5GTANGO rules only notify; Rondo acts on them for scalable VDUs.
+ */
+function tangoScalePolicies(doc: unknown): DeclaredScalePolicy[] {
+  const units = list(rec(doc)['virtual_deployment_units']).map(rec);
+  const vdus = units.flatMap((u) => (text(u['id']) ? [text(u['id']) as string] : []));
+  const scalable = new Set(units.filter((u) => (num(rec(u['scale_in_out'])['maximum']) ?? 1) > (num(rec(u['scale_in_out'])['minimum']) ?? 1)).map((u) => text(u['id'])));
+  const groups = new Map<string, TangoRule[]>();
+  for (const raw of list(rec(doc)['monitoring_rules'])) {
+    const rule = tangoRule(raw, vdus);
+    if (!rule || !scalable.has(rule.vduId)) continue;
+    const key = `${rule.vduId}|${rule.metric}`;
+    groups.set(key, [...(groups.get(key) ?? []), rule]);
+  }
+  return [...groups.values()].map((rules) => {
+    const out = rules.filter((r) => r.op === '>').map((r) => r.value);
+    const inn = rules.filter((r) => r.op === '<').map((r) => r.value);
+    const first = rules[0] as TangoRule;
+    return {
+      name: `${first.vduId}-${first.metric}`, aspectId: first.vduId, metric: first.metric,
+      ...(out.length > 0 ? { scaleOutThreshold: Math.min(...out) } : {}),
+      ...(inn.length > 0 ? { scaleInThreshold: Math.max(...inn) } : {}),
+      windowSeconds: Math.max(...rules.map((r) => r.seconds)), cooldownSeconds: 60, automatic: true,
+      origin: `5gtango monitoring_rules ${rules.map((r) => r.name).join(', ')}`,
+    };
+  });
+}
+
 /**
  * The auto-scale declarations of a SOL006 (OSM) VNFD: each `scaling-criteria` of a
  * `scaling-policy` on a metric Rondo samples becomes one policy of its aspect. OSM's
@@ -79,10 +149,12 @@ function criteria(doc: unknown): Criterion[] {
  * `scale-in-threshold` with LT/LE (the equality forms are taken as the strict ones: the
  * samples are real numbers), `threshold-time` (how long the condition must hold; default
  * 1 s) and `cooldown-time` (default 300 s, OSM's). `scaling-type: automatic` and `enabled` (default true) make it
- * act. Other descriptor families declare none here (Tacker's Alarming triggers and
- * 5GTANGO `monitoring_rules` go to an external alarm service or SSM). Pure.
+ * act. 5GTANGO/SONATA VNFDs: their `monitoring_rules` (see {@link tangoScalePolicies}).
+ * TOSCA VNFDs declare none here (Tacker's Alarming triggers name an external alarm
+ * service). Pure.
  */
 export function declaredScalePolicies(vnfd: Pick<Vnfd, 'format' | 'source'>): DeclaredScalePolicy[] {
+  if (vnfd.format === 'tango' || vnfd.format === 'sonata') return tangoScalePolicies(vnfd.source);
   if (vnfd.format !== 'sol006') return [];
   return criteria(vnfd.source).flatMap(({ policy, aspectId, name, criterion, metricName }): DeclaredScalePolicy[] => {
     const metric = metricName === undefined ? undefined : METRIC_OF[metricName];

@@ -98,3 +98,34 @@ describe('auto-scale decisions', () => {
     expect(decideScale(effectiveScalePolicy('ns', 'v', declared, row({ enabled: false })), high, level, at(5))).toEqual({ kind: 'skip', direction: 'out', reason: 'DISABLED' });
   });
 });
+
+describe('5GTANGO monitoring_rules as auto-scale policies', () => {
+  it("reads the schema example's condition form on a scalable VDU; a VDU that cannot scale gets none", () => {
+    const doc = yaml(readFileSync('../shared/corpus/tango/tng-schema-examples/function-descriptor/firewall-vnfd.yml', 'utf8'));
+    // The example's VDU declares no scale_in_out: its rules only notify, as in 5GTANGO.
+    expect(declaredScalePolicies({ format: 'tango', source: doc })).toEqual([]);
+    const scalable = { ...(doc as Record<string, unknown>) };
+    scalable['virtual_deployment_units'] = ((doc as { virtual_deployment_units: Record<string, unknown>[] }).virtual_deployment_units).map((u) => ({ ...u, scale_in_out: { minimum: 1, maximum: 3 } }));
+    expect(declaredScalePolicies({ format: 'tango', source: scalable })).toEqual([
+      { name: 'vdu01-cpu_utilization', aspectId: 'vdu01', metric: 'cpu_utilization', scaleOutThreshold: 10, windowSeconds: 10, cooldownSeconds: 60, automatic: true, origin: '5gtango monitoring_rules mon:rule:vm_cpu_perc' },
+      { name: 'vdu01-memory_utilization', aspectId: 'vdu01', metric: 'memory_utilization', scaleOutThreshold: 10, windowSeconds: 10, cooldownSeconds: 60, automatic: true, origin: '5gtango monitoring_rules mon:rule:vm_mem_perc' },
+    ]);
+  });
+
+  it("reads the policy descriptors' form (condition + threshold, the VDU in the rule name): out and in rules make one policy", () => {
+    const doc = yaml(`virtual_deployment_units:
+- id: vdu01
+  scale_in_out: {minimum: 1, maximum: 4}
+- id: vdu02
+monitoring_rules:
+- {name: 'ms-vnf:vdu01:cpu_util:more60', duration: 20, duration_unit: s, condition: cpu_util, threshold: ' > 60'}
+- {name: 'ms-vnf:vdu01:cpu_util:less30', duration: 1, duration_unit: m, condition: cpu_util, threshold: ' < 30'}
+- {name: 'ms-vnf:vdu02:cpu_util:more60', duration: 20, duration_unit: s, condition: cpu_util, threshold: ' > 60'}
+- {name: 'odd', condition: 'vdu01:packets > 5'}
+`);
+    expect(declaredScalePolicies({ format: 'tango', source: doc })).toEqual([{
+      name: 'vdu01-cpu_utilization', aspectId: 'vdu01', metric: 'cpu_utilization', scaleOutThreshold: 60, scaleInThreshold: 30, windowSeconds: 60, cooldownSeconds: 60, automatic: true,
+      origin: '5gtango monitoring_rules ms-vnf:vdu01:cpu_util:more60, ms-vnf:vdu01:cpu_util:less30',
+    }]);
+  });
+});
