@@ -53,6 +53,8 @@ interface Series {
   readonly windows: Map<string, ScaleWindow>;
   /** The last skip or wait reason published per policy (said once per reason). */
   readonly told: Map<string, string>;
+  /** The VNF instance and its aspects' levels as last read (they change only by an operation, which starts the series afresh). */
+  vnf?: { readonly instance: VnfInstance; readonly maxLevels: Map<string, number | undefined> };
 }
 
 const keyOf = (nsId: string, vnfId: string): string => `${nsId}\u0000${vnfId}`;
@@ -73,7 +75,7 @@ const keyOf = (nsId: string, vnfId: string): string => `${nsId}\u0000${vnfId}`;
 export class AutoScaleEngine {
   readonly #o: AutoScaleEngineOptions;
   readonly #series = new Map<string, Series>();
-  readonly #policies = new Map<string, { readonly at: number; readonly list: Promise<AutoScalePolicy[]> }>();
+  readonly #policies = new Map<string, { readonly at: number; readonly list: Promise<AutoScalePolicy[]>; none: boolean }>();
   readonly #running = new Map<string, Promise<void>>();
   #unsubscribe: (() => void) | undefined;
 
@@ -132,10 +134,14 @@ export class AutoScaleEngine {
   #policiesOf(nsId: string): Promise<AutoScalePolicy[]> {
     const now = this.#o.clock.now().getTime();
     const cached = this.#policies.get(nsId);
-    if (cached && now - cached.at < (this.#o.policyTtlMs ?? 5000)) return cached.list;
+    const ttl = this.#o.policyTtlMs ?? 5000;
+    // An NS without auto-scale policies has none until its NSD changes (never, in Rondo): asked again rarely.
+    if (cached && now - cached.at < (cached.none ? ttl * 60 : ttl)) return cached.list;
     // A gone NS (or one whose NSD cannot be read) has no policies until the next read.
-    const list = this.#o.policies.scalePolicies(nsId).catch(() => []);
-    this.#policies.set(nsId, { at: now, list });
+    const list = this.#o.policies.scalePolicies(nsId).catch((): AutoScalePolicy[] => []);
+    const entry = { at: now, list, none: false };
+    this.#policies.set(nsId, entry);
+    void list.then((l) => void (entry.none = l.length === 0));
     return list;
   }
 
@@ -177,9 +183,16 @@ export class AutoScaleEngine {
     const now = clock.now();
     // Cheap first: no condition held for the window means no VIM or store work at all.
     if (decideScale(p, window, { current: 0, max: Number.MAX_SAFE_INTEGER }, now).kind === 'none') return;
-    const vnf = (await ns.listVnfs(p.nsInstanceId)).find((v) => v.kind === 'vnf' && v.memberId === p.vnfId);
-    const max = await ns.maxScaleLevel(p.nsInstanceId, p.vnfId, p.aspectId);
-    if (!vnf || max === undefined) return;
+    // Read once per series: levels change only by an operation, and a settled one starts the series afresh.
+    if (!series.vnf) {
+      const instance = (await ns.listVnfs(p.nsInstanceId)).find((v) => v.kind === 'vnf' && v.memberId === p.vnfId);
+      if (!instance) return;
+      series.vnf = { instance, maxLevels: new Map() };
+    }
+    const vnf = series.vnf.instance;
+    if (!series.vnf.maxLevels.has(p.aspectId)) series.vnf.maxLevels.set(p.aspectId, await ns.maxScaleLevel(p.nsInstanceId, p.vnfId, p.aspectId));
+    const max = series.vnf.maxLevels.get(p.aspectId);
+    if (max === undefined) return;
     const current = vnf.scaleStatus?.find((s) => s.aspectId === p.aspectId)?.scaleLevel ?? 0;
     const d = decideScale(p, window, { current, max }, now);
     const threshold = d.kind === 'none' ? null : d.direction === 'out' ? `> ${p.scaleOutThreshold}` : `< ${p.scaleInThreshold}`;
@@ -205,14 +218,16 @@ export class AutoScaleEngine {
         vnfInstanceId: vnf.id, aspectId: p.aspectId, direction: d.direction,
         additionalParams: { policyId: p.policyId, metric: p.metric, value: Number(mean.toFixed(2)), trigger, firedAt: now.toISOString() },
       });
-      // The window starts over: the next scale needs the condition to hold again, after the cooldown.
+      // The window starts over: the next scale needs the condition to hold again, after the cooldown; the levels are read again.
+      delete series.vnf;
       series.windows.delete(p.policyId);
       series.told.delete(p.policyId);
       this.#policies.delete(p.nsInstanceId);
       this.#o.onFired?.(p, d.direction);
       this.#emit('policy.fired', p, { opId: op.id, attempt: d.next.attempts, reason: d.direction === 'out' ? 'SCALE_OUT' : 'SCALE_IN', trigger });
     } catch (err) {
-      // The scale did not start: the firing is given back.
+      // The scale did not start: the firing is given back (and what was read may be stale).
+      delete series.vnf;
       await this.#o.store.claim(p.nsInstanceId, p.policyId, p.vnfId, d.next, d.expected, clock.now());
       this.#policies.delete(p.nsInstanceId);
       if (err instanceof RondoError && ['NS_OPERATION_IN_PROGRESS', 'SCALE_LIMIT_EXCEEDED', 'NS_STATE_CONFLICT', 'VNF_STATE_CONFLICT'].includes(err.code)) {

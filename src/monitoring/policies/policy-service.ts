@@ -82,7 +82,12 @@ export function createPolicyService(opts: PolicyServiceOptions): PolicyService {
     list,
     declaresProbes: async (nsdInfoId) => [...(await declaredOfNsd(nsdInfoId)).heal.values()].some((d) => d?.probe !== undefined),
     forVnf: async (nsId, vnfId) => (await list(nsId)).filter(isHeal).find((p) => p.vnfId === vnfId),
-    scalePolicies: async (nsId) => (await list(nsId)).filter(isScale),
+    async scalePolicies(nsId) {
+      // Most NSDs declare no auto-scale policy: their instances' rows are not read.
+      const declared = await declaredOf(nsId);
+      if ([...declared.scale.values()].every((d) => d.length === 0)) return [];
+      return (await list(nsId)).filter(isScale);
+    },
     async set(nsId, policyId, override) {
       const policies = await list(nsId);
       // A VNF member id names its auto-heal policy.
