@@ -282,6 +282,35 @@ describe.each(['postgres'] as const)('SCALE on the memory VIM, %s store', (kind)
     expect(await probes()).toEqual([]);
   });
 
+  it('a worker that dies right after an ADD_VNF made the member\'s compute is replaced: the member is recorded once, nothing is made twice', async () => {
+    const descriptors = { nsd: probeNsd, vnfds: { ...vnfds, probe: probeVnfd } };
+    let first: Composition | undefined;
+    const service = await harness({ ...descriptors, close: (c) => void (first = c) });
+    const { nsId, vnf } = await chain(service, 'membership-crash');
+    const probe = await vnf('probe');
+    expect((await settle(service, await service.update(nsId, { updateType: 'REMOVE_VNF', removeVnfInstanceId: [probe.id] }))).operationState).toBe('COMPLETED');
+    await first?.close();
+    open.splice(open.indexOf(first as Composition), 1);
+    let crashed = 0;
+    let dying: Composition | undefined;
+    const dyingService = await harness({ ...descriptors, fresh: false, close: (c) => void (dying = c), crashPoints: { hit: (point) => { if (point === 'after-step-done' && crashed++ === 0) throw new Error('worker killed'); } } });
+    const op = await dyingService.update(nsId, { updateType: 'ADD_VNF', addVnfIstance: [{ vnfInstanceId: probe.id, vnfProfileId: 'probe' }] });
+    for (const end = Date.now() + 10_000; !(crashed > 0 && (await dyingService.listSteps(op.id)).some((s) => s.state === 'DONE')); await new Promise((r) => setTimeout(r, 20))) {
+      if (Date.now() > end) throw new Error('the worker never recorded a DONE step');
+    }
+    await dying?.close();
+    expect((await dyingService.getOp(op.id)).operationState).toBe('PROCESSING');
+    const made = (await dyingService.listSteps(op.id)).find((s) => s.state === 'DONE');
+    expect(made?.kind).toBe('compute');
+
+    const second = await harness({ ...descriptors, fresh: false });
+    const done = await settle(second, op);
+    expect(done.operationState, JSON.stringify(done.error)).toBe('COMPLETED');
+    expect((await second.listSteps(op.id)).find((s) => s.id === made?.id)?.result?.['computeId']).toBe(made?.result?.['computeId']);
+    expect((await driver.listByLabel({ 'rondo.ns': nsId, 'rondo.vnf': 'probe' })).map((r) => r.id)).toEqual([made?.result?.['computeId']]);
+    expect((await second.listVnfs(nsId)).filter((v) => v.memberId === 'probe').map((v) => v.computeIds)).toEqual([[made?.result?.['computeId']]]);
+  });
+
   it('a worker that dies right after making the new instance is replaced: the scale-out completes, nothing is made twice', async () => {
     let first: Composition | undefined;
     const service = await harness({ close: (c) => void (first = c) });
