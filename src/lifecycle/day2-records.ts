@@ -1,5 +1,5 @@
 import type { InterfaceRecord, OpStep, VnfInstance } from '../model/index.js';
-import type { PowerStepParams, RecreateStepParams } from './ns-plan-types.js';
+import type { PowerStepParams, RecreateStepParams, RemoveStepParams } from './ns-plan-types.js';
 import type { ComputeStepResult } from './step-runner.js';
 import type { VnfPatch, VnfInstanceRepository } from './ports.js';
 
@@ -63,4 +63,20 @@ export async function recordDay2(kind: 'HEAL' | 'UPDATE', nsInstanceId: string, 
   const vnfs = await repo.listByNs(nsInstanceId);
   const patches = kind === 'HEAL' ? healPatches(vnfs, steps) : operatePatches(vnfs, steps);
   for (const [id, patch] of patches) await repo.patch(id, patch);
+}
+
+/**
+ * REMOVE_VNF: deletes the VNF record of each member all of whose `remove` steps are DONE,
+ * so its addresses are free for later operations. A member with a step left keeps its
+ * record (a retry finishes it). Idempotent: a record gone already is not looked for.
+ */
+export async function recordRemoved(nsInstanceId: string, steps: readonly OpStep[], repo: Pick<VnfInstanceRepository, 'deleteMembers'>): Promise<void> {
+  const byMemberId = new Map<string, boolean>();
+  for (const s of steps) {
+    if (s.kind !== 'compute' || s.params['action'] !== 'remove') continue;
+    const p = s.params as unknown as RemoveStepParams;
+    byMemberId.set(p.memberId, (byMemberId.get(p.memberId) ?? true) && s.state === 'DONE');
+  }
+  const gone = [...byMemberId].filter(([, done]) => done).map(([m]) => m);
+  if (gone.length > 0) await repo.deleteMembers(nsInstanceId, gone);
 }

@@ -4,6 +4,7 @@ import { stopComputeOf, startComputeOf } from '../vim/index.js';
 import type { HealTarget, OperateChange } from './day2-planner.js';
 import type { NsBuild } from './ns-build.js';
 import type { DriverRegistry } from './ports.js';
+import type { InstantiateVnfData, VnfInstanceData } from './vnf-membership-requests.js';
 
 /** SOL005 HealNsRequest as the lifecycle takes it: either some VNFs, or the whole NS. */
 export interface HealRequest {
@@ -33,10 +34,19 @@ export interface OperateVnfData {
   readonly gracefulStopTimeout?: number;
 }
 
-/** SOL005 UpdateNsRequest as the lifecycle takes it: only OPERATE_VNF is carried out. */
+/** The SOL005 update types Rondo carries out. */
+export const UPDATE_TYPES_DONE = ['OPERATE_VNF', 'REMOVE_VNF', 'ADD_VNF', 'INSTANTIATE_VNF'] as const;
+
+/** SOL005 UpdateNsRequest as the lifecycle takes it: OPERATE_VNF, REMOVE_VNF, ADD_VNF and INSTANTIATE_VNF are carried out. */
 export interface UpdateRequest {
   readonly updateType: string;
   readonly operateVnfData?: readonly OperateVnfData[];
+  /** REMOVE_VNF: the VNF instances to take out of the NS. */
+  readonly removeVnfInstanceId?: readonly string[];
+  /** ADD_VNF (SOL005 spells it so): the NSD members, by vnf profile, to add back. */
+  readonly addVnfIstance?: readonly VnfInstanceData[];
+  /** INSTANTIATE_VNF: the NSD members, by VNFD, to instantiate again. */
+  readonly instantiateVnfData?: readonly InstantiateVnfData[];
   /** The SOL005 UpdateNsRequest as sent, echoed as `operationParams`; default: this request. */
   readonly operationParams?: Readonly<Record<string, unknown>>;
 }
@@ -45,7 +55,7 @@ export interface UpdateRequest {
 export const HEAL_DEGREES = ['HEAL_RESTORE', 'HEAL_RESET'] as const;
 
 /** The VNFs of the NS by VNF instance id; 422 `VNF_INSTANCE_UNKNOWN` naming every id that is not one (a SAP's id neither). */
-function vnfsByIds(vnfs: readonly VnfInstance[], ids: readonly string[]): VnfInstance[] {
+export function vnfsByIds(vnfs: readonly VnfInstance[], ids: readonly string[]): VnfInstance[] {
   const byId = new Map(vnfs.map((v) => [v.id, v]));
   const unknown = ids.filter((id) => byId.get(id)?.kind !== 'vnf');
   if (unknown.length > 0) {
@@ -97,20 +107,21 @@ export function resolveHeal(vnfs: readonly VnfInstance[], build: NsBuild, req: H
   return members.map((v, i) => ({ memberId: v.memberId, all: named[i]?.all === true }));
 }
 
-/** 422 `NS_UPDATE_NOT_SUPPORTED` for an update type other than OPERATE_VNF. */
+/** 422 `NS_UPDATE_NOT_SUPPORTED` for an update type other than those of {@link UPDATE_TYPES_DONE}. */
 export function assertUpdateType(req: Pick<UpdateRequest, 'updateType'>): void {
-  if (req.updateType === 'OPERATE_VNF') return;
-  throw new RondoError('NS_UPDATE_NOT_SUPPORTED', `updateType ${req.updateType} is not supported; Rondo carries out OPERATE_VNF (use heal to restore VNFs)`, { details: { updateType: req.updateType } });
+  if ((UPDATE_TYPES_DONE as readonly string[]).includes(req.updateType)) return;
+  throw new RondoError('NS_UPDATE_NOT_SUPPORTED', `updateType ${req.updateType} is not supported; Rondo carries out ${UPDATE_TYPES_DONE.join(', ')} (use heal to restore VNFs)`, { details: { updateType: req.updateType } });
 }
 
 /**
- * What an UPDATE does. Only `OPERATE_VNF` (422 `NS_UPDATE_NOT_SUPPORTED` for the other
- * SOL005 types): each named VNF of the NS (422 naming unknown ones) goes to its new state;
+ * What an OPERATE_VNF does (REMOVE_VNF, ADD_VNF and INSTANTIATE_VNF: see
+ * vnf-membership-requests.ts): each named VNF of the NS (422 naming unknown ones) goes to its new state;
  * 409 `VNF_STATE_CONFLICT` for one already there; 422 `VIM_NOT_SUPPORTED` when its VIM
  * cannot stop and start computes. A GRACEFUL stop without a timeout gets 10 s.
  */
 export function resolveUpdate(vnfs: readonly VnfInstance[], drivers: DriverRegistry, req: UpdateRequest): OperateChange[] {
   assertUpdateType(req);
+  if (req.updateType !== 'OPERATE_VNF') throw new RondoError('NS_UPDATE_NOT_SUPPORTED', `resolveUpdate carries out OPERATE_VNF, not ${req.updateType}`, { details: { updateType: req.updateType } });
   const data = req.operateVnfData ?? [];
   if (data.length === 0) throw new BadRequestError('OPERATE_VNF needs operateVnfData: the VNF instances and the state to change them to');
   const members = vnfsByIds(vnfs, data.map((d) => d.vnfInstanceId));

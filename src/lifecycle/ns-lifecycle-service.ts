@@ -13,13 +13,15 @@ import { loadHots } from './heat-plan.js';
 import { deadComputeSteps } from './retry-recheck.js';
 import { subnetsInUseOn } from './vim-subnets.js';
 import { loadNsBuild } from './ns-build.js';
-import { assertUpdateType, resolveHeal, resolveUpdate } from './day2-requests.js';
+import { assertUpdateType, resolveHeal, resolveUpdate, vnfsByIds } from './day2-requests.js';
+import { resolveAddVnf, resolveRemoveVnf } from './vnf-membership-requests.js';
 import type { HealRequest, UpdateRequest } from './day2-requests.js';
 import { resolveScale } from './scale-requests.js';
 import { resolveScaleNs } from './scale-ns-requests.js';
 import type { ScaleChange, ScaleRequest } from './scale-requests.js';
 import { instantiationLevelChanges, withInstantiationLevel } from './ns-instantiation-level.js';
 import { assertScaleRollback } from './scale-rollback.js';
+import { assertUpdateRollback } from './vnf-membership-rollback.js';
 import { pinsWithAdvice, placementAdviceRequest } from './placement-advice.js';
 import type { PlacementAdvisor } from './placement-advice.js';
 
@@ -112,8 +114,10 @@ export interface NsLifecycleService {
    */
   heal(nsId: string, req: HealRequest): Promise<LcmOpOcc>;
   /**
-   * SOL005 Update NS, OPERATE_VNF only: an UPDATE operation stopping or starting VNFs. 409
-   * `NS_STATE_CONFLICT` unless INSTANTIATED; see {@link resolveUpdate} for the rest.
+   * SOL005 Update NS: an UPDATE operation stopping or starting VNFs (OPERATE_VNF), taking
+   * NSD members out (REMOVE_VNF) or bringing them back (ADD_VNF, INSTANTIATE_VNF). 409
+   * `NS_STATE_CONFLICT` unless INSTANTIATED; see {@link resolveUpdate}, `resolveRemoveVnf`
+   * and `resolveAddVnf` for the rest.
    */
   update(nsId: string, req: UpdateRequest): Promise<LcmOpOcc>;
   /**
@@ -239,6 +243,7 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
       throw new IllegalStateError(`${event} needs FAILED_TEMP; operation ${opId} is ${current.operationState}`, { details: { opId, state: current.operationState } });
     }
     if (event === 'rollback' && current.lcmOperationType === 'SCALE') assertScaleRollback(current.internalParams);
+    else if (event === 'rollback' && current.lcmOperationType === 'UPDATE') assertUpdateRollback(current.internalParams);
     else if (event === 'rollback' && current.lcmOperationType !== 'INSTANTIATE') {
       throw new IllegalStateError(`rollback of ${current.lcmOperationType} is not supported; retry or fail it`, { code: 'OP_ROLLBACK_NOT_SUPPORTED' });
     }
@@ -291,9 +296,23 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
       const n = await ns(nsId);
       assertUpdateType(req);
       if (n.state !== 'INSTANTIATED') throw new ConflictError(`NS instance ${nsId} is ${n.state}; only an instantiated NS can be updated`, { code: 'NS_STATE_CONFLICT' });
-      const changes = resolveUpdate(await repos.vnfInstances.listByNs(nsId), deps.drivers, req);
       const { operationParams, ...request } = req;
-      return startOp(n, 'UPDATE', { ...(operationParams ?? request) }, { operate: changes });
+      const params = { ...(operationParams ?? request) };
+      const vnfs = await repos.vnfInstances.listByNs(nsId);
+      if (req.updateType === 'REMOVE_VNF') {
+        const [nsd, build] = await Promise.all([deps.descriptors.getNsd(n.nsdInfoId), loadNsBuild(nsId, repos)]);
+        return startOp(n, 'UPDATE', params, { remove: resolveRemoveVnf(nsd, vnfs, build, req.removeVnfInstanceId ?? [], (ids) => vnfsByIds(vnfs, ids)) });
+      }
+      if (req.updateType === 'ADD_VNF' || req.updateType === 'INSTANTIATE_VNF') {
+        const [nsd, vnfds] = await Promise.all([deps.descriptors.getNsd(n.nsdInfoId), deps.descriptors.getVnfds(n.nsdInfoId)]);
+        // Where the instantiation placed each member: an added member goes back there, next to its links' networks.
+        const instantiations = (await repos.opOccs.list({ nsInstanceId: nsId })).filter((o) => o.lcmOperationType === 'INSTANTIATE' && o.operationState === 'COMPLETED');
+        const last = instantiations.sort((a, b) => b.startTime.localeCompare(a.startTime))[0];
+        const placement = (last?.internalParams['placement'] ?? {}) as Record<string, string>;
+        const add = resolveAddVnf(nsd, vnfds, vnfs, req, placement, deps.drivers.accounts());
+        return startOp(n, 'UPDATE', params, { add, placement });
+      }
+      return startOp(n, 'UPDATE', params, { operate: resolveUpdate(vnfs, deps.drivers, req) });
     },
     async scale(nsId, req) {
       const n = await ns(nsId);

@@ -10,7 +10,8 @@ import { scaleAspectsOf } from './scale-aspects.js';
 import { LEVEL_PHASE_OFFSET, withInstantiationLevel } from './ns-instantiation-level.js';
 import { planHeal, planOperate } from './day2-planner.js';
 import type { HealTarget, OperateChange } from './day2-planner.js';
-import { recordDay2 } from './day2-records.js';
+import { recordDay2, recordRemoved } from './day2-records.js';
+import { planAddVnf, planRemoveVnf } from './vnf-membership-planner.js';
 import { loadNsBuild } from './ns-build.js';
 import { forEachInLanes } from './lanes.js';
 import type { ComputeInfo } from '../vim/index.js';
@@ -117,7 +118,14 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
     if ((op.lcmOperationType === 'HEAL' || op.lcmOperationType === 'UPDATE') && phase === DAY2_PHASES.computes) {
       // Like the VNFRs of an instantiation: written once the computes are done, whatever the
       // phase's outcome, so a failed or cancelled operation still records what it changed.
-      await recordDay2(op.lcmOperationType, op.nsInstanceId, [...byId.values()], deps.repos.vnfInstances);
+      if (op.internalParams['add']) {
+        const ns = await deps.repos.nsInstances.get(op.nsInstanceId);
+        await recordVnfs(op, [...byId.values()], deps, await vnfPkgIdsOf(op, deps), ns ? await vnfdsOrNone(ns.nsdInfoId, deps) : {});
+      } else if (op.internalParams['remove']) {
+        await recordRemoved(op.nsInstanceId, [...byId.values()], deps.repos.vnfInstances);
+      } else {
+        await recordDay2(op.lcmOperationType, op.nsInstanceId, [...byId.values()], deps.repos.vnfInstances);
+      }
     }
     if (op.lcmOperationType === 'SCALE' && phase === SCALE_PHASES.computes) {
       // The same: instances added or removed are in the VNF records whatever the phase's outcome.
@@ -228,13 +236,25 @@ async function vnfdsOrNone(nsdInfoId: string, deps: ExecutorDeps): Promise<Reado
 }
 
 /**
- * The plan of a HEAL or an UPDATE (OPERATE_VNF), from what the operation's request was
+ * The plan of a HEAL or an UPDATE (OPERATE_VNF, REMOVE_VNF, ADD_VNF/INSTANTIATE_VNF), from what the operation's request was
  * resolved to (`internalParams`), the VNF records and how their computes were made. A
  * HEAL asks every PoP involved for the state of the computes first: the plan re-creates
  * those found dead or sick then (a PoP that does not answer fails the planning; retry).
  */
 async function planDay2(op: StoredOpOcc, nsId: string, nsdInfoId: string, deps: ExecutorDeps): Promise<PlannedStep[]> {
   const [vnfs, build, vnfds] = await Promise.all([deps.repos.vnfInstances.listByNs(nsId), loadNsBuild(nsId, deps.repos), vnfdsOrNone(nsdInfoId, deps)]);
+  const remove = op.internalParams['remove'] as string[] | undefined;
+  if (remove) return planRemoveVnf({ vnfs, memberIds: remove, build, vnfds });
+  const add = op.internalParams['add'] as string[] | undefined;
+  if (add) {
+    const placement = (op.internalParams['placement'] ?? {}) as Record<string, string>;
+    const [nsd, allocated] = await Promise.all([deps.descriptors.getNsd(nsdInfoId), deps.repos.subnets.listByNs(nsId)]);
+    const hots = await loadHots(deps.hots, nsdInfoId, nsd, placement, deps.drivers.accounts());
+    return planAddVnf({
+      nsInstanceId: nsId, nsd, vnfds: await deps.descriptors.getVnfds(nsdInfoId), accounts: deps.drivers.accounts(), placement, subnets: new Map(allocated.map((a) => [a.linkId, a.subnet])),
+      vnfs, memberIds: add, hots, ...(deps.sapImage ? { sapImage: deps.sapImage } : {}),
+    });
+  }
   if (op.lcmOperationType === 'UPDATE') {
     const changes = (op.internalParams['operate'] ?? []) as OperateChange[];
     return planOperate({ vnfs, changes, build, vnfds });

@@ -9,6 +9,7 @@ import { undoStackStep } from './heat-step-runner.js';
 import { watchCancel } from './cancel-watch.js';
 import { forEachInLanes } from './lanes.js';
 import { rollbackScale } from './scale-rollback.js';
+import { rollbackAddVnf } from './vnf-membership-rollback.js';
 
 const UNDOABLE = new Set(['DONE', 'FAILED', 'RUNNING']);
 
@@ -23,6 +24,7 @@ const UNDOABLE = new Set(['DONE', 'FAILED', 'RUNNING']);
  */
 export async function rollbackOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSignal): Promise<void> {
   if (op.lcmOperationType === 'SCALE') return rollbackScale(op, deps, signal);
+  if (op.lcmOperationType === 'UPDATE' && op.internalParams['add']) return rollbackAddVnf(op, deps, signal);
   if (op.lcmOperationType !== 'INSTANTIATE') return void (await moveOp(deps, op, 'rollback-done'));
   const watch = watchCancel(op.id, deps.repos.opOccs, deps.cancelPollMs ?? 500);
   try {

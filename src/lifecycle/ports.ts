@@ -48,6 +48,8 @@ export interface VnfInstanceRepository {
   /** The members of several NS instances within `scope`, in one query: by NS, VNFs before SAPs, by member id. */
   listByNsIds(nsInstanceIds: readonly string[], scope?: TenantScope): Promise<VnfInstance[]>;
   deleteByNs(nsInstanceId: string): Promise<number>;
+  /** Deletes the records of some members of the NS (REMOVE_VNF), with the same events as {@link deleteByNs}; how many went. */
+  deleteMembers(nsInstanceId: string, memberIds: readonly string[]): Promise<number>;
   /** Changes what a day-2 operation changed (computes re-created, state); the record, or undefined when it is gone. */
   patch(id: string, patch: VnfPatch): Promise<VnfInstance | undefined>;
   /** Sum of recorded demand per PoP over every NS instance. */

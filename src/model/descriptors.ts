@@ -201,6 +201,15 @@ export interface NsdVnf {
   readonly vnfId: string;
   /** Either a 5GTANGO vendor/name/version or an ETSI descriptor id. */
   readonly vnfd: DescriptorRef | { readonly descriptorId: string };
+  /**
+   * The fewest instances of the member the NS may run (SOL001 `VnfProfile.min_number_of_instances`,
+   * SOL006 `vnf-profile/min-number-of-instances`): 0 lets an UPDATE remove it (REMOVE_VNF) and
+   * add it back. Absent reads as 1, a member the NS always runs: 5GTANGO has no such field,
+   * so its members are never removable, and neither is a SOL001/SOL006 member without a profile.
+   */
+  readonly minInstances?: number;
+  /** The most instances of the member (SOL001 `max_number_of_instances`, SOL006 `max-number-of-instances`); absent when not given. */
+  readonly maxInstances?: number;
 }
 
 export interface Sap {

@@ -106,6 +106,10 @@ export const ERROR_CODES = {
   VNF_STATE_CONFLICT: spec(409, 'VNF instance already in the requested state'),
   /** An UpdateNsRequest `updateType` Rondo does not carry out (only OPERATE_VNF is). */
   NS_UPDATE_NOT_SUPPORTED: spec(422, 'Update type not supported'),
+  /** REMOVE_VNF of a member the NSD requires (its vnf profile's minimum is not 0) or that a forwarding path crosses. */
+  VNF_NOT_REMOVABLE: spec(422, 'VNF instance cannot be removed'),
+  /** ADD_VNF / INSTANTIATE_VNF naming no NSD member the NS could run again (unknown vnfProfileId or vnfdId). */
+  VNF_PROFILE_UNKNOWN: spec(422, 'Unknown VNF profile of the NSD'),
   /** A HealNsRequest asks for healing Rondo does not do (a degree, a heal script). */
   HEAL_NOT_SUPPORTED: spec(422, 'Healing not supported as asked'),
   /** A policy request names a policy the NS instance does not have (`/admin/v1/ns_instances/{id}/policies`). */

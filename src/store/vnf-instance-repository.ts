@@ -57,8 +57,19 @@ export class SqlVnfInstanceRepository implements VnfInstanceRepository {
    * operation that runs on the NS (terminate, or an instantiation's rollback).
    */
   async deleteByNs(nsInstanceId: string): Promise<number> {
+    return this.#delete(nsInstanceId);
+  }
+
+  /** The same for some members only (REMOVE_VNF). */
+  async deleteMembers(nsInstanceId: string, memberIds: readonly string[]): Promise<number> {
+    if (memberIds.length === 0) return 0;
+    return this.#delete(nsInstanceId, memberIds);
+  }
+
+  async #delete(nsInstanceId: string, memberIds?: readonly string[]): Promise<number> {
+    const members = memberIds ? sql`and member_id in (${sql.join([...memberIds])})` : sql``;
     const r = await sql<{ n: number }>`
-      with gone as (delete from vnf_instances where ns_instance_id = ${nsInstanceId} returning *),
+      with gone as (delete from vnf_instances where ns_instance_id = ${nsInstanceId} ${members} returning *),
       events as (
         insert into outbox (id, topic, key, payload)
         select gen_random_uuid()::text, 'mano.function.stop', g.ns_instance_id, jsonb_build_object(

@@ -106,7 +106,17 @@ describe('SOL005 heal and update (OPERATE_VNF) on the memory VIM', () => {
     expect((await refused('update', { updateType: 'OPERATE_VNF', operateVnfData: [{ vnfInstanceId: 'gone', changeStateTo: 'STOPPED' }] }, 422, 'VNF_INSTANCE_UNKNOWN')).detail).toContain('gone');
     // What Rondo does not carry out: 422 saying so.
     expect((await refused('update', { updateType: 'CHANGE_VNF_DF', changeVnfFlavourData: [{}] }, 422, 'NS_UPDATE_NOT_SUPPORTED')).detail).toMatch(/CHANGE_VNF_DF is not supported.*OPERATE_VNF/);
-    await refused('update', { updateType: 'ADD_VNF' }, 422, 'NS_UPDATE_NOT_SUPPORTED');
+    // REMOVE_VNF / ADD_VNF / INSTANTIATE_VNF by their SOL005 names (`addVnfIstance` as the spec spells it).
+    await refused('update', { updateType: 'ADD_VNF', addVnfInstance: [{ vnfInstanceId: 'x', vnfProfileId: 'client' }] }, 400, 'VALIDATION_FAILED');
+    await refused('update', { updateType: 'INSTANTIATE_VNF', instantiateVnfData: [{ vnfdId: 'x' }] }, 400, 'VALIDATION_FAILED');
+    await refused('update', { updateType: 'ADD_VNF' }, 400, 'BAD_REQUEST');
+    await refused('update', { updateType: 'REMOVE_VNF', removeVnfInstanceId: [] }, 400, 'BAD_REQUEST');
+    // 5GTANGO members have no vnf profile minimum: the NS always runs them.
+    expect((await refused('update', { updateType: 'REMOVE_VNF', removeVnfInstanceId: [fw.id] }, 422, 'VNF_NOT_REMOVABLE')).detail).toMatch(/firewall \(vnf profile minimum 1\)/);
+    await refused('update', { updateType: 'REMOVE_VNF', removeVnfInstanceId: [sap] }, 422, 'VNF_INSTANCE_UNKNOWN');
+    expect((await refused('update', { updateType: 'ADD_VNF', addVnfIstance: [{ vnfInstanceId: 'x', vnfProfileId: 'probe' }] }, 422, 'VNF_PROFILE_UNKNOWN')).detail).toContain('probe');
+    await refused('update', { updateType: 'INSTANTIATE_VNF', instantiateVnfData: [{ vnfdId: 'no-such-vnfd', vnfFlavourId: 'default' }] }, 422, 'VNF_PROFILE_UNKNOWN');
+    await refused('update', { updateType: 'ADD_VNF', addVnfIstance: [{ vnfInstanceId: fw.id, vnfProfileId: 'firewall' }] }, 409, 'VNF_STATE_CONFLICT');
     await refused('heal', { healNsData: { degreeHealing: 'HEAL_QOS' } }, 422, 'HEAL_NOT_SUPPORTED');
     await refused('heal', { healNsData: { degreeHealing: 'HEAL_RESTORE', healScript: 'fix.sh' } }, 422, 'HEAL_NOT_SUPPORTED');
     // Already there.

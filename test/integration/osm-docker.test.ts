@@ -17,7 +17,8 @@ import { openTestStore } from '../support/store.js';
 
 // An OSM NS with two VNFs and a management network, run on the local Docker engine through
 // the PoP's image map: the corpus's hackfest_multivdu VNF package (2 VDUs on ubuntu20.04, a VM
-// image), and an NS of two of it on mgmtnet (management) and datanet.
+// image), and an NS of two of it on mgmtnet (management) and datanet. The second vnf-profile
+// allows 0 instances: UPDATE REMOVE_VNF takes it out and ADD_VNF brings it back (issue #16).
 const run = promisify(execFile);
 const docker = new Docker();
 const OSM = resolve(import.meta.dirname, '../../../shared/corpus/osm');
@@ -37,7 +38,9 @@ const NSD = `nsd:
     - id: default-df
       vnf-profile:
 ${['1', '2'].map((m) => `      - id: '${m}'
-        vnfd-id: hackfest_multivdu-vnf
+        vnfd-id: hackfest_multivdu-vnf${m === '2' ? `
+        min-number-of-instances: 0
+        max-number-of-instances: 1` : ''}
         virtual-link-connectivity:
         - virtual-link-profile-id: mgmtnet
           constituent-cpd-id:
@@ -115,7 +118,7 @@ describe('an OSM NS of two VNFs on Docker through the image map', () => {
     await t?.close();
   });
 
-  it('instantiates with containers running and addressed, the VNFs reach each other on datanet, and termination leaves nothing', async () => {
+  it('instantiates with containers running and addressed, the VNFs reach each other on datanet; REMOVE_VNF and ADD_VNF take the second out and back; termination leaves nothing', async () => {
     const inject = t.app.inject.bind(t.app);
     const upload = async (create: string, content: string, file: string) => {
       const id = (await inject({ method: 'POST', url: create, payload: {} })).json().id as string;
@@ -168,6 +171,33 @@ describe('an OSM NS of two VNFs on Docker through the image map', () => {
     const driver = t.deps.services.vimRegistry?.get(pop);
     const ping = await driver?.exec(dataAddress['1']?.container as string, ['ping', '-c', '2', '-W', '2', dataAddress['2']?.address as string]);
     expect(ping?.exitCode, ping?.stdout).toBe(0);
+
+    // UPDATE REMOVE_VNF: VNF 1's profile has no minimum (1: refused), VNF 2's allows 0: its containers and record go.
+    const update = async (payload: object) => {
+      const r = await inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${nsId}/update`, payload });
+      expect(r.statusCode, r.body).toBe(202);
+      return t.deps.services.lifecycle.waitForOp(String(r.headers.location).split('/').pop() as string, { timeoutMs: 120_000 });
+    };
+    const vnfIds = Object.fromEntries(rows.map((r) => [r.member_id, r.id]));
+    const two = rows.find((r) => r.member_id === '2');
+    const kept = await inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${nsId}/update`, payload: { updateType: 'REMOVE_VNF', removeVnfInstanceId: [vnfIds['1']] } });
+    expect([kept.statusCode, kept.json().code]).toEqual([422, 'VNF_NOT_REMOVABLE']);
+    const removed = await update({ updateType: 'REMOVE_VNF', removeVnfInstanceId: [vnfIds['2']] });
+    expect(removed.operationState, JSON.stringify(removed.error)).toBe('COMPLETED');
+    for (const id of two?.compute_ids ?? []) await expect(docker.getContainer(id).inspect()).rejects.toMatchObject({ statusCode: 404 });
+    const members = async () => (await t.store.db.selectFrom('vnf_instances').select('member_id').where('ns_instance_id', '=', nsId as string).execute()).map((r) => r.member_id).sort();
+    expect(await members()).toEqual(['1']);
+    expect(await leftovers(nsId)).toEqual({ containers: 2, networks: 2 });
+    // ADD_VNF by vnf profile: two running containers again, with the data address it had; VNF 1 reaches it.
+    const added = await update({ updateType: 'ADD_VNF', addVnfIstance: [{ vnfInstanceId: vnfIds['2'], vnfProfileId: '2' }] });
+    expect(added.operationState, JSON.stringify(added.error)).toBe('COMPLETED');
+    expect(await members()).toEqual(['1', '2']);
+    const back = await t.store.db.selectFrom('vnf_instances').selectAll().where('ns_instance_id', '=', nsId).where('member_id', '=', '2').executeTakeFirstOrThrow();
+    expect(back.compute_ids).toHaveLength(2);
+    for (const id of back.compute_ids) expect((await docker.getContainer(id).inspect()).State.Running).toBe(true);
+    expect((back.interfaces as { linkId: string; address: string }[]).find((i) => i.linkId === 'datanet')?.address).toBe(dataAddress['2']?.address);
+    const again = await driver?.exec(dataAddress['1']?.container as string, ['ping', '-c', '2', '-W', '2', dataAddress['2']?.address as string]);
+    expect(again?.exitCode, again?.stdout).toBe(0);
 
     const term = await inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${nsId}/terminate`, payload: {} });
     const termOp = await t.deps.services.lifecycle.waitForOp(String(term.headers.location).split('/').pop() as string, { timeoutMs: 120_000 });

@@ -5,10 +5,12 @@
  * instances and their addresses; past the aspect's limits it is a 422 with nothing stored
  * and no VIM call; a scale-out that fails half-way rolls back to the NS as it was; a worker
  * that dies mid-scale is replaced and the scale completes without making anything twice.
+ * UPDATE REMOVE_VNF / INSTANTIATE_VNF / ADD_VNF (issue #16) take a member whose vnf profile
+ * allows 0 instances out of the NS and bring it back, on the same harness.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStore } from '../support/store.js';
-import { chainNsd, chainVnfds } from '../support/tango-chain.js';
+import { chainNsd, chainVnfd, chainVnfds } from '../support/tango-chain.js';
 import type { Store } from '../../src/store/index.js';
 import { MemoryVimDriver } from '../../src/vim/memory/memory-vim-driver.js';
 import { VimError, systemClock } from '../../src/model/index.js';
@@ -41,6 +43,17 @@ const vnfds: Record<string, Vnfd> = {
   },
 };
 
+/**
+ * The chain plus a probe VNF on the management LAN and the firewall's egress LAN that no
+ * forwarding path crosses; the probe's and the firewall's vnf profiles allow 0 instances.
+ */
+const probeVnfd = chainVnfd('probe', { startCommands: ['probe-daemon'], stopCommands: ['probe-flush'] });
+const probeNsd: Nsd = {
+  ...chainNsd,
+  vnfs: [...chainNsd.vnfs.map((m) => (m.vnfId === 'firewall' ? { ...m, minInstances: 0 } : m)), { vnfId: 'probe', vnfd: probeVnfd.ref, minInstances: 0, maxInstances: 1 }],
+  virtualLinks: chainNsd.virtualLinks.map((l) => (l.id === 'mgmt' || l.id === 'fw-2-server' ? { ...l, cpRefs: [...l.cpRefs, { kind: 'vnf' as const, vnfId: 'probe', cp: l.id === 'mgmt' ? 'mgmt' : 'input' }] } : l)),
+};
+
 /** The chain with an NS scaling aspect over the firewall (1 to 3 instances) and two NS instantiation levels. */
 const nsd: Nsd = {
   ...chainNsd,
@@ -62,10 +75,10 @@ describe.each(['postgres'] as const)('SCALE on the memory VIM, %s store', (kind)
     for (const c of open.splice(0)) await c.close();
   });
 
-  async function harness(opts: { crashPoints?: CrashPoints; fresh?: boolean; close?: (c: Composition) => void } = {}): Promise<NsLifecycleService> {
+  async function harness(opts: { crashPoints?: CrashPoints; fresh?: boolean; close?: (c: Composition) => void; nsd?: Nsd; vnfds?: Record<string, Vnfd> } = {}): Promise<NsLifecycleService> {
     if (opts.fresh !== false) driver = new MemoryVimDriver({ name: 'engine-a' });
     const engine = driver;
-    const descriptors: DescriptorSource = { getNsd: async () => nsd, getVnfds: async () => vnfds };
+    const descriptors: DescriptorSource = { getNsd: async () => opts.nsd ?? nsd, getVnfds: async () => opts.vnfds ?? vnfds };
     const config = loadConfig({}, { logLevel: 'silent', stepDeadlineSeconds: 5, opDeadlineSeconds: 600, workerConcurrency: 2, workerLeaseSeconds: 1 });
     const composition = await compose({
       config, role: 'worker', store, clock: systemClock, ids: counter(`${kind.slice(0, 2)}s${++seq}x`), env: { RONDO_SECRET_KEY: 'ab'.repeat(32) }, http: false,
@@ -201,6 +214,101 @@ describe.each(['postgres'] as const)('SCALE on the memory VIM, %s store', (kind)
     await service.retry(inOp.id);
     expect((await settle(service, inOp)).operationState).toBe('COMPLETED');
     expect(await firewalls(nsId)).toEqual(['firewall']);
+  });
+
+  it('UPDATE REMOVE_VNF takes a removable member out (computes, record, addresses); INSTANTIATE_VNF and ADD_VNF bring it back; an ADD_VNF that fails rolls back', async () => {
+    const service = await harness({ nsd: probeNsd, vnfds: { ...vnfds, probe: probeVnfd } });
+    const { nsId, vnf } = await chain(service, 'membership');
+    const probe = await vnf('probe');
+    expect(probe.interfaces.map((i) => i.linkId).sort()).toEqual(['fw-2-server', 'mgmt']);
+    const probes = async () => (await driver.listByLabel({ 'rondo.ns': nsId, 'rondo.vnf': 'probe' })).map((r) => short(r.name));
+    const held = async () => new Set((await service.listVnfs(nsId)).flatMap((v) => v.interfaces.map((i) => `${i.linkId}|${i.address}`)));
+    const ops = (await service.listOps({ nsInstanceId: nsId })).length;
+
+    // Refused before anything is stored: a member the NSD requires, one a forwarding path crosses, unknown ids and profiles, one that runs.
+    await expect(service.update(nsId, { updateType: 'REMOVE_VNF', removeVnfInstanceId: [(await vnf('client')).id] })).rejects.toMatchObject({ status: 422, code: 'VNF_NOT_REMOVABLE', details: { minInstances: { client: 1 } } });
+    await expect(service.update(nsId, { updateType: 'REMOVE_VNF', removeVnfInstanceId: [(await vnf('firewall')).id] })).rejects.toMatchObject({ status: 422, code: 'VNF_NOT_REMOVABLE', details: { forwardingPaths: [{ member: 'firewall', path: 'fg01/fp01' }] } });
+    await expect(service.update(nsId, { updateType: 'REMOVE_VNF', removeVnfInstanceId: ['nope'] })).rejects.toMatchObject({ status: 422, code: 'VNF_INSTANCE_UNKNOWN' });
+    await expect(service.update(nsId, { updateType: 'ADD_VNF', addVnfIstance: [{ vnfInstanceId: 'x', vnfProfileId: 'nope' }] })).rejects.toMatchObject({ status: 422, code: 'VNF_PROFILE_UNKNOWN' });
+    await expect(service.update(nsId, { updateType: 'ADD_VNF', addVnfIstance: [{ vnfInstanceId: 'x', vnfProfileId: 'probe' }] })).rejects.toMatchObject({ status: 409, code: 'VNF_STATE_CONFLICT' });
+    expect((await service.listOps({ nsInstanceId: nsId })).length).toBe(ops);
+
+    const mark = driver.execLog.length;
+    const removed = await settle(service, await service.update(nsId, { updateType: 'REMOVE_VNF', removeVnfInstanceId: [probe.id] }));
+    expect(removed.operationState, JSON.stringify(removed.error)).toBe('COMPLETED');
+    expect((await service.listSteps(removed.id)).map((s) => [s.phase, s.kind, short(s.target), s.params['action']])).toEqual([[0, 'stop', 'probe', undefined], [1, 'compute', 'probe', 'remove']]);
+    expect(execsSince(mark)).toEqual(['probe: sh -c probe-flush']);
+    expect(await probes()).toEqual([]);
+    expect((await driver.status(probe.computeIds[0] as string)).state).toBe('DELETED');
+    expect((await service.listVnfs(nsId)).map((v) => v.memberId)).not.toContain('probe');
+    const free = await held();
+    for (const i of probe.interfaces) expect(free.has(`${i.linkId}|${i.address}`)).toBe(false);
+
+    // INSTANTIATE_VNF by VNFD: back with the addresses the instantiation gave it, its start command run.
+    const mark2 = driver.execLog.length;
+    const back = await settle(service, await service.update(nsId, { updateType: 'INSTANTIATE_VNF', instantiateVnfData: [{ vnfdId: probeVnfd.descriptorId, vnfFlavourId: 'default' }] }));
+    expect(back.operationState, JSON.stringify(back.error)).toBe('COMPLETED');
+    const again = await vnf('probe');
+    expect(again.id).not.toBe(probe.id);
+    expect(again.state).toBe('STARTED');
+    expect(again.interfaces.map((i) => [i.linkId, i.address])).toEqual(probe.interfaces.map((i) => [i.linkId, i.address]));
+    const info = await driver.status(again.computeIds[0] as string);
+    expect(info.state).toBe('ACTIVE');
+    expect(info.interfaces?.map((i) => i.address)).toEqual(probe.interfaces.map((i) => i.address));
+    expect(execsSince(mark2).some((e) => e.startsWith('probe: sh -c nohup') && e.includes('probe-daemon'))).toBe(true);
+    expect(await probes()).toEqual(['probe']);
+
+    // ADD_VNF by vnf profile, after a second removal; its VIM fails once: FAILED_TEMP, rollback leaves nothing, then it is added.
+    expect((await settle(service, await service.update(nsId, { updateType: 'REMOVE_VNF', removeVnfInstanceId: [again.id] }))).operationState).toBe('COMPLETED');
+    driver.failNext('createCompute', new VimError('QUOTA', 'engine-a', 'no room'));
+    const add = { updateType: 'ADD_VNF', addVnfIstance: [{ vnfInstanceId: again.id, vnfProfileId: 'probe' }] };
+    const failed = await settle(service, await service.update(nsId, add));
+    expect(failed).toMatchObject({ operationState: 'FAILED_TEMP', error: { code: 'VIM_QUOTA' } });
+    await service.rollback(failed.id);
+    expect((await settle(service, failed)).operationState).toBe('ROLLED_BACK');
+    expect(await probes()).toEqual([]);
+    expect((await service.listVnfs(nsId)).map((v) => v.memberId)).not.toContain('probe');
+    const added = await settle(service, await service.update(nsId, add));
+    expect(added.operationState, JSON.stringify(added.error)).toBe('COMPLETED');
+    expect(await probes()).toEqual(['probe']);
+    expect((await vnf('probe')).interfaces.map((i) => i.address)).toEqual(probe.interfaces.map((i) => i.address));
+    // A removal cannot be rolled back (retry or fail it).
+    driver.failNext('deleteCompute', new VimError('CONNECTION', 'engine-a', 'engine went away'));
+    const stuck = await settle(service, await service.update(nsId, { updateType: 'REMOVE_VNF', removeVnfInstanceId: [(await vnf('probe')).id] }));
+    expect(stuck.operationState).toBe('FAILED_TEMP');
+    await expect(service.rollback(stuck.id)).rejects.toMatchObject({ status: 409, code: 'OP_ROLLBACK_NOT_SUPPORTED' });
+    await service.retry(stuck.id);
+    expect((await settle(service, stuck)).operationState).toBe('COMPLETED');
+    expect(await probes()).toEqual([]);
+  });
+
+  it('a worker that dies right after an ADD_VNF made the member\'s compute is replaced: the member is recorded once, nothing is made twice', async () => {
+    const descriptors = { nsd: probeNsd, vnfds: { ...vnfds, probe: probeVnfd } };
+    let first: Composition | undefined;
+    const service = await harness({ ...descriptors, close: (c) => void (first = c) });
+    const { nsId, vnf } = await chain(service, 'membership-crash');
+    const probe = await vnf('probe');
+    expect((await settle(service, await service.update(nsId, { updateType: 'REMOVE_VNF', removeVnfInstanceId: [probe.id] }))).operationState).toBe('COMPLETED');
+    await first?.close();
+    open.splice(open.indexOf(first as Composition), 1);
+    let crashed = 0;
+    let dying: Composition | undefined;
+    const dyingService = await harness({ ...descriptors, fresh: false, close: (c) => void (dying = c), crashPoints: { hit: (point) => { if (point === 'after-step-done' && crashed++ === 0) throw new Error('worker killed'); } } });
+    const op = await dyingService.update(nsId, { updateType: 'ADD_VNF', addVnfIstance: [{ vnfInstanceId: probe.id, vnfProfileId: 'probe' }] });
+    for (const end = Date.now() + 10_000; !(crashed > 0 && (await dyingService.listSteps(op.id)).some((s) => s.state === 'DONE')); await new Promise((r) => setTimeout(r, 20))) {
+      if (Date.now() > end) throw new Error('the worker never recorded a DONE step');
+    }
+    await dying?.close();
+    expect((await dyingService.getOp(op.id)).operationState).toBe('PROCESSING');
+    const made = (await dyingService.listSteps(op.id)).find((s) => s.state === 'DONE');
+    expect(made?.kind).toBe('compute');
+
+    const second = await harness({ ...descriptors, fresh: false });
+    const done = await settle(second, op);
+    expect(done.operationState, JSON.stringify(done.error)).toBe('COMPLETED');
+    expect((await second.listSteps(op.id)).find((s) => s.id === made?.id)?.result?.['computeId']).toBe(made?.result?.['computeId']);
+    expect((await driver.listByLabel({ 'rondo.ns': nsId, 'rondo.vnf': 'probe' })).map((r) => r.id)).toEqual([made?.result?.['computeId']]);
+    expect((await second.listVnfs(nsId)).filter((v) => v.memberId === 'probe').map((v) => v.computeIds)).toEqual([[made?.result?.['computeId']]]);
   });
 
   it('a worker that dies right after making the new instance is replaced: the scale-out completes, nothing is made twice', async () => {

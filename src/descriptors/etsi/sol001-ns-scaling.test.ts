@@ -35,6 +35,17 @@ describe('SOL001 NSD NS scaling policies', () => {
     expect(r.value.defaultInstantiationLevel).toBe('small');
   });
 
+  it('reads the VNF node\'s vnf_profile instance counts (REMOVE_VNF needs a minimum of 0); without a profile they stay absent', () => {
+    const doc = text('relay_ns.nsd.yaml');
+    const topology = doc['topology_template'] as { node_templates: Record<string, { properties: Record<string, unknown> }> };
+    const relay = topology.node_templates['relay'] as { properties: Record<string, unknown> };
+    const withProfile = { ...doc, topology_template: { ...topology, node_templates: { ...topology.node_templates, relay: { ...relay, properties: { ...relay.properties, vnf_profile: { min_number_of_instances: 0, max_number_of_instances: 2 } } } } } };
+    const r = readSol001Nsd(withProfile, 'Definitions/relay_ns.nsd.yaml', resolver);
+    expect(r.ok && r.value.vnfs.map((v) => [v.vnfId, v.minInstances, v.maxInstances])).toEqual([['relay', 0, 2]]);
+    const plain = readSol001Nsd(doc, 'Definitions/relay_ns.nsd.yaml', resolver);
+    expect(plain.ok && plain.value.vnfs.map((v) => [v.vnfId, v.minInstances, v.maxInstances])).toEqual([['relay', undefined, undefined]]);
+  });
+
   it('leaves the fields out when the NSD has no scaling policies', () => {
     const r = readSol001Nsd(text('relay_ns.nsd.yaml'), 'Definitions/relay_ns.nsd.yaml', resolver);
     expect(r.ok && [r.value.scalingAspects, r.value.instantiationLevels, r.value.defaultInstantiationLevel]).toEqual([undefined, undefined, undefined]);

@@ -39,9 +39,10 @@ export const readSol001Nsd = (doc: unknown, file: string, resolve?: ImportResolv
     const kind = base(n.type);
     if (kind !== 'tosca.nodes.nfv.vnf' && kind !== 'tosca.nodes.nfv.sap') continue;
     if (kind === 'tosca.nodes.nfv.vnf') {
-      const id = asText(effectiveProperties(set, n)['descriptor_id']);
+      const props = effectiveProperties(set, n);
+      const id = asText(props['descriptor_id']);
       if (id === undefined) c.issues.push({ file: n.file, path: `${n.path}/properties/descriptor_id`, message: `VNF node "${n.name}" has no descriptor_id (set it, or default it in its node type)` });
-      vnfs.push({ vnfId: n.name, vnfd: { descriptorId: id ?? '' } });
+      vnfs.push({ vnfId: n.name, vnfd: { descriptorId: id ?? '' }, ...profileCounts(asRecord(props['vnf_profile']), 'min_number_of_instances', 'max_number_of_instances') });
     } else {
       saps.push({ id: n.name, type: /mgmt|management/i.test(n.name) ? 'management' : 'external' });
     }
@@ -88,3 +89,11 @@ export const detectSol001Kind = (doc: unknown, file: string, resolve?: ImportRes
   if (!set) return undefined;
   return set.nodes.some((n) => standardBase(set, n.type) === 'tosca.nodes.nfv.ns') ? 'nsd' : 'vnfd';
 };
+
+/** SOL001 `VnfProfile` instance counts of a VNF node (absent ones stay absent: see NsdVnf). */
+function profileCounts(profile: Record<string, unknown>, minKey: string, maxKey: string): { minInstances?: number; maxInstances?: number } {
+  const count = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined);
+  const min = count(profile[minKey]);
+  const max = count(profile[maxKey]);
+  return { ...(min === undefined ? {} : { minInstances: min }), ...(max === undefined ? {} : { maxInstances: max }) };
+}

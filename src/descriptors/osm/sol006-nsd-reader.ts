@@ -70,7 +70,11 @@ export const readSol006Nsd = (doc: unknown, file: string, opts: Sol006ReadOption
           if (fi === 0) refsByLink.get(link)?.push({ kind: 'vnf', vnfId: member, cp });
         });
       });
-      return { vnfId: member, vnfd: { descriptorId: vnfd ?? '' } };
+      // SOL006 vnf-profile instance counts (absent: see NsdVnf.minInstances).
+      const count = (v: unknown): number | undefined => { const n = typeof v === 'string' ? Number(v) : v; return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined; };
+      const min = count(p['min-number-of-instances']);
+      const max = count(p['max-number-of-instances']);
+      return { vnfId: member, vnfd: { descriptorId: vnfd ?? '' }, ...(min === undefined ? {} : { minInstances: min }), ...(max === undefined ? {} : { maxInstances: max }) };
     });
     return { id: asText(f['id']) ?? '', members };
   });

@@ -137,6 +137,15 @@ describe('SOL006 NSD NS scaling', () => {
     expect(r.value.scalingAspects).toEqual([{ id: 'grow', name: 'grow', levels: r.value.instantiationLevels }]);
   });
 
+  it('reads each vnf-profile\'s instance counts (REMOVE_VNF needs a minimum of 0); absent ones stay absent', () => {
+    const doc = nsd({});
+    const df = doc.nsd.nsd[0]?.df[0] as { 'vnf-profile': Record<string, unknown>[] };
+    df['vnf-profile'] = [{ id: 'one', 'vnfd-id': 'a', 'min-number-of-instances': 0, 'max-number-of-instances': 3 }, { id: 'two', 'vnfd-id': 'a' }];
+    const r = readSol006Nsd(doc, 'pair.yaml');
+    if (!r.ok) throw new Error(r.error.map(render).join('\n'));
+    expect(r.value.vnfs.map((v) => [v.vnfId, v.minInstances, v.maxInstances])).toEqual([['one', 0, 3], ['two', undefined, undefined]]);
+  });
+
   it('reports a mapping to a profile or a level the df does not have', () => {
     const r = readSol006Nsd(nsd({ 'ns-instantiation-level': [{ id: 'x', 'vnf-to-level-mapping': [{ 'vnf-profile-id': 'three' }] }], 'scaling-aspect': [{ id: 'grow', 'scaling-level': 'nope' }] }), 'pair.yaml');
     expect(r.ok ? [] : r.error.map((i) => i.path)).toEqual(['/nsd/nsd/0/df/0/ns-instantiation-level/0/vnf-to-level-mapping/0/vnf-profile-id', '/nsd/nsd/0/df/0/scaling-aspect/0/scaling-level']);

@@ -31,6 +31,7 @@ export const readTangoNsd = (doc: unknown, file: string, format: DescriptorForma
   checkUnique(vls.map((n) => n['id']), (i) => `/virtual_links/${i}/id`, 'virtual link id', c);
   checkUnique(fgs.map((n) => n['fg_id']), (i) => `/forwarding_graphs/${i}/fg_id`, 'forwarding graph id', c);
 
+  // 5GTANGO names no instance counts: no minInstances, so every member is one the NS always runs (REMOVE_VNF refuses it).
   const vnfs: NsdVnf[] = nfs.map((n) => ({
     vnfId: String(n['vnf_id']),
     vnfd: { vendor: String(n['vnf_vendor']), name: String(n['vnf_name']), version: asText(n['vnf_version']) ?? '' },

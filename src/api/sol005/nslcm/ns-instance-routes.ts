@@ -252,7 +252,7 @@ export const nsInstanceRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
     {
       schema: {
         tags,
-        summary: 'Update: OPERATE_VNF stops (stop commands, then the containers) or starts (containers, routes, start commands) VNFs; other update types answer 422; 202 + Location',
+        summary: 'Update: OPERATE_VNF stops (stop commands, then the containers) or starts (containers, routes, start commands) VNFs; REMOVE_VNF takes out NSD members whose vnf profile allows 0 instances (stop commands, containers, records and addresses); ADD_VNF / INSTANTIATE_VNF bring such a member back (containers with addresses on its links, routes, start commands); other update types answer 422; 202 + Location',
         params: IdParams,
         body: UpdateNsRequestSchema,
       },
@@ -261,7 +261,11 @@ export const nsInstanceRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
     async (request, reply) => {
       await visible(callerOf(request), request.params.id);
       const operateVnfData = operateVnfDataOf(request.body.operateVnfData);
-      const op = await lifecycle.update(request.params.id, { updateType: request.body.updateType, ...(operateVnfData ? { operateVnfData } : {}), operationParams: request.body });
+      const { removeVnfInstanceId, addVnfIstance, instantiateVnfData } = request.body;
+      const op = await lifecycle.update(request.params.id, {
+        updateType: request.body.updateType, ...(operateVnfData ? { operateVnfData } : {}), ...(removeVnfInstanceId ? { removeVnfInstanceId } : {}),
+        ...(addVnfIstance ? { addVnfIstance } : {}), ...(instantiateVnfData ? { instantiateVnfData } : {}), operationParams: request.body,
+      });
       return reply.code(202).header('location', opOccHref(baseUrl(request), op.id)).send();
     },
   );

@@ -201,7 +201,7 @@ export const HealNsRequestSchema = Type.Object(
   { additionalProperties: false },
 );
 
-/** SOL005 UpdateNsRequest `updateType` values (§6.5.2.12); Rondo carries out OPERATE_VNF. */
+/** SOL005 UpdateNsRequest `updateType` values (§6.5.2.12); Rondo carries out OPERATE_VNF, REMOVE_VNF, ADD_VNF and INSTANTIATE_VNF. */
 export const UPDATE_TYPES = [
   'ADD_VNF', 'REMOVE_VNF', 'INSTANTIATE_VNF', 'CHANGE_VNF_DF', 'OPERATE_VNF', 'MODIFY_VNF_INFORMATION', 'CHANGE_EXTERNAL_VNF_CONNECTIVITY', 'CHANGE_VNFPKG',
   'ADD_SAP', 'REMOVE_SAP', 'ADD_NESTED_NS', 'REMOVE_NESTED_NS', 'ASSOC_NEW_NSD_VERSION', 'MOVE_VNF', 'ADD_VNFFG', 'REMOVE_VNFFG', 'UPDATE_VNFFG', 'CHANGE_NS_DF',
@@ -211,7 +211,7 @@ export const UPDATE_TYPES = [
 
 /** The other members of UpdateNsRequest: accepted by name (their update types answer 422), never read. */
 const OTHER_UPDATE_DATA = [
-  'addVnfIstance', 'removeVnfInstanceId', 'instantiateVnfData', 'changeVnfFlavourData', 'modifyVnfInfoData', 'changeExtVnfConnectivityData', 'changeVnfPackageData',
+  'changeVnfFlavourData', 'modifyVnfInfoData', 'changeExtVnfConnectivityData', 'changeVnfPackageData',
   'addSap', 'removeSapId', 'addNestedNsData', 'removeNestedNsId', 'assocNewNsdVersionData', 'moveVnfInstanceData', 'addVnffg', 'removeVnffgId', 'updateVnffg',
   'changeNsFlavourData', 'addPnfData', 'modifyPnfData', 'removePnfId', 'modifyWanConnectionInfoData', 'updateTime', 'createSnapshotData', 'revertVnfToSnapshotData',
   'deleteVnfSnapshotData', 'addNsVirtualLinkData', 'deleteNsVirtualLinkId',
@@ -229,11 +229,41 @@ export const OperateVnfDataSchema = Type.Object(
   { additionalProperties: false },
 );
 
-/** SOL005 UpdateNsRequest (§6.5.2.12): every member by its SOL005 name; OPERATE_VNF is carried out. */
+/** SOL005 VnfInstanceData (§6.5.3.19), an entry of `addVnfIstance`. */
+export const VnfInstanceDataSchema = Type.Object(
+  {
+    vnfInstanceId: Type.String({ minLength: 1, description: 'Kept in operationParams only: Rondo has no VNF instance outside an NS, the member comes back as a new VNF instance' }),
+    vnfProfileId: Type.String({ minLength: 1, description: 'The NSD member to add back: SOL001 VNF node name, SOL006 vnf-profile id (`vnfInstance[].memberId`)' }),
+  },
+  { additionalProperties: false },
+);
+
+/** The members of SOL005 InstantiateVnfData Rondo does not read: accepted by name. */
+const OTHER_INSTANTIATE_VNF_DATA = [
+  'vnfInstanceDescription', 'extVirtualLinks', 'extManagedVirtualLinks', 'localizationLanguage', 'vnfConfigurableProperties', 'additionalParams', 'metadata', 'extensions', 'locationConstraints',
+] as const;
+
+/** SOL005 InstantiateVnfData (§6.5.3.24), an entry of `instantiateVnfData`. */
+export const InstantiateVnfDataSchema = Type.Object(
+  {
+    vnfdId: Type.String({ minLength: 1, description: 'The VNFD of the NSD member to instantiate again (the first one the NS does not run, in NSD order)' }),
+    vnfFlavourId: Type.String({ minLength: 1, description: 'A deployment flavour of that VNFD (any, when the VNFD declares none)' }),
+    vnfInstantiationLevelId: Type.Optional(Type.String({ minLength: 1 })),
+    vnfInstanceName: Type.Optional(Type.String()),
+    ...Object.fromEntries(OTHER_INSTANTIATE_VNF_DATA.map((k) => [k, Type.Optional(Type.Unknown())])),
+  },
+  { additionalProperties: false },
+);
+
+/** SOL005 UpdateNsRequest (§6.5.2.12): every member by its SOL005 name; OPERATE_VNF, REMOVE_VNF, ADD_VNF and INSTANTIATE_VNF are carried out. */
 export const UpdateNsRequestSchema = Type.Object(
   {
     updateType: Type.Union(UPDATE_TYPES.map((t) => Type.Literal(t))),
     operateVnfData: Type.Optional(Type.Array(OperateVnfDataSchema)),
+    removeVnfInstanceId: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'REMOVE_VNF: VNF instances of the NS whose NSD vnf profile allows 0 instances and that no forwarding path crosses' })),
+    // SOL005 spells it so (§6.5.2.12), and so does Rondo.
+    addVnfIstance: Type.Optional(Type.Array(VnfInstanceDataSchema, { description: 'ADD_VNF: NSD members (vnf profiles) the NS does not run now, to add back' })),
+    instantiateVnfData: Type.Optional(Type.Array(InstantiateVnfDataSchema, { description: 'INSTANTIATE_VNF: NSD members, by VNFD, the NS does not run now, to instantiate again' })),
     ...Object.fromEntries(OTHER_UPDATE_DATA.map((k) => [k, Type.Optional(Type.Unknown())])),
   },
   { additionalProperties: false },
