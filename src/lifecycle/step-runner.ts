@@ -78,7 +78,13 @@ export async function runStep(step: OpStep, ctx: StepContext): Promise<Record<st
       const p = params as unknown as RouteStepParams;
       const itfs = ctx.computes.get(p.compute)?.interfaces ?? [];
       const commands = p.routes.flatMap((r) => routeCommands(r, itfs.find((i) => i.linkId === r.viaLinkId)?.ifName));
-      for (const cmd of commands) await execChecked(driver, p.compute, cmd, ctx.signal);
+      // A scaled neighbour's routes are up to 16 blocks per destination: one round trip for all where the driver can.
+      if (commands.length > 1 && driver.execAll) {
+        const r = await driver.execAll(p.compute, commands, ctx.signal);
+        if (r.exitCode !== 0) throw new StepCommandError(p.compute, r.failedCommand ?? commands.flat(), r.exitCode, r.stderr);
+      } else {
+        for (const cmd of commands) await execChecked(driver, p.compute, cmd, ctx.signal);
+      }
       return { commands };
     }
     case 'start': {

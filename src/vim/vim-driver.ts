@@ -96,6 +96,12 @@ export interface ComputeInfo {
   readonly detail?: string;
 }
 
+/** What {@link VimDriver.execAll} answers. */
+export interface ExecAllResult extends ExecResult {
+  /** The command that failed (exit code not 0); absent when all succeeded. */
+  readonly failedCommand?: readonly string[];
+}
+
 export interface ExecResult {
   readonly exitCode: number;
   readonly stdout: string;
@@ -167,6 +173,12 @@ export interface VimDriver {
   deleteCompute(idOrName: string, opts?: { graceSeconds?: number }, signal?: AbortSignal): Promise<void>;
   /** Runs a command inside a compute (capability `exec`). */
   exec(idOrName: string, cmd: readonly string[], signal?: AbortSignal): Promise<ExecResult>;
+  /**
+   * Runs `commands` one after another inside a compute in one round trip, stopping at the
+   * first that fails (`failedCommand` names it; its exit code and output are the result's).
+   * Optional: a driver without it gets one `exec` per command.
+   */
+  execAll?(idOrName: string, commands: readonly (readonly string[])[], signal?: AbortSignal): Promise<ExecAllResult>;
   /** Every network and compute whose labels include all of `labels`. */
   listByLabel(labels: Labels, signal?: AbortSignal): Promise<LabelledResource[]>;
   /** Current state; a compute that does not exist is reported as `DELETED`, not thrown. */

@@ -77,6 +77,14 @@ describe('DockerVimDriver on a real engine', () => {
     expect(await d.exec(c.id, ['sh', '-c', 'echo $ROLE; echo oops >&2'])).toMatchObject({ stdout: 'lim\n', stderr: 'oops\n' });
     // NET_ADMIN really works: a route can be added.
     expect((await d.exec(c.id, ['ip', 'route', 'add', '10.123.0.0/16', 'via', `10.${o2}.${third}.1`])).exitCode).toBe(0);
+    // execAll: several commands in one round trip, in order, stopping at the first that fails and naming it.
+    const all = await d.execAll(c.id, [['ip', 'route', 'replace', '10.124.0.0/16', 'via', `10.${o2}.${third}.1`], ['sh', '-c', "echo 'it''s' > /tmp/q"], ['cat', '/tmp/q']]);
+    expect(all).toMatchObject({ exitCode: 0, stdout: "its\n" });
+    expect((await d.exec(c.id, ['ip', 'route', 'show', '10.124.0.0/16'])).stdout).toContain(`via 10.${o2}.${third}.1`);
+    const failed = await d.execAll(c.id, [['true'], ['ls', '/nonexistent'], ['touch', '/tmp/never']]);
+    expect([failed.exitCode === 0, failed.failedCommand, failed.stderr]).toEqual([false, ['ls', '/nonexistent'], expect.stringContaining('nonexistent')]);
+    expect(failed.stderr).not.toContain('rondo-exec-failed');
+    expect((await d.exec(c.id, ['ls', '/tmp/never'])).exitCode).not.toBe(0);
   });
 
   it('names interfaces in spec order (eth0..eth3, and custom names) whatever order Docker attaches them', async () => {

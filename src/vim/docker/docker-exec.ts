@@ -44,3 +44,22 @@ export async function runExec(docker: DockerLike, container: DockerContainerLike
   }
   throw new Error(`exec ${cmd.join(' ')} has not reported an exit code`);
 }
+
+/** One argument for `sh -c`: as is when it is plain, else single-quoted. */
+export const shellQuote = (arg: string): string => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);
+
+const FAILED_MARK = 'rondo-exec-failed:';
+
+/**
+ * One `sh -c` script running `commands` in order and stopping at the first that fails,
+ * whose index it writes to stderr after {@link FAILED_MARK} (see {@link failedIndex}).
+ */
+export function execAllScript(commands: readonly (readonly string[])[]): string {
+  return commands.map((c, i) => `${c.map(shellQuote).join(' ')} || { rc=$?; echo "${FAILED_MARK}${i}" >&2; exit $rc; }`).join('\n');
+}
+
+/** The index of the command that failed, and stderr without the mark. */
+export function failedIndex(stderr: string): { index: number | undefined; stderr: string } {
+  const m = new RegExp(`${FAILED_MARK}(\\d+)\\n?`).exec(stderr);
+  return { index: m ? Number(m[1]) : undefined, stderr: m ? stderr.replace(m[0], '') : stderr };
+}

@@ -5,7 +5,7 @@ import { isHostAddress, parseCidr, parseIpv4 } from '../ipv4-cidr.js';
 import { abortError, raceAbort, throwIfAborted, withTimeout } from '../vim-abort.js';
 import { LABEL_NS, LABEL_POP, LABEL_STEP } from '../vim-driver.js';
 import type {
-  ComputeInfo, ComputeSpec, ExecResult, LabelledResource, Labels, NetworkInfo, NetworkSpec, VimCapabilities, VimDriver, VimEvent,
+  ComputeInfo, ComputeSpec, ExecAllResult, ExecResult, LabelledResource, Labels, NetworkInfo, NetworkSpec, VimCapabilities, VimDriver, VimEvent,
 } from '../vim-driver.js';
 import { computeInfo, containerCreateOptions, labelledInterfaces } from './docker-compute-spec.js';
 import type { ResolvedInterface } from './docker-compute-spec.js';
@@ -13,7 +13,7 @@ import { toVimError } from './docker-errors.js';
 import { dockerTlsOptions } from './docker-tls.js';
 import type { DockerTlsContext, DockerTlsCredentials, DockerTlsOptions } from './docker-tls.js';
 import { dockerEvents } from './docker-events.js';
-import { runExec } from './docker-exec.js';
+import { execAllScript, failedIndex, runExec } from './docker-exec.js';
 import { LIST_ADDRESSES, parseAddresses, renameScript } from './docker-interfaces.js';
 import type { DockerLike } from './docker-like.js';
 
@@ -239,6 +239,15 @@ export class DockerVimDriver implements VimDriver {
 
   async exec(idOrName: string, cmd: readonly string[], signal?: AbortSignal): Promise<ExecResult> {
     return this.#call(`exec in ${idOrName}`, signal, (s) => runExec(this.#docker, this.#docker.getContainer(idOrName), cmd, s), this.#execTimeoutMs);
+  }
+
+  /** The commands in one `sh -c` (one exec round trip instead of one per command; the VNF images have a shell). */
+  async execAll(idOrName: string, commands: readonly (readonly string[])[], signal?: AbortSignal): Promise<ExecAllResult> {
+    const r = await this.exec(idOrName, ['sh', '-c', execAllScript(commands)], signal);
+    if (r.exitCode === 0) return r;
+    const { index, stderr } = failedIndex(r.stderr);
+    const failed = index === undefined ? undefined : commands[index];
+    return { ...r, stderr, ...(failed ? { failedCommand: failed } : {}) };
   }
 
   async listByLabel(labels: Labels, signal?: AbortSignal): Promise<LabelledResource[]> {
