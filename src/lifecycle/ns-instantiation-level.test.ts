@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Nsd, VimAccount, Vnfd } from '../model/index.js';
 import { chainNsd, chainVnfds } from '../../test/support/tango-chain.js';
 import { subnetAt } from '../ipam/index.js';
-import { instantiationLevelChanges, withInstantiationLevel } from './ns-instantiation-level.js';
+import { instantiationLevelChanges, vnfDefaultLevelChanges, withInstantiationLevel } from './ns-instantiation-level.js';
 import { planNs } from './ns-planner.js';
 import { placeNs, subnetRequests } from './ns-placement.js';
 import type { ComputeStepParams, RouteStepParams } from './ns-plan-types.js';
@@ -52,5 +52,14 @@ describe('NS instantiation level at instantiation', () => {
   it('a VNF the plan deploys as a Heat stack (no compute step) cannot be taken past one instance: 422', () => {
     const steps = base().filter((s) => !(s.kind === 'compute' && (s.params as ComputeStepParams).memberId === 'firewall'));
     expect(() => withInstantiationLevel(NS, steps, instantiationLevelChanges(nsd, 'large', vnfds), vnfds)).toThrow(expect.objectContaining({ status: 422, code: 'SCALE_NOT_SUPPORTED' }));
+  });
+
+  it("a VNF starts at its own VNFD's instantiation level (VDU initialInstances) unless an NS level sets it; the aspect's maximum caps it", () => {
+    const steps = base();
+    const withInitial = (n: number): Record<string, Vnfd> => ({ ...vnfds, firewall: { ...(vnfds['firewall'] as Vnfd), vdus: (vnfds['firewall'] as Vnfd).vdus.map((v) => ({ ...v, initialInstances: n })) } });
+    expect(vnfDefaultLevelChanges(steps, withInitial(2), new Set())).toEqual([{ memberId: 'firewall', aspectId: 'vdu01', direction: 'out', fromLevel: 0, toLevel: 1, deltas: { vdu01: 1 } }]);
+    expect(vnfDefaultLevelChanges(steps, withInitial(9), new Set())).toMatchObject([{ toLevel: 2 }]);
+    expect(vnfDefaultLevelChanges(steps, withInitial(2), new Set(['firewall']))).toEqual([]);
+    expect(vnfDefaultLevelChanges(steps, vnfds, new Set())).toEqual([]);
   });
 });

@@ -42,6 +42,28 @@ export function instantiationLevelChanges(nsd: Nsd, levelId: string | undefined,
 }
 
 /**
+ * The VNF scale-outs that take each VNF the plan deploys as containers to its VNFD's own
+ * instantiation level (SOL001 `VduInitialDelta` / the default `VduInstantiationLevels`,
+ * SOL006 `instantiation-level`: the VDUs' `initialInstances`), for the members no NS
+ * level already sets (`covered`). Rondo's planner makes one instance of each VDU; each
+ * aspect goes to the lowest level that gives every VDU it grows its initial number
+ * (capped at the aspect's maximum). A Heat stack boots its own counts. Pure.
+ */
+export function vnfDefaultLevelChanges(steps: readonly PlannedStep[], vnfds: Readonly<Record<string, Vnfd>>, covered: ReadonlySet<string>): ScaleChange[] {
+  const members = new Set(steps.flatMap((s) => (s.kind === 'compute' && (s.params as ComputeStepParams).memberKind === 'vnf' ? [(s.params as ComputeStepParams).memberId] : [])));
+  return [...members].filter((m) => !covered.has(m)).flatMap((memberId) => {
+    const vnfd = vnfds[memberId];
+    if (!vnfd) return [];
+    const initial = new Map(vnfd.vdus.map((v) => [v.id, v.initialInstances ?? 1]));
+    return scaleAspectsOf(vnfd).flatMap((a): ScaleChange[] => {
+      const needed = Object.entries(a.deltas).map(([vdu, delta]) => (delta > 0 ? Math.ceil(((initial.get(vdu) ?? 1) - 1) / delta) : 0));
+      const toLevel = Math.min(a.maxScaleLevel, Math.max(0, ...needed));
+      return toLevel > 0 ? [{ memberId, aspectId: a.id, direction: 'out', fromLevel: 0, toLevel, deltas: a.deltas }] : [];
+    });
+  });
+}
+
+/**
  * An INSTANTIATE plan with the steps that take it to its instantiation level appended:
  * planned by the SCALE planner against the NS as the plan will make it (each compute by
  * its name), phases after the plan's own, `seq` following on. 422 `SCALE_NOT_SUPPORTED`

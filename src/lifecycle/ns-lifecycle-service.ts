@@ -19,7 +19,7 @@ import type { HealRequest, UpdateRequest } from './day2-requests.js';
 import { resolveScale } from './scale-requests.js';
 import { resolveScaleNs } from './scale-ns-requests.js';
 import type { ScaleChange, ScaleRequest } from './scale-requests.js';
-import { instantiationLevelChanges, withInstantiationLevel } from './ns-instantiation-level.js';
+import { instantiationLevelChanges, vnfDefaultLevelChanges, withInstantiationLevel } from './ns-instantiation-level.js';
 import { assertScaleRollback } from './scale-rollback.js';
 import { assertUpdateRollback } from './vnf-membership-rollback.js';
 import { pinsWithAdvice, placementAdviceRequest } from './placement-advice.js';
@@ -232,7 +232,9 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
     const hots = await loadHots(deps.hots, nsdInfoId, nsd, placement, accounts);
     const p = planNs({ nsInstanceId, nsd, vnfds, accounts, placement, subnets, hots, ...(deps.sapImage ? { sapImage: deps.sapImage } : {}) });
     // The NS instantiation level: the scale-outs that reach it are planned now, so what cannot be reached is refused before anything is stored.
-    const levelScale = instantiationLevelChanges(nsd, req.nsInstantiationLevelId, vnfds);
+    const nsLevel = instantiationLevelChanges(nsd, req.nsInstantiationLevelId, vnfds);
+    // The VNFs no NS level sets start at their own VNFD's instantiation level.
+    const levelScale = [...nsLevel, ...vnfDefaultLevelChanges(p.steps, vnfds, new Set(nsLevel.map((c) => c.memberId)))];
     const steps = withInstantiationLevel(nsInstanceId, p.steps, levelScale, vnfds);
     return { plan: { ...p, steps, computes: steps.flatMap((s) => (s.kind === 'compute' ? [s.params as ComputeStepParams] : [])) }, levelScale, advice };
   };

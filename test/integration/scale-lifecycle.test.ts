@@ -400,4 +400,13 @@ describe.each(['postgres'] as const)('SCALE on the memory VIM, %s store', (kind)
     expect((await settle(service, await service.scale(ns.id, { scaleType: 'SCALE_NS', scaleNsData: { scaleNsByStepsData: { scalingDirection: 'SCALE_IN', aspectId: 'capacity' } } }))).operationState).toBe('COMPLETED');
     expect(await firewalls(ns.id)).toEqual(['firewall', 'firewall-vdu01-1']);
   });
+  it("a VNF whose VNFD starts a VDU with 2 instances (its own instantiation level) is instantiated with 2, at aspect level 1", async () => {
+    const firewall = vnfds['firewall'] as Vnfd;
+    const service = await harness({ nsd: chainNsd, vnfds: { ...vnfds, firewall: { ...firewall, vdus: firewall.vdus.map((v) => ({ ...v, initialInstances: 2 })) } } });
+    const ns = await service.createNs({ nsdId: 'chain', nsName: 'vnf-level' });
+    const op = await settle(service, await service.instantiate(ns.id, { placement: 'first-pop' }));
+    expect(op.operationState, JSON.stringify(op.error)).toBe('COMPLETED');
+    expect(await firewalls(ns.id)).toEqual(['firewall', 'firewall-vdu01-1']);
+    expect((await service.listVnfs(ns.id)).find((v) => v.memberId === 'firewall')).toMatchObject({ scaleStatus: [{ aspectId: 'vdu01', scaleLevel: 1 }] });
+  });
 });
