@@ -170,6 +170,33 @@ export function registerNsCommands(program: Command, out: Output): void {
       await runTask(ctx, opts.start ? 'starting VNFs of' : 'stopping VNFs of', id, 'update', { updateType: 'OPERATE_VNF', operateVnfData }, opts);
     });
 
+  ns.command('remove-vnf')
+    .description("take VNFs out of the NS (stop commands, containers, addresses): SOL005 REMOVE_VNF; only members whose NSD vnf profile allows 0 instances")
+    .argument('<id>', 'NS instance id')
+    .option('--vnf <vnf>', 'a VNF, by member id or VNF instance id (repeatable)', collect, [])
+    .option('--wait', 'follow the operation until it rests')
+    .option('--timeout <seconds>', 'with --wait: give up waiting after this long', '300')
+    .action(async (id: string, opts: { vnf: string[]; wait?: boolean; timeout: string }, cmd: Command) => {
+      const ctx = contextOf(cmd, out);
+      if (opts.vnf.length === 0) throw new CliError('give the VNFs with --vnf', EXIT.usage, undefined, `e.g. rondo ns remove-vnf ${id} --vnf probe`);
+      const removeVnfInstanceId = await vnfInstanceIds(ctx, id, opts.vnf);
+      await runTask(ctx, 'removing VNFs of', id, 'update', { updateType: 'REMOVE_VNF', removeVnfInstanceId }, opts);
+    });
+
+  ns.command('add-vnf')
+    .description("bring NSD members the NS does not run back, as at instantiation (containers, addresses, routes, start commands): SOL005 ADD_VNF by vnf profile")
+    .argument('<id>', 'NS instance id')
+    .option('--profile <vnfProfileId>', 'the NSD member (vnf profile / vnf_id) to add (repeatable)', collect, [])
+    .option('--wait', 'follow the operation until it rests')
+    .option('--timeout <seconds>', 'with --wait: give up waiting after this long', '300')
+    .action(async (id: string, opts: { profile: string[]; wait?: boolean; timeout: string }, cmd: Command) => {
+      const ctx = contextOf(cmd, out);
+      if (opts.profile.length === 0) throw new CliError('give the members with --profile', EXIT.usage, undefined, `e.g. rondo ns add-vnf ${id} --profile probe`);
+      // SOL005 spells the field addVnfIstance; the VNF instance id is Rondo's to make (the profile's member comes back with a new one).
+      const addVnfIstance = opts.profile.map((vnfProfileId) => ({ vnfInstanceId: `${vnfProfileId}-new`, vnfProfileId }));
+      await runTask(ctx, 'adding VNFs to', id, 'update', { updateType: 'ADD_VNF', addVnfIstance }, opts);
+    });
+
   ns.command('scale')
     .description('add (--out) or remove (--in) VNFC instances of a VNF by steps of its scaling aspect (SOL005 SCALE_VNF), or scale the whole NS by an NS scaling aspect or to an NS instantiation level (SCALE_NS); traffic is spread over every instance')
     .argument('<id>', 'NS instance id')

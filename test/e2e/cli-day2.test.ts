@@ -108,6 +108,12 @@ describe('rondo ns heal / ns operate against a real server', () => {
     expect([nsAspect.code, nsAspect.stderr]).toEqual([1, expect.stringContaining('SCALE_ASPECT_UNKNOWN')]);
     expect((await rondo(['ns', 'scale', nsId, '--ns-level', 'big', '--out'])).code).toBe(2);
     expect((await rondo(['ns', 'scale', nsId, '--vnf', 'firewall', '--ns-aspect', 'bigger', '--out'])).code).toBe(2);
+    // REMOVE_VNF / ADD_VNF: a 5GTANGO member may not go (no minimum of 0), and a running one cannot be added again.
+    const removed = await rondo(['ns', 'remove-vnf', nsId, '--vnf', 'firewall']);
+    expect([removed.code, removed.stderr]).toEqual([1, expect.stringContaining('VNF_NOT_REMOVABLE')]);
+    const readded = await rondo(['ns', 'add-vnf', nsId, '--profile', 'firewall']);
+    expect([readded.code, readded.stderr]).toEqual([1, expect.stringContaining('VNF_STATE_CONFLICT')]);
+    expect((await rondo(['ns', 'remove-vnf', nsId])).code).toBe(2);
     const shrunk = await rondo(['ns', 'scale', nsId, '--vnf', 'firewall', '--aspect', 'vdu01', '--in', '--steps', '2', '--wait', '--json']);
     expect(shrunk.code, shrunk.stderr).toBe(0);
     const inOp = JSON.parse(shrunk.stdout) as { lcmOperationType: string; operationState: string; steps: { kind: string }[] };
