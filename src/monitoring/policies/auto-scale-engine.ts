@@ -125,7 +125,7 @@ export class AutoScaleEngine {
     while (this.#running.size > 0) await Promise.allSettled([...this.#running.values()]);
   }
 
-  /** The VNF's current mean of each watched metric, and each policy's window (for `rondo policy list` and tests). */
+  /** Since when each policy's scale-out or scale-in condition has held for the VNF (none: it does not hold). */
   windows(nsId: string, vnfId: string): { policyId: string; above?: string; below?: string }[] {
     const s = this.#series.get(keyOf(nsId, vnfId));
     return s ? [...s.windows].map(([policyId, w]) => ({ policyId, ...(w.above ? { above: w.above.toISOString() } : {}), ...(w.below ? { below: w.below.toISOString() } : {}) })) : [];
