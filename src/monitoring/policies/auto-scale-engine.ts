@@ -125,12 +125,6 @@ export class AutoScaleEngine {
     while (this.#running.size > 0) await Promise.allSettled([...this.#running.values()]);
   }
 
-  /** Since when each policy's scale-out or scale-in condition has held for the VNF (none: it does not hold). */
-  windows(nsId: string, vnfId: string): { policyId: string; above?: string; below?: string }[] {
-    const s = this.#series.get(keyOf(nsId, vnfId));
-    return s ? [...s.windows].map(([policyId, w]) => ({ policyId, ...(w.above ? { above: w.above.toISOString() } : {}), ...(w.below ? { below: w.below.toISOString() } : {}) })) : [];
-  }
-
   #policiesOf(nsId: string): Promise<AutoScalePolicy[]> {
     const now = this.#o.clock.now().getTime();
     const cached = this.#policies.get(nsId);
