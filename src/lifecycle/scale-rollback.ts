@@ -1,18 +1,14 @@
-import type { OpStep } from '../model/index.js';
 import { RondoError } from '../model/index.js';
 import type { ExecutorDeps } from './executor-deps.js';
-import { moveOp } from './executor-deps.js';
 import type { RouteStepParams } from './ns-plan-types.js';
-import { problemOf } from './op-problem.js';
 import type { StoredOpOcc } from './ports.js';
+import { deleteMadeComputes, markUndone, runRollback, TOUCHED_STATES } from './rollback-steps.js';
 import { recordScale } from './scale-records.js';
 import { loadNsBuild } from './ns-build.js';
 import { routeCommands } from './service-chain.js';
 import { StepCommandError } from './step-runner.js';
 import { runStackScale, stackPatch } from './heat-scale.js';
 import type { StackScaleParams } from './heat-scale.js';
-
-const TOUCHED = new Set(['DONE', 'FAILED', 'RUNNING']);
 
 /**
  * Undoes a scale-out: the neighbours get the routes they had before (their spread blocks
@@ -24,9 +20,8 @@ const TOUCHED = new Set(['DONE', 'FAILED', 'RUNNING']);
  * Every undo is idempotent, so a crash in between only repeats it.
  */
 export async function rollbackScale(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSignal): Promise<void> {
-  const steps = await deps.repos.opSteps.listByOp(op.id);
-  try {
-    const routes = steps.filter((s) => s.kind === 'route' && TOUCHED.has(s.state) && (s.params as unknown as RouteStepParams).previous);
+  await runRollback(op, deps, signal, async (steps) => {
+    const routes = steps.filter((s) => s.kind === 'route' && TOUCHED_STATES.has(s.state) && (s.params as unknown as RouteStepParams).previous);
     for (const s of routes) {
       const p = s.params as unknown as RouteStepParams;
       for (const cmd of (p.previous ?? []).flatMap((r) => routeCommands(r))) {
@@ -34,35 +29,22 @@ export async function rollbackScale(op: StoredOpOcc, deps: ExecutorDeps, signal:
         if (r.exitCode !== 0) throw new StepCommandError(p.compute, cmd, r.exitCode, r.stderr);
       }
     }
-    await undone(routes, deps);
+    await markUndone(routes, deps);
     // Heat stacks: the group back to its size before (an idempotent update), the VNF record from what is left.
-    const scaled = steps.filter((s) => s.kind === 'stack' && s.params['action'] === 'scale' && TOUCHED.has(s.state));
+    const scaled = steps.filter((s) => s.kind === 'stack' && s.params['action'] === 'scale' && TOUCHED_STATES.has(s.state));
     for (const s of scaled) {
       const p = s.params as unknown as StackScaleParams;
       const r = await runStackScale(s, deps.drivers.get(s.popId), signal, p.previousCapacity);
       const vnf = (await deps.repos.vnfInstances.listByNs(op.nsInstanceId)).find((v) => v.memberId === p.memberId && v.kind === 'vnf');
       if (vnf) await deps.repos.vnfInstances.patch(vnf.id, stackPatch(vnf, p, r, p.fromLevel));
     }
-    await undone(scaled, deps);
-    const made = steps.filter((s) => s.kind === 'compute' && s.params['action'] === 'create' && TOUCHED.has(s.state));
-    for (const s of made) await deps.drivers.get(s.popId).deleteCompute(s.target, {}, signal);
+    await markUndone(scaled, deps);
+    const made = await deleteMadeComputes(steps, deps, signal);
     // Records before UNDONE: a crash in between only repeats the (idempotent) patch.
     await recordScale(op.nsInstanceId, made, deps.repos.vnfInstances, true, await loadNsBuild(op.nsInstanceId, deps.repos));
     // Routes and start commands inside deleted instances went with them.
-    await undone([...made, ...steps.filter((s) => (s.kind === 'route' || s.kind === 'start') && TOUCHED.has(s.state) && !routes.includes(s))], deps);
-  } catch (e) {
-    if (signal.aborted) return;
-    const cause = problemOf(e);
-    await moveOp(deps, op, 'rollback-failed', { ...cause, code: 'ROLLBACK_FAILED', title: 'ROLLBACK_FAILED', detail: `rollback failed: ${cause.detail}; fix the VIM and rollback again`, originalError: op.error });
-    return;
-  }
-  if (signal.aborted) return;
-  await moveOp(deps, op, 'rollback-done');
-}
-
-async function undone(steps: readonly OpStep[], deps: ExecutorDeps): Promise<void> {
-  if (steps.length === 0) return;
-  await deps.repos.opSteps.finish(steps.map((s) => ({ id: s.id, outcome: { state: 'UNDONE' as const, now: deps.clock.now() } })));
+    await markUndone([...made, ...steps.filter((s) => (s.kind === 'route' || s.kind === 'start') && TOUCHED_STATES.has(s.state) && !routes.includes(s))], deps);
+  });
 }
 
 /** 409 `OP_ROLLBACK_NOT_SUPPORTED` for a SCALE that removes instances: what is removed is not made again. */

@@ -93,6 +93,13 @@ const sweep = async (nsId: string) => {
 };
 
 let dir: string;
+/** Creates a SOL005 package resource at `create` and uploads the .tar.gz `file` (of `dir`) as its `content`; its id. */
+async function uploadPackage(t: DockerApp, create: string, content: string, file: string): Promise<string> {
+  const id = (await t.app.inject({ method: 'POST', url: create, payload: {} })).json().id as string;
+  const r = await t.app.inject({ method: 'PUT', url: `${create}/${id}/${content}`, payload: await readFile(join(dir, file)), headers: { 'content-type': 'application/gzip' } });
+  expect(r.statusCode, r.body).toBe(202);
+  return id;
+}
 beforeAll(async () => {
   await docker.ping();
   await run('bash', ['scripts/build-vnf-images.sh']);
@@ -120,12 +127,7 @@ describe('an OSM NS of two VNFs on Docker through the image map', () => {
 
   it('instantiates with containers running and addressed, the VNFs reach each other on datanet; REMOVE_VNF and ADD_VNF take the second out and back; termination leaves nothing', async () => {
     const inject = t.app.inject.bind(t.app);
-    const upload = async (create: string, content: string, file: string) => {
-      const id = (await inject({ method: 'POST', url: create, payload: {} })).json().id as string;
-      const r = await inject({ method: 'PUT', url: `${create}/${id}/${content}`, payload: await readFile(join(dir, file)), headers: { 'content-type': 'application/gzip' } });
-      expect(r.statusCode, r.body).toBe(202);
-      return id;
-    };
+    const upload = (create: string, content: string, file: string) => uploadPackage(t, create, content, file);
     await upload('/vnfpkgm/v1/vnf_packages', 'package_content', 'vnf.tar.gz');
     const nsdInfoId = await upload('/nsd/v1/ns_descriptors', 'nsd_content', 'ns.tar.gz');
     expect((await inject({ method: 'POST', url: '/admin/v1/vims', payload: { name: pop, type: 'docker', endpoint: 'unix:///var/run/docker.sock' } })).statusCode).toBe(201);
@@ -207,12 +209,7 @@ describe('an OSM NS of two VNFs on Docker through the image map', () => {
 
   it("the metrics NS's autoscale policy: CPU burners in its VNF bring a SCALE_OUT by themselves, idle brings it back in after the cooldown", async () => {
     const inject = t.app.inject.bind(t.app);
-    const upload = async (create: string, content: string, file: string) => {
-      const id = (await inject({ method: 'POST', url: create, payload: {} })).json().id as string;
-      const r = await inject({ method: 'PUT', url: `${create}/${id}/${content}`, payload: await readFile(join(dir, file)), headers: { 'content-type': 'application/gzip' } });
-      expect(r.statusCode, r.body).toBe(202);
-      return id;
-    };
+    const upload = (create: string, content: string, file: string) => uploadPackage(t, create, content, file);
     await upload('/vnfpkgm/v1/vnf_packages', 'package_content', 'metrics-vnf.tar.gz');
     const nsdInfoId = await upload('/nsd/v1/ns_descriptors', 'nsd_content', 'metrics-ns.tar.gz');
     const id = (await inject({ method: 'POST', url: '/nslcm/v1/ns_instances', payload: { nsdId: nsdInfoId, nsName: 'osm-metrics' } })).json().id as string;
