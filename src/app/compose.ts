@@ -4,14 +4,14 @@ import { defaultPublicUrl } from '../config/index.js';
 import type { RondoConfig, Role } from '../config/index.js';
 import { systemClock, uuidGenerator } from '../model/index.js';
 import type { Clock, IdGenerator } from '../model/index.js';
-import { authRepositories, catalogStore, consumedEvents, openStore, VIM_SECRET_COLUMN } from '../store/index.js';
+import { authRepositories, catalogStore, consumedEvents, openStore } from '../store/index.js';
 import type { Store } from '../store/index.js';
 import { createCatalogService } from '../catalog/index.js';
 import type { CatalogService, PackageReader } from '../catalog/index.js';
 import { readDescriptorFile, readPackageEntry, readPackageFile } from '../packages/index.js';
 import { buildApp, ROUTE_PLUGINS } from '../api/index.js';
 import type { AppDeps, BuildAppOptions, RondoApp } from '../api/index.js';
-import { createAuthService, registerSealedColumn } from '../auth/index.js';
+import { createAuthService } from '../auth/index.js';
 import type { AuthService, ScryptParams } from '../auth/index.js';
 import type { LifecycleTopics, LifecycleWorker } from '../lifecycle/index.js';
 import type { Bus, BusSubscription, OutboxRelay } from '../bus/index.js';
@@ -157,8 +157,6 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
         ...(opts.scrypt ? { scrypt: opts.scrypt } : {}),
         onAuditError: (e) => logger.warn({ err: e }, 'audit: an entry could not be written'),
       });
-    // `rondo secrets rotate` re-encrypts VIM credentials with the VES and subscription secrets.
-    registerSealedColumn(VIM_SECRET_COLUMN);
     const catalog = createCatalogService({ store: catalogStore(store.db, () => clock.now()), clock, ids, reader: packageReader, dataDir: config.dataDir, maxUploadBytes: config.maxUploadBytes });
     const drivers: VimDriverTypes = { ...defaultVimDrivers(), ...opts.vimDrivers };
     // A new account's connectivity check gets a memory engine of its own (its capacity), unless a test replaced memory.

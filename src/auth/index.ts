@@ -33,7 +33,7 @@ export { createSecretBox, decodeSecretKey, sealedKeyId } from './secret-box.js';
 export type { SecretBox } from './secret-box.js';
 export { loadSecretKey, SECRET_KEY_FILE } from './secret-key-source.js';
 export type { SecretKeyMaterial, SecretKeyOrigin } from './secret-key-source.js';
-export { registerSealedColumn, rotateSecrets, sealedColumns } from './secret-rotation.js';
+export { AUTH_SEALED_COLUMNS, rotateSecrets, sealedColumns } from './secret-rotation.js';
 export type { RotationReport } from './secret-rotation.js';
 export { REDACT_CENSOR, REDACT_PATHS } from './redact-paths.js';
 export { createOutboundGuard, guardedFetch } from './outbound-guard.js';

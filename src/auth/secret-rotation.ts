@@ -2,26 +2,27 @@ import { InternalError } from '../model/index.js';
 import type { SealedColumn, SealedColumnRepository } from './auth-store.js';
 import type { SecretBox } from './secret-box.js';
 
-const registry: SealedColumn[] = [
+/** The columns of the auth tables that hold {@link SecretBox} output (VES agent passwords, subscription credentials). */
+export const AUTH_SEALED_COLUMNS: readonly SealedColumn[] = [
   { table: 'ves_agent_configs', keyColumn: 'vim_id', column: 'password_sealed' },
   { table: 'subscriptions', keyColumn: 'id', column: 'auth_sealed' },
 ];
 
 /**
- * Registers a column holding {@link SecretBox} output, so `rondo secrets rotate`
- * re-encrypts it. Modules call this once at import time; registering twice is harmless.
- * Throws InternalError for a name that is not a plain SQL identifier.
+ * The columns `rondo secrets rotate` re-encrypts: {@link AUTH_SEALED_COLUMNS} and those
+ * other modules name (the VIM credentials' column, from the store), each once. A plain
+ * value, not a registry: nothing process-wide to register into. Throws InternalError for
+ * a name that is not a plain SQL identifier.
  */
-export function registerSealedColumn(c: SealedColumn): void {
-  for (const name of [c.table, c.keyColumn, c.column]) {
-    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new InternalError(`sealed column registration has an invalid identifier ${JSON.stringify(name)}`);
+export function sealedColumns(...more: readonly SealedColumn[]): readonly SealedColumn[] {
+  const out = [...AUTH_SEALED_COLUMNS];
+  for (const c of more) {
+    for (const name of [c.table, c.keyColumn, c.column]) {
+      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new InternalError(`sealed column has an invalid identifier ${JSON.stringify(name)}`);
+    }
+    if (!out.some((r) => r.table === c.table && r.column === c.column)) out.push(c);
   }
-  if (!registry.some((r) => r.table === c.table && r.column === c.column)) registry.push(c);
-}
-
-/** The registered sealed columns. */
-export function sealedColumns(): readonly SealedColumn[] {
-  return [...registry];
+  return out;
 }
 
 /** What a rotation did, per column and in total. */
@@ -31,13 +32,13 @@ export interface RotationReport {
 }
 
 /**
- * Re-encrypts every registered sealed value from `oldBox`'s key to `newBox`'s. Values
+ * Re-encrypts every sealed value of `columns` (see {@link sealedColumns}) from `oldBox`'s key to `newBox`'s. Values
  * already sealed with the new key are skipped, so a rotation that stopped half-way can
  * simply be run again. A row changed concurrently is left as its writer left it
  * (counted as `raced`). Throws InternalError `SECRET_UNREADABLE` (naming nothing secret)
  * when a value opens with neither key.
  */
-export async function rotateSecrets(repo: SealedColumnRepository, oldBox: SecretBox, newBox: SecretBox, columns: readonly SealedColumn[] = sealedColumns()): Promise<RotationReport> {
+export async function rotateSecrets(repo: SealedColumnRepository, oldBox: SecretBox, newBox: SecretBox, columns: readonly SealedColumn[]): Promise<RotationReport> {
   const report: RotationReport['columns'][number][] = [];
   for (const c of columns) {
     let rotated = 0;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createSecretBox, decodeSecretKey, registerSealedColumn, rotateSecrets, SECRET_KEY_FILE } from '../auth/index.js';
+import { createSecretBox, decodeSecretKey, rotateSecrets, sealedColumns, SECRET_KEY_FILE } from '../auth/index.js';
 import type { RotationReport } from '../auth/index.js';
 import { ConfigError, loadConfig } from '../config/index.js';
 import type { ConfigOverrides } from '../config/index.js';
@@ -98,8 +98,7 @@ export async function rotate(o: RotateOptions, out: Output, json: boolean): Prom
   let report: RotationReport;
   let sealedClear: number;
   try {
-    registerSealedColumn(VIM_SECRET_COLUMN);
-    report = await rotateSecrets(sealedColumnRepository(store.db), oldBox, newBox);
+    report = await rotateSecrets(sealedColumnRepository(store.db), oldBox, newBox, sealedColumns(VIM_SECRET_COLUMN));
     // VIM credentials stored before sealing existed: sealed with the new key now.
     sealedClear = await new SqlVimAccountRepository(store.db, newBox).sealClearSecrets();
   } catch (e) {

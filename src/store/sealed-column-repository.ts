@@ -10,7 +10,7 @@ const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 
 function checked(c: SealedColumn): SealedColumn {
   for (const name of [c.table, c.keyColumn, c.column]) {
-    if (!IDENT.test(name)) throw new InternalError(`sealed column registration has an invalid identifier ${JSON.stringify(name)}`);
+    if (!IDENT.test(name)) throw new InternalError(`sealed column has an invalid identifier ${JSON.stringify(name)}`);
   }
   return c;
 }

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOutboundGuard, createSecretBox, guardedFetch, loadSecretKey, registerSealedColumn, rotateSecrets, sealedColumns, sealedKeyId } from '../../src/auth/index.js';
+import { createOutboundGuard, createSecretBox, guardedFetch, loadSecretKey, AUTH_SEALED_COLUMNS, rotateSecrets, sealedColumns, sealedKeyId } from '../../src/auth/index.js';
 import { sealedColumnRepository } from '../../src/store/index.js';
 import type { Store } from '../../src/store/index.js';
 import { openTestStore, STORE_KINDS } from '../support/store.js';
@@ -38,7 +38,7 @@ describe.each(STORE_KINDS)('rotateSecrets (%s)', (kind) => {
   });
   afterAll(async () => store?.close());
 
-  it('re-encrypts every registered column from the old key to the new one, and is re-runnable', async () => {
+  it('re-encrypts every named sealed column from the old key to the new one, and is re-runnable', async () => {
     const oldBox = createSecretBox(Buffer.alloc(32, 1));
     const newBox = createSecretBox(Buffer.alloc(32, 2));
     const at = new Date('2025-01-01T00:00:00Z');
@@ -48,10 +48,11 @@ describe.each(STORE_KINDS)('rotateSecrets (%s)', (kind) => {
       .insertInto('subscriptions')
       .values({ id: 's1', api: 'nslcm', callback_uri: 'http://cb', filter: '{}', filter_key: '{}', auth_sealed: oldBox.seal('{"password":"cb-pw"}'), created_at: at })
       .execute();
-    registerSealedColumn({ table: 'ves_agent_configs', keyColumn: 'vim_id', column: 'password_sealed' });
-    expect(sealedColumns().filter((c) => c.table === 'ves_agent_configs')).toHaveLength(1);
+    // Naming a column twice keeps it once.
+    const columns = sealedColumns({ table: 'ves_agent_configs', keyColumn: 'vim_id', column: 'password_sealed' });
+    expect(columns).toEqual(AUTH_SEALED_COLUMNS);
 
-    const report = await rotateSecrets(sealedColumnRepository(store.db), oldBox, newBox);
+    const report = await rotateSecrets(sealedColumnRepository(store.db), oldBox, newBox, columns);
     expect(report.rotated).toBe(2);
     const ves = await store.db.selectFrom('ves_agent_configs').select(['vim_id', 'password_sealed']).orderBy('vim_id').execute();
     expect(sealedKeyId(ves[0]!.password_sealed!)).toBe(newBox.keyId);
@@ -60,13 +61,12 @@ describe.each(STORE_KINDS)('rotateSecrets (%s)', (kind) => {
     const sub = await store.db.selectFrom('subscriptions').select('auth_sealed').executeTakeFirstOrThrow();
     expect(newBox.open(sub.auth_sealed!)).toBe('{"password":"cb-pw"}');
 
-    const again = await rotateSecrets(sealedColumnRepository(store.db), oldBox, newBox);
+    const again = await rotateSecrets(sealedColumnRepository(store.db), oldBox, newBox, columns);
     expect(again.rotated).toBe(0);
-    // The registry is process-wide: other modules may have registered columns of their own (empty here).
     expect(again.columns.filter((c) => c.alreadyCurrent > 0).map((c) => [c.table, c.alreadyCurrent]).sort()).toEqual([['subscriptions', 1], ['ves_agent_configs', 1]]);
     // A key that opens nothing stops the rotation with a clear error, changing nothing.
-    await expect(rotateSecrets(sealedColumnRepository(store.db), createSecretBox(Buffer.alloc(32, 3)), createSecretBox(Buffer.alloc(32, 4)))).rejects.toMatchObject({ code: 'INTERNAL' });
-    expect(() => registerSealedColumn({ table: 'x; drop table users', keyColumn: 'id', column: 'c' })).toThrow(/invalid identifier/);
+    await expect(rotateSecrets(sealedColumnRepository(store.db), createSecretBox(Buffer.alloc(32, 3)), createSecretBox(Buffer.alloc(32, 4)), columns)).rejects.toMatchObject({ code: 'INTERNAL' });
+    expect(() => sealedColumns({ table: 'x; drop table users', keyColumn: 'id', column: 'c' })).toThrow(/invalid identifier/);
     await expect(rotateSecrets(sealedColumnRepository(store.db), oldBox, newBox, [{ table: 'x; drop table users', keyColumn: 'id', column: 'c' }])).rejects.toThrow(/invalid identifier/);
   });
 });
