@@ -108,7 +108,7 @@ describe('translateVnfdFile', () => {
   it('writes main.yaml and the nested templates beside it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'rondo-hot-'));
     try {
-      const written = await translateVnfdFile(join(FIXTURES, 'multi-aspects/vnfd.yaml'), join(dir, 'out'));
+      const { written } = await translateVnfdFile(join(FIXTURES, 'multi-aspects/vnfd.yaml'), join(dir, 'out'));
       expect(written.map((p) => p.slice(dir.length + 5))).toEqual(['main.yaml', 'worker_instance1.hot.yaml', 'worker_instance2.hot.yaml']);
       expect((await readdir(join(dir, 'out'))).sort()).toEqual(['main.yaml', 'worker_instance1.hot.yaml', 'worker_instance2.hot.yaml']);
       const main = parse(await readFile(join(dir, 'out', 'main.yaml'), 'utf8')) as Doc;
