@@ -152,7 +152,8 @@ export function translateVnfdToHot(input: ReadonlyMap<string, string> | string, 
         const server = serverResource(node, image, flavor, storages);
         const ports = bindings.filter((b) => b.vdu === node.name).sort((a, b) => a.order - b.order);
         const props = server.properties as Record<string, unknown>;
-        if (ports.length > 0) props.networks = ports.map((p) => ({ port: getResource(p.cp.name) }));
+        // A server without ports: say so, since Nova (API ≥ 2.37) refuses a boot without nics.
+        props.networks = ports.length > 0 ? ports.map((p) => ({ port: getResource(p.cp.name) })) : [{ allocate_network: 'none' }];
         const group = placement.groupOfVdu.get(node.name);
         if (group !== undefined) props.scheduler_hints = { group: ref(node.name, `${group.toLowerCase()}_id`, getResource(group)) };
         put(templateOf(node.name), node.name, server, node);
