@@ -26,7 +26,7 @@ describe('rondo vnfd translate --to heat', () => {
     const out = await mkdtemp(join(tmpdir(), 'rondo-hot-'));
     dirs.push(out);
     const lines = await rondo(['--json', 'vnfd', 'translate', 'examples/sol004-csar/Definitions/relay_top.vnfd.yaml', '--to', 'heat', '-o', out]);
-    expect(JSON.parse(lines.join('\n'))).toEqual({ translated: true, target: 'heat', files: [join(out, 'main.yaml'), join(out, 'back_aspect.hot.yaml')] });
+    expect(JSON.parse(lines.join('\n'))).toEqual({ translated: true, target: 'heat', files: [join(out, 'main.yaml'), join(out, 'back_aspect.hot.yaml')], warnings: [] });
     const main = parse(await readFile(join(out, 'main.yaml'), 'utf8')) as { resources: Record<string, { type: string }>; parameters: Record<string, unknown> };
     expect(main.resources['front']?.type).toBe('OS::Nova::Server');
     expect(main.resources['back_aspect']?.type).toBe('OS::Heat::AutoScalingGroup');
@@ -34,19 +34,35 @@ describe('rondo vnfd translate --to heat', () => {
     expect(process.exitCode ?? 0).toBe(0);
   });
 
-  it('prints every issue and exits 1 for a VNFD without a faithful Heat mapping', async () => {
+  /** The SOL004 example with its internal link's CIDR removed, in a fresh folder; returns the VNFD path. */
+  const withoutCidr = async (): Promise<string> => {
     const dir = await mkdtemp(join(tmpdir(), 'rondo-hot-'));
     dirs.push(dir);
-    // The example with its internal link's CIDR removed: an IPv4 link without a subnet has no Heat mapping.
     const vnfd = (await readFile('examples/sol004-csar/Definitions/relay_top.vnfd.yaml', 'utf8')).replace(/ {10}virtual_link_protocol_data:[\s\S]*?cidr: \S+\n/, '');
     await writeFile(join(dir, 'vnfd.yaml'), vnfd);
     await copyFile('examples/sol004-csar/Definitions/relay_types.yaml', join(dir, 'relay_types.yaml'));
-    const lines = await rondo(['vnfd', 'translate', join(dir, 'vnfd.yaml'), '--to', 'heat', '-o', join(dir, 'out'), '--named-flavors', '--no-qos']);
+    return join(dir, 'vnfd.yaml');
+  };
+
+  it('with --strict, prints every issue and exits 1 for a VNFD without a faithful Heat mapping', async () => {
+    const file = await withoutCidr();
+    const lines = await rondo(['vnfd', 'translate', file, '--to', 'heat', '-o', join(file, '..', 'out'), '--named-flavors', '--no-qos', '--strict']);
     expect(process.exitCode).toBe(1);
     expect(lines).toEqual([
-      `cannot translate ${join(dir, 'vnfd.yaml')} to Heat (HOT_UNSUPPORTED): 1 issue(s)`,
+      `cannot translate ${file} to Heat (HOT_UNSUPPORTED): 1 issue(s)`,
       expect.stringMatching(/^vnfd\.yaml \/topology_template\/node_templates\/internal_vl\/properties\/vl_profile\/virtual_link_protocol_data: .*CIDR/),
     ]);
+  });
+
+  it('without --strict, translates what heat-translator translates with a warning, and prints the warning', async () => {
+    const file = await withoutCidr();
+    const out = join(file, '..', 'out');
+    const lines = await rondo(['vnfd', 'translate', file, '--to', 'heat', '-o', out, '--named-flavors', '--no-qos']);
+    expect(process.exitCode ?? 0).toBe(0);
+    expect(lines).toContainEqual(expect.stringMatching(/^warning: vnfd\.yaml \/topology_template\/node_templates\/internal_vl\/properties\/vl_profile\/virtual_link_protocol_data: .*CIDR.*internal_vl_cidr/));
+    const main = parse(await readFile(join(out, 'main.yaml'), 'utf8')) as { resources: Record<string, { properties?: Record<string, unknown> }>; parameters: Record<string, unknown> };
+    expect(main.resources['internal_vl_subnet']?.properties?.['cidr']).toEqual({ get_param: 'internal_vl_cidr' });
+    expect(Object.keys(main.parameters)).toContain('internal_vl_cidr');
   });
 
   it('rejects an unknown target as a usage error', async () => {

@@ -10,9 +10,11 @@ import type { Output } from './output.js';
 export const VNFD_TRANSLATE_TARGETS = ['heat'] as const;
 
 /**
- * `rondo vnfd translate VNFD.yaml --to heat -o DIR [--flavour ID] [--named-flavors] [--no-qos]`:
+ * `rondo vnfd translate VNFD.yaml --to heat -o DIR [--flavour ID] [--named-flavors] [--no-qos] [--strict]`:
  * translates a SOL001 VNFD (imports resolved beside it) into HOT, `DIR/main.yaml` plus one
- * nested template per scaling aspect. Offline: no server needed. Exits 1 with every issue
+ * nested template per scaling aspect. Offline: no server needed. Like heat-translator, it
+ * drops (or turns into a template parameter) what heat-translator translates with a warning,
+ * and prints each warning; `--strict` refuses those instead. Exits 1 with every issue
  * (`file path: message`) when the VNFD has no faithful Heat mapping, 2 for a bad path or target.
  */
 export function registerVnfdCommands(program: Command, out: Output): void {
@@ -27,7 +29,8 @@ export function registerVnfdCommands(program: Command, out: Output): void {
     .option('--flavour <id>', 'deployment flavour, when the VNFD imports several')
     .option('--named-flavors', 'reference rondo-c<vcpus>-m<MiB>-d<GiB> flavors instead of OS::Nova::Flavor resources (no admin needed)')
     .option('--no-qos', 'skip Neutron QoS policies (clouds without the qos extension)')
-    .action(async (file: string, opts: { to: string; output: string; flavour?: string; namedFlavors?: boolean; qos: boolean }, cmd: Command) => {
+    .option('--strict', 'refuse what heat-translator would translate with a warning (dropped links, rules, missing image or CIDR)')
+    .action(async (file: string, opts: { to: string; output: string; flavour?: string; namedFlavors?: boolean; qos: boolean; strict?: boolean }, cmd: Command) => {
       const ctx = contextOf(cmd, out);
       if (!(VNFD_TRANSLATE_TARGETS as readonly string[]).includes(opts.to)) {
         throw new CliError(`vnfd translate: unknown target ${opts.to}`, EXIT.usage, undefined, `use --to ${VNFD_TRANSLATE_TARGETS.join('|')}`);
@@ -36,13 +39,15 @@ export function registerVnfdCommands(program: Command, out: Output): void {
         throw new CliError(`vnfd translate: cannot read ${file}`, EXIT.usage, e.code ?? e.message, 'check the path');
       });
       let written: string[];
+      let warnings: readonly { file: string; path: string; message: string }[];
       try {
         const { translateVnfdFile } = await import('../descriptors/etsi/hot/index.js');
-        written = await translateVnfdFile(file, opts.output, {
+        ({ written, warnings } = await translateVnfdFile(file, opts.output, {
           ...(opts.flavour ? { flavour: opts.flavour } : {}),
           ...(opts.namedFlavors ? { flavors: 'named' as const } : {}),
           qos: opts.qos,
-        });
+          unsupported: opts.strict === true ? 'refuse' : 'warn',
+        }));
       } catch (e) {
         if (e instanceof PackageInvalidError) {
           if (ctx.json) printJson(out, { translated: false, code: e.code, issues: e.issues });
@@ -55,10 +60,11 @@ export function registerVnfdCommands(program: Command, out: Output): void {
         }
         throw new CliError(`vnfd translate failed for ${file}`, EXIT.usage, isRondoError(e) || e instanceof Error ? e.message : String(e), 'check that the output folder is writable');
       }
-      if (ctx.json) printJson(out, { translated: true, target: opts.to, files: written });
+      if (ctx.json) printJson(out, { translated: true, target: opts.to, files: written, warnings });
       else {
         out.out(`translated ${file} to ${written.length} Heat template(s):`);
         for (const w of written) out.out(`  ${w}`);
+        for (const w of warnings) out.out(`warning: ${w.file}${w.path ? ` ${w.path}` : ''}: ${w.message}`);
         out.out(`deploy with: openstack stack create -t ${written[0]} <name>`);
       }
     });

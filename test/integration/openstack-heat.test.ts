@@ -1,8 +1,10 @@
 /**
  * Translated SOL001 VNFDs deployed as Heat stacks on the real CI OpenStack: a single-VDU
  * VNFD in Tacker's multi-file layout and a VNFD with a scaling aspect (nested template in
- * `files`). Each reaches CREATE_COMPLETE with ACTIVE servers and readable outputs, and is
- * gone after deleteStack. Fails loudly when OpenStack is not up.
+ * `files`), and two heat-translator cases as `rondo vnfd translate` gives them (`unsupported:
+ * 'warn'`), whose missing image and CIDR became template parameters. Each reaches
+ * CREATE_COMPLETE with ACTIVE servers and readable outputs, and is gone after deleteStack.
+ * Fails loudly when OpenStack is not up.
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +33,8 @@ describe('Heat stacks from translated VNFDs', () => {
   afterAll(async () => {
     await driver?.deleteStack(`rondo-${run}-single`);
     await driver?.deleteStack(`rondo-${run}-scaled`);
+    await driver?.deleteStack(`rondo-${run}-warned`);
+    await driver?.deleteStack(`rondo-${run}-cidr`);
     await driver?.deleteNetwork(`rondo-${run}-ext`);
     if (image) await glance.deleteImage(api, image.id);
     expect(await heat.listStacks(api, [`${LABEL_NS}=${ns}`])).toEqual([]);
@@ -66,5 +70,24 @@ describe('Heat stacks from translated VNFDs', () => {
     await driver.deleteStack(name);
     expect(await heat.findStack(api, name)).toBeUndefined();
     await driver.deleteNetwork(ext.id);
+  });
+
+  it('deploys what heat-translator leaves undeployable once the parameters are given: a VDU without image, a link without CIDR', async () => {
+    const vdu = translateVnfdToHot(`${FIXTURES}vdu-invalid-compute-requirements/vnfd.yaml`, { unsupported: 'warn' });
+    expect(vdu.warnings?.length).toBe(2);
+    const name = `rondo-${run}-warned`;
+    await driver.createStack(name, vdu.main, vdu.nested, { vdu1_image: image.name }, { [LABEL_NS]: ns });
+    expect((await driver.waitStack(name, { deadlineMs: 300_000 })).status).toBe('CREATE_COMPLETE');
+    const outputs = await driver.stackOutputs(name);
+    expect((await nova.getServer(api, String(outputs.VDU1_id)))?.status).toBe('ACTIVE');
+    await driver.deleteStack(name);
+    expect(await heat.findStack(api, name)).toBeUndefined();
+
+    const vl = translateVnfdToHot(`${FIXTURES}vl-non-leaf/vnfd.yaml`, { unsupported: 'warn' });
+    const cidrStack = `rondo-${run}-cidr`;
+    await driver.createStack(cidrStack, vl.main, vl.nested, { vl1_cidr: '10.251.7.0/24' }, { [LABEL_NS]: ns });
+    expect((await driver.waitStack(cidrStack, { deadlineMs: 300_000 })).status).toBe('CREATE_COMPLETE');
+    await driver.deleteStack(cidrStack);
+    expect(await heat.findStack(api, cidrStack)).toBeUndefined();
   });
 });

@@ -1,6 +1,8 @@
 import { bytesToGiB, bytesToMiB, parseScalarSize } from '../../size-units.js';
 import type { HotResource } from './hot-template.js';
 import { getResource } from './hot-template.js';
+import { parseYamlSafe } from '../../safe-yaml.js';
+import type { Lenience } from './hot-unsupported.js';
 import { hotUnsupported } from './hot-unsupported.js';
 import type { ToscaNode } from './tosca-topology.js';
 import { isDict } from './tosca-topology.js';
@@ -23,8 +25,12 @@ export interface FlavorSpec {
 export const rondoFlavorName = (f: Pick<FlavorSpec, 'vcpus' | 'ramMiB' | 'diskGiB'>): string =>
   `rondo-c${f.vcpus}-m${f.ramMiB}-d${f.diskGiB}`;
 
-/** Reads `capabilities.virtual_compute` of a VDU into a flavor spec. */
-export function flavorSpecOf(node: ToscaNode): FlavorSpec {
+/**
+ * Reads `capabilities.virtual_compute` of a VDU into a flavor spec. `nova_extra_specs` is a
+ * map, or (SOL001 types it `map of string`) a YAML text of one; one that is neither is
+ * refused, or left out with a warning (heat-translator's behaviour) when `lenience` warns.
+ */
+export function flavorSpecOf(node: ToscaNode, lenience: Lenience): FlavorSpec {
   const vc = node.capabilities.virtual_compute;
   const props = isDict(vc) && isDict(vc.properties) ? vc.properties : undefined;
   const where = 'capabilities.virtual_compute.properties';
@@ -53,8 +59,13 @@ export function flavorSpecOf(node: ToscaNode): FlavorSpec {
   let extraSpecs: Record<string, unknown> | undefined;
   const req = props.compute_requirements;
   if (isDict(req) && req.nova_extra_specs !== undefined) {
-    if (!isDict(req.nova_extra_specs)) throw hotUnsupported(node.file, `node_templates/${node.name}`, `${where}.compute_requirements.nova_extra_specs`, 'must be a map of extra spec keys to values');
-    extraSpecs = req.nova_extra_specs;
+    const raw = req.nova_extra_specs;
+    const parsed = typeof raw === 'string' ? parseYamlSafe(raw, node.file) : undefined;
+    const specs = isDict(raw) ? raw : parsed?.ok === true && isDict(parsed.value) ? parsed.value : undefined;
+    if (specs !== undefined) extraSpecs = specs;
+    else {
+      lenience.soften(hotUnsupported(node.file, `node_templates/${node.name}`, `${where}.compute_requirements.nova_extra_specs`, `must be a map of extra spec keys to values (or its YAML text); ${JSON.stringify(raw)} is not`), 'the flavor has no extra specs');
+    }
   }
   return { vcpus, ramMiB: bytesToMiB(memBytes), diskGiB, ...(extraSpecs ? { extraSpecs } : {}) };
 }
@@ -73,7 +84,7 @@ const IGNORED_VDU_PROPS = new Set(['name', 'description', 'vdu_profile', 'sw_ima
  * Translates a `Vdu.Compute` node into an `OS::Nova::Server` without networks (the CPs add
  * those). `image` is the Glance name or id to boot; `flavor` the flavor reference.
  */
-export function serverResource(node: ToscaNode, image: string | undefined, flavor: unknown, storages: readonly ToscaNode[]): HotResource {
+export function serverResource(node: ToscaNode, image: unknown, flavor: unknown, storages: readonly ToscaNode[]): HotResource {
   for (const key of Object.keys(node.properties)) {
     if (!IGNORED_VDU_PROPS.has(key)) {
       throw hotUnsupported(node.file, `node_templates/${node.name}`, `properties.${key}`, `VDU property ${key} has no Heat mapping; remove it or deploy without Heat`);
@@ -113,6 +124,9 @@ export function volumeResource(node: ToscaNode, image: string | undefined): HotR
   }
   return { type: 'OS::Cinder::Volume', properties: { size: bytesToGiB(bytes), ...(image !== undefined ? { image } : {}) } };
 }
+
+/** Whether one of `storages` carries an image a VDU without its own could boot from. */
+export const hasBootVolume = (storages: readonly ToscaNode[]): boolean => storages.some((s) => isDict(s.properties.sw_image_data));
 
 /** The image name from `sw_image_data.name`, if any. */
 export function imageNameOf(node: ToscaNode): string | undefined {

@@ -1,3 +1,4 @@
+import type { Lenience } from './hot-unsupported.js';
 import { hotUnsupported } from './hot-unsupported.js';
 import type { ToscaNode, ToscaPolicy } from './tosca-topology.js';
 import { isDict } from './tosca-topology.js';
@@ -27,9 +28,11 @@ const instances = (v: unknown): number | undefined => (isDict(v) && typeof v.num
  * @throws PackageInvalidError HOT_UNSUPPORTED when one Heat group cannot express the
  *   aspect: non-uniform step deltas, VDUs of one aspect with different deltas or sizes,
  *   a VDU in two aspects, an aspect that targets no VDU, or several initial instances of
- *   a VDU that no aspect scales.
+ *   a VDU that no aspect scales. Step deltas that are missing or differ are, when
+ *   `lenience` warns, taken as heat-translator takes them: the first step's delta (1 when
+ *   `VduScalingAspectDeltas` does not define it).
  */
-export function scalingPlan(policies: readonly ToscaPolicy[], nodes: ReadonlyMap<string, ToscaNode>, level?: string): AspectPlan[] {
+export function scalingPlan(policies: readonly ToscaPolicy[], nodes: ReadonlyMap<string, ToscaNode>, lenience: Lenience, level?: string): AspectPlan[] {
   const plans: AspectPlan[] = [];
   const aspectOfVdu = new Map<string, string>();
   const levels = byType(policies, 'InstantiationLevels')[0];
@@ -57,9 +60,12 @@ export function scalingPlan(policies: readonly ToscaPolicy[], nodes: ReadonlyMap
         const deltas = isDict(dp.properties.deltas) ? dp.properties.deltas : {};
         const names = stepNames.length > 0 ? stepNames : Object.keys(deltas);
         const values = new Set(names.map((n) => instances(deltas[n])));
-        const [d] = [...values];
+        let [d] = [...values];
         if (values.size !== 1 || d === undefined || d < 1) {
-          throw hotUnsupported(dp.file, `policies/${dp.name}`, 'properties.deltas', `aspect ${aspect} needs one uniform step delta per VDU (a Heat scaling policy adds a fixed number)`);
+          const first = names[0] === undefined ? undefined : instances(deltas[names[0]]);
+          const fallback = first !== undefined && first >= 1 ? first : 1;
+          lenience.soften(hotUnsupported(dp.file, `policies/${dp.name}`, 'properties.deltas', `aspect ${aspect} needs one uniform step delta for ${vdu} in steps [${names.join(', ')}] (a Heat scaling policy adds a fixed number)`), `the group scales by ${fallback} (the first step's delta, else 1)`);
+          d = fallback;
         }
         const prev = aspectOfVdu.get(vdu);
         if (prev !== undefined) throw hotUnsupported(dp.file, `policies/${dp.name}`, 'targets', `${vdu} is scaled by aspects ${prev} and ${aspect}; a server belongs to one Heat group`);

@@ -39,6 +39,11 @@ export interface HotTemplate {
 export interface HotTranslation {
   readonly main: HotTemplate;
   readonly nested: Record<string, HotTemplate>;
+  /**
+   * What the translation dropped or filled in with a parameter, heat-translator style
+   * (only with the option `unsupported: 'warn'`): file, `/topology_template/...` path, message.
+   */
+  readonly warnings?: readonly { readonly file: string; readonly path: string; readonly message: string }[];
 }
 
 /** `{ get_resource: name }` */

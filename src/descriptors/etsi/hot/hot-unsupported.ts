@@ -19,3 +19,30 @@ export function hotUnsupported(file: string, node: string, property: string, mes
 export function hotInputInvalid(file: string, path: string, message: string): PackageInvalidError {
   return new PackageInvalidError([{ file, path, message }], { code: 'HOT_INPUT_INVALID' });
 }
+
+/** One construct the translation dropped or filled in instead of refusing (`unsupported: 'warn'`). */
+export interface HotWarning {
+  readonly file: string;
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * What to do with a construct heat-translator translates with a warning (dropping it, or
+ * leaving a value out) where Rondo's own mapping refuses it: `refuse` throws the
+ * `HOT_UNSUPPORTED` error, `warn` records its issue and lets the caller apply the
+ * heat-translator-compatible fallback.
+ */
+export class Lenience {
+  readonly warnings: HotWarning[] = [];
+  constructor(readonly mode: 'refuse' | 'warn') {}
+
+  /**
+   * Throws `err` in `refuse` mode; in `warn` mode records it as a warning whose message
+   * ends with `fallback`, what the translation does instead.
+   */
+  soften(err: PackageInvalidError, fallback: string): void {
+    if (this.mode === 'refuse') throw err;
+    for (const i of err.issues) this.warnings.push({ file: i.file ?? '', path: i.path ?? '', message: `${i.message}; ${fallback}` });
+  }
+}

@@ -9,6 +9,10 @@ export const NODE_KIND_BY_TYPE = {
   'tosca.nodes.nfv.Vdu.VirtualBlockStorage': 'STORAGE',
   'tosca.nodes.nfv.VduCp': 'CP',
   'tosca.nodes.nfv.VnfVirtualLink': 'VL',
+  // Storage kinds Nova cannot attach: refused, or dropped with a warning (heat-translator
+  // leaves them unattached).
+  'tosca.nodes.nfv.Vdu.VirtualObjectStorage': 'UNMAPPED_STORAGE',
+  'tosca.nodes.nfv.Vdu.VirtualFileStorage': 'UNMAPPED_STORAGE',
 } as const;
 export type NodeKind = (typeof NODE_KIND_BY_TYPE)[keyof typeof NODE_KIND_BY_TYPE];
 
@@ -133,7 +137,8 @@ export function loadToscaTopology(files: ToscaFileSource, entry: string, flavour
     if (!isDict(raw) || typeof raw.type !== 'string') throw hotInputInvalid(chosen.file, `/topology_template/node_templates/${name}`, 'node template needs a type');
     const b = base(raw.type, Object.keys(NODE_KIND_BY_TYPE));
     if (b === undefined) {
-      throw hotUnsupported(chosen.file, `node_templates/${name}`, 'type', `node type ${raw.type} has no Heat mapping (supported: ${Object.keys(NODE_KIND_BY_TYPE).join(', ')})`);
+      const supported = Object.entries(NODE_KIND_BY_TYPE).filter(([, k]) => k !== 'UNMAPPED_STORAGE').map(([t]) => t);
+      throw hotUnsupported(chosen.file, `node_templates/${name}`, 'type', `node type ${raw.type} has no Heat mapping (supported: ${supported.join(', ')})`);
     }
     nodes.set(name, {
       name,
@@ -189,6 +194,9 @@ function chooseTopology(docs: readonly LoadedDoc[], flavour: string | undefined)
   };
   if (withTopology[0] === entry && hasResources(entry)) return entry;
   const flavours = withTopology.filter((d) => d !== entry && hasResources(d));
+  // A VNFD with only the VNF node translates to a template without resources, as in
+  // heat-translator.
+  if (flavours.length === 0 && withTopology[0] === entry) return entry;
   if (flavours.length === 0) throw hotInputInvalid(entry.file, '/topology_template', 'no topology_template with VDUs, links or CPs found in the VNFD or its imports');
   if (flavours.length === 1) return flavours[0] as LoadedDoc;
   const byFlavour = flavours.filter((d) => flavourOf(d) === flavour);

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import type { HotTemplate } from './hot-template.js';
+import type { HotTemplate, HotTranslation } from './hot-template.js';
 import type { HotTranslateOptions } from './translate-vnfd-to-hot.js';
 import { translateVnfdToHot } from './translate-vnfd-to-hot.js';
 
@@ -12,12 +12,13 @@ export const hotToYaml = (t: HotTemplate): string => stringify(t, { lineWidth: 0
  * Translates the VNFD at `path` (imports resolved relative to it) and writes
  * `outDir/main.yaml` plus each nested template beside it (`<aspect>.hot.yaml`), so
  * `openstack stack create -t outDir/main.yaml` finds them. Creates `outDir` if needed.
- * Returns the written paths, main first. Backs `rondo vnfd translate --to heat`.
+ * Returns the written paths, main first, and the translation's warnings (with
+ * `unsupported: 'warn'`). Backs `rondo vnfd translate --to heat`.
  *
  * @throws PackageInvalidError `HOT_UNSUPPORTED` / `HOT_INPUT_INVALID` (see translateVnfdToHot).
  */
-export async function translateVnfdFile(path: string, outDir: string, opts: HotTranslateOptions = {}): Promise<string[]> {
-  const { main, nested } = translateVnfdToHot(path, opts);
+export async function translateVnfdFile(path: string, outDir: string, opts: HotTranslateOptions = {}): Promise<{ written: string[]; warnings: NonNullable<HotTranslation['warnings']> }> {
+  const { main, nested, warnings = [] } = translateVnfdToHot(path, opts);
   await mkdir(outDir, { recursive: true });
   const written: string[] = [];
   const mainPath = join(outDir, 'main.yaml');
@@ -28,5 +29,5 @@ export async function translateVnfdFile(path: string, outDir: string, opts: HotT
     await writeFile(p, hotToYaml(t));
     written.push(p);
   }
-  return written;
+  return { written, warnings };
 }

@@ -104,11 +104,54 @@ describe('translateVnfdToHot', () => {
   });
 });
 
+describe("translateVnfdToHot with unsupported: 'warn'", () => {
+  const warn = (base: string, mutate: (d: Doc) => void) => {
+    const doc = parse(fixture(base)) as Doc;
+    mutate(doc);
+    return translateVnfdToHot(new Map([['vnfd.yaml', stringify(doc)]]), { unsupported: 'warn' });
+  };
+
+  it('still refuses an MPLS link that a CP uses (dropping it would leave the port without a network)', () => {
+    expect(() => warn('blockstorage-scaling/vnfd.yaml', (d) => { nodes(d).VL1.properties.connectivity_type.layer_protocols = ['mpls']; })).toThrow(/VL1.*layer protocols \[mpls\]/);
+  });
+
+  it('keeps an Ethernet link that a CP uses as a network without subnet, without a warning', () => {
+    const { main, nested, warnings } = warn('blockstorage-scaling/vnfd.yaml', (d) => {
+      const vl = nodes(d).VL1.properties;
+      vl.connectivity_type.layer_protocols = ['ethernet'];
+      delete vl.vl_profile.virtual_link_protocol_data;
+    });
+    expect(main.resources.VL1?.type).toBe('OS::Neutron::Net');
+    expect(main.resources.VL1_subnet).toBeUndefined();
+    expect(nested['worker_instance.hot.yaml']?.resources.CP1?.properties?.network).toEqual({ get_param: 'vl1_id' });
+    expect(warnings).toEqual([]);
+  });
+
+  it('passes the image parameter of a scaled VDU without image into its nested template', () => {
+    const { main, nested, warnings } = warn('mixed-scaling/vnfd.yaml', (d) => { delete nodes(d).VDU1.properties.sw_image_data; });
+    expect(main.parameters.vdu1_image).toMatchObject({ type: 'string' });
+    expect((main.resources.worker_instance?.properties?.resource as Doc).properties.vdu1_image).toEqual({ get_param: 'vdu1_image' });
+    const t = nested['worker_instance.hot.yaml'];
+    expect(t?.parameters.vdu1_image).toEqual({ type: 'string' });
+    expect(t?.resources.VDU1?.properties?.image).toEqual({ get_param: 'vdu1_image' });
+    expect(warnings?.map((w) => w.message)).toEqual([expect.stringMatching(/sw_image_data.*the image is the template parameter vdu1_image$/)]);
+  });
+
+  it('reads nova_extra_specs given as YAML text into the flavor, in both modes', () => {
+    for (const unsupported of ['warn', 'refuse'] as const) {
+      const doc = parse(fixture('vdu-single/vnfd.yaml')) as Doc;
+      nodes(doc).VDU1.capabilities.virtual_compute.properties.compute_requirements = { nova_extra_specs: 'hw:mem_page_size: large\nhw:cpu_policy: dedicated' };
+      const { main } = translateVnfdToHot(new Map([['vnfd.yaml', stringify(doc)]]), { unsupported });
+      expect(main.resources.VDU1_flavor?.properties?.extra_specs).toEqual({ 'hw:mem_page_size': 'large', 'hw:cpu_policy': 'dedicated' });
+    }
+  });
+});
+
 describe('translateVnfdFile', () => {
   it('writes main.yaml and the nested templates beside it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'rondo-hot-'));
     try {
-      const written = await translateVnfdFile(join(FIXTURES, 'multi-aspects/vnfd.yaml'), join(dir, 'out'));
+      const { written } = await translateVnfdFile(join(FIXTURES, 'multi-aspects/vnfd.yaml'), join(dir, 'out'));
       expect(written.map((p) => p.slice(dir.length + 5))).toEqual(['main.yaml', 'worker_instance1.hot.yaml', 'worker_instance2.hot.yaml']);
       expect((await readdir(join(dir, 'out'))).sort()).toEqual(['main.yaml', 'worker_instance1.hot.yaml', 'worker_instance2.hot.yaml']);
       const main = parse(await readFile(join(dir, 'out', 'main.yaml'), 'utf8')) as Doc;

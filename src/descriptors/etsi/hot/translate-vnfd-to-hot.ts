@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { posix, resolve } from 'node:path';
-import { FLAVOR_SUFFIX, flavorResource, flavorSpecOf, imageNameOf, rondoFlavorName, serverResource, volumeResource } from './hot-compute.js';
+import { FLAVOR_SUFFIX, flavorResource, flavorSpecOf, hasBootVolume, imageNameOf, rondoFlavorName, serverResource, volumeResource } from './hot-compute.js';
 import { cpBinding, portResource, virtualLinkResources } from './hot-network.js';
 import type { CpBinding } from './hot-network.js';
 import { placementPlan } from './hot-placement.js';
 import { scalingPlan } from './hot-scaling.js';
 import type { HotResource, HotTemplate, HotTranslation } from './hot-template.js';
 import { emptyHot, getAttr, getParam, getResource } from './hot-template.js';
-import { hotInputInvalid, hotUnsupported } from './hot-unsupported.js';
+import { hotInputInvalid, hotUnsupported, Lenience } from './hot-unsupported.js';
 import type { ToscaFileSource, ToscaNode } from './tosca-topology.js';
 import { isDict, loadToscaTopology } from './tosca-topology.js';
 
@@ -28,6 +28,13 @@ export interface HotTranslateOptions {
   readonly instantiationLevel?: string;
   /** Translate leaf max bitrates into Neutron QoS policies (default true; needs the qos extension). */
   readonly qos?: boolean;
+  /**
+   * `refuse` (default): a construct without a faithful Heat mapping is a `HOT_UNSUPPORTED`
+   * error. `warn`: where heat-translator translates such a construct with a warning, do the
+   * same (drop it, or make the missing value a template parameter) and list it in
+   * `warnings` (DIFFERENCES.md lists which). `rondo vnfd translate` warns unless `--strict`.
+   */
+  readonly unsupported?: 'refuse' | 'warn';
 }
 
 const TOSCA_FUNCTIONS = new Set(['get_input', 'get_property', 'get_attribute', 'get_operation_output', 'concat', 'join', 'token', 'get_artifact']);
@@ -52,9 +59,10 @@ export function translateVnfdToHot(input: ReadonlyMap<string, string> | string, 
   const { source, entry } = typeof input === 'string' ? diskSource(input) : { source: input, entry: entryOf(input, opts.entry) };
   const topo = loadToscaTopology(source, entry, opts.flavour);
   for (const node of topo.nodes.values()) rejectToscaFunctions(node, [node.properties, node.capabilities], 'properties');
+  const lenience = new Lenience(opts.unsupported ?? 'refuse');
 
-  const placement = placementPlan(topo.policies, topo.nodes);
-  const aspects = scalingPlan(topo.policies, topo.nodes, opts.instantiationLevel);
+  const placement = placementPlan(topo.policies, topo.nodes, lenience);
+  const aspects = scalingPlan(topo.policies, topo.nodes, lenience, opts.instantiationLevel);
   const aspectOf = new Map<string, string>();
   for (const a of aspects) for (const v of a.vdus) aspectOf.set(v, a.aspect);
 
@@ -70,23 +78,26 @@ export function translateVnfdToHot(input: ReadonlyMap<string, string> | string, 
   };
   // A value from the main template seen from a VDU's template: the value itself in main,
   // else a nested parameter the scaling group passes in.
-  const ref = (vdu: string, param: string, value: unknown): unknown => {
-    const aspect = aspectOf.get(vdu);
+  const ref = (vdu: string | undefined, param: string, value: unknown): unknown => {
+    const aspect = vdu === undefined ? undefined : aspectOf.get(vdu);
     if (aspect === undefined) return value;
     nestedOf(aspect).parameters[param] = { type: 'string' };
     asgProps.set(aspect, { ...asgProps.get(aspect), [param]: value });
     return getParam(param);
   };
-  const templateOf = (vdu: string): HotTemplate => {
-    const aspect = aspectOf.get(vdu);
+  const templateOf = (vdu: string | undefined): HotTemplate => {
+    const aspect = vdu === undefined ? undefined : aspectOf.get(vdu);
     return aspect === undefined ? main : nestedOf(aspect);
   };
 
   const bindings: CpBinding[] = [...topo.nodes.values()].filter((n) => n.kind === 'CP').map((cp) => cpBinding(cp, topo.nodes));
   const storageOwner = new Map<string, string>();
+  const storagesOfVdu = new Map<string, ToscaNode[]>();
   for (const node of topo.nodes.values()) {
     if (node.kind !== 'VDU') continue;
-    for (const s of storagesOf(node, topo.nodes)) storageOwner.set(s.name, node.name);
+    const storages = storagesOf(node, topo.nodes, lenience);
+    storagesOfVdu.set(node.name, storages);
+    for (const s of storages) storageOwner.set(s.name, node.name);
   }
 
   for (const node of topo.nodes.values()) {
@@ -100,8 +111,14 @@ export function translateVnfdToHot(input: ReadonlyMap<string, string> | string, 
           };
         }
         break;
-      case 'VL':
-        for (const [name, r] of Object.entries(virtualLinkResources(node, opts.qos ?? true))) put(main, name, r, node);
+      case 'VL': {
+        const link = virtualLinkResources(node, opts.qos ?? true, lenience, bindings.some((b) => b.link === node.name));
+        for (const [name, r] of Object.entries(link.resources)) put(main, name, r, node);
+        Object.assign(main.parameters, link.parameters);
+        break;
+      }
+      case 'UNMAPPED_STORAGE':
+        lenience.soften(hotUnsupported(node.file, `node_templates/${node.name}`, 'type', `node type ${node.type} has no Heat mapping (Nova attaches block storage only)`), 'the node is left out');
         break;
       case 'STORAGE': {
         const owner = storageOwner.get(node.name);
@@ -113,22 +130,30 @@ export function translateVnfdToHot(input: ReadonlyMap<string, string> | string, 
         const b = bindings.find((x) => x.cp === node) as CpBinding;
         const network = b.link !== undefined
           ? ref(b.vdu, `${b.link.toLowerCase()}_id`, getResource(b.link))
-          : ref(b.vdu, `${node.name.toLowerCase()}_network`, externalNetwork(main, node.name));
+          : ref(b.vdu, `${node.name.toLowerCase()}_network`, mainParam(main, `${node.name.toLowerCase()}_network`, `Network (name or id) of the external connection point ${node.name}`));
         put(templateOf(b.vdu), node.name, portResource(node, network), node);
         break;
       }
       case 'VDU': {
-        const spec = flavorSpecOf(node);
+        const spec = flavorSpecOf(node, lenience);
         let flavor: unknown = rondoFlavorName(spec);
         if ((opts.flavors ?? 'resource') === 'resource') {
           const fname = `${node.name}${FLAVOR_SUFFIX}`;
           put(main, fname, flavorResource(spec), node);
           flavor = ref(node.name, `${fname.toLowerCase()}_id`, getResource(fname));
         }
-        const server = serverResource(node, opts.images?.[node.name] ?? imageNameOf(node), flavor, storagesOf(node, topo.nodes));
+        const storages = storagesOfVdu.get(node.name) ?? [];
+        let image: unknown = opts.images?.[node.name] ?? imageNameOf(node);
+        if (image === undefined && !hasBootVolume(storages)) {
+          lenience.soften(hotUnsupported(node.file, `node_templates/${node.name}`, 'properties.sw_image_data', 'a VDU needs sw_image_data (or a bootable VirtualBlockStorage) to boot'), `the image is the template parameter ${node.name.toLowerCase()}_image`);
+          const param = `${node.name.toLowerCase()}_image`;
+          image = ref(node.name, param, mainParam(main, param, `Image (name or id) of the VDU ${node.name}`));
+        }
+        const server = serverResource(node, image, flavor, storages);
         const ports = bindings.filter((b) => b.vdu === node.name).sort((a, b) => a.order - b.order);
         const props = server.properties as Record<string, unknown>;
-        if (ports.length > 0) props.networks = ports.map((p) => ({ port: getResource(p.cp.name) }));
+        // A server without ports: say so, since Nova (API ≥ 2.37) refuses a boot without nics.
+        props.networks = ports.length > 0 ? ports.map((p) => ({ port: getResource(p.cp.name) })) : [{ allocate_network: 'none' }];
         const group = placement.groupOfVdu.get(node.name);
         if (group !== undefined) props.scheduler_hints = { group: ref(node.name, `${group.toLowerCase()}_id`, getResource(group)) };
         put(templateOf(node.name), node.name, server, node);
@@ -158,23 +183,31 @@ export function translateVnfdToHot(input: ReadonlyMap<string, string> | string, 
     }
     main.outputs[`${a.aspect}_current_size`] = { value: getAttr(a.aspect, 'current_size') };
   }
-  return { main, nested };
+  return { main, nested, warnings: lenience.warnings };
 }
 
-/** The network parameter of a CP without a virtual link (an external link given at instantiation). */
-function externalNetwork(main: HotTemplate, cp: string): unknown {
-  const param = `${cp.toLowerCase()}_network`;
-  main.parameters[param] = { type: 'string', description: `Network (name or id) of the external connection point ${cp}` };
+/**
+ * A string parameter of the main template for a value given at instantiation: the network
+ * of a CP without a virtual link (SOL003 `extVirtualLinks`), or, with `unsupported: 'warn'`,
+ * a VDU image or link CIDR the VNFD leaves out.
+ */
+function mainParam(main: HotTemplate, param: string, description: string): unknown {
+  main.parameters[param] = { type: 'string', description };
   return getParam(param);
 }
 
-function storagesOf(vdu: ToscaNode, nodes: ReadonlyMap<string, ToscaNode>): ToscaNode[] {
+function storagesOf(vdu: ToscaNode, nodes: ReadonlyMap<string, ToscaNode>, lenience: Lenience): ToscaNode[] {
   const out: ToscaNode[] = [];
   for (const req of vdu.requirements) {
     const val = req.virtual_storage;
     if (val === undefined) continue;
     const target = typeof val === 'string' ? val : isDict(val) && typeof val.node === 'string' ? val.node : undefined;
     const node = target === undefined ? undefined : nodes.get(target);
+    if (node?.kind === 'UNMAPPED_STORAGE') {
+      // heat-translator: "Unsupported virtual_storage", the server gets no block device.
+      lenience.soften(hotUnsupported(vdu.file, `node_templates/${vdu.name}`, 'requirements.virtual_storage', `${node.name} is a ${node.type}, which Nova cannot attach`), 'the server gets no volume for it');
+      continue;
+    }
     if (node?.kind !== 'STORAGE') {
       throw hotUnsupported(vdu.file, `node_templates/${vdu.name}`, 'requirements.virtual_storage', `${String(target)} is not a Vdu.VirtualBlockStorage of this VNFD`);
     }
