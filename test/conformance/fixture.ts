@@ -263,15 +263,16 @@ export async function openFixture(): Promise<Fixture> {
     const r = await ok({ method: 'POST', url, payload: { callbackUri: `${callback.url}/setup/${++subs}${url}`, ...body } }, 201);
     return { subscriptionId: json(r).id as string };
   };
-  let tango: Vars | undefined;
-  const tangoNsd = async (): Promise<Vars> => {
-    if (tango) return tango;
-    tango = await onboardNsd(files.tango);
-    // The same NSD as its own single file, one version up (the on-boarded one stays).
-    const text = (await ok({ method: 'GET', url: `/nsd/v1/ns_descriptors/${tango.nsdInfoId}/nsd_content`, headers: { accept: 'text/plain' } }, 200)).body;
-    files.nsdYaml = Buffer.from(text.replace(/^version: "0\.1"$/m, 'version: "0.2"'));
-    return tango;
-  };
+  /** The tango NSD, on-boarded once (the promise, so concurrent setups share it). */
+  let tango: Promise<Vars> | undefined;
+  const tangoNsd = (): Promise<Vars> =>
+    (tango ??= (async () => {
+      const v = await onboardNsd(files.tango);
+      // The same NSD as its own single file, one version up (the on-boarded one stays).
+      const text = (await ok({ method: 'GET', url: `/nsd/v1/ns_descriptors/${v.nsdInfoId}/nsd_content`, headers: { accept: 'text/plain' } }, 200)).body;
+      files.nsdYaml = Buffer.from(text.replace(/^version: "0\.1"$/m, 'version: "0.2"'));
+      return v;
+    })());
   const newNs = async (): Promise<Vars> => {
     const { nsdId } = await tangoNsd();
     const r = await ok({ method: 'POST', url: '/nslcm/v1/ns_instances', payload: { nsdId, nsName: 'conformance', nsDescription: 'NFV-TST010 replay' } }, 201);
