@@ -57,11 +57,11 @@ async function judge(c: ConformanceCase, r: Answer, vars: Vars, fx: Fixture, sch
 }
 
 /**
- * Fresh setups that only instantiate NS instances of their own (no injected fault, no
+ * Setups that only instantiate NS instances of their own (no injected fault, no
  * gate): the runner makes them all at once before the first case, so their operations
  * overlap instead of running one after the other.
  */
-const PREPARED_TOGETHER: ReadonlySet<SetupName> = new Set(['freshInstantiatedNs', 'freshAlarm', 'crossedThreshold']);
+const PREPARED_TOGETHER: ReadonlySet<SetupName> = new Set(['instantiatedNs', 'freshInstantiatedNs', 'alarm', 'freshAlarm', 'acknowledgedAlarm', 'crossedThreshold']);
 
 /** Replays one case on the fixture; `prepared` is its setup when already made. */
 export async function replay(c: ConformanceCase, fx: Fixture, schemas: SchemaRegistry, prepared?: Promise<Vars>): Promise<CaseResult> {
