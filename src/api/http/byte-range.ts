@@ -49,3 +49,21 @@ export function sendFileWithRange(request: FastifyRequest, reply: FastifyReply, 
     .header('content-length', range.end - range.start + 1)
     .send(createReadStream(path, { start: range.start, end: range.end }));
 }
+
+/**
+ * {@link sendFileWithRange} for content already in memory (an artifact read from the
+ * package, SOL005 §9.4.7.3.2): 206 for a single satisfiable range, 416 past the end, else 200.
+ */
+export function sendBufferWithRange(request: FastifyRequest, reply: FastifyReply, content: Buffer, type: string): FastifyReply {
+  void reply.header('accept-ranges', 'bytes').type(type);
+  const range = parseByteRange(request.headers.range, content.length);
+  if (range === 'unsatisfiable') {
+    void reply.header('content-range', `bytes */${content.length}`);
+    throw new RondoError('RANGE_NOT_SATISFIABLE', `the content has ${content.length} bytes; ask for a range inside it`, { details: { size: content.length } });
+  }
+  if (range === undefined) return reply.send(content);
+  return reply
+    .code(206)
+    .header('content-range', `bytes ${range.start}-${range.end}/${content.length}`)
+    .send(content.subarray(range.start, range.end + 1));
+}

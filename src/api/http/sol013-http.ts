@@ -42,12 +42,16 @@ function answersJson(request: FastifyRequest): boolean {
   return ok !== undefined && (ok.type === 'object' || ok.type === 'array');
 }
 
-/** Top-level attribute names of a list route's items (its 200 array schema), or null when they are free-form. */
+/**
+ * Top-level attribute names of a list route's items (its 200 array schema), or null when
+ * they are free-form (open items, unless the route lists its `selectorAttributes`).
+ */
 function listAttributes(request: FastifyRequest): ReadonlySet<string> | null {
   const response = (request.routeOptions.schema as { response?: Record<string, { type?: unknown; items?: { properties?: Record<string, unknown>; additionalProperties?: unknown } }> } | undefined)?.response;
   const items = response?.['200']?.type === 'array' ? response['200'].items : undefined;
   const props = items?.properties;
-  if (props === undefined || Object.keys(props).length === 0 || items?.additionalProperties === true) return null;
+  if (props === undefined || Object.keys(props).length === 0) return null;
+  if (items?.additionalProperties === true && request.routeOptions.config?.selectorAttributes === undefined) return null;
   return new Set(Object.keys(props));
 }
 
@@ -110,7 +114,8 @@ const INDIVIDUAL = /\/:[A-Za-z]+$/;
  * - an `Accept` that excludes `application/json` on a JSON resource answers 406 `NOT_ACCEPTABLE`;
  * - a GET of an individual resource (route ending in `/:param`) carries a strong `ETag`
  *   (hash of the representation); a PATCH/PUT of it with an `If-Match` that does not hold
- *   for the current representation answers 412 `PRECONDITION_FAILED` (SOL013 §4.5);
+ *   for the current representation answers 412 `PRECONDITION_FAILED` with the current
+ *   `ETag` (SOL013 §4.5);
  * - returns the route table the not-found handler uses to answer 405 with `Allow`.
  */
 export function installSol013Http(app: FastifyInstance): RouteMethods {
@@ -152,7 +157,7 @@ export function installSol013Http(app: FastifyInstance): RouteMethods {
     }
   });
 
-  app.addHook('preHandler', async (request: FastifyRequest) => {
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     const ifMatch = request.headers['if-match'];
     const url = request.routeOptions.url;
     if (ifMatch === undefined || url === undefined || (request.method !== 'PATCH' && request.method !== 'PUT')) return;
@@ -169,6 +174,8 @@ export function installSol013Http(app: FastifyInstance): RouteMethods {
     if (current.statusCode !== 200) return; // the handler answers 404/401 itself
     const tag = current.headers.etag;
     if (typeof tag === 'string' && !ifMatchHolds(ifMatch, tag)) {
+      // The 412 carries the current ETag, so the client can tell its copy is stale (NFV-TST010 5.3.1.2.7).
+      void reply.header('etag', tag);
       throw new RondoError('PRECONDITION_FAILED', `${path} changed since ETag ${ifMatch} was read (now ${tag}); GET it again and retry`, { details: { currentETag: tag } });
     }
   });

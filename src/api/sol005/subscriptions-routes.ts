@@ -10,6 +10,8 @@ import type { RoutePluginOptions } from '../app-deps.js';
 
 /** Options of {@link subscriptionsRoutes}. */
 export interface SubscriptionsRoutesOptions {
+  /** Items per page of the list (SOL013 §5.4; the configured `pageSize`). Default 100. */
+  readonly pageSize?: number;
   readonly subscriptions: SubscriptionService;
 }
 
@@ -45,18 +47,19 @@ const ATTRIBUTES = new Set(['id', 'callbackUri', 'filter']);
  * tenant's NS instances, NSDs and VNF packages — an admin's hears about every tenant's, as
  * admins see them all; another tenant's answers 404 like a missing one.
  */
-export const subscriptionsRoutes: FastifyPluginAsyncTypebox<SubscriptionsRoutesOptions> = async (app, { subscriptions }) => {
+export const subscriptionsRoutes: FastifyPluginAsyncTypebox<SubscriptionsRoutesOptions> = async (app, { subscriptions, pageSize = 100 }) => {
   for (const api of ['nslcm', 'nsfm', 'nsd', 'vnfpkgm', 'nspm'] as const satisfies readonly SubscriptionApi[]) {
     const base = `/${api}/v1/subscriptions`;
     const tags = [api];
-    app.post(base, { schema: { tags, body: Request, response: { 201: Subscription, 303: Type.Null() } }, config: { action: 'subscription:create' } }, async (req, reply) => {
+    app.post(base, { schema: { tags, body: Request, response: { 201: Subscription, 303: Type.Unknown({ description: 'See Other: a subscription with the same callbackUri and filter exists; Location names it; no body' }) } }, config: { action: 'subscription:create' } }, async (req, reply) => {
       const caller = callerOf(req);
       const { created, subscription } = await subscriptions.create(api, req.body, caller.tenant, { allTenants: caller.isAdmin });
-      if (!created) return reply.code(303).header('location', subscriptions.location(api, subscription.id)).send(null);
+      // SOL005 §6.4.16.3.1 (and the other subscription resources): the 303's body shall be empty (NFV-TST010 5.3.1.7.6).
+      if (!created) return reply.code(303).header('location', subscriptions.location(api, subscription.id)).send(undefined);
       return reply.code(201).header('location', subscriptions.location(api, subscription.id)).send(subscription);
     });
     app.get(base, { schema: { tags, querystring: ListQuery, response: { 200: Type.Array(Type.Partial(Subscription)) } }, config: { action: 'subscription:read' } }, async (req, reply) =>
-      listResponse(req, reply, (await subscriptions.list(api, tenantFilter(callerOf(req)))).map((s) => ({ ...s })), req.query, { attributes: ATTRIBUTES, defaultExcluded: [], pageSize: 100 }),
+      listResponse(req, reply, (await subscriptions.list(api, tenantFilter(callerOf(req)))).map((s) => ({ ...s })), req.query, { attributes: ATTRIBUTES, defaultExcluded: [], pageSize }),
     );
     app.get(`${base}/:subscriptionId`, { schema: { tags, params: Params, response: { 200: Subscription } }, config: { action: 'subscription:read' } }, async (req) =>
       subscriptions.get(api, req.params.subscriptionId, tenantFilter(callerOf(req))),
@@ -71,5 +74,5 @@ export const subscriptionsRoutes: FastifyPluginAsyncTypebox<SubscriptionsRoutesO
 /** {@link subscriptionsRoutes} on the monitoring services of `deps`; none when monitoring is not built. */
 export const subscriptionsPlugin: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (app, { deps }) => {
   const m = deps.services.monitoring;
-  if (m) await app.register(subscriptionsRoutes, { subscriptions: m.subscriptions });
+  if (m) await app.register(subscriptionsRoutes, { subscriptions: m.subscriptions, pageSize: deps.config.pageSize });
 };

@@ -2040,7 +2040,7 @@ export interface paths {
             readonly path?: never;
             readonly cookie?: never;
         };
-        /** One artifact file of the package */
+        /** One artifact file of the package; one byte range on request */
         readonly get: {
             readonly parameters: {
                 readonly query?: never;
@@ -4628,7 +4628,7 @@ export interface paths {
                         readonly [name: string]: unknown;
                     };
                     content: {
-                        readonly "application/json": readonly {
+                        readonly "application/json": readonly ({
                             readonly id?: string;
                             readonly operationState?: string;
                             readonly statusEnteredTime?: string;
@@ -4647,7 +4647,9 @@ export interface paths {
                             } & {
                                 readonly [key: string]: unknown;
                             };
-                        }[];
+                        } & {
+                            readonly [key: string]: unknown;
+                        })[];
                     };
                 };
                 /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
@@ -5895,12 +5897,14 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
+                /** @description See Other: a subscription with the same callbackUri and filter exists; Location names it; no body */
                 readonly 303: {
                     headers: {
                         readonly [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        readonly "application/json": unknown;
+                    };
                 };
                 /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
                 readonly default: {
@@ -6102,12 +6106,14 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
+                /** @description See Other: a subscription with the same callbackUri and filter exists; Location names it; no body */
                 readonly 303: {
                     headers: {
                         readonly [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        readonly "application/json": unknown;
+                    };
                 };
                 /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
                 readonly default: {
@@ -6309,12 +6315,14 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
+                /** @description See Other: a subscription with the same callbackUri and filter exists; Location names it; no body */
                 readonly 303: {
                     headers: {
                         readonly [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        readonly "application/json": unknown;
+                    };
                 };
                 /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
                 readonly default: {
@@ -6516,12 +6524,14 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
+                /** @description See Other: a subscription with the same callbackUri and filter exists; Location names it; no body */
                 readonly 303: {
                     headers: {
                         readonly [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        readonly "application/json": unknown;
+                    };
                 };
                 /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
                 readonly default: {
@@ -6723,12 +6733,14 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
+                /** @description See Other: a subscription with the same callbackUri and filter exists; Location names it; no body */
                 readonly 303: {
                     headers: {
                         readonly [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        readonly "application/json": unknown;
+                    };
                 };
                 /** @description Error: RFC 7807 ProblemDetails; `code` is one of ErrorCode and fixes the status (see x-error-codes) */
                 readonly default: {

@@ -10,6 +10,8 @@ import type { RoutePluginOptions } from '../../app-deps.js';
 
 /** Options of {@link alarmsRoutes}. */
 export interface AlarmsRoutesOptions {
+  /** Items per page of the list (SOL013 §5.4; the configured `pageSize`). Default 100. */
+  readonly pageSize?: number;
   readonly alarms: Pick<AlarmService, 'list' | 'get' | 'acknowledge'>;
 }
 
@@ -43,9 +45,9 @@ const ALARM_ATTRIBUTES = new Set([
  * the AlarmModifications; 409 ALARM_ALREADY_ACKNOWLEDGED if it already is). An alarm
  * belongs to its NS instance's tenant; another tenant's answers 404 like a missing one.
  */
-export const alarmsRoutes: FastifyPluginAsyncTypebox<AlarmsRoutesOptions> = async (app, { alarms }) => {
+export const alarmsRoutes: FastifyPluginAsyncTypebox<AlarmsRoutesOptions> = async (app, { alarms, pageSize = 100 }) => {
   app.get('/nsfm/v1/alarms', { schema: { tags: ['nsfm'], querystring: ListQuery, response: { 200: Type.Array(Type.Object({}, { additionalProperties: true })) } }, config: { action: 'nsfm:read' } }, async (req, reply) =>
-    listResponse(req, reply, await alarms.list({ tenant: tenantFilter(callerOf(req)) }), req.query, { attributes: ALARM_ATTRIBUTES, defaultExcluded: [], pageSize: 100 }),
+    listResponse(req, reply, await alarms.list({ tenant: tenantFilter(callerOf(req)) }), req.query, { attributes: ALARM_ATTRIBUTES, defaultExcluded: [], pageSize }),
   );
   app.get('/nsfm/v1/alarms/:alarmId', { schema: { tags: ['nsfm'], params: AlarmParams, response: { 200: Alarm } }, config: { action: 'nsfm:read' } }, async (req) =>
     alarms.get(req.params.alarmId, tenantFilter(callerOf(req))),
@@ -76,5 +78,5 @@ export const alarmsRoutes: FastifyPluginAsyncTypebox<AlarmsRoutesOptions> = asyn
 /** {@link alarmsRoutes} on the monitoring services of `deps`; none when monitoring is not built. */
 export const alarmsPlugin: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (app, { deps }) => {
   const m = deps.services.monitoring;
-  if (m) await app.register(alarmsRoutes, { alarms: m.alarms });
+  if (m) await app.register(alarmsRoutes, { alarms: m.alarms, pageSize: deps.config.pageSize });
 };

@@ -25,7 +25,9 @@ export const nsLcmOpOccRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
 
   app.get(
     '/nslcm/v1/ns_lcm_op_occs',
-    { schema: { tags, summary: 'List NS LCM operation occurrences (SOL013 filter, fields, paging)', querystring: ListQuery, response: { 200: Type.Array(Type.Partial(OpOccSchema)) } },
+    // Type.Partial drops the schema's additionalProperties: without it the serializer strips
+    // operationParams, error, … from every listed item, all_fields or not (NFV-TST010 5.3.2.8.5, 5.3.2.8.7).
+    { schema: { tags, summary: 'List NS LCM operation occurrences (SOL013 filter, fields, paging)', querystring: ListQuery, response: { 200: Type.Array(Type.Partial(OpOccSchema, { additionalProperties: true })) } },
       config: { action: 'nslcm:read', cached: true, selectorAttributes: [...OP_OCC_ATTRIBUTES, ...OP_OCC_DEFAULT_EXCLUDED] },
     },
     async (request, reply) => {

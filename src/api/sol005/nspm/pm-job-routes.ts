@@ -62,6 +62,8 @@ const tags = ['nspm'];
 
 /** Options of {@link pmJobRoutes}. */
 export interface PmJobRoutesOptions {
+  /** Items per page of the list (SOL013 §5.4; the configured `pageSize`). Default 100. */
+  readonly pageSize?: number;
   readonly pm: Pick<PmService, 'createJob' | 'listJobs' | 'getJob' | 'modifyJob' | 'deleteJob' | 'getReport'>;
 }
 
@@ -70,14 +72,14 @@ export interface PmJobRoutesOptions {
  * (SOL013 filter, `reports` excluded by default as SOL005 §7.4.2.3.2 says), GET/PATCH/DELETE
  * one, GET a report. A job belongs to its NS instances' tenant; another tenant's answers 404.
  */
-export const pmJobRoutes: FastifyPluginAsyncTypebox<PmJobRoutesOptions> = async (app, { pm }) => {
+export const pmJobRoutes: FastifyPluginAsyncTypebox<PmJobRoutesOptions> = async (app, { pm, pageSize = 100 }) => {
   const base = '/nspm/v1/pm_jobs';
   app.post(base, { schema: { tags, body: CreatePmJobRequest, response: { 201: PmJob } }, config: { action: 'nspm:create' } }, async (req, reply) => {
     const job = await pm.createJob(req.body, tenantFilter(callerOf(req)));
     return reply.code(201).header('location', job._links.self.href).send(job);
   });
   app.get(base, { schema: { tags, querystring: ListQuery, response: { 200: Type.Array(Type.Partial(PmJob)) } }, config: { action: 'nspm:read' } }, async (req, reply) =>
-    listResponse(req, reply, (await pm.listJobs(tenantFilter(callerOf(req)))).map((j) => ({ ...j })), req.query, { attributes: JOB_ATTRIBUTES, defaultExcluded: ['reports'], pageSize: 100 }),
+    listResponse(req, reply, (await pm.listJobs(tenantFilter(callerOf(req)))).map((j) => ({ ...j })), req.query, { attributes: JOB_ATTRIBUTES, defaultExcluded: ['reports'], pageSize }),
   );
   app.get(`${base}/:pmJobId`, { schema: { tags, params: JobParams, response: { 200: PmJob } }, config: { action: 'nspm:read' } }, async (req) => pm.getJob(req.params.pmJobId, tenantFilter(callerOf(req))));
   app.patch(`${base}/:pmJobId`, { schema: { tags, params: JobParams, body: CallbackModifications, response: { 200: CallbackModified } }, config: { action: 'nspm:update' } }, async (req, reply) =>
@@ -95,5 +97,5 @@ export const pmJobRoutes: FastifyPluginAsyncTypebox<PmJobRoutesOptions> = async 
 /** {@link pmJobRoutes} on the monitoring services of `deps`; none when monitoring is not built. */
 export const pmJobsPlugin: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (app, { deps }) => {
   const m = deps.services.monitoring;
-  if (m) await app.register(pmJobRoutes, { pm: m.pm });
+  if (m) await app.register(pmJobRoutes, { pm: m.pm, pageSize: deps.config.pageSize });
 };

@@ -36,6 +36,8 @@ const tags = ['nspm'];
 
 /** Options of {@link thresholdRoutes}. */
 export interface ThresholdRoutesOptions {
+  /** Items per page of the list (SOL013 §5.4; the configured `pageSize`). Default 100. */
+  readonly pageSize?: number;
   readonly pm: Pick<PmService, 'createThreshold' | 'listThresholds' | 'getThreshold' | 'modifyThreshold' | 'deleteThreshold'>;
 }
 
@@ -44,14 +46,14 @@ export interface ThresholdRoutesOptions {
  * list (SOL013 filter), GET/PATCH (ThresholdModifications: the threshold's own callback)/
  * DELETE one. A threshold belongs to its NS instance's tenant; another tenant's answers 404.
  */
-export const thresholdRoutes: FastifyPluginAsyncTypebox<ThresholdRoutesOptions> = async (app, { pm }) => {
+export const thresholdRoutes: FastifyPluginAsyncTypebox<ThresholdRoutesOptions> = async (app, { pm, pageSize = 100 }) => {
   const base = '/nspm/v1/thresholds';
   app.post(base, { schema: { tags, body: CreateThresholdRequest, response: { 201: Threshold } }, config: { action: 'nspm:create' } }, async (req, reply) => {
     const t = await pm.createThreshold(req.body, tenantFilter(callerOf(req)));
     return reply.code(201).header('location', t._links.self.href).send(t);
   });
   app.get(base, { schema: { tags, querystring: ListQuery, response: { 200: Type.Array(Type.Partial(Threshold)) } }, config: { action: 'nspm:read' } }, async (req, reply) =>
-    listResponse(req, reply, (await pm.listThresholds(tenantFilter(callerOf(req)))).map((t) => ({ ...t })), req.query, { attributes: ATTRIBUTES, defaultExcluded: [], pageSize: 100 }),
+    listResponse(req, reply, (await pm.listThresholds(tenantFilter(callerOf(req)))).map((t) => ({ ...t })), req.query, { attributes: ATTRIBUTES, defaultExcluded: [], pageSize }),
   );
   app.get(`${base}/:thresholdId`, { schema: { tags, params: Params, response: { 200: Threshold } }, config: { action: 'nspm:read' } }, async (req) => pm.getThreshold(req.params.thresholdId, tenantFilter(callerOf(req))));
   app.patch(`${base}/:thresholdId`, { schema: { tags, params: Params, body: CallbackModifications, response: { 200: Type.Object({ callbackUri: Type.String() }) } }, config: { action: 'nspm:update' } }, async (req, reply) =>
@@ -66,5 +68,5 @@ export const thresholdRoutes: FastifyPluginAsyncTypebox<ThresholdRoutesOptions> 
 /** {@link thresholdRoutes} on the monitoring services of `deps`; none when monitoring is not built. */
 export const thresholdsPlugin: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (app, { deps }) => {
   const m = deps.services.monitoring;
-  if (m) await app.register(thresholdRoutes, { pm: m.pm });
+  if (m) await app.register(thresholdRoutes, { pm: m.pm, pageSize: deps.config.pageSize });
 };

@@ -12,7 +12,7 @@ import { IdParams, ListQuery } from '../../http/schema-types.js';
 import { baseUrl, listResponse } from '../../http/list-response.js';
 import { acceptRawBodies, RAW_PACKAGE_TYPES, uploadFrom } from '../../http/upload-source.js';
 import { bindOpId } from '../../http/request-id.js';
-import { sendFileWithRange } from '../../http/byte-range.js';
+import { sendBufferWithRange, sendFileWithRange } from '../../http/byte-range.js';
 import { descriptorFiles, negotiateDescriptor, zipOfEntries } from '../descriptor-content.js';
 import {
   CreateVnfPkgInfoRequest,
@@ -154,14 +154,15 @@ export const vnfPackageRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
 
   app.get(
     '/vnfpkgm/v1/vnf_packages/:id/artifacts/*',
-    { schema: { tags, summary: 'One artifact file of the package', params: Type.Object({ id: Type.String(), '*': Type.String() }) }, config: { action: 'vnfpkgm:read' } },
+    { schema: { tags, summary: 'One artifact file of the package; one byte range on request', params: Type.Object({ id: Type.String(), '*': Type.String() }) }, config: { action: 'vnfpkgm:read' } },
     async (request, reply) => {
       const { pkg } = await onboarded(callerOf(request), request.params.id);
       const path = request.params['*'];
       const entry = pkg.files.find((f) => f.path === path);
       if (!entry) throw new NotFoundError('artifact', path);
       const content = await catalog.readEntry(pkg.id, path);
-      return reply.type(entry.contentType ?? 'application/octet-stream').send(content);
+      // One byte range on request, as for the package content (NFV-TST010 5.3.5.6.3, 5.3.5.6.5).
+      return sendBufferWithRange(request, reply, content, entry.contentType ?? 'application/octet-stream');
     },
   );
 
