@@ -51,6 +51,8 @@ export interface ManagerHost {
   remove(nsInstanceId: string): Promise<void>;
   /** The registration name of a manager. */
   pluginName(nsInstanceId: string, managerId: string): string;
+  /** Whether the manager's container runs (false: gone, exited, killed). */
+  alive(nsInstanceId: string, managerId: string): Promise<boolean>;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -143,6 +145,9 @@ export function createManagerHost(o: ManagerHostOptions): ManagerHost {
   return {
     pluginName,
     remove,
+    async alive(ns, id) {
+      return (await running(ns)).some((c) => c.Labels[MANAGER_LABELS.id] === id && c.State === 'running');
+    },
     async start(ns, specs) {
       if (specs.length === 0) return [];
       try {

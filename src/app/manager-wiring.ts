@@ -37,6 +37,8 @@ export interface ManagerWiring extends SpecificManagers {
   stop(): Promise<void>;
 }
 
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
 const isAck = (a: unknown): boolean => typeof a === 'object' && a !== null && (a as { status?: unknown }).status === 'OK';
 
 /** Whether a manager's options make it optional: its failure is logged and the lifecycle goes on (docs/plugins.md). */
@@ -79,8 +81,19 @@ export function wireSpecificManagers(deps: ManagerWiringDeps): ManagerWiring {
 
   /** One request to one manager; a failure is MANAGER_FAILED naming it, or a logged fallback when it is optional. */
   const ask = async (ns: string, spec: ManagerSpec, topic: string, payload: unknown, what: string): Promise<void> => {
+    const watch = new AbortController();
     try {
-      const answer = await deps.bus.request(topic, payload, { timeoutMs, key: ns });
+      // A manager whose container died answers nothing: stop waiting once it is gone (bounded by the timeout anyway).
+      const died = (async (): Promise<never> => {
+        while (!watch.signal.aborted) {
+          await sleep(500);
+          if (!watch.signal.aborted && !(await deps.host.alive(ns, spec.id).catch(() => true))) {
+            throw new RondoError('BUS_REQUEST_FAILED', `the container of ${spec.id} stopped while Rondo waited for its answer to ${topic}`);
+          }
+        }
+        return new Promise<never>(() => undefined);
+      })();
+      const answer = await Promise.race([deps.bus.request(topic, payload, { timeoutMs, key: ns }), died]);
       if (!isAck(answer)) throw new RondoError('BUS_REQUEST_FAILED', `the answer to ${topic} is not { status: "OK" }`);
       deps.logger.info({ nsInstanceId: ns, manager: spec.id, topic, answer }, `specific manager ${spec.id}: ${what} done`);
     } catch (e) {
@@ -92,6 +105,8 @@ export function wireSpecificManagers(deps: ManagerWiringDeps): ManagerWiring {
       throw new RondoError('MANAGER_FAILED', `${spec.kind.toUpperCase()} ${spec.id} (${spec.image}) failed ${what}: ${reason}`, {
         details: { manager: spec.id, managerKind: spec.kind, image: spec.image, topic, reason },
       });
+    } finally {
+      watch.abort();
     }
   };
 
