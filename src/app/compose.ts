@@ -166,10 +166,11 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     // INSTANTIATE asks a live placement SSM, if any (docs/plugins.md); the lifecycle sees only the port.
     const placementAdvisor = createPlacementAdvisor({ bus, store, logger, ...(opts.plugins?.placementTimeoutMs ? { timeoutMs: opts.plugins.placementTimeoutMs } : {}) });
     // Specific managers (SSM/FSM containers) need the broker: only with RONDO_AMQP_URL (docs/plugins.md).
-    let vimRegistryOf: (() => RuntimeServices['vimRegistry']) | undefined;
-    const managers = config.amqpUrl ? wireManagers(config, bus, store, logger, opts.plugins ?? {}, () => vimRegistryOf?.()) : undefined;
+    // Their exec runs through the VIM registry the lifecycle wiring makes next.
+    const vims: { registry?: RuntimeServices['vimRegistry'] } = {};
+    const managers = config.amqpUrl ? wireManagers(config, bus, store, logger, opts.plugins ?? {}, () => vims.registry) : undefined;
     const { services: rt, hear } = wireLifecycle({ ...opts, config, store, clock, ids, logger, drivers, checkDrivers, bus, secrets: auth.secretBox, placementAdvisor, ...(managers ? { managers } : {}) });
-    vimRegistryOf = () => rt.vimRegistry;
+    vims.registry = rt.vimRegistry;
     // Other processes' operation changes wake this one's worker and `waitForOp` (its own woke them already).
     wakeups = await bus.subscribe(['op.changed'], (e) => hear({ opId: e.payload.opId, nsInstanceId: e.payload.nsInstanceId, operationState: e.payload.operationState, lcmOperationType: e.payload.lcmOperationType }));
     (relay = rt.outboxRelay).start();
