@@ -207,7 +207,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
         // Like the worker: any number of worker/all processes share the manager's groups (docs/plugins.md).
         if (parts.plugins ?? role !== 'api') await pluginWiring.start();
         // Managers' exec requests: served again for the NSs whose managers run.
-        await managers?.start();
+        await managers?.start().catch((e: unknown) => logger.warn({ err: e }, 'specific managers: the exec topics of running managers are not served (is Docker reachable?)'));
       },
       async listen() {
         if (!app) throw new Error('compose: built with http: false, nothing to listen with');

@@ -76,24 +76,37 @@ export function createManagerHost(o: ManagerHostOptions): ManagerHost {
   const remove = async (ns: string): Promise<void> => {
     const problems: string[] = [];
     const ids = new Set<string>();
-    for (const c of await running(ns)) {
+    // Registrations first: with them, a deployment without Docker (or without the management
+    // API) that never ran a manager for this NS has nothing to remove and is not failed for it.
+    for (const p of await o.plugins.list()) if (p.name.startsWith(`${ns}.`)) ids.add(p.name.slice(ns.length + 1));
+    let containers: Awaited<ReturnType<typeof running>> = [];
+    try {
+      containers = await running(ns);
+    } catch (e) {
+      if (ids.size === 0) return;
+      problems.push(`Docker: ${String(e)}`);
+    }
+    for (const c of containers) {
       const id = c.Labels[MANAGER_LABELS.id];
       if (id) ids.add(id);
       await docker.getContainer(c.Id).remove({ force: true }).catch((e: unknown) => {
         if (!String(e).includes('404')) problems.push(`container ${c.Id.slice(0, 12)}: ${String(e)}`);
       });
     }
-    // Users and queues by name, also of managers whose container is already gone.
-    for (const p of await o.plugins.list()) if (p.name.startsWith(`${ns}.`)) ids.add(p.name.slice(ns.length + 1));
-    const nsPrefix = `${o.prefix}.mgr.${ns}.`;
     for (const id of ids) {
       const { user } = managerBrokerNames(o.prefix, ns, id);
       await admin.deleteUser(user).catch((e: unknown) => problems.push(`user ${user}: ${String(e)}`));
       await admin.closeConnectionsOf(user).catch(() => undefined);
     }
-    for (const q of await admin.queuesStartingWith(nsPrefix).catch((e: unknown) => (problems.push(`queues: ${String(e)}`), [] as string[]))) {
-      await admin.deleteQueue(q).catch((e: unknown) => problems.push(`queue ${q}: ${String(e)}`));
+    // Queues by name, also of managers whose container and registration are already gone.
+    const nsPrefix = `${o.prefix}.mgr.${ns}.`;
+    let queues: string[] = [];
+    try {
+      queues = await admin.queuesStartingWith(nsPrefix);
+    } catch (e) {
+      if (ids.size > 0) problems.push(`queues: ${String(e)}`);
     }
+    for (const q of queues) await admin.deleteQueue(q).catch((e: unknown) => problems.push(`queue ${q}: ${String(e)}`));
     for (const p of await o.plugins.list()) if (p.name.startsWith(`${ns}.`)) await o.plugins.remove(p.id);
     if (problems.length > 0) throw new RondoError('MANAGER_UNAVAILABLE', `removing the managers of NS ${ns} left: ${problems.join('; ')}`);
     if (ids.size > 0) o.logger.info({ nsInstanceId: ns, managers: [...ids] }, 'specific managers removed');
