@@ -2,7 +2,8 @@
  * A placement SSM that Rondo runs as a container for each NS whose NSD names it
  * (`service_specific_managers`, examples/tango-chain-managers). It answers its NS's
  * placement request (`mano.ns.<nsId>.service.place`): the firewall on the PoP of option
- * `pop` (default dc2), everything else left to Rondo. Built into the local image
+ * `pop` (default dc2), everything else left to Rondo. As a configure SSM it is told once
+ * every VNF started (`mano.ns.<nsId>.service.configure`) and prints where they run. Built into the local image
  * rondo/ssm-placement by scripts/build-manager-images.sh.
  */
 import { connectManager } from '../../src/sdk/index.js';
@@ -23,6 +24,10 @@ async function main(): Promise<void> {
     const answer = placeFirewall(req, pop);
     process.stdout.write(`placement for NS ${req.nsInstanceId}: ${JSON.stringify(answer.placement)}\n`);
     return answer;
+  });
+  await m.onConfigure((req) => {
+    process.stdout.write(`configure NS ${req.nsInstanceId}: ${req.vnfs.map((v) => `${v.memberId}@${v.popId}`).sort().join(', ')}\n`);
+    return { status: 'OK', detail: `${req.vnfs.length} VNFs` };
   });
   process.stdout.write(`placement SSM ${m.env.managerId} of NS ${m.env.nsInstanceId} registered as ${m.plugin.uuid}\n`);
   const stop = () => void m.close().finally(() => process.exit(0));

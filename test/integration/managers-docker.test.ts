@@ -4,7 +4,8 @@
  * SSM (firewall on dc2) and a firewall FSM (writes /etc/firewall.conf into the firewall on
  * start through Rondo's mediated exec). Rondo starts both as containers from local images
  * (scripts/build-manager-images.sh), each with a broker user of its own; the SSM's
- * placement is used, the FSM's file is in the firewall, traffic crosses the chain; the
+ * placement is used, the FSM's file is in the firewall, the SSM is told (configure SSM)
+ * once every VNF runs, traffic crosses the chain; the
  * manager's credentials are refused on another NS's topic (ACCESS_REFUSED from the
  * broker); after TERMINATE no manager container, broker user or queue of the NS is left.
  * A manager killed while it handles a request fails the operation (MANAGER_FAILED naming
@@ -226,6 +227,11 @@ describe('specific managers as containers', () => {
     const { stdout: conf } = await run('docker', ['exec', (await firewall.inspect()).Id, 'cat', '/etc/firewall.conf']);
     expect(conf).toContain(`for VNF firewall (${row('firewall').id}) of NS ${nsId}`);
     expect(conf.trim().split('\n').slice(1)).toEqual(['accept icmp', 'accept tcp dport 80', 'drop']);
+
+    // The SSM, as configure SSM, was told once every VNF ran (with the FSM's start done before).
+    const ssm = managers.find((c) => c.Labels['rondo.manager.id'] === 'ssm-placement') ?? expect.unreachable('ssm');
+    const ssmLogs = (await docker.getContainer(ssm.Id).logs({ stdout: true, stderr: true })).toString('utf8');
+    expect(ssmLogs).toContain(`configure NS ${nsId}: client@${row('client').pop_id}, firewall@dc2, server@${row('server').pop_id}`);
 
     // Traffic crosses the chain: one hop per VNF from the ingress SAP to the egress SAP.
     const addr = (member: string, cp: string) => (row(member).interfaces as { cp: string; address: string }[]).find((i) => i.cp === cp)?.address ?? expect.unreachable(`${member}:${cp}`);
