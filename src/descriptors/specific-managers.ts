@@ -53,3 +53,21 @@ function readOptions(v: unknown): Record<string, string> {
   }
   return out;
 }
+
+/** SOL001 artifact types naming a specific manager (Rondo's convention; docs/plugins.md). */
+export const SOL001_MANAGER_ARTIFACTS = { ssm: 'rondo.artifacts.ServiceSpecificManager', fsm: 'rondo.artifacts.FunctionSpecificManager' } as const;
+
+/**
+ * SOL001 form: artifacts of the NS node (`type: rondo.artifacts.ServiceSpecificManager`)
+ * or VNF node (`rondo.artifacts.FunctionSpecificManager`), the artifact's name the
+ * manager id, `file` its image, `properties` its options. Read as the 5GTANGO list is.
+ */
+export function readArtifactManagers(nodes: readonly { readonly artifacts: Record<string, unknown>; readonly path: string }[], type: string, c: IssueCollector): SpecificManager[] | undefined {
+  const list = nodes.flatMap((n) =>
+    Object.entries(n.artifacts).flatMap(([name, a]) => {
+      const art = asRecord(a);
+      return art['type'] === type ? [{ id: name, image: art['file'], description: art['description'], options: art['properties'] }] : [];
+    }),
+  );
+  return list.length > 0 ? readSpecificManagers(list, `${nodes[0]?.path ?? ''}/artifacts`, c) : undefined;
+}
