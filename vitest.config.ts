@@ -22,6 +22,7 @@ const DOCKER_FILES = [
   'test/integration/ves-measurement.test.ts',
   'test/integration/metrics-endpoint.test.ts',
   'test/integration/ves-docker-e2e.test.ts',
+  'test/integration/managers-docker.test.ts',
   'test/e2e/demo.test.ts',
   'test/e2e/dashboard.test.ts',
   'test/e2e/cli-alarms.test.ts',

@@ -24,7 +24,7 @@ import { wireMonitoring } from './monitoring-wiring.js';
 import type { MonitoringServices } from './monitoring-wiring.js';
 import { defaultVimDrivers, memoryAccountDriverFactory } from './vim-drivers.js';
 import { openBus } from './bus-wiring.js';
-import { createPlacementAdvisor, wirePlugins } from './plugin-wiring.js';
+import { createPlacementAdvisor, wireManagers, wirePlugins } from './plugin-wiring.js';
 import type { PluginOptions } from './plugin-wiring.js';
 import type { PluginManager } from '../plugins/index.js';
 
@@ -163,7 +163,12 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     const checkDrivers: VimDriverTypes = opts.vimDrivers?.memory ? drivers : { ...drivers, memory: memoryAccountDriverFactory };
     // INSTANTIATE asks a live placement SSM, if any (docs/plugins.md); the lifecycle sees only the port.
     const placementAdvisor = createPlacementAdvisor({ bus, store, logger, ...(opts.plugins?.placementTimeoutMs ? { timeoutMs: opts.plugins.placementTimeoutMs } : {}) });
-    const { services: rt, hear } = wireLifecycle({ ...opts, config, store, clock, ids, logger, drivers, checkDrivers, bus, secrets: auth.secretBox, placementAdvisor });
+    // Specific managers (SSM/FSM containers) need the broker: only with RONDO_AMQP_URL (docs/plugins.md).
+    // Their exec runs through the VIM registry the lifecycle wiring makes next.
+    const vims: { registry?: RuntimeServices['vimRegistry'] } = {};
+    const managers = config.amqpUrl ? wireManagers(config, bus, store, logger, opts.plugins ?? {}, () => vims.registry) : undefined;
+    const { services: rt, hear } = wireLifecycle({ ...opts, config, store, clock, ids, logger, drivers, checkDrivers, bus, secrets: auth.secretBox, placementAdvisor, ...(managers ? { managers } : {}) });
+    vims.registry = rt.vimRegistry;
     // Other processes' operation changes wake this one's worker and `waitForOp` (its own woke them already).
     wakeups = await bus.subscribe(['op.changed'], (e) => hear({ opId: e.payload.opId, nsInstanceId: e.payload.nsInstanceId, operationState: e.payload.operationState, lcmOperationType: e.payload.lcmOperationType }));
     (relay = rt.outboxRelay).start();
@@ -199,6 +204,8 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
         if (parts.monitoring ?? role !== 'worker') await monitoring.start();
         // Like the worker: any number of worker/all processes share the manager's groups (docs/plugins.md).
         if (parts.plugins ?? role !== 'api') await pluginWiring.start();
+        // Managers' exec requests: served again for the NSs whose managers run.
+        await managers?.start().catch((e: unknown) => logger.warn({ err: e }, 'specific managers: the exec topics of running managers are not served (is Docker reachable?)'));
       },
       async listen() {
         if (!app) throw new Error('compose: built with http: false, nothing to listen with');
@@ -213,6 +220,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
           await rt.reconciler.stop();
           await monitoring.stop();
           await pluginWiring.stop();
+          await managers?.stop();
           await app?.close();
           // The last changes go out before the bus closes (another process's relay would send them later).
           await rt.outboxRelay.stop();

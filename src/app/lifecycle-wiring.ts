@@ -11,7 +11,7 @@ import type { Bus } from '../bus/index.js';
 import { createCatalogHotSource, releaseNsd, useNsd } from '../catalog/index.js';
 import { readPackageEntry } from '../packages/index.js';
 import { LifecycleWorker, Reconciler, createNsLifecycleService, createOpNotifier, executeOperation } from '../lifecycle/index.js';
-import type { DescriptorSource, ExecutorDeps, LifecycleTopics, LifecycleWorkerOptions, NsLifecycleService, NsLifecycleServiceDeps, OpChange, OpNotifier, PlacementAdvisor } from '../lifecycle/index.js';
+import type { DescriptorSource, ExecutorDeps, LifecycleTopics, LifecycleWorkerOptions, NsLifecycleService, NsLifecycleServiceDeps, OpChange, OpNotifier, PlacementAdvisor, SpecificManagers } from '../lifecycle/index.js';
 import { catalogDescriptorSource, catalogRepositories, createRuntimeRepositories, outboxStore, SqlReconcileRepository, SqlVimAccountRepository } from '../store/index.js';
 import type { Store } from '../store/index.js';
 import { VimRegistry, createVimAccountService, driverFactoryOf } from '../vim/index.js';
@@ -95,6 +95,8 @@ export interface LifecycleWiringDeps extends LifecycleOptions {
   readonly crashPoints?: CrashPointsPort;
   /** Asks a placement SSM at INSTANTIATE (plugin-wiring.ts `createPlacementAdvisor`); default: none is asked. */
   readonly placementAdvisor?: PlacementAdvisor;
+  /** The NSs' specific managers (manager-wiring.ts); default: none is ever started. */
+  readonly managers?: SpecificManagers;
 }
 
 /**
@@ -144,6 +146,7 @@ export function wireLifecycle(deps: LifecycleWiringDeps): { readonly services: R
     opDeadlineSeconds: config.opDeadlineSeconds,
     ...(deps.defaultPlacement ? { defaultPlacement: deps.defaultPlacement } : {}),
     ...(deps.placementAdvisor ? { placementAdvisor: deps.placementAdvisor } : {}),
+    ...(deps.managers ? { managers: deps.managers } : {}),
     ...(deps.computeConcurrency ? { computeConcurrency: deps.computeConcurrency } : {}),
     ...(deps.sapImage ? { sapImage: deps.sapImage } : {}),
     ...(deps.cancelPollMs ? { cancelPollMs: deps.cancelPollMs } : {}),

@@ -3,10 +3,16 @@ import type { Bus, BusSubscription } from '../bus/index.js';
 import { RondoError } from '../model/index.js';
 import type { Clock, IdGenerator, PlacementAdviceRecord } from '../model/index.js';
 import type { LifecycleTopics, PlacementAdvisor } from '../lifecycle/index.js';
-import { PLACEMENT_TOPIC, PluginManager, publishLifecycleEvents } from '../plugins/index.js';
+import { NS_MANAGER_TOPICS, PLACEMENT_TOPIC, PluginManager, publishLifecycleEvents } from '../plugins/index.js';
 import type { PluginReplies, PluginTopics } from '../plugins/index.js';
 import { createRuntimeRepositories, pluginRepository } from '../store/index.js';
 import type { Store } from '../store/index.js';
+import Docker from 'dockerode';
+import type { RondoConfig } from '../config/index.js';
+import type { VimRegistry } from '../vim/index.js';
+import { createManagerHost } from './manager-host.js';
+import { runningManagerNs, wireSpecificManagers } from './manager-wiring.js';
+import type { ManagerWiring } from './manager-wiring.js';
 
 /** Plugin manager timings (tests shorten them; defaults in {@link PluginManager}). */
 export interface PluginOptions {
@@ -15,6 +21,10 @@ export interface PluginOptions {
   readonly sweepIntervalMs?: number;
   /** How long INSTANTIATE waits for a placement SSM's answer (ms, default 5000). */
   readonly placementTimeoutMs?: number;
+  /** How long a started specific manager has to register (ms, default 30 000). */
+  readonly managerRegisterTimeoutMs?: number;
+  /** How long a lifecycle request to a specific manager may take (ms, default 30 000). */
+  readonly managerRequestTimeoutMs?: number;
 }
 
 /** What {@link wirePlugins} is built from. */
@@ -103,12 +113,17 @@ export function createPlacementAdvisor(deps: PlacementAdvisorDeps): PlacementAdv
   const timeoutMs = deps.timeoutMs ?? 5000;
   return {
     async advise(req) {
-      const serving = (await repo.list()).filter((p) => p.state === 'ACTIVE' && p.topics.includes(PLACEMENT_TOPIC));
+      const live = (await repo.list()).filter((p) => p.state === 'ACTIVE');
+      // The NS's own placement SSM (a manager its package names, on the NS's topic) before any deployment-wide one.
+      const nsTopic = NS_MANAGER_TOPICS.place(req.nsInstanceId);
+      const own = live.filter((p) => p.topics.includes(nsTopic));
+      const serving = own.length > 0 ? own : live.filter((p) => p.topics.includes(PLACEMENT_TOPIC));
       if (serving.length === 0) return undefined;
+      const topic = own.length > 0 ? nsTopic : PLACEMENT_TOPIC;
       const plugins = serving.map((p) => `${p.name}@${p.id}`);
       try {
-        const answer: unknown = await bus.request(PLACEMENT_TOPIC, { nsInstanceId: req.nsInstanceId, vnfs: req.vnfs, pops: req.pops }, { timeoutMs, key: req.nsInstanceId });
-        if (!isPlacementReply(answer)) throw new RondoError('BUS_REQUEST_FAILED', `the answer to ${PLACEMENT_TOPIC} is not { placement: { <memberId>: <popId> } }`);
+        const answer: unknown = await (bus as unknown as Bus<Record<string, unknown>>).request(topic, { nsInstanceId: req.nsInstanceId, vnfs: req.vnfs, pops: req.pops }, { timeoutMs, key: req.nsInstanceId });
+        if (!isPlacementReply(answer)) throw new RondoError('BUS_REQUEST_FAILED', `the answer to ${topic} is not { placement: { <memberId>: <popId> } }`);
         deps.logger.info({ nsInstanceId: req.nsInstanceId, plugins, placement: answer.placement }, 'placement SSM answered');
         return { outcome: 'ADVISED', plugins, placement: { ...answer.placement } } satisfies PlacementAdviceRecord;
       } catch (e) {
@@ -118,4 +133,29 @@ export function createPlacementAdvisor(deps: PlacementAdvisorDeps): PlacementAdv
       }
     },
   };
+}
+
+/**
+ * The specific managers of a composition with a broker: containers on the default Docker
+ * engine (manager-host.ts), the lifecycle's port and the exec topics (manager-wiring.ts).
+ */
+export function wireManagers(config: RondoConfig, bus: Bus<LifecycleTopics>, store: Store, logger: Logger, o: PluginOptions, vims: () => VimRegistry | undefined): ManagerWiring {
+  const docker = new Docker();
+  const plugins = pluginRepository(store.db);
+  const host = createManagerHost({
+    amqpUrl: config.amqpUrl as string, prefix: config.amqpPrefix, managementUrl: config.amqpManagementUrl, plugins, logger, docker,
+    ...(o.managerRegisterTimeoutMs ? { registerTimeoutMs: o.managerRegisterTimeoutMs } : {}),
+  });
+  const vnfs = createRuntimeRepositories(store.db, { now: () => new Date() }).vnfInstances;
+  return wireSpecificManagers({
+    bus: bus as unknown as Bus<Record<string, unknown>>, host, plugins, logger,
+    listVnfs: (ns) => vnfs.listByNs(ns),
+    driver: (popId) => {
+      const registry = vims();
+      if (!registry) throw new RondoError('MANAGER_FAILED', 'the VIM registry is not ready');
+      return registry.get(popId);
+    },
+    runningNs: () => runningManagerNs(docker),
+    ...(o.managerRequestTimeoutMs ? { requestTimeoutMs: o.managerRequestTimeoutMs } : {}),
+  });
 }

@@ -17,6 +17,17 @@ export interface AmqpBusOptions {
    * test runs) sharing a broker use different prefixes. Default `rondo`.
    */
   readonly prefix?: string;
+  /**
+   * What this instance's own queue names start with instead of `prefix` (group, fan-out
+   * and reply queues; the exchange keeps `prefix`). A specific manager's broker user may
+   * only make queues under its own (docs/plugins.md, "Broker permissions"). Default `prefix`.
+   */
+  readonly queuePrefix?: string;
+  /**
+   * Declare the exchange (default true). False only checks that it exists (a passive
+   * declare), for a user without configure permission on it (a specific manager).
+   */
+  readonly declareExchange?: boolean;
   /** Opens the connection (default amqplib's `connect`). */
   readonly connect?: (url: string) => Promise<ChannelModel>;
   /** How long `publish` waits for a connection and the broker's confirm (default 10 s). */
@@ -108,7 +119,9 @@ const closeQuietly = (c: { close(): Promise<void> } | null | undefined): Promise
 export async function createAmqpBus<Topics extends object, Replies extends object = Record<never, never>>(o: AmqpBusOptions): Promise<Bus<Topics, Replies>> {
   const prefix = o.prefix ?? 'rondo';
   checkBusName('group', prefix);
-  const names = amqpNames(prefix);
+  const queuePrefix = o.queuePrefix ?? prefix;
+  checkBusName('group', queuePrefix);
+  const names = { exchange: amqpNames(prefix).exchange, groupQueue: amqpNames(queuePrefix).groupQueue };
   const connect = o.connect ?? ((url: string) => amqp.connect(url));
   const url = withHeartbeat(o.url);
   const target = redactAmqpUrl(o.url);
@@ -244,7 +257,7 @@ export async function createAmqpBus<Topics extends object, Replies extends objec
     return (replySetup ??= (async () => {
       const ch = await current.createChannel();
       ch.on('error', (e: unknown) => onError(e, { what: 'reply channel error' }));
-      const { queue } = await ch.assertQueue(`${prefix}.reply.${randomUUID().slice(0, 8)}`, { exclusive: true, autoDelete: true, durable: false });
+      const { queue } = await ch.assertQueue(`${queuePrefix}.reply.${randomUUID().slice(0, 8)}`, { exclusive: true, autoDelete: true, durable: false });
       await ch.consume(queue, (msg) => {
         if (!msg) return;
         const waiting = pending.get(String(msg.properties.correlationId ?? ''));
@@ -318,7 +331,7 @@ export async function createAmqpBus<Topics extends object, Replies extends objec
     if (!fanout) {
       const ch = await current.createChannel();
       ch.on('error', (e: unknown) => onError(e, { what: 'fan-out channel error' }));
-      const { queue } = await ch.assertQueue(`${prefix}.fanout.${randomUUID().slice(0, 8)}`, { exclusive: true, autoDelete: true, durable: false });
+      const { queue } = await ch.assertQueue(`${queuePrefix}.fanout.${randomUUID().slice(0, 8)}`, { exclusive: true, autoDelete: true, durable: false });
       await ch.prefetch(FANOUT_PREFETCH);
       const made = { model: current, ch, queue, bound: new Set<string>() };
       ch.on('close', () => {
@@ -384,7 +397,8 @@ export async function createAmqpBus<Topics extends object, Replies extends objec
           (e: unknown) => onError(e, { what: 'could not open a publish channel again' }),
         );
       });
-      await p.assertExchange(names.exchange, 'topic', { durable: true });
+      if (o.declareExchange === false) await p.checkExchange(names.exchange);
+      else await p.assertExchange(names.exchange, 'topic', { durable: true });
       model = m;
       pub = p;
       await establishFanout();

@@ -57,6 +57,12 @@ export interface RondoConfig {
   readonly amqpUrl: string | null;
   /** Prefix of the exchange and queues on the broker (`RONDO_AMQP_PREFIX`); deployments sharing one broker use different ones. */
   readonly amqpPrefix: string;
+  /**
+   * RabbitMQ's management HTTP API (`RONDO_AMQP_MANAGEMENT_URL`, `http://user:password@host:15672`):
+   * Rondo makes a broker user per specific manager through it (docs/plugins.md). `null`:
+   * the host of `RONDO_AMQP_URL`, port 15672, the same credentials.
+   */
+  readonly amqpManagementUrl: string | null;
   /** Authentication, policy, rate limits, outbound calls. */
   readonly auth: AuthConfig;
 }
@@ -142,12 +148,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     apiCacheBytes: r.int('RONDO_API_CACHE_MB', 64, 0, 4096) * 1024 * 1024,
     amqpUrl: amqpUrlOf(r.raw('RONDO_AMQP_URL'), r.problem),
     amqpPrefix: r.raw('RONDO_AMQP_PREFIX') ?? 'rondo',
+    amqpManagementUrl: r.raw('RONDO_AMQP_MANAGEMENT_URL') ?? null,
     auth: { ...readAuthSettings(r), ...authOverrides },
     ...rest,
   };
   if (rest.dataDir) (cfg as { dataDir: string }).dataDir = resolve(rest.dataDir);
   if (rest.publicUrl) (cfg as { publicUrl: string | null }).publicUrl = publicUrlOf(rest.publicUrl, r.problem);
   if (rest.amqpUrl) (cfg as { amqpUrl: string | null }).amqpUrl = amqpUrlOf(rest.amqpUrl, r.problem);
+  if (cfg.amqpManagementUrl && !/^https?:\/\/[^/]+/.test(cfg.amqpManagementUrl)) r.problem('RONDO_AMQP_MANAGEMENT_URL: expected http(s)://user:password@host:15672');
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(cfg.amqpPrefix)) r.problem(`RONDO_AMQP_PREFIX=${cfg.amqpPrefix}: expected letters, digits, '.', '_' or '-' (at most 64)`);
   if (!Number.isInteger(cfg.port) || cfg.port < 0 || cfg.port > 65535) r.problem(`port ${cfg.port}: expected 0..65535`);
   if (cfg.databaseUrl && !/^postgres(ql)?:\/\//.test(cfg.databaseUrl)) r.problem('DATABASE_URL: expected postgres://…');

@@ -4,6 +4,7 @@ import type { OpEvent } from './op-state-machine.js';
 import type { DescriptorSource, DriverRegistry, LifecycleRepositories, OpNotifier, StoredOpOcc } from './ports.js';
 import type { HotSource } from './heat-ports.js';
 import type { CrashPoints } from './crash-points.js';
+import type { SpecificManagers } from './specific-managers.js';
 
 /** What the executor needs; the composition root builds it once. */
 export interface ExecutorDeps {
@@ -21,6 +22,8 @@ export interface ExecutorDeps {
   readonly hots?: HotSource;
   /** How often a running op's row is read for a cancel request (default 500 ms). */
   readonly cancelPollMs?: number;
+  /** The NSs' specific managers (SSM/FSM): asked at the end of an instantiation, removed at termination and rollback. */
+  readonly managers?: SpecificManagers;
   /** Fault injection for crash tests (default: none). */
   readonly crashPoints?: CrashPoints;
 }

@@ -22,6 +22,7 @@ import type { ScaleChange, ScaleRequest } from './scale-requests.js';
 import { instantiationLevelChanges, vnfDefaultLevelChanges, withInstantiationLevel } from './ns-instantiation-level.js';
 import { assertScaleRollback } from './scale-rollback.js';
 import { assertUpdateRollback } from './vnf-membership-rollback.js';
+import { managerSpecsOf } from './specific-managers.js';
 import { pinsWithAdvice, placementAdviceRequest } from './placement-advice.js';
 import type { PlacementAdvisor } from './placement-advice.js';
 
@@ -218,8 +219,11 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
    * operation never asks twice nor changes PoPs between runs. Its answer becomes pins,
    * under the request's own; members it leaves out keep Rondo's placement.
    */
-  const plan = async (nsInstanceId: string, nsdInfoId: string, req: InstantiateRequest, askPops = false): Promise<{ plan: NsPlan; levelScale: ScaleChange[]; advice: PlacementAdviceRecord | undefined }> => {
+  const plan = async (nsInstanceId: string, nsdInfoId: string, req: InstantiateRequest, askPops = false, startManagers = false): Promise<{ plan: NsPlan; levelScale: ScaleChange[]; advice: PlacementAdviceRecord | undefined }> => {
     const [nsd, vnfds, usage] = await Promise.all([deps.descriptors.getNsd(nsdInfoId), deps.descriptors.getVnfds(nsdInfoId), repos.vnfInstances.usageByPop()]);
+    // The package's specific managers run before placement is asked: a placement SSM is one of them.
+    const specs = startManagers && deps.managers ? managerSpecsOf(nsd, vnfds) : [];
+    if (specs.length > 0) await deps.managers?.prepare(nsInstanceId, specs);
     const accounts = usablePops(deps.drivers.accounts(), req);
     const strategy = parseStrategy(req.placement, deps.defaultPlacement ?? 'round-robin-with-saps');
     const asked = placementAdviceRequest(nsInstanceId, nsd, vnfds, accounts);
@@ -271,11 +275,17 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
     async instantiate(nsId, req = {}) {
       const n = await ns(nsId);
       if (n.state !== 'NOT_INSTANTIATED') throw new ConflictError(`NS instance ${nsId} is ${n.state}; terminate it first`, { code: 'NS_STATE_CONFLICT' });
-      const { plan: p, levelScale, advice } = await plan(n.id, n.nsdInfoId, req);
-      // SOL005 §6.5.2.3: operationParams is the request; the worker's own inputs are kept apart.
-      return startOp(n, 'INSTANTIATE', { ...(req.operationParams ?? instantiateNsRequestOf(req)) }, {
-        placement: p.placement, autoRollback: req.autoRollback ?? true, ...(levelScale.length > 0 ? { levelScale } : {}), ...(advice ? { placementAdvice: advice } : {}),
-      });
+      try {
+        const { plan: p, levelScale, advice } = await plan(n.id, n.nsdInfoId, req, false, true);
+        // SOL005 §6.5.2.3: operationParams is the request; the worker's own inputs are kept apart.
+        return await startOp(n, 'INSTANTIATE', { ...(req.operationParams ?? instantiateNsRequestOf(req)) }, {
+          placement: p.placement, autoRollback: req.autoRollback ?? true, ...(levelScale.length > 0 ? { levelScale } : {}), ...(advice ? { placementAdvice: advice } : {}),
+        });
+      } catch (e) {
+        // A refused request leaves no specific manager running (they started for it).
+        await deps.managers?.release(n.id).catch(() => undefined);
+        throw e;
+      }
     },
     async terminate(nsId, req = {}) {
       const n = await ns(nsId);

@@ -32,6 +32,7 @@ import type { CancelWatch } from './cancel-watch.js';
 import { heatPopIds, loadHots } from './heat-plan.js';
 import { recordStackVnfs } from './heat-step-runner.js';
 import { isSubnetInUse, subnetsInUseOn } from './vim-subnets.js';
+import { managerSpecsOf } from './specific-managers.js';
 
 /** How often an INSTANTIATE plans again around subnets found in use at network creation. */
 const MAX_REPLANS = 3;
@@ -147,6 +148,19 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
     if (result.kind === 'failed') return failOperation(fresh, deps, stepProblem(result.step, result.error), signal);
     if (result.kind === 'cancelled') return;
   }
+  if (op.lcmOperationType === 'INSTANTIATE' && deps.managers) {
+    // The NS's FSMs (start, per VNF) and configure SSMs, once every VNF runs (docs/plugins.md).
+    try {
+      const ns = await deps.repos.nsInstances.get(op.nsInstanceId);
+      const specs = ns ? managerSpecsOf(await deps.descriptors.getNsd(ns.nsdInfoId), await vnfdsOrNone(ns.nsdInfoId, deps)) : [];
+      if (specs.length > 0) await deps.managers.instantiated(op, specs, await deps.repos.vnfInstances.listByNs(op.nsInstanceId));
+    } catch (e) {
+      if (signal.aborted) return;
+      const fresh = await deps.repos.opOccs.get(op.id);
+      if (fresh?.operationState === 'PROCESSING') return failOperation(fresh, deps, problemOf(e), signal);
+      return;
+    }
+  }
   await completeOperation(op, deps);
 }
 
@@ -166,6 +180,7 @@ async function completeOperation(op: StoredOpOcc, deps: ExecutorDeps): Promise<v
   if (op.lcmOperationType === 'TERMINATE') {
     await vnfInstances.deleteByNs(ns.id);
     await subnets.release(ns.id);
+    await deps.managers?.release(ns.id);
     if (ns.state === 'INSTANTIATED') await nsInstances.setState(ns.id, 'INSTANTIATED', 'NOT_INSTANTIATED', now);
   }
   const current = await deps.repos.opOccs.get(op.id);

@@ -46,6 +46,7 @@ async function undoAll(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSignal,
     await sweep(op.nsInstanceId, [...new Set(steps.map((s) => s.popId))], deps, signal);
     await deps.repos.vnfInstances.deleteByNs(op.nsInstanceId);
     await deps.repos.subnets.release(op.nsInstanceId);
+    await deps.managers?.release(op.nsInstanceId);
   } catch (e) {
     if (signal.aborted) return;
     const mode = cancelled();

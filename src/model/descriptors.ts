@@ -172,6 +172,21 @@ export interface ConfigParameter {
   readonly value?: string;
 }
 
+/**
+ * A specific manager a descriptor ships (SONATA/5GTANGO `service_specific_managers` of an
+ * NSD, `function_specific_managers` of a VNFD): a plugin Rondo runs as a container for
+ * each NS instance while it lives (docs/plugins.md).
+ */
+export interface SpecificManager {
+  /** The manager's id, unique in its descriptor (letters, digits, `.`, `_`, `-`). */
+  readonly id: string;
+  /** The container image (a local image: Rondo never pulls it). */
+  readonly image: string;
+  readonly description?: string;
+  /** The descriptor's options (SONATA `options: [{ key, value }]`), as text. */
+  readonly options: Readonly<Record<string, string>>;
+}
+
 export interface Vnfd {
   /** Descriptor id as written in the descriptor (ETSI `descriptor_id`, or vendor.name.version). */
   readonly descriptorId: string;
@@ -192,6 +207,8 @@ export interface Vnfd {
   /** Deployment flavours; the VDUs' `initialInstances` follow the first one's default level. */
   readonly deploymentFlavours?: readonly DeploymentFlavour[];
   readonly configPrimitives?: readonly ConfigPrimitive[];
+  /** Function-specific managers (FSMs) the VNFD names; absent when none. */
+  readonly managers?: readonly SpecificManager[];
   /** The original document, unchanged. */
   readonly source: unknown;
 }
@@ -254,6 +271,8 @@ export interface Nsd {
   /** NS instantiation levels of the first flavour (SOL001 `NsInstantiationLevels`, SOL006 `ns-instantiation-level`). */
   readonly instantiationLevels?: readonly NsLevel[];
   readonly defaultInstantiationLevel?: string;
+  /** Service-specific managers (SSMs) the NSD names; absent when none. */
+  readonly managers?: readonly SpecificManager[];
   readonly source: unknown;
 }
 

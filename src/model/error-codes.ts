@@ -201,6 +201,12 @@ export const ERROR_CODES = {
   PLUGIN_NOT_FOUND: spec(404, 'Plugin not found'),
   /** A plugin registration or message that breaks the plugin protocol (docs/plugins.md). */
   PLUGIN_INVALID: spec(400, 'Invalid plugin message'),
+  /** A specific manager (SSM/FSM) named by the package could not be started, or did not register in time. */
+  MANAGER_UNAVAILABLE: spec(503, 'Specific manager unavailable', true),
+  /** A specific manager failed, timed out or answered badly at a lifecycle point where Rondo cannot do without it. */
+  MANAGER_FAILED: spec(502, 'Specific manager failed'),
+  /** A manager asked for something outside its own NS (exec in another NS's VNF). */
+  MANAGER_FORBIDDEN: spec(403, 'Outside the manager\'s NS'),
   RECONCILER_DISABLED: spec(503, 'No reconciler on this server'),
   DASHBOARD_NOT_BUILT: spec(503, 'Dashboard not built'),
 } as const satisfies Record<string, ErrorCodeSpec>;

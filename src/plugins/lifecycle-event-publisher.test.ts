@@ -39,11 +39,23 @@ describe('service and function lifecycle events of an operation change', () => {
     expect(manoEventsOf({ id: 'e6', payload: change('SCALE', null, 'PROCESSING') }, [])).toEqual([]);
     expect(manoEventsOf({ id: 'e7', payload: change('INSTANTIATE', 'FAILED_TEMP', 'FAILED') }, [])).toEqual([]);
   });
+
+  it('a completed UPDATE (ADD_VNF) starts the VNFs it made (records not older than the operation), and nothing else', () => {
+    const old = { ...vnf('client'), createdAt: '2024-12-31T23:00:00.000Z' };
+    const added = { ...vnf('firewall2'), createdAt: '2025-01-01T00:00:00.500Z' };
+    const done = manoEventsOf({ id: 'u1', payload: change('UPDATE', 'PROCESSING', 'COMPLETED') }, [old, added, vnf('sap9', 'sap')]);
+    expect(done.map((e) => [e.id, e.topic])).toEqual([['u1.vnf.vnf-firewall2', 'mano.function.start']]);
+    expect(manoEventsOf({ id: 'u2', payload: change('UPDATE', 'PROCESSING', 'FAILED_TEMP') }, [added])).toEqual([]);
+    expect(manoEventsOf({ id: 'u3', payload: change('UPDATE', null, 'PROCESSING') }, [added])).toEqual([]);
+  });
 });
 
 describe('plugin registrations', () => {
   it('accepts a well-formed one (topics deduplicated) and refuses each broken field with PLUGIN_INVALID', () => {
     expect(checkRegistration({ name: 'ssm.placement-1', version: '1.0', topics: ['mano.service.place', 'mano.service.place'] })).toEqual({ name: 'ssm.placement-1', version: '1.0', topics: ['mano.service.place'] });
+    // A re-registration names the id it got.
+    expect(checkRegistration({ name: 'a', version: '1', topics: ['t'], uuid: 'u-1' })).toEqual({ name: 'a', version: '1', topics: ['t'], uuid: 'u-1' });
+    expect(() => checkRegistration({ name: 'a', version: '1', topics: [], uuid: 'a b' })).toThrow(expect.objectContaining({ code: 'PLUGIN_INVALID' }));
     for (const bad of [null, 'x', { version: '1', topics: [] }, { name: 'a b', version: '1', topics: [] }, { name: 'a', version: '', topics: [] }, { name: 'a', version: '1' }, { name: 'a', version: '1', topics: ['a#b'] }, { name: 'a', version: '1', topics: [], description: 7 }]) {
       expect(() => checkRegistration(bad), JSON.stringify(bad)).toThrow(expect.objectContaining({ code: 'PLUGIN_INVALID' }));
     }

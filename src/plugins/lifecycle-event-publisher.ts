@@ -28,8 +28,8 @@ export function runTransition(e: Pick<OpChangedEvent, 'operationState' | 'previo
 }
 
 /**
- * The service event (`mano.service.<op>.start|end`) and, when an instantiation
- * completed, the `mano.function.start` of each of its VNFs (`vnfs`, read after the
+ * The service event (`mano.service.<op>.start|end`) and, when an instantiation (or an
+ * UPDATE adding VNFs) completed, the `mano.function.start` of each of its (new) VNFs (`vnfs`, read after the
  * change) that one `op.changed` event stands for. Ids derive from the source event's
  * id, so a redelivered change publishes the same ids again (plugins dedupe on them).
  * `mano.function.stop` is written by the store with the deletion of the VNF records.
@@ -38,15 +38,17 @@ export function manoEventsOf(source: { readonly id: string; readonly payload: Op
   const e = source.payload;
   const topics = (SERVICE_EVENT_OPS as Partial<Record<string, { start: ManoTopic; end: ManoTopic }>>)[e.lcmOperationType];
   const when = runTransition(e);
-  if (!topics || !when) return [];
+  if (!when || (!topics && !startsFunctions(e))) return [];
   const service: ServiceLifecycleEvent = {
     nsInstanceId: e.nsInstanceId, tenant: e.tenant, nsLcmOpOccId: e.opId, lcmOperationType: e.lcmOperationType, operationState: e.operationState,
     isAutomaticInvocation: e.isAutomaticInvocation, startTime: e.startTime, statusEnteredTime: e.statusEnteredTime,
   };
-  const out: ManoEvent[] = [{ id: `${source.id}.${when}`, topic: topics[when], payload: service }];
-  if (e.lcmOperationType === 'INSTANTIATE' && when === 'end' && e.operationState === 'COMPLETED') {
+  const out: ManoEvent[] = topics ? [{ id: `${source.id}.${when}`, topic: topics[when], payload: service }] : [];
+  if (startsFunctions(e) && when === 'end') {
     for (const v of vnfs) {
       if (v.kind !== 'vnf') continue;
+      // An UPDATE (ADD_VNF) starts the VNFs it made: those whose record is not older than the operation.
+      if (e.lcmOperationType === 'UPDATE' && Date.parse(v.createdAt) < Date.parse(e.startTime)) continue;
       const payload: FunctionLifecycleEvent = {
         nsInstanceId: e.nsInstanceId, tenant: e.tenant, nsLcmOpOccId: e.opId, vnfInstanceId: v.id, memberId: v.memberId, vnfdId: v.vnfdId,
         popId: v.popId, computeIds: [...v.computeIds], time: e.statusEnteredTime,
@@ -56,6 +58,10 @@ export function manoEventsOf(source: { readonly id: string; readonly payload: Op
   }
   return out;
 }
+
+/** An operation whose completion starts VNFs: INSTANTIATE, and UPDATE (ADD_VNF). */
+const startsFunctions = (e: Pick<OpChangedEvent, 'lcmOperationType' | 'operationState'>): boolean =>
+  (e.lcmOperationType === 'INSTANTIATE' || e.lcmOperationType === 'UPDATE') && e.operationState === 'COMPLETED';
 
 /** What {@link publishLifecycleEvents} needs. */
 export interface LifecycleEventPublisherDeps {
@@ -74,7 +80,7 @@ export interface LifecycleEventPublisherDeps {
 export async function publishLifecycleEvents(deps: LifecycleEventPublisherDeps): Promise<BusSubscription> {
   return deps.bus.consume(LIFECYCLE_EVENTS_GROUP, ['op.changed'], async (event: BusEvent<LifecycleTopics & PluginTopics, 'op.changed'>) => {
     const e = event.payload;
-    const needsVnfs = e.lcmOperationType === 'INSTANTIATE' && e.operationState === 'COMPLETED' && runTransition(e) === 'end';
+    const needsVnfs = startsFunctions(e) && runTransition(e) === 'end';
     const vnfs = needsVnfs ? await deps.listVnfs(e.nsInstanceId) : [];
     for (const m of manoEventsOf(event, vnfs)) await deps.bus.publish(m.topic, m.payload as never, { id: m.id, key: e.nsInstanceId });
   });

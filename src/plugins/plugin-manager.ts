@@ -43,13 +43,17 @@ export function checkRegistration(p: unknown): PluginRegisterRequest {
     throw new RondoError('PLUGIN_INVALID', `plugin registration: ${why} (docs/plugins.md)`);
   };
   if (typeof p !== 'object' || p === null) return bad('the payload must be an object');
-  const { name, version, description, topics } = p as Record<string, unknown>;
+  const { name, version, description, topics, uuid } = p as Record<string, unknown>;
+  if (uuid !== undefined && (typeof uuid !== 'string' || !BUS_NAME.test(uuid))) bad("'uuid' must be the id an earlier registration answered");
   if (typeof name !== 'string' || !PLUGIN_NAME.test(name)) bad("'name' must be 1-64 letters, digits, '.', '_' or '-'");
   if (typeof version !== 'string' || version === '' || version.length > 64) bad("'version' must be a string of 1-64 characters");
   if (description !== undefined && (typeof description !== 'string' || description.length > 1024)) bad("'description' must be a string of at most 1024 characters");
   if (!Array.isArray(topics) || topics.length > MAX_TOPICS) bad(`'topics' must be a list of at most ${MAX_TOPICS} topic names`);
   for (const t of topics as unknown[]) if (typeof t !== 'string' || !BUS_NAME.test(t)) bad(`topic ${JSON.stringify(t)} is not a bus topic name`);
-  return { name: name as string, version: version as string, ...(typeof description === 'string' ? { description } : {}), topics: [...new Set(topics as string[])] };
+  return {
+    name: name as string, version: version as string, ...(typeof description === 'string' ? { description } : {}), topics: [...new Set(topics as string[])],
+    ...(typeof uuid === 'string' ? { uuid } : {}),
+  };
 }
 
 const uuidOf = (p: unknown, topic: string): string => {
@@ -100,6 +104,12 @@ export class PluginManager {
   /** Registers a plugin (the `register` request's work); throws RondoError `PLUGIN_INVALID`. */
   async register(payload: unknown): Promise<PluginRegisterReply> {
     const req = checkRegistration(payload);
+    if (req.uuid !== undefined) {
+      // A re-registration keeps the id; only the topics change (an unknown id must register anew).
+      const known = await this.o.repo.setTopics(req.uuid, req.topics);
+      if (!known) throw new RondoError('PLUGIN_NOT_FOUND', `no plugin ${req.uuid} is registered; register without a uuid`);
+      return { status: 'OK', uuid: known.id, name: known.name, version: known.version, heartbeatIntervalMs: this.heartbeatIntervalMs, heartbeatTimeoutMs: this.heartbeatTimeoutMs };
+    }
     const now = this.o.clock.now().toISOString();
     const p = await this.o.repo.insert({
       id: this.o.ids.next(), name: req.name, version: req.version, description: req.description ?? null, topics: req.topics,

@@ -29,6 +29,8 @@ export interface PluginRepository {
   heartbeat(id: string, at: Date): Promise<{ readonly record: PluginRecord; readonly revived: boolean } | undefined>;
   /** Marks `DEAD` every `ACTIVE` plugin whose last heartbeat is older than `before`; returns those this call marked. */
   markDead(before: Date): Promise<PluginRecord[]>;
+  /** Replaces the topics of a registered plugin (a re-registration); undefined for an unknown id. */
+  setTopics(id: string, topics: readonly string[]): Promise<PluginRecord | undefined>;
   /** Removes the plugin; the removed record, undefined when this call removed nothing. */
   remove(id: string): Promise<PluginRecord | undefined>;
 }

@@ -40,6 +40,11 @@ export interface PluginRegisterRequest {
   readonly description?: string;
   /** The topics this plugin serves or listens to (bus topic names), at most 100. */
   readonly topics: readonly string[];
+  /**
+   * A re-registration: the id a registration answered before. The plugin keeps its id and
+   * its topics become these (the SDK's `serve()` announces a topic it starts serving so).
+   */
+  readonly uuid?: string;
 }
 
 /** The answer to a registration. */

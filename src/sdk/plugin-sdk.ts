@@ -26,6 +26,12 @@ export interface ConnectPluginOptions {
   readonly amqpUrl?: string;
   /** Rondo's RONDO_AMQP_PREFIX (default `rondo`). */
   readonly prefix?: string;
+  /**
+   * What the plugin's own queue names start with (default `prefix`). A specific manager
+   * Rondo started gets it in `RONDO_AMQP_QUEUE_PREFIX`: its broker user may only make
+   * queues under it, and may not declare the exchange (`connectManager` sets both).
+   */
+  readonly queuePrefix?: string;
   /** A bus instead of `amqpUrl` (tests, or a plugin living inside a Rondo process); it stays the caller's. */
   readonly bus?: PluginBus;
   /** How long registration and deregistration wait for the plugin manager (ms, default 10 000). */
@@ -87,7 +93,10 @@ export async function connectPlugin(o: ConnectPluginOptions): Promise<RondoPlugi
   const onError = o.onError ?? ((e: unknown, what: string) => process.stderr.write(`plugin ${o.name}: ${what}: ${e instanceof Error ? e.message : String(e)}\n`));
   const busError: BusErrorHandler = (e, ctx) => onError(e, `event bus: ${ctx.what}`);
   if (!o.bus && !o.amqpUrl) throw new RondoError('BUS_INVALID', 'connectPlugin: give amqpUrl (Rondo\'s RONDO_AMQP_URL) or a bus');
-  const bus: PluginBus = o.bus ?? (await createAmqpBus<SdkTopics, SdkReplies>({ url: o.amqpUrl as string, prefix: o.prefix ?? 'rondo', onError: busError }));
+  const bus: PluginBus = o.bus ?? (await createAmqpBus<SdkTopics, SdkReplies>({
+    url: o.amqpUrl as string, prefix: o.prefix ?? 'rondo', onError: busError,
+    ...(o.queuePrefix ? { queuePrefix: o.queuePrefix, declareExchange: false } : {}),
+  }));
   const timeoutMs = o.requestTimeoutMs ?? 10_000;
   const subs: BusSubscription[] = [];
   const seen = recentEventIds(1000);
@@ -141,8 +150,11 @@ export async function connectPlugin(o: ConnectPluginOptions): Promise<RondoPlugi
       subs.push(opts.durable ? await bus.consume(groupOf(topic), [topic], once) : await bus.subscribe([topic], (e) => once(e).catch((err: unknown) => onError(err, `handler of ${topic} failed`))));
     },
     async serve(topic, handler) {
-      served.add(topic);
       subs.push(await bus.respond(groupOf(topic), [topic], (e) => handler(e.payload, e) as never));
+      if (served.has(topic)) return;
+      // Announce the topic: Rondo asks only plugins whose registration names a request topic.
+      served.add(topic);
+      await bus.request(PLUGIN_TOPICS.register, { name: o.name, version: o.version, ...(o.description ? { description: o.description } : {}), topics: [...served], uuid }, { timeoutMs });
     },
     request: (topic, payload, ms) => bus.request(topic, payload, { timeoutMs: ms }),
     async heartbeat() {

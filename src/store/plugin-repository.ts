@@ -65,6 +65,10 @@ export function pluginRepository(db: Kysely<Database>): PluginRepository {
       const rows = await db.updateTable('plugins').set({ state: 'DEAD' }).where('state', '=', 'ACTIVE').where('last_heartbeat_at', '<', before).returningAll().execute();
       return rows.map(toRecord);
     },
+    async setTopics(id, topics) {
+      const row = await db.updateTable('plugins').set({ topics: JSON.stringify(topics) }).where('id', '=', id).returningAll().executeTakeFirst();
+      return row && toRecord(row);
+    },
     async remove(id) {
       const row = await db.deleteFrom('plugins').where('id', '=', id).returningAll().executeTakeFirst();
       return row && toRecord(row);

@@ -4,6 +4,7 @@ import { asRecord, asText, collectIssues } from '../issue-collector.js';
 import { checkNodeTypes } from './sol001-vnfd-reader.js';
 import { effectiveProperties, loadToscaSet, standardBase } from './tosca-template-set.js';
 import { readSol001NsScaling } from './sol001-ns-scaling.js';
+import { readArtifactManagers, SOL001_MANAGER_ARTIFACTS } from '../specific-managers.js';
 import type { ImportResolver } from './tosca-template-set.js';
 
 /** SOL001 `flow_pattern` of an NsVirtualLink's connectivity_type → link type. */
@@ -64,6 +65,7 @@ export const readSol001Nsd = (doc: unknown, file: string, resolve?: ImportResolv
     return { id: l.name, type, cpRefs, management: /mgmt|management/i.test(l.name) };
   });
   const scaling = readSol001NsScaling(set, new Set(vnfs.map((v) => v.vnfId)), c);
+  const managers = readArtifactManagers([nsNode], SOL001_MANAGER_ARTIFACTS.ssm, c);
   if (c.issues.length > 0) return err(c.issues);
   const description = asText(asRecord(doc)['description']);
   return ok({
@@ -76,6 +78,7 @@ export const readSol001Nsd = (doc: unknown, file: string, resolve?: ImportResolv
     virtualLinks,
     forwardingGraphs: [],
     ...scaling,
+    ...(managers ? { managers } : {}),
     source: doc,
   });
 };

@@ -34,6 +34,18 @@ const resolve: ImportResolver = (p) => (p === 'Definitions/flavours/df.yaml' ? o
 const identity = { descriptor_id: 'd1', descriptor_version: '1.0', provider: 'Company', product_name: 'Sample', software_version: '1.0', vnfm_info: ['Tacker'], flavour_id: { get_input: 'selected_flavour' } };
 
 describe('readSol001Vnfd as tosca-parser and Tacker judge it', () => {
+  it('reads function-specific managers from VNF node artifacts of type rondo.artifacts.FunctionSpecificManager (others are not managers)', () => {
+    const doc = top(identity);
+    (doc.topology_template.node_templates.VNF as { artifacts: unknown }).artifacts = {
+      'fsm-fw': { type: 'rondo.artifacts.FunctionSpecificManager', file: 'rondo/fsm-firewall:latest', properties: { config_path: '/etc/fw.conf' } },
+      other: { type: 'tosca.artifacts.Deployment', file: 'x.sh' },
+    };
+    const r = readSol001Vnfd(doc, 'Definitions/top.yaml', resolve);
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    expect(r.value.managers).toEqual([{ id: 'fsm-fw', image: 'rondo/fsm-firewall:latest', options: { config_path: '/etc/fw.conf' } }]);
+    expect('managers' in (readSol001Vnfd(top(identity), 'Definitions/top.yaml', resolve) as { value: object }).value).toBe(false);
+  });
+
   it('accepts null sections, empty requirement mappings and a flavour file imported relative to its importer', () => {
     const r = readSol001Vnfd(top(identity), 'Definitions/top.yaml', resolve);
     if (!r.ok) throw new Error(JSON.stringify(r.error));

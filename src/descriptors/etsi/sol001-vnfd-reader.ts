@@ -1,4 +1,5 @@
 import type { Result, ScalingAspect, ValidationIssue, Vdu, VduCp, Vnfd, VnfCp } from '../../model/index.js';
+import { readArtifactManagers, SOL001_MANAGER_ARTIFACTS } from '../specific-managers.js';
 import { err, ok } from '../../model/index.js';
 import { asArray, asRecord, asText, collectIssues } from '../issue-collector.js';
 import type { IssueCollector } from '../issue-collector.js';
@@ -63,6 +64,7 @@ export const readSol001Vnfd = (doc: unknown, file: string, resolve?: ImportResol
     else c.issues.push({ file: set.substitution?.file ?? file, path: `/topology_template/substitution_mappings/requirements/${ext}`, message: `external CP "${ext}" maps to "${cp}", which is not a VduCp bound to a VDU` });
   }
   const scalingAspects = readScaling(set);
+  const managers = readArtifactManagers(of('tosca.nodes.nfv.vnf'), SOL001_MANAGER_ARTIFACTS.fsm, c);
   if (c.issues.length > 0) return err(c.issues);
   const description = asText(asRecord(doc)['description']);
   return ok({
@@ -77,6 +79,7 @@ export const readSol001Vnfd = (doc: unknown, file: string, resolve?: ImportResol
     scalingAspects,
     startCommands: [],
     stopCommands: [],
+    ...(managers ? { managers } : {}),
     source: doc,
   });
 };

@@ -2,6 +2,7 @@ import type { CpRef, DescriptorFormat, ForwardingGraph, ForwardingPath, LinkType
 import { err, ok } from '../../model/index.js';
 import { asArray, asRecord, asText, checkUnique, collectIssues, isRecord } from '../issue-collector.js';
 import type { IssueCollector } from '../issue-collector.js';
+import { readSpecificManagers } from '../specific-managers.js';
 import { checkSchema } from '../schema-check.js';
 import { tangoNsdSchema } from './tango-nsd-schema.js';
 
@@ -93,6 +94,7 @@ export const readTangoNsd = (doc: unknown, file: string, format: DescriptorForma
   checkUnsteeredLoops(virtualLinks, fgs.length > 0, c);
 
   const forwardingGraphs = fgs.map((g, gi) => readGraph(g, gi, c, (ref, path) => checkRef(ref, path, false), toRef));
+  const managers = readSpecificManagers(doc['service_specific_managers'], '/service_specific_managers', c);
   if (c.issues.length > 0) return err(c.issues);
   const ref = { vendor: String(doc['vendor']), name: String(doc['name']), version: asText(doc['version']) ?? '' };
   const description = asText(doc['description']);
@@ -105,6 +107,7 @@ export const readTangoNsd = (doc: unknown, file: string, format: DescriptorForma
     saps,
     virtualLinks,
     forwardingGraphs,
+    ...(managers ? { managers } : {}),
     source: doc,
   });
 };

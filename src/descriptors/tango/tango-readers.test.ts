@@ -35,6 +35,15 @@ describe('readTangoVnfd', () => {
     expect(r.value.startCommands).toEqual(['./start.sh']);
   });
 
+  it('carries function_specific_managers into the model (SONATA options list), and refuses a manager without image', () => {
+    const r = readTangoVnfd({ ...vnfd, function_specific_managers: [{ id: 'fsm-fw', image: 'rondo/fsm:1', description: 'configures', options: [{ key: 'config_path', value: '/tmp/fw.conf' }] }] }, 'vnfd.yaml');
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    expect(r.value.managers).toEqual([{ id: 'fsm-fw', image: 'rondo/fsm:1', description: 'configures', options: { config_path: '/tmp/fw.conf' } }]);
+    const bad = readTangoVnfd({ ...vnfd, function_specific_managers: [{ id: 'fsm.fw' }, { id: 'ok' }] }, 'vnfd.yaml');
+    expect(bad.ok ? [] : bad.error.map((i) => i.path)).toEqual(['/function_specific_managers/0/id', '/function_specific_managers/1/image']);
+    expect(readTangoVnfd(vnfd, 'vnfd.yaml').ok && 'managers' in (readTangoVnfd(vnfd, 'vnfd.yaml') as { value: object }).value).toBe(false);
+  });
+
   it('reports every problem at once with paths', () => {
     const bad = structuredClone(vnfd) as typeof vnfd;
     const unit = bad.virtual_deployment_units[0] as (typeof vnfd.virtual_deployment_units)[number];

@@ -2,6 +2,7 @@ import type { CpType, DescriptorFormat, Result, ValidationIssue, Vdu, VduCp, Vnf
 import { err, ok } from '../../model/index.js';
 import { asArray, asRecord, asText, checkUnique, collectIssues, isRecord } from '../issue-collector.js';
 import type { IssueCollector } from '../issue-collector.js';
+import { readSpecificManagers } from '../specific-managers.js';
 import { checkSchema } from '../schema-check.js';
 import { bytesToGiB, bytesToMiB, sizeToBytes } from '../size-units.js';
 import { tangoVnfdSchema } from './tango-vnfd-schema.js';
@@ -81,6 +82,7 @@ export const readTangoVnfd = (doc: unknown, file: string, format: DescriptorForm
       return { name: String(m['name']), ...(unit === undefined ? {} : { unit }) };
     }),
   );
+  const managers = readSpecificManagers(doc['function_specific_managers'], '/function_specific_managers', c);
   if (c.issues.length > 0) return err(c.issues);
   const ref = { vendor: String(doc['vendor']), name: String(doc['name']), version: asText(doc['version']) ?? '' };
   const description = asText(doc['description']);
@@ -96,6 +98,7 @@ export const readTangoVnfd = (doc: unknown, file: string, format: DescriptorForm
     scalingAspects: [],
     startCommands,
     stopCommands,
+    ...(managers ? { managers } : {}),
     source: doc,
   });
 };
