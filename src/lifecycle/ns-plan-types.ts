@@ -29,6 +29,8 @@ export interface NetworkStepParams {
   readonly linkId: string;
   readonly subnet: string;
   readonly gateway: string;
+  /** Every PoP whose computes join it, when more than one (PoPs on one engine): labelled `rondo.pops`. */
+  readonly pops?: readonly string[];
 }
 
 /** One interface of a planned compute. */
@@ -159,6 +161,8 @@ export interface PlannedNetwork {
   readonly popId: string;
   /** `type|endpoint` of the VIM the network lives on. */
   readonly engine: string;
+  /** Every PoP whose computes join it, when more than one (they share its engine). */
+  readonly pops?: readonly string[];
 }
 
 /** The result of planning: what a dry run shows and what instantiation persists. */
