@@ -1,5 +1,6 @@
 import type { StepKind } from '../model/index.js';
 import type { Placement } from '../placement/index.js';
+import type { PopSkipped } from './ns-placement.js';
 // Heat path: `stack` steps (one per VNF on an OpenStack PoP), see heat-plan.ts.
 import type { StackStepParams, StackSweepParams } from './heat-plan.js';
 import type { StackScaleParams } from './heat-scale.js';
@@ -172,4 +173,6 @@ export interface NsPlan {
   readonly networks: readonly PlannedNetwork[];
   readonly computes: readonly ComputeStepParams[];
   readonly steps: readonly PlannedStep[];
+  /** PoPs placement left out because they did not answer the probe. */
+  readonly skippedPops?: readonly PopSkipped[];
 }
