@@ -45,9 +45,11 @@ export interface PlaceNsOptions {
 const ZERO: Capacity = { cpu: 0, memoryMiB: 0 };
 
 /**
- * The PoPs among `accounts` the probe found down, with why. Throws ConflictError
- * `PLACEMENT_POP_DOWN` when a member is pinned to one: the request asked for that PoP
- * and it cannot be used now.
+ * The PoPs among `accounts` the probe found down, with why: placement skips them. When
+ * every PoP is down there is nothing to fall back on, so none is skipped (empty answer):
+ * the operation's first step then says why its engine cannot be used, and it can be
+ * retried once the engine is back. Throws ConflictError `PLACEMENT_POP_DOWN` when a member
+ * is pinned to a PoP that is down: the request asked for that PoP and it cannot be used now.
  */
 export function downPops(accounts: readonly VimAccount[], probe: PopProbe, pins: Readonly<Record<string, string>> = {}): PopSkipped[] {
   const down: PopSkipped[] = [];
@@ -63,7 +65,7 @@ export function downPops(accounts: readonly VimAccount[], probe: PopProbe, pins:
       });
     }
   }
-  return down;
+  return down.length === accounts.length ? [] : down;
 }
 
 /**
@@ -91,9 +93,6 @@ export function placeNs(
   const probe = opts.probe ?? {};
   const down = new Set(downPops(accounts, probe, pins).map((d) => d.popId));
   const pops = accounts.filter((a) => !down.has(a.id));
-  if (pops.length === 0 && accounts.length > 0) {
-    throw new ConflictError(`no PoP answers (${[...down].join(', ')}); bring one back and try again`, { code: 'PLACEMENT_NO_POPS', details: { down: [...down] } });
-  }
   const engines = new Map<string, { capacity: Capacity; used: Capacity }>();
   for (const a of pops) {
     const r = probe[a.id];

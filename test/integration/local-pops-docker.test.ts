@@ -17,7 +17,7 @@ import { buildPackage } from '../../src/packages/index.js';
 import { localPopEngine } from '../../src/vim/docker/local-pop.js';
 
 const docker = new Dockerode({ socketPath: '/var/run/docker.sock' });
-const MEMBERS = ['client', 'firewall', 'server', 'input', 'output'];
+const MEMBERS = ['client', 'firewall', 'server', 'mgmt', 'input', 'output'];
 
 describe('rondo serve with RONDO_LOCAL_POPS=2: dc2 on a Docker engine of its own', () => {
   let dir: string;
