@@ -92,7 +92,7 @@ function instantiateNsRequestOf(req: InstantiateRequest): Record<string, unknown
 export interface NsLifecycleServiceDeps extends ExecutorDeps {
   readonly opDeadlineSeconds: number;
   readonly defaultPlacement?: PlacementStrategy;
-  /** Bound of the probe of the PoPs' engines at placement (down PoPs are skipped), ms; default 5 000. */
+  /** Bound of the probe of the PoPs' engines at placement (down PoPs are skipped), ms; default {@link POP_PROBE_MS}. */
   readonly popProbeMs?: number;
   /** Asks a placement SSM, when one serves `mano.service.place` (default: none is ever asked). */
   readonly placementAdvisor?: PlacementAdvisor;
@@ -170,6 +170,13 @@ function usablePops(all: readonly VimAccount[], req: InstantiateRequest): readon
   return usable;
 }
 
+/**
+ * Bound of the capacity probe of the PoPs' engines at placement, ms: as long as a VIM
+ * account's connectivity check, so a slow cloud (a Keystone token, then its placement
+ * API) is not taken for a PoP that is down; an engine that is really gone refuses at once.
+ */
+const POP_PROBE_MS = 10_000;
+
 /** Strips the worker's bookkeeping from a stored operation. */
 const toOp = ({ owner: _o, leaseExpiresAt: _l, attempts: _a, deadline: _d, internalParams: internal, ...op }: StoredOpOcc): LcmOpOcc => {
   // The one part of the worker's inputs the API shows: what a placement SSM said (docs/plugins.md).
@@ -228,7 +235,7 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
     const all = deps.drivers.accounts();
     const accounts = usablePops(all, req);
     const [nsd, vnfds, usage, probe] = await Promise.all([
-      deps.descriptors.getNsd(nsdInfoId), deps.descriptors.getVnfds(nsdInfoId), repos.vnfInstances.usageByPop(), probePops(deps.drivers, accounts, deps.popProbeMs ?? 5_000),
+      deps.descriptors.getNsd(nsdInfoId), deps.descriptors.getVnfds(nsdInfoId), repos.vnfInstances.usageByPop(), probePops(deps.drivers, accounts, deps.popProbeMs ?? POP_PROBE_MS),
     ]);
     const strategy = parseStrategy(req.placement, deps.defaultPlacement ?? 'round-robin-with-saps');
     // PoPs that do not answer are skipped (a pin to one is 409 PLACEMENT_POP_DOWN), and not offered to a placement SSM.

@@ -46,10 +46,11 @@ const ZERO: Capacity = { cpu: 0, memoryMiB: 0 };
 
 /**
  * The PoPs among `accounts` the probe found down, with why: placement skips them. When
- * every PoP is down there is nothing to fall back on, so none is skipped (empty answer):
- * the operation's first step then says why its engine cannot be used, and it can be
- * retried once the engine is back. Throws ConflictError `PLACEMENT_POP_DOWN` when a member
- * is pinned to a PoP that is down: the request asked for that PoP and it cannot be used now.
+ * every PoP is down there is nothing to fall back on, so none is skipped and no pin is
+ * refused (empty answer): the operation's first step then says why its engine cannot be
+ * used, and it can be retried once the engine is back. Otherwise throws ConflictError
+ * `PLACEMENT_POP_DOWN` when a member is pinned to a PoP that is down: the request asked for
+ * that PoP and it cannot be used now.
  */
 export function downPops(accounts: readonly VimAccount[], probe: PopProbe, pins: Readonly<Record<string, string>> = {}): PopSkipped[] {
   const down: PopSkipped[] = [];
@@ -57,6 +58,7 @@ export function downPops(accounts: readonly VimAccount[], probe: PopProbe, pins:
     const r = probe[a.id];
     if (r && !r.up) down.push({ popId: a.id, reason: r.reason });
   }
+  if (down.length === accounts.length) return [];
   for (const [member, pop] of Object.entries(pins)) {
     const d = down.find((x) => x.popId === pop);
     if (d) {
@@ -65,7 +67,7 @@ export function downPops(accounts: readonly VimAccount[], probe: PopProbe, pins:
       });
     }
   }
-  return down.length === accounts.length ? [] : down;
+  return down;
 }
 
 /**
