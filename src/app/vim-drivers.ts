@@ -5,6 +5,7 @@ import type { VimDriver, VimDriverFactory, VimDriverTypes } from '../vim/index.j
 import { createDockerVimDriver } from '../vim/docker/docker-vim-driver.js';
 import { dockerTlsCredentialsOf } from '../vim/docker/docker-tls.js';
 import { createMemoryVimDriver } from '../vim/memory/memory-vim-driver.js';
+import type { MemoryVimDriver } from '../vim/memory/memory-vim-driver.js';
 import { createOpenStackVimDriver } from '../vim/openstack/index.js';
 
 const numberOr = (v: unknown, fallback: number | undefined): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
@@ -63,14 +64,15 @@ export const openStackDriverFactory: VimDriverFactory = (account) => {
  * `config.engineCapacity` (default 16 vCPU / 64 GiB). One engine cache per call: each composition gets its own engines.
  */
 export function memoryDriverFactory(): VimDriverFactory {
-  const engines = new Map<string, VimDriver>();
+  const engines = new Map<string, MemoryVimDriver>();
   return (account) => {
     let engine = engines.get(account.endpoint);
     if (!engine) {
       const capacity = engineCapacityOf(account);
       engines.set(account.endpoint, (engine = createMemoryVimDriver({ name: account.endpoint, ...(capacity ? { capacity } : {}) })));
     }
-    return engine;
+    // Each PoP its own view of the shared engine, as Docker PoPs on one endpoint: its labels, and only its PoPs' networks to join.
+    return engine.forPop(popIdOf(account), account.endpoint);
   };
 }
 
