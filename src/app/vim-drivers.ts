@@ -1,7 +1,7 @@
 import { VimError } from '../model/index.js';
 import type { Capacity, VimAccount } from '../model/index.js';
 import { accountSecret, driverFactoryOf } from '../vim/index.js';
-import type { VimDriver, VimDriverFactory, VimDriverTypes } from '../vim/index.js';
+import type { VimDriverFactory, VimDriverTypes } from '../vim/index.js';
 import { createDockerVimDriver } from '../vim/docker/docker-vim-driver.js';
 import { dockerTlsCredentialsOf } from '../vim/docker/docker-tls.js';
 import { createMemoryVimDriver } from '../vim/memory/memory-vim-driver.js';
