@@ -10,7 +10,7 @@ import { defineConfig } from 'vitest/config';
 //   only (SAP pairs, sap-relay: every link has a SAP end, so the SAP pool) from their own
 //   `reserveSapSubnets` offset (1000, 2000, 3000, 4000, 5000: 1000 /29s each, above the few
 //   the first lane uses); engine-fault runs its own second dockerd.
-//   A new file here needs its own offset. docker-engines needs none: it makes networks only on
+//   A new file here needs its own offset. docker-engines and local-pops-docker need none: they make networks only on
 //   engines of its own (src/vim/docker/local-engine.ts, bridge rondotls0, rondo pop), never on the
 //   shared one.
 const DOCKER_FILES = [
@@ -34,6 +34,7 @@ const DOCKER_WORKER_FILES = [
   'test/integration/engine-fault.test.ts',
   'test/integration/ipam-engine-docker.test.ts',
   'test/integration/docker-engines.test.ts',
+  'test/integration/local-pops-docker.test.ts',
 ];
 // The real OpenStack is slow and shared: its files run one after another too.
 const OPENSTACK_FILES = ['test/integration/openstack-*.test.ts'];

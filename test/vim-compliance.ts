@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { VimError } from '../src/model/index.js';
-import { LABEL_NS, LABEL_STEP, LABEL_VNF, startComputeOf, stopComputeOf } from '../src/vim/index.js';
+import { LABEL_NS, LABEL_POP, LABEL_POPS, LABEL_STEP, LABEL_VNF, startComputeOf, stopComputeOf } from '../src/vim/index.js';
 import type { ComputeInfo, ComputeSpec, InterfaceSpec, NetworkSpec, VimDriver, VimEvent } from '../src/vim/index.js';
 
 /** What `makeDriver` hands the suite. */
@@ -18,13 +18,18 @@ export interface VimComplianceHarness {
   readonly image: string;
   /** Kills a compute from outside (as a crash or OOM would), for status and watch cases. */
   kill(computeId: string): Promise<void>;
+  /**
+   * A driver of another PoP on the same VIM (label mode: two PoPs on one engine), for the
+   * `foreign-pop-network` case; `driver` is bound to a PoP too. Needed when `crossPop` is set.
+   */
+  readonly otherPop?: { readonly popId: string; readonly driver: VimDriver };
 }
 
 /** Case names, usable in `notSupported`. */
 export const VIM_COMPLIANCE_CASES = [
   'connectivity', 'network-idempotent', 'network-overlap', 'subnets-in-use', 'network-in-use', 'compute-ping',
   'compute-idempotent', 'labels', 'delete-missing', 'address-conflict', 'missing-image',
-  'status-after-kill', 'watch-died', 'exec-exit-codes', 'abort', 'stop-start', 'recreate-same-address',
+  'status-after-kill', 'watch-died', 'exec-exit-codes', 'abort', 'stop-start', 'recreate-same-address', 'foreign-pop-network',
 ] as const;
 export type VimComplianceCase = (typeof VIM_COMPLIANCE_CASES)[number];
 
@@ -43,7 +48,11 @@ export async function expectVimError(work: Promise<unknown>, kind: VimError['kin
 export function runVimCompliance(
   name: string,
   makeDriver: () => Promise<VimComplianceHarness>,
-  opts: { notSupported?: readonly VimComplianceCase[] } = {},
+  opts: {
+    notSupported?: readonly VimComplianceCase[];
+    /** Run `foreign-pop-network` (the harness gives `otherPop`); VIMs with one PoP per account leave it out. */
+    crossPop?: boolean;
+  } = {},
 ): void {
   describe(`VimDriver compliance: ${name}`, () => {
     const run = randomBytes(3).toString('hex');
@@ -184,6 +193,39 @@ export function runVimCompliance(
       expect(vnf.map((r) => r.id)).toEqual([c.id]);
       expect(await d.listByLabel({ [LABEL_NS]: `${ns}-other` })).toEqual([]);
     }, () => d.listByLabel({ [LABEL_NS]: ns }));
+
+    if (opts.crossPop) {
+      it('foreign-pop-network', async () => {
+        const other = h.otherPop;
+        if (!other) throw new Error('crossPop needs the harness to give otherPop');
+        const own = network('mine');
+        const made = await d.createNetwork(own);
+        const ownPop = made.labels[LABEL_POP];
+        expect(ownPop, 'a driver bound to a PoP labels its networks').toBeDefined();
+        const shared = network('both');
+        await d.createNetwork({ ...shared, labels: { ...shared.labels, [LABEL_POPS]: `${ownPop},${other.popId}` } });
+        const theirs = (vnf: string, net: NetworkSpec, n: number): ComputeSpec => compute(vnf, [{ network: net.name, address: host(net, n) }]);
+        try {
+          // A compute of the other PoP may not join this PoP's network, and nothing of it is left behind.
+          const e = await expectVimError(other.driver.createCompute(theirs('foreign', own, 50)), 'FOREIGN_POP');
+          expect(e.message).toContain(own.name);
+          expect(e.code).toBe('VIM_FOREIGN_POP');
+          expect((await other.driver.status(`rc-${run}-foreign`)).state).toBe('DELETED');
+          // Mixed interfaces: refused as a whole, before anything is made.
+          await expectVimError(other.driver.createCompute(compute('mixed', [{ network: shared.name, address: host(shared, 51) }, { network: own.name, address: host(own, 51) }])), 'FOREIGN_POP');
+          expect((await other.driver.status(`rc-${run}-mixed`)).state).toBe('DELETED');
+          // A network labelled for both PoPs takes computes of either.
+          const mine = await d.createCompute(theirs('own', shared, 52));
+          const guest = await other.driver.createCompute(theirs('guest', shared, 53));
+          expect(guest.labels[LABEL_POP]).toBe(other.popId);
+          expect(mine.labels[LABEL_POP]).toBe(ownPop);
+          expect(guest.addresses[shared.name]).toBe(host(shared, 53));
+        } finally {
+          // The other PoP's computes are not in this PoP's listByLabel (afterEach): removed here.
+          for (const r of await other.driver.listByLabel({ [LABEL_NS]: ns })) if (r.kind === 'compute') await other.driver.deleteCompute(r.id);
+        }
+      });
+    }
 
     kase('delete-missing', async () => {
       await d.deleteCompute(`rc-${run}-never`);

@@ -7,6 +7,8 @@ import type { RondoApp } from '../api/index.js';
 import { bootstrapAdminNotice, insecureModeWarning } from '../auth/index.js';
 import type { ScryptParams } from '../auth/index.js';
 import { compose } from './compose.js';
+import { startLocalPops } from './local-pops.js';
+import type { LocalPops } from './local-pops.js';
 import type { Composition } from './compose.js';
 
 /** A running Rondo server. */
@@ -16,6 +18,8 @@ export interface RunningServer {
   readonly url: string;
   /** The composition behind it (services, worker). */
   readonly composition: Composition;
+  /** The local PoPs serve registered and the engines it started (absent with `RONDO_AUTO_POPS=0` or role worker). */
+  readonly localPops: LocalPops | undefined;
   close(): Promise<void>;
 }
 
@@ -37,28 +41,10 @@ export interface StartServerOptions {
 }
 
 /**
- * Registers the local Docker engine as PoPs dc1/dc2 when no PoP exists; an engine that
- * does not answer is a warning, not a failure (PoPs can be added later).
- */
-async function registerLocalPops(c: Composition): Promise<void> {
-  const { config, logger } = c;
-  try {
-    const r = await c.services.vims.ensureLocalPops(config.dockerEndpoint);
-    if (r.registered.length > 0) logger.info({ pops: r.registered, endpoint: config.dockerEndpoint }, `registered the local Docker engine as PoPs ${r.registered.join(', ')}`);
-    if (r.skipped) {
-      logger.warn(
-        { endpoint: config.dockerEndpoint, reason: r.skipped },
-        `no PoP registered: the Docker engine at ${config.dockerEndpoint} did not answer; start Docker and restart, or add one with "rondo vim add"`,
-      );
-    }
-  } catch (e) {
-    logger.warn({ err: e }, 'could not register the local Docker engine as PoPs; add one with "rondo vim add"');
-  }
-}
-
-/**
  * `rondo serve`: {@link compose} (store, services with authentication, app) → VIM
- * credentials sealed → first admin → local PoPs → start what the role runs → listen.
+ * credentials sealed → first admin → local PoPs ({@link startLocalPops}: `dc1` on the
+ * default engine, with `RONDO_LOCAL_POPS=N` an engine of its own for each of `dc2..dcN`,
+ * stopped again on close if serve started it) → start what the role runs → listen.
  * With `handleSignals`, SIGINT and SIGTERM close it gracefully (stop claiming, finish
  * requests, close the store).
  */
@@ -76,6 +62,7 @@ export async function startServer(config: RondoConfig, opts: StartServerOptions 
   const auth = services.auth;
   let url: string;
   let boot;
+  let pops: LocalPops | undefined;
   try {
     // VIM credentials written before they were sealed at rest are sealed now.
     const sealedNow = await new SqlVimAccountRepository(store.db, auth.secretBox).sealClearSecrets();
@@ -83,12 +70,13 @@ export async function startServer(config: RondoConfig, opts: StartServerOptions 
     // First start: an admin (RONDO_ADMIN_USER/RONDO_ADMIN_PASSWORD, else generated). API processes only.
     boot = c.role === 'worker' ? ({ created: false } as const) : await auth.ensureBootstrapAdmin();
     if (boot.created && boot.source === 'env') logger.info({ user: boot.username }, `created the first admin user ${boot.username} (from RONDO_ADMIN_USER)`);
-    if (config.autoRegisterPops && c.role !== 'worker') await registerLocalPops(c);
+    if (config.autoRegisterPops && c.role !== 'worker') pops = await startLocalPops(config, services.vims, logger);
     await c.start();
     // A worker listens for health checks only.
     url = await c.listen();
   } catch (e) {
     await c.close();
+    await pops?.stop();
     throw e;
   }
   logger.info(
@@ -112,7 +100,12 @@ export async function startServer(config: RondoConfig, opts: StartServerOptions 
 
   const close = async () => {
     logger.info('shutting down');
-    await c.close();
+    try {
+      await c.close();
+    } finally {
+      // Engines serve started stop with it; engines it found running stay.
+      await pops?.stop();
+    }
   };
   if (opts.handleSignals) {
     const onSignal = (signal: string) => {
@@ -128,5 +121,5 @@ export async function startServer(config: RondoConfig, opts: StartServerOptions 
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
   }
-  return { app: c.app as RondoApp, store, url, composition: c, close };
+  return { app: c.app as RondoApp, store, url, composition: c, localPops: pops, close };
 }

@@ -1,10 +1,11 @@
 import { VimError } from '../model/index.js';
-import type { VimAccount } from '../model/index.js';
+import type { Capacity, VimAccount } from '../model/index.js';
 import { accountSecret, driverFactoryOf } from '../vim/index.js';
-import type { VimDriver, VimDriverFactory, VimDriverTypes } from '../vim/index.js';
+import type { VimDriverFactory, VimDriverTypes } from '../vim/index.js';
 import { createDockerVimDriver } from '../vim/docker/docker-vim-driver.js';
 import { dockerTlsCredentialsOf } from '../vim/docker/docker-tls.js';
 import { createMemoryVimDriver } from '../vim/memory/memory-vim-driver.js';
+import type { MemoryVimDriver } from '../vim/memory/memory-vim-driver.js';
 import { createOpenStackVimDriver } from '../vim/openstack/index.js';
 
 const numberOr = (v: unknown, fallback: number | undefined): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
@@ -59,15 +60,28 @@ export const openStackDriverFactory: VimDriverFactory = (account) => {
 /**
  * The deterministic fake: memory PoPs with the same endpoint share one engine (as Docker
  * PoPs on one endpoint share the real one), so a network one PoP made is visible to the
- * other's computes. One engine cache per call: each composition gets its own engines.
+ * other's computes. The engine reports the capacity in its first account's
+ * `config.engineCapacity` (default 16 vCPU / 64 GiB). One engine cache per call: each composition gets its own engines.
  */
 export function memoryDriverFactory(): VimDriverFactory {
-  const engines = new Map<string, VimDriver>();
+  const engines = new Map<string, MemoryVimDriver>();
   return (account) => {
     let engine = engines.get(account.endpoint);
-    if (!engine) engines.set(account.endpoint, (engine = createMemoryVimDriver({ name: account.endpoint })));
-    return engine;
+    if (!engine) {
+      const capacity = engineCapacityOf(account);
+      engines.set(account.endpoint, (engine = createMemoryVimDriver({ name: account.endpoint, ...(capacity ? { capacity } : {}) })));
+    }
+    // Each PoP its own view of the shared engine, as Docker PoPs on one endpoint: its labels, and only its PoPs' networks to join.
+    return engine.forPop(popIdOf(account), account.endpoint);
   };
+}
+
+/** A memory engine's capacity (what its `capacity()` reports, placement weighs) from `config.engineCapacity` {cpu, memoryMiB}. */
+function engineCapacityOf(account: VimAccount): Capacity | undefined {
+  const c = account.config.engineCapacity as { cpu?: unknown; memoryMiB?: unknown } | undefined;
+  const cpu = numberOr(c?.cpu, undefined);
+  const memoryMiB = numberOr(c?.memoryMiB, undefined);
+  return cpu !== undefined && memoryMiB !== undefined ? { cpu, memoryMiB } : undefined;
 }
 
 /** A memory driver of its own for one account (its name, PoP and capacity): connectivity checks of a new account. */

@@ -19,6 +19,14 @@ describe('loadConfig', () => {
     expect(c.auth.publicRoutes).toBe(DEFAULT_PUBLIC_ROUTES);
   });
 
+  it('local PoPs: engines mode with dc1 only by default; RONDO_LOCAL_POPS adds engines; label mode keeps dc1+dc2 on one engine', () => {
+    expect(loadConfig({})).toMatchObject({ popMode: 'engines', localPops: 1 });
+    expect(loadConfig({ RONDO_LOCAL_POPS: '3' })).toMatchObject({ popMode: 'engines', localPops: 3 });
+    expect(loadConfig({ RONDO_POP_MODE: 'labels' })).toMatchObject({ popMode: 'labels', localPops: 2 });
+    expect(loadConfig({ RONDO_POP_MODE: 'labels' }, { localPops: 4 })).toMatchObject({ popMode: 'labels', localPops: 4 });
+    expect(problemsOf(() => loadConfig({ RONDO_POP_MODE: 'vlans', RONDO_LOCAL_POPS: '0' })).join('\n')).toMatch(/RONDO_POP_MODE=vlans[\s\S]*RONDO_LOCAL_POPS=0/);
+  });
+
   it('RONDO_AMQP_URL picks RabbitMQ for the event bus (default: none, the in-process bus), under RONDO_AMQP_PREFIX; a wrong one is named without its password', () => {
     expect(loadConfig({})).toMatchObject({ amqpUrl: null, amqpPrefix: 'rondo' });
     expect(loadConfig({ RONDO_AMQP_URL: 'amqp://rondo:s3cret@mq:5672/prod', RONDO_AMQP_PREFIX: 'site-a' })).toMatchObject({ amqpUrl: 'amqp://rondo:s3cret@mq:5672/prod', amqpPrefix: 'site-a' });

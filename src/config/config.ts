@@ -7,6 +7,14 @@ import { envReader } from './env-reader.js';
 export const ROLES = ['api', 'worker', 'all'] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * How `rondo serve` makes its local PoPs: `engines` (default), one Docker engine per PoP
+ * (`dc1` the default engine, `dc2..dcN` local engines it starts); `labels`, today's lab
+ * shortcut, PoPs `dc1..dcN` as labels on the one default engine.
+ */
+export const POP_MODES = ['engines', 'labels'] as const;
+export type PopMode = (typeof POP_MODES)[number];
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -28,9 +36,17 @@ export interface RondoConfig {
   readonly role: Role;
   readonly logLevel: LogLevel;
   readonly maxUploadBytes: number;
-  /** Local Docker engine registered as PoPs dc1, dc2 when no VIM exists. */
+  /** Local Docker engine, registered as PoP dc1 when no VIM exists. */
   readonly dockerEndpoint: string;
   readonly autoRegisterPops: boolean;
+  /** `RONDO_POP_MODE`: see {@link PopMode}. */
+  readonly popMode: PopMode;
+  /**
+   * `RONDO_LOCAL_POPS`: how many local PoPs `dc1..dcN` serve registers (default 1 in
+   * `engines` mode, 2 in `labels` mode). In `engines` mode, `dc2..dcN` each get a local
+   * Docker engine of their own (started, or reused when already running; needs root).
+   */
+  readonly localPops: number;
   /** Deadline of one step and of a whole operation, in seconds. */
   readonly stepDeadlineSeconds: number;
   readonly opDeadlineSeconds: number;
@@ -139,6 +155,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     maxUploadBytes: r.int('RONDO_MAX_UPLOAD_BYTES', 512 * 1024 * 1024, 1024, 16 * 1024 ** 3),
     dockerEndpoint: r.raw('RONDO_DOCKER_ENDPOINT') ?? r.raw('DOCKER_HOST') ?? 'unix:///var/run/docker.sock',
     autoRegisterPops: r.bool('RONDO_AUTO_POPS', true),
+    popMode: r.oneOf('RONDO_POP_MODE', POP_MODES, 'engines'),
+    localPops: 1,
     stepDeadlineSeconds: r.int('RONDO_STEP_DEADLINE', 120, 1, 86400),
     opDeadlineSeconds: r.int('RONDO_OP_DEADLINE', 1800, 1, 7 * 86400),
     workerLeaseSeconds: r.int('RONDO_WORKER_LEASE', 15, 2, 3600),
@@ -152,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     auth: { ...readAuthSettings(r), ...authOverrides },
     ...rest,
   };
+  if (rest.localPops === undefined) (cfg as { localPops: number }).localPops = r.int('RONDO_LOCAL_POPS', cfg.popMode === 'labels' ? 2 : 1, 1, 16);
   if (rest.dataDir) (cfg as { dataDir: string }).dataDir = resolve(rest.dataDir);
   if (rest.publicUrl) (cfg as { publicUrl: string | null }).publicUrl = publicUrlOf(rest.publicUrl, r.problem);
   if (rest.amqpUrl) (cfg as { amqpUrl: string | null }).amqpUrl = amqpUrlOf(rest.amqpUrl, r.problem);

@@ -1,4 +1,4 @@
-import type { NsState, OpState, OpType, ProblemDetails } from '../model/index.js';
+import type { NsState, OpState, OpType, PlacementSkippedPop, ProblemDetails } from '../model/index.js';
 import type { OpChange } from './ports.js';
 
 /**
@@ -32,6 +32,8 @@ export interface OpChangedEvent extends OpChange {
   readonly startTime: string;
   readonly statusEnteredTime: string;
   readonly error: ProblemDetails | null;
+  /** On creation of an INSTANTIATE only: PoPs placement skipped because they did not answer. */
+  readonly placementSkipped?: readonly PlacementSkippedPop[];
 }
 
 /** `ns.created` / `ns.deleted`. */

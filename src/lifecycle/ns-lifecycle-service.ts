@@ -5,13 +5,14 @@ import type { ExecutorDeps } from './executor-deps.js';
 import { moveOp } from './executor-deps.js';
 import type { ComputeStepParams, NsPlan } from './ns-plan-types.js';
 import { planNs } from './ns-planner.js';
-import { parseStrategy, placeNs, subnetRequests } from './ns-placement.js';
+import { downPops, parseStrategy, placeNs, subnetRequests } from './ns-placement.js';
+import type { PopSkipped } from './ns-placement.js';
 import { isFinalOpState } from './op-state-machine.js';
 import type { OpOccFilter, StoredOpOcc } from './ports.js';
 import type { NsInstanceQuery, OpOccQuery, RecordPage, TenantScope } from './list-query.js';
 import { loadHots } from './heat-plan.js';
 import { deadComputeSteps } from './retry-recheck.js';
-import { subnetsInUseOn } from './vim-subnets.js';
+import { probePops, subnetsInUseOn } from './vim-subnets.js';
 import { loadNsBuild } from './ns-build.js';
 import { assertUpdateType, resolveHeal, resolveUpdate, vnfsByIds } from './day2-requests.js';
 import { resolveAddVnf, resolveRemoveVnf } from './vnf-membership-requests.js';
@@ -92,6 +93,8 @@ function instantiateNsRequestOf(req: InstantiateRequest): Record<string, unknown
 export interface NsLifecycleServiceDeps extends ExecutorDeps {
   readonly opDeadlineSeconds: number;
   readonly defaultPlacement?: PlacementStrategy;
+  /** Bound of the probe of the PoPs' engines at placement (down PoPs are skipped), ms; default {@link POP_PROBE_MS}. */
+  readonly popProbeMs?: number;
   /** Asks a placement SSM, when one serves `mano.service.place` (default: none is ever asked). */
   readonly placementAdvisor?: PlacementAdvisor;
 }
@@ -168,11 +171,19 @@ function usablePops(all: readonly VimAccount[], req: InstantiateRequest): readon
   return usable;
 }
 
+/**
+ * Bound of the capacity probe of the PoPs' engines at placement, ms: as long as a VIM
+ * account's connectivity check, so a slow cloud (a Keystone token, then its placement
+ * API) is not taken for a PoP that is down; an engine that is really gone refuses at once.
+ */
+const POP_PROBE_MS = 10_000;
+
 /** Strips the worker's bookkeeping from a stored operation. */
 const toOp = ({ owner: _o, leaseExpiresAt: _l, attempts: _a, deadline: _d, internalParams: internal, ...op }: StoredOpOcc): LcmOpOcc => {
   // The one part of the worker's inputs the API shows: what a placement SSM said (docs/plugins.md).
   const advice = internal['placementAdvice'] as PlacementAdviceRecord | undefined;
-  return advice ? { ...op, placementAdvice: advice } : op;
+  const skipped = internal['placementSkipped'] as PopSkipped[] | undefined;
+  return { ...op, ...(advice ? { placementAdvice: advice } : {}), ...(skipped ? { placementSkipped: skipped } : {}) };
 };
 
 /** Settled: final, or FAILED_TEMP with no worker holding it (auto-rollback would hold it). */
@@ -219,16 +230,24 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
    * operation never asks twice nor changes PoPs between runs. Its answer becomes pins,
    * under the request's own; members it leaves out keep Rondo's placement.
    */
-  const plan = async (nsInstanceId: string, nsdInfoId: string, req: InstantiateRequest, askPops = false, startManagers = false): Promise<{ plan: NsPlan; levelScale: ScaleChange[]; advice: PlacementAdviceRecord | undefined }> => {
-    const [nsd, vnfds, usage] = await Promise.all([deps.descriptors.getNsd(nsdInfoId), deps.descriptors.getVnfds(nsdInfoId), repos.vnfInstances.usageByPop()]);
+  const plan = async (
+    nsInstanceId: string, nsdInfoId: string, req: InstantiateRequest, askPops = false, startManagers = false,
+  ): Promise<{ plan: NsPlan; levelScale: ScaleChange[]; advice: PlacementAdviceRecord | undefined; skipped: PopSkipped[] }> => {
+    const all = deps.drivers.accounts();
+    const accounts = usablePops(all, req);
+    const [nsd, vnfds, usage, probe] = await Promise.all([
+      deps.descriptors.getNsd(nsdInfoId), deps.descriptors.getVnfds(nsdInfoId), repos.vnfInstances.usageByPop(), probePops(deps.drivers, accounts, deps.popProbeMs ?? POP_PROBE_MS),
+    ]);
     // The package's specific managers run before placement is asked: a placement SSM is one of them.
     const specs = startManagers && deps.managers ? managerSpecsOf(nsd, vnfds) : [];
     if (specs.length > 0) await deps.managers?.prepare(nsInstanceId, specs);
-    const accounts = usablePops(deps.drivers.accounts(), req);
     const strategy = parseStrategy(req.placement, deps.defaultPlacement ?? 'round-robin-with-saps');
-    const asked = placementAdviceRequest(nsInstanceId, nsd, vnfds, accounts);
+    // PoPs that do not answer are skipped (a pin to one is 409 PLACEMENT_POP_DOWN), and not offered to a placement SSM.
+    const skipped = downPops(accounts, probe, req.pins);
+    const live = accounts.filter((a) => !skipped.some((d) => d.popId === a.id));
+    const asked = placementAdviceRequest(nsInstanceId, nsd, vnfds, live);
     const advice = deps.placementAdvisor ? await deps.placementAdvisor.advise(asked) : undefined;
-    const placement = placeNs(nsd, vnfds, accounts, usage, strategy, pinsWithAdvice(asked, advice, req.pins));
+    const placement = placeNs(nsd, vnfds, accounts, usage, strategy, pinsWithAdvice(asked, advice, req.pins), { probe, allAccounts: all });
     const avoid = askPops ? await subnetsInUseOn(deps.drivers, Object.values(placement), 5_000) : [];
     const preview = await repos.subnets.preview(nsInstanceId, subnetRequests(nsd), { avoid });
     const subnets = new Map(preview.map((a) => [a.linkId, a.subnet]));
@@ -240,7 +259,8 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
     // The VNFs no NS level sets start at their own VNFD's instantiation level.
     const levelScale = [...nsLevel, ...vnfDefaultLevelChanges(p.steps, vnfds, new Set(nsLevel.map((c) => c.memberId)))];
     const steps = withInstantiationLevel(nsInstanceId, p.steps, levelScale, vnfds);
-    return { plan: { ...p, steps, computes: steps.flatMap((s) => (s.kind === 'compute' ? [s.params as ComputeStepParams] : [])) }, levelScale, advice };
+    const computes = steps.flatMap((s) => (s.kind === 'compute' ? [s.params as ComputeStepParams] : []));
+    return { plan: { ...p, steps, computes, ...(skipped.length > 0 ? { skippedPops: skipped } : {}) }, levelScale, advice, skipped };
   };
   const fromFailedTemp = async (opId: string, event: 'retry' | 'rollback' | 'fail'): Promise<LcmOpOcc> => {
     const current = await op(opId);
@@ -276,10 +296,11 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
       const n = await ns(nsId);
       if (n.state !== 'NOT_INSTANTIATED') throw new ConflictError(`NS instance ${nsId} is ${n.state}; terminate it first`, { code: 'NS_STATE_CONFLICT' });
       try {
-        const { plan: p, levelScale, advice } = await plan(n.id, n.nsdInfoId, req, false, true);
+        const { plan: p, levelScale, advice, skipped } = await plan(n.id, n.nsdInfoId, req, false, true);
         // SOL005 §6.5.2.3: operationParams is the request; the worker's own inputs are kept apart.
         return await startOp(n, 'INSTANTIATE', { ...(req.operationParams ?? instantiateNsRequestOf(req)) }, {
           placement: p.placement, autoRollback: req.autoRollback ?? true, ...(levelScale.length > 0 ? { levelScale } : {}), ...(advice ? { placementAdvice: advice } : {}),
+          ...(skipped.length > 0 ? { placementSkipped: skipped } : {}),
         });
       } catch (e) {
         // A refused request leaves no specific manager running (they started for it).

@@ -1,5 +1,6 @@
 import type { StepKind } from '../model/index.js';
 import type { Placement } from '../placement/index.js';
+import type { PopSkipped } from './ns-placement.js';
 // Heat path: `stack` steps (one per VNF on an OpenStack PoP), see heat-plan.ts.
 import type { StackStepParams, StackSweepParams } from './heat-plan.js';
 import type { StackScaleParams } from './heat-scale.js';
@@ -29,6 +30,8 @@ export interface NetworkStepParams {
   readonly linkId: string;
   readonly subnet: string;
   readonly gateway: string;
+  /** Every PoP whose computes join it, when more than one (PoPs on one engine): labelled `rondo.pops`. */
+  readonly pops?: readonly string[];
 }
 
 /** One interface of a planned compute. */
@@ -159,6 +162,8 @@ export interface PlannedNetwork {
   readonly popId: string;
   /** `type|endpoint` of the VIM the network lives on. */
   readonly engine: string;
+  /** Every PoP whose computes join it, when more than one (they share its engine). */
+  readonly pops?: readonly string[];
 }
 
 /** The result of planning: what a dry run shows and what instantiation persists. */
@@ -168,4 +173,6 @@ export interface NsPlan {
   readonly networks: readonly PlannedNetwork[];
   readonly computes: readonly ComputeStepParams[];
   readonly steps: readonly PlannedStep[];
+  /** PoPs placement left out because they did not answer the probe. */
+  readonly skippedPops?: readonly PopSkipped[];
 }

@@ -142,7 +142,8 @@ export function planNs(input: PlanInput): NsPlan {
     }
     const popId = pops[0] ?? (input.accounts[0]?.id as string);
     const account = accountById.get(popId);
-    networks.push({ linkId: link.id, name, subnet, gateway: a.gateway, popId, engine: account ? engineKey(account) : '' });
+    // PoPs that are labels on one engine share the link's network: it is labelled for each (the drivers refuse other PoPs' computes).
+    networks.push({ linkId: link.id, name, subnet, gateway: a.gateway, popId, engine: account ? engineKey(account) : '', ...(pops.length > 1 ? { pops } : {}) });
   });
   const interfacesOf = (compute: string): PlannedInterface[] =>
     (interfaces.get(compute) ?? []).sort((x, y) => x.key - y.key).map((x) => x.itf);
@@ -196,7 +197,7 @@ export function planNs(input: PlanInput): NsPlan {
   const steps: PlannedStep[] = [];
   const push = (s: Omit<PlannedStep, 'seq'>): void => void steps.push({ ...s, seq: steps.length });
   for (const n of networks) {
-    push({ phase: INSTANTIATE_PHASES.networks, kind: 'network', target: n.name, popId: n.popId, params: { action: 'create', name: n.name, linkId: n.linkId, subnet: n.subnet, gateway: n.gateway } });
+    push({ phase: INSTANTIATE_PHASES.networks, kind: 'network', target: n.name, popId: n.popId, params: { action: 'create', name: n.name, linkId: n.linkId, subnet: n.subnet, gateway: n.gateway, ...(n.pops ? { pops: n.pops } : {}) } });
   }
   for (const { popId, ...c } of computes) push({ phase: INSTANTIATE_PHASES.computes, kind: 'compute', target: c.name, popId, params: c });
   for (const { popId, ...s } of stacks) push({ phase: INSTANTIATE_PHASES.computes, kind: 'stack', target: s.name, popId, params: s });

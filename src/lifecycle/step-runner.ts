@@ -1,6 +1,6 @@
 import type { OpStep } from '../model/index.js';
 import { RondoError } from '../model/index.js';
-import { LABEL_LINK, LABEL_NS, LABEL_POP, LABEL_STEP, LABEL_VNF, startComputeOf, stopComputeOf } from '../vim/index.js';
+import { LABEL_LINK, LABEL_NS, LABEL_POP, LABEL_POPS, LABEL_STEP, LABEL_VNF, startComputeOf, stopComputeOf } from '../vim/index.js';
 import type { ComputeInfo, Labels, VimDriver } from '../vim/index.js';
 import type { CommandStepParams, ComputeStepParams, NetworkStepParams, PlannedInterface, PowerStepParams, RecreateStepParams, RemoveStepParams, RouteStepParams } from './ns-plan-types.js';
 import { isSick } from './day2-planner.js';
@@ -58,7 +58,7 @@ export async function runStep(step: OpStep, ctx: StepContext): Promise<Record<st
   switch (step.kind) {
     case 'network': {
       const p = params as unknown as NetworkStepParams;
-      const net = await driver.createNetwork({ name: p.name, subnet: p.subnet, gateway: p.gateway, labels: { ...base, [LABEL_LINK]: p.linkId } }, ctx.signal);
+      const net = await driver.createNetwork({ name: p.name, subnet: p.subnet, gateway: p.gateway, labels: { ...base, [LABEL_LINK]: p.linkId, ...(p.pops ? { [LABEL_POPS]: p.pops.join(',') } : {}) } }, ctx.signal);
       return { networkId: net.id, name: net.name, subnet: net.subnet };
     }
     case 'compute': {

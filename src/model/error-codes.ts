@@ -74,6 +74,7 @@ export const ERROR_CODES = {
   // Placement and planning: the NS cannot be planned as asked; the request is well-formed.
   PLACEMENT_NO_POPS: spec(409, 'No PoP registered'),
   PLACEMENT_NO_CAPACITY: spec(409, 'No PoP has the capacity'),
+  PLACEMENT_POP_DOWN: spec(409, 'Pinned PoP does not answer'),
   PLACEMENT_UNKNOWN_MEMBER: spec(400, 'Pin names an unknown member'),
   PLACEMENT_UNKNOWN_POP: spec(400, 'Pin names an unknown PoP'),
   PLACEMENT_UNKNOWN_STRATEGY: spec(400, 'Unknown placement strategy'),
@@ -160,6 +161,8 @@ export const ERROR_CODES = {
   VIM_NOT_SUPPORTED: spec(422, 'Not supported by the VIM'),
   /** The VIM refuses because of its own state (name clash, resource in use). */
   VIM_CONFLICT: spec(422, 'VIM refused: conflicting VIM state'),
+  /** A compute of one PoP was asked to join a network of another PoP; PoPs are separate sites. */
+  VIM_FOREIGN_POP: spec(422, 'Network belongs to another PoP'),
 
   // Monitoring, notifications, outbound calls.
   VESAGENT_CONFIG_INVALID: spec(400, 'Invalid VES agent configuration'),

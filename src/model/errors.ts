@@ -121,6 +121,11 @@ export const VIM_ERROR_KINDS = [
   'TIMEOUT',
   /** The TLS handshake with the VIM failed: a certificate expired, from an unknown CA, for another host, or unusable. */
   'TLS',
+  /**
+   * A compute of one PoP was asked to join a network of another PoP (a network is joined
+   * only by computes of the PoPs it is labelled for: `rondo.pop`, or the `rondo.pops` list).
+   */
+  'FOREIGN_POP',
 ] as const;
 export type VimErrorKind = (typeof VIM_ERROR_KINDS)[number];
 

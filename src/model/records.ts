@@ -149,6 +149,17 @@ export interface LcmOpOcc {
    * asked and said (Rondo's extension of NsLcmOpOcc, docs/plugins.md).
    */
   readonly placementAdvice?: PlacementAdviceRecord;
+  /**
+   * INSTANTIATE only: the PoPs placement skipped because they did not answer a bounded
+   * probe of their engine, with why (Rondo's extension of NsLcmOpOcc).
+   */
+  readonly placementSkipped?: readonly PlacementSkippedPop[];
+}
+
+/** A PoP placement skipped: it did not answer. */
+export interface PlacementSkippedPop {
+  readonly popId: string;
+  readonly reason: string;
 }
 
 /** Outcomes of asking a placement SSM: its answer became pins, or it gave none and Rondo placed alone. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { VirtualLink } from '../model/index.js';
-import { placeMembers } from './index.js';
+import { placeMembers, roomOf } from './index.js';
 import type { PlacementPop } from './index.js';
 
 const pops = (...ids: string[]): PlacementPop[] => ids.map((id) => ({ id, capacity: { cpu: 4, memoryMiB: 4096 }, used: { cpu: 0, memoryMiB: 0 } }));
@@ -46,6 +46,31 @@ describe('placeMembers', () => {
     expect(() => placeMembers('capacity-aware', { ...input, vnfs: big, saps: [], pops: p })).toThrow(
       expect.objectContaining({ code: 'PLACEMENT_NO_CAPACITY', status: 409, details: expect.objectContaining({ vnfId: 'huge', biggestFreePop: { id: 'dc2', free: { cpu: 1, memoryMiB: 4096 } } }) }),
     );
+  });
+
+  it('room of a PoP: the smaller of its own limit and its engine\'s, less what this NS added to each', () => {
+    const engine = { id: 'e', capacity: { cpu: 4, memoryMiB: 4096 }, used: { cpu: 3, memoryMiB: 1024 } };
+    expect(roomOf({ id: 'p', capacity: null, used: { cpu: 0, memoryMiB: 0 } }, undefined)).toEqual({ cpu: Infinity, memoryMiB: Infinity });
+    expect(roomOf({ id: 'p', capacity: null, used: { cpu: 0, memoryMiB: 0 }, engine: 'e' }, engine)).toEqual({ cpu: 1, memoryMiB: 3072 });
+    // Its own limit is tighter on memory, the engine on CPU.
+    expect(roomOf({ id: 'p', capacity: { cpu: 8, memoryMiB: 2048 }, used: { cpu: 0, memoryMiB: 512 }, engine: 'e' }, engine)).toEqual({ cpu: 1, memoryMiB: 1536 });
+    expect(roomOf({ id: 'p', capacity: { cpu: 8, memoryMiB: 2048 }, used: { cpu: 0, memoryMiB: 512 }, engine: 'e' }, engine, { cpu: 1, memoryMiB: 100 }, { cpu: 0.5, memoryMiB: 0 })).toEqual({ cpu: 0.5, memoryMiB: 1436 });
+  });
+
+  it('capacity-aware: PoPs on one engine share its capacity; what this NS puts on one is gone for the other', () => {
+    const engines = [{ id: 'a', capacity: { cpu: 2, memoryMiB: 4096 }, used: { cpu: 0.5, memoryMiB: 0 } }, { id: 'b', capacity: { cpu: 8, memoryMiB: 8192 }, used: { cpu: 0, memoryMiB: 0 } }];
+    // Each PoP's own limit is the whole engine (as if it were counted once per PoP).
+    const p = [
+      { id: 'dc1', capacity: { cpu: 2, memoryMiB: 4096 }, used: { cpu: 0.5, memoryMiB: 0 }, engine: 'a' },
+      { id: 'dc2', capacity: { cpu: 2, memoryMiB: 4096 }, used: { cpu: 0, memoryMiB: 0 }, engine: 'a' },
+      { id: 'dc3', capacity: { cpu: 8, memoryMiB: 8192 }, used: { cpu: 0, memoryMiB: 0 }, engine: 'b' },
+    ];
+    // a takes 1 of engine a's 1.5 free CPUs; b fits neither dc1 nor dc2 (0.5 left on their engine): dc3, and c with it.
+    expect(placeMembers('capacity-aware', { ...input, saps: [], pops: p, engines })).toEqual({ a: 'dc1', b: 'dc3', c: 'dc3' });
+    // Without the engines, dc2 would look empty and take b and c.
+    expect(placeMembers('capacity-aware', { ...input, saps: [], pops: p.map(({ engine: _e, ...q }) => q) })).toEqual({ a: 'dc1', b: 'dc2', c: 'dc2' });
+    // Pinned to a full engine: 409 naming the VNF.
+    expect(() => placeMembers('capacity-aware', { ...input, saps: [], pops: p, engines, pins: { a: 'dc2', b: 'dc1' } })).toThrow(expect.objectContaining({ code: 'PLACEMENT_NO_CAPACITY', details: expect.objectContaining({ vnfId: 'b' }) }));
   });
 
   it('capacity-aware never overfills a PoP (property)', () => {

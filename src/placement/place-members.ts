@@ -33,7 +33,7 @@ export function placeMembers(strategy: PlacementStrategy, input: PlacementInput)
 
   let vnfPops: Record<string, string>;
   if (strategy === 'capacity-aware') {
-    vnfPops = placeByCapacity(vnfs, pops, pins);
+    vnfPops = placeByCapacity(vnfs, pops, pins, input.engines);
   } else if (strategy === 'first-pop') {
     vnfPops = Object.fromEntries(free(vnfs.map((v) => v.id)).map((id) => [id, first.id]));
   } else {

@@ -1,19 +1,31 @@
 import type { Capacity } from '../model/index.js';
 import { ConflictError } from '../model/index.js';
-import type { PlacementPop, PlacementVnf } from './placement-types.js';
+import type { PlacementEngine, PlacementPop, PlacementVnf } from './placement-types.js';
 
-const free = (pop: PlacementPop, extra: Capacity): Capacity =>
-  pop.capacity === null
-    ? { cpu: Number.POSITIVE_INFINITY, memoryMiB: Number.POSITIVE_INFINITY }
-    : { cpu: pop.capacity.cpu - pop.used.cpu - extra.cpu, memoryMiB: pop.capacity.memoryMiB - pop.used.memoryMiB - extra.memoryMiB };
-
+const ZERO: Capacity = { cpu: 0, memoryMiB: 0 };
+const UNLIMITED: Capacity = { cpu: Number.POSITIVE_INFINITY, memoryMiB: Number.POSITIVE_INFINITY };
+const minus = (a: Capacity, b: Capacity): Capacity => ({ cpu: a.cpu - b.cpu, memoryMiB: a.memoryMiB - b.memoryMiB });
+const plus = (a: Capacity, b: Capacity): Capacity => ({ cpu: a.cpu + b.cpu, memoryMiB: a.memoryMiB + b.memoryMiB });
 const fits = (demand: Capacity, room: Capacity): boolean => demand.cpu <= room.cpu + 1e-9 && demand.memoryMiB <= room.memoryMiB + 1e-9;
 
 /**
- * First fit in PoP order: each VNF (NSD order) goes to the first PoP whose capacity minus
- * its current use minus what this NS already put there holds the VNF's demand. First fit
- * rather than spreading keeps a chain on few PoPs (fewer cross-PoP links). PoPs with
- * unknown capacity always fit. `pinned` VNFs are charged to their PoP first and must fit
+ * Free room of a PoP: the smaller, per resource, of its own limit (capacity minus its
+ * use minus `addedPop`) and its engine's (the engine's capacity minus what every PoP on
+ * it uses minus `addedEngine`). A PoP with neither limit is unlimited.
+ */
+export function roomOf(pop: PlacementPop, engine: PlacementEngine | undefined, addedPop: Capacity = ZERO, addedEngine: Capacity = ZERO): Capacity {
+  const own = pop.capacity === null ? UNLIMITED : minus(minus(pop.capacity, pop.used), addedPop);
+  const shared = engine === undefined ? UNLIMITED : minus(minus(engine.capacity, engine.used), addedEngine);
+  return { cpu: Math.min(own.cpu, shared.cpu), memoryMiB: Math.min(own.memoryMiB, shared.memoryMiB) };
+}
+
+/**
+ * First fit in PoP order: each VNF (NSD order) goes to the first PoP whose room
+ * ({@link roomOf}: its own limit and its engine's real capacity, minus what is used and
+ * what this NS already put there) holds the VNF's demand. PoPs on one engine share its
+ * capacity: what this NS puts on one is gone for the other. First fit rather than
+ * spreading keeps a chain on few PoPs (fewer cross-PoP links). A PoP with no limit and no
+ * known engine always fits. `pinned` VNFs are charged to their PoP first and must fit
  * too. Throws ConflictError `PLACEMENT_NO_CAPACITY` naming the VNF and the PoP with the
  * most free CPU.
  */
@@ -21,13 +33,17 @@ export function placeByCapacity(
   vnfs: readonly PlacementVnf[],
   pops: readonly PlacementPop[],
   pinned: Readonly<Record<string, string>>,
+  engines: readonly PlacementEngine[] = [],
 ): Record<string, string> {
-  const added = new Map<string, Capacity>(pops.map((p) => [p.id, { cpu: 0, memoryMiB: 0 }]));
-  const charge = (popId: string, d: Capacity): void => {
-    const a = added.get(popId) ?? { cpu: 0, memoryMiB: 0 };
-    added.set(popId, { cpu: a.cpu + d.cpu, memoryMiB: a.memoryMiB + d.memoryMiB });
+  const engineById = new Map(engines.map((e) => [e.id, e]));
+  const addedPop = new Map<string, Capacity>();
+  const addedEngine = new Map<string, Capacity>();
+  const engineOf = (pop: PlacementPop): PlacementEngine | undefined => (pop.engine === undefined ? undefined : engineById.get(pop.engine));
+  const room = (pop: PlacementPop): Capacity => roomOf(pop, engineOf(pop), addedPop.get(pop.id), pop.engine === undefined ? undefined : addedEngine.get(pop.engine));
+  const charge = (pop: PlacementPop, d: Capacity): void => {
+    addedPop.set(pop.id, plus(addedPop.get(pop.id) ?? ZERO, d));
+    if (pop.engine !== undefined) addedEngine.set(pop.engine, plus(addedEngine.get(pop.engine) ?? ZERO, d));
   };
-  const room = (pop: PlacementPop): Capacity => free(pop, added.get(pop.id) ?? { cpu: 0, memoryMiB: 0 });
   const out: Record<string, string> = {};
   const ordered = [...vnfs.filter((v) => pinned[v.id] !== undefined), ...vnfs.filter((v) => pinned[v.id] === undefined)];
   for (const vnf of ordered) {
@@ -36,7 +52,7 @@ export function placeByCapacity(
     const pop = candidates.find((p) => fits(vnf.demand, room(p)));
     if (!pop) throw noCapacity(vnf, pops, room);
     out[vnf.id] = pop.id;
-    charge(pop.id, vnf.demand);
+    charge(pop, vnf.demand);
   }
   return out;
 }

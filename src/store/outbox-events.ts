@@ -24,7 +24,11 @@ const columns = (key: RawBuilder<string>, topic: string, payload: RawBuilder<str
 
 const ref = (alias: string) => (name: string) => sql<string>`${sql.ref(`${alias}.${name}`)}`;
 
-/** `op.changed` of the `lcm_op_occs` rows of `alias`; `previous` is the state they left (null: created). */
+/**
+ * `op.changed` of the `lcm_op_occs` rows of `alias`; `previous` is the state they left
+ * (null: created). A created INSTANTIATE whose placement skipped PoPs that did not answer
+ * says which, and why (`placementSkipped`).
+ */
 export function opChangedColumns(alias: string, previous: OpState | null): EventColumns {
   const c = ref(alias);
   return columns(
@@ -33,7 +37,9 @@ export function opChangedColumns(alias: string, previous: OpState | null): Event
     sql<string>`jsonb_build_object(
       'opId', ${c('id')}, 'nsInstanceId', ${c('ns_instance_id')}, 'operationState', ${c('operation_state')}, 'previousState', ${previous}::text,
       'lcmOperationType', ${c('lcm_operation_type')}, 'tenant', ${c('tenant')}, 'isAutomaticInvocation', ${c('is_automatic_invocation')},
-      'startTime', ${isoMillis(c('start_time'))}, 'statusEnteredTime', ${isoMillis(c('status_entered_time'))}, 'error', ${c('error')})`,
+      'startTime', ${isoMillis(c('start_time'))}, 'statusEnteredTime', ${isoMillis(c('status_entered_time'))}, 'error', ${c('error')})
+      || case when ${previous}::text is null and ${c('internal_params')} ? 'placementSkipped'
+           then jsonb_build_object('placementSkipped', ${c('internal_params')} -> 'placementSkipped') else '{}'::jsonb end`,
   );
 }
 

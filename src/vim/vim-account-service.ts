@@ -80,9 +80,9 @@ export function publicAccount(a: VimAccount): VimAccount {
 
 /**
  * VIM accounts (PoPs): add with a connectivity check, list, check, remove (409 while an
- * NS instance holds resources there), and the local Docker engine registered as `dc1`
- * and `dc2` on a fresh install. The account id is its name, so PoP ids read well in
- * placements. Every change refreshes the {@link VimRegistry}.
+ * NS instance holds resources there), the local Docker engine registered as `dc1` (and
+ * `dc2` in label mode) on a fresh install, and local engines as `dc2..dcN`. The account
+ * id is its name, so PoP ids read well in placements. Every change refreshes the {@link VimRegistry}.
  */
 export function createVimAccountService(deps: VimAccountServiceDeps) {
   const factory = deps.factory;
@@ -190,18 +190,19 @@ export function createVimAccountService(deps: VimAccountServiceDeps) {
       await deps.registry.refresh();
     },
     /**
-     * On a fresh install, registers the Docker engine at `endpoint` as PoPs `dc1` and
-     * `dc2` (same engine, label-separated). Returns what it did; never throws for an
-     * unreachable engine (the caller logs `skipped`).
+     * On a fresh install (no VIM account), registers the Docker engine at `endpoint` as
+     * PoPs `names` (default `dc1`, `dc2`: label mode, one engine; `engines` mode passes
+     * `['dc1']`). Returns what it did; never throws for an unreachable engine (the caller
+     * logs `skipped`).
      */
-    async ensureLocalPops(endpoint: string): Promise<{ registered: string[]; skipped?: string }> {
+    async ensureLocalPops(endpoint: string, names: readonly string[] = ['dc1', 'dc2']): Promise<{ registered: string[]; skipped?: string }> {
       if ((await deps.repo.list()).length > 0) {
         await deps.registry.refresh();
         return { registered: [] };
       }
       const registered: string[] = [];
       try {
-        for (const name of ['dc1', 'dc2']) {
+        for (const name of names) {
           await this.add({ name, type: 'docker', endpoint, config: { autoRegistered: true } });
           registered.push(name);
         }
@@ -209,6 +210,21 @@ export function createVimAccountService(deps: VimAccountServiceDeps) {
         return { registered, skipped: (e as Error).message };
       }
       return { registered };
+    },
+    /**
+     * Makes sure PoP `name` is a Docker account on `endpoint` (a local engine of its own):
+     * registers it (checked) when missing. `present`: it is already there on that
+     * endpoint; `conflict`: an account of that name uses another endpoint (left as is).
+     * Throws what `add` throws.
+     */
+    async ensureDockerPop(name: string, endpoint: string, config: Record<string, unknown>): Promise<{ outcome: 'registered' | 'present' } | { outcome: 'conflict'; endpoint: string }> {
+      const existing = await deps.repo.get(name);
+      if (existing) {
+        await deps.registry.refresh();
+        return existing.endpoint === endpoint && existing.type === 'docker' ? { outcome: 'present' } : { outcome: 'conflict', endpoint: existing.endpoint };
+      }
+      await this.add({ name, type: 'docker', endpoint, config });
+      return { outcome: 'registered' };
     },
     /** The secret member of an account (for the driver factory only). */
     secretOf: accountSecret,

@@ -7,6 +7,37 @@ export const LABEL_VNF = 'rondo.vnf';
 export const LABEL_STEP = 'rondo.step';
 export const LABEL_POP = 'rondo.pop';
 export const LABEL_LINK = 'rondo.link';
+/**
+ * On a network: the PoPs whose computes may join it, comma-separated, when more than the
+ * one in `rondo.pop` may (label mode: PoPs that are labels on one engine share a link's
+ * network). Absent: only the network's own `rondo.pop`.
+ */
+export const LABEL_POPS = 'rondo.pops';
+
+/**
+ * The PoPs whose computes may join a network with these labels: the `rondo.pops` list,
+ * else its `rondo.pop`; null when it carries neither (not made for a PoP: anyone may join).
+ */
+export function networkPops(labels: Labels): string[] | null {
+  const list = labels[LABEL_POPS];
+  if (list !== undefined && list !== '') return list.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const pop = labels[LABEL_POP];
+  return pop === undefined ? null : [pop];
+}
+
+/**
+ * Throws VimError FOREIGN_POP when a compute of PoP `popId` may not join network
+ * `network` (labels `labels`); a driver bound to no PoP, or a network of no PoP, passes.
+ */
+export function assertSamePop(vim: string, popId: string | undefined, network: string, labels: Labels): void {
+  if (popId === undefined) return;
+  const pops = networkPops(labels);
+  if (pops === null || pops.includes(popId)) return;
+  throw new VimError(
+    'FOREIGN_POP', vim,
+    `network ${network} belongs to PoP ${pops.join(', ')}; a compute of PoP ${popId} cannot join it (PoPs are separate sites: place the link's members on one PoP, or join PoPs by an inter-PoP link)`,
+  );
+}
 
 export type Labels = Readonly<Record<string, string>>;
 

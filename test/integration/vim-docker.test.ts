@@ -33,15 +33,20 @@ async function purge(ns: string): Promise<void> {
 runVimCompliance('docker', async () => {
   await ensureEngineAndImage();
   const driver = createDockerVimDriver({ name: 'docker-test', endpoint: 'unix:///var/run/docker.sock', popId: 'dc-test' });
+  // Label mode: a second PoP on the same engine.
+  const other = createDockerVimDriver({ name: 'docker-test-b', endpoint: 'unix:///var/run/docker.sock', popId: 'dc-test-b' });
   return {
     driver,
     image: IMAGE,
-    cleanup: async () => undefined,
+    cleanup: async () => {
+      await other.destroy();
+    },
     kill: async (id) => {
       await docker.getContainer(id).kill();
     },
+    otherPop: { popId: 'dc-test-b', driver: other },
   };
-});
+}, { crossPop: true });
 
 describe('DockerVimDriver on a real engine', () => {
   const run = randomBytes(3).toString('hex');

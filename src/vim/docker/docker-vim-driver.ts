@@ -3,7 +3,7 @@ import { VimError, systemClock } from '../../model/index.js';
 import type { Capacity, Clock } from '../../model/index.js';
 import { isHostAddress, parseCidr, parseIpv4 } from '../ipv4-cidr.js';
 import { abortError, raceAbort, throwIfAborted, withTimeout } from '../vim-abort.js';
-import { LABEL_NS, LABEL_POP, LABEL_STEP } from '../vim-driver.js';
+import { LABEL_NS, LABEL_POP, LABEL_STEP, assertSamePop } from '../vim-driver.js';
 import type {
   ComputeInfo, ComputeSpec, ExecAllResult, ExecResult, LabelledResource, Labels, NetworkInfo, NetworkSpec, VimCapabilities, VimDriver, VimEvent,
 } from '../vim-driver.js';
@@ -373,6 +373,7 @@ export class DockerVimDriver implements VimDriver {
     return spec.interfaces.map((itf, i) => {
       const net = nets[i];
       if (!net) throw new VimError('NOT_FOUND', this.name, `network ${itf.network} not found; create it first`);
+      assertSamePop(this.name, this.#popId, net.Name, net.Labels ?? {});
       const cfg = net.IPAM?.Config?.[0];
       const cidr = parseCidr(cfg?.Subnet ?? '');
       const addr = parseIpv4(itf.address);

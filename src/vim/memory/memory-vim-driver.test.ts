@@ -6,14 +6,15 @@ import type { ComputeSpec, VimEvent } from '../vim-driver.js';
 import { createMemoryVimDriver } from './memory-vim-driver.js';
 
 runVimCompliance('memory', async () => {
-  const driver = createMemoryVimDriver({ images: ['vnf/busybox:latest'] });
+  const driver = createMemoryVimDriver({ images: ['vnf/busybox:latest'], popId: 'dc-a' });
   return {
     driver,
     image: 'vnf/busybox:latest',
     cleanup: async () => undefined,
     kill: async (id) => driver.kill(id),
+    otherPop: { popId: 'dc-b', driver: driver.forPop('dc-b') },
   };
-});
+}, { crossPop: true });
 
 const fixedClock = { now: () => new Date('2024-01-02T03:04:05Z') };
 const counter = (): { next(): string } => {

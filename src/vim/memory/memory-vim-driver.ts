@@ -3,7 +3,7 @@ import type { Capacity, Clock, IdGenerator } from '../../model/index.js';
 import { formatIpv4, isHostAddress, parseCidr, parseIpv4 } from '../ipv4-cidr.js';
 import type { Ipv4Cidr } from '../ipv4-cidr.js';
 import { throwIfAborted } from '../vim-abort.js';
-import { LABEL_NS, LABEL_POP, LABEL_STEP } from '../vim-driver.js';
+import { LABEL_NS, LABEL_POP, LABEL_STEP, assertSamePop } from '../vim-driver.js';
 import type {
   ComputeHealth, ComputeInfo, ComputeInterface, ComputeSpec, ComputeState, ExecResult, LabelledResource, Labels,
   NetworkInfo, NetworkSpec, VimCapabilities, VimDriver, VimEvent,
@@ -34,6 +34,20 @@ export interface MemoryVimOptions {
   readonly missingImages?: Iterable<string>;
   /** Answers execs before the built-in simulation. */
   readonly onExec?: MemoryExecHandler;
+}
+
+/** What the PoPs of one memory engine share. */
+interface MemoryEngineState {
+  readonly networks: Map<string, NetworkRecord>;
+  readonly networkIds: Map<string, string>;
+  readonly computes: Map<string, ComputeRecord>;
+  readonly computeIds: Map<string, string>;
+  /** `rondo.ns` value → ids of resources carrying it. */
+  readonly byNs: Map<string, Set<string>>;
+  readonly subnets: MemorySubnetIndex;
+  readonly faults: Map<MemoryVerb, VimError[]>;
+  readonly events: MemoryEventHub;
+  used: Capacity;
 }
 
 interface NetworkRecord {
@@ -92,18 +106,16 @@ export class MemoryVimDriver implements VimDriver {
   readonly #capacity: Capacity | null;
   readonly #enforceCapacity: boolean;
   readonly #onExec: MemoryExecHandler | undefined;
-  readonly #networks = new Map<string, NetworkRecord>();
-  readonly #networkIds = new Map<string, string>();
-  readonly #computes = new Map<string, ComputeRecord>();
-  readonly #computeIds = new Map<string, string>();
-  /** `rondo.ns` value → ids of resources carrying it. */
-  readonly #byNs = new Map<string, Set<string>>();
-  readonly #subnets = new MemorySubnetIndex();
-  readonly #faults = new Map<MemoryVerb, VimError[]>();
-  readonly #events = new MemoryEventHub();
-  #used = { cpu: 0, memoryMiB: 0 };
+  /** The engine's state: shared by the views of other PoPs on it ({@link forPop}). */
+  readonly #s: MemoryEngineState;
 
-  constructor(opts: MemoryVimOptions = {}) {
+  /** `shared`: the engine state of another PoP's driver ({@link forPop}). */
+  constructor(opts: MemoryVimOptions = {}, shared?: { readonly state: MemoryEngineState; readonly execLog: MemoryExecRecord[]; readonly images: Set<string> | null; readonly missingImages: Set<string> }) {
+    this.#s = shared?.state ?? {
+      networks: new Map(), networkIds: new Map(), computes: new Map(), computeIds: new Map(), byNs: new Map(),
+      subnets: new MemorySubnetIndex(), faults: new Map(), events: new MemoryEventHub(), used: { cpu: 0, memoryMiB: 0 },
+    };
+    if (shared) this.execLog = shared.execLog;
     this.name = opts.name ?? 'memory';
     this.#popId = opts.popId;
     this.#clock = opts.clock ?? systemClock;
@@ -111,21 +123,35 @@ export class MemoryVimDriver implements VimDriver {
     this.#ids = opts.ids ?? { next: () => String(++n) };
     this.#capacity = opts.capacity === undefined ? { cpu: 16, memoryMiB: 65_536 } : opts.capacity;
     this.#enforceCapacity = opts.enforceCapacity ?? false;
-    this.images = opts.images === undefined ? null : new Set(opts.images);
-    this.missingImages = new Set(opts.missingImages ?? []);
+    this.images = shared ? shared.images : opts.images === undefined ? null : new Set(opts.images);
+    this.missingImages = shared ? shared.missingImages : new Set(opts.missingImages ?? []);
     this.#onExec = opts.onExec;
+  }
+
+  /**
+   * A driver of PoP `popId` on this same engine (label mode: networks, computes, capacity
+   * and faults are shared; labels and `listByLabel` are the other PoP's), as two Docker
+   * PoPs on one endpoint share the engine.
+   */
+  forPop(popId: string, name = this.name): MemoryVimDriver {
+    return new MemoryVimDriver(
+      {
+        name, popId, clock: this.#clock, ids: this.#ids, capacity: this.#capacity, enforceCapacity: this.#enforceCapacity, ...(this.#onExec ? { onExec: this.#onExec } : {}),
+      },
+      { state: this.#s, execLog: this.execLog, images: this.images, missingImages: this.missingImages },
+    );
   }
 
   /** Makes the next call of `verb` throw `error` (default UNEXPECTED_RESPONSE). Queues. */
   failNext(verb: MemoryVerb, error?: VimError): void {
-    const queue = this.#faults.get(verb) ?? [];
+    const queue = this.#s.faults.get(verb) ?? [];
     queue.push(error ?? new VimError('UNEXPECTED_RESPONSE', this.name, `injected fault in ${verb}`));
-    this.#faults.set(verb, queue);
+    this.#s.faults.set(verb, queue);
   }
 
   /** Number of open `watch` iterators (wait for it before calling {@link kill}). */
   get watchers(): number {
-    return this.#events.watchers;
+    return this.#s.events.watchers;
   }
 
   /**
@@ -140,8 +166,8 @@ export class MemoryVimDriver implements VimDriver {
     rec.state = exitCode === 0 ? 'STOPPED' : 'ERROR';
     rec.exitCode = exitCode;
     const at = this.#clock.now();
-    if (opts.oom) this.#events.publish({ type: 'compute.oom', computeId: rec.id, computeName: rec.spec.name, labels: rec.labels, at });
-    this.#events.publish({ type: 'compute.died', computeId: rec.id, computeName: rec.spec.name, labels: rec.labels, exitCode, at });
+    if (opts.oom) this.#s.events.publish({ type: 'compute.oom', computeId: rec.id, computeName: rec.spec.name, labels: rec.labels, at });
+    this.#s.events.publish({ type: 'compute.died', computeId: rec.id, computeName: rec.spec.name, labels: rec.labels, exitCode, at });
   }
 
   /**
@@ -153,7 +179,7 @@ export class MemoryVimDriver implements VimDriver {
     if (!rec) throw new VimError('NOT_FOUND', this.name, `compute ${idOrName} not found`);
     rec.health = health;
     if (health === 'healthy' || health === 'unhealthy') {
-      this.#events.publish({ type: 'compute.health', computeId: rec.id, computeName: rec.spec.name, labels: rec.labels, healthy: health === 'healthy', at: this.#clock.now() });
+      this.#s.events.publish({ type: 'compute.health', computeId: rec.id, computeName: rec.spec.name, labels: rec.labels, healthy: health === 'healthy', at: this.#clock.now() });
     }
   }
 
@@ -185,7 +211,7 @@ export class MemoryVimDriver implements VimDriver {
     }
     const cidr = parseCidr(spec.subnet);
     if (!cidr) throw new VimError('UNEXPECTED_RESPONSE', this.name, `subnet ${spec.subnet} is not an IPv4 CIDR`);
-    if (this.#subnets.overlaps(cidr)) throw new VimError('SUBNET_IN_USE', this.name, `subnet ${spec.subnet} overlaps another network`);
+    if (this.#s.subnets.overlaps(cidr)) throw new VimError('SUBNET_IN_USE', this.name, `subnet ${spec.subnet} overlaps another network`);
     const used = new Map<number, string>();
     // Like Docker's IPAM: without a gateway the first host address becomes the gateway.
     const gw = spec.gateway === undefined ? (cidr.prefix <= 30 ? cidr.network + 1 : null) : parseIpv4(spec.gateway);
@@ -194,16 +220,16 @@ export class MemoryVimDriver implements VimDriver {
     }
     if (gw !== null) used.set(gw, GATEWAY);
     const info: NetworkInfo = { id: `net-${this.#ids.next()}`, name: spec.name, subnet: spec.subnet, labels };
-    this.#networks.set(info.id, { info, cidr, used });
-    this.#networkIds.set(info.name, info.id);
-    this.#subnets.add(cidr);
+    this.#s.networks.set(info.id, { info, cidr, used });
+    this.#s.networkIds.set(info.name, info.id);
+    this.#s.subnets.add(cidr);
     this.#index(info.id, labels);
     return info;
   }
 
   async subnetsInUse(signal?: AbortSignal): Promise<string[]> {
     this.#enter('subnetsInUse', signal);
-    return [...this.#networks.values()].map((n) => n.info.subnet);
+    return [...this.#s.networks.values()].map((n) => n.info.subnet);
   }
 
   async deleteNetwork(idOrName: string, signal?: AbortSignal): Promise<void> {
@@ -213,9 +239,9 @@ export class MemoryVimDriver implements VimDriver {
     for (const owner of rec.used.values()) {
       if (owner !== GATEWAY) throw new VimError('CONFLICT', this.name, `network ${rec.info.name} still has computes attached`);
     }
-    this.#networks.delete(rec.info.id);
-    this.#networkIds.delete(rec.info.name);
-    this.#subnets.remove(rec.cidr);
+    this.#s.networks.delete(rec.info.id);
+    this.#s.networkIds.delete(rec.info.name);
+    this.#s.subnets.remove(rec.cidr);
     this.#unindex(rec.info.id, rec.info.labels);
   }
 
@@ -229,8 +255,8 @@ export class MemoryVimDriver implements VimDriver {
     }
     if (!this.#imageExists(spec.image)) throw new VimError('NOT_FOUND', this.name, `image ${spec.image} not found; build or load it first`);
     if (this.#enforceCapacity && this.#capacity) {
-      const cpu = this.#used.cpu + spec.vcpus;
-      const mem = this.#used.memoryMiB + spec.memoryMiB;
+      const cpu = this.#s.used.cpu + spec.vcpus;
+      const mem = this.#s.used.memoryMiB + spec.memoryMiB;
       if (cpu > this.#capacity.cpu || mem > this.#capacity.memoryMiB) throw new VimError('QUOTA', this.name, `compute ${spec.name} exceeds the capacity`);
     }
     const id = `cmp-${this.#ids.next()}`;
@@ -238,6 +264,7 @@ export class MemoryVimDriver implements VimDriver {
     const interfaces = spec.interfaces.map((itf, i) => {
       const net = this.#network(itf.network);
       if (!net) throw new VimError('NOT_FOUND', this.name, `network ${itf.network} not found`);
+      assertSamePop(this.name, this.#popId, net.info.name, net.info.labels);
       const addr = parseIpv4(itf.address);
       if (addr === null || !isHostAddress(net.cidr, addr)) throw new VimError('CONFLICT', this.name, `address ${itf.address} is not in ${net.info.subnet}`);
       if (net.used.has(addr)) throw new VimError('CONFLICT', this.name, `address ${itf.address} is already used on ${net.info.name}`);
@@ -246,13 +273,13 @@ export class MemoryVimDriver implements VimDriver {
     if (new Set(interfaces.map((i) => `${i.networkId}/${i.addr}`)).size !== interfaces.length) {
       throw new VimError('CONFLICT', this.name, `compute ${spec.name} uses one address twice`);
     }
-    for (const itf of interfaces) this.#networks.get(itf.networkId)?.used.set(itf.addr, id);
+    for (const itf of interfaces) this.#s.networks.get(itf.networkId)?.used.set(itf.addr, id);
     const rec: ComputeRecord = { spec, id, labels, interfaces, state: 'ACTIVE' };
-    this.#computes.set(id, rec);
-    this.#computeIds.set(spec.name, id);
+    this.#s.computes.set(id, rec);
+    this.#s.computeIds.set(spec.name, id);
     this.#index(id, labels);
-    this.#used = { cpu: this.#used.cpu + spec.vcpus, memoryMiB: this.#used.memoryMiB + spec.memoryMiB };
-    this.#events.publish({ type: 'compute.started', computeId: id, computeName: spec.name, labels, at: this.#clock.now() });
+    this.#s.used = { cpu: this.#s.used.cpu + spec.vcpus, memoryMiB: this.#s.used.memoryMiB + spec.memoryMiB };
+    this.#s.events.publish({ type: 'compute.started', computeId: id, computeName: spec.name, labels, at: this.#clock.now() });
     return this.#info(rec);
   }
 
@@ -260,11 +287,11 @@ export class MemoryVimDriver implements VimDriver {
     this.#enter('deleteCompute', signal);
     const rec = this.#compute(idOrName);
     if (!rec) return;
-    for (const itf of rec.interfaces) this.#networks.get(itf.networkId)?.used.delete(itf.addr);
-    this.#computes.delete(rec.id);
-    this.#computeIds.delete(rec.spec.name);
+    for (const itf of rec.interfaces) this.#s.networks.get(itf.networkId)?.used.delete(itf.addr);
+    this.#s.computes.delete(rec.id);
+    this.#s.computeIds.delete(rec.spec.name);
     this.#unindex(rec.id, rec.labels);
-    this.#used = { cpu: this.#used.cpu - rec.spec.vcpus, memoryMiB: this.#used.memoryMiB - rec.spec.memoryMiB };
+    this.#s.used = { cpu: this.#s.used.cpu - rec.spec.vcpus, memoryMiB: this.#s.used.memoryMiB - rec.spec.memoryMiB };
   }
 
   /** Stops the compute and keeps it (addresses stay taken); publishes `compute.died` (exit 0), as Docker's stop does. */
@@ -276,7 +303,7 @@ export class MemoryVimDriver implements VimDriver {
       rec.state = 'STOPPED';
       rec.exitCode = 0;
       rec.health = undefined;
-      this.#events.publish({ type: 'compute.died', computeId: rec.id, computeName: rec.spec.name, labels: rec.labels, exitCode: 0, at: this.#clock.now() });
+      this.#s.events.publish({ type: 'compute.died', computeId: rec.id, computeName: rec.spec.name, labels: rec.labels, exitCode: 0, at: this.#clock.now() });
     }
     return this.#info(rec);
   }
@@ -289,7 +316,7 @@ export class MemoryVimDriver implements VimDriver {
     if (rec.state !== 'ACTIVE') {
       rec.state = 'ACTIVE';
       delete rec.exitCode;
-      this.#events.publish({ type: 'compute.started', computeId: rec.id, computeName: rec.spec.name, labels: rec.labels, at: this.#clock.now() });
+      this.#s.events.publish({ type: 'compute.started', computeId: rec.id, computeName: rec.spec.name, labels: rec.labels, at: this.#clock.now() });
     }
     return this.#info(rec);
   }
@@ -309,11 +336,11 @@ export class MemoryVimDriver implements VimDriver {
     this.#enter('listByLabel', signal);
     const wanted = Object.entries(this.#labelled(labels));
     const ns = labels[LABEL_NS];
-    const ids = ns === undefined ? [...this.#networks.keys(), ...this.#computes.keys()] : [...(this.#byNs.get(ns) ?? [])];
+    const ids = ns === undefined ? [...this.#s.networks.keys(), ...this.#s.computes.keys()] : [...(this.#s.byNs.get(ns) ?? [])];
     const found: LabelledResource[] = [];
     for (const id of ids) {
-      const net = this.#networks.get(id);
-      const cmp = this.#computes.get(id);
+      const net = this.#s.networks.get(id);
+      const cmp = this.#s.computes.get(id);
       const res: LabelledResource | undefined = net
         ? { kind: 'network', id, name: net.info.name, labels: net.info.labels }
         : cmp && { kind: 'compute', id, name: cmp.spec.name, labels: cmp.labels };
@@ -330,7 +357,7 @@ export class MemoryVimDriver implements VimDriver {
 
   watch(signal: AbortSignal): AsyncIterable<VimEvent> {
     this.#enter('watch', signal);
-    return this.#events.stream(signal);
+    return this.#s.events.stream(signal);
   }
 
   async hasImage(image: string, signal?: AbortSignal): Promise<boolean> {
@@ -344,7 +371,7 @@ export class MemoryVimDriver implements VimDriver {
 
   #enter(verb: MemoryVerb, signal: AbortSignal | undefined): void {
     throwIfAborted(this.name, signal, verb);
-    const fault = this.#faults.get(verb)?.shift();
+    const fault = this.#s.faults.get(verb)?.shift();
     if (fault) throw fault;
   }
 
@@ -353,26 +380,26 @@ export class MemoryVimDriver implements VimDriver {
   }
 
   #network(idOrName: string): NetworkRecord | undefined {
-    return this.#networks.get(idOrName) ?? this.#networks.get(this.#networkIds.get(idOrName) ?? '');
+    return this.#s.networks.get(idOrName) ?? this.#s.networks.get(this.#s.networkIds.get(idOrName) ?? '');
   }
 
   #compute(idOrName: string): ComputeRecord | undefined {
-    return this.#computes.get(idOrName) ?? this.#computes.get(this.#computeIds.get(idOrName) ?? '');
+    return this.#s.computes.get(idOrName) ?? this.#s.computes.get(this.#s.computeIds.get(idOrName) ?? '');
   }
 
   #index(id: string, labels: Labels): void {
     const ns = labels[LABEL_NS];
     if (ns === undefined) return;
-    const set = this.#byNs.get(ns) ?? new Set<string>();
+    const set = this.#s.byNs.get(ns) ?? new Set<string>();
     set.add(id);
-    this.#byNs.set(ns, set);
+    this.#s.byNs.set(ns, set);
   }
 
   #unindex(id: string, labels: Labels): void {
     const ns = labels[LABEL_NS];
-    const set = ns === undefined ? undefined : this.#byNs.get(ns);
+    const set = ns === undefined ? undefined : this.#s.byNs.get(ns);
     set?.delete(id);
-    if (ns !== undefined && set?.size === 0) this.#byNs.delete(ns);
+    if (ns !== undefined && set?.size === 0) this.#s.byNs.delete(ns);
   }
 
   #reachable(from: ComputeRecord, address: string): boolean {
@@ -380,8 +407,8 @@ export class MemoryVimDriver implements VimDriver {
     if (addr === null) return false;
     if (from.interfaces.some((i) => i.addr === addr)) return true;
     return from.interfaces.some((itf) => {
-      const owner = this.#networks.get(itf.networkId)?.used.get(addr);
-      return owner !== undefined && this.#computes.get(owner)?.state === 'ACTIVE';
+      const owner = this.#s.networks.get(itf.networkId)?.used.get(addr);
+      return owner !== undefined && this.#s.computes.get(owner)?.state === 'ACTIVE';
     });
   }
 

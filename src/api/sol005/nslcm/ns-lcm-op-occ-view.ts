@@ -42,6 +42,8 @@ export function toOpOccView(op: LcmOpOcc, steps: readonly OpStep[] | null, base:
     ...(op.error ? { error: op.error } : {}),
     // Rondo's extension: what a placement SSM said about this INSTANTIATE (docs/plugins.md).
     ...(op.placementAdvice ? { placementAdvice: op.placementAdvice } : {}),
+    // Rondo's extension: PoPs placement skipped because they did not answer.
+    ...(op.placementSkipped ? { placementSkipped: op.placementSkipped } : {}),
     _links: {
       self: { href: self },
       nsInstance: { href: `${base}/nslcm/v1/ns_instances/${op.nsInstanceId}` },
@@ -60,8 +62,8 @@ export type OpOccView = ReturnType<typeof toOpOccView>;
 export const OP_OCC_ATTRIBUTES: ReadonlySet<string> = new Set([
   'id', 'operationState', 'statusEnteredTime', 'nsInstanceId', 'lcmOperationType', 'startTime', 'isAutomaticInvocation', 'isCancelPending', 'cancelMode', 'error',
 ]);
-/** SOL005 §6.4.9.3.2: left out of lists unless asked for (Rondo adds `steps` and `placementAdvice`). */
-export const OP_OCC_DEFAULT_EXCLUDED = ['operationParams', 'error', 'resourceChanges', 'changedInfo', 'changedExtConnectivity', 'steps', 'placementAdvice'] as const;
+/** SOL005 §6.4.9.3.2: left out of lists unless asked for (Rondo adds `steps`, `placementAdvice` and `placementSkipped`). */
+export const OP_OCC_DEFAULT_EXCLUDED = ['operationParams', 'error', 'resourceChanges', 'changedInfo', 'changedExtConnectivity', 'steps', 'placementAdvice', 'placementSkipped'] as const;
 
 /** Loose NsLcmOpOcc schema: typed top level, nested documents passed through. */
 export const OpOccSchema = Type.Object(

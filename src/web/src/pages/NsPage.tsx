@@ -208,5 +208,8 @@ export function NsPage({ id }: { readonly id: string }) {
 function summary(e: RondoEvent): string {
   const p = e.payload;
   const parts = [p.vnfId, p.operationState, p.lcmOperationType, p.kind, p.target, p.state, p.perceivedSeverity].filter((x) => typeof x === 'string');
+  // An INSTANTIATE whose placement skipped PoPs that did not answer says which.
+  const skipped = Array.isArray(p.placementSkipped) ? (p.placementSkipped as { popId?: unknown; reason?: unknown }[]) : [];
+  for (const s of skipped) parts.push(`PoP ${String(s.popId)} skipped: down (${String(s.reason)})`);
   return parts.join(' · ');
 }
