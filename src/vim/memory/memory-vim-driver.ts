@@ -65,6 +65,9 @@ interface ComputeRecord {
   health?: ComputeHealth;
 }
 
+/** The image of the memory VIM's tunnel endpoints (its own, like Docker's helper). */
+const TUNNEL_HELPER_IMAGE = 'rondo/tunnel:latest';
+
 /** Owner of a network's gateway address in `NetworkRecord.used`. */
 const GATEWAY = 'gateway';
 
@@ -229,7 +232,8 @@ export class MemoryVimDriver implements VimDriver {
       if (sameOwner(existing.labels, labels)) return this.#info(existing);
       throw new VimError('CONFLICT', this.name, `compute ${spec.name} exists with another owner`);
     }
-    if (!this.#imageExists(spec.image)) throw new VimError('NOT_FOUND', this.name, `image ${spec.image} not found; build or load it first`);
+    // The tunnel helper's image is the driver's own: always there.
+    if (spec.image !== TUNNEL_HELPER_IMAGE && !this.#imageExists(spec.image)) throw new VimError('NOT_FOUND', this.name, `image ${spec.image} not found; build or load it first`);
     if (this.#enforceCapacity && this.#capacity) {
       const cpu = this.#used.cpu + spec.vcpus;
       const mem = this.#used.memoryMiB + spec.memoryMiB;
@@ -265,7 +269,7 @@ export class MemoryVimDriver implements VimDriver {
    */
   async createTunnelEndpoint(spec: TunnelEndpointSpec, signal?: AbortSignal): Promise<TunnelEndpointInfo> {
     const info = await this.createCompute(
-      { name: spec.name, image: 'rondo/tunnel:latest', vcpus: 0, memoryMiB: 0, interfaces: [{ network: spec.network, address: spec.address }], env: {}, labels: { ...spec.labels, [LABEL_TUNNEL]: String(spec.vni) } },
+      { name: spec.name, image: TUNNEL_HELPER_IMAGE, vcpus: 0, memoryMiB: 0, interfaces: [{ network: spec.network, address: spec.address }], env: {}, labels: { ...spec.labels, [LABEL_TUNNEL]: String(spec.vni) } },
       signal,
     );
     let h = 0x811c9dc5;
