@@ -123,6 +123,18 @@ describe('inter-PoP links on the memory VIM', () => {
     expect((await service.getNs(ns.id)).state).toBe('NOT_INSTANTIATED');
   });
 
+  it('reconciles: a tunnel endpoint no NS record owns is an orphan and is removed', async () => {
+    const { engines } = await harness();
+    const b = engines[1] as MemoryVimDriver;
+    const labels = { 'rondo.ns': 'gone-ns', 'rondo.step': 's1', 'rondo.pop': 'dc2' };
+    await b.createNetwork({ name: 'rondo-gone-l', subnet: '10.30.9.0/29', gateway: '10.30.9.1', labels });
+    await b.createTunnelEndpoint({ name: 'rondo-gone-l-tun', network: 'rondo-gone-l', address: '10.30.9.3', vni: 0x1e0900, labels });
+    const report = await (composition as Composition).services.reconciler.runOnce();
+    expect(report.orphans.map((o) => [o.kind, o.name, o.reason])).toEqual(expect.arrayContaining([['compute', 'rondo-gone-l-tun', 'NS_UNKNOWN'], ['network', 'rondo-gone-l', 'NS_UNKNOWN']]));
+    expect(await b.listByLabel({ 'rondo.ns': 'gone-ns' })).toEqual([]);
+    expect(b.tunnels.size).toBe(0);
+  });
+
   it('keeps PoPs of one engine on one network with no tunnel (label mode)', async () => {
     const { service } = await harness([account('dc1', 'a'), account('dc2', 'a'), account('dc3', 'a')]);
     const ns = await service.createNs({ nsdId: 'chain', nsName: 'one-engine' });
