@@ -27,9 +27,11 @@ import { createVimDriver } from '../../src/app/index.js';
 
 const engines = [1, 2, 3].map((n) => new LocalEngine({ name: `tun${n}`, bridge: `rondotun${n}`, bridgeAddress: `172.31.22${n}.1/24` }));
 const IMAGES = { 'vnf/client:latest': 'vnf/busybox:latest', 'vnf/firewall:latest': 'vnf/busybox:latest', 'vnf/server:latest': 'vnf/busybox:latest' };
-const accounts: VimAccount[] = engines.map((e, i) => ({
-  id: `dc${i + 1}`, name: `dc${i + 1}`, type: 'docker', endpoint: e.endpoint, capacity: null, config: { imageMap: IMAGES }, tenant: 'default', createdAt: new Date(0).toISOString(),
-}));
+const docker = (id: string, endpoint: string): VimAccount => ({
+  id, name: id, type: 'docker', endpoint, capacity: null, config: { imageMap: IMAGES }, tenant: 'default', createdAt: new Date(0).toISOString(),
+});
+// dc1..dc3 one per engine; `one` (on the first engine too) runs the whole chain on one PoP for comparison.
+const accounts: VimAccount[] = [...engines.map((e, i) => docker(`dc${i + 1}`, e.endpoint)), docker('one', (engines[0] as LocalEngine).endpoint)];
 const PINS = { client: 'dc1', input: 'dc1', mgmt: 'dc1', firewall: 'dc2', server: 'dc3', output: 'dc3' };
 // No start commands: the images are plain busybox (no iptables, no httpd needed to route).
 const vnfds: Record<string, Vnfd> = { client: chainVnfd('client'), firewall: chainVnfd('firewall'), server: chainVnfd('server') };
@@ -78,6 +80,7 @@ describe('a chain across three Docker engines joined by VXLAN tunnels', () => {
   let nsId = '';
   let name = (m: string): string => m;
   const address = new Map<string, string>();
+  let hopsAcross: string[] = [];
 
   it('instantiates with a tunnel per inter-PoP link and one subnet per link', async () => {
     const ns = await service.createNs({ nsdId: 'chain', nsName: 'three-engines' });
@@ -106,6 +109,7 @@ describe('a chain across three Docker engines joined by VXLAN tunnels', () => {
     const hops = trace.split('\n').slice(1).map((l) => l.trim().split(/\s+/)[1]).filter((h): h is string => !!h);
     // The next hops the routes name, as on one PoP: the client's input, the firewall's input, the server's input, then the SAP.
     expect(hops).toEqual([address.get('client:input'), address.get('firewall:input'), address.get('server:input'), out]);
+    hopsAcross = hops;
   }, 120_000);
 
   it('carries the mgmt E-LAN across all three engines (head-end replication to two peers)', async () => {
@@ -142,4 +146,23 @@ describe('a chain across three Docker engines joined by VXLAN tunnels', () => {
       expect(nets).toEqual(['bridge', 'host', 'none']);
     }
   }, 180_000);
+
+  it('on one PoP the same chain gives the same traceroute hops (the tunnels change no address or route)', async () => {
+    const ns = await service.createNs({ nsdId: 'chain', nsName: 'one-pop' });
+    const pins = Object.fromEntries(Object.keys(PINS).map((m) => [m, 'one']));
+    const op = await service.instantiate(ns.id, { pins });
+    expect((await service.waitForOp(op.id, { timeoutMs: 240_000 })).operationState).toBe('COMPLETED');
+    const steps = await service.listSteps(op.id);
+    expect(steps.filter((s) => s.kind === 'tunnel')).toEqual([]);
+    const vnfs = await service.listVnfs(ns.id);
+    const out = vnfs.find((v) => v.memberId === 'output')?.interfaces[0]?.address as string;
+    const short = (steps.find((s) => s.kind === 'network')?.target ?? '').split('-')[1] as string;
+    const trace = await exec('one', `rondo-${short}-input`, `traceroute -n -w 2 -q 1 -m 8 ${out}`);
+    const hops = trace.split('\n').slice(1).map((l) => l.trim().split(/\s+/)[1]).filter((h): h is string => !!h);
+    // IPAM hands the released subnets out again, so the addresses themselves match.
+    expect(hops).toEqual(hopsAcross);
+    const term = await service.terminate(ns.id);
+    expect((await service.waitForOp(term.id, { timeoutMs: 120_000 })).operationState).toBe('COMPLETED');
+    expect(await (engines[0] as LocalEngine).client.listContainers({ all: true })).toEqual([]);
+  }, 300_000);
 });
