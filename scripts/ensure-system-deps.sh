@@ -35,6 +35,8 @@ if [ -x "$here/ensure-docker.sh" ] || [ -f "$here/ensure-docker.sh" ]; then bash
 if [ -f "$here/build-vnf-images.sh" ]; then bash "$here/build-vnf-images.sh"; fi
 # The example specific managers' images (esbuild comes with npm ci; the manager tests build them too).
 if [ "${RONDO_SKIP_RABBITMQ:-0}" != "1" ] && [ -x "$here/../node_modules/.bin/esbuild" ]; then bash "$here/build-manager-images.sh"; fi
+# The tunnel helper of inter-PoP links (iproute2 binaries of this host, cached by content hash).
+if [ -f "$here/build-tunnel-image.sh" ]; then bash "$here/build-tunnel-image.sh"; fi
 
 # The OpenStack tests run against a small real OpenStack started from ../shared/openstack.
 if [ -f "$here/ensure-openstack.sh" ] && [ "${RONDO_SKIP_OPENSTACK:-0}" != "1" ]; then bash "$here/ensure-openstack.sh"; fi

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { VimError } from '../src/model/index.js';
-import { LABEL_NS, LABEL_POP, LABEL_POPS, LABEL_STEP, LABEL_VNF, startComputeOf, stopComputeOf } from '../src/vim/index.js';
+import { LABEL_NS, LABEL_POP, LABEL_POPS, LABEL_STEP, LABEL_VNF, startComputeOf, stopComputeOf, tunnelsOf } from '../src/vim/index.js';
 import type { ComputeInfo, ComputeSpec, InterfaceSpec, NetworkSpec, VimDriver, VimEvent } from '../src/vim/index.js';
 
 /** What `makeDriver` hands the suite. */
@@ -29,7 +29,7 @@ export interface VimComplianceHarness {
 export const VIM_COMPLIANCE_CASES = [
   'connectivity', 'network-idempotent', 'network-overlap', 'subnets-in-use', 'network-in-use', 'compute-ping',
   'compute-idempotent', 'labels', 'delete-missing', 'address-conflict', 'missing-image',
-  'status-after-kill', 'watch-died', 'exec-exit-codes', 'abort', 'stop-start', 'recreate-same-address', 'foreign-pop-network',
+  'status-after-kill', 'watch-died', 'exec-exit-codes', 'abort', 'stop-start', 'recreate-same-address', 'foreign-pop-network', 'tunnel-endpoint',
 ] as const;
 export type VimComplianceCase = (typeof VIM_COMPLIANCE_CASES)[number];
 
@@ -324,6 +324,28 @@ export function runVimCompliance(
       await expectVimError(stop(`rc-${run}-never`), 'NOT_FOUND');
       await expectVimError(start(`rc-${run}-never`), 'NOT_FOUND');
     }, async () => stopComputeOf(d)(`rc-${run}-never`));
+
+    kase('tunnel-endpoint', async () => {
+      // The endpoint of an inter-PoP link: made idempotently on a segment, labelled, peered, removed like a compute.
+      const { createTunnelEndpoint, connectTunnel } = tunnelsOf(d);
+      const net = network('tun');
+      await d.createNetwork(net);
+      const spec = { name: `rc-${run}-tun`, network: net.name, address: host(net, 90), vni: 4242, labels: labels('tun-1', { 'rondo.link': 'tun' }) };
+      const a = await createTunnelEndpoint(spec);
+      expect(a.underlayAddress).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+      const b = await createTunnelEndpoint(spec);
+      expect(b).toEqual(a);
+      await expectVimError(createTunnelEndpoint({ ...spec, labels: labels('tun-other') }), 'CONFLICT');
+      await connectTunnel(spec.name, { peers: ['192.0.2.10', '192.0.2.11'], bandwidthMbps: 5 });
+      await connectTunnel(spec.name, { peers: ['192.0.2.12'] });
+      const listed = await d.listByLabel({ [LABEL_NS]: ns, 'rondo.tunnel': '4242' });
+      expect(listed.map((r) => [r.kind, r.name])).toEqual([['compute', spec.name]]);
+      await d.deleteCompute(spec.name);
+      expect(await d.listByLabel({ [LABEL_NS]: ns, 'rondo.tunnel': '4242' })).toEqual([]);
+    }, async () => {
+      const { createTunnelEndpoint } = tunnelsOf(d);
+      return createTunnelEndpoint({ name: `rc-${run}-tun`, network: `rc-${run}-none`, address: '10.0.0.2', vni: 1, labels: labels('tun-1') });
+    });
 
     kase('recreate-same-address', async () => {
       // What healing does: the compute is removed and made again with the same addresses at once.

@@ -15,7 +15,15 @@ interface Plan {
   placement: Record<string, string>;
   networks: { linkId: string; name: string; subnet: string; popId: string }[];
   computes: { name: string; memberId: string; memberKind: string; image: string; interfaces: Iface[] }[];
-  steps: { seq: number; phase: number; kind: string; target: string; popId: string }[];
+  steps: { seq: number; phase: number; kind: string; target: string; popId: string; params?: Record<string, unknown> }[];
+}
+
+/** What the dry run shows of a `tunnel` step (an inter-PoP link). */
+interface TunnelParams {
+  linkId: string;
+  vni: number;
+  endpoints: { popId: string }[];
+  bandwidthMbps?: number;
 }
 
 const nsPath = (id: string) => `/nslcm/v1/ns_instances/${encodeURIComponent(id)}`;
@@ -100,6 +108,12 @@ export function registerNsCommands(program: Command, out: Output): void {
         printTable(out, ['MEMBER', 'POP'], Object.entries(plan.placement));
         out.out('\nnetworks:');
         printTable(out, ['LINK', 'NAME', 'SUBNET', 'POP'], plan.networks.map((n) => [n.linkId, n.name, n.subnet, n.popId]));
+        const tunnels = plan.steps.filter((s) => s.kind === 'tunnel').map((s) => s.params as unknown as TunnelParams);
+        if (tunnels.length > 0) {
+          // Links whose members sit on PoPs of different engines: one segment per engine, joined by VXLAN.
+          out.out('\ninter-PoP tunnels (VXLAN; latency emulation unavailable: no netem):');
+          printTable(out, ['LINK', 'VNI', 'POPS', 'BANDWIDTH'], tunnels.map((t) => [t.linkId, t.vni, t.endpoints.map((e) => e.popId).join(' ↔ '), t.bandwidthMbps === undefined ? '-' : `${t.bandwidthMbps} Mbit/s`]));
+        }
         out.out('\naddresses:');
         printTable(out, ['MEMBER', 'KIND', 'CP', 'LINK', 'ADDRESS'], plan.computes.flatMap((c) => c.interfaces.map((i) => [c.memberId, c.memberKind, i.cp, i.linkId, `${i.address}/${i.prefix}`])));
         out.out('\nsteps:');

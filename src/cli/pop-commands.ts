@@ -62,7 +62,7 @@ export function registerPopCommands(program: Command, out: Output): void {
       }
       (await localPop()).saveLocalPopState(engine, state);
       if (o.images) {
-        say(`PoP ${name}: building the VNF images from busybox-static…`);
+        say(`PoP ${name}: building the VNF and tunnel helper images from busybox-static…`);
         await engine.importVnfImages().catch((e: unknown) => {
           throw new CliError(`pop up ${name}: could not build the VNF images`, EXIT.failed, (e as Error).message, 'run with --no-images to skip them');
         });

@@ -7,3 +7,4 @@ export type { LinkAddressing } from './link-addressing.js';
 export { parseIpv4, formatIpv4, parseCidr, formatCidr } from './ipv4-address.js';
 export type { Cidr } from './ipv4-address.js';
 export { freeHostAddresses, splitSubnet, subnetOfAddress } from './free-addresses.js';
+export { vniOf } from './tunnel-vni.js';

@@ -1,5 +1,5 @@
 import type { CancelMode, LcmOpOcc, NsInstance, OpState, OpStep, OpType, PlacementAdviceRecord, VimAccount, VnfInstance } from '../model/index.js';
-import { ConflictError, IllegalStateError, NotFoundError, RondoError } from '../model/index.js';
+import { BadRequestError, ConflictError, IllegalStateError, NotFoundError, RondoError } from '../model/index.js';
 import type { PlacementStrategy } from '../placement/index.js';
 import type { ExecutorDeps } from './executor-deps.js';
 import { moveOp } from './executor-deps.js';
@@ -87,6 +87,23 @@ function instantiateNsRequestOf(req: InstantiateRequest): Record<string, unknown
     ...(req.nsInstantiationLevelId !== undefined ? { nsInstantiationLevelId: req.nsInstantiationLevelId } : {}),
     ...(Object.keys(forNs).length > 0 ? { additionalParamsForNs: forNs } : {}),
   };
+}
+
+/**
+ * Link bandwidths an instantiation gives (`additionalParams.linkBandwidths`: link id →
+ * Mbit/s), over the NSD's; applied on inter-PoP tunnels. Throws BadRequestError for a
+ * value that is not a positive number.
+ */
+export function linkBandwidthsOf(params: Readonly<Record<string, unknown>> | undefined): Map<string, number> {
+  const raw = params?.['linkBandwidths'];
+  if (raw === undefined) return new Map();
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new BadRequestError('additionalParams.linkBandwidths must map link ids to Mbit/s');
+  return new Map(
+    Object.entries(raw as Record<string, unknown>).map(([link, v]) => {
+      if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) throw new BadRequestError(`additionalParams.linkBandwidths.${link} must be a positive number of Mbit/s`);
+      return [link, v] as const;
+    }),
+  );
 }
 
 /** What the service needs beyond the executor's dependencies. */
@@ -253,7 +270,8 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
     const subnets = new Map(preview.map((a) => [a.linkId, a.subnet]));
     // Heat path: VNFs placed on OpenStack PoPs plan from their VNFD's HOT translation.
     const hots = await loadHots(deps.hots, nsdInfoId, nsd, placement, accounts);
-    const p = planNs({ nsInstanceId, nsd, vnfds, accounts, placement, subnets, hots, ...(deps.sapImage ? { sapImage: deps.sapImage } : {}) });
+    const bandwidths = linkBandwidthsOf(req.additionalParams);
+    const p = planNs({ nsInstanceId, nsd, vnfds, accounts, placement, subnets, hots, linkBandwidths: bandwidths, ...(deps.sapImage ? { sapImage: deps.sapImage } : {}) });
     // The NS instantiation level: the scale-outs that reach it are planned now, so what cannot be reached is refused before anything is stored.
     const nsLevel = instantiationLevelChanges(nsd, req.nsInstantiationLevelId, vnfds);
     // The VNFs no NS level sets start at their own VNFD's instantiation level.
@@ -297,9 +315,11 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
       if (n.state !== 'NOT_INSTANTIATED') throw new ConflictError(`NS instance ${nsId} is ${n.state}; terminate it first`, { code: 'NS_STATE_CONFLICT' });
       try {
         const { plan: p, levelScale, advice, skipped } = await plan(n.id, n.nsdInfoId, req, false, true);
+        const bandwidths = linkBandwidthsOf(req.additionalParams);
         // SOL005 §6.5.2.3: operationParams is the request; the worker's own inputs are kept apart.
         return await startOp(n, 'INSTANTIATE', { ...(req.operationParams ?? instantiateNsRequestOf(req)) }, {
-          placement: p.placement, autoRollback: req.autoRollback ?? true, ...(levelScale.length > 0 ? { levelScale } : {}), ...(advice ? { placementAdvice: advice } : {}),
+          placement: p.placement, autoRollback: req.autoRollback ?? true, ...(levelScale.length > 0 ? { levelScale } : {}),
+          ...(bandwidths.size > 0 ? { linkBandwidths: Object.fromEntries(bandwidths) } : {}), ...(advice ? { placementAdvice: advice } : {}),
           ...(skipped.length > 0 ? { placementSkipped: skipped } : {}),
         });
       } catch (e) {

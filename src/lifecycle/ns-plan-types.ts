@@ -32,6 +32,40 @@ export interface NetworkStepParams {
   readonly gateway: string;
   /** Every PoP whose computes join it, when more than one (PoPs on one engine): labelled `rondo.pops`. */
   readonly pops?: readonly string[];
+  /** A segment of a tunnelled (inter-PoP) link: room for the VXLAN header. */
+  readonly mtu?: number;
+  /** A segment of a tunnelled link other than the first: its bridge does not hold the gateway. */
+  readonly noGateway?: boolean;
+}
+
+/** One end of an inter-PoP link: the tunnel endpoint on one engine. */
+export interface TunnelEndpointPlan {
+  /** The PoP whose driver makes it (the first of the link's PoPs on that engine). */
+  readonly popId: string;
+  readonly name: string;
+  /** The link's segment on that engine. */
+  readonly network: string;
+  /** A member address of another engine's PoP, which no compute of this engine uses. */
+  readonly address: string;
+  /** The PoP's underlay ({@link underlayOf}). */
+  readonly underlay: string;
+}
+
+/**
+ * `tunnel` step: the endpoints of one inter-PoP link on every engine it spans, then each
+ * pointed at the others' underlay addresses (VXLAN, head-end replication), shaped to
+ * `bandwidthMbps` when the NSD or the instantiation gives one. Undone and swept as
+ * computes (the endpoints are labelled with the NS).
+ */
+export interface TunnelStepParams {
+  readonly action: 'create';
+  readonly name: string;
+  readonly linkId: string;
+  readonly subnet: string;
+  readonly vni: number;
+  readonly endpoints: readonly TunnelEndpointPlan[];
+  /** Egress rate of every endpoint, Mbit/s. Latency emulation is unavailable (no netem in the kernel). */
+  readonly bandwidthMbps?: number;
 }
 
 /** One interface of a planned compute. */
@@ -150,7 +184,7 @@ export interface PlannedStep {
   readonly target: string;
   readonly popId: string;
   readonly params:
-    | NetworkStepParams | ComputeStepParams | RecreateStepParams | PowerStepParams | RemoveStepParams | RouteStepParams | CommandStepParams | SweepStepParams | StackStepParams | StackSweepParams | StackScaleParams;
+    | NetworkStepParams | TunnelStepParams | ComputeStepParams | RecreateStepParams | PowerStepParams | RemoveStepParams | RouteStepParams | CommandStepParams | SweepStepParams | StackStepParams | StackSweepParams | StackScaleParams;
 }
 
 /** A network of the plan with its subnet. */
@@ -164,6 +198,10 @@ export interface PlannedNetwork {
   readonly engine: string;
   /** Every PoP whose computes join it, when more than one (they share its engine). */
   readonly pops?: readonly string[];
+  /** One segment of an inter-PoP link (joined to the others by its `tunnel` step). */
+  readonly tunnelled?: boolean;
+  /** Not the link's first segment: no gateway on its bridge. */
+  readonly noGateway?: boolean;
 }
 
 /** The result of planning: what a dry run shows and what instantiation persists. */

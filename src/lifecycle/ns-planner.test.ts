@@ -70,8 +70,17 @@ describe('planNs on the example chain', () => {
     ]);
   });
 
-  it('refuses a link between PoPs of different engines (409 PLAN_CROSS_VIM_LINK)', () => {
-    expect(() => plan([account('dc1', 'memory://a'), account('dc2', 'memory://b')])).toThrow(expect.objectContaining({ code: 'PLAN_CROSS_VIM_LINK', status: 409 }));
+  it('joins PoPs of different engines by tunnels, keeping each link\'s one subnet and every address', () => {
+    const split = plan([account('dc1', 'memory://a'), account('dc2', 'memory://b')]);
+    expect(split.steps.filter((s) => s.kind === 'tunnel').map((s) => s.target)).toEqual(['rondo-87bc333d-mgmt-tun', 'rondo-87bc333d-client-2-fw-tun', 'rondo-87bc333d-fw-2-server-tun']);
+    expect(split.computes).toEqual(p.computes);
+    const routes = (x: typeof p) => x.steps.filter((s) => s.kind === 'route').map(({ seq: _s, ...s }) => s);
+    expect(routes(split)).toEqual(routes(p));
+  });
+
+  it('refuses a link between PoPs of different VIM types (409 PLAN_CROSS_VIM_LINK)', () => {
+    const docker: VimAccount = { ...account('dc2', 'unix:///var/run/docker.sock'), type: 'docker' };
+    expect(() => plan([account('dc1', 'memory://a'), docker])).toThrow(expect.objectContaining({ code: 'PLAN_CROSS_VIM_LINK', status: 409 }));
   });
 });
 

@@ -1,9 +1,9 @@
-import type { CpRef, ErrorCodeWithStatus, Nsd, Vdu, VimAccount, Vnfd } from '../model/index.js';
-import { ConflictError, InternalError, RondoError, formatCpRef, imageMapOf } from '../model/index.js';
-import { addressLink } from '../ipam/index.js';
+import type { CpRef, ErrorCodeWithStatus, Nsd, Vdu, VimAccount, VirtualLink, Vnfd } from '../model/index.js';
+import { ConflictError, InternalError, RondoError, formatCpRef, imageMapOf, underlayOf } from '../model/index.js';
+import { addressLink, vniOf } from '../ipam/index.js';
 import type { LinkAddressing } from '../ipam/index.js';
 import type { Placement } from '../placement/index.js';
-import type { ComputeStepParams, NsPlan, PlannedInterface, PlannedNetwork, PlannedStep } from './ns-plan-types.js';
+import type { ComputeStepParams, NsPlan, PlannedInterface, PlannedNetwork, PlannedStep, TunnelStepParams } from './ns-plan-types.js';
 import { INSTANTIATE_PHASES } from './ns-plan-types.js';
 import { computeName, engineKey, networkName } from './resource-names.js';
 import { chainRoutes } from './service-chain.js';
@@ -33,6 +33,8 @@ export interface PlanInput {
   readonly sapImage?: string;
   /** HOT translations by member `vnfId`, for the VNFs placed on OpenStack PoPs (see heat-plan.ts `loadHots`). */
   readonly hots?: Readonly<Record<string, HotBundle>>;
+  /** Bandwidth of links by link id, Mbit/s (an instantiation parameter): overrides the NSD's. */
+  readonly linkBandwidths?: ReadonlyMap<string, number>;
 }
 
 const conflict = (code: ErrorCodeWithStatus<409>, message: string, details: Record<string, unknown> = {}): ConflictError => new ConflictError(message, { code, details });
@@ -79,8 +81,12 @@ export function containerImage(vnfId: string, vdu: Vdu, account: VimAccount): st
  * (every VDU of every VNF and every SAP, interfaces with fixed addresses in CP order),
  * phase 2 chaining routes, phase 3 start commands. Pure and deterministic.
  *
- * Throws ConflictError `PLAN_CROSS_VIM_LINK` for a link whose endpoints sit on PoPs of
- * different engines, `PLAN_UNKNOWN_CP` / `PLAN_MISSING_VNFD` / `PLAN_UNPLACED` for an
+ * A link whose endpoints sit on PoPs of different engines becomes one segment (network)
+ * per engine, all with the link's subnet, joined by a `tunnel` step (phase 1): addresses
+ * and routes are the same as on one PoP.
+ *
+ * Throws ConflictError `PLAN_CROSS_VIM_LINK` for a link across VIM types, `PLAN_NO_UNDERLAY`
+ * for one across engines of which one has no underlay, `PLAN_UNKNOWN_CP` / `PLAN_MISSING_VNFD` / `PLAN_UNPLACED` for an
  * NSD that does not match its VNFDs or placement, `IPAM_LINK_TOO_LARGE` when a link has
  * more endpoints than its subnet, and what {@link chainRoutes} throws.
  */
@@ -113,6 +119,8 @@ export function planNs(input: PlanInput): NsPlan {
   // compute name → interfaces with a sort key (VDU CP position, or link order for SAPs)
   const interfaces = new Map<string, { key: number; itf: PlannedInterface }[]>();
   const networks: PlannedNetwork[] = [];
+  const tunnels: TunnelStepParams[] = [];
+  const bandwidth = (link: VirtualLink): number | undefined => input.linkBandwidths?.get(link.id) ?? link.bandwidthMbps;
   nsd.virtualLinks.forEach((link, linkIndex) => {
     const subnet = input.subnets.get(link.id);
     if (subnet === undefined) throw new InternalError(`no subnet allocated for link ${link.id}`);
@@ -138,7 +146,15 @@ export function planNs(input: PlanInput): NsPlan {
     const pops = [...new Set(link.cpRefs.map((r) => popOf(memberOf(r))))];
     const engines = [...new Set(pops.map((p) => engineKey(accountById.get(p) as VimAccount)))];
     if (engines.length > 1) {
-      throw conflict('PLAN_CROSS_VIM_LINK', `link ${link.id} joins PoPs ${pops.join(', ')} on different VIMs; pin its endpoints to PoPs of one VIM or use another placement`, { linkId: link.id, pops });
+      tunnels.push(interPopLink(ns, link, name, subnet, a, pops.map((p) => accountById.get(p) as VimAccount), (ref) => popOf(memberOf(ref)), bandwidth(link)));
+      // One segment per engine, all with the link's one subnet; only the first one's bridge holds the gateway.
+      engines.forEach((engine, i) => {
+        const here = pops.filter((p) => engineKey(accountById.get(p) as VimAccount) === engine);
+        networks.push({
+          linkId: link.id, name, subnet, gateway: a.gateway, popId: here[0] as string, engine, tunnelled: true, ...(i > 0 ? { noGateway: true } : {}), ...(here.length > 1 ? { pops: here } : {}),
+        });
+      });
+      return;
     }
     const popId = pops[0] ?? (input.accounts[0]?.id as string);
     const account = accountById.get(popId);
@@ -197,8 +213,16 @@ export function planNs(input: PlanInput): NsPlan {
   const steps: PlannedStep[] = [];
   const push = (s: Omit<PlannedStep, 'seq'>): void => void steps.push({ ...s, seq: steps.length });
   for (const n of networks) {
-    push({ phase: INSTANTIATE_PHASES.networks, kind: 'network', target: n.name, popId: n.popId, params: { action: 'create', name: n.name, linkId: n.linkId, subnet: n.subnet, gateway: n.gateway, ...(n.pops ? { pops: n.pops } : {}) } });
+    push({
+      phase: INSTANTIATE_PHASES.networks, kind: 'network', target: n.name, popId: n.popId,
+      params: {
+        action: 'create', name: n.name, linkId: n.linkId, subnet: n.subnet, gateway: n.gateway, ...(n.pops ? { pops: n.pops } : {}),
+        ...(n.tunnelled ? { mtu: TUNNEL_SEGMENT_MTU } : {}), ...(n.noGateway ? { noGateway: true } : {}),
+      },
+    });
   }
+  // Tunnels with the computes: they need only their segments, made in phase 0.
+  for (const t of tunnels) push({ phase: INSTANTIATE_PHASES.computes, kind: 'tunnel', target: t.name, popId: t.endpoints[0]?.popId as string, params: t });
   for (const { popId, ...c } of computes) push({ phase: INSTANTIATE_PHASES.computes, kind: 'compute', target: c.name, popId, params: c });
   for (const { popId, ...s } of stacks) push({ phase: INSTANTIATE_PHASES.computes, kind: 'stack', target: s.name, popId, params: s });
   for (const [compute, routes] of chainRoutes(nsd.forwardingGraphs, endpoints)) {
@@ -210,3 +234,41 @@ export function planNs(input: PlanInput): NsPlan {
   for (const s of starts) push({ phase: INSTANTIATE_PHASES.starts, kind: 'start', target: s.compute, popId: s.popId, params: { compute: s.compute, commands: s.commands, detach: true } });
   return { nsInstanceId: ns, placement, networks, computes: computes.map(({ popId: _p, ...c }) => c), steps };
 }
+
+/** MTU of a tunnelled link's segments: 1500 less the VXLAN header over IPv4. */
+export const TUNNEL_SEGMENT_MTU = 1450;
+
+/**
+ * The `tunnel` step of a link whose members sit on PoPs of different engines: one
+ * endpoint per engine (on the first of the link's PoPs there), each borrowing the address
+ * of a member on another engine to join its segment (no compute of its own engine uses
+ * it). Throws ConflictError `PLAN_CROSS_VIM_LINK` when the PoPs are not all Docker (or
+ * all memory) PoPs, `PLAN_NO_UNDERLAY` when one of them has no underlay ({@link underlayOf}).
+ */
+function interPopLink(
+  ns: string, link: VirtualLink, network: string, subnet: string, a: LinkAddressing, accounts: readonly VimAccount[], popOfRef: (ref: CpRef) => string, bandwidthMbps: number | undefined,
+): TunnelStepParams {
+  const pops = accounts.map((x) => x.id);
+  const types = [...new Set(accounts.map((x) => x.type))];
+  if (types.length > 1 || !TUNNEL_VIM_TYPES.has(types[0] as string)) {
+    throw conflict('PLAN_CROSS_VIM_LINK', `link ${link.id} joins PoPs ${pops.join(', ')} on different VIMs (${types.join(', ')}); inter-PoP tunnels join Docker PoPs only: pin its endpoints to PoPs of one VIM or use another placement`, { linkId: link.id, pops });
+  }
+  const without = accounts.filter((x) => underlayOf(x) === null).map((x) => x.id);
+  if (without.length > 0) {
+    throw conflict(
+      'PLAN_NO_UNDERLAY',
+      `link ${link.id} joins PoPs ${pops.join(', ')} on different engines, and PoP ${without.join(', ')} has no underlay a tunnel could cross; set its underlay (rondo vim update <pop> --config underlay=<network>) or place the link's members on one engine`,
+      { linkId: link.id, pops, withoutUnderlay: without },
+    );
+  }
+  const engineOf = new Map(accounts.map((x) => [x.id, engineKey(x)]));
+  const firsts = [...new Map(accounts.map((x) => [engineKey(x), x] as const)).values()];
+  const endpoints = firsts.map((acc) => {
+    const remote = link.cpRefs.find((r) => engineOf.get(popOfRef(r)) !== engineKey(acc)) as CpRef;
+    return { popId: acc.id, name: `${network}-tun`, network, address: a.addresses.get(formatCpRef(remote)) as string, underlay: underlayOf(acc) as string };
+  });
+  return { action: 'create', name: `${network}-tun`, linkId: link.id, subnet, vni: vniOf(subnet), endpoints, ...(bandwidthMbps === undefined ? {} : { bandwidthMbps }) };
+}
+
+/** VIM types whose drivers make tunnel endpoints. */
+const TUNNEL_VIM_TYPES = new Set(['docker', 'memory']);

@@ -211,7 +211,8 @@ async function ensurePlan(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSign
     const allocations = await deps.repos.subnets.allocate(ns.id, subnetRequests(nsd), { avoid });
     const subnets = new Map(allocations.map((a) => [a.linkId, a.subnet]));
     const hots = await loadHots(deps.hots, ns.nsdInfoId, nsd, placement, deps.drivers.accounts());
-    const base = planNs({ nsInstanceId: ns.id, nsd, vnfds, accounts: deps.drivers.accounts(), placement, subnets, hots, ...(deps.sapImage ? { sapImage: deps.sapImage } : {}) }).steps;
+    const linkBandwidths = new Map(Object.entries((op.internalParams['linkBandwidths'] ?? {}) as Record<string, number>));
+    const base = planNs({ nsInstanceId: ns.id, nsd, vnfds, accounts: deps.drivers.accounts(), placement, subnets, hots, linkBandwidths, ...(deps.sapImage ? { sapImage: deps.sapImage } : {}) }).steps;
     planned = withInstantiationLevel(ns.id, base, (op.internalParams['levelScale'] ?? []) as ScaleChange[], vnfds);
   } else if (op.lcmOperationType === 'TERMINATE') {
     const vnfs = await deps.repos.vnfInstances.listByNs(ns.id);

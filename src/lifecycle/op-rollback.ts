@@ -5,6 +5,7 @@ import type { ExecutorDeps } from './executor-deps.js';
 import { moveOp } from './executor-deps.js';
 import { problemOf } from './op-problem.js';
 import type { StoredOpOcc } from './ports.js';
+import type { TunnelStepParams } from './ns-plan-types.js';
 import { undoStackStep } from './heat-step-runner.js';
 import { watchCancel } from './cancel-watch.js';
 import { forEachInLanes } from './lanes.js';
@@ -38,10 +39,10 @@ async function undoAll(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSignal,
   const steps = await deps.repos.opSteps.listByOp(op.id);
   try {
     const reverse = [...steps].sort((a, b) => b.seq - a.seq);
-    // `stack` (Heat path) before `network`: stack ports sit on the NS networks.
-    for (const kind of ['route', 'start', 'stack', 'compute', 'network'] as const) {
+    // `stack` (Heat path) and `tunnel` before `network`: stack ports and tunnel endpoints sit on the NS networks.
+    for (const kind of ['route', 'start', 'stack', 'tunnel', 'compute', 'network'] as const) {
       const undo = reverse.filter((s) => s.kind === kind && UNDOABLE.has(s.state));
-      await undoSteps(undo, deps, signal, kind === 'compute' || kind === 'stack' ? (deps.computeConcurrency ?? 8) : 1, cancelled);
+      await undoSteps(undo, deps, signal, kind === 'compute' || kind === 'stack' || kind === 'tunnel' ? (deps.computeConcurrency ?? 8) : 1, cancelled);
     }
     await sweep(op.nsInstanceId, [...new Set(steps.map((s) => s.popId))], deps, signal);
     await deps.repos.vnfInstances.deleteByNs(op.nsInstanceId);
@@ -73,6 +74,8 @@ async function undoSteps(steps: readonly OpStep[], deps: ExecutorDeps, signal: A
       if (s.kind === 'compute') await driver.deleteCompute(s.target, {}, signal);
       if (s.kind === 'network') await driver.deleteNetwork(s.target, signal);
       if (s.kind === 'stack') await undoStackStep(s, driver, signal);
+      // An inter-PoP link: its endpoint on every PoP it spans (deleting a missing one succeeds).
+      if (s.kind === 'tunnel') for (const e of (s.params as unknown as TunnelStepParams).endpoints) await deps.drivers.get(e.popId).deleteCompute(e.name, {}, signal);
       undone.push({ id: s.id, outcome: { state: 'UNDONE', now: deps.clock.now() } });
     });
   } finally {

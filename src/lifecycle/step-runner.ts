@@ -1,8 +1,8 @@
 import type { OpStep } from '../model/index.js';
 import { RondoError } from '../model/index.js';
-import { LABEL_LINK, LABEL_NS, LABEL_POP, LABEL_POPS, LABEL_STEP, LABEL_VNF, startComputeOf, stopComputeOf } from '../vim/index.js';
+import { LABEL_LINK, LABEL_NS, LABEL_POP, LABEL_POPS, LABEL_STEP, LABEL_VNF, startComputeOf, stopComputeOf, tunnelsOf } from '../vim/index.js';
 import type { ComputeInfo, Labels, VimDriver } from '../vim/index.js';
-import type { CommandStepParams, ComputeStepParams, NetworkStepParams, PlannedInterface, PowerStepParams, RecreateStepParams, RemoveStepParams, RouteStepParams } from './ns-plan-types.js';
+import type { CommandStepParams, ComputeStepParams, NetworkStepParams, PlannedInterface, PowerStepParams, RecreateStepParams, RemoveStepParams, RouteStepParams, TunnelStepParams } from './ns-plan-types.js';
 import { isSick } from './day2-planner.js';
 import { routeCommands } from './service-chain.js';
 import { runStackStep } from './heat-step-runner.js';
@@ -58,9 +58,17 @@ export async function runStep(step: OpStep, ctx: StepContext): Promise<Record<st
   switch (step.kind) {
     case 'network': {
       const p = params as unknown as NetworkStepParams;
-      const net = await driver.createNetwork({ name: p.name, subnet: p.subnet, gateway: p.gateway, labels: { ...base, [LABEL_LINK]: p.linkId, ...(p.pops ? { [LABEL_POPS]: p.pops.join(',') } : {}) } }, ctx.signal);
+      const net = await driver.createNetwork(
+        {
+          name: p.name, subnet: p.subnet, gateway: p.gateway, ...(p.mtu ? { mtu: p.mtu } : {}), ...(p.noGateway ? { noGateway: true } : {}),
+          labels: { ...base, [LABEL_LINK]: p.linkId, ...(p.pops ? { [LABEL_POPS]: p.pops.join(',') } : {}) },
+        },
+        ctx.signal,
+      );
       return { networkId: net.id, name: net.name, subnet: net.subnet };
     }
+    case 'tunnel':
+      return tunnel(step, params as unknown as TunnelStepParams, ctx);
     case 'compute': {
       if (params['action'] === 'recreate') return recreate(step, params as unknown as RecreateStepParams, driver, base, ctx.signal);
       if (params['action'] === 'stop' || params['action'] === 'start') return power(params as unknown as PowerStepParams, driver, ctx.signal);
@@ -109,6 +117,29 @@ export async function runStep(step: OpStep, ctx: StepContext): Promise<Record<st
       return { outcomes };
     }
   }
+}
+
+/**
+ * An inter-PoP link: its endpoint on every engine (made concurrently; each idempotent),
+ * then each pointed at the others' underlay addresses with the link's rate. A re-run
+ * makes nothing twice and sets the peering again (endpoints made again get new underlay
+ * addresses, which every peer then learns).
+ */
+async function tunnel(step: OpStep, p: TunnelStepParams, ctx: StepContext): Promise<Record<string, unknown>> {
+  const made = await Promise.all(
+    p.endpoints.map(async (e) => {
+      const labels = { [LABEL_NS]: ctx.nsInstanceId, [LABEL_STEP]: step.id, [LABEL_POP]: e.popId, [LABEL_LINK]: p.linkId };
+      const info = await tunnelsOf(ctx.driver(e.popId)).createTunnelEndpoint({ name: e.name, network: e.network, address: e.address, vni: p.vni, underlay: e.underlay, labels }, ctx.signal);
+      return { popId: e.popId, id: info.id, name: info.name, underlayAddress: info.underlayAddress };
+    }),
+  );
+  await Promise.all(
+    made.map((e) => {
+      const peers = made.filter((x) => x !== e).map((x) => x.underlayAddress);
+      return tunnelsOf(ctx.driver(e.popId)).connectTunnel(e.name, { peers, ...(p.bandwidthMbps === undefined ? {} : { bandwidthMbps: p.bandwidthMbps }) }, ctx.signal);
+    }),
+  );
+  return { vni: p.vni, linkId: p.linkId, endpoints: made, ...(p.bandwidthMbps === undefined ? {} : { bandwidthMbps: p.bandwidthMbps }) };
 }
 
 async function execChecked(driver: VimDriver, compute: string, cmd: readonly string[], signal: AbortSignal): Promise<void> {

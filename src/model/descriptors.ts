@@ -242,6 +242,8 @@ export interface VirtualLink {
   readonly management: boolean;
   /** An existing network of the PoP to attach to instead of creating one (by its name in the VIM). */
   readonly externalNetwork?: string;
+  /** Bandwidth of the link, Mbit/s (5GTANGO `qos.bandwidth`): applied where the link crosses PoPs (tbf on its tunnel). */
+  readonly bandwidthMbps?: number;
 }
 
 /** One ordered forwarding path: traffic enters at hops[0] and leaves at the last hop. */

@@ -32,7 +32,7 @@ export const VNF_STATES = ['STARTED', 'STOPPED', 'FAILED'] as const;
 export type VnfState = (typeof VNF_STATES)[number];
 
 /** `stack`: one Heat stack per VNF on an OpenStack PoP (src/lifecycle/heat-*.ts). */
-export const STEP_KINDS = ['network', 'compute', 'route', 'start', 'stop', 'stack'] as const;
+export const STEP_KINDS = ['network', 'compute', 'route', 'start', 'stop', 'stack', 'tunnel'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 export const STEP_STATES = ['PENDING', 'RUNNING', 'DONE', 'FAILED', 'UNDONE'] as const;
@@ -206,6 +206,23 @@ export interface VimAccount {
  * or id on OpenStack. Kept in `config.imageMap`.
  */
 export type ImageMap = Readonly<Record<string, string>>;
+
+/**
+ * The underlay of a PoP: where its tunnel endpoints (the helpers of inter-PoP links) get
+ * the address their peers send VXLAN packets to. `config.underlay` names a network of the
+ * PoP (Docker: the helper joins it, e.g. a macvlan on the host's NIC for engines on other
+ * hosts) or `none`. Default: `bridge` (the engine's default bridge, routed between the
+ * local engines of one host) for a Docker PoP on a `unix://` socket, `memory` for the
+ * memory VIM, none otherwise (a remote engine must name its underlay). null: no underlay,
+ * so no link may join this PoP to another engine's.
+ */
+export const underlayOf = (a: Pick<VimAccount, 'config' | 'type' | 'endpoint'>): string | null => {
+  const u = a.config['underlay'];
+  if (typeof u === 'string' && u !== '') return u === 'none' ? null : u;
+  if (a.type === 'docker' && a.endpoint.startsWith('unix://')) return 'bridge';
+  if (a.type === 'memory') return 'memory';
+  return null;
+};
 
 /** The image map of an account (empty when it has none). */
 export const imageMapOf = (a: Pick<VimAccount, 'config'>): ImageMap => {

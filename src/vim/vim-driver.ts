@@ -38,6 +38,8 @@ export function assertSamePop(vim: string, popId: string | undefined, network: s
     `network ${network} belongs to PoP ${pops.join(', ')}; a compute of PoP ${popId} cannot join it (PoPs are separate sites: place the link's members on one PoP, or join PoPs by an inter-PoP link)`,
   );
 }
+/** On a tunnel endpoint (the helper of an inter-PoP link): its VXLAN network identifier. */
+export const LABEL_TUNNEL = 'rondo.tunnel';
 
 export type Labels = Readonly<Record<string, string>>;
 
@@ -50,7 +52,50 @@ export interface NetworkSpec {
   readonly gateway?: string;
   /** No traffic beyond the network (no external route); default false. */
   readonly internal?: boolean;
+  /**
+   * A segment of an inter-PoP link that is not the link's first: the VIM must not give
+   * the gateway address to anything on this segment (the first segment's bridge holds it,
+   * and the tunnel makes both one L2 domain). Docker: `inhibit_ipv4` on the bridge.
+   */
+  readonly noGateway?: boolean;
+  /** MTU of the network's interfaces (a tunnelled segment leaves room for the VXLAN header). */
+  readonly mtu?: number;
   readonly labels: Labels;
+}
+
+/** One end of an inter-PoP link on this PoP: a helper the driver owns, bridging the link's segment with a VXLAN interface. */
+export interface TunnelEndpointSpec {
+  /** The helper's VIM name (unique per engine). */
+  readonly name: string;
+  /** The link's segment network on this PoP (name or id). */
+  readonly network: string;
+  /**
+   * An address of the segment's subnet no compute of this PoP uses (a member's on another
+   * PoP): the VIM may insist on giving the helper one; the helper drops it, its segment
+   * interface is a bridge port only.
+   */
+  readonly address: string;
+  /** VXLAN network identifier (1..16777215), allocated by IPAM, unique while the link lives. */
+  readonly vni: number;
+  /** The underlay the helper joins: a network of the PoP whose address the peers reach (Docker default `bridge`). */
+  readonly underlay?: string;
+  readonly labels: Labels;
+}
+
+/** A tunnel endpoint as the VIM made it. */
+export interface TunnelEndpointInfo {
+  readonly id: string;
+  readonly name: string;
+  /** The address the other endpoints send VXLAN packets to. */
+  readonly underlayAddress: string;
+}
+
+/** What {@link VimDriver.connectTunnel} sets on an endpoint. */
+export interface TunnelPeering {
+  /** Underlay addresses of the link's other endpoints (head-end replication to each). */
+  readonly peers: readonly string[];
+  /** Egress rate limit of the tunnel (token bucket), Mbit/s; undefined: none. */
+  readonly bandwidthMbps?: number;
 }
 
 export interface NetworkInfo {
@@ -237,6 +282,23 @@ export interface VimDriver {
    * NOT_FOUND. Optional like {@link stopCompute}.
    */
   startCompute?(idOrName: string, signal?: AbortSignal): Promise<ComputeInfo>;
+  /**
+   * Makes (idempotently: same name and `rondo.ns`/`rondo.step` labels) the endpoint of an
+   * inter-PoP link on this PoP and answers its underlay address. Removed with
+   * `deleteCompute(name)` or by a sweep of its labels. Optional: without it the lifecycle
+   * answers NOT_SUPPORTED, see {@link tunnelsOf}.
+   */
+  createTunnelEndpoint?(spec: TunnelEndpointSpec, signal?: AbortSignal): Promise<TunnelEndpointInfo>;
+  /** Points an endpoint at its peers and applies the link's bandwidth; replaces what was set before. */
+  connectTunnel?(idOrName: string, peering: TunnelPeering, signal?: AbortSignal): Promise<void>;
+}
+
+/** The driver's tunnel verbs; VimError NOT_SUPPORTED when it has none. */
+export function tunnelsOf(driver: VimDriver): Required<Pick<VimDriver, 'createTunnelEndpoint' | 'connectTunnel'>> {
+  if (!driver.createTunnelEndpoint || !driver.connectTunnel) {
+    throw new VimError('NOT_SUPPORTED', driver.name, `${driver.name} cannot make inter-PoP tunnels; place every member of the link on PoPs of one engine`);
+  }
+  return { createTunnelEndpoint: driver.createTunnelEndpoint.bind(driver), connectTunnel: driver.connectTunnel.bind(driver) };
 }
 
 /** The driver's `stopCompute`; VimError NOT_SUPPORTED when it has none. */

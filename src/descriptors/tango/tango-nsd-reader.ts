@@ -89,7 +89,8 @@ export const readTangoNsd = (doc: unknown, file: string, format: DescriptorForma
     checkUnique(refs, (ri) => `/virtual_links/${li}/connection_points_reference/${ri}`, 'connection point reference', c);
     if (type === 'E-Line' && refs.length !== 2) c.add(`/virtual_links/${li}/connection_points_reference`, `E-Line link has ${refs.length} endpoints; it must have exactly 2 (use E-LAN for more)`);
     const management = String(l['id']) === 'mgmt' || cpRefs.some((r) => r.kind === 'sap' && sapIds.get(r.sap)?.type === 'management');
-    return { id: String(l['id']), type, cpRefs, management };
+    const bandwidthMbps = linkBandwidth(l['qos']);
+    return { id: String(l['id']), type, cpRefs, management, ...(bandwidthMbps === undefined ? {} : { bandwidthMbps }) };
   });
   checkUnsteeredLoops(virtualLinks, fgs.length > 0, c);
 
@@ -110,6 +111,18 @@ export const readTangoNsd = (doc: unknown, file: string, format: DescriptorForma
     ...(managers ? { managers } : {}),
     source: doc,
   });
+};
+
+/** Mbit/s per 5GTANGO bandwidth unit (son-schema's `qos.bandwidth_unit`; default Mbps). */
+const BANDWIDTH_UNITS: Readonly<Record<string, number>> = { bps: 1e-6, kbps: 1e-3, Kbps: 1e-3, mbps: 1, Mbps: 1, gbps: 1000, Gbps: 1000 };
+
+/** A virtual link's `qos.bandwidth` in Mbit/s; undefined when absent, not positive or in an unknown unit. */
+const linkBandwidth = (qos: unknown): number | undefined => {
+  if (qos === null || typeof qos !== 'object') return undefined;
+  const q = qos as Record<string, unknown>;
+  const value = typeof q['bandwidth'] === 'number' ? q['bandwidth'] : Number.NaN;
+  const factor = BANDWIDTH_UNITS[typeof q['bandwidth_unit'] === 'string' ? q['bandwidth_unit'] : 'Mbps'];
+  return value > 0 && factor !== undefined ? value * factor : undefined;
 };
 
 const sapType = (t: unknown): SapType => (t === 'management' || t === 'internal' ? t : 'external');

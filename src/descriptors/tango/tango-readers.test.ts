@@ -88,6 +88,23 @@ describe('readTangoNsd', () => {
     ],
   };
 
+  it('reads a link bandwidth from qos.bandwidth in Mbit/s (bandwidth_unit, default Mbps)', () => {
+    const ok = (qos: unknown) => {
+      const r = readTangoNsd({
+        vendor: 'eu.rondo', name: 'ns', version: '0.1', network_functions: [{ vnf_id: 'a', vnf_vendor: 'eu.rondo', vnf_name: 'vnf-a', vnf_version: '0.1' }],
+        connection_points: [{ id: 'input', interface: 'ipv4', type: 'external' }],
+        virtual_links: [{ id: 'l1', connectivity_type: 'E-Line', connection_points_reference: ['input', 'a:input'], ...(qos === undefined ? {} : { qos }) }],
+      }, 'nsd.yaml');
+      if (!r.ok) throw new Error(JSON.stringify(r.error));
+      return r.value.virtualLinks[0]?.bandwidthMbps;
+    };
+    expect(ok({ bandwidth: 12 })).toBe(12);
+    expect(ok({ bandwidth: 1, bandwidth_unit: 'Gbps' })).toBe(1000);
+    expect(ok({ bandwidth: 500, bandwidth_unit: 'kbps' })).toBe(0.5);
+    expect(ok(undefined)).toBeUndefined();
+    expect(ok({ bandwidth: 5, bandwidth_unit: 'furlongs' })).toBeUndefined();
+  });
+
   it('reports every semantic problem of the NSD at once', () => {
     const warnings: ValidationIssue[] = [];
     const r = readTangoNsd(nsd, 'nsd.yaml', 'tango', warnings);

@@ -18,6 +18,7 @@ import * as vnfcScaleStatus from './017-vnfc-scale-status.js';
 import * as nsPolicies from './018-ns-policies.js';
 import * as plugins from './019-plugins.js';
 import * as scalePolicyParams from './020-scale-policy-params.js';
+import * as tunnelSteps from './022-tunnel-steps.js';
 
 /** All migrations, in order. Names never change once released. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '018-ns-policies': nsPolicies,
   '019-plugins': plugins,
   '020-scale-policy-params': scalePolicyParams,
+  '022-tunnel-steps': tunnelSteps,
 };

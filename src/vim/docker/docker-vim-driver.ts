@@ -3,10 +3,12 @@ import { VimError, systemClock } from '../../model/index.js';
 import type { Capacity, Clock } from '../../model/index.js';
 import { isHostAddress, parseCidr, parseIpv4 } from '../ipv4-cidr.js';
 import { abortError, raceAbort, throwIfAborted, withTimeout } from '../vim-abort.js';
-import { LABEL_NS, LABEL_POP, LABEL_STEP, assertSamePop } from '../vim-driver.js';
+import { LABEL_NS, LABEL_POP, LABEL_STEP, LABEL_TUNNEL, assertSamePop } from '../vim-driver.js';
 import type {
-  ComputeInfo, ComputeSpec, ExecAllResult, ExecResult, LabelledResource, Labels, NetworkInfo, NetworkSpec, VimCapabilities, VimDriver, VimEvent,
+  ComputeInfo, ComputeSpec, ExecAllResult, ExecResult, LabelledResource, Labels, NetworkInfo, NetworkSpec, TunnelEndpointInfo, TunnelEndpointSpec, TunnelPeering,
+  VimCapabilities, VimDriver, VimEvent,
 } from '../vim-driver.js';
+import { TUNNEL_IMAGE, TUNNEL_READY, tunnelMac, tunnelPeersScript, tunnelSetupScript } from './docker-tunnel.js';
 import { computeInfo, containerCreateOptions, labelledInterfaces } from './docker-compute-spec.js';
 import type { ResolvedInterface } from './docker-compute-spec.js';
 import { toVimError } from './docker-errors.js';
@@ -35,6 +37,12 @@ export interface DockerVimOptions {
   /** Mutual TLS to a `tcp://` endpoint (`dockerd --tlsverify`). */
   readonly tls?: DockerTlsCredentials;
 }
+
+/** Bridge options of a tunnelled segment: no gateway address on its bridge (the first segment's has it), a smaller MTU. */
+const networkOptions = (spec: NetworkSpec): Record<string, string> => ({
+  ...(spec.noGateway ? { 'com.docker.network.bridge.inhibit_ipv4': 'true' } : {}),
+  ...(spec.mtu ? { 'com.docker.network.driver.mtu': String(spec.mtu) } : {}),
+});
 
 const sameOwner = (a: Labels, b: Labels): boolean => a[LABEL_NS] === b[LABEL_NS] && a[LABEL_STEP] === b[LABEL_STEP];
 const labelFilter = (labels: Labels): string[] => Object.entries(labels).map(([k, v]) => `${k}=${v}`);
@@ -115,6 +123,7 @@ export class DockerVimDriver implements VimDriver {
       await this.#call(`create network ${spec.name}`, signal, (s) =>
         this.#docker.createNetwork({
           Name: spec.name, Driver: 'bridge', CheckDuplicate: true, Labels: { ...labels }, Internal: spec.internal ?? false,
+          ...(spec.noGateway || spec.mtu ? { Options: networkOptions(spec) } : {}),
           IPAM: { Driver: 'default', Config: [{ Subnet: spec.subnet, ...(spec.gateway ? { Gateway: spec.gateway } : {}) }] },
           abortSignal: s,
         }),
@@ -235,6 +244,57 @@ export class DockerVimDriver implements VimDriver {
     const detail = await this.#nameInterfaces(before.Id, labelledInterfaces(before.Config.Labels ?? {}), signal);
     const info = computeInfo(await this.#call(`inspect compute ${idOrName}`, signal, (s) => container.inspect({ abortSignal: s })), detail ?? undefined);
     return detail ? { ...info, interfaces: (info.interfaces ?? []).map(({ network, address, macAddress }) => ({ network, address, ...(macAddress ? { macAddress } : {}) })) } : info;
+  }
+
+  /**
+   * The tunnel helper of an inter-PoP link (see docker-tunnel.ts): created on the underlay
+   * network, joined to the segment with `spec.address` (then dropped inside), started and
+   * configured. A running helper of the same owner that is configured is kept; anything
+   * else by that name of the same owner is made again. The image must be present
+   * (scripts/build-tunnel-image.sh): NOT_FOUND otherwise.
+   */
+  async createTunnelEndpoint(spec: TunnelEndpointSpec, signal?: AbortSignal): Promise<TunnelEndpointInfo> {
+    const labels = this.#labelled({ ...spec.labels, [LABEL_TUNNEL]: String(spec.vni) });
+    const underlay = spec.underlay ?? 'bridge';
+    const existing = await this.#inspectContainer(spec.name, signal);
+    if (existing) {
+      if (!sameOwner(existing.Config.Labels ?? {}, labels)) throw new VimError('CONFLICT', this.name, `tunnel endpoint ${spec.name} exists with another owner`);
+      const address = existing.NetworkSettings.Networks?.[underlay]?.IPAddress;
+      if (existing.State.Running && address && (await this.exec(existing.Id, ['test', '-e', TUNNEL_READY], signal)).exitCode === 0) {
+        return { id: existing.Id, name: spec.name, underlayAddress: address };
+      }
+      await this.#removeContainer(existing.Id, signal);
+    }
+    const created = await this.#call(`create tunnel endpoint ${spec.name}`, signal, (s) =>
+      this.#docker.createContainer({
+        name: spec.name, Image: TUNNEL_IMAGE, Labels: { ...labels },
+        HostConfig: { NetworkMode: underlay, CapAdd: ['NET_ADMIN'], Init: true, Memory: 32 * 1024 * 1024 },
+        abortSignal: s,
+      }),
+    );
+    try {
+      await this.#call(`connect ${spec.name} to ${spec.network}`, signal, (s) =>
+        this.#docker.getNetwork(spec.network).connect({ Container: created.id, EndpointConfig: { IPAMConfig: { IPv4Address: spec.address } }, abortSignal: s }),
+      );
+      const container = this.#docker.getContainer(created.id);
+      await this.#call(`start tunnel endpoint ${spec.name}`, signal, (s) => container.start({ abortSignal: s }));
+      const inspected = await this.#call(`inspect tunnel endpoint ${spec.name}`, signal, (s) => container.inspect({ abortSignal: s }));
+      const address = inspected.NetworkSettings.Networks?.[underlay]?.IPAddress;
+      if (!address) throw new VimError('UNEXPECTED_RESPONSE', this.name, `tunnel endpoint ${spec.name} got no address on underlay network ${underlay}`);
+      const script = tunnelSetupScript({ segmentAddress: spec.address, underlayAddress: address, vni: spec.vni, mac: tunnelMac(spec.name) });
+      const r = await this.exec(created.id, ['sh', '-c', script], signal);
+      if (r.exitCode !== 0) throw new VimError('UNEXPECTED_RESPONSE', this.name, `could not set up tunnel endpoint ${spec.name}: ${r.stderr.trim().slice(0, 500)}`);
+      return { id: created.id, name: spec.name, underlayAddress: address };
+    } catch (e) {
+      await this.#removeContainer(created.id, undefined).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /** Replaces the endpoint's VXLAN peers (all-zero FDB entries) and its tbf rate. */
+  async connectTunnel(idOrName: string, peering: TunnelPeering, signal?: AbortSignal): Promise<void> {
+    const r = await this.exec(idOrName, ['sh', '-c', tunnelPeersScript(peering.peers, peering.bandwidthMbps)], signal);
+    if (r.exitCode !== 0) throw new VimError('UNEXPECTED_RESPONSE', this.name, `could not connect tunnel endpoint ${idOrName}: ${r.stderr.trim().slice(0, 500)}`);
   }
 
   async exec(idOrName: string, cmd: readonly string[], signal?: AbortSignal): Promise<ExecResult> {

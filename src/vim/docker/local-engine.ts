@@ -75,6 +75,8 @@ function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = proc
 
 /** The script that builds the VNF images from busybox-static (never pulls). */
 export const VNF_IMAGES_SCRIPT = fileURLToPath(new URL('../../../scripts/build-vnf-images.sh', import.meta.url));
+/** The script that builds the tunnel helper image `rondo/tunnel` (inter-PoP links; never pulls). */
+export const TUNNEL_IMAGE_SCRIPT = fileURLToPath(new URL('../../../scripts/build-tunnel-image.sh', import.meta.url));
 
 /**
  * An extra Docker engine on this machine, with its own socket, data root, exec root,
@@ -199,12 +201,16 @@ export class LocalEngine {
   }
 
   /**
-   * Builds the VNF images (`vnf/busybox`, `vnf/sap`) in this engine from busybox-static,
-   * as `scripts/build-vnf-images.sh` does for the default engine: nothing is pulled.
+   * Builds the VNF images (`vnf/busybox`, `vnf/sap`) and the tunnel helper image
+   * (`rondo/tunnel`, the endpoint of inter-PoP links) in this engine from busybox-static
+   * and the host's iproute2, as `scripts/build-vnf-images.sh` and
+   * `scripts/build-tunnel-image.sh` do for the default engine: nothing is pulled.
    */
-  async importVnfImages(script = VNF_IMAGES_SCRIPT): Promise<void> {
-    if (!existsSync(script)) throw new Error(`${script} is missing: run this from a Rondo checkout`);
-    await run('bash', [script], { ...process.env, DOCKER_HOST: this.endpoint });
+  async importVnfImages(script = VNF_IMAGES_SCRIPT, tunnelScript = TUNNEL_IMAGE_SCRIPT): Promise<void> {
+    for (const s of [script, tunnelScript]) {
+      if (!existsSync(s)) throw new Error(`${s} is missing: run this from a Rondo checkout`);
+      await run('bash', [s], { ...process.env, DOCKER_HOST: this.endpoint });
+    }
   }
 
   /** Stops the engine and removes its directories, data and bridge. */

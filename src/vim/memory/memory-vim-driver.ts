@@ -3,10 +3,10 @@ import type { Capacity, Clock, IdGenerator } from '../../model/index.js';
 import { formatIpv4, isHostAddress, parseCidr, parseIpv4 } from '../ipv4-cidr.js';
 import type { Ipv4Cidr } from '../ipv4-cidr.js';
 import { throwIfAborted } from '../vim-abort.js';
-import { LABEL_NS, LABEL_POP, LABEL_STEP, assertSamePop } from '../vim-driver.js';
+import { LABEL_NS, LABEL_POP, LABEL_STEP, LABEL_TUNNEL, assertSamePop } from '../vim-driver.js';
 import type {
   ComputeHealth, ComputeInfo, ComputeInterface, ComputeSpec, ComputeState, ExecResult, LabelledResource, Labels,
-  NetworkInfo, NetworkSpec, VimCapabilities, VimDriver, VimEvent,
+  NetworkInfo, NetworkSpec, TunnelEndpointInfo, TunnelEndpointSpec, TunnelPeering, VimCapabilities, VimDriver, VimEvent,
 } from '../vim-driver.js';
 import { MemoryEventHub } from './memory-event-hub.js';
 import { simulateExec } from './memory-exec.js';
@@ -79,6 +79,9 @@ interface ComputeRecord {
   health?: ComputeHealth;
 }
 
+/** The image of the memory VIM's tunnel endpoints (its own, like Docker's helper). */
+const TUNNEL_HELPER_IMAGE = 'rondo/tunnel:latest';
+
 /** Owner of a network's gateway address in `NetworkRecord.used`. */
 const GATEWAY = 'gateway';
 
@@ -99,6 +102,8 @@ export class MemoryVimDriver implements VimDriver {
   readonly images: Set<string> | null;
   /** Images reported missing; tests may add and delete. */
   readonly missingImages: Set<string>;
+  /** Tunnel endpoints by name (dropped with their compute): VNI, underlay address, peering. */
+  readonly tunnels = new Map<string, { readonly vni: number; readonly underlayAddress: string; readonly peers: readonly string[]; readonly bandwidthMbps?: number }>();
 
   readonly #popId: string | undefined;
   readonly #clock: Clock;
@@ -253,7 +258,8 @@ export class MemoryVimDriver implements VimDriver {
       if (sameOwner(existing.labels, labels)) return this.#info(existing);
       throw new VimError('CONFLICT', this.name, `compute ${spec.name} exists with another owner`);
     }
-    if (!this.#imageExists(spec.image)) throw new VimError('NOT_FOUND', this.name, `image ${spec.image} not found; build or load it first`);
+    // The tunnel helper's image is the driver's own: always there.
+    if (spec.image !== TUNNEL_HELPER_IMAGE && !this.#imageExists(spec.image)) throw new VimError('NOT_FOUND', this.name, `image ${spec.image} not found; build or load it first`);
     if (this.#enforceCapacity && this.#capacity) {
       const cpu = this.#s.used.cpu + spec.vcpus;
       const mem = this.#s.used.memoryMiB + spec.memoryMiB;
@@ -283,6 +289,33 @@ export class MemoryVimDriver implements VimDriver {
     return this.#info(rec);
   }
 
+  /**
+   * A tunnel endpoint: a compute of image `rondo/tunnel` on the segment (holding
+   * `spec.address` there, as Docker's helper does before it drops it) with a
+   * deterministic underlay address `198.18.<hash>`; its peering is kept in {@link tunnels}.
+   */
+  async createTunnelEndpoint(spec: TunnelEndpointSpec, signal?: AbortSignal): Promise<TunnelEndpointInfo> {
+    const info = await this.createCompute(
+      { name: spec.name, image: TUNNEL_HELPER_IMAGE, vcpus: 0, memoryMiB: 0, interfaces: [{ network: spec.network, address: spec.address }], env: {}, labels: { ...spec.labels, [LABEL_TUNNEL]: String(spec.vni) } },
+      signal,
+    );
+    let h = 0x811c9dc5;
+    for (let i = 0; i < info.id.length; i++) h = Math.imul(h ^ info.id.charCodeAt(i), 0x01000193) >>> 0;
+    const underlayAddress = `198.18.${(h >>> 8) & 0xff}.${(h & 0xfe) + 1}`;
+    const entry = this.tunnels.get(spec.name);
+    this.tunnels.set(spec.name, { vni: spec.vni, underlayAddress, peers: entry?.peers ?? [], ...(entry?.bandwidthMbps === undefined ? {} : { bandwidthMbps: entry.bandwidthMbps }) });
+    return { id: info.id, name: spec.name, underlayAddress };
+  }
+
+  /** Records the peering of an endpoint; NOT_FOUND for one that does not run. */
+  async connectTunnel(idOrName: string, peering: TunnelPeering, signal?: AbortSignal): Promise<void> {
+    this.#enter('connectTunnel', signal);
+    const rec = this.#compute(idOrName);
+    const entry = rec ? this.tunnels.get(rec.spec.name) : undefined;
+    if (!rec || !entry) throw new VimError('NOT_FOUND', this.name, `tunnel endpoint ${idOrName} not found`);
+    this.tunnels.set(rec.spec.name, { vni: entry.vni, underlayAddress: entry.underlayAddress, peers: [...peering.peers], ...(peering.bandwidthMbps === undefined ? {} : { bandwidthMbps: peering.bandwidthMbps }) });
+  }
+
   async deleteCompute(idOrName: string, _opts?: { graceSeconds?: number }, signal?: AbortSignal): Promise<void> {
     this.#enter('deleteCompute', signal);
     const rec = this.#compute(idOrName);
@@ -290,6 +323,7 @@ export class MemoryVimDriver implements VimDriver {
     for (const itf of rec.interfaces) this.#s.networks.get(itf.networkId)?.used.delete(itf.addr);
     this.#s.computes.delete(rec.id);
     this.#s.computeIds.delete(rec.spec.name);
+    this.tunnels.delete(rec.spec.name);
     this.#unindex(rec.id, rec.labels);
     this.#s.used = { cpu: this.#s.used.cpu - rec.spec.vcpus, memoryMiB: this.#s.used.memoryMiB - rec.spec.memoryMiB };
   }

@@ -3,7 +3,7 @@ import type { Capacity } from '../../model/index.js';
 import { raceAbort, throwIfAborted } from '../vim-abort.js';
 import { LABEL_POP } from '../vim-driver.js';
 import type {
-  ComputeInfo, ComputeSpec, ExecResult, LabelledResource, Labels, NetworkInfo, NetworkSpec, VimCapabilities, VimDriver, VimEvent,
+  ComputeInfo, ComputeSpec, ExecResult, LabelledResource, Labels, NetworkInfo, NetworkSpec, VimCapabilities, VimDriver, VimEvent, TunnelEndpointInfo, TunnelEndpointSpec,
 } from '../vim-driver.js';
 import { findImage } from './glance-client.js';
 import { KeystoneSession } from './keystone-client.js';
@@ -123,6 +123,16 @@ export class OpenStackVimDriver implements VimDriver {
   }
 
   /** `os-stop` (Nova shuts the guest down its own way; `graceSeconds` is Nova's to decide), then SHUTOFF is awaited. */
+  /** Inter-PoP tunnels are Docker helpers; an OpenStack PoP has none: NOT_SUPPORTED. */
+  async createTunnelEndpoint(spec: TunnelEndpointSpec): Promise<TunnelEndpointInfo> {
+    throw new VimError('NOT_SUPPORTED', this.name, `OpenStack PoP ${this.name} cannot make inter-PoP tunnel endpoint ${spec.name}; place the link's members on Docker PoPs or on this PoP alone`);
+  }
+
+  /** See {@link createTunnelEndpoint}: NOT_SUPPORTED. */
+  async connectTunnel(idOrName: string): Promise<void> {
+    throw new VimError('NOT_SUPPORTED', this.name, `OpenStack PoP ${this.name} has no inter-PoP tunnel endpoint ${idOrName}`);
+  }
+
   async stopCompute(idOrName: string, _opts: { graceSeconds?: number } = {}, signal?: AbortSignal): Promise<ComputeInfo> {
     throwIfAborted(this.name, signal, `stop compute ${idOrName}`);
     const s = await findServer(this.api, idOrName, this.scopeTags, signal);

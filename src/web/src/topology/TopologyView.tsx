@@ -9,7 +9,7 @@ declare global {
     /** The topology on screen, for tests and the curious: node ids, kinds, states; edges. */
     __rondoTopology?: {
       nodes: { id: string; kind: string; state: string | null; parent: string | null }[];
-      edges: { id: string; source: string; target: string; linkKind: string; onPath: boolean }[];
+      edges: { id: string; source: string; target: string; linkKind: string; onPath: boolean; interPop: boolean }[];
     };
   }
 }
@@ -20,7 +20,7 @@ const nodeData = (n: TopoNode): Record<string, unknown> => ({
   id: n.id, label: n.label, kind: n.kind, state: n.state ?? null, parent: n.parent, addresses: n.addresses,
 });
 const edgeData = (e: TopoEdge): Record<string, unknown> => ({
-  id: e.id, source: e.source, target: e.target, linkKind: e.linkKind, onPath: e.onPath, linkId: e.linkId, addr: e.label,
+  id: e.id, source: e.source, target: e.target, linkKind: e.linkKind, onPath: e.onPath, interPop: e.interPop, linkId: e.linkId, addr: e.label,
 });
 
 /** Applies a model to a graph: updates data in place, adds and removes what changed. */
@@ -97,7 +97,7 @@ export function TopologyView({ model }: { readonly model: TopologyModel }) {
     }
     window.__rondoTopology = {
       nodes: model.nodes.map((n) => ({ id: n.id, kind: n.kind, state: n.state ?? null, parent: n.parent ?? null })),
-      edges: model.edges.map((e) => ({ id: e.id, source: e.source, target: e.target, linkKind: e.linkKind, onPath: e.onPath })),
+      edges: model.edges.map((e) => ({ id: e.id, source: e.source, target: e.target, linkKind: e.linkKind, onPath: e.onPath, interPop: e.interPop })),
     };
   }, [model]);
 
@@ -132,7 +132,7 @@ function InspectBox({ item }: { readonly item: Inspected }) {
     return (
       <>
         <h4>link {e.linkId}</h4>
-        <p>{e.linkKind}{e.onPath ? ' · on forwarding path' : ''}</p>
+        <p>{e.linkKind}{e.onPath ? ' · on forwarding path' : ''}{e.interPop ? ' · between PoPs (VXLAN tunnel)' : ''}</p>
         <p className="mono">{e.label || 'no addresses yet'}</p>
       </>
     );

@@ -37,6 +37,15 @@ describe('buildTopology', () => {
     expect(t.nodes.find((n) => n.id === 'm:firewall')?.addresses).toContain('input: 10.30.0.11/29');
   });
 
+  it('marks the links between PoPs as inter-PoP edges (a tunnel between engines), the others not', () => {
+    const t = buildTopology(nsd, ns, undefined, {});
+    // firewall on dc1, server and output on dc2: firewall-2-server crosses, and so does the mgmt LAN (members on both).
+    const crossing = new Set(t.edges.filter((e) => e.interPop).map((e) => e.linkId));
+    expect([...crossing].sort()).toEqual(['firewall-2-server', 'mgmt']);
+    expect(t.edges.find((e) => e.id === 'e:firewall-2-server')?.label).toContain('(inter-PoP tunnel)');
+    expect(t.edges.filter((e) => e.linkId === 'input-2-client').every((e) => !e.interPop)).toBe(true);
+  });
+
   it('reads members, typed links and the forwarding path from the model', () => {
     expect(nsd.members.map((m) => `${m.kind}:${m.id}`)).toEqual(['vnf:client', 'vnf:firewall', 'vnf:server', 'sap:mgmt', 'sap:input', 'sap:output']);
     expect(nsd.links.map((l) => `${l.id}:${l.kind}`)).toEqual(['mgmt:management', 'input-2-client:E-Line', 'client-2-firewall:E-Line', 'firewall-2-server:E-Line', 'server-lan:E-LAN']);

@@ -30,6 +30,11 @@ export interface TopoEdge {
   readonly linkId: string;
   readonly linkKind: LinkKind;
   readonly onPath: boolean;
+  /**
+   * The link's members sit on more than one PoP: a link between PoPs (on separate engines,
+   * one segment per PoP joined by a VXLAN tunnel), drawn as an inter-PoP edge.
+   */
+  readonly interPop: boolean;
   readonly label: string;
 }
 
@@ -137,21 +142,27 @@ function pathPairs(link: NsdLink, paths: NsdStructure['paths']): Set<string> {
   return pairs;
 }
 
-/** Edges of a link: a direct edge for an E-Line, a star around a hub node otherwise. */
-function linkEdges(link: NsdLink, paths: NsdStructure['paths'], addr: (m: string, cp: string | null) => string): TopoEdge[] {
+/**
+ * Edges of a link: a direct edge for an E-Line, a star around a hub node otherwise. A
+ * link whose ends sit on several PoPs is inter-PoP: every edge of it says so (and its
+ * label names the tunnel).
+ */
+function linkEdges(link: NsdLink, paths: NsdStructure['paths'], addr: (m: string, cp: string | null) => string, popOf: (m: string) => string): TopoEdge[] {
   const ends = link.ends.filter((e, i, all) => all.findIndex((x) => x.member === e.member) === i);
   const pairs = pathPairs(link, paths);
+  const interPop = new Set(ends.map((e) => popOf(e.member)).filter((p) => p !== 'unplaced')).size > 1;
+  const tunnel = (label: string): string => (interPop ? `${label}${label ? ' ' : ''}(inter-PoP tunnel)` : label);
   if (link.kind === 'E-Line' && ends.length === 2) {
     const [a, b] = ends as [MemberCp, MemberCp];
     return [{
       id: `e:${link.id}`, source: memberNode(a.member), target: memberNode(b.member), linkId: link.id, linkKind: link.kind,
-      onPath: pairs.has(`${a.member}|${b.member}`),
-      label: [addr(a.member, a.cp), addr(b.member, b.cp)].filter(Boolean).join(' ↔ '),
+      onPath: pairs.has(`${a.member}|${b.member}`), interPop,
+      label: tunnel([addr(a.member, a.cp), addr(b.member, b.cp)].filter(Boolean).join(' ↔ ')),
     }];
   }
   return ends.map((e) => ({
     id: `e:${link.id}:${e.member}`, source: memberNode(e.member), target: lanNode(link.id), linkId: link.id, linkKind: link.kind,
-    onPath: ends.some((o) => o.member !== e.member && pairs.has(`${e.member}|${o.member}`)),
+    onPath: ends.some((o) => o.member !== e.member && pairs.has(`${e.member}|${o.member}`)), interPop,
     label: addr(e.member, e.cp),
   }));
 }
@@ -221,7 +232,7 @@ export function buildTopology(structure: NsdStructure, ns: NsView, activeOp: OpV
         position: { x: xs.length ? (Math.min(...xs) + Math.max(...xs)) / 2 : 0, y },
       });
     }
-    edges.push(...linkEdges({ ...link, ends }, structure.paths, addr));
+    edges.push(...linkEdges({ ...link, ends }, structure.paths, addr, popOf));
   }
   return { nodes, edges };
 }

@@ -59,6 +59,8 @@ export const topologyStyle: StylesheetJson = [
   },
   ...Object.entries(LINK_COLOURS).map(([kind, colour]) => ({ selector: `edge[linkKind = "${kind}"]`, style: { 'line-color': colour } })),
   { selector: 'edge[linkKind = "management"]', style: { 'line-style': 'dashed', width: 2 } },
+  // A link between PoPs (a VXLAN tunnel between their engines): dotted and thicker.
+  { selector: 'edge[?interPop]', style: { 'line-style': 'dotted', width: 4 } },
   { selector: 'edge[?onPath]', style: { width: 5, 'underlay-color': PATH_COLOUR, 'underlay-padding': 5, 'underlay-opacity': 0.8 } },
   { selector: ':selected', style: { 'overlay-color': '#0ea5e9', 'overlay-opacity': 0.25, 'overlay-padding': 6 } },
 ];
