@@ -6,8 +6,7 @@ import { DAY2_PHASES, INSTANTIATE_PHASES, SCALE_PHASES } from './ns-plan-types.j
 import { planScale } from './scale-planner.js';
 import type { ScaleChange } from './scale-requests.js';
 import { recordScale } from './scale-records.js';
-import { scaleAspectsOf } from './scale-aspects.js';
-import { LEVEL_PHASE_OFFSET, withInstantiationLevel } from './ns-instantiation-level.js';
+import { LEVEL_PHASE_OFFSET } from './ns-instantiation-level.js';
 import { planHeal, planOperate } from './day2-planner.js';
 import type { HealTarget, OperateChange } from './day2-planner.js';
 import { recordDay2, recordRemoved } from './day2-records.js';
@@ -15,11 +14,11 @@ import { planAddVnf, planRemoveVnf } from './vnf-membership-planner.js';
 import { loadNsBuild } from './ns-build.js';
 import { forEachInLanes } from './lanes.js';
 import type { ComputeInfo } from '../vim/index.js';
-import { planNs } from './ns-planner.js';
-import { subnetRequests, vduCpu } from './ns-placement.js';
+import { vduCpu } from './ns-placement.js';
 import { problemOf, stepProblem } from './op-problem.js';
 import { runPhase } from './phase-runner.js';
-import type { StoredOpOcc, VnfRecord } from './ports.js';
+import type { LifecycleRepositories, StoredOpOcc, VnfRecord } from './ports.js';
+import { instantiationRecords, moveAddresses, storedRecords, subnetMoves, toOpSteps } from './plan-store.js';
 import type { ExecutorDeps } from './executor-deps.js';
 import { moveOp } from './executor-deps.js';
 import { runStep } from './step-runner.js';
@@ -49,7 +48,7 @@ const ENGINE_PROBE_MS = 5_000;
 export async function executeOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSignal): Promise<void> {
   if (op.operationState === 'ROLLING_BACK') return void (await rollbackOperation(op, deps, signal));
   if (op.operationState !== 'PROCESSING') return;
-  const cancel = watchCancel(op.id, deps.repos.opOccs, deps.cancelPollMs ?? 500);
+  const cancel = watchCancel(op.id, deps.repos.opOccs, deps.cancelPollMs ?? 500, undefined, (wake) => deps.notifier.subscribe((c) => c.opId === op.id && c.cancelMode !== undefined && wake()));
   try {
     await runOperation(op, deps, signal, cancel);
   } finally {
@@ -67,7 +66,7 @@ async function cancelOperation(op: StoredOpOcc, deps: ExecutorDeps, where: strin
 async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSignal, cancel: CancelWatch, replans = 0): Promise<void> {
   let steps: OpStep[];
   try {
-    steps = await ensurePlan(op, deps, signal);
+    steps = await ensurePlan(op, deps);
   } catch (e) {
     return failOperation(op, deps, problemOf(e), signal);
   }
@@ -106,10 +105,10 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
       cancelSignal: cancel.forceful,
     });
     if (op.lcmOperationType === 'INSTANTIATE' && phase === INSTANTIATE_PHASES.computes) {
-      const pkgIds = await vnfPkgIdsOf(op, deps);
-      const ns = await deps.repos.nsInstances.get(op.nsInstanceId);
-      await recordVnfs(op, [...byId.values()], deps, pkgIds, ns ? await vnfdsOrNone(ns.nsdInfoId, deps) : {});
-      await recordStackVnfs(op, [...byId.values()], deps, pkgIds);
+      // From what the request read of the catalog: a VNFD changed since does not reach this operation.
+      const records = storedRecords(op.internalParams) ?? { vnfPkgIds: {}, scaleAspects: {} };
+      await recordVnfs(op, [...byId.values()], deps, records.vnfPkgIds, records.scaleAspects);
+      await recordStackVnfs(op, [...byId.values()], deps, records.vnfPkgIds);
     }
     if (op.lcmOperationType === 'INSTANTIATE' && phase === LEVEL_PHASE_OFFSET + SCALE_PHASES.computes) {
       // The VNFC instances that reach the NS instantiation level join the VNF records as a SCALE's do.
@@ -120,7 +119,7 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
       // phase's outcome, so a failed or cancelled operation still records what it changed.
       if (op.internalParams['add']) {
         const ns = await deps.repos.nsInstances.get(op.nsInstanceId);
-        await recordVnfs(op, [...byId.values()], deps, await vnfPkgIdsOf(op, deps), ns ? await vnfdsOrNone(ns.nsdInfoId, deps) : {});
+        await recordVnfs(op, [...byId.values()], deps, await vnfPkgIdsOf(op, deps), instantiationRecords(ns ? await vnfdsOrNone(ns.nsdInfoId, deps) : {}, {}).scaleAspects);
       } else if (op.internalParams['remove']) {
         await recordRemoved(op.nsInstanceId, [...byId.values()], deps.repos.vnfInstances);
       } else {
@@ -136,7 +135,7 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
       // Someone else (another Rondo on this engine, a user) took the subnet after IPAM
       // chose it. Nothing but networks exists yet: remove them, plan again (IPAM now sees
       // the new network on the engine) and start over. A crash in between only repeats this.
-      await dropPlan(op, [...byId.values()], deps, signal);
+      await replanNetworks(op, [...byId.values()], deps, signal);
       return runOperation(op, deps, signal, cancel, replans + 1);
     }
     if (result.kind !== 'done') {
@@ -172,32 +171,39 @@ async function completeOperation(op: StoredOpOcc, deps: ExecutorDeps): Promise<v
   if (current) await moveOp(deps, current, 'all-done', current.error);
 }
 
-/** Undoes the networks of an INSTANTIATE's plan, frees its subnets and deletes the plan. */
-async function dropPlan(op: StoredOpOcc, steps: readonly OpStep[], deps: ExecutorDeps, signal: AbortSignal): Promise<void> {
+/**
+ * Plans an INSTANTIATE's addresses again after a network met a subnet in use on its PoP:
+ * removes the networks made so far, then in one transaction takes new subnets for the
+ * NS (skipping what the PoPs use now) and rewrites the stored steps with every address
+ * moved to its link's new subnet, all PENDING again. Nothing is read from the catalog:
+ * the plan stays the one stored by the request. A crash before the commit only repeats this.
+ */
+async function replanNetworks(op: StoredOpOcc, steps: readonly OpStep[], deps: ExecutorDeps, signal: AbortSignal): Promise<void> {
   for (const s of steps) {
     if (s.kind === 'network' && s.state !== 'PENDING') await deps.drivers.get(s.popId).deleteNetwork(s.target, signal);
   }
-  await deps.repos.subnets.release(op.nsInstanceId);
-  await deps.repos.opSteps.deleteByOp(op.id);
+  const avoid = await subnetsInUseOn(deps.drivers, steps.filter((s) => s.kind === 'network').map((s) => s.popId), Math.min(deps.stepDeadlineSeconds * 1000, ENGINE_PROBE_MS), signal);
+  const rewrite = async (repos: LifecycleRepositories): Promise<void> => {
+    const before = await repos.subnets.listByNs(op.nsInstanceId);
+    await repos.subnets.release(op.nsInstanceId);
+    const after = await repos.subnets.allocate(op.nsInstanceId, before.map((a) => ({ linkId: a.linkId, pool: a.pool })), { avoid });
+    const moves = subnetMoves(before, after);
+    await repos.opSteps.deleteByOp(op.id);
+    await repos.opSteps.insertMany(steps.map((s) => ({ ...s, params: moveAddresses(s.params, moves), state: 'PENDING', result: null, error: null, startedAt: null, endedAt: null })));
+  };
+  await (deps.repos.transaction ? deps.repos.transaction(rewrite) : rewrite(deps.repos));
 }
 
 /** The plan of the op: loaded when persisted, else made and persisted in one statement. */
-async function ensurePlan(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSignal): Promise<OpStep[]> {
+async function ensurePlan(op: StoredOpOcc, deps: ExecutorDeps): Promise<OpStep[]> {
   const existing = await deps.repos.opSteps.listByOp(op.id);
   if (existing.length > 0) return existing;
   const ns = await deps.repos.nsInstances.get(op.nsInstanceId);
   if (!ns) throw new NotFoundError('NS instance', op.nsInstanceId);
   let planned: PlannedStep[];
   if (op.lcmOperationType === 'INSTANTIATE') {
-    const [nsd, vnfds] = await Promise.all([deps.descriptors.getNsd(ns.nsdInfoId), deps.descriptors.getVnfds(ns.nsdInfoId)]);
-    const placement = op.internalParams['placement'] as Record<string, string> | undefined;
-    if (!placement) throw new ConflictError(`operation ${op.id} has no placement`, { code: 'PLAN_UNPLACED' });
-    const avoid = await subnetsInUseOn(deps.drivers, Object.values(placement), Math.min(deps.stepDeadlineSeconds * 1000, ENGINE_PROBE_MS), signal);
-    const allocations = await deps.repos.subnets.allocate(ns.id, subnetRequests(nsd), { avoid });
-    const subnets = new Map(allocations.map((a) => [a.linkId, a.subnet]));
-    const hots = await loadHots(deps.hots, ns.nsdInfoId, nsd, placement, deps.drivers.accounts());
-    const base = planNs({ nsInstanceId: ns.id, nsd, vnfds, accounts: deps.drivers.accounts(), placement, subnets, hots, ...(deps.sapImage ? { sapImage: deps.sapImage } : {}) }).steps;
-    planned = withInstantiationLevel(ns.id, base, (op.internalParams['levelScale'] ?? []) as ScaleChange[], vnfds);
+    // Planned once, by the request, in the transaction that stored the operation.
+    throw new ConflictError(`operation ${op.id} has no stored plan; fail it and instantiate again`, { code: 'PLAN_NOT_STORED', details: { opId: op.id } });
   } else if (op.lcmOperationType === 'TERMINATE') {
     const vnfs = await deps.repos.vnfInstances.listByNs(ns.id);
     let vnfds: Readonly<Record<string, Vnfd>> = {};
@@ -217,10 +223,7 @@ async function ensurePlan(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSign
   } else {
     throw new RondoError('OP_NOT_SUPPORTED', `${op.lcmOperationType} is not supported yet`);
   }
-  const steps: OpStep[] = planned.map((p) => ({
-    id: deps.ids.next(), opId: op.id, seq: p.seq, phase: p.phase, kind: p.kind, target: p.target, popId: p.popId,
-    params: p.params as unknown as Record<string, unknown>, state: 'PENDING', result: null, error: null, startedAt: null, endedAt: null,
-  }));
+  const steps = toOpSteps(op.id, planned, deps.ids);
   await deps.repos.opSteps.insertMany(steps);
   return steps;
 }
@@ -298,7 +301,9 @@ async function vnfPkgIdsOf(op: StoredOpOcc, deps: ExecutorDeps): Promise<Readonl
  * VNFRs from the op's DONE compute steps, one per member (VDUs merged), written in one
  * batch; each VNF with its VNFC instances and, from its VNFD, every scaling aspect at level 0.
  */
-export async function recordVnfs(op: StoredOpOcc, steps: readonly OpStep[], deps: ExecutorDeps, pkgIds: Readonly<Record<string, string>> = {}, vnfds: Readonly<Record<string, Vnfd>> = {}): Promise<void> {
+export async function recordVnfs(
+  op: StoredOpOcc, steps: readonly OpStep[], deps: ExecutorDeps, pkgIds: Readonly<Record<string, string>> = {}, scaleAspects: Readonly<Record<string, readonly string[]>> = {},
+): Promise<void> {
   const byMember = new Map<string, VnfRecord>();
   const createdAt = deps.clock.now().toISOString();
   for (const s of steps) {
@@ -313,7 +318,7 @@ export async function recordVnfs(op: StoredOpOcc, steps: readonly OpStep[], deps
       interfaces: [...(prev?.interfaces ?? []), ...r.interfaces.map((i) => ({ cp: i.cp, linkId: i.linkId, address: i.address, prefix: i.prefix, ...(i.ifName ? { ifName: i.ifName } : {}), ...(i.macAddress ? { macAddress: i.macAddress } : {}) }))],
       state: 'STARTED', createdAt,
       vnfcs: [...(prev?.vnfcs ?? []), { computeId: r.computeId, name: r.name, vduId: p.vduId }],
-      ...(p.memberKind === 'vnf' ? { scaleStatus: scaleAspectsOf(vnfds[p.memberId] ?? { vdus: [], scalingAspects: [] }).map((a) => ({ aspectId: a.id, scaleLevel: 0 })) } : {}),
+      ...(p.memberKind === 'vnf' ? { scaleStatus: (scaleAspects[p.memberId] ?? []).map((aspectId) => ({ aspectId, scaleLevel: 0 })) } : {}),
       demand: { cpu: (prev?.demand.cpu ?? 0) + vduCpu(p), memoryMiB: (prev?.demand.memoryMiB ?? 0) + p.memoryMiB },
     });
   }
