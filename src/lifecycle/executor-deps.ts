@@ -23,6 +23,18 @@ export interface ExecutorDeps {
   readonly cancelPollMs?: number;
   /** Fault injection for crash tests (default: none). */
   readonly crashPoints?: CrashPoints;
+  /** Told when an operation's request, phases and steps begin and end (`RONDO_TRACE=1` logs it; default: nothing). */
+  readonly trace?: (event: TraceEvent) => void;
+}
+
+/** One mark of an operation's timeline (debug trace); the receiver stamps the time. */
+export interface TraceEvent {
+  readonly opId: string;
+  /** `request`, `run`, `plan`, `phase`, `step` or `complete`. */
+  readonly what: 'request' | 'run' | 'plan' | 'phase' | 'step' | 'complete';
+  readonly edge: 'begin' | 'end';
+  /** The phase number, or the step's kind and target, or how it ended. */
+  readonly detail?: string;
 }
 
 /** Guarded op state change through the state machine, published to the notifier. */

@@ -40,7 +40,7 @@ export { placeNs, subnetRequests, vnfDemand, parseStrategy } from './ns-placemen
 export { chainRoutes, routeCommand, routeCommands, SPREAD_PARTS } from './service-chain.js';
 export type { CpEndpoint, ChainRoutes } from './service-chain.js';
 export { networkName, computeName, engineKey, nsShort } from './resource-names.js';
-export type { ExecutorDeps } from './executor-deps.js';
+export type { ExecutorDeps, TraceEvent } from './executor-deps.js';
 export { executeOperation } from './op-executor.js';
 export { StepCommandError } from './step-runner.js';
 export { LifecycleWorker } from './lifecycle-worker.js';

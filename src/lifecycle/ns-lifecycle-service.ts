@@ -312,9 +312,12 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
     async instantiate(nsId, req = {}) {
       const n = await ns(nsId);
       if (n.state !== 'NOT_INSTANTIATED') throw new ConflictError(`NS instance ${nsId} is ${n.state}; terminate it first`, { code: 'NS_STATE_CONFLICT' });
-      const [inputs, pkgIds] = await Promise.all([prepare(n.id, n.nsdInfoId, req), pkgIdsOf(n.nsdInfoId)]);
       // SOL005 §6.5.2.3: operationParams is the request; the worker's own inputs are kept apart.
       const { op: o, deadline } = newOp(n, 'INSTANTIATE', { ...(req.operationParams ?? instantiateNsRequestOf(req)) });
+      deps.trace?.({ opId: o.id, what: 'request', edge: 'begin', detail: 'place, read descriptors, ask PoPs' });
+      const [inputs, pkgIds] = await Promise.all([prepare(n.id, n.nsdInfoId, req), pkgIdsOf(n.nsdInfoId)]);
+      deps.trace?.({ opId: o.id, what: 'request', edge: 'end', detail: 'prepared' });
+      deps.trace?.({ opId: o.id, what: 'plan', edge: 'begin', detail: 'IPAM, plan, store (one transaction)' });
       // Planned once, here: subnets, operation and plan commit together; the worker runs the stored steps.
       const created = await inTransaction(async (r) => {
         const subnets = await r.subnets.allocate(n.id, subnetRequests(inputs.nsd), { avoid: inputs.avoid });
@@ -326,6 +329,7 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
         await r.opSteps.insertMany(toOpSteps(stored.id, p.steps, ids));
         return stored;
       });
+      deps.trace?.({ opId: o.id, what: 'plan', edge: 'end', detail: 'committed' });
       return started(created);
     },
     async terminate(nsId, req = {}) {

@@ -19,7 +19,7 @@ import { problemOf, stepProblem } from './op-problem.js';
 import { runPhase } from './phase-runner.js';
 import type { LifecycleRepositories, StoredOpOcc, VnfRecord } from './ports.js';
 import { instantiationRecords, moveAddresses, storedRecords, subnetMoves, toOpSteps } from './plan-store.js';
-import type { ExecutorDeps } from './executor-deps.js';
+import type { ExecutorDeps, TraceEvent } from './executor-deps.js';
 import { moveOp } from './executor-deps.js';
 import { runStep } from './step-runner.js';
 import type { ComputeStepResult } from './step-runner.js';
@@ -48,11 +48,13 @@ const ENGINE_PROBE_MS = 5_000;
 export async function executeOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSignal): Promise<void> {
   if (op.operationState === 'ROLLING_BACK') return void (await rollbackOperation(op, deps, signal));
   if (op.operationState !== 'PROCESSING') return;
+  deps.trace?.({ opId: op.id, what: 'run', edge: 'begin', detail: op.lcmOperationType });
   const cancel = watchCancel(op.id, deps.repos.opOccs, deps.cancelPollMs ?? 500, undefined, (wake) => deps.notifier.subscribe((c) => c.opId === op.id && c.cancelMode !== undefined && wake()));
   try {
     await runOperation(op, deps, signal, cancel);
   } finally {
     cancel.stop();
+    deps.trace?.({ opId: op.id, what: 'run', edge: 'end' });
   }
 }
 
@@ -65,11 +67,13 @@ async function cancelOperation(op: StoredOpOcc, deps: ExecutorDeps, where: strin
 
 async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSignal, cancel: CancelWatch, replans = 0): Promise<void> {
   let steps: OpStep[];
+  deps.trace?.({ opId: op.id, what: 'plan', edge: 'begin' });
   try {
     steps = await ensurePlan(op, deps);
   } catch (e) {
     return failOperation(op, deps, problemOf(e), signal);
   }
+  deps.trace?.({ opId: op.id, what: 'plan', edge: 'end', detail: `${steps.length} steps` });
   const byId = new Map(steps.map((s) => [s.id, s]));
   const computes = computeResults(steps);
   const phases = [...new Set(steps.map((s) => s.phase))].sort((a, b) => a - b);
@@ -85,6 +89,9 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
     }
     const todo = steps.filter((s) => s.phase === phase && byId.get(s.id)?.state !== 'DONE');
     const kind = todo[0]?.kind;
+    deps.trace?.({ opId: op.id, what: 'phase', edge: 'begin', detail: `${phase}: ${todo.length} ${kind ?? ''} steps` });
+    const run = (s: OpStep, stepSignal: AbortSignal): Promise<Record<string, unknown>> =>
+      runStep(s, { nsInstanceId: op.nsInstanceId, driver: (p) => deps.drivers.get(p), computes, signal: stepSignal, sweepConcurrency: deps.computeConcurrency ?? 8 });
     const result = await runPhase(todo, {
       concurrency: kind === 'network' ? 1 : (deps.computeConcurrency ?? 8),
       deadlineMs: Math.min(deps.stepDeadlineSeconds * 1000, left),
@@ -100,7 +107,7 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
           if (done.state === 'DONE' && done.kind === 'compute' && done.result?.['computeId']) computes.set(String(done.result['name']), done.result as unknown as ComputeStepResult);
         }
       },
-      run: (s, stepSignal) => runStep(s, { nsInstanceId: op.nsInstanceId, driver: (p) => deps.drivers.get(p), computes, signal: stepSignal, sweepConcurrency: deps.computeConcurrency ?? 8 }),
+      run: deps.trace ? tracedRun(op.id, run, deps.trace) : run,
       halted: () => cancel.mode !== null,
       cancelSignal: cancel.forceful,
     });
@@ -130,6 +137,7 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
       // The same: instances added or removed are in the VNF records whatever the phase's outcome.
       await recordScale(op.nsInstanceId, [...byId.values()], deps.repos.vnfInstances, false, await loadNsBuild(op.nsInstanceId, deps.repos));
     }
+    deps.trace?.({ opId: op.id, what: 'phase', edge: 'end', detail: `${phase}: ${result.kind}` });
     if (result.kind === 'aborted') return;
     if (result.kind === 'failed' && isSubnetInUse(result.error) && op.lcmOperationType === 'INSTANTIATE' && phase === INSTANTIATE_PHASES.networks && replans < MAX_REPLANS) {
       // Someone else (another Rondo on this engine, a user) took the subnet after IPAM
@@ -146,7 +154,22 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
     if (result.kind === 'failed') return failOperation(fresh, deps, stepProblem(result.step, result.error), signal);
     if (result.kind === 'cancelled') return;
   }
+  deps.trace?.({ opId: op.id, what: 'complete', edge: 'begin' });
   await completeOperation(op, deps);
+  deps.trace?.({ opId: op.id, what: 'complete', edge: 'end' });
+}
+
+/** `run` telling `trace` when each step begins and ends. */
+function tracedRun(opId: string, run: (s: OpStep, signal: AbortSignal) => Promise<Record<string, unknown>>, trace: (e: TraceEvent) => void) {
+  return async (s: OpStep, signal: AbortSignal): Promise<Record<string, unknown>> => {
+    const detail = `${s.kind} ${s.target}`;
+    trace({ opId, what: 'step', edge: 'begin', detail });
+    try {
+      return await run(s, signal);
+    } finally {
+      trace({ opId, what: 'step', edge: 'end', detail });
+    }
+  };
 }
 
 async function failOperation(op: StoredOpOcc, deps: ExecutorDeps, error: ProblemDetails, signal: AbortSignal): Promise<void> {
