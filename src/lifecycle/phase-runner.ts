@@ -80,9 +80,9 @@ export async function runPhase(steps: readonly OpStep[], deps: PhaseDeps): Promi
       await marking;
     }
   };
-  // Group commit: an outcome is written at once, unless a write is in flight; then it
-  // joins the next one, which starts as soon as that write ends. No timer, no waiting
-  // for a batch to fill: under load the batches grow by themselves.
+  // Group commit: an outcome is written on the next turn of the event loop, with every
+  // other that ended by then; while a write is in flight, they join the next one, which
+  // starts as soon as that write ends. No timer, no waiting for a batch to fill.
   const buffer: { step: OpStep; outcome: StepOutcome }[] = [];
   let writing: Promise<void> = Promise.resolve();
   let queued = false;
@@ -91,6 +91,8 @@ export async function runPhase(steps: readonly OpStep[], deps: PhaseDeps): Promi
     if (!queued && buffer.length > 0) {
       queued = true;
       writing = writing.then(async () => {
+        // One turn of the event loop: the outcomes of steps ending in the same turn share the statement.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         queued = false;
         const items = buffer.splice(0);
         if (items.length > 0 && writeError === undefined) await deps.finish(items);
