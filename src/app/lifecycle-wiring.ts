@@ -10,7 +10,7 @@ import { OutboxRelay } from '../bus/index.js';
 import type { Bus } from '../bus/index.js';
 import { createCatalogHotSource, releaseNsd, useNsd } from '../catalog/index.js';
 import { readPackageEntry } from '../packages/index.js';
-import { LifecycleWorker, Reconciler, createNsLifecycleService, createOpNotifier, executeOperation } from '../lifecycle/index.js';
+import { LifecycleWorker, Reconciler, createNsLifecycleService, createPlanHandOff, createOpNotifier, executeOperation } from '../lifecycle/index.js';
 import type { DescriptorSource, ExecutorDeps, LifecycleTopics, TraceEvent, LifecycleWorkerOptions, NsLifecycleService, NsLifecycleServiceDeps, OpChange, OpNotifier, PlacementAdvisor } from '../lifecycle/index.js';
 import { catalogDescriptorSource, catalogRepositories, createRuntimeRepositories, outboxStore, SqlReconcileRepository, SqlVimAccountRepository } from '../store/index.js';
 import type { Store } from '../store/index.js';
@@ -178,6 +178,8 @@ export function wireLifecycle(deps: LifecycleWiringDeps): { readonly services: R
     ...(deps.cancelPollMs ? { cancelPollMs: deps.cancelPollMs } : {}),
     ...crash,
   };
+  // The worker of this process runs a plan its request just stored without reading it back.
+  base = { ...base, handOff: createPlanHandOff() };
   const trace = traceSink(deps, logger);
   if (trace) base = { ...base, trace };
   const inner = createNsLifecycleService(base);

@@ -64,3 +64,5 @@ export { CONDITION_OPS, NEGATIVE_CONDITION_OPS, NS_INSTANCE_FIELDS, VNF_INSTANCE
 export type {
   ConditionOp, Condition, PageKey, RecordPage, TenantScope, NsInstanceField, VnfInstanceField, MemberCondition, NsInstanceQuery, OpOccField, OpOccCondition, OpOccQuery,
 } from './list-query.js';
+export { createPlanHandOff } from './plan-store.js';
+export type { PlanHandOff } from './plan-store.js';

@@ -317,20 +317,27 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
       deps.trace?.({ opId: o.id, what: 'request', edge: 'begin', detail: 'place, read descriptors, ask PoPs' });
       const [inputs, pkgIds] = await Promise.all([prepare(n.id, n.nsdInfoId, req), pkgIdsOf(n.nsdInfoId)]);
       deps.trace?.({ opId: o.id, what: 'request', edge: 'end', detail: 'prepared' });
-      deps.trace?.({ opId: o.id, what: 'plan', edge: 'begin', detail: 'IPAM, plan, store (one transaction)' });
+      deps.trace?.({ opId: o.id, what: 'plan', edge: 'begin', detail: 'IPAM, plan, store: one transaction' });
       // Planned once, here: subnets, operation and plan commit together; the worker runs the stored steps.
       const created = await inTransaction(async (r) => {
+        deps.trace?.({ opId: o.id, what: 'ipam', edge: 'begin' });
         const subnets = await r.subnets.allocate(n.id, subnetRequests(inputs.nsd), { avoid: inputs.avoid });
+        deps.trace?.({ opId: o.id, what: 'ipam', edge: 'end', detail: `${subnets.length} subnets` });
         const { plan: p } = planWith(inputs, subnets, req);
+        deps.trace?.({ opId: o.id, what: 'store', edge: 'begin', detail: `${p.steps.length} steps` });
         const stored = await r.opOccs.create(o, deadline, {
           placement: p.placement, autoRollback: req.autoRollback ?? true, ...(inputs.advice ? { placementAdvice: inputs.advice } : {}),
           records: instantiationRecords(inputs.vnfds, pkgIds),
         });
-        await r.opSteps.insertMany(toOpSteps(stored.id, p.steps, ids));
-        return stored;
+        const steps = toOpSteps(stored.id, p.steps, ids);
+        await r.opSteps.insertMany(steps);
+        deps.trace?.({ opId: o.id, what: 'store', edge: 'end' });
+        return { stored, steps };
       });
+      // Committed: this process's worker may take the plan as it is instead of reading it back.
+      deps.handOff?.put(created.stored, created.steps);
       deps.trace?.({ opId: o.id, what: 'plan', edge: 'end', detail: 'committed' });
-      return started(created);
+      return started(created.stored);
     },
     async terminate(nsId, req = {}) {
       const n = await ns(nsId);

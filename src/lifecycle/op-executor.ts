@@ -219,6 +219,8 @@ async function replanNetworks(op: StoredOpOcc, steps: readonly OpStep[], deps: E
 
 /** The plan of the op: loaded when persisted, else made and persisted in one statement. */
 async function ensurePlan(op: StoredOpOcc, deps: ExecutorDeps): Promise<OpStep[]> {
+  const handed = deps.handOff?.take(op);
+  if (handed) return handed;
   const existing = await deps.repos.opSteps.listByOp(op.id);
   if (existing.length > 0) return existing;
   const ns = await deps.repos.nsInstances.get(op.nsInstanceId);

@@ -3,6 +3,7 @@ import { formatIpv4, parseCidr, parseIpv4 } from '../ipam/index.js';
 import type { SubnetAllocation } from '../ipam/index.js';
 import type { PlannedStep } from './ns-plan-types.js';
 import { scaleAspectsOf } from './scale-aspects.js';
+import type { StoredOpOcc } from './ports.js';
 
 /** The planned steps of operation `opId` as the rows the store keeps (all PENDING). */
 export function toOpSteps(opId: string, planned: readonly PlannedStep[], ids: IdGenerator): OpStep[] {
@@ -88,4 +89,35 @@ export function instantiationRecords(vnfds: Readonly<Record<string, Vnfd>>, vnfP
 export function storedRecords(internalParams: Readonly<Record<string, unknown>>): InstantiationRecords | undefined {
   const r = internalParams['records'];
   return r !== null && typeof r === 'object' ? (r as InstantiationRecords) : undefined;
+}
+
+/**
+ * Direct hand-off of a just-stored plan to this process's worker, so its first run does not
+ * read back the steps the request wrote a moment ago. Bounded; the composition root makes one.
+ */
+export interface PlanHandOff {
+  /** Keeps the steps stored with `op` (fresh, PROCESSING, never claimed). */
+  put(op: Pick<StoredOpOcc, 'id' | 'statusEnteredTime'>, steps: readonly OpStep[]): void;
+  /**
+   * The steps kept for `op`, once, and only on its first claim ever (`attempts` 1, the state
+   * entered at creation): any other run (a re-claim after a crash elsewhere, a retry) reads
+   * the stored steps, whose states may have moved on.
+   */
+  take(op: Pick<StoredOpOcc, 'id' | 'statusEnteredTime' | 'attempts'>): OpStep[] | undefined;
+}
+
+/** A {@link PlanHandOff} keeping the last `keep` plans. */
+export function createPlanHandOff(keep = 16): PlanHandOff {
+  const kept = new Map<string, { readonly entered: string; readonly steps: readonly OpStep[] }>();
+  return {
+    put(op, steps) {
+      kept.set(op.id, { entered: op.statusEnteredTime, steps });
+      if (kept.size > keep) kept.delete(kept.keys().next().value as string);
+    },
+    take(op) {
+      const k = kept.get(op.id);
+      kept.delete(op.id);
+      return k && op.attempts === 1 && k.entered === op.statusEnteredTime ? [...k.steps] : undefined;
+    },
+  };
 }
