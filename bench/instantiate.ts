@@ -30,6 +30,7 @@ import { CHAIN_START, chainPackage } from './chain-package.js';
 import { openStore } from '../src/store/index.js';
 import { cpuCfs } from '../src/vim/docker/docker-compute-spec.js';
 import { SAP_COMMAND, SAP_IMAGE } from '../src/lifecycle/index.js';
+import type { TraceEvent } from '../src/lifecycle/index.js';
 
 const run = promisify(execFile);
 const docker = new Docker();
@@ -100,12 +101,23 @@ async function rawDocker(n: number, base: number): Promise<{ up: number; down: n
 }
 
 /** Rondo through its API on PGlite with one Docker PoP: instantiate and terminate times (ms). */
-async function rondo(n: number, pkg: string): Promise<{ up: number; down: number; state: string }> {
+async function rondo(n: number, pkg: string, timeline?: string[]): Promise<{ up: number; down: number; state: string }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'rondo-bench-'));
   // The bench measures orchestration, not authentication: auth off (this app binds nowhere).
   const config = loadConfig({ RONDO_INSECURE_NO_AUTH: '1' }, { dataDir, logLevel: 'silent', stepDeadlineSeconds: 300, opDeadlineSeconds: 1800, workerConcurrency: 2 });
   const store = await openStore({ kind: 'pglite', dataDir: null });
-  const c = await compose({ config, store, clock: systemClock, ids: uuidGenerator });
+  // The first instantiation's marks (debug trace), when asked for: phases, not single steps.
+  let first: string | undefined;
+  let t0 = 0;
+  const trace = (e: TraceEvent, at: number): void => {
+    if (!timeline || e.what === 'step') return;
+    if (first === undefined) {
+      first = e.opId;
+      t0 = at;
+    }
+    if (e.opId === first) timeline.push(`${(at - t0).toFixed(1).padStart(8)} ms  ${e.what} ${e.edge}${e.detail ? ` (${e.detail})` : ''}`);
+  };
+  const c = await compose({ config, store, clock: systemClock, ids: uuidGenerator, trace });
   const app = c.app as RondoApp;
   const services = c.services;
   c.worker.start();
@@ -121,6 +133,7 @@ async function rondo(n: number, pkg: string): Promise<{ up: number; down: number
       return { ms: performance.now() - t, state: done.operationState, error: done.error };
     };
     const up = await op(`/nslcm/v1/ns_instances/${nsId}/instantiate`, { additionalParamsForNs: { placement: 'first-pop' } });
+    timeline?.push(`${up.ms.toFixed(1).padStart(8)} ms  instantiate answered COMPLETED to the client (from POST)`);
     if (up.state !== 'COMPLETED') throw new Error(`Rondo instantiation ${up.state}: ${up.error?.detail}`);
     const down = await op(`/nslcm/v1/ns_instances/${nsId}/terminate`, {});
     return { up: up.ms, down: down.ms, state: down.state };
@@ -145,6 +158,9 @@ await docker.ping();
 await run('bash', ['scripts/build-vnf-images.sh']);
 const dir = await mkdtemp(join(tmpdir(), 'rondo-bench-pkg-'));
 const rows: string[] = [];
+/** One 10-VNF instantiation's phases (debug trace), printed beside the raw twin. */
+const timeline: string[] = [];
+let rawTen: number | undefined;
 const fmt = (ms: number) => (ms / 1000).toFixed(2).padStart(8);
 const load = () => loadavg()[0] ?? 0;
 const ratio = (a: number, b: number, busy: boolean) => (busy ? '  n/a' : (a / b).toFixed(2).padStart(5));
@@ -161,13 +177,14 @@ try {
     for (let i = 0; i < rounds; i++) {
       if (i % 2 === 0) {
         raw.push(await rawDocker(n, 0));
-        ron.push(await rondo(n, pkg));
+        ron.push(await rondo(n, pkg, n === 10 && i === 0 ? timeline : undefined));
       } else {
         ron.push(await rondo(n, pkg));
         raw.push(await rawDocker(n, 0));
       }
     }
     const loadAfter = load();
+    if (n === 10) rawTen = raw[0]?.up;
     const busy = Math.max(loadBefore, loadAfter) > CORES;
     withheld ||= busy;
     const m = { rawUp: median(raw.map((r) => r.up)), rawDown: median(raw.map((r) => r.down)), up: median(ron.map((r) => r.up)), down: median(ron.map((r) => r.down)) };
@@ -182,6 +199,10 @@ console.log(`\nRondo vs raw Docker Engine API (seconds; medians of ${rounds} alt
 console.log('| size      | operation   | raw (s)  | rondo (s) | ratio | target | load avg     |');
 console.log('|-----------|-------------|----------|-----------|-------|--------|--------------|');
 for (const r of rows) console.log(r);
+if (timeline.length > 0) {
+  console.log(`\nTimeline of one 10-VNF instantiation through the API (first round; the raw twin of that round took ${((rawTen ?? 0) / 1000).toFixed(2)} s):\n`);
+  for (const l of timeline) console.log(l);
+}
 if (withheld) console.log(`\nn/a: the 1-minute load average was above ${CORES} (the number of cores) during that size; run again on a quiet machine.`);
 console.log('\nRondo overhead on the memory VIM (bench/lifecycle-memory.ts 1000):');
 const mem = await run(process.execPath, ['--import', 'tsx', 'bench/lifecycle-memory.ts', '1000'], { env: { ...process.env, DATABASE_URL: '' }, maxBuffer: 1 << 20 });

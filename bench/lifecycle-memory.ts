@@ -5,6 +5,7 @@
  *
  *   npx tsx bench/lifecycle-memory.ts [vnfs=1000]
  *   DATABASE_URL=postgres://… npx tsx bench/lifecycle-memory.ts   (real PostgreSQL, a throw-away schema)
+ *   BENCH_TRACE=1 npx tsx bench/lifecycle-memory.ts              (also the timeline: request, IPAM, store, phases)
  */
 import pg from 'pg';
 import { longChain } from '../test/support/tango-chain.js';
@@ -14,6 +15,7 @@ import { systemClock, uuidGenerator } from '../src/model/index.js';
 import type { VimAccount } from '../src/model/index.js';
 import { compose } from '../src/app/index.js';
 import { loadConfig } from '../src/config/index.js';
+import type { TraceEvent } from '../src/lifecycle/index.js';
 
 const n = Number(process.argv[2] ?? 1000);
 const { nsd, vnfds } = longChain(n);
@@ -26,8 +28,21 @@ const driver = new MemoryVimDriver({ name: 'bench', capacity: null });
 const accounts: VimAccount[] = ['dc1', 'dc2'].map((id) => ({ id, name: id, type: 'memory', endpoint: 'memory://bench', capacity: null, config: {}, tenant: 'default', createdAt: new Date().toISOString() }));
 // The composition root as `rondo serve` uses it, with the memory engine for both PoPs and fixed descriptors.
 const config = loadConfig({}, { logLevel: 'silent', stepDeadlineSeconds: 60, opDeadlineSeconds: 3600, workerLeaseSeconds: 60, workerConcurrency: 1 });
+// The instantiation's timeline (debug trace) with BENCH_TRACE=1: request, plan, phases; single steps left out
+// (tracing them costs more than a memory-VIM step, so the figures are taken without it).
+const marks: string[] = [];
+let firstOp: string | undefined;
+let t0 = 0;
+const trace = (e: TraceEvent, at: number): void => {
+  if (e.what === 'step') return;
+  if (firstOp === undefined) {
+    firstOp = e.opId;
+    t0 = at;
+  }
+  if (e.opId === firstOp) marks.push(`${(at - t0).toFixed(1).padStart(9)} ms  ${e.what} ${e.edge}${e.detail ? ` (${e.detail})` : ''}`);
+};
 const c = await compose({
-  config, store, clock: systemClock, ids: uuidGenerator, env: { RONDO_SECRET_KEY: 'ab'.repeat(32) }, http: false, workerOwner: 'bench',
+  config, store, clock: systemClock, ids: uuidGenerator, env: { RONDO_SECRET_KEY: 'ab'.repeat(32) }, http: false, workerOwner: 'bench', ...(process.env['BENCH_TRACE'] === '1' ? { trace } : {}),
   vimAccounts: { list: async () => accounts }, vimDrivers: { memory: () => driver }, descriptors: { getNsd: async () => nsd, getVnfds: async () => vnfds },
 });
 const service = c.services.lifecycle;
@@ -62,12 +77,16 @@ console.log(row('instantiate total', tRequest + tRun));
 console.log(row(`terminate → ${term.operationState}`, tTerm));
 const firstStart = Math.min(...steps.map((s) => Date.parse(s.startedAt ?? '')));
 const lastEnd = Math.max(...steps.map((s) => Date.parse(s.endedAt ?? '')));
-console.log(row('  claim, IPAM, plan, persist steps', firstStart - Date.parse(op.startTime)));
+console.log(row('  request start → first step', firstStart - Date.parse(op.startTime)));
 console.log(row('  records, NS state, completion', Date.parse(done.statusEnteredTime) - lastEnd));
 for (const phase of [...new Set(steps.map((s) => s.phase))]) {
   const ps = steps.filter((s) => s.phase === phase);
   const start = Math.min(...ps.map((s) => Date.parse(s.startedAt ?? '')));
   const end = Math.max(...ps.map((s) => Date.parse(s.endedAt ?? '')));
   console.log(row(`  phase ${phase}: ${ps.length} ${ps[0]?.kind} steps`, end - start));
+}
+if (marks.length > 0) {
+  console.log(`\nTimeline of the instantiation (from the request's first mark):\n`);
+  for (const m of marks) console.log(m);
 }
 console.log(`\ntarget: ≤ 2 ms of Rondo overhead per VNF for instantiation; leftovers on the VIM: ${(await driver.listByLabel({ 'rondo.ns': ns.id })).length}`);

@@ -13,7 +13,7 @@ import { buildApp, ROUTE_PLUGINS } from '../api/index.js';
 import type { AppDeps, BuildAppOptions, RondoApp } from '../api/index.js';
 import { createAuthService } from '../auth/index.js';
 import type { AuthService, ScryptParams } from '../auth/index.js';
-import type { LifecycleTopics, LifecycleWorker } from '../lifecycle/index.js';
+import type { LifecycleTopics, LifecycleWorker, OpChange } from '../lifecycle/index.js';
 import type { Bus, BusSubscription, OutboxRelay } from '../bus/index.js';
 import type { VimDriverTypes } from '../vim/index.js';
 import type { ProbeRunner } from '../monitoring/index.js';
@@ -147,6 +147,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
   const ownBus = opts.bus === undefined;
   let openedBus: Bus<LifecycleTopics> | undefined;
   let wakeups: BusSubscription | undefined;
+  let stopSignals: (() => Promise<void>) | undefined;
   let relay: OutboxRelay | undefined;
   try {
     const bus = opts.bus ?? (openedBus = await openBus(config, logger));
@@ -171,6 +172,19 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     vims.registry = rt.vimRegistry;
     // Other processes' operation changes wake this one's worker and `waitForOp` (its own woke them already).
     wakeups = await bus.subscribe(['op.changed'], (e) => hear({ opId: e.payload.opId, nsInstanceId: e.payload.nsInstanceId, operationState: e.payload.operationState, lcmOperationType: e.payload.lcmOperationType }));
+    // ... and at once on PostgreSQL: LISTEN/NOTIFY (cancel requests included, which the outbox does not carry).
+    stopSignals = await store.signals?.listen(
+      (p) => {
+        let change: Partial<OpChange>;
+        try {
+          change = JSON.parse(p) as Partial<OpChange>;
+        } catch {
+          return;
+        }
+        if (typeof change.opId === 'string' && typeof change.nsInstanceId === 'string' && typeof change.operationState === 'string') hear(change as OpChange);
+      },
+      (e) => logger.warn({ err: e }, 'op wake-ups: the LISTEN connection failed; operations are seen by polling'),
+    );
     (relay = rt.outboxRelay).start();
     const monitoring = wireMonitoring({
       config, store, clock, ids, logger,
@@ -226,6 +240,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
           await rt.outboxRelay.stop();
           await Promise.race([rt.outboxRelay.flush().catch((e: unknown) => logger.warn({ err: e }, 'outbox relay: events left for the next relay')), new Promise((r) => setTimeout(r, 5000).unref())]);
           await wakeups?.close();
+          await stopSignals?.();
           if (ownBus) await bus.close();
           if (!opts.auth) await auth.close();
           await rt.vimRegistry.close();
@@ -235,6 +250,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
   } catch (e) {
     await relay?.stop();
     await wakeups?.close();
+    await stopSignals?.();
     await openedBus?.close();
     if (ownStore) await store.close();
     throw e;

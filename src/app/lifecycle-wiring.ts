@@ -10,8 +10,8 @@ import { OutboxRelay } from '../bus/index.js';
 import type { Bus } from '../bus/index.js';
 import { createCatalogHotSource, releaseNsd, useNsd } from '../catalog/index.js';
 import { readPackageEntry } from '../packages/index.js';
-import { LifecycleWorker, Reconciler, createNsLifecycleService, createOpNotifier, executeOperation } from '../lifecycle/index.js';
-import type { DescriptorSource, ExecutorDeps, LifecycleTopics, LifecycleWorkerOptions, NsLifecycleService, NsLifecycleServiceDeps, OpChange, OpNotifier, PlacementAdvisor, SpecificManagers } from '../lifecycle/index.js';
+import { LifecycleWorker, Reconciler, createNsLifecycleService, createPlanHandOff, createOpNotifier, executeOperation } from '../lifecycle/index.js';
+import type { DescriptorSource, ExecutorDeps, LifecycleTopics, TraceEvent, LifecycleWorkerOptions, NsLifecycleService, NsLifecycleServiceDeps, OpChange, OpNotifier, PlacementAdvisor, SpecificManagers } from '../lifecycle/index.js';
 import { catalogDescriptorSource, catalogRepositories, createRuntimeRepositories, outboxStore, SqlReconcileRepository, SqlVimAccountRepository } from '../store/index.js';
 import type { Store } from '../store/index.js';
 import { VimRegistry, createVimAccountService, driverFactoryOf } from '../vim/index.js';
@@ -76,6 +76,31 @@ export interface LifecycleOptions {
    * it aborts the run and throws, so the lease is kept until it expires).
    */
   readonly wrapRun?: (run: LifecycleWorkerOptions['run']) => LifecycleWorkerOptions['run'];
+  /**
+   * Told each mark of an operation's timeline with its time (ms since the epoch, sub-ms);
+   * default: logged (info, `+ms` since the operation's first mark) when `RONDO_TRACE=1`.
+   */
+  readonly trace?: (event: TraceEvent, at: number) => void;
+}
+
+/** The trace of {@link LifecycleOptions.trace}, or the logging one when `env` has `RONDO_TRACE=1`, or none. */
+function traceSink(deps: { readonly trace?: (event: TraceEvent, at: number) => void; readonly env?: NodeJS.ProcessEnv }, logger: Logger): ((event: TraceEvent) => void) | undefined {
+  const now = (): number => performance.timeOrigin + performance.now();
+  if (deps.trace) {
+    const sink = deps.trace;
+    return (e) => sink(e, now());
+  }
+  if ((deps.env ?? process.env)['RONDO_TRACE'] !== '1') return undefined;
+  const first = new Map<string, number>();
+  return (e) => {
+    const at = now();
+    if (!first.has(e.opId)) {
+      first.set(e.opId, at);
+      if (first.size > 1000) first.delete(first.keys().next().value as string);
+    }
+    const since = at - (first.get(e.opId) ?? at);
+    logger.info({ trace: e, at: new Date(at).toISOString(), sinceMs: Number(since.toFixed(2)) }, `trace ${e.opId} +${since.toFixed(1)} ms ${e.what} ${e.edge}${e.detail ? ` ${e.detail}` : ''}`);
+  };
 }
 
 /** What {@link wireLifecycle} is built from. */
@@ -97,6 +122,8 @@ export interface LifecycleWiringDeps extends LifecycleOptions {
   readonly placementAdvisor?: PlacementAdvisor;
   /** The NSs' specific managers (manager-wiring.ts); default: none is ever started. */
   readonly managers?: SpecificManagers;
+  /** Where `RONDO_TRACE` is read (default `process.env`). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -128,12 +155,14 @@ export function wireLifecycle(deps: LifecycleWiringDeps): { readonly services: R
     notify(change) {
       localOps.notify(change);
       outboxRelay.poke();
+      // Other processes on the store (pg) wake at once, without waiting for the relay or a broker.
+      store.signals?.send(JSON.stringify(change)).catch((e: unknown) => logger.debug({ err: e }, 'op wake-up not sent; the others poll'));
     },
     subscribe: (listener) => localOps.subscribe(listener),
   };
   const fromCatalog = deps.descriptors === undefined;
   const crash = deps.crashPoints === undefined ? {} : { crashPoints: deps.crashPoints };
-  const base: NsLifecycleServiceDeps = {
+  let base: NsLifecycleServiceDeps = {
     repos: createRuntimeRepositories(store.db, clock),
     drivers: vimRegistry,
     descriptors: deps.descriptors ?? catalogDescriptorSource(store.db),
@@ -152,6 +181,10 @@ export function wireLifecycle(deps: LifecycleWiringDeps): { readonly services: R
     ...(deps.cancelPollMs ? { cancelPollMs: deps.cancelPollMs } : {}),
     ...crash,
   };
+  // The worker of this process runs a plan its request just stored without reading it back.
+  base = { ...base, handOff: createPlanHandOff() };
+  const trace = traceSink(deps, logger);
+  if (trace) base = { ...base, trace };
   const inner = createNsLifecycleService(base);
   const now = () => clock.now();
   /** The service bound to one transaction, so usage state and the NS row commit together. */

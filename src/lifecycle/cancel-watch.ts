@@ -12,37 +12,59 @@ export interface CancelWatch {
 }
 
 /**
- * Reads the op's row every `everyMs` while it runs (the API process that takes the cancel
- * request may not be the worker's), so that a cancel acts within a step, not only between
+ * Reads the op's row when `wake` says a cancel was asked (the API's notification: at once
+ * in this process, through LISTEN/NOTIFY or the bus from others) and, as a safety net,
+ * every `everyMs` while it runs, so that a cancel acts within a step, not only between
  * phases: SOL005 §6.4.10 wants no new resource operation started once a cancel is asked,
  * and FORCEFUL to abort the running ones.
  */
-export function watchCancel(opId: string, opOccs: Pick<OpOccRepository, 'get'>, everyMs: number, onError: (e: unknown) => void = () => {}): CancelWatch {
+export function watchCancel(
+  opId: string, opOccs: Pick<OpOccRepository, 'get'>, everyMs: number, onError: (e: unknown) => void = () => {}, wake?: (listener: () => void) => () => void,
+): CancelWatch {
   const forceful = new AbortController();
   let mode: CancelMode | null = null;
   let busy = false;
-  const timer = setInterval(() => {
-    if (busy || mode === 'FORCEFUL') return;
+  let again = false;
+  const check = (): void => {
+    if (mode === 'FORCEFUL') return;
+    if (busy) {
+      again = true;
+      return;
+    }
     busy = true;
     opOccs.get(opId).then(
       (op) => {
         busy = false;
-        if (!op?.isCancelPending) return;
-        mode = op.cancelMode ?? 'GRACEFUL';
-        if (mode === 'FORCEFUL') forceful.abort(new RondoError('OP_CANCELLED', `operation ${opId} cancelled (FORCEFUL)`));
+        if (op?.isCancelPending) {
+          mode = op.cancelMode ?? 'GRACEFUL';
+          if (mode === 'FORCEFUL') forceful.abort(new RondoError('OP_CANCELLED', `operation ${opId} cancelled (FORCEFUL)`));
+        }
+        if (again) {
+          again = false;
+          check();
+        }
       },
       (e: unknown) => {
         busy = false;
         onError(e);
+        if (again) {
+          again = false;
+          check();
+        }
       },
     );
-  }, everyMs);
+  };
+  const timer = setInterval(check, everyMs);
   timer.unref();
+  const unsubscribe = wake?.(check);
   return {
     get mode() {
       return mode;
     },
     forceful: forceful.signal,
-    stop: () => clearInterval(timer),
+    stop: () => {
+      clearInterval(timer);
+      unsubscribe?.();
+    },
   };
 }

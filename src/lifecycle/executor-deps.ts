@@ -5,6 +5,7 @@ import type { DescriptorSource, DriverRegistry, LifecycleRepositories, OpNotifie
 import type { HotSource } from './heat-ports.js';
 import type { CrashPoints } from './crash-points.js';
 import type { SpecificManagers } from './specific-managers.js';
+import type { PlanHandOff } from './plan-store.js';
 
 /** What the executor needs; the composition root builds it once. */
 export interface ExecutorDeps {
@@ -26,6 +27,20 @@ export interface ExecutorDeps {
   readonly managers?: SpecificManagers;
   /** Fault injection for crash tests (default: none). */
   readonly crashPoints?: CrashPoints;
+  /** Hands a plan the request just stored to this process's worker (default: the worker reads it back). */
+  readonly handOff?: PlanHandOff;
+  /** Told when an operation's request, phases and steps begin and end (`RONDO_TRACE=1` logs it; default: nothing). */
+  readonly trace?: (event: TraceEvent) => void;
+}
+
+/** One mark of an operation's timeline (debug trace); the receiver stamps the time. */
+export interface TraceEvent {
+  readonly opId: string;
+  /** `request`, `ipam`, `plan`, `store`, `run`, `phase`, `step` or `complete`. */
+  readonly what: 'request' | 'ipam' | 'plan' | 'store' | 'run' | 'phase' | 'step' | 'complete';
+  readonly edge: 'begin' | 'end';
+  /** The phase number, or the step's kind and target, or how it ended. */
+  readonly detail?: string;
 }
 
 /** Guarded op state change through the state machine, published to the notifier. */

@@ -44,7 +44,7 @@ export { probePops } from './vim-subnets.js';
 export { chainRoutes, routeCommand, routeCommands, SPREAD_PARTS } from './service-chain.js';
 export type { CpEndpoint, ChainRoutes } from './service-chain.js';
 export { networkName, computeName, engineKey, nsShort } from './resource-names.js';
-export type { ExecutorDeps } from './executor-deps.js';
+export type { ExecutorDeps, TraceEvent } from './executor-deps.js';
 export { executeOperation } from './op-executor.js';
 export { StepCommandError } from './step-runner.js';
 export { LifecycleWorker } from './lifecycle-worker.js';
@@ -68,3 +68,5 @@ export { CONDITION_OPS, NEGATIVE_CONDITION_OPS, NS_INSTANCE_FIELDS, VNF_INSTANCE
 export type {
   ConditionOp, Condition, PageKey, RecordPage, TenantScope, NsInstanceField, VnfInstanceField, MemberCondition, NsInstanceQuery, OpOccField, OpOccCondition, OpOccQuery,
 } from './list-query.js';
+export { createPlanHandOff } from './plan-store.js';
+export type { PlanHandOff } from './plan-store.js';

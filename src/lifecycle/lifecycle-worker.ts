@@ -57,7 +57,7 @@ export class LifecycleWorker {
     if (this.#loop) return;
     this.#stop = new AbortController();
     this.#unsubscribe = this.#o.notifier.subscribe((c) => {
-      if (c.operationState === 'PROCESSING' || c.operationState === 'ROLLING_BACK') this.#poke();
+      if ((c.operationState === 'PROCESSING' || c.operationState === 'ROLLING_BACK') && !c.cancelMode) this.#poke();
     });
     this.#loop = this.#claimLoop(this.#stop.signal);
   }

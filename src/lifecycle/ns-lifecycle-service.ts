@@ -1,4 +1,5 @@
-import type { CancelMode, LcmOpOcc, NsInstance, OpState, OpStep, OpType, PlacementAdviceRecord, VimAccount, VnfInstance } from '../model/index.js';
+import type { CancelMode, LcmOpOcc, Nsd, NsInstance, OpState, OpStep, OpType, PlacementAdviceRecord, VimAccount, VnfInstance, Vnfd } from '../model/index.js';
+import type { SubnetAllocation } from '../ipam/index.js';
 import { BadRequestError, ConflictError, IllegalStateError, NotFoundError, RondoError } from '../model/index.js';
 import type { PlacementStrategy } from '../placement/index.js';
 import type { ExecutorDeps } from './executor-deps.js';
@@ -8,7 +9,9 @@ import { planNs } from './ns-planner.js';
 import { downPops, parseStrategy, placeNs, subnetRequests } from './ns-placement.js';
 import type { PopSkipped } from './ns-placement.js';
 import { isFinalOpState } from './op-state-machine.js';
-import type { OpOccFilter, StoredOpOcc } from './ports.js';
+import type { LifecycleRepositories, OpOccFilter, StoredOpOcc } from './ports.js';
+import { instantiationRecords, toOpSteps } from './plan-store.js';
+import type { HotBundle } from './heat-ports.js';
 import type { NsInstanceQuery, OpOccQuery, RecordPage, TenantScope } from './list-query.js';
 import { loadHots } from './heat-plan.js';
 import { deadComputeSteps } from './retry-recheck.js';
@@ -195,6 +198,23 @@ function usablePops(all: readonly VimAccount[], req: InstantiateRequest): readon
  */
 const POP_PROBE_MS = 10_000;
 
+/** What planning an NS takes, read and decided once per request. */
+interface PlanInputs {
+  readonly nsInstanceId: string;
+  readonly nsd: Nsd;
+  readonly vnfds: Readonly<Record<string, Vnfd>>;
+  readonly accounts: readonly VimAccount[];
+  readonly placement: Readonly<Record<string, string>>;
+  /** Subnets the PoPs already use (IPAM skips them). */
+  readonly avoid: readonly string[];
+  readonly hots: Readonly<Record<string, HotBundle>>;
+  readonly advice: PlacementAdviceRecord | undefined;
+  /** PoPs placement skipped because their engine did not answer. */
+  readonly skipped: readonly PopSkipped[];
+  /** Inter-PoP link rates the request gives (`additionalParams.linkBandwidths`), Mbit/s. */
+  readonly linkBandwidths: ReadonlyMap<string, number>;
+}
+
 /** Strips the worker's bookkeeping from a stored operation. */
 const toOp = ({ owner: _o, leaseExpiresAt: _l, attempts: _a, deadline: _d, internalParams: internal, ...op }: StoredOpOcc): LcmOpOcc => {
   // The one part of the worker's inputs the API shows: what a placement SSM said (docs/plugins.md).
@@ -224,32 +244,38 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
     if (!found) throw new NotFoundError('NS LCM operation occurrence', id);
     return found;
   };
-  const startOp = async (n: NsInstance, type: OpType, params: Record<string, unknown>, internal: Record<string, unknown> = {}, automatic = false): Promise<LcmOpOcc> => {
+  /** A new PROCESSING operation of `n` (not stored yet). */
+  const newOp = (n: NsInstance, type: OpType, params: Record<string, unknown>, automatic = false): { op: LcmOpOcc; deadline: Date } => {
     const now = clock.now();
-    const created = await repos.opOccs.create(
-      {
+    return {
+      op: {
         id: ids.next(), nsInstanceId: n.id, lcmOperationType: type, operationState: 'PROCESSING', statusEnteredTime: now.toISOString(),
         startTime: now.toISOString(), isAutomaticInvocation: automatic, operationParams: params, isCancelPending: false, cancelMode: null, error: null, tenant: n.tenant,
       },
-      new Date(now.getTime() + deps.opDeadlineSeconds * 1000),
-      internal,
-    );
-    notifier.notify({ opId: created.id, nsInstanceId: n.id, operationState: created.operationState, lcmOperationType: type });
+      deadline: new Date(now.getTime() + deps.opDeadlineSeconds * 1000),
+    };
+  };
+  const started = (created: StoredOpOcc): LcmOpOcc => {
+    notifier.notify({ opId: created.id, nsInstanceId: created.nsInstanceId, operationState: created.operationState, lcmOperationType: created.lcmOperationType });
     return toOp(created);
   };
+  const startOp = async (n: NsInstance, type: OpType, params: Record<string, unknown>, internal: Record<string, unknown> = {}, automatic = false): Promise<LcmOpOcc> => {
+    const { op: o, deadline } = newOp(n, type, params, automatic);
+    return started(await repos.opOccs.create(o, deadline, internal));
+  };
+  /** `work` in one transaction over the repositories (or on them as they are, when they have none). */
+  const inTransaction = <T>(work: (r: LifecycleRepositories) => Promise<T>): Promise<T> => (repos.transaction ? repos.transaction(work) : work(repos));
   /**
-   * Places and plans an NS. Only a dry run asks the PoPs which subnets they use (bounded,
-   * 5 s): instantiate keeps only the placement, and the worker allocates subnets itself.
+   * What planning an NS needs beyond its subnets: descriptors, placement, the PoPs' own
+   * subnets (asked, bounded to 5 s) and the HOT translations of VNFs on OpenStack PoPs.
    *
    * A live placement SSM is asked here, at request time, because this is where placement
    * is decided: the placement it leads to is stored with the operation (`internalParams`,
-   * with the advice itself), and the worker, a retry and a resumed run only read it, so an
-   * operation never asks twice nor changes PoPs between runs. Its answer becomes pins,
-   * under the request's own; members it leaves out keep Rondo's placement.
+   * with the advice itself) and its plan with it, so an operation never asks twice nor
+   * changes PoPs between runs. Its answer becomes pins, under the request's own; members
+   * it leaves out keep Rondo's placement.
    */
-  const plan = async (
-    nsInstanceId: string, nsdInfoId: string, req: InstantiateRequest, askPops = false, startManagers = false,
-  ): Promise<{ plan: NsPlan; levelScale: ScaleChange[]; advice: PlacementAdviceRecord | undefined; skipped: PopSkipped[] }> => {
+  const prepare = async (nsInstanceId: string, nsdInfoId: string, req: InstantiateRequest, startManagers = false): Promise<PlanInputs> => {
     const all = deps.drivers.accounts();
     const accounts = usablePops(all, req);
     const [nsd, vnfds, usage, probe] = await Promise.all([
@@ -265,20 +291,36 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
     const asked = placementAdviceRequest(nsInstanceId, nsd, vnfds, live);
     const advice = deps.placementAdvisor ? await deps.placementAdvisor.advise(asked) : undefined;
     const placement = placeNs(nsd, vnfds, accounts, usage, strategy, pinsWithAdvice(asked, advice, req.pins), { probe, allAccounts: all });
-    const avoid = askPops ? await subnetsInUseOn(deps.drivers, Object.values(placement), 5_000) : [];
-    const preview = await repos.subnets.preview(nsInstanceId, subnetRequests(nsd), { avoid });
-    const subnets = new Map(preview.map((a) => [a.linkId, a.subnet]));
-    // Heat path: VNFs placed on OpenStack PoPs plan from their VNFD's HOT translation.
-    const hots = await loadHots(deps.hots, nsdInfoId, nsd, placement, accounts);
-    const bandwidths = linkBandwidthsOf(req.additionalParams);
-    const p = planNs({ nsInstanceId, nsd, vnfds, accounts, placement, subnets, hots, linkBandwidths: bandwidths, ...(deps.sapImage ? { sapImage: deps.sapImage } : {}) });
+    const [avoid, hots] = await Promise.all([
+      subnetsInUseOn(deps.drivers, Object.values(placement), 5_000),
+      // Heat path: VNFs placed on OpenStack PoPs plan from their VNFD's HOT translation.
+      loadHots(deps.hots, nsdInfoId, nsd, placement, accounts),
+    ]);
+    return { nsInstanceId, nsd, vnfds, accounts, placement, avoid, hots, advice, skipped, linkBandwidths: linkBandwidthsOf(req.additionalParams) };
+  };
+  /** The plan of prepared inputs over `subnets` (held or previewed): pure, so a dry run shows what instantiate stores. */
+  const planWith = (i: PlanInputs, subnets: readonly SubnetAllocation[], req: InstantiateRequest): { plan: NsPlan; levelScale: ScaleChange[] } => {
+    const p = planNs({
+      nsInstanceId: i.nsInstanceId, nsd: i.nsd, vnfds: i.vnfds, accounts: i.accounts, placement: i.placement, subnets: new Map(subnets.map((a) => [a.linkId, a.subnet])), hots: i.hots,
+      linkBandwidths: i.linkBandwidths, ...(deps.sapImage ? { sapImage: deps.sapImage } : {}),
+    });
     // The NS instantiation level: the scale-outs that reach it are planned now, so what cannot be reached is refused before anything is stored.
-    const nsLevel = instantiationLevelChanges(nsd, req.nsInstantiationLevelId, vnfds);
+    const nsLevel = instantiationLevelChanges(i.nsd, req.nsInstantiationLevelId, i.vnfds);
     // The VNFs no NS level sets start at their own VNFD's instantiation level.
-    const levelScale = [...nsLevel, ...vnfDefaultLevelChanges(p.steps, vnfds, new Set(nsLevel.map((c) => c.memberId)))];
-    const steps = withInstantiationLevel(nsInstanceId, p.steps, levelScale, vnfds);
+    const levelScale = [...nsLevel, ...vnfDefaultLevelChanges(p.steps, i.vnfds, new Set(nsLevel.map((c) => c.memberId)))];
+    const steps = withInstantiationLevel(i.nsInstanceId, p.steps, levelScale, i.vnfds);
     const computes = steps.flatMap((s) => (s.kind === 'compute' ? [s.params as ComputeStepParams] : []));
-    return { plan: { ...p, steps, computes, ...(skipped.length > 0 ? { skippedPops: skipped } : {}) }, levelScale, advice, skipped };
+    return { plan: { ...p, steps, computes, ...(i.skipped.length > 0 ? { skippedPops: [...i.skipped] } : {}) }, levelScale };
+  };
+  /** The VNF packages of the NSD's members (none when the source cannot say), kept with the operation for its VNF records. */
+  const pkgIdsOf = async (nsdInfoId: string): Promise<Readonly<Record<string, string>>> => {
+    if (!deps.descriptors.getVnfPkgIds) return {};
+    try {
+      return await deps.descriptors.getVnfPkgIds(nsdInfoId);
+    } catch (e) {
+      if (e instanceof RondoError) return {};
+      throw e;
+    }
   };
   const fromFailedTemp = async (opId: string, event: 'retry' | 'rollback' | 'fail'): Promise<LcmOpOcc> => {
     const current = await op(opId);
@@ -313,15 +355,34 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
     async instantiate(nsId, req = {}) {
       const n = await ns(nsId);
       if (n.state !== 'NOT_INSTANTIATED') throw new ConflictError(`NS instance ${nsId} is ${n.state}; terminate it first`, { code: 'NS_STATE_CONFLICT' });
+      // SOL005 §6.5.2.3: operationParams is the request; the worker's own inputs are kept apart.
+      const { op: o, deadline } = newOp(n, 'INSTANTIATE', { ...(req.operationParams ?? instantiateNsRequestOf(req)) });
       try {
-        const { plan: p, levelScale, advice, skipped } = await plan(n.id, n.nsdInfoId, req, false, true);
-        const bandwidths = linkBandwidthsOf(req.additionalParams);
-        // SOL005 §6.5.2.3: operationParams is the request; the worker's own inputs are kept apart.
-        return await startOp(n, 'INSTANTIATE', { ...(req.operationParams ?? instantiateNsRequestOf(req)) }, {
-          placement: p.placement, autoRollback: req.autoRollback ?? true, ...(levelScale.length > 0 ? { levelScale } : {}),
-          ...(bandwidths.size > 0 ? { linkBandwidths: Object.fromEntries(bandwidths) } : {}), ...(advice ? { placementAdvice: advice } : {}),
-          ...(skipped.length > 0 ? { placementSkipped: skipped } : {}),
+        deps.trace?.({ opId: o.id, what: 'request', edge: 'begin', detail: 'place, read descriptors, ask PoPs' });
+        const [inputs, pkgIds] = await Promise.all([prepare(n.id, n.nsdInfoId, req, true), pkgIdsOf(n.nsdInfoId)]);
+        deps.trace?.({ opId: o.id, what: 'request', edge: 'end', detail: 'prepared' });
+        deps.trace?.({ opId: o.id, what: 'plan', edge: 'begin', detail: 'IPAM, plan, store: one transaction' });
+        // Planned once, here: subnets, operation and plan commit together; the worker runs the stored steps.
+        const created = await inTransaction(async (r) => {
+          deps.trace?.({ opId: o.id, what: 'ipam', edge: 'begin' });
+          const subnets = await r.subnets.allocate(n.id, subnetRequests(inputs.nsd), { avoid: inputs.avoid });
+          deps.trace?.({ opId: o.id, what: 'ipam', edge: 'end', detail: `${subnets.length} subnets` });
+          const { plan: p } = planWith(inputs, subnets, req);
+          deps.trace?.({ opId: o.id, what: 'store', edge: 'begin', detail: `${p.steps.length} steps` });
+          const stored = await r.opOccs.create(o, deadline, {
+            placement: p.placement, autoRollback: req.autoRollback ?? true, ...(inputs.advice ? { placementAdvice: inputs.advice } : {}),
+            ...(inputs.skipped.length > 0 ? { placementSkipped: inputs.skipped } : {}),
+            records: instantiationRecords(inputs.vnfds, pkgIds),
+          });
+          const steps = toOpSteps(stored.id, p.steps, ids);
+          await r.opSteps.insertMany(steps);
+          deps.trace?.({ opId: o.id, what: 'store', edge: 'end' });
+          return { stored, steps };
         });
+        // Committed: this process's worker may take the plan as it is instead of reading it back.
+        deps.handOff?.put(created.stored, created.steps);
+        deps.trace?.({ opId: o.id, what: 'plan', edge: 'end', detail: 'committed' });
+        return started(created.stored);
       } catch (e) {
         // A refused request leaves no specific manager running (they started for it).
         await deps.managers?.release(n.id).catch(() => undefined);
@@ -384,11 +445,11 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
       await repos.nsInstances.delete(nsId, 'NOT_INSTANTIATED');
     },
     async dryRun(target, req = {}) {
-      if ('nsInstanceId' in target) {
-        const n = await ns(target.nsInstanceId);
-        return (await plan(n.id, n.nsdInfoId, req, true)).plan;
-      }
-      return (await plan(`dry-run-${target.nsdId}`, target.nsdId, req, true)).plan;
+      const nsInstanceId = 'nsInstanceId' in target ? (await ns(target.nsInstanceId)).id : `dry-run-${target.nsdId}`;
+      const nsdInfoId = 'nsInstanceId' in target ? (await ns(target.nsInstanceId)).nsdInfoId : target.nsdId;
+      // The same inputs and planning as instantiate; only the subnets are previewed, not allocated.
+      const inputs = await prepare(nsInstanceId, nsdInfoId, req);
+      return planWith(inputs, await repos.subnets.preview(nsInstanceId, subnetRequests(inputs.nsd), { avoid: inputs.avoid }), req).plan;
     },
     getNs: (nsId, scope) => ns(nsId, scope),
     listNs: (filter) => repos.nsInstances.list(filter),
@@ -415,8 +476,10 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
     async cancel(opId, mode = 'GRACEFUL') {
       await op(opId);
       // SOL005 §6.4.10: cancel answers 409 unless PROCESSING or ROLLING_BACK; the executor
-      // sees the flag within its cancel poll: no new step starts (FORCEFUL aborts running ones).
-      return toOp(await repos.opOccs.requestCancel(opId, mode, ['PROCESSING', 'ROLLING_BACK'] satisfies OpState[]));
+      // is woken by the notification (its poll is a safety net): no new step starts (FORCEFUL aborts running ones).
+      const asked = await repos.opOccs.requestCancel(opId, mode, ['PROCESSING', 'ROLLING_BACK'] satisfies OpState[]);
+      notifier.notify({ opId, nsInstanceId: asked.nsInstanceId, operationState: asked.operationState, lcmOperationType: asked.lcmOperationType, cancelMode: mode });
+      return toOp(asked);
     },
     async waitForOp(opId, opts = {}) {
       const until = opts.until ? (o: StoredOpOcc) => opts.until?.(toOp(o)) === true : settled;

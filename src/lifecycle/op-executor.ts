@@ -1,4 +1,5 @@
 import type { OpStep, ProblemDetails } from '../model/index.js';
+import { vniOf } from '../ipam/index.js';
 import { ConflictError, NotFoundError, RondoError } from '../model/index.js';
 import type { Vnfd } from '../model/index.js';
 import type { ComputeStepParams, PlannedStep } from './ns-plan-types.js';
@@ -6,8 +7,7 @@ import { DAY2_PHASES, INSTANTIATE_PHASES, SCALE_PHASES } from './ns-plan-types.j
 import { planScale } from './scale-planner.js';
 import type { ScaleChange } from './scale-requests.js';
 import { recordScale } from './scale-records.js';
-import { scaleAspectsOf } from './scale-aspects.js';
-import { LEVEL_PHASE_OFFSET, withInstantiationLevel } from './ns-instantiation-level.js';
+import { LEVEL_PHASE_OFFSET } from './ns-instantiation-level.js';
 import { planHeal, planOperate } from './day2-planner.js';
 import type { HealTarget, OperateChange } from './day2-planner.js';
 import { recordDay2, recordRemoved } from './day2-records.js';
@@ -15,12 +15,12 @@ import { planAddVnf, planRemoveVnf } from './vnf-membership-planner.js';
 import { loadNsBuild } from './ns-build.js';
 import { forEachInLanes } from './lanes.js';
 import type { ComputeInfo } from '../vim/index.js';
-import { planNs } from './ns-planner.js';
-import { subnetRequests, vduCpu } from './ns-placement.js';
+import { vduCpu } from './ns-placement.js';
 import { problemOf, stepProblem } from './op-problem.js';
 import { runPhase } from './phase-runner.js';
-import type { StoredOpOcc, VnfRecord } from './ports.js';
-import type { ExecutorDeps } from './executor-deps.js';
+import type { LifecycleRepositories, StoredOpOcc, VnfRecord } from './ports.js';
+import { instantiationRecords, moveAddresses, storedRecords, subnetMoves, toOpSteps } from './plan-store.js';
+import type { ExecutorDeps, TraceEvent } from './executor-deps.js';
 import { moveOp } from './executor-deps.js';
 import { runStep } from './step-runner.js';
 import type { ComputeStepResult } from './step-runner.js';
@@ -39,6 +39,14 @@ const MAX_REPLANS = 3;
 /** The longest planning waits for a PoP to list the subnets it uses. */
 const ENGINE_PROBE_MS = 5_000;
 
+/** A stored step's params with its addresses moved; a tunnel's VNI follows its link's new subnet (a VNI is the subnet's, see `vniOf`). */
+function readdressed(step: OpStep, moves: Parameters<typeof moveAddresses>[1]): OpStep['params'] {
+  const params = moveAddresses(step.params, moves);
+  if (step.kind !== 'tunnel') return params;
+  const subnet = (params as { subnet?: unknown }).subnet;
+  return typeof subnet === 'string' ? { ...params, vni: vniOf(subnet) } : params;
+}
+
 /**
  * Runs a claimed operation to its next resting state: PROCESSING → COMPLETED, or
  * FAILED_TEMP (then, for INSTANTIATE unless `autoRollback: false`, ROLLING_BACK →
@@ -50,11 +58,13 @@ const ENGINE_PROBE_MS = 5_000;
 export async function executeOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSignal): Promise<void> {
   if (op.operationState === 'ROLLING_BACK') return void (await rollbackOperation(op, deps, signal));
   if (op.operationState !== 'PROCESSING') return;
-  const cancel = watchCancel(op.id, deps.repos.opOccs, deps.cancelPollMs ?? 500);
+  deps.trace?.({ opId: op.id, what: 'run', edge: 'begin', detail: op.lcmOperationType });
+  const cancel = watchCancel(op.id, deps.repos.opOccs, deps.cancelPollMs ?? 500, undefined, (wake) => deps.notifier.subscribe((c) => c.opId === op.id && c.cancelMode !== undefined && wake()));
   try {
     await runOperation(op, deps, signal, cancel);
   } finally {
     cancel.stop();
+    deps.trace?.({ opId: op.id, what: 'run', edge: 'end' });
   }
 }
 
@@ -67,11 +77,13 @@ async function cancelOperation(op: StoredOpOcc, deps: ExecutorDeps, where: strin
 
 async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSignal, cancel: CancelWatch, replans = 0): Promise<void> {
   let steps: OpStep[];
+  deps.trace?.({ opId: op.id, what: 'plan', edge: 'begin' });
   try {
-    steps = await ensurePlan(op, deps, signal);
+    steps = await ensurePlan(op, deps);
   } catch (e) {
     return failOperation(op, deps, problemOf(e), signal);
   }
+  deps.trace?.({ opId: op.id, what: 'plan', edge: 'end', detail: `${steps.length} steps` });
   const byId = new Map(steps.map((s) => [s.id, s]));
   const computes = computeResults(steps);
   const phases = [...new Set(steps.map((s) => s.phase))].sort((a, b) => a - b);
@@ -87,6 +99,9 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
     }
     const todo = steps.filter((s) => s.phase === phase && byId.get(s.id)?.state !== 'DONE');
     const kind = todo[0]?.kind;
+    deps.trace?.({ opId: op.id, what: 'phase', edge: 'begin', detail: `${phase}: ${todo.length} ${kind ?? ''} steps` });
+    const run = (s: OpStep, stepSignal: AbortSignal): Promise<Record<string, unknown>> =>
+      runStep(s, { nsInstanceId: op.nsInstanceId, driver: (p) => deps.drivers.get(p), computes, signal: stepSignal, sweepConcurrency: deps.computeConcurrency ?? 8 });
     const result = await runPhase(todo, {
       concurrency: kind === 'network' ? 1 : (deps.computeConcurrency ?? 8),
       deadlineMs: Math.min(deps.stepDeadlineSeconds * 1000, left),
@@ -102,15 +117,15 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
           if (done.state === 'DONE' && done.kind === 'compute' && done.result?.['computeId']) computes.set(String(done.result['name']), done.result as unknown as ComputeStepResult);
         }
       },
-      run: (s, stepSignal) => runStep(s, { nsInstanceId: op.nsInstanceId, driver: (p) => deps.drivers.get(p), computes, signal: stepSignal, sweepConcurrency: deps.computeConcurrency ?? 8 }),
+      run: deps.trace ? tracedRun(op.id, run, deps.trace) : run,
       halted: () => cancel.mode !== null,
       cancelSignal: cancel.forceful,
     });
     if (op.lcmOperationType === 'INSTANTIATE' && phase === INSTANTIATE_PHASES.computes) {
-      const pkgIds = await vnfPkgIdsOf(op, deps);
-      const ns = await deps.repos.nsInstances.get(op.nsInstanceId);
-      await recordVnfs(op, [...byId.values()], deps, pkgIds, ns ? await vnfdsOrNone(ns.nsdInfoId, deps) : {});
-      await recordStackVnfs(op, [...byId.values()], deps, pkgIds);
+      // From what the request read of the catalog: a VNFD changed since does not reach this operation.
+      const records = storedRecords(op.internalParams) ?? { vnfPkgIds: {}, scaleAspects: {} };
+      await recordVnfs(op, [...byId.values()], deps, records.vnfPkgIds, records.scaleAspects);
+      await recordStackVnfs(op, [...byId.values()], deps, records.vnfPkgIds);
     }
     if (op.lcmOperationType === 'INSTANTIATE' && phase === LEVEL_PHASE_OFFSET + SCALE_PHASES.computes) {
       // The VNFC instances that reach the NS instantiation level join the VNF records as a SCALE's do.
@@ -121,7 +136,7 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
       // phase's outcome, so a failed or cancelled operation still records what it changed.
       if (op.internalParams['add']) {
         const ns = await deps.repos.nsInstances.get(op.nsInstanceId);
-        await recordVnfs(op, [...byId.values()], deps, await vnfPkgIdsOf(op, deps), ns ? await vnfdsOrNone(ns.nsdInfoId, deps) : {});
+        await recordVnfs(op, [...byId.values()], deps, await vnfPkgIdsOf(op, deps), instantiationRecords(ns ? await vnfdsOrNone(ns.nsdInfoId, deps) : {}, {}).scaleAspects);
       } else if (op.internalParams['remove']) {
         await recordRemoved(op.nsInstanceId, [...byId.values()], deps.repos.vnfInstances);
       } else {
@@ -132,12 +147,13 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
       // The same: instances added or removed are in the VNF records whatever the phase's outcome.
       await recordScale(op.nsInstanceId, [...byId.values()], deps.repos.vnfInstances, false, await loadNsBuild(op.nsInstanceId, deps.repos));
     }
+    deps.trace?.({ opId: op.id, what: 'phase', edge: 'end', detail: `${phase}: ${result.kind}` });
     if (result.kind === 'aborted') return;
     if (result.kind === 'failed' && isSubnetInUse(result.error) && op.lcmOperationType === 'INSTANTIATE' && phase === INSTANTIATE_PHASES.networks && replans < MAX_REPLANS) {
       // Someone else (another Rondo on this engine, a user) took the subnet after IPAM
       // chose it. Nothing but networks exists yet: remove them, plan again (IPAM now sees
       // the new network on the engine) and start over. A crash in between only repeats this.
-      await dropPlan(op, [...byId.values()], deps, signal);
+      await replanNetworks(op, [...byId.values()], deps, signal);
       return runOperation(op, deps, signal, cancel, replans + 1);
     }
     if (result.kind !== 'done') {
@@ -148,6 +164,7 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
     if (result.kind === 'failed') return failOperation(fresh, deps, stepProblem(result.step, result.error), signal);
     if (result.kind === 'cancelled') return;
   }
+  deps.trace?.({ opId: op.id, what: 'complete', edge: 'begin' });
   if (op.lcmOperationType === 'INSTANTIATE' && deps.managers) {
     // The NS's FSMs (start, per VNF) and configure SSMs, once every VNF runs (docs/plugins.md).
     try {
@@ -162,6 +179,20 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
     }
   }
   await completeOperation(op, deps);
+  deps.trace?.({ opId: op.id, what: 'complete', edge: 'end' });
+}
+
+/** `run` telling `trace` when each step begins and ends. */
+function tracedRun(opId: string, run: (s: OpStep, signal: AbortSignal) => Promise<Record<string, unknown>>, trace: (e: TraceEvent) => void) {
+  return async (s: OpStep, signal: AbortSignal): Promise<Record<string, unknown>> => {
+    const detail = `${s.kind} ${s.target}`;
+    trace({ opId, what: 'step', edge: 'begin', detail });
+    try {
+      return await run(s, signal);
+    } finally {
+      trace({ opId, what: 'step', edge: 'end', detail });
+    }
+  };
 }
 
 async function failOperation(op: StoredOpOcc, deps: ExecutorDeps, error: ProblemDetails, signal: AbortSignal): Promise<void> {
@@ -187,33 +218,41 @@ async function completeOperation(op: StoredOpOcc, deps: ExecutorDeps): Promise<v
   if (current) await moveOp(deps, current, 'all-done', current.error);
 }
 
-/** Undoes the networks of an INSTANTIATE's plan, frees its subnets and deletes the plan. */
-async function dropPlan(op: StoredOpOcc, steps: readonly OpStep[], deps: ExecutorDeps, signal: AbortSignal): Promise<void> {
+/**
+ * Plans an INSTANTIATE's addresses again after a network met a subnet in use on its PoP:
+ * removes the networks made so far, then in one transaction takes new subnets for the
+ * NS (skipping what the PoPs use now) and rewrites the stored steps with every address
+ * moved to its link's new subnet, all PENDING again. Nothing is read from the catalog:
+ * the plan stays the one stored by the request. A crash before the commit only repeats this.
+ */
+async function replanNetworks(op: StoredOpOcc, steps: readonly OpStep[], deps: ExecutorDeps, signal: AbortSignal): Promise<void> {
   for (const s of steps) {
     if (s.kind === 'network' && s.state !== 'PENDING') await deps.drivers.get(s.popId).deleteNetwork(s.target, signal);
   }
-  await deps.repos.subnets.release(op.nsInstanceId);
-  await deps.repos.opSteps.deleteByOp(op.id);
+  const avoid = await subnetsInUseOn(deps.drivers, steps.filter((s) => s.kind === 'network').map((s) => s.popId), Math.min(deps.stepDeadlineSeconds * 1000, ENGINE_PROBE_MS), signal);
+  const rewrite = async (repos: LifecycleRepositories): Promise<void> => {
+    const before = await repos.subnets.listByNs(op.nsInstanceId);
+    await repos.subnets.release(op.nsInstanceId);
+    const after = await repos.subnets.allocate(op.nsInstanceId, before.map((a) => ({ linkId: a.linkId, pool: a.pool })), { avoid });
+    const moves = subnetMoves(before, after);
+    await repos.opSteps.deleteByOp(op.id);
+    await repos.opSteps.insertMany(steps.map((s) => ({ ...s, params: readdressed(s, moves), state: 'PENDING', result: null, error: null, startedAt: null, endedAt: null })));
+  };
+  await (deps.repos.transaction ? deps.repos.transaction(rewrite) : rewrite(deps.repos));
 }
 
 /** The plan of the op: loaded when persisted, else made and persisted in one statement. */
-async function ensurePlan(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSignal): Promise<OpStep[]> {
+async function ensurePlan(op: StoredOpOcc, deps: ExecutorDeps): Promise<OpStep[]> {
+  const handed = deps.handOff?.take(op);
+  if (handed) return handed;
   const existing = await deps.repos.opSteps.listByOp(op.id);
   if (existing.length > 0) return existing;
   const ns = await deps.repos.nsInstances.get(op.nsInstanceId);
   if (!ns) throw new NotFoundError('NS instance', op.nsInstanceId);
   let planned: PlannedStep[];
   if (op.lcmOperationType === 'INSTANTIATE') {
-    const [nsd, vnfds] = await Promise.all([deps.descriptors.getNsd(ns.nsdInfoId), deps.descriptors.getVnfds(ns.nsdInfoId)]);
-    const placement = op.internalParams['placement'] as Record<string, string> | undefined;
-    if (!placement) throw new ConflictError(`operation ${op.id} has no placement`, { code: 'PLAN_UNPLACED' });
-    const avoid = await subnetsInUseOn(deps.drivers, Object.values(placement), Math.min(deps.stepDeadlineSeconds * 1000, ENGINE_PROBE_MS), signal);
-    const allocations = await deps.repos.subnets.allocate(ns.id, subnetRequests(nsd), { avoid });
-    const subnets = new Map(allocations.map((a) => [a.linkId, a.subnet]));
-    const hots = await loadHots(deps.hots, ns.nsdInfoId, nsd, placement, deps.drivers.accounts());
-    const linkBandwidths = new Map(Object.entries((op.internalParams['linkBandwidths'] ?? {}) as Record<string, number>));
-    const base = planNs({ nsInstanceId: ns.id, nsd, vnfds, accounts: deps.drivers.accounts(), placement, subnets, hots, linkBandwidths, ...(deps.sapImage ? { sapImage: deps.sapImage } : {}) }).steps;
-    planned = withInstantiationLevel(ns.id, base, (op.internalParams['levelScale'] ?? []) as ScaleChange[], vnfds);
+    // Planned once, by the request, in the transaction that stored the operation.
+    throw new ConflictError(`operation ${op.id} has no stored plan; fail it and instantiate again`, { code: 'PLAN_NOT_STORED', details: { opId: op.id } });
   } else if (op.lcmOperationType === 'TERMINATE') {
     const vnfs = await deps.repos.vnfInstances.listByNs(ns.id);
     let vnfds: Readonly<Record<string, Vnfd>> = {};
@@ -233,10 +272,7 @@ async function ensurePlan(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSign
   } else {
     throw new RondoError('OP_NOT_SUPPORTED', `${op.lcmOperationType} is not supported yet`);
   }
-  const steps: OpStep[] = planned.map((p) => ({
-    id: deps.ids.next(), opId: op.id, seq: p.seq, phase: p.phase, kind: p.kind, target: p.target, popId: p.popId,
-    params: p.params as unknown as Record<string, unknown>, state: 'PENDING', result: null, error: null, startedAt: null, endedAt: null,
-  }));
+  const steps = toOpSteps(op.id, planned, deps.ids);
   await deps.repos.opSteps.insertMany(steps);
   return steps;
 }
@@ -314,7 +350,9 @@ async function vnfPkgIdsOf(op: StoredOpOcc, deps: ExecutorDeps): Promise<Readonl
  * VNFRs from the op's DONE compute steps, one per member (VDUs merged), written in one
  * batch; each VNF with its VNFC instances and, from its VNFD, every scaling aspect at level 0.
  */
-export async function recordVnfs(op: StoredOpOcc, steps: readonly OpStep[], deps: ExecutorDeps, pkgIds: Readonly<Record<string, string>> = {}, vnfds: Readonly<Record<string, Vnfd>> = {}): Promise<void> {
+export async function recordVnfs(
+  op: StoredOpOcc, steps: readonly OpStep[], deps: ExecutorDeps, pkgIds: Readonly<Record<string, string>> = {}, scaleAspects: Readonly<Record<string, readonly string[]>> = {},
+): Promise<void> {
   const byMember = new Map<string, VnfRecord>();
   const createdAt = deps.clock.now().toISOString();
   for (const s of steps) {
@@ -329,7 +367,7 @@ export async function recordVnfs(op: StoredOpOcc, steps: readonly OpStep[], deps
       interfaces: [...(prev?.interfaces ?? []), ...r.interfaces.map((i) => ({ cp: i.cp, linkId: i.linkId, address: i.address, prefix: i.prefix, ...(i.ifName ? { ifName: i.ifName } : {}), ...(i.macAddress ? { macAddress: i.macAddress } : {}) }))],
       state: 'STARTED', createdAt,
       vnfcs: [...(prev?.vnfcs ?? []), { computeId: r.computeId, name: r.name, vduId: p.vduId }],
-      ...(p.memberKind === 'vnf' ? { scaleStatus: scaleAspectsOf(vnfds[p.memberId] ?? { vdus: [], scalingAspects: [] }).map((a) => ({ aspectId: a.id, scaleLevel: 0 })) } : {}),
+      ...(p.memberKind === 'vnf' ? { scaleStatus: (scaleAspects[p.memberId] ?? []).map((aspectId) => ({ aspectId, scaleLevel: 0 })) } : {}),
       demand: { cpu: (prev?.demand.cpu ?? 0) + vduCpu(p), memoryMiB: (prev?.demand.memoryMiB ?? 0) + p.memoryMiB },
     });
   }

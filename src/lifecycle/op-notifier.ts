@@ -14,9 +14,11 @@ export function createOpNotifier({ remember = 10_000 }: { readonly remember?: nu
   const lastState = new Map<string, string>();
   return {
     notify(change) {
-      if (lastState.get(change.opId) === change.operationState) return;
+      // A cancel request is news although the state stays: it is part of what is compared.
+      const state = change.cancelMode ? `${change.operationState}|cancel:${change.cancelMode}` : change.operationState;
+      if (lastState.get(change.opId) === state) return;
       lastState.delete(change.opId);
-      lastState.set(change.opId, change.operationState);
+      lastState.set(change.opId, state);
       // Insertion order is age: the oldest operation is forgotten first.
       if (lastState.size > remember) lastState.delete(lastState.keys().next().value as string);
       for (const l of [...listeners]) {

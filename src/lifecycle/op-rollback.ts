@@ -27,7 +27,7 @@ export async function rollbackOperation(op: StoredOpOcc, deps: ExecutorDeps, sig
   if (op.lcmOperationType === 'SCALE') return rollbackScale(op, deps, signal);
   if (op.lcmOperationType === 'UPDATE' && op.internalParams['add']) return rollbackAddVnf(op, deps, signal);
   if (op.lcmOperationType !== 'INSTANTIATE') return void (await moveOp(deps, op, 'rollback-done'));
-  const watch = watchCancel(op.id, deps.repos.opOccs, deps.cancelPollMs ?? 500);
+  const watch = watchCancel(op.id, deps.repos.opOccs, deps.cancelPollMs ?? 500, undefined, (wake) => deps.notifier.subscribe((c) => c.opId === op.id && c.cancelMode !== undefined && wake()));
   try {
     await undoAll(op, deps, signal, () => watch.mode);
   } finally {

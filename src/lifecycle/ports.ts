@@ -137,6 +137,13 @@ export interface LifecycleRepositories {
   readonly opOccs: OpOccRepository;
   readonly opSteps: OpStepRepository;
   readonly subnets: SubnetAllocator;
+  /**
+   * Runs `work` over these repositories bound to one transaction: all of it commits or
+   * none (an instantiation's subnets, operation and plan; a re-planned network phase).
+   * Inside a transaction already: runs `work` in it. Optional: without it `work` runs on
+   * these repositories as they are.
+   */
+  transaction?<T>(work: (repos: LifecycleRepositories) => Promise<T>): Promise<T>;
 }
 
 /**
@@ -178,6 +185,8 @@ export interface OpChange {
   readonly operationState: OpState;
   /** INSTANTIATE, HEAL, …: so a listener (the event stream) tells operations apart without reading them. */
   readonly lcmOperationType?: OpType;
+  /** Set when the change is a cancel request (the state did not change): wakes the executor's cancel watch. */
+  readonly cancelMode?: CancelMode;
 }
 
 /**

@@ -89,6 +89,7 @@ export const ERROR_CODES = {
   PLAN_NAME_CLASH: spec(409, 'Two members with one compute name'),
   PLAN_NEEDS_KUBERNETES: spec(409, 'Workload needs a Kubernetes PoP'),
   PLAN_NO_UNDERLAY: spec(409, 'Inter-PoP link without underlay connectivity'),
+  PLAN_NOT_STORED: spec(409, 'Operation without a stored plan'),
   PLAN_UNBOUND_CP: spec(409, 'External CP not on an NS link'),
   PLAN_UNKNOWN_CP: spec(409, 'Unknown connection point'),
   PLAN_UNPLACED: spec(409, 'Member not placed'),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely';
@@ -33,7 +34,48 @@ export interface Store {
    * read between them sees the same rows (the API's response cache relies on it).
    */
   readMark(): Promise<string>;
+  /**
+   * Wake-ups between the processes sharing this store (PostgreSQL LISTEN/NOTIFY on a
+   * channel of the schema); absent on PGlite, which one process holds alone.
+   */
+  readonly signals?: StoreSignals;
   close(): Promise<void>;
+}
+
+/** Short messages to every process on one PostgreSQL schema (a wake-up: receivers read the rows again). */
+export interface StoreSignals {
+  /** Sends `payload` (under 8000 bytes) to every listener, this process's included. */
+  send(payload: string): Promise<void>;
+  /** Hears every payload sent on the schema until the returned stop is called (it is also stopped by the store's close). */
+  listen(onPayload: (payload: string) => void, onError?: (e: unknown) => void): Promise<() => Promise<void>>;
+}
+
+/**
+ * LISTEN/NOTIFY on `rondo_<hash of schema>`: one dedicated connection per listener (a
+ * pooled one could be handed to a query in between); sending goes through the pool.
+ */
+function pgSignals(db: Kysely<Database>, url: string, schema: string, listeners: Set<pg.Client>): StoreSignals {
+  const channel = `rondo_${createHash('sha1').update(schema).digest('hex').slice(0, 20)}`;
+  return {
+    async send(payload) {
+      await sql`select pg_notify(${channel}, ${payload})`.execute(db);
+    },
+    async listen(onPayload, onError = () => {}) {
+      const client = new pg.Client({ connectionString: url });
+      client.on('notification', (m) => {
+        if (m.channel === channel && m.payload !== undefined) onPayload(m.payload);
+      });
+      // A lost connection only costs the wake-ups: the worker's and the cancel watch's polls remain.
+      client.on('error', onError);
+      await client.connect();
+      await client.query(`LISTEN ${channel}`);
+      listeners.add(client);
+      return async () => {
+        if (!listeners.delete(client)) return;
+        await client.end().catch(onError);
+      };
+    },
+  };
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -46,6 +88,8 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  */
 export async function openStore(target: StoreTarget): Promise<Store> {
   let db: Kysely<Database>;
+  let signals: StoreSignals | undefined;
+  const listeners = new Set<pg.Client>();
   if (target.kind === 'postgres') {
     const schema = target.schema ?? 'public';
     if (!SCHEMA_NAME.test(schema)) throw new InternalError(`invalid schema name ${schema}`);
@@ -64,13 +108,19 @@ export async function openStore(target: StoreTarget): Promise<Store> {
       options: `-c search_path=${schema}`,
     });
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    signals = pgSignals(db, target.url, schema, listeners);
   } else {
     if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
     const pglite = new PGlite(target.dataDir ?? 'memory://', target.loadDataDir ? { loadDataDir: target.loadDataDir } : {});
     db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   }
   await migrate(db, target.kind === 'postgres' ? (target.schema ?? 'public') : undefined);
-  return { db, kind: target.kind, readMark: () => readMark(db), close: () => db.destroy() };
+  const close = async (): Promise<void> => {
+    await Promise.all([...listeners].map((c) => c.end().catch(() => {})));
+    listeners.clear();
+    await db.destroy();
+  };
+  return { db, kind: target.kind, readMark: () => readMark(db), ...(signals ? { signals } : {}), close };
 }
 
 /** PostgreSQL's current snapshot as text, the store's commit mark (see {@link Store.readMark}). */

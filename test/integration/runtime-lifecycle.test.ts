@@ -4,7 +4,7 @@ import { chainNsd, chainVnfds } from '../support/tango-chain.js';
 import type { Store } from '../../src/store/index.js';
 import { MemoryVimDriver } from '../../src/vim/memory/memory-vim-driver.js';
 import { VimError, systemClock } from '../../src/model/index.js';
-import { overlappedIndexes } from '../../src/ipam/index.js';
+import { inSubnet, overlappedIndexes, parseIpv4 } from '../../src/ipam/index.js';
 import type { NetworkInfo, NetworkSpec } from '../../src/vim/index.js';
 import type { IdGenerator, Nsd, VimAccount, Vnfd } from '../../src/model/index.js';
 import type { DescriptorSource, LifecycleWorker, NsLifecycleService } from '../../src/lifecycle/index.js';
@@ -153,6 +153,11 @@ describe.each(STORE_KINDS)('NS lifecycle on the memory VIM, %s store', (kind) =>
     const nets = (await driver.listByLabel({ 'rondo.ns': ns.id })).filter((r) => r.kind === 'network');
     expect(nets).toHaveLength(steps.filter((s) => s.kind === 'network').length);
     expect((await driver.listByLabel({ owner: 'someone-else' })).map((r) => r.name)).toEqual(['someone-faster']);
+    // The stored plan was re-addressed, not planned again: every address lies in its link's new subnet.
+    const held = new Map((await store.db.selectFrom('ip_allocations').select(['link_id', 'subnet']).where('ns_instance_id', '=', ns.id).execute()).map((r) => [r.link_id, r.subnet]));
+    const addresses = (await service.listVnfs(ns.id)).flatMap((v) => v.interfaces.map((i) => [i.linkId, i.address] as const));
+    expect(addresses.length).toBeGreaterThan(0);
+    for (const [linkId, address] of addresses) expect(inSubnet(held.get(linkId) ?? '0.0.0.0/32', parseIpv4(address)), `${address} on ${linkId}`).toBe(true);
     const term = await service.terminate(ns.id);
     expect((await service.waitForOp(term.id, { timeoutMs: 30_000 })).operationState).toBe('COMPLETED');
     expect(await driver.listByLabel({ 'rondo.ns': ns.id })).toEqual([]);
