@@ -10,9 +10,10 @@ import { defineConfig } from 'vitest/config';
 //   only (SAP pairs, sap-relay: every link has a SAP end, so the SAP pool) from their own
 //   `reserveSapSubnets` offset (1000, 2000, 3000, 4000, 5000: 1000 /29s each, above the few
 //   the first lane uses); engine-fault runs its own second dockerd.
-//   A new file here needs its own offset. docker-engines and local-pops-docker need none: they make networks only on
-//   engines of its own (src/vim/docker/local-engine.ts, bridge rondotls0, rondo pop), never on the
-//   shared one.
+//   A new file here needs its own offset. docker-engines and inter-pop-docker need none: they make
+//   networks only on engines of their own (src/vim/docker/local-engine.ts), never on the shared one.
+//   Bridges of separate engines share the host's network namespace, but a chain's traffic stays on
+//   its containers' own segments, so equal subnets on two engines do not meet.
 const DOCKER_FILES = [
   'test/integration/vim-docker.test.ts',
   'test/integration/chain-docker.test.ts',
@@ -23,6 +24,8 @@ const DOCKER_FILES = [
   'test/integration/metrics-endpoint.test.ts',
   'test/integration/ves-docker-e2e.test.ts',
   'test/integration/managers-docker.test.ts',
+  // The demo's dc2 and this file's are one local engine (pop-dc2): one after the other.
+  'test/integration/local-pops-docker.test.ts',
   'test/e2e/demo.test.ts',
   'test/e2e/dashboard.test.ts',
   'test/e2e/cli-alarms.test.ts',
@@ -34,7 +37,7 @@ const DOCKER_WORKER_FILES = [
   'test/integration/engine-fault.test.ts',
   'test/integration/ipam-engine-docker.test.ts',
   'test/integration/docker-engines.test.ts',
-  'test/integration/local-pops-docker.test.ts',
+  'test/integration/inter-pop-docker.test.ts',
 ];
 // The real OpenStack is slow and shared: its files run one after another too.
 const OPENSTACK_FILES = ['test/integration/openstack-*.test.ts'];

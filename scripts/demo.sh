@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Rondo demo: start the server on a throw-away embedded store, on-board the 3-VNF chain
-# (and the SOL004 CSAR for the catalog), instantiate it across the PoPs dc1/dc2 of the
-# local Docker engine, prove that traffic crosses client -> firewall -> server in order,
-# then terminate it and show that nothing is left. Exits non-zero if any step fails.
+# Rondo demo: start the server on a throw-away embedded store with two PoPs, dc1 on the
+# local Docker engine and dc2 on a Docker engine of its own (RONDO_LOCAL_POPS=2: serve starts
+# it, as `rondo pop up dc2` would), on-board the 3-VNF chain (and the SOL004 CSAR for the
+# catalog), instantiate it across dc1/dc2 (links between the engines become VXLAN tunnels),
+# prove that traffic crosses client -> firewall -> server in order, then terminate it and
+# show that nothing is left on either engine. Exits non-zero if any step fails.
 #   bash scripts/demo.sh [--no-wait]     (make demo runs it after building)
 # RONDO_BIN overrides the CLI command (default: bin/rondo, the built copy).
 # Authentication is on, as in production: the server creates the admin "demo-admin" with a
@@ -34,14 +36,20 @@ ns_id=""
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 fail() { echo "demo: $*" >&2; exit 1; }
 
+# The engines of the PoPs: the default one (dc1) and dc2's own (rondo pop up dc2's socket).
+dc2_host=unix:///run/rondo-pop-dc2/docker.sock
+engines=("" "-H $dc2_host")
+
 cleanup() {
   local rc=$?
   if [ -n "$ns_id" ] && command -v docker >/dev/null 2>&1; then
-    # A failed run must not leak containers or networks of its NS.
-    left=$(docker ps -aq --filter "label=rondo.ns=$ns_id" || true)
-    [ -n "$left" ] && docker rm -f $left >/dev/null 2>&1 || true
-    nets=$(docker network ls -q --filter "label=rondo.ns=$ns_id" || true)
-    [ -n "$nets" ] && docker network rm $nets >/dev/null 2>&1 || true
+    # A failed run must not leak containers or networks of its NS, on either engine.
+    for e in "${engines[@]}"; do
+      left=$(docker $e ps -aq --filter "label=rondo.ns=$ns_id" 2>/dev/null || true)
+      [ -n "$left" ] && docker $e rm -f $left >/dev/null 2>&1 || true
+      nets=$(docker $e network ls -q --filter "label=rondo.ns=$ns_id" 2>/dev/null || true)
+      [ -n "$nets" ] && docker $e network rm $nets >/dev/null 2>&1 || true
+    done
   fi
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
     kill -TERM "$server_pid" 2>/dev/null || true
@@ -61,7 +69,7 @@ bash scripts/build-vnf-images.sh
 
 say "starting Rondo (embedded store in $work)"
 port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-RONDO_ADMIN_USER="$admin_user" RONDO_ADMIN_PASSWORD="$admin_password" RONDO_LOG_LEVEL=info \
+RONDO_ADMIN_USER="$admin_user" RONDO_ADMIN_PASSWORD="$admin_password" RONDO_LOG_LEVEL=info RONDO_LOCAL_POPS=2 RONDO_POP_MODE=engines \
   "${RONDO[@]}" serve --port "$port" --data-dir "$work/data" >"$work/server.log" 2>&1 &
 server_pid=$!
 url="http://127.0.0.1:$port"
@@ -78,7 +86,7 @@ say "logging in as $admin_user (the first admin, created from RONDO_ADMIN_USER/R
 printf '%s' "$admin_password" | "${RONDO[@]}" login --user "$admin_user" --password-stdin
 "${RONDO[@]}" whoami
 
-say "PoPs (the local Docker engine, registered as dc1 and dc2)"
+say "PoPs: dc1 on the local Docker engine, dc2 on an engine of its own ($dc2_host)"
 "${RONDO[@]}" vim list
 
 say "building and on-boarding the packages"
@@ -90,7 +98,7 @@ nsd_id=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv
 echo "on-boarded the tango chain as NSD $nsd_id (and the SOL004 CSAR)"
 "${RONDO[@]}" nsd list
 
-say "instantiating the chain across dc1/dc2"
+say "instantiating the chain across dc1/dc2 (links between the two engines are VXLAN tunnels)"
 "${RONDO[@]}" --json ns create --nsd "$nsd_id" --name demo-chain >"$work/ns.json"
 ns_id=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).id)' "$work/ns.json")
 echo "NS instance $ns_id"
@@ -101,15 +109,20 @@ say "the NS with its PoPs, containers and addresses"
 
 say "traffic from the ingress SAP to the egress SAP crosses the chain in order"
 "${RONDO[@]}" --json ns show "$ns_id" >"$work/show.json"
-read -r ingress egress expected < <(node -e '
+read -r ingress ingress_pop egress expected < <(node -e '
   const n = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   const all = [...n.vnfInstance, ...n.sapInfo];
   const m = (id) => all.find((x) => x.memberId === id);
   const addr = (id, cp) => m(id).interfaces.find((i) => i.cp === cp).address;
   const hops = [addr("client", "input"), addr("firewall", "input"), addr("server", "input"), addr("output", "output")];
-  console.log(m("input").computeIds[0], addr("output", "output"), hops.join(","));
+  console.log(m("input").computeIds[0], m("input").popId, addr("output", "output"), hops.join(","));
 ' "$work/show.json")
-trace=$(docker exec "$ingress" traceroute -n -q 1 -w 2 -m 8 "$egress")
+for m in client firewall server; do
+  echo "$m on $(node -e 'const n=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));console.log(n.vnfInstance.find((v)=>v.memberId===process.argv[2]).popId)' "$work/show.json" "$m")"
+done
+ingress_engine=""
+[ "$ingress_pop" = "dc2" ] && ingress_engine="-H $dc2_host"
+trace=$(docker $ingress_engine exec "$ingress" traceroute -n -q 1 -w 2 -m 8 "$egress")
 echo "$trace"
 got=$(echo "$trace" | awk '/^ *[0-9]+ +[0-9.]+ /{print $2}' | paste -sd, -)
 echo "hops:     $got"
@@ -126,10 +139,13 @@ fi
 say "terminating"
 "${RONDO[@]}" ns terminate "$ns_id" --wait --timeout 300
 "${RONDO[@]}" ns delete "$ns_id"
-left=$(docker ps -a --filter "label=rondo.ns=$ns_id" --format '{{.Names}}')
-nets=$(docker network ls --filter "label=rondo.ns=$ns_id" --format '{{.Name}}')
-echo "docker ps -a --filter label=rondo.ns=$ns_id: ${left:-(none)}"
-echo "docker network ls --filter label=rondo.ns=$ns_id: ${nets:-(none)}"
+left=""; nets=""
+for e in "${engines[@]}"; do
+  left+=$(docker $e ps -a --filter "label=rondo.ns=$ns_id" --format '{{.Names}}')
+  nets+=$(docker $e network ls --filter "label=rondo.ns=$ns_id" --format '{{.Name}}')
+done
+echo "docker ps -a --filter label=rondo.ns=$ns_id (dc1 and dc2 engines): ${left:-(none)}"
+echo "docker network ls --filter label=rondo.ns=$ns_id (dc1 and dc2 engines): ${nets:-(none)}"
 [ -z "$left$nets" ] || fail "resources of the NS are left on Docker"
 ns_id=""
 
