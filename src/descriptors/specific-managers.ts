@@ -5,10 +5,29 @@ import type { IssueCollector } from './issue-collector.js';
 /** A manager id becomes part of bus topics and container names. */
 const MANAGER_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,26}$/;
 
+/** FNV-1a of `s`, 6 base-36 digits: a short, stable tag (not a security hash). */
+const tag = (s: string): string => {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(36).padStart(6, '0').slice(-6);
+};
+
+/**
+ * The id Rondo names a manager by in topics, broker users and containers: the
+ * descriptor's id when it fits {@link MANAGER_ID}, else its letters, digits, `_` and `-`
+ * (20 at most) and a tag of the whole id. SONATA's tooling takes any id
+ * (`sonssmcommunication-pilotconfig`, 31 characters), so Rondo does too.
+ */
+export function managerKey(id: string): string {
+  if (MANAGER_ID.test(id)) return id;
+  const kept = id.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^[-_]+/, '').slice(0, 20);
+  return `${kept === '' ? 'm' : kept}-${tag(id)}`;
+}
+
 /**
  * Reads SONATA/5GTANGO `service_specific_managers` / `function_specific_managers`
  * (`[{ id, image, description?, options?: [{ key, value }] | { key: value } }]`) into the
- * model; reports a missing id or image, an id that cannot name a topic, and duplicates.
+ * model; reports a missing id or image and duplicates (ids that cannot name a topic get a {@link managerKey}).
  * Undefined when the list is absent or empty.
  */
 export function readSpecificManagers(list: unknown, path: string, c: IssueCollector): SpecificManager[] | undefined {
@@ -22,8 +41,8 @@ export function readSpecificManagers(list: unknown, path: string, c: IssueCollec
   const out = items.flatMap((m, i): SpecificManager[] => {
     const id = asText(m['id']);
     const image = asText(m['image']);
-    if (id === undefined || !MANAGER_ID.test(id)) {
-      c.add(`${path}/${i}/id`, 'a manager id is 1-27 letters, digits, "_" or "-" (it names bus topics)');
+    if (id === undefined || id.trim() === '') {
+      c.add(`${path}/${i}/id`, 'a manager needs an id');
       return [];
     }
     if (image === undefined || image.trim() === '') {
@@ -31,7 +50,8 @@ export function readSpecificManagers(list: unknown, path: string, c: IssueCollec
       return [];
     }
     const description = asText(m['description']);
-    return [{ id, image: image.trim(), ...(description ? { description } : {}), options: readOptions(m['options']) }];
+    const key = managerKey(id);
+    return [{ id: key, ...(key !== id ? { descriptorId: id } : {}), image: image.trim(), ...(description ? { description } : {}), options: readOptions(m['options']) }];
   });
   return out.length > 0 ? out : undefined;
 }

@@ -178,8 +178,14 @@ export interface ConfigParameter {
  * each NS instance while it lives (docs/plugins.md).
  */
 export interface SpecificManager {
-  /** The manager's id, unique in its descriptor (letters, digits, `.`, `_`, `-`). */
+  /**
+   * The manager's id as Rondo uses it in bus topics, broker users and container names:
+   * 1-27 letters, digits, `_` or `-`. The descriptor's own id when it is one, else derived
+   * from it (see `descriptorId`).
+   */
   readonly id: string;
+  /** The id as the descriptor writes it, when it differs from `id` (SONATA ids may be longer or hold dots). */
+  readonly descriptorId?: string;
   /** The container image (a local image: Rondo never pulls it). */
   readonly image: string;
   readonly description?: string;

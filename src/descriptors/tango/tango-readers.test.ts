@@ -39,8 +39,16 @@ describe('readTangoVnfd', () => {
     const r = readTangoVnfd({ ...vnfd, function_specific_managers: [{ id: 'fsm-fw', image: 'rondo/fsm:1', description: 'configures', options: [{ key: 'config_path', value: '/tmp/fw.conf' }] }] }, 'vnfd.yaml');
     if (!r.ok) throw new Error(JSON.stringify(r.error));
     expect(r.value.managers).toEqual([{ id: 'fsm-fw', image: 'rondo/fsm:1', description: 'configures', options: { config_path: '/tmp/fw.conf' } }]);
-    const bad = readTangoVnfd({ ...vnfd, function_specific_managers: [{ id: 'fsm.fw' }, { id: 'ok' }] }, 'vnfd.yaml');
+    const bad = readTangoVnfd({ ...vnfd, function_specific_managers: [{ id: '' }, { id: 'ok' }] }, 'vnfd.yaml');
     expect(bad.ok ? [] : bad.error.map((i) => i.path)).toEqual(['/function_specific_managers/0/id', '/function_specific_managers/1/image']);
+    // SONATA takes any id (its own pilots use 31 characters, others dots): Rondo names topics and users by a key of it.
+    const long = readTangoVnfd({ ...vnfd, function_specific_managers: [{ id: 'sonfsmcommunication-pilotconfig', image: 'a' }, { id: 'eu.sonata.fsm', image: 'b' }] }, 'vnfd.yaml');
+    if (!long.ok) throw new Error(JSON.stringify(long.error));
+    const keys = (long.value.managers ?? []).map((m) => [m.id, m.descriptorId]);
+    expect(keys.map(([, d]) => d)).toEqual(['sonfsmcommunication-pilotconfig', 'eu.sonata.fsm']);
+    for (const [id] of keys) expect(id).toMatch(/^[A-Za-z0-9][A-Za-z0-9_-]{0,26}$/);
+    expect(keys[0]?.[0]).toMatch(/^sonfsmcommunication-/);
+    expect(keys[1]?.[0]).toMatch(/^eu-sonata-fsm-[0-9a-z]{6}$/);
     expect(readTangoVnfd(vnfd, 'vnfd.yaml').ok && 'managers' in (readTangoVnfd(vnfd, 'vnfd.yaml') as { value: object }).value).toBe(false);
   });
 
