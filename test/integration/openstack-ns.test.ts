@@ -161,10 +161,15 @@ describe('SOL004 NS on OpenStack (Heat)', () => {
     expect(String(op.error?.detail)).toMatch(/^step \d+ \(network rondo-/);
   });
 
-  it('unreachable Keystone: FAILED_TEMP naming the failing step, VIM_CONNECTION, nothing created', async () => {
+  it('unreachable Keystone: placement finds the PoP down, so a pin to it is 409 PLACEMENT_POP_DOWN with the connection error, and nothing is stored or created', async () => {
     const account = await h.addAccount(`os-down-${run}`, 'http://127.0.0.1:9/v3', adminCredentials());
-    const op = await failingInstantiate(h, account.id, nsIds);
-    expect(op.error).toMatchObject({ code: 'VIM_CONNECTION', step: { kind: 'network', popId: account.id } });
+    const ns = await h.service.createNs({ nsdId: h.nsdInfoId, nsName: `down-${run}` });
+    nsIds.push(ns.id);
+    const refused = await h.service.instantiate(ns.id, { pins: pinAll(MEMBERS, account.id), autoRollback: false }).then(() => undefined, (e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'PLACEMENT_POP_DOWN', details: { popId: account.id } });
+    expect(String((refused as Error).message)).toMatch(/CONNECTION/);
+    expect((await h.service.getNs(ns.id)).state).toBe('NOT_INSTANTIATED');
+    await expectNoLeftovers(api, ns.id);
   });
 
   it('missing image: the stack step fails with VIM_NOT_FOUND naming the image, and rollback leaves nothing', async () => {
