@@ -4,7 +4,7 @@ import { RondoError } from '../model/index.js';
 import type { VnfInstance } from '../model/index.js';
 import type { ManagerSpec, SpecificManagers } from '../lifecycle/index.js';
 import { NS_MANAGER_TOPICS } from '../plugins/index.js';
-import type { ExecReply, FsmAction, FunctionManagerRequest, PluginRecord, PluginRepository, ServiceConfigureRequest } from '../plugins/index.js';
+import type { ExecReply, FsmAction, FunctionManagerRequest, ManagerWarning, PluginRecord, PluginRepository, ServiceConfigureRequest } from '../plugins/index.js';
 import type { VimDriver } from '../vim/index.js';
 import { MANAGER_LABELS } from './manager-host.js';
 import type { ManagerHost } from './manager-host.js';
@@ -110,21 +110,47 @@ export function wireSpecificManagers(deps: ManagerWiringDeps): ManagerWiring {
     }
   };
 
-  const fsmCall = async (op: { id: string; nsInstanceId: string }, spec: ManagerSpec, action: FsmAction, vnfs: readonly VnfInstance[]): Promise<void> => {
+  /**
+   * One FSM's `action` for each VNF it manages among `vnfs` (`extra` adds to a VNF's request);
+   * `onFailure` set: a failure is handed to it (and the next VNF asked) instead of thrown.
+   */
+  const fsmCall = async (
+    op: { id: string; nsInstanceId: string }, spec: ManagerSpec, action: FsmAction, vnfs: readonly VnfInstance[],
+    extra: (v: VnfInstance) => Partial<FunctionManagerRequest> = () => ({}), onFailure?: (e: unknown, v?: VnfInstance) => Promise<void>,
+  ): Promise<void> => {
     const ns = op.nsInstanceId;
     const topic = NS_MANAGER_TOPICS.fsm(ns, spec.id, action);
     const reg = await registration(ns, spec);
     if (!reg?.topics.includes(topic)) {
-      if (!reg && !optional(spec)) throw new RondoError('MANAGER_FAILED', `FSM ${spec.id} (${spec.image}) is not registered (dead or gone): cannot ${action} its VNFs`, { details: { manager: spec.id, managerKind: 'fsm' } });
+      if (!reg && !optional(spec)) {
+        const e = new RondoError('MANAGER_FAILED', `FSM ${spec.id} (${spec.image}) is not registered (dead or gone): cannot ${action} its VNFs`, { details: { manager: spec.id, managerKind: 'fsm' } });
+        if (!onFailure) throw e;
+        await onFailure(e);
+      }
       return;
     }
     for (const v of vnfs) {
       if (v.kind !== 'vnf' || !spec.members.includes(v.memberId)) continue;
       const req: FunctionManagerRequest = {
-        nsInstanceId: ns, nsLcmOpOccId: op.id, action, vnfInstanceId: v.id, memberId: v.memberId, vnfdId: v.vnfdId, popId: v.popId, computeIds: [...v.computeIds],
+        nsInstanceId: ns, nsLcmOpOccId: op.id, action, vnfInstanceId: v.id, memberId: v.memberId, vnfdId: v.vnfdId, popId: v.popId, computeIds: [...v.computeIds], ...extra(v),
       };
-      await ask(ns, spec, topic, req, `${action} of VNF ${v.memberId}`);
+      try {
+        await ask(ns, spec, topic, req, `${action} of VNF ${v.memberId}`);
+      } catch (e) {
+        if (!onFailure) throw e;
+        await onFailure(e, v);
+      }
     }
+  };
+
+  /** Logs a manager failure Rondo goes on without, and publishes it on the NS's warning topic. */
+  const warn = async (op: { id: string; nsInstanceId: string }, spec: ManagerSpec, action: FsmAction, e: unknown, v?: VnfInstance): Promise<void> => {
+    const reason = e instanceof RondoError ? `${e.code}: ${e.message}` : String(e);
+    const w: ManagerWarning = { nsInstanceId: op.nsInstanceId, nsLcmOpOccId: op.id, manager: spec.id, action, ...(v ? { vnfInstanceId: v.id } : {}), reason };
+    deps.logger.warn(w, `specific manager ${spec.id} failed ${action}${v ? ` of VNF ${v.memberId}` : ''}; Rondo goes on without it`);
+    await deps.bus.publish(NS_MANAGER_TOPICS.warning(op.nsInstanceId), w as unknown as Record<string, unknown>).catch((err: unknown) => {
+      deps.logger.warn({ nsInstanceId: op.nsInstanceId, err }, 'specific manager warning not published');
+    });
   };
 
   return {
@@ -143,6 +169,21 @@ export function wireSpecificManagers(deps: ManagerWiringDeps): ManagerWiring {
           vnfs: vnfs.filter((v) => v.kind === 'vnf').map((v) => ({ vnfInstanceId: v.id, memberId: v.memberId, vnfdId: v.vnfdId, popId: v.popId })),
         };
         await ask(ns, spec, topic, req, 'the NS configuration');
+      }
+    },
+    async terminating(op, specs, vnfs) {
+      for (const spec of specs.filter((s) => s.kind === 'fsm')) {
+        // Its failure never holds the termination back: an optional FSM is treated as a mandatory one here, so it is recorded too.
+        const strict: ManagerSpec = { ...spec, options: { ...spec.options, mandatory: 'true' } };
+        await fsmCall(op, strict, 'stop', vnfs, () => ({}), (e, v) => warn(op, spec, 'stop', e, v));
+      }
+    },
+    async scaled(op, specs, vnfs, changes) {
+      for (const c of changes) {
+        const scaledVnfs = vnfs.filter((v) => v.memberId === c.memberId);
+        for (const spec of specs.filter((s) => s.kind === 'fsm' && s.members.includes(c.memberId))) {
+          await fsmCall(op, spec, 'scale', scaledVnfs, () => ({ aspectId: c.aspectId, direction: c.direction }));
+        }
       }
     },
     async release(ns) {

@@ -15,6 +15,8 @@ export const NS_MANAGER_TOPICS = {
   configure: (ns: string) => `${nsTopicPrefix(ns)}.service.configure`,
   /** Request, Rondo → one FSM, per VNF it manages: {@link FunctionManagerRequest} → {@link ManagerAck}. */
   fsm: (ns: string, managerId: string, action: FsmAction) => `${nsTopicPrefix(ns)}.function.${managerId}.${action}`,
+  /** Event, Rondo → anyone: a manager's failure Rondo went on without (an FSM's `stop` at termination): {@link ManagerWarning}. */
+  warning: (ns: string) => `${nsTopicPrefix(ns)}.manager.warning`,
   /** Request, a manager → Rondo: run a command in a VNF of this NS ({@link ExecRequest} → {@link ExecReply}). */
   exec: (ns: string) => `${nsTopicPrefix(ns)}.exec`,
 } as const;
@@ -33,6 +35,20 @@ export interface FunctionManagerRequest {
   readonly vnfdId: string | null;
   readonly popId: string;
   readonly computeIds: readonly string[];
+  /** `scale` only: the aspect and the direction (computeIds are the VNF's VNFC computes after the scaling). */
+  readonly aspectId?: string;
+  readonly direction?: 'SCALE_OUT' | 'SCALE_IN';
+}
+
+/** `mano.ns.<nsId>.manager.warning`: what failed, and that Rondo went on. */
+export interface ManagerWarning {
+  readonly nsInstanceId: string;
+  readonly nsLcmOpOccId: string;
+  readonly manager: string;
+  readonly action: FsmAction;
+  /** The VNF it was asked about, when the failure is about one. */
+  readonly vnfInstanceId?: string;
+  readonly reason: string;
 }
 
 /** `mano.ns.<nsId>.service.configure`: every VNF of the NS, started. */

@@ -251,9 +251,20 @@ describe('specific managers as containers', () => {
     expect(await publishAs(env['RONDO_AMQP_URL'] as string, `${prefix}.events`, `mano.ns.${other}.exec`)).toMatch(/ACCESS_REFUSED/);
     expect(await publishAs(env['RONDO_AMQP_URL'] as string, `${prefix}.events`, 'op.changed')).toMatch(/ACCESS_REFUSED/);
 
-    // Terminate: no manager container, broker user or queue of the NS is left; nor any VNF.
+    // Terminate: the FSM gets `stop` for the firewall while it still runs (its exec removing
+    // the config file in the firewall succeeded: it prints `stopped` only then); afterwards no
+    // manager container, broker user or queue of the NS is left; nor any VNF.
+    let fsmOut = '';
+    let fsmOutEnded = false;
+    const follow = (await docker.getContainer(fsm.Id).logs({ follow: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
+    follow.on('data', (b: Buffer) => { fsmOut += b.toString('utf8'); });
+    follow.on('end', () => { fsmOutEnded = true; });
+    follow.on('error', () => { fsmOutEnded = true; });
     const term = await finishOp(r, await startOp(r, `/nslcm/v1/ns_instances/${nsId}/terminate`));
     expect(term.operationState, JSON.stringify(term.error)).toBe('COMPLETED');
+    await waitFor(async () => fsmOutEnded || fsmOut.includes('stopped firewall'), 'the FSM output ended or showed its stop', 30_000);
+    expect(fsmOut).toContain(`stop request received for ${row('firewall').id}`);
+    expect(fsmOut).toContain(`stopped firewall (${row('firewall').id}): removed /etc/firewall.conf`);
     expect(await leftovers(prefix, nsId)).toEqual(NOTHING);
     const after = (await app(r).inject({ method: 'GET', url: '/admin/v1/plugins' })).json() as { name: string }[];
     expect(after.filter((p) => p.name.startsWith(`${nsId}.`))).toEqual([]);
