@@ -4,7 +4,10 @@ import { createInProcessBus } from '../bus/index.js';
 import type { ManagerSpec } from '../lifecycle/index.js';
 import type { VnfInstance } from '../model/index.js';
 import { NS_MANAGER_TOPICS } from '../plugins/index.js';
-import type { FsmAction, FunctionManagerRequest, ManagerWarning, PluginRecord, PluginRepository } from '../plugins/index.js';
+import type { FsmAction, FunctionManagerRequest, ManagerWarning, PluginRecord, PluginRepository, ServiceAlarmEvent } from '../plugins/index.js';
+import { ConflictError } from '../model/index.js';
+import type { AlarmRecord } from '../store/index.js';
+import type { ServiceActionLifecycle } from './ns-service-wiring.js';
 import type { ManagerHost } from './manager-host.js';
 import { wireSpecificManagers } from './manager-wiring.js';
 
@@ -111,6 +114,98 @@ describe('wireSpecificManagers: FSM scale', () => {
     await expect(wiring.scaled(op, [fsm('opt', ['server'], { mandatory: 'false' })], vnfs, [{ memberId: 'server', aspectId: 'a', direction: 'SCALE_IN' }])).resolves.toBeUndefined();
     await expect(wiring.scaled(op, [fsm('fw', ['firewall'])], vnfs, [{ memberId: 'firewall', aspectId: 'a', direction: 'SCALE_IN' }]))
       .rejects.toMatchObject({ code: 'MANAGER_FAILED', message: expect.stringMatching(/FSM fw .*failed scale of VNF firewall/) });
+    await bus.close();
+  });
+});
+
+describe('wireSpecificManagers: a monitoring SSM', () => {
+  /** The lifecycle side: what the NS holds, the operations asked (refused with 409 while `busy`). */
+  const lifecycleOf = (busy: { value: boolean }) => {
+    const started: { type: 'HEAL' | 'SCALE'; ns: string; req: unknown }[] = [];
+    const conflict = () => new ConflictError(`NS instance ${NS} has operation op-0 in PROCESSING`, { code: 'NS_OPERATION_IN_PROGRESS' });
+    const lifecycle = {
+      listVnfs: async (ns: string) => (ns === NS ? [vnf('firewall', ['c1'])] : []),
+      heal: async (ns: string, req: unknown) => {
+        if (busy.value) throw conflict();
+        started.push({ type: 'HEAL', ns, req });
+        return { id: `op-heal-${started.length}` };
+      },
+      scale: async (ns: string, req: unknown) => {
+        if (busy.value) throw conflict();
+        started.push({ type: 'SCALE', ns, req });
+        return { id: `op-scale-${started.length}` };
+      },
+    } as unknown as ServiceActionLifecycle;
+    return { lifecycle, started };
+  };
+
+  it('HEAL and SCALE asked on the NS\'s action topic start automatic operations of that NS; another NS\'s VNF, a bad request and a running op are refused', async () => {
+    const bus = createInProcessBus<Record<string, unknown>>();
+    const busy = { value: false };
+    const { lifecycle, started } = lifecycleOf(busy);
+    const host: ManagerHost = { start: async () => [], remove: async () => undefined, pluginName: (ns, id) => `${ns}.${id}`, alive: async () => true };
+    const wiring = wireSpecificManagers({
+      bus, host, plugins: { list: async () => [] } as unknown as PluginRepository, logger: pino({ level: 'silent' }), listVnfs: async () => [],
+      driver: () => { throw new Error('no exec in this test'); }, runningNs: async () => [], lifecycle: () => lifecycle,
+    });
+    await wiring.prepare(NS, []);
+    const ask = (payload: object) => bus.request(NS_MANAGER_TOPICS.action(NS), payload, { timeoutMs: 5000 });
+
+    expect(await ask({ action: 'HEAL', vnfInstanceId: 'vnf-firewall' })).toEqual({ status: 'OK', nsLcmOpOccId: 'op-heal-1' });
+    expect(await ask({ action: 'SCALE', vnfInstanceId: 'vnf-firewall', aspectId: 'fw_aspect', direction: 'SCALE_OUT', steps: 2 })).toEqual({ status: 'OK', nsLcmOpOccId: 'op-scale-2' });
+    expect(started[0]).toMatchObject({ type: 'HEAL', ns: NS, req: { vnfs: [{ vnfInstanceId: 'vnf-firewall' }], automatic: true } });
+    expect(started[1]).toMatchObject({
+      type: 'SCALE', ns: NS,
+      req: { scaleType: 'SCALE_VNF', automatic: true, scaleVnfData: [{ vnfInstanceId: 'vnf-firewall', scaleVnfType: 'SCALE_OUT', scaleByStepData: { aspectId: 'fw_aspect', numberOfSteps: 2 } }] },
+    });
+
+    await expect(ask({ action: 'HEAL', vnfInstanceId: 'vnf-of-another-ns' })).rejects.toMatchObject({ code: 'MANAGER_FORBIDDEN' });
+    await expect(ask({ action: 'REBOOT', vnfInstanceId: 'vnf-firewall' })).rejects.toMatchObject({ code: 'PLUGIN_INVALID' });
+    await expect(ask({ action: 'SCALE', vnfInstanceId: 'vnf-firewall', aspectId: 'a', direction: 'UP' })).rejects.toMatchObject({ code: 'PLUGIN_INVALID' });
+    busy.value = true;
+    await expect(ask({ action: 'HEAL', vnfInstanceId: 'vnf-firewall' })).rejects.toMatchObject({ code: 'NS_OPERATION_IN_PROGRESS' });
+    expect(started).toHaveLength(2);
+
+    // Released with the NS: nobody answers its action topic any more.
+    await wiring.release(NS);
+    busy.value = false;
+    const after = await bus.request(NS_MANAGER_TOPICS.action(NS), { action: 'HEAL', vnfInstanceId: 'vnf-firewall' }, { timeoutMs: 300 }).catch((e: unknown) => e);
+    expect((after as { code?: string }).code).toMatch(/^BUS_(NO_RESPONDER|REQUEST_TIMEOUT)$/);
+    expect(started).toHaveLength(2);
+    await bus.close();
+  });
+
+  it('publishes the NS\'s alarms on its alarm topic when a manager of the NS is registered, and not otherwise', async () => {
+    const bus = createInProcessBus<Record<string, unknown>>();
+    const { lifecycle } = lifecycleOf({ value: false });
+    const records: PluginRecord[] = [];
+    const host: ManagerHost = { start: async () => [], remove: async () => undefined, pluginName: (ns, id) => `${ns}.${id}`, alive: async () => true };
+    const wiring = wireSpecificManagers({
+      bus, host, plugins: { list: async () => records } as unknown as PluginRepository, logger: pino({ level: 'silent' }), listVnfs: async () => [],
+      driver: () => { throw new Error('no exec in this test'); }, runningNs: async () => [], lifecycle: () => lifecycle,
+    });
+    const heard: ServiceAlarmEvent[] = [];
+    await bus.subscribe([NS_MANAGER_TOPICS.alarm(NS)], (e) => void heard.push(e.payload as unknown as ServiceAlarmEvent));
+    const at = new Date('2026-12-01T10:00:00Z');
+    const alarm: AlarmRecord = {
+      id: 'al-1', tenant: 't', managedObjectId: NS, sourceKey: 'firewall', rootCauseFaultyResource: {}, alarmRaisedTime: at, alarmChangedTime: null, alarmClearedTime: null,
+      ackState: 'UNACKNOWLEDGED', perceivedSeverity: 'CRITICAL', eventTime: at, eventType: 'PROCESSING_ERROR_ALARM', faultType: 'VNF compute stopped', probableCause: 'VNF_DOWN',
+      isRootCause: true, correlatedAlarmIds: [], faultDetails: ['vnfInstanceId=firewall', 'computeId=c1'],
+    };
+    await wiring.alarm('alarm.raised', alarm);
+    records.push({ id: 'p1', name: `${NS}.ssm-mon`, version: '1', description: null, topics: [], state: 'ACTIVE', registeredAt: '', lastHeartbeatAt: '' });
+    await wiring.alarm('alarm.raised', alarm);
+    await wiring.alarm('alarm.cleared', { ...alarm, alarmClearedTime: new Date('2026-12-01T10:01:00Z') });
+    await wiring.alarm('alarm.raised', { ...alarm, id: 'al-2', managedObjectId: 'another-ns' });
+    await until(() => heard.length === 2, 'two alarm events');
+    expect(heard[0]).toEqual({
+      event: 'alarm.raised', nsInstanceId: NS,
+      alarm: {
+        id: 'al-1', vnfInstanceId: 'vnf-firewall', memberId: 'firewall', probableCause: 'VNF_DOWN', perceivedSeverity: 'CRITICAL', faultType: 'VNF compute stopped',
+        eventType: 'PROCESSING_ERROR_ALARM', alarmRaisedTime: '2026-12-01T10:00:00.000Z', alarmClearedTime: null, faultDetails: ['vnfInstanceId=firewall', 'computeId=c1'],
+      },
+    });
+    expect(heard[1]).toMatchObject({ event: 'alarm.cleared', alarm: { id: 'al-1', alarmClearedTime: '2026-12-01T10:01:00.000Z' } });
     await bus.close();
   });
 });

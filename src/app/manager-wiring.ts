@@ -8,9 +8,14 @@ import type { ExecReply, FsmAction, FunctionManagerRequest, ManagerWarning, Plug
 import type { VimDriver } from '../vim/index.js';
 import { MANAGER_LABELS } from './manager-host.js';
 import type { ManagerHost } from './manager-host.js';
+import { forwardAlarm, serviceAction } from './ns-service-wiring.js';
+import type { ServiceActionLifecycle } from './ns-service-wiring.js';
+import type { AlarmRecord } from '../store/index.js';
 
 /** The responder group that runs managers' exec requests (one member of it answers each). */
 export const MANAGER_EXEC_GROUP = 'specific-manager-exec';
+/** The responder group that runs managers' `service.action` requests. */
+export const MANAGER_ACTION_GROUP = 'specific-manager-action';
 
 /** What {@link wireSpecificManagers} is built from. */
 export interface ManagerWiringDeps {
@@ -24,6 +29,8 @@ export interface ManagerWiringDeps {
   /** The NS ids whose managers run (containers on the engine), to serve their exec topics again after a restart. */
   runningNs(): Promise<string[]>;
   readonly logger: Logger;
+  /** The NS lifecycle service a monitoring SSM's `service.action` requests go to (late: built after this wiring). */
+  readonly lifecycle?: () => ServiceActionLifecycle | undefined;
   /** How long a lifecycle request to a manager may take (ms, default 30 000). */
   readonly requestTimeoutMs?: number;
   /** How long one mediated exec may run (ms, default 30 000). */
@@ -32,8 +39,10 @@ export interface ManagerWiringDeps {
 
 /** The lifecycle's {@link SpecificManagers} port, and the exec topics this process serves. */
 export interface ManagerWiring extends SpecificManagers {
-  /** Serves the exec topics of the NSs whose managers run now (call once the bus is up). */
+  /** Serves the exec and action topics of the NSs whose managers run now (call once the bus is up). */
   start(): Promise<void>;
+  /** Publishes an alarm raised or cleared on its NS's `service.alarm` topic when the NS has a registered manager; never throws. */
+  alarm(event: 'alarm.raised' | 'alarm.cleared', alarm: AlarmRecord): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -74,6 +83,10 @@ export function wireSpecificManagers(deps: ManagerWiringDeps): ManagerWiring {
   const serveExec = async (ns: string): Promise<void> => {
     if (execSubs.has(ns)) return;
     execSubs.set(ns, await deps.bus.respond(MANAGER_EXEC_GROUP, [NS_MANAGER_TOPICS.exec(ns)], async (e) => exec(ns, e.payload), { prefetch: 4 }));
+    // A monitoring SSM's requests for a HEAL or SCALE of its NS's VNFs (automatic operations).
+    const actions = await deps.bus.respond(MANAGER_ACTION_GROUP, [NS_MANAGER_TOPICS.action(ns)], async (e) => serviceAction(ns, e.payload, deps.lifecycle?.(), deps.logger), { prefetch: 2 });
+    const execSub = execSubs.get(ns);
+    execSubs.set(ns, { close: async () => { await execSub?.close(); await actions.close(); } });
   };
 
   const registration = async (ns: string, spec: ManagerSpec): Promise<PluginRecord | undefined> =>
@@ -195,6 +208,7 @@ export function wireSpecificManagers(deps: ManagerWiringDeps): ManagerWiring {
     async start() {
       for (const ns of await deps.runningNs()) await serveExec(ns);
     },
+    alarm: (event, alarm) => forwardAlarm({ bus: deps.bus, plugins: deps.plugins, lifecycle: () => deps.lifecycle?.(), logger: deps.logger }, event, alarm),
     async stop() {
       const subs = [...execSubs.values()];
       execSubs.clear();
