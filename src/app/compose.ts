@@ -200,10 +200,9 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
       ...(opts.probeRunner ? { probeRunner: opts.probeRunner } : {}),
     });
     // The NS's alarms reach its managers (a monitoring SSM) on `mano.ns.<nsId>.service.alarm` (docs/plugins.md).
-    if (managers) {
-      monitoring.bus.subscribe('alarm.raised', (a) => void managers.alarm('alarm.raised', a));
-      monitoring.bus.subscribe('alarm.cleared', (a) => void managers.alarm('alarm.cleared', a));
-    }
+    const alarmsToManagers = managers
+      ? [monitoring.bus.subscribe('alarm.raised', (a) => void managers.alarm('alarm.raised', a)), monitoring.bus.subscribe('alarm.cleared', (a) => void managers.alarm('alarm.cleared', a))]
+      : [];
     const pluginWiring = wirePlugins({ bus, store, clock, ids, logger, ...opts.plugins });
     const services: ComposedServices = { catalog, ...rt, monitoring, auth, plugins: pluginWiring.manager };
     const deps: AppDeps = { config, store, logger, clock, ids, services };
@@ -240,6 +239,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
           await rt.lifecycleWorker.stop();
           await rt.reconciler.stop();
           await monitoring.stop();
+          for (const unsubscribe of alarmsToManagers) unsubscribe();
           await pluginWiring.stop();
           await managers?.stop();
           await app?.close();
