@@ -8,7 +8,8 @@
  * once every VNF runs, traffic crosses the chain; the
  * manager's credentials are refused on another NS's topic (ACCESS_REFUSED from the
  * broker); the SSM as monitoring SSM hears the killed firewall's VNF_DOWN alarm and asks the
- * HEAL that heals it (an automatic operation; the NS's own auto-heal disabled); TERMINATE
+ * HEAL that heals it (an automatic operation; the NS's own auto-heal disabled); the FSM is
+ * told `scale` after a SCALE_OUT of the firewall; TERMINATE
  * asks the FSM `stop` for the firewall while it still runs; after it no manager container, broker user or queue of the NS is left.
  * A manager killed while it handles a request fails the operation (MANAGER_FAILED naming
  * it), which rolls back to nothing: it never hangs.
@@ -270,6 +271,15 @@ describe('specific managers as containers', () => {
     expect(heal.operationState, JSON.stringify(heal.error)).toBe('COMPLETED');
     const healDetail = (await app(r).inject({ method: 'GET', url: `/nslcm/v1/ns_lcm_op_occs/${healOp}` })).json();
     expect(healDetail).toMatchObject({ lcmOperationType: 'HEAL', isAutomaticInvocation: true, nsInstanceId: nsId });
+
+    // SCALE_OUT of the firewall: once its second instance runs, the FSM gets `scale` with both computes.
+    const scaleOp = await startOp(r, `/nslcm/v1/ns_instances/${nsId}/scale`, {
+      scaleType: 'SCALE_VNF', scaleVnfData: [{ vnfInstanceId: row('firewall').id, scaleVnfType: 'SCALE_OUT', scaleByStepData: { aspectId: 'vdu01', numberOfSteps: 1 } }],
+    });
+    const scaled = await finishOp(r, scaleOp);
+    expect(scaled.operationState, JSON.stringify(scaled.error)).toBe('COMPLETED');
+    const fsmLogs = (await docker.getContainer(fsm.Id).logs({ stdout: true, stderr: true })).toString('utf8');
+    expect(fsmLogs).toContain(`scaled firewall (${row('firewall').id}) SCALE_OUT vdu01: 2 computes`);
 
     // Terminate: the FSM gets `stop` for the firewall while it still runs (its exec removing
     // the config file in the firewall succeeded: it prints `stopped` only then); afterwards no
