@@ -3,7 +3,9 @@
  * (`service_specific_managers`, examples/tango-chain-managers). It answers its NS's
  * placement request (`mano.ns.<nsId>.service.place`): the firewall on the PoP of option
  * `pop` (default dc2), everything else left to Rondo. As a configure SSM it is told once
- * every VNF started (`mano.ns.<nsId>.service.configure`) and prints where they run. Built into the local image
+ * every VNF started (`mano.ns.<nsId>.service.configure`) and prints where they run. As a
+ * monitoring SSM it hears its NS's alarms (`mano.ns.<nsId>.service.alarm`) and asks Rondo
+ * to HEAL a VNF that went down (`mano.ns.<nsId>.service.action`). Built into the local image
  * rondo/ssm-placement by scripts/build-manager-images.sh.
  */
 import { connectManager } from '../../src/sdk/index.js';
@@ -29,6 +31,19 @@ async function main(): Promise<void> {
     process.stdout.write(`configure NS ${req.nsInstanceId}: ${req.vnfs.map((v) => `${v.memberId}@${v.popId}`).sort().join(', ')}\n`);
     return { status: 'OK', detail: `${req.vnfs.length} VNFs` };
   });
+  // As a monitoring SSM: a VNF of its NS that went down is healed at its request (option `heal_on_down: "false"` turns it off).
+  if (m.env.options['heal_on_down'] !== 'false') {
+    await m.onAlarm(async ({ event, alarm }) => {
+      process.stdout.write(`${event} ${alarm.probableCause} for ${alarm.memberId ?? '?'} (${alarm.vnfInstanceId ?? '?'})\n`);
+      if (event !== 'alarm.raised' || alarm.probableCause !== 'VNF_DOWN' || !alarm.vnfInstanceId) return;
+      try {
+        const { nsLcmOpOccId } = await m.requestAction({ action: 'HEAL', vnfInstanceId: alarm.vnfInstanceId, cause: 'VNF_DOWN seen by the monitoring SSM' });
+        process.stdout.write(`asked HEAL of ${alarm.memberId ?? alarm.vnfInstanceId}: operation ${nsLcmOpOccId}\n`);
+      } catch (e) {
+        process.stdout.write(`HEAL of ${alarm.memberId ?? alarm.vnfInstanceId} refused: ${e instanceof Error ? e.message : String(e)}\n`);
+      }
+    });
+  }
   process.stdout.write(`placement SSM ${m.env.managerId} of NS ${m.env.nsInstanceId} registered as ${m.plugin.uuid}\n`);
   const stop = () => void m.close().finally(() => process.exit(0));
   process.once('SIGTERM', stop);

@@ -166,10 +166,12 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     const placementAdvisor = createPlacementAdvisor({ bus, store, logger, ...(opts.plugins?.placementTimeoutMs ? { timeoutMs: opts.plugins.placementTimeoutMs } : {}) });
     // Specific managers (SSM/FSM containers) need the broker: only with RONDO_AMQP_URL (docs/plugins.md).
     // Their exec runs through the VIM registry the lifecycle wiring makes next.
-    const vims: { registry?: RuntimeServices['vimRegistry'] } = {};
-    const managers = config.amqpUrl ? wireManagers(config, bus, store, logger, opts.plugins ?? {}, () => vims.registry) : undefined;
+    const vims: { registry?: RuntimeServices['vimRegistry']; lifecycle?: RuntimeServices['lifecycle'] } = {};
+    // A monitoring SSM's HEAL/SCALE requests go to the lifecycle service made next.
+    const managers = config.amqpUrl ? wireManagers(config, bus, store, logger, opts.plugins ?? {}, () => vims.registry, () => vims.lifecycle) : undefined;
     const { services: rt, hear } = wireLifecycle({ ...opts, config, store, clock, ids, logger, drivers, checkDrivers, bus, secrets: auth.secretBox, placementAdvisor, ...(managers ? { managers } : {}) });
     vims.registry = rt.vimRegistry;
+    vims.lifecycle = rt.lifecycle;
     // Other processes' operation changes wake this one's worker and `waitForOp` (its own woke them already).
     wakeups = await bus.subscribe(['op.changed'], (e) => hear({ opId: e.payload.opId, nsInstanceId: e.payload.nsInstanceId, operationState: e.payload.operationState, lcmOperationType: e.payload.lcmOperationType }));
     // ... and at once on PostgreSQL: LISTEN/NOTIFY (cancel requests included, which the outbox does not carry).
@@ -197,6 +199,10 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
       processMetrics: role !== 'worker',
       ...(opts.probeRunner ? { probeRunner: opts.probeRunner } : {}),
     });
+    // The NS's alarms reach its managers (a monitoring SSM) on `mano.ns.<nsId>.service.alarm` (docs/plugins.md).
+    const alarmsToManagers = managers
+      ? [monitoring.bus.subscribe('alarm.raised', (a) => void managers.alarm('alarm.raised', a)), monitoring.bus.subscribe('alarm.cleared', (a) => void managers.alarm('alarm.cleared', a))]
+      : [];
     const pluginWiring = wirePlugins({ bus, store, clock, ids, logger, ...opts.plugins });
     const services: ComposedServices = { catalog, ...rt, monitoring, auth, plugins: pluginWiring.manager };
     const deps: AppDeps = { config, store, logger, clock, ids, services };
@@ -233,6 +239,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
           await rt.lifecycleWorker.stop();
           await rt.reconciler.stop();
           await monitoring.stop();
+          for (const unsubscribe of alarmsToManagers) unsubscribe();
           await pluginWiring.stop();
           await managers?.stop();
           await app?.close();

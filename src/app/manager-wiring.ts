@@ -4,13 +4,18 @@ import { RondoError } from '../model/index.js';
 import type { VnfInstance } from '../model/index.js';
 import type { ManagerSpec, SpecificManagers } from '../lifecycle/index.js';
 import { NS_MANAGER_TOPICS } from '../plugins/index.js';
-import type { ExecReply, FsmAction, FunctionManagerRequest, PluginRecord, PluginRepository, ServiceConfigureRequest } from '../plugins/index.js';
+import type { ExecReply, FsmAction, FunctionManagerRequest, ManagerWarning, PluginRecord, PluginRepository, ServiceConfigureRequest } from '../plugins/index.js';
 import type { VimDriver } from '../vim/index.js';
 import { MANAGER_LABELS } from './manager-host.js';
 import type { ManagerHost } from './manager-host.js';
+import { forwardAlarm, serviceAction } from './ns-service-wiring.js';
+import type { ServiceActionLifecycle } from './ns-service-wiring.js';
+import type { AlarmRecord } from '../store/index.js';
 
 /** The responder group that runs managers' exec requests (one member of it answers each). */
 export const MANAGER_EXEC_GROUP = 'specific-manager-exec';
+/** The responder group that runs managers' `service.action` requests. */
+export const MANAGER_ACTION_GROUP = 'specific-manager-action';
 
 /** What {@link wireSpecificManagers} is built from. */
 export interface ManagerWiringDeps {
@@ -24,6 +29,8 @@ export interface ManagerWiringDeps {
   /** The NS ids whose managers run (containers on the engine), to serve their exec topics again after a restart. */
   runningNs(): Promise<string[]>;
   readonly logger: Logger;
+  /** The NS lifecycle service a monitoring SSM's `service.action` requests go to (late: built after this wiring). */
+  readonly lifecycle?: () => ServiceActionLifecycle | undefined;
   /** How long a lifecycle request to a manager may take (ms, default 30 000). */
   readonly requestTimeoutMs?: number;
   /** How long one mediated exec may run (ms, default 30 000). */
@@ -32,8 +39,10 @@ export interface ManagerWiringDeps {
 
 /** The lifecycle's {@link SpecificManagers} port, and the exec topics this process serves. */
 export interface ManagerWiring extends SpecificManagers {
-  /** Serves the exec topics of the NSs whose managers run now (call once the bus is up). */
+  /** Serves the exec and action topics of the NSs whose managers run now (call once the bus is up). */
   start(): Promise<void>;
+  /** Publishes an alarm raised or cleared on its NS's `service.alarm` topic when the NS has a registered manager; never throws. */
+  alarm(event: 'alarm.raised' | 'alarm.cleared', alarm: AlarmRecord): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -74,6 +83,10 @@ export function wireSpecificManagers(deps: ManagerWiringDeps): ManagerWiring {
   const serveExec = async (ns: string): Promise<void> => {
     if (execSubs.has(ns)) return;
     execSubs.set(ns, await deps.bus.respond(MANAGER_EXEC_GROUP, [NS_MANAGER_TOPICS.exec(ns)], async (e) => exec(ns, e.payload), { prefetch: 4 }));
+    // A monitoring SSM's requests for a HEAL or SCALE of its NS's VNFs (automatic operations).
+    const actions = await deps.bus.respond(MANAGER_ACTION_GROUP, [NS_MANAGER_TOPICS.action(ns)], async (e) => serviceAction(ns, e.payload, deps.lifecycle?.(), deps.logger), { prefetch: 2 });
+    const execSub = execSubs.get(ns);
+    execSubs.set(ns, { close: async () => { await execSub?.close(); await actions.close(); } });
   };
 
   const registration = async (ns: string, spec: ManagerSpec): Promise<PluginRecord | undefined> =>
@@ -110,21 +123,47 @@ export function wireSpecificManagers(deps: ManagerWiringDeps): ManagerWiring {
     }
   };
 
-  const fsmCall = async (op: { id: string; nsInstanceId: string }, spec: ManagerSpec, action: FsmAction, vnfs: readonly VnfInstance[]): Promise<void> => {
+  /**
+   * One FSM's `action` for each VNF it manages among `vnfs` (`extra` adds to a VNF's request);
+   * `onFailure` set: a failure is handed to it (and the next VNF asked) instead of thrown.
+   */
+  const fsmCall = async (
+    op: { id: string; nsInstanceId: string }, spec: ManagerSpec, action: FsmAction, vnfs: readonly VnfInstance[],
+    extra: (v: VnfInstance) => Partial<FunctionManagerRequest> = () => ({}), onFailure?: (e: unknown, v?: VnfInstance) => Promise<void>,
+  ): Promise<void> => {
     const ns = op.nsInstanceId;
     const topic = NS_MANAGER_TOPICS.fsm(ns, spec.id, action);
     const reg = await registration(ns, spec);
     if (!reg?.topics.includes(topic)) {
-      if (!reg && !optional(spec)) throw new RondoError('MANAGER_FAILED', `FSM ${spec.id} (${spec.image}) is not registered (dead or gone): cannot ${action} its VNFs`, { details: { manager: spec.id, managerKind: 'fsm' } });
+      if (!reg && !optional(spec)) {
+        const e = new RondoError('MANAGER_FAILED', `FSM ${spec.id} (${spec.image}) is not registered (dead or gone): cannot ${action} its VNFs`, { details: { manager: spec.id, managerKind: 'fsm' } });
+        if (!onFailure) throw e;
+        await onFailure(e);
+      }
       return;
     }
     for (const v of vnfs) {
       if (v.kind !== 'vnf' || !spec.members.includes(v.memberId)) continue;
       const req: FunctionManagerRequest = {
-        nsInstanceId: ns, nsLcmOpOccId: op.id, action, vnfInstanceId: v.id, memberId: v.memberId, vnfdId: v.vnfdId, popId: v.popId, computeIds: [...v.computeIds],
+        nsInstanceId: ns, nsLcmOpOccId: op.id, action, vnfInstanceId: v.id, memberId: v.memberId, vnfdId: v.vnfdId, popId: v.popId, computeIds: [...v.computeIds], ...extra(v),
       };
-      await ask(ns, spec, topic, req, `${action} of VNF ${v.memberId}`);
+      try {
+        await ask(ns, spec, topic, req, `${action} of VNF ${v.memberId}`);
+      } catch (e) {
+        if (!onFailure) throw e;
+        await onFailure(e, v);
+      }
     }
+  };
+
+  /** Logs a manager failure Rondo goes on without, and publishes it on the NS's warning topic. */
+  const warn = async (op: { id: string; nsInstanceId: string }, spec: ManagerSpec, action: FsmAction, e: unknown, v?: VnfInstance): Promise<void> => {
+    const reason = e instanceof RondoError ? `${e.code}: ${e.message}` : String(e);
+    const w: ManagerWarning = { nsInstanceId: op.nsInstanceId, nsLcmOpOccId: op.id, manager: spec.id, action, ...(v ? { vnfInstanceId: v.id } : {}), reason };
+    deps.logger.warn(w, `specific manager ${spec.id} failed ${action}${v ? ` of VNF ${v.memberId}` : ''}; Rondo goes on without it`);
+    await deps.bus.publish(NS_MANAGER_TOPICS.warning(op.nsInstanceId), w as unknown as Record<string, unknown>).catch((err: unknown) => {
+      deps.logger.warn({ nsInstanceId: op.nsInstanceId, err }, 'specific manager warning not published');
+    });
   };
 
   return {
@@ -145,6 +184,21 @@ export function wireSpecificManagers(deps: ManagerWiringDeps): ManagerWiring {
         await ask(ns, spec, topic, req, 'the NS configuration');
       }
     },
+    async terminating(op, specs, vnfs) {
+      for (const spec of specs.filter((s) => s.kind === 'fsm')) {
+        // Its failure never holds the termination back: an optional FSM is treated as a mandatory one here, so it is recorded too.
+        const strict: ManagerSpec = { ...spec, options: { ...spec.options, mandatory: 'true' } };
+        await fsmCall(op, strict, 'stop', vnfs, () => ({}), (e, v) => warn(op, spec, 'stop', e, v));
+      }
+    },
+    async scaled(op, specs, vnfs, changes) {
+      for (const c of changes) {
+        const scaledVnfs = vnfs.filter((v) => v.memberId === c.memberId);
+        for (const spec of specs.filter((s) => s.kind === 'fsm' && s.members.includes(c.memberId))) {
+          await fsmCall(op, spec, 'scale', scaledVnfs, () => ({ aspectId: c.aspectId, direction: c.direction }));
+        }
+      }
+    },
     async release(ns) {
       await deps.host.remove(ns);
       const sub = execSubs.get(ns);
@@ -154,6 +208,7 @@ export function wireSpecificManagers(deps: ManagerWiringDeps): ManagerWiring {
     async start() {
       for (const ns of await deps.runningNs()) await serveExec(ns);
     },
+    alarm: (event, alarm) => forwardAlarm({ bus: deps.bus, plugins: deps.plugins, lifecycle: () => deps.lifecycle?.(), logger: deps.logger }, event, alarm),
     async stop() {
       const subs = [...execSubs.values()];
       execSubs.clear();

@@ -13,6 +13,7 @@ import type { VimRegistry } from '../vim/index.js';
 import { createManagerHost } from './manager-host.js';
 import { runningManagerNs, wireSpecificManagers } from './manager-wiring.js';
 import type { ManagerWiring } from './manager-wiring.js';
+import type { ServiceActionLifecycle } from './ns-service-wiring.js';
 
 /** Plugin manager timings (tests shorten them; defaults in {@link PluginManager}). */
 export interface PluginOptions {
@@ -139,7 +140,9 @@ export function createPlacementAdvisor(deps: PlacementAdvisorDeps): PlacementAdv
  * The specific managers of a composition with a broker: containers on the default Docker
  * engine (manager-host.ts), the lifecycle's port and the exec topics (manager-wiring.ts).
  */
-export function wireManagers(config: RondoConfig, bus: Bus<LifecycleTopics>, store: Store, logger: Logger, o: PluginOptions, vims: () => VimRegistry | undefined): ManagerWiring {
+export function wireManagers(
+  config: RondoConfig, bus: Bus<LifecycleTopics>, store: Store, logger: Logger, o: PluginOptions, vims: () => VimRegistry | undefined, lifecycle?: () => ServiceActionLifecycle | undefined,
+): ManagerWiring {
   const docker = new Docker();
   const plugins = pluginRepository(store.db);
   const host = createManagerHost({
@@ -156,6 +159,7 @@ export function wireManagers(config: RondoConfig, bus: Bus<LifecycleTopics>, sto
       return registry.get(popId);
     },
     runningNs: () => runningManagerNs(docker),
+    ...(lifecycle ? { lifecycle } : {}),
     ...(o.managerRequestTimeoutMs ? { requestTimeoutMs: o.managerRequestTimeoutMs } : {}),
   });
 }

@@ -8,7 +8,7 @@ export { createOpNotifier } from './op-notifier.js';
 export { pinsWithAdvice, placementAdviceRequest } from './placement-advice.js';
 export type { PlacementAdviceRequest, PlacementAdvisor } from './placement-advice.js';
 export { managerSpecsOf } from './specific-managers.js';
-export type { ManagerSpec, SpecificManagers } from './specific-managers.js';
+export type { ManagerScaleChange, ManagerSpec, SpecificManagers } from './specific-managers.js';
 export { LIFECYCLE_TOPICS } from './lifecycle-events.js';
 export type { LifecycleTopic, LifecycleTopics, NsChangedEvent, NsInstanceEvent, OpChangedEvent } from './lifecycle-events.js';
 export { INSTANTIATE_PHASES, TERMINATE_PHASES, DAY2_PHASES } from './ns-plan-types.js';

@@ -33,6 +33,7 @@ import { heatPopIds, loadHots } from './heat-plan.js';
 import { recordStackVnfs } from './heat-step-runner.js';
 import { isSubnetInUse, subnetsInUseOn } from './vim-subnets.js';
 import { managerSpecsOf } from './specific-managers.js';
+import type { ManagerScaleChange, ManagerSpec } from './specific-managers.js';
 
 /** How often an INSTANTIATE plans again around subnets found in use at network creation. */
 const MAX_REPLANS = 3;
@@ -88,6 +89,12 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
   const computes = computeResults(steps);
   const phases = [...new Set(steps.map((s) => s.phase))].sort((a, b) => a - b);
   const deadline = op.deadline ? Date.parse(op.deadline) : Number.POSITIVE_INFINITY;
+  if (op.lcmOperationType === 'TERMINATE' && deps.managers && !steps.some((s) => s.state !== 'PENDING')) {
+    // Each FSM's `stop` per VNF, before any is removed (a retry after teardown began asks no more).
+    // The port never throws: a failing, silent or dead FSM is recorded and the termination goes on.
+    const specs = await nsManagerSpecs(op.nsInstanceId, deps).catch(() => []);
+    if (specs.length > 0) await deps.managers.terminating(op, specs, await deps.repos.vnfInstances.listByNs(op.nsInstanceId));
+  }
   for (const phase of phases) {
     if (signal.aborted) return;
     const fresh = await deps.repos.opOccs.get(op.id);
@@ -165,12 +172,14 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
     if (result.kind === 'cancelled') return;
   }
   deps.trace?.({ opId: op.id, what: 'complete', edge: 'begin' });
-  if (op.lcmOperationType === 'INSTANTIATE' && deps.managers) {
-    // The NS's FSMs (start, per VNF) and configure SSMs, once every VNF runs (docs/plugins.md).
+  if ((op.lcmOperationType === 'INSTANTIATE' || op.lcmOperationType === 'SCALE') && deps.managers) {
+    // INSTANTIATE: the NS's FSMs (start, per VNF) and configure SSMs, once every VNF runs;
+    // SCALE: the scaled VNFs' FSMs (scale), once their VNFC instances run (docs/plugins.md).
     try {
-      const ns = await deps.repos.nsInstances.get(op.nsInstanceId);
-      const specs = ns ? managerSpecsOf(await deps.descriptors.getNsd(ns.nsdInfoId), await vnfdsOrNone(ns.nsdInfoId, deps)) : [];
-      if (specs.length > 0) await deps.managers.instantiated(op, specs, await deps.repos.vnfInstances.listByNs(op.nsInstanceId));
+      const specs = await nsManagerSpecs(op.nsInstanceId, deps);
+      const vnfs = specs.length > 0 ? await deps.repos.vnfInstances.listByNs(op.nsInstanceId) : [];
+      if (specs.length > 0 && op.lcmOperationType === 'INSTANTIATE') await deps.managers.instantiated(op, specs, vnfs);
+      if (specs.length > 0 && op.lcmOperationType === 'SCALE') await deps.managers.scaled(op, specs, vnfs, managerScaleChanges(op));
     } catch (e) {
       if (signal.aborted) return;
       const fresh = await deps.repos.opOccs.get(op.id);
@@ -180,6 +189,21 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
   }
   await completeOperation(op, deps);
   deps.trace?.({ opId: op.id, what: 'complete', edge: 'end' });
+}
+
+/** The specific managers of an NS (none when the NS or its NSD is gone). */
+async function nsManagerSpecs(nsInstanceId: string, deps: ExecutorDeps): Promise<ManagerSpec[]> {
+  const ns = await deps.repos.nsInstances.get(nsInstanceId);
+  return ns ? managerSpecsOf(await deps.descriptors.getNsd(ns.nsdInfoId), await vnfdsOrNone(ns.nsdInfoId, deps)) : [];
+}
+
+/** The VNFs a SCALE changed, as its FSMs are told (one per member and aspect). */
+function managerScaleChanges(op: StoredOpOcc): ManagerScaleChange[] {
+  const seen = new Map<string, ManagerScaleChange>();
+  for (const c of (op.internalParams['scale'] ?? []) as ScaleChange[]) {
+    seen.set(`${c.memberId}/${c.aspectId}`, { memberId: c.memberId, aspectId: c.aspectId, direction: c.direction === 'in' ? 'SCALE_IN' : 'SCALE_OUT' });
+  }
+  return [...seen.values()];
 }
 
 /** `run` telling `trace` when each step begins and ends. */

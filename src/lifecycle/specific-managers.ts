@@ -27,6 +27,13 @@ export function managerSpecsOf(nsd: Pick<Nsd, 'managers' | 'vnfs'>, vnfds: Reado
   return [...out.values()];
 }
 
+/** One VNF a SCALE changed, as an FSM's `scale` request names it. */
+export interface ManagerScaleChange {
+  readonly memberId: string;
+  readonly aspectId: string;
+  readonly direction: 'SCALE_OUT' | 'SCALE_IN';
+}
+
 /**
  * The lifecycle's port to the NS's specific managers (the composition implements it over
  * Docker, the broker and the plugin registry: src/app/manager-wiring.ts). Absent: no
@@ -45,6 +52,18 @@ export interface SpecificManagers {
    * manager when one fails, times out or answers badly (the instantiation fails).
    */
   instantiated(op: { readonly id: string; readonly nsInstanceId: string }, specs: readonly ManagerSpec[], vnfs: readonly VnfInstance[]): Promise<void>;
+  /**
+   * A termination, before any VNF is removed: each FSM's `stop` per VNF it manages. Never
+   * throws: an FSM that fails, does not answer in time or is gone is logged and recorded
+   * (a `mano.ns.<nsId>.manager.warning` event) and the termination goes on.
+   */
+  terminating(op: { readonly id: string; readonly nsInstanceId: string }, specs: readonly ManagerSpec[], vnfs: readonly VnfInstance[]): Promise<void>;
+  /**
+   * Once a SCALE's VNFC instances run, before it completes: each FSM of a scaled VNF gets
+   * `scale` with the VNF's computes now and the aspect and direction. Failures as for
+   * {@link SpecificManagers.instantiated} (RondoError `MANAGER_FAILED`, unless optional).
+   */
+  scaled(op: { readonly id: string; readonly nsInstanceId: string }, specs: readonly ManagerSpec[], vnfs: readonly VnfInstance[], changes: readonly ManagerScaleChange[]): Promise<void>;
   /** Removes every manager of the NS (termination, rollback, a refused request). Idempotent. */
   release(nsInstanceId: string): Promise<void>;
 }

@@ -12,6 +12,6 @@ export type { PluginManagerOptions } from './plugin-manager.js';
 export { LIFECYCLE_EVENTS_GROUP, manoEventsOf, publishLifecycleEvents, runTransition } from './lifecycle-event-publisher.js';
 export type { LifecycleEventPublisherDeps, ManoEvent } from './lifecycle-event-publisher.js';
 export { FSM_ACTIONS, NS_MANAGER_TOPICS, managerBrokerNames, managerPermissions, nsTopicPrefix } from './manager-topics.js';
-export type { ExecReply, ExecRequest, FsmAction, FunctionManagerRequest, ManagerAck, ManagerBrokerNames, ManagerPermissions, ServiceConfigureRequest } from './manager-topics.js';
+export type { ExecReply, ExecRequest, FsmAction, FunctionManagerRequest, ManagerAck, ManagerBrokerNames, ManagerPermissions, ManagerWarning, ServiceActionReply, ServiceActionRequest, ServiceAlarmEvent, ServiceConfigureRequest } from './manager-topics.js';
 export { createRabbitAdmin, managementUrlOf, vhostOf } from './rabbitmq-admin.js';
 export type { RabbitAdmin, RabbitAdminOptions } from './rabbitmq-admin.js';

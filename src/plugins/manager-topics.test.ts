@@ -37,6 +37,23 @@ describe('a specific manager\'s broker permissions', () => {
   });
 });
 
+describe('the monitoring SSM topics', () => {
+  const p = managerPermissions('rondo', NS, 'ssm-mon');
+  const matches = (re: string, s: string) => new RegExp(re).test(s);
+
+  it('are NS-scoped: its manager may publish on its own NS\'s action topic and hear its own NS\'s alarms only', () => {
+    expect(NS_MANAGER_TOPICS.alarm(NS)).toBe(`mano.ns.${NS}.service.alarm`);
+    expect(NS_MANAGER_TOPICS.action(NS)).toBe(`mano.ns.${NS}.service.action`);
+    expect(NS_MANAGER_TOPICS.warning(NS)).toBe(`mano.ns.${NS}.manager.warning`);
+    expect(NS_MANAGER_TOPICS.fsm(NS, 'fsm-fw', 'stop')).toBe(`mano.ns.${NS}.function.fsm-fw.stop`);
+    expect(matches(p.topic.write, NS_MANAGER_TOPICS.action(NS))).toBe(true);
+    expect(matches(p.topic.read, NS_MANAGER_TOPICS.alarm(NS))).toBe(true);
+    expect(matches(p.topic.write, NS_MANAGER_TOPICS.action(OTHER))).toBe(false);
+    expect(matches(p.topic.read, NS_MANAGER_TOPICS.alarm(OTHER))).toBe(false);
+    expect(matches(p.topic.read, 'alarm.raised')).toBe(false);
+  });
+});
+
 describe('the managers an NS runs', () => {
   it('SSMs of the NSD, and one FSM per manager id with every member whose VNFD names it', () => {
     const fsm = { id: 'fsm-fw', image: 'rondo/fsm:1', options: {} };

@@ -15,6 +15,12 @@ export const NS_MANAGER_TOPICS = {
   configure: (ns: string) => `${nsTopicPrefix(ns)}.service.configure`,
   /** Request, Rondo → one FSM, per VNF it manages: {@link FunctionManagerRequest} → {@link ManagerAck}. */
   fsm: (ns: string, managerId: string, action: FsmAction) => `${nsTopicPrefix(ns)}.function.${managerId}.${action}`,
+  /** Event, Rondo → the NS's managers (a monitoring SSM): each alarm raised or cleared on the NS ({@link ServiceAlarmEvent}). */
+  alarm: (ns: string) => `${nsTopicPrefix(ns)}.service.alarm`,
+  /** Request, a manager (a monitoring SSM) → Rondo: heal or scale a VNF of this NS ({@link ServiceActionRequest} → {@link ServiceActionReply}). */
+  action: (ns: string) => `${nsTopicPrefix(ns)}.service.action`,
+  /** Event, Rondo → anyone: a manager's failure Rondo went on without (an FSM's `stop` at termination): {@link ManagerWarning}. */
+  warning: (ns: string) => `${nsTopicPrefix(ns)}.manager.warning`,
   /** Request, a manager → Rondo: run a command in a VNF of this NS ({@link ExecRequest} → {@link ExecReply}). */
   exec: (ns: string) => `${nsTopicPrefix(ns)}.exec`,
 } as const;
@@ -33,6 +39,20 @@ export interface FunctionManagerRequest {
   readonly vnfdId: string | null;
   readonly popId: string;
   readonly computeIds: readonly string[];
+  /** `scale` only: the aspect and the direction (computeIds are the VNF's VNFC computes after the scaling). */
+  readonly aspectId?: string;
+  readonly direction?: 'SCALE_OUT' | 'SCALE_IN';
+}
+
+/** `mano.ns.<nsId>.manager.warning`: what failed, and that Rondo went on. */
+export interface ManagerWarning {
+  readonly nsInstanceId: string;
+  readonly nsLcmOpOccId: string;
+  readonly manager: string;
+  readonly action: FsmAction;
+  /** The VNF it was asked about, when the failure is about one. */
+  readonly vnfInstanceId?: string;
+  readonly reason: string;
 }
 
 /** `mano.ns.<nsId>.service.configure`: every VNF of the NS, started. */
@@ -40,6 +60,37 @@ export interface ServiceConfigureRequest {
   readonly nsInstanceId: string;
   readonly nsLcmOpOccId: string;
   readonly vnfs: readonly { readonly vnfInstanceId: string; readonly memberId: string; readonly vnfdId: string | null; readonly popId: string }[];
+}
+
+/** `mano.ns.<nsId>.service.alarm`: an alarm of the NS raised or cleared (the SOL005 alarm's main fields). */
+export interface ServiceAlarmEvent {
+  readonly event: 'alarm.raised' | 'alarm.cleared';
+  readonly nsInstanceId: string;
+  readonly alarm: {
+    readonly id: string;
+    /** The VNF instance (and its NS member) at fault, when it is still known. */
+    readonly vnfInstanceId: string | null;
+    readonly memberId: string | null;
+    /** `VNF_DOWN`, `VNF_OUT_OF_MEMORY`, `VNF_UNHEALTHY`, … */
+    readonly probableCause: string;
+    readonly perceivedSeverity: string;
+    readonly faultType: string | null;
+    readonly eventType: string;
+    readonly alarmRaisedTime: string;
+    readonly alarmClearedTime: string | null;
+    readonly faultDetails: readonly string[];
+  };
+}
+
+/** `mano.ns.<nsId>.service.action`: what a manager asks Rondo to do to a VNF of its NS (an automatic operation). */
+export type ServiceActionRequest =
+  | { readonly action: 'HEAL'; readonly vnfInstanceId: string; readonly cause?: string }
+  | { readonly action: 'SCALE'; readonly vnfInstanceId: string; readonly aspectId: string; readonly direction: 'SCALE_OUT' | 'SCALE_IN'; readonly steps?: number };
+
+/** The answer to a {@link ServiceActionRequest}: the operation Rondo started (an error is the bus's error reply). */
+export interface ServiceActionReply {
+  readonly status: 'OK';
+  readonly nsLcmOpOccId: string;
 }
 
 /** What a manager answers Rondo's lifecycle requests with. */

@@ -1,6 +1,6 @@
 import { RondoError } from '../model/index.js';
 import { NS_MANAGER_TOPICS } from '../plugins/index.js';
-import type { ExecReply, FsmAction, FunctionManagerRequest, ManagerAck, PlacementReply, PlacementRequest, ServiceConfigureRequest } from '../plugins/index.js';
+import type { ExecReply, FsmAction, FunctionManagerRequest, ManagerAck, PlacementReply, PlacementRequest, ServiceActionReply, ServiceActionRequest, ServiceAlarmEvent, ServiceConfigureRequest } from '../plugins/index.js';
 import { connectPlugin } from './plugin-sdk.js';
 import type { ConnectPluginOptions, RondoPlugin } from './plugin-sdk.js';
 
@@ -48,6 +48,14 @@ export interface ManagerConnection {
   onConfigure(handler: (req: ServiceConfigureRequest) => Promise<ManagerAck | void> | ManagerAck | void): Promise<void>;
   /** FSM: `mano.ns.<nsId>.function.<managerId>.<action>`, per VNF it manages. */
   onFunction(action: FsmAction, handler: (req: FunctionManagerRequest) => Promise<ManagerAck | void> | ManagerAck | void): Promise<void>;
+  /** Monitoring SSM: each alarm raised or cleared on its NS (`mano.ns.<nsId>.service.alarm`), while it is connected. */
+  onAlarm(handler: (event: ServiceAlarmEvent) => Promise<void> | void): Promise<void>;
+  /**
+   * Monitoring SSM: asks Rondo to HEAL or SCALE a VNF of its NS (`mano.ns.<nsId>.service.action`);
+   * resolves with the automatic operation Rondo started, rejects with Rondo's error (e.g. a
+   * 409 code when another operation of the NS runs).
+   */
+  requestAction(req: ServiceActionRequest, timeoutMs?: number): Promise<ServiceActionReply>;
   /** Runs a command (argv) in a VNF of its NS, through Rondo (`mano.ns.<nsId>.exec`). */
   exec(vnfInstanceId: string, command: readonly string[], timeoutMs?: number): Promise<ExecReply>;
   close(): Promise<void>;
@@ -73,6 +81,8 @@ export async function connectManager(o: { readonly version?: string; readonly de
     onPlace: (handler) => plugin.serve(NS_MANAGER_TOPICS.place(ns), async (req) => handler(req as PlacementRequest)),
     onConfigure: (handler) => plugin.serve(NS_MANAGER_TOPICS.configure(ns), async (req) => ok(await handler(req as ServiceConfigureRequest))),
     onFunction: (action, handler) => plugin.serve(NS_MANAGER_TOPICS.fsm(ns, env.managerId, action), async (req) => ok(await handler(req as FunctionManagerRequest))),
+    onAlarm: (handler) => plugin.on(NS_MANAGER_TOPICS.alarm(ns), async (event) => handler(event as ServiceAlarmEvent)),
+    requestAction: async (req, timeoutMs = 30_000) => (await plugin.request(NS_MANAGER_TOPICS.action(ns), req, timeoutMs)) as ServiceActionReply,
     exec: async (vnfInstanceId, command, timeoutMs = 30_000) => (await plugin.request(NS_MANAGER_TOPICS.exec(ns), { vnfInstanceId, command }, timeoutMs)) as ExecReply,
     close: () => plugin.close(),
   };

@@ -7,7 +7,10 @@
  * placement is used, the FSM's file is in the firewall, the SSM is told (configure SSM)
  * once every VNF runs, traffic crosses the chain; the
  * manager's credentials are refused on another NS's topic (ACCESS_REFUSED from the
- * broker); after TERMINATE no manager container, broker user or queue of the NS is left.
+ * broker); the SSM as monitoring SSM hears the killed firewall's VNF_DOWN alarm and asks the
+ * HEAL that heals it (an automatic operation; the NS's own auto-heal disabled); the FSM is
+ * told `scale` after a SCALE_OUT of the firewall; TERMINATE
+ * asks the FSM `stop` for the firewall while it still runs; after it no manager container, broker user or queue of the NS is left.
  * A manager killed while it handles a request fails the operation (MANAGER_FAILED naming
  * it), which rolls back to nothing: it never hangs.
  */
@@ -251,9 +254,47 @@ describe('specific managers as containers', () => {
     expect(await publishAs(env['RONDO_AMQP_URL'] as string, `${prefix}.events`, `mano.ns.${other}.exec`)).toMatch(/ACCESS_REFUSED/);
     expect(await publishAs(env['RONDO_AMQP_URL'] as string, `${prefix}.events`, 'op.changed')).toMatch(/ACCESS_REFUSED/);
 
-    // Terminate: no manager container, broker user or queue of the NS is left; nor any VNF.
+    // The SSM as monitoring SSM (the NS's own auto-heal of the firewall disabled, so the heal is the SSM's):
+    // the firewall killed → VNF_DOWN alarm on the NS's alarm topic → the SSM asks HEAL → an automatic HEAL completes.
+    const off = await app(r).inject({ method: 'PUT', url: `/admin/v1/ns_instances/${nsId}/policies/firewall`, payload: { enabled: false } });
+    expect(off.statusCode, off.body).toBe(200);
+    await r.c.services.monitoring.start();
+    const ssmOut = async () => (await docker.getContainer(ssm.Id).logs({ stdout: true, stderr: true })).toString('utf8');
+    await run('docker', ['kill', (await firewall.inspect()).Id]);
+    let healOp = '';
+    await waitFor(async () => {
+      healOp = /asked HEAL of firewall: operation (\S+)/.exec(await ssmOut())?.[1] ?? '';
+      return healOp !== '';
+    }, 'the SSM asked a HEAL of the firewall', 120_000);
+    expect(await ssmOut()).toContain(`alarm.raised VNF_DOWN for firewall (${row('firewall').id})`);
+    const heal = await finishOp(r, healOp);
+    expect(heal.operationState, JSON.stringify(heal.error)).toBe('COMPLETED');
+    const healDetail = (await app(r).inject({ method: 'GET', url: `/nslcm/v1/ns_lcm_op_occs/${healOp}` })).json();
+    expect(healDetail).toMatchObject({ lcmOperationType: 'HEAL', isAutomaticInvocation: true, nsInstanceId: nsId });
+
+    // SCALE_OUT of the firewall: once its second instance runs, the FSM gets `scale` with both computes.
+    const scaleOp = await startOp(r, `/nslcm/v1/ns_instances/${nsId}/scale`, {
+      scaleType: 'SCALE_VNF', scaleVnfData: [{ vnfInstanceId: row('firewall').id, scaleVnfType: 'SCALE_OUT', scaleByStepData: { aspectId: 'vdu01', numberOfSteps: 1 } }],
+    });
+    const scaled = await finishOp(r, scaleOp);
+    expect(scaled.operationState, JSON.stringify(scaled.error)).toBe('COMPLETED');
+    const fsmLogs = (await docker.getContainer(fsm.Id).logs({ stdout: true, stderr: true })).toString('utf8');
+    expect(fsmLogs).toContain(`scaled firewall (${row('firewall').id}) SCALE_OUT vdu01: 2 computes`);
+
+    // Terminate: the FSM gets `stop` for the firewall while it still runs (its exec removing
+    // the config file in the firewall succeeded: it prints `stopped` only then); afterwards no
+    // manager container, broker user or queue of the NS is left; nor any VNF.
+    let fsmOut = '';
+    let fsmOutEnded = false;
+    const follow = (await docker.getContainer(fsm.Id).logs({ follow: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
+    follow.on('data', (b: Buffer) => { fsmOut += b.toString('utf8'); });
+    follow.on('end', () => { fsmOutEnded = true; });
+    follow.on('error', () => { fsmOutEnded = true; });
     const term = await finishOp(r, await startOp(r, `/nslcm/v1/ns_instances/${nsId}/terminate`));
     expect(term.operationState, JSON.stringify(term.error)).toBe('COMPLETED');
+    await waitFor(async () => fsmOutEnded || fsmOut.includes('stopped firewall'), 'the FSM output ended or showed its stop', 30_000);
+    expect(fsmOut).toContain(`stop request received for ${row('firewall').id}`);
+    expect(fsmOut).toContain(`stopped firewall (${row('firewall').id}): removed /etc/firewall.conf`);
     expect(await leftovers(prefix, nsId)).toEqual(NOTHING);
     const after = (await app(r).inject({ method: 'GET', url: '/admin/v1/plugins' })).json() as { name: string }[];
     expect(after.filter((p) => p.name.startsWith(`${nsId}.`))).toEqual([]);
