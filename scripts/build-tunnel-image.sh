@@ -11,16 +11,8 @@ set -euo pipefail
 IMAGE=rondo/tunnel
 REV=1
 
-busybox=/bin/busybox
-is_static() { [ -x "$1" ] && ! ldd "$1" >/dev/null 2>&1; }
-if ! is_static "$busybox"; then
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "build-tunnel-image: $busybox is missing or not static; run as root to install busybox-static" >&2
-    exit 1
-  fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y busybox-static >/dev/null
-  is_static "$busybox" || { echo "build-tunnel-image: $busybox is still not static" >&2; exit 1; }
-fi
+. "$(dirname "${BASH_SOURCE[0]}")/static-busybox.sh"
+ensure_static_busybox build-tunnel-image
 bins=()
 for b in ip bridge tc; do
   p=$(command -v "$b" || true)

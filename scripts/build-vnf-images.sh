@@ -17,16 +17,8 @@ for image in "${IMAGES[@]}"; do
 done
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
-busybox=/bin/busybox
-is_static() { [ -x "$1" ] && ! ldd "$1" >/dev/null 2>&1; }
-if ! is_static "$busybox"; then
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "build-vnf-images: $busybox is missing or not static; run as root to install busybox-static" >&2
-    exit 1
-  fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y busybox-static >/dev/null
-  is_static "$busybox" || { echo "build-vnf-images: $busybox is still not static" >&2; exit 1; }
-fi
+. "$(dirname "${BASH_SOURCE[0]}")/static-busybox.sh"
+ensure_static_busybox build-vnf-images
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT

@@ -15,9 +15,9 @@ import type { AppDeps } from '../../src/api/app-deps.js';
 import { compose } from '../../src/app/index.js';
 import { buildPackage } from '../../src/packages/index.js';
 import { cpuCfs } from '../../src/vim/docker/docker-compute-spec.js';
-import { subnetAt } from '../../src/ipam/index.js';
 import type { Store } from '../../src/store/index.js';
 import { openTestStore } from '../support/store.js';
+import { reserveSubnets } from '../support/subnet-offset.js';
 import type { StoreKind } from '../support/store.js';
 
 const run = promisify(execFile);
@@ -52,21 +52,6 @@ async function openDockerApp(kind: StoreKind, key: string, overrides: ConfigOver
   };
 }
 
-/**
- * Other test files run Rondo instances with their own IPAM on this same engine; Docker
- * refuses overlapping subnets. Each store here starts its allocations at a random offset
- * (the allocator takes the lowest free index) by holding the indexes below it.
- */
-async function reserveSubnets(store: Store): Promise<void> {
-  const id = `reserved-${uuidGenerator.next()}`;
-  const now = new Date();
-  await store.db.insertInto('ns_instances').values({ id, name: 'reserved', description: '', nsd_id: '-', nsd_info_id: '-', state: 'NOT_INSTANTIATED', tenant: 'test', created_at: now, updated_at: now }).execute();
-  const offset = { sap: 500 + Math.floor(Math.random() * 7000), elan: 40 + Math.floor(Math.random() * 180), eline: 500 + Math.floor(Math.random() * 7000) } as const;
-  const rows = (Object.keys(offset) as (keyof typeof offset)[]).flatMap((pool) =>
-    Array.from({ length: offset[pool] }, (_, i) => ({ pool, subnet: subnetAt(pool, i), subnet_index: i, ns_instance_id: id, link_id: `${pool}-${i}`, allocated_at: now })),
-  );
-  for (let i = 0; i < rows.length; i += 1000) await store.db.insertInto('ip_allocations').values(rows.slice(i, i + 1000)).execute();
-}
 
 async function addPop(t: DockerApp, name: string, endpoint = SOCKET, capacity?: { cpu: number; memoryMiB: number }, check = true): Promise<void> {
   const r = await t.app.inject({ method: 'POST', url: `/admin/v1/vims${check ? '' : '?check=false'}`, payload: { name, type: 'docker', endpoint, ...(capacity ? { capacity } : {}) } });

@@ -29,10 +29,10 @@ import { loadConfig } from '../../src/config/index.js';
 import { systemClock, uuidGenerator } from '../../src/model/index.js';
 import { buildPackage } from '../../src/packages/index.js';
 import { createRabbitAdmin, managerBrokerNames } from '../../src/plugins/index.js';
-import { subnetAt } from '../../src/ipam/index.js';
 import type { Store } from '../../src/store/index.js';
 import { deleteAmqpPrefix, TEST_AMQP_URL } from '../support/amqp.js';
 import { openTestStore } from '../support/store.js';
+import { reserveSubnets } from '../support/subnet-offset.js';
 
 const run = promisify(execFile);
 const docker = new Docker();
@@ -63,17 +63,6 @@ async function openRondo(prefix: string, key: string): Promise<Rondo> {
   };
 }
 
-/** Other files run Rondos with their own IPAM on this engine: start allocations at a random offset (as chain-docker does). */
-async function reserveSubnets(store: Store): Promise<void> {
-  const id = `reserved-${uuidGenerator.next()}`;
-  const now = new Date();
-  await store.db.insertInto('ns_instances').values({ id, name: 'reserved', description: '', nsd_id: '-', nsd_info_id: '-', state: 'NOT_INSTANTIATED', tenant: 'test', created_at: now, updated_at: now }).execute();
-  const offset = { sap: 500 + Math.floor(Math.random() * 7000), elan: 40 + Math.floor(Math.random() * 180), eline: 500 + Math.floor(Math.random() * 7000) } as const;
-  const rows = (Object.keys(offset) as (keyof typeof offset)[]).flatMap((pool) =>
-    Array.from({ length: offset[pool] }, (_, i) => ({ pool, subnet: subnetAt(pool, i), subnet_index: i, ns_instance_id: id, link_id: `${pool}-${i}`, allocated_at: now })),
-  );
-  for (let i = 0; i < rows.length; i += 1000) await store.db.insertInto('ip_allocations').values(rows.slice(i, i + 1000)).execute();
-}
 
 const app = (r: Rondo) => r.c.app ?? expect.unreachable('no app');
 
