@@ -62,10 +62,10 @@ export default defineConfig({
     poolOptions: { forks: { maxForks: 2 } },
     projects: [
       // Timeouts only catch hangs: the seeded fuzz and property tests do a fixed amount of work, which a loaded machine stretches.
-      // Unit and integration files hold no module-level state (no mocks, no process-wide
-      // registries; every store, bus and app is made per file), so a fork runs many of them
-      // without reloading every module per file: about 30 % less time for these two projects.
-      { test: { name: 'unit', include: ['src/**/*.test.ts', 'test/unit/**/*.test.ts'], testTimeout: 120_000, isolate: false } },
+      // Files stay isolated (the default): with `isolate: false` vitest runs all of a project's
+      // files in ONE worker, one after another, which made unit + integration slower here
+      // (they mostly wait on I/O and child processes, so two forks side by side win).
+      { test: { name: 'unit', include: ['src/**/*.test.ts', 'test/unit/**/*.test.ts'], testTimeout: 120_000 } },
       {
         test: {
           name: 'integration',
@@ -74,7 +74,6 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 180_000,
           pool: 'forks',
-          isolate: false,
         },
       },
       { test: { name: 'docker', include: DOCKER_FILES, ...slow } },
