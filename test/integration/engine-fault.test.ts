@@ -1,8 +1,9 @@
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalEngine } from '../../src/vim/docker/local-engine.js';
+import { EngineGate } from '../support/engine-gate.js';
 import { dockerAccount } from '../support/worker-process.js';
-import { openWorkerRuntime, waitFor } from '../support/worker-runtime.js';
+import { openWorkerRuntime } from '../support/worker-runtime.js';
 import type { WorkerRuntime } from '../support/worker-runtime.js';
 
 // A second Docker engine of our own (src/vim/docker/local-engine.ts), so stopping it
@@ -10,6 +11,9 @@ import type { WorkerRuntime } from '../support/worker-runtime.js';
 // keeps its containers running while it is down, as a production engine restart would.
 const fault = new LocalEngine({ name: 'fault', bridge: 'rondofault0', bridgeAddress: '172.31.254.1/24', liveRestore: true });
 const POP = `efault${process.pid}`;
+// The workers reach the fault engine through this gate, so a test can stop the engine while
+// a chosen request is on its way (test/support/engine-gate.ts) instead of racing the machine.
+const gate = new EngineGate(fault.socket, `/tmp/rondo-efault-gate-${process.pid}.sock`);
 
 const engine: Docker = fault.client;
 const answers = (): Promise<boolean> => fault.answers();
@@ -22,12 +26,6 @@ const stopDaemon = (): Promise<void> => fault.stop();
 async function ensureDaemon(): Promise<void> {
   if (fault.pid === null || !(await answers())) await startDaemon();
 }
-/** The running engine's pid (to freeze it with SIGSTOP). */
-const daemonPid = (): number => {
-  const pid = fault.pid;
-  if (pid === null) throw new Error('the fault dockerd is not running');
-  return pid;
-};
 
 describe('a Docker engine that goes away mid-operation (second dockerd)', () => {
   let rt: WorkerRuntime;
@@ -35,13 +33,13 @@ describe('a Docker engine that goes away mid-operation (second dockerd)', () => 
     await startDaemon();
     await wipeDaemon();
     await fault.importVnfImages();
-    rt = await openWorkerRuntime('engine-fault.test.ts', [dockerAccount(POP, fault.endpoint)], { reserveSapSubnets: 4000 });
+    await gate.open();
+    rt = await openWorkerRuntime('engine-fault.test.ts', [dockerAccount(POP, gate.endpoint)], { reserveSapSubnets: 4000 });
   });
   afterAll(async () => {
-    const pid = fault.pid;
-    if (pid !== null) process.kill(pid, 'SIGCONT');
-    else await startDaemon();
+    await ensureDaemon();
     await rt?.close();
+    await gate.close();
     await wipeDaemon();
     await stopDaemon();
   });
@@ -50,15 +48,14 @@ describe('a Docker engine that goes away mid-operation (second dockerd)', () => 
     const worker = rt.startWorker('fault-worker', { computeConcurrency: 1 });
     try {
       const ns = await rt.service.createNs({ nsdId: 'sap-pairs-3', nsName: 'engine-fault' });
+      // Computes run one at a time: the engine stops while the second container's create is
+      // on its way, with one of six made, so the op is mid-phase when the engine goes away.
+      const second = gate.hold(/^POST \S*\/containers\/create/, 2);
       const op = await rt.service.instantiate(ns.id, { autoRollback: false });
-      // Watch the engine itself, not the op's steps: DONE outcomes are written in batches up
-      // to 1 s late, by which time a loaded machine may have made every container. One of
-      // six made (computes run one at a time) leaves the op mid-phase when the engine stops.
-      await waitFor('the first container on the fault engine', 60_000, async () => {
-        expect((await rt.repos.opOccs.get(op.id))?.operationState).toBe('PROCESSING');
-        return (await engine.listContainers({ all: true, filters: { label: [`rondo.ns=${ns.id}`] } })).length > 0;
-      }, 20);
+      await second.held;
+      expect((await containersOf(ns.id)).length).toBe(1);
       await stopDaemon();
+      second.release();
 
       const failed = await rt.waitOp(op.id, 60_000);
       expect(failed.operationState).toBe('FAILED_TEMP');
@@ -89,36 +86,27 @@ describe('a Docker engine that goes away mid-operation (second dockerd)', () => 
     }
   });
 
-  it('a hung engine (SIGSTOP, bounded) trips the 2 s step deadline: FAILED_TEMP naming the step; retry completes', async () => {
+  it('a hung engine (its network create never answers) trips the 2 s step deadline: FAILED_TEMP naming the step; retry completes', async () => {
     const ns = await rt.service.createNs({ nsdId: 'sap-pairs-1', nsName: 'hung-engine' });
     await ensureDaemon();
     const hasty = rt.startWorker('deadline-worker', { stepDeadlineSeconds: 2 });
-    const pid = daemonPid();
+    // The first network create is held at the gate: to the worker the engine hangs.
+    const first = gate.hold(/^POST \S*\/networks\/create/, 1);
     let failed;
     try {
-      process.kill(pid, 'SIGSTOP');
-      const resume = setTimeout(() => process.kill(pid, 'SIGCONT'), 20_000);
-      try {
-        const op = await rt.service.instantiate(ns.id, { autoRollback: false });
-        // A bound on waiting (below the 20 s thaw); VIM_TIMEOUT below is what proves the 2 s deadline tripped.
-        failed = await rt.waitOp(op.id, 15_000);
-      } finally {
-        clearTimeout(resume);
-        process.kill(pid, 'SIGCONT');
-      }
+      const op = await rt.service.instantiate(ns.id, { autoRollback: false });
+      await first.held;
+      // A bound on waiting; VIM_TIMEOUT below is what proves the 2 s deadline tripped.
+      failed = await rt.waitOp(op.id, 30_000);
     } finally {
+      // The abandoned create never reaches the engine, so no late network races the retry.
+      first.refuse();
       // Only this worker may hold the op while the engine hangs; the retry gets an ordinary deadline.
       await hasty.stop();
     }
     expect(failed.operationState).toBe('FAILED_TEMP');
     expect(failed.error).toMatchObject({ code: 'VIM_TIMEOUT', step: { kind: 'network', popId: POP } });
     expect(String(failed.error?.detail)).toMatch(/step 0 \(network .*deadline of 2 s/);
-    await waitFor('the fault dockerd to answer again', 30_000, answers);
-    // The engine still holds the abandoned create of the timed-out step and runs it once
-    // resumed; a retry racing it gets Docker's "Pool overlaps" (see the closing report).
-    // Give the abandoned request up to 10 s to land before retrying.
-    const target = (failed.error?.['step'] as { target: string }).target;
-    await waitFor(`network ${target} from the abandoned request`, 10_000, async () => (await engine.listNetworks({ filters: { name: [target] } })).length > 0).catch(() => undefined);
     // Creating a container takes 1-3 s on this machine: retry with an ordinary deadline.
     const worker = rt.startWorker('retry-worker');
     try {
@@ -134,12 +122,16 @@ describe('a Docker engine that goes away mid-operation (second dockerd)', () => 
     }
   });
 
-  // SOL005 §6.4.10: cancel acts within a phase. Six computes made one at a time give it time to.
-  const instantiateUntilFirstContainer = async (nsName: string) => {
+  // SOL005 §6.4.10: cancel acts within a phase. Six computes made one at a time, the second
+  // one's create held at the gate: the cancel is asked while a step is on its way, with
+  // four more to go, however fast the machine made the first.
+  const CREATE = /^POST \S*\/containers\/create/;
+  const instantiateHoldingSecondCreate = async (nsName: string) => {
     const ns = await rt.service.createNs({ nsdId: 'sap-pairs-3', nsName });
+    const second = gate.hold(CREATE, 2);
     const op = await rt.service.instantiate(ns.id, { autoRollback: false });
-    await waitFor('the first container', 60_000, async () => (await containersOf(ns.id)).length > 0, 20);
-    return { ns, op };
+    await second.held;
+    return { ns, op, second };
   };
   const rollBackToNothing = async (opId: string, nsId: string) => {
     await rt.service.rollback(opId);
@@ -152,9 +144,11 @@ describe('a Docker engine that goes away mid-operation (second dockerd)', () => 
     await ensureDaemon();
     const worker = rt.startWorker('graceful-worker', { computeConcurrency: 1 });
     try {
-      const { ns, op } = await instantiateUntilFirstContainer('cancel-graceful');
+      const { ns, op, second } = await instantiateHoldingSecondCreate('cancel-graceful');
       await rt.service.cancel(op.id, 'GRACEFUL');
       const asked = Date.now();
+      // GRACEFUL lets the running step finish: its create goes on to the engine.
+      second.release();
       const cancelled = await rt.waitOp(op.id, 30_000);
       const made = (await containersOf(ns.id)).length;
       console.log(`GRACEFUL cancel: FAILED_TEMP ${Date.now() - asked} ms after the request; ${made} of 6 containers made`);
@@ -168,35 +162,28 @@ describe('a Docker engine that goes away mid-operation (second dockerd)', () => 
     }
   });
 
-  it('cancel FORCEFUL: a step hung on a frozen engine is aborted at once, not at its 60 s deadline; rollback leaves nothing', async () => {
+  it('cancel FORCEFUL: a step hung on the engine is aborted at once, not at its 60 s deadline; rollback leaves nothing', async () => {
     await ensureDaemon();
     const worker = rt.startWorker('forceful-worker', { computeConcurrency: 1 });
-    const pid = daemonPid();
     try {
-      const { ns, op } = await instantiateUntilFirstContainer('cancel-forceful');
-      process.kill(pid, 'SIGSTOP');
-      const resume = setTimeout(() => process.kill(pid, 'SIGCONT'), 30_000);
+      // The held create never answers: to the worker the engine hangs mid-step.
+      const { ns, op, second } = await instantiateHoldingSecondCreate('cancel-forceful');
       let cancelled;
       try {
         await rt.service.cancel(op.id, 'FORCEFUL');
         const asked = Date.now();
-        // The worker's step deadline is 60 s: settling within 15 s means the step was aborted.
-        cancelled = await rt.waitOp(op.id, 15_000);
-        console.log(`FORCEFUL cancel: FAILED_TEMP ${Date.now() - asked} ms after the request, the engine still frozen`);
+        // A bound on waiting, below the step's 60 s deadline; the step's OP_CANCELLED (not
+        // VIM_TIMEOUT) below is what shows it was aborted by the cancel.
+        cancelled = await rt.waitOp(op.id, 45_000);
+        console.log(`FORCEFUL cancel: FAILED_TEMP ${Date.now() - asked} ms after the request, the create still held`);
       } finally {
-        clearTimeout(resume);
-        process.kill(pid, 'SIGCONT');
+        // The aborted create never reaches the engine: nothing lands behind the rollback.
+        second.refuse();
       }
       expect(cancelled.operationState).toBe('FAILED_TEMP');
       expect(cancelled.error).toMatchObject({ code: 'OP_CANCELLED', detail: expect.stringMatching(/cancelled \(FORCEFUL\) in phase 1/) });
       const steps = await rt.repos.opSteps.listByOp(op.id);
       expect(steps.filter((s) => s.state === 'FAILED').map((s) => s.error?.['code'])).toEqual(['OP_CANCELLED']);
-      // The frozen engine may still run the abandoned request once thawed, at a moment no one
-      // can observe. A restarted engine has no request in flight: what it made exists now
-      // (live-restore), and nothing lands later behind the rollback's sweep.
-      await waitFor('the fault dockerd to answer again', 30_000, answers);
-      await stopDaemon();
-      await startDaemon();
       await rollBackToNothing(op.id, ns.id);
     } finally {
       await worker.stop();
