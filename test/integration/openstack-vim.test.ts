@@ -14,6 +14,17 @@ import { adminCredentials, adminSession, createProject, runId, uploadTestImage }
 const run = runId();
 const IMAGE_TAG = `rondo-it-${run}`;
 let flavorsBefore: Set<string> | undefined;
+// Tagged resources that were there before this file ran (another run's, killed mid-test) are
+// not this file's to judge: the afterAll checks that this file added none and left none.
+let taggedBefore: Set<string> | undefined;
+const taggedIds = async (api: KeystoneSession): Promise<string[]> => [
+  ...(await nova.listServers(api, { tags: [RONDO_TAG] })).map((x) => `server ${x.id}`),
+  ...(await neutron.neutronList<{ id: string }>(api, 'networks', {}, [RONDO_TAG])).map((x) => `network ${x.id}`),
+  ...(await neutron.neutronList<{ id: string }>(api, 'ports', {}, [RONDO_TAG])).map((x) => `port ${x.id}`),
+];
+beforeAll(async () => {
+  taggedBefore = new Set(await taggedIds(await adminSession()));
+});
 
 runVimCompliance('openstack', async () => {
   const api = await adminSession();
@@ -89,9 +100,7 @@ describe('OpenStack VIM faults', () => {
 
 afterAll(async () => {
   const api = await adminSession();
-  expect(await nova.listServers(api, { tags: [RONDO_TAG] })).toEqual([]);
-  expect(await neutron.neutronList(api, 'networks', {}, [RONDO_TAG])).toEqual([]);
-  expect(await neutron.neutronList(api, 'ports', {}, [RONDO_TAG])).toEqual([]);
+  expect((await taggedIds(api)).filter((id) => !taggedBefore?.has(id))).toEqual([]);
   expect(await glance.listImagesByTag(api, [IMAGE_TAG])).toEqual([]);
   // Flavors the driver created for the suite are shared by design; remove ours so CI stays clean.
   for (const f of await nova.listFlavors(api)) {
