@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { request } from 'undici';
 import { CliError, EXIT } from './cli-error.js';
 import { credentialHeaders } from './credentials.js';
 
@@ -40,19 +39,45 @@ export function nextPageLink(header: string | string[] | undefined): string | un
  * server cannot be reached, exit 1 when it answers with an error.
  */
 export function createApiClient(baseUrl: string) {
-  const call = async (what: string, method: 'GET' | 'POST' | 'DELETE' | 'PUT' | 'PATCH', path: string, init: { body?: NodeJS.ReadableStream; headers?: Record<string, string> } = {}) => {
+  type Method = 'GET' | 'POST' | 'DELETE' | 'PUT' | 'PATCH';
+  type Answer = { status: number; body: unknown; headers: Record<string, string | string[] | undefined> };
+  const answer = (what: string, status: number, headers: Answer['headers'], text: string): Answer => {
+    let body: unknown = text;
+    if (String(headers['content-type'] ?? '').includes('json') && text) body = JSON.parse(text);
+    if (status >= 400) throw apiFailure(what, status, body);
+    return { status, body, headers };
+  };
+  const unreachable = (what: string, e: unknown): CliError => {
+    // fetch puts the socket's error (ECONNREFUSED …) in `cause`; undici's request throws it itself.
+    const err = e as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+    const reason = err.cause?.code ?? err.code ?? err.cause?.message ?? err.message;
+    return new CliError(`${what} failed: cannot reach Rondo at ${baseUrl}`, EXIT.usage, reason, 'start it with "rondo serve", or point --url / RONDO_URL at a running server');
+  };
+  // JSON calls use Node's built-in fetch: every `rondo` command makes them, and loading the
+  // undici package costs a command about 0.25 s of its start-up. No redirects are followed.
+  const call = async (what: string, method: Method, path: string, init: { body?: string; headers?: Record<string, string> } = {}): Promise<Answer> => {
+    let res: Response;
+    try {
+      res = await fetch(new URL(path, baseUrl), { method, headers: { ...(await credentialHeaders(baseUrl)), ...init.headers }, body: init.body ?? null, redirect: 'manual' });
+    } catch (e) {
+      throw unreachable(what, e);
+    }
+    const text = await res.text();
+    const headers: Answer['headers'] = {};
+    res.headers.forEach((v, k) => (headers[k] = v));
+    return answer(what, res.status, headers, text);
+  };
+  // A file is streamed with its length declared (fetch would send it chunked): undici's
+  // request, loaded only by the commands that upload.
+  const stream = async (what: string, method: Method, path: string, body: NodeJS.ReadableStream, headers: Record<string, string>): Promise<Answer> => {
+    const { request } = await import('undici');
     let res;
     try {
-      res = await request(new URL(path, baseUrl), { method, headers: { ...(await credentialHeaders(baseUrl)), ...init.headers }, body: init.body as never });
+      res = await request(new URL(path, baseUrl), { method, headers: { ...(await credentialHeaders(baseUrl)), ...headers }, body: body as never });
     } catch (e) {
-      const reason = (e as { code?: string; message?: string }).code ?? (e as Error).message;
-      throw new CliError(`${what} failed: cannot reach Rondo at ${baseUrl}`, EXIT.usage, reason, 'start it with "rondo serve", or point --url / RONDO_URL at a running server');
+      throw unreachable(what, e);
     }
-    const text = await res.body.text();
-    let body: unknown = text;
-    if ((res.headers['content-type'] ?? '').toString().includes('json') && text) body = JSON.parse(text);
-    if (res.statusCode >= 400) throw apiFailure(what, res.statusCode, body);
-    return { status: res.statusCode, body, headers: res.headers };
+    return answer(what, res.statusCode, res.headers, await res.body.text());
   };
   return {
     baseUrl,
@@ -71,15 +96,15 @@ export function createApiClient(baseUrl: string) {
     },
     /** POST a JSON body (or none); returns status, parsed body and headers. */
     post: async <T>(what: string, path: string, json?: unknown) =>
-      (await call(what, 'POST', path, json === undefined ? {} : { body: JSON.stringify(json) as unknown as NodeJS.ReadableStream, headers: { 'content-type': 'application/json' } })) as {
+      (await call(what, 'POST', path, json === undefined ? {} : { body: JSON.stringify(json), headers: { 'content-type': 'application/json' } })) as {
         status: number; body: T; headers: Record<string, string | string[] | undefined>;
       },
     /** PATCH with a JSON merge patch (RFC 7396, `application/merge-patch+json`, as SOL013 prescribes); returns the parsed answer. */
     patch: async <T>(what: string, path: string, json: unknown): Promise<T> =>
-      (await call(what, 'PATCH', path, { body: JSON.stringify(json) as unknown as NodeJS.ReadableStream, headers: { 'content-type': 'application/merge-patch+json' } })).body as T,
+      (await call(what, 'PATCH', path, { body: JSON.stringify(json), headers: { 'content-type': 'application/merge-patch+json' } })).body as T,
     /** PUT a JSON body; returns the parsed answer. */
     put: async <T>(what: string, path: string, json: unknown): Promise<T> =>
-      (await call(what, 'PUT', path, { body: JSON.stringify(json) as unknown as NodeJS.ReadableStream, headers: { 'content-type': 'application/json' } })).body as T,
+      (await call(what, 'PUT', path, { body: JSON.stringify(json), headers: { 'content-type': 'application/json' } })).body as T,
     /** DELETE a resource. */
     delete: async (what: string, path: string): Promise<void> => void (await call(what, 'DELETE', path)),
     /** Streams a file as the raw request body (never read whole into memory); POST unless `method` says otherwise. */
@@ -95,7 +120,7 @@ export function createApiClient(baseUrl: string) {
         'content-length': String(size),
         'content-disposition': `attachment; filename="${encodeURIComponent(basename(file))}"`,
       };
-      return (await call(what, method, path, { body: createReadStream(file), headers })).body as T;
+      return (await stream(what, method, path, createReadStream(file), headers)).body as T;
     },
   };
 }

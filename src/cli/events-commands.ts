@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { request } from 'undici';
 import { alarmVnf } from './alarm-commands.js';
 import { contextOf } from './cli-context.js';
 import type { CommandContext } from './cli-context.js';
@@ -124,6 +123,8 @@ async function streamEvents(ctx: CommandContext, o: EventsOptions, stop: AbortCo
   /** Reconnecting after a lost stream (told once, not on every attempt). */
   let lost = false;
   let retryMs = 2000;
+  // undici's request for its header and body timeouts, loaded only by this command.
+  const { request } = await import('undici');
   while (!stop.signal.aborted) {
     const attempt = new AbortController();
     const onStop = () => attempt.abort();
