@@ -14,6 +14,10 @@ import { defineConfig } from 'vitest/config';
 //   networks only on engines of their own (src/vim/docker/local-engine.ts), never on the shared one.
 //   Bridges of separate engines share the host's network namespace, but a chain's traffic stays on
 //   its containers' own segments, so equal subnets on two engines do not meet.
+//   chaos-workers also runs on two engines of its own now (its PoPs, joined by tunnels) but keeps
+//   its offset (2000): its runs are long and beside the first lane, and a bridge holding a gateway
+//   puts a route to its subnet in the host's namespace, which must never shadow a route of the
+//   shared engine's files (host ↔ container traffic, e.g. a container reaching the host's broker).
 const DOCKER_FILES = [
   'test/integration/vim-docker.test.ts',
   'test/integration/chain-docker.test.ts',
