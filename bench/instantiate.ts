@@ -168,7 +168,8 @@ async function rawDocker(n: number, base: number, engines: readonly Docker[] = [
       await d.createNetwork({ Name: net.name, Driver: 'bridge', Labels: labels, ...(options ? { Options: options } : {}), IPAM: { Driver: 'default', Config: [{ Subnet: net.subnet, Gateway: net.gw }] } });
     }
     mark(`engine ${e}: networks made`);
-    const make = [...mine.map((c) => () => compute(d, c)), ...ends.map(({ t, end }) => () => helper(d, t, end))];
+    // Helpers first: their peering is on the critical path.
+    const make = [...ends.map(({ t, end }) => () => helper(d, t, end)), ...mine.map((c) => () => compute(d, c))];
     await pool(make, CONCURRENCY, (f) => f());
     mark(`engine ${e}: containers${ends.length > 0 ? ' and tunnel helpers' : ''} up`);
     await Promise.all([
@@ -198,7 +199,11 @@ async function rawDocker(n: number, base: number, engines: readonly Docker[] = [
     for (const [li, h] of rest) await d.getNetwork(nets[li]?.name as string).connect({ Container: ctr.id, EndpointConfig: { IPAMConfig: { IPv4Address: addr(li, h) } } });
     await ctr.start();
   };
-  await Promise.all(engines.map((d, e) => upOn(d, e)));
+  await Promise.all(engines.map((d, e) => upOn(d, e).catch((err: unknown) => {
+    // The other engines' helpers wait for this one's addresses: tell them it failed.
+    for (const t of tunnels) for (const end of t.ends) if (end.engine === e) end.underlay.reject(err);
+    throw err;
+  })));
   const up = performance.now() - t0;
   mark('instantiated');
   if (opts.verify) {
@@ -339,8 +344,8 @@ async function measure(n: number, pkg: string, setup: Setup): Promise<void> {
   const busy = Math.max(loadBefore, loadAfter) > CORES;
   withheld ||= busy;
   const m = { rawUp: median(raw.map((r) => r.up)), rawDown: median(raw.map((r) => r.down)), up: median(ron.map((r) => r.up)), down: median(ron.map((r) => r.down)) };
-  const la = `${loadBefore.toFixed(2)} → ${loadAfter.toFixed(2)}`.padEnd(12);
-  const size = `${String(n).padStart(4)} VNFs${spread > 1 ? ` / ${spread} engines` : ''}`.padEnd(20);
+  const la = `${loadBefore.toFixed(2)} → ${loadAfter.toFixed(2)}`.padEnd(13);
+  const size = `${String(n).padStart(4)} VNFs${spread > 1 ? ` / ${spread} engines` : ''}`.padEnd(21);
   rows.push(`| ${size} | instantiate | ${fmt(m.rawUp)} | ${fmt(m.up)}  | ${ratio(m.up, m.rawUp, busy)} | ≤ ${upTarget(n, spread).toFixed(2)} | ${la} |`);
   rows.push(`| ${size} | terminate   | ${fmt(m.rawDown)} | ${fmt(m.down)}  | ${ratio(m.down, m.rawDown, busy)} | ≤ ${downTarget(spread).toFixed(2)} | ${la} |`);
 }
@@ -394,8 +399,8 @@ try {
   await rm(dir, { recursive: true, force: true });
 }
 console.log(`\nRondo vs raw Docker Engine API (seconds; medians of ${rounds} alternating rounds after a warm-up; concurrency 6${engineCount > 1 ? ' per engine' : ''}; ${CORES} cores)\n`);
-console.log('| size                 | operation   | raw (s)  | rondo (s) | ratio | target | load avg     |');
-console.log('|----------------------|-------------|----------|-----------|-------|--------|--------------|');
+console.log('| size                  | operation   | raw (s)  | rondo (s) | ratio | target | load avg      |');
+console.log('|-----------------------|-------------|----------|-----------|-------|--------|---------------|');
 for (const r of rows) console.log(r);
 for (const tl of timelines) {
   console.log(`\nTimeline of one 10-VNF instantiation ${tl.title} through the API (first round):\n`);
