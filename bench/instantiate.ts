@@ -311,6 +311,8 @@ await docker.ping();
 await run('bash', ['scripts/build-vnf-images.sh']);
 const dir = await mkdtemp(join(tmpdir(), 'rondo-bench-pkg-'));
 const rows: string[] = [];
+/** Each row group's rounds (seconds), printed under the table. */
+const spreads: string[] = [];
 /** One 10-VNF instantiation's phases (debug trace) per row group, printed beside the raw twin's. */
 const timelines: { title: string; rondo: string[]; raw: string[] }[] = [];
 const fmt = (ms: number) => (ms / 1000).toFixed(2).padStart(8);
@@ -348,6 +350,9 @@ async function measure(n: number, pkg: string, setup: Setup): Promise<void> {
   const size = `${String(n).padStart(4)} VNFs${spread > 1 ? ` / ${spread} engines` : ''}`.padEnd(21);
   rows.push(`| ${size} | instantiate | ${fmt(m.rawUp)} | ${fmt(m.up)}  | ${ratio(m.up, m.rawUp, busy)} | ≤ ${upTarget(n, spread).toFixed(2)} | ${la} |`);
   rows.push(`| ${size} | terminate   | ${fmt(m.rawDown)} | ${fmt(m.down)}  | ${ratio(m.down, m.rawDown, busy)} | ≤ ${downTarget(spread).toFixed(2)} | ${la} |`);
+  // Every round, in the order run: the medians' spread on a shared machine.
+  const each = (xs: readonly { up: number; down: number }[], k: 'up' | 'down') => xs.map((r) => (r[k] / 1000).toFixed(2)).join(' ');
+  spreads.push(`${size.trim()}: instantiate raw ${each(raw, 'up')} | rondo ${each(ron, 'up')}; terminate raw ${each(raw, 'down')} | rondo ${each(ron, 'down')}`);
 }
 
 /** Whether process `pid` lives. */
@@ -402,6 +407,8 @@ console.log(`\nRondo vs raw Docker Engine API (seconds; medians of ${rounds} alt
 console.log('| size                  | operation   | raw (s)  | rondo (s) | ratio | target | load avg      |');
 console.log('|-----------------------|-------------|----------|-----------|-------|--------|---------------|');
 for (const r of rows) console.log(r);
+console.log('\nEvery round (s):');
+for (const l of spreads) console.log(`  ${l}`);
 for (const tl of timelines) {
   console.log(`\nTimeline of one 10-VNF instantiation ${tl.title} through the API (first round):\n`);
   for (const l of tl.rondo) console.log(l);
