@@ -17,7 +17,7 @@ import { forEachInLanes } from './lanes.js';
 import type { ComputeInfo } from '../vim/index.js';
 import { vduCpu } from './ns-placement.js';
 import { problemOf, stepProblem } from './op-problem.js';
-import { runPhase } from './phase-runner.js';
+import { runPhaseByKey } from './phase-runner.js';
 import type { LifecycleRepositories, StoredOpOcc, VnfRecord } from './ports.js';
 import { instantiationRecords, moveAddresses, storedRecords, subnetMoves, toOpSteps } from './plan-store.js';
 import type { ExecutorDeps, TraceEvent } from './executor-deps.js';
@@ -109,7 +109,7 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
     deps.trace?.({ opId: op.id, what: 'phase', edge: 'begin', detail: `${phase}: ${todo.length} ${kind ?? ''} steps` });
     const run = (s: OpStep, stepSignal: AbortSignal): Promise<Record<string, unknown>> =>
       runStep(s, { nsInstanceId: op.nsInstanceId, driver: (p) => deps.drivers.get(p), computes, signal: stepSignal, sweepConcurrency: deps.computeConcurrency ?? 8 });
-    const result = await runPhase(todo, {
+    const result = await runPhaseByKey(todo, {
       concurrency: kind === 'network' ? 1 : (deps.computeConcurrency ?? 8),
       deadlineMs: Math.min(deps.stepDeadlineSeconds * 1000, left),
       signal,
@@ -127,7 +127,7 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
       run: deps.trace ? tracedRun(op.id, run, deps.trace) : run,
       halted: () => cancel.mode !== null,
       cancelSignal: cancel.forceful,
-    });
+    }, (s) => s.popId);
     if (op.lcmOperationType === 'INSTANTIATE' && phase === INSTANTIATE_PHASES.computes) {
       // From what the request read of the catalog: a VNFD changed since does not reach this operation.
       const records = storedRecords(op.internalParams) ?? { vnfPkgIds: {}, scaleAspects: {} };

@@ -163,3 +163,37 @@ export async function runPhase(steps: readonly OpStep[], deps: PhaseDeps): Promi
   }
   return failure ?? { kind: 'done' };
 }
+
+/**
+ * Runs a phase as one {@link runPhase} per key (the step's PoP), side by side, each with the
+ * whole `concurrency`: a PoP is its own engine or cloud, so one PoP's serialised network
+ * changes or busy container slots never hold back another's. One PoP gives exactly
+ * runPhase. A failure on one PoP stops every PoP launching new steps (as one phase would);
+ * what was launched finishes. Merged: aborted, else the first failure in step order, else
+ * a cancel, else done.
+ */
+export async function runPhaseByKey(steps: readonly OpStep[], deps: PhaseDeps, keyOf: (step: OpStep) => string): Promise<PhaseResult> {
+  const groups = new Map<string, OpStep[]>();
+  for (const s of steps) {
+    const g = groups.get(keyOf(s));
+    if (g) g.push(s);
+    else groups.set(keyOf(s), [s]);
+  }
+  if (groups.size <= 1) return runPhase(steps, deps);
+  let failed = false;
+  const results = await Promise.all([...groups.values()].map((group) => runPhase(group, {
+    ...deps,
+    finish: async (updates) => {
+      if (updates.some((u) => u.outcome.state === 'FAILED')) failed = true;
+      await deps.finish(updates);
+    },
+    halted: () => failed || (deps.halted?.() ?? false),
+  })));
+  if (results.some((r) => r.kind === 'aborted')) return { kind: 'aborted' };
+  const order = new Map(steps.map((s, i) => [s.id, i]));
+  const failures = results.filter((r): r is Extract<PhaseResult, { kind: 'failed' }> => r.kind === 'failed');
+  failures.sort((a, b) => (order.get(a.step.id) ?? 0) - (order.get(b.step.id) ?? 0));
+  if (failures[0]) return failures[0];
+  if (results.some((r) => r.kind === 'cancelled')) return { kind: 'cancelled' };
+  return { kind: 'done' };
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import type { OpStep } from '../model/index.js';
+import { VimError } from '../model/index.js';
+import { runPhaseByKey } from './phase-runner.js';
+import type { PhaseDeps } from './phase-runner.js';
+
+const step = (seq: number, popId: string): OpStep => ({
+  id: `s${seq}`, opId: 'op', seq, phase: 0, kind: 'network', target: `n${seq}`, popId, params: {},
+  state: 'PENDING', result: null, error: null, startedAt: null, endedAt: null,
+});
+
+/** A step gate: each run waits until the test lets that step end (ok or failing). */
+function gated() {
+  const waiting = new Map<string, { ok: () => void; fail: (e: Error) => void }>();
+  const arrivals: ((id: string) => void)[] = [];
+  const running = new Map<string, number>();
+  let most = 0;
+  const perPop = new Map<string, number>();
+  return {
+    running: () => [...waiting.keys()].sort(),
+    most: () => most,
+    mostOn: (pop: string) => perPop.get(pop) ?? 0,
+    /** Resolves once the given steps are all running. */
+    async until(ids: readonly string[]): Promise<void> {
+      while (!ids.every((id) => waiting.has(id))) await new Promise<string>((resolve) => arrivals.push(resolve));
+    },
+    end(id: string, error?: Error): void {
+      const w = waiting.get(id);
+      if (!w) throw new Error(`${id} is not running`);
+      waiting.delete(id);
+      if (error) w.fail(error);
+      else w.ok();
+    },
+    run: (s: OpStep): Promise<Record<string, unknown>> => new Promise((resolve, reject) => {
+      running.set(s.popId, (running.get(s.popId) ?? 0) + 1);
+      perPop.set(s.popId, Math.max(perPop.get(s.popId) ?? 0, running.get(s.popId) ?? 0));
+      const done = (): void => void running.set(s.popId, (running.get(s.popId) ?? 1) - 1);
+      waiting.set(s.id, { ok: () => (done(), resolve({ id: s.id })), fail: (e) => (done(), reject(e)) });
+      most = Math.max(most, waiting.size);
+      for (const a of arrivals.splice(0)) a(s.id);
+    }),
+  };
+}
+
+const deps = (run: PhaseDeps['run'], written: string[]): PhaseDeps => ({
+  concurrency: 1, deadlineMs: 60_000, signal: new AbortController().signal, now: () => new Date(0),
+  markRunning: async () => undefined,
+  finish: async (updates) => void written.push(...updates.map((u) => `${u.step.id} ${u.outcome.state}`)),
+  run,
+});
+
+describe('runPhaseByKey: one runner per PoP', () => {
+  it('runs each PoP at its own concurrency, side by side, in step order within a PoP', async () => {
+    const g = gated();
+    const written: string[] = [];
+    const steps = [step(0, 'a'), step(1, 'a'), step(2, 'b'), step(3, 'a'), step(4, 'b')];
+    const phase = runPhaseByKey(steps, deps(g.run, written), (s) => s.popId);
+    await g.until(['s0', 's2']);
+    expect(g.running()).toEqual(['s0', 's2']);
+    g.end('s0');
+    await g.until(['s1']);
+    g.end('s2');
+    await g.until(['s4']);
+    g.end('s1');
+    await g.until(['s3']);
+    g.end('s3');
+    g.end('s4');
+    await expect(phase).resolves.toEqual({ kind: 'done' });
+    expect([g.most(), g.mostOn('a'), g.mostOn('b')]).toEqual([2, 1, 1]);
+    expect([...written].sort()).toEqual(['s0 DONE', 's1 DONE', 's2 DONE', 's3 DONE', 's4 DONE']);
+  });
+
+  it('a failure on one PoP stops the others launching; what runs finishes; the first failure in step order wins', async () => {
+    const g = gated();
+    const written: string[] = [];
+    const steps = [step(0, 'a'), step(1, 'a'), step(2, 'b'), step(3, 'b')];
+    const phase = runPhaseByKey(steps, deps(g.run, written), (s) => s.popId);
+    await g.until(['s0', 's2']);
+    g.end('s2', new VimError('CONFLICT', 'b', 'b is full'));
+    // Once s2's FAILED is written, neither PoP launches another step: s3 never starts, nor s1.
+    while (!written.includes('s2 FAILED')) await new Promise((r) => setImmediate(r));
+    g.end('s0');
+    const result = await phase;
+    expect(result).toMatchObject({ kind: 'failed', step: { id: 's2' } });
+    expect(g.running()).toEqual([]);
+    expect([...written].sort()).toEqual(['s0 DONE', 's2 FAILED']);
+  });
+
+  it('one PoP is exactly one runner', async () => {
+    const g = gated();
+    const phase = runPhaseByKey([step(0, 'a'), step(1, 'a')], { ...deps(g.run, []), concurrency: 2 }, (s) => s.popId);
+    await g.until(['s0', 's1']);
+    g.end('s1');
+    g.end('s0');
+    await expect(phase).resolves.toEqual({ kind: 'done' });
+    expect(g.mostOn('a')).toBe(2);
+  });
+});
