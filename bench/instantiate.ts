@@ -14,9 +14,10 @@
  *
  * Honest figures: after one warm-up round per size (image cache, engine), the raw twin and
  * Rondo run alternately, `rounds` times each (the order flips every round so a drifting
- * machine favours neither), and the table gives medians. The load average is printed at
- * the start and end of each size; when it is above the number of cores, the ratio is
- * withheld: a loaded engine stretches container starts and hides Rondo's own costs.
+ * machine favours neither), and the table gives medians. The load average is printed
+ * before each size (once the previous size's own load has decayed: others' load) and at
+ * its end; when others' load is above the number of cores, the ratio is withheld: a loaded
+ * engine stretches container starts and hides Rondo's own costs.
  *
  *   npx tsx bench/instantiate.ts [sizes=1,3,10,50] [rounds=5] [--engines E]
  * Needs Docker and the VNF images (scripts/build-vnf-images.sh); `--engines` needs root (it
@@ -325,10 +326,15 @@ const afterwards: string[] = [];
 /** Warm-up, then `rounds` alternating rounds of size `n` on `setup`; pushes its two rows. */
 async function measure(n: number, pkg: string, setup: Setup): Promise<void> {
   const spread = setup.engines.length;
+  // What others load the machine with, read before this size starts: the bench's own
+  // container starts (runc, shims, the engines) lift the load average above the cores of a
+  // 2-core machine whatever else runs, so the load after a size says little about others.
+  // The previous size's load first decays (the 1-minute average, up to 4 minutes).
+  for (let waited = 0; load() > CORES && waited < 240_000; waited += 5_000) await new Promise((r) => setTimeout(r, 5_000));
+  const loadBefore = load();
   // Warm-up round, discarded (the raw twin's chain is checked end to end once).
   await rawDocker(n, 0, setup.engines, { verify: true });
   await rondo(n, pkg, undefined, setup.pops);
-  const loadBefore = load();
   const raw: { up: number; down: number }[] = [];
   const ron: { up: number; down: number }[] = [];
   const tl = n === 10 ? { title: spread > 1 ? `over ${spread} engines` : 'on one engine', rondo: [] as string[], raw: [] as string[] } : undefined;
@@ -343,7 +349,7 @@ async function measure(n: number, pkg: string, setup: Setup): Promise<void> {
   }
   const loadAfter = load();
   if (tl) timelines.push(tl);
-  const busy = Math.max(loadBefore, loadAfter) > CORES;
+  const busy = loadBefore > CORES;
   withheld ||= busy;
   const m = { rawUp: median(raw.map((r) => r.up)), rawDown: median(raw.map((r) => r.down)), up: median(ron.map((r) => r.up)), down: median(ron.map((r) => r.down)) };
   const la = `${loadBefore.toFixed(2)} → ${loadAfter.toFixed(2)}`.padEnd(13);
@@ -416,7 +422,8 @@ for (const tl of timelines) {
   for (const l of tl.raw) console.log(l);
 }
 if (afterwards.length > 0) console.log(`\n${afterwards.join('\n')}`);
-if (withheld) console.log(`\nn/a: the 1-minute load average was above ${CORES} (the number of cores) during that size; run again on a quiet machine.`);
+console.log(`\nload avg: the 1-minute average before the size began (others' load, after the previous size's had decayed) → at its end (the bench's own containers included).`);
+if (withheld) console.log(`n/a: the machine was loaded (above ${CORES}, the number of cores) before that size began; run again on a quiet machine.`);
 console.log('\nRondo overhead on the memory VIM (bench/lifecycle-memory.ts 1000):');
 const mem = await run(process.execPath, ['--import', 'tsx', 'bench/lifecycle-memory.ts', '1000'], { env: { ...process.env, DATABASE_URL: '' }, maxBuffer: 1 << 20 });
 console.log(mem.stdout);

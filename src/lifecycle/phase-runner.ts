@@ -180,9 +180,15 @@ export async function runPhaseByKey(steps: readonly OpStep[], deps: PhaseDeps, k
     else groups.set(keyOf(s), [s]);
   }
   if (groups.size <= 1) return runPhase(steps, deps);
+  // Set as a step fails (before its outcome is written, as runPhase's own failure is), and
+  // by the FAILED outcome of one that timed out while its request still ran.
   let failed = false;
   const results = await Promise.all([...groups.values()].map((group) => runPhase(group, {
     ...deps,
+    run: (step, signal) => deps.run(step, signal).catch((e: unknown) => {
+      failed = true;
+      throw e;
+    }),
     finish: async (updates) => {
       if (updates.some((u) => u.outcome.state === 'FAILED')) failed = true;
       await deps.finish(updates);
