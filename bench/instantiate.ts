@@ -40,7 +40,7 @@ import { openStore } from '../src/store/index.js';
 import { vniOf } from '../src/ipam/index.js';
 import { cpuCfs } from '../src/vim/docker/docker-compute-spec.js';
 import { TUNNEL_IMAGE, TUNNEL_MTU, tunnelMac, tunnelPeersScript, tunnelSetupScript } from '../src/vim/docker/docker-tunnel.js';
-import { LocalEngine } from '../src/vim/docker/local-engine.js';
+import { LocalEngine, alive } from '../src/vim/docker/local-engine.js';
 import { SAP_COMMAND, SAP_IMAGE } from '../src/lifecycle/index.js';
 import type { TraceEvent } from '../src/lifecycle/index.js';
 
@@ -361,16 +361,6 @@ async function measure(n: number, pkg: string, setup: Setup): Promise<void> {
   spreads.push(`${size.trim()}: instantiate raw ${each(raw, 'up')} | rondo ${each(ron, 'up')}; terminate raw ${each(raw, 'down')} | rondo ${each(ron, 'down')}`);
 }
 
-/** Whether process `pid` lives. */
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** Starts `count` engines of our own with the VNF and tunnel images; wipes, stops and removes them when `work` ends. */
 async function withEngines(count: number, work: (engines: readonly LocalEngine[]) => Promise<void>): Promise<void> {
   // 172.31.241-244.0/24: clear of the tests' engines (221-223, 253, 254) and of local PoPs (100-199).
@@ -392,7 +382,7 @@ async function withEngines(count: number, work: (engines: readonly LocalEngine[]
       const pid = e.pid;
       await e.wipe().catch(() => undefined);
       await e.remove();
-      const gone = pid === null || !isAlive(pid);
+      const gone = pid === null || !alive(pid);
       afterwards.push(`engine ${e.name}: ${gone ? 'stopped and removed' : `dockerd ${pid} still runs`}`);
     }
   }

@@ -45,7 +45,8 @@ const NAME = /^[a-z0-9][a-z0-9-]{0,30}$/;
 const BRIDGE = /^[A-Za-z0-9_.-]{1,15}$/;
 const ADDRESS = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\/\d{1,2}$/;
 
-const alive = (pid: number): boolean => {
+/** Whether process `pid` lives (EPERM: it does, as another user's). */
+export const alive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
     return true;
