@@ -248,16 +248,34 @@ async function rondo(n: number, pkg: string, timeline?: string[], pops: readonly
   // The bench measures orchestration, not authentication: auth off (this app binds nowhere).
   const config = loadConfig({ RONDO_INSECURE_NO_AUTH: '1' }, { dataDir, logLevel: 'silent', stepDeadlineSeconds: 300, opDeadlineSeconds: 1800, workerConcurrency: 2 });
   const store = await openStore({ kind: 'pglite', dataDir: null });
-  // The first instantiation's marks (debug trace), when asked for: phases and tunnels, not single computes.
+  // The first instantiation's marks (debug trace), when asked for: phases and tunnels; of the
+  // other steps, when the first of each kind began and the last ended (summed up at the end).
   let first: string | undefined;
   let t0 = 0;
+  const kinds = new Map<string, { count: number; firstBegin: number; lastEnd: number }>();
   const trace = (e: TraceEvent, at: number): void => {
-    if (!timeline || (e.what === 'step' && !e.detail?.startsWith('tunnel'))) return;
+    if (!timeline) return;
     if (first === undefined) {
       first = e.opId;
       t0 = at;
     }
-    if (e.opId === first) timeline.push(`${(at - t0).toFixed(1).padStart(8)} ms  ${e.what} ${e.edge}${e.detail ? ` (${e.detail})` : ''}`);
+    if (e.opId !== first) return;
+    if (e.what === 'step' && !e.detail?.startsWith('tunnel')) {
+      const kind = e.detail?.split(' ')[0] ?? '?';
+      const k = kinds.get(kind) ?? { count: 0, firstBegin: at - t0, lastEnd: 0 };
+      if (e.edge === 'begin') k.count++;
+      else k.lastEnd = at - t0;
+      kinds.set(kind, k);
+      return;
+    }
+    timeline.push(`${(at - t0).toFixed(1).padStart(8)} ms  ${e.what} ${e.edge}${e.detail ? ` (${e.detail})` : ''}`);
+  };
+  const stepSpans = (): void => {
+    for (const [kind, k] of kinds) {
+      timeline?.push(`${k.firstBegin.toFixed(1).padStart(8)} ms  first ${kind} step began (${k.count} in all)`, `${k.lastEnd.toFixed(1).padStart(8)} ms  last ${kind} step ended`);
+    }
+    // In time order, a stable sort keeps the order of equal times.
+    timeline?.sort((a, b) => parseFloat(a) - parseFloat(b));
   };
   const c = await compose({ config, store, clock: systemClock, ids: uuidGenerator, trace });
   const app = c.app as RondoApp;
@@ -280,6 +298,7 @@ async function rondo(n: number, pkg: string, timeline?: string[], pops: readonly
     const pins = chainPins(n, pops);
     const up = await op(`/nslcm/v1/ns_instances/${nsId}/instantiate`, { additionalParamsForNs: { placement: 'first-pop', ...(pins ? { pins } : {}) } });
     timeline?.push(`${up.ms.toFixed(1).padStart(8)} ms  instantiate answered COMPLETED to the client (from POST)`);
+    stepSpans();
     if (up.state !== 'COMPLETED') throw new Error(`Rondo instantiation ${up.state}: ${up.error?.detail}`);
     const down = await op(`/nslcm/v1/ns_instances/${nsId}/terminate`, {});
     if (down.state !== 'COMPLETED') throw new Error(`Rondo termination ${down.state}: ${down.error?.detail}`);

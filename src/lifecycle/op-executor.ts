@@ -17,7 +17,9 @@ import { forEachInLanes } from './lanes.js';
 import type { ComputeInfo } from '../vim/index.js';
 import { vduCpu } from './ns-placement.js';
 import { problemOf, stepProblem } from './op-problem.js';
-import { runPhaseByKey } from './phase-runner.js';
+import { runGraph } from './phase-runner.js';
+import type { StepGraph } from './phase-runner.js';
+import { instantiateGraph } from './instantiate-graph.js';
 import type { LifecycleRepositories, StoredOpOcc, VnfRecord } from './ports.js';
 import { instantiationRecords, moveAddresses, storedRecords, subnetMoves, toOpSteps } from './plan-store.js';
 import type { ExecutorDeps, TraceEvent } from './executor-deps.js';
@@ -87,7 +89,7 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
   deps.trace?.({ opId: op.id, what: 'plan', edge: 'end', detail: `${steps.length} steps` });
   const byId = new Map(steps.map((s) => [s.id, s]));
   const computes = computeResults(steps);
-  const phases = [...new Set(steps.map((s) => s.phase))].sort((a, b) => a - b);
+  const stages = stagesOf(op, steps);
   const deadline = op.deadline ? Date.parse(op.deadline) : Number.POSITIVE_INFINITY;
   if (op.lcmOperationType === 'TERMINATE' && deps.managers && !steps.some((s) => s.state !== 'PENDING')) {
     // Each FSM's `stop` per VNF, before any is removed (a retry after teardown began asks no more).
@@ -95,7 +97,10 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
     const specs = await nsManagerSpecs(op.nsInstanceId, deps).catch(() => []);
     if (specs.length > 0) await deps.managers.terminating(op, specs, await deps.repos.vnfInstances.listByNs(op.nsInstanceId));
   }
-  for (const phase of phases) {
+  // Each network change of a PoP one at a time (an engine serialises them anyway); its other steps `computeConcurrency` at once.
+  const slot: StepGraph['slot'] = (s) => (s.kind === 'network' ? { key: `${s.popId}\nnetwork`, limit: 1 } : { key: s.popId, limit: deps.computeConcurrency ?? 8 });
+  for (const stage of stages) {
+    const phase = stage[0] as number;
     if (signal.aborted) return;
     const fresh = await deps.repos.opOccs.get(op.id);
     if (!fresh || fresh.operationState !== 'PROCESSING') return;
@@ -104,13 +109,15 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
     if (left <= 0) {
       return failOperation(fresh, deps, problemOf(new RondoError('OP_DEADLINE_EXCEEDED', `operation passed its deadline ${op.deadline}; retry to continue`)), signal);
     }
-    const todo = steps.filter((s) => s.phase === phase && byId.get(s.id)?.state !== 'DONE');
-    const kind = todo[0]?.kind;
-    deps.trace?.({ opId: op.id, what: 'phase', edge: 'begin', detail: `${phase}: ${todo.length} ${kind ?? ''} steps` });
+    const inStage = steps.filter((s) => stage.includes(s.phase));
+    const todo = inStage.filter((s) => byId.get(s.id)?.state !== 'DONE');
+    const kinds = [...new Set(todo.map((s) => s.kind))].join('/');
+    const named = stage.join('-');
+    deps.trace?.({ opId: op.id, what: 'phase', edge: 'begin', detail: `${named}: ${todo.length} ${kinds} steps` });
     const run = (s: OpStep, stepSignal: AbortSignal): Promise<Record<string, unknown>> =>
       runStep(s, { nsInstanceId: op.nsInstanceId, driver: (p) => deps.drivers.get(p), computes, signal: stepSignal, sweepConcurrency: deps.computeConcurrency ?? 8 });
-    const result = await runPhaseByKey(todo, {
-      concurrency: kind === 'network' ? 1 : (deps.computeConcurrency ?? 8),
+    const result = await runGraph(todo, {
+      concurrency: deps.computeConcurrency ?? 8,
       deadlineMs: Math.min(deps.stepDeadlineSeconds * 1000, left),
       signal,
       now: () => deps.clock.now(),
@@ -127,8 +134,8 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
       run: deps.trace ? tracedRun(op.id, run, deps.trace) : run,
       halted: () => cancel.mode !== null,
       cancelSignal: cancel.forceful,
-    }, (s) => s.popId);
-    if (op.lcmOperationType === 'INSTANTIATE' && phase === INSTANTIATE_PHASES.computes) {
+    }, stage.length > 1 ? instantiateGraph(inStage, slot) : { needs: () => [], slot });
+    if (op.lcmOperationType === 'INSTANTIATE' && stage.includes(INSTANTIATE_PHASES.computes)) {
       // From what the request read of the catalog: a VNFD changed since does not reach this operation.
       const records = storedRecords(op.internalParams) ?? { vnfPkgIds: {}, scaleAspects: {} };
       await recordVnfs(op, [...byId.values()], deps, records.vnfPkgIds, records.scaleAspects);
@@ -154,19 +161,20 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
       // The same: instances added or removed are in the VNF records whatever the phase's outcome.
       await recordScale(op.nsInstanceId, [...byId.values()], deps.repos.vnfInstances, false, await loadNsBuild(op.nsInstanceId, deps.repos));
     }
-    deps.trace?.({ opId: op.id, what: 'phase', edge: 'end', detail: `${phase}: ${result.kind}` });
+    deps.trace?.({ opId: op.id, what: 'phase', edge: 'end', detail: `${named}: ${result.kind}` });
     if (result.kind === 'aborted') return;
-    if (result.kind === 'failed' && isSubnetInUse(result.error) && op.lcmOperationType === 'INSTANTIATE' && phase === INSTANTIATE_PHASES.networks && replans < MAX_REPLANS) {
+    if (result.kind === 'failed' && isSubnetInUse(result.error) && op.lcmOperationType === 'INSTANTIATE' && result.step.kind === 'network' && stage.includes(INSTANTIATE_PHASES.networks) && replans < MAX_REPLANS) {
       // Someone else (another Rondo on this engine, a user) took the subnet after IPAM
-      // chose it. Nothing but networks exists yet: remove them, plan again (IPAM now sees
-      // the new network on the engine) and start over. A crash in between only repeats this.
+      // chose it. Remove what was made (computes on the networks made so far, and those
+      // networks), plan again (IPAM now sees the new network on the engine) and start over.
+      // A crash in between only repeats this.
       await replanNetworks(op, [...byId.values()], deps, signal);
       return runOperation(op, deps, signal, cancel, replans + 1);
     }
     if (result.kind !== 'done') {
       // A cancel asked while the phase ran wins over a step failure: no automatic rollback.
       const now = await deps.repos.opOccs.get(op.id);
-      if (now?.operationState === 'PROCESSING' && now.isCancelPending) return cancelOperation(now, deps, `in phase ${phase}`);
+      if (now?.operationState === 'PROCESSING' && now.isCancelPending) return cancelOperation(now, deps, `in phase ${stoppedIn(stage, [...byId.values()])}`);
     }
     if (result.kind === 'failed') return failOperation(fresh, deps, stepProblem(result.step, result.error), signal);
     if (result.kind === 'cancelled') return;
@@ -189,6 +197,23 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
   }
   await completeOperation(op, deps);
   deps.trace?.({ opId: op.id, what: 'complete', edge: 'end' });
+}
+
+/**
+ * The phases of the op's plan, in the groups that run as one: an INSTANTIATE's networks,
+ * computes, routes and starts overlap (each step waits only for what it needs, see
+ * instantiate-graph.ts); every other phase runs on its own, after the one before.
+ */
+function stagesOf(op: StoredOpOcc, steps: readonly OpStep[]): number[][] {
+  const phases = [...new Set(steps.map((s) => s.phase))].sort((a, b) => a - b);
+  if (op.lcmOperationType !== 'INSTANTIATE') return phases.map((p) => [p]);
+  const first = phases.filter((p) => p <= INSTANTIATE_PHASES.starts);
+  return [...(first.length > 0 ? [first] : []), ...phases.filter((p) => p > INSTANTIATE_PHASES.starts).map((p) => [p])];
+}
+
+/** Where a stage stopped: the phase of its first step (in step order) not DONE. */
+function stoppedIn(stage: readonly number[], steps: readonly OpStep[]): number {
+  return steps.find((s) => stage.includes(s.phase) && s.state !== 'DONE')?.phase ?? (stage[0] as number);
 }
 
 /** The specific managers of an NS (none when the NS or its NSD is gone). */
@@ -244,14 +269,20 @@ async function completeOperation(op: StoredOpOcc, deps: ExecutorDeps): Promise<v
 
 /**
  * Plans an INSTANTIATE's addresses again after a network met a subnet in use on its PoP:
- * removes the networks made so far, then in one transaction takes new subnets for the
- * NS (skipping what the PoPs use now) and rewrites the stored steps with every address
+ * removes the computes, tunnel endpoints and networks made so far, then in one transaction
+ * takes new subnets for the NS (skipping what the PoPs use now) and rewrites the stored steps with every address
  * moved to its link's new subnet, all PENDING again. Nothing is read from the catalog:
  * the plan stays the one stored by the request. A crash before the commit only repeats this.
  */
 async function replanNetworks(op: StoredOpOcc, steps: readonly OpStep[], deps: ExecutorDeps, signal: AbortSignal): Promise<void> {
-  for (const s of steps) {
-    if (s.kind === 'network' && s.state !== 'PENDING') await deps.drivers.get(s.popId).deleteNetwork(s.target, signal);
+  // Computes and tunnel endpoints first (they hold the networks); each delete of a missing one succeeds.
+  const made = steps.filter((s) => s.state !== 'PENDING');
+  await forEachInLanes(made.filter((s) => s.kind === 'compute' || s.kind === 'tunnel'), deps.computeConcurrency ?? 8, async (s) => {
+    if (s.kind === 'compute') return void (await deps.drivers.get(s.popId).deleteCompute(s.target, {}, signal));
+    for (const e of (s.params as { endpoints?: readonly { popId: string; name: string }[] }).endpoints ?? []) await deps.drivers.get(e.popId).deleteCompute(e.name, {}, signal);
+  });
+  for (const s of made) {
+    if (s.kind === 'network') await deps.drivers.get(s.popId).deleteNetwork(s.target, signal);
   }
   const avoid = await subnetsInUseOn(deps.drivers, steps.filter((s) => s.kind === 'network').map((s) => s.popId), Math.min(deps.stepDeadlineSeconds * 1000, ENGINE_PROBE_MS), signal);
   const rewrite = async (repos: LifecycleRepositories): Promise<void> => {

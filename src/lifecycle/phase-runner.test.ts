@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OpStep } from '../model/index.js';
 import { VimError } from '../model/index.js';
-import { runPhaseByKey } from './phase-runner.js';
+import { runGraph, runPhaseByKey } from './phase-runner.js';
 import type { PhaseDeps } from './phase-runner.js';
 
 const step = (seq: number, popId: string): OpStep => ({
@@ -94,5 +94,63 @@ describe('runPhaseByKey: one runner per PoP', () => {
     g.end('s0');
     await expect(phase).resolves.toEqual({ kind: 'done' });
     expect(g.mostOn('a')).toBe(2);
+  });
+});
+
+describe('runGraph: each step as soon as what it needs is DONE and written', () => {
+  const slot = { key: 'a', limit: 4 };
+  it('starts a step once its needs are written DONE, not at a phase boundary; lower seq first among the ready', async () => {
+    const g = gated();
+    const written: string[] = [];
+    const steps = [step(0, 'a'), step(1, 'a'), step(2, 'a'), step(3, 'a')];
+    // s2 needs s0, s3 needs s1 and s2.
+    const needs: Record<string, string[]> = { s2: ['s0'], s3: ['s1', 's2'] };
+    const run = runGraph(steps, { ...deps(g.run, written), concurrency: 4 }, { needs: (s) => needs[s.id] ?? [], slot: () => slot });
+    await g.until(['s0', 's1']);
+    g.end('s0');
+    // s2 starts while s1 still runs: no phase waits for s1.
+    await g.until(['s2']);
+    expect(written).toContain('s0 DONE');
+    expect(g.running()).toEqual(['s1', 's2']);
+    g.end('s2');
+    while (!written.includes('s2 DONE')) await new Promise((r) => setImmediate(r));
+    expect(g.running()).toEqual(['s1']);
+    g.end('s1');
+    await g.until(['s3']);
+    g.end('s3');
+    await expect(run).resolves.toEqual({ kind: 'done' });
+    expect(written).toEqual(['s0 DONE', 's2 DONE', 's1 DONE', 's3 DONE']);
+  });
+
+  it('a failure starts nothing more, even steps whose needs are met; needs outside the run count as done', async () => {
+    const g = gated();
+    const written: string[] = [];
+    const steps = [step(0, 'a'), step(1, 'a'), step(2, 'a')];
+    const needs: Record<string, string[]> = { s0: ['done-before'], s2: ['s0'] };
+    const run = runGraph(steps, { ...deps(g.run, written), concurrency: 4 }, { needs: (s) => needs[s.id] ?? [], slot: () => slot });
+    await g.until(['s0', 's1']);
+    g.end('s1', new VimError('CONFLICT', 'a', 'full'));
+    while (!written.includes('s1 FAILED')) await new Promise((r) => setImmediate(r));
+    g.end('s0');
+    await expect(run).resolves.toMatchObject({ kind: 'failed', step: { id: 's1' } });
+    expect(g.running()).toEqual([]);
+    expect([...written].sort()).toEqual(['s0 DONE', 's1 FAILED']);
+  });
+
+  it('honours each slot\'s limit and a cancel stops further starts', async () => {
+    const g = gated();
+    let halted = false;
+    const steps = [step(0, 'a'), step(1, 'a'), step(2, 'b'), step(3, 'b')];
+    const run = runGraph(steps, { ...deps(g.run, []), concurrency: 4, halted: () => halted }, {
+      needs: () => [], slot: (s) => ({ key: s.popId, limit: s.popId === 'a' ? 1 : 2 }),
+    });
+    await g.until(['s0', 's2', 's3']);
+    expect(g.running()).toEqual(['s0', 's2', 's3']);
+    halted = true;
+    g.end('s0');
+    g.end('s2');
+    g.end('s3');
+    await expect(run).resolves.toEqual({ kind: 'cancelled' });
+    expect(g.mostOn('a')).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import type { OpStep } from '../model/index.js';
-import { VimError } from '../model/index.js';
+import { RondoError, VimError } from '../model/index.js';
 import type { StepOutcome } from './ports.js';
 import { problemOf } from './op-problem.js';
 
@@ -45,41 +45,77 @@ function raceDeadline<T>(work: Promise<T>, signal: AbortSignal, step: OpStep, de
   });
 }
 
+/** Where a step runs and how many steps of that place may run at once. */
+export interface StepSlot {
+  readonly key: string;
+  readonly limit: number;
+}
+
+/** The order of a run: what each step waits for and where it runs. */
+export interface StepGraph {
+  /** Ids of the steps this one waits for: it starts once they are DONE and written. Ids not in the run were DONE before it. */
+  readonly needs: (step: OpStep) => readonly string[];
+  readonly slot: (step: OpStep) => StepSlot;
+}
+
 /**
- * Runs the steps of one phase, at most `concurrency` at once, each with its own deadline.
- * A failure stops launching new steps but lets running ones finish (their results are
- * real resources that rollback must know about).
+ * Runs `steps`, each as soon as the steps it needs are DONE and written and its slot has
+ * room (lower `seq` first among the ready ones), each with its own deadline. A failure
+ * stops launching new steps in every slot but lets running ones finish (their results
+ * are real resources that rollback must know about). A step never starts before what it
+ * needs is durably DONE, so the store never shows a step ahead of its prerequisites.
  *
  * Persistence is batched without delay: steps are marked RUNNING a batch ahead of
  * dispatch; outcomes are written at once, those that end while a write is in flight
- * together in the next (FAILED ones are waited for, DONE ones not). That is safe because
- * every step is idempotent — a step whose DONE was not yet written when the process died
- * is found RUNNING and simply re-runs, finding what it made by name and label.
+ * together in the next (a FAILED step waits for its write; a DONE one does not, only what
+ * needs it does). That is safe because every step is idempotent — a step whose DONE was
+ * not yet written when the process died is found RUNNING and simply re-runs, finding
+ * what it made by name and label.
+ *
+ * Result: aborted (the op's signal), else the first failure in step order, else a cancel,
+ * else done.
  */
-export async function runPhase(steps: readonly OpStep[], deps: PhaseDeps): Promise<PhaseResult> {
+export async function runGraph(steps: readonly OpStep[], deps: PhaseDeps, graph: StepGraph): Promise<PhaseResult> {
   const batch = deps.batchSize ?? 64;
-  let failure: PhaseResult | undefined;
-  let next = 0;
-  let marked = 0;
-  let marking: Promise<void> | null = null;
-  const take = async (): Promise<OpStep | undefined> => {
-    for (;;) {
-      if (failure || next >= steps.length) return undefined;
-      if (deps.halted?.()) {
-        failure = { kind: 'cancelled' };
-        return undefined;
-      }
-      if (next < marked) return steps[next++];
-      if (!marking) {
-        const to = Math.min(steps.length, marked + batch);
-        marking = deps.markRunning(steps.slice(marked, to)).then(() => {
-          marked = to;
-          marking = null;
-        });
-      }
-      await marking;
+  const order = new Map(steps.map((s, i) => [s.id, i]));
+  const byId = new Map(steps.map((s) => [s.id, s]));
+  // How many steps each one still waits for, and which steps wait for it.
+  const waitsOn = new Map<string, number>();
+  const dependents = new Map<string, string[]>();
+  for (const s of steps) {
+    const needs = [...new Set(graph.needs(s))].filter((id) => byId.has(id) && id !== s.id);
+    waitsOn.set(s.id, needs.length);
+    for (const n of needs) {
+      const d = dependents.get(n);
+      if (d) d.push(s.id);
+      else dependents.set(n, [s.id]);
     }
+  }
+  // The ready steps, in step order.
+  const ready: OpStep[] = steps.filter((s) => waitsOn.get(s.id) === 0);
+  const becomeReady = (s: OpStep): void => {
+    const at = order.get(s.id) ?? 0;
+    let i = ready.length;
+    while (i > 0 && (order.get((ready[i - 1] as OpStep).id) ?? 0) > at) i--;
+    ready.splice(i, 0, s);
   };
+  const busy = new Map<string, number>();
+  const release = (s: OpStep): void => {
+    const key = graph.slot(s).key;
+    busy.set(key, (busy.get(key) ?? 1) - 1);
+  };
+  const marked = new Set<string>();
+  let markFrom = 0;
+  let marking = false;
+  let started = 0;
+  let active = 0;
+  let unwritten = 0;
+  let aborted = false;
+  let cancelled = false;
+  const failures: { step: OpStep; error: unknown }[] = [];
+  let settle!: () => void;
+  const settled = new Promise<void>((resolve) => (settle = resolve));
+
   // Group commit: an outcome is written on the next turn of the event loop, with every
   // other that ended by then; while a write is in flight, they join the next one, which
   // starts as soon as that write ends. No timer, no waiting for a batch to fill.
@@ -95,10 +131,23 @@ export async function runPhase(steps: readonly OpStep[], deps: PhaseDeps): Promi
         await new Promise<void>((resolve) => setImmediate(resolve));
         queued = false;
         const items = buffer.splice(0);
-        if (items.length > 0 && writeError === undefined) await deps.finish(items);
+        try {
+          if (items.length > 0 && writeError === undefined) await deps.finish(items);
+        } finally {
+          unwritten -= items.length;
+        }
+        // Written DONE: what needs these steps may start.
+        for (const { step, outcome } of items) {
+          if (outcome.state !== 'DONE') continue;
+          for (const id of dependents.get(step.id) ?? []) {
+            const left = (waitsOn.get(id) ?? 1) - 1;
+            waitsOn.set(id, left);
+            if (left === 0) becomeReady(byId.get(id) as OpStep);
+          }
+        }
       }).catch((e: unknown) => {
         writeError ??= e;
-      });
+      }).finally(pump);
     }
     return writing.then(() => {
       if (writeError !== undefined) throw writeError;
@@ -106,100 +155,148 @@ export async function runPhase(steps: readonly OpStep[], deps: PhaseDeps): Promi
   };
   const record = async (step: OpStep, outcome: StepOutcome): Promise<void> => {
     buffer.push({ step, outcome });
-    // DONE is not waited for (a step whose DONE is lost re-runs and finds what it made); FAILED is.
+    unwritten++;
     const written = flush();
     if (outcome.state !== 'DONE' || buffer.length >= batch) await written;
     else written.catch(() => {});
   };
+
   // One listener on the op's signal fans out to the running steps: AbortSignal.any() plus
   // AbortSignal.timeout() per step costs ~0.25 ms each on Node 20, more than a memory-VIM call.
-  const active = new Set<AbortController>();
+  const controllers = new Set<AbortController>();
   const onAbort = (): void => {
-    for (const c of active) c.abort(deps.signal.reason);
+    for (const c of controllers) c.abort(deps.signal.reason);
   };
   deps.signal.addEventListener('abort', onAbort, { once: true });
   const onCancel = (): void => {
-    for (const c of active) c.abort(deps.cancelSignal?.reason);
+    for (const c of controllers) c.abort(deps.cancelSignal?.reason);
   };
   deps.cancelSignal?.addEventListener('abort', onCancel, { once: true });
-  const lane = async (): Promise<void> => {
-    for (let step = await take(); step; step = await take()) {
+
+  const execute = async (step: OpStep): Promise<void> => {
+    const controller = new AbortController();
+    controllers.add(controller);
+    const timer = setTimeout(() => controller.abort(new DOMException(`step deadline of ${deps.deadlineMs} ms`, 'TimeoutError')), deps.deadlineMs);
+    const { signal } = controller;
+    try {
+      const result = await raceDeadline(deps.run(step, signal), signal, step, deps.deadlineMs).finally(() => {
+        clearTimeout(timer);
+        controllers.delete(controller);
+      });
+      await record(step, { state: 'DONE', result, error: null, now: deps.now() });
+    } catch (e) {
       if (deps.signal.aborted) {
-        failure ??= { kind: 'aborted' };
+        aborted = true;
         return;
       }
-      const controller = new AbortController();
-      active.add(controller);
-      const timer = setTimeout(() => controller.abort(new DOMException(`step deadline of ${deps.deadlineMs} ms`, 'TimeoutError')), deps.deadlineMs);
-      const { signal } = controller;
-      try {
-        const result = await raceDeadline(deps.run(step, signal), signal, step, deps.deadlineMs).finally(() => {
-          clearTimeout(timer);
-          active.delete(controller);
-        });
-        await record(step, { state: 'DONE', result, error: null, now: deps.now() });
-      } catch (e) {
-        if (deps.signal.aborted) {
-          failure ??= { kind: 'aborted' };
-          return;
-        }
-        if (deps.cancelSignal?.aborted) {
-          // Recorded FAILED: a retry runs it again (what it half-made is found by name).
-          failure ??= { kind: 'cancelled' };
-          await record(step, { state: 'FAILED', error: problemOf(deps.cancelSignal.reason), now: deps.now() });
-          return;
-        }
-        failure ??= { kind: 'failed', step, error: e };
-        await record(step, { state: 'FAILED', error: problemOf(e), now: deps.now() });
+      if (deps.cancelSignal?.aborted) {
+        // Recorded FAILED: a retry runs it again (what it half-made is found by name).
+        cancelled = true;
+        await record(step, { state: 'FAILED', error: problemOf(deps.cancelSignal.reason), now: deps.now() }).catch(() => {});
+        return;
       }
+      failures.push({ step, error: e });
+      await record(step, { state: 'FAILED', error: problemOf(e), now: deps.now() }).catch(() => {});
     }
   };
+  /** True once nothing more may start: aborted, a failure, a failed write, or a cancel pending. */
+  const stopped = (): boolean => {
+    if (deps.signal.aborted) aborted = true;
+    if (!aborted && failures.length === 0 && writeError === undefined && !cancelled && deps.halted?.()) cancelled = true;
+    return aborted || cancelled || failures.length > 0 || writeError !== undefined;
+  };
+  const launch = (steps: readonly OpStep[]): void => {
+    for (const s of steps) {
+      active++;
+      started++;
+      void execute(s).finally(() => {
+        active--;
+        release(s);
+        pump();
+      });
+    }
+  };
+  function pump(): void {
+    if (marking) return;
+    const take: OpStep[] = [];
+    if (!stopped()) {
+      for (let i = 0; i < ready.length; i++) {
+        const s = ready[i] as OpStep;
+        const { key, limit } = graph.slot(s);
+        const n = busy.get(key) ?? 0;
+        if (n >= limit) continue;
+        busy.set(key, n + 1);
+        ready.splice(i--, 1);
+        take.push(s);
+      }
+    }
+    const unmarked = take.filter((s) => !marked.has(s.id));
+    if (unmarked.length === 0) {
+      launch(take);
+      if (active === 0 && unwritten === 0 && (ready.length === 0 || stopped())) settle();
+      return;
+    }
+    // Marked RUNNING a batch ahead, in step order: these, then the next ones not marked yet.
+    const ahead = [...unmarked];
+    for (const s of ahead) marked.add(s.id);
+    while (ahead.length < batch && markFrom < steps.length) {
+      const s = steps[markFrom++] as OpStep;
+      if (marked.has(s.id)) continue;
+      marked.add(s.id);
+      ahead.push(s);
+    }
+    marking = true;
+    deps.markRunning(ahead).then(
+      () => {
+        marking = false;
+        launch(take);
+        pump();
+      },
+      (e: unknown) => {
+        marking = false;
+        writeError ??= e;
+        for (const s of take) release(s);
+        pump();
+      },
+    );
+  }
   try {
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(deps.concurrency, steps.length)) }, lane));
+    pump();
+    await settled;
   } finally {
     deps.signal.removeEventListener('abort', onAbort);
     deps.cancelSignal?.removeEventListener('abort', onCancel);
-    await flush();
   }
-  return failure ?? { kind: 'done' };
+  await flush();
+  if (aborted || deps.signal.aborted) return { kind: 'aborted' };
+  failures.sort((a, b) => (order.get(a.step.id) ?? 0) - (order.get(b.step.id) ?? 0));
+  const first = failures[0];
+  if (first) return { kind: 'failed', step: first.step, error: first.error };
+  if (cancelled) return { kind: 'cancelled' };
+  if (started < steps.length) {
+    // Only a plan whose steps wait on each other in a circle gets here.
+    const stuck = steps.find((s) => (waitsOn.get(s.id) ?? 0) > 0) ?? (steps[0] as OpStep);
+    return { kind: 'failed', step: stuck, error: new RondoError('INTERNAL', `step ${stuck.seq} (${stuck.kind} ${stuck.target}) waits for steps that never ran`) };
+  }
+  return { kind: 'done' };
 }
 
 /**
- * Runs a phase as one {@link runPhase} per key (the step's PoP), side by side, each with the
- * whole `concurrency`: a PoP is its own engine or cloud, so one PoP's serialised network
- * changes or busy container slots never hold back another's. One PoP gives exactly
- * runPhase. A failure on one PoP stops every PoP launching new steps (as one phase would);
- * what was launched finishes. Merged: aborted, else the first failure in step order, else
- * a cancel, else done.
+ * Runs the steps of one phase, at most `concurrency` at once, in step order (a
+ * {@link runGraph} where no step waits for another).
  */
-export async function runPhaseByKey(steps: readonly OpStep[], deps: PhaseDeps, keyOf: (step: OpStep) => string): Promise<PhaseResult> {
-  const groups = new Map<string, OpStep[]>();
-  for (const s of steps) {
-    const g = groups.get(keyOf(s));
-    if (g) g.push(s);
-    else groups.set(keyOf(s), [s]);
-  }
-  if (groups.size <= 1) return runPhase(steps, deps);
-  // Set as a step fails (before its outcome is written, as runPhase's own failure is), and
-  // by the FAILED outcome of one that timed out while its request still ran.
-  let failed = false;
-  const results = await Promise.all([...groups.values()].map((group) => runPhase(group, {
-    ...deps,
-    run: (step, signal) => deps.run(step, signal).catch((e: unknown) => {
-      failed = true;
-      throw e;
-    }),
-    finish: async (updates) => {
-      if (updates.some((u) => u.outcome.state === 'FAILED')) failed = true;
-      await deps.finish(updates);
-    },
-    halted: () => failed || (deps.halted?.() ?? false),
-  })));
-  if (results.some((r) => r.kind === 'aborted')) return { kind: 'aborted' };
-  const order = new Map(steps.map((s, i) => [s.id, i]));
-  const failures = results.filter((r): r is Extract<PhaseResult, { kind: 'failed' }> => r.kind === 'failed');
-  failures.sort((a, b) => (order.get(a.step.id) ?? 0) - (order.get(b.step.id) ?? 0));
-  if (failures[0]) return failures[0];
-  if (results.some((r) => r.kind === 'cancelled')) return { kind: 'cancelled' };
-  return { kind: 'done' };
+export function runPhase(steps: readonly OpStep[], deps: PhaseDeps): Promise<PhaseResult> {
+  const slot = { key: '', limit: Math.max(1, deps.concurrency) };
+  return runGraph(steps, deps, { needs: () => [], slot: () => slot });
+}
+
+/**
+ * Runs a phase with one slot per key (the step's PoP), side by side, each with the whole
+ * `concurrency`: a PoP is its own engine or cloud, so one PoP's serialised network
+ * changes or busy container slots never hold back another's. A failure on one PoP stops
+ * every PoP launching new steps; what was launched finishes.
+ */
+export function runPhaseByKey(steps: readonly OpStep[], deps: PhaseDeps, keyOf: (step: OpStep) => string): Promise<PhaseResult> {
+  const limit = Math.max(1, deps.concurrency);
+  return runGraph(steps, deps, { needs: () => [], slot: (s) => ({ key: keyOf(s), limit }) });
 }
