@@ -44,6 +44,8 @@ export interface DescriptorRepository<R> {
 /** VNFD rows (SOL005 VnfPkgInfo). */
 export interface VnfdRepository extends DescriptorRepository<VnfdRecord> {
   insertOnboarded(id: string, c: DescriptorContent, vnfd: Vnfd, userDefinedData?: Record<string, unknown>): Promise<VnfdRecord>;
+  /** One statement for all (the records in the same order); ConflictError `VNFD_EXISTS` naming the first duplicate. */
+  insertOnboardedMany(rows: readonly { readonly id: string; readonly content: DescriptorContent; readonly vnfd: Vnfd }[]): Promise<VnfdRecord[]>;
   completeOnboarding(id: string, c: DescriptorContent, vnfd: Vnfd): Promise<VnfdRecord>;
   /** An ONBOARDED VNFD of the tenant by reference or descriptor id. */
   findOnboarded(tenant: string, ref: DescriptorRef | { descriptorId: string }): Promise<VnfdRecord | undefined>;
@@ -54,6 +56,8 @@ export interface VnfdRepository extends DescriptorRepository<VnfdRecord> {
 /** NSD rows (SOL005 NsdInfo). */
 export interface NsdRepository extends DescriptorRepository<NsdRecord> {
   insertOnboarded(id: string, c: NsdContent, nsd: Nsd, userDefinedData?: Record<string, unknown>): Promise<NsdRecord>;
+  /** One statement for all (the records in the same order); ConflictError `NSD_EXISTS` naming the first duplicate. */
+  insertOnboardedMany(rows: readonly { readonly id: string; readonly content: NsdContent; readonly nsd: Nsd }[]): Promise<NsdRecord[]>;
   completeOnboarding(id: string, c: NsdContent, nsd: Nsd): Promise<NsdRecord>;
 }
 

@@ -1,8 +1,8 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { PackageInvalidError } from '../model/index.js';
-import type { Clock, IdGenerator, NsdVnf, ParsedPackage } from '../model/index.js';
-import type { NsdRecord, PackageRecord, VnfdRecord } from './catalog-records.js';
+import type { Clock, IdGenerator, Nsd, NsdVnf, ParsedPackage, Vnfd } from '../model/index.js';
+import type { DescriptorContent, NsdContent, NsdRecord, PackageRecord, VnfdRecord } from './catalog-records.js';
 import type { CatalogStore } from './catalog-store-port.js';
 import type { PackageReader } from './package-reader-port.js';
 import type { UploadedFile } from './upload-receiver.js';
@@ -85,20 +85,25 @@ export async function onboardUpload(deps: OnboardingDeps, upload: UploadedFile, 
         createdAt: deps.clock.now(),
       });
 
+      // The VNFDs, then the NSDs, each in one statement; ids are drawn in package order, as
+      // the records are returned.
       const byRef = new Map<string, string>();
       const vnfdRecords: VnfdRecord[] = [];
+      const newVnfds: { id: string; content: DescriptorContent; vnfd: Vnfd }[] = [];
       for (const [i, v] of parsed.vnfds.entries()) {
         const content = { packageId: pkg.id, tenant: deps.tenant, vendor: v.ref.vendor, name: v.ref.name, version: v.ref.version, format: v.format, file: v.file };
-        const rec =
-          i === 0 && opts.target?.kind === 'vnfd'
-            ? await vnfds.completeOnboarding(opts.target.id, content, v)
-            : await vnfds.insertOnboarded(deps.ids.next(), content, v);
-        vnfdRecords.push(rec);
-        byRef.set(refKey(v.ref), rec.id);
-        byRef.set(refKey({ descriptorId: v.descriptorId }), rec.id);
+        if (i === 0 && opts.target?.kind === 'vnfd') vnfdRecords.push(await vnfds.completeOnboarding(opts.target.id, content, v));
+        else newVnfds.push({ id: deps.ids.next(), content, vnfd: v });
       }
+      if (newVnfds.length > 0) vnfdRecords.push(...(await vnfds.insertOnboardedMany(newVnfds)));
+      parsed.vnfds.forEach((v, i) => {
+        const id = (vnfdRecords[i] as VnfdRecord).id;
+        byRef.set(refKey(v.ref), id);
+        byRef.set(refKey({ descriptorId: v.descriptorId }), id);
+      });
 
       const nsdRecords: NsdRecord[] = [];
+      const newNsds: { id: string; content: NsdContent; nsd: Nsd }[] = [];
       for (const [i, n] of parsed.nsds.entries()) {
         const vnfdIds: string[] = [];
         for (const member of n.vnfs) {
@@ -108,12 +113,10 @@ export async function onboardUpload(deps: OnboardingDeps, upload: UploadedFile, 
           if (id && !vnfdIds.includes(id)) vnfdIds.push(id);
         }
         const content = { packageId: pkg.id, tenant: deps.tenant, vendor: n.ref.vendor, name: n.ref.name, version: n.ref.version, format: n.format, file: n.file, vnfdIds };
-        nsdRecords.push(
-          i === 0 && opts.target?.kind === 'nsd'
-            ? await nsds.completeOnboarding(opts.target.id, content, n)
-            : await nsds.insertOnboarded(deps.ids.next(), content, n),
-        );
+        if (i === 0 && opts.target?.kind === 'nsd') nsdRecords.push(await nsds.completeOnboarding(opts.target.id, content, n));
+        else newNsds.push({ id: deps.ids.next(), content, nsd: n });
       }
+      if (newNsds.length > 0) nsdRecords.push(...(await nsds.insertOnboardedMany(newNsds)));
 
       await mkdir(dirname(finalPath), { recursive: true });
       await rename(upload.path, finalPath);

@@ -51,8 +51,12 @@ const pyyamlTags = (tags: Tags): Tags =>
     return [t];
   });
 
+// The schema is always yaml-1.1, so its adjusted tag list is built once instead of per document.
+let pyyamlTagList: Tags | undefined;
+const pyyamlTagsOnce = (tags: Tags): Tags => (pyyamlTagList ??= pyyamlTags(tags)).slice();
+
 const parseOptions = (lineCounter: LineCounter) =>
-  ({ version: '1.1', schema: 'yaml-1.1', customTags: pyyamlTags, uniqueKeys: false, strict: false, prettyErrors: false, lineCounter, merge: true }) as const;
+  ({ version: '1.1', schema: 'yaml-1.1', customTags: pyyamlTagsOnce, uniqueKeys: false, strict: false, prettyErrors: false, lineCounter, merge: true }) as const;
 
 /**
  * Parses one untrusted YAML document as PyYAML's safe loader reads it (see above): duplicate

@@ -58,9 +58,10 @@ const isLoneDescriptor = async (path: string): Promise<boolean> => {
 const isLoneSol006Descriptor = async (path: string, limits: PackageLimits): Promise<boolean> => {
   const size = (await stat(path)).size;
   if (size === 0 || size > MAX_DESCRIPTOR_BYTES) return false;
+  // An archive (the usual upload) is told by its first bytes: only a text is read whole.
+  const magic = await headOf(path, 4);
+  if ((magic.length >= 4 && (magic.readUInt32LE(0) === 0x04034b50 || magic.readUInt32LE(0) === 0x06054b50)) || isGzip(magic)) return false;
   const head = await headOf(path, size);
-  const magic = head.length >= 4 ? head.readUInt32LE(0) : 0;
-  if (magic === 0x04034b50 || magic === 0x06054b50 || isGzip(head)) return false;
   const text = head.toString('utf8');
   if (text.includes('\u0000') || text.includes('\uFFFD')) return false;
   const parsed = parseDescriptorText(text, basename(path), { maxAliases: limits.maxYamlAliases, maxDepth: limits.maxDepth });

@@ -5,7 +5,7 @@ import type { Entry, ZipFile } from 'yauzl';
 import type { Result, ValidationIssue } from '../model/index.js';
 import { err, ok } from '../model/index.js';
 import type { PackageLimits } from './package-limits.js';
-import { MAX_ISSUES, RATIO_FLOOR_BYTES } from './package-limits.js';
+import { MAX_DESCRIPTOR_BYTES, MAX_ISSUES, RATIO_FLOOR_BYTES } from './package-limits.js';
 
 /** One file entry of a checked archive. */
 export interface ZipFileEntry {
@@ -152,8 +152,17 @@ const checkEntry = (e: Entry, limits: PackageLimits, seen: Set<string>): string 
   return undefined;
 };
 
+/**
+ * Bytes of small entries kept from their digest pass, so reading a descriptor after hashing
+ * it does not inflate it a second time (the package readers digest every entry first).
+ * Bounded like the tar.gz reader's cache.
+ */
+const CACHE_BUDGET_BYTES = 32 * 2 ** 20;
+
 const makeSafeZip = (zip: ZipFile, entries: ZipFileEntry[]): SafeZip => {
   const byPath = new Map(entries.map((e) => [e.path, e]));
+  const cache = new Map<string, Buffer>();
+  let cached = 0;
   const stream = (path: string, onChunk: (c: Buffer) => boolean): Promise<Result<void, string>> =>
     new Promise((resolve) => {
       const e = byPath.get(path);
@@ -176,6 +185,8 @@ const makeSafeZip = (zip: ZipFile, entries: ZipFileEntry[]): SafeZip => {
     read: async (path, maxBytes) => {
       const e = byPath.get(path);
       if (e && e.size > maxBytes) return err(`entry ${quote(path)} is ${e.size} bytes, more than the ${maxBytes} bytes allowed for it`);
+      const hit = cache.get(path);
+      if (hit) return ok(hit);
       const chunks: Buffer[] = [];
       let n = 0;
       const r = await stream(path, (c) => {
@@ -189,17 +200,28 @@ const makeSafeZip = (zip: ZipFile, entries: ZipFileEntry[]): SafeZip => {
       const sha = createHash('sha256');
       const md5 = createHash('md5');
       const others = extra.map((a) => [a, createHash(a)] as const);
+      const declared = byPath.get(path)?.size ?? Infinity;
+      const keep = !cache.has(path) && declared <= MAX_DESCRIPTOR_BYTES && cached + declared <= CACHE_BUDGET_BYTES;
+      const parts: Buffer[] = [];
       let n = 0;
       const r = await stream(path, (c) => {
         n += c.length;
         sha.update(c);
         md5.update(c);
         for (const [, h] of others) h.update(c);
+        if (keep) parts.push(c);
         return true; // the declared size was checked; yauzl stops at a size mismatch
       });
       if (!r.ok) return r;
+      if (keep) {
+        cached += n;
+        cache.set(path, Buffer.concat(parts, n));
+      }
       return ok({ sha256: sha.digest('hex'), md5: md5.digest('hex'), size: n, extra: Object.fromEntries(others.map(([a, h]) => [a, h.digest('hex')])) });
     },
-    close: () => zip.close(),
+    close: () => {
+      cache.clear();
+      zip.close();
+    },
   };
 };

@@ -116,6 +116,29 @@ describe.each(STORE_KINDS)('catalog repositories on %s', (kind) => {
     expect(await packageRepository(store.db).deleteIfUnreferenced('p1')).toBe(false); // v1 still points at it
   });
 
+  it('batch insert: records in the given order; a duplicate (in the catalog or earlier in the list) is VNFD_EXISTS naming it, and nothing of the batch stays', async () => {
+    await packageRepository(store.db).insert(pkg('p5', '5.0'));
+    const content = (name: string) => ({ packageId: 'p5', vendor: 'eu.test', name, version: '1.0', format: 'tango' as const, file: `Definitions/${name}.yaml` });
+    const row = (id: string, name: string) => ({ id, content: content(name), vnfd: vnfd(name) });
+    const conflict = async (rows: ReturnType<typeof row>[]) =>
+      store.db.transaction().execute((trx) => vnfdRepository(trx, now).insertOnboardedMany(rows)).then(
+        () => undefined,
+        (e: unknown) => (isRondoError(e) ? { code: e.code, details: e.details } : e),
+      );
+    // `a` is on-boarded by the test above: the first clash in list order is named.
+    expect(await conflict([row('b1', 'b'), row('a2', 'a'), row('c1', 'c')])).toEqual({ code: 'VNFD_EXISTS', details: { vnfd: 'eu.test/a/1.0' } });
+    expect(await conflict([row('d1', 'd'), row('e1', 'e'), row('d2', 'd')])).toEqual({ code: 'VNFD_EXISTS', details: { vnfd: 'eu.test/d/1.0' } });
+    for (const id of ['b1', 'c1', 'd1', 'e1']) expect(await vnfdRepository(store.db, now).get(id)).toBeUndefined();
+    const recs = await vnfdRepository(store.db, now).insertOnboardedMany([row('z1', 'z'), row('y1', 'y'), row('x1', 'x')]);
+    expect(recs.map((r) => [r.id, r.name, r.onboardingState, r.operationalState, r.vnfdId])).toEqual([
+      ['z1', 'z', 'ONBOARDED', 'ENABLED', 'eu.test.z.1.0'],
+      ['y1', 'y', 'ONBOARDED', 'ENABLED', 'eu.test.y.1.0'],
+      ['x1', 'x', 'ONBOARDED', 'ENABLED', 'eu.test.x.1.0'],
+    ]);
+    expect(recs[1]?.descriptor?.source).toEqual({ name: 'y' });
+    expect((await vnfdRepository(store.db, now).listByPackage('p5')).map((r) => r.id).sort()).toEqual(['x1', 'y1', 'z1']);
+  });
+
   it('a failed transaction leaves no row behind', async () => {
     await expect(
       store.db.transaction().execute(async (trx) => {
