@@ -1,9 +1,16 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
 import { sql } from 'kysely';
 import type { OpStep } from '../model/index.js';
 import type { OpStepRepository, StepOutcome } from '../lifecycle/index.js';
 import type { Database } from './schema.js';
 import { json, relaxedCommit, toOpStep } from './runtime-rows.js';
+
+/**
+ * `any(<ids>)` from one JSON parameter, as an array the planner looks up in the primary key:
+ * a set-returning function joined directly is guessed at 100 rows and joined by a scan of
+ * every operation's steps, which grows with the history.
+ */
+const anyId = (ids: readonly string[]): RawBuilder<unknown> => sql`any(array(select json_array_elements_text(${json(ids)}::json)))`;
 
 /** The persisted plans of operations; implements OpStepRepository. */
 export class SqlOpStepRepository implements OpStepRepository {
@@ -43,11 +50,11 @@ export class SqlOpStepRepository implements OpStepRepository {
     if (ids.length === 0) return;
     await sql`
       update op_steps set state = 'RUNNING', started_at = ${now.toISOString()}::timestamptz, ended_at = null, error = null
-      where id in (select jsonb_array_elements_text(${json(ids)}::jsonb)) ${relaxedCommit(this.db)}`.execute(this.db);
+      where id = ${anyId(ids)} ${relaxedCommit(this.db)}`.execute(this.db);
   }
 
   /**
-   * One `UPDATE … FROM jsonb_to_recordset(…)` for a whole batch, the batch as one JSON
+   * One `UPDATE … FROM json_to_recordset(…)` for a whole batch, the batch as one JSON
    * parameter: the executor buffers step outcomes because a statement per step would cost
    * more than the VIM call, and one parameter parses several times faster on PGlite than
    * seven per row. A batch of DONE outcomes only commits without waiting for the WAL flush
@@ -66,8 +73,8 @@ export class SqlOpStepRepository implements OpStepRepository {
         result = case when v.keep_result then s.result else v.result end,
         error = case when v.keep_error then s.error else v.error end,
         ended_at = v.ended_at
-      from jsonb_to_recordset(${json(rows)}::jsonb) as v(id text, state text, keep_result boolean, result jsonb, keep_error boolean, error jsonb, ended_at timestamptz)
-      where s.id = v.id ${relaxed}`.execute(this.db);
+      from json_to_recordset(${json(rows)}::json) as v(id text, state text, keep_result boolean, result jsonb, keep_error boolean, error jsonb, ended_at timestamptz)
+      where s.id = v.id and s.id = ${anyId(updates.map((u) => u.id))} ${relaxed}`.execute(this.db);
   }
 
   async resetUnfinished(opId: string, redo: readonly string[] = []): Promise<number> {
