@@ -1,4 +1,5 @@
-import type { Selectable } from 'kysely';
+import { sql } from 'kysely';
+import type { RawBuilder, Selectable } from 'kysely';
 import type { CancelMode, NsInstance, NsState, OpState, OpStep, OpType, ProblemDetails, StepKind, StepState, VimAccount, VimType, VnfInstance, VnfState, InterfaceRecord, VnfcRecord, ScaleStatusEntry } from '../model/index.js';
 import type { StoredOpOcc } from '../lifecycle/index.js';
 import type { LcmOpOccsTable, NsInstancesTable, OpStepsTable, VimAccountsTable, VnfInstancesTable } from './runtime-schema.js';
@@ -64,6 +65,19 @@ export const toVimAccount = (r: Selectable<VimAccountsTable>): VimAccount => ({
 
 /** JSON text for a jsonb column. */
 export const json = (v: unknown): string => JSON.stringify(v);
+
+/**
+ * A WHERE condition (`and …`, always true) that makes the statement's own transaction commit
+ * without waiting for its WAL to reach the disk (`synchronous_commit = off` for that
+ * transaction only): on PostgreSQL that wait is most of a small statement's time. Only for
+ * writes the lifecycle can lose to a server crash and still recover from — a step's RUNNING
+ * mark or DONE outcome, which a re-run of the idempotent step rewrites. A lost one is always
+ * among the last: the WAL is one sequence, so any later durable commit (an operation's
+ * state, a FAILED outcome, the VNF records) makes it durable too. Inside a caller's
+ * transaction it is empty, as that transaction's commit is the caller's to make.
+ */
+export const relaxedCommit = (db: { readonly isTransaction: boolean }): RawBuilder<unknown> =>
+  db.isTransaction ? sql`` : sql`and (select set_config('synchronous_commit', 'off', true)) is not null`;
 
 /** PostgreSQL unique_violation, optionally on a named constraint or index. */
 export function isUniqueViolation(e: unknown, constraint?: string): boolean {

@@ -10,25 +10,24 @@ import { isoMillis } from './list-conditions.js';
 export class SqlVnfInstanceRepository implements VnfInstanceRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** One multi-row upsert; the first id of a member is kept. */
+  /**
+   * One upsert for all records, passed as one JSON document expanded by
+   * `jsonb_populate_recordset` (as the plan's steps are): no bind-parameter limit to batch
+   * around, and far cheaper to parse than 17 parameters per row. The first id of a member is kept.
+   */
   async upsertMany(records: readonly VnfRecord[]): Promise<void> {
-    // Batches keep the statement under PostgreSQL's 65535 bind parameters.
-    for (let i = 0; i < records.length; i += 1000) {
-      await this.db
-        .insertInto('vnf_instances')
-        .values(records.slice(i, i + 1000).map((v) => ({
-          id: v.id, ns_instance_id: v.nsInstanceId, member_id: v.memberId, kind: v.kind, vnfd_id: v.vnfdId, vnfd_ref: v.vnfdRef, vnf_pkg_id: v.vnfPkgId ?? null, pop_id: v.popId,
-          compute_ids: json(v.computeIds), interfaces: json(v.interfaces), vnfcs: v.vnfcs ? json(v.vnfcs) : null, scale_status: v.scaleStatus ? json(v.scaleStatus) : null, state: v.state, cpu: v.demand.cpu, memory_mib: v.demand.memoryMiB, created_at: v.createdAt,
-        })))
-        .onConflict((oc) =>
-          oc.columns(['ns_instance_id', 'member_id']).doUpdateSet((eb) => ({
-            pop_id: eb.ref('excluded.pop_id'), vnf_pkg_id: eb.ref('excluded.vnf_pkg_id'), compute_ids: eb.ref('excluded.compute_ids'), interfaces: eb.ref('excluded.interfaces'),
-            vnfcs: eb.ref('excluded.vnfcs'), scale_status: eb.ref('excluded.scale_status'),
-            state: eb.ref('excluded.state'), cpu: eb.ref('excluded.cpu'), memory_mib: eb.ref('excluded.memory_mib'),
-          })),
-        )
-        .execute();
-    }
+    if (records.length === 0) return;
+    const rows = records.map((v) => ({
+      id: v.id, ns_instance_id: v.nsInstanceId, member_id: v.memberId, kind: v.kind, vnfd_id: v.vnfdId, vnfd_ref: v.vnfdRef, vnf_pkg_id: v.vnfPkgId ?? null, pop_id: v.popId,
+      compute_ids: v.computeIds, interfaces: v.interfaces, vnfcs: v.vnfcs ?? null, scale_status: v.scaleStatus ?? null, state: v.state, cpu: v.demand.cpu, memory_mib: v.demand.memoryMiB, created_at: v.createdAt,
+    }));
+    await sql`
+      insert into vnf_instances (id, ns_instance_id, member_id, kind, vnfd_id, vnfd_ref, vnf_pkg_id, pop_id, compute_ids, interfaces, vnfcs, scale_status, state, cpu, memory_mib, created_at)
+      select id, ns_instance_id, member_id, kind, vnfd_id, vnfd_ref, vnf_pkg_id, pop_id, compute_ids, interfaces, vnfcs, scale_status, state, cpu, memory_mib, created_at
+      from jsonb_populate_recordset(null::vnf_instances, ${json(rows)}::jsonb)
+      on conflict (ns_instance_id, member_id) do update set
+        pop_id = excluded.pop_id, vnf_pkg_id = excluded.vnf_pkg_id, compute_ids = excluded.compute_ids, interfaces = excluded.interfaces,
+        vnfcs = excluded.vnfcs, scale_status = excluded.scale_status, state = excluded.state, cpu = excluded.cpu, memory_mib = excluded.memory_mib`.execute(this.db);
   }
 
   async listByNs(nsInstanceId: string): Promise<VnfInstance[]> {
