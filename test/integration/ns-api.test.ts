@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -119,6 +120,8 @@ describe.each(STORE_KINDS)('SOL005 NS lifecycle API on the memory VIM, %s store'
 
     const shown = (await t.app.inject({ method: 'GET', url: `/nslcm/v1/ns_instances/${ns.id}` })).json();
     expect(shown.nsState).toBe('INSTANTIATED');
+    // 5GTANGO descriptors have one flavour, their top-level sections: `default`; the chain's VDUs are really named vdu01.
+    expect(shown.flavourId).toBe('default');
     expect(Object.keys(shown._links)).toEqual(['self', 'terminate', 'heal', 'update', 'scale']);
     expect(shown.vnfInstance.map((v: { vnfInstanceName: string }) => v.vnfInstanceName)).toEqual(['client', 'firewall', 'server']);
     const fw = shown.vnfInstance.find((v: { vnfInstanceName: string }) => v.vnfInstanceName === 'firewall');
@@ -201,5 +204,41 @@ describe.each(STORE_KINDS)('SOL005 NS lifecycle API on the memory VIM, %s store'
     expect((await t.app.inject({ method: 'GET', url: '/instantiations' })).json()).toEqual({ service_instantiations_list: [[]] });
     expect((await t.app.inject({ method: 'DELETE', url: '/instantiations', payload: {} })).statusCode).toBe(404);
     expect((await t.app.inject({ method: 'GET', url: '/nslcm/v1/ns_instances' })).json()).toEqual([]);
+  });
+
+  it('a SOL001 NS shows the flavours and VDUs its descriptors name; an nsFlavourId the NSD lacks is a 422 naming the field and its flavours', async () => {
+    const onboarded = await t.deps.services.catalog.onboard({ source: createReadStream(files.csar), fileName: 'relay.csar' });
+    const relayNsd = onboarded.nsds[0]?.id as string;
+    const ns = (await t.app.inject({ method: 'POST', url: '/nslcm/v1/ns_instances', payload: { nsdId: relayNsd, nsName: 'relay' } })).json();
+    const url = `/nslcm/v1/ns_instances/${ns.id}/instantiate`;
+    for (const bad of ['default', 'gold']) {
+      const refused = await t.app.inject({ method: 'POST', url, payload: { nsFlavourId: bad, additionalParamsForNs: { placement: 'first-pop' } } });
+      expect(refused.statusCode, bad).toBe(422);
+      expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(refused.json()).toMatchObject({ code: 'NS_FLAVOUR_UNKNOWN', field: 'nsFlavourId', nsFlavourId: bad, flavours: ['simple'] });
+    }
+    // Nothing was started for the refused requests; without nsFlavourId the NSD's own flavour is taken.
+    expect((await t.app.inject({ method: 'GET', url: `/nslcm/v1/ns_lcm_op_occs?filter=(eq,nsInstanceId,${ns.id})` })).json()).toEqual([]);
+    const inst = await t.app.inject({ method: 'POST', url, payload: { additionalParamsForNs: { placement: 'first-pop' } } });
+    expect(inst.statusCode, inst.body).toBe(202);
+    const op = await settle(t, String(inst.headers.location));
+    expect(op.operationState).toBe('COMPLETED');
+    const shown = (await t.app.inject({ method: 'GET', url: `/nslcm/v1/ns_instances/${ns.id}` })).json();
+    // The NS node's flavour_id, the VNF's flavour_id (its type's default) and the Vdu.Compute node names.
+    expect(shown.flavourId).toBe('simple');
+    const relay = shown.vnfInstance[0];
+    expect(relay.instantiatedVnfInfo.flavourId).toBe('simple');
+    expect(relay.instantiatedVnfInfo.vnfcResourceInfo.map((c: { vduId: string }) => c.vduId).sort()).toEqual(['back', 'front']);
+    const ids = async (filter: string) => (await t.app.inject({ method: 'GET', url: `/nslcm/v1/ns_instances?filter=${filter}` })).json().map((n: { id: string }) => n.id);
+    expect(await ids('(eq,flavourId,simple)')).toEqual([ns.id]);
+    expect(await ids('(neq,flavourId,simple)')).not.toContain(ns.id);
+    const term = await t.app.inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${ns.id}/terminate`, payload: {} });
+    expect((await settle(t, String(term.headers.location))).operationState).toBe('COMPLETED');
+    const after = (await t.app.inject({ method: 'GET', url: `/nslcm/v1/ns_instances/${ns.id}` })).json();
+    expect(after.flavourId).toBeUndefined();
+    // Absent while NOT_INSTANTIATED: a negative filter keeps it, a positive one does not.
+    expect(await ids('(eq,flavourId,simple)')).not.toContain(ns.id);
+    expect(await ids('(neq,flavourId,simple)')).toContain(ns.id);
+    expect((await t.app.inject({ method: 'DELETE', url: `/nslcm/v1/ns_instances/${ns.id}` })).statusCode).toBe(204);
   });
 });
