@@ -1,11 +1,35 @@
 import { createReadStream } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS } from '../support/store.js';
 import { buildExamplePackages, openTestApp } from '../support/app.js';
+import { buildPackage, readPackageEntry, readPackageFile } from '../../src/packages/index.js';
 import type { TestApp } from '../support/app.js';
+
+/** The upstream corpus (../shared/corpus/README.md). */
+const CORPUS = resolve(import.meta.dirname, '../../../shared/corpus');
+/** A SOL001 NSD with flavour `small` whose one member is the VNF of Tacker's functional6 package (descriptor_id as upstream). */
+const TACKER_NSD = `tosca_definitions_version: tosca_simple_yaml_1_2
+imports:
+  - etsi_nfv_sol001_common_types.yaml
+  - etsi_nfv_sol001_nsd_types.yaml
+  - helloworld3_types.yaml
+topology_template:
+  node_templates:
+    ns:
+      type: tosca.nodes.nfv.NS
+      properties: { descriptor_id: 6f1c0e2a-0000-4000-8000-tackerns0001, designer: eu.rondo, version: '1.0', name: tacker-ns, invariant_id: tacker-ns, flavour_id: small }
+    vnf:
+      type: company.provider.VNF
+      requirements:
+        - virtual_link_external1_1: vl
+    vl:
+      type: tosca.nodes.nfv.NsVirtualLink
+      properties:
+        connectivity_type: { layer_protocols: [ ipv4 ], flow_pattern: mesh }
+`;
 
 let dir: string;
 let files: { tango: string; csar: string };
@@ -239,6 +263,36 @@ describe.each(STORE_KINDS)('SOL005 NS lifecycle API on the memory VIM, %s store'
     // Absent while NOT_INSTANTIATED: a negative filter keeps it, a positive one does not.
     expect(await ids('(eq,flavourId,simple)')).not.toContain(ns.id);
     expect(await ids('(neq,flavourId,simple)')).toContain(ns.id);
+    expect((await t.app.inject({ method: 'DELETE', url: `/nslcm/v1/ns_instances/${ns.id}` })).statusCode).toBe(204);
+  });
+  it('an NS of a Tacker corpus VNF package (functional6, flavour file split) shows flavour simple and the VDUs VDU1, VDU2', async () => {
+    // The corpus ships VNF packages only: an NSD using the package's VNF is added beside it, as an operator would.
+    const pkgDir = join(dir, `functional6-${kind}`);
+    const zip = join(CORPUS, 'etsi/functional6.zip');
+    const read = await readPackageFile(zip);
+    if (!read.ok) throw new Error(JSON.stringify(read.error));
+    for (const f of read.value.files) {
+      await mkdir(dirname(join(pkgDir, f.path)), { recursive: true });
+      await writeFile(join(pkgDir, f.path), await readPackageEntry(zip, f.path));
+    }
+    await writeFile(join(pkgDir, 'Definitions/sample_ns.nsd.yaml'), TACKER_NSD);
+    const meta = join(pkgDir, 'TOSCA-Metadata/TOSCA.meta');
+    await writeFile(meta, `${(await readFile(meta, 'utf8')).trimEnd()}\nOther-Definitions: Definitions/sample_ns.nsd.yaml\n`);
+    const csar = join(dir, `functional6-${kind}.csar`);
+    await buildPackage(pkgDir, csar);
+    const onboarded = await t.deps.services.catalog.onboard({ source: createReadStream(csar), fileName: 'functional6.csar' });
+    const ns = (await t.app.inject({ method: 'POST', url: '/nslcm/v1/ns_instances', payload: { nsdId: onboarded.nsds[0]?.id, nsName: 'tacker' } })).json();
+    const inst = await t.app.inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${ns.id}/instantiate`, payload: { nsFlavourId: 'small', additionalParamsForNs: { placement: 'first-pop' } } });
+    expect(inst.statusCode, inst.body).toBe(202);
+    expect((await settle(t, String(inst.headers.location))).operationState).toBe('COMPLETED');
+    const shown = (await t.app.inject({ method: 'GET', url: `/nslcm/v1/ns_instances/${ns.id}` })).json();
+    expect(shown.flavourId).toBe('small');
+    const info = shown.vnfInstance[0].instantiatedVnfInfo;
+    // flavour_id: { get_input } on the node, the literal in the flavour file's substitution_mappings.
+    expect(info.flavourId).toBe('simple');
+    expect(info.vnfcResourceInfo.map((c: { vduId: string }) => c.vduId).sort()).toEqual(['VDU1', 'VDU2']);
+    const term = await t.app.inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${ns.id}/terminate`, payload: {} });
+    expect((await settle(t, String(term.headers.location))).operationState).toBe('COMPLETED');
     expect((await t.app.inject({ method: 'DELETE', url: `/nslcm/v1/ns_instances/${ns.id}` })).statusCode).toBe(204);
   });
 });
