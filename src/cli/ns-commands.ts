@@ -89,16 +89,18 @@ export function registerNsCommands(program: Command, out: Output): void {
   ns.command('instantiate')
     .description('place and start an NS instance on the PoPs')
     .argument('<id>', 'NS instance id')
+    .option('--flavour <id>', "NS deployment flavour of the NSD (SOL006 df id, SOL001 flavour_id); default: the NSD's first (5GTANGO: default)")
     .option('--placement <strategy>', 'first-pop | round-robin | round-robin-with-saps | capacity-aware')
     .option('--pin <member=pop>', 'put a VNF or SAP on a PoP (repeatable)', collectPin, {})
     .option('--no-rollback', 'leave a failed instantiation in FAILED_TEMP instead of rolling it back')
     .option('--dry-run', 'print the plan (placement, addresses, steps) without touching a VIM')
     .option('--wait', 'follow the operation until it rests')
     .option('--timeout <seconds>', 'with --wait: give up waiting after this long', '300')
-    .action(async (id: string, opts: { placement?: string; pin: Record<string, string>; rollback: boolean; dryRun?: boolean; wait?: boolean; timeout: string }, cmd: Command) => {
+    .action(async (id: string, opts: { flavour?: string; placement?: string; pin: Record<string, string>; rollback: boolean; dryRun?: boolean; wait?: boolean; timeout: string }, cmd: Command) => {
       const ctx = contextOf(cmd, out);
       const body = {
-        nsFlavourId: 'default',
+        // Without --flavour the API takes the NSD's own (first) flavour.
+        ...(opts.flavour ? { nsFlavourId: opts.flavour } : {}),
         additionalParamsForNs: { ...(opts.placement ? { placement: opts.placement } : {}), ...(Object.keys(opts.pin).length ? { pins: opts.pin } : {}), ...(opts.rollback ? {} : { autoRollback: false }) },
       };
       if (opts.dryRun) {

@@ -144,7 +144,7 @@ export function registerOsmCommands(program: Command, out: Output): void {
       const pins = Object.fromEntries([...model.nsd.vnfs.map((v) => v.vnfId), ...model.nsd.saps.map((s) => s.id)].map((m) => [m, o.vim_account]));
       const ns = (await ctx.client.post<NsView>('creating the NS instance', '/nslcm/v1/ns_instances', { nsdId: nsd.id, nsName: o.ns_name, ...(o.description ? { nsDescription: o.description } : {}) })).body;
       // As OSM's ns_instances_content: an instantiation refused up front leaves no NS instance behind.
-      const r = await ctx.client.post(`instantiating NS ${ns.id}`, `${nsPath(ns.id)}/instantiate`, { nsFlavourId: 'default', additionalParamsForNs: { pins } }).catch(async (e: unknown) => {
+      const r = await ctx.client.post(`instantiating NS ${ns.id}`, `${nsPath(ns.id)}/instantiate`, { additionalParamsForNs: { pins } }).catch(async (e: unknown) => {
         await ctx.client.delete('removing the NS instance', nsPath(ns.id)).catch(() => undefined);
         throw e;
       });

@@ -52,6 +52,8 @@ export { CRASH_POINTS, noCrashPoints, parseCrashPlan, formatCrashPlan, plannedCr
 export type { CrashPoint, CrashPoints, CrashContext, CrashPlanEntry } from './crash-points.js';
 export type { LifecycleWorkerOptions } from './lifecycle-worker.js';
 export { createNsLifecycleService } from './ns-lifecycle-service.js';
+export { nsDeploymentOf, nsFlavourIds, vnfFlavourId, TANGO_FLAVOUR_ID } from './deployment-flavours.js';
+export type { NsDeployment } from './deployment-flavours.js';
 export type { NsLifecycleService, NsLifecycleServiceDeps, CreateNsRequest, InstantiateRequest, TerminateRequest } from './ns-lifecycle-service.js';
 // Reconciliation (durable operations, items 3-6).
 export { Reconciler } from './reconciler.js';

@@ -48,7 +48,7 @@ export interface TenantScope {
 }
 
 /** NS instance fields a condition may test. */
-export const NS_INSTANCE_FIELDS = ['id', 'name', 'description', 'nsdId', 'nsdInfoId', 'state'] as const;
+export const NS_INSTANCE_FIELDS = ['id', 'name', 'description', 'nsdId', 'nsdInfoId', 'state', 'flavourId'] as const;
 export type NsInstanceField = (typeof NS_INSTANCE_FIELDS)[number];
 
 /**

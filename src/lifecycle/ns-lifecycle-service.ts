@@ -28,6 +28,9 @@ import { assertScaleRollback } from './scale-rollback.js';
 import { assertUpdateRollback } from './vnf-membership-rollback.js';
 import { managerSpecsOf } from './specific-managers.js';
 import { pinsWithAdvice, placementAdviceRequest } from './placement-advice.js';
+import { nsDeploymentOf, nsFlavourIds, TANGO_FLAVOUR_ID } from './deployment-flavours.js';
+import { completeRecords, recordsIncomplete } from './record-completion.js';
+import type { NsDeployment } from './deployment-flavours.js';
 import type { PlacementAdvisor } from './placement-advice.js';
 
 /** SOL005 CreateNsRequest, as Rondo takes it. */
@@ -42,6 +45,12 @@ export interface CreateNsRequest {
 
 /** SOL005 InstantiateNsRequest, Rondo's subset plus placement. */
 export interface InstantiateRequest {
+  /**
+   * SOL005 `nsFlavourId`: the NSD deployment flavour to instantiate; default: the NSD's
+   * first (a 5GTANGO NSD's one flavour is `default`). 422 `NS_FLAVOUR_UNKNOWN` for another
+   * (see {@link nsDeploymentOf}).
+   */
+  readonly nsFlavourId?: string;
   /** A placement strategy; default `round-robin-with-saps`. */
   readonly placement?: string;
   /** Member (VNF or SAP id) → PoP id. */
@@ -77,16 +86,15 @@ export interface TerminateRequest {
  * The InstantiateNsRequest a caller without one (CLI, 5GTANGO API) stands for: Rondo's
  * placement knobs in `additionalParamsForNs`, as the SOL005 API takes them.
  */
-function instantiateNsRequestOf(req: InstantiateRequest): Record<string, unknown> {
-  const { nsFlavourId, ...rest } = req.additionalParams ?? {};
+function instantiateNsRequestOf(req: InstantiateRequest, flavourId: string): Record<string, unknown> {
   const forNs = {
-    ...rest,
+    ...req.additionalParams,
     ...(req.placement !== undefined ? { placement: req.placement } : {}),
     ...(req.pins !== undefined ? { pins: req.pins } : {}),
     ...(req.autoRollback !== undefined ? { autoRollback: req.autoRollback } : {}),
   };
   return {
-    nsFlavourId: typeof nsFlavourId === 'string' ? nsFlavourId : 'default',
+    nsFlavourId: flavourId,
     ...(req.nsInstantiationLevelId !== undefined ? { nsInstantiationLevelId: req.nsInstantiationLevelId } : {}),
     ...(Object.keys(forNs).length > 0 ? { additionalParamsForNs: forNs } : {}),
   };
@@ -159,6 +167,12 @@ export interface NsLifecycleService {
   /** One page of NS instances, filtered and paged by the store (one query). */
   pageNs(query: NsInstanceQuery): Promise<RecordPage<NsInstance>>;
   listVnfs(nsId: string): Promise<VnfInstance[]>;
+  /**
+   * An NS and its members as the API shows them. Records from before flavours and VNFC
+   * VDUs were kept are completed from the catalog and the NS's steps (`completeRecords`),
+   * shown only, not written back; others come back as they are, without a read.
+   */
+  shownRecords(ns: NsInstance, vnfs: readonly VnfInstance[]): Promise<{ ns: NsInstance; vnfs: VnfInstance[] }>;
   /** VNFs and SAPs of several NS instances within `scope`, in one query (no check that the instances exist). */
   listVnfsOf(nsIds: readonly string[], scope?: TenantScope): Promise<VnfInstance[]>;
   /** The operation; NotFoundError when missing or outside `scope` (another tenant's). */
@@ -213,6 +227,8 @@ interface PlanInputs {
   readonly skipped: readonly PopSkipped[];
   /** Inter-PoP link rates the request gives (`additionalParams.linkBandwidths`), Mbit/s. */
   readonly linkBandwidths: ReadonlyMap<string, number>;
+  /** The NS and VNF flavours it is instantiated with. */
+  readonly deployment: NsDeployment;
 }
 
 /** Strips the worker's bookkeeping from a stored operation. */
@@ -281,6 +297,8 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
     const [nsd, vnfds, usage, probe] = await Promise.all([
       deps.descriptors.getNsd(nsdInfoId), deps.descriptors.getVnfds(nsdInfoId), repos.vnfInstances.usageByPop(), probePops(deps.drivers, accounts, deps.popProbeMs ?? POP_PROBE_MS),
     ]);
+    // A flavour the NSD cannot be instantiated with is refused before anything starts.
+    const deployment = nsDeploymentOf(nsd, vnfds, req.nsFlavourId);
     // The package's specific managers run before placement is asked: a placement SSM is one of them.
     const specs = startManagers && deps.managers ? managerSpecsOf(nsd, vnfds) : [];
     if (specs.length > 0) await deps.managers?.prepare(nsInstanceId, specs);
@@ -296,7 +314,7 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
       // Heat path: VNFs placed on OpenStack PoPs plan from their VNFD's HOT translation.
       loadHots(deps.hots, nsdInfoId, nsd, placement, accounts),
     ]);
-    return { nsInstanceId, nsd, vnfds, accounts, placement, avoid, hots, advice, skipped, linkBandwidths: linkBandwidthsOf(req.additionalParams) };
+    return { nsInstanceId, nsd, vnfds, accounts, placement, avoid, hots, advice, skipped, linkBandwidths: linkBandwidthsOf(req.additionalParams), deployment };
   };
   /** The plan of prepared inputs over `subnets` (held or previewed): pure, so a dry run shows what instantiate stores. */
   const planWith = (i: PlanInputs, subnets: readonly SubnetAllocation[], req: InstantiateRequest): { plan: NsPlan; levelScale: ScaleChange[] } => {
@@ -355,11 +373,12 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
     async instantiate(nsId, req = {}) {
       const n = await ns(nsId);
       if (n.state !== 'NOT_INSTANTIATED') throw new ConflictError(`NS instance ${nsId} is ${n.state}; terminate it first`, { code: 'NS_STATE_CONFLICT' });
-      // SOL005 §6.5.2.3: operationParams is the request; the worker's own inputs are kept apart.
-      const { op: o, deadline } = newOp(n, 'INSTANTIATE', { ...(req.operationParams ?? instantiateNsRequestOf(req)) });
+      const { op: asked, deadline } = newOp(n, 'INSTANTIATE', {});
       try {
-        deps.trace?.({ opId: o.id, what: 'request', edge: 'begin', detail: 'place, read descriptors, ask PoPs' });
+        deps.trace?.({ opId: asked.id, what: 'request', edge: 'begin', detail: 'place, read descriptors, ask PoPs' });
         const [inputs, pkgIds] = await Promise.all([prepare(n.id, n.nsdInfoId, req, true), pkgIdsOf(n.nsdInfoId)]);
+        // SOL005 §6.5.2.3: operationParams is the request (naming the flavour chosen for it); the worker's own inputs are kept apart.
+        const o = { ...asked, operationParams: { ...(req.operationParams ?? instantiateNsRequestOf(req, inputs.deployment.flavourId)) } };
         deps.trace?.({ opId: o.id, what: 'request', edge: 'end', detail: 'prepared' });
         deps.trace?.({ opId: o.id, what: 'plan', edge: 'begin', detail: 'IPAM, plan, store: one transaction' });
         // Planned once, here: subnets, operation and plan commit together; the worker runs the stored steps.
@@ -376,6 +395,7 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
           });
           const steps = toOpSteps(stored.id, p.steps, ids);
           await r.opSteps.insertMany(steps);
+          await r.nsInstances.setDeployment(n.id, inputs.deployment);
           deps.trace?.({ opId: o.id, what: 'store', edge: 'end' });
           return { stored, steps };
         });
@@ -459,6 +479,17 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
       return repos.vnfInstances.listByNs(nsId);
     },
     listVnfsOf: (nsIds, scope) => repos.vnfInstances.listByNsIds(nsIds, scope),
+    async shownRecords(n, vnfs) {
+      if (!recordsIncomplete(n, vnfs)) return { ns: n, vnfs: [...vnfs] };
+      try {
+        const [nsd, vnfds, build] = await Promise.all([deps.descriptors.getNsd(n.nsdInfoId), deps.descriptors.getVnfds(n.nsdInfoId), loadNsBuild(n.id, repos)]);
+        return completeRecords(n, vnfs, { nsFlavourId: nsFlavourIds(nsd)[0] ?? TANGO_FLAVOUR_ID, vnfds, build });
+      } catch (e) {
+        // A catalog that cannot say any more (an NSD or VNFD gone) costs only the completion.
+        if (e instanceof RondoError) return { ns: n, vnfs: [...vnfs] };
+        throw e;
+      }
+    },
     getOp: async (opId, scope) => toOp(await op(opId, scope)),
     listOps: async (filter) => (await repos.opOccs.list(filter)).map(toOp),
     async pageOps(query) {

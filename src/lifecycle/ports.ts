@@ -9,6 +9,7 @@ import type {
 import type { SubnetAllocator } from '../ipam/index.js';
 import type { VimDriver } from '../vim/index.js';
 import type { NsInstanceQuery, OpOccQuery, RecordPage, TenantScope } from './list-query.js';
+import type { NsDeployment } from './deployment-flavours.js';
 
 /** NS instance records (NSR). */
 export interface NsInstanceRepository {
@@ -22,6 +23,8 @@ export interface NsInstanceRepository {
   setState(id: string, expected: NsState, next: NsState, now: Date): Promise<NsInstance>;
   /** Deletes the instance if it is in `expected`; ConflictError otherwise, NotFoundError when missing. */
   delete(id: string, expected: NsState): Promise<void>;
+  /** Keeps what an INSTANTIATE deploys the instance with (its NS and VNF flavours); NotFoundError when missing. */
+  setDeployment(id: string, deployment: NsDeployment): Promise<void>;
 }
 
 /** A VNF record plus the resources it holds (for capacity accounting). */

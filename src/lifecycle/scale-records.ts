@@ -17,15 +17,15 @@ interface Edit {
   drop: { computeId?: string; interfaces: readonly PlannedInterface[] }[];
 }
 
-function apply(vnfs: readonly VnfInstance[], edits: Map<string, Edit>): Map<string, VnfPatch> {
+function apply(vnfs: readonly VnfInstance[], edits: Map<string, Edit>, build?: NsBuild): Map<string, VnfPatch> {
   const out = new Map<string, VnfPatch>();
   for (const [memberId, e] of edits) {
     const vnf = vnfs.find((v) => v.memberId === memberId);
     if (!vnf) continue;
     let computeIds = [...vnf.computeIds];
     let interfaces = [...vnf.interfaces];
-    // Records from before VNFCs were kept: one per compute, VDU unknown.
-    let vnfcs: VnfcRecord[] = [...(vnf.vnfcs ?? vnf.computeIds.map((id) => ({ computeId: id, name: id, vduId: null })))];
+    // Records from before VNFCs were kept: one per compute, its VDU (and name) from the step that made it, when known.
+    let vnfcs: VnfcRecord[] = [...(vnf.vnfcs ?? vnf.computeIds.map((id) => legacyVnfc(id, build)))];
     for (const a of e.add) {
       if (!computeIds.includes(a.computeId)) computeIds.push(a.computeId);
       if (!vnfcs.some((c) => c.computeId === a.computeId)) vnfcs.push(a.vnfc);
@@ -43,6 +43,12 @@ function apply(vnfs: readonly VnfInstance[], edits: Map<string, Edit>): Map<stri
   return out;
 }
 
+/** The VNFC record of a compute a record from before VNFCs were kept lists only by id. */
+const legacyVnfc = (computeId: string, build: NsBuild | undefined): VnfcRecord => {
+  const planned = build?.computes.get(computeId)?.params;
+  return { computeId, name: planned?.name ?? computeId, vduId: planned?.vduId ?? null };
+};
+
 /** Each aspect's level: the highest level among the VNFC instances added for it (0 with none). */
 function scaleStatusOf(before: readonly ScaleStatusEntry[], vnfcs: readonly VnfcRecord[]): ScaleStatusEntry[] {
   const ids = [...new Set([...before.map((s) => s.aspectId), ...vnfcs.flatMap((c) => (c.aspectId === undefined ? [] : [c.aspectId]))])];
@@ -56,7 +62,7 @@ const editOf = (edits: Map<string, Edit>, memberId: string): Edit => edits.get(m
  * instance's compute id and interfaces (device names and MACs as the VIM reports them) join
  * its VNF's, a removed one's leave. Idempotent: applied twice, the second changes nothing.
  */
-export function scalePatches(vnfs: readonly VnfInstance[], steps: readonly OpStep[]): Map<string, VnfPatch> {
+export function scalePatches(vnfs: readonly VnfInstance[], steps: readonly OpStep[], build?: NsBuild): Map<string, VnfPatch> {
   const edits = new Map<string, Edit>();
   for (const s of steps) {
     if (s.state !== 'DONE') continue;
@@ -71,11 +77,11 @@ export function scalePatches(vnfs: readonly VnfInstance[], steps: readonly OpSte
       editOf(edits, p.memberId).drop.push({ computeId: p.computeId, interfaces: p.interfaces });
     }
   }
-  return apply(vnfs, edits);
+  return apply(vnfs, edits, build);
 }
 
 /** What a rollback of a scale-out undoes in the VNF records: every instance its steps added (or may have) leaves again. */
-export function scaleRollbackPatches(vnfs: readonly VnfInstance[], steps: readonly OpStep[]): Map<string, VnfPatch> {
+export function scaleRollbackPatches(vnfs: readonly VnfInstance[], steps: readonly OpStep[], build?: NsBuild): Map<string, VnfPatch> {
   const edits = new Map<string, Edit>();
   for (const s of steps) {
     if (!isScaleCreate(s)) continue;
@@ -83,7 +89,7 @@ export function scaleRollbackPatches(vnfs: readonly VnfInstance[], steps: readon
     const id = s.result?.['computeId'];
     editOf(edits, p.memberId).drop.push({ ...(typeof id === 'string' ? { computeId: id } : {}), interfaces: p.interfaces });
   }
-  return apply(vnfs, edits);
+  return apply(vnfs, edits, build);
 }
 
 /**
@@ -93,7 +99,7 @@ export function scaleRollbackPatches(vnfs: readonly VnfInstance[], steps: readon
  */
 export async function recordScale(nsInstanceId: string, steps: readonly OpStep[], repo: Pick<VnfInstanceRepository, 'listByNs' | 'patch'>, rollback = false, build?: NsBuild): Promise<void> {
   const vnfs = await repo.listByNs(nsInstanceId);
-  const patches = rollback ? scaleRollbackPatches(vnfs, steps) : new Map([...scalePatches(vnfs, steps), ...stackScalePatches(vnfs, steps)]);
+  const patches = rollback ? scaleRollbackPatches(vnfs, steps, build) : new Map([...scalePatches(vnfs, steps, build), ...stackScalePatches(vnfs, steps)]);
   for (const [id, patch] of patches) {
     const specs = build ? (patch.computeIds ?? []).map((c) => build.computes.get(c)?.params) : [];
     const known = specs.every((s) => s !== undefined) && specs.length > 0;

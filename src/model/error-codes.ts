@@ -113,6 +113,8 @@ export const ERROR_CODES = {
   VNF_NOT_REMOVABLE: spec(422, 'VNF instance cannot be removed'),
   /** ADD_VNF / INSTANTIATE_VNF naming no NSD member the NS could run again (unknown vnfProfileId or vnfdId). */
   VNF_PROFILE_UNKNOWN: spec(422, 'Unknown VNF profile of the NSD'),
+  /** An InstantiateNsRequest's `nsFlavourId` names no deployment flavour Rondo can instantiate from the NSD. */
+  NS_FLAVOUR_UNKNOWN: spec(422, 'Unknown NS deployment flavour'),
   /** A HealNsRequest asks for healing Rondo does not do (a degree, a heal script). */
   HEAL_NOT_SUPPORTED: spec(422, 'Healing not supported as asked'),
   /** A policy request names a policy the NS instance does not have (`/admin/v1/ns_instances/{id}/policies`). */

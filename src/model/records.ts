@@ -110,6 +110,17 @@ export interface NsInstance {
   readonly tenant: string;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /**
+   * SOL005 `NsInstance.flavourId`: the NSD deployment flavour the last INSTANTIATE asked for
+   * (checked against the NSD, chosen when the request named none). Absent before the first
+   * instantiation and on records from before it was kept.
+   */
+  readonly flavourId?: string;
+  /**
+   * Member id → the VNF deployment flavour its VNFD is deployed with (SOL005
+   * `instantiatedVnfInfo.flavourId`), decided with `flavourId`; absent like it.
+   */
+  readonly vnfFlavours?: Readonly<Record<string, string>>;
 }
 
 /** A step of an operation's persisted plan. Idempotent: re-running finds what it made. */

@@ -2,16 +2,19 @@ import type { Kysely, RawBuilder, Selectable, SqlBool } from 'kysely';
 import { sql } from 'kysely';
 import type { NsInstance, NsState } from '../model/index.js';
 import { ConflictError, NotFoundError } from '../model/index.js';
-import type { Condition, MemberCondition, NsInstanceField, NsInstanceQuery, NsInstanceRepository, RecordPage, TenantScope, VnfInstanceField } from '../lifecycle/index.js';
+import type { Condition, MemberCondition, NsDeployment, NsInstanceField, NsInstanceQuery, NsInstanceRepository, RecordPage, TenantScope, VnfInstanceField } from '../lifecycle/index.js';
 import type { Database } from './schema.js';
 import type { NsInstancesTable } from './runtime-schema.js';
-import { toNsInstance } from './runtime-rows.js';
+import { json, toNsInstance } from './runtime-rows.js';
 import type { JsonRow } from './runtime-rows.js';
 import { afterKey, isoMicros, jsonRows, scalarCondition, someCondition, toPage } from './list-conditions.js';
 import { OUTBOX_COLUMNS, nsChangedColumns, nsInstanceColumns } from './outbox-events.js';
 
 /** NS instance field → column. */
-const NS_COLUMNS: Record<NsInstanceField, string> = { id: 'id', name: 'name', description: 'description', nsdId: 'nsd_id', nsdInfoId: 'nsd_info_id', state: 'state' };
+const NS_COLUMNS: Record<Exclude<NsInstanceField, 'flavourId'>, string> = { id: 'id', name: 'name', description: 'description', nsdId: 'nsd_id', nsdInfoId: 'nsd_info_id', state: 'state' };
+
+/** `flavourId` as the API shows it: the stored flavour while INSTANTIATED, absent (null) otherwise. */
+const FLAVOUR_EXPR = sql`case when ns_instances.state = 'INSTANTIATED' then ns_instances.flavour_id end`;
 
 /**
  * VNF/SAP field → expression over the member row `m`, as the API shows it: a missing
@@ -47,7 +50,7 @@ function nsCondition(c: Condition<NsInstanceField> | MemberCondition): RawBuilde
       sql<SqlBool>`exists (select 1 from vnf_instances m where m.ns_instance_id = ns_instances.id and m.kind = ${c.member} and ${test})`;
     return someCondition(related, memberExpr(c.field), c.op, c.values);
   }
-  return scalarCondition(sql.ref(`ns_instances.${NS_COLUMNS[c.field]}`), c.op, c.values);
+  return scalarCondition(c.field === 'flavourId' ? FLAVOUR_EXPR : sql.ref(`ns_instances.${NS_COLUMNS[c.field]}`), c.op, c.values);
 }
 
 /**
@@ -113,6 +116,11 @@ export class SqlNsInstanceRepository implements NsInstanceRepository {
     if (row) return toNsInstance(row);
     if (!(await this.get(id))) throw new NotFoundError('NS instance', id);
     throw new ConflictError(`NS instance ${id} is no longer ${expected}`, { code: 'NS_STATE_CHANGED', details: { id, expected } });
+  }
+
+  async setDeployment(id: string, deployment: NsDeployment): Promise<void> {
+    const r = await this.db.updateTable('ns_instances').set({ flavour_id: deployment.flavourId, vnf_flavours: json(deployment.vnfFlavours) }).where('id', '=', id).executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 0) throw new NotFoundError('NS instance', id);
   }
 
   async delete(id: string, expected: NsState): Promise<void> {

@@ -30,6 +30,8 @@ const isoOrNull = (d: Date | string | null): string | null => (d === null ? null
 export const toNsInstance = (r: Selectable<NsInstancesTable> | JsonRow<Selectable<NsInstancesTable>>): NsInstance => ({
   id: r.id, name: r.name, description: r.description, nsdId: r.nsd_id, nsdInfoId: r.nsd_info_id, state: r.state as NsState,
   tenant: r.tenant, createdAt: iso(r.created_at), updatedAt: iso(r.updated_at),
+  ...(r.flavour_id !== null && r.flavour_id !== undefined ? { flavourId: r.flavour_id } : {}),
+  ...(r.vnf_flavours ? { vnfFlavours: r.vnf_flavours } : {}),
 });
 
 /** Row → VnfInstance. */

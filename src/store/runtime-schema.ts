@@ -29,6 +29,10 @@ export interface NsInstancesTable {
   tenant: Generated<string>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** SOL005 flavourId (023); null until an INSTANTIATE is accepted. */
+  flavour_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Member id → VNF flavour id (023); null like flavour_id, and on rows from before. */
+  vnf_flavours: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
 }
 
 export interface VnfInstancesTable {

@@ -38,8 +38,13 @@ describe('rondo ns heal / ns operate against a real server', () => {
     expect(onboarded.code, onboarded.stderr).toBe(0);
     const nsdId = (JSON.parse((await rondo(['nsd', 'list', '--json'])).stdout) as { id: string }[])[0]?.id ?? '';
     const nsId = (JSON.parse((await rondo(['ns', 'create', '--nsd', nsdId, '--name', 'day2', '--json'])).stdout) as { id: string }).id;
+    // --flavour names an NS flavour of the NSD; a 5GTANGO NSD has one, `default` (the one taken without --flavour).
+    const wrong = await rondo(['ns', 'instantiate', nsId, '--flavour', 'gold']);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toContain('NS_FLAVOUR_UNKNOWN');
     const inst = await rondo(['ns', 'instantiate', nsId, '--wait']);
     expect(inst.code, inst.stderr).toBe(0);
+    expect((JSON.parse((await rondo(['ns', 'show', nsId, '--json'])).stdout) as { flavourId: string }).flavourId).toBe('default');
 
     // Nothing is sick: the heal completes with nothing to do, and says so.
     const idle = await rondo(['ns', 'heal', nsId, '--vnf', 'firewall', '--cause', 'checking', '--wait']);

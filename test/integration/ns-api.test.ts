@@ -1,10 +1,35 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS } from '../support/store.js';
 import { buildExamplePackages, openTestApp } from '../support/app.js';
+import { buildPackage, readPackageEntry, readPackageFile } from '../../src/packages/index.js';
 import type { TestApp } from '../support/app.js';
+
+/** The upstream corpus (../shared/corpus/README.md). */
+const CORPUS = resolve(import.meta.dirname, '../../../shared/corpus');
+/** A SOL001 NSD with flavour `small` whose one member is the VNF of Tacker's functional6 package (descriptor_id as upstream). */
+const TACKER_NSD = `tosca_definitions_version: tosca_simple_yaml_1_2
+imports:
+  - etsi_nfv_sol001_common_types.yaml
+  - etsi_nfv_sol001_nsd_types.yaml
+  - helloworld3_types.yaml
+topology_template:
+  node_templates:
+    ns:
+      type: tosca.nodes.nfv.NS
+      properties: { descriptor_id: 6f1c0e2a-0000-4000-8000-tackerns0001, designer: eu.rondo, version: '1.0', name: tacker-ns, invariant_id: tacker-ns, flavour_id: small }
+    vnf:
+      type: company.provider.VNF
+      requirements:
+        - virtual_link_external1_1: vl
+    vl:
+      type: tosca.nodes.nfv.NsVirtualLink
+      properties:
+        connectivity_type: { layer_protocols: [ ipv4 ], flow_pattern: mesh }
+`;
 
 let dir: string;
 let files: { tango: string; csar: string };
@@ -119,6 +144,8 @@ describe.each(STORE_KINDS)('SOL005 NS lifecycle API on the memory VIM, %s store'
 
     const shown = (await t.app.inject({ method: 'GET', url: `/nslcm/v1/ns_instances/${ns.id}` })).json();
     expect(shown.nsState).toBe('INSTANTIATED');
+    // 5GTANGO descriptors have one flavour, their top-level sections: `default`; the chain's VDUs are really named vdu01.
+    expect(shown.flavourId).toBe('default');
     expect(Object.keys(shown._links)).toEqual(['self', 'terminate', 'heal', 'update', 'scale']);
     expect(shown.vnfInstance.map((v: { vnfInstanceName: string }) => v.vnfInstanceName)).toEqual(['client', 'firewall', 'server']);
     const fw = shown.vnfInstance.find((v: { vnfInstanceName: string }) => v.vnfInstanceName === 'firewall');
@@ -201,5 +228,71 @@ describe.each(STORE_KINDS)('SOL005 NS lifecycle API on the memory VIM, %s store'
     expect((await t.app.inject({ method: 'GET', url: '/instantiations' })).json()).toEqual({ service_instantiations_list: [[]] });
     expect((await t.app.inject({ method: 'DELETE', url: '/instantiations', payload: {} })).statusCode).toBe(404);
     expect((await t.app.inject({ method: 'GET', url: '/nslcm/v1/ns_instances' })).json()).toEqual([]);
+  });
+
+  it('a SOL001 NS shows the flavours and VDUs its descriptors name; an nsFlavourId the NSD lacks is a 422 naming the field and its flavours', async () => {
+    const onboarded = await t.deps.services.catalog.onboard({ source: createReadStream(files.csar), fileName: 'relay.csar' });
+    const relayNsd = onboarded.nsds[0]?.id as string;
+    const ns = (await t.app.inject({ method: 'POST', url: '/nslcm/v1/ns_instances', payload: { nsdId: relayNsd, nsName: 'relay' } })).json();
+    const url = `/nslcm/v1/ns_instances/${ns.id}/instantiate`;
+    for (const bad of ['default', 'gold']) {
+      const refused = await t.app.inject({ method: 'POST', url, payload: { nsFlavourId: bad, additionalParamsForNs: { placement: 'first-pop' } } });
+      expect(refused.statusCode, bad).toBe(422);
+      expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(refused.json()).toMatchObject({ code: 'NS_FLAVOUR_UNKNOWN', field: 'nsFlavourId', nsFlavourId: bad, flavours: ['simple'] });
+    }
+    // Nothing was started for the refused requests; without nsFlavourId the NSD's own flavour is taken.
+    expect((await t.app.inject({ method: 'GET', url: `/nslcm/v1/ns_lcm_op_occs?filter=(eq,nsInstanceId,${ns.id})` })).json()).toEqual([]);
+    const inst = await t.app.inject({ method: 'POST', url, payload: { additionalParamsForNs: { placement: 'first-pop' } } });
+    expect(inst.statusCode, inst.body).toBe(202);
+    const op = await settle(t, String(inst.headers.location));
+    expect(op.operationState).toBe('COMPLETED');
+    const shown = (await t.app.inject({ method: 'GET', url: `/nslcm/v1/ns_instances/${ns.id}` })).json();
+    // The NS node's flavour_id, the VNF's flavour_id (its type's default) and the Vdu.Compute node names.
+    expect(shown.flavourId).toBe('simple');
+    const relay = shown.vnfInstance[0];
+    expect(relay.instantiatedVnfInfo.flavourId).toBe('simple');
+    expect(relay.instantiatedVnfInfo.vnfcResourceInfo.map((c: { vduId: string }) => c.vduId).sort()).toEqual(['back', 'front']);
+    const ids = async (filter: string) => (await t.app.inject({ method: 'GET', url: `/nslcm/v1/ns_instances?filter=${filter}` })).json().map((n: { id: string }) => n.id);
+    expect(await ids('(eq,flavourId,simple)')).toEqual([ns.id]);
+    expect(await ids('(neq,flavourId,simple)')).not.toContain(ns.id);
+    const term = await t.app.inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${ns.id}/terminate`, payload: {} });
+    expect((await settle(t, String(term.headers.location))).operationState).toBe('COMPLETED');
+    const after = (await t.app.inject({ method: 'GET', url: `/nslcm/v1/ns_instances/${ns.id}` })).json();
+    expect(after.flavourId).toBeUndefined();
+    // Absent while NOT_INSTANTIATED: a negative filter keeps it, a positive one does not.
+    expect(await ids('(eq,flavourId,simple)')).not.toContain(ns.id);
+    expect(await ids('(neq,flavourId,simple)')).toContain(ns.id);
+    expect((await t.app.inject({ method: 'DELETE', url: `/nslcm/v1/ns_instances/${ns.id}` })).statusCode).toBe(204);
+  });
+  it('an NS of a Tacker corpus VNF package (functional6, flavour file split) shows flavour simple and the VDUs VDU1, VDU2', async () => {
+    // The corpus ships VNF packages only: an NSD using the package's VNF is added beside it, as an operator would.
+    const pkgDir = join(dir, `functional6-${kind}`);
+    const zip = join(CORPUS, 'etsi/functional6.zip');
+    const read = await readPackageFile(zip);
+    if (!read.ok) throw new Error(JSON.stringify(read.error));
+    for (const f of read.value.files) {
+      await mkdir(dirname(join(pkgDir, f.path)), { recursive: true });
+      await writeFile(join(pkgDir, f.path), await readPackageEntry(zip, f.path));
+    }
+    await writeFile(join(pkgDir, 'Definitions/sample_ns.nsd.yaml'), TACKER_NSD);
+    const meta = join(pkgDir, 'TOSCA-Metadata/TOSCA.meta');
+    await writeFile(meta, `${(await readFile(meta, 'utf8')).trimEnd()}\nOther-Definitions: Definitions/sample_ns.nsd.yaml\n`);
+    const csar = join(dir, `functional6-${kind}.csar`);
+    await buildPackage(pkgDir, csar);
+    const onboarded = await t.deps.services.catalog.onboard({ source: createReadStream(csar), fileName: 'functional6.csar' });
+    const ns = (await t.app.inject({ method: 'POST', url: '/nslcm/v1/ns_instances', payload: { nsdId: onboarded.nsds[0]?.id, nsName: 'tacker' } })).json();
+    const inst = await t.app.inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${ns.id}/instantiate`, payload: { nsFlavourId: 'small', additionalParamsForNs: { placement: 'first-pop' } } });
+    expect(inst.statusCode, inst.body).toBe(202);
+    expect((await settle(t, String(inst.headers.location))).operationState).toBe('COMPLETED');
+    const shown = (await t.app.inject({ method: 'GET', url: `/nslcm/v1/ns_instances/${ns.id}` })).json();
+    expect(shown.flavourId).toBe('small');
+    const info = shown.vnfInstance[0].instantiatedVnfInfo;
+    // flavour_id: { get_input } on the node, the literal in the flavour file's substitution_mappings.
+    expect(info.flavourId).toBe('simple');
+    expect(info.vnfcResourceInfo.map((c: { vduId: string }) => c.vduId).sort()).toEqual(['VDU1', 'VDU2']);
+    const term = await t.app.inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${ns.id}/terminate`, payload: {} });
+    expect((await settle(t, String(term.headers.location))).operationState).toBe('COMPLETED');
+    expect((await t.app.inject({ method: 'DELETE', url: `/nslcm/v1/ns_instances/${ns.id}` })).statusCode).toBe(204);
   });
 });

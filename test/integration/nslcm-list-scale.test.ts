@@ -115,7 +115,7 @@ describe.each(STORE_KINDS)('NS instance and operation lists in SQL, %s store', (
     const filters = [
       '(eq,nsState,INSTANTIATED)', '(neq,nsState,INSTANTIATED)', '(in,nsdId,nsd-1,nsd-3)', '(nin,nsdInfoId,nsdinfo-0)', '(cont,nsInstanceName,01)',
       '(ncont,nsInstanceName,1)', '(gt,nsInstanceName,ns-000030)', '(lte,nsInstanceName,ns-000010)', `(eq,id,${seed.nsIds[5]})`, '(eq,nsInstanceDescription,even)',
-      '(eq,flavourId,default)', '(neq,flavourId,default)', '(cont,flavourId,x)', `(eq,vnfInstance/vnfdId,${someVnf})`, '(eq,vnfInstance.vnfProductName,vnf-firewall)',
+      '(eq,flavourId,default)', '(neq,flavourId,default)', '(cont,flavourId,x)', '(in,flavourId,small,x)', '(nin,flavourId,small)', `(eq,vnfInstance/vnfdId,${someVnf})`, '(eq,vnfInstance.vnfProductName,vnf-firewall)',
       '(neq,vnfInstance/popId,dc2)', '(eq,vnfInstance/state,STOPPED)', '(cont,vnfInstance/vnfdVersion,0.2)', '(eq,sapInfo/popId,dc1)', '(eq,sapInfo/sapdId,input)',
       '(eq,nsState,INSTANTIATED);(eq,vnfInstance/state,STOPPED);(in,nsdId,nsd-0,nsd-2)', "(in,nsInstanceName,'ns-000001','x')",
     ];

@@ -127,7 +127,10 @@ describe('SOL004 NS on OpenStack (Heat)', () => {
     // What a retry of the step runs: the same capacity again changes nothing, no server is made twice.
     const again = await runStackScale((await h.service.listSteps(out.id))[0] as OpStep, h.composition.services.vimRegistry.get(account.id), AbortSignal.timeout(300_000));
     expect(again.vnfcs.map((c) => c.computeId)).toEqual(after.computeIds);
-    const view = toVnfInstanceView(after, new Map([[account.id, account]])).instantiatedVnfInfo;
+    const flavour = (await h.service.getNs(ns.id)).vnfFlavours?.[after.memberId];
+    expect(flavour).toBe('simple');
+    const view = toVnfInstanceView(after, new Map([[account.id, account]]), flavour ?? '').instantiatedVnfInfo;
+    expect(view.flavourId).toBe('simple');
     expect(view.vnfcResourceInfo.map((r) => [r.vduId, r.computeResource.resourceId])).toEqual(after.vnfcs?.map((c) => [c.vduId, c.computeId]));
     expect(view.scaleStatus).toEqual([{ aspectId: 'back_aspect', scaleLevel: 1 }]);
 

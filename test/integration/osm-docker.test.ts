@@ -132,7 +132,7 @@ describe('an OSM NS of two VNFs on Docker through the image map', () => {
     const nsdInfoId = await upload('/nsd/v1/ns_descriptors', 'nsd_content', 'ns.tar.gz');
     expect((await inject({ method: 'POST', url: '/admin/v1/vims', payload: { name: pop, type: 'docker', endpoint: 'unix:///var/run/docker.sock' } })).statusCode).toBe(201);
     nsId = (await inject({ method: 'POST', url: '/nslcm/v1/ns_instances', payload: { nsdId: nsdInfoId, nsName: 'osm-two' } })).json().id as string;
-    const body = { nsFlavourId: 'default', additionalParamsForNs: { pins: { '1': pop, '2': pop } } };
+    const body = { nsFlavourId: 'default-df', additionalParamsForNs: { pins: { '1': pop, '2': pop } } };
 
     // Without an image map entry for ubuntu20.04: 422 before anything exists.
     const refused = await inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${nsId}/instantiate`, payload: body });
@@ -214,7 +214,7 @@ describe('an OSM NS of two VNFs on Docker through the image map', () => {
     const nsdInfoId = await upload('/nsd/v1/ns_descriptors', 'nsd_content', 'metrics-ns.tar.gz');
     const id = (await inject({ method: 'POST', url: '/nslcm/v1/ns_instances', payload: { nsdId: nsdInfoId, nsName: 'osm-metrics' } })).json().id as string;
     nsId = id;
-    const started = await inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${id}/instantiate`, payload: { nsFlavourId: 'default', additionalParamsForNs: { pins: { vnf: pop } } } });
+    const started = await inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${id}/instantiate`, payload: { nsFlavourId: 'default-df', additionalParamsForNs: { pins: { vnf: pop } } } });
     expect(started.statusCode, started.body).toBe(202);
     const lifecycle = t.deps.services.lifecycle;
     expect((await lifecycle.waitForOp(String(started.headers.location).split('/').pop() as string, { timeoutMs: 180_000 })).operationState).toBe('COMPLETED');

@@ -120,7 +120,7 @@ describe.each(STORE_KINDS)('OSM SOL006 packages through the SOL005 APIs on %s', 
   it('Docker image map: an unmapped VM image is a 422 naming image and PoP before anything is created; a KNF needs Kubernetes', async () => {
     expect((await inject({ method: 'POST', url: '/admin/v1/vims?check=false', payload: { name: 'osm-docker', type: 'docker', endpoint: 'unix:///var/run/docker.sock' } })).statusCode).toBe(201);
     const ns = (await inject({ method: 'POST', url: '/nslcm/v1/ns_instances', payload: { nsdId: ids['hackfest_multivdu_ns'], nsName: 'osm-on-docker' } })).json();
-    const instantiate = (dryRun = false) => inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${ns.id}/instantiate${dryRun ? '?dry_run=true' : ''}`, payload: { nsFlavourId: 'default', additionalParamsForNs: { pins: { '1': 'osm-docker' } } } });
+    const instantiate = (dryRun = false) => inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${ns.id}/instantiate${dryRun ? '?dry_run=true' : ''}`, payload: { nsFlavourId: 'default-df', additionalParamsForNs: { pins: { '1': 'osm-docker' } } } });
     const refused = await instantiate();
     expect(refused.statusCode).toBe(422);
     expect(refused.json()).toMatchObject({ code: 'PLAN_IMAGE_UNMAPPED', image: 'ubuntu20.04', popId: 'osm-docker', vnfId: '1' });
@@ -139,7 +139,7 @@ describe.each(STORE_KINDS)('OSM SOL006 packages through the SOL005 APIs on %s', 
     expect(plan.computes.filter((c) => c.memberId === '1').map((c) => [c.image, c.vcpus, c.memoryMiB])).toEqual([['vnf/busybox:latest', 1, 1024], ['vnf/busybox:latest', 1, 1024]]);
 
     const knfNs = (await inject({ method: 'POST', url: '/nslcm/v1/ns_instances', payload: { nsdId: ids['openldap_scale_ns'], nsName: 'ldap' } })).json();
-    const knf = await inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${knfNs.id}/instantiate`, payload: { nsFlavourId: 'default', additionalParamsForNs: { pins: { openldap: 'osm-docker' } } } });
+    const knf = await inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${knfNs.id}/instantiate`, payload: { nsFlavourId: 'default-df', additionalParamsForNs: { pins: { openldap: 'osm-docker' } } } });
     expect([knf.statusCode, knf.json().code]).toEqual([409, 'PLAN_NEEDS_KUBERNETES']);
     expect(knf.json().detail).toContain('needs a Kubernetes PoP');
   });
@@ -151,9 +151,19 @@ describe.each(STORE_KINDS)('OSM SOL006 packages through the SOL005 APIs on %s', 
       expect(op.operationState, JSON.stringify(op.error)).toBe('COMPLETED');
     };
     const ns = (await inject({ method: 'POST', url: '/nslcm/v1/ns_instances', payload: { nsdId: ids['hackfest_basic_metrics_ns'], nsName: 'osm-metrics' } })).json();
-    const started = await inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${ns.id}/instantiate`, payload: { nsFlavourId: 'default', additionalParamsForNs: { pins: { vnf: 'osm-mem' } } } });
+    // OSM names its NS flavour `default-df`: the made-up `default` is not one of them.
+    const wrong = await inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${ns.id}/instantiate`, payload: { nsFlavourId: 'default', additionalParamsForNs: { pins: { vnf: 'osm-mem' } } } });
+    expect([wrong.statusCode, wrong.json().code, wrong.json().field, wrong.json().flavours]).toEqual([422, 'NS_FLAVOUR_UNKNOWN', 'nsFlavourId', ['default-df']]);
+    const started = await inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${ns.id}/instantiate`, payload: { nsFlavourId: 'default-df', additionalParamsForNs: { pins: { vnf: 'osm-mem' } } } });
     expect(started.statusCode, started.body).toBe(202);
     await waitOp(started.headers.location);
+    // The SOL006 df ids of the NSD and the VNFD, and the VDU id of the VNFD.
+    const shown = (await inject({ method: 'GET', url: `/nslcm/v1/ns_instances/${ns.id}` })).json();
+    expect(shown.flavourId).toBe('default-df');
+    expect(shown.vnfInstance[0].instantiatedVnfInfo.flavourId).toBe('default-df');
+    expect(shown.vnfInstance[0].instantiatedVnfInfo.vnfcResourceInfo.map((c: { vduId: string }) => c.vduId)).toEqual(['hackfest_basic_metrics-VM']);
+    expect((await inject({ method: 'GET', url: `/nslcm/v1/ns_instances?filter=(eq,flavourId,default-df);(eq,id,${ns.id})` })).json().map((n: { id: string }) => n.id)).toEqual([ns.id]);
+    expect((await inject({ method: 'GET', url: `/nslcm/v1/ns_instances?filter=(eq,flavourId,default);(eq,id,${ns.id})` })).json()).toEqual([]);
     const vnf = async () => (await inject({ method: 'GET', url: `/nslcm/v1/ns_instances/${ns.id}` })).json().vnfInstance[0];
     const levels = async () => {
       const v = await vnf();

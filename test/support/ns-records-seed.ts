@@ -64,6 +64,8 @@ export async function seedNsRecords(db: Kysely<Database>, opts: NsSeedOptions): 
     nsRows.push({
       id, name: `ns-${String(i).padStart(6, '0')}`, description: i % 2 === 0 ? 'even' : '', nsd_id: `nsd-${i % 5}`, nsd_info_id: `nsdinfo-${i % 5}`,
       state: instantiated ? 'INSTANTIATED' : 'NOT_INSTANTIATED', tenant: tenants[i % tenants.length], created_at: created, updated_at: created,
+      // What an accepted INSTANTIATE records; kept after a termination (every sixth), shown only while INSTANTIATED.
+      flavour_id: instantiated ? (i % 2 === 0 ? 'small' : 'default') : i % 6 === 0 ? 'default' : null, vnf_flavours: instantiated ? Object.fromEntries(MEMBERS.slice(0, vnfsPerNs).map((m) => [m, 'default'])) : null,
     });
     if (!instantiated) continue;
     const members = [...MEMBERS.slice(0, vnfsPerNs).map((m) => ({ m, kind: 'vnf' })), { m: 'input', kind: 'sap' }];
@@ -73,7 +75,7 @@ export async function seedNsRecords(db: Kysely<Database>, opts: NsSeedOptions): 
         id: idOf(`vnf-${i}`, k), ns_instance_id: id, member_id: m, kind, vnfd_id: kind === 'vnf' ? `vnfd-${m}-${i % 4}` : null,
         vnfd_ref: kind === 'vnf' ? `eu.rondo/vnf-${m}/0.${i % 3}` : null, pop_id: pop, compute_ids: [`c-${i}-${k}`],
         interfaces: [{ cp: 'mgmt', linkId: 'mgmt', address: `10.0.${i % 250}.${k + 2}`, prefix: 24 }], state: (i + k) % 7 === 0 ? 'STOPPED' : 'STARTED',
-        cpu: 1, memory_mib: 256, created_at: created,
+        cpu: 1, memory_mib: 256, created_at: created, vnfcs: kind === 'vnf' ? [{ computeId: `c-${i}-${k}`, name: `c-${i}-${k}`, vduId: 'vdu01' }] : null,
       });
     });
   }

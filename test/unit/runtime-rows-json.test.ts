@@ -24,7 +24,7 @@ describe('row mappers read JSON rows as they read driver rows', () => {
 
   it.each(cases)('NS instance at %s.%s%s', (seconds, fraction, offset, expected) => {
     const text = pgText(seconds, fraction, offset);
-    const base = { id: 'ns-1', name: 'n', description: '', nsd_id: 'nsd', nsd_info_id: 'nsd', state: 'NOT_INSTANTIATED', tenant: 'default' };
+    const base = { id: 'ns-1', name: 'n', description: '', nsd_id: 'nsd', nsd_info_id: 'nsd', state: 'NOT_INSTANTIATED', tenant: 'default', flavour_id: null, vnf_flavours: null };
     const fromJson = toNsInstance({ ...base, created_at: text, updated_at: text });
     const fromDriver = toNsInstance({ ...base, created_at: new Date(expected), updated_at: new Date(expected) });
     expect(fromJson).toEqual(fromDriver);

@@ -68,6 +68,8 @@ export const readSol001Nsd = (doc: unknown, file: string, resolve?: ImportResolv
   const managers = readArtifactManagers([nsNode], SOL001_MANAGER_ARTIFACTS.ssm, c);
   if (c.issues.length > 0) return err(c.issues);
   const description = asText(asRecord(doc)['description']);
+  // SOL001 §6.8: one NS deployment flavour per topology template, named by the NS node's flavour_id.
+  const flavourId = asText(nsProps['flavour_id']);
   return ok({
     descriptorId: String(nsProps['descriptor_id']),
     ref: { vendor: String(nsProps['designer']), name: String(nsProps['name']), version: String(nsProps['version']) },
@@ -77,6 +79,7 @@ export const readSol001Nsd = (doc: unknown, file: string, resolve?: ImportResolv
     saps,
     virtualLinks,
     forwardingGraphs: [],
+    ...(flavourId === undefined ? {} : { deploymentFlavours: [{ id: flavourId, vnfIds: vnfs.map((v) => v.vnfId) }] }),
     ...scaling,
     ...(managers ? { managers } : {}),
     source: doc,

@@ -66,7 +66,13 @@ describe('readSol001Vnfd as tosca-parser and Tacker judge it', () => {
 
   it('takes flavour_id from substitution_mappings.properties and flavour_description from the flavour file', () => {
     const { flavour_id: _f, ...rest } = identity;
-    expect(readSol001Vnfd(top(rest), 'Definitions/top.yaml', resolve).ok).toBe(true);
+    const read = readSol001Vnfd(top(rest), 'Definitions/top.yaml', resolve);
+    if (!read.ok) throw new Error(JSON.stringify(read.error));
+    // The one flavour of the template, as the model keeps it (the VNF's instantiatedVnfInfo.flavourId).
+    expect(read.value.deploymentFlavours).toEqual([{ id: 'simple', description: 'small', vduProfiles: [], instantiationLevels: [], scalingAspects: [] }]);
+    // A literal on the node is taken over the get_input Tacker writes there.
+    const own = readSol001Vnfd(top({ ...identity, flavour_id: 'big' }), 'Definitions/top.yaml', resolve);
+    expect(own.ok && own.value.deploymentFlavours?.map((f) => f.id)).toEqual(['big']);
     // Without the flavour file both are missing.
     const alone = readSol001Vnfd(top(rest), 'Definitions/top.yaml', () => undefined);
     expect(alone.ok ? [] : alone.error.map((i) => i.path)).toEqual(

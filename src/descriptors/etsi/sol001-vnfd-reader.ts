@@ -1,4 +1,4 @@
-import type { Result, ScalingAspect, ValidationIssue, Vdu, VduCp, Vnfd, VnfCp } from '../../model/index.js';
+import type { DeploymentFlavour, Result, ScalingAspect, ValidationIssue, Vdu, VduCp, Vnfd, VnfCp } from '../../model/index.js';
 import { readArtifactManagers, SOL001_MANAGER_ARTIFACTS } from '../specific-managers.js';
 import { err, ok } from '../../model/index.js';
 import { asArray, asRecord, asText, collectIssues } from '../issue-collector.js';
@@ -64,6 +64,7 @@ export const readSol001Vnfd = (doc: unknown, file: string, resolve?: ImportResol
     else c.issues.push({ file: set.substitution?.file ?? file, path: `/topology_template/substitution_mappings/requirements/${ext}`, message: `external CP "${ext}" maps to "${cp}", which is not a VduCp bound to a VDU` });
   }
   const scalingAspects = readScaling(set);
+  const flavour = readFlavour(set, vnfNode, computes, scalingAspects);
   const managers = readArtifactManagers(of('tosca.nodes.nfv.vnf'), SOL001_MANAGER_ARTIFACTS.fsm, c);
   if (c.issues.length > 0) return err(c.issues);
   const description = asText(asRecord(doc)['description']);
@@ -79,6 +80,7 @@ export const readSol001Vnfd = (doc: unknown, file: string, resolve?: ImportResol
     scalingAspects,
     startCommands: [],
     stopCommands: [],
+    ...(flavour ? { deploymentFlavours: [flavour] } : {}),
     ...(managers ? { managers } : {}),
     source: doc,
   });
@@ -110,6 +112,44 @@ const hasProperty = (set: ToscaTemplateSet, node: ToscaNode, field: string): boo
     cur = t?.derivedFrom;
   }
   return false;
+};
+
+/**
+ * A VNF property's literal text where SOL001 lets a package set it: on the node itself,
+ * in a flavour file's `substitution_mappings.properties` for the node's type chain (Tacker
+ * writes `flavour_id: { get_input: selected_flavour }` on the node and the literal there),
+ * on the flavour file's same-named node, or as its type's default. Undefined when none is text.
+ */
+export const propertyText = (set: ToscaTemplateSet, node: ToscaNode, field: string): string | undefined => {
+  const own = node.properties[field];
+  if (typeof own === 'string' || typeof own === 'number') return String(own);
+  const types: string[] = [];
+  for (let cur: string | undefined = node.type, hops = 0; cur !== undefined && hops < 32; hops++) {
+    types.push(cur);
+    cur = set.nodeTypes.get(cur)?.derivedFrom;
+  }
+  const candidates = [...types.map((t) => set.mappedProperties.get(t)?.[field]), set.flavourProperties.get(node.name)?.[field], ...types.map((t) => set.nodeTypes.get(t)?.defaults[field])];
+  const found = candidates.find((v) => typeof v === 'string' || typeof v === 'number');
+  return found === undefined ? undefined : String(found);
+};
+
+/**
+ * The deployment flavour this VNFD describes: SOL001 puts one flavour in a topology template
+ * (Tacker's split gives one template per flavour file), named by the VNF's `flavour_id`;
+ * its VDU profiles come from each Vdu.Compute's `vdu_profile`. Instantiation levels are not
+ * read yet. Undefined when `flavour_id` is not literal text (reported elsewhere when missing).
+ */
+const readFlavour = (set: ToscaTemplateSet, vnf: ToscaNode, computes: readonly ToscaNode[], aspects: readonly ScalingAspect[]): DeploymentFlavour | undefined => {
+  const id = propertyText(set, vnf, 'flavour_id');
+  if (id === undefined) return undefined;
+  const description = propertyText(set, vnf, 'flavour_description');
+  const vduProfiles = computes.flatMap((n) => {
+    const profile = asRecord(n.properties['vdu_profile']);
+    const min = profile['min_number_of_instances'];
+    const max = profile['max_number_of_instances'];
+    return typeof min === 'number' ? [{ vdu: n.name, minInstances: min, ...(typeof max === 'number' ? { maxInstances: max } : {}) }] : [];
+  });
+  return { id, ...(description === undefined ? {} : { description }), vduProfiles, instantiationLevels: [], scalingAspects: aspects.map((a) => a.id) };
 };
 
 /** Every SOL001-mandatory VNF property is present (tosca-parser's MissingRequiredFieldError, which Tacker reports). */

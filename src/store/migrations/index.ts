@@ -19,6 +19,7 @@ import * as nsPolicies from './018-ns-policies.js';
 import * as plugins from './019-plugins.js';
 import * as scalePolicyParams from './020-scale-policy-params.js';
 import * as tunnelSteps from './022-tunnel-steps.js';
+import * as nsFlavours from './023-ns-flavours.js';
 
 /** All migrations, in order. Names never change once released. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '019-plugins': plugins,
   '020-scale-policy-params': scalePolicyParams,
   '022-tunnel-steps': tunnelSteps,
+  '023-ns-flavours': nsFlavours,
 };

@@ -128,9 +128,9 @@ async function acceptedOp(res: Response): Promise<string> {
   return body?.id ?? '';
 }
 
-/** Starts instantiation; resolves with the operation id. */
-export const instantiateNs = async (id: string, nsFlavourId = 'default'): Promise<string> =>
-  acceptedOp(await request(`/nslcm/v1/ns_instances/${encodeURIComponent(id)}/instantiate`, post({ nsFlavourId })));
+/** Starts instantiation (in `nsFlavourId`, else the NSD's own first flavour, chosen by the API); resolves with the operation id. */
+export const instantiateNs = async (id: string, nsFlavourId?: string): Promise<string> =>
+  acceptedOp(await request(`/nslcm/v1/ns_instances/${encodeURIComponent(id)}/instantiate`, post(nsFlavourId === undefined ? {} : { nsFlavourId })));
 
 /** Starts termination; resolves with the operation id. */
 export const terminateNs = async (id: string): Promise<string> =>

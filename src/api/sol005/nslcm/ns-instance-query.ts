@@ -1,6 +1,6 @@
 import type { Condition, MemberCondition, NsInstanceField, NsInstanceQuery, VnfInstanceField } from '../../../lifecycle/index.js';
 import { BadRequestError } from '../../../model/index.js';
-import { decodePageMarker, droppedAttributes, matchesFilter, parseFilter } from '../../http/sol013-query.js';
+import { decodePageMarker, droppedAttributes, parseFilter } from '../../http/sol013-query.js';
 import type { FilterTerm } from '../../http/sol013-query.js';
 import type { ListQueryValues } from '../../http/list-response.js';
 import { NS_INSTANCE_ATTRIBUTES, NS_INSTANCE_DEFAULT_EXCLUDED } from './ns-instance-view.js';
@@ -8,6 +8,8 @@ import { NS_INSTANCE_ATTRIBUTES, NS_INSTANCE_DEFAULT_EXCLUDED } from './ns-insta
 /** NsInstance attribute → NS record field. */
 const NS_FIELDS: Readonly<Record<string, NsInstanceField>> = {
   id: 'id', nsInstanceName: 'name', nsInstanceDescription: 'description', nsdId: 'nsdId', nsdInfoId: 'nsdInfoId', nsState: 'state',
+  // The stored flavour while INSTANTIATED, absent otherwise, as the view shows it (the store tests it so).
+  flavourId: 'flavourId',
 };
 /** `vnfInstance/<attr>` → VNF record field (the view's `toVnfInstanceView`). */
 const VNF_FIELDS: Readonly<Record<string, VnfInstanceField>> = {
@@ -16,9 +18,6 @@ const VNF_FIELDS: Readonly<Record<string, VnfInstanceField>> = {
 };
 /** `sapInfo/<attr>` → SAP record field (the view's `toSapInfoView`). */
 const SAP_FIELDS: Readonly<Record<string, VnfInstanceField>> = { id: 'id', sapdId: 'memberId', sapName: 'memberId', memberId: 'memberId', popId: 'popId', state: 'state' };
-
-/** A condition that no row meets. */
-const NOTHING: Condition<NsInstanceField> = { field: 'id', op: 'in', values: [] };
 
 const unsupported = (t: FilterTerm, supported: string) =>
   new BadRequestError(`filter attribute ${t.path.join('/')} cannot be filtered on; use one of ${supported}`, { code: 'INVALID_FILTER' });
@@ -33,17 +32,8 @@ function conditionsOf(t: FilterTerm): (Condition<NsInstanceField> | MemberCondit
     if (!field) throw unsupported(t, Object.keys(fields).map((f) => `${attr}/${f}`).join(', '));
     return [{ member: attr === 'vnfInstance' ? 'vnf' : 'sap', field, op, values }];
   }
-  if (attr === 'flavourId' && sub === undefined) {
-    // Derived: 'default' when INSTANTIATED, absent otherwise. Test the term on 'default'
-    // and turn the answer into a state condition (an absent value fails positive
-    // operators and passes negative ones, as SOL013 reads it).
-    const onDefault = matchesFilter({ flavourId: 'default' }, [t]);
-    const negative = op === 'neq' || op === 'nin' || op === 'ncont';
-    if (negative) return onDefault ? [] : [{ field: 'state', op: 'neq', values: ['INSTANTIATED'] }];
-    return onDefault ? [{ field: 'state', op: 'eq', values: ['INSTANTIATED'] }] : [NOTHING];
-  }
   const field = sub === undefined ? NS_FIELDS[attr] : undefined;
-  if (!field) throw unsupported(t, [...Object.keys(NS_FIELDS), 'flavourId', 'vnfInstance/…', 'sapInfo/…'].join(', '));
+  if (!field) throw unsupported(t, [...Object.keys(NS_FIELDS), 'vnfInstance/…', 'sapInfo/…'].join(', '));
   return [{ field, op, values }];
 }
 

@@ -32,7 +32,8 @@ export function instantiateRequestOf(body: Static<typeof InstantiateNsRequestSch
     ...(Object.keys(allPins).length > 0 ? { pins: allPins } : {}),
     ...(typeof autoRollback === 'boolean' ? { autoRollback } : {}),
     ...(body?.nsInstantiationLevelId !== undefined ? { nsInstantiationLevelId: body.nsInstantiationLevelId } : {}),
-    ...(Object.keys(rest).length > 0 || body?.nsFlavourId ? { additionalParams: { ...rest, ...(body?.nsFlavourId ? { nsFlavourId: body.nsFlavourId } : {}) } } : {}),
+    ...(body?.nsFlavourId !== undefined ? { nsFlavourId: body.nsFlavourId } : {}),
+    ...(Object.keys(rest).length > 0 ? { additionalParams: rest } : {}),
   };
 }
 
@@ -119,7 +120,8 @@ export const nsInstanceRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
   const view = async (ctx: AuthContext, id: string, base: string) => {
     const scope = { tenant: tenantFilter(ctx) };
     const [ns, vnfs, pops] = await Promise.all([lifecycle.getNs(id, scope), lifecycle.listVnfsOf([id], scope), popMap()]);
-    return toNsInstanceView(ns, vnfs, pops, base);
+    const shown = await lifecycle.shownRecords(ns, vnfs);
+    return toNsInstanceView(shown.ns, shown.vnfs, pops, base);
   };
   /** The lifecycle request, limited to the PoPs the caller may use. */
   const scopedRequest = async (ctx: AuthContext, body: Static<typeof InstantiateNsRequestSchema> | undefined): Promise<InstantiateRequest> => {
@@ -164,7 +166,9 @@ export const nsInstanceRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = a
         else byNs.set(v.nsInstanceId, [v]);
       }
       const base = baseUrl(request);
-      const views = page.items.map((ns) => toNsInstanceView(ns, byNs.get(ns.id) ?? [], pops, base));
+      // Records from before flavours and VNFC VDUs were kept are completed (a read each); others as they are.
+      const shown = await Promise.all(page.items.map((ns) => lifecycle.shownRecords(ns, byNs.get(ns.id) ?? [])));
+      const views = shown.map((r) => toNsInstanceView(r.ns, r.vnfs, pops, base));
       return pagedResponse(request, reply, views, page.next, plan.drop);
     },
   );

@@ -29,8 +29,11 @@ const vimConnectionInfo = (popId: string, pops: ReadonlyMap<string, VimAccount>)
 /** SOL003 VnfOperationalStateType has only STARTED/STOPPED; Rondo's FAILED reads as STOPPED there. */
 const vnfState = (v: VnfInstance): 'STARTED' | 'STOPPED' => (v.state === 'STARTED' ? 'STARTED' : 'STOPPED');
 
-/** One VNF as SOL005 `VnfInstance` (plus Rondo extensions `memberId`, `popId`, `state`, `interfaces`). */
-export function toVnfInstanceView(v: VnfInstance, pops: ReadonlyMap<string, VimAccount>) {
+/**
+ * One VNF as SOL005 `VnfInstance` (plus Rondo extensions `memberId`, `popId`, `state`,
+ * `interfaces`); `flavourId` is the VNF deployment flavour its NS instance records for it.
+ */
+export function toVnfInstanceView(v: VnfInstance, pops: ReadonlyMap<string, VimAccount>, flavourId: string) {
   const [vendor, name, version] = (v.vnfdRef ?? '//').split('/');
   return {
     id: v.id,
@@ -48,15 +51,15 @@ export function toVnfInstanceView(v: VnfInstance, pops: ReadonlyMap<string, VimA
     vimConnectionInfo: vimConnectionInfo(v.popId, pops),
     instantiationState: 'INSTANTIATED' as const,
     instantiatedVnfInfo: {
-      flavourId: 'default',
+      flavourId,
       vnfState: vnfState(v),
       extCpInfo: v.interfaces.map((i) => ({ id: `${v.memberId}-${i.cp}`, cpdId: i.cp, cpProtocolInfo: cpProtocolInfo(i) })),
       vnfcResourceInfo: v.computeIds.map((computeId, k) => {
         const vnfc = v.vnfcs?.find((c) => c.computeId === computeId);
         return {
           id: `${v.memberId}-vnfc-${k}`,
-          // Records from before VNFCs were kept guess the VDU from the position.
-          vduId: vnfc?.vduId ?? (v.computeIds.length === 1 ? 'vdu01' : `vdu${String(k + 1).padStart(2, '0')}`),
+          // The VDU the compute was planned for (older records are completed from its step or VNFD before they get here).
+          vduId: vnfc?.vduId ?? '',
           computeResource: { vimId: v.popId, vimConnectionId: v.popId, resourceId: computeId, vimLevelResourceType: pops.get(v.popId)?.type === 'openstack' ? 'OS::Nova::Server' : 'container' },
           // Rondo: the compute's VIM name and, for one a scale-out added, its aspect and level.
           ...(vnfc ? { metadata: { name: vnfc.name, ...(vnfc.aspectId !== undefined ? { aspectId: vnfc.aspectId, scaleLevel: vnfc.scaleLevel } : {}) } } : {}),
@@ -88,7 +91,10 @@ export function toSapInfoView(s: VnfInstance) {
   };
 }
 
-/** SOL005 `NsInstance` as Rondo answers it. */
+/**
+ * SOL005 `NsInstance` as Rondo answers it: `flavourId` (and each VNF's) as recorded when it
+ * was instantiated, shown while INSTANTIATED (SOL005: present only then).
+ */
 export function toNsInstanceView(ns: NsInstance, vnfs: readonly VnfInstance[], pops: ReadonlyMap<string, VimAccount>, base: string) {
   const self = `${base}/nslcm/v1/ns_instances/${ns.id}`;
   const instantiated = ns.state === 'INSTANTIATED';
@@ -98,8 +104,8 @@ export function toNsInstanceView(ns: NsInstance, vnfs: readonly VnfInstance[], p
     nsInstanceDescription: ns.description,
     nsdId: ns.nsdId,
     nsdInfoId: ns.nsdInfoId,
-    ...(instantiated ? { flavourId: 'default' } : {}),
-    vnfInstance: vnfs.filter((v) => v.kind === 'vnf').map((v) => toVnfInstanceView(v, pops)),
+    ...(instantiated && ns.flavourId !== undefined ? { flavourId: ns.flavourId } : {}),
+    vnfInstance: vnfs.filter((v) => v.kind === 'vnf').map((v) => toVnfInstanceView(v, pops, ns.vnfFlavours?.[v.memberId] ?? '')),
     sapInfo: vnfs.filter((v) => v.kind === 'sap').map(toSapInfoView),
     nsState: ns.state,
     _links: {
@@ -146,7 +152,10 @@ export const CreateNsRequestSchema = Type.Object({
 /** SOL005 InstantiateNsRequest (Rondo's subset) with placement in additionalParamsForNs. */
 export const InstantiateNsRequestSchema = Type.Object(
   {
-    nsFlavourId: Type.Optional(Type.String()),
+    nsFlavourId: Type.Optional(Type.String({
+      minLength: 1,
+      description: 'An NS deployment flavour of the NSD (SOL006 df id, SOL001 NS flavour_id; `default` for a 5GTANGO NSD); default: the NSD\'s first, the one Rondo instantiates (422 NS_FLAVOUR_UNKNOWN for another)',
+    })),
     nsInstantiationLevelId: Type.Optional(Type.String({ minLength: 1, description: 'An NS instantiation level of the NSD to instantiate at; default: the NSD\'s default level' })),
     additionalParamsForNs: Type.Optional(
       Type.Object(
