@@ -91,17 +91,25 @@ export async function runGraph(steps: readonly OpStep[], deps: PhaseDeps, graph:
       else dependents.set(n, [s.id]);
     }
   }
-  // The ready steps, in step order.
-  const ready: OpStep[] = steps.filter((s) => waitsOn.get(s.id) === 0);
+  // The ready steps of each slot, in step order (they mostly become ready in that order).
+  const slots = new Map(steps.map((s) => [s.id, graph.slot(s)]));
+  const slotOf = (s: OpStep): StepSlot => slots.get(s.id) as StepSlot;
+  const ready = new Map<string, OpStep[]>();
+  let readyCount = 0;
   const becomeReady = (s: OpStep): void => {
+    const key = slotOf(s).key;
+    let q = ready.get(key);
+    if (!q) ready.set(key, (q = []));
     const at = order.get(s.id) ?? 0;
-    let i = ready.length;
-    while (i > 0 && (order.get((ready[i - 1] as OpStep).id) ?? 0) > at) i--;
-    ready.splice(i, 0, s);
+    let i = q.length;
+    while (i > 0 && (order.get((q[i - 1] as OpStep).id) ?? 0) > at) i--;
+    q.splice(i, 0, s);
+    readyCount++;
   };
+  for (const s of steps) if (waitsOn.get(s.id) === 0) becomeReady(s);
   const busy = new Map<string, number>();
   const release = (s: OpStep): void => {
-    const key = graph.slot(s).key;
+    const key = slotOf(s).key;
     busy.set(key, (busy.get(key) ?? 1) - 1);
   };
   const marked = new Set<string>();
@@ -219,21 +227,22 @@ export async function runGraph(steps: readonly OpStep[], deps: PhaseDeps, graph:
   function pump(): void {
     if (marking) return;
     const take: OpStep[] = [];
-    if (!stopped()) {
-      for (let i = 0; i < ready.length; i++) {
-        const s = ready[i] as OpStep;
-        const { key, limit } = graph.slot(s);
-        const n = busy.get(key) ?? 0;
-        if (n >= limit) continue;
-        busy.set(key, n + 1);
-        ready.splice(i--, 1);
-        take.push(s);
+    if (readyCount > 0 && !stopped()) {
+      for (const [key, q] of ready) {
+        let n = busy.get(key) ?? 0;
+        const limit = q[0] ? slotOf(q[0]).limit : 0;
+        while (q.length > 0 && n < limit) {
+          take.push(q.shift() as OpStep);
+          n++;
+          readyCount--;
+        }
+        busy.set(key, n);
       }
     }
     const unmarked = take.filter((s) => !marked.has(s.id));
     if (unmarked.length === 0) {
       launch(take);
-      if (active === 0 && unwritten === 0 && (ready.length === 0 || stopped())) settle();
+      if (active === 0 && unwritten === 0 && (readyCount === 0 || stopped())) settle();
       return;
     }
     // Marked RUNNING a batch ahead, in step order: these, then the next ones not marked yet.
