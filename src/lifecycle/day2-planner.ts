@@ -2,7 +2,7 @@ import type { VnfInstance, Vnfd } from '../model/index.js';
 import { RondoError } from '../model/index.js';
 import type { ComputeInfo } from '../vim/index.js';
 import type { Built, NsBuild } from './ns-build.js';
-import type { ComputeStepParams, PlannedStep, PowerStepParams, RecreateStepParams } from './ns-plan-types.js';
+import type { ComputeStepParams, PlannedStep, UnnumberedStep, PowerStepParams, RecreateStepParams } from './ns-plan-types.js';
 import { DAY2_PHASES } from './ns-plan-types.js';
 import { stopCommandsByVdu } from './vnf-commands.js';
 
@@ -31,9 +31,9 @@ export const isSick = (c: ComputeInfo | undefined): boolean => !c || c.state !==
 
 /** Steps of one day-2 plan, gathered per phase and numbered in phase order. */
 class Day2Steps {
-  readonly #byPhase: Omit<PlannedStep, 'seq'>[][] = [[], [], [], []];
+  readonly #byPhase: UnnumberedStep[][] = [[], [], [], []];
 
-  add(step: Omit<PlannedStep, 'seq'>): void {
+  add(step: UnnumberedStep): void {
     this.#byPhase[step.phase]?.push(step);
   }
 

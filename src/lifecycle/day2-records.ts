@@ -1,15 +1,10 @@
 import type { InterfaceRecord, OpStep, VnfInstance } from '../model/index.js';
-import type { PowerStepParams, RecreateStepParams, RemoveStepParams } from './ns-plan-types.js';
-import type { ComputeStepResult } from './step-runner.js';
+import { computeResultOf, isStepOf } from './op-step-view.js';
 import type { VnfPatch, VnfInstanceRepository } from './ports.js';
 
-const byMember = <P extends { readonly memberId: string }>(steps: readonly OpStep[], action: string): Map<string, { step: OpStep; params: P }[]> => {
-  const out = new Map<string, { step: OpStep; params: P }[]>();
-  for (const s of steps) {
-    if (s.kind !== 'compute' || s.params['action'] !== action) continue;
-    const params = s.params as unknown as P;
-    out.set(params.memberId, [...(out.get(params.memberId) ?? []), { step: s, params }]);
-  }
+const byMember = <S extends { readonly params: { readonly memberId: string } }>(steps: readonly S[]): Map<string, S[]> => {
+  const out = new Map<string, S[]>();
+  for (const s of steps) out.set(s.params.memberId, [...(out.get(s.params.memberId) ?? []), s]);
   return out;
 };
 
@@ -21,19 +16,22 @@ const byMember = <P extends { readonly memberId: string }>(steps: readonly OpSte
  */
 export function healPatches(vnfs: readonly VnfInstance[], steps: readonly OpStep[]): Map<string, VnfPatch> {
   const out = new Map<string, VnfPatch>();
-  for (const [memberId, done] of byMember<RecreateStepParams>(steps, 'recreate')) {
+  for (const [memberId, done] of byMember(steps.filter((s) => isStepOf(s, 'compute', 'recreate')))) {
     const vnf = vnfs.find((v) => v.memberId === memberId);
-    const made = done.filter((d) => d.step.state === 'DONE' && d.step.result);
+    const made = done.flatMap((s) => {
+      const result = computeResultOf(s);
+      return result ? [{ replaces: s.params.replaces, result }] : [];
+    });
     if (!vnf || made.length === 0) continue;
-    const replaced = new Map(made.map((d) => [d.params.replaces, (d.step.result as unknown as ComputeStepResult).computeId]));
-    const realised = made.flatMap((d) => (d.step.result as unknown as ComputeStepResult).interfaces);
+    const replaced = new Map(made.map((d) => [d.replaces, d.result.computeId]));
+    const realised = made.flatMap((d) => d.result.interfaces);
     const interfaces = vnf.interfaces.map((i): InterfaceRecord => {
       const now = realised.find((r) => r.linkId === i.linkId && r.address === i.address);
       if (!now) return i;
       const { ifName: _i, macAddress: _m, ...rest } = i;
       return { ...rest, ...(now.ifName ? { ifName: now.ifName } : {}), ...(now.macAddress ? { macAddress: now.macAddress } : i.macAddress ? { macAddress: i.macAddress } : {}) };
     });
-    const all = done.every((d) => d.step.state === 'DONE');
+    const all = done.every((s) => s.state === 'DONE');
     out.set(vnf.id, {
       computeIds: vnf.computeIds.map((id) => replaced.get(id) ?? id), interfaces,
       ...(vnf.vnfcs ? { vnfcs: vnf.vnfcs.map((c) => ({ ...c, computeId: replaced.get(c.computeId) ?? c.computeId })) } : {}),
@@ -49,9 +47,9 @@ export function healPatches(vnfs: readonly VnfInstance[], steps: readonly OpStep
 export function operatePatches(vnfs: readonly VnfInstance[], steps: readonly OpStep[]): Map<string, VnfPatch> {
   const out = new Map<string, VnfPatch>();
   for (const action of ['stop', 'start'] as const) {
-    for (const [memberId, done] of byMember<PowerStepParams>(steps, action)) {
+    for (const [memberId, done] of byMember(steps.filter((s) => isStepOf(s, 'compute', action)))) {
       const vnf = vnfs.find((v) => v.memberId === memberId);
-      if (!vnf || !done.every((d) => d.step.state === 'DONE')) continue;
+      if (!vnf || !done.every((s) => s.state === 'DONE')) continue;
       out.set(vnf.id, { state: action === 'stop' ? 'STOPPED' : 'STARTED' });
     }
   }
@@ -73,9 +71,8 @@ export async function recordDay2(kind: 'HEAL' | 'UPDATE', nsInstanceId: string, 
 export async function recordRemoved(nsInstanceId: string, steps: readonly OpStep[], repo: Pick<VnfInstanceRepository, 'deleteMembers'>): Promise<void> {
   const byMemberId = new Map<string, boolean>();
   for (const s of steps) {
-    if (s.kind !== 'compute' || s.params['action'] !== 'remove') continue;
-    const p = s.params as unknown as RemoveStepParams;
-    byMemberId.set(p.memberId, (byMemberId.get(p.memberId) ?? true) && s.state === 'DONE');
+    if (!isStepOf(s, 'compute', 'remove')) continue;
+    byMemberId.set(s.params.memberId, (byMemberId.get(s.params.memberId) ?? true) && s.state === 'DONE');
   }
   const gone = [...byMemberId].filter(([, done]) => done).map(([m]) => m);
   if (gone.length > 0) await repo.deleteMembers(nsInstanceId, gone);

@@ -12,8 +12,8 @@ export interface StackInterface extends PlannedInterface {
   readonly vduCp: string;
 }
 
-/** `stack` step: create the Heat stack of one VNF (every VDU, port and internal link). */
-export interface StackStepParams {
+/** `stack` step: create the Heat stack of one VNF (every VDU, port and internal link). A type alias: see ns-plan-types.ts. */
+export type StackStepParams = {
   readonly action: 'create';
   /** Stack name, `rondo-<ns8>-<vnfId>`. */
   readonly name: string;
@@ -27,23 +27,23 @@ export interface StackStepParams {
   readonly vdus: readonly string[];
   readonly interfaces: readonly StackInterface[];
   readonly demand: Capacity;
-}
+};
 
 /** TERMINATE `stack` step: delete the NS's stacks on one PoP. */
-export interface StackSweepParams {
+export type StackSweepParams = {
   readonly action: 'sweep';
   /** Stack names to delete (missing ones are fine); stacks found by label are added. */
   readonly names: readonly string[];
-}
+};
 
 /** What a DONE `stack` step records (and the VNFR is made from). */
-export interface StackStepResult {
+export type StackStepResult = {
   readonly stackId: string;
   readonly name: string;
   readonly computeIds: readonly string[];
   readonly interfaces: readonly (PlannedInterface & { readonly vduCp: string })[];
   readonly outputs: Readonly<Record<string, unknown>>;
-}
+};
 
 /** Stack name of a VNF: `rondo-<ns8>-<vnfId>` (the compute naming scheme, without VDU). */
 export const stackName = (nsInstanceId: string, vnfId: string): string => computeName(nsInstanceId, vnfId);

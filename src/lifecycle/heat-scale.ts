@@ -19,7 +19,9 @@ import { heatDriverOf } from './heat-ports.js';
 import type { StackInterface, StackStepParams } from './heat-plan.js';
 import { capacityParam, outputValues, scaleParameters } from './heat-stack-template.js';
 import type { Built, NsBuild } from './ns-build.js';
-import type { PlannedStep } from './ns-plan-types.js';
+import type { UnnumberedStep } from './ns-plan-types.js';
+import { isStepOf, stackScaleResultOf } from './op-step-view.js';
+import type { TypedOpStepWith } from './op-step-view.js';
 import { SCALE_PHASES } from './ns-plan-types.js';
 import { vduCpu } from './ns-placement.js';
 import type { VnfPatch } from './ports.js';
@@ -27,8 +29,8 @@ import type { ScaleAspect } from './scale-aspects.js';
 import { scaleLevels } from './scale-aspects.js';
 import type { ScaleChange } from './scale-requests.js';
 
-/** SCALE `stack` step: set one scaling group of a VNF's stack to the size of a level. */
-export interface StackScaleParams {
+/** SCALE `stack` step: set one scaling group of a VNF's stack to the size of a level (a type alias: see ns-plan-types.ts). */
+export type StackScaleParams = {
   readonly action: 'scale';
   /** The stack. */
   readonly name: string;
@@ -48,15 +50,15 @@ export interface StackScaleParams {
   readonly interfaces: readonly StackInterface[];
   /** What one server of each VDU asks of the PoP (from the VNFD; empty when unknown). */
   readonly vduDemand: Readonly<Record<string, Capacity>>;
-}
+};
 
 /** What a DONE SCALE `stack` step records: the VNF's servers and addresses after the update. */
-export interface StackScaleResult {
+export type StackScaleResult = {
   readonly name: string;
   readonly capacity: number;
   readonly vnfcs: readonly VnfcRecord[];
   readonly interfaces: readonly InterfaceRecord[];
-}
+};
 
 /** A scaling group of a stack: sizes from its template, `delta` members per step (its `_scale_out` policy). */
 export interface StackGroup {
@@ -84,7 +86,7 @@ export function stackGroupOf(template: HotDocument, aspect: string): StackGroup 
 const levelAt = (g: StackGroup, capacity: number): number => Math.max(0, Math.floor((capacity - g.min) / g.delta));
 
 /** The stack a VNF was made as, when it runs as one (its computes were made by no compute step). */
-export function stackOf(vnf: VnfInstance, build: NsBuild): Built<StackStepParams> | undefined {
+export function stackOf(vnf: Pick<VnfInstance, 'memberId' | 'computeIds'>, build: NsBuild): Built<StackStepParams> | undefined {
   if (vnf.computeIds.length > 0 && vnf.computeIds.every((id) => build.computes.has(id))) return undefined;
   return build.stacks?.get(vnf.memberId);
 }
@@ -110,8 +112,8 @@ export function currentLevel(vnf: VnfInstance, build: NsBuild, aspect: ScaleAspe
  * Splits a SCALE's changes: those of VNFs running as Heat stacks become one `stack` step
  * each (phase `computes`), the others are left for the container planner. Pure.
  */
-export function planStackScale(vnfs: readonly VnfInstance[], changes: readonly ScaleChange[], build: NsBuild, vnfds: Readonly<Record<string, Vnfd>> = {}): { steps: Omit<PlannedStep, 'seq'>[]; rest: ScaleChange[] } {
-  const steps: Omit<PlannedStep, 'seq'>[] = [];
+export function planStackScale(vnfs: readonly Pick<VnfInstance, 'memberId' | 'kind' | 'computeIds'>[], changes: readonly ScaleChange[], build: NsBuild, vnfds: Readonly<Record<string, Vnfd>> = {}): { steps: UnnumberedStep[]; rest: ScaleChange[] } {
+  const steps: UnnumberedStep[] = [];
   const rest: ScaleChange[] = [];
   for (const change of changes) {
     const vnf = vnfs.find((v) => v.memberId === change.memberId && v.kind === 'vnf');
@@ -148,9 +150,9 @@ function groupSize(s: HeatStackInfo, aspect: string, vdus: readonly string[]): n
  * without change. Scale-in: Heat removes the group's oldest members first.
  * @throws VimError NOT_SUPPORTED (a driver without stack updates), what the update throws.
  */
-export async function runStackScale(step: OpStep, driver: VimDriver, signal: AbortSignal, capacity?: number): Promise<StackScaleResult> {
+export async function runStackScale(step: TypedOpStepWith<'stack', 'scale'>, driver: VimDriver, signal: AbortSignal, capacity?: number): Promise<StackScaleResult> {
   const heat = heatDriverOf(driver, step.popId);
-  const p = step.params as unknown as StackScaleParams;
+  const p = step.params;
   if (!heat.updateStack) throw new VimError('NOT_SUPPORTED', driver.name, `PoP ${step.popId} (${driver.name}) cannot update Heat stacks, so it cannot scale ${p.memberId}`);
   const target = capacity ?? p.capacity;
   const parameters = { ...p.parameters, [capacityParam(p.aspectId)]: String(target) };
@@ -187,11 +189,12 @@ function stackScaleResult(p: StackScaleParams, s: HeatStackInfo, capacity: numbe
 export function stackScalePatches(vnfs: readonly VnfInstance[], steps: readonly OpStep[]): Map<string, VnfPatch> {
   const out = new Map<string, VnfPatch>();
   for (const s of [...steps].sort((a, b) => a.seq - b.seq)) {
-    if (s.kind !== 'stack' || s.params['action'] !== 'scale' || s.state !== 'DONE' || !s.result) continue;
-    const p = s.params as unknown as StackScaleParams;
+    const r = stackScaleResultOf(s);
+    if (!r || !isStepOf(s, 'stack', 'scale')) continue;
+    const p = s.params;
     const vnf = vnfs.find((v) => v.memberId === p.memberId && v.kind === 'vnf');
     if (!vnf) continue;
-    out.set(vnf.id, stackPatch(vnf, p, s.result as unknown as StackScaleResult, p.toLevel));
+    out.set(vnf.id, stackPatch(vnf, p, r, p.toLevel));
   }
   return out;
 }

@@ -6,9 +6,10 @@ import type { ExecutorDeps } from './executor-deps.js';
 import type { HeatStackDriver, HeatStackInfo, HotDocument } from './heat-ports.js';
 import { heatDriverOf } from './heat-ports.js';
 import type { StackStepParams, StackStepResult, StackSweepParams } from './heat-plan.js';
+import { isStepOf, stackResultOf } from './op-step-view.js';
+import type { TypedOpStep } from './op-step-view.js';
 import { outputValues } from './heat-stack-template.js';
 import { runStackScale, stackScaleStatus, stackVnfcs } from './heat-scale.js';
-import type { StackScaleParams } from './heat-scale.js';
 import type { StoredOpOcc, VnfRecord } from './ports.js';
 import { forEachInLanes } from './lanes.js';
 
@@ -29,12 +30,11 @@ export interface StackStepContext {
  * @throws VimError NOT_SUPPORTED (PoP without Heat), NOT_FOUND (image), QUOTA or
  *   UNEXPECTED_RESPONSE with Heat's reason (stack failed), TIMEOUT.
  */
-export async function runStackStep(step: OpStep, ctx: StackStepContext, driver: VimDriver): Promise<Record<string, unknown>> {
+export async function runStackStep(step: TypedOpStep<'stack'>, ctx: StackStepContext, driver: VimDriver): Promise<Record<string, unknown>> {
   const heat = heatDriverOf(driver, step.popId);
-  const params = step.params as unknown as StackStepParams | StackSweepParams | StackScaleParams;
-  if (params.action === 'sweep') return sweepStacks(heat, ctx, params);
-  if (params.action === 'scale') return runStackScale(step, driver, ctx.signal) as unknown as Promise<Record<string, unknown>>;
-  const p = params;
+  if (isStepOf(step, 'stack', 'scale')) return runStackScale(step, driver, ctx.signal);
+  const p = step.params;
+  if (p.action === 'sweep') return sweepStacks(heat, ctx, p);
   const ids = new Map<string, string>();
   for (const image of p.images) {
     const id = heat.imageId ? await heat.imageId(image, ctx.signal) : (await driver.hasImage(image, ctx.signal)) ? image : undefined;
@@ -50,7 +50,7 @@ export async function runStackStep(step: OpStep, ctx: StackStepContext, driver: 
     await heat.createStack(p.name, template, files, p.parameters, labels, ctx.signal);
   }
   const done = await heat.waitStack(p.name, { signal: ctx.signal });
-  return stackResult(p, done) as unknown as Record<string, unknown>;
+  return stackResult(p, done);
 }
 
 /** The templates with each server's image name replaced by the image's id. */
@@ -85,8 +85,7 @@ async function sweepStacks(heat: HeatStackDriver, ctx: StackStepContext, p: Stac
 
 /** Rollback of a `stack` step: deletes its stack and waits until it is gone (missing is fine). */
 export async function undoStackStep(step: OpStep, driver: VimDriver, signal: AbortSignal): Promise<void> {
-  const p = step.params as unknown as StackStepParams | StackSweepParams;
-  if (p.action === 'create') await heatDriverOf(driver, step.popId).deleteStack(p.name, { signal });
+  if (isStepOf(step, 'stack', 'create')) await heatDriverOf(driver, step.popId).deleteStack(step.params.name, { signal });
 }
 
 /** VNFRs from the op's DONE `stack` steps (one per VNF, one VNFC per server, each scaling group's level), written in one batch. */
@@ -94,9 +93,9 @@ export async function recordStackVnfs(op: StoredOpOcc, steps: readonly OpStep[],
   const createdAt = deps.clock.now().toISOString();
   const records: VnfRecord[] = [];
   for (const s of steps) {
-    if (s.kind !== 'stack' || s.state !== 'DONE' || !s.result || s.params['action'] !== 'create') continue;
-    const p = s.params as unknown as StackStepParams;
-    const r = s.result as unknown as StackStepResult;
+    const r = stackResultOf(s);
+    if (!r || !isStepOf(s, 'stack', 'create')) continue;
+    const p = s.params;
     records.push({
       id: deps.ids.next(), nsInstanceId: op.nsInstanceId, memberId: p.memberId, kind: 'vnf', vnfdId: p.vnfdId, vnfdRef: p.vnfdRef, vnfPkgId: pkgIds[p.memberId] ?? null, popId: s.popId,
       computeIds: r.computeIds, interfaces: r.interfaces.map((i) => ({ cp: i.cp, linkId: i.linkId, address: i.address, prefix: i.prefix })),

@@ -14,8 +14,10 @@ export type { LifecycleTopic, LifecycleTopics, NsChangedEvent, NsInstanceEvent, 
 export { INSTANTIATE_PHASES, TERMINATE_PHASES, DAY2_PHASES } from './ns-plan-types.js';
 export type {
   NsPlan, PlannedStep, PlannedNetwork, PlannedInterface, PlannedRoute, ComputeStepParams, NetworkStepParams, RouteStepParams, CommandStepParams, SweepStepParams,
-  RecreateStepParams, PowerStepParams,
+  RecreateStepParams, PowerStepParams, TunnelStepParams, StepParamsByKind, StepAction, StepParamsWith, PlannedStepOf, UnnumberedStep,
 } from './ns-plan-types.js';
+export { typedStep, isStepOf, computeResultOf, stackResultOf, stackScaleResultOf } from './op-step-view.js';
+export type { TypedOpStep, TypedOpStepWith } from './op-step-view.js';
 // Day-2 operations: HEAL and UPDATE (OPERATE_VNF).
 export { planHeal, planOperate, isSick, STOP_GRACE_SECONDS } from './day2-planner.js';
 export type { HealTarget, OperateChange, HealPlanInput, OperatePlanInput } from './day2-planner.js';

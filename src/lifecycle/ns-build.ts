@@ -2,6 +2,7 @@ import type { OpStep } from '../model/index.js';
 import type { StackStepParams } from './heat-plan.js';
 import type { CommandStepParams, ComputeStepParams, RecreateStepParams, RouteStepParams } from './ns-plan-types.js';
 import type { OpOccRepository, OpStepRepository } from './ports.js';
+import { typedStep } from './op-step-view.js';
 
 /** A step's params with the PoP it ran on. */
 export interface Built<P> {
@@ -42,20 +43,17 @@ export function nsBuildOf(steps: readonly OpStep[]): NsBuild {
   const routes = new Map<string, Built<RouteStepParams>>();
   const starts = new Map<string, Built<CommandStepParams>>();
   const stacks = new Map<string, Built<StackStepParams>>();
-  for (const s of steps) {
-    if (s.state !== 'DONE') continue;
-    const action = s.params['action'];
-    if (s.kind === 'compute' && (action === 'create' || action === 'recreate') && typeof s.result?.['computeId'] === 'string') {
-      computes.set(s.result['computeId'], { params: specOf(s.params as unknown as ComputeStepParams | RecreateStepParams), popId: s.popId });
+  for (const step of steps) {
+    if (step.state !== 'DONE') continue;
+    const s = typedStep(step);
+    if (s.kind === 'compute' && (s.params.action === 'create' || s.params.action === 'recreate') && typeof s.result?.['computeId'] === 'string') {
+      computes.set(s.result['computeId'], { params: specOf(s.params), popId: s.popId });
     } else if (s.kind === 'route') {
-      const p = s.params as unknown as RouteStepParams;
-      routes.set(p.compute, { params: p, popId: s.popId });
+      routes.set(s.params.compute, { params: s.params, popId: s.popId });
     } else if (s.kind === 'start') {
-      const p = s.params as unknown as CommandStepParams;
-      starts.set(p.compute, { params: p, popId: s.popId });
-    } else if (s.kind === 'stack' && action === 'create') {
-      const p = s.params as unknown as StackStepParams;
-      stacks.set(p.memberId, { params: p, popId: s.popId });
+      starts.set(s.params.compute, { params: s.params, popId: s.popId });
+    } else if (s.kind === 'stack' && s.params.action === 'create') {
+      stacks.set(s.params.memberId, { params: s.params, popId: s.popId });
     }
   }
   return { computes, routes, starts, stacks };

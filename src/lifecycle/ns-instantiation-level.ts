@@ -1,10 +1,12 @@
-import type { Nsd, VnfInstance, Vnfd } from '../model/index.js';
+import type { Nsd, Vnfd } from '../model/index.js';
 import { BadRequestError, RondoError } from '../model/index.js';
 import type { NsBuild, Built } from './ns-build.js';
 import type { CommandStepParams, ComputeStepParams, PlannedStep, RouteStepParams } from './ns-plan-types.js';
 import { INSTANTIATE_PHASES } from './ns-plan-types.js';
 import { scaleAspectsOf } from './scale-aspects.js';
 import { planScale } from './scale-planner.js';
+import type { ScaleMember } from './scale-planner.js';
+import { isStepOf } from './op-step-view.js';
 import { targetsOf } from './scale-ns-requests.js';
 import type { ScaleChange } from './scale-requests.js';
 
@@ -50,7 +52,7 @@ export function instantiationLevelChanges(nsd: Nsd, levelId: string | undefined,
  * (capped at the aspect's maximum). A Heat stack boots its own counts. Pure.
  */
 export function vnfDefaultLevelChanges(steps: readonly PlannedStep[], vnfds: Readonly<Record<string, Vnfd>>, covered: ReadonlySet<string>): ScaleChange[] {
-  const members = new Set(steps.flatMap((s) => (s.kind === 'compute' && (s.params as ComputeStepParams).memberKind === 'vnf' ? [(s.params as ComputeStepParams).memberId] : [])));
+  const members = new Set(steps.flatMap((s) => (isStepOf(s, 'compute', 'create') && s.params.memberKind === 'vnf' ? [s.params.memberId] : [])));
   return [...members].filter((m) => !covered.has(m)).flatMap((memberId) => {
     const vnfd = vnfds[memberId];
     if (!vnfd) return [];
@@ -76,15 +78,16 @@ export function withInstantiationLevel(nsInstanceId: string, steps: readonly Pla
   const starts = new Map<string, Built<CommandStepParams>>();
   const members = new Map<string, { kind: 'vnf' | 'sap'; popId: string; names: string[] }>();
   for (const s of steps) {
-    if (s.kind === 'compute') {
-      const p = s.params as ComputeStepParams;
+    // An INSTANTIATE plan's computes are all made (`create`).
+    if (isStepOf(s, 'compute', 'create')) {
+      const p = s.params;
       computes.set(s.target, { params: p, popId: s.popId });
       const m = members.get(p.memberId) ?? members.set(p.memberId, { kind: p.memberKind, popId: s.popId, names: [] }).get(p.memberId);
       m?.names.push(s.target);
     } else if (s.kind === 'route') {
-      routes.set((s.params as RouteStepParams).compute, { params: s.params as RouteStepParams, popId: s.popId });
+      routes.set(s.params.compute, { params: s.params, popId: s.popId });
     } else if (s.kind === 'start') {
-      starts.set((s.params as CommandStepParams).compute, { params: s.params as CommandStepParams, popId: s.popId });
+      starts.set(s.params.compute, { params: s.params, popId: s.popId });
     }
   }
   for (const c of changes) {
@@ -93,10 +96,10 @@ export function withInstantiationLevel(nsInstanceId: string, steps: readonly Pla
     }
   }
   // The NS as the plan leaves it, each compute known by its name until the VIM gives it an id.
-  const vnfs = [...members].map(([memberId, m]) => ({
-    id: memberId, nsInstanceId, memberId, kind: m.kind, popId: m.popId, computeIds: m.names, state: 'STARTED',
+  const vnfs = [...members].map(([memberId, m]): ScaleMember => ({
+    memberId, kind: m.kind, computeIds: m.names,
     interfaces: m.names.flatMap((n) => computes.get(n)?.params.interfaces ?? []).map((i) => ({ cp: i.cp, linkId: i.linkId, address: i.address, prefix: i.prefix })),
-  }) as unknown as VnfInstance);
+  }));
   const build: NsBuild = { computes, routes, starts };
   const scaled = planScale({ nsInstanceId, vnfs, changes, build, vnfds });
   const next = Math.max(-1, ...steps.map((s) => s.seq)) + 1;

@@ -4,7 +4,8 @@ import { BadRequestError, ConflictError, IllegalStateError, NotFoundError, Rondo
 import type { PlacementStrategy } from '../placement/index.js';
 import type { ExecutorDeps } from './executor-deps.js';
 import { moveOp } from './executor-deps.js';
-import type { ComputeStepParams, NsPlan } from './ns-plan-types.js';
+import type { NsPlan } from './ns-plan-types.js';
+import { isStepOf } from './op-step-view.js';
 import { planNs } from './ns-planner.js';
 import { downPops, parseStrategy, placeNs, subnetRequests } from './ns-placement.js';
 import type { PopSkipped } from './ns-placement.js';
@@ -327,7 +328,7 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
     // The VNFs no NS level sets start at their own VNFD's instantiation level.
     const levelScale = [...nsLevel, ...vnfDefaultLevelChanges(p.steps, i.vnfds, new Set(nsLevel.map((c) => c.memberId)))];
     const steps = withInstantiationLevel(i.nsInstanceId, p.steps, levelScale, i.vnfds);
-    const computes = steps.flatMap((s) => (s.kind === 'compute' ? [s.params as ComputeStepParams] : []));
+    const computes = steps.flatMap((s) => (isStepOf(s, 'compute', 'create') ? [s.params] : []));
     return { plan: { ...p, steps, computes, ...(i.skipped.length > 0 ? { skippedPops: [...i.skipped] } : {}) }, levelScale };
   };
   /** The VNF packages of the NSD's members (none when the source cannot say), kept with the operation for its VNF records. */

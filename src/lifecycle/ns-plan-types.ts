@@ -23,8 +23,13 @@ export const DAY2_PHASES = { stops: 0, computes: 1, routes: 2, starts: 3 } as co
  */
 export const SCALE_PHASES = { drain: 0, stops: 1, computes: 2, routes: 3, starts: 4, spread: 5 } as const;
 
+// Step params (and results) are object type aliases, not interfaces: only an alias is
+// assignable to the JSON record a stored step keeps (`OpStep.params`, an index signature),
+// so a plan is stored, and a stored step viewed typed (op-step-view.ts), without a cast
+// through `unknown`.
+
 /** `network` step: create one network (one per virtual link) on the link's engine. */
-export interface NetworkStepParams {
+export type NetworkStepParams = {
   readonly action: 'create';
   readonly name: string;
   readonly linkId: string;
@@ -36,7 +41,7 @@ export interface NetworkStepParams {
   readonly mtu?: number;
   /** A segment of a tunnelled link other than the first: its bridge does not hold the gateway. */
   readonly noGateway?: boolean;
-}
+};
 
 /** One end of an inter-PoP link: the tunnel endpoint on one engine. */
 export interface TunnelEndpointPlan {
@@ -57,7 +62,7 @@ export interface TunnelEndpointPlan {
  * `bandwidthMbps` when the NSD or the instantiation gives one. Undone and swept as
  * computes (the endpoints are labelled with the NS).
  */
-export interface TunnelStepParams {
+export type TunnelStepParams = {
   readonly action: 'create';
   readonly name: string;
   readonly linkId: string;
@@ -66,7 +71,7 @@ export interface TunnelStepParams {
   readonly endpoints: readonly TunnelEndpointPlan[];
   /** Egress rate of every endpoint, Mbit/s. Latency emulation is unavailable (no netem in the kernel). */
   readonly bandwidthMbps?: number;
-}
+};
 
 /** One interface of a planned compute. */
 export interface PlannedInterface {
@@ -79,7 +84,7 @@ export interface PlannedInterface {
 }
 
 /** `compute` step: create one VDU container/server or one SAP. */
-export interface ComputeStepParams {
+export type ComputeStepParams = {
   readonly action: 'create';
   readonly name: string;
   readonly memberId: string;
@@ -98,7 +103,7 @@ export interface ComputeStepParams {
   readonly aspectId?: string;
   /** ... and the scale level it was added at (a scale-in removes the highest levels first). */
   readonly scaleLevel?: number;
-}
+};
 
 /** One chaining route inside a compute. */
 export interface PlannedRoute {
@@ -115,38 +120,38 @@ export interface PlannedRoute {
 }
 
 /** `route` step: install the chaining routes of one compute. */
-export interface RouteStepParams {
+export type RouteStepParams = {
   readonly compute: string;
   readonly routes: readonly PlannedRoute[];
   /** SCALE: the routes the compute had before, put back by a rollback. */
   readonly previous?: readonly PlannedRoute[];
-}
+};
 
 /** `start`/`stop` step: run commands inside one compute. */
-export interface CommandStepParams {
+export type CommandStepParams = {
   readonly compute: string;
   readonly commands: readonly string[];
   /** Start commands are daemons (5GTANGO ran them in a thread): run them in the background. */
   readonly detach: boolean;
   /** Stop commands of a GRACEFUL stop: all of them get this long together (`gracefulStopTimeout`). */
   readonly timeoutSeconds?: number;
-}
+};
 
 /**
  * HEAL `compute` step: remove the compute (dead, sick, or every one for a reset) and make it
  * again from the spec it was made with: same name, image, addresses, interface order and
  * MACs. Idempotent: a compute carrying this step's `rondo.step` label that runs is kept.
  */
-export interface RecreateStepParams extends Omit<ComputeStepParams, 'action'> {
+export type RecreateStepParams = Omit<ComputeStepParams, 'action'> & {
   readonly action: 'recreate';
   /** The VIM id of the compute it replaces: the VNF record holds it until the step is DONE. */
   readonly replaces: string;
   /** The MAC address of each network's interface of the compute it replaces. */
   readonly macs: Readonly<Record<string, string>>;
-}
+};
 
 /** UPDATE (OPERATE_VNF) `compute` step: stop a compute and keep it, or start it again. */
-export interface PowerStepParams {
+export type PowerStepParams = {
   readonly action: 'stop' | 'start';
   /** The compute's VIM name, or its id when no step made it by name (a Heat stack's server). */
   readonly name: string;
@@ -157,10 +162,10 @@ export interface PowerStepParams {
   readonly interfaces: readonly PlannedInterface[];
   /** `stop`: seconds its processes get before they are killed. */
   readonly graceSeconds?: number;
-}
+};
 
 /** SCALE-in `compute` step: remove one VNFC instance (its stop commands ran in an earlier phase). */
-export interface RemoveStepParams {
+export type RemoveStepParams = {
   readonly action: 'remove';
   readonly name: string;
   /** Its VIM id: the VNF record drops it once the step is DONE. */
@@ -168,24 +173,58 @@ export interface RemoveStepParams {
   readonly memberId: string;
   /** Its interfaces: the VNF record drops their addresses once the step is DONE. */
   readonly interfaces: readonly PlannedInterface[];
-}
+};
 
 /** TERMINATE `compute`/`network` step: delete everything labelled with the NS on one PoP. */
-export interface SweepStepParams {
+export type SweepStepParams = {
   readonly action: 'sweep';
+};
+
+/**
+ * The params each step kind is planned with. Where one kind has several shapes, their
+ * `action` tells them apart (a `compute` step creates, re-creates, stops, starts, removes
+ * or sweeps). Every {@link StepKind} has an entry: {@link PlannedStep} indexes it by kind.
+ */
+export interface StepParamsByKind {
+  readonly network: NetworkStepParams | SweepStepParams;
+  readonly tunnel: TunnelStepParams;
+  readonly compute: ComputeStepParams | RecreateStepParams | PowerStepParams | RemoveStepParams | SweepStepParams;
+  readonly route: RouteStepParams;
+  readonly start: CommandStepParams;
+  readonly stop: CommandStepParams;
+  readonly stack: StackStepParams | StackSweepParams | StackScaleParams;
 }
 
-/** A step before it gets an id and is persisted. */
-export interface PlannedStep {
+/** The `action`s the params of kind `K` have (never for a kind whose params have none). */
+export type StepAction<K extends StepKind> = StepParamsByKind[K] extends infer P ? (P extends { readonly action: infer A } ? A : never) : never;
+
+/** The params of kind `K` whose `action` is `A`. */
+export type StepParamsWith<K extends StepKind, A extends StepAction<K>> = StepParamsByKind[K] extends infer P
+  ? P extends { readonly action: infer X } ? (A extends X ? P & { readonly action: A } : never) : never
+  : never;
+
+/** A planned step of kind `K` (whose params are `P`, by default any of that kind's). */
+export interface PlannedStepOf<K extends StepKind, P extends StepParamsByKind[K] = StepParamsByKind[K]> {
   readonly seq: number;
   readonly phase: number;
-  readonly kind: StepKind;
+  readonly kind: K;
   /** What the step acts on: a network or compute name, or a PoP for sweeps. */
   readonly target: string;
   readonly popId: string;
-  readonly params:
-    | NetworkStepParams | TunnelStepParams | ComputeStepParams | RecreateStepParams | PowerStepParams | RemoveStepParams | RouteStepParams | CommandStepParams | SweepStepParams | StackStepParams | StackSweepParams | StackScaleParams;
+  readonly params: P;
 }
+
+/**
+ * One planned step of kind `K` per shape of that kind's params (distributed, so a guard
+ * on `kind` and `action` narrows a step to one of them).
+ */
+type PlannedStepsOf<K extends StepKind> = StepParamsByKind[K] extends infer P ? (P extends StepParamsByKind[K] ? PlannedStepOf<K, P> : never) : never;
+
+/** A step before it gets an id and is persisted: a union on `kind`, so `kind` narrows `params`. */
+export type PlannedStep = { [K in StepKind]: PlannedStepsOf<K> }[StepKind];
+
+/** A {@link PlannedStep} before the plan numbers it (`Omit` per member, so the union stays one on `kind`). */
+export type UnnumberedStep = PlannedStep extends infer S ? (S extends PlannedStep ? Omit<S, 'seq'> : never) : never;
 
 /** A network of the plan with its subnet. */
 export interface PlannedNetwork {

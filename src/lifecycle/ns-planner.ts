@@ -3,7 +3,7 @@ import { ConflictError, InternalError, RondoError, formatCpRef, imageMapOf, unde
 import { addressLink, vniOf } from '../ipam/index.js';
 import type { LinkAddressing } from '../ipam/index.js';
 import type { Placement } from '../placement/index.js';
-import type { ComputeStepParams, NsPlan, PlannedInterface, PlannedNetwork, PlannedStep, TunnelStepParams } from './ns-plan-types.js';
+import type { ComputeStepParams, NsPlan, PlannedInterface, PlannedNetwork, PlannedStep, UnnumberedStep, TunnelStepParams } from './ns-plan-types.js';
 import { INSTANTIATE_PHASES } from './ns-plan-types.js';
 import { computeName, engineKey, networkName } from './resource-names.js';
 import { chainRoutes } from './service-chain.js';
@@ -211,7 +211,7 @@ export function planNs(input: PlanInput): NsPlan {
   const popOfCompute = new Map(computes.map((c) => [c.name, c.popId]));
 
   const steps: PlannedStep[] = [];
-  const push = (s: Omit<PlannedStep, 'seq'>): void => void steps.push({ ...s, seq: steps.length });
+  const push = (s: UnnumberedStep): void => void steps.push({ ...s, seq: steps.length });
   for (const n of networks) {
     push({
       phase: INSTANTIATE_PHASES.networks, kind: 'network', target: n.name, popId: n.popId,

@@ -2,7 +2,7 @@ import type { OpStep, ProblemDetails } from '../model/index.js';
 import { vniOf } from '../ipam/index.js';
 import { ConflictError, NotFoundError, RondoError } from '../model/index.js';
 import type { Vnfd } from '../model/index.js';
-import type { ComputeStepParams, PlannedStep } from './ns-plan-types.js';
+import type { PlannedStep } from './ns-plan-types.js';
 import { DAY2_PHASES, INSTANTIATE_PHASES, SCALE_PHASES } from './ns-plan-types.js';
 import { planScale } from './scale-planner.js';
 import type { ScaleChange } from './scale-requests.js';
@@ -25,6 +25,7 @@ import { instantiationRecords, moveAddresses, storedRecords, subnetMoves, toOpSt
 import type { ExecutorDeps, TraceEvent } from './executor-deps.js';
 import { moveOp } from './executor-deps.js';
 import { runStep } from './step-runner.js';
+import { computeResultOf, isStepOf } from './op-step-view.js';
 import type { ComputeStepResult } from './step-runner.js';
 import { planTerminate } from './terminate-planner.js';
 import { rollbackOperation } from './op-rollback.js';
@@ -128,7 +129,8 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
         for (const { step: s, outcome } of updates) {
           const done = { ...s, state: outcome.state, result: outcome.result ?? null, error: outcome.error ?? null };
           byId.set(s.id, done);
-          if (done.state === 'DONE' && done.kind === 'compute' && done.result?.['computeId']) computes.set(String(done.result['name']), done.result as unknown as ComputeStepResult);
+          const made = computeResultOf(done);
+          if (made) computes.set(made.name, made);
         }
       },
       run: deps.trace ? tracedRun(op.id, run, deps.trace) : run,
@@ -381,7 +383,8 @@ async function planDay2(op: StoredOpOcc, nsId: string, nsdInfoId: string, deps: 
 function computeResults(steps: readonly OpStep[]): Map<string, ComputeStepResult> {
   const out = new Map<string, ComputeStepResult>();
   for (const s of steps) {
-    if (s.kind === 'compute' && s.state === 'DONE' && s.result?.['computeId']) out.set(String(s.result['name']), s.result as unknown as ComputeStepResult);
+    const made = computeResultOf(s);
+    if (made) out.set(made.name, made);
   }
   return out;
 }
@@ -412,9 +415,9 @@ export async function recordVnfs(
   const createdAt = deps.clock.now().toISOString();
   for (const s of steps) {
     // Instances added for the NS instantiation level (an aspect and level) are recorded by recordScale.
-    if (s.kind !== 'compute' || s.state !== 'DONE' || !s.result || typeof s.params['aspectId'] === 'string') continue;
-    const p = s.params as unknown as ComputeStepParams;
-    const r = s.result as unknown as ComputeStepResult;
+    const r = computeResultOf(s);
+    if (!r || !isStepOf(s, 'compute', 'create') || typeof s.params.aspectId === 'string') continue;
+    const p = s.params;
     const prev = byMember.get(p.memberId);
     byMember.set(p.memberId, {
       id: prev?.id ?? deps.ids.next(), nsInstanceId: op.nsInstanceId, memberId: p.memberId, kind: p.memberKind, vnfdId: p.vnfdId, vnfdRef: p.vnfdRef,

@@ -5,7 +5,7 @@ import type { ExecutorDeps } from './executor-deps.js';
 import { moveOp } from './executor-deps.js';
 import { problemOf } from './op-problem.js';
 import type { StoredOpOcc } from './ports.js';
-import type { TunnelStepParams } from './ns-plan-types.js';
+import { isStepOf } from './op-step-view.js';
 import { undoStackStep } from './heat-step-runner.js';
 import { watchCancel } from './cancel-watch.js';
 import { forEachInLanes } from './lanes.js';
@@ -75,7 +75,7 @@ async function undoSteps(steps: readonly OpStep[], deps: ExecutorDeps, signal: A
       if (s.kind === 'network') await driver.deleteNetwork(s.target, signal);
       if (s.kind === 'stack') await undoStackStep(s, driver, signal);
       // An inter-PoP link: its endpoint on every PoP it spans (deleting a missing one succeeds).
-      if (s.kind === 'tunnel') for (const e of (s.params as unknown as TunnelStepParams).endpoints) await deps.drivers.get(e.popId).deleteCompute(e.name, {}, signal);
+      if (isStepOf(s, 'tunnel')) for (const e of s.params.endpoints) await deps.drivers.get(e.popId).deleteCompute(e.name, {}, signal);
       undone.push({ id: s.id, outcome: { state: 'UNDONE', now: deps.clock.now() } });
     });
   } finally {

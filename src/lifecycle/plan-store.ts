@@ -9,7 +9,7 @@ import type { StoredOpOcc } from './ports.js';
 export function toOpSteps(opId: string, planned: readonly PlannedStep[], ids: IdGenerator): OpStep[] {
   return planned.map((p) => ({
     id: ids.next(), opId, seq: p.seq, phase: p.phase, kind: p.kind, target: p.target, popId: p.popId,
-    params: p.params as unknown as Record<string, unknown>, state: 'PENDING', result: null, error: null, startedAt: null, endedAt: null,
+    params: p.params, state: 'PENDING', result: null, error: null, startedAt: null, endedAt: null,
   }));
 }
 

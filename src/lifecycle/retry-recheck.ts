@@ -1,6 +1,7 @@
 import type { OpStep } from '../model/index.js';
 import type { DriverRegistry } from './ports.js';
 import { forEachInLanes } from './lanes.js';
+import { isStepOf } from './op-step-view.js';
 
 /** States of a compute that a retry may keep: it runs, or is still coming up. */
 const ALIVE = new Set(['ACTIVE', 'BUILD']);
@@ -20,6 +21,6 @@ export async function deadComputeSteps(steps: readonly OpStep[], drivers: Driver
     if (state !== 'UNKNOWN' && !ALIVE.has(state)) dead.add(s.target);
   });
   if (dead.size === 0) return [];
-  const inside = (s: OpStep): boolean => (s.kind === 'route' || s.kind === 'start') && dead.has(String(s.params['compute']));
+  const inside = (s: OpStep): boolean => (isStepOf(s, 'route') || isStepOf(s, 'start')) && dead.has(s.params.compute);
   return steps.filter((s) => s.state === 'DONE' && ((s.kind === 'compute' && dead.has(s.target)) || inside(s))).map((s) => s.id);
 }

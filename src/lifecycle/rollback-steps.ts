@@ -3,6 +3,7 @@ import type { ExecutorDeps } from './executor-deps.js';
 import { moveOp } from './executor-deps.js';
 import { problemOf } from './op-problem.js';
 import type { StoredOpOcc } from './ports.js';
+import { isStepOf } from './op-step-view.js';
 
 /** Steps whose effect may exist on a VIM: done, failed half-way, or cut off while running. */
 export const TOUCHED_STATES: ReadonlySet<string> = new Set(['DONE', 'FAILED', 'RUNNING']);
@@ -15,7 +16,7 @@ export async function markUndone(steps: readonly OpStep[], deps: ExecutorDeps): 
 
 /** Deletes, by name, every compute the operation made or may have made; returns their steps. */
 export async function deleteMadeComputes(steps: readonly OpStep[], deps: ExecutorDeps, signal: AbortSignal): Promise<OpStep[]> {
-  const made = steps.filter((s) => s.kind === 'compute' && s.params['action'] === 'create' && TOUCHED_STATES.has(s.state));
+  const made = steps.filter((s) => isStepOf(s, 'compute', 'create') && TOUCHED_STATES.has(s.state));
   for (const s of made) await deps.drivers.get(s.popId).deleteCompute(s.target, {}, signal);
   return made;
 }

@@ -2,7 +2,7 @@ import type { VnfInstance, Vnfd } from '../model/index.js';
 import { RondoError } from '../model/index.js';
 import { freeHostAddresses, subnetOfAddress } from '../ipam/index.js';
 import type { NsBuild } from './ns-build.js';
-import type { ComputeStepParams, PlannedInterface, PlannedRoute, PlannedStep, RemoveStepParams, RouteStepParams } from './ns-plan-types.js';
+import type { ComputeStepParams, PlannedInterface, PlannedRoute, PlannedStep, UnnumberedStep, RemoveStepParams } from './ns-plan-types.js';
 import { SCALE_PHASES } from './ns-plan-types.js';
 import { computeName } from './resource-names.js';
 import type { ScaleChange } from './scale-requests.js';
@@ -11,10 +11,13 @@ import { stopCommandsByVdu } from './vnf-commands.js';
 import { planStackScale } from './heat-scale.js';
 
 /** What {@link planScale} is made from; no I/O while planning. */
+/** What the SCALE planner reads of a member's VNF record. */
+export type ScaleMember = Pick<VnfInstance, 'memberId' | 'kind' | 'computeIds' | 'interfaces'>;
+
 export interface ScalePlanInput {
   readonly nsInstanceId: string;
   /** Every member of the NS (VNFs and SAPs), as recorded now. */
-  readonly vnfs: readonly VnfInstance[];
+  readonly vnfs: readonly ScaleMember[];
   readonly changes: readonly ScaleChange[];
   readonly build: NsBuild;
   /** VNFDs by member id, for stop commands. */
@@ -70,7 +73,7 @@ export function planScale(input: ScalePlanInput): PlannedStep[] {
   for (const v of input.vnfs) for (const i of v.interfaces) hold(i.linkId, i.address);
   for (const list of members.values()) for (const c of list) for (const i of c.spec.interfaces) hold(i.linkId, i.address);
 
-  const steps: Omit<PlannedStep, 'seq'>[] = [...stacks.steps];
+  const steps: UnnumberedStep[] = [...stacks.steps];
   const removed: Vnfc[] = [];
   const added: Vnfc[] = [];
   const changed = new Set<string>();
@@ -136,13 +139,12 @@ export function planScale(input: ScalePlanInput): PlannedStep[] {
     return { dest: r.dest, via: hops[0] as string, viaLinkId: r.viaLinkId, nexthops: hops };
   };
   // The new instances route like their template, spread over next hops that are scaled themselves.
-  for (const s of steps) {
+  for (const [n, s] of steps.entries()) {
     if (s.kind !== 'route') continue;
-    const p = s.params as RouteStepParams;
-    (s as { params: RouteStepParams }).params = { compute: p.compute, routes: p.routes.map((r) => {
+    steps[n] = { ...s, params: { compute: s.params.compute, routes: s.params.routes.map((r) => {
       const out = spread(r, true);
       return out.nexthops && out.nexthops.length === 1 ? { dest: out.dest, via: out.via, viaLinkId: out.viaLinkId } : out;
-    }) };
+    }) } };
   }
   const phase = removed.length > 0 ? SCALE_PHASES.drain : SCALE_PHASES.spread;
   for (const list of members.values()) {

@@ -1,6 +1,7 @@
 import type { InterfaceRecord, OpStep, ScaleStatusEntry, VnfcRecord, VnfInstance } from '../model/index.js';
-import type { ComputeStepParams, PlannedInterface, RemoveStepParams } from './ns-plan-types.js';
-import type { ComputeStepResult } from './step-runner.js';
+import type { PlannedInterface } from './ns-plan-types.js';
+import { computeResultOf, isStepOf } from './op-step-view.js';
+import type { TypedOpStepWith } from './op-step-view.js';
 import type { VnfInstanceRepository, VnfPatch } from './ports.js';
 import type { NsBuild } from './ns-build.js';
 import { vduCpu } from './ns-placement.js';
@@ -9,8 +10,7 @@ import { stackScalePatches } from './heat-scale.js';
 const sameItf = (a: { linkId: string; address: string }, b: { linkId: string; address: string }): boolean => a.linkId === b.linkId && a.address === b.address;
 
 /** A SCALE's `compute` steps that add a VNFC instance. */
-const isScaleCreate = (s: OpStep): boolean => s.kind === 'compute' && s.params['action'] === 'create' && typeof s.params['aspectId'] === 'string';
-const isScaleRemove = (s: OpStep): boolean => s.kind === 'compute' && s.params['action'] === 'remove';
+const isScaleCreate = (s: OpStep): s is TypedOpStepWith<'compute', 'create'> => isStepOf(s, 'compute', 'create') && typeof s.params.aspectId === 'string';
 
 interface Edit {
   add: { computeId: string; interfaces: InterfaceRecord[]; vnfc: VnfcRecord }[];
@@ -66,14 +66,14 @@ export function scalePatches(vnfs: readonly VnfInstance[], steps: readonly OpSte
   const edits = new Map<string, Edit>();
   for (const s of steps) {
     if (s.state !== 'DONE') continue;
-    if (isScaleCreate(s) && typeof s.result?.['computeId'] === 'string') {
-      const p = s.params as unknown as ComputeStepParams;
-      const r = s.result as unknown as ComputeStepResult;
+    const r = computeResultOf(s);
+    if (isScaleCreate(s) && r) {
+      const p = s.params;
       const interfaces = r.interfaces.map((i): InterfaceRecord => ({ cp: i.cp, linkId: i.linkId, address: i.address, prefix: i.prefix, ...(i.ifName ? { ifName: i.ifName } : {}), ...(i.macAddress ? { macAddress: i.macAddress } : {}) }));
       const vnfc: VnfcRecord = { computeId: r.computeId, name: p.name, vduId: p.vduId, ...(p.aspectId !== undefined ? { aspectId: p.aspectId } : {}), ...(p.scaleLevel !== undefined ? { scaleLevel: p.scaleLevel } : {}) };
       editOf(edits, p.memberId).add.push({ computeId: r.computeId, interfaces, vnfc });
-    } else if (isScaleRemove(s)) {
-      const p = s.params as unknown as RemoveStepParams;
+    } else if (isStepOf(s, 'compute', 'remove')) {
+      const p = s.params;
       editOf(edits, p.memberId).drop.push({ computeId: p.computeId, interfaces: p.interfaces });
     }
   }
@@ -85,7 +85,7 @@ export function scaleRollbackPatches(vnfs: readonly VnfInstance[], steps: readon
   const edits = new Map<string, Edit>();
   for (const s of steps) {
     if (!isScaleCreate(s)) continue;
-    const p = s.params as unknown as ComputeStepParams;
+    const p = s.params;
     const id = s.result?.['computeId'];
     editOf(edits, p.memberId).drop.push({ ...(typeof id === 'string' ? { computeId: id } : {}), interfaces: p.interfaces });
   }
@@ -103,7 +103,7 @@ export async function recordScale(nsInstanceId: string, steps: readonly OpStep[]
   for (const [id, patch] of patches) {
     const specs = build ? (patch.computeIds ?? []).map((c) => build.computes.get(c)?.params) : [];
     const known = specs.every((s) => s !== undefined) && specs.length > 0;
-    const demand = known ? specs.reduce((acc, s) => ({ cpu: acc.cpu + vduCpu(s as ComputeStepParams), memoryMiB: acc.memoryMiB + (s as ComputeStepParams).memoryMiB }), { cpu: 0, memoryMiB: 0 }) : undefined;
+    const demand = known ? specs.reduce((acc, s) => ({ cpu: acc.cpu + vduCpu(s), memoryMiB: acc.memoryMiB + s.memoryMiB }), { cpu: 0, memoryMiB: 0 }) : undefined;
     await repo.patch(id, { ...patch, ...(demand ? { demand } : {}) });
   }
 }

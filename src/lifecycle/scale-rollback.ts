@@ -1,6 +1,6 @@
 import { RondoError } from '../model/index.js';
 import type { ExecutorDeps } from './executor-deps.js';
-import type { RouteStepParams } from './ns-plan-types.js';
+import { isStepOf } from './op-step-view.js';
 import type { StoredOpOcc } from './ports.js';
 import { deleteMadeComputes, markUndone, runRollback, TOUCHED_STATES } from './rollback-steps.js';
 import { recordScale } from './scale-records.js';
@@ -8,7 +8,6 @@ import { loadNsBuild } from './ns-build.js';
 import { routeCommands } from './service-chain.js';
 import { StepCommandError } from './step-runner.js';
 import { runStackScale, stackPatch } from './heat-scale.js';
-import type { StackScaleParams } from './heat-scale.js';
 
 /**
  * Undoes a scale-out: the neighbours get the routes they had before (their spread blocks
@@ -21,9 +20,9 @@ import type { StackScaleParams } from './heat-scale.js';
  */
 export async function rollbackScale(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSignal): Promise<void> {
   await runRollback(op, deps, signal, async (steps) => {
-    const routes = steps.filter((s) => s.kind === 'route' && TOUCHED_STATES.has(s.state) && (s.params as unknown as RouteStepParams).previous);
+    const routes = steps.filter((s) => isStepOf(s, 'route')).filter((s) => TOUCHED_STATES.has(s.state) && s.params.previous);
     for (const s of routes) {
-      const p = s.params as unknown as RouteStepParams;
+      const p = s.params;
       for (const cmd of (p.previous ?? []).flatMap((r) => routeCommands(r))) {
         const r = await deps.drivers.get(s.popId).exec(p.compute, cmd, signal);
         if (r.exitCode !== 0) throw new StepCommandError(p.compute, cmd, r.exitCode, r.stderr);
@@ -31,9 +30,9 @@ export async function rollbackScale(op: StoredOpOcc, deps: ExecutorDeps, signal:
     }
     await markUndone(routes, deps);
     // Heat stacks: the group back to its size before (an idempotent update), the VNF record from what is left.
-    const scaled = steps.filter((s) => s.kind === 'stack' && s.params['action'] === 'scale' && TOUCHED_STATES.has(s.state));
+    const scaled = steps.filter((s) => isStepOf(s, 'stack', 'scale')).filter((s) => TOUCHED_STATES.has(s.state));
     for (const s of scaled) {
-      const p = s.params as unknown as StackScaleParams;
+      const p = s.params;
       const r = await runStackScale(s, deps.drivers.get(s.popId), signal, p.previousCapacity);
       const vnf = (await deps.repos.vnfInstances.listByNs(op.nsInstanceId)).find((v) => v.memberId === p.memberId && v.kind === 'vnf');
       if (vnf) await deps.repos.vnfInstances.patch(vnf.id, stackPatch(vnf, p, r, p.fromLevel));
@@ -43,7 +42,7 @@ export async function rollbackScale(op: StoredOpOcc, deps: ExecutorDeps, signal:
     // Records before UNDONE: a crash in between only repeats the (idempotent) patch.
     await recordScale(op.nsInstanceId, made, deps.repos.vnfInstances, true, await loadNsBuild(op.nsInstanceId, deps.repos));
     // Routes and start commands inside deleted instances went with them.
-    await markUndone([...made, ...steps.filter((s) => (s.kind === 'route' || s.kind === 'start') && TOUCHED_STATES.has(s.state) && !routes.includes(s))], deps);
+    await markUndone([...made, ...steps.filter((s) => (s.kind === 'route' || s.kind === 'start') && TOUCHED_STATES.has(s.state) && !routes.some((r) => r === s))], deps);
   });
 }
 

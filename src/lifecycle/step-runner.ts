@@ -2,7 +2,8 @@ import type { OpStep } from '../model/index.js';
 import { RondoError } from '../model/index.js';
 import { LABEL_LINK, LABEL_NS, LABEL_POP, LABEL_POPS, LABEL_STEP, LABEL_VNF, startComputeOf, stopComputeOf, tunnelsOf } from '../vim/index.js';
 import type { ComputeInfo, Labels, VimDriver } from '../vim/index.js';
-import type { CommandStepParams, ComputeStepParams, NetworkStepParams, PlannedInterface, PowerStepParams, RecreateStepParams, RemoveStepParams, RouteStepParams, TunnelStepParams } from './ns-plan-types.js';
+import type { ComputeStepParams, PlannedInterface, PowerStepParams, RecreateStepParams, TunnelStepParams } from './ns-plan-types.js';
+import { typedStep } from './op-step-view.js';
 import { isSick } from './day2-planner.js';
 import { routeCommands } from './service-chain.js';
 import { runStackStep } from './heat-step-runner.js';
@@ -17,14 +18,14 @@ export class StepCommandError extends RondoError {
   }
 }
 
-/** Interfaces of a created compute as recorded in its step result. */
-export interface ComputeStepResult {
+/** Interfaces of a created compute as recorded in its step result (a type alias: see ns-plan-types.ts). */
+export type ComputeStepResult = {
   readonly computeId: string;
   readonly name: string;
   readonly interfaces: readonly {
     readonly network: string; readonly linkId: string; readonly cp: string; readonly address: string; readonly prefix: number; readonly ifName?: string; readonly macAddress?: string;
   }[];
-}
+};
 
 /** What a step needs besides its own params. */
 export interface StepContext {
@@ -51,13 +52,14 @@ const detached = (cmd: string): string[] => ['sh', '-c', `nohup sh -c '${cmd.rep
 export async function runStep(step: OpStep, ctx: StepContext): Promise<Record<string, unknown>> {
   const driver = ctx.driver(step.popId);
   const base = { [LABEL_NS]: ctx.nsInstanceId, [LABEL_STEP]: step.id, [LABEL_POP]: step.popId };
-  const params = step.params as Record<string, unknown>;
-  // Heat path: `stack` steps create or sweep Heat stacks (heat-step-runner.ts).
-  if (step.kind === 'stack') return runStackStep(step, ctx, driver);
-  if (params['action'] === 'sweep') return sweep(step, ctx, driver);
-  switch (step.kind) {
+  const s = typedStep(step);
+  switch (s.kind) {
+    // Heat path: `stack` steps create or sweep Heat stacks (heat-step-runner.ts).
+    case 'stack':
+      return runStackStep(s, ctx, driver);
     case 'network': {
-      const p = params as unknown as NetworkStepParams;
+      const p = s.params;
+      if (p.action === 'sweep') return sweep(step, ctx, driver);
       const net = await driver.createNetwork(
         {
           name: p.name, subnet: p.subnet, gateway: p.gateway, ...(p.mtu ? { mtu: p.mtu } : {}), ...(p.noGateway ? { noGateway: true } : {}),
@@ -68,22 +70,27 @@ export async function runStep(step: OpStep, ctx: StepContext): Promise<Record<st
       return { networkId: net.id, name: net.name, subnet: net.subnet };
     }
     case 'tunnel':
-      return tunnel(step, params as unknown as TunnelStepParams, ctx);
+      return tunnel(step, s.params, ctx);
     case 'compute': {
-      if (params['action'] === 'recreate') return recreate(step, params as unknown as RecreateStepParams, driver, base, ctx.signal);
-      if (params['action'] === 'stop' || params['action'] === 'start') return power(params as unknown as PowerStepParams, driver, ctx.signal);
-      if (params['action'] === 'remove') {
-        // SCALE in: deleting a compute that is already gone succeeds, so a re-run is harmless.
-        const p = params as unknown as RemoveStepParams;
-        await driver.deleteCompute(p.name, {}, ctx.signal);
-        return { name: p.name, removedComputeId: p.computeId };
+      const p = s.params;
+      switch (p.action) {
+        case 'sweep':
+          return sweep(step, ctx, driver);
+        case 'recreate':
+          return recreate(step, p, driver, base, ctx.signal);
+        case 'stop':
+        case 'start':
+          return power(p, driver, ctx.signal);
+        case 'remove':
+          // SCALE in: deleting a compute that is already gone succeeds, so a re-run is harmless.
+          await driver.deleteCompute(p.name, {}, ctx.signal);
+          return { name: p.name, removedComputeId: p.computeId };
       }
-      const p = params as unknown as ComputeStepParams;
       const info = await driver.createCompute(computeSpec(p, base), ctx.signal);
-      return computeResult(p, info) as unknown as Record<string, unknown>;
+      return computeResult(p, info);
     }
     case 'route': {
-      const p = params as unknown as RouteStepParams;
+      const p = s.params;
       const itfs = ctx.computes.get(p.compute)?.interfaces ?? [];
       const commands = p.routes.flatMap((r) => routeCommands(r, itfs.find((i) => i.linkId === r.viaLinkId)?.ifName));
       // A scaled neighbour's routes are up to 16 blocks per destination: one round trip for all where the driver can.
@@ -96,13 +103,13 @@ export async function runStep(step: OpStep, ctx: StepContext): Promise<Record<st
       return { commands };
     }
     case 'start': {
-      const p = params as unknown as CommandStepParams;
+      const p = s.params;
       const commands = p.commands.map((c) => (p.detach ? detached(c) : ['sh', '-c', c]));
       for (const cmd of commands) await execChecked(driver, p.compute, cmd, ctx.signal);
       return { commands };
     }
     case 'stop': {
-      const p = params as unknown as CommandStepParams;
+      const p = s.params;
       // A graceful stop gives its commands `timeoutSeconds` together; then the stop goes on.
       const signal = p.timeoutSeconds === undefined ? ctx.signal : AbortSignal.any([ctx.signal, AbortSignal.timeout(p.timeoutSeconds * 1000)]);
       const outcomes: Record<string, unknown>[] = [];

@@ -1,5 +1,5 @@
 import type { VnfInstance, Vnfd } from '../model/index.js';
-import type { PlannedStep } from './ns-plan-types.js';
+import type { PlannedStep, UnnumberedStep } from './ns-plan-types.js';
 import { TERMINATE_PHASES } from './ns-plan-types.js';
 import { computeName } from './resource-names.js';
 import { stopCommandsByVdu } from './vnf-commands.js';
@@ -24,7 +24,7 @@ export interface TerminatePlanInput {
  */
 export function planTerminate(input: TerminatePlanInput): PlannedStep[] {
   const steps: PlannedStep[] = [];
-  const push = (s: Omit<PlannedStep, 'seq'>): void => void steps.push({ ...s, seq: steps.length });
+  const push = (s: UnnumberedStep): void => void steps.push({ ...s, seq: steps.length });
   for (const vnf of input.vnfs) {
     const vnfd = vnf.kind === 'vnf' ? input.vnfds[vnf.memberId] : undefined;
     if (!vnfd) continue;

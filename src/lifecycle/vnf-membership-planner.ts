@@ -3,14 +3,15 @@ import { RondoError } from '../model/index.js';
 import { freeHostAddresses, subnetOfAddress } from '../ipam/index.js';
 import type { Placement } from '../placement/index.js';
 import type { NsBuild } from './ns-build.js';
-import type { ComputeStepParams, PlannedRoute, PlannedStep, RemoveStepParams, RouteStepParams } from './ns-plan-types.js';
+import type { PlannedRoute, PlannedStep, RemoveStepParams, UnnumberedStep } from './ns-plan-types.js';
 import { DAY2_PHASES } from './ns-plan-types.js';
 import { planNs } from './ns-planner.js';
+import { isStepOf } from './op-step-view.js';
 import type { HotBundle } from './heat-ports.js';
 import { HEAL_STOP_TIMEOUT_SECONDS } from './day2-planner.js';
 import { stopCommandsByVdu } from './vnf-commands.js';
 
-const sorted = (steps: Omit<PlannedStep, 'seq'>[]): PlannedStep[] =>
+const sorted = (steps: UnnumberedStep[]): PlannedStep[] =>
   steps.map((s, i) => ({ s, i })).sort((a, b) => a.s.phase - b.s.phase || a.i - b.i).map(({ s }, seq) => ({ ...s, seq }));
 
 /** What {@link planRemoveVnf} is made from; no I/O while planning. */
@@ -34,7 +35,7 @@ export interface RemoveVnfPlanInput {
  * Throws RondoError `NS_UPDATE_NOT_SUPPORTED` for a compute no step made (a Heat stack).
  */
 export function planRemoveVnf(input: RemoveVnfPlanInput): PlannedStep[] {
-  const steps: Omit<PlannedStep, 'seq'>[] = [];
+  const steps: UnnumberedStep[] = [];
   for (const memberId of input.memberIds) {
     const vnf = input.vnfs.find((v) => v.memberId === memberId && v.kind === 'vnf');
     if (!vnf) continue; // Gone already (a re-plan after its removal was recorded): nothing left to remove.
@@ -93,11 +94,11 @@ export function planAddVnf(input: AddVnfPlanInput): PlannedStep[] {
   const hold = (linkId: string, address: string): void => void (used.get(linkId) ?? used.set(linkId, new Set()).get(linkId))?.add(address);
   for (const v of input.vnfs) for (const i of v.interfaces) hold(i.linkId, i.address);
   const swapped = new Map<string, string>();
-  const computes = full.steps.filter((s) => s.kind === 'compute' && members.has((s.params as ComputeStepParams).memberId));
+  const computes = full.steps.filter((s) => isStepOf(s, 'compute', 'create')).filter((s) => members.has(s.params.memberId));
   const names = new Set(computes.map((s) => s.target));
-  const steps: Omit<PlannedStep, 'seq'>[] = [];
+  const steps: UnnumberedStep[] = [];
   for (const s of computes) {
-    const p = s.params as ComputeStepParams;
+    const p = s.params;
     const interfaces = p.interfaces.map((i) => {
       if (!used.get(i.linkId)?.has(i.address)) {
         hold(i.linkId, i.address);
@@ -117,10 +118,10 @@ export function planAddVnf(input: AddVnfPlanInput): PlannedStep[] {
     steps.push({ ...s, phase: DAY2_PHASES.computes, params: { ...p, interfaces } });
   }
   const remap = (r: PlannedRoute): PlannedRoute => ({ ...r, via: swapped.get(linkKey(r.viaLinkId, r.via)) ?? r.via });
-  const planned = new Set(computes.flatMap((s) => (s.params as ComputeStepParams).interfaces.map((i) => linkKey(i.linkId, i.address))));
+  const planned = new Set(computes.flatMap((s) => s.params.interfaces.map((i) => linkKey(i.linkId, i.address))));
   for (const s of full.steps) {
     if (s.kind !== 'route') continue;
-    const p = s.params as RouteStepParams;
+    const p = s.params;
     const towards = p.routes.some((r) => planned.has(linkKey(r.viaLinkId, r.via)));
     if (!names.has(p.compute) && !towards) continue;
     steps.push({ ...s, phase: DAY2_PHASES.routes, params: { compute: p.compute, routes: p.routes.map(remap) } });

@@ -6,9 +6,10 @@
  * not up (run scripts/ensure-openstack.sh).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LcmOpOcc, OpStep } from '../../src/model/index.js';
+import type { LcmOpOcc } from '../../src/model/index.js';
 import type { ScaleRequest } from '../../src/lifecycle/index.js';
 import { runStackScale } from '../../src/lifecycle/heat-scale.js';
+import type { TypedOpStepWith } from '../../src/lifecycle/op-step-view.js';
 import { toVnfInstanceView } from '../../src/api/sol005/nslcm/ns-instance-view.js';
 import { nsShort, stackName } from '../../src/lifecycle/index.js';
 import { glance, heat, neutron, nova } from '../../src/vim/openstack/index.js';
@@ -125,7 +126,7 @@ describe('SOL004 NS on OpenStack (Heat)', () => {
     expect(egress).toHaveLength(2);
     expect(egress).toContain(before.interfaces.find((i) => i.cp === 'egress')?.address);
     // What a retry of the step runs: the same capacity again changes nothing, no server is made twice.
-    const again = await runStackScale((await h.service.listSteps(out.id))[0] as OpStep, h.composition.services.vimRegistry.get(account.id), AbortSignal.timeout(300_000));
+    const again = await runStackScale((await h.service.listSteps(out.id))[0] as TypedOpStepWith<'stack', 'scale'>, h.composition.services.vimRegistry.get(account.id), AbortSignal.timeout(300_000));
     expect(again.vnfcs.map((c) => c.computeId)).toEqual(after.computeIds);
     const flavour = (await h.service.getNs(ns.id)).vnfFlavours?.[after.memberId];
     expect(flavour).toBe('simple');
