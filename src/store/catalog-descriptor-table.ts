@@ -152,3 +152,41 @@ export function descriptorReads<T extends DescriptorTable, R>(db: Kysely<Databas
     },
   };
 }
+
+/** The columns of a descriptor row inserted as on-boarded (ONBOARDED, ENABLED), but its content. */
+export const onboardedColumns = (id: string, tenant: string | undefined, at: Date) => ({
+  id,
+  ...(tenant ? { tenant } : {}),
+  onboarding_state: 'ONBOARDED' as const,
+  operational_state: 'ENABLED' as const,
+  user_defined_data: jsonb({}),
+  failure_details: null,
+  created_at: at,
+  updated_at: at,
+});
+
+/** Rows per multi-row INSERT: 1000 rows × 20 columns stays far below PostgreSQL's 65535 parameters. */
+const BATCH_ROWS = 1000;
+
+/**
+ * Inserts `items` {@link BATCH_ROWS} at a time and returns their rows in the order given.
+ * `insert` inserts one chunk with ON CONFLICT DO NOTHING RETURNING, so an item missing
+ * from its answer clashed (with a row there, or an earlier item: VALUES rows go in in
+ * order): `clash` of the first such item is thrown, the one that inserting them one by one
+ * would have failed on.
+ */
+export async function insertAllOrClash<I extends { readonly id: string }, Row extends { readonly id: string }>(
+  items: readonly I[], insert: (chunk: readonly I[]) => Promise<readonly Row[]>, clash: (item: I) => Error,
+): Promise<Row[]> {
+  const out: Row[] = [];
+  for (let start = 0; start < items.length; start += BATCH_ROWS) {
+    const chunk = items.slice(start, start + BATCH_ROWS);
+    const byId = new Map((await insert(chunk)).map((r) => [r.id, r]));
+    for (const item of chunk) {
+      const row = byId.get(item.id);
+      if (!row) throw clash(item);
+      out.push(row);
+    }
+  }
+  return out;
+}

@@ -4,7 +4,7 @@ import type { Nsd } from '../model/index.js';
 import type { Database } from './schema.js';
 import type { NsdContent, NsdRecord } from './catalog-records.js';
 import { isUniqueViolation, jsonb, toNsdRecord } from './catalog-row-mapping.js';
-import { descriptorReads, descriptorStates } from './catalog-descriptor-table.js';
+import { descriptorReads, descriptorStates, insertAllOrClash, onboardedColumns } from './catalog-descriptor-table.js';
 import type { NsdsTable } from './catalog-schema.js';
 
 const exists = (ref: string, cause?: unknown): ConflictError =>
@@ -15,8 +15,6 @@ const duplicate = (e: unknown, ref: string): never => {
   throw e;
 };
 
-/** Rows per multi-row INSERT: 1000 rows × 20 columns stays far below PostgreSQL's 65535 parameters. */
-const BATCH_ROWS = 1000;
 
 /** One NSD to insert as on-boarded: its row id, where it came from, its model. */
 export interface OnboardedNsd {
@@ -115,39 +113,18 @@ export function nsdRepository(db: Kysely<Database>, now: () => Date = () => new 
     },
 
     /**
-     * Inserts on-boarded NSDs (ONBOARDED, ENABLED) with one statement per
-     * {@link BATCH_ROWS} and returns their records in the order given. ConflictError
+     * Inserts on-boarded NSDs (ONBOARDED, ENABLED) in batches
+     * ({@link insertAllOrClash}) and returns their records in the order given. ConflictError
      * `NSD_EXISTS` names the first one that is on-boarded already (or repeats an earlier
      * one of the list), the one that inserting them one by one would have failed on.
      */
     async insertOnboardedMany(rows: readonly OnboardedNsd[]): Promise<NsdRecord[]> {
-      const out: NsdRecord[] = [];
-      for (let start = 0; start < rows.length; start += BATCH_ROWS) {
-        const chunk = rows.slice(start, start + BATCH_ROWS);
-        const values = chunk.map(({ id, content: c, nsd }) => {
-          const at = now();
-          return {
-            id,
-            ...(c.tenant ? { tenant: c.tenant } : {}),
-            onboarding_state: 'ONBOARDED' as const,
-            operational_state: 'ENABLED' as const,
-            user_defined_data: jsonb({}),
-            failure_details: null,
-            created_at: at,
-            updated_at: at,
-            ...contentColumns(c, nsd),
-          };
-        });
-        // DO NOTHING instead of failing on the first duplicate: the missing rows tell which NSD clashed.
-        const inserted = await db.insertInto('nsds').values(values).onConflict((oc) => oc.doNothing()).returningAll().execute();
-        const byId = new Map(inserted.map((r) => [r.id, r]));
-        for (const { id, content: c } of chunk) {
-          const row = byId.get(id);
-          if (!row) throw exists(`${c.vendor}/${c.name}/${c.version}`);
-          out.push(rec(row));
-        }
-      }
-      return out;
+      const inserted = await insertAllOrClash(
+        rows,
+        (chunk) => db.insertInto('nsds').values(chunk.map(({ id, content: c, nsd }) => ({ ...onboardedColumns(id, c.tenant, now()), ...contentColumns(c, nsd) }))).onConflict((oc) => oc.doNothing()).returningAll().execute(),
+        ({ content: c }) => exists(`${c.vendor}/${c.name}/${c.version}`),
+      );
+      return inserted.map(rec);
     },
 
     /** Fills a PROCESSING NsdInfo with its content: ONBOARDED, ENABLED (guarded). */

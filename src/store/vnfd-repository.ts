@@ -5,7 +5,7 @@ import type { DescriptorRef, Vnfd } from '../model/index.js';
 import type { Database } from './schema.js';
 import type { DescriptorContent, VnfdRecord } from './catalog-records.js';
 import { isUniqueViolation, jsonb, toVnfdRecord } from './catalog-row-mapping.js';
-import { descriptorReads, descriptorStates } from './catalog-descriptor-table.js';
+import { descriptorReads, descriptorStates, insertAllOrClash, onboardedColumns } from './catalog-descriptor-table.js';
 import type { VnfdsTable } from './catalog-schema.js';
 import type { Selectable } from 'kysely';
 
@@ -17,8 +17,6 @@ const duplicate = (e: unknown, ref: string): never => {
   throw e;
 };
 
-/** Rows per multi-row INSERT: 1000 rows × 15 columns stays far below PostgreSQL's 65535 parameters. */
-const BATCH_ROWS = 1000;
 
 const contentColumns = (c: DescriptorContent, vnfd: Vnfd) => ({
   package_id: c.packageId,
@@ -105,40 +103,18 @@ export function vnfdRepository(db: Kysely<Database>, now: () => Date = () => new
     },
 
     /**
-     * Inserts on-boarded VNFDs (ONBOARDED, ENABLED) with one statement per
-     * {@link BATCH_ROWS} and returns their records in the order given. ConflictError
+     * Inserts on-boarded VNFDs (ONBOARDED, ENABLED) in batches
+     * ({@link insertAllOrClash}) and returns their records in the order given. ConflictError
      * `VNFD_EXISTS` names the first one that is on-boarded already (or repeats an earlier
      * one of the list), the one that inserting them one by one would have failed on.
      */
     async insertOnboardedMany(rows: readonly OnboardedVnfd[]): Promise<VnfdRecord[]> {
-      const out: VnfdRecord[] = [];
-      for (let start = 0; start < rows.length; start += BATCH_ROWS) {
-        const chunk = rows.slice(start, start + BATCH_ROWS);
-        const values = chunk.map(({ id, content: c, vnfd }) => {
-          const at = now();
-          return {
-            id,
-            ...(c.tenant ? { tenant: c.tenant } : {}),
-            onboarding_state: 'ONBOARDED' as const,
-            operational_state: 'ENABLED' as const,
-            user_defined_data: jsonb({}),
-            failure_details: null,
-            created_at: at,
-            updated_at: at,
-            ...contentColumns(c, vnfd),
-          };
-        });
-        // DO NOTHING instead of failing on the first duplicate: the missing rows tell which
-        // VNFD clashed (VALUES rows go in in order, so a clash inside the list skips the later one).
-        const inserted = await db.insertInto('vnfds').values(values).onConflict((oc) => oc.doNothing()).returningAll().execute();
-        const byId = new Map(inserted.map((r) => [r.id, r]));
-        for (const { id, content: c } of chunk) {
-          const row = byId.get(id);
-          if (!row) throw exists(`${c.vendor}/${c.name}/${c.version}`);
-          out.push(rec(row));
-        }
-      }
-      return out;
+      const inserted = await insertAllOrClash(
+        rows,
+        (chunk) => db.insertInto('vnfds').values(chunk.map(({ id, content: c, vnfd }) => ({ ...onboardedColumns(id, c.tenant, now()), ...contentColumns(c, vnfd) }))).onConflict((oc) => oc.doNothing()).returningAll().execute(),
+        ({ content: c }) => exists(`${c.vendor}/${c.name}/${c.version}`),
+      );
+      return inserted.map(rec);
     },
 
     /** Fills a PROCESSING VnfPkgInfo with its content: ONBOARDED, ENABLED (guarded). */
