@@ -1,17 +1,9 @@
 import type { OpStep } from '../model/index.js';
 import type { StepGraph } from './phase-runner.js';
+import type { PlannedInterface } from './ns-plan-types.js';
+import { isStepOf, typedStep } from './op-step-view.js';
 
-/** The fields of a stored step's params this module reads (see ns-plan-types.ts). */
-interface Shape {
-  readonly action?: unknown;
-  readonly pops?: unknown;
-  readonly compute?: unknown;
-  readonly interfaces?: readonly { readonly network?: unknown; readonly linkId?: unknown }[];
-  readonly routes?: readonly { readonly viaLinkId?: unknown }[];
-  readonly endpoints?: readonly { readonly network?: unknown; readonly popId?: unknown }[];
-}
-const shape = (s: OpStep): Shape => s.params as Shape;
-const names = (xs: readonly { readonly network?: unknown }[] | undefined): string[] => (xs ?? []).flatMap((x) => (typeof x.network === 'string' ? [x.network] : []));
+const networksOf = (interfaces: readonly PlannedInterface[]): string[] => interfaces.map((i) => i.network);
 
 /**
  * What each step of an INSTANTIATE's first phases (networks, computes and tunnels, routes,
@@ -26,8 +18,8 @@ const names = (xs: readonly { readonly network?: unknown }[] | undefined): strin
  */
 export function instantiateGraph(steps: readonly OpStep[], slotOf: StepGraph['slot']): StepGraph {
   const networks = new Map<string, OpStep[]>();
-  const computes = new Map<string, OpStep>();
-  const routes = new Map<string, OpStep>();
+  const computes = new Map<string, { readonly step: OpStep; readonly interfaces: readonly PlannedInterface[] }>();
+  const routes = new Map<string, { readonly step: OpStep; readonly via: ReadonlySet<string> }>();
   const onNetwork = new Map<string, OpStep[]>();
   const push = (m: Map<string, OpStep[]>, k: string, s: OpStep): void => {
     const l = m.get(k);
@@ -35,42 +27,41 @@ export function instantiateGraph(steps: readonly OpStep[], slotOf: StepGraph['sl
     else m.set(k, [s]);
   };
   for (const s of steps) {
-    const p = shape(s);
-    if (s.kind === 'network') push(networks, s.target, s);
-    else if (s.kind === 'compute' && p.action === 'create') {
-      computes.set(s.target, s);
-      for (const n of names(p.interfaces)) push(onNetwork, n, s);
-    } else if (s.kind === 'tunnel') for (const n of names(p.endpoints)) push(onNetwork, n, s);
-    else if (s.kind === 'route' && typeof p.compute === 'string') routes.set(p.compute, s);
+    if (isStepOf(s, 'network', 'create')) push(networks, s.target, s);
+    else if (isStepOf(s, 'compute', 'create')) {
+      computes.set(s.target, { step: s, interfaces: s.params.interfaces });
+      for (const n of networksOf(s.params.interfaces)) push(onNetwork, n, s);
+    } else if (isStepOf(s, 'tunnel')) for (const e of s.params.endpoints) push(onNetwork, e.network, s);
+    else if (isStepOf(s, 'route')) routes.set(s.params.compute, { step: s, via: new Set(s.params.routes.map((r) => r.viaLinkId)) });
   }
-  /** The step making network `name` on the engine of PoP `popId` (each segment of a tunnelled link is one). */
+  /** The steps making network `name` on the engine of PoP `popId` (each segment of a tunnelled link is one). */
   const networkFor = (name: string, popId: string): OpStep[] => {
     const all = networks.get(name) ?? [];
-    const here = all.filter((n) => n.popId === popId || (Array.isArray(shape(n).pops) && (shape(n).pops as unknown[]).includes(popId)));
+    const here = all.filter((n) => {
+      const s = typedStep(n);
+      return n.popId === popId || (s.kind === 'network' && s.params.action === 'create' && (s.params.pops ?? []).includes(popId));
+    });
     return here.length > 0 ? here : all;
   };
   const earlier = (s: OpStep): string[] => steps.filter((x) => x.phase < s.phase).map((x) => x.id);
-  /** The compute and every compute and tunnel on the networks of `route`'s next hops. */
-  const nextHops = (compute: OpStep, route: OpStep | undefined): string[] => {
-    const via = new Set((shape(route ?? compute).routes ?? []).map((r) => r.viaLinkId));
-    const through = names((shape(compute).interfaces ?? []).filter((i) => via.has(i.linkId)));
-    return [compute.id, ...through.flatMap((n) => (onNetwork.get(n) ?? []).map((x) => x.id))];
-  };
-  const needs = (s: OpStep): readonly string[] => {
-    const p = shape(s);
+  const needs = (step: OpStep): readonly string[] => {
+    const s = typedStep(step);
     switch (s.kind) {
       case 'network':
         return [];
       case 'tunnel':
-        return (p.endpoints ?? []).flatMap((e) => (typeof e.network === 'string' && typeof e.popId === 'string' ? networkFor(e.network, e.popId).map((n) => n.id) : []));
+        return s.params.endpoints.flatMap((e) => networkFor(e.network, e.popId).map((n) => n.id));
       case 'compute':
-        return p.action === 'create' ? names(p.interfaces).flatMap((n) => networkFor(n, s.popId).map((x) => x.id)) : earlier(s);
+        return s.params.action === 'create' ? networksOf(s.params.interfaces).flatMap((n) => networkFor(n, s.popId).map((x) => x.id)) : earlier(s);
       case 'route':
       case 'start': {
-        const compute = typeof p.compute === 'string' ? computes.get(p.compute) : undefined;
+        const compute = computes.get(s.params.compute);
         if (!compute) return earlier(s);
-        const route = routes.get(compute.target);
-        return [...nextHops(compute, route), ...(s.kind === 'start' && route ? [route.id] : [])];
+        // Its next hops: everything on the networks its routes go through.
+        const route = routes.get(s.params.compute);
+        const through = networksOf(compute.interfaces.filter((i) => route?.via.has(i.linkId)));
+        const hops = through.flatMap((n) => (onNetwork.get(n) ?? []).map((x) => x.id));
+        return [compute.step.id, ...hops, ...(s.kind === 'start' && route ? [route.step.id] : [])];
       }
       default:
         return earlier(s);
