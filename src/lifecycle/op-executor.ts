@@ -272,16 +272,17 @@ async function completeOperation(op: StoredOpOcc, deps: ExecutorDeps): Promise<v
 /**
  * Plans an INSTANTIATE's addresses again after a network met a subnet in use on its PoP:
  * removes the computes, tunnel endpoints and networks made so far, then in one transaction
- * takes new subnets for the NS (skipping what the PoPs use now) and rewrites the stored steps with every address
- * moved to its link's new subnet, all PENDING again. Nothing is read from the catalog:
- * the plan stays the one stored by the request. A crash before the commit only repeats this.
+ * takes new subnets for the NS (skipping what the PoPs use now) and rewrites the stored
+ * steps with every address moved to its link's new subnet, all PENDING again. Nothing is
+ * read from the catalog: the plan stays the one stored by the request. A crash before the
+ * commit only repeats this.
  */
 async function replanNetworks(op: StoredOpOcc, steps: readonly OpStep[], deps: ExecutorDeps, signal: AbortSignal): Promise<void> {
   // Computes and tunnel endpoints first (they hold the networks); each delete of a missing one succeeds.
   const made = steps.filter((s) => s.state !== 'PENDING');
   await forEachInLanes(made.filter((s) => s.kind === 'compute' || s.kind === 'tunnel'), deps.computeConcurrency ?? 8, async (s) => {
-    if (s.kind === 'compute') return void (await deps.drivers.get(s.popId).deleteCompute(s.target, {}, signal));
-    for (const e of (s.params as { endpoints?: readonly { popId: string; name: string }[] }).endpoints ?? []) await deps.drivers.get(e.popId).deleteCompute(e.name, {}, signal);
+    if (isStepOf(s, 'tunnel')) for (const e of s.params.endpoints) await deps.drivers.get(e.popId).deleteCompute(e.name, {}, signal);
+    else await deps.drivers.get(s.popId).deleteCompute(s.target, {}, signal);
   });
   for (const s of made) {
     if (s.kind === 'network') await deps.drivers.get(s.popId).deleteNetwork(s.target, signal);
