@@ -220,10 +220,14 @@ async function rawDocker(n: number, base: number, engines: readonly Docker[] = [
     }
   }
   const t1 = performance.now();
+  // The termination's marks from its own start.
+  const markDown = (what: string): void => void opts.marks?.push(`${(performance.now() - t1).toFixed(1).padStart(8)} ms  terminate: ${what}`);
   await Promise.all(engines.map(async (d, e) => {
     const names = [...computes.filter((c) => c.engine === e).map((c) => c.name), ...tunnels.filter((t) => t.ends.some((x) => x.engine === e)).map((t) => t.name)];
     await pool(names, CONCURRENCY, async (name) => d.getContainer(name).remove({ force: true }));
+    markDown(`engine ${e}: ${names.length} containers removed`);
     for (const net of nets) if (net.on.includes(e)) await d.getNetwork(net.name).remove();
+    markDown(`engine ${e}: networks removed`);
   }));
   return { up, down: performance.now() - t1 };
 }
@@ -242,14 +246,21 @@ function chainPins(n: number, pops: readonly Pop[]): Record<string, string> | un
   return { in: pop(0), ...Object.fromEntries(Array.from({ length: n }, (_, k) => [`v${k}`, pop(k + 1)])), out: pop(n + 1) };
 }
 
+/** Where {@link rondo} writes the debug-trace timeline of its instantiation (`up`) and termination (`down`), when asked. */
+interface Timelines {
+  readonly up?: string[];
+  readonly down?: string[];
+}
+
 /** Rondo through its API on PGlite with a Docker PoP per engine: instantiate and terminate times (ms). */
-async function rondo(n: number, pkg: string, timeline?: string[], pops: readonly Pop[] = DEFAULT_POPS): Promise<{ up: number; down: number; state: string }> {
+async function rondo(n: number, pkg: string, timelines: Timelines = {}, pops: readonly Pop[] = DEFAULT_POPS): Promise<{ up: number; down: number; state: string }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'rondo-bench-'));
   // The bench measures orchestration, not authentication: auth off (this app binds nowhere).
   const config = loadConfig({ RONDO_INSECURE_NO_AUTH: '1' }, { dataDir, logLevel: 'silent', stepDeadlineSeconds: 300, opDeadlineSeconds: 1800, workerConcurrency: 2 });
   const store = await openStore({ kind: 'pglite', dataDir: null });
-  // The first instantiation's marks (debug trace), when asked for: phases and tunnels; of the
+  // The marks (debug trace) of the operation measured, when asked for: phases and tunnels; of the
   // other steps, when the first of each kind began and the last ended (summed up at the end).
+  let timeline: string[] | undefined;
   let first: string | undefined;
   let t0 = 0;
   const kinds = new Map<string, { count: number; firstBegin: number; lastEnd: number }>();
@@ -276,6 +287,8 @@ async function rondo(n: number, pkg: string, timeline?: string[], pops: readonly
     }
     // In time order, a stable sort keeps the order of equal times.
     timeline?.sort((a, b) => parseFloat(a) - parseFloat(b));
+    kinds.clear();
+    first = undefined;
   };
   const c = await compose({ config, store, clock: systemClock, ids: uuidGenerator, trace });
   const app = c.app as RondoApp;
@@ -296,11 +309,15 @@ async function rondo(n: number, pkg: string, timeline?: string[], pops: readonly
       return { ms: performance.now() - t, state: done.operationState, error: done.error };
     };
     const pins = chainPins(n, pops);
+    timeline = timelines.up;
     const up = await op(`/nslcm/v1/ns_instances/${nsId}/instantiate`, { additionalParamsForNs: { placement: 'first-pop', ...(pins ? { pins } : {}) } });
     timeline?.push(`${up.ms.toFixed(1).padStart(8)} ms  instantiate answered COMPLETED to the client (from POST)`);
     stepSpans();
     if (up.state !== 'COMPLETED') throw new Error(`Rondo instantiation ${up.state}: ${up.error?.detail}`);
+    timeline = timelines.down;
     const down = await op(`/nslcm/v1/ns_instances/${nsId}/terminate`, {});
+    timeline?.push(`${down.ms.toFixed(1).padStart(8)} ms  terminate answered COMPLETED to the client (from POST)`);
+    stepSpans();
     if (down.state !== 'COMPLETED') throw new Error(`Rondo termination ${down.state}: ${down.error?.detail}`);
     return { up: up.ms, down: down.ms, state: down.state };
   } finally {
@@ -333,7 +350,7 @@ const dir = await mkdtemp(join(tmpdir(), 'rondo-bench-pkg-'));
 const rows: string[] = [];
 /** Each row group's rounds (seconds), printed under the table. */
 const spreads: string[] = [];
-/** One 10-VNF instantiation's phases (debug trace) per row group, printed beside the raw twin's. */
+/** One operation's phases (debug trace) per row group, printed beside the raw twin's: a 10-VNF instantiation, a 1-VNF termination. */
 const timelines: { title: string; rondo: string[]; raw: string[] }[] = [];
 const fmt = (ms: number) => (ms / 1000).toFixed(2).padStart(8);
 const load = () => loadavg()[0] ?? 0;
@@ -353,21 +370,24 @@ async function measure(n: number, pkg: string, setup: Setup): Promise<void> {
   const loadBefore = load();
   // Warm-up round, discarded (the raw twin's chain is checked end to end once).
   await rawDocker(n, 0, setup.engines, { verify: true });
-  await rondo(n, pkg, undefined, setup.pops);
+  await rondo(n, pkg, {}, setup.pops);
   const raw: { up: number; down: number }[] = [];
   const ron: { up: number; down: number }[] = [];
-  const tl = n === 10 ? { title: spread > 1 ? `over ${spread} engines` : 'on one engine', rondo: [] as string[], raw: [] as string[] } : undefined;
+  const where = spread > 1 ? `over ${spread} engines` : 'on one engine';
+  const tl = n === 10 ? { title: `one 10-VNF instantiation ${where}`, rondo: [] as string[], raw: [] as string[] } : undefined;
+  const tlDown = n === 1 ? { title: `one 1-VNF termination ${where}`, rondo: [] as string[], raw: [] as string[] } : undefined;
   for (let i = 0; i < rounds; i++) {
     if (i % 2 === 0) {
-      raw.push(await rawDocker(n, 0, setup.engines, i === 0 && tl ? { marks: tl.raw } : {}));
-      ron.push(await rondo(n, pkg, i === 0 ? tl?.rondo : undefined, setup.pops));
+      raw.push(await rawDocker(n, 0, setup.engines, i === 0 && tl ? { marks: tl.raw } : i === 0 && tlDown ? { marks: tlDown.raw } : {}));
+      ron.push(await rondo(n, pkg, i === 0 ? { ...(tl ? { up: tl.rondo } : {}), ...(tlDown ? { down: tlDown.rondo } : {}) } : {}, setup.pops));
     } else {
-      ron.push(await rondo(n, pkg, undefined, setup.pops));
+      ron.push(await rondo(n, pkg, {}, setup.pops));
       raw.push(await rawDocker(n, 0, setup.engines));
     }
   }
   const loadAfter = load();
   if (tl) timelines.push(tl);
+  if (tlDown) timelines.push(tlDown);
   const busy = loadBefore > CORES;
   withheld ||= busy;
   const m = { rawUp: median(raw.map((r) => r.up)), rawDown: median(raw.map((r) => r.down)), up: median(ron.map((r) => r.up)), down: median(ron.map((r) => r.down)) };
@@ -425,7 +445,7 @@ for (const r of rows) console.log(r);
 console.log('\nEvery round (s):');
 for (const l of spreads) console.log(`  ${l}`);
 for (const tl of timelines) {
-  console.log(`\nTimeline of one 10-VNF instantiation ${tl.title} through the API (first round):\n`);
+  console.log(`\nTimeline of ${tl.title} through the API (first round):\n`);
   for (const l of tl.rondo) console.log(l);
   console.log(`\nThe raw twin of that round:\n`);
   for (const l of tl.raw) console.log(l);

@@ -6,7 +6,10 @@
  *   npx tsx bench/lifecycle-memory.ts [vnfs=1000]
  *   DATABASE_URL=postgres://… npx tsx bench/lifecycle-memory.ts   (real PostgreSQL, a throw-away schema)
  *   BENCH_TRACE=1 npx tsx bench/lifecycle-memory.ts              (also the timeline: request, IPAM, store, phases)
+ *   BENCH_PROFILE=out.cpuprofile npx tsx bench/lifecycle-memory.ts (a CPU profile of the instantiation alone, for DevTools)
  */
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import pg from 'pg';
 import { longChain } from '../test/support/tango-chain.js';
@@ -63,8 +66,21 @@ const time = async <T>(f: () => Promise<T>, what?: string): Promise<[T, number]>
   return [r, performance.now() - t];
 };
 const ns = await service.createNs({ nsdId: 'bench', nsName: 'bench' });
+// BENCH_PROFILE: V8's sampling profiler over the instantiation only (request and run), not start-up or migrations.
+const profileTo = process.env['BENCH_PROFILE'];
+const profiler = profileTo ? new Session() : undefined;
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
 const [op, tRequest] = await time(() => service.instantiate(ns.id, { placement: 'round-robin-with-saps' }), 'request');
 const [done, tRun] = await time(() => service.waitForOp(op.id, { timeoutMs: 600_000 }), 'run');
+if (profiler && profileTo) {
+  const { profile } = await profiler.post('Profiler.stop');
+  await writeFile(profileTo, JSON.stringify(profile));
+  profiler.disconnect();
+}
 const steps = await service.listSteps(op.id);
 const [term, tTerm] = await time(async () => service.waitForOp((await service.terminate(ns.id)).id, { timeoutMs: 600_000 }), 'terminate');
 await c.close();

@@ -37,6 +37,8 @@ export interface LifecycleWorkerOptions {
 export class LifecycleWorker {
   readonly #o: LifecycleWorkerOptions;
   readonly #running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  /** The last state heard of each running op (from the notifier: what listeners know already). */
+  readonly #heard = new Map<string, StoredOpOcc['operationState']>();
   #stop: AbortController | null = null;
   #loop: Promise<void> | null = null;
   #wake: (() => void) | null = null;
@@ -57,6 +59,7 @@ export class LifecycleWorker {
     if (this.#loop) return;
     this.#stop = new AbortController();
     this.#unsubscribe = this.#o.notifier.subscribe((c) => {
+      if (this.#running.has(c.opId)) this.#heard.set(c.opId, c.operationState);
       if ((c.operationState === 'PROCESSING' || c.operationState === 'ROLLING_BACK') && !c.cancelMode) this.#poke();
     });
     this.#loop = this.#claimLoop(this.#stop.signal);
@@ -129,8 +132,14 @@ export class LifecycleWorker {
         clearInterval(renew);
         this.#running.delete(op.id);
         if (release) await this.#o.opOccs.releaseLease(op.id, this.#o.owner).catch((e: unknown) => this.#o.onError?.(e, op));
-        const after = await this.#o.opOccs.get(op.id).catch(() => undefined);
-        if (after) this.#o.notifier.notify({ opId: after.id, nsInstanceId: after.nsInstanceId, operationState: after.operationState, lcmOperationType: after.lcmOperationType });
+        // Listeners learn where the op rests; not again when the run's own last move told them
+        // (a notify wakes waiters and the outbox relay: statements on the one PGlite connection).
+        const heard = this.#heard.get(op.id);
+        this.#heard.delete(op.id);
+        if (heard === undefined || heard === 'PROCESSING' || heard === 'ROLLING_BACK') {
+          const after = await this.#o.opOccs.get(op.id).catch(() => undefined);
+          if (after) this.#o.notifier.notify({ opId: after.id, nsInstanceId: after.nsInstanceId, operationState: after.operationState, lcmOperationType: after.lcmOperationType });
+        }
         this.#poke();
       }
     })();

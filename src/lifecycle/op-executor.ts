@@ -100,10 +100,12 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
   }
   // Each network change of a PoP one at a time (an engine serialises them anyway); its other steps `computeConcurrency` at once.
   const slot: StepGraph['slot'] = (s) => (s.kind === 'network' ? { key: `${s.popId}\nnetwork`, limit: 1 } : { key: s.popId, limit: deps.computeConcurrency ?? 8 });
-  for (const stage of stages) {
+  for (const [at, stage] of stages.entries()) {
     const phase = stage[0] as number;
     if (signal.aborted) return;
-    const fresh = await deps.repos.opOccs.get(op.id);
+    // Read again before the first stage (a cancel may be pending already) and once the watch
+    // saw a cancel; between stages the watch (woken at once by a cancel) and the lease suffice.
+    const fresh = at === 0 || cancel.mode !== null ? await deps.repos.opOccs.get(op.id) : op;
     if (!fresh || fresh.operationState !== 'PROCESSING') return;
     if (fresh.isCancelPending) return cancelOperation(fresh, deps, `before phase ${phase}`);
     const left = deadline - deps.clock.now().getTime();
@@ -122,7 +124,7 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
       deadlineMs: Math.min(deps.stepDeadlineSeconds * 1000, left),
       signal,
       now: () => deps.clock.now(),
-      markRunning: (batch) => deps.repos.opSteps.markRunning(batch.map((s) => s.id), deps.clock.now()),
+      markRunning: (batch, at) => deps.repos.opSteps.markRunning(batch.map((s) => s.id), at),
       finish: async (updates) => {
         await deps.repos.opSteps.finish(updates.map((u) => ({ id: u.step.id, outcome: u.outcome })));
         for (const u of updates) if (u.outcome.state === 'DONE') deps.crashPoints?.hit('after-step-done', { opId: op.id, stepId: u.step.id });
@@ -265,8 +267,8 @@ async function completeOperation(op: StoredOpOcc, deps: ExecutorDeps): Promise<v
     await deps.managers?.release(ns.id);
     if (ns.state === 'INSTANTIATED') await nsInstances.setState(ns.id, 'INSTANTIATED', 'NOT_INSTANTIATED', now);
   }
-  const current = await deps.repos.opOccs.get(op.id);
-  if (current) await moveOp(deps, current, 'all-done', current.error);
+  // PROCESSING under this worker's lease, and the move is guarded on it; an error an earlier attempt left stays.
+  await moveOp(deps, op, 'all-done');
 }
 
 /**

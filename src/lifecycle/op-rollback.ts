@@ -9,14 +9,21 @@ import { isStepOf } from './op-step-view.js';
 import { undoStackStep } from './heat-step-runner.js';
 import { watchCancel } from './cancel-watch.js';
 import { forEachInLanes } from './lanes.js';
+import { mayHaveMade, TOUCHED_STATES } from './rollback-steps.js';
 import { rollbackScale } from './scale-rollback.js';
 import { rollbackAddVnf } from './vnf-membership-rollback.js';
 
-const UNDOABLE = new Set(['DONE', 'FAILED', 'RUNNING']);
+/**
+ * Whether `s` may have made something to undo: a touched step ('DONE', 'FAILED', 'RUNNING').
+ * A PENDING one may have acted too (its RUNNING mark is written after it starts): what its
+ * computes, networks and tunnel endpoints are is found by the label sweep, a Heat stack is
+ * not, so PENDING stack steps are undone too.
+ */
+const undoable = (s: OpStep): boolean => (s.kind === 'stack' ? mayHaveMade(s) : TOUCHED_STATES.has(s.state));
 
 /**
  * Undoes an INSTANTIATE: computes, then networks, in reverse plan order (FAILED and
- * RUNNING steps too — a timed-out create may still have happened), then a sweep by
+ * RUNNING steps too — a timed-out create may still have happened; see {@link undoable}), then a sweep by
  * `rondo.ns` on every PoP of the plan for anything no step knows, then the subnets and
  * VNF records are released. ROLLING_BACK → ROLLED_BACK keeping the original error;
  * a rollback that fails goes back to FAILED_TEMP with `ROLLBACK_FAILED`. A cancel request
@@ -41,7 +48,7 @@ async function undoAll(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSignal,
     const reverse = [...steps].sort((a, b) => b.seq - a.seq);
     // `stack` (Heat path) and `tunnel` before `network`: stack ports and tunnel endpoints sit on the NS networks.
     for (const kind of ['route', 'start', 'stack', 'tunnel', 'compute', 'network'] as const) {
-      const undo = reverse.filter((s) => s.kind === kind && UNDOABLE.has(s.state));
+      const undo = reverse.filter((s) => s.kind === kind && undoable(s));
       await undoSteps(undo, deps, signal, kind === 'compute' || kind === 'stack' || kind === 'tunnel' ? (deps.computeConcurrency ?? 8) : 1, cancelled);
     }
     await sweep(op.nsInstanceId, [...new Set(steps.map((s) => s.popId))], deps, signal);

@@ -153,4 +153,25 @@ describe('runGraph: each step as soon as what it needs is DONE and written', () 
     await expect(run).resolves.toEqual({ kind: 'cancelled' });
     expect(g.mostOn('a')).toBe(1);
   });
+
+  it('marks a running step RUNNING with its start time; one ending before its mark is written gets one write, its outcome with that start time', async () => {
+    const g = gated();
+    const writes: string[] = [];
+    let clock = 0;
+    const steps = [step(0, 'a'), step(1, 'a')];
+    // s0 ends within the turn it started in (a memory-VIM step); s1 waits at the gate (a real VIM call).
+    const run = runGraph(steps, {
+      ...deps((s) => (s.id === 's0' ? Promise.resolve({ id: 's0' }) : g.run(s)), []),
+      concurrency: 2, now: () => new Date(++clock),
+      markRunning: async (marked, at) => void writes.push(`RUNNING ${marked.map((s) => s.id).join(',')} at ${at.getTime()}`),
+      finish: async (updates) => void writes.push(...updates.map((u) => `${u.step.id} ${u.outcome.state}${u.outcome.startedAt ? ` started ${u.outcome.startedAt.getTime()}` : ''}`)),
+    }, { needs: () => [], slot: () => slot });
+    await g.until(['s1']);
+    while (writes.length < 2) await new Promise((r) => setImmediate(r));
+    // One statement each: s1's mark (started at 2, after s0 at 1), and s0's outcome carrying its start.
+    expect(writes).toEqual(['RUNNING s1 at 2', 's0 DONE started 1']);
+    g.end('s1');
+    await expect(run).resolves.toEqual({ kind: 'done' });
+    expect(writes).toEqual(['RUNNING s1 at 2', 's0 DONE started 1', 's1 DONE']);
+  });
 });

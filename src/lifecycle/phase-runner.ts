@@ -9,7 +9,7 @@ export type PhaseResult =
   | { readonly kind: 'failed'; readonly step: OpStep; readonly error: unknown }
   /** The operation's own signal aborted (lease lost, shutdown): steps stay RUNNING for a re-run. */
   | { readonly kind: 'aborted' }
-  /** A cancel stopped the phase: steps not started keep their state (RUNNING when marked ahead); FORCEFUL-aborted ones are FAILED. */
+  /** A cancel stopped the phase: steps not started keep their state (PENDING); FORCEFUL-aborted ones are FAILED. */
   | { readonly kind: 'cancelled' };
 
 /** What running a phase needs. */
@@ -18,14 +18,16 @@ export interface PhaseDeps {
   readonly deadlineMs: number;
   readonly signal: AbortSignal;
   readonly now: () => Date;
-  readonly markRunning: (steps: readonly OpStep[]) => Promise<void>;
+  /** Writes RUNNING (started `at`) for steps launched whose outcome is not known yet. */
+  readonly markRunning: (steps: readonly OpStep[], at: Date) => Promise<void>;
+  /** Writes outcomes; `outcome.startedAt` is set for a step whose RUNNING mark was never written. */
   readonly finish: (updates: readonly { readonly step: OpStep; readonly outcome: StepOutcome }[]) => Promise<void>;
   readonly run: (step: OpStep, signal: AbortSignal) => Promise<Record<string, unknown>>;
   /** True once a cancel is pending: no further step is started. */
   readonly halted?: () => boolean;
   /** Aborts when a FORCEFUL cancel is pending: running steps are aborted too. */
   readonly cancelSignal?: AbortSignal;
-  /** Steps marked RUNNING / recorded per statement (default 64). */
+  /** Outcomes buffered before a DONE step waits for their write (default 64). */
   readonly batchSize?: number;
 }
 
@@ -65,12 +67,15 @@ export interface StepGraph {
  * are real resources that rollback must know about). A step never starts before what it
  * needs is durably DONE, so the store never shows a step ahead of its prerequisites.
  *
- * Persistence is batched without delay: steps are marked RUNNING a batch ahead of
- * dispatch; outcomes are written at once, those that end while a write is in flight
- * together in the next (a FAILED step waits for its write; a DONE one does not, only what
- * needs it does). That is safe because every step is idempotent — a step whose DONE was
- * not yet written when the process died is found RUNNING and simply re-runs, finding
- * what it made by name and label.
+ * Persistence is batched without delay (group commit): a step's RUNNING mark and its
+ * outcome go in the next write after they happen, with everything else that happened
+ * by then; while a write is in flight, they join the one after. A step whose outcome is
+ * known before its mark was written gets one write, its outcome with its start time (a
+ * memory-VIM or no-op step is never shown RUNNING). A FAILED step waits for its write; a
+ * DONE one does not, only what needs it does. That is safe because every step is
+ * idempotent and found by name and label: a step found PENDING or RUNNING after the
+ * process died may have acted, and simply re-runs (rollback undoes what a step of those
+ * states may have made, and sweeps by label).
  *
  * Result: aborted (the op's signal), else the first failure in step order, else a cancel,
  * else done.
@@ -112,9 +117,8 @@ export async function runGraph(steps: readonly OpStep[], deps: PhaseDeps, graph:
     const key = slotOf(s).key;
     busy.set(key, (busy.get(key) ?? 1) - 1);
   };
-  const marked = new Set<string>();
-  let markFrom = 0;
-  let marking = false;
+  // Steps launched whose RUNNING mark is not written yet, and when each started.
+  const unmarked = new Map<string, { step: OpStep; at: Date }>();
   let started = 0;
   let active = 0;
   let unwritten = 0;
@@ -132,14 +136,22 @@ export async function runGraph(steps: readonly OpStep[], deps: PhaseDeps, graph:
   let queued = false;
   let writeError: unknown;
   const flush = (): Promise<void> => {
-    if (!queued && buffer.length > 0) {
+    if (!queued && (buffer.length > 0 || unmarked.size > 0)) {
       queued = true;
       writing = writing.then(async () => {
-        // One turn of the event loop: the outcomes of steps ending in the same turn share the statement.
+        // One turn of the event loop: the marks and outcomes of the same turn share the statements.
         await new Promise<void>((resolve) => setImmediate(resolve));
         queued = false;
-        const items = buffer.splice(0);
+        const items = buffer.splice(0).map((u) => {
+          // Ended before its mark was written: one write, the outcome with the start time.
+          const m = unmarked.get(u.step.id);
+          return m ? { step: u.step, outcome: { ...u.outcome, startedAt: m.at } } : u;
+        });
+        const ending = new Set(items.map((u) => u.step.id));
+        const marks = [...unmarked.values()].filter((m) => !ending.has(m.step.id));
+        unmarked.clear();
         try {
+          if (marks.length > 0 && writeError === undefined) await deps.markRunning(marks.map((m) => m.step), (marks[0] as { at: Date }).at);
           if (items.length > 0 && writeError === undefined) await deps.finish(items);
         } finally {
           unwritten -= items.length;
@@ -217,15 +229,17 @@ export async function runGraph(steps: readonly OpStep[], deps: PhaseDeps, graph:
     for (const s of steps) {
       active++;
       started++;
+      unmarked.set(s.id, { step: s, at: deps.now() });
       void execute(s).finally(() => {
         active--;
         release(s);
         pump();
       });
     }
+    // Their RUNNING marks: in the next write (a failed one stops the run like a failed outcome write).
+    if (steps.length > 0) flush().catch(() => {});
   };
   function pump(): void {
-    if (marking) return;
     const take: OpStep[] = [];
     if (readyCount > 0 && !stopped()) {
       for (const [key, q] of ready) {
@@ -239,35 +253,8 @@ export async function runGraph(steps: readonly OpStep[], deps: PhaseDeps, graph:
         busy.set(key, n);
       }
     }
-    const unmarked = take.filter((s) => !marked.has(s.id));
-    if (unmarked.length === 0) {
-      launch(take);
-      if (active === 0 && unwritten === 0 && (readyCount === 0 || stopped())) settle();
-      return;
-    }
-    // Marked RUNNING a batch ahead, in step order: these, then the next ones not marked yet.
-    const ahead = [...unmarked];
-    for (const s of ahead) marked.add(s.id);
-    while (ahead.length < batch && markFrom < steps.length) {
-      const s = steps[markFrom++] as OpStep;
-      if (marked.has(s.id)) continue;
-      marked.add(s.id);
-      ahead.push(s);
-    }
-    marking = true;
-    deps.markRunning(ahead).then(
-      () => {
-        marking = false;
-        launch(take);
-        pump();
-      },
-      (e: unknown) => {
-        marking = false;
-        writeError ??= e;
-        for (const s of take) release(s);
-        pump();
-      },
-    );
+    launch(take);
+    if (active === 0 && unwritten === 0 && (readyCount === 0 || stopped())) settle();
   }
   try {
     pump();

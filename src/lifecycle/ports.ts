@@ -112,6 +112,8 @@ export interface StepOutcome {
   readonly result?: Record<string, unknown> | null;
   readonly error?: ProblemDetails | null;
   readonly now: Date;
+  /** When the step started, for one whose RUNNING mark was never written (it ended first). */
+  readonly startedAt?: Date;
 }
 
 /** The persisted plan of an operation. */

@@ -8,6 +8,13 @@ import { isStepOf } from './op-step-view.js';
 /** Steps whose effect may exist on a VIM: done, failed half-way, or cut off while running. */
 export const TOUCHED_STATES: ReadonlySet<string> = new Set(['DONE', 'FAILED', 'RUNNING']);
 
+/**
+ * Whether what step `s` creates (a compute or a Heat stack) may exist: a touched step's,
+ * or a PENDING one's too, since a step acts before its RUNNING mark is written
+ * (phase-runner.ts) and a crash can come in between. Deleting what does not exist is a no-op.
+ */
+export const mayHaveMade = (s: OpStep): boolean => TOUCHED_STATES.has(s.state) || s.state === 'PENDING';
+
 /** Records the steps UNDONE (the NS's build forgets them). */
 export async function markUndone(steps: readonly OpStep[], deps: ExecutorDeps): Promise<void> {
   if (steps.length === 0) return;
@@ -16,7 +23,7 @@ export async function markUndone(steps: readonly OpStep[], deps: ExecutorDeps): 
 
 /** Deletes, by name, every compute the operation made or may have made; returns their steps. */
 export async function deleteMadeComputes(steps: readonly OpStep[], deps: ExecutorDeps, signal: AbortSignal): Promise<OpStep[]> {
-  const made = steps.filter((s) => isStepOf(s, 'compute', 'create') && TOUCHED_STATES.has(s.state));
+  const made = steps.filter((s) => isStepOf(s, 'compute', 'create') && mayHaveMade(s));
   for (const s of made) await deps.drivers.get(s.popId).deleteCompute(s.target, {}, signal);
   return made;
 }

@@ -65,6 +65,7 @@ export class SqlOpStepRepository implements OpStepRepository {
     if (updates.length === 0) return;
     const rows = updates.map(({ id, outcome: o }) => ({
       id, state: o.state, keep_result: o.result === undefined, result: o.result ?? null, keep_error: o.error === undefined, error: o.error ?? null, ended_at: o.now.toISOString(),
+      started_at: o.startedAt?.toISOString() ?? null,
     }));
     const relaxed = updates.every((u) => u.outcome.state === 'DONE') ? relaxedCommit(this.db) : sql``;
     await sql`
@@ -72,8 +73,9 @@ export class SqlOpStepRepository implements OpStepRepository {
         state = v.state,
         result = case when v.keep_result then s.result else v.result end,
         error = case when v.keep_error then s.error else v.error end,
+        started_at = coalesce(v.started_at, s.started_at),
         ended_at = v.ended_at
-      from json_to_recordset(${json(rows)}::json) as v(id text, state text, keep_result boolean, result jsonb, keep_error boolean, error jsonb, ended_at timestamptz)
+      from json_to_recordset(${json(rows)}::json) as v(id text, state text, keep_result boolean, result jsonb, keep_error boolean, error jsonb, ended_at timestamptz, started_at timestamptz)
       where s.id = v.id and s.id = ${anyId(updates.map((u) => u.id))} ${relaxed}`.execute(this.db);
   }
 

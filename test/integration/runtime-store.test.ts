@@ -109,7 +109,7 @@ describe.each(STORE_KINDS)('runtime store on %s', (kind) => {
   it('marks and finishes batches of steps: a result or error left out is kept, null clears it', async () => {
     await repos.nsInstances.insert(ns('ns-e'));
     await repos.opOccs.create(op('op-e', 'ns-e'), null);
-    await repos.opSteps.insertMany([0, 1, 2].map((seq) => ({
+    await repos.opSteps.insertMany([0, 1, 2, 3].map((seq) => ({
       id: `se-${seq}`, opId: 'op-e', seq, phase: 0, kind: 'network', target: `t${seq}`, popId: 'dc1',
       params: { a: seq }, state: 'PENDING', result: null, error: null, startedAt: null, endedAt: null,
     })));
@@ -118,12 +118,15 @@ describe.each(STORE_KINDS)('runtime store on %s', (kind) => {
     await repos.opSteps.finish([
       { id: 'se-0', outcome: { state: 'DONE', result: { networkId: 'n0', deep: { list: [1, 'x'] } }, now: t1 } },
       { id: 'se-1', outcome: { state: 'FAILED', error: { status: 502, detail: "it's \"quoted\"" }, now: t1 } },
+      // Never marked RUNNING (it ended first): its outcome brings its start time.
+      { id: 'se-3', outcome: { state: 'DONE', result: {}, now: t1, startedAt: T0 } },
     ]);
     let steps = await repos.opSteps.listByOp('op-e');
     expect(steps.map((s) => [s.state, s.result, s.error, s.startedAt, s.endedAt])).toEqual([
       ['DONE', { networkId: 'n0', deep: { list: [1, 'x'] } }, null, T0.toISOString(), t1.toISOString()],
       ['FAILED', null, { status: 502, detail: 'it\'s "quoted"' }, T0.toISOString(), t1.toISOString()],
       ['RUNNING', null, null, T0.toISOString(), null],
+      ['DONE', {}, null, T0.toISOString(), t1.toISOString()],
     ]);
     // UNDONE without a result keeps the result (a rollback keeps what the step made); an explicit null clears the error.
     await repos.opSteps.finish([
@@ -131,7 +134,7 @@ describe.each(STORE_KINDS)('runtime store on %s', (kind) => {
       { id: 'se-1', outcome: { state: 'PENDING', error: null, now: t1 } },
     ]);
     steps = await repos.opSteps.listByOp('op-e');
-    expect(steps.map((s) => [s.state, s.result, s.error])).toEqual([['UNDONE', { networkId: 'n0', deep: { list: [1, 'x'] } }, null], ['PENDING', null, null], ['RUNNING', null, null]]);
+    expect(steps.map((s) => [s.state, s.result, s.error])).toEqual([['UNDONE', { networkId: 'n0', deep: { list: [1, 'x'] } }, null], ['PENDING', null, null], ['RUNNING', null, null], ['DONE', {}, null]]);
     const rec = {
       id: 'v-e', nsInstanceId: 'ns-e', memberId: 'fw', kind: 'vnf' as const, vnfdId: 'd', vnfdRef: 'r', vnfPkgId: 'pkg', popId: 'dc9', computeIds: ['c1'], interfaces: [{ cp: 'in', linkId: 'l', address: '10.30.0.2', prefix: 29 }],
       state: 'STARTED' as const, createdAt: T0.toISOString(), demand: { cpu: 1.5, memoryMiB: 512 }, vnfcs: [{ computeId: 'c1', name: 'fw-0', vduId: 'vdu' }], scaleStatus: [{ aspectId: 'a', scaleLevel: 0 }],
