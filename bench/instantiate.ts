@@ -303,10 +303,29 @@ async function rondo(n: number, pkg: string, timelines: Timelines = {}, pops: re
     const nsId = (await app.inject({ method: 'POST', url: '/nslcm/v1/ns_instances', payload: { nsdId, nsName: `bench-${n}` } })).json().id;
     const op = async (url: string, payload: object) => {
       const t = performance.now();
+      const posted = Date.now();
       const r = await app.inject({ method: 'POST', url, payload });
       const opId = String(r.headers.location).split('/').pop() as string;
       const done = await services.lifecycle.waitForOp(opId, { timeoutMs: 1_800_000 });
-      return { ms: performance.now() - t, state: done.operationState, error: done.error };
+      const ms = performance.now() - t;
+      if (timeline && first === undefined) timeline.push(...await storedSpans(opId, posted));
+      return { ms, state: done.operationState, error: done.error };
+    };
+    /**
+     * Without the debug trace (a Rondo from before it, run with this bench for a before/after
+     * timeline): each phase's span from the stored steps' times, from the POST.
+     */
+    const storedSpans = async (opId: string, posted: number): Promise<string[]> => {
+      const steps = await services.lifecycle.listSteps(opId);
+      const at = (iso: string | null): number => (iso ? Date.parse(iso) - posted : Number.NaN);
+      return [...new Set(steps.map((s) => s.phase))].flatMap((phase) => {
+        const ps = steps.filter((s) => s.phase === phase);
+        const what = `phase ${phase} (${ps.length} ${[...new Set(ps.map((s) => s.kind))].join('/')} steps, stored times)`;
+        return [
+          `${Math.min(...ps.map((s) => at(s.startedAt))).toFixed(1).padStart(8)} ms  ${what}: first started`,
+          `${Math.max(...ps.map((s) => at(s.endedAt))).toFixed(1).padStart(8)} ms  ${what}: last ended`,
+        ];
+      });
     };
     const pins = chainPins(n, pops);
     timeline = timelines.up;
