@@ -45,7 +45,7 @@ const detached = (cmd: string): string[] => ['sh', '-c', `nohup sh -c '${cmd.rep
 /**
  * Runs one step against its PoP's driver and returns the step result to persist. Every
  * verb is idempotent (create by name + `rondo.step` label, delete of missing succeeds),
- * so a step found RUNNING after a crash simply runs again. Throws the VimError, or
+ * so a step found PENDING or RUNNING after a crash simply runs again. Throws the VimError, or
  * StepCommandError for a route/start command that exits non-zero. Stop commands are
  * best effort: their outcome is recorded, never thrown.
  */
