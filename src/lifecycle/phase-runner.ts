@@ -7,7 +7,7 @@ import { problemOf } from './op-problem.js';
 export type PhaseResult =
   | { readonly kind: 'done' }
   | { readonly kind: 'failed'; readonly step: OpStep; readonly error: unknown }
-  /** The operation's own signal aborted (lease lost, shutdown): steps stay RUNNING for a re-run. */
+  /** The operation's own signal aborted (lease lost, shutdown): steps stay RUNNING or PENDING for a re-run. */
   | { readonly kind: 'aborted' }
   /** A cancel stopped the phase: steps not started keep their state (PENDING); FORCEFUL-aborted ones are FAILED. */
   | { readonly kind: 'cancelled' };
