@@ -90,6 +90,8 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
   deps.trace?.({ opId: op.id, what: 'plan', edge: 'end', detail: `${steps.length} steps` });
   const byId = new Map(steps.map((s) => [s.id, s]));
   const computes = computeResults(steps);
+  // Computes a route or start step still to run execs into: that exec names their interfaces.
+  const namedLater = new Set(steps.flatMap((s) => (s.state === 'DONE' ? [] : isStepOf(s, 'route') || isStepOf(s, 'start') ? [s.params.compute] : [])));
   const stages = stagesOf(op, steps);
   const deadline = op.deadline ? Date.parse(op.deadline) : Number.POSITIVE_INFINITY;
   if (op.lcmOperationType === 'TERMINATE' && deps.managers && !steps.some((s) => s.state !== 'PENDING')) {
@@ -118,15 +120,14 @@ async function runOperation(op: StoredOpOcc, deps: ExecutorDeps, signal: AbortSi
     const named = stage.join('-');
     deps.trace?.({ opId: op.id, what: 'phase', edge: 'begin', detail: `${named}: ${todo.length} ${kinds} steps` });
     const run = (s: OpStep, stepSignal: AbortSignal): Promise<Record<string, unknown>> =>
-      runStep(s, { nsInstanceId: op.nsInstanceId, driver: (p) => deps.drivers.get(p), computes, signal: stepSignal, sweepConcurrency: deps.computeConcurrency ?? 8 });
+      runStep(s, { nsInstanceId: op.nsInstanceId, driver: (p) => deps.drivers.get(p), computes, signal: stepSignal, sweepConcurrency: deps.computeConcurrency ?? 8, namedLater });
     const result = await runGraph(todo, {
       concurrency: deps.computeConcurrency ?? 8,
       deadlineMs: Math.min(deps.stepDeadlineSeconds * 1000, left),
       signal,
       now: () => deps.clock.now(),
-      markRunning: (batch, at) => deps.repos.opSteps.markRunning(batch.map((s) => s.id), at),
-      finish: async (updates) => {
-        await deps.repos.opSteps.finish(updates.map((u) => ({ id: u.step.id, outcome: u.outcome })));
+      finish: async (updates, running) => {
+        await deps.repos.opSteps.finish(updates.map((u) => ({ id: u.step.id, outcome: u.outcome })), running.map((r) => ({ id: r.step.id, at: r.at })));
         for (const u of updates) if (u.outcome.state === 'DONE') deps.crashPoints?.hit('after-step-done', { opId: op.id, stepId: u.step.id });
         for (const { step: s, outcome } of updates) {
           const done = { ...s, state: outcome.state, result: outcome.result ?? null, error: outcome.error ?? null };

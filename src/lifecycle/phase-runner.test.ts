@@ -44,7 +44,6 @@ function gated() {
 
 const deps = (run: PhaseDeps['run'], written: string[]): PhaseDeps => ({
   concurrency: 1, deadlineMs: 60_000, signal: new AbortController().signal, now: () => new Date(0),
-  markRunning: async () => undefined,
   finish: async (updates) => void written.push(...updates.map((u) => `${u.step.id} ${u.outcome.state}`)),
   run,
 });
@@ -154,7 +153,14 @@ describe('runGraph: each step as soon as what it needs is DONE and written', () 
     expect(g.mostOn('a')).toBe(1);
   });
 
-  it('marks a running step RUNNING with its start time; one ending before its mark is written gets one write, its outcome with that start time', async () => {
+  /** Each write as one line: its outcomes, then its RUNNING marks. */
+  const writesInto = (writes: string[]): PhaseDeps['finish'] => async (updates, running) =>
+    void writes.push([
+      ...updates.map((u) => `${u.step.id} ${u.outcome.state}${u.outcome.startedAt ? ` started ${u.outcome.startedAt.getTime()}` : ''}`),
+      ...running.map((r) => `RUNNING ${r.step.id} at ${r.at.getTime()}`),
+    ].join(' + '));
+
+  it('marks a running step RUNNING with its start time in the next outcome write; one ending before its mark is written gets one write, its outcome with that start time', async () => {
     const g = gated();
     const writes: string[] = [];
     let clock = 0;
@@ -162,16 +168,29 @@ describe('runGraph: each step as soon as what it needs is DONE and written', () 
     // s0 ends within the turn it started in (a memory-VIM step); s1 waits at the gate (a real VIM call).
     const run = runGraph(steps, {
       ...deps((s) => (s.id === 's0' ? Promise.resolve({ id: 's0' }) : g.run(s)), []),
-      concurrency: 2, now: () => new Date(++clock),
-      markRunning: async (marked, at) => void writes.push(`RUNNING ${marked.map((s) => s.id).join(',')} at ${at.getTime()}`),
-      finish: async (updates) => void writes.push(...updates.map((u) => `${u.step.id} ${u.outcome.state}${u.outcome.startedAt ? ` started ${u.outcome.startedAt.getTime()}` : ''}`)),
+      concurrency: 2, now: () => new Date(++clock), markDelayMs: 60_000,
+      finish: writesInto(writes),
     }, { needs: () => [], slot: () => slot });
     await g.until(['s1']);
-    while (writes.length < 2) await new Promise((r) => setImmediate(r));
-    // One statement each: s1's mark (started at 2, after s0 at 1), and s0's outcome carrying its start.
-    expect(writes).toEqual(['RUNNING s1 at 2', 's0 DONE started 1']);
+    while (writes.length < 1) await new Promise((r) => setImmediate(r));
+    // One statement: s0's outcome carrying its start (1), and s1's mark (started at 2) riding with it.
+    expect(writes).toEqual(['s0 DONE started 1 + RUNNING s1 at 2']);
     g.end('s1');
     await expect(run).resolves.toEqual({ kind: 'done' });
-    expect(writes).toEqual(['RUNNING s1 at 2', 's0 DONE started 1', 's1 DONE']);
+    expect(writes).toEqual(['s0 DONE started 1 + RUNNING s1 at 2', 's1 DONE']);
+  });
+
+  it('writes RUNNING marks alone after markDelayMs when no outcome comes to ride with', async () => {
+    const g = gated();
+    const writes: string[] = [];
+    let clock = 0;
+    const run = runGraph([step(0, 'a'), step(1, 'a')], { ...deps(g.run, []), concurrency: 2, now: () => new Date(++clock), markDelayMs: 0, finish: writesInto(writes) }, { needs: () => [], slot: () => slot });
+    await g.until(['s0', 's1']);
+    while (writes.length < 1) await new Promise((r) => setTimeout(r, 1));
+    expect(writes).toEqual(['RUNNING s0 at 1 + RUNNING s1 at 2']);
+    g.end('s0');
+    g.end('s1');
+    await expect(run).resolves.toEqual({ kind: 'done' });
+    expect(writes.slice(1).join(' + ').split(' + ').sort()).toEqual(['s0 DONE', 's1 DONE']);
   });
 });

@@ -18,10 +18,18 @@ export interface PhaseDeps {
   readonly deadlineMs: number;
   readonly signal: AbortSignal;
   readonly now: () => Date;
-  /** Writes RUNNING (started `at`) for steps launched whose outcome is not known yet. */
-  readonly markRunning: (steps: readonly OpStep[], at: Date) => Promise<void>;
-  /** Writes outcomes; `outcome.startedAt` is set for a step whose RUNNING mark was never written. */
-  readonly finish: (updates: readonly { readonly step: OpStep; readonly outcome: StepOutcome }[]) => Promise<void>;
+  /**
+   * Writes outcomes (`outcome.startedAt` is set for a step whose RUNNING mark was never
+   * written) and RUNNING marks (started `at`) of steps launched whose outcome is not known
+   * yet, in one write.
+   */
+  readonly finish: (updates: readonly { readonly step: OpStep; readonly outcome: StepOutcome }[], running: readonly { readonly step: OpStep; readonly at: Date }[]) => Promise<void>;
+  /**
+   * How long RUNNING marks wait for an outcome write to ride with before they are written
+   * alone (default 100 ms): a step that ends first gets one write, and a run whose steps
+   * end every few tens of milliseconds writes no statement for marks alone.
+   */
+  readonly markDelayMs?: number;
   readonly run: (step: OpStep, signal: AbortSignal) => Promise<Record<string, unknown>>;
   /** True once a cancel is pending: no further step is started. */
   readonly halted?: () => boolean;
@@ -135,13 +143,17 @@ export async function runGraph(steps: readonly OpStep[], deps: PhaseDeps, graph:
   let writing: Promise<void> = Promise.resolve();
   let queued = false;
   let writeError: unknown;
+  // Marks waiting for an outcome write to ride with (see PhaseDeps.markDelayMs).
+  let markTimer: ReturnType<typeof setTimeout> | undefined;
   const flush = (): Promise<void> => {
     if (!queued && (buffer.length > 0 || unmarked.size > 0)) {
       queued = true;
       writing = writing.then(async () => {
-        // One turn of the event loop: the marks and outcomes of the same turn share the statements.
+        // One turn of the event loop: the marks and outcomes of the same turn share the statement.
         await new Promise<void>((resolve) => setImmediate(resolve));
         queued = false;
+        clearTimeout(markTimer);
+        markTimer = undefined;
         const items = buffer.splice(0).map((u) => {
           // Ended before its mark was written: one write, the outcome with the start time.
           const m = unmarked.get(u.step.id);
@@ -151,8 +163,7 @@ export async function runGraph(steps: readonly OpStep[], deps: PhaseDeps, graph:
         const marks = [...unmarked.values()].filter((m) => !ending.has(m.step.id));
         unmarked.clear();
         try {
-          if (marks.length > 0 && writeError === undefined) await deps.markRunning(marks.map((m) => m.step), (marks[0] as { at: Date }).at);
-          if (items.length > 0 && writeError === undefined) await deps.finish(items);
+          if ((items.length > 0 || marks.length > 0) && writeError === undefined) await deps.finish(items, marks);
         } finally {
           unwritten -= items.length;
         }
@@ -236,8 +247,14 @@ export async function runGraph(steps: readonly OpStep[], deps: PhaseDeps, graph:
         pump();
       });
     }
-    // Their RUNNING marks: in the next write (a failed one stops the run like a failed outcome write).
-    if (steps.length > 0) flush().catch(() => {});
+    // Their RUNNING marks: in the next outcome write, or alone after markDelayMs (a failed
+    // write stops the run like a failed outcome write).
+    if (steps.length > 0 && markTimer === undefined && !queued) {
+      markTimer = setTimeout(() => {
+        markTimer = undefined;
+        flush().catch(() => {});
+      }, deps.markDelayMs ?? 100);
+    }
   };
   function pump(): void {
     const take: OpStep[] = [];
@@ -262,6 +279,7 @@ export async function runGraph(steps: readonly OpStep[], deps: PhaseDeps, graph:
   } finally {
     deps.signal.removeEventListener('abort', onAbort);
     deps.cancelSignal?.removeEventListener('abort', onCancel);
+    clearTimeout(markTimer);
   }
   await flush();
   if (aborted || deps.signal.aborted) return { kind: 'aborted' };

@@ -125,8 +125,11 @@ export interface OpStepRepository {
   listByOps(opIds: readonly string[]): Promise<OpStep[]>;
   /** Marks steps RUNNING in one statement. */
   markRunning(ids: readonly string[], now: Date): Promise<void>;
-  /** Records how steps ended, in one statement. */
-  finish(updates: readonly { readonly id: string; readonly outcome: StepOutcome }[]): Promise<void>;
+  /**
+   * Records how steps ended, and marks `running` steps RUNNING from their start, in one
+   * statement.
+   */
+  finish(updates: readonly { readonly id: string; readonly outcome: StepOutcome }[], running?: readonly { readonly id: string; readonly at: Date }[]): Promise<void>;
   /** FAILED and RUNNING steps of the op, and the DONE ones in `redo`, back to PENDING (retry); returns how many. */
   resetUnfinished(opId: string, redo?: readonly string[]): Promise<number>;
   /** Drops the op's whole plan (to plan it again); returns how many steps it had. */

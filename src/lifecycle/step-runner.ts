@@ -36,6 +36,36 @@ export interface StepContext {
   readonly signal: AbortSignal;
   /** How many deletions of a sweep run at once. */
   readonly sweepConcurrency: number;
+  /**
+   * Computes that a route or start step of this operation, not yet done, execs into after
+   * they are made: that exec names their interfaces (see {@link interfaceNames}), so their
+   * create step leaves it to it (`ComputeSpec.nameInterfacesLater`).
+   */
+  readonly namedLater?: ReadonlySet<string>;
+}
+
+/**
+ * The interface names a route or start step makes sure of in its exec: those of the
+ * compute's step result, when there is something a VIM may have got wrong (more than one
+ * interface, or one not called eth0) and every name is known.
+ */
+function interfaceNames(itfs: ComputeStepResult['interfaces']): { address: string; ifName: string }[] | undefined {
+  if (itfs.length === 0 || (itfs.length === 1 && itfs[0]?.ifName === 'eth0')) return undefined;
+  const named = itfs.flatMap((i) => (i.ifName ? [{ address: i.address, ifName: i.ifName }] : []));
+  return named.length === itfs.length ? named : undefined;
+}
+
+/**
+ * Runs `commands` in `compute` in order, stopping at the first that fails: one round trip
+ * where the driver can (naming the interfaces first, when asked), else one exec each.
+ */
+async function execEach(driver: VimDriver, compute: string, commands: readonly (readonly string[])[], signal: AbortSignal, interfaces?: readonly { address: string; ifName: string }[]): Promise<void> {
+  if (driver.execAll && (commands.length > 1 || interfaces)) {
+    const r = await driver.execAll(compute, commands, signal, interfaces ? { interfaces } : {});
+    if (r.exitCode !== 0) throw new StepCommandError(compute, r.failedCommand ?? commands.flat(), r.exitCode, r.stderr);
+    return;
+  }
+  for (const cmd of commands) await execChecked(driver, compute, cmd, signal);
 }
 
 // Start commands run detached: 5GTANGO ran them in a thread because many never return
@@ -86,7 +116,7 @@ export async function runStep(step: OpStep, ctx: StepContext): Promise<Record<st
           await driver.deleteCompute(p.name, {}, ctx.signal);
           return { name: p.name, removedComputeId: p.computeId };
       }
-      const info = await driver.createCompute(computeSpec(p, base), ctx.signal);
+      const info = await driver.createCompute({ ...computeSpec(p, base), ...(ctx.namedLater?.has(p.name) ? { nameInterfacesLater: true } : {}) }, ctx.signal);
       return computeResult(p, info);
     }
     case 'route': {
@@ -94,18 +124,13 @@ export async function runStep(step: OpStep, ctx: StepContext): Promise<Record<st
       const itfs = ctx.computes.get(p.compute)?.interfaces ?? [];
       const commands = p.routes.flatMap((r) => routeCommands(r, itfs.find((i) => i.linkId === r.viaLinkId)?.ifName));
       // A scaled neighbour's routes are up to 16 blocks per destination: one round trip for all where the driver can.
-      if (commands.length > 1 && driver.execAll) {
-        const r = await driver.execAll(p.compute, commands, ctx.signal);
-        if (r.exitCode !== 0) throw new StepCommandError(p.compute, r.failedCommand ?? commands.flat(), r.exitCode, r.stderr);
-      } else {
-        for (const cmd of commands) await execChecked(driver, p.compute, cmd, ctx.signal);
-      }
+      await execEach(driver, p.compute, commands, ctx.signal, interfaceNames(itfs));
       return { commands };
     }
     case 'start': {
       const p = s.params;
       const commands = p.commands.map((c) => (p.detach ? detached(c) : ['sh', '-c', c]));
-      for (const cmd of commands) await execChecked(driver, p.compute, cmd, ctx.signal);
+      await execEach(driver, p.compute, commands, ctx.signal, interfaceNames(ctx.computes.get(p.compute)?.interfaces ?? []));
       return { commands };
     }
     case 'stop': {

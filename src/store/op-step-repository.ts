@@ -57,16 +57,22 @@ export class SqlOpStepRepository implements OpStepRepository {
    * One `UPDATE … FROM json_to_recordset(…)` for a whole batch, the batch as one JSON
    * parameter: the executor buffers step outcomes because a statement per step would cost
    * more than the VIM call, and one parameter parses several times faster on PGlite than
-   * seven per row. A batch of DONE outcomes only commits without waiting for the WAL flush
-   * (see {@link relaxedCommit}); any other outcome (FAILED, UNDONE, PENDING) is durable
-   * when this returns.
+   * seven per row. The RUNNING marks of steps that have not ended ride in the same
+   * statement. A batch of DONE outcomes (and marks) only commits without waiting for the
+   * WAL flush (see {@link relaxedCommit}); any other outcome (FAILED, UNDONE, PENDING) is
+   * durable when this returns.
    */
-  async finish(updates: readonly { readonly id: string; readonly outcome: StepOutcome }[]): Promise<void> {
-    if (updates.length === 0) return;
-    const rows = updates.map(({ id, outcome: o }) => ({
-      id, state: o.state, keep_result: o.result === undefined, result: o.result ?? null, keep_error: o.error === undefined, error: o.error ?? null, ended_at: o.now.toISOString(),
-      started_at: o.startedAt?.toISOString() ?? null,
-    }));
+  async finish(updates: readonly { readonly id: string; readonly outcome: StepOutcome }[], running: readonly { readonly id: string; readonly at: Date }[] = []): Promise<void> {
+    if (updates.length === 0 && running.length === 0) return;
+    const rows = [
+      ...updates.map(({ id, outcome: o }) => ({
+        id, state: o.state, keep_result: o.result === undefined, result: o.result ?? null, keep_error: o.error === undefined, error: o.error ?? null, ended_at: o.now.toISOString(),
+        started_at: o.startedAt?.toISOString() ?? null,
+      })),
+      // As markRunning: started now, no end, no error yet.
+      ...running.map(({ id, at }) => ({ id, state: 'RUNNING', keep_result: true, result: null, keep_error: false, error: null, ended_at: null, started_at: at.toISOString() })),
+    ];
+    // A RUNNING mark is for the eye only (a step found RUNNING or PENDING runs again): it may ride relaxed.
     const relaxed = updates.every((u) => u.outcome.state === 'DONE') ? relaxedCommit(this.db) : sql``;
     await sql`
       update op_steps as s set
@@ -76,7 +82,7 @@ export class SqlOpStepRepository implements OpStepRepository {
         started_at = coalesce(v.started_at, s.started_at),
         ended_at = v.ended_at
       from json_to_recordset(${json(rows)}::json) as v(id text, state text, keep_result boolean, result jsonb, keep_error boolean, error jsonb, ended_at timestamptz, started_at timestamptz)
-      where s.id = v.id and s.id = ${anyId(updates.map((u) => u.id))} ${relaxed}`.execute(this.db);
+      where s.id = v.id and s.id = ${anyId(rows.map((r) => r.id))} ${relaxed}`.execute(this.db);
   }
 
   async resetUnfinished(opId: string, redo: readonly string[] = []): Promise<number> {

@@ -132,6 +132,28 @@ export interface ComputeSpec {
   readonly labels: Labels;
   /** Command to keep the compute running, for images without an entrypoint. */
   readonly command?: readonly string[];
+  /**
+   * The caller names the interfaces in its first exec into this compute (`execAll` with
+   * `interfaces`), which it runs before anything else uses them: a driver that must check
+   * or fix the names inside the compute (Docker) leaves that to that exec, saving one.
+   */
+  readonly nameInterfacesLater?: boolean;
+}
+
+/** An interface's wanted name inside a compute, found by its address. */
+export interface InterfaceName {
+  readonly address: string;
+  readonly ifName: string;
+}
+
+/** Options of {@link VimDriver.execAll}. */
+export interface ExecAllOptions {
+  /**
+   * Before the commands, make each address sit on its wanted interface name (idempotent;
+   * see {@link ComputeSpec.nameInterfacesLater}). A driver whose computes get their names
+   * right at creation ignores it.
+   */
+  readonly interfaces?: readonly InterfaceName[];
 }
 
 /** One attached interface of a compute, as the VIM realised it. */
@@ -254,7 +276,7 @@ export interface VimDriver {
    * first that fails (`failedCommand` names it; its exit code and output are the result's).
    * Optional: a driver without it gets one `exec` per command.
    */
-  execAll?(idOrName: string, commands: readonly (readonly string[])[], signal?: AbortSignal): Promise<ExecAllResult>;
+  execAll?(idOrName: string, commands: readonly (readonly string[])[], signal?: AbortSignal, opts?: ExecAllOptions): Promise<ExecAllResult>;
   /** Every network and compute whose labels include all of `labels`. */
   listByLabel(labels: Labels, signal?: AbortSignal): Promise<LabelledResource[]>;
   /** Current state; a compute that does not exist is reported as `DELETED`, not thrown. */

@@ -114,13 +114,13 @@ describe.each(STORE_KINDS)('runtime store on %s', (kind) => {
       params: { a: seq }, state: 'PENDING', result: null, error: null, startedAt: null, endedAt: null,
     })));
     const t1 = new Date(T0.getTime() + 1000);
-    await repos.opSteps.markRunning(['se-0', 'se-1', 'se-2'], T0);
+    await repos.opSteps.markRunning(['se-0', 'se-1'], T0);
     await repos.opSteps.finish([
       { id: 'se-0', outcome: { state: 'DONE', result: { networkId: 'n0', deep: { list: [1, 'x'] } }, now: t1 } },
       { id: 'se-1', outcome: { state: 'FAILED', error: { status: 502, detail: "it's \"quoted\"" }, now: t1 } },
       // Never marked RUNNING (it ended first): its outcome brings its start time.
       { id: 'se-3', outcome: { state: 'DONE', result: {}, now: t1, startedAt: T0 } },
-    ]);
+    ], [{ id: 'se-2', at: T0 }]); // se-2's RUNNING mark rides in the same statement
     let steps = await repos.opSteps.listByOp('op-e');
     expect(steps.map((s) => [s.state, s.result, s.error, s.startedAt, s.endedAt])).toEqual([
       ['DONE', { networkId: 'n0', deep: { list: [1, 'x'] } }, null, T0.toISOString(), t1.toISOString()],

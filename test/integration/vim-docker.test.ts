@@ -109,6 +109,28 @@ describe('DockerVimDriver on a real engine', () => {
     const inside = (await d.exec(named.id, ['ip', '-o', 'link', 'show'])).stdout;
     expect(inside).toMatch(/\bmgmt[@:]/);
     expect(inside).toMatch(/\binput[@:]/);
+
+    // Named later: the create leaves the names to the caller's first execAll, which makes
+    // them right before its commands (a swap and custom names), and is a no-op the second time.
+    const addr = (i: number): string => `10.${o2}.${(third + 10 + i) % 256}.40`;
+    const later = await d.createCompute({
+      ...spec('later', '', ''), nameInterfacesLater: true,
+      interfaces: [{ network: nets[0]?.name ?? '', address: addr(0), ifName: 'mgmt' }, { network: nets[1]?.name ?? '', address: addr(1), ifName: 'eth2' }, { network: nets[2]?.name ?? '', address: addr(2), ifName: 'eth1' }],
+    });
+    expect(later.interfaces?.map((i) => i.ifName)).toEqual(['mgmt', 'eth2', 'eth1']);
+    expect((await d.exec(later.id, ['ip', '-o', 'link', 'show'])).stdout).not.toMatch(/\bmgmt[@:]/);
+    const wanted = [{ address: addr(0), ifName: 'mgmt' }, { address: addr(1), ifName: 'eth2' }, { address: addr(2), ifName: 'eth1' }];
+    for (let round = 0; round < 2; round++) {
+      const r = await d.execAll(later.id, [['ip', 'route', 'replace', '10.125.0.0/16', 'via', `10.${o2}.${(third + 12) % 256}.1`, 'dev', 'eth1']], undefined, { interfaces: wanted });
+      expect([r.exitCode, r.stderr]).toEqual([0, '']);
+      const listing = (await d.exec(later.id, ['ip', '-o', '-4', 'addr', 'show'])).stdout;
+      for (const w of wanted) expect(listing).toMatch(new RegExp(`${w.ifName}\\s+inet ${w.address.replaceAll('.', '\\.')}/24`));
+      expect((await d.exec(later.id, ['ip', 'route', 'show', '10.125.0.0/16'])).stdout).toContain('dev eth1');
+    }
+    // An address the compute does not hold: nothing runs, and the error says why.
+    const e = await expectVimError(d.execAll(later.id, [['touch', '/tmp/never']], undefined, { interfaces: [{ address: `10.${o2}.${(third + 13) % 256}.9`, ifName: 'eth9' }] }), 'UNEXPECTED_RESPONSE');
+    expect(e.message).toMatch(/could not name the interfaces .*is on no interface/);
+    expect((await d.exec(later.id, ['ls', '/tmp/never'])).exitCode).not.toBe(0);
   });
 
   // How fast (a kill, not Docker's 10 s stop grace) is measured by bench/limits.ts --docker.

@@ -5,7 +5,7 @@ import { isHostAddress, parseCidr, parseIpv4 } from '../ipv4-cidr.js';
 import { abortError, raceAbort, throwIfAborted, withTimeout } from '../vim-abort.js';
 import { LABEL_NS, LABEL_POP, LABEL_STEP, LABEL_TUNNEL, assertSamePop } from '../vim-driver.js';
 import type {
-  ComputeInfo, ComputeSpec, ExecAllResult, ExecResult, LabelledResource, Labels, NetworkInfo, NetworkSpec, TunnelEndpointInfo, TunnelEndpointSpec, TunnelPeering,
+  ComputeInfo, ComputeSpec, ExecAllOptions, ExecAllResult, ExecResult, LabelledResource, Labels, NetworkInfo, NetworkSpec, TunnelEndpointInfo, TunnelEndpointSpec, TunnelPeering,
   VimCapabilities, VimDriver, VimEvent,
 } from '../vim-driver.js';
 import { TUNNEL_IMAGE, TUNNEL_READY, tunnelMac, tunnelPeersScript, tunnelSetupScript } from './docker-tunnel.js';
@@ -16,7 +16,7 @@ import { dockerTlsOptions } from './docker-tls.js';
 import type { DockerTlsContext, DockerTlsCredentials, DockerTlsOptions } from './docker-tls.js';
 import { dockerEvents } from './docker-events.js';
 import { execAllScript, failedIndex, runExec } from './docker-exec.js';
-import { LIST_ADDRESSES, parseAddresses, renameScript } from './docker-interfaces.js';
+import { LIST_ADDRESSES, NAMING_EXIT, NAMING_FAILED, nameInterfacesScript, parseAddresses, renameScript } from './docker-interfaces.js';
 import type { DockerLike } from './docker-like.js';
 
 /** Options of {@link createDockerVimDriver}. */
@@ -187,7 +187,8 @@ export class DockerVimDriver implements VimDriver {
         );
       }
       await this.#call(`start compute ${spec.name}`, signal, (s) => container.start({ abortSignal: s }));
-      const detail = await this.#nameInterfaces(created.id, interfaces, signal);
+      // Named here (one to three execs), or by the caller's first exec (see ComputeSpec).
+      const detail = spec.nameInterfacesLater ? null : await this.#nameInterfaces(created.id, interfaces, signal);
       const inspected = await this.#call(`inspect compute ${spec.name}`, signal, (s) => container.inspect({ abortSignal: s }));
       const info = computeInfo(inspected, detail ?? undefined);
       // Unverified names are left out; the MACs Docker reports stay.
@@ -301,10 +302,22 @@ export class DockerVimDriver implements VimDriver {
     return this.#call(`exec in ${idOrName}`, signal, (s) => runExec(this.#docker, this.#docker.getContainer(idOrName), cmd, s), this.#execTimeoutMs);
   }
 
-  /** The commands in one `sh -c` (one exec round trip instead of one per command; the VNF images have a shell). */
-  async execAll(idOrName: string, commands: readonly (readonly string[])[], signal?: AbortSignal): Promise<ExecAllResult> {
-    const r = await this.exec(idOrName, ['sh', '-c', execAllScript(commands)], signal);
+  /**
+   * The commands in one `sh -c` (one exec round trip instead of one per command; the VNF
+   * images have a shell), after the interface names when asked (`nameInterfacesScript`).
+   */
+  async execAll(idOrName: string, commands: readonly (readonly string[])[], signal?: AbortSignal, opts: ExecAllOptions = {}): Promise<ExecAllResult> {
+    let naming = '';
+    try {
+      naming = opts.interfaces && opts.interfaces.length > 0 ? `${nameInterfacesScript(opts.interfaces)}\n` : '';
+    } catch (e) {
+      throw new VimError('CONFLICT', this.name, `interfaces of ${idOrName}: ${(e as Error).message}`);
+    }
+    const r = await this.exec(idOrName, ['sh', '-c', `${naming}${execAllScript(commands)}`], signal);
     if (r.exitCode === 0) return r;
+    if (naming && r.exitCode === NAMING_EXIT && r.stderr.includes(NAMING_FAILED)) {
+      throw new VimError('UNEXPECTED_RESPONSE', this.name, `could not name the interfaces of ${idOrName}: ${r.stderr.slice(r.stderr.indexOf(NAMING_FAILED) + NAMING_FAILED.length).trim().slice(0, 500)}`);
+    }
     const { index, stderr } = failedIndex(r.stderr);
     const failed = index === undefined ? undefined : commands[index];
     return { ...r, stderr, ...(failed ? { failedCommand: failed } : {}) };
