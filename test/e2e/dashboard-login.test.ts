@@ -224,6 +224,27 @@ describe('dashboard sign-in (browser, auth on, no Docker)', () => {
     expect(unexpected(errors)).toEqual([]);
     await p.context().close();
   });
+
+  it('shows a viewer the store and the bus on the PoPs page, and says the plugins are not visible to them (403)', async () => {
+    const VERA = { username: 'vera', password: 'dashboard-viewer-password', tenant: 'lab' };
+    await server.auth.accounts.createUser({ ...VERA, roles: ['viewer'] });
+    const { page: p, errors } = await openPage(browser);
+    await p.goto(`${server.base}/ui/pops`);
+    const form = p.getByTestId('login-form');
+    await form.getByTestId('login-username').fill(VERA.username);
+    await form.getByTestId('login-password').fill(VERA.password);
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByTestId('pop').first().waitFor({ timeout: 10_000 });
+    const system = p.getByTestId('system');
+    await system.getByTestId('system-plugins').filter({ hasText: 'not visible' }).waitFor({ timeout: 10_000 });
+    expect(await system.getByTestId('system-plugins').innerText()).toContain('admin');
+    expect(await system.getByTestId('system-store').innerText()).toBe('pglite');
+    expect(await system.getByTestId('system-bus').getAttribute('data-kind')).toBe('in-process');
+    expect(await p.getByTestId('error').count()).toBe(0);
+    // The browser logs the plugin list's 403; nothing else may fail.
+    expect(unexpected(errors).filter((e) => !/\b403\b/.test(e))).toEqual([]);
+    await p.context().close();
+  });
 });
 
 describe('dashboard in insecure mode (RONDO_INSECURE_NO_AUTH=1)', () => {

@@ -137,4 +137,17 @@ describe('dashboard (browser, no Docker)', () => {
     await screenshot(p, 'dashboard-topology-failed', '.topology-wrap');
     expect(errors).toEqual([]);
   });
+
+  it('shows the store, the event bus and the plugins on the PoPs page (what rondo doctor says)', async () => {
+    const { page: p, errors } = await page();
+    await p.goto(`${base}/ui/pops`);
+    const system = p.getByTestId('system');
+    await system.getByTestId('system-store').filter({ hasText: 'pglite' }).waitFor({ timeout: 20_000 });
+    expect(await system.getByTestId('system-bus').getAttribute('data-kind')).toBe('in-process');
+    expect(await system.getByTestId('system-bus').innerText()).toContain('in-process');
+    await system.getByTestId('system-plugins').filter({ hasText: 'none registered' }).waitFor({ timeout: 10_000 });
+    expect(await p.getByTestId('error').count()).toBe(0);
+    await screenshot(p, 'dashboard-pops-system');
+    expect(errors).toEqual([]);
+  });
 });

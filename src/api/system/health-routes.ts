@@ -16,7 +16,8 @@ const Ready = Type.Object({
 /**
  * `/healthz` (the process answers) and `/readyz` (the store answers too, and the broker is
  * connected when RONDO_AMQP_URL is set: without it, events of other processes would not
- * reach this one). A failing dependency is a 503 naming it.
+ * reach this one). A failing dependency is a 503 naming it; a disconnected broker's 503
+ * carries `store` and `bus` beside the detail, as the 200 does.
  */
 export const healthRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async (app, { deps }) => {
   app.get('/healthz', { schema: { tags: ['health'], response: { 200: Status } }, logLevel: 'warn', config: { action: 'health:read' } }, async () => ({ status: 'ok' }));
@@ -29,7 +30,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox<RoutePluginOptions> = async
     const bus = deps.services.bus?.status();
     if (bus && !bus.connected) {
       throw new RondoError('BUS_UNAVAILABLE', `the event broker at ${bus.target} is not connected${bus.error ? ` (${bus.error})` : ''}; Rondo reconnects by itself: check that RabbitMQ runs and RONDO_AMQP_URL`, {
-        details: { bus: { kind: bus.kind, connected: false, target: bus.target } },
+        // The store answered: say which, so a dashboard can show it beside the broken bus.
+        details: { store: deps.store.kind, bus: { kind: bus.kind, connected: false, target: bus.target } },
       });
     }
     return { status: 'ready', store: deps.store.kind, ...(bus ? { bus: { kind: bus.kind, connected: bus.connected, target: bus.target } } : {}) };

@@ -3,8 +3,8 @@
  * the bearer token live here, so a change of the API touches this file only.
  */
 import type {
-  AlarmView, GatekeeperUpload, HealNsRequest, NsdModelAnswer, NsView, OpAction, OpView, PackageSummary, PopView, ScaleNsRequest, ScaleVnfData, TokenAnswer, UploadIssue,
-  UploadResult,
+  AlarmView, GatekeeperUpload, HealNsRequest, NsdModelAnswer, NsView, OpAction, OpView, PackageSummary, PluginAnswer, PopView, ReadyAnswer, ScaleNsRequest, ScaleVnfData, SystemView,
+  TokenAnswer, UploadIssue, UploadResult,
 } from './api-types.js';
 import { toAlarmView, toNsView, toOpView, toPopView } from './api-normalize.js';
 import { getToken, setToken } from './session.js';
@@ -176,6 +176,29 @@ export const listAlarms = async (): Promise<AlarmView[]> =>
 
 /** The registered PoPs with capacity and use. */
 export const listPops = async (): Promise<PopView[]> => items(await json('/admin/v1/vims')).map(toPopView);
+
+/**
+ * The server's store and event bus (`GET /readyz`, open to everyone). A broker that is
+ * configured but not connected answers 503 `BUS_UNAVAILABLE` naming the bus: that comes
+ * back as a disconnected bus with the problem's detail, not as a throw. Any other failure
+ * (the store does not answer: 503 `STORE_UNAVAILABLE`) throws an {@link ApiError}.
+ */
+export async function getSystem(): Promise<SystemView> {
+  try {
+    const r = await json<ReadyAnswer>('/readyz');
+    return { store: r.store, bus: r.bus ? { ...r.bus, problem: null } : null };
+  } catch (e) {
+    const p = (e instanceof ApiError ? e.body : null) as { store?: unknown; bus?: { kind?: unknown; target?: unknown } } | null;
+    if (!(e instanceof ApiError) || e.code !== 'BUS_UNAVAILABLE' || !p?.bus) throw e;
+    return {
+      store: typeof p.store === 'string' ? p.store : null,
+      bus: { kind: String(p.bus.kind ?? 'amqp'), connected: false, target: String(p.bus.target ?? ''), problem: e.detail },
+    };
+  }
+}
+
+/** The plugins registered over the event bus (admins only: 403 otherwise). */
+export const listPlugins = (): Promise<PluginAnswer[]> => json<PluginAnswer[]>('/admin/v1/plugins');
 
 /**
  * Exchanges credentials for a bearer token (`POST /admin/v1/tokens`) and keeps it. A wrong

@@ -53,6 +53,12 @@ export type GatekeeperUpload = ApiJson<'/packages', 'post'>;
 /** What `POST /admin/v1/tokens` answers. */
 export type TokenAnswer = ApiJson<'/admin/v1/tokens', 'post'>;
 
+/** What `GET /readyz` answers when the server is ready: where its store lives and its event bus. */
+export type ReadyAnswer = ApiJson<'/readyz'>;
+
+/** A plugin registered over the event bus (`GET /admin/v1/plugins`). */
+export type PluginAnswer = ApiJson<'/admin/v1/plugins'>[number];
+
 /** One validation issue of a rejected upload. */
 export interface UploadIssue {
   readonly file: string;
@@ -188,4 +194,23 @@ export interface RondoEvent {
   readonly nsInstanceId: string | null;
   readonly time: string;
   readonly payload: Record<string, unknown>;
+}
+
+/** The event bus as the server reports it (`/readyz`). */
+export interface BusView {
+  /** `in-process` (one process) or `amqp` (RabbitMQ). */
+  readonly kind: string;
+  readonly connected: boolean;
+  /** RabbitMQ: the broker's URL without its credentials; `in-process` otherwise. */
+  readonly target: string;
+  /** Why it is not connected (the detail of the 503 `BUS_UNAVAILABLE`); null while connected. */
+  readonly problem: string | null;
+}
+
+/** The server's store and event bus (`GET /readyz`). */
+export interface SystemView {
+  /** `postgres` or `pglite`; null when the answer did not say. */
+  readonly store: string | null;
+  /** null when the server does not report its bus. */
+  readonly bus: BusView | null;
 }

@@ -1,7 +1,7 @@
-/** Colour class of a state name (NS, VNF, operation, alarm severity). */
+/** Colour class of a state name (NS, VNF, operation, alarm severity, event bus). */
 export function stateTone(state: string): 'ok' | 'bad' | 'busy' | 'idle' | 'warn' {
-  if (['COMPLETED', 'INSTANTIATED', 'STARTED', 'ONBOARDED', 'ENABLED', 'running', 'CLEARED'].includes(state)) return 'ok';
-  if (['FAILED', 'FAILED_TEMP', 'CRITICAL', 'MAJOR', 'failed'].includes(state)) return 'bad';
+  if (['COMPLETED', 'INSTANTIATED', 'STARTED', 'ONBOARDED', 'ENABLED', 'running', 'CLEARED', 'connected'].includes(state)) return 'ok';
+  if (['FAILED', 'FAILED_TEMP', 'CRITICAL', 'MAJOR', 'failed', 'disconnected'].includes(state)) return 'bad';
   if (['PROCESSING', 'ROLLING_BACK', 'starting', 'PARTIALLY_COMPLETED'].includes(state)) return 'busy';
   if (['MINOR', 'WARNING', 'ROLLED_BACK'].includes(state)) return 'warn';
   return 'idle';

@@ -2,6 +2,7 @@ import { listPops } from '../api-client.js';
 import { useAsync } from '../use-async.js';
 import { useEventStream } from '../use-event-stream.js';
 import { ErrorBox } from '../components/ErrorBox.js';
+import { SystemCard } from '../components/SystemCard.js';
 
 function Meter({ used, total, unit }: { readonly used: number; readonly total: number; readonly unit: string }) {
   const pct = total > 0 ? Math.min(100, Math.round((used / total) * 100)) : 0;
@@ -13,7 +14,7 @@ function Meter({ used, total, unit }: { readonly used: number; readonly total: n
   );
 }
 
-/** The PoPs (VIM accounts) with capacity and what the NS instances use of it. */
+/** The server's store, bus and plugins, then the PoPs (VIM accounts) with capacity and what the NS instances use of it. */
 export function PopsPage() {
   const pops = useAsync(listPops, []);
   // Use changes when VNFs come and go: refresh on operation events.
@@ -22,6 +23,7 @@ export function PopsPage() {
   });
   return (
     <div className="page">
+      <SystemCard />
       <h2>Points of presence</h2>
       <ErrorBox error={pops.error} />
       <div className="grid">
