@@ -35,6 +35,12 @@ export interface OutboxRelayOptions {
   readonly batchSize?: number;
   /** Safety poll for events written by other processes, or left by one that died (ms, default 1000). */
   readonly pollMs?: number;
+  /**
+   * How long a poke waits before its pass (ms, default 10): the pokes of one burst of
+   * changes share a pass, and the pass (five statements) does not sit in front of the
+   * statements the change's operation runs next on a one-connection store.
+   */
+  readonly pokeDelayMs?: number;
   /** Wait before trying again while another relay holds the lock (ms, default 50). */
   readonly busyRetryMs?: number;
   /** Sent events are kept this long before they are pruned (ms, default 1 h). */
@@ -59,6 +65,7 @@ export class OutboxRelay {
   #stop: AbortController | null = null;
   #wake: (() => void) | null = null;
   #woken = false;
+  #poked: ReturnType<typeof setTimeout> | null = null;
   #lastPrune = 0;
 
   constructor(options: OutboxRelayOptions) {
@@ -72,10 +79,18 @@ export class OutboxRelay {
     this.#loop = this.#run(this.#stop.signal);
   }
 
-  /** Asks for a pass now (a change was committed). */
+  /** Asks for a pass within `pokeDelayMs` (a change was committed). */
   poke(): void {
-    this.#woken = true;
-    this.#wake?.();
+    if (this.#poked) return;
+    const now = (): void => {
+      this.#poked = null;
+      this.#woken = true;
+      this.#wake?.();
+    };
+    const delay = this.#o.pokeDelayMs ?? 10;
+    if (delay <= 0) return now();
+    // Unref'd, as the loop's own timer: a pending poke never keeps a process alive.
+    this.#poked = setTimeout(now, delay).unref();
   }
 
   /**
@@ -100,6 +115,8 @@ export class OutboxRelay {
 
   /** Stops the loop (a pass in progress finishes). */
   async stop(): Promise<void> {
+    if (this.#poked) clearTimeout(this.#poked);
+    this.#poked = null;
     if (!this.#loop) return;
     this.#stop?.abort();
     this.#wake?.();
