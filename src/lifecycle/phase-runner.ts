@@ -75,9 +75,10 @@ export interface StepGraph {
  * are real resources that rollback must know about). A step never starts before what it
  * needs is durably DONE, so the store never shows a step ahead of its prerequisites.
  *
- * Persistence is batched without delay (group commit): a step's RUNNING mark and its
- * outcome go in the next write after they happen, with everything else that happened
- * by then; while a write is in flight, they join the one after. A step whose outcome is
+ * Persistence is batched without delay (group commit): a step's outcome goes in the next
+ * write after it happens, with everything else that happened by then, in one statement;
+ * while a write is in flight, it joins the one after. A RUNNING mark rides in the next
+ * outcome write, or is written alone after `markDelayMs` when none comes. A step whose outcome is
  * known before its mark was written gets one write, its outcome with its start time (a
  * memory-VIM or no-op step is never shown RUNNING). A FAILED step waits for its write; a
  * DONE one does not, only what needs it does. That is safe because every step is
