@@ -72,7 +72,8 @@ export function dockerConnection(vim: string, endpoint: string, tls?: DockerTlsO
  * A VIM on one Docker engine (one or several label-separated PoPs). Networks are bridge
  * networks with a fixed IPAM subnet; computes are containers with CFS limits, NET_ADMIN,
  * ip_forward and tini as PID 1, attached to every network before they start and with
- * interfaces named in spec order. Every Docker error is wrapped into a VimError.
+ * interfaces named in spec order (here, or by the caller's first `execAll` when the spec
+ * says `nameInterfacesLater`). Every Docker error is wrapped into a VimError.
  */
 export class DockerVimDriver implements VimDriver {
   readonly name: string;
