@@ -20,7 +20,7 @@
  * its end; when others' load is above the number of cores, the ratio is withheld: a loaded
  * engine stretches container starts and hides Rondo's own costs.
  *
- *   npx tsx bench/instantiate.ts [sizes=1,3,10,50] [rounds=5] [--engines E]
+ *   npx tsx bench/instantiate.ts [sizes=1,3,10,50] [rounds=5 (×3 for 1 and 3 VNFs)] [--engines E]
  * Needs Docker and the VNF images (scripts/build-vnf-images.sh); `--engines` needs root (it
  * starts dockerds; they are wiped, stopped and removed at the end). Targets (issue #14):
  * instantiate ≤ 1.5 (1 VNF), ≤ 1.10 (10 VNFs), ≤ 1.05 (50 VNFs); terminate ≤ 1.10; over
@@ -400,7 +400,14 @@ let withheld = false;
 /** What the engines of `--engines` held at the end, and whether they are gone. */
 const afterwards: string[] = [];
 
-/** Warm-up, then `rounds` alternating rounds of size `n` on `setup`; pushes its two rows. */
+/**
+ * Rounds of size `n`: three times `rounds` for the 1- and 3-VNF chains, whose operations
+ * take 0.3–1.3 s with Docker's own spread of about ±80 ms, as large as Rondo's whole fixed
+ * cost; five medians there move a ratio by ±0.1.
+ */
+const roundsOf = (n: number): number => (n <= 3 ? rounds * 3 : rounds);
+
+/** Warm-up, then `roundsOf(n)` alternating rounds of size `n` on `setup`; pushes its two rows. */
 async function measure(n: number, pkg: string, setup: Setup): Promise<void> {
   const spread = setup.engines.length;
   // What others load the machine with, read before this size starts: the bench's own
@@ -419,7 +426,7 @@ async function measure(n: number, pkg: string, setup: Setup): Promise<void> {
   const server = await openRondo(n, pkg, setup.pops);
   try {
     await server.round();
-    for (let i = 0; i < rounds; i++) {
+    for (let i = 0; i < roundsOf(n); i++) {
       if (i % 2 === 0) {
         raw.push(await rawDocker(n, 0, setup.engines, i === 0 && tl ? { marks: tl.raw } : i === 0 && tlDown ? { marks: tlDown.raw } : {}));
         ron.push(await server.round(i === 0 ? { ...(tl ? { up: tl.rondo } : {}), ...(tlDown ? { down: tlDown.rondo } : {}) } : {}));
@@ -484,7 +491,7 @@ try {
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
-console.log(`\nRondo vs raw Docker Engine API (seconds; medians of ${rounds} alternating rounds after a warm-up; concurrency 6${engineCount > 1 ? ' per engine' : ''}; ${CORES} cores)\n`);
+console.log(`\nRondo vs raw Docker Engine API (seconds; medians of ${rounds} alternating rounds after a warm-up, ${rounds * 3} for 1 and 3 VNFs; concurrency 6${engineCount > 1 ? ' per engine' : ''}; ${CORES} cores)\n`);
 console.log('| size                  | operation   | raw (s)  | rondo (s) | ratio | target | load avg      |');
 console.log('|-----------------------|-------------|----------|-----------|-------|--------|---------------|');
 for (const r of rows) console.log(r);
