@@ -176,10 +176,10 @@ describe('SOL005 heal and update (OPERATE_VNF) on the memory VIM', () => {
     ]);
     expect(notes()[1]).toMatchObject({ nsLcmOpOccId: heal.id, nsInstanceId: nsId, _links: { nsLcmOpOcc: { href: `${url}/nslcm/v1/ns_lcm_op_occs/${heal.id}` } } });
 
-    // Prometheus counts them by type.
-    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
-    expect(metrics).toMatch(/rondo_lcm_operations_total\{operation="HEAL",state="COMPLETED"\} 1/);
-    expect(metrics).toMatch(/rondo_lcm_operations_total\{operation="UPDATE",state="COMPLETED"\} 2/);
+    // Prometheus counts them by type, from their events (relayed through the outbox: waited for).
+    const metrics = async (): Promise<string> => (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    await expect.poll(metrics, { timeout: 10_000 }).toMatch(/rondo_lcm_operations_total\{operation="HEAL",state="COMPLETED"\} 1/);
+    await expect.poll(metrics, { timeout: 10_000 }).toMatch(/rondo_lcm_operations_total\{operation="UPDATE",state="COMPLETED"\} 2/);
 
     // /api/events: the operations' state changes, with their type.
     const seen = await frames.next((f) => (f.data ?? '').includes(start.id) && (f.data ?? '').includes('COMPLETED'));
@@ -218,8 +218,8 @@ describe('SOL005 heal and update (OPERATE_VNF) on the memory VIM', () => {
     expect(back).toMatchObject({ lcmOperationType: 'SCALE', operationState: 'COMPLETED' });
     expect(((await vnf('firewall')).instantiatedVnfInfo as unknown as { scaleStatus: unknown }).scaleStatus).toEqual([{ aspectId: 'vdu01', scaleLevel: 0 }]);
     expect((await vnf('firewall')).interfaces).toEqual(fw.interfaces);
-    // Prometheus counts them with the other operations.
-    expect((await t.app.inject({ method: 'GET', url: '/metrics' })).body).toMatch(/rondo_lcm_operations_total\{operation="SCALE",state="COMPLETED"\} 2/);
+    // Prometheus counts them with the other operations, from their events (relayed through the outbox: waited for).
+    await expect.poll(async () => (await t.app.inject({ method: 'GET', url: '/metrics' })).body, { timeout: 10_000 }).toMatch(/rondo_lcm_operations_total\{operation="SCALE",state="COMPLETED"\} 2/);
   });
 });
 

@@ -190,10 +190,13 @@ describe('split roles: API and worker processes on PostgreSQL and RabbitMQ', () 
     expect(new Set(callback.notifications.map((n) => n.id)).size).toBe(callback.notifications.length);
 
     // The API process counted the operations the workers ran, once each.
-    const metrics = await fetch(`${api.url}/metrics`);
-    const samples = parsePrometheusText(await metrics.text()).samples.filter((s) => s.name === 'rondo_lcm_operations_total');
-    const count = (operation: string, state: string) => samples.find((s) => s.labels.operation === operation && s.labels.state === state)?.value ?? 0;
-    expect([count('INSTANTIATE', 'COMPLETED'), count('TERMINATE', 'COMPLETED')]).toEqual([2, 1]);
+    // From the operations' events, relayed through the outbox: waited for (bounded), then exact.
+    const counted = async (): Promise<number[]> => {
+      const samples = parsePrometheusText(await (await fetch(`${api.url}/metrics`)).text()).samples.filter((s) => s.name === 'rondo_lcm_operations_total');
+      const count = (operation: string, state: string) => samples.find((s) => s.labels.operation === operation && s.labels.state === state)?.value ?? 0;
+      return [count('INSTANTIATE', 'COMPLETED'), count('TERMINATE', 'COMPLETED')];
+    };
+    await expect.poll(counted, { timeout: 15_000 }).toEqual([2, 1]);
     stream.close();
   });
 });
