@@ -384,6 +384,11 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
         deps.trace?.({ opId: o.id, what: 'plan', edge: 'begin', detail: 'IPAM, plan, store: one transaction' });
         // Planned once, here: subnets, operation and plan commit together; the worker runs the stored steps.
         const created = await inTransaction(async (r) => {
+          // The state read above may be stale: an operation of this NS that was still running
+          // then may have instantiated it since. Checked again here, first, holding the NS's row
+          // to the commit: an operation ending now waits, and is still open when ours is stored
+          // (NS_OPERATION_IN_PROGRESS).
+          await r.nsInstances.setDeployment(n.id, inputs.deployment);
           deps.trace?.({ opId: o.id, what: 'ipam', edge: 'begin' });
           const subnets = await r.subnets.allocate(n.id, subnetRequests(inputs.nsd), { avoid: inputs.avoid });
           deps.trace?.({ opId: o.id, what: 'ipam', edge: 'end', detail: `${subnets.length} subnets` });
@@ -396,7 +401,6 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
           });
           const steps = toOpSteps(stored.id, p.steps, ids);
           await r.opSteps.insertMany(steps);
-          await r.nsInstances.setDeployment(n.id, inputs.deployment);
           deps.trace?.({ opId: o.id, what: 'store', edge: 'end' });
           return { stored, steps };
         });

@@ -23,7 +23,12 @@ export interface NsInstanceRepository {
   setState(id: string, expected: NsState, next: NsState, now: Date): Promise<NsInstance>;
   /** Deletes the instance if it is in `expected`; ConflictError otherwise, NotFoundError when missing. */
   delete(id: string, expected: NsState): Promise<void>;
-  /** Keeps what an INSTANTIATE deploys the instance with (its NS and VNF flavours); NotFoundError when missing. */
+  /**
+   * Keeps what an INSTANTIATE deploys the instance with (its NS and VNF flavours), only
+   * while it is NOT_INSTANTIATED: ConflictError `NS_STATE_CONFLICT` otherwise, NotFoundError
+   * when missing. In a transaction it holds the instance's row until the commit, so an
+   * operation of the instance that ends meanwhile waits for it.
+   */
   setDeployment(id: string, deployment: NsDeployment): Promise<void>;
 }
 

@@ -119,8 +119,16 @@ export class SqlNsInstanceRepository implements NsInstanceRepository {
   }
 
   async setDeployment(id: string, deployment: NsDeployment): Promise<void> {
-    const r = await this.db.updateTable('ns_instances').set({ flavour_id: deployment.flavourId, vnf_flavours: json(deployment.vnfFlavours) }).where('id', '=', id).executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 0) throw new NotFoundError('NS instance', id);
+    const r = await this.db
+      .updateTable('ns_instances')
+      .set({ flavour_id: deployment.flavourId, vnf_flavours: json(deployment.vnfFlavours) })
+      .where('id', '=', id)
+      .where('state', '=', 'NOT_INSTANTIATED')
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) > 0) return;
+    const now = await this.get(id);
+    if (!now) throw new NotFoundError('NS instance', id);
+    throw new ConflictError(`NS instance ${id} is ${now.state}; terminate it first`, { code: 'NS_STATE_CONFLICT', details: { id, state: now.state } });
   }
 
   async delete(id: string, expected: NsState): Promise<void> {

@@ -215,6 +215,36 @@ describe.each(STORE_KINDS)('NS lifecycle on the memory VIM, %s store', (kind) =>
     expect(await driver.listByLabel({ 'rondo.ns': ns.id })).toEqual([]);
   });
 
+  it('refuses a second INSTANTIATE whose state check saw the NS before the first completed (409, nothing stored)', async () => {
+    const { service, driver, worker } = await harness({ autoStart: false });
+    const ns = await service.createNs({ nsdId: 'chain', nsName: 'race' });
+    const first = await service.instantiate(ns.id);
+    // The second request passes its state check (NOT_INSTANTIATED, the first still open), then
+    // waits in its planning (asking the PoPs their subnets) while the first completes.
+    const subnetsInUse = driver.subnetsInUse.bind(driver);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let entered!: () => void;
+    const planning = new Promise<void>((r) => (entered = r));
+    driver.subnetsInUse = async (signal) => {
+      entered();
+      await gate;
+      return subnetsInUse(signal);
+    };
+    const second = service.instantiate(ns.id);
+    second.catch(() => undefined);
+    await planning;
+    worker.start();
+    expect((await service.waitForOp(first.id, { timeoutMs: 30_000 })).operationState).toBe('COMPLETED');
+    driver.subnetsInUse = subnetsInUse;
+    release();
+    await expect(second).rejects.toMatchObject({ code: 'NS_STATE_CONFLICT', status: 409 });
+    expect((await service.listOps({ nsInstanceId: ns.id })).map((o) => o.id)).toEqual([first.id]);
+    expect((await service.getNs(ns.id)).state).toBe('INSTANTIATED');
+    const term = await service.terminate(ns.id);
+    expect((await service.waitForOp(term.id, { timeoutMs: 30_000 })).operationState).toBe('COMPLETED');
+  });
+
   it('dry-runs a plan without touching the VIM or the IPAM', async () => {
     const { service, driver } = await harness();
     const plan = await service.dryRun({ nsdId: 'chain' }, { placement: 'first-pop' });

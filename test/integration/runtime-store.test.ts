@@ -29,6 +29,13 @@ describe.each(STORE_KINDS)('runtime store on %s', (kind) => {
     await expect(repos.nsInstances.setState('ns-a', 'NOT_INSTANTIATED', 'INSTANTIATED', T0)).rejects.toMatchObject({ code: 'NS_STATE_CHANGED', status: 409 });
     await expect(repos.nsInstances.delete('ns-a', 'NOT_INSTANTIATED')).rejects.toMatchObject({ status: 409 });
     await expect(repos.nsInstances.setState('nope', 'NOT_INSTANTIATED', 'INSTANTIATED', T0)).rejects.toMatchObject({ status: 404 });
+    // What an INSTANTIATE deploys is kept only while the NS is not instantiated (the request's guard, in its transaction).
+    const deployment = { flavourId: 'df', vnfFlavours: { fw: 'small' } };
+    await expect(repos.nsInstances.setDeployment('ns-a', deployment)).rejects.toMatchObject({ code: 'NS_STATE_CONFLICT', status: 409 });
+    await expect(repos.nsInstances.setDeployment('nope', deployment)).rejects.toMatchObject({ status: 404 });
+    await repos.nsInstances.insert(ns('ns-a2'));
+    await repos.nsInstances.setDeployment('ns-a2', deployment);
+    expect(await repos.nsInstances.get('ns-a2')).toMatchObject({ flavourId: 'df', vnfFlavours: { fw: 'small' } });
   });
 
   it('enforces the state names with CHECK constraints', async () => {
