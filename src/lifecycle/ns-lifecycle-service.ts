@@ -409,8 +409,10 @@ export function createNsLifecycleService(deps: NsLifecycleServiceDeps): NsLifecy
         deps.trace?.({ opId: o.id, what: 'plan', edge: 'end', detail: 'committed' });
         return started(created.stored);
       } catch (e) {
-        // A refused request leaves no specific manager running (they started for it).
-        await deps.managers?.release(n.id).catch(() => undefined);
+        // A refused request leaves no specific manager running (they started for it), unless
+        // it met another operation or instantiation of the NS: the managers are theirs.
+        const collided = e instanceof RondoError && (e.code === 'NS_OPERATION_IN_PROGRESS' || e.code === 'NS_STATE_CONFLICT');
+        if (!collided) await deps.managers?.release(n.id).catch(() => undefined);
         throw e;
       }
     },

@@ -195,6 +195,10 @@ describe('specific managers as containers', () => {
     const nsId = await createNs(r, await onboard(r, packageFile), 'chain-managers');
     made.push(nsId);
     const opId = await startOp(r, `/nslcm/v1/ns_instances/${nsId}/instantiate`, { nsFlavourId: 'default', additionalParamsForNs: { placement: 'round-robin-with-saps' } });
+    // A second INSTANTIATE meanwhile is refused (the first is open, or has instantiated the NS),
+    // and its refusal leaves the first's managers alone: the operation completes with them.
+    const again = await app(r).inject({ method: 'POST', url: `/nslcm/v1/ns_instances/${nsId}/instantiate`, payload: { nsFlavourId: 'default' } });
+    expect([again.statusCode, again.json().code]).toEqual([409, expect.stringMatching(/^NS_(OPERATION_IN_PROGRESS|STATE_CONFLICT)$/)]);
     const op = await finishOp(r, opId);
     expect(op.operationState, JSON.stringify(op.error)).toBe('COMPLETED');
 
