@@ -128,8 +128,6 @@ export interface OpStepRepository {
   listByOp(opId: string): Promise<OpStep[]>;
   /** The steps of several operations in one query, by operation then `seq`. */
   listByOps(opIds: readonly string[]): Promise<OpStep[]>;
-  /** Marks steps RUNNING in one statement. */
-  markRunning(ids: readonly string[], now: Date): Promise<void>;
   /**
    * Records how steps ended, and marks `running` steps RUNNING from their start, in one
    * statement.

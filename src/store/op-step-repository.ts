@@ -42,18 +42,6 @@ export class SqlOpStepRepository implements OpStepRepository {
   }
 
   /**
-   * Ids as one JSON parameter (not a bind parameter each). Committed without waiting for
-   * the WAL flush on PostgreSQL (see {@link relaxedCommit}): a RUNNING mark lost to a server
-   * crash leaves the step PENDING, which the next run treats as it treats RUNNING.
-   */
-  async markRunning(ids: readonly string[], now: Date): Promise<void> {
-    if (ids.length === 0) return;
-    await sql`
-      update op_steps set state = 'RUNNING', started_at = ${now.toISOString()}::timestamptz, ended_at = null, error = null
-      where id = ${anyId(ids)} ${relaxedCommit(this.db)}`.execute(this.db);
-  }
-
-  /**
    * One `UPDATE … FROM json_to_recordset(…)` for a whole batch, the batch as one JSON
    * parameter: the executor buffers step outcomes because a statement per step would cost
    * more than the VIM call, and one parameter parses several times faster on PGlite than
@@ -69,10 +57,11 @@ export class SqlOpStepRepository implements OpStepRepository {
         id, state: o.state, keep_result: o.result === undefined, result: o.result ?? null, keep_error: o.error === undefined, error: o.error ?? null, ended_at: o.now.toISOString(),
         started_at: o.startedAt?.toISOString() ?? null,
       })),
-      // As markRunning: started now, no end, no error yet.
+      // A mark: started at `at`, no end, no error yet.
       ...running.map(({ id, at }) => ({ id, state: 'RUNNING', keep_result: true, result: null, keep_error: false, error: null, ended_at: null, started_at: at.toISOString() })),
     ];
-    // A RUNNING mark is for the eye only (a step found RUNNING or PENDING runs again): it may ride relaxed.
+    // A RUNNING mark is for the eye only: one lost to a server crash leaves the step PENDING,
+    // which the next run treats as it treats RUNNING, so it may ride relaxed.
     const relaxed = updates.every((u) => u.outcome.state === 'DONE') ? relaxedCommit(this.db) : sql``;
     await sql`
       update op_steps as s set

@@ -102,6 +102,12 @@ describe('dashboard System card (browser, RabbitMQ)', () => {
 
   const busCell = (p: Page, connected?: boolean) =>
     p.locator(`[data-testid="system"] [data-testid="system-bus"]${connected === undefined ? '' : `[data-connected="${connected}"]`}`);
+  /** The bus cell's `data-connected` on a fresh load of the PoPs page. */
+  const connectedOnLoad = async (p: Page): Promise<string | null> => {
+    await p.goto(`${base}/ui/pops`);
+    await p.locator('[data-testid="system-bus"][data-connected]').waitFor({ timeout: 10_000 });
+    return busCell(p).getAttribute('data-connected');
+  };
 
   it('shows RabbitMQ connected, then disconnected with the problem when the broker goes away, then connected again', async () => {
     const target = `amqp://127.0.0.1:${relay.port}`;
@@ -120,11 +126,7 @@ describe('dashboard System card (browser, RabbitMQ)', () => {
     // The broker goes away: a fresh load shows it as a state, not an error box (the card
     // also asks again every 15 s; not waited for here).
     await relay.cut();
-    await expect.poll(async () => {
-      await p.goto(`${base}/ui/pops`);
-      await p.locator('[data-testid="system-bus"][data-connected]').waitFor({ timeout: 10_000 });
-      return busCell(p).getAttribute('data-connected');
-    }, { timeout: 30_000, interval: 250 }).toBe('false');
+    await expect.poll(() => connectedOnLoad(p), { timeout: 30_000, interval: 250 }).toBe('false');
     expect(await p.getByTestId('system-bus-state').getAttribute('data-state')).toBe('disconnected');
     expect(await p.getByTestId('system-bus-problem').innerText()).toContain(target);
     expect(await p.getByTestId('system-store').innerText()).toBe('pglite');
@@ -133,11 +135,7 @@ describe('dashboard System card (browser, RabbitMQ)', () => {
 
     // Back: Rondo reconnects by itself; a fresh load of the page shows it.
     await relay.mend();
-    await expect.poll(async () => {
-      await p.goto(`${base}/ui/pops`);
-      await p.locator('[data-testid="system-bus"][data-connected]').waitFor({ timeout: 10_000 });
-      return busCell(p).getAttribute('data-connected');
-    }, { timeout: 30_000, interval: 500 }).toBe('true');
+    await expect.poll(() => connectedOnLoad(p), { timeout: 30_000, interval: 250 }).toBe('true');
     // The browser logs the 503s of /readyz while the broker was away; nothing else may fail.
     expect(errors.filter((e) => !e.includes('503'))).toEqual([]);
   });

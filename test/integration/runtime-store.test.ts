@@ -95,7 +95,7 @@ describe.each(STORE_KINDS)('runtime store on %s', (kind) => {
       id: `st-${seq}`, opId: 'op-d', seq, phase: seq, kind: seq === 0 ? 'network' : 'compute', target: `t${seq}`, popId: `dc${seq + 1}`,
       params: { a: seq }, state: 'PENDING', result: null, error: null, startedAt: null, endedAt: null,
     })));
-    await repos.opSteps.markRunning(['st-1'], T0);
+    await repos.opSteps.finish([], [{ id: 'st-1', at: T0 }]);
     await repos.opSteps.finish([{ id: 'st-1', outcome: { state: 'FAILED', error: { status: 404, detail: 'x' }, now: T0 } }]);
     expect(await repos.opSteps.resetUnfinished('op-d')).toBe(1);
     await repos.opSteps.finish([{ id: 'st-0', outcome: { state: 'DONE', result: { networkId: 'n1' }, now: T0 } }]);
@@ -121,7 +121,7 @@ describe.each(STORE_KINDS)('runtime store on %s', (kind) => {
       params: { a: seq }, state: 'PENDING', result: null, error: null, startedAt: null, endedAt: null,
     })));
     const t1 = new Date(T0.getTime() + 1000);
-    await repos.opSteps.markRunning(['se-0', 'se-1'], T0);
+    await repos.opSteps.finish([], [{ id: 'se-0', at: T0 }, { id: 'se-1', at: T0 }]);
     await repos.opSteps.finish([
       { id: 'se-0', outcome: { state: 'DONE', result: { networkId: 'n0', deep: { list: [1, 'x'] } }, now: t1 } },
       { id: 'se-1', outcome: { state: 'FAILED', error: { status: 502, detail: "it's \"quoted\"" }, now: t1 } },
